@@ -1,0 +1,17 @@
+/**
+ * Jest runs TypeScript through ts-jest in ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by
+ * scripts/run-tests.mjs), with the same tsconfig as the build, so NestJS decorator metadata is emitted
+ * and ESM-only packages (three, viem, parts of Colyseus) load natively.
+ */
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,5 @@
+/** The wire contract and the shared simulation. Pure: imports nothing that does I/O. */
+export * from './simulation.js';
+export * from './messages.js';
+export * from './state.js';
+export * from './rooms.js';

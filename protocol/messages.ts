@@ -1,0 +1,60 @@
+/**
+ * Client → room messages: their names and their payload schemas. The room validates every payload with
+ * these schemas (Colyseus runs them as Standard Schema); a payload that fails closes that client with
+ * CloseCode.WITH_ERROR (4002). Bots and the player import the same definitions.
+ */
+import { z } from 'zod';
+
+export const MessageType = {
+  /** One fixed step of movement intent (see MoveInput). Sent at TICK_HZ. */
+  input: 'input',
+  /** Press the demo world's button; a request whose reply comes once the press is durably stored. */
+  press: 'press',
+} as const;
+export type MessageType = (typeof MessageType)[keyof typeof MessageType];
+
+/** Largest input sequence number; a client wraps to a new session long before it gets there. */
+export const MAX_INPUT_SEQ = 2 ** 31 - 1;
+
+export const moveInputSchema = z
+  .object({
+    /** Increases by one per input; the room acknowledges the last one applied in Avatar.ackSeq. */
+    seq: z.number().int().min(0).max(MAX_INPUT_SEQ),
+    x: z.number().min(-1).max(1),
+    z: z.number().min(-1).max(1),
+    run: z.boolean(),
+  })
+  .strict();
+export type MoveInput = z.infer<typeof moveInputSchema>;
+
+export const pressSchema = z.object({}).strict().optional();
+export type PressRequest = z.infer<typeof pressSchema>;
+
+/** What the room answers to a press once it is stored: the stored press count. */
+export interface PressReply {
+  presses: number;
+}
+
+/** Options a client passes to join a world. */
+export const joinOptionsSchema = z
+  .object({
+    /** The world to join, by slug. */
+    world: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a world slug is 1–63 lowercase letters, digits or dashes'),
+    /** Display name shown over the avatar. */
+    name: z.string().trim().min(1).max(32),
+    /** Avatar colour as #rrggbb. */
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb'),
+  })
+  .strict();
+export type JoinOptions = z.infer<typeof joinOptionsSchema>;
+
+/**
+ * Largest WebSocket frame the server accepts, in bytes. Inputs are ~30 bytes; anything near this is abuse,
+ * and the transport closes the socket (1009) before the room ever sees it.
+ */
+export const MAX_MESSAGE_BYTES = 4 * 1024;
+
+/** Most messages one client may send per second; above it the room disconnects the client (4002). */
+export const MAX_MESSAGES_PER_SECOND = 60;

@@ -1,0 +1,102 @@
+/**
+ * The server's configuration: read from the environment once at boot, validated, then injected.
+ * Business code never reads process.env.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const urlWithProtocol = (protocols: string[], example: string) =>
+  z
+    .string()
+    .url(`must be a URL such as ${example}`)
+    .refine((value) => !URL.canParse(value) || protocols.includes(new URL(value).protocol), {
+      message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (for example ${example})`,
+    });
+
+const envSchema = z
+  .object({
+    PORT: z.coerce
+      .number({ message: 'must be a whole number from 0 to 65535 (for example 2567)' })
+      .int('must be a whole number from 0 to 65535 (for example 2567)')
+      .min(0, 'must be from 0 to 65535')
+      .max(65535, 'must be from 0 to 65535')
+      .default(2567),
+    HOST: z.string().min(1, 'must name an interface, e.g. 0.0.0.0 or 127.0.0.1').default('0.0.0.0'),
+    DATA_DIR: z.string().min(1, 'must be a directory path, e.g. ./data').default('./data'),
+    DATABASE_URL: urlWithProtocol(
+      ['postgres:', 'postgresql:'],
+      'postgres://user@127.0.0.1:5432/mib',
+    ).optional(),
+    REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
+    PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'https://worlds.example.com').optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds, e.g. 10000' })
+      .int()
+      .min(100, 'must be at least 100 ms')
+      .default(10_000),
+  })
+  .refine((env) => !env.REDIS_URL || env.PUBLIC_URL, {
+    path: ['PUBLIC_URL'],
+    message:
+      'is required when REDIS_URL is set: each process needs its own public address, e.g. PUBLIC_URL=http://10.0.0.5:2567',
+  });
+
+export interface AppConfig {
+  /** TCP port for HTTP and WebSockets (one port for both); 0 picks a free one. */
+  port: number;
+  host: string;
+  /** Absolute directory for embedded data (PGlite files). */
+  dataDir: string;
+  /** PostgreSQL connection string; absent → embedded PGlite under dataDir. */
+  databaseUrl: string | undefined;
+  /** Redis connection string; absent → in-process presence and matchmaking driver. */
+  redisUrl: string | undefined;
+  /** Public base URL of this process; with Redis, each process needs its own. */
+  publicUrl: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** How long a graceful shutdown may take before the process exits anyway, in milliseconds. */
+  shutdownTimeoutMs: number;
+}
+
+/** A configuration problem: its message is one line that names the variable and the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration from an environment map (normally process.env). */
+export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
+  // Treat empty strings as unset: `FOO= npm start` should mean "default", not "invalid".
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'environment';
+    const given = env[variable];
+    throw new ConfigError(
+      `config: ${variable}=${JSON.stringify(given ?? '')} is invalid: ${issue?.message ?? 'invalid value'}`,
+    );
+  }
+  const value = result.data;
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    dataDir: path.resolve(cwd, value.DATA_DIR),
+    databaseUrl: value.DATABASE_URL,
+    redisUrl: value.REDIS_URL,
+    publicUrl: value.PUBLIC_URL,
+    logLevel: value.LOG_LEVEL,
+    shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Colyseus' public address (host[:port][/path], no scheme) for this process, when a public URL is set. */
+export function publicAddressOf(config: AppConfig): string | undefined {
+  if (!config.publicUrl) return undefined;
+  const url = new URL(config.publicUrl);
+  return `${url.host}${url.pathname.replace(/\/$/, '')}`;
+}

@@ -1,0 +1,6 @@
+export { openDatabase, redactUrl, DatabaseUnavailableError, type OpenDatabase } from './open-database.js';
+export { migrateToLatest } from './migrate.js';
+export { WorldsRepository } from './worlds-repository.js';
+export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';
+export { seedDemoWorld } from './seed.js';
+export type { Database, World, WorldSnapshot } from './tables.js';

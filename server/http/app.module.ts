@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { HealthController } from './health.controller.js';
+import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
+import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
+
+export interface AppModuleOptions {
+  logger: Logger;
+  registry: Registry;
+  readinessChecks: ReadinessCheck[];
+}
+
+/** Paths too frequent or too dull to log per request. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: options.logger,
+            autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
+          },
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: METRICS_REGISTRY, useValue: options.registry },
+        { provide: READINESS_CHECKS, useValue: options.readinessChecks },
+      ],
+    };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Prometheus metrics for one server process: Node process metrics, HTTP requests, rooms and clients.
+ * Each server gets its own registry so tests can run several in one process without clashes.
+ */
+import { matchMaker } from '@colyseus/core';
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  roomsCreated: Counter;
+  /** Duration of one room tick (simulation + state copy), in seconds. */
+  roomTickSeconds: Histogram;
+  /** Express middleware that counts and times every HTTP request. */
+  httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: 'mib_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'mib_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, in seconds.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'mib_rooms',
+    help: 'World room instances live on this process.',
+    registers: [registry],
+    collect() {
+      this.set(matchMaker.stats.local.roomCount);
+    },
+  });
+  new Gauge({
+    name: 'mib_clients',
+    help: 'Clients connected to rooms on this process.',
+    registers: [registry],
+    collect() {
+      this.set(matchMaker.stats.local.ccu);
+    },
+  });
+  const roomsCreated = new Counter({
+    name: 'mib_rooms_created_total',
+    help: 'World room instances created on this process.',
+    registers: [registry],
+  });
+  const roomTickSeconds = new Histogram({
+    name: 'mib_room_tick_seconds',
+    help: 'Duration of one world room tick (simulation and state copy), in seconds.',
+    buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
+    registers: [registry],
+  });
+
+  const httpMiddleware = (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // The matched route pattern keeps label cardinality bounded; unmatched paths share one label.
+      const route: string =
+        (req.route as { path?: string } | undefined)?.path ??
+        (req.path.startsWith('/matchmake/') ? '/matchmake' : 'unmatched');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      httpDuration.observe({ method: req.method, route }, seconds);
+    });
+    next();
+  };
+
+  return { registry, httpRequests, httpDuration, roomsCreated, roomTickSeconds, httpMiddleware };
+}

@@ -1,0 +1,66 @@
+/**
+ * Where room presence and room listings live: in this process by default, in Redis when REDIS_URL is set
+ * (so several processes share matchmaking). Chosen once at boot; the rooms are the same either way.
+ */
+import { LocalDriver, LocalPresence, type MatchMakerDriver, type Presence } from '@colyseus/core';
+import { RedisDriver } from '@colyseus/redis-driver';
+import { RedisPresence } from '@colyseus/redis-presence';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/app-config.js';
+import { redactUrl } from '../db/index.js';
+
+export interface MatchmakingBackend {
+  kind: 'local' | 'redis';
+  presence: Presence;
+  driver: MatchMakerDriver;
+  /** Resolves when presence answers a round trip. */
+  ping(): Promise<void>;
+}
+
+export class PresenceUnavailableError extends Error {
+  override name = 'PresenceUnavailableError';
+}
+
+async function assertRedisReachable(url: string): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined); // reported below through connect()'s rejection
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new PresenceUnavailableError(
+      `REDIS_URL=${redactUrl(url)} cannot be reached (${(error as Error).message}): start Redis or fix the URL, or unset REDIS_URL to run a single process without Redis`,
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export async function createMatchmakingBackend(
+  config: Pick<AppConfig, 'redisUrl'>,
+): Promise<MatchmakingBackend> {
+  let kind: MatchmakingBackend['kind'] = 'local';
+  let presence: Presence;
+  let driver: MatchMakerDriver;
+  if (config.redisUrl) {
+    await assertRedisReachable(config.redisUrl);
+    kind = 'redis';
+    presence = new RedisPresence(config.redisUrl);
+    driver = new RedisDriver(config.redisUrl);
+  } else {
+    presence = new LocalPresence();
+    driver = new LocalDriver();
+  }
+  const key = `mib:readyz:${process.pid}:${Math.random().toString(36).slice(2)}`;
+  const ping = async (): Promise<void> => {
+    await presence.setex(key, 'ok', 5);
+    const value: unknown = await presence.get(key);
+    if (value !== 'ok') throw new Error('presence did not return what was just written');
+  };
+  return { kind, presence, driver, ping };
+}

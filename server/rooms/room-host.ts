@@ -1,0 +1,65 @@
+/**
+ * Runs Colyseus on the HTTP server NestJS already owns (one port), in the order Colyseus' own Vite
+ * integration uses: matchmaker setup → WebSocket transport attached with a path filter → matchmaking
+ * middleware → room definitions → accept. Colyseus `listen()` is deliberately not used: it would take over
+ * every request, answer all OPTIONS and stamp CORS headers on the control plane's routes.
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  createNodeMatchmakingMiddleware,
+  defineRoom,
+  matchMaker,
+  registerRoomDefinitions,
+} from '@colyseus/core';
+import { setTransport } from '@colyseus/core/Transport';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import { MAX_MESSAGE_BYTES, RoomName } from '../../protocol/index.js';
+import type { MatchmakingBackend } from './matchmaking-backend.js';
+import { createWorldRoom, type WorldRoomDeps } from './world-room.js';
+
+/** WebSocket paths Colyseus serves: /<processId>/<roomId>. */
+const ROOM_SOCKET_PATH = /^\/[\w-]+\/[\w-]+$/;
+
+export interface RoomHost {
+  /** Express-style middleware answering POST /matchmake/…; mount it before the control plane's routes. */
+  matchmakingMiddleware: ReturnType<typeof createNodeMatchmakingMiddleware>;
+  /** Attaches the WebSocket transport to the server and starts accepting rooms. */
+  attach(server: http.Server): Promise<void>;
+  /** Stops joins, lets every room persist and close, then closes the sockets. */
+  shutdown(): Promise<void>;
+}
+
+export async function createRoomHost(
+  backend: MatchmakingBackend,
+  deps: WorldRoomDeps,
+  publicAddress: string | undefined,
+): Promise<RoomHost> {
+  await matchMaker.setup(backend.presence, backend.driver, publicAddress);
+  const transport = new WebSocketTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  let stopped = false;
+
+  return {
+    matchmakingMiddleware: createNodeMatchmakingMiddleware(),
+    async attach(server) {
+      const isRoomSocket = (req: http.IncomingMessage): boolean =>
+        ROOM_SOCKET_PATH.test(new URL(req.url ?? '/', 'http://localhost').pathname);
+      transport.attachToServer(server, { filter: isRoomSocket });
+      // Upgrades to any other path have no handler; close them instead of leaving the socket hanging.
+      server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+        if (!isRoomSocket(req)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      });
+      setTransport(transport);
+      registerRoomDefinitions({ [RoomName.world]: defineRoom(createWorldRoom(deps)).filterBy(['world']) });
+      await matchMaker.accept();
+    },
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      await matchMaker.gracefullyShutdown();
+      transport.shutdown();
+      await backend.driver.shutdown();
+      backend.presence.shutdown();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * One live instance of a world. Thin by design: message handlers validate (zod, run by Colyseus) and
+ * enqueue; the fixed-step tick drains the queues through protocol's `step()` and copies the result into
+ * the schema state that Colyseus patches to clients at the same rate.
+ */
+import { CloseCode, Room, ServerError, type Client } from '@colyseus/core';
+import type { Logger } from 'pino';
+import {
+  Avatar,
+  MAX_MESSAGES_PER_SECOND,
+  MessageType,
+  STEP_SECONDS,
+  TICK_HZ,
+  WorldState,
+  joinOptionsSchema,
+  moveInputSchema,
+  pressSchema,
+  step,
+  type AvatarBody,
+  type JoinOptions,
+  type MoveInput,
+  type PressReply,
+} from '../../protocol/index.js';
+import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import { SnapshotWriter } from './snapshot-writer.js';
+
+/** What a world room needs from the rest of the server. */
+export interface WorldRoomDeps {
+  worlds: WorldsRepository;
+  states: WorldStateRepository;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * Inputs buffered per client. One is applied per tick, so this bounds both memory and how far behind a
+ * client's movement may run (8 × 50 ms). When full, the oldest input is dropped.
+ */
+export const INPUT_BUFFER_SIZE = 8;
+/** Button presses waiting for the next tick, per room; more are refused until the tick catches up. */
+export const MAX_PENDING_PRESSES = 256;
+
+interface PendingPress {
+  resolve: (reply: PressReply) => void;
+  reject: (error: Error) => void;
+}
+
+interface Occupant {
+  body: AvatarBody;
+  inputs: MoveInput[];
+  ackSeq: number;
+  avatar: Avatar;
+}
+
+/** Validates join options, rejecting at matchmaking time with a message that names the problem. */
+export function parseJoinOptions(options: unknown): JoinOptions {
+  const parsed = joinOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ServerError(
+    400,
+    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb" })`,
+  );
+}
+
+/** Builds the room class with its dependencies bound (Colyseus constructs rooms itself). */
+export function createWorldRoom(deps: WorldRoomDeps) {
+  return class WorldRoom extends Room<{ state: WorldState }> {
+    override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
+    override state = new WorldState();
+
+    private world!: World;
+    private revision = 0;
+    private readonly occupants = new Map<string, Occupant>();
+    private pendingPresses: PendingPress[] = [];
+    private writer!: SnapshotWriter;
+    private log: Logger = deps.logger;
+
+    static override onAuth(_token: string, options: unknown): Promise<unknown> {
+      parseJoinOptions(options);
+      return Promise.resolve(true);
+    }
+
+    override async onCreate(options: unknown): Promise<void> {
+      const { world: slug } = parseJoinOptions(options);
+      const world = await deps.worlds.findBySlug(slug);
+      if (!world) throw new ServerError(404, `join: world "${slug}" does not exist; check the world's slug`);
+      this.world = world;
+      this.log = deps.logger.child({ room: this.roomId, world: world.slug });
+
+      const stored = await deps.states.load(world.id);
+      if (stored) {
+        this.revision = stored.revision;
+        this.state.presses = stored.state.presses;
+      }
+      this.writer = new SnapshotWriter({
+        save: () => this.saveSnapshot(),
+        onError: (error) => this.log.error({ err: error }, 'saving world state failed; retrying'),
+      });
+
+      this.setPatchRate(1000 / TICK_HZ);
+      this.setFixedTimestep(() => this.tick(), TICK_HZ);
+      this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
+      this.onMessage(MessageType.press, pressSchema, () => this.enqueuePress());
+      deps.metrics.roomsCreated.inc();
+      this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room created');
+    }
+
+    override onJoin(client: Client, options: unknown): void {
+      const { name, color } = parseJoinOptions(options);
+      // Spawn on a small ring around the origin so joiners don't stack; the angle follows join order.
+      const angle = this.occupants.size * 2.399963; // golden angle, radians
+      const body: AvatarBody = { x: Math.sin(angle) * 2, z: Math.cos(angle) * 2, yaw: 0 };
+      const avatar = new Avatar();
+      avatar.name = name;
+      avatar.color = color;
+      avatar.x = body.x;
+      avatar.z = body.z;
+      avatar.yaw = 0;
+      avatar.ackSeq = 0;
+      this.occupants.set(client.sessionId, { body, inputs: [], ackSeq: 0, avatar });
+      this.state.avatars.set(client.sessionId, avatar);
+    }
+
+    override onLeave(client: Client, code?: number): void {
+      this.occupants.delete(client.sessionId);
+      this.state.avatars.delete(client.sessionId);
+      if (code === CloseCode.WITH_ERROR)
+        this.log.warn({ sessionId: client.sessionId }, 'client removed for a protocol error');
+    }
+
+    override async onDispose(): Promise<void> {
+      // Presses queued since the last tick are applied and saved with the final snapshot.
+      this.applyPresses();
+      await this.writer.close();
+      this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room disposed');
+    }
+
+    private enqueueInput(client: Client, input: MoveInput): void {
+      const occupant = this.occupants.get(client.sessionId);
+      if (!occupant || input.seq <= occupant.ackSeq) return; // stale or duplicate
+      if (occupant.inputs.length >= INPUT_BUFFER_SIZE) occupant.inputs.shift();
+      occupant.inputs.push(input);
+    }
+
+    private enqueuePress(): Promise<PressReply> {
+      if (this.pendingPresses.length >= MAX_PENDING_PRESSES) {
+        throw new Error('press: too many presses are waiting; try again in a moment');
+      }
+      return new Promise<PressReply>((resolve, reject) => this.pendingPresses.push({ resolve, reject }));
+    }
+
+    /** Applies queued presses; each is answered once a snapshot that contains it is stored. */
+    private applyPresses(): void {
+      const pending = this.pendingPresses;
+      if (pending.length === 0) return;
+      this.pendingPresses = [];
+      for (const press of pending) {
+        this.state.presses += 1;
+        const reply: PressReply = { presses: this.state.presses };
+        this.writer.markDirty().then(() => press.resolve(reply), press.reject);
+      }
+    }
+
+    /** One fixed step: at most one input per avatar, then copy bodies into the replicated state. */
+    private tick(): void {
+      const started = performance.now();
+      for (const occupant of this.occupants.values()) {
+        const input = occupant.inputs.shift();
+        if (input) {
+          step(occupant.body, input, STEP_SECONDS);
+          occupant.ackSeq = input.seq;
+        }
+        const { avatar, body } = occupant;
+        avatar.x = body.x;
+        avatar.z = body.z;
+        avatar.yaw = body.yaw;
+        avatar.ackSeq = occupant.ackSeq;
+      }
+      this.applyPresses();
+      deps.metrics.roomTickSeconds.observe((performance.now() - started) / 1000);
+    }
+
+    private async saveSnapshot(): Promise<void> {
+      const revision = this.revision + 1;
+      await deps.states.save(this.world.id, revision, { v: 1, presses: this.state.presses });
+      this.revision = revision;
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, parseConfig } from '../../server/index.js';
+import { publicAddressOf } from '../../server/config/app-config.js';
+
+describe('parseConfig', () => {
+  it('uses embedded defaults when nothing is set', () => {
+    const config = parseConfig({}, '/srv/mib');
+    expect(config).toMatchObject({
+      port: 2567,
+      host: '0.0.0.0',
+      dataDir: '/srv/mib/data',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(2567);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^config: PORT="eighty" is invalid: must be a whole number/],
+    [{ PORT: '70000' }, /^config: PORT="70000" is invalid: must be from 0 to 65535/],
+    [
+      { DATABASE_URL: 'mysql://x@y/z' },
+      /^config: DATABASE_URL=.* must start with postgres:\/\/ or postgresql:\/\//,
+    ],
+    [{ DATABASE_URL: 'not a url' }, /^config: DATABASE_URL="not a url" is invalid: must be a URL/],
+    [{ REDIS_URL: 'http://localhost' }, /^config: REDIS_URL=.* must start with redis:\/\/ or rediss:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /^config: LOG_LEVEL="loud" is invalid: must be one of fatal, error/],
+    [
+      { REDIS_URL: 'redis://127.0.0.1:6379' },
+      /^config: PUBLIC_URL="" is invalid: is required when REDIS_URL is set/,
+    ],
+  ])('rejects %j with one line naming the variable and the fix', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('derives the Colyseus public address from PUBLIC_URL', () => {
+    const config = parseConfig({ PUBLIC_URL: 'https://worlds.example.com:8443/eu/' });
+    expect(publicAddressOf(config)).toBe('worlds.example.com:8443/eu');
+    expect(publicAddressOf(parseConfig({}))).toBeUndefined();
+  });
+});
