@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-worlds.js';
 
 /**
@@ -14,7 +14,12 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRA
 /** Brings the schema up to date. Throws with the failing migration's name; nothing half-applied remains. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Name the schema explicitly: Kysely otherwise looks for its bookkeeping tables in every schema and can
+  // mistake another schema's (another tenant database or test) for this one's.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('database: no current schema; set search_path to an existing schema');
+  const migrator = new Migrator({ db, provider, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';

@@ -74,7 +74,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private revision = 0;
     private readonly occupants = new Map<string, Occupant>();
     private pendingPresses: PendingPress[] = [];
-    private writer!: SnapshotWriter;
+    /** Unset when onCreate failed before the world was loaded. */
+    private writer: SnapshotWriter | undefined;
     private log: Logger = deps.logger;
 
     static override onAuth(_token: string, options: unknown): Promise<unknown> {
@@ -131,6 +132,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     override async onDispose(): Promise<void> {
+      if (!this.writer) return;
       // Presses queued since the last tick are applied and saved with the final snapshot.
       this.applyPresses();
       await this.writer.close();
@@ -154,12 +156,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     /** Applies queued presses; each is answered once a snapshot that contains it is stored. */
     private applyPresses(): void {
       const pending = this.pendingPresses;
-      if (pending.length === 0) return;
+      const writer = this.writer;
+      if (pending.length === 0 || !writer) return;
       this.pendingPresses = [];
       for (const press of pending) {
         this.state.presses += 1;
         const reply: PressReply = { presses: this.state.presses };
-        this.writer.markDirty().then(() => press.resolve(reply), press.reject);
+        writer.markDirty().then(() => press.resolve(reply), press.reject);
       }
     }
 

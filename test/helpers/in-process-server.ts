@@ -1,0 +1,14 @@
+import { parseConfig, startServer, type RunningServer } from '../../server/index.js';
+import { tempDir } from './server-process.js';
+
+/** Starts the whole server inside the test process on a free port, with embedded PGlite in a temp dir. */
+export async function startInProcessServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const config = parseConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: await tempDir(),
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  return startServer(config);
+}

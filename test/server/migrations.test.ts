@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
+import {
+  WorldStateRepository,
+  WorldsRepository,
+  migrateToLatest,
+  openDatabase,
+  seedDemoWorld,
+  type OpenDatabase,
+} from '../../server/index.js';
+import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
+import { tempDir } from '../helpers/server-process.js';
+
+const backends: Array<[string, () => Promise<{ database: OpenDatabase; cleanup: () => Promise<void> }>]> = [
+  [
+    'PGlite',
+    async () => {
+      const database = await openDatabase({ dataDir: await tempDir(), databaseUrl: undefined });
+      return { database, cleanup: () => database.close() };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const schema: PostgresSchema = await createPostgresSchema();
+      const database = await openDatabase({ dataDir: '/nonexistent', databaseUrl: schema.url });
+      return {
+        database,
+        cleanup: async () => {
+          await database.close();
+          await schema.drop();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(backends)('migrations on %s', (_name, open) => {
+  let handle: Awaited<ReturnType<typeof open>>;
+  afterAll(async () => handle?.cleanup());
+
+  it('apply once, then are a no-op', async () => {
+    handle = await open();
+    expect(await migrateToLatest(handle.database.db)).toEqual(['0001-worlds']);
+    expect(await migrateToLatest(handle.database.db)).toEqual([]);
+    const { rows } = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = current_schema() and table_name in ('worlds', 'world_state') order by table_name
+    `.execute(handle.database.db);
+    expect(rows.map((row) => row.table_name)).toEqual(['world_state', 'worlds']);
+  });
+
+  it('seed the demo world idempotently', async () => {
+    const worlds = new WorldsRepository(handle.database.db);
+    const first = await seedDemoWorld(worlds);
+    const second = await seedDemoWorld(worlds);
+    expect(second.id).toBe(first.id);
+    expect((await worlds.list()).map((world) => world.slug)).toEqual(['demo']);
+  });
+
+  it('store world state snapshots that never go backwards', async () => {
+    const world = await new WorldsRepository(handle.database.db).findBySlug('demo');
+    const states = new WorldStateRepository(handle.database.db);
+    expect(await states.load(world!.id)).toBeUndefined();
+    expect(await states.save(world!.id, 1, { v: 1, presses: 1 })).toBe(true);
+    expect(await states.save(world!.id, 3, { v: 1, presses: 7 })).toBe(true);
+    expect(await states.save(world!.id, 2, { v: 1, presses: 4 })).toBe(false);
+    expect(await states.load(world!.id)).toEqual({ revision: 3, state: { v: 1, presses: 7 } });
+  });
+
+  it('reject rows the constraints forbid', async () => {
+    const worlds = new WorldsRepository(handle.database.db);
+    await expect(worlds.ensure({ slug: 'Not A Slug', name: 'x' })).rejects.toThrow(/check constraint/);
+  });
+});
