@@ -1,0 +1,91 @@
+/**
+ * Two server processes sharing Redis (presence + room listings) and PostgreSQL: a visitor who matchmakes
+ * through process A is seated in the room that process B hosts, and connects to B directly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from '@colyseus/sdk';
+import { RoomName } from '../../protocol/index.js';
+import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '../helpers/services.js';
+import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { wrapRoom, type Visitor } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+
+let schema: PostgresSchema;
+let a: ServerProcess;
+let b: ServerProcess;
+const visitors: Visitor[] = [];
+
+async function startProcess(redisUrl: string): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServerProcess({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: schema.url,
+    DATA_DIR: await tempDir(),
+  });
+}
+
+beforeAll(async () => {
+  schema = await createPostgresSchema();
+  const redisUrl = await createRedisDatabase();
+  b = await startProcess(redisUrl);
+  a = await startProcess(redisUrl);
+});
+
+afterAll(async () => {
+  await Promise.all(visitors.map((visitor) => visitor.leave().catch(() => undefined)));
+  await Promise.all([a?.stop(), b?.stop()]);
+  await schema?.drop();
+});
+
+interface Reservation {
+  roomId: string;
+  sessionId: string;
+  publicAddress?: string;
+}
+
+async function matchmake(through: ServerProcess, name: string): Promise<Reservation> {
+  const response = await fetch(`${through.url}/matchmake/joinOrCreate/${RoomName.world}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ world: 'demo', name, color: '#abcdef' }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Reservation;
+}
+
+const seat = async (through: ServerProcess, reservation: Reservation): Promise<Visitor> => {
+  const visitor = await wrapRoom(await new Client(through.url).consumeSeatReservation(reservation as never));
+  visitors.push(visitor);
+  return visitor;
+};
+
+describe('two processes sharing Redis', () => {
+  it('seat a visitor who matchmakes on one process in the room hosted by the other', async () => {
+    // The matchmaker places a new room on the least-loaded process; find out which one got it.
+    const hostReservation = await matchmake(a, 'Host');
+    const hostingProcess = [a, b].find((p) => hostReservation.publicAddress === `127.0.0.1:${p.port}`);
+    expect(hostingProcess).toBeDefined();
+    const otherProcess = hostingProcess === a ? b : a;
+    const host = await seat(hostingProcess!, hostReservation);
+
+    const guestReservation = await matchmake(otherProcess, 'Guest');
+    expect(guestReservation.roomId).toBe(host.room.roomId);
+    expect(guestReservation.publicAddress).toBe(`127.0.0.1:${hostingProcess!.port}`);
+
+    // The SDK connects to the reservation's public address, i.e. straight to the hosting process.
+    const guest = await seat(otherProcess, guestReservation);
+    expect(guest.room.roomId).toBe(host.room.roomId);
+    const seen = await waitFor(() => host.avatars(), (map) => map.has(guest.sessionId), { what: 'guest seen by host' });
+    expect(seen.get(guest.sessionId)).toMatchObject({ name: 'Guest', color: '#abcdef' });
+    expect(guest.avatars().get(host.sessionId)).toMatchObject({ name: 'Host' });
+  });
+
+  it('report presence through Redis in /readyz on both processes', async () => {
+    for (const process of [a, b]) {
+      const res = await fetch(`${process.url}/readyz`);
+      expect(await res.json()).toEqual({ status: 'ready', checks: { database: 'ok', presence: 'ok' } });
+    }
+  });
+});
