@@ -1,25 +1,24 @@
 #!/usr/bin/env node
 /**
- * Runs the whole jest suite (ESM mode) and ends with one line CI reads: `tests: N passed, N failed`
- * (plus `, N skipped` when any were), counted from jest's JSON report rather than its human summary.
- * Extra arguments go to jest, e.g. `npm test -- test/protocol`.
+ * Runs the whole jest suite in ESM mode (jest's JSON report goes to test-artifacts/jest-results.json)
+ * and ends with the line CI reads: `tests: N passed, N failed`. Extra arguments go to jest,
+ * e.g. `npm test -- test/protocol`.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { REPORT_PATH, summarize, summaryLine } from './test-summary.mjs';
 
 const require = createRequire(import.meta.url);
 const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
-const artifacts = path.resolve('test-artifacts');
-const report = path.join(artifacts, 'jest-results.json');
-mkdirSync(artifacts, { recursive: true });
-rmSync(report, { force: true });
+mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
+rmSync(REPORT_PATH, { force: true });
 
 const started = Date.now();
 const child = spawn(
   process.execPath,
-  [jestBin, '--json', `--outputFile=${report}`, ...process.argv.slice(2)],
+  [jestBin, '--json', `--outputFile=${REPORT_PATH}`, ...process.argv.slice(2)],
   {
     stdio: 'inherit',
     env: {
@@ -29,24 +28,9 @@ const child = spawn(
   },
 );
 child.on('exit', (code, signal) => {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  let suitesFailed = 0;
-  try {
-    const results = JSON.parse(readFileSync(report, 'utf8'));
-    passed = results.numPassedTests;
-    failed = results.numFailedTests;
-    skipped = results.numPendingTests + results.numTodoTests;
-    suitesFailed = results.numFailedTestSuites;
-  } catch (error) {
-    console.error(`run-tests: jest wrote no readable report (${error.message}); counting the run as failed`);
-    failed = Math.max(failed, 1);
-  }
-  // A suite that fails to load has no failed tests of its own; count it so it cannot pass unnoticed.
-  if (suitesFailed > 0 && failed === 0) failed = suitesFailed;
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`jest finished in ${seconds} s (exit ${code ?? signal})`);
-  console.log(`tests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-  process.exit(code === 0 && failed === 0 ? 0 : 1);
+  const summary = summarize();
+  if (summary.note) console.error(`run-tests: ${summary.note}`);
+  console.log(`jest finished in ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${code ?? signal})`);
+  console.log(summaryLine(summary));
+  process.exit(code === 0 && summary.failed === 0 ? 0 : 1);
 });

@@ -46,6 +46,7 @@ async function ensureWritableDirectory(dir: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new DatabaseUnavailableError(
       `DATA_DIR=${path.dirname(dir)} is not a writable directory (${code}): point DATA_DIR at a directory this user can write, or set DATABASE_URL to use PostgreSQL`,
+      { cause: error },
     );
   }
 }
@@ -77,6 +78,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new DatabaseUnavailableError(
       `DATABASE_URL=${redactUrl(url)} cannot be reached (${reason}): check host, port, database name and credentials, or unset DATABASE_URL to use the embedded database`,
+      { cause: error },
     );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

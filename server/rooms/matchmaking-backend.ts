@@ -35,6 +35,7 @@ async function assertRedisReachable(url: string): Promise<void> {
   } catch (error) {
     throw new PresenceUnavailableError(
       `REDIS_URL=${redactUrl(url)} cannot be reached (${(error as Error).message}): start Redis or fix the URL, or unset REDIS_URL to run a single process without Redis`,
+      { cause: error },
     );
   } finally {
     probe.disconnect();

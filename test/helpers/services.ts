@@ -25,6 +25,7 @@ async function adminQuery(sql: string): Promise<void> {
     throw new Error(
       `test needs PostgreSQL at ${POSTGRES_BASE_URL} but it is not reachable (${(error as Error).message}); ` +
         `start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
+      { cause: error },
     );
   }
   try {
@@ -68,6 +69,7 @@ export async function createRedisDatabase(): Promise<string> {
     throw new Error(
       `test needs Redis at ${REDIS_BASE_URL} but it is not reachable (${(error as Error).message}); ` +
         `start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
+      { cause: error },
     );
   } finally {
     redis.disconnect();

@@ -28,6 +28,8 @@ export interface Visitor {
   self(): SeenAvatar | undefined;
   sendInput(input: MoveInput): void;
   press(): Promise<PressReply>;
+  /** The demo button's press count as this visitor last received it. */
+  presses(): number;
   leave(): Promise<void>;
 }
 
@@ -61,7 +63,8 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     avatars,
     self: () => avatars().get(room.sessionId),
     sendInput: (input) => room.send(MessageType.input, input),
-    press: () => room.request(MessageType.press, {}) as Promise<PressReply>,
+    press: () => room.request<object, PressReply>(MessageType.press, {}),
+    presses: () => (room.state as { presses: number }).presses,
     leave: async () => {
       if (closeCode === undefined) await room.leave();
     },

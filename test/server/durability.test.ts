@@ -28,7 +28,7 @@ async function pressTimes(url: string, times: number): Promise<number> {
 
 async function storedPresses(url: string): Promise<number> {
   const visitor = await joinWorld(url, { name: 'Checker' });
-  const presses = visitor.room.state.presses as number;
+  const presses = visitor.presses();
   await visitor.leave();
   return presses;
 }

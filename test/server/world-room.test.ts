@@ -156,7 +156,7 @@ describe('world room', () => {
     const presser = await join({ name: 'Presser' });
     const world = await new WorldsRepository(server.database.db).findBySlug('demo');
     const states = new WorldStateRepository(server.database.db);
-    const before = presser.room.state.presses as number;
+    const before = presser.presses();
     const replies = await Promise.all([presser.press(), presser.press(), presser.press()]);
     expect(replies.map((reply) => reply.presses).sort((a, b) => a - b)).toEqual([
       before + 1,
@@ -166,7 +166,7 @@ describe('world room', () => {
     const stored = await states.load(world!.id);
     expect(stored?.state.presses).toBe(before + 3);
     await waitFor(
-      () => presser.room.state.presses as number,
+      () => presser.presses(),
       (presses) => presses === before + 3,
       { what: 'press count patched' },
     );

@@ -1,0 +1,111 @@
+import { useEffect, useRef, useState } from 'react';
+import { connectToWorld, type WorldConnection } from './net/world-connection.js';
+import { joinOptionsFromUrl } from './join-options.js';
+import { WorldScene } from './scene/WorldScene.js';
+import { installKeyboard } from './systems/keyboard.js';
+import type { WorldStore } from './world-store.js';
+
+/** How often the HUD re-reads the store, in ms (the 3D view itself updates every frame). */
+const HUD_REFRESH_MS = 100;
+
+function useStoreView(store: WorldStore) {
+  const read = () => ({
+    connection: store.connection,
+    problem: store.problem,
+    progress: store.loading.progress,
+    stage: store.loading.stage,
+    presses: store.presses,
+    people: store.remotes.size + (store.local ? 1 : 0),
+  });
+  const [view, setView] = useState(read);
+  useEffect(() => {
+    const timer = setInterval(() => setView(read()), HUD_REFRESH_MS);
+    return () => clearInterval(timer);
+  });
+  return view;
+}
+
+export function App({ store }: { store: WorldStore }) {
+  const connection = useRef<WorldConnection | null>(null);
+  const nameTagLayer = useRef<HTMLDivElement>(null);
+  const [pressing, setPressing] = useState(false);
+  const view = useStoreView(store);
+
+  useEffect(() => installKeyboard(), []);
+  useEffect(() => {
+    let cancelled = false;
+    const options = joinOptionsFromUrl(window.location.search);
+    connectToWorld(store, window.location.origin, options).then(
+      (joined) => {
+        if (cancelled) void joined.leave();
+        else connection.current = joined;
+      },
+      () => undefined, // the store already says what went wrong; the overlay shows it
+    );
+    return () => {
+      cancelled = true;
+      void connection.current?.leave();
+      connection.current = null;
+    };
+  }, [store]);
+
+  // The first frame drawn after joining completes loading.
+  useEffect(() => {
+    if (view.connection === 'joined' && store.loading.progress < 1 && store.stats.avatars > 0) {
+      store.loading = { progress: 1, stage: 'Ready' };
+    }
+  });
+
+  const press = () => {
+    if (!connection.current) return;
+    setPressing(true);
+    connection.current
+      .press()
+      .catch((error: unknown) => {
+        store.problem = `The press was not saved: ${error instanceof Error ? error.message : String(error)}`;
+      })
+      .finally(() => setPressing(false));
+  };
+
+  const loaded = view.progress >= 1;
+  return (
+    <div className="player">
+      <WorldScene store={store} connection={connection} nameTagLayer={nameTagLayer} />
+      <div className="name-tags" ref={nameTagLayer} />
+      <div className="hud">
+        <span className="people">{view.people} here</span>
+        <button
+          type="button"
+          className="press"
+          onClick={press}
+          disabled={pressing || view.connection !== 'joined'}
+        >
+          Press the button ({view.presses})
+        </button>
+        <span className="help">WASD or arrow keys to move · Shift to run</span>
+      </div>
+      {(view.connection === 'reconnecting' ||
+        view.connection === 'closed' ||
+        view.connection === 'error') && (
+        <div className={`banner ${view.connection}`} role="alert">
+          {view.connection === 'reconnecting' ? 'Connection lost — reconnecting…' : view.problem}
+        </div>
+      )}
+      <div className={`loading ${loaded ? 'done' : ''}`} aria-hidden={loaded}>
+        <div className="loading-card">
+          <div className="loading-title">metaverse-in-a-box</div>
+          <div className="loading-stage">{view.connection === 'error' ? view.problem : view.stage}</div>
+          <div
+            className="loading-bar"
+            role="progressbar"
+            aria-valuenow={Math.round(view.progress * 100)}
+            aria-valuemin={0}
+            aria-valuemax={100}
+          >
+            <div className="loading-fill" style={{ width: `${Math.round(view.progress * 100)}%` }} />
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * The player's one frame loop, run once per rendered frame before three.js draws. Order matters:
+ *   1. network receive  — already applied by SDK callbacks between frames (world-connection.ts)
+ *   2. predict           — local input at the fixed step, applied with protocol's step()
+ *   3. interpolate       — remote avatars blended between received snapshots
+ *   4. draw              — instanced meshes, camera, name tags
+ *   5. stats             — frame time and renderer counters for window.__mib
+ *   6. network send      — inputs produced this frame go out last
+ */
+import type { Camera, InstancedMesh, WebGLRenderer } from 'three';
+import type { MoveInput } from '../../protocol/index.js';
+import type { WorldConnection } from './net/world-connection.js';
+import { drawAvatars } from './systems/draw-avatars.js';
+import { followCamera } from './systems/follow-camera.js';
+import { interpolateAvatar } from './systems/interpolate-avatars.js';
+import { predictLocalAvatar } from './systems/predict-local-avatar.js';
+import { updateNameTags } from './systems/update-name-tags.js';
+import type { WorldStore } from './world-store.js';
+
+export interface FrameContext {
+  store: WorldStore;
+  connection: WorldConnection | null;
+  bodies: InstancedMesh;
+  visors: InstancedMesh;
+  camera: Camera;
+  renderer: WebGLRenderer;
+  nameTagLayer: HTMLElement | null;
+}
+
+/** Inputs produced this frame; emptied after sending (reused, never reallocated). */
+const outbox: MoveInput[] = [];
+/** Smoothing for the frame-time average (per frame). */
+const STATS_SMOOTHING = 0.1;
+
+export function runFrame(ctx: FrameContext, dtSeconds: number): void {
+  const { store } = ctx;
+  const now = performance.now();
+
+  if (store.local && store.connection === 'joined') predictLocalAvatar(store.local, dtSeconds, outbox);
+  for (const remote of store.remotes.values()) interpolateAvatar(remote, now);
+
+  const drawn = drawAvatars(store, ctx.bodies, ctx.visors);
+  if (store.local) followCamera(ctx.camera, store.local.predicted, dtSeconds);
+  if (ctx.nameTagLayer) updateNameTags(store, ctx.nameTagLayer, ctx.camera);
+
+  const stats = store.stats;
+  const frameMs = dtSeconds * 1000;
+  stats.frameMs = stats.frameMs === 0 ? frameMs : stats.frameMs + (frameMs - stats.frameMs) * STATS_SMOOTHING;
+  stats.fps = stats.frameMs > 0 ? 1000 / stats.frameMs : 0;
+  // Counters of the previous render (three resets them at the start of each render).
+  stats.drawCalls = ctx.renderer.info.render.calls;
+  stats.triangles = ctx.renderer.info.render.triangles;
+  stats.avatars = drawn;
+
+  if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);
+  outbox.length = 0;
+}

@@ -1,0 +1,27 @@
+/** Join options from the page URL (?world=&name=&color=), with a friendly guest identity by default. */
+import { DEMO_WORLD_SLUG, joinOptionsSchema, type JoinOptions } from '../../protocol/index.js';
+
+const GUEST_COLOURS = [
+  '#e6194b',
+  '#3cb44b',
+  '#ffe119',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+];
+
+export function joinOptionsFromUrl(search: string): JoinOptions {
+  const params = new URLSearchParams(search);
+  const pick = GUEST_COLOURS[Math.floor(Math.random() * GUEST_COLOURS.length)] ?? '#4363d8';
+  const candidate = {
+    world: params.get('world') ?? DEMO_WORLD_SLUG,
+    name: params.get('name') ?? `Guest ${Math.floor(1000 + Math.random() * 9000)}`,
+    color: params.get('color') ?? pick,
+  };
+  const parsed = joinOptionsSchema.safeParse(candidate);
+  if (parsed.success) return parsed.data;
+  // A bad URL parameter should not stop a visitor: fall back to the guest default for that field.
+  return { world: DEMO_WORLD_SLUG, name: `Guest ${Math.floor(1000 + Math.random() * 9000)}`, color: pick };
+}

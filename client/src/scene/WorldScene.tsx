@@ -1,0 +1,81 @@
+import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import { useRef, type RefObject } from 'react';
+import type { InstancedMesh } from 'three';
+import { WORLD_HALF_EXTENT } from '../../../protocol/index.js';
+import { runFrame } from '../frame-loop.js';
+import type { WorldConnection } from '../net/world-connection.js';
+import { MAX_DRAWN_AVATARS } from '../systems/draw-avatars.js';
+import type { WorldStore } from '../world-store.js';
+
+interface SceneProps {
+  store: WorldStore;
+  connection: RefObject<WorldConnection | null>;
+  nameTagLayer: RefObject<HTMLDivElement | null>;
+}
+
+/** Runs the frame loop inside R3F's render loop, before each render. */
+function FrameDriver({
+  store,
+  connection,
+  nameTagLayer,
+  bodies,
+  visors,
+}: SceneProps & {
+  bodies: RefObject<InstancedMesh | null>;
+  visors: RefObject<InstancedMesh | null>;
+}) {
+  const camera = useThree((state) => state.camera);
+  const gl = useThree((state) => state.gl);
+  useFrame((_, delta) => {
+    if (!bodies.current || !visors.current) return;
+    runFrame(
+      {
+        store,
+        connection: connection.current,
+        bodies: bodies.current,
+        visors: visors.current,
+        camera,
+        renderer: gl,
+        nameTagLayer: nameTagLayer.current,
+      },
+      Math.min(delta, 0.25),
+    );
+  });
+  return null;
+}
+
+function Ground() {
+  const size = WORLD_HALF_EXTENT * 2;
+  return (
+    <group>
+      <mesh rotation-x={-Math.PI / 2} receiveShadow>
+        <planeGeometry args={[size, size]} />
+        <meshStandardMaterial color="#6d9c5a" />
+      </mesh>
+      <gridHelper args={[size, size / 4, '#4f7a40', '#5d8a4d']} position-y={0.01} />
+    </group>
+  );
+}
+
+export function WorldScene(props: SceneProps) {
+  const bodies = useRef<InstancedMesh>(null);
+  const visors = useRef<InstancedMesh>(null);
+  return (
+    <Canvas camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }} dpr={[1, 2]}>
+      <color attach="background" args={['#a8d0ff']} />
+      <fog attach="fog" args={['#a8d0ff', 60, 160]} />
+      <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
+      <directionalLight position={[20, 30, -10]} intensity={1.6} />
+      <Ground />
+      <instancedMesh ref={bodies} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
+        <capsuleGeometry args={[0.35, 1, 4, 12]} />
+        <meshStandardMaterial />
+      </instancedMesh>
+      <instancedMesh ref={visors} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
+        <boxGeometry args={[0.45, 0.16, 0.12]} />
+        <meshStandardMaterial color="#1b1f2a" />
+      </instancedMesh>
+      <FrameDriver {...props} bodies={bodies} visors={visors} />
+    </Canvas>
+  );
+}

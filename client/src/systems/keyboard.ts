@@ -1,0 +1,58 @@
+/** Which movement keys are held. Listens on window; `readIntent` fills a reused object each step. */
+import type { MoveIntent } from '../../../protocol/index.js';
+
+const held = new Set<string>();
+
+const MOVEMENT_KEYS = new Set([
+  'KeyW',
+  'KeyA',
+  'KeyS',
+  'KeyD',
+  'ArrowUp',
+  'ArrowDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'ShiftLeft',
+  'ShiftRight',
+]);
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+}
+
+export function installKeyboard(target: Window = window): () => void {
+  const down = (event: KeyboardEvent): void => {
+    if (isTyping(event.target) || !MOVEMENT_KEYS.has(event.code)) return;
+    held.add(event.code);
+    event.preventDefault();
+  };
+  const up = (event: KeyboardEvent): void => {
+    held.delete(event.code);
+  };
+  const clear = (): void => held.clear();
+  target.addEventListener('keydown', down);
+  target.addEventListener('keyup', up);
+  target.addEventListener('blur', clear);
+  return () => {
+    target.removeEventListener('keydown', down);
+    target.removeEventListener('keyup', up);
+    target.removeEventListener('blur', clear);
+    held.clear();
+  };
+}
+
+/**
+ * Writes the held keys as movement intent. The camera looks along +z, so forward (W) is +z and the
+ * screen's right (D) is -x.
+ */
+export function readIntent(out: MoveIntent): MoveIntent {
+  const forward =
+    (held.has('KeyW') || held.has('ArrowUp') ? 1 : 0) - (held.has('KeyS') || held.has('ArrowDown') ? 1 : 0);
+  const right =
+    (held.has('KeyD') || held.has('ArrowRight') ? 1 : 0) -
+    (held.has('KeyA') || held.has('ArrowLeft') ? 1 : 0);
+  out.x = -right;
+  out.z = forward;
+  out.run = held.has('ShiftLeft') || held.has('ShiftRight');
+  return out;
+}

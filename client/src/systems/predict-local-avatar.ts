@@ -1,0 +1,33 @@
+/**
+ * Client-side prediction at the server's fixed step: every STEP_SECONDS of frame time becomes one input,
+ * applied locally with the same `step()` the server runs and queued for sending. Inputs with no intent are
+ * neither applied nor sent (they would not move the avatar anyway).
+ */
+import { STEP_SECONDS, step, type MoveInput, type MoveIntent } from '../../../protocol/index.js';
+import type { LocalAvatar } from '../world-store.js';
+import { readIntent } from './keyboard.js';
+
+/** Most steps caught up in one frame; after a long stall (hidden tab) the backlog is dropped instead. */
+const MAX_CATCH_UP_STEPS = 4;
+/** Most unacknowledged inputs kept; matches what the server buffers, so prediction never runs further ahead. */
+const MAX_PENDING = 8;
+
+const intent: MoveIntent = { x: 0, z: 0, run: false };
+let accumulator = 0;
+
+export function predictLocalAvatar(local: LocalAvatar, dtSeconds: number, outbox: MoveInput[]): void {
+  accumulator += dtSeconds;
+  let steps = 0;
+  while (accumulator >= STEP_SECONDS && steps < MAX_CATCH_UP_STEPS) {
+    accumulator -= STEP_SECONDS;
+    steps += 1;
+    readIntent(intent);
+    if ((intent.x === 0 && intent.z === 0) || local.pending.length >= MAX_PENDING) continue;
+    // One small object per input sent (≤ 20 per second), not per frame.
+    const input: MoveInput = { seq: local.nextSeq++, x: intent.x, z: intent.z, run: intent.run };
+    step(local.predicted, input, STEP_SECONDS);
+    local.pending.push(input);
+    outbox.push(input);
+  }
+  if (steps === MAX_CATCH_UP_STEPS) accumulator = 0;
+}

@@ -1,0 +1,78 @@
+/**
+ * `window.__mib`: a read-only view of the player for browser tests (and curious developers), so tests
+ * assert on scene data rather than pixels alone. Every read returns a fresh, frozen copy.
+ */
+import type { WorldStore } from './world-store.js';
+
+export interface MibAvatarView {
+  id: string;
+  name: string;
+  color: string;
+  x: number;
+  z: number;
+  yaw: number;
+  local: boolean;
+}
+
+export interface MibTestHook {
+  readonly connection: WorldStore['connection'];
+  readonly problem: string | null;
+  readonly loading: { progress: number; stage: string };
+  readonly roomId: string | null;
+  readonly sessionId: string | null;
+  readonly presses: number;
+  /** The local avatar as drawn (predicted), or null before joining. */
+  readonly self: { x: number; z: number; yaw: number } | null;
+  /** Every avatar in the scene as drawn this frame, local one included. */
+  readonly avatars: MibAvatarView[];
+  readonly stats: WorldStore['stats'];
+}
+
+declare global {
+  interface Window {
+    __mib?: MibTestHook;
+  }
+}
+
+export function installTestHook(store: WorldStore): void {
+  const hook = Object.freeze({
+    get connection() {
+      return store.connection;
+    },
+    get problem() {
+      return store.problem;
+    },
+    get loading() {
+      return Object.freeze({ ...store.loading });
+    },
+    get roomId() {
+      return store.roomId;
+    },
+    get sessionId() {
+      return store.sessionId;
+    },
+    get presses() {
+      return store.presses;
+    },
+    get self() {
+      const local = store.local;
+      return local ? Object.freeze({ ...local.predicted }) : null;
+    },
+    get avatars() {
+      const list: MibAvatarView[] = [];
+      if (store.local && store.sessionId && store.connection === 'joined') {
+        const { name, color, predicted } = store.local;
+        list.push(Object.freeze({ id: store.sessionId, name, color, ...predicted, local: true }));
+      }
+      for (const remote of store.remotes.values()) {
+        const { id, name, color, rendered } = remote;
+        list.push(Object.freeze({ id, name, color, ...rendered, local: false }));
+      }
+      return Object.freeze(list) as MibAvatarView[];
+    },
+    get stats() {
+      return Object.freeze({ ...store.stats });
+    },
+  });
+  Object.defineProperty(window, '__mib', { value: hook, writable: false, configurable: false });
+}

@@ -1,0 +1,113 @@
+/**
+ * The player's in-memory picture of the world, written by the network layer and the frame-loop systems and
+ * read by rendering and the test hook. Plain mutable data (no React state) so the frame loop allocates
+ * nothing per frame.
+ */
+import type { AvatarBody, MoveInput } from '../../protocol/index.js';
+
+export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
+
+/** One received position of a remote avatar, stamped with the local receive time (ms). */
+export interface Snapshot {
+  t: number;
+  x: number;
+  z: number;
+  yaw: number;
+}
+
+/** How many snapshots each remote avatar keeps (a ring): 16 × 50 ms = 0.8 s of history. */
+export const SNAPSHOT_CAPACITY = 16;
+
+export interface RemoteAvatar {
+  id: string;
+  name: string;
+  color: string;
+  /** `color` parsed once, for per-frame use without allocation. */
+  colorHex: number;
+  /** Ring buffer of received snapshots; `head` is the next slot to write, `count` how many are valid. */
+  snapshots: Snapshot[];
+  head: number;
+  count: number;
+  /** Where the avatar is drawn this frame (interpolated). */
+  rendered: AvatarBody;
+}
+
+export interface LocalAvatar {
+  name: string;
+  color: string;
+  colorHex: number;
+  /** Predicted body: the server's last word plus every input it has not acknowledged yet. */
+  predicted: AvatarBody;
+  /** Inputs sent but not yet acknowledged, oldest first. */
+  pending: MoveInput[];
+  nextSeq: number;
+}
+
+export interface FrameStats {
+  fps: number;
+  frameMs: number;
+  drawCalls: number;
+  triangles: number;
+  avatars: number;
+}
+
+export interface WorldStore {
+  connection: ConnectionState;
+  /** What went wrong, in words a visitor can act on, when connection is 'error' or 'closed'. */
+  problem: string | null;
+  loading: { progress: number; stage: string };
+  roomId: string | null;
+  sessionId: string | null;
+  presses: number;
+  local: LocalAvatar | null;
+  remotes: Map<string, RemoteAvatar>;
+  stats: FrameStats;
+}
+
+export function createWorldStore(): WorldStore {
+  return {
+    connection: 'loading',
+    problem: null,
+    loading: { progress: 0, stage: 'Loading the player' },
+    roomId: null,
+    sessionId: null,
+    presses: 0,
+    local: null,
+    remotes: new Map(),
+    stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0 },
+  };
+}
+
+/** '#rrggbb' → 0xrrggbb (grey when malformed). */
+export function parseColor(color: string): number {
+  return /^#[0-9a-fA-F]{6}$/.test(color) ? Number.parseInt(color.slice(1), 16) : 0x888888;
+}
+
+export function createRemoteAvatar(id: string, name: string, color: string, body: AvatarBody): RemoteAvatar {
+  return {
+    id,
+    name,
+    color,
+    colorHex: parseColor(color),
+    snapshots: Array.from({ length: SNAPSHOT_CAPACITY }, () => ({
+      t: 0,
+      x: body.x,
+      z: body.z,
+      yaw: body.yaw,
+    })),
+    head: 0,
+    count: 0,
+    rendered: { x: body.x, z: body.z, yaw: body.yaw },
+  };
+}
+
+/** Records a received position (reusing the ring's slot; no allocation). */
+export function pushSnapshot(avatar: RemoteAvatar, t: number, x: number, z: number, yaw: number): void {
+  const slot = avatar.snapshots[avatar.head]!;
+  slot.t = t;
+  slot.x = x;
+  slot.z = z;
+  slot.yaw = yaw;
+  avatar.head = (avatar.head + 1) % SNAPSHOT_CAPACITY;
+  if (avatar.count < SNAPSHOT_CAPACITY) avatar.count += 1;
+}

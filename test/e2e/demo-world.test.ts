@@ -1,0 +1,114 @@
+/**
+ * End to end: the built server started as `npm start` would, two bot visitors (the player's SDK and
+ * protocol) and the player in headless Chromium. A bot moves; the page's scene shows it at its new place.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import { STEP_SECONDS, WALK_SPEED } from '../../protocol/index.js';
+import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
+import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { joinWorld, type Visitor } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+import type { MibTestHook } from '../../client/src/test-hook.js';
+
+let server: ServerProcess;
+let browser: Browser;
+let watched: WatchedPage;
+const bots: Visitor[] = [];
+
+type Hook = Pick<MibTestHook, 'connection' | 'loading' | 'avatars' | 'self' | 'stats' | 'sessionId'>;
+const readHook = (): Promise<Hook> =>
+  watched.page.evaluate(() => {
+    const mib = window.__mib!;
+    return {
+      connection: mib.connection,
+      loading: mib.loading,
+      avatars: mib.avatars,
+      self: mib.self,
+      stats: mib.stats,
+      sessionId: mib.sessionId,
+    };
+  });
+
+beforeAll(async () => {
+  server = await startServerProcess({ DATA_DIR: await tempDir() });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await Promise.all(bots.map((bot) => bot.leave().catch(() => undefined)));
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the demo world in a browser', () => {
+  it('shows the page’s own avatar and two bots, and follows a bot as it moves', async () => {
+    bots.push(await joinWorld(server.url, { name: 'Bot One', color: '#ff3333' }));
+    bots.push(await joinWorld(server.url, { name: 'Bot Two', color: '#33aaff' }));
+    const [mover, idler] = bots as [Visitor, Visitor];
+
+    watched = await openWatchedPage(browser);
+    const page = watched.page;
+    const response = await page.goto(`${server.url}/?name=Viewer&color=%2344dd66`);
+    expect(response?.status()).toBe(200);
+
+    const loaded = await waitFor(readHook, (hook) => hook.loading.progress === 1, {
+      timeoutMs: 30_000,
+      what: 'the loading bar to reach 100 %',
+    });
+    expect(loaded.connection).toBe('joined');
+    const withAll = await waitFor(readHook, (hook) => hook.avatars.length === 3, {
+      what: 'three avatars in the scene',
+    });
+    expect(withAll.avatars.map((a) => a.name).sort()).toEqual(['Bot One', 'Bot Two', 'Viewer']);
+    expect(withAll.avatars.find((a) => a.local)).toMatchObject({ name: 'Viewer', color: '#44dd66' });
+    await saveScreenshot(page, 'demo-world-joined');
+
+    // The bot walks +x for 20 steps, in batches the room's input buffer holds.
+    const start = mover.self()!;
+    for (let seq = 1; seq <= 20; seq++) {
+      mover.sendInput({ seq, x: 1, z: 0, run: false });
+      if (seq % 4 === 0)
+        await waitFor(
+          () => mover.self()!.ackSeq,
+          (ack) => ack >= seq,
+          { what: `bot ack ${seq}` },
+        );
+    }
+    const moved = mover.self()!;
+    expect(moved.x - start.x).toBeCloseTo(20 * WALK_SPEED * STEP_SECONDS, 1);
+
+    const seen = await waitFor(
+      readHook,
+      (hook) => {
+        const bot = hook.avatars.find((a) => a.id === mover.sessionId);
+        return !!bot && Math.abs(bot.x - moved.x) < 0.01 && Math.abs(bot.z - moved.z) < 0.01;
+      },
+      { what: 'the page to show the bot at its new position' },
+    );
+    expect(seen.avatars.find((a) => a.id === idler.sessionId)).toMatchObject({ name: 'Bot Two' });
+    expect(seen.stats.drawCalls).toBeGreaterThan(0);
+    await saveScreenshot(page, 'demo-world-bot-moved');
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('moves the page’s avatar with the keyboard, and the bots see it', async () => {
+    const page = watched.page;
+    const before = (await readHook()).self!;
+    await page.keyboard.down('KeyW');
+    await page.waitForTimeout(800);
+    await page.keyboard.up('KeyW');
+    const after = await waitFor(readHook, (hook) => hook.self!.z > before.z + 1, {
+      what: 'the local avatar to walk forward',
+    });
+    const sessionId = after.sessionId!;
+    // Once every input is acknowledged, prediction and the server agree, and so do the bots.
+    await waitFor(
+      () => bots[1]!.avatars().get(sessionId)?.z ?? Number.NaN,
+      (z) => Math.abs(z - after.self!.z) < 0.01,
+      { what: 'a bot to see the page’s avatar where the page predicted it' },
+    );
+    await saveScreenshot(page, 'demo-world-walked');
+    expect(watched.problems).toEqual([]);
+  });
+});

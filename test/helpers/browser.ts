@@ -1,0 +1,59 @@
+/**
+ * Headless Chromium from Debian (`apt-get install chromium`), driven by playwright-core with software
+ * WebGL. No browser is downloaded. Pages fail the test on uncaught errors and unexpected console errors.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS_DIR = path.resolve('test-artifacts');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `browser tests need Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Uncaught errors and console errors not matched by `expected`. */
+  problems: string[];
+}
+
+/** Opens a page that records every uncaught error and every console error not listed as expected. */
+export async function openWatchedPage(browser: Browser, expected: RegExp[] = []): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected.some((pattern) => pattern.test(message.text()))) {
+      problems.push(`console.error: ${message.text()}`);
+    }
+  });
+  return { page, problems };
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const dir = path.join(ARTIFACTS_DIR, 'screenshots');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
