@@ -30,3 +30,22 @@ export const WorldState = schema(
   'WorldState',
 );
 export type WorldState = SchemaType<typeof WorldState>;
+
+/**
+ * An avatar as a client decodes it. Clients rebuild state classes from the handshake, so they read plain
+ * fields of this shape rather than the Avatar class itself.
+ */
+export interface AvatarView {
+  name: string;
+  color: string;
+  x: number;
+  z: number;
+  yaw: number;
+  ackSeq: number;
+}
+
+/** The room state as a client decodes it. */
+export interface WorldStateView {
+  presses: number;
+  avatars: Map<string, AvatarView>;
+}

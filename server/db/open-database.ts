@@ -55,10 +55,13 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const dir = path.join(dataDir, 'pglite');
   await ensureWritableDirectory(dir);
   const client = await PGlite.create(dir);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return wrap(new Kysely<Database>({ dialect: new PGliteDialect(client) }), 'pglite');
+}
+
+function wrap(db: Kysely<Database>, kind: OpenDatabase['kind']): OpenDatabase {
   return {
     db,
-    kind: 'pglite',
+    kind,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -81,15 +84,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
       { cause: error },
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    kind: 'postgres',
-    ping: async () => {
-      await sql`select 1`.execute(db);
-    },
-    close: () => db.destroy(),
-  };
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
 }
 
 export function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<OpenDatabase> {

@@ -10,14 +10,7 @@ import {
 import { waitFor } from './wait.js';
 
 /** Decoded avatar as a client sees it (the state classes are rebuilt from the handshake). */
-export interface SeenAvatar {
-  name: string;
-  color: string;
-  x: number;
-  z: number;
-  yaw: number;
-  ackSeq: number;
-}
+export type SeenAvatar = AvatarView;
 
 export interface Visitor {
   room: Room;

@@ -11,23 +11,11 @@ import {
   step,
   type JoinOptions,
   type MoveInput,
+  type AvatarView,
   type PressReply,
+  type WorldStateView,
 } from '../../../protocol/index.js';
 import { createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
-
-/** Shape of an avatar as decoded from the room state. */
-interface AvatarView {
-  name: string;
-  color: string;
-  x: number;
-  z: number;
-  yaw: number;
-  ackSeq: number;
-}
-interface WorldStateView {
-  presses: number;
-  avatars: Map<string, AvatarView>;
-}
 
 export interface WorldConnection {
   sendInput(input: MoveInput): void;
