@@ -3,6 +3,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import {
   MessageType,
   RoomName,
+  type AvatarView,
   type JoinOptions,
   type MoveInput,
   type PressReply,
