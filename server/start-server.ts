@@ -61,7 +61,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
     const metrics = createMetrics();
     const backend = await createMatchmakingBackend(config);
-    const rooms = await createRoomHost(backend, { worlds, states, logger, metrics }, publicAddressOf(config));
+    const rooms = await createRoomHost(
+      backend,
+      { worlds, states, logger, metrics, interest: config.interest },
+      publicAddressOf(config),
+    );
 
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({

@@ -32,6 +32,22 @@ const envSchema = z
     REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
     PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'https://worlds.example.com').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    INTEREST_MANAGEMENT: z
+      .enum(['on', 'off'], {
+        message: 'must be on or off (off sends every avatar to everyone; for benchmarks)',
+      })
+      .default('on'),
+    INTEREST_RADIUS: z.coerce
+      .number({ message: 'must be a distance in metres, e.g. 40' })
+      .positive('must be more than 0 metres')
+      .max(1000, 'must be at most 1000 metres')
+      .default(40),
+    INTEREST_K: z.coerce
+      .number({ message: 'must be a whole number of avatars, e.g. 64' })
+      .int('must be a whole number of avatars, e.g. 64')
+      .min(1, 'must be at least 1')
+      .max(1000, 'must be at most 1000')
+      .default(64),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'must be a number of milliseconds, e.g. 10000' })
       .int()
@@ -59,6 +75,20 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** How long a graceful shutdown may take before the process exits anyway, in milliseconds. */
   shutdownTimeoutMs: number;
+  /** Area of interest per client; `enabled: false` sends every avatar to everyone (benchmark baseline). */
+  interest: InterestConfig;
+}
+
+export interface InterestConfig {
+  enabled: boolean;
+  /** An avatar enters a client's interest within this distance, in metres. */
+  radius: number;
+  /** An avatar already in interest leaves beyond this distance (radius × 1.2), in metres. */
+  leaveRadius: number;
+  /** Most other avatars in one client's interest. */
+  k: number;
+  /** Ranking advantage of avatars already in interest (radius × 0.1), in metres. */
+  incumbentBonus: number;
 }
 
 /** A configuration problem: its message is one line that names the variable and the fix. */
@@ -91,6 +121,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     publicUrl: value.PUBLIC_URL,
     logLevel: value.LOG_LEVEL,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    interest: {
+      enabled: value.INTEREST_MANAGEMENT === 'on',
+      radius: value.INTEREST_RADIUS,
+      leaveRadius: value.INTEREST_RADIUS * 1.2,
+      k: value.INTEREST_K,
+      incumbentBonus: value.INTEREST_RADIUS * 0.1,
+    },
   };
 }
 

@@ -11,6 +11,8 @@ import {
   MessageType,
   STEP_SECONDS,
   TICK_HZ,
+  UnfilteredAvatar,
+  UnfilteredWorldState,
   WorldState,
   joinOptionsSchema,
   moveInputSchema,
@@ -21,8 +23,10 @@ import {
   type MoveInput,
   type PressReply,
 } from '../../protocol/index.js';
+import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import { InterestManager, type Viewer } from './interest/interest-manager.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 
 /** What a world room needs from the rest of the server. */
@@ -31,6 +35,7 @@ export interface WorldRoomDeps {
   states: WorldStateRepository;
   logger: Logger;
   metrics: Metrics;
+  interest: InterestConfig;
 }
 
 /**
@@ -46,11 +51,9 @@ interface PendingPress {
   reject: (error: Error) => void;
 }
 
-interface Occupant {
-  body: AvatarBody;
+interface Occupant extends Viewer {
   inputs: MoveInput[];
   ackSeq: number;
-  avatar: Avatar;
 }
 
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
@@ -68,7 +71,10 @@ export function parseJoinOptions(options: unknown): JoinOptions {
 export function createWorldRoom(deps: WorldRoomDeps) {
   return class WorldRoom extends Room<{ state: WorldState }> {
     override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
-    override state = new WorldState();
+    // Both classes have the same fields; the unfiltered one has no view tags (interest management off).
+    override state: WorldState = deps.interest.enabled ? new WorldState() : new UnfilteredWorldState();
+    private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
+    private ticks = 0;
 
     private world!: World;
     private revision = 0;
@@ -113,20 +119,32 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       // Spawn on a small ring around the origin so joiners don't stack; the angle follows join order.
       const angle = this.occupants.size * 2.399963; // golden angle, radians
       const body: AvatarBody = { x: Math.sin(angle) * 2, z: Math.cos(angle) * 2, yaw: 0 };
-      const avatar = new Avatar();
+      const avatar: Avatar = this.interest ? new Avatar() : new UnfilteredAvatar();
       avatar.name = name;
       avatar.color = color;
       avatar.x = body.x;
       avatar.z = body.z;
       avatar.yaw = 0;
       avatar.ackSeq = 0;
-      this.occupants.set(client.sessionId, { body, inputs: [], ackSeq: 0, avatar });
       this.state.avatars.set(client.sessionId, avatar);
+      const view = this.interest?.attach(client, avatar);
+      this.occupants.set(client.sessionId, {
+        body,
+        inputs: [],
+        ackSeq: 0,
+        avatar,
+        view: view ?? null,
+        visible: new Set(),
+        phase: this.interest?.nextPhase() ?? 0,
+        mark: 0,
+      });
     }
 
     override onLeave(client: Client, code?: number): void {
+      const occupant = this.occupants.get(client.sessionId);
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
+      if (occupant) this.interest?.detach(occupant, this.occupants.values());
       if (code === CloseCode.WITH_ERROR)
         this.log.warn({ sessionId: client.sessionId }, 'client removed for a protocol error');
     }
@@ -166,9 +184,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       }
     }
 
-    /** One fixed step: at most one input per avatar, then copy bodies into the replicated state. */
+    /**
+     * One fixed step: at most one input per avatar, bodies copied into the replicated state, then each
+     * client's area of interest brought up to date.
+     */
     private tick(): void {
       const started = performance.now();
+      this.ticks += 1;
       for (const occupant of this.occupants.values()) {
         const input = occupant.inputs.shift();
         if (input) {
@@ -181,6 +203,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         avatar.yaw = body.yaw;
         avatar.ackSeq = occupant.ackSeq;
       }
+      this.interest?.update(this.ticks, this.occupants);
       this.applyPresses();
       deps.metrics.roomTickSeconds.observe((performance.now() - started) / 1000);
     }

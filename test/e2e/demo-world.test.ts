@@ -70,7 +70,7 @@ describe('the demo world in a browser', () => {
       mover.sendInput({ seq, x: 1, z: 0, run: false });
       if (seq % 4 === 0)
         await waitFor(
-          () => mover.self()!.ackSeq,
+          () => mover.self()!.ackSeq ?? 0,
           (ack) => ack >= seq,
           { what: `bot ack ${seq}` },
         );

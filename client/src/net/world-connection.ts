@@ -35,8 +35,9 @@ function describeJoinError(error: unknown): string {
 function reconcile(store: WorldStore, server: AvatarView): void {
   const local = store.local;
   if (!local) return;
+  const acknowledged = server.ackSeq ?? 0;
   let keep = 0;
-  for (const input of local.pending) if (input.seq > server.ackSeq) local.pending[keep++] = input;
+  for (const input of local.pending) if (input.seq > acknowledged) local.pending[keep++] = input;
   local.pending.length = keep;
   const body = local.predicted;
   body.x = server.x;

@@ -1,0 +1,109 @@
+/**
+ * Interest management in a running room (radius 6 m, K = 3): far avatars are absent and appear when they
+ * come near, no client holds more than K others, and one avatar's move costs a few bytes on the wire.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { MoveInput } from '../../protocol/index.js';
+import type { RunningServer } from '../../server/index.js';
+import { startInProcessServer } from '../helpers/in-process-server.js';
+import { joinWorld, type Visitor } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+
+let server: RunningServer;
+let visitors: Visitor[] = [];
+const join = async (name: string): Promise<Visitor> => {
+  const visitor = await joinWorld(server.url, { name });
+  visitors.push(visitor);
+  return visitor;
+};
+
+/** Sends inputs four at a time (the room buffers eight), waiting until each batch is applied. */
+async function walk(
+  visitor: Visitor,
+  from: number,
+  steps: number,
+  intent: Omit<MoveInput, 'seq'>,
+): Promise<number> {
+  let seq = from;
+  for (let i = 0; i < steps; i++) {
+    visitor.sendInput({ seq: ++seq, ...intent });
+    if (i % 4 === 3 || i === steps - 1) {
+      const target = seq;
+      await waitFor(
+        () => visitor.self()?.ackSeq ?? 0,
+        (ack) => ack >= target,
+        { what: `ack ${target}` },
+      );
+    }
+  }
+  return seq;
+}
+
+beforeAll(async () => {
+  server = await startInProcessServer({ INTEREST_RADIUS: '6', INTEREST_K: '3' });
+});
+afterEach(async () => {
+  await Promise.all(visitors.map((visitor) => visitor.leave()));
+  visitors = [];
+  await new Promise((resolve) => setTimeout(resolve, 100));
+});
+afterAll(async () => server?.close());
+
+describe('interest management', () => {
+  it('leaves a far avatar out of a client’s state and brings it in when it comes near', async () => {
+    const ada = await join('Ada');
+    const bob = await join('Bob');
+    await waitFor(() => ada.avatars().has(bob.sessionId), Boolean, { what: 'Bob near Ada at spawn' });
+
+    // Bob runs 14 m away: beyond the 7.2 m leave radius.
+    let seq = await walk(bob, 0, 40, { x: 1, z: 0, run: true });
+    await waitFor(
+      () => ada.avatars().has(bob.sessionId),
+      (seen) => !seen,
+      { what: 'Bob to leave Ada’s state' },
+    );
+    expect(bob.avatars().has(ada.sessionId)).toBe(false);
+
+    // And back: inside the 6 m radius again.
+    seq = await walk(bob, seq, 40, { x: -1, z: 0, run: true });
+    const seen = await waitFor(() => ada.avatars().get(bob.sessionId), Boolean, { what: 'Bob to reappear' });
+    expect(seen).toMatchObject({ name: 'Bob' });
+    expect(Math.abs(seen!.x - bob.self()!.x)).toBeLessThan(0.01);
+    expect(seq).toBe(80);
+  });
+
+  it('holds at most K others in a client’s state when more are near', async () => {
+    const crowd: Visitor[] = [];
+    for (const name of ['A', 'B', 'C', 'D', 'E', 'F']) crowd.push(await join(name));
+    // All six spawn within 4 m of each other; each must see itself plus exactly K = 3 others.
+    for (const visitor of crowd) {
+      await waitFor(
+        () => visitor.avatars().size,
+        (size) => size === 4,
+        { what: `${visitor.sessionId} to see 3 others` },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500)); // several interest refreshes later: still capped
+    for (const visitor of crowd) expect(visitor.avatars().size).toBe(4);
+  });
+
+  it('sends one avatar’s move in a few bytes (quantised position and angle)', async () => {
+    const watcher = await join('Watcher');
+    const mover = await join('Mover');
+    await waitFor(() => watcher.avatars().has(mover.sessionId), Boolean, { what: 'mover in view' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let every earlier change go out
+    const frames: number[] = [];
+    const socket = (watcher.room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws;
+    socket.addEventListener('message', (event: MessageEvent<ArrayBuffer>) =>
+      frames.push(event.data.byteLength),
+    );
+    await walk(mover, 0, 1, { x: 1, z: 1, run: false });
+    await waitFor(
+      () => frames.length,
+      (count) => count > 0,
+      { what: 'a patch' },
+    );
+    // x, z and yaw change: three 16-bit fields plus field indexes and the reference to the avatar.
+    expect(Math.max(...frames)).toBeLessThanOrEqual(16);
+  });
+});
