@@ -87,8 +87,10 @@ export interface InterestConfig {
   leaveRadius: number;
   /** Most other avatars in one client's interest. */
   k: number;
-  /** Ranking advantage of avatars already in interest (radius × 0.1), in metres. */
-  incumbentBonus: number;
+  /** Avatars already in interest rank as if at 0.9 × their distance (K-cap hysteresis). */
+  incumbentFactor: number;
+  /** Interest grid cell side (radius / 8, at least 2 m), in metres. */
+  cellSize: number;
 }
 
 /** A configuration problem: its message is one line that names the variable and the fix. */
@@ -126,7 +128,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       radius: value.INTEREST_RADIUS,
       leaveRadius: value.INTEREST_RADIUS * 1.2,
       k: value.INTEREST_K,
-      incumbentBonus: value.INTEREST_RADIUS * 0.1,
+      incumbentFactor: 0.9,
+      cellSize: Math.max(2, value.INTEREST_RADIUS / 8),
     },
   };
 }

@@ -4,15 +4,19 @@
  */
 import { matchMaker } from '@colyseus/core';
 import type { NextFunction, Request, Response } from 'express';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   roomsCreated: Counter;
-  /** Duration of one room tick (simulation + state copy), in seconds. */
+  /** Duration of one room tick (simulation, state copy, interest management), in seconds. */
   roomTickSeconds: Histogram;
+  /** Same durations in milliseconds with exact recent quantiles (sliding window), for benchmarks. */
+  roomTickMs: Summary;
+  /** Time to encode and send one state patch to every client of a room, in milliseconds. */
+  roomPatchMs: Summary;
   /** Express middleware that counts and times every HTTP request. */
   httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
 }
@@ -62,6 +66,20 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  const window = { maxAgeSeconds: 30, ageBuckets: 6, percentiles: [0.5, 0.9, 0.99] };
+  const roomTickMs = new Summary({
+    name: 'mib_room_tick_ms',
+    help: 'Duration of one world room tick in milliseconds, quantiles over the last 30 s.',
+    registers: [registry],
+    ...window,
+  });
+  const roomPatchMs = new Summary({
+    name: 'mib_room_patch_ms',
+    help: 'Time to encode and send one state patch to all clients of a room in milliseconds, quantiles over the last 30 s.',
+    registers: [registry],
+    ...window,
+  });
+
   const httpMiddleware = (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -76,5 +94,14 @@ export function createMetrics(): Metrics {
     next();
   };
 
-  return { registry, httpRequests, httpDuration, roomsCreated, roomTickSeconds, httpMiddleware };
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    roomsCreated,
+    roomTickSeconds,
+    roomTickMs,
+    roomPatchMs,
+    httpMiddleware,
+  };
 }

@@ -13,10 +13,18 @@ import {
   registerRoomDefinitions,
 } from '@colyseus/core';
 import { setTransport } from '@colyseus/core/Transport';
+import { Encoder } from '@colyseus/schema';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { MAX_MESSAGE_BYTES, RoomName } from '../../protocol/index.js';
 import type { MatchmakingBackend } from './matchmaking-backend.js';
 import { createWorldRoom, type WorldRoomDeps } from './world-room.js';
+
+/**
+ * Initial size of each room's state encoding buffer, in bytes. The default (16 KB) overflows with a few
+ * hundred avatars and then grows step by step with a warning each time; a full instance of 1,000 avatars
+ * needs well under this.
+ */
+const STATE_BUFFER_BYTES = 1024 * 1024;
 
 /** WebSocket paths Colyseus serves: /<processId>/<roomId>. */
 const ROOM_SOCKET_PATH = /^\/[\w-]+\/[\w-]+$/;
@@ -35,6 +43,7 @@ export async function createRoomHost(
   deps: WorldRoomDeps,
   publicAddress: string | undefined,
 ): Promise<RoomHost> {
+  Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
   await matchMaker.setup(backend.presence, backend.driver, publicAddress);
   const transport = new WebSocketTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let stopped = false;

@@ -43,6 +43,8 @@ export interface WorldRoomDeps {
  * client's movement may run (8 × 50 ms). When full, the oldest input is dropped.
  */
 export const INPUT_BUFFER_SIZE = 8;
+/** How long a dropped visitor's avatar waits for its client to reconnect, in seconds. */
+export const RECONNECT_GRACE_SECONDS = 30;
 /** Button presses waiting for the next tick, per room; more are refused until the tick catches up. */
 export const MAX_PENDING_PRESSES = 256;
 
@@ -140,6 +142,22 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       });
     }
 
+    /**
+     * A connection lost without leaving (network blip, page refresh): the avatar stays, standing still,
+     * for RECONNECT_GRACE_SECONDS. Clients removed for abuse (4002) get no grace. If the client does not
+     * come back, Colyseus calls onLeave.
+     */
+    override onDrop(client: Client, code?: number): void {
+      const occupant = this.occupants.get(client.sessionId);
+      if (occupant) occupant.inputs.length = 0;
+      if (code === CloseCode.WITH_ERROR) return;
+      this.allowReconnection(client, RECONNECT_GRACE_SECONDS).catch(() => undefined); // expiry → onLeave
+    }
+
+    override onReconnect(client: Client): void {
+      this.log.debug({ sessionId: client.sessionId }, 'client reconnected');
+    }
+
     override onLeave(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
       this.occupants.delete(client.sessionId);
@@ -205,7 +223,17 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       }
       this.interest?.update(this.ticks, this.occupants);
       this.applyPresses();
-      deps.metrics.roomTickSeconds.observe((performance.now() - started) / 1000);
+      const elapsedMs = performance.now() - started;
+      deps.metrics.roomTickSeconds.observe(elapsedMs / 1000);
+      deps.metrics.roomTickMs.observe(elapsedMs);
+    }
+
+    /** Times each patch (encoding per view and sending to every client). */
+    override broadcastPatch(): boolean {
+      const started = performance.now();
+      const changed = super.broadcastPatch();
+      if (changed) deps.metrics.roomPatchMs.observe(performance.now() - started);
+      return changed;
     }
 
     private async saveSnapshot(): Promise<void> {

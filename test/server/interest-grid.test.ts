@@ -11,7 +11,7 @@ interface Dot extends Placed {
 }
 const dot = (name: string, x: number, z = 0): Dot => ({ name, body: { x, z, yaw: 0 } });
 const names = (list: Dot[]): string[] => list.map((d) => d.name).sort();
-const params: InterestParams = { radius: 10, leaveRadius: 12, k: 3, incumbentBonus: 1 };
+const params: InterestParams = { radius: 10, leaveRadius: 12, k: 3, incumbentFactor: 0.9, cellSize: 3 };
 
 describe('InterestGrid', () => {
   it('sees avatars within the radius and not the viewer itself or far ones', () => {
@@ -77,9 +77,9 @@ describe('InterestGrid', () => {
   });
 
   it('refuses parameters that make no sense', () => {
-    expect(() => new InterestGrid({ radius: 10, leaveRadius: 5, k: 3, incumbentBonus: 0 })).toThrow(
-      /radius ≤ leaveRadius/,
-    );
+    expect(
+      () => new InterestGrid({ radius: 10, leaveRadius: 5, k: 3, incumbentFactor: 0.9, cellSize: 3 }),
+    ).toThrow(/radius ≤ leaveRadius/);
   });
 });
 
@@ -98,6 +98,38 @@ describe('selectSmallest', () => {
         .sort((a, b) => a - b)
         .slice(0, k);
       expect(chosen).toEqual(expected);
+    }
+  });
+});
+
+describe('InterestGrid against a brute-force reference', () => {
+  it('picks the same K nearest in random crowds (early stop loses nothing)', () => {
+    let seed = 99;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const p: InterestParams = { radius: 20, leaveRadius: 24, k: 8, incumbentFactor: 0.9, cellSize: 5 };
+    for (let trial = 0; trial < 50; trial++) {
+      const crowd = Array.from({ length: 200 }, (_, i) =>
+        dot(`a${i}`, (random() * 2 - 1) * 40, (random() * 2 - 1) * 40),
+      );
+      const viewer = crowd[0]!;
+      const current = new Set(crowd.filter(() => random() < 0.1));
+      const grid = new InterestGrid<Dot>(p);
+      grid.rebuild(crowd);
+      const score = (d: Dot): number => {
+        const d2 = (d.body.x - viewer.body.x) ** 2 + (d.body.z - viewer.body.z) ** 2;
+        if (d2 > (current.has(d) ? p.leaveRadius ** 2 : p.radius ** 2)) return Number.POSITIVE_INFINITY;
+        return current.has(d) ? d2 * p.incumbentFactor ** 2 : d2;
+      };
+      const expected = crowd
+        .filter((d) => d !== viewer && Number.isFinite(score(d)))
+        .sort((a, b) => score(a) - score(b))
+        .slice(0, p.k)
+        .map(score);
+      const got = grid
+        .query(viewer, current, [])
+        .map(score)
+        .sort((a, b) => a - b);
+      expect(got).toEqual(expected);
     }
   });
 });

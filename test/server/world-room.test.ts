@@ -9,7 +9,8 @@ import {
 } from '../../protocol/index.js';
 import { WorldStateRepository, WorldsRepository, type RunningServer } from '../../server/index.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
-import { joinWorld, type Visitor } from '../helpers/visitors.js';
+import { Client } from '@colyseus/sdk';
+import { joinWorld, wrapRoom, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Positions travel quantised to 16 bits over the world's extent. */
@@ -170,5 +171,47 @@ describe('world room', () => {
       (presses) => presses === before + 3,
       { what: 'press count patched' },
     );
+  });
+});
+
+describe('reconnection', () => {
+  it('resumes the same avatar after a dropped socket', async () => {
+    const visitor = await join({ name: 'Flaky' });
+    const watcher = await join({ name: 'Watcher' });
+    await drive(visitor, [{ seq: 1, x: 1, z: 0, run: true }]);
+    const before = visitor.self()!;
+    const token = visitor.room.reconnectionToken;
+
+    // Drop the connection the way a network failure does: no "leave" message, an abnormal close code.
+    const socket = (visitor.room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws;
+    socket.close(3001, 'network blip');
+    await waitFor(
+      () => visitor.leftWith(),
+      (code) => code !== undefined,
+      { what: 'the drop to be noticed' },
+    );
+    // While dropped, the avatar stays for others.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(watcher.avatars().has(visitor.sessionId)).toBe(true);
+
+    const resumed = await wrapRoom(await new Client(server.url).reconnect(token));
+    visitors.push(resumed);
+    expect(resumed.sessionId).toBe(visitor.sessionId);
+    expect(resumed.self()).toMatchObject({ name: 'Flaky', x: before.x, z: before.z });
+    // And it can move on from where it was.
+    await drive(resumed, [{ seq: 2, x: 1, z: 0, run: true }]);
+    expect(resumed.self()!.x).toBeGreaterThan(before.x);
+  });
+
+  it('gives no second chance to a client removed for a protocol error', async () => {
+    const offender = await join({ name: 'Cheater' });
+    const token = offender.room.reconnectionToken;
+    offender.room.send('teleport', {});
+    await waitFor(
+      () => offender.leftWith(),
+      (code) => code !== undefined,
+      { what: 'the offender to be closed' },
+    );
+    await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
   });
 });

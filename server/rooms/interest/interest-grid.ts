@@ -1,8 +1,9 @@
 /**
- * Area of interest: which other avatars a viewer should see. A uniform grid buckets avatars by position so
- * a query only looks at the 3 × 3 cells around the viewer; from those it keeps the K nearest within the
- * radius. Hysteresis keeps borders from flapping: an avatar already in view stays until it is beyond
- * `leaveRadius` (not `radius`), and ranks as if `incumbentBonus` nearer than it is.
+ * Area of interest: which other avatars a viewer should see — the K nearest within the radius. A uniform
+ * grid buckets avatars by position; a query scans rings of cells outward from the viewer and stops as soon
+ * as nothing farther could make the K (in a crowd that is a few metres, not the whole radius).
+ * Hysteresis keeps borders from flapping: an avatar already in view stays until it is beyond
+ * `leaveRadius` (not `radius`), and ranks as if it were `incumbentFactor` times its distance.
  * Allocation-free per query: buckets and scratch arrays are reused.
  */
 import type { AvatarBody } from '../../../protocol/index.js';
@@ -14,11 +15,14 @@ export interface InterestParams {
   leaveRadius: number;
   /** Most avatars in one viewer's interest. */
   k: number;
-  /** Distance advantage of avatars already in interest when ranking for the K cap, in metres. */
-  incumbentBonus: number;
+  /**
+   * Avatars already in interest rank as if this fraction of their distance away (0 < f ≤ 1), so one
+   * newcomer edging slightly nearer does not swap places with them.
+   */
+  incumbentFactor: number;
+  /** Side of a grid cell, in metres; smaller than the radius so crowded queries stop early. */
+  cellSize: number;
 }
-
-export const DEFAULT_INTEREST: InterestParams = { radius: 40, leaveRadius: 48, k: 64, incumbentBonus: 4 };
 
 export interface Placed {
   body: AvatarBody;
@@ -35,12 +39,20 @@ export class InterestGrid<E extends Placed> {
   private order = new Int32Array(256);
 
   constructor(private readonly params: InterestParams) {
-    if (!(params.leaveRadius >= params.radius && params.radius > 0 && params.k >= 0)) {
+    const { radius, leaveRadius, k, incumbentFactor, cellSize } = params;
+    if (!(
+      leaveRadius >= radius &&
+      radius > 0 &&
+      k >= 0 &&
+      incumbentFactor > 0 &&
+      incumbentFactor <= 1 &&
+      cellSize > 0
+    )) {
       throw new Error(
-        `interest: need 0 < radius ≤ leaveRadius and k ≥ 0 (got radius ${params.radius}, leaveRadius ${params.leaveRadius}, k ${params.k})`,
+        `interest: need 0 < radius ≤ leaveRadius, k ≥ 0, 0 < incumbentFactor ≤ 1 and cellSize > 0 (got ${JSON.stringify(params)})`,
       );
     }
-    this.cellSize = params.leaveRadius;
+    this.cellSize = cellSize;
   }
 
   /** Re-buckets every entity at its current position. Call once per tick before querying. */
@@ -66,40 +78,70 @@ export class InterestGrid<E extends Placed> {
    */
   query(viewer: E, current: ReadonlySet<E>, out: E[]): E[] {
     out.length = 0;
-    const { radius, leaveRadius, k, incumbentBonus } = this.params;
+    const { radius, leaveRadius, k, incumbentFactor } = this.params;
     if (k === 0) return out;
     const enter2 = radius * radius;
     const leave2 = leaveRadius * leaveRadius;
+    const factor2 = incumbentFactor * incumbentFactor;
     const vx = viewer.body.x;
     const vz = viewer.body.z;
     const cx = Math.floor(vx / this.cellSize);
     const cz = Math.floor(vz / this.cellSize);
+    const maxRing = Math.ceil(leaveRadius / this.cellSize);
     const candidates = this.candidates;
     candidates.length = 0;
     let n = 0;
-    for (let dx = -1; dx <= 1; dx++) {
-      for (let dz = -1; dz <= 1; dz++) {
-        const bucket = this.buckets.get(cellKey(cx + dx, cz + dz));
-        if (!bucket) continue;
-        for (const entity of bucket) {
-          if (entity === viewer) continue;
-          const ex = entity.body.x - vx;
-          const ez = entity.body.z - vz;
-          const d2 = ex * ex + ez * ez;
-          const incumbent = current.has(entity);
-          if (d2 > (incumbent ? leave2 : enter2)) continue;
-          if (n >= this.scores.length) this.grow();
-          this.scores[n] = incumbent ? Math.sqrt(d2) - incumbentBonus : Math.sqrt(d2);
-          this.order[n] = n;
-          candidates.push(entity);
-          n++;
+    for (let ring = 0; ring <= maxRing; ring++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        const edge = dx === -ring || dx === ring;
+        for (let dz = -ring; dz <= ring; dz += edge ? 1 : 2 * ring) {
+          const bucket = this.buckets.get(cellKey(cx + dx, cz + dz));
+          if (bucket) n = this.collect(bucket, viewer, current, vx, vz, enter2, leave2, factor2, n);
+          if (ring === 0) break;
         }
+      }
+      // Everything not yet scanned is farther than `covered`; stop once K candidates rank ahead of it.
+      const covered = ring * this.cellSize;
+      const beyond = covered * covered * factor2;
+      if (n >= k && covered > 0) {
+        let ahead = 0;
+        for (let i = 0; i < n && ahead < k; i++) if (this.scores[i]! <= beyond) ahead++;
+        if (ahead >= k) break;
       }
     }
     if (n > k) selectSmallest(this.scores, this.order, n, k);
     const take = Math.min(n, k);
     for (let i = 0; i < take; i++) out.push(candidates[this.order[i]!]!);
     return out;
+  }
+
+  /** Adds the bucket's entities that are in range to the candidates (scores are squared distances). */
+  private collect(
+    bucket: E[],
+    viewer: E,
+    current: ReadonlySet<E>,
+    vx: number,
+    vz: number,
+    enter2: number,
+    leave2: number,
+    factor2: number,
+    n: number,
+  ): number {
+    for (const entity of bucket) {
+      if (entity === viewer) continue;
+      const ex = entity.body.x - vx;
+      const ez = entity.body.z - vz;
+      const d2 = ex * ex + ez * ez;
+      if (d2 > leave2) continue;
+      const incumbent = current.has(entity);
+      if (!incumbent && d2 > enter2) continue;
+      if (n >= this.scores.length) this.grow();
+      this.scores[n] = incumbent ? d2 * factor2 : d2;
+      this.order[n] = n;
+      this.candidates.push(entity);
+      n++;
+    }
+    return n;
   }
 
   private grow(): void {

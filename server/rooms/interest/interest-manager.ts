@@ -9,8 +9,8 @@ import type { Client } from '@colyseus/core';
 import { OWNER_VIEW_TAG, type Avatar } from '../../../protocol/index.js';
 import { InterestGrid, type InterestParams, type Placed } from './interest-grid.js';
 
-/** Interest is recomputed for each viewer every this many ticks (4 × 50 ms = 200 ms). */
-export const INTEREST_EVERY_TICKS = 4;
+/** Interest is recomputed for each viewer every this many ticks (8 × 50 ms = 400 ms). */
+export const INTEREST_EVERY_TICKS = 8;
 
 export interface Viewer extends Placed {
   avatar: Avatar;

@@ -1,0 +1,211 @@
+/**
+ * One bot process of the room benchmark: joins `count` bots to the demo world with the 0.18 SDK, walks
+ * each to a point in the test area and then in circles, 20 inputs per second, and measures what the bots
+ * receive. Controlled by its parent over IPC: 'start' opens the measurement window; at its end the
+ * results go back as one message.
+ *
+ * Latency: a few "marker" bots stand still and now and then take one step; every other bot of this
+ * process that decodes state and has the marker in view timestamps when the step shows up in its decoded
+ * state. Marker and observers share this process's clock.
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import {
+  MessageType,
+  RoomName,
+  STEP_SECONDS,
+  step,
+  type AvatarBody,
+  type MoveInput,
+  type WorldStateView,
+} from '../../protocol/index.js';
+import { wsFrameBytes } from '../shared/stats.js';
+
+export interface BotProcessOptions {
+  url: string;
+  count: number;
+  /** Half the side of the square the bots spread over, in metres. */
+  areaHalf: number;
+  /** How many bots decode state; the rest count bytes only (the baseline cannot decode everything). */
+  decoders: number;
+  markers: number;
+  seed: number;
+}
+
+export interface BotProcessResult {
+  connectedAtEnd: number;
+  disconnects: number;
+  /** Bytes each bot received per second during the window (framing included). */
+  downBytesPerSec: number[];
+  latenciesMs: number[];
+  joinFailures: string[];
+}
+
+interface Bot {
+  room: Room;
+  body: AvatarBody;
+  seq: number;
+  target: { x: number; z: number };
+  /** Radius of the circle walked around the target, in metres. */
+  circle: number;
+  phase: number;
+  marker: boolean;
+  decodes: boolean;
+  bytes: number;
+  connected: boolean;
+}
+
+interface Pulse {
+  marker: Bot;
+  sentAt: number;
+  fromX: number;
+  seenBy: Set<Bot>;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as BotProcessOptions;
+let seed = options.seed;
+const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+const bots: Bot[] = [];
+const pulses: Pulse[] = [];
+const latencies: number[] = [];
+const joinFailures: string[] = [];
+let disconnects = 0;
+let measuring = false;
+
+function socketOf(room: Room): WebSocket {
+  return (room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws;
+}
+
+function observe(bot: Bot, state: WorldStateView): void {
+  if (!measuring) return;
+  const now = performance.now();
+  for (const pulse of pulses) {
+    if (pulse.marker === bot || pulse.seenBy.has(bot)) continue;
+    const seen = state.avatars.get(pulse.marker.room.sessionId);
+    if (seen && Math.abs(seen.x - pulse.fromX) > 0.05) {
+      pulse.seenBy.add(bot);
+      latencies.push(now - pulse.sentAt);
+    }
+  }
+}
+
+async function joinBot(index: number): Promise<void> {
+  const client = new Client(options.url);
+  const room = await client.joinOrCreate(RoomName.world, {
+    world: 'demo',
+    name: `bot-${options.seed}-${index}`,
+    color: '#7f7f7f',
+  });
+  const decodes = index < options.decoders;
+  const bot: Bot = {
+    room,
+    body: { x: 0, z: 0, yaw: 0 },
+    seq: 0,
+    target: { x: (random() * 2 - 1) * options.areaHalf, z: (random() * 2 - 1) * options.areaHalf },
+    circle: 2 + random() * 6,
+    phase: random() * Math.PI * 2,
+    marker: index < options.markers,
+    decodes,
+    bytes: 0,
+    connected: true,
+  };
+  // Start from where the server spawned us (our own avatar is always in the first state we receive).
+  const deadline = Date.now() + 10_000;
+  let self = (room.state as WorldStateView | undefined)?.avatars?.get(room.sessionId);
+  while (!self) {
+    if (Date.now() > deadline) throw new Error('no initial state within 10 s of joining');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    self = (room.state as WorldStateView | undefined)?.avatars?.get(room.sessionId);
+  }
+  bot.body.x = self.x;
+  bot.body.z = self.z;
+  socketOf(room).addEventListener('message', (event: { data: ArrayBuffer }) => {
+    if (measuring) bot.bytes += wsFrameBytes(event.data.byteLength);
+  });
+  if (decodes) room.onStateChange((state: WorldStateView) => observe(bot, state));
+  else (room.serializer as unknown as { patch: () => void }).patch = () => undefined;
+  room.onLeave(() => {
+    if (bot.connected) disconnects += 1;
+    bot.connected = false;
+  });
+  bots.push(bot);
+}
+
+/** Next input of a bot: walk (run) to the target, then circle it; markers stand still at their target. */
+function nextIntent(bot: Bot, t: number): Omit<MoveInput, 'seq'> | null {
+  const dx = bot.target.x - bot.body.x;
+  const dz = bot.target.z - bot.body.z;
+  const distance = Math.hypot(dx, dz);
+  if (distance > bot.circle + 0.5) return { x: dx / distance, z: dz / distance, run: true };
+  if (bot.marker) return null;
+  const angle = bot.phase + t * (4 / bot.circle); // walking speed along a circle of this radius
+  return { x: Math.cos(angle), z: Math.sin(angle), run: false };
+}
+
+function send(bot: Bot, intent: Omit<MoveInput, 'seq'>): void {
+  const input: MoveInput = { seq: ++bot.seq, ...intent };
+  step(bot.body, input, STEP_SECONDS);
+  bot.room.send(MessageType.input, input);
+}
+
+function tickAll(t: number): void {
+  for (const bot of bots) {
+    if (!bot.connected) continue;
+    const intent = nextIntent(bot, t);
+    if (intent) send(bot, intent);
+  }
+}
+
+let pulseCount = 0;
+function pulseMarker(): void {
+  const candidates = bots.filter((bot) => bot.marker && bot.connected && nextIntent(bot, 0) === null);
+  const marker = candidates[pulseCount++ % Math.max(1, candidates.length)];
+  if (!marker) return;
+  const fromX = marker.body.x;
+  send(marker, { x: pulseCount % 2 === 0 ? 1 : -1, z: 0, run: false });
+  pulses.push({ marker, sentAt: performance.now(), fromX, seenBy: new Set() });
+  if (pulses.length > 4) pulses.shift();
+}
+
+async function main(): Promise<void> {
+  const concurrency = 16;
+  for (let i = 0; i < options.count; i += concurrency) {
+    const batch = Array.from({ length: Math.min(concurrency, options.count - i) }, (_, j) => i + j);
+    const results = await Promise.allSettled(batch.map((index) => joinBot(index)));
+    for (const result of results) {
+      if (result.status === 'rejected')
+        joinFailures.push(String((result.reason as Error)?.message ?? result.reason));
+    }
+  }
+  const started = performance.now();
+  const inputs = setInterval(() => tickAll((performance.now() - started) / 1000), STEP_SECONDS * 1000);
+  let pulser: NodeJS.Timeout | undefined;
+  let windowStart = 0;
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'start') {
+      for (const bot of bots) bot.bytes = 0;
+      measuring = true;
+      windowStart = performance.now();
+      pulser = setInterval(pulseMarker, 500);
+    } else if (message.type === 'stop') {
+      measuring = false;
+      const seconds = (performance.now() - windowStart) / 1000;
+      clearInterval(pulser);
+      clearInterval(inputs);
+      const result: BotProcessResult = {
+        connectedAtEnd: bots.filter((bot) => bot.connected).length,
+        disconnects,
+        downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
+        latenciesMs: latencies,
+        joinFailures,
+      };
+      process.send?.({ type: 'result', result }, () => process.exit(0));
+    }
+  });
+  process.send?.({ type: 'ready', joined: bots.length });
+}
+
+main().catch((error: unknown) => {
+  process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

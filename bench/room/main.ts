@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:room -- --clients N --seconds S [--bot-processes P]`
+ *
+ * Starts the built server as its own process, drives N bot clients from P bot processes, measures a
+ * window of S seconds, then does the same with interest management off (every avatar to everyone) as the
+ * baseline. Prints a readable summary, then, as its last line, one JSON object with the figures.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cpuSeconds, percentile, round, rssMB } from '../shared/stats.js';
+import { metric, startBenchServer } from '../shared/server-process.js';
+import type { BotProcessOptions, BotProcessResult } from './bot-process.js';
+
+const BOT_ENTRY = fileURLToPath(new URL('./bot-process.js', import.meta.url));
+
+interface Figures {
+  clients: number;
+  connectedAtEnd: number;
+  disconnects: number;
+  joinFailures: number;
+  seconds: number;
+  tickMsP50: number;
+  tickMsP99: number;
+  patchMsP99: number;
+  downBytesPerClientPerSecP50: number;
+  downBytesPerClientPerSecP99: number;
+  latencyMsP50: number;
+  latencyMsP99: number;
+  latencySamples: number;
+  serverCpuPercent: number;
+  serverRssMB: number;
+}
+
+function usage(message: string): never {
+  process.stderr.write(
+    `bench:room: ${message}\nusage: npm run bench:room -- --clients 100 --seconds 30 [--bot-processes 2]\n`,
+  );
+  process.exit(2);
+}
+
+interface Args {
+  clients: number;
+  seconds: number;
+  botProcesses: number;
+  /** Measure only ours (no baseline run); the JSON then has no baseline or ratios. */
+  skipBaseline: boolean;
+  /** Directory for a CPU profile of the server (ours only). */
+  profileServer: string | undefined;
+}
+
+function readArgs(): Args {
+  const { values } = parseArgs({
+    options: {
+      clients: { type: 'string', default: '100' },
+      seconds: { type: 'string', default: '30' },
+      'bot-processes': { type: 'string' },
+      'skip-baseline': { type: 'boolean', default: false },
+      'profile-server': { type: 'string' },
+    },
+  });
+  const clients = Number(values.clients);
+  const seconds = Number(values.seconds);
+  if (!Number.isInteger(clients) || clients < 2 || clients > 5000)
+    usage('--clients must be a whole number from 2 to 5000');
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) usage('--seconds must be from 1 to 600');
+  const botProcesses = values['bot-processes'] ? Number(values['bot-processes']) : clients > 200 ? 2 : 1;
+  if (!Number.isInteger(botProcesses) || botProcesses < 1 || botProcesses > 16)
+    usage('--bot-processes must be from 1 to 16');
+  return {
+    clients,
+    seconds,
+    botProcesses,
+    skipBaseline: values['skip-baseline'],
+    profileServer: values['profile-server'],
+  };
+}
+
+function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`bench: a bot process sent no '${type}' within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (message: { type: string; message?: string } & T): void => {
+      if (message.type === 'error') {
+        clearTimeout(timer);
+        reject(new Error(`bench: a bot process failed: ${message.message}`));
+      } else if (message.type === type) {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    child.on('message', onMessage);
+  });
+}
+
+async function run(
+  mode: 'interest' | 'baseline',
+  { clients, seconds, botProcesses, profileServer }: Args,
+): Promise<Figures> {
+  const server = await startBenchServer(
+    { INTEREST_MANAGEMENT: mode === 'interest' ? 'on' : 'off' },
+    profileServer && mode === 'interest' ? ['--cpu-prof', `--cpu-prof-dir=${profileServer}`] : [],
+  );
+  const bots: ChildProcess[] = [];
+  try {
+    // Spread so that each bot has well over K = 64 others within its 40 m radius.
+    const areaHalf = Math.max(10, Math.sqrt(clients) * 1.2);
+    for (let p = 0; p < botProcesses; p++) {
+      const count = Math.floor(clients / botProcesses) + (p < clients % botProcesses ? 1 : 0);
+      const options: BotProcessOptions = {
+        url: server.url,
+        count,
+        areaHalf,
+        decoders: mode === 'interest' ? count : Math.min(count, 20),
+        markers: 4,
+        seed: 1000 + p,
+      };
+      bots.push(
+        fork(BOT_ENTRY, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      );
+    }
+    await Promise.all(bots.map((bot) => waitFor(bot, 'ready', 300_000)));
+    // Let bots spread out, and let the join burst age out of the server's 30 s quantile window.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const cpuStart = cpuSeconds(server.pid);
+    const started = performance.now();
+    for (const bot of bots) bot.send({ type: 'start' });
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const results = bots.map((bot) => waitFor<{ result: BotProcessResult }>(bot, 'result', 60_000));
+    for (const bot of bots) bot.send({ type: 'stop' });
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds(server.pid) - cpuStart;
+    const rss = rssMB(server.pid);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const merged = (await Promise.all(results)).map((message) => message.result);
+    const failures = merged.flatMap((result) => result.joinFailures);
+    if (failures.length > 0)
+      process.stderr.write(`bench:room: ${failures.length} joins failed, e.g. ${failures[0]}\n`);
+    const down = merged.flatMap((result) => result.downBytesPerSec);
+    const latencies = merged.flatMap((result) => result.latenciesMs);
+    return {
+      clients,
+      connectedAtEnd: merged.reduce((sum, result) => sum + result.connectedAtEnd, 0),
+      disconnects: merged.reduce((sum, result) => sum + result.disconnects, 0),
+      joinFailures: merged.reduce((sum, result) => sum + result.joinFailures.length, 0),
+      seconds: round(elapsed, 1),
+      tickMsP50: round(metric(metrics, 'mib_room_tick_ms', 'quantile="0.5"'), 3),
+      tickMsP99: round(metric(metrics, 'mib_room_tick_ms', 'quantile="0.99"'), 3),
+      patchMsP99: round(metric(metrics, 'mib_room_patch_ms', 'quantile="0.99"'), 3),
+      downBytesPerClientPerSecP50: Math.round(percentile(down, 50)),
+      downBytesPerClientPerSecP99: Math.round(percentile(down, 99)),
+      latencyMsP50: round(percentile(latencies, 50), 1),
+      latencyMsP99: round(percentile(latencies, 99), 1),
+      latencySamples: latencies.length,
+      serverCpuPercent: round((cpu / elapsed) * 100, 1),
+      serverRssMB: round(rss, 1),
+    };
+  } finally {
+    for (const bot of bots) if (bot.exitCode === null) bot.kill();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = readArgs();
+  const { clients, seconds, botProcesses } = args;
+  process.stderr.write(
+    `bench:room: ${clients} clients, ${seconds} s, ${botProcesses} bot process(es); interest management on\n`,
+  );
+  const ours = await run('interest', args);
+  if (args.skipBaseline) {
+    console.log(JSON.stringify({ ...ours, baseline: null }));
+    return;
+  }
+  process.stderr.write(
+    `bench:room: ours ${JSON.stringify(ours)}\nbench:room: baseline (interest management off)\n`,
+  );
+  const baseline = await run('baseline', args);
+  process.stderr.write(`bench:room: baseline ${JSON.stringify(baseline)}\n`);
+  const ratio = (a: number, b: number): number => round(a / b, 3);
+  console.log(
+    JSON.stringify({
+      ...ours,
+      baseline,
+      bytesRatio: ratio(ours.downBytesPerClientPerSecP50, baseline.downBytesPerClientPerSecP50),
+      cpuRatio: ratio(ours.serverCpuPercent, baseline.serverCpuPercent),
+    }),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:room: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
