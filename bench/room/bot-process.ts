@@ -58,6 +58,8 @@ interface Pulse {
   marker: Bot;
   sentAt: number;
   fromX: number;
+  /** Decoding bots that had the marker in their state when it stepped; only they are timed. */
+  watchers: Set<Bot>;
   seenBy: Set<Bot>;
 }
 
@@ -80,7 +82,7 @@ function observe(bot: Bot, state: WorldStateView): void {
   if (!measuring) return;
   const now = performance.now();
   for (const pulse of pulses) {
-    if (pulse.marker === bot || pulse.seenBy.has(bot)) continue;
+    if (!pulse.watchers.has(bot) || pulse.seenBy.has(bot)) continue;
     const seen = state.avatars.get(pulse.marker.room.sessionId);
     if (seen && Math.abs(seen.x - pulse.fromX) > 0.05) {
       pulse.seenBy.add(bot);
@@ -162,8 +164,15 @@ function pulseMarker(): void {
   const marker = candidates[pulseCount++ % Math.max(1, candidates.length)];
   if (!marker) return;
   const fromX = marker.body.x;
+  // An observer that only gets the marker into view later would time interest management, not latency.
+  const watchers = new Set<Bot>();
+  for (const bot of bots) {
+    const state = bot.room.state as WorldStateView | undefined;
+    if (bot !== marker && bot.decodes && bot.connected && state?.avatars?.has(marker.room.sessionId))
+      watchers.add(bot);
+  }
   send(marker, { x: pulseCount % 2 === 0 ? 1 : -1, z: 0, run: false });
-  pulses.push({ marker, sentAt: performance.now(), fromX, seenBy: new Set() });
+  pulses.push({ marker, sentAt: performance.now(), fromX, watchers, seenBy: new Set() });
   if (pulses.length > 4) pulses.shift();
 }
 

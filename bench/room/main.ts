@@ -22,6 +22,7 @@ interface Figures {
   seconds: number;
   tickMsP50: number;
   tickMsP99: number;
+  patchMsP50: number;
   patchMsP99: number;
   downBytesPerClientPerSecP50: number;
   downBytesPerClientPerSecP99: number;
@@ -30,6 +31,10 @@ interface Figures {
   latencySamples: number;
   serverCpuPercent: number;
   serverRssMB: number;
+  /** Patches the room actually sent per second (20 when it keeps up). */
+  patchesPerSec: number;
+  /** CPU of all bot processes together, in % of one core: on 2 cores, what the server did not get. */
+  botCpuPercent: number;
 }
 
 function usage(message: string): never {
@@ -126,6 +131,11 @@ async function run(
     // Let bots spread out, and let the join burst age out of the server's 30 s quantile window.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     const cpuStart = cpuSeconds(server.pid);
+    const botCpuStart = bots.reduce((sum, bot) => sum + cpuSeconds(bot.pid!), 0);
+    const patchesStart = metric(
+      await (await fetch(`${server.url}/metrics`)).text(),
+      'mib_room_patch_ms_count',
+    );
     const started = performance.now();
     for (const bot of bots) bot.send({ type: 'start' });
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -133,6 +143,7 @@ async function run(
     for (const bot of bots) bot.send({ type: 'stop' });
     const elapsed = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(server.pid) - cpuStart;
+    const botCpu = bots.reduce((sum, bot) => sum + cpuSeconds(bot.pid!), 0) - botCpuStart;
     const rss = rssMB(server.pid);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const merged = (await Promise.all(results)).map((message) => message.result);
@@ -149,6 +160,7 @@ async function run(
       seconds: round(elapsed, 1),
       tickMsP50: round(metric(metrics, 'mib_room_tick_ms', 'quantile="0.5"'), 3),
       tickMsP99: round(metric(metrics, 'mib_room_tick_ms', 'quantile="0.99"'), 3),
+      patchMsP50: round(metric(metrics, 'mib_room_patch_ms', 'quantile="0.5"'), 3),
       patchMsP99: round(metric(metrics, 'mib_room_patch_ms', 'quantile="0.99"'), 3),
       downBytesPerClientPerSecP50: Math.round(percentile(down, 50)),
       downBytesPerClientPerSecP99: Math.round(percentile(down, 99)),
@@ -157,6 +169,8 @@ async function run(
       latencySamples: latencies.length,
       serverCpuPercent: round((cpu / elapsed) * 100, 1),
       serverRssMB: round(rss, 1),
+      patchesPerSec: round((metric(metrics, 'mib_room_patch_ms_count') - patchesStart) / elapsed, 1),
+      botCpuPercent: round((botCpu / elapsed) * 100, 1),
     };
   } finally {
     for (const bot of bots) if (bot.exitCode === null) bot.kill();
