@@ -3,3 +3,5 @@ export * from './simulation.js';
 export * from './messages.js';
 export * from './state.js';
 export * from './rooms.js';
+export * from './movement-frame.js';
+export * from './avatar-tracker.js';

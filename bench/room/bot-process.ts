@@ -13,6 +13,8 @@ import {
   MessageType,
   RoomName,
   STEP_SECONDS,
+  ServerMessage,
+  readMovementFrame,
   step,
   type AvatarBody,
   type MoveInput,
@@ -42,6 +44,13 @@ export interface BotProcessResult {
 
 interface Bot {
   room: Room;
+  netId: number;
+  /** Whether the server has told us where we spawned. */
+  positioned: boolean;
+  /** Positions received before our own netId was known, by netId. */
+  early: Map<number, { x: number; z: number }>;
+  /** Last x seen of each avatar (decoding bots only), by netId. */
+  seenX: Map<number, number>;
   body: AvatarBody;
   seq: number;
   target: { x: number; z: number };
@@ -78,13 +87,19 @@ function socketOf(room: Room): WebSocket {
   return (room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws;
 }
 
-function observe(bot: Bot, state: WorldStateView): void {
-  if (!measuring) return;
+function onFrame(bot: Bot, bytes: Uint8Array): void {
+  if (bot.positioned && !bot.decodes) return; // counts bytes only
+  readMovementFrame(bytes, (netId, x, z) => {
+    // Until we know our netId (it comes with the state), remember every position we are sent.
+    if (!bot.positioned) bot.early.set(netId, { x, z });
+    if (bot.decodes) bot.seenX.set(netId, x);
+  });
+  if (!measuring || !bot.decodes) return;
   const now = performance.now();
   for (const pulse of pulses) {
     if (!pulse.watchers.has(bot) || pulse.seenBy.has(bot)) continue;
-    const seen = state.avatars.get(pulse.marker.room.sessionId);
-    if (seen && Math.abs(seen.x - pulse.fromX) > 0.05) {
+    const x = bot.seenX.get(pulse.marker.netId);
+    if (x !== undefined && Math.abs(x - pulse.fromX) > 0.05) {
       pulse.seenBy.add(bot);
       latencies.push(now - pulse.sentAt);
     }
@@ -101,6 +116,10 @@ async function joinBot(index: number): Promise<void> {
   const decodes = index < options.decoders;
   const bot: Bot = {
     room,
+    netId: 0,
+    positioned: false,
+    seenX: new Map(),
+    early: new Map(),
     body: { x: 0, z: 0, yaw: 0 },
     seq: 0,
     target: { x: (random() * 2 - 1) * options.areaHalf, z: (random() * 2 - 1) * options.areaHalf },
@@ -111,21 +130,26 @@ async function joinBot(index: number): Promise<void> {
     bytes: 0,
     connected: true,
   };
-  // Start from where the server spawned us (our own avatar is always in the first state we receive).
-  const deadline = Date.now() + 10_000;
-  let self = (room.state as WorldStateView | undefined)?.avatars?.get(room.sessionId);
-  while (!self) {
-    if (Date.now() > deadline) throw new Error('no initial state within 10 s of joining');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    self = (room.state as WorldStateView | undefined)?.avatars?.get(room.sessionId);
-  }
-  bot.body.x = self.x;
-  bot.body.z = self.z;
+  room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => onFrame(bot, bytes));
   socketOf(room).addEventListener('message', (event: { data: ArrayBuffer }) => {
     if (measuring) bot.bytes += wsFrameBytes(event.data.byteLength);
   });
-  if (decodes) room.onStateChange((state: WorldStateView) => observe(bot, state));
-  else (room.serializer as unknown as { patch: () => void }).patch = () => undefined;
+  // Our netId comes with our own avatar in the state; our position with the first movement frame.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const self = (room.state as WorldStateView | undefined)?.avatars?.get(room.sessionId);
+    const spawn = self ? bot.early.get(self.netId) : undefined;
+    if (self && spawn) {
+      bot.netId = self.netId;
+      bot.body.x = spawn.x;
+      bot.body.z = spawn.z;
+      bot.positioned = true;
+      bot.early.clear();
+      break;
+    }
+    if (Date.now() > deadline) throw new Error('no own avatar or position within 10 s of joining');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   room.onLeave(() => {
     if (bot.connected) disconnects += 1;
     bot.connected = false;

@@ -65,6 +65,7 @@ export function installTestHook(store: WorldStore): void {
         list.push(Object.freeze({ id: store.sessionId, name, color, ...predicted, local: true }));
       }
       for (const remote of store.remotes.values()) {
+        if (remote.count === 0) continue; // not drawn until its first position arrives
         const { id, name, color, rendered } = remote;
         list.push(Object.freeze({ id, name, color, ...rendered, local: false }));
       }

@@ -1,7 +1,8 @@
 /**
  * One live instance of a world. Thin by design: message handlers validate (zod, run by Colyseus) and
- * enqueue; the fixed-step tick drains the queues through protocol's `step()` and copies the result into
- * the schema state that Colyseus patches to clients at the same rate.
+ * enqueue; the fixed-step tick drains the queues through protocol's `step()`, brings each client's area
+ * of interest up to date and sends each client a movement frame. Who is there (names, colours) travels in
+ * the schema state, patched by Colyseus at the same rate.
  */
 import { CloseCode, Room, ServerError, type Client } from '@colyseus/core';
 import type { Logger } from 'pino';
@@ -11,7 +12,6 @@ import {
   MessageType,
   STEP_SECONDS,
   TICK_HZ,
-  UnfilteredAvatar,
   UnfilteredWorldState,
   WorldState,
   joinOptionsSchema,
@@ -26,7 +26,9 @@ import {
 import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import { InterestManager, type Viewer } from './interest/interest-manager.js';
+import { InterestManager } from './interest/interest-manager.js';
+import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
+import { NetIds } from './net-ids.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 
 /** What a world room needs from the rest of the server. */
@@ -53,9 +55,8 @@ interface PendingPress {
   reject: (error: Error) => void;
 }
 
-interface Occupant extends Viewer {
+interface Occupant extends Mover {
   inputs: MoveInput[];
-  ackSeq: number;
 }
 
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
@@ -76,6 +77,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     // Both classes have the same fields; the unfiltered one has no view tags (interest management off).
     override state: WorldState = deps.interest.enabled ? new WorldState() : new UnfilteredWorldState();
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
+    private readonly movement = new MovementBroadcaster(deps.interest.enabled);
+    private readonly netIds = new NetIds();
     private ticks = 0;
 
     private world!: World;
@@ -121,22 +124,25 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       // Spawn on a small ring around the origin so joiners don't stack; the angle follows join order.
       const angle = this.occupants.size * 2.399963; // golden angle, radians
       const body: AvatarBody = { x: Math.sin(angle) * 2, z: Math.cos(angle) * 2, yaw: 0 };
-      const avatar: Avatar = this.interest ? new Avatar() : new UnfilteredAvatar();
+      const netId = this.netIds.acquire();
+      const avatar = new Avatar();
+      avatar.netId = netId;
       avatar.name = name;
       avatar.color = color;
-      avatar.x = body.x;
-      avatar.z = body.z;
-      avatar.yaw = 0;
-      avatar.ackSeq = 0;
       this.state.avatars.set(client.sessionId, avatar);
       const view = this.interest?.attach(client, avatar);
       this.occupants.set(client.sessionId, {
         body,
         inputs: [],
         ackSeq: 0,
+        ackSent: 0,
+        netId,
+        client,
+        movedAtTick: this.ticks,
+        selfSentTick: -1,
         avatar,
         view: view ?? null,
-        visible: new Set(),
+        visible: new Map(),
         phase: this.interest?.nextPhase() ?? 0,
         mark: 0,
       });
@@ -154,7 +160,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.allowReconnection(client, RECONNECT_GRACE_SECONDS).catch(() => undefined); // expiry → onLeave
     }
 
+    /** A reconnected client starts from a blank picture: send it every position it may see again. */
     override onReconnect(client: Client): void {
+      const occupant = this.occupants.get(client.sessionId);
+      if (!occupant) return;
+      occupant.client = client; // the new connection's client object
+      occupant.selfSentTick = -1;
+      for (const other of occupant.visible.keys()) occupant.visible.set(other, -1);
       this.log.debug({ sessionId: client.sessionId }, 'client reconnected');
     }
 
@@ -162,7 +174,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const occupant = this.occupants.get(client.sessionId);
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
-      if (occupant) this.interest?.detach(occupant, this.occupants.values());
+      if (occupant) {
+        this.interest?.detach(occupant, this.occupants.values());
+        this.netIds.release(occupant.netId);
+      }
       if (code === CloseCode.WITH_ERROR)
         this.log.warn({ sessionId: client.sessionId }, 'client removed for a protocol error');
     }
@@ -203,25 +218,25 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     /**
-     * One fixed step: at most one input per avatar, bodies copied into the replicated state, then each
-     * client's area of interest brought up to date.
+     * One fixed step: at most one input per avatar, then each client's area of interest brought up to
+     * date, then the movement frames.
      */
     private tick(): void {
       const started = performance.now();
-      this.ticks += 1;
+      const tick = ++this.ticks;
       for (const occupant of this.occupants.values()) {
         const input = occupant.inputs.shift();
-        if (input) {
-          step(occupant.body, input, STEP_SECONDS);
-          occupant.ackSeq = input.seq;
-        }
-        const { avatar, body } = occupant;
-        avatar.x = body.x;
-        avatar.z = body.z;
-        avatar.yaw = body.yaw;
-        avatar.ackSeq = occupant.ackSeq;
+        if (!input) continue;
+        const { body } = occupant;
+        const x = body.x;
+        const z = body.z;
+        const yaw = body.yaw;
+        step(body, input, STEP_SECONDS);
+        occupant.ackSeq = input.seq;
+        if (body.x !== x || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
-      this.interest?.update(this.ticks, this.occupants);
+      this.interest?.update(tick, this.occupants);
+      this.movement.send(tick, this.occupants);
       this.applyPresses();
       const elapsedMs = performance.now() - started;
       deps.metrics.roomTickSeconds.observe(elapsedMs / 1000);

@@ -2,16 +2,25 @@
 import { Client, type Room } from '@colyseus/sdk';
 import {
   MessageType,
+  AvatarTracker,
   RoomName,
+  ServerMessage,
   type AvatarView,
+  type WorldStateView,
   type JoinOptions,
   type MoveInput,
   type PressReply,
 } from '../../protocol/index.js';
 import { waitFor } from './wait.js';
 
-/** Decoded avatar as a client sees it (the state classes are rebuilt from the handshake). */
-export type SeenAvatar = AvatarView;
+/** An avatar as a client sees it: state (who) joined with movement frames (where). */
+export interface SeenAvatar extends AvatarView {
+  x: number;
+  z: number;
+  yaw: number;
+  /** On the client's own avatar only: the last input the room applied. */
+  ackSeq?: number;
+}
 
 export interface Visitor {
   room: Room;
@@ -43,13 +52,21 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   room.onLeave((code) => {
     closeCode = code;
   });
+  const tracker = new AvatarTracker();
+  room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => tracker.applyFrame(bytes));
+  room.onStateChange((state: WorldStateView) => tracker.applyState(state));
+  if (room.state) tracker.applyState(room.state as WorldStateView);
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
-    const state = room.state as { avatars?: Map<string, { toJSON(): SeenAvatar }> } | undefined;
-    state?.avatars?.forEach((avatar, key) => map.set(key, avatar.toJSON()));
+    for (const { sessionId, netId, name, color, x, z, yaw, placed } of tracker.avatars.values()) {
+      if (!placed) continue;
+      const seen: SeenAvatar = { netId, name, color, x, z, yaw };
+      if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
+      map.set(sessionId, seen);
+    }
     return map;
   };
-  await waitFor(() => avatars().has(room.sessionId), Boolean, { what: 'own avatar in state' });
+  await waitFor(() => avatars().has(room.sessionId), Boolean, { what: 'own avatar placed' });
   return {
     room,
     sessionId: room.sessionId,

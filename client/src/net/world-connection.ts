@@ -1,17 +1,19 @@
 /**
  * Joins a world with the Colyseus SDK and keeps the store in step with the room: remote avatars get a
- * snapshot per patch (for interpolation), the local avatar is reconciled against the server's
+ * snapshot per position received (for interpolation), the local avatar is reconciled against the server's
  * acknowledgement (for prediction), and connection changes are reported in words.
  */
 import { Client, type Room } from '@colyseus/sdk';
 import {
+  AvatarTracker,
   MessageType,
   RoomName,
   STEP_SECONDS,
+  ServerMessage,
   step,
+  type TrackedAvatar,
   type JoinOptions,
   type MoveInput,
-  type AvatarView,
   type PressReply,
   type WorldStateView,
 } from '../../../protocol/index.js';
@@ -32,10 +34,9 @@ function describeJoinError(error: unknown): string {
 }
 
 /** Replays unacknowledged inputs on top of the server's position for the local avatar. */
-function reconcile(store: WorldStore, server: AvatarView): void {
+function reconcile(store: WorldStore, server: TrackedAvatar, acknowledged: number): void {
   const local = store.local;
   if (!local) return;
-  const acknowledged = server.ackSeq ?? 0;
   let keep = 0;
   for (const input of local.pending) if (input.seq > acknowledged) local.pending[keep++] = input;
   local.pending.length = keep;
@@ -46,22 +47,31 @@ function reconcile(store: WorldStore, server: AvatarView): void {
   for (const input of local.pending) step(body, input, STEP_SECONDS);
 }
 
-function applyState(store: WorldStore, room: Room, state: WorldStateView): void {
-  const now = performance.now();
-  store.presses = state.presses;
-  state.avatars.forEach((avatar, id) => {
-    if (id === room.sessionId) {
-      reconcile(store, avatar);
-      return;
-    }
-    let remote = store.remotes.get(id);
-    if (!remote) {
-      remote = createRemoteAvatar(id, avatar.name, avatar.color, avatar);
-      store.remotes.set(id, remote);
-    }
-    pushSnapshot(remote, now, avatar.x, avatar.z, avatar.yaw);
+/**
+ * Wires the tracker to the store: remote avatars appear and disappear with the state and get a snapshot
+ * (stamped with the receive time) per position received; the local avatar is reconciled per frame.
+ */
+function createTracker(store: WorldStore, sessionId: string, onSelfMoved: () => void): AvatarTracker {
+  return new AvatarTracker({
+    added: (avatar) => {
+      if (avatar.sessionId !== sessionId) {
+        store.remotes.set(
+          avatar.sessionId,
+          createRemoteAvatar(avatar.sessionId, avatar.name, avatar.color, avatar),
+        );
+      }
+    },
+    removed: (avatar) => {
+      store.remotes.delete(avatar.sessionId);
+    },
+    moved: (avatar) => {
+      if (avatar.sessionId === sessionId) onSelfMoved();
+      else {
+        const remote = store.remotes.get(avatar.sessionId);
+        if (remote) pushSnapshot(remote, performance.now(), avatar.x, avatar.z, avatar.yaw);
+      }
+    },
   });
-  for (const id of store.remotes.keys()) if (!state.avatars.has(id)) store.remotes.delete(id);
 }
 
 export async function connectToWorld(
@@ -92,14 +102,28 @@ export async function connectToWorld(
     nextSeq: 1,
   };
 
-  let first = true;
-  room.onStateChange((state: WorldStateView) => {
-    applyState(store, room, state);
-    if (first) {
-      first = false;
+  let selfMoved = false;
+  const tracker = createTracker(store, room.sessionId, () => (selfMoved = true));
+  const joinedOnce = (): void => {
+    // Joined once the room has told us who we are (state) and where we are (a movement frame).
+    if (store.connection === 'connecting' && tracker.avatars.get(room.sessionId)?.placed) {
       store.connection = 'joined';
       store.loading = { progress: 0.9, stage: 'Entering' };
     }
+  };
+  room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {
+    // The ack can change without our position changing (e.g. an input into a wall): reconcile then too.
+    const before = tracker.ackSeq;
+    selfMoved = false;
+    tracker.applyFrame(bytes);
+    const self = tracker.avatars.get(room.sessionId);
+    if (self?.placed && (selfMoved || tracker.ackSeq !== before)) reconcile(store, self, tracker.ackSeq);
+    joinedOnce();
+  });
+  room.onStateChange((state: WorldStateView) => {
+    store.presses = state.presses;
+    tracker.applyState(state);
+    joinedOnce();
   });
   room.onDrop(() => {
     store.connection = 'reconnecting';

@@ -46,6 +46,7 @@ export function drawAvatars(store: WorldStore, bodies: InstancedMesh, visors: In
   }
   for (const remote of store.remotes.values()) {
     if (index >= MAX_DRAWN_AVATARS) break;
+    if (remote.count === 0) continue; // no position received yet
     place(bodies, visors, index++, remote.rendered, remote.colorHex);
   }
   bodies.count = index;

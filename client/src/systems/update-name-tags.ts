@@ -53,6 +53,7 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
     position(tagFor(layer, store.sessionId, store.local.name), store.local.predicted, camera, width, height);
   }
   for (const remote of store.remotes.values()) {
+    if (remote.count === 0) continue; // no position received yet
     seen.add(remote.id);
     position(tagFor(layer, remote.id, remote.name), remote.rendered, camera, width, height);
   }

@@ -24,6 +24,11 @@ export interface InterestParams {
   cellSize: number;
 }
 
+/** What the viewer sees now (a Set, or a Map keyed by entity). */
+export interface Membership<E> {
+  has(entity: E): boolean;
+}
+
 export interface Placed {
   body: AvatarBody;
 }
@@ -76,7 +81,7 @@ export class InterestGrid<E extends Placed> {
    * Fills `out` with the entities `viewer` should see: the K best-ranked within range, never the viewer
    * itself. `current` is what the viewer sees now (for hysteresis). Order of `out` is unspecified.
    */
-  query(viewer: E, current: ReadonlySet<E>, out: E[]): E[] {
+  query(viewer: E, current: Membership<E>, out: E[]): E[] {
     out.length = 0;
     const { radius, leaveRadius, k, incumbentFactor } = this.params;
     if (k === 0) return out;
@@ -119,7 +124,7 @@ export class InterestGrid<E extends Placed> {
   private collect(
     bucket: E[],
     viewer: E,
-    current: ReadonlySet<E>,
+    current: Membership<E>,
     vx: number,
     vz: number,
     enter2: number,

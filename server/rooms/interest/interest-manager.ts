@@ -1,12 +1,12 @@
 /**
- * Keeps each client's StateView equal to its area of interest. Runs inside the room's tick: the grid is
- * rebuilt once per tick, and each viewer's interest is recomputed every INTEREST_EVERY_TICKS ticks,
- * staggered so the work spreads evenly (a new viewer is computed on its first tick). Avatars enter and
- * leave a view only through here; a client always sees its own avatar (and its own ackSeq).
+ * Keeps each client's area of interest: which other avatars its StateView holds (names, colours) and so
+ * which avatars its movement frames may carry. Runs inside the room's tick: the grid is rebuilt once per
+ * tick, and each viewer's interest is recomputed every INTEREST_EVERY_TICKS ticks, staggered so the work
+ * spreads evenly (a new viewer is computed on its first tick). A client always sees its own avatar.
  */
 import { StateView } from '@colyseus/schema';
 import type { Client } from '@colyseus/core';
-import { OWNER_VIEW_TAG, type Avatar } from '../../../protocol/index.js';
+import type { Avatar } from '../../../protocol/index.js';
 import { InterestGrid, type InterestParams, type Placed } from './interest-grid.js';
 
 /** Interest is recomputed for each viewer every this many ticks (8 × 50 ms = 400 ms). */
@@ -16,8 +16,11 @@ export interface Viewer extends Placed {
   avatar: Avatar;
   /** The client's view; null when interest management is off (the client then sees everything). */
   view: StateView | null;
-  /** Avatars (other viewers) this viewer's StateView holds now. */
-  visible: Set<Viewer>;
+  /**
+   * Avatars (other viewers) in this viewer's interest, each with the tick its position was last sent
+   * to this viewer (-1: not yet).
+   */
+  visible: Map<Viewer, number>;
   /** Phase of this viewer's recomputation within INTEREST_EVERY_TICKS; -1 = compute on the next tick. */
   phase: number;
   /** Scratch: the query epoch that last selected this entity. */
@@ -34,11 +37,10 @@ export class InterestManager {
     this.grid = new InterestGrid<Viewer>(params);
   }
 
-  /** Gives the client a view that holds its own avatar, including owner-only fields. */
+  /** Gives the client a view that holds its own avatar. */
   attach(client: Client, avatar: Avatar): StateView {
     const view = new StateView();
     view.add(avatar);
-    view.add(avatar, OWNER_VIEW_TAG);
     client.view = view;
     return view;
   }
@@ -70,7 +72,7 @@ export class InterestManager {
     const epoch = ++this.epoch;
     const next = this.grid.query(viewer, viewer.visible, this.selected);
     for (const other of next) other.mark = epoch;
-    for (const other of viewer.visible) {
+    for (const other of viewer.visible.keys()) {
       if (other.mark !== epoch) {
         viewer.visible.delete(other);
         view.remove(other.avatar);
@@ -78,7 +80,7 @@ export class InterestManager {
     }
     for (const other of next) {
       if (!viewer.visible.has(other)) {
-        viewer.visible.add(other);
+        viewer.visible.set(other, -1);
         view.add(other.avatar);
       }
     }

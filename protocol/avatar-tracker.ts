@@ -1,0 +1,93 @@
+/**
+ * Client-side picture of the avatars a client may see: who they are (from the schema state) joined with
+ * where they are (from movement frames), by netId. A frame can name an avatar before the state patch that
+ * introduces it arrives; such early positions are kept and applied when it does. Used by the player, the
+ * bots and the tests, so they all read the room the same way.
+ */
+import type { WorldStateView } from './state.js';
+import { readMovementFrame, type MovementFrameHeader } from './movement-frame.js';
+
+export interface TrackedAvatar {
+  sessionId: string;
+  netId: number;
+  name: string;
+  color: string;
+  x: number;
+  z: number;
+  yaw: number;
+  /** Whether a position has been received yet. */
+  placed: boolean;
+}
+
+export interface TrackerEvents {
+  added?(avatar: TrackedAvatar): void;
+  removed?(avatar: TrackedAvatar): void;
+  /** A position arrived (received time is the caller's to take). */
+  moved?(avatar: TrackedAvatar): void;
+}
+
+export class AvatarTracker {
+  /** By session id. */
+  readonly avatars = new Map<string, TrackedAvatar>();
+  /** The receiving client's last input the room has applied. */
+  ackSeq = 0;
+  private readonly byNetId = new Map<number, TrackedAvatar>();
+  private readonly early = new Map<number, { x: number; z: number; yaw: number }>();
+
+  constructor(private readonly events: TrackerEvents = {}) {}
+
+  /** Adds avatars new to the state and drops those gone from it. Call on every state change. */
+  applyState(state: WorldStateView | undefined): void {
+    if (!state?.avatars) return; // nothing received yet
+    state.avatars.forEach((view, sessionId) => {
+      let avatar = this.avatars.get(sessionId);
+      if (avatar && avatar.netId === view.netId) return;
+      if (avatar) this.remove(avatar);
+      avatar = {
+        sessionId,
+        netId: view.netId,
+        name: view.name,
+        color: view.color,
+        x: 0,
+        z: 0,
+        yaw: 0,
+        placed: false,
+      };
+      this.avatars.set(sessionId, avatar);
+      this.byNetId.set(view.netId, avatar);
+      this.events.added?.(avatar);
+      const early = this.early.get(view.netId);
+      if (early) {
+        this.early.delete(view.netId);
+        this.place(avatar, early.x, early.z, early.yaw);
+      }
+    });
+    for (const avatar of this.avatars.values()) if (!state.avatars.has(avatar.sessionId)) this.remove(avatar);
+  }
+
+  /** Applies one movement frame. */
+  applyFrame(bytes: Uint8Array): MovementFrameHeader {
+    const header = readMovementFrame(bytes, (netId, x, z, yaw) => {
+      const avatar = this.byNetId.get(netId);
+      if (avatar) this.place(avatar, x, z, yaw);
+      else this.early.set(netId, { x, z, yaw });
+    });
+    this.ackSeq = header.ackSeq;
+    return header;
+  }
+
+  private place(avatar: TrackedAvatar, x: number, z: number, yaw: number): void {
+    avatar.x = x;
+    avatar.z = z;
+    avatar.yaw = yaw;
+    avatar.placed = true;
+    this.events.moved?.(avatar);
+  }
+
+  private remove(avatar: TrackedAvatar): void {
+    this.avatars.delete(avatar.sessionId);
+    if (this.byNetId.get(avatar.netId) === avatar) this.byNetId.delete(avatar.netId);
+    this.early.delete(avatar.netId);
+    this.events.removed?.(avatar);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Movement frames: where avatars are, sent by the room to each client as one small binary message per tick
+ * (Colyseus "bytes" message, type ServerMessage.movement). Positions travel here instead of in the schema
+ * state, so the per-client cost is writing a few bytes per visible avatar — not a per-client schema
+ * encoding — and each client can get a different subset (its area of interest) at a different rate.
+ *
+ * Layout, little-endian:
+ *   u32  tick     the room tick the positions are from
+ *   u32  ackSeq   the last input of the *receiving* client the room has applied
+ *   u16  count
+ *   count × { u16 netId, u16 x, u16 z, u16 yaw }   positions quantised over the world, yaw over a turn
+ * An avatar is named by its `netId` (Avatar.netId in the schema state, which also carries name and colour).
+ */
+import { WORLD_HALF_EXTENT } from './simulation.js';
+
+/** Server → client message types (numbers: one byte on the wire). */
+export const ServerMessage = {
+  movement: 1,
+} as const;
+
+export const FRAME_HEADER_BYTES = 10;
+export const FRAME_ENTRY_BYTES = 8;
+
+const SPAN = WORLD_HALF_EXTENT * 2;
+const TURN = Math.PI * 2;
+
+/** Metres → 16-bit code over [-WORLD_HALF_EXTENT, WORLD_HALF_EXTENT] (about 2 mm steps). */
+export const quantizePosition = (metres: number): number =>
+  Math.round(
+    ((Math.min(WORLD_HALF_EXTENT, Math.max(-WORLD_HALF_EXTENT, metres)) + WORLD_HALF_EXTENT) / SPAN) * 65535,
+  );
+export const dequantizePosition = (code: number): number => (code / 65535) * SPAN - WORLD_HALF_EXTENT;
+/** Radians → 16-bit code over one turn (wrapping). */
+export const quantizeYaw = (radians: number): number =>
+  Math.round(((((radians % TURN) + TURN) % TURN) / TURN) * 65536) & 0xffff;
+export const dequantizeYaw = (code: number): number => (code / 65536) * TURN;
+
+/** Writes movement frames into one reusable buffer (grows when needed). */
+export class MovementFrameWriter {
+  private buffer = new ArrayBuffer(FRAME_HEADER_BYTES + 64 * FRAME_ENTRY_BYTES);
+  private view = new DataView(this.buffer);
+  private count = 0;
+
+  begin(tick: number, ackSeq: number): void {
+    this.count = 0;
+    this.view.setUint32(0, tick >>> 0, true);
+    this.view.setUint32(4, ackSeq >>> 0, true);
+  }
+
+  add(netId: number, x: number, z: number, yaw: number): void {
+    const offset = FRAME_HEADER_BYTES + this.count * FRAME_ENTRY_BYTES;
+    if (offset + FRAME_ENTRY_BYTES > this.buffer.byteLength) this.grow();
+    this.view.setUint16(offset, netId, true);
+    this.view.setUint16(offset + 2, quantizePosition(x), true);
+    this.view.setUint16(offset + 4, quantizePosition(z), true);
+    this.view.setUint16(offset + 6, quantizeYaw(yaw), true);
+    this.count += 1;
+  }
+
+  /** Rewrites the receiver's ackSeq of the frame being written (to send one frame to several clients). */
+  setAck(ackSeq: number): void {
+    this.view.setUint32(4, ackSeq >>> 0, true);
+  }
+
+  get entries(): number {
+    return this.count;
+  }
+
+  /** The frame written since begin(); valid until the next begin() (senders copy it). */
+  finish(): Uint8Array {
+    this.view.setUint16(8, this.count, true);
+    return new Uint8Array(this.buffer, 0, FRAME_HEADER_BYTES + this.count * FRAME_ENTRY_BYTES);
+  }
+
+  private grow(): void {
+    const bigger = new ArrayBuffer(this.buffer.byteLength * 2);
+    new Uint8Array(bigger).set(new Uint8Array(this.buffer));
+    this.buffer = bigger;
+    this.view = new DataView(bigger);
+  }
+}
+
+export interface MovementFrameHeader {
+  tick: number;
+  ackSeq: number;
+  count: number;
+}
+
+/**
+ * Reads a frame, calling `onEntry` for each avatar (positions in metres, yaw in radians). Throws on a
+ * frame whose length does not match its count. Allocation-free apart from the returned header.
+ */
+export function readMovementFrame(
+  bytes: Uint8Array,
+  onEntry: (netId: number, x: number, z: number, yaw: number) => void,
+): MovementFrameHeader {
+  if (bytes.byteLength < FRAME_HEADER_BYTES)
+    throw new Error(`movement frame: ${bytes.byteLength} bytes is too short`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint16(8, true);
+  if (bytes.byteLength !== FRAME_HEADER_BYTES + count * FRAME_ENTRY_BYTES) {
+    throw new Error(`movement frame: ${bytes.byteLength} bytes does not hold ${count} entries`);
+  }
+  for (let i = 0, offset = FRAME_HEADER_BYTES; i < count; i++, offset += FRAME_ENTRY_BYTES) {
+    onEntry(
+      view.getUint16(offset, true),
+      dequantizePosition(view.getUint16(offset + 2, true)),
+      dequantizePosition(view.getUint16(offset + 4, true)),
+      dequantizeYaw(view.getUint16(offset + 6, true)),
+    );
+  }
+  return { tick: view.getUint32(0, true), ackSeq: view.getUint32(4, true), count };
+}

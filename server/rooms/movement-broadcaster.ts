@@ -1,0 +1,103 @@
+/**
+ * Sends each client one movement frame per tick (protocol/movement-frame.ts) with what changed among the
+ * avatars it may see:
+ * - With interest management, only avatars in its area of interest, each only when it moved since it was
+ *   last sent to this client, and farther ones less often: every tick within 10 m, every 2nd within 30 m,
+ *   every 4th beyond (staggered by netId so the load is even). Its own avatar comes when it moved or when
+ *   the acknowledged input changed.
+ * - Without (the benchmark baseline), every avatar that moved this tick, to everyone: the frame is encoded
+ *   once and only the receiver's ackSeq is patched in before each send.
+ * Frames with nothing in them are not sent. Senders copy the frame, so one writer is reused throughout.
+ */
+import type { Client } from '@colyseus/core';
+import { MovementFrameWriter, ServerMessage } from '../../protocol/index.js';
+import type { Viewer } from './interest/interest-manager.js';
+
+/** Distances (metres) and send intervals (ticks) of the update-rate tiers, nearest first. */
+const RATE_TIERS: ReadonlyArray<readonly [maxDistance: number, everyTicks: number]> = [
+  [10, 1],
+  [30, 2],
+  [Number.POSITIVE_INFINITY, 4],
+];
+
+export interface Mover extends Viewer {
+  netId: number;
+  client: Client;
+  /** Last input applied (the receiver's own acknowledgement). */
+  ackSeq: number;
+  /** ackSeq last sent to this client. */
+  ackSent: number;
+  /** Tick this avatar last moved or turned. */
+  movedAtTick: number;
+  /** Tick this client was last sent its own position (-1: never, e.g. just joined or reconnected). */
+  selfSentTick: number;
+}
+
+function tierInterval(viewer: Mover, other: Viewer): number {
+  const d = Math.hypot(other.body.x - viewer.body.x, other.body.z - viewer.body.z);
+  for (const [maxDistance, everyTicks] of RATE_TIERS) if (d < maxDistance) return everyTicks;
+  return 4;
+}
+
+export class MovementBroadcaster {
+  private readonly writer = new MovementFrameWriter();
+  private readonly shared = new MovementFrameWriter();
+
+  constructor(private readonly filtered: boolean) {}
+
+  /** Sends this tick's frames; returns how many were sent. */
+  send(tick: number, movers: ReadonlyMap<string, Mover>): number {
+    return this.filtered ? this.sendFiltered(tick, movers) : this.sendToEveryone(tick, movers);
+  }
+
+  private sendFiltered(tick: number, movers: ReadonlyMap<string, Mover>): number {
+    const writer = this.writer;
+    let sent = 0;
+    for (const viewer of movers.values()) {
+      writer.begin(tick, viewer.ackSeq);
+      if (viewer.movedAtTick > viewer.selfSentTick || viewer.ackSeq !== viewer.ackSent) {
+        writer.add(viewer.netId, viewer.body.x, viewer.body.z, viewer.body.yaw);
+        viewer.selfSentTick = tick;
+      }
+      for (const [other, lastSent] of viewer.visible) {
+        const mover = other as Mover;
+        if (mover.movedAtTick <= lastSent) continue;
+        if (lastSent >= 0 && (tick + mover.netId) % tierInterval(viewer, mover) !== 0) continue;
+        writer.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
+        viewer.visible.set(other, tick);
+      }
+      if (writer.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
+        viewer.client.sendBytes(ServerMessage.movement, writer.finish());
+        viewer.ackSent = viewer.ackSeq;
+        sent += 1;
+      }
+    }
+    return sent;
+  }
+
+  private sendToEveryone(tick: number, movers: ReadonlyMap<string, Mover>): number {
+    const shared = this.shared;
+    shared.begin(tick, 0);
+    for (const mover of movers.values()) {
+      if (mover.movedAtTick === tick) shared.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
+    }
+    const frame = shared.finish();
+    let sent = 0;
+    for (const viewer of movers.values()) {
+      if (viewer.selfSentTick < 0) {
+        // Just joined (or reconnected): everyone's position once.
+        this.writer.begin(tick, viewer.ackSeq);
+        for (const mover of movers.values())
+          this.writer.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
+        viewer.client.sendBytes(ServerMessage.movement, this.writer.finish());
+      } else if (shared.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
+        shared.setAck(viewer.ackSeq);
+        viewer.client.sendBytes(ServerMessage.movement, frame);
+      } else continue;
+      viewer.selfSentTick = tick;
+      viewer.ackSent = viewer.ackSeq;
+      sent += 1;
+    }
+    return sent;
+  }
+}
