@@ -13,12 +13,9 @@ import type { Client } from '@colyseus/core';
 import { MovementFrameWriter, ServerMessage } from '../../protocol/index.js';
 import type { Viewer } from './interest/interest-manager.js';
 
-/** Distances (metres) and send intervals (ticks) of the update-rate tiers, nearest first. */
-const RATE_TIERS: ReadonlyArray<readonly [maxDistance: number, everyTicks: number]> = [
-  [10, 1],
-  [30, 2],
-  [Number.POSITIVE_INFINITY, 4],
-];
+/** Update-rate tiers: every tick within 10 m, every 2nd within 30 m, every 4th beyond. */
+const FULL_RATE_WITHIN = 10;
+const HALF_RATE_WITHIN = 30;
 
 export interface Mover extends Viewer {
   netId: number;
@@ -33,10 +30,12 @@ export interface Mover extends Viewer {
   selfSentTick: number;
 }
 
+/** Send interval, in ticks, of `other` for `viewer` by their distance. */
 function tierInterval(viewer: Mover, other: Viewer): number {
-  const d = Math.hypot(other.body.x - viewer.body.x, other.body.z - viewer.body.z);
-  for (const [maxDistance, everyTicks] of RATE_TIERS) if (d < maxDistance) return everyTicks;
-  return 4;
+  const dx = other.body.x - viewer.body.x;
+  const dz = other.body.z - viewer.body.z;
+  const d2 = dx * dx + dz * dz;
+  return d2 < FULL_RATE_WITHIN * FULL_RATE_WITHIN ? 1 : d2 < HALF_RATE_WITHIN * HALF_RATE_WITHIN ? 2 : 4;
 }
 
 export class MovementBroadcaster {
@@ -59,13 +58,14 @@ export class MovementBroadcaster {
         writer.add(viewer.netId, viewer.body.x, viewer.body.z, viewer.body.yaw);
         viewer.selfSentTick = tick;
       }
-      for (const [other, lastSent] of viewer.visible) {
+      // forEach, not for…of over entries: no [key, value] array per entry on this hot path.
+      viewer.visible.forEach((lastSent, other) => {
         const mover = other as Mover;
-        if (mover.movedAtTick <= lastSent) continue;
-        if (lastSent >= 0 && (tick + mover.netId) % tierInterval(viewer, mover) !== 0) continue;
+        if (mover.movedAtTick <= lastSent) return;
+        if (lastSent >= 0 && (tick + mover.netId) % tierInterval(viewer, mover) !== 0) return;
         writer.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
         viewer.visible.set(other, tick);
-      }
+      });
       if (writer.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
         viewer.client.sendBytes(ServerMessage.movement, writer.finish());
         viewer.ackSent = viewer.ackSeq;
