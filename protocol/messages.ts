@@ -10,6 +10,9 @@ export const MessageType = {
   input: 'input',
   /** Press the demo world's button; a request whose reply comes once the press is durably stored. */
   press: 'press',
+  /** Text chat (ChatRequest). The server answers with `chat` (ChatLine) or `chatRefused` (ChatRefusal). */
+  chat: 'chat',
+  chatRefused: 'chatRefused',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -58,3 +61,38 @@ export const MAX_MESSAGE_BYTES = 4 * 1024;
 
 /** Most messages one client may send per second; above it the room disconnects the client (4002). */
 export const MAX_MESSAGES_PER_SECOND = 60;
+
+/** Most characters in one chat line. */
+export const CHAT_MAX_CHARS = 500;
+/** Chat lines one visitor may send per CHAT_WINDOW_SECONDS. */
+export const CHAT_MAX_PER_WINDOW = 5;
+export const CHAT_WINDOW_SECONDS = 10;
+
+/**
+ * `nearby` reaches the visitors who can see the sender (its area of interest, both ways); `instance`
+ * reaches everyone in the instance.
+ */
+export const chatChannelSchema = z.enum(['nearby', 'instance']);
+export type ChatChannel = z.infer<typeof chatChannelSchema>;
+
+/**
+ * A chat line from a client. The hard cap here only bounds the message; lines over CHAT_MAX_CHARS are
+ * answered with a refusal that says so, not a disconnect.
+ */
+export const chatRequestSchema = z
+  .object({ channel: chatChannelSchema, text: z.string().max(CHAT_MAX_CHARS * 4) })
+  .strict();
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/** A chat line as delivered. `at` is the server's time in ms since the epoch. */
+export interface ChatLine {
+  from: string;
+  name: string;
+  channel: ChatChannel;
+  text: string;
+  at: number;
+}
+
+export interface ChatRefusal {
+  reason: string;
+}

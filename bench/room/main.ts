@@ -31,7 +31,7 @@ interface Figures {
   latencySamples: number;
   serverCpuPercent: number;
   serverRssMB: number;
-  /** Patches the room actually sent per second (20 when it keeps up). */
+  /** Patches (movement-frame rounds and schema patches) the room sent per second; 20+ when it keeps up. */
   patchesPerSec: number;
   /** CPU of all bot processes together, in % of one core: on 2 cores, what the server did not get. */
   botCpuPercent: number;

@@ -11,11 +11,11 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   roomsCreated: Counter;
-  /** Duration of one room tick (simulation, state copy, interest management), in seconds. */
+  /** Duration of one room tick (simulation and interest management, not sending), in seconds. */
   roomTickSeconds: Histogram;
   /** Same durations in milliseconds with exact recent quantiles (sliding window), for benchmarks. */
   roomTickMs: Summary;
-  /** Time to encode and send one state patch to every client of a room, in milliseconds. */
+  /** Time to encode and send one patch (the tick's movement frames, or a schema patch) to every client of a room, in milliseconds. */
   roomPatchMs: Summary;
   /** Express middleware that counts and times every HTTP request. */
   httpMiddleware: (req: Request, res: Response, next: NextFunction) => void;
@@ -75,7 +75,7 @@ export function createMetrics(): Metrics {
   });
   const roomPatchMs = new Summary({
     name: 'mib_room_patch_ms',
-    help: 'Time to encode and send one state patch to all clients of a room in milliseconds, quantiles over the last 30 s.',
+    help: 'Time to encode and send one patch (movement frames or a schema patch) to all clients of a room in milliseconds, quantiles over the last 30 s.',
     registers: [registry],
     ...window,
   });

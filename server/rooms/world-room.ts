@@ -8,8 +8,15 @@ import { CloseCode, Room, ServerError, type Client } from '@colyseus/core';
 import type { Logger } from 'pino';
 import {
   Avatar,
+  CHAT_MAX_CHARS,
+  CHAT_MAX_PER_WINDOW,
+  CHAT_WINDOW_SECONDS,
   MAX_MESSAGES_PER_SECOND,
   MessageType,
+  chatRequestSchema,
+  type ChatLine,
+  type ChatRefusal,
+  type ChatRequest,
   STEP_SECONDS,
   TICK_HZ,
   UnfilteredWorldState,
@@ -26,6 +33,7 @@ import {
 import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import { ChatLimiter } from './chat-limiter.js';
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
@@ -79,6 +87,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
     private readonly movement = new MovementBroadcaster(deps.interest.enabled);
     private readonly netIds = new NetIds();
+    private readonly chatLimiter = new ChatLimiter(CHAT_MAX_PER_WINDOW, CHAT_WINDOW_SECONDS * 1000);
     private ticks = 0;
 
     private world!: World;
@@ -115,6 +124,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
       this.onMessage(MessageType.press, pressSchema, () => this.enqueuePress());
+      this.onMessage(MessageType.chat, chatRequestSchema, (client, request) => this.chat(client, request));
       deps.metrics.roomsCreated.inc();
       this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room created');
     }
@@ -178,6 +188,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.interest?.detach(occupant, this.occupants.values());
         this.netIds.release(occupant.netId);
       }
+      this.chatLimiter.forget(client.sessionId);
       if (code === CloseCode.WITH_ERROR)
         this.log.warn({ sessionId: client.sessionId }, 'client removed for a protocol error');
     }
@@ -195,6 +206,40 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (!occupant || input.seq <= occupant.ackSeq) return; // stale or duplicate
       if (occupant.inputs.length >= INPUT_BUFFER_SIZE) occupant.inputs.shift();
       occupant.inputs.push(input);
+    }
+
+    /** Delivers a chat line to its channel, or tells the sender why not (length cap, rate limit). */
+    private chat(client: Client, request: ChatRequest): void {
+      const sender = this.occupants.get(client.sessionId);
+      if (!sender) return;
+      const refuse = (reason: string): void =>
+        client.send(MessageType.chatRefused, { reason } satisfies ChatRefusal);
+      const text = request.text.trim();
+      if (text.length === 0) return refuse('chat: the message is empty');
+      if (text.length > CHAT_MAX_CHARS) {
+        return refuse(`chat: a message is at most ${CHAT_MAX_CHARS} characters; this one has ${text.length}`);
+      }
+      const waitMs = this.chatLimiter.take(client.sessionId, Date.now());
+      if (waitMs > 0) {
+        return refuse(
+          `chat: at most ${CHAT_MAX_PER_WINDOW} messages per ${CHAT_WINDOW_SECONDS} s; wait ${Math.ceil(waitMs / 1000)} s`,
+        );
+      }
+      const line: ChatLine = {
+        from: client.sessionId,
+        name: sender.avatar.name,
+        channel: request.channel,
+        text,
+        at: Date.now(),
+      };
+      if (request.channel === 'instance' || !this.interest) {
+        this.broadcast(MessageType.chat, line);
+        return;
+      }
+      client.send(MessageType.chat, line);
+      for (const listener of this.occupants.values()) {
+        if (listener !== sender && listener.visible.has(sender)) listener.client.send(MessageType.chat, line);
+      }
     }
 
     private enqueuePress(): Promise<PressReply> {
@@ -236,14 +281,16 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         if (body.x !== x || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
       this.interest?.update(tick, this.occupants);
-      this.movement.send(tick, this.occupants);
       this.applyPresses();
-      const elapsedMs = performance.now() - started;
-      deps.metrics.roomTickSeconds.observe(elapsedMs / 1000);
-      deps.metrics.roomTickMs.observe(elapsedMs);
+      const simulated = performance.now();
+      deps.metrics.roomTickSeconds.observe((simulated - started) / 1000);
+      deps.metrics.roomTickMs.observe(simulated - started);
+      // The movement frames are this room's per-tick patch: timed as patches, not as simulation.
+      this.movement.send(tick, this.occupants);
+      deps.metrics.roomPatchMs.observe(performance.now() - simulated);
     }
 
-    /** Times each patch (encoding per view and sending to every client). */
+    /** Times each schema patch (who is where changes rarely; positions go in movement frames). */
     override broadcastPatch(): boolean {
       const started = performance.now();
       const changed = super.broadcastPatch();

@@ -6,6 +6,9 @@ import {
   RoomName,
   ServerMessage,
   type AvatarView,
+  type ChatChannel,
+  type ChatLine,
+  type ChatRefusal,
   type WorldStateView,
   type JoinOptions,
   type MoveInput,
@@ -33,6 +36,10 @@ export interface Visitor {
   press(): Promise<PressReply>;
   /** The demo button's press count as this visitor last received it. */
   presses(): number;
+  /** Chat lines received, oldest first, and reasons chat lines of ours were refused. */
+  chats: ChatLine[];
+  chatRefusals: string[];
+  say(text: string, channel?: ChatChannel): void;
   leave(): Promise<void>;
 }
 
@@ -52,6 +59,10 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   room.onLeave((code) => {
     closeCode = code;
   });
+  const chats: ChatLine[] = [];
+  const chatRefusals: string[] = [];
+  room.onMessage(MessageType.chat, (line: ChatLine) => chats.push(line));
+  room.onMessage(MessageType.chatRefused, (refusal: ChatRefusal) => chatRefusals.push(refusal.reason));
   const tracker = new AvatarTracker();
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => tracker.applyFrame(bytes));
   room.onStateChange((state: WorldStateView) => tracker.applyState(state));
@@ -76,6 +87,9 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     sendInput: (input) => room.send(MessageType.input, input),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     presses: () => (room.state as { presses: number }).presses,
+    chats,
+    chatRefusals,
+    say: (text, channel = 'nearby') => room.send(MessageType.chat, { channel, text }),
     leave: async () => {
       if (closeCode === undefined) await room.leave();
     },

@@ -109,3 +109,71 @@ describe('interest management', () => {
     expect(Math.max(...frames)).toBeLessThanOrEqual(2 + FRAME_HEADER_BYTES + FRAME_ENTRY_BYTES);
   });
 });
+
+describe('chat', () => {
+  it('delivers nearby chat to those who can see the sender, and instance chat to everyone', async () => {
+    const ada = await join('Ada');
+    const bob = await join('Bob');
+    const far = await join('Far');
+    await walk(far, 0, 40, { x: -1, z: 0, run: true }); // 14 m away: out of everyone's interest
+    await waitFor(
+      () => ada.avatars().has(far.sessionId),
+      (seen) => !seen,
+      { what: 'Far out of Ada’s view' },
+    );
+    await waitFor(() => ada.avatars().has(bob.sessionId), Boolean, { what: 'Bob in Ada’s view' });
+
+    ada.say('hello, neighbours');
+    await waitFor(
+      () => bob.chats.length,
+      (n) => n === 1,
+      { what: 'Bob to hear Ada' },
+    );
+    expect(bob.chats[0]).toMatchObject({
+      from: ada.sessionId,
+      name: 'Ada',
+      channel: 'nearby',
+      text: 'hello, neighbours',
+    });
+    await waitFor(
+      () => ada.chats.length,
+      (n) => n === 1,
+      { what: 'Ada’s own echo' },
+    );
+
+    ada.say('hello, everyone', 'instance');
+    await waitFor(
+      () => far.chats.length,
+      (n) => n === 1,
+      { what: 'Far to hear the instance line' },
+    );
+    expect(far.chats[0]).toMatchObject({ channel: 'instance', text: 'hello, everyone' });
+    expect(far.chats.some((line) => line.text === 'hello, neighbours')).toBe(false);
+  });
+
+  it('refuses lines over the length cap and beyond the rate limit, without disconnecting', async () => {
+    const talker = await join('Talker');
+    talker.say('x'.repeat(501));
+    await waitFor(
+      () => talker.chatRefusals.length,
+      (n) => n === 1,
+      { what: 'a refusal' },
+    );
+    expect(talker.chatRefusals[0]).toBe('chat: a message is at most 500 characters; this one has 501');
+
+    for (let i = 1; i <= 6; i++) talker.say(`line ${i}`);
+    await waitFor(
+      () => talker.chatRefusals.length,
+      (n) => n === 2,
+      { what: 'the rate limit' },
+    );
+    expect(talker.chatRefusals[1]).toMatch(/^chat: at most 5 messages per 10 s; wait \d+ s$/);
+    await waitFor(
+      () => talker.chats.length,
+      (n) => n === 5,
+      { what: 'the five allowed lines' },
+    );
+    expect(talker.chats.map((line) => line.text)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    expect(talker.leftWith()).toBeUndefined();
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Per-visitor chat rate limit: at most `max` lines in any `windowMs` (a sliding log of send times).
+ * `now` is passed in so the room's clock drives it and tests need no real waiting.
+ */
+export class ChatLimiter {
+  private readonly sent = new Map<string, number[]>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Records a line and returns 0, or returns how many ms until one more is allowed (nothing recorded). */
+  take(sessionId: string, now: number): number {
+    let times = this.sent.get(sessionId);
+    if (!times) {
+      times = [];
+      this.sent.set(sessionId, times);
+    }
+    while (times.length > 0 && times[0]! <= now - this.windowMs) times.shift();
+    if (times.length >= this.max) return times[0]! + this.windowMs - now;
+    times.push(now);
+    return 0;
+  }
+
+  forget(sessionId: string): void {
+    this.sent.delete(sessionId);
+  }
+}
