@@ -1,7 +1,9 @@
 /**
- * Writes a room's persistent state to the database one save at a time, coalescing changes that arrive
- * while a save is in flight into the next one. A change is acknowledged (its waiter resolved) only after a
- * save that includes it has committed, so an acknowledged change survives any later crash.
+ * Writes a room's persistent state to the database one save at a time, at most one save per
+ * `minIntervalMs`, coalescing every change that arrives meanwhile into the next save (many changes → few
+ * writes). A change is acknowledged (its waiter resolved) only after a save that includes it has
+ * committed, so an acknowledged change survives any later crash; a crash loses at most the unacknowledged
+ * changes of the last interval.
  */
 export interface SnapshotWriterOptions {
   /** Stores the state as it is now; called with no overlap. */
@@ -10,6 +12,8 @@ export interface SnapshotWriterOptions {
   onError: (error: unknown) => void;
   /** Milliseconds to wait before retrying a failed save. */
   retryDelayMs?: number;
+  /** Least time between the starts of two saves, in milliseconds (default 200). */
+  minIntervalMs?: number;
 }
 
 interface Waiter {
@@ -23,6 +27,7 @@ export class SnapshotWriter {
   private waiting: Waiter[] = [];
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SnapshotWriterOptions) {}
 
@@ -51,10 +56,19 @@ export class SnapshotWriter {
 
   private kick(): void {
     if (this.closed || this.inFlight || this.retryTimer || !this.dirty) return;
+    const wait = this.lastStartedAt + (this.options.minIntervalMs ?? 200) - performance.now();
+    if (wait > 0) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.kick();
+      }, wait);
+      return;
+    }
     void this.run();
   }
 
   private run(): Promise<void> {
+    this.lastStartedAt = performance.now();
     const batch = this.waiting;
     this.waiting = [];
     this.dirty = false;
