@@ -63,7 +63,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const backend = await createMatchmakingBackend(config);
     const rooms = await createRoomHost(
       backend,
-      { worlds, states, logger, metrics, interest: config.interest },
+      {
+        worlds,
+        states,
+        logger,
+        metrics,
+        interest: config.interest,
+        capacity: config.worldCapacity,
+        instanceLock: backend.instanceLock,
+      },
       publicAddressOf(config),
     );
 
@@ -71,6 +79,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       AppModule.forRoot({
         logger,
         registry: metrics.registry,
+        worlds,
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },

@@ -48,6 +48,12 @@ const envSchema = z
       .min(1, 'must be at least 1')
       .max(1000, 'must be at most 1000')
       .default(64),
+    WORLD_CAPACITY: z.coerce
+      .number({ message: 'must be a whole number of visitors per instance, e.g. 1000' })
+      .int('must be a whole number of visitors per instance, e.g. 1000')
+      .min(1, 'must be at least 1')
+      .max(5000, 'must be at most 5000')
+      .default(1000),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'must be a number of milliseconds, e.g. 10000' })
       .int()
@@ -75,6 +81,8 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** How long a graceful shutdown may take before the process exits anyway, in milliseconds. */
   shutdownTimeoutMs: number;
+  /** Visitors per world instance; a full instance sends newcomers to another (created when needed). */
+  worldCapacity: number;
   /** Area of interest per client; `enabled: false` sends every avatar to everyone (benchmark baseline). */
   interest: InterestConfig;
 }
@@ -123,6 +131,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     publicUrl: value.PUBLIC_URL,
     logLevel: value.LOG_LEVEL,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    worldCapacity: value.WORLD_CAPACITY,
     interest: {
       enabled: value.INTEREST_MANAGEMENT === 'on',
       radius: value.INTEREST_RADIUS,

@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { WorldsRepository } from '../db/index.js';
 import { HealthController } from './health.controller.js';
+import { InstancesController } from './instances.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
 
@@ -10,6 +12,7 @@ export interface AppModuleOptions {
   logger: Logger;
   registry: Registry;
   readinessChecks: ReadinessCheck[];
+  worlds: WorldsRepository;
 }
 
 /** Paths too frequent or too dull to log per request. */
@@ -28,10 +31,11 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, InstancesController],
       providers: [
         { provide: METRICS_REGISTRY, useValue: options.registry },
         { provide: READINESS_CHECKS, useValue: options.readinessChecks },
+        { provide: WorldsRepository, useValue: options.worlds },
       ],
     };
   }

@@ -8,11 +8,14 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { redactUrl } from '../db/index.js';
+import { LocalInstanceLock, RedisInstanceLock, type InstanceLock } from './instances/instance-lock.js';
 
 export interface MatchmakingBackend {
   kind: 'local' | 'redis';
   presence: Presence;
   driver: MatchMakerDriver;
+  /** Instance-number leases, shared by every process of the deployment. */
+  instanceLock: InstanceLock;
   /** Resolves when presence answers a round trip. */
   ping(): Promise<void>;
 }
@@ -48,14 +51,17 @@ export async function createMatchmakingBackend(
   let kind: MatchmakingBackend['kind'] = 'local';
   let presence: Presence;
   let driver: MatchMakerDriver;
+  let instanceLock: InstanceLock;
   if (config.redisUrl) {
     await assertRedisReachable(config.redisUrl);
     kind = 'redis';
     presence = new RedisPresence(config.redisUrl);
     driver = new RedisDriver(config.redisUrl);
+    instanceLock = new RedisInstanceLock(config.redisUrl);
   } else {
     presence = new LocalPresence();
     driver = new LocalDriver();
+    instanceLock = new LocalInstanceLock();
   }
   const key = `mib:readyz:${process.pid}:${Math.random().toString(36).slice(2)}`;
   const ping = async (): Promise<void> => {
@@ -63,5 +69,5 @@ export async function createMatchmakingBackend(
     const value: unknown = await presence.get(key);
     if (value !== 'ok') throw new Error('presence did not return what was just written');
   };
-  return { kind, presence, driver, ping };
+  return { kind, presence, driver, instanceLock, ping };
 }

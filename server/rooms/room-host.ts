@@ -68,6 +68,7 @@ export async function createRoomHost(
       await matchMaker.gracefullyShutdown();
       transport.shutdown();
       await backend.driver.shutdown();
+      await backend.instanceLock.close();
       backend.presence.shutdown();
     },
   };

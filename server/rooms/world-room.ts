@@ -34,6 +34,7 @@ import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ChatLimiter } from './chat-limiter.js';
+import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
@@ -46,6 +47,15 @@ export interface WorldRoomDeps {
   logger: Logger;
   metrics: Metrics;
   interest: InterestConfig;
+  /** Visitors per instance. */
+  capacity: number;
+  instanceLock: InstanceLock;
+}
+
+/** What the matchmaker lists about an instance (room metadata). */
+export interface InstanceMetadata {
+  world: string;
+  instance: number;
 }
 
 /**
@@ -80,8 +90,11 @@ export function parseJoinOptions(options: unknown): JoinOptions {
 
 /** Builds the room class with its dependencies bound (Colyseus constructs rooms itself). */
 export function createWorldRoom(deps: WorldRoomDeps) {
-  return class WorldRoom extends Room<{ state: WorldState }> {
+  return class WorldRoom extends Room<{ state: WorldState; metadata: InstanceMetadata }> {
     override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
+    override maxClients = deps.capacity;
+    /** This room's instance number of its world, once leased. */
+    private instance = 0;
     // Both classes have the same fields; the unfiltered one has no view tags (interest management off).
     override state: WorldState = deps.interest.enabled ? new WorldState() : new UnfilteredWorldState();
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
@@ -108,7 +121,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const world = await deps.worlds.findBySlug(slug);
       if (!world) throw new ServerError(404, `join: world "${slug}" does not exist; check the world's slug`);
       this.world = world;
-      this.log = deps.logger.child({ room: this.roomId, world: world.slug });
+      this.instance = await deps.instanceLock.claim(world.id, this.roomId);
+      this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
+      await this.setMetadata({ world: world.slug, instance: this.instance });
+      this.clock.setInterval(() => this.renewInstanceLease(), INSTANCE_LEASE_MS / 3);
 
       const stored = await deps.states.load(world.id);
       if (stored) {
@@ -194,6 +210,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     override async onDispose(): Promise<void> {
+      if (this.instance > 0) {
+        await deps.instanceLock
+          .release(this.world.id, this.instance, this.roomId)
+          .catch((error: unknown) => this.log.error({ err: error }, 'releasing the instance number failed'));
+      }
       if (!this.writer) return;
       // Presses queued since the last tick are applied and saved with the final snapshot.
       this.applyPresses();
@@ -206,6 +227,16 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (!occupant || input.seq <= occupant.ackSeq) return; // stale or duplicate
       if (occupant.inputs.length >= INPUT_BUFFER_SIZE) occupant.inputs.shift();
       occupant.inputs.push(input);
+    }
+
+    private renewInstanceLease(): void {
+      deps.instanceLock.renew(this.world.id, this.instance, this.roomId).then(
+        (held) => {
+          if (!held)
+            this.log.error('lost the lease on this instance number; another instance may now hold it');
+        },
+        (error: unknown) => this.log.error({ err: error }, 'renewing the instance number lease failed'),
+      );
     }
 
     /** Delivers a chat line to its channel, or tells the sender why not (length cap, rate limit). */

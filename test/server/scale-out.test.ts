@@ -23,6 +23,7 @@ async function startProcess(redisUrl: string): Promise<ServerProcess> {
     REDIS_URL: redisUrl,
     DATABASE_URL: schema.url,
     DATA_DIR: await tempDir(),
+    WORLD_CAPACITY: '2',
   });
 }
 
@@ -84,6 +85,38 @@ describe('two processes sharing Redis', () => {
     );
     expect(seen.get(guest.sessionId)).toMatchObject({ name: 'Guest', color: '#abcdef' });
     expect(guest.avatars().get(host.sessionId)).toMatchObject({ name: 'Host' });
+  });
+
+  it('overflow a full instance into a second one, listed with its population on every process', async () => {
+    // The first test left two visitors in instance 1, which holds two: the next one starts instance 2.
+    const third = await matchmake(a, 'Third');
+    const thirdVisitor = await seat(a, third);
+    const listed = await waitFor(
+      async () =>
+        (await (await fetch(`${b.url}/worlds/demo/instances`)).json()) as {
+          instances: Array<{ instance: number; roomId: string; clients: number }>;
+          population: number;
+        },
+      (body) => body.population === 3,
+      { what: 'three visitors listed' },
+    );
+    expect(listed.instances.map(({ instance, clients }) => ({ instance, clients }))).toEqual([
+      { instance: 1, clients: 2 },
+      { instance: 2, clients: 1 },
+    ]);
+    expect(listed.instances[1]!.roomId).toBe(thirdVisitor.room.roomId);
+
+    // An invite link: join that instance by its room id, from the other process.
+    const friend = await wrapRoom(
+      await new Client(b.url).joinById(thirdVisitor.room.roomId, {
+        world: 'demo',
+        name: 'Friend',
+        color: '#123456',
+      }),
+    );
+    visitors.push(friend);
+    expect(friend.room.roomId).toBe(thirdVisitor.room.roomId);
+    expect((await fetch(`${a.url}/worlds/nowhere/instances`)).status).toBe(404);
   });
 
   it('report presence through Redis in /readyz on both processes', async () => {
