@@ -14,9 +14,9 @@ import {
 } from '@colyseus/core';
 import { setTransport } from '@colyseus/core/Transport';
 import { Encoder } from '@colyseus/schema';
-import { WebSocketTransport } from '@colyseus/ws-transport';
 import { MAX_MESSAGE_BYTES, RoomName } from '../../protocol/index.js';
 import type { MatchmakingBackend } from './matchmaking-backend.js';
+import { ViolationTrackingTransport } from './protocol-violations.js';
 import { createWorldRoom, type WorldRoomDeps } from './world-room.js';
 
 /**
@@ -45,7 +45,7 @@ export async function createRoomHost(
 ): Promise<RoomHost> {
   Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
   await matchMaker.setup(backend.presence, backend.driver, publicAddress);
-  const transport = new WebSocketTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const transport = new ViolationTrackingTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let stopped = false;
 
   return {

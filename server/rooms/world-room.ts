@@ -38,6 +38,7 @@ import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
+import { violatedProtocol } from './protocol-violations.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 
 /** What a world room needs from the rest of the server. */
@@ -65,6 +66,19 @@ export interface InstanceMetadata {
 export const INPUT_BUFFER_SIZE = 8;
 /** How long a dropped visitor's avatar waits for its client to reconnect, in seconds. */
 export const RECONNECT_GRACE_SECONDS = 30;
+/**
+ * Close codes that mean the client broke the protocol, not that the network dropped: no reconnection
+ * grace (WebSocket protocol error, unsupported data, invalid payload, policy, message too big, and
+ * Colyseus' WITH_ERROR).
+ */
+const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  1002,
+  1003,
+  1007,
+  1008,
+  1009,
+  CloseCode.WITH_ERROR,
+]);
 /** Button presses waiting for the next tick, per room; more are refused until the tick catches up. */
 export const MAX_PENDING_PRESSES = 256;
 
@@ -176,13 +190,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
 
     /**
      * A connection lost without leaving (network blip, page refresh): the avatar stays, standing still,
-     * for RECONNECT_GRACE_SECONDS. Clients removed for abuse (4002) get no grace. If the client does not
-     * come back, Colyseus calls onLeave.
+     * for RECONNECT_GRACE_SECONDS. Clients closed for breaking the protocol get no grace. If the client
+     * does not come back, Colyseus calls onLeave.
      */
     override onDrop(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
       if (occupant) occupant.inputs.length = 0;
-      if (code === CloseCode.WITH_ERROR) return;
+      if ((code !== undefined && NO_GRACE_CLOSE_CODES.has(code)) || violatedProtocol(client)) return;
       this.allowReconnection(client, RECONNECT_GRACE_SECONDS).catch(() => undefined); // expiry → onLeave
     }
 
@@ -205,8 +219,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.netIds.release(occupant.netId);
       }
       this.chatLimiter.forget(client.sessionId);
-      if (code === CloseCode.WITH_ERROR)
-        this.log.warn({ sessionId: client.sessionId }, 'client removed for a protocol error');
+      if (code !== undefined && NO_GRACE_CLOSE_CODES.has(code))
+        this.log.warn({ sessionId: client.sessionId, code }, 'client removed for a protocol error');
     }
 
     override async onDispose(): Promise<void> {

@@ -40,6 +40,8 @@ export interface Visitor {
   chats: ChatLine[];
   chatRefusals: string[];
   say(text: string, channel?: ChatChannel): void;
+  /** Every position of our own avatar received, with the room tick it is from. */
+  track: Array<{ tick: number; x: number; z: number }>;
   leave(): Promise<void>;
 }
 
@@ -64,7 +66,14 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   room.onMessage(MessageType.chat, (line: ChatLine) => chats.push(line));
   room.onMessage(MessageType.chatRefused, (refusal: ChatRefusal) => chatRefusals.push(refusal.reason));
   const tracker = new AvatarTracker();
-  room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => tracker.applyFrame(bytes));
+  const track: Array<{ tick: number; x: number; z: number }> = [];
+  room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {
+    const { tick } = tracker.applyFrame(bytes);
+    const self = tracker.avatars.get(room.sessionId);
+    const last = track[track.length - 1];
+    if (self?.placed && (!last || last.x !== self.x || last.z !== self.z))
+      track.push({ tick, x: self.x, z: self.z });
+  });
   room.onStateChange((state: WorldStateView) => tracker.applyState(state));
   if (room.state) tracker.applyState(room.state as WorldStateView);
   const avatars = (): Map<string, SeenAvatar> => {
@@ -89,6 +98,7 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     presses: () => (room.state as { presses: number }).presses,
     chats,
     chatRefusals,
+    track,
     say: (text, channel = 'nearby') => room.send(MessageType.chat, { channel, text }),
     leave: async () => {
       if (closeCode === undefined) await room.leave();
