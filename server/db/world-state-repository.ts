@@ -20,21 +20,26 @@ export class WorldStateRepository {
   }
 
   /**
-   * Stores `state` as the world's snapshot at `revision`. A save never goes backwards: when a newer revision
-   * is already stored (a second live instance of the same world), the stored one is kept and false returned.
+   * Stores `state` as revision `expectedRevision + 1`, only if the stored revision is still
+   * `expectedRevision` (0: nothing stored yet). Returns false when another writer (another live instance of
+   * the world) saved first; the caller reloads, merges and tries again. Never overwrites a newer snapshot.
    */
-  async save(worldId: string, revision: number, state: WorldSnapshot): Promise<boolean> {
+  async compareAndSave(worldId: string, expectedRevision: number, state: WorldSnapshot): Promise<boolean> {
     const json = JSON.stringify(state);
-    const result = await this.db
-      .insertInto('world_state')
-      .values({ world_id: worldId, revision, state: json })
-      .onConflict((conflict) =>
-        conflict
-          .column('world_id')
-          .doUpdateSet({ revision, state: json })
-          .where('world_state.revision', '<', revision),
-      )
+    if (expectedRevision === 0) {
+      const inserted = await this.db
+        .insertInto('world_state')
+        .values({ world_id: worldId, revision: 1, state: json })
+        .onConflict((conflict) => conflict.column('world_id').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+    }
+    const updated = await this.db
+      .updateTable('world_state')
+      .set({ revision: expectedRevision + 1, state: json })
+      .where('world_id', '=', worldId)
+      .where('revision', '=', expectedRevision)
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    return Number(updated.numUpdatedRows) > 0;
   }
 }

@@ -118,7 +118,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private ticks = 0;
 
     private world!: World;
+    /** Revision and press count of the world's snapshot as last loaded or saved by this instance. */
     private revision = 0;
+    private storedPresses = 0;
+    /** Presses applied here and not yet saved (other instances of the world may save meanwhile). */
+    private unsavedPresses = 0;
     private readonly occupants = new Map<string, Occupant>();
     private pendingPresses: PendingPress[] = [];
     /** Unset when onCreate failed before the world was loaded. */
@@ -143,6 +147,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const stored = await deps.states.load(world.id);
       if (stored) {
         this.revision = stored.revision;
+        this.storedPresses = stored.state.presses;
         this.state.presses = stored.state.presses;
       }
       this.writer = new SnapshotWriter({
@@ -302,6 +307,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.pendingPresses = [];
       for (const press of pending) {
         this.state.presses += 1;
+        this.unsavedPresses += 1;
         const reply: PressReply = { presses: this.state.presses };
         writer.markDirty().then(() => press.resolve(reply), press.reject);
       }
@@ -343,10 +349,26 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       return changed;
     }
 
+    /**
+     * Saves this instance's unsaved presses on top of the latest stored snapshot (compare-and-set). When
+     * another instance of the world saved first, reloads and merges; presses from every instance add up.
+     */
     private async saveSnapshot(): Promise<void> {
-      const revision = this.revision + 1;
-      await deps.states.save(this.world.id, revision, { v: 1, presses: this.state.presses });
-      this.revision = revision;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const delta = this.unsavedPresses;
+        const presses = this.storedPresses + delta;
+        if (await deps.states.compareAndSave(this.world.id, this.revision, { v: 1, presses })) {
+          this.revision += 1;
+          this.storedPresses = presses;
+          this.unsavedPresses -= delta;
+          this.state.presses = presses + this.unsavedPresses;
+          return;
+        }
+        const stored = await deps.states.load(this.world.id);
+        this.revision = stored?.revision ?? 0;
+        this.storedPresses = stored?.state.presses ?? 0;
+      }
+      throw new Error('world state: other instances of this world kept saving first; retrying shortly');
     }
   };
 }

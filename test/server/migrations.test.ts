@@ -58,14 +58,15 @@ describe.each(backends)('migrations on %s', (_name, open) => {
     expect((await worlds.list()).map((world) => world.slug)).toEqual(['demo']);
   });
 
-  it('store world state snapshots that never go backwards', async () => {
+  it('store world state snapshots by compare-and-set, so no writer overwrites a newer one', async () => {
     const world = await new WorldsRepository(handle.database.db).findBySlug('demo');
     const states = new WorldStateRepository(handle.database.db);
     expect(await states.load(world!.id)).toBeUndefined();
-    expect(await states.save(world!.id, 1, { v: 1, presses: 1 })).toBe(true);
-    expect(await states.save(world!.id, 3, { v: 1, presses: 7 })).toBe(true);
-    expect(await states.save(world!.id, 2, { v: 1, presses: 4 })).toBe(false);
-    expect(await states.load(world!.id)).toEqual({ revision: 3, state: { v: 1, presses: 7 } });
+    expect(await states.compareAndSave(world!.id, 0, { v: 1, presses: 1 })).toBe(true);
+    expect(await states.compareAndSave(world!.id, 0, { v: 1, presses: 9 })).toBe(false); // lost the race
+    expect(await states.compareAndSave(world!.id, 1, { v: 1, presses: 4 })).toBe(true);
+    expect(await states.compareAndSave(world!.id, 1, { v: 1, presses: 2 })).toBe(false); // stale revision
+    expect(await states.load(world!.id)).toEqual({ revision: 2, state: { v: 1, presses: 4 } });
   });
 
   it('reject rows the constraints forbid', async () => {
