@@ -13,6 +13,10 @@ export const MessageType = {
   /** Text chat (ChatRequest). The server answers with `chat` (ChatLine) or `chatRefused` (ChatRefusal). */
   chat: 'chat',
   chatRefused: 'chatRefused',
+  /** Play an emote (EmoteRequest); those who see the sender get `emote` (EmoteEvent). */
+  emote: 'emote',
+  /** Typing indicator on/off (TypingRequest); those who see the sender get `typing` (TypingEvent). */
+  typing: 'typing',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -95,4 +99,24 @@ export interface ChatLine {
 
 export interface ChatRefusal {
   reason: string;
+}
+
+/** Emotes an avatar can play. */
+export const EMOTES = ['wave', 'dance', 'clap', 'laugh', 'shrug', 'point'] as const;
+export type Emote = (typeof EMOTES)[number];
+/** Emotes one visitor may play per second; more are ignored (an emote is not worth a disconnect). */
+export const EMOTES_PER_SECOND = 2;
+
+export const emoteRequestSchema = z.object({ emote: z.enum(EMOTES) }).strict();
+export type EmoteRequest = z.infer<typeof emoteRequestSchema>;
+export interface EmoteEvent {
+  from: string;
+  emote: Emote;
+}
+
+export const typingRequestSchema = z.object({ typing: z.boolean() }).strict();
+export type TypingRequest = z.infer<typeof typingRequestSchema>;
+export interface TypingEvent {
+  from: string;
+  typing: boolean;
 }

@@ -13,7 +13,12 @@ import {
   CHAT_WINDOW_SECONDS,
   MAX_MESSAGES_PER_SECOND,
   MessageType,
+  EMOTES_PER_SECOND,
   chatRequestSchema,
+  emoteRequestSchema,
+  typingRequestSchema,
+  type EmoteEvent,
+  type TypingEvent,
   type ChatLine,
   type ChatRefusal,
   type ChatRequest,
@@ -33,7 +38,7 @@ import {
 import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import { ChatLimiter } from './chat-limiter.js';
+import { SlidingWindowLimiter } from './sliding-window-limiter.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
@@ -114,7 +119,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
     private readonly movement = new MovementBroadcaster(deps.interest.enabled);
     private readonly netIds = new NetIds();
-    private readonly chatLimiter = new ChatLimiter(CHAT_MAX_PER_WINDOW, CHAT_WINDOW_SECONDS * 1000);
+    private readonly chatLimiter = new SlidingWindowLimiter(CHAT_MAX_PER_WINDOW, CHAT_WINDOW_SECONDS * 1000);
+    private readonly emoteLimiter = new SlidingWindowLimiter(EMOTES_PER_SECOND, 1000);
     private ticks = 0;
 
     private world!: World;
@@ -160,6 +166,21 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
       this.onMessage(MessageType.press, pressSchema, () => this.enqueuePress());
       this.onMessage(MessageType.chat, chatRequestSchema, (client, request) => this.chat(client, request));
+      this.onMessage(MessageType.emote, emoteRequestSchema, (client, { emote }) => {
+        if (this.emoteLimiter.take(client.sessionId, Date.now()) > 0) return;
+        this.sendToWatchers(client, MessageType.emote, {
+          from: client.sessionId,
+          emote,
+        } satisfies EmoteEvent);
+      });
+      this.onMessage(MessageType.typing, typingRequestSchema, (client, { typing }) => {
+        this.sendToWatchers(
+          client,
+          MessageType.typing,
+          { from: client.sessionId, typing } satisfies TypingEvent,
+          false,
+        );
+      });
       deps.metrics.roomsCreated.inc();
       this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room created');
     }
@@ -224,6 +245,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.netIds.release(occupant.netId);
       }
       this.chatLimiter.forget(client.sessionId);
+      this.emoteLimiter.forget(client.sessionId);
       if (code !== undefined && NO_GRACE_CLOSE_CODES.has(code))
         this.log.warn({ sessionId: client.sessionId, code }, 'client removed for a protocol error');
     }
@@ -286,9 +308,20 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.broadcast(MessageType.chat, line);
         return;
       }
-      client.send(MessageType.chat, line);
-      for (const listener of this.occupants.values()) {
-        if (listener !== sender && listener.visible.has(sender)) listener.client.send(MessageType.chat, line);
+      this.sendToWatchers(client, MessageType.chat, line);
+    }
+
+    /**
+     * Sends a message about `sender` to every client whose area of interest holds it (everyone when
+     * interest management is off), and to the sender itself unless `echo` is false.
+     */
+    private sendToWatchers(sender: Client, type: string, message: unknown, echo = true): void {
+      const occupant = this.occupants.get(sender.sessionId);
+      if (!occupant) return;
+      if (echo) sender.send(type, message);
+      for (const watcher of this.occupants.values()) {
+        if (watcher !== occupant && (!this.interest || watcher.visible.has(occupant)))
+          watcher.client.send(type, message);
       }
     }
 

@@ -9,6 +9,8 @@ import {
   type ChatChannel,
   type ChatLine,
   type ChatRefusal,
+  type EmoteEvent,
+  type TypingEvent,
   type WorldStateView,
   type JoinOptions,
   type MoveInput,
@@ -40,6 +42,8 @@ export interface Visitor {
   chats: ChatLine[];
   chatRefusals: string[];
   say(text: string, channel?: ChatChannel): void;
+  /** Emote and typing events received, oldest first. */
+  events: Array<{ type: 'emote' | 'typing'; message: EmoteEvent | TypingEvent }>;
   /** Every position of our own avatar received, with the room tick it is from. */
   track: Array<{ tick: number; x: number; z: number }>;
   leave(): Promise<void>;
@@ -65,6 +69,9 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   const chatRefusals: string[] = [];
   room.onMessage(MessageType.chat, (line: ChatLine) => chats.push(line));
   room.onMessage(MessageType.chatRefused, (refusal: ChatRefusal) => chatRefusals.push(refusal.reason));
+  const events: Visitor['events'] = [];
+  room.onMessage(MessageType.emote, (message: EmoteEvent) => events.push({ type: 'emote', message }));
+  room.onMessage(MessageType.typing, (message: TypingEvent) => events.push({ type: 'typing', message }));
   const tracker = new AvatarTracker();
   const track: Array<{ tick: number; x: number; z: number }> = [];
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {
@@ -98,6 +105,7 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     presses: () => (room.state as { presses: number }).presses,
     chats,
     chatRefusals,
+    events,
     track,
     say: (text, channel = 'nearby') => room.send(MessageType.chat, { channel, text }),
     leave: async () => {

@@ -177,3 +177,54 @@ describe('chat', () => {
     expect(talker.leftWith()).toBeUndefined();
   });
 });
+
+describe('emotes and typing indicators', () => {
+  it('reach those who can see the sender, and nobody else', async () => {
+    const ada = await join('Ada');
+    const bob = await join('Bob');
+    const far = await join('Far');
+    await walk(far, 0, 40, { x: -1, z: 0, run: true });
+    await waitFor(
+      () => ada.avatars().has(far.sessionId),
+      (seen) => !seen,
+      { what: 'Far out of Ada’s view' },
+    );
+    await waitFor(() => ada.avatars().has(bob.sessionId), Boolean, { what: 'Bob in Ada’s view' });
+
+    ada.room.send('emote', { emote: 'wave' });
+    ada.room.send('typing', { typing: true });
+    await waitFor(
+      () => bob.events.length,
+      (n) => n === 2,
+      { what: 'Bob to see the wave and the typing' },
+    );
+    expect(bob.events).toEqual([
+      { type: 'emote', message: { from: ada.sessionId, emote: 'wave' } },
+      { type: 'typing', message: { from: ada.sessionId, typing: true } },
+    ]);
+    await waitFor(
+      () => ada.events.length,
+      (n) => n === 1,
+      { what: 'Ada to see her own emote' },
+    );
+    expect(ada.events[0]).toMatchObject({ type: 'emote' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(far.events).toEqual([]);
+  });
+
+  it('ignores emotes beyond the rate limit and refuses unknown ones', async () => {
+    const dancer = await join('Dancer');
+    const watcher = await join('Watcher');
+    await waitFor(() => watcher.avatars().has(dancer.sessionId), Boolean, { what: 'dancer in view' });
+    for (let i = 0; i < 6; i++) dancer.room.send('emote', { emote: 'dance' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(watcher.events.filter((e) => e.type === 'emote')).toHaveLength(2);
+    dancer.room.send('emote', { emote: 'moonwalk' });
+    await waitFor(
+      () => dancer.leftWith(),
+      (code) => code !== undefined,
+      { what: 'unknown emote refused' },
+    );
+    expect(dancer.leftWith()).toBe(4002);
+  });
+});

@@ -1,8 +1,9 @@
 /**
- * Per-visitor chat rate limit: at most `max` lines in any `windowMs` (a sliding log of send times).
+ * Per-visitor rate limit (chat lines, emotes): at most `max` events in any `windowMs` (a sliding log of
+ * event times).
  * `now` is passed in so the room's clock drives it and tests need no real waiting.
  */
-export class ChatLimiter {
+export class SlidingWindowLimiter {
   private readonly sent = new Map<string, number[]>();
 
   constructor(
@@ -10,7 +11,7 @@ export class ChatLimiter {
     private readonly windowMs: number,
   ) {}
 
-  /** Records a line and returns 0, or returns how many ms until one more is allowed (nothing recorded). */
+  /** Records an event and returns 0, or returns how many ms until one more is allowed (nothing recorded). */
   take(sessionId: string, now: number): number {
     let times = this.sent.get(sessionId);
     if (!times) {
