@@ -13,6 +13,7 @@ export interface TrackedAvatar {
   name: string;
   color: string;
   x: number;
+  y: number;
   z: number;
   yaw: number;
   /** Whether a position has been received yet. */
@@ -29,10 +30,11 @@ export interface TrackerEvents {
 export class AvatarTracker {
   /** By session id. */
   readonly avatars = new Map<string, TrackedAvatar>();
-  /** The receiving client's last input the room has applied. */
+  /** The receiving client's last input the room has applied, and its own vertical speed then. */
   ackSeq = 0;
+  selfVy = 0;
   private readonly byNetId = new Map<number, TrackedAvatar>();
-  private readonly early = new Map<number, { x: number; z: number; yaw: number }>();
+  private readonly early = new Map<number, { x: number; y: number; z: number; yaw: number }>();
 
   constructor(private readonly events: TrackerEvents = {}) {}
 
@@ -49,6 +51,7 @@ export class AvatarTracker {
         name: view.name,
         color: view.color,
         x: 0,
+        y: 0,
         z: 0,
         yaw: 0,
         placed: false,
@@ -59,7 +62,7 @@ export class AvatarTracker {
       const early = this.early.get(view.netId);
       if (early) {
         this.early.delete(view.netId);
-        this.place(avatar, early.x, early.z, early.yaw);
+        this.place(avatar, early.x, early.y, early.z, early.yaw);
       }
     });
     for (const avatar of this.avatars.values()) if (!state.avatars.has(avatar.sessionId)) this.remove(avatar);
@@ -67,17 +70,19 @@ export class AvatarTracker {
 
   /** Applies one movement frame. */
   applyFrame(bytes: Uint8Array): MovementFrameHeader {
-    const header = readMovementFrame(bytes, (netId, x, z, yaw) => {
+    const header = readMovementFrame(bytes, (netId, x, z, y, yaw) => {
       const avatar = this.byNetId.get(netId);
-      if (avatar) this.place(avatar, x, z, yaw);
-      else this.early.set(netId, { x, z, yaw });
+      if (avatar) this.place(avatar, x, y, z, yaw);
+      else this.early.set(netId, { x, y, z, yaw });
     });
     this.ackSeq = header.ackSeq;
+    this.selfVy = header.selfVy;
     return header;
   }
 
-  private place(avatar: TrackedAvatar, x: number, z: number, yaw: number): void {
+  private place(avatar: TrackedAvatar, x: number, y: number, z: number, yaw: number): void {
     avatar.x = x;
+    avatar.y = y;
     avatar.z = z;
     avatar.yaw = yaw;
     avatar.placed = true;

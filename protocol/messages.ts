@@ -30,6 +30,8 @@ export const moveInputSchema = z
     x: z.number().min(-1).max(1),
     z: z.number().min(-1).max(1),
     run: z.boolean(),
+    /** Jump this step (from the ground only). */
+    jump: z.boolean().optional(),
   })
   .strict();
 export type MoveInput = z.infer<typeof moveInputSchema>;

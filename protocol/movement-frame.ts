@@ -7,19 +7,22 @@
  * Layout, little-endian:
  *   u32  tick     the room tick the positions are from
  *   u32  ackSeq   the last input of the *receiving* client the room has applied
+ *   f32  selfVy   the receiving client's own vertical speed (m/s), for exact replay of a jump
  *   u16  count
- *   count × { u16 netId, u16 x, u16 z, u16 yaw }   positions quantised over the world, yaw over a turn
+ *   count × { u16 netId, u16 x, u16 z, u16 y, u16 yaw }   x/z quantised over the world, y over
+ *                                                        [0, MAX_HEIGHT], yaw over a turn
  * An avatar is named by its `netId` (Avatar.netId in the schema state, which also carries name and colour).
  */
-import { WORLD_HALF_EXTENT } from './simulation.js';
+import { MAX_HEIGHT, WORLD_HALF_EXTENT } from './simulation.js';
 
 /** Server → client message types (numbers: one byte on the wire). */
 export const ServerMessage = {
   movement: 1,
 } as const;
 
-export const FRAME_HEADER_BYTES = 10;
-export const FRAME_ENTRY_BYTES = 8;
+export const FRAME_HEADER_BYTES = 14;
+export const FRAME_ENTRY_BYTES = 10;
+const COUNT_OFFSET = 12;
 
 const SPAN = WORLD_HALF_EXTENT * 2;
 const TURN = Math.PI * 2;
@@ -30,6 +33,10 @@ export const quantizePosition = (metres: number): number =>
     ((Math.min(WORLD_HALF_EXTENT, Math.max(-WORLD_HALF_EXTENT, metres)) + WORLD_HALF_EXTENT) / SPAN) * 65535,
   );
 export const dequantizePosition = (code: number): number => (code / 65535) * SPAN - WORLD_HALF_EXTENT;
+/** Height in metres → 16-bit code over [0, MAX_HEIGHT] (0.25 mm steps). */
+export const quantizeHeight = (metres: number): number =>
+  Math.round((Math.min(MAX_HEIGHT, Math.max(0, metres)) / MAX_HEIGHT) * 65535);
+export const dequantizeHeight = (code: number): number => (code / 65535) * MAX_HEIGHT;
 /** Radians → 16-bit code over one turn (wrapping). */
 export const quantizeYaw = (radians: number): number =>
   Math.round(((((radians % TURN) + TURN) % TURN) / TURN) * 65536) & 0xffff;
@@ -41,25 +48,27 @@ export class MovementFrameWriter {
   private view = new DataView(this.buffer);
   private count = 0;
 
-  begin(tick: number, ackSeq: number): void {
+  begin(tick: number, ackSeq: number, selfVy: number): void {
     this.count = 0;
     this.view.setUint32(0, tick >>> 0, true);
-    this.view.setUint32(4, ackSeq >>> 0, true);
+    this.setReceiver(ackSeq, selfVy);
   }
 
-  add(netId: number, x: number, z: number, yaw: number): void {
+  add(netId: number, body: { x: number; y: number; z: number; yaw: number }): void {
     const offset = FRAME_HEADER_BYTES + this.count * FRAME_ENTRY_BYTES;
     if (offset + FRAME_ENTRY_BYTES > this.buffer.byteLength) this.grow();
     this.view.setUint16(offset, netId, true);
-    this.view.setUint16(offset + 2, quantizePosition(x), true);
-    this.view.setUint16(offset + 4, quantizePosition(z), true);
-    this.view.setUint16(offset + 6, quantizeYaw(yaw), true);
+    this.view.setUint16(offset + 2, quantizePosition(body.x), true);
+    this.view.setUint16(offset + 4, quantizePosition(body.z), true);
+    this.view.setUint16(offset + 6, quantizeHeight(body.y), true);
+    this.view.setUint16(offset + 8, quantizeYaw(body.yaw), true);
     this.count += 1;
   }
 
-  /** Rewrites the receiver's ackSeq of the frame being written (to send one frame to several clients). */
-  setAck(ackSeq: number): void {
+  /** Rewrites the receiver's fields of the frame being written (to send one frame to several clients). */
+  setReceiver(ackSeq: number, selfVy: number): void {
     this.view.setUint32(4, ackSeq >>> 0, true);
+    this.view.setFloat32(8, selfVy, true);
   }
 
   get entries(): number {
@@ -68,7 +77,7 @@ export class MovementFrameWriter {
 
   /** The frame written since begin(); valid until the next begin() (senders copy it). */
   finish(): Uint8Array {
-    this.view.setUint16(8, this.count, true);
+    this.view.setUint16(COUNT_OFFSET, this.count, true);
     return new Uint8Array(this.buffer, 0, FRAME_HEADER_BYTES + this.count * FRAME_ENTRY_BYTES);
   }
 
@@ -83,6 +92,7 @@ export class MovementFrameWriter {
 export interface MovementFrameHeader {
   tick: number;
   ackSeq: number;
+  selfVy: number;
   count: number;
 }
 
@@ -92,12 +102,12 @@ export interface MovementFrameHeader {
  */
 export function readMovementFrame(
   bytes: Uint8Array,
-  onEntry: (netId: number, x: number, z: number, yaw: number) => void,
+  onEntry: (netId: number, x: number, z: number, y: number, yaw: number) => void,
 ): MovementFrameHeader {
   if (bytes.byteLength < FRAME_HEADER_BYTES)
     throw new Error(`movement frame: ${bytes.byteLength} bytes is too short`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const count = view.getUint16(8, true);
+  const count = view.getUint16(COUNT_OFFSET, true);
   if (bytes.byteLength !== FRAME_HEADER_BYTES + count * FRAME_ENTRY_BYTES) {
     throw new Error(`movement frame: ${bytes.byteLength} bytes does not hold ${count} entries`);
   }
@@ -106,8 +116,14 @@ export function readMovementFrame(
       view.getUint16(offset, true),
       dequantizePosition(view.getUint16(offset + 2, true)),
       dequantizePosition(view.getUint16(offset + 4, true)),
-      dequantizeYaw(view.getUint16(offset + 6, true)),
+      dequantizeHeight(view.getUint16(offset + 6, true)),
+      dequantizeYaw(view.getUint16(offset + 8, true)),
     );
   }
-  return { tick: view.getUint32(0, true), ackSeq: view.getUint32(4, true), count };
+  return {
+    tick: view.getUint32(0, true),
+    ackSeq: view.getUint32(4, true),
+    selfVy: view.getFloat32(8, true),
+    count,
+  };
 }

@@ -82,7 +82,7 @@ export function App({ store }: { store: WorldStore }) {
         >
           Press the button ({view.presses})
         </button>
-        <span className="help">WASD or arrow keys to move · Shift to run</span>
+        <span className="help">WASD or arrow keys to move · Shift to run · Space to jump</span>
       </div>
       {(view.connection === 'reconnecting' ||
         view.connection === 'closed' ||

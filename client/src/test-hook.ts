@@ -9,6 +9,8 @@ export interface MibAvatarView {
   name: string;
   color: string;
   x: number;
+  /** Height above the ground, in metres. */
+  y: number;
   z: number;
   yaw: number;
   local: boolean;
@@ -22,7 +24,7 @@ export interface MibTestHook {
   readonly sessionId: string | null;
   readonly presses: number;
   /** The local avatar as drawn (predicted), or null before joining. */
-  readonly self: { x: number; z: number; yaw: number } | null;
+  readonly self: { x: number; y: number; z: number; yaw: number } | null;
   /** Every avatar in the scene as drawn this frame, local one included. */
   readonly avatars: MibAvatarView[];
   readonly stats: WorldStore['stats'];

@@ -3,7 +3,7 @@
  * read by rendering and the test hook. Plain mutable data (no React state) so the frame loop allocates
  * nothing per frame.
  */
-import type { AvatarBody, MoveInput } from '../../protocol/index.js';
+import { bodyAt, type AvatarBody, type MoveInput } from '../../protocol/index.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -11,6 +11,7 @@ export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnectin
 export interface Snapshot {
   t: number;
   x: number;
+  y: number;
   z: number;
   yaw: number;
 }
@@ -83,7 +84,12 @@ export function parseColor(color: string): number {
   return /^#[0-9a-fA-F]{6}$/.test(color) ? Number.parseInt(color.slice(1), 16) : 0x888888;
 }
 
-export function createRemoteAvatar(id: string, name: string, color: string, body: AvatarBody): RemoteAvatar {
+export function createRemoteAvatar(
+  id: string,
+  name: string,
+  color: string,
+  body: Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'>,
+): RemoteAvatar {
   return {
     id,
     name,
@@ -92,20 +98,29 @@ export function createRemoteAvatar(id: string, name: string, color: string, body
     snapshots: Array.from({ length: SNAPSHOT_CAPACITY }, () => ({
       t: 0,
       x: body.x,
+      y: body.y,
       z: body.z,
       yaw: body.yaw,
     })),
     head: 0,
     count: 0,
-    rendered: { x: body.x, z: body.z, yaw: body.yaw },
+    rendered: bodyAt(body.x, body.z, body.yaw),
   };
 }
 
 /** Records a received position (reusing the ring's slot; no allocation). */
-export function pushSnapshot(avatar: RemoteAvatar, t: number, x: number, z: number, yaw: number): void {
+export function pushSnapshot(
+  avatar: RemoteAvatar,
+  t: number,
+  x: number,
+  y: number,
+  z: number,
+  yaw: number,
+): void {
   const slot = avatar.snapshots[avatar.head]!;
   slot.t = t;
   slot.x = x;
+  slot.y = y;
   slot.z = z;
   slot.yaw = yaw;
   avatar.head = (avatar.head + 1) % SNAPSHOT_CAPACITY;

@@ -53,9 +53,9 @@ export class MovementBroadcaster {
     const writer = this.writer;
     let sent = 0;
     for (const viewer of movers.values()) {
-      writer.begin(tick, viewer.ackSeq);
+      writer.begin(tick, viewer.ackSeq, viewer.body.vy);
       if (viewer.movedAtTick > viewer.selfSentTick || viewer.ackSeq !== viewer.ackSent) {
-        writer.add(viewer.netId, viewer.body.x, viewer.body.z, viewer.body.yaw);
+        writer.add(viewer.netId, viewer.body);
         viewer.selfSentTick = tick;
       }
       // forEach, not for…of over entries: no [key, value] array per entry on this hot path.
@@ -63,7 +63,7 @@ export class MovementBroadcaster {
         const mover = other as Mover;
         if (mover.movedAtTick <= lastSent) return;
         if (lastSent >= 0 && (tick + mover.netId) % tierInterval(viewer, mover) !== 0) return;
-        writer.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
+        writer.add(mover.netId, mover.body);
         viewer.visible.set(other, tick);
       });
       if (writer.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
@@ -77,21 +77,20 @@ export class MovementBroadcaster {
 
   private sendToEveryone(tick: number, movers: ReadonlyMap<string, Mover>): number {
     const shared = this.shared;
-    shared.begin(tick, 0);
+    shared.begin(tick, 0, 0);
     for (const mover of movers.values()) {
-      if (mover.movedAtTick === tick) shared.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
+      if (mover.movedAtTick === tick) shared.add(mover.netId, mover.body);
     }
     const frame = shared.finish();
     let sent = 0;
     for (const viewer of movers.values()) {
       if (viewer.selfSentTick < 0) {
         // Just joined (or reconnected): everyone's position once.
-        this.writer.begin(tick, viewer.ackSeq);
-        for (const mover of movers.values())
-          this.writer.add(mover.netId, mover.body.x, mover.body.z, mover.body.yaw);
+        this.writer.begin(tick, viewer.ackSeq, viewer.body.vy);
+        for (const mover of movers.values()) this.writer.add(mover.netId, mover.body);
         viewer.client.sendBytes(ServerMessage.movement, this.writer.finish());
       } else if (shared.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
-        shared.setAck(viewer.ackSeq);
+        shared.setReceiver(viewer.ackSeq, viewer.body.vy);
         viewer.client.sendBytes(ServerMessage.movement, frame);
       } else continue;
       viewer.selfSentTick = tick;

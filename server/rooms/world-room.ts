@@ -29,6 +29,7 @@ import {
   joinOptionsSchema,
   moveInputSchema,
   pressSchema,
+  bodyAt,
   step,
   type AvatarBody,
   type JoinOptions,
@@ -189,7 +190,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const { name, color } = parseJoinOptions(options);
       // Spawn on a small ring around the origin so joiners don't stack; the angle follows join order.
       const angle = this.occupants.size * 2.399963; // golden angle, radians
-      const body: AvatarBody = { x: Math.sin(angle) * 2, z: Math.cos(angle) * 2, yaw: 0 };
+      const body: AvatarBody = bodyAt(Math.sin(angle) * 2, Math.cos(angle) * 2);
       const netId = this.netIds.acquire();
       const avatar = new Avatar();
       avatar.netId = netId;
@@ -358,11 +359,12 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         if (!input) continue;
         const { body } = occupant;
         const x = body.x;
+        const y = body.y;
         const z = body.z;
         const yaw = body.yaw;
         step(body, input, STEP_SECONDS);
         occupant.ackSeq = input.seq;
-        if (body.x !== x || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
+        if (body.x !== x || body.y !== y || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
       this.interest?.update(tick, this.occupants);
       this.applyPresses();

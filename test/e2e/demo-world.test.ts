@@ -109,6 +109,15 @@ describe('the demo world in a browser', () => {
       { what: 'a bot to see the page’s avatar where the page predicted it' },
     );
     await saveScreenshot(page, 'demo-world-walked');
+
+    // Space jumps: the avatar leaves the ground, a bot sees it up there, and it lands again.
+    await page.keyboard.down('Space');
+    await waitFor(readHook, (hook) => hook.self!.y > 0.3, {
+      what: 'the avatar in the air',
+    });
+    await page.keyboard.up('Space');
+    await saveScreenshot(page, 'demo-world-jump');
+    await waitFor(readHook, (hook) => hook.self!.y === 0, { what: 'the avatar to land' });
     expect(watched.problems).toEqual([]);
   });
 });

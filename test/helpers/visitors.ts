@@ -21,6 +21,8 @@ import { waitFor } from './wait.js';
 /** An avatar as a client sees it: state (who) joined with movement frames (where). */
 export interface SeenAvatar extends AvatarView {
   x: number;
+  /** Height above the ground, in metres. */
+  y: number;
   z: number;
   yaw: number;
   /** On the client's own avatar only: the last input the room applied. */
@@ -85,9 +87,9 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   if (room.state) tracker.applyState(room.state as WorldStateView);
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
-    for (const { sessionId, netId, name, color, x, z, yaw, placed } of tracker.avatars.values()) {
+    for (const { sessionId, netId, name, color, x, y, z, yaw, placed } of tracker.avatars.values()) {
       if (!placed) continue;
-      const seen: SeenAvatar = { netId, name, color, x, z, yaw };
+      const seen: SeenAvatar = { netId, name, color, x, y, z, yaw };
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }

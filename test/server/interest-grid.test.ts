@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { bodyAt } from '../../protocol/index.js';
 import {
   InterestGrid,
   selectSmallest,
@@ -9,7 +10,7 @@ import {
 interface Dot extends Placed {
   name: string;
 }
-const dot = (name: string, x: number, z = 0): Dot => ({ name, body: { x, z, yaw: 0 } });
+const dot = (name: string, x: number, z = 0): Dot => ({ name, body: bodyAt(x, z) });
 const names = (list: Dot[]): string[] => list.map((d) => d.name).sort();
 const params: InterestParams = { radius: 10, leaveRadius: 12, k: 3, incumbentFactor: 0.9, cellSize: 3 };
 

@@ -3,6 +3,7 @@ import { CloseCode } from '@colyseus/core';
 import {
   STEP_SECONDS,
   WORLD_HALF_EXTENT,
+  bodyAt,
   step,
   type AvatarBody,
   type MoveInput,
@@ -71,11 +72,32 @@ describe('world room', () => {
       run: i % 2 === 0,
     }));
     await drive(walker, inputs);
-    const expected: AvatarBody = { x: start.x, z: start.z, yaw: start.yaw };
+    const expected: AvatarBody = bodyAt(start.x, start.z, start.yaw);
     for (const input of inputs) step(expected, input, STEP_SECONDS);
     const seen = walker.self()!;
     expect(seen.ackSeq).toBe(24);
     expect(Math.abs(seen.x - expected.x)).toBeLessThanOrEqual(QUANTUM * 2);
+    expect(Math.abs(seen.z - expected.z)).toBeLessThanOrEqual(QUANTUM * 2);
+  });
+
+  it('jumps and lands exactly where step() replays the inputs, moving on through the air', async () => {
+    const jumper = await join({ name: 'Jumper' });
+    const start = jumper.self()!;
+    const inputs: MoveInput[] = Array.from({ length: 16 }, (_, i) => ({
+      seq: i + 1,
+      x: 0,
+      z: 1,
+      run: false,
+      ...(i === 0 ? { jump: true } : {}),
+    }));
+    await drive(jumper, inputs.slice(0, 4));
+    expect(jumper.self()!.y).toBeGreaterThan(0.5); // in the air after four steps
+    await drive(jumper, inputs.slice(4));
+    const expected: AvatarBody = bodyAt(start.x, start.z, start.yaw);
+    for (const input of inputs) step(expected, input, STEP_SECONDS);
+    expect(expected.y).toBe(0);
+    const seen = jumper.self()!;
+    expect(seen.y).toBe(0);
     expect(Math.abs(seen.z - expected.z)).toBeLessThanOrEqual(QUANTUM * 2);
   });
 

@@ -10,6 +10,7 @@ import {
   RoomName,
   STEP_SECONDS,
   ServerMessage,
+  bodyAt,
   step,
   type TrackedAvatar,
   type JoinOptions,
@@ -34,7 +35,7 @@ function describeJoinError(error: unknown): string {
 }
 
 /** Replays unacknowledged inputs on top of the server's position for the local avatar. */
-function reconcile(store: WorldStore, server: TrackedAvatar, acknowledged: number): void {
+function reconcile(store: WorldStore, server: TrackedAvatar, acknowledged: number, serverVy: number): void {
   const local = store.local;
   if (!local) return;
   let keep = 0;
@@ -42,8 +43,10 @@ function reconcile(store: WorldStore, server: TrackedAvatar, acknowledged: numbe
   local.pending.length = keep;
   const body = local.predicted;
   body.x = server.x;
+  body.y = server.y;
   body.z = server.z;
   body.yaw = server.yaw;
+  body.vy = serverVy;
   for (const input of local.pending) step(body, input, STEP_SECONDS);
 }
 
@@ -68,7 +71,7 @@ function createTracker(store: WorldStore, sessionId: string, onSelfMoved: () => 
       if (avatar.sessionId === sessionId) onSelfMoved();
       else {
         const remote = store.remotes.get(avatar.sessionId);
-        if (remote) pushSnapshot(remote, performance.now(), avatar.x, avatar.z, avatar.yaw);
+        if (remote) pushSnapshot(remote, performance.now(), avatar.x, avatar.y, avatar.z, avatar.yaw);
       }
     },
   });
@@ -97,7 +100,7 @@ export async function connectToWorld(
     name: options.name,
     color: options.color,
     colorHex: parseColor(options.color),
-    predicted: { x: 0, z: 0, yaw: 0 },
+    predicted: bodyAt(0, 0),
     pending: [],
     nextSeq: 1,
   };
@@ -117,7 +120,8 @@ export async function connectToWorld(
     selfMoved = false;
     tracker.applyFrame(bytes);
     const self = tracker.avatars.get(room.sessionId);
-    if (self?.placed && (selfMoved || tracker.ackSeq !== before)) reconcile(store, self, tracker.ackSeq);
+    if (self?.placed && (selfMoved || tracker.ackSeq !== before))
+      reconcile(store, self, tracker.ackSeq, tracker.selfVy);
     joinedOnce();
   });
   room.onStateChange((state: WorldStateView) => {

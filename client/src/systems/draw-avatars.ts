@@ -27,7 +27,7 @@ function place(
   hex: number,
 ): void {
   rotation.setFromAxisAngle(up, body.yaw);
-  position.set(body.x, BODY_CENTRE_Y, body.z);
+  position.set(body.x, BODY_CENTRE_Y + body.y, body.z);
   matrix.compose(position, rotation, scale);
   bodies.setMatrixAt(index, matrix);
   bodies.setColorAt(index, color.setHex(hex));

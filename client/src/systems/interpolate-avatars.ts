@@ -23,6 +23,7 @@ export function interpolateAvatar(avatar: RemoteAvatar, nowMs: number): void {
   let newer = avatar.snapshots[newestIndex]!;
   if (renderAt >= newer.t || avatar.count === 1) {
     out.x = newer.x;
+    out.y = newer.y;
     out.z = newer.z;
     out.yaw = newer.yaw;
     return;
@@ -32,6 +33,7 @@ export function interpolateAvatar(avatar: RemoteAvatar, nowMs: number): void {
     if (older.t <= renderAt) {
       const t = newer.t === older.t ? 1 : (renderAt - older.t) / (newer.t - older.t);
       out.x = older.x + (newer.x - older.x) * t;
+      out.y = older.y + (newer.y - older.y) * t;
       out.z = older.z + (newer.z - older.z) * t;
       out.yaw = lerpAngle(older.yaw, newer.yaw, t);
       return;
@@ -40,6 +42,7 @@ export function interpolateAvatar(avatar: RemoteAvatar, nowMs: number): void {
   }
   // Older than everything kept: show the oldest.
   out.x = newer.x;
+  out.y = newer.y;
   out.z = newer.z;
   out.yaw = newer.yaw;
 }

@@ -14,6 +14,7 @@ const MOVEMENT_KEYS = new Set([
   'ArrowRight',
   'ShiftLeft',
   'ShiftRight',
+  'Space',
 ]);
 
 function isTyping(target: EventTarget | null): boolean {
@@ -54,5 +55,6 @@ export function readIntent(out: MoveIntent): MoveIntent {
   out.x = -right;
   out.z = forward;
   out.run = held.has('ShiftLeft') || held.has('ShiftRight');
+  out.jump = held.has('Space');
   return out;
 }

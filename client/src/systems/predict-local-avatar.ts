@@ -1,9 +1,10 @@
 /**
  * Client-side prediction at the server's fixed step: every STEP_SECONDS of frame time becomes one input,
- * applied locally with the same `step()` the server runs and queued for sending. Inputs with no intent are
- * neither applied nor sent (they would not move the avatar anyway).
+ * applied locally with the same `step()` the server runs and queued for sending. Standing still on the
+ * ground, inputs with no intent are neither applied nor sent (they would change nothing); in the air every
+ * step is sent, since the server advances a body only by its inputs.
  */
-import { STEP_SECONDS, step, type MoveInput, type MoveIntent } from '../../../protocol/index.js';
+import { STEP_SECONDS, airborne, step, type MoveInput, type MoveIntent } from '../../../protocol/index.js';
 import type { LocalAvatar } from '../world-store.js';
 import { readIntent } from './keyboard.js';
 
@@ -12,7 +13,7 @@ const MAX_CATCH_UP_STEPS = 4;
 /** Most unacknowledged inputs kept; matches what the server buffers, so prediction never runs further ahead. */
 const MAX_PENDING = 8;
 
-const intent: MoveIntent = { x: 0, z: 0, run: false };
+const intent: MoveIntent = { x: 0, z: 0, run: false, jump: false };
 let accumulator = 0;
 
 export function predictLocalAvatar(local: LocalAvatar, dtSeconds: number, outbox: MoveInput[]): void {
@@ -22,9 +23,11 @@ export function predictLocalAvatar(local: LocalAvatar, dtSeconds: number, outbox
     accumulator -= STEP_SECONDS;
     steps += 1;
     readIntent(intent);
-    if ((intent.x === 0 && intent.z === 0) || local.pending.length >= MAX_PENDING) continue;
+    const idle = intent.x === 0 && intent.z === 0 && !intent.jump && !airborne(local.predicted);
+    if (idle || local.pending.length >= MAX_PENDING) continue;
     // One small object per input sent (≤ 20 per second), not per frame.
     const input: MoveInput = { seq: local.nextSeq++, x: intent.x, z: intent.z, run: intent.run };
+    if (intent.jump) input.jump = true;
     step(local.predicted, input, STEP_SECONDS);
     local.pending.push(input);
     outbox.push(input);

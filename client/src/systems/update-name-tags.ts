@@ -33,7 +33,7 @@ function position(
   width: number,
   height: number,
 ): void {
-  projected.set(body.x, HEAD_HEIGHT, body.z);
+  projected.set(body.x, HEAD_HEIGHT + body.y, body.z);
   const distance = projected.distanceTo(camera.position);
   projected.project(camera);
   const visible = projected.z < 1 && distance < TAG_MAX_DISTANCE;
