@@ -8,20 +8,11 @@ import { CloseCode, Room, ServerError, type Client } from '@colyseus/core';
 import type { Logger } from 'pino';
 import {
   Avatar,
-  CHAT_MAX_CHARS,
-  CHAT_MAX_PER_WINDOW,
-  CHAT_WINDOW_SECONDS,
   MAX_MESSAGES_PER_SECOND,
   MessageType,
-  EMOTES_PER_SECOND,
   chatRequestSchema,
   emoteRequestSchema,
   typingRequestSchema,
-  type EmoteEvent,
-  type TypingEvent,
-  type ChatLine,
-  type ChatRefusal,
-  type ChatRequest,
   STEP_SECONDS,
   TICK_HZ,
   UnfilteredWorldState,
@@ -39,7 +30,7 @@ import {
 import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import { SlidingWindowLimiter } from './sliding-window-limiter.js';
+import { SocialRelay } from './social-relay.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
@@ -120,8 +111,6 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
     private readonly movement = new MovementBroadcaster(deps.interest.enabled);
     private readonly netIds = new NetIds();
-    private readonly chatLimiter = new SlidingWindowLimiter(CHAT_MAX_PER_WINDOW, CHAT_WINDOW_SECONDS * 1000);
-    private readonly emoteLimiter = new SlidingWindowLimiter(EMOTES_PER_SECOND, 1000);
     private ticks = 0;
 
     private world!: World;
@@ -131,6 +120,9 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     /** Presses applied here and not yet saved (other instances of the world may save meanwhile). */
     private unsavedPresses = 0;
     private readonly occupants = new Map<string, Occupant>();
+    private readonly social = new SocialRelay(this.occupants, deps.interest.enabled, (type, message) =>
+      this.broadcast(type, message),
+    );
     private pendingPresses: PendingPress[] = [];
     /** Unset when onCreate failed before the world was loaded. */
     private writer: SnapshotWriter | undefined;
@@ -166,22 +158,15 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
       this.onMessage(MessageType.press, pressSchema, () => this.enqueuePress());
-      this.onMessage(MessageType.chat, chatRequestSchema, (client, request) => this.chat(client, request));
-      this.onMessage(MessageType.emote, emoteRequestSchema, (client, { emote }) => {
-        if (this.emoteLimiter.take(client.sessionId, Date.now()) > 0) return;
-        this.sendToWatchers(client, MessageType.emote, {
-          from: client.sessionId,
-          emote,
-        } satisfies EmoteEvent);
-      });
-      this.onMessage(MessageType.typing, typingRequestSchema, (client, { typing }) => {
-        this.sendToWatchers(
-          client,
-          MessageType.typing,
-          { from: client.sessionId, typing } satisfies TypingEvent,
-          false,
-        );
-      });
+      this.onMessage(MessageType.chat, chatRequestSchema, (client, request) =>
+        this.social.chat(client, request),
+      );
+      this.onMessage(MessageType.emote, emoteRequestSchema, (client, { emote }) =>
+        this.social.emote(client, emote),
+      );
+      this.onMessage(MessageType.typing, typingRequestSchema, (client, { typing }) =>
+        this.social.typing(client, typing),
+      );
       deps.metrics.roomsCreated.inc();
       this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room created');
     }
@@ -245,8 +230,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.interest?.detach(occupant, this.occupants.values());
         this.netIds.release(occupant.netId);
       }
-      this.chatLimiter.forget(client.sessionId);
-      this.emoteLimiter.forget(client.sessionId);
+      this.social.forget(client.sessionId);
       if (code !== undefined && NO_GRACE_CLOSE_CODES.has(code))
         this.log.warn({ sessionId: client.sessionId, code }, 'client removed for a protocol error');
     }
@@ -279,51 +263,6 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         },
         (error: unknown) => this.log.error({ err: error }, 'renewing the instance number lease failed'),
       );
-    }
-
-    /** Delivers a chat line to its channel, or tells the sender why not (length cap, rate limit). */
-    private chat(client: Client, request: ChatRequest): void {
-      const sender = this.occupants.get(client.sessionId);
-      if (!sender) return;
-      const refuse = (reason: string): void =>
-        client.send(MessageType.chatRefused, { reason } satisfies ChatRefusal);
-      const text = request.text.trim();
-      if (text.length === 0) return refuse('chat: the message is empty');
-      if (text.length > CHAT_MAX_CHARS) {
-        return refuse(`chat: a message is at most ${CHAT_MAX_CHARS} characters; this one has ${text.length}`);
-      }
-      const waitMs = this.chatLimiter.take(client.sessionId, Date.now());
-      if (waitMs > 0) {
-        return refuse(
-          `chat: at most ${CHAT_MAX_PER_WINDOW} messages per ${CHAT_WINDOW_SECONDS} s; wait ${Math.ceil(waitMs / 1000)} s`,
-        );
-      }
-      const line: ChatLine = {
-        from: client.sessionId,
-        name: sender.avatar.name,
-        channel: request.channel,
-        text,
-        at: Date.now(),
-      };
-      if (request.channel === 'instance' || !this.interest) {
-        this.broadcast(MessageType.chat, line);
-        return;
-      }
-      this.sendToWatchers(client, MessageType.chat, line);
-    }
-
-    /**
-     * Sends a message about `sender` to every client whose area of interest holds it (everyone when
-     * interest management is off), and to the sender itself unless `echo` is false.
-     */
-    private sendToWatchers(sender: Client, type: string, message: unknown, echo = true): void {
-      const occupant = this.occupants.get(sender.sessionId);
-      if (!occupant) return;
-      if (echo) sender.send(type, message);
-      for (const watcher of this.occupants.values()) {
-        if (watcher !== occupant && (!this.interest || watcher.visible.has(occupant)))
-          watcher.client.send(type, message);
-      }
     }
 
     private enqueuePress(): Promise<PressReply> {
