@@ -4,18 +4,12 @@
  * introduces it arrives; such early positions are kept and applied when it does. Used by the player, the
  * bots and the tests, so they all read the room the same way.
  */
-import type { WorldStateView } from './state.js';
+import type { PlacedAvatar, WorldStateView } from './state.js';
 import { readMovementFrame, type MovementFrameHeader } from './movement-frame.js';
 
-export interface TrackedAvatar {
+export interface TrackedAvatar extends PlacedAvatar {
   sessionId: string;
   netId: number;
-  name: string;
-  color: string;
-  x: number;
-  y: number;
-  z: number;
-  yaw: number;
   /** Whether a position has been received yet. */
   placed: boolean;
 }

@@ -4,6 +4,7 @@
  * client's StateView costs almost nothing to encode once an avatar is in it.
  */
 import { schema, t, type SchemaType } from '@colyseus/schema';
+import type { AvatarBody } from './simulation.js';
 
 const avatarFields = () => ({
   /** Short id used in movement frames; unique within the room while the avatar is there. */
@@ -51,3 +52,6 @@ export interface WorldStateView {
   presses: number;
   avatars: Map<string, AvatarView>;
 }
+
+/** An avatar as a client draws it: who (name, colour) and where (metres; yaw in radians). */
+export interface PlacedAvatar extends Omit<AvatarView, 'netId'>, Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

@@ -2,17 +2,11 @@
  * `window.__mib`: a read-only view of the player for browser tests (and curious developers), so tests
  * assert on scene data rather than pixels alone. Every read returns a fresh, frozen copy.
  */
+import type { PlacedAvatar } from '../../protocol/index.js';
 import type { WorldStore } from './world-store.js';
 
-export interface MibAvatarView {
+export interface MibAvatarView extends PlacedAvatar {
   id: string;
-  name: string;
-  color: string;
-  x: number;
-  /** Height above the ground, in metres. */
-  y: number;
-  z: number;
-  yaw: number;
   local: boolean;
 }
 

@@ -6,6 +6,7 @@ import {
   RoomName,
   ServerMessage,
   type AvatarView,
+  type PlacedAvatar,
   type ChatChannel,
   type ChatLine,
   type ChatRefusal,
@@ -19,12 +20,7 @@ import {
 import { waitFor } from './wait.js';
 
 /** An avatar as a client sees it: state (who) joined with movement frames (where). */
-export interface SeenAvatar extends AvatarView {
-  x: number;
-  /** Height above the ground, in metres. */
-  y: number;
-  z: number;
-  yaw: number;
+export interface SeenAvatar extends AvatarView, PlacedAvatar {
   /** On the client's own avatar only: the last input the room applied. */
   ackSeq?: number;
 }
@@ -35,6 +31,8 @@ export interface Visitor {
   /** Close code once the room connection ended. */
   leftWith(): number | undefined;
   avatars(): Map<string, SeenAvatar>;
+  /** Waits until this visitor's state holds `other`'s avatar (in its area of interest), and returns it. */
+  waitToSee(other: Visitor, what?: string): Promise<SeenAvatar>;
   self(): SeenAvatar | undefined;
   sendInput(input: MoveInput): void;
   press(): Promise<PressReply>;
@@ -101,6 +99,8 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     sessionId: room.sessionId,
     leftWith: () => closeCode,
     avatars,
+    waitToSee: async (other, what = `${other.sessionId} in ${room.sessionId}'s view`) =>
+      (await waitFor(() => avatars().get(other.sessionId), Boolean, { what }))!,
     self: () => avatars().get(room.sessionId),
     sendInput: (input) => room.send(MessageType.input, input),
     press: () => room.request<object, PressReply>(MessageType.press, {}),

@@ -53,7 +53,7 @@ describe('interest management', () => {
   it('leaves a far avatar out of a client’s state and brings it in when it comes near', async () => {
     const ada = await join('Ada');
     const bob = await join('Bob');
-    await waitFor(() => ada.avatars().has(bob.sessionId), Boolean, { what: 'Bob near Ada at spawn' });
+    await ada.waitToSee(bob, 'Bob near Ada at spawn');
 
     // Bob runs 14 m away: beyond the 7.2 m leave radius.
     let seq = await walk(bob, 0, 40, { x: 1, z: 0, run: true });
@@ -66,9 +66,9 @@ describe('interest management', () => {
 
     // And back: inside the 6 m radius again.
     seq = await walk(bob, seq, 40, { x: -1, z: 0, run: true });
-    const seen = await waitFor(() => ada.avatars().get(bob.sessionId), Boolean, { what: 'Bob to reappear' });
+    const seen = await ada.waitToSee(bob, 'Bob to reappear');
     expect(seen).toMatchObject({ name: 'Bob' });
-    expect(Math.abs(seen!.x - bob.self()!.x)).toBeLessThan(0.01);
+    expect(Math.abs(seen.x - bob.self()!.x)).toBeLessThan(0.01);
     expect(seq).toBe(80);
   });
 
@@ -90,7 +90,7 @@ describe('interest management', () => {
   it('sends one avatar’s move in a few bytes (quantised position and angle)', async () => {
     const watcher = await join('Watcher');
     const mover = await join('Mover');
-    await waitFor(() => watcher.avatars().has(mover.sessionId), Boolean, { what: 'mover in view' });
+    await watcher.waitToSee(mover, 'mover in view');
     await new Promise((resolve) => setTimeout(resolve, 300)); // let every earlier change go out
     const frames: number[] = [];
     const socket = (watcher.room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws;
@@ -121,7 +121,7 @@ describe('chat', () => {
       (seen) => !seen,
       { what: 'Far out of Ada’s view' },
     );
-    await waitFor(() => ada.avatars().has(bob.sessionId), Boolean, { what: 'Bob in Ada’s view' });
+    await ada.waitToSee(bob, 'Bob in Ada’s view');
 
     ada.say('hello, neighbours');
     await waitFor(
@@ -189,7 +189,7 @@ describe('emotes and typing indicators', () => {
       (seen) => !seen,
       { what: 'Far out of Ada’s view' },
     );
-    await waitFor(() => ada.avatars().has(bob.sessionId), Boolean, { what: 'Bob in Ada’s view' });
+    await ada.waitToSee(bob, 'Bob in Ada’s view');
 
     ada.room.send('emote', { emote: 'wave' });
     ada.room.send('typing', { typing: true });
@@ -215,7 +215,7 @@ describe('emotes and typing indicators', () => {
   it('ignores emotes beyond the rate limit and refuses unknown ones', async () => {
     const dancer = await join('Dancer');
     const watcher = await join('Watcher');
-    await waitFor(() => watcher.avatars().has(dancer.sessionId), Boolean, { what: 'dancer in view' });
+    await watcher.waitToSee(dancer, 'dancer in view');
     for (let i = 0; i < 6; i++) dancer.room.send('emote', { emote: 'dance' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(watcher.events.filter((e) => e.type === 'emote')).toHaveLength(2);

@@ -78,12 +78,7 @@ describe('two processes sharing Redis', () => {
     // The SDK connects to the reservation's public address, i.e. straight to the hosting process.
     const guest = await seat(otherProcess, guestReservation);
     expect(guest.room.roomId).toBe(host.room.roomId);
-    const seen = await waitFor(
-      () => host.avatars(),
-      (map) => map.has(guest.sessionId),
-      { what: 'guest seen by host' },
-    );
-    expect(seen.get(guest.sessionId)).toMatchObject({ name: 'Guest', color: '#abcdef' });
+    expect(await host.waitToSee(guest)).toMatchObject({ name: 'Guest', color: '#abcdef' });
     expect(guest.avatars().get(host.sessionId)).toMatchObject({ name: 'Host' });
   });
 

@@ -53,12 +53,7 @@ describe('world room', () => {
     const ada = await join({ name: 'Ada', color: '#ff0000' });
     const bob = await join({ name: 'Bob', color: '#00ff00' });
     expect(bob.room.roomId).toBe(ada.room.roomId);
-    const seenByAda = await waitFor(
-      () => ada.avatars(),
-      (map) => map.has(bob.sessionId),
-      { what: 'Bob in Ada’s state' },
-    );
-    expect(seenByAda.get(bob.sessionId)).toMatchObject({ name: 'Bob', color: '#00ff00' });
+    expect(await ada.waitToSee(bob)).toMatchObject({ name: 'Bob', color: '#00ff00' });
     expect(bob.avatars().get(ada.sessionId)).toMatchObject({ name: 'Ada', color: '#ff0000' });
   });
 
