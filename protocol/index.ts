@@ -5,3 +5,4 @@ export * from './state.js';
 export * from './rooms.js';
 export * from './movement-frame.js';
 export * from './avatar-tracker.js';
+export * from './scene.js';

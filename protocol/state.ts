@@ -26,6 +26,8 @@ export const WorldState = schema(
     avatars: t.map(Avatar).view(),
     /** The demo button's press count: part of the world's saved state. */
     presses: t.uint32().default(0),
+    /** The published scene version this instance runs (0 = none yet); changes when a new one is published. */
+    sceneVersion: t.uint32().default(0),
   },
   'WorldState',
 );
@@ -33,7 +35,7 @@ export type WorldState = SchemaType<typeof WorldState>;
 
 /** The same state with interest management off: every avatar to every client (benchmark baseline). */
 export const UnfilteredWorldState = schema(
-  { avatars: t.map(Avatar), presses: t.uint32().default(0) },
+  { avatars: t.map(Avatar), presses: t.uint32().default(0), sceneVersion: t.uint32().default(0) },
   'WorldState',
 );
 
@@ -50,6 +52,7 @@ export interface AvatarView {
 /** The room state as a client decodes it. */
 export interface WorldStateView {
   presses: number;
+  sceneVersion: number;
   avatars: Map<string, AvatarView>;
 }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import express, { type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
@@ -22,12 +23,25 @@ import {
   seedDemoWorld,
   type OpenDatabase,
 } from './db/index.js';
+import {
+  ARCHIVE_MEDIA_TYPE,
+  AccessService,
+  AccountsService,
+  Authenticator,
+  SessionTokens,
+  UsageService,
+  addNamedSchemas,
+  loadSigningKey,
+} from './control-plane/index.js';
 import { AppModule } from './http/app.module.js';
-import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
 import { createRoomHost } from './rooms/room-host.js';
+import { InstanceDirectory } from './rooms/instance-directory.js';
+import { JoinAdmission } from './rooms/join-admission.js';
+import { RoomEvents } from './rooms/room-events.js';
 
 export interface RunningServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:2567 */
@@ -37,6 +51,39 @@ export interface RunningServer {
   database: OpenDatabase;
   /** Graceful shutdown; safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** A JSON body parser with a size limit whose errors are problem responses (it runs before Nest's filter). */
+function jsonBody(limit: string, types: string[]): RequestHandler {
+  const parse = express.json({ limit, type: types, strict: true });
+  return (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const failure = error as { status?: number; type?: string; message?: string };
+      if (failure.type === 'entity.too.large')
+        return sendProblem(
+          res,
+          413,
+          'payload-too-large',
+          `the request body is over this route's ${limit} limit; send less`,
+          {
+            limit,
+          },
+        );
+      if (failure.type === 'entity.parse.failed')
+        return sendProblem(
+          res,
+          400,
+          'bad-request',
+          `the request body is not valid JSON: ${failure.message ?? 'parse error'}`,
+        );
+      return sendProblem(
+        res,
+        failure.status ?? 400,
+        'bad-request',
+        failure.message ?? 'the request body could not be read',
+      );
+    });
 }
 
 export interface StartOptions {
@@ -57,7 +104,18 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       logger.info({ migrations: applied, database: database.kind }, 'database migrated');
     const worlds = new WorldsRepository(database.db);
     const states = new WorldStateRepository(database.db);
-    await seedDemoWorld(worlds);
+    await seedDemoWorld(database.db, worlds);
+
+    const sessions = new SessionTokens(
+      database.db,
+      await loadSigningKey(database.db, config.auth.secret),
+      config.auth.accessTokenTtlSeconds,
+    );
+    const accounts = new AccountsService(database.db);
+    await accounts.ensureOperator(config.auth.operator, logger);
+    const authenticator = new Authenticator(database.db, sessions);
+    const usage = new UsageService(database.db);
+    const instances = new InstanceDirectory();
 
     const metrics = createMetrics();
     const backend = await createMatchmakingBackend(config);
@@ -71,6 +129,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         interest: config.interest,
         capacity: config.worldCapacity,
         instanceLock: backend.instanceLock,
+        admission: new JoinAdmission(authenticator, new AccessService(database.db), instances),
+        usage,
+        instances,
       },
       publicAddressOf(config),
     );
@@ -79,28 +140,51 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       AppModule.forRoot({
         logger,
         registry: metrics.registry,
-        worlds,
+        controlPlane: {
+          db: database.db,
+          sessions,
+          accounts,
+          authenticator,
+          usage,
+          instances,
+          roomEvents: new RoomEvents(backend.presence, logger),
+          defaultCapacity: config.worldCapacity,
+          rateLimits: config.rateLimits,
+        },
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
         ],
       }),
-      { bufferLogs: true },
+      { bufferLogs: true, bodyParser: false },
     );
     app.useLogger(app.get(NestPinoLogger));
     app.useGlobalFilters(new ProblemDetailsFilter(logger));
     app.disable('x-powered-by');
     app.use(metrics.httpMiddleware);
     app.use(rooms.matchmakingMiddleware);
+    // Body size limits per route: archives and scenes are large, everything else is small.
+    app.use('/orgs/:org/worlds/import', jsonBody('64mb', ['application/json', ARCHIVE_MEDIA_TYPE]));
+    app.use('/worlds/:slug/scene', jsonBody('5mb', ['application/json', 'application/json-patch+json']));
+    app.use(jsonBody('64kb', ['application/json']));
 
     const openApi = new DocumentBuilder()
       .setTitle('metaverse-in-a-box')
       .setDescription('Control plane of a self-hosted real-time 3D world service.')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token or an API key.' })
       .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app!, openApi), {
-      jsonDocumentUrl: 'docs-json',
-    });
+    // Operation ids become the typed client's function names: worldsCreate, scenesPublish, authLogin…
+    const operationIdFactory = (controller: string, method: string): string =>
+      `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`;
+    SwaggerModule.setup(
+      'docs',
+      app,
+      () => addNamedSchemas(SwaggerModule.createDocument(app!, openApi, { operationIdFactory })),
+      {
+        jsonDocumentUrl: 'docs-json',
+      },
+    );
 
     const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
     if (existsSync(clientDir)) app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });

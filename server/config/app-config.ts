@@ -54,11 +54,42 @@ const envSchema = z
       .min(1, 'must be at least 1')
       .max(5000, 'must be at most 5000')
       .default(1000),
+    AUTH_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters of random text (e.g. `openssl rand -base64 48`)')
+      .optional(),
+    OPERATOR_EMAIL: z.string().email('must be an email address, e.g. admin@example.com').optional(),
+    OPERATOR_PASSWORD: z
+      .string()
+      .min(12, 'must be at least 12 characters')
+      .max(200, 'must be at most 200 characters')
+      .optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds, e.g. 900' })
+      .int('must be a whole number of seconds')
+      .min(30, 'must be at least 30 seconds')
+      .max(86_400, 'must be at most 86400 seconds (one day); clients refresh instead')
+      .default(900),
+    RATE_LIMIT_AUTH_PER_MINUTE: z.coerce
+      .number({ message: 'must be a whole number of requests, e.g. 20' })
+      .int('must be a whole number of requests')
+      .min(1, 'must be at least 1')
+      .default(20),
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce
+      .number({ message: 'must be a whole number of requests, e.g. 300' })
+      .int('must be a whole number of requests')
+      .min(1, 'must be at least 1')
+      .default(300),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'must be a number of milliseconds, e.g. 10000' })
       .int()
       .min(100, 'must be at least 100 ms')
       .default(10_000),
+  })
+  .refine((env) => !env.OPERATOR_EMAIL === !env.OPERATOR_PASSWORD, {
+    path: ['OPERATOR_PASSWORD'],
+    message:
+      'and OPERATOR_EMAIL must be set together (the operator account is created from both on first boot)',
   })
   .refine((env) => !env.REDIS_URL || env.PUBLIC_URL, {
     path: ['PUBLIC_URL'],
@@ -83,8 +114,20 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Visitors per world instance; a full instance sends newcomers to another (created when needed). */
   worldCapacity: number;
+  auth: AuthConfig;
+  /** Requests per minute per client address on /auth routes, and per caller on writes. */
+  rateLimits: { authPerMinute: number; writesPerMinute: number };
   /** Area of interest per client; `enabled: false` sends every avatar to everyone (benchmark baseline). */
   interest: InterestConfig;
+}
+
+export interface AuthConfig {
+  /** Token-signing key; absent → one generated on first boot and kept in the database. */
+  secret: string | undefined;
+  /** The operator admin created on first boot, if configured. */
+  operator: { email: string; password: string } | undefined;
+  /** Lifetime of access tokens, in seconds; refresh tokens rotate to get new ones. */
+  accessTokenTtlSeconds: number;
 }
 
 export interface InterestConfig {
@@ -101,6 +144,8 @@ export interface InterestConfig {
   cellSize: number;
 }
 
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'OPERATOR_PASSWORD']);
+
 /** A configuration problem: its message is one line that names the variable and the fix. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -116,7 +161,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = issue?.path.join('.') ?? 'environment';
-    const given = env[variable];
+    // Secrets are never echoed, not even when they are wrong.
+    const given = SECRET_VARIABLES.has(variable) ? '<redacted>' : env[variable];
     throw new ConfigError(
       `config: ${variable}=${JSON.stringify(given ?? '')} is invalid: ${issue?.message ?? 'invalid value'}`,
     );
@@ -132,6 +178,18 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     logLevel: value.LOG_LEVEL,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     worldCapacity: value.WORLD_CAPACITY,
+    auth: {
+      secret: value.AUTH_SECRET,
+      operator:
+        value.OPERATOR_EMAIL && value.OPERATOR_PASSWORD
+          ? { email: value.OPERATOR_EMAIL.toLowerCase(), password: value.OPERATOR_PASSWORD }
+          : undefined,
+      accessTokenTtlSeconds: value.ACCESS_TOKEN_TTL_SECONDS,
+    },
+    rateLimits: {
+      authPerMinute: value.RATE_LIMIT_AUTH_PER_MINUTE,
+      writesPerMinute: value.RATE_LIMIT_WRITES_PER_MINUTE,
+    },
     interest: {
       enabled: value.INTEREST_MANAGEMENT === 'on',
       radius: value.INTEREST_RADIUS,

@@ -2,5 +2,6 @@ export { openDatabase, redactUrl, DatabaseUnavailableError, type OpenDatabase } 
 export { migrateToLatest } from './migrate.js';
 export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';
-export { seedDemoWorld } from './seed.js';
+export { seedDemoWorld, DEFAULT_ORG_SLUG } from './seed.js';
+export { canonicalJson, etagOf } from './canonical-json.js';
 export type { Database, World, WorldSnapshot } from './tables.js';

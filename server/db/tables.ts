@@ -1,10 +1,165 @@
 /** Row types of the database, for Kysely's typed queries. Kept in step with the migrations. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
+export type Visibility = 'public' | 'unlisted' | 'private';
+export type VoiceMode = 'off' | 'proximity' | 'global';
+export type OrgRole = 'owner' | 'admin' | 'member';
+export type WorldRole = 'owner' | 'editor' | 'moderator' | 'visitor';
+export type ApiKeyScope = 'read' | 'embed' | 'manage';
+
 export interface WorldsTable {
   id: Generated<string>;
   slug: string;
   name: string;
+  org_id: string;
+  description: Generated<string>;
+  visibility: Generated<Visibility>;
+  /** Visitors per instance. */
+  capacity: Generated<number>;
+  voice_mode: Generated<VoiceMode>;
+  thumbnail_asset: string | null;
+  /** The scene version running instances load; null until the first publish. */
+  published_version: number | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export interface AccountsTable {
+  id: Generated<string>;
+  kind: 'guest' | 'registered';
+  email: string | null;
+  display_name: string;
+  /** scrypt hash in the self-describing form produced by passwords.ts; null for guests. */
+  password_hash: string | null;
+  is_operator: Generated<boolean>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  account_id: string;
+  created_at: ColumnType<Date, never, never>;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  /** sha-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  session_id: string;
+  created_at: ColumnType<Date, never, never>;
+  used_at: Date | null;
+}
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  quota_worlds: Generated<number>;
+  quota_storage_bytes: ColumnType<string, number | undefined, number>;
+  quota_peak_ccu: Generated<number>;
+  quota_upload_bytes: ColumnType<string, number | undefined, number>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface OrgMembersTable {
+  org_id: string;
+  account_id: string;
+  role: OrgRole;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface WorldRolesTable {
+  world_id: string;
+  account_id: string;
+  role: WorldRole;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface WorldInvitationsTable {
+  id: Generated<string>;
+  world_id: string;
+  role: Exclude<WorldRole, 'owner'>;
+  token_hash: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+  expires_at: Date;
+  accepted_by: string | null;
+  accepted_at: Date | null;
+}
+
+export interface WorldBansTable {
+  world_id: string;
+  account_id: string;
+  reason: string;
+  /** null = permanent. */
+  expires_at: Date | null;
+  created_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface SceneDraftsTable {
+  world_id: string;
+  revision: number;
+  /** Canonical JSON text (RFC 8785). */
+  body: string;
+  etag: string;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export interface SceneVersionsTable {
+  world_id: string;
+  version: number;
+  body: string;
+  etag: string;
+  author_id: string | null;
+  message: string;
+  /** Set when this version re-publishes an older one. */
+  rollback_of: number | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  /** The world key's organization; null for account keys. */
+  org_id: string | null;
+  world_id: string | null;
+  account_id: string | null;
+  name: string;
+  scopes: ApiKeyScope[];
+  origins: Generated<string[]>;
+  key_hash: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  org_id: string | null;
+  world_id: string | null;
+  actor_id: string | null;
+  action: string;
+  detail: ColumnType<Record<string, unknown>, string, never>;
+  at: ColumnType<Date, never, never>;
+}
+
+export interface UsageDailyTable {
+  org_id: string;
+  /** UTC day, yyyy-mm-dd. */
+  day: ColumnType<string, string, string>;
+  peak_ccu: Generated<number>;
+  visitor_seconds: ColumnType<string, number | undefined, number>;
+  storage_bytes: ColumnType<string, number | undefined, number>;
+  asset_bytes_served: ColumnType<string, number | undefined, number>;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
   created_at: ColumnType<Date, never, never>;
 }
 
@@ -26,7 +181,24 @@ export interface WorldSnapshot {
 export interface Database {
   worlds: WorldsTable;
   world_state: WorldStateTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  organizations: OrganizationsTable;
+  org_members: OrgMembersTable;
+  world_roles: WorldRolesTable;
+  world_invitations: WorldInvitationsTable;
+  world_bans: WorldBansTable;
+  scene_drafts: SceneDraftsTable;
+  scene_versions: SceneVersionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  usage_daily: UsageDailyTable;
+  server_secrets: ServerSecretsTable;
 }
 
 export type World = Selectable<WorldsTable>;
 export type NewWorld = Insertable<WorldsTable>;
+export type Account = Selectable<AccountsTable>;
+export type Organization = Selectable<OrganizationsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;

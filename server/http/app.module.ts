@@ -2,9 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { WorldsRepository } from '../db/index.js';
+import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
 import { HealthController } from './health.controller.js';
-import { InstancesController } from './instances.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
 
@@ -12,7 +11,7 @@ export interface AppModuleOptions {
   logger: Logger;
   registry: Registry;
   readinessChecks: ReadinessCheck[];
-  worlds: WorldsRepository;
+  controlPlane: ControlPlaneOptions;
 }
 
 /** Paths too frequent or too dull to log per request. */
@@ -30,12 +29,12 @@ export class AppModule {
             autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
           },
         }),
+        ControlPlaneModule.forRoot(options.controlPlane),
       ],
-      controllers: [HealthController, MetricsController, InstancesController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: METRICS_REGISTRY, useValue: options.registry },
         { provide: READINESS_CHECKS, useValue: options.readinessChecks },
-        { provide: WorldsRepository, useValue: options.worlds },
       ],
     };
   }

@@ -1,8 +1,13 @@
+import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { Problem, kindForStatus, problemType } from '../control-plane/api/problem.js';
 
-/** Every HTTP error as RFC 9457 `application/problem+json`. Unexpected errors are logged, not leaked. */
+/**
+ * Every HTTP error as RFC 9457 `application/problem+json` with a stable `type` (see problem.ts).
+ * Unexpected errors are logged and answered 500 without their message, which may hold internals.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -11,10 +16,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    let status = HttpStatus.INTERNAL_SERVER_ERROR;
+    let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let detail = 'An unexpected error occurred; it has been logged.';
-    if (exception instanceof HttpException) {
+    let kind = kindForStatus(status);
+    let extensions: Record<string, unknown> = {};
+    if (exception instanceof Problem) {
       status = exception.getStatus();
+      detail = exception.message;
+      kind = exception.kind;
+      extensions = exception.extensions;
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      kind = kindForStatus(status);
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       detail = Array.isArray(message)
@@ -25,15 +38,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else {
       this.logger.error({ err: exception, url: req.originalUrl }, 'unhandled error in HTTP handler');
     }
-    res
-      .status(status)
-      .type('application/problem+json')
-      .json({
-        type: `urn:mib:problem:http-${status}`,
-        title: HttpStatus[status] ?? 'Error',
-        status,
-        detail,
-        instance: req.originalUrl,
-      });
+    sendProblem(res, status, kind, detail, {
+      instance: req.originalUrl,
+      ...extensions,
+    });
   }
+}
+
+/** Writes a problem response; also used by middleware that runs before Nest's routing (body parsers). */
+export function sendProblem(
+  res: Response,
+  status: number,
+  kind: ReturnType<typeof kindForStatus>,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): void {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({
+      type: problemType(kind),
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail,
+      ...extensions,
+    });
 }

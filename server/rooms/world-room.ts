@@ -4,7 +4,7 @@
  * of interest up to date and sends each client a movement frame. Who is there (names, colours) travels in
  * the schema state, patched by Colyseus at the same rate.
  */
-import { CloseCode, Room, ServerError, type Client } from '@colyseus/core';
+import { CloseCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import type { Logger } from 'pino';
 import {
   Avatar,
@@ -29,7 +29,11 @@ import {
 } from '../../protocol/index.js';
 import type { InterestConfig } from '../config/app-config.js';
 import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
+import type { UsageService } from '../control-plane/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { InstanceDirectory } from './instance-directory.js';
+import type { Admitted, JoinAdmission } from './join-admission.js';
+import { worldEventsChannel, type WorldEvent } from './room-events.js';
 import { SocialRelay } from './social-relay.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
@@ -45,16 +49,26 @@ export interface WorldRoomDeps {
   logger: Logger;
   metrics: Metrics;
   interest: InterestConfig;
-  /** Visitors per instance. */
+  /** Most visitors per instance on this server; a world's own capacity may be lower. */
   capacity: number;
   instanceLock: InstanceLock;
+  admission: JoinAdmission;
+  usage: UsageService;
+  instances: InstanceDirectory;
 }
 
 /** What the matchmaker lists about an instance (room metadata). */
 export interface InstanceMetadata {
   world: string;
+  /** The world's organization id (population and quotas per organization). */
+  org: string;
   instance: number;
 }
+
+/** Close code for a visitor removed by a moderator's ban. */
+export const BANNED_CLOSE_CODE = 4403;
+/** How often visitor time is added to the organization's usage, in milliseconds. */
+const USAGE_FLUSH_MS = 60_000;
 
 /**
  * Inputs buffered per client. One is applied per tick, so this bounds both memory and how far behind a
@@ -86,6 +100,10 @@ interface PendingPress {
 
 interface Occupant extends Mover {
   inputs: MoveInput[];
+  /** The signed-in account, if any (bans apply to it). */
+  accountId: string | null;
+  /** When the visitor joined (Date.now()), for usage metering. */
+  joinedAt: number;
 }
 
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
@@ -128,9 +146,19 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private writer: SnapshotWriter | undefined;
     private log: Logger = deps.logger;
 
-    static override onAuth(_token: string, options: unknown): Promise<unknown> {
-      parseJoinOptions(options);
-      return Promise.resolve(true);
+    /** Visitor time not yet added to usage, in seconds, and when it was last counted. */
+    private unmeteredSeconds = 0;
+    private meteredAt = Date.now();
+    private unsubscribe: (() => void) | undefined;
+
+    /** Same authentication and policy as the REST API; the result reaches onJoin as client.auth. */
+    static override onAuth(
+      token: string | undefined,
+      options: unknown,
+      context: AuthContext,
+    ): Promise<Admitted> {
+      const { world } = parseJoinOptions(options);
+      return deps.admission.admit(token, world, context.headers.get('origin') ?? undefined);
     }
 
     override async onCreate(options: unknown): Promise<void> {
@@ -138,9 +166,16 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const world = await deps.worlds.findBySlug(slug);
       if (!world) throw new ServerError(404, `join: world "${slug}" does not exist; check the world's slug`);
       this.world = world;
+      this.maxClients = Math.min(world.capacity, deps.capacity);
+      this.state.sceneVersion = world.published_version ?? 0;
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
-      await this.setMetadata({ world: world.slug, instance: this.instance });
+      await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
+      const channel = worldEventsChannel(world.id);
+      const onEvent = (event: WorldEvent) => this.onWorldEvent(event);
+      await this.presence.subscribe(channel, onEvent);
+      this.unsubscribe = () => void this.presence.unsubscribe(channel, onEvent);
+      this.clock.setInterval(() => this.flushUsage(), USAGE_FLUSH_MS);
       this.clock.setInterval(() => this.renewInstanceLease(), INSTANCE_LEASE_MS / 3);
 
       const stored = await deps.states.load(world.id);
@@ -171,8 +206,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room created');
     }
 
-    override onJoin(client: Client, options: unknown): void {
-      const { name, color } = parseJoinOptions(options);
+    override onJoin(client: Client<{ auth: Admitted }>, options: unknown): void {
+      const { name: chosenName, color } = parseJoinOptions(options);
+      const admitted = client.auth;
+      const name = admitted?.displayName?.slice(0, 32) ?? chosenName;
       // Spawn on a small ring around the origin so joiners don't stack; the angle follows join order.
       const angle = this.occupants.size * 2.399963; // golden angle, radians
       const body: AvatarBody = bodyAt(Math.sin(angle) * 2, Math.cos(angle) * 2);
@@ -197,7 +234,47 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         visible: new Map(),
         phase: this.interest?.nextPhase() ?? 0,
         mark: 0,
+        accountId: admitted?.accountId ?? null,
+        joinedAt: Date.now(),
       });
+      this.recordConcurrency();
+    }
+
+    private onWorldEvent(event: WorldEvent): void {
+      switch (event.type) {
+        case 'scene-published':
+          this.state.sceneVersion = Math.max(this.state.sceneVersion, event.version);
+          this.log.info({ version: event.version }, 'new scene version published');
+          return;
+        case 'banned':
+          for (const occupant of this.occupants.values())
+            if (occupant.accountId === event.accountId)
+              occupant.client.leave(BANNED_CLOSE_CODE, event.reason);
+          return;
+      }
+    }
+
+    /** Peak concurrency of the organization, counted across every instance after this join. */
+    private recordConcurrency(): void {
+      deps.instances
+        .byOrg(this.world.org_id)
+        .then((listed) =>
+          deps.usage.recordConcurrency(this.world.org_id, Math.max(listed, this.clients.length)),
+        )
+        .catch((error: unknown) => this.log.error({ err: error }, 'recording usage failed'));
+    }
+
+    /** Adds visitor time since the last flush to the organization's usage. */
+    private flushUsage(): Promise<void> {
+      const now = Date.now();
+      let seconds = this.unmeteredSeconds;
+      for (const occupant of this.occupants.values())
+        seconds += (now - Math.max(occupant.joinedAt, this.meteredAt)) / 1000;
+      this.unmeteredSeconds = 0;
+      this.meteredAt = now;
+      return deps.usage
+        .addVisitorSeconds(this.world.org_id, seconds)
+        .catch((error: unknown) => this.log.error({ err: error, seconds }, 'recording visitor time failed'));
     }
 
     /**
@@ -224,6 +301,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
 
     override onLeave(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
+      if (occupant)
+        this.unmeteredSeconds += (Date.now() - Math.max(occupant.joinedAt, this.meteredAt)) / 1000;
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
       if (occupant) {
@@ -236,6 +315,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     override async onDispose(): Promise<void> {
+      this.unsubscribe?.();
+      if (this.world) await this.flushUsage();
       if (this.instance > 0) {
         await deps.instanceLock
           .release(this.world.id, this.instance, this.roomId)

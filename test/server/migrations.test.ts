@@ -41,7 +41,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
 
   it('apply once, then are a no-op', async () => {
     handle = await open();
-    expect(await migrateToLatest(handle.database.db)).toEqual(['0001-worlds']);
+    expect(await migrateToLatest(handle.database.db)).toEqual(['0001-worlds', '0002-control-plane']);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`
       select table_name from information_schema.tables
@@ -52,8 +52,8 @@ describe.each(backends)('migrations on %s', (_name, open) => {
 
   it('seed the demo world idempotently', async () => {
     const worlds = new WorldsRepository(handle.database.db);
-    const first = await seedDemoWorld(worlds);
-    const second = await seedDemoWorld(worlds);
+    const first = await seedDemoWorld(handle.database.db, worlds);
+    const second = await seedDemoWorld(handle.database.db, worlds);
     expect(second.id).toBe(first.id);
     expect((await worlds.list()).map((world) => world.slug)).toEqual(['demo']);
   });
@@ -71,6 +71,15 @@ describe.each(backends)('migrations on %s', (_name, open) => {
 
   it('reject rows the constraints forbid', async () => {
     const worlds = new WorldsRepository(handle.database.db);
-    await expect(worlds.ensure({ slug: 'Not A Slug', name: 'x' })).rejects.toThrow(/check constraint/);
+    const demo = await worlds.findBySlug('demo');
+    await expect(
+      worlds.ensure({
+        slug: 'Not A Slug',
+        name: 'x',
+        org_id: demo!.org_id,
+        published_version: null,
+        thumbnail_asset: null,
+      }),
+    ).rejects.toThrow(/check constraint/);
   });
 });

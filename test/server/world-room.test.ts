@@ -166,7 +166,7 @@ describe('world room', () => {
   it('refuses to join a world that does not exist', async () => {
     await expect(joinWorld(server.url, { world: 'atlantis' })).rejects.toMatchObject({
       code: 404,
-      message: expect.stringMatching(/world "atlantis" does not exist/),
+      message: expect.stringMatching(/world "atlantis" not found/),
     });
   });
 

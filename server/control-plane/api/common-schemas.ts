@@ -1,0 +1,96 @@
+/** Request and response schemas shared by several route groups. */
+import { z } from 'zod';
+import { named } from './zod-api.js';
+
+export const slugSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    'must be 1–63 lowercase letters, digits or dashes, starting with a letter or digit',
+  );
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(60, 'must be at most 60 characters');
+
+export const uuidSchema = z.uuid('must be a UUID');
+
+/** Cursor pagination: `limit` items, then pass `cursor` from the previous page. */
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page (1–100).'),
+  cursor: z.string().max(200).optional().describe('From the previous page’s nextCursor.'),
+});
+
+export const accountSchema = named(
+  'Account',
+  z.object({
+    id: z.string(),
+    kind: z.enum(['guest', 'registered']),
+    displayName: z.string(),
+    email: z.string().nullable(),
+    isOperator: z.boolean(),
+    createdAt: z.string(),
+  }),
+);
+
+export const auditPageSchema = named(
+  'AuditPage',
+  z.object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        at: z.string(),
+        action: z.string(),
+        actorId: z.string().nullable(),
+        worldId: z.string().nullable(),
+        detail: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  }),
+);
+
+export const apiKeyScopeSchema = z.enum(['read', 'embed', 'manage']);
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  scopes: z.array(apiKeyScopeSchema).min(1, 'name at least one scope: read, embed or manage').max(3),
+  origins: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^https?:\/\/[^/\s]+$/,
+          'an origin is scheme://host[:port] with no path, e.g. https://example.com',
+        ),
+    )
+    .max(50)
+    .default([])
+    .describe('Sites allowed to use this key from a browser (checked against the Origin header).'),
+});
+
+export const apiKeySchema = named(
+  'ApiKey',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(apiKeyScopeSchema),
+    origins: z.array(z.string()),
+    world: z.string().nullable().describe('Slug of the key’s world; null for an account key.'),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  }),
+);
+
+export const createdApiKeySchema = named(
+  'CreatedApiKey',
+  z.object({
+    key: z
+      .string()
+      .describe('The secret. Shown this once; store it now. Use as Authorization: Bearer <key>.'),
+    apiKey: apiKeySchema,
+  }),
+);

@@ -1,0 +1,157 @@
+/**
+ * zod as the one source of truth for request validation and the OpenAPI document: the same schema
+ * validates a body (unknown fields refused, every failing path reported) and describes it in /docs-json.
+ * Response schemas are registered by name so the generated client has named types.
+ */
+import { Body, Param, Query, type PipeTransform } from '@nestjs/common';
+import { ApiBody, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Problem } from './problem.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Named response schemas → components.schemas of the OpenAPI document. */
+const apiRegistry = z.registry<{ id: string }>();
+
+/** Registers a response schema under a name in the OpenAPI document; returns the schema. */
+export function named<T extends z.ZodType>(id: string, schema: T): T {
+  apiRegistry.add(schema, { id });
+  return schema;
+}
+
+const REF_PREFIX = '#/components/schemas/';
+
+function toOpenApi(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const id = apiRegistry.get(schema)?.id;
+  if (id && io === 'output') return { $ref: `${REF_PREFIX}${id}` };
+  const json = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+    // Named schemas nested inside another become references to the document's components.
+    ...(io === 'output' ? { metadata: apiRegistry } : {}),
+  }) as JsonSchema;
+  // Definitions zod collected are named schemas, already in the document's components.
+  delete json.$defs;
+  delete json.definitions;
+  return JSON.parse(
+    JSON.stringify(json).replace(/"#\/(\$defs|definitions)\//g, `"${REF_PREFIX}`),
+  ) as JsonSchema;
+}
+
+/** Adds every named schema to the document's components (call once, after SwaggerModule.createDocument). */
+export function addNamedSchemas(document: OpenAPIObject): OpenAPIObject {
+  const { schemas } = z.toJSONSchema(apiRegistry, {
+    target: 'openapi-3.0',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (name) => `${REF_PREFIX}${name}`,
+  });
+  for (const schema of Object.values(schemas)) delete (schema as { $id?: string }).$id;
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, ...(schemas as Record<string, object>) };
+  return document;
+}
+
+class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.output<T>> {
+  constructor(
+    private readonly schema: T,
+    private readonly where: 'body' | 'query' | 'path',
+    private readonly name?: string,
+  ) {}
+
+  transform(value: unknown): z.output<T> {
+    const result = this.schema.safeParse(value ?? (this.where === 'query' ? {} : undefined));
+    if (!result.success) {
+      if (this.name) result.error.issues.forEach((issue) => issue.path.unshift(this.name!));
+      throw Problem.validation(this.where, result.error);
+    }
+    return result.data;
+  }
+}
+
+/** A path parameter validated by `schema` (so a malformed id is a 400 naming the parameter, not a 500). */
+export function ZodParam(name: string, schema: z.ZodType, description?: string): ParameterDecorator {
+  return (target, key, index) => {
+    if (key === undefined) throw new Error('ZodParam decorates method parameters only');
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (!descriptor) throw new Error(`ZodParam: ${String(key)} is not a method`);
+    ApiParam({ name, required: true, schema: toOpenApi(schema, 'input'), description })(
+      target,
+      key,
+      descriptor,
+    );
+    Param(name, new ZodPipe(schema, 'path', name))(target, key, index);
+  };
+}
+
+/** A body parameter validated by `schema` (400 validation-failed with paths on failure) and documented. */
+export function ZodBody(schema: z.ZodType): ParameterDecorator {
+  return (target, key, index) => {
+    if (key === undefined) throw new Error('ZodBody decorates method parameters only');
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (!descriptor) throw new Error(`ZodBody: ${String(key)} is not a method`);
+    ApiBody({ required: true, schema: toOpenApi(schema, 'input') })(target, key, descriptor);
+    Body(new ZodPipe(schema, 'body'))(target, key, index);
+  };
+}
+
+/** Query parameters validated as one object by `schema` and documented one by one. */
+export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
+  return (target, key, index) => {
+    if (key === undefined) throw new Error('ZodQuery decorates method parameters only');
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (!descriptor) throw new Error(`ZodQuery: ${String(key)} is not a method`);
+    const json = toOpenApi(schema, 'input') as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
+    for (const [name, property] of Object.entries(json.properties ?? {}))
+      ApiQuery({
+        name,
+        required: json.required?.includes(name) ?? false,
+        schema: property,
+        description: typeof property.description === 'string' ? property.description : undefined,
+      })(target, key, descriptor);
+    Query(new ZodPipe(schema, 'query'))(target, key, index);
+  };
+}
+
+/** Documents a success response whose body matches `schema` (or no body). */
+export function Returns(status: number, schema?: z.ZodType, description = 'OK'): MethodDecorator {
+  return ApiResponse({
+    status,
+    description,
+    ...(schema ? { schema: toOpenApi(schema, 'output') } : {}),
+  });
+}
+
+/** Documents the problem responses a route can give. */
+export function Fails(...statuses: number[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const status of statuses)
+      ApiResponse({
+        status,
+        description: 'application/problem+json',
+        content: { 'application/problem+json': { schema: { $ref: `${REF_PREFIX}Problem` } } },
+      })(target, key, descriptor);
+  };
+}
+
+export const problemSchema = named(
+  'Problem',
+  z.object({
+    type: z.string().describe('Stable identifier of the kind of problem, urn:mib:problem:<kind>.'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe('What went wrong and how to fix it.'),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('For validation-failed: every failing field, as a dotted path.'),
+    quota: z.string().optional().describe('For quota-exceeded: the quota that would be exceeded.'),
+    limit: z.number().optional(),
+  }),
+);

@@ -1,0 +1,102 @@
+/**
+ * The REST control plane: accounts and sessions, organizations, worlds, roles, scenes, keys, archives,
+ * audit and usage. Composed from the database and the room layer's read/notify surfaces.
+ */
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { InstanceDirectory } from '../rooms/instance-directory.js';
+import { AccessService } from './access/access-service.js';
+import { AuthenticationGuard, rateLimitTracker } from './api/caller.js';
+import { ArchiveController } from './archive/archive.controller.js';
+import { WorldArchiveService } from './archive/world-archive.js';
+import { AccountsService } from './auth/accounts-service.js';
+import { AuthController } from './auth/auth.controller.js';
+import { Authenticator } from './auth/authenticator.js';
+import { SessionTokens } from './auth/session-tokens.js';
+import { ApiKeysService } from './keys/api-keys-service.js';
+import { OrgsController } from './orgs/orgs.controller.js';
+import { OrgsService } from './orgs/orgs-service.js';
+import { ScenesController } from './scenes/scenes.controller.js';
+import { ScenesService, type SceneEvents } from './scenes/scenes-service.js';
+import { DATABASE } from './tokens.js';
+import { UsageService } from './usage/usage-service.js';
+import { WorldMembersService, type BanEvents } from './worlds/world-members-service.js';
+import { WorldsController } from './worlds/worlds.controller.js';
+import { WorldsService } from './worlds/worlds-service.js';
+
+export interface ControlPlaneOptions {
+  db: Kysely<Database>;
+  sessions: SessionTokens;
+  accounts: AccountsService;
+  authenticator: Authenticator;
+  usage: UsageService;
+  instances: InstanceDirectory;
+  /** Tells running rooms about published versions and bans. */
+  roomEvents: SceneEvents & BanEvents;
+  /** Capacity of new worlds unless they say otherwise. */
+  defaultCapacity: number;
+  rateLimits: { authPerMinute: number; writesPerMinute: number };
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const requestOf = (context: ExecutionContext): Request => context.switchToHttp().getRequest<Request>();
+
+@Module({})
+export class ControlPlaneModule {
+  static forRoot(options: ControlPlaneOptions): DynamicModule {
+    const { db } = options;
+    const worlds = new WorldsService(db, options.instances, options.defaultCapacity);
+    return {
+      module: ControlPlaneModule,
+      imports: [
+        ThrottlerModule.forRoot({
+          // Per process (in memory): with N processes behind a balancer the effective limit is up to N×.
+          throttlers: [
+            {
+              name: 'auth',
+              ttl: 60_000,
+              limit: options.rateLimits.authPerMinute,
+              skipIf: (context) =>
+                !requestOf(context).path.startsWith('/auth/') || READ_METHODS.has(requestOf(context).method),
+              getTracker: (req: Record<string, unknown>) => `ip:${String(req.ip)}`,
+              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+            },
+            {
+              name: 'writes',
+              ttl: 60_000,
+              limit: options.rateLimits.writesPerMinute,
+              skipIf: (context) => READ_METHODS.has(requestOf(context).method),
+              getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
+              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+            },
+          ],
+          errorMessage: 'too many requests; wait a minute (see Retry-After) and try again',
+        }),
+      ],
+      controllers: [AuthController, OrgsController, WorldsController, ScenesController, ArchiveController],
+      providers: [
+        { provide: DATABASE, useValue: db },
+        { provide: SessionTokens, useValue: options.sessions },
+        { provide: AccountsService, useValue: options.accounts },
+        { provide: Authenticator, useValue: options.authenticator },
+        { provide: UsageService, useValue: options.usage },
+        { provide: InstanceDirectory, useValue: options.instances },
+        { provide: AccessService, useValue: new AccessService(db) },
+        { provide: ApiKeysService, useValue: new ApiKeysService(db) },
+        { provide: OrgsService, useValue: new OrgsService(db) },
+        { provide: WorldsService, useValue: worlds },
+        { provide: WorldMembersService, useValue: new WorldMembersService(db, options.roomEvents) },
+        { provide: ScenesService, useValue: new ScenesService(db, options.roomEvents) },
+        { provide: WorldArchiveService, useValue: new WorldArchiveService(db, worlds) },
+        // Order matters: authenticate first, so write limits count per account or key.
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
+    };
+  }
+}

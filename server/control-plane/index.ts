@@ -1,0 +1,14 @@
+/** The control plane's public surface, for the server's composition root and the room layer. */
+export { ControlPlaneModule, type ControlPlaneOptions } from './control-plane.module.js';
+export { AccessService } from './access/access-service.js';
+export { decideWorld, type WorldAction, type Decision } from './access/policy.js';
+export { Authenticator } from './auth/authenticator.js';
+export { AccountsService } from './auth/accounts-service.js';
+export { SessionTokens, loadSigningKey } from './auth/session-tokens.js';
+export type { Principal } from './auth/principal.js';
+export { Problem } from './api/problem.js';
+export { addNamedSchemas } from './api/zod-api.js';
+export { UsageService } from './usage/usage-service.js';
+export type { SceneEvents } from './scenes/scenes-service.js';
+export type { BanEvents } from './worlds/world-members-service.js';
+export { ARCHIVE_MEDIA_TYPE } from './archive/world-archive.js';

@@ -1,0 +1,158 @@
+/**
+ * API keys: per world (acts on that world) or per account (acts as the account), limited by scopes, with an
+ * origin allowlist for embeds. The secret is returned once at creation and stored only as its sha-256.
+ */
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { ApiKeyRow, Database, World } from '../../db/tables.js';
+import { Problem } from '../api/problem.js';
+import type { apiKeySchema, createApiKeySchema } from '../api/common-schemas.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { hashSecret, newSecret } from '../auth/secret-tokens.js';
+
+type ApiKeyView = z.infer<typeof apiKeySchema>;
+type CreateApiKey = z.output<typeof createApiKeySchema>;
+
+/** Most live keys per world or account. */
+const MAX_KEYS = 50;
+
+export class ApiKeysService {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createForWorld(
+    world: World,
+    actorId: string,
+    request: CreateApiKey,
+  ): Promise<{ key: string; apiKey: ApiKeyView }> {
+    return this.create(
+      { org_id: world.org_id, world_id: world.id, account_id: null },
+      world.slug,
+      actorId,
+      request,
+    );
+  }
+
+  async createForAccount(
+    accountId: string,
+    request: CreateApiKey,
+  ): Promise<{ key: string; apiKey: ApiKeyView }> {
+    return this.create({ org_id: null, world_id: null, account_id: accountId }, null, accountId, request);
+  }
+
+  async listForWorld(world: World): Promise<ApiKeyView[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('world_id', '=', world.id)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((row) => view(row, world.slug));
+  }
+
+  async listForAccount(accountId: string): Promise<ApiKeyView[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((row) => view(row, null));
+  }
+
+  async revokeForWorld(world: World, keyId: string, actorId: string | null): Promise<void> {
+    await this.revoke({ world_id: world.id }, keyId, actorId, world.org_id, world.id);
+  }
+
+  async revokeForAccount(accountId: string, keyId: string): Promise<void> {
+    await this.revoke({ account_id: accountId }, keyId, accountId, null, null);
+  }
+
+  private async create(
+    owner: { org_id: string | null; world_id: string | null; account_id: string | null },
+    worldSlug: string | null,
+    actorId: string,
+    request: CreateApiKey,
+  ): Promise<{ key: string; apiKey: ApiKeyView }> {
+    const key = newSecret('apiKey');
+    const scopes = [...new Set(request.scopes)];
+    const row = await this.db.transaction().execute(async (trx) => {
+      let live = trx
+        .selectFrom('api_keys')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('revoked_at', 'is', null);
+      live = owner.world_id
+        ? live.where('world_id', '=', owner.world_id)
+        : live.where('account_id', '=', owner.account_id);
+      const { n } = await live.executeTakeFirstOrThrow();
+      if (Number(n) >= MAX_KEYS)
+        throw Problem.conflict(`there are already ${MAX_KEYS} live keys here; revoke unused ones first`);
+      const created = await trx
+        .insertInto('api_keys')
+        .values({
+          ...owner,
+          name: request.name,
+          scopes,
+          origins: [...new Set(request.origins)],
+          key_hash: hashSecret(key),
+          created_by: actorId,
+          last_used_at: null,
+          revoked_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        orgId: owner.org_id,
+        worldId: owner.world_id,
+        actorId,
+        action: 'key.create',
+        detail: { keyId: created.id, name: request.name, scopes },
+      });
+      return created;
+    });
+    return { key, apiKey: view(row, worldSlug) };
+  }
+
+  private async revoke(
+    owner: { world_id: string } | { account_id: string },
+    keyId: string,
+    actorId: string | null,
+    orgId: string | null,
+    worldId: string | null,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', keyId)
+        .where('revoked_at', 'is', null);
+      query =
+        'world_id' in owner
+          ? query.where('world_id', '=', owner.world_id)
+          : query.where('account_id', '=', owner.account_id);
+      const result = await query.executeTakeFirst();
+      if (result.numUpdatedRows === 0n) {
+        let exists = trx.selectFrom('api_keys').select('id').where('id', '=', keyId);
+        exists =
+          'world_id' in owner
+            ? exists.where('world_id', '=', owner.world_id)
+            : exists.where('account_id', '=', owner.account_id);
+        if (!(await exists.executeTakeFirst())) throw Problem.notFound(`API key ${keyId} not found here`);
+        return; // already revoked: revoking is idempotent
+      }
+      await recordAudit(trx, { orgId, worldId, actorId, action: 'key.revoke', detail: { keyId } });
+    });
+  }
+}
+
+function view(row: ApiKeyRow, world: string | null): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: row.scopes,
+    origins: row.origins,
+    world,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}

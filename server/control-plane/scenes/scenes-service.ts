@@ -1,0 +1,332 @@
+/**
+ * Scene drafts and published versions. Drafts change under optimistic concurrency: every write names the
+ * ETag it was based on (If-Match) and loses with 412 if someone else wrote first. Bodies are stored as
+ * canonical JSON text, so a read returns exactly the bytes stored. `publish` freezes the draft as the next
+ * numbered, immutable version and tells running rooms; `rollback` publishes an older version's body again.
+ */
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import type { Kysely } from 'kysely';
+import { sceneDocumentSchema } from '../../../protocol/index.js';
+import type { Database, World } from '../../db/tables.js';
+import { Problem } from '../api/problem.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { Principal } from '../auth/principal.js';
+import { accountOf } from '../access/access-service.js';
+import { UsageService, storageBytesOf } from '../usage/usage-service.js';
+import { canonicalJson, etagOf } from '../../db/canonical-json.js';
+
+/** Running rooms of a world learn of a new published version through this. */
+export interface SceneEvents {
+  published(worldId: string, version: number): void;
+}
+
+export interface StoredBody {
+  body: string;
+  etag: string;
+}
+
+export interface VersionView {
+  version: number;
+  message: string;
+  authorId: string | null;
+  rollbackOf: number | null;
+  createdAt: string;
+  etag: string;
+  bytes: number;
+}
+
+export class ScenesService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: SceneEvents,
+  ) {}
+
+  async draft(world: World): Promise<StoredBody & { revision: number }> {
+    const row = await this.db
+      .selectFrom('scene_drafts')
+      .select(['body', 'etag', 'revision'])
+      .where('world_id', '=', world.id)
+      .executeTakeFirst();
+    if (!row) throw new Error(`scenes: world ${world.slug} has no draft row`);
+    return row;
+  }
+
+  /** Replaces the draft with `document` if the draft's ETag is still `ifMatch`. */
+  async replaceDraft(
+    world: World,
+    actor: Principal,
+    ifMatch: string | undefined,
+    document: unknown,
+  ): Promise<StoredBody> {
+    requireIfMatch(ifMatch);
+    validateScene(document, 'body');
+    return this.saveDraft(world, actor, ifMatch, canonicalJson(document));
+  }
+
+  /** Applies an RFC 6902 JSON Patch to the draft if its ETag is still `ifMatch`; the result must be a valid scene. */
+  async patchDraft(
+    world: World,
+    actor: Principal,
+    ifMatch: string | undefined,
+    operations: Operation[],
+  ): Promise<StoredBody> {
+    requireIfMatch(ifMatch);
+    const current = await this.draft(world);
+    if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
+    const document: unknown = JSON.parse(current.body);
+    try {
+      fastJsonPatch.applyPatch(document, operations, true, true, true);
+    } catch (error) {
+      const patchError = error as { name?: string; index?: number; message?: string };
+      const at = patchError.index !== undefined ? `operation ${patchError.index}` : 'the patch';
+      if (patchError.name === 'TEST_OPERATION_FAILED')
+        throw new Problem(
+          409,
+          'conflict',
+          `${at}: a "test" did not match the draft; re-read it and patch again`,
+        );
+      throw new Problem(422, 'patch-failed', `${at} cannot be applied: ${firstLine(patchError.message)}`);
+    }
+    validateScene(document, 'body(patched)');
+    return this.saveDraft(world, actor, ifMatch, canonicalJson(document));
+  }
+
+  /** Freezes the current draft as the next version. With `ifMatch`, only if the draft is still that one. */
+  async publish(
+    world: World,
+    actor: Principal,
+    message: string,
+    ifMatch: string | undefined,
+  ): Promise<VersionView> {
+    const actorId = accountOf(actor) ?? null;
+    const version = await this.db.transaction().execute(async (trx) => {
+      const draft = await trx
+        .selectFrom('scene_drafts')
+        .select(['body', 'etag'])
+        .where('world_id', '=', world.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (ifMatch !== undefined && !ifMatchAllows(ifMatch, draft.etag)) throw stale(draft.etag);
+      return this.appendVersion(trx, world, actorId, draft.body, message, null);
+    });
+    this.events.published(world.id, version.version);
+    return version;
+  }
+
+  /** Publishes version `from`'s body again as a new version. */
+  async rollback(world: World, actor: Principal, from: number, message: string): Promise<VersionView> {
+    const actorId = accountOf(actor) ?? null;
+    const version = await this.db.transaction().execute(async (trx) => {
+      const source = await trx
+        .selectFrom('scene_versions')
+        .select('body')
+        .where('world_id', '=', world.id)
+        .where('version', '=', from)
+        .executeTakeFirst();
+      if (!source) throw Problem.notFound(`world "${world.slug}" has no version ${from}`);
+      return this.appendVersion(trx, world, actorId, source.body, message, from);
+    });
+    this.events.published(world.id, version.version);
+    return version;
+  }
+
+  async versions(world: World): Promise<VersionView[]> {
+    const rows = await this.db
+      .selectFrom('scene_versions')
+      .select([
+        'version',
+        'message',
+        'author_id',
+        'rollback_of',
+        'created_at',
+        'etag',
+        (eb) => eb.fn<number>('octet_length', ['body']).as('bytes'),
+      ])
+      .where('world_id', '=', world.id)
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map(versionView);
+  }
+
+  async version(world: World, version: number): Promise<StoredBody> {
+    const row = await this.db
+      .selectFrom('scene_versions')
+      .select(['body', 'etag'])
+      .where('world_id', '=', world.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw Problem.notFound(`world "${world.slug}" has no version ${version}`);
+    return row;
+  }
+
+  /** The version running instances load; 404 until the first publish. */
+  async published(world: World): Promise<StoredBody & { version: number }> {
+    if (world.published_version === null)
+      throw Problem.notFound(`world "${world.slug}" has not published a scene yet`);
+    return { ...(await this.version(world, world.published_version)), version: world.published_version };
+  }
+
+  private async saveDraft(
+    world: World,
+    actor: Principal,
+    ifMatch: string | undefined,
+    body: string,
+  ): Promise<StoredBody> {
+    const etag = etagOf(body);
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('scene_drafts')
+        .select(['etag', 'body'])
+        .where('world_id', '=', world.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
+      await requireStorage(trx, world, Buffer.byteLength(body) - Buffer.byteLength(current.body));
+      await trx
+        .updateTable('scene_drafts')
+        .set((eb) => ({
+          body,
+          etag,
+          revision: eb('revision', '+', 1),
+          updated_by: accountOf(actor) ?? null,
+          updated_at: new Date(),
+        }))
+        .where('world_id', '=', world.id)
+        .execute();
+      await UsageService.recordStorage(trx, world.org_id);
+      return { body, etag };
+    });
+  }
+
+  private async appendVersion(
+    trx: Kysely<Database>,
+    world: World,
+    actorId: string | null,
+    body: string,
+    message: string,
+    rollbackOf: number | null,
+  ): Promise<VersionView> {
+    // Lock the world row: versions are numbered one after another even under concurrent publishes.
+    const locked = await trx
+      .selectFrom('worlds')
+      .select('id')
+      .where('id', '=', world.id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!locked) throw Problem.notFound(`world "${world.slug}" not found`);
+    await requireStorage(trx, world, Buffer.byteLength(body));
+    const last = await trx
+      .selectFrom('scene_versions')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('world_id', '=', world.id)
+      .executeTakeFirst();
+    const version = (last?.v ?? 0) + 1;
+    const row = await trx
+      .insertInto('scene_versions')
+      .values({
+        world_id: world.id,
+        version,
+        body,
+        etag: etagOf(body),
+        author_id: actorId,
+        message,
+        rollback_of: rollbackOf,
+      })
+      .returning(['version', 'message', 'author_id', 'rollback_of', 'created_at', 'etag'])
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('worlds')
+      .set({ published_version: version, updated_at: new Date() })
+      .where('id', '=', world.id)
+      .execute();
+    await recordAudit(trx, {
+      orgId: world.org_id,
+      worldId: world.id,
+      actorId,
+      action: rollbackOf === null ? 'scene.publish' : 'scene.rollback',
+      detail: { version, message, ...(rollbackOf !== null && { rollbackOf }) },
+    });
+    await UsageService.recordStorage(trx, world.org_id);
+    return versionView({ ...row, bytes: Buffer.byteLength(body) });
+  }
+}
+
+/** Refuses a write that would take the organization past its storage quota (403 naming the quota). */
+async function requireStorage(trx: Kysely<Database>, world: World, addedBytes: number): Promise<void> {
+  if (addedBytes <= 0) return;
+  const org = await trx
+    .selectFrom('organizations')
+    .select(['slug', 'quota_storage_bytes'])
+    .where('id', '=', world.org_id)
+    .executeTakeFirstOrThrow();
+  const quota = Number(org.quota_storage_bytes);
+  const used = await storageBytesOf(trx, world.org_id);
+  if (used + addedBytes > quota)
+    throw Problem.quota(
+      403,
+      'storage_bytes',
+      `organization "${org.slug}" would store ${used + addedBytes} bytes, over its ${quota}-byte storage quota; delete old worlds or ask the operator to raise it`,
+      quota,
+    );
+}
+
+function validateScene(document: unknown, where: string): void {
+  const result = sceneDocumentSchema.safeParse(document);
+  if (!result.success) {
+    const problem = Problem.validation('body', result.error);
+    if (where !== 'body')
+      problem.extensions.note = 'the patched draft is not a valid scene; nothing was saved';
+    throw problem;
+  }
+}
+
+function requireIfMatch(ifMatch: string | undefined): asserts ifMatch is string {
+  if (!ifMatch)
+    throw new Problem(
+      428,
+      'precondition-required',
+      'send If-Match with the ETag of the draft you edited (from GET …/scene/draft)',
+    );
+}
+
+/** RFC 9110 If-Match: "*" or a list of entity tags, compared strongly (weak tags never match). */
+export function ifMatchAllows(ifMatch: string | undefined, etag: string): boolean {
+  if (ifMatch === undefined) return false;
+  if (ifMatch.trim() === '*') return true;
+  return ifMatch.split(',').some((tag) => tag.trim() === etag);
+}
+
+function stale(current: string): Problem {
+  return new Problem(
+    412,
+    'precondition-failed',
+    'the draft changed since you read it (If-Match does not match); re-read it and apply your change again',
+    {
+      currentEtag: current,
+    },
+  );
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? 'invalid operation').split('\n')[0]!;
+}
+
+function versionView(row: {
+  version: number;
+  message: string;
+  author_id: string | null;
+  rollback_of: number | null;
+  created_at: Date;
+  etag: string;
+  bytes: number;
+}): VersionView {
+  return {
+    version: row.version,
+    message: row.message,
+    authorId: row.author_id,
+    rollbackOf: row.rollback_of,
+    createdAt: row.created_at.toISOString(),
+    etag: row.etag,
+    bytes: Number(row.bytes),
+  };
+}

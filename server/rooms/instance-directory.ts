@@ -1,0 +1,48 @@
+/**
+ * Live instances and population, read from the matchmaker's listings (Redis-backed when scaled out, so
+ * every process sees every instance). The control plane reads through this; it never touches rooms.
+ */
+import { matchMaker } from '@colyseus/core';
+import { RoomName } from '../../protocol/index.js';
+import type { InstanceMetadata } from './world-room.js';
+
+export interface InstanceListing {
+  instance: number;
+  roomId: string;
+  clients: number;
+  maxClients: number;
+}
+
+export class InstanceDirectory {
+  async instancesOf(slug: string): Promise<InstanceListing[]> {
+    const rooms = await matchMaker.query({ name: RoomName.world });
+    return rooms
+      .filter((room) => (room.metadata as InstanceMetadata | undefined)?.world === slug)
+      .map((room) => ({
+        instance: (room.metadata as InstanceMetadata).instance,
+        roomId: room.roomId,
+        clients: room.clients,
+        maxClients: room.maxClients,
+      }))
+      .sort((a, b) => a.instance - b.instance);
+  }
+
+  /** Visitors per world slug, across instances and processes. */
+  async byWorld(): Promise<Map<string, number>> {
+    const rooms = await matchMaker.query({ name: RoomName.world });
+    const counts = new Map<string, number>();
+    for (const room of rooms) {
+      const world = (room.metadata as InstanceMetadata | undefined)?.world;
+      if (world) counts.set(world, (counts.get(world) ?? 0) + room.clients);
+    }
+    return counts;
+  }
+
+  /** Visitors across every world of an organization (for the peak-concurrency quota and metering). */
+  async byOrg(orgId: string): Promise<number> {
+    const rooms = await matchMaker.query({ name: RoomName.world });
+    return rooms
+      .filter((room) => (room.metadata as InstanceMetadata | undefined)?.org === orgId)
+      .reduce((sum, room) => sum + room.clients, 0);
+  }
+}

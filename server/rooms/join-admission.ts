@@ -1,0 +1,47 @@
+/**
+ * Who may join a world instance, decided by the same authentication and policy as the REST API, plus the
+ * organization's peak-concurrency quota. Runs in the room's static onAuth (before a seat is reserved).
+ */
+import { ServerError } from '@colyseus/core';
+import type { AccessService, Authenticator, Principal } from '../control-plane/index.js';
+import { Problem } from '../control-plane/index.js';
+import type { InstanceDirectory } from './instance-directory.js';
+
+/** What onAuth hands to onJoin (as client.auth). */
+export interface Admitted {
+  /** The joining account; null for anonymous visitors (public and unlisted worlds only). */
+  accountId: string | null;
+  /** The account's display name, which wins over the join option's name. */
+  displayName: string | null;
+}
+
+export class JoinAdmission {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly access: AccessService,
+    private readonly instances: InstanceDirectory,
+  ) {}
+
+  async admit(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {
+    try {
+      const principal: Principal = await this.authenticator.authenticate(token || undefined, origin);
+      const world = await this.access.world(principal, slug, 'world.join');
+      const org = await this.access.orgQuotaOf(world.org_id);
+      const concurrent = await this.instances.byOrg(world.org_id);
+      if (concurrent >= org.quota_peak_ccu)
+        throw Problem.quota(
+          429,
+          'peak_ccu',
+          `organization "${org.slug}" has ${concurrent} visitors, its limit of concurrent visitors; try again later`,
+          org.quota_peak_ccu,
+        );
+      if (principal.kind === 'account')
+        return { accountId: principal.accountId, displayName: principal.displayName };
+      if (principal.kind === 'key') return { accountId: principal.accountId, displayName: null };
+      return { accountId: null, displayName: null };
+    } catch (error) {
+      if (error instanceof Problem) throw new ServerError(error.getStatus(), `join: ${error.message}`);
+      throw error;
+    }
+  }
+}

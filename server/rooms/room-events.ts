@@ -1,0 +1,35 @@
+/**
+ * Control plane → running rooms, across processes: published scene versions and bans travel on a
+ * presence channel per world (Redis pub/sub when scaled out, in-process otherwise). Rooms of the world
+ * subscribe while they live.
+ */
+import type { Presence } from '@colyseus/core';
+import type { Logger } from 'pino';
+import type { BanEvents, SceneEvents } from '../control-plane/index.js';
+
+export type WorldEvent =
+  { type: 'scene-published'; version: number } | { type: 'banned'; accountId: string; reason: string };
+
+export const worldEventsChannel = (worldId: string): string => `mib:world-events:${worldId}`;
+
+export class RoomEvents implements SceneEvents, BanEvents {
+  constructor(
+    private readonly presence: Presence,
+    private readonly logger: Logger,
+  ) {}
+
+  published(worldId: string, version: number): void {
+    this.send(worldId, { type: 'scene-published', version });
+  }
+
+  banned(worldId: string, accountId: string, reason: string): void {
+    this.send(worldId, { type: 'banned', accountId, reason });
+  }
+
+  private send(worldId: string, event: WorldEvent): void {
+    // The write that caused the event is already committed; a lost event only delays rooms until restart.
+    Promise.resolve(this.presence.publish(worldEventsChannel(worldId), event)).catch((error: unknown) =>
+      this.logger.error({ err: error, worldId, event: event.type }, 'telling running rooms failed'),
+    );
+  }
+}
