@@ -2,3 +2,4 @@
 export { startServer, type RunningServer, type StartOptions } from './start-server.js';
 export { parseConfig, ConfigError, type AppConfig } from './config/app-config.js';
 export * from './db/index.js';
+export { createLogger } from './observability/logger.js';

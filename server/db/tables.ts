@@ -152,7 +152,7 @@ export interface UsageDailyTable {
   /** UTC day, yyyy-mm-dd. */
   day: ColumnType<string, string, string>;
   peak_ccu: Generated<number>;
-  visitor_seconds: ColumnType<string, number | undefined, number>;
+  visitor_seconds: ColumnType<number, number | undefined, number>;
   storage_bytes: ColumnType<string, number | undefined, number>;
   asset_bytes_served: ColumnType<string, number | undefined, number>;
 }

@@ -1,8 +1,12 @@
-import { parseConfig, startServer, type RunningServer } from '../../server/index.js';
+import { Writable } from 'node:stream';
+import { createLogger, parseConfig, startServer, type RunningServer } from '../../server/index.js';
 import { tempDir } from './server-process.js';
 
 /** Starts the whole server inside the test process on a free port, with embedded PGlite in a temp dir. */
-export async function startInProcessServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startInProcessServer(
+  env: Record<string, string> = {},
+  options: { logLines?: string[] } = {},
+): Promise<RunningServer> {
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -10,5 +14,18 @@ export async function startInProcessServer(env: Record<string, string> = {}): Pr
     LOG_LEVEL: 'warn',
     ...env,
   });
-  return startServer(config);
+  const logLines = options.logLines;
+  // The server's own logger configuration (redaction included), writing into the test's array.
+  const logger = logLines
+    ? createLogger(
+        config,
+        new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            logLines.push(chunk.toString());
+            done();
+          },
+        }),
+      )
+    : undefined;
+  return startServer(config, logger ? { logger } : {});
 }

@@ -49,8 +49,14 @@ export interface Visitor {
   leave(): Promise<void>;
 }
 
-export async function joinWorld(baseUrl: string, options: Partial<JoinOptions> = {}): Promise<Visitor> {
+/** Joins a world (the demo world unless options say otherwise), as `token`'s account or key if given. */
+export async function joinWorld(
+  baseUrl: string,
+  options: Partial<JoinOptions> = {},
+  token?: string,
+): Promise<Visitor> {
   const client = new Client(baseUrl);
+  if (token) client.auth.token = token;
   const room = await client.joinOrCreate(RoomName.world, {
     world: 'demo',
     name: 'bot',

@@ -86,13 +86,16 @@ export function ZodParam(name: string, schema: z.ZodType, description?: string):
   };
 }
 
-/** A body parameter validated by `schema` (400 validation-failed with paths on failure) and documented. */
-export function ZodBody(schema: z.ZodType): ParameterDecorator {
+/**
+ * A body parameter validated by `schema` (400 validation-failed with paths on failure) and documented as
+ * `documented` (the same schema unless the handler validates further itself, as scene writes do).
+ */
+export function ZodBody(schema: z.ZodType, documented: z.ZodType = schema): ParameterDecorator {
   return (target, key, index) => {
     if (key === undefined) throw new Error('ZodBody decorates method parameters only');
     const descriptor = Object.getOwnPropertyDescriptor(target, key);
     if (!descriptor) throw new Error(`ZodBody: ${String(key)} is not a method`);
-    ApiBody({ required: true, schema: toOpenApi(schema, 'input') })(target, key, descriptor);
+    ApiBody({ required: true, schema: toOpenApi(documented, 'input') })(target, key, descriptor);
     Body(new ZodPipe(schema, 'body'))(target, key, index);
   };
 }

@@ -110,7 +110,8 @@ export class ScenesController {
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @ZodBody(z.unknown()) body: unknown,
+    // Validated by the service, which stores the body as given (canonicalised), not zod's output.
+    @ZodBody(z.unknown(), sceneDocumentSchema) body: unknown,
     @Res() res: Response,
   ) {
     const world = await this.access.world(caller, slug, 'scene.write');

@@ -47,7 +47,7 @@ export class UsageService {
     if (seconds <= 0) return;
     await this.db
       .insertInto('usage_daily')
-      .values({ org_id: orgId, day: today(), visitor_seconds: Math.round(seconds) })
+      .values({ org_id: orgId, day: today(), visitor_seconds: seconds })
       .onConflict((c) =>
         c
           .columns(['org_id', 'day'])
@@ -80,7 +80,7 @@ export class UsageService {
     return rows.map((row) => ({
       day: row.day,
       peakCcu: row.peak_ccu,
-      visitorMinutes: Math.round(Number(row.visitor_seconds) / 6) / 10,
+      visitorMinutes: Math.round((Number(row.visitor_seconds) / 60) * 1000) / 1000,
       storageBytes: Number(row.storage_bytes),
       assetBytesServed: Number(row.asset_bytes_served),
     }));

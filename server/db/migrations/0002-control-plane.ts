@@ -156,7 +156,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         org_id uuid not null references organizations (id) on delete cascade,
         day date not null,
         peak_ccu integer not null default 0,
-        visitor_seconds bigint not null default 0,
+        visitor_seconds double precision not null default 0,
         storage_bytes bigint not null default 0,
         asset_bytes_served bigint not null default 0,
         primary key (org_id, day)

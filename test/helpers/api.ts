@@ -1,0 +1,89 @@
+/**
+ * The generated typed REST client (client/src/api/generated), bound to a server and a caller. Tests drive
+ * the control plane only through it, so a route or schema change that breaks clients breaks tests.
+ */
+import { createClient, createConfig, type Client } from '../../client/src/api/generated/client/index.js';
+import * as sdk from '../../client/src/api/generated/sdk.gen.js';
+import type { Session } from '../../client/src/api/generated/types.gen.js';
+
+export { sdk };
+export type * from '../../client/src/api/generated/types.gen.js';
+
+/** A client for `baseUrl` that sends `token` (an access token or API key) as the bearer, if given. */
+export function apiClient(baseUrl: string, token?: string, headers: Record<string, string> = {}): Client {
+  return createClient(
+    createConfig({
+      baseUrl,
+      headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    }),
+  );
+}
+
+/** Unwraps a generated call's result: its data on success, or a thrown error naming the status and problem. */
+export async function ok<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+  expectedStatus?: number,
+): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined || (expectedStatus !== undefined && response.status !== expectedStatus))
+    throw new Error(
+      `${response.url} answered ${response.status}${expectedStatus ? ` (expected ${expectedStatus})` : ''}: ${JSON.stringify(error)}`,
+    );
+  return data as T;
+}
+
+/** A problem answer: its status and body. Fails if the call succeeded. */
+export async function problem(
+  call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
+): Promise<{
+  status: number;
+  body: { type: string; detail: string; errors?: Array<{ path: string; message: string }>; quota?: string };
+}> {
+  const { error, response } = await call;
+  if (response.ok)
+    throw new Error(`${response.url} succeeded with ${response.status}; a problem was expected`);
+  if (!response.headers.get('content-type')?.startsWith('application/problem+json'))
+    throw new Error(`${response.url} answered ${response.status} without application/problem+json`);
+  return { status: response.status, body: error as never };
+}
+
+export interface SignedIn {
+  session: Session;
+  token: string;
+  api: Client;
+  accountId: string;
+}
+
+let counter = 0;
+
+/** Registers a fresh account (unique email) and returns its session and a client acting as it. */
+export async function registerAccount(
+  baseUrl: string,
+  name = 'Creator',
+): Promise<SignedIn & { email: string; password: string }> {
+  counter += 1;
+  const email = `${name.toLowerCase().replace(/\W/g, '')}-${process.pid}-${counter}-${Date.now()}@example.com`;
+  const password = `correct-horse-${counter}-battery`;
+  const session = await ok(
+    sdk.authRegister({ client: apiClient(baseUrl), body: { email, password, displayName: name } }),
+    201,
+  );
+  return {
+    session,
+    token: session.accessToken,
+    api: apiClient(baseUrl, session.accessToken),
+    accountId: session.account.id,
+    email,
+    password,
+  };
+}
+
+export async function guestAccount(baseUrl: string, name = 'Guest'): Promise<SignedIn> {
+  const session = await ok(sdk.authGuest({ client: apiClient(baseUrl), body: { displayName: name } }), 201);
+  return {
+    session,
+    token: session.accessToken,
+    api: apiClient(baseUrl, session.accessToken),
+    accountId: session.account.id,
+  };
+}
