@@ -1,0 +1,362 @@
+/**
+ * Every endpoint × every kind of caller, with the expected status written out by hand (not computed from
+ * the policy code). The endpoint list is read from /docs-json, so a new route without a row fails here.
+ * The world under test is private, in organization "matrix"; callers are:
+ *   anon       no credentials
+ *   guest      a guest session with no relation to the world
+ *   visitor    world role visitor          moderator  world role moderator
+ *   editor     world role editor           owner      world role owner (not an organization member)
+ *   orgAdmin   admin of the organization   operator   the operator admin
+ *   rival      owner of another organization
+ *   revoked    a revoked manage-scope API key of the world
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { RunningServer } from '../../server/index.js';
+import { apiClient, guestAccount, ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import { startInProcessServer } from '../helpers/in-process-server.js';
+
+const CALLERS = [
+  'anon',
+  'guest',
+  'visitor',
+  'moderator',
+  'editor',
+  'owner',
+  'orgAdmin',
+  'operator',
+  'rival',
+  'revoked',
+] as const;
+type CallerName = (typeof CALLERS)[number];
+
+/** Expected status per caller, in the order of CALLERS. */
+const EXPECTED: Record<string, string> = {
+  //                                                 anon guest vis  mod  edit own  admin op  rival revoked
+  'GET /healthz': '                                  200  200  200  200  200  200  200  200  200  401',
+  'GET /readyz': '                                   200  200  200  200  200  200  200  200  200  401',
+  'GET /metrics': '                                  200  200  200  200  200  200  200  200  200  401',
+  'POST /auth/guest': '                              201  201  201  201  201  201  201  201  201  401',
+  'POST /auth/register': '                           201  201  201  201  201  201  201  201  201  401',
+  'POST /auth/login': '                              200  200  200  200  200  200  200  200  200  401',
+  'POST /auth/refresh': '                            200  200  200  200  200  200  200  200  200  401',
+  'POST /auth/logout': '                             204  204  204  204  204  204  204  204  204  401',
+  'GET /auth/me': '                                  401  200  200  200  200  200  200  200  200  401',
+  'GET /auth/keys': '                                401  200  200  200  200  200  200  200  200  401',
+  'POST /auth/keys': '                               401  403  201  201  201  201  201  201  201  401',
+  'DELETE /auth/keys/{keyId}': '                     401  404  204  204  204  204  204  204  204  401',
+  'POST /orgs': '                                    401  403  201  201  201  201  201  201  201  401',
+  'GET /orgs': '                                     401  200  200  200  200  200  200  200  200  401',
+  'GET /orgs/{org}': '                               401  404  404  404  404  404  200  200  404  401',
+  'PUT /orgs/{org}/quotas': '                        401  404  404  404  404  404  403  200  404  401',
+  'GET /orgs/{org}/members': '                       401  404  404  404  404  404  200  200  404  401',
+  'PUT /orgs/{org}/members': '                       401  404  404  404  404  404  200  200  404  401',
+  'DELETE /orgs/{org}/members/{accountId}': '        401  404  404  404  404  404  204  204  404  401',
+  'GET /orgs/{org}/usage': '                         401  404  404  404  404  404  200  200  404  401',
+  'GET /orgs/{org}/audit': '                         401  404  404  404  404  404  200  200  404  401',
+  'POST /orgs/{org}/worlds': '                       401  404  404  404  404  404  201  201  404  401',
+  'POST /orgs/{org}/worlds/import': '                401  404  404  404  404  404  201  201  404  401',
+  'GET /worlds': '                                   200  200  200  200  200  200  200  200  200  401',
+  'GET /worlds/{slug}': '                            404  404  200  200  200  200  200  200  404  401',
+  'PATCH /worlds/{slug}': '                          404  404  403  403  403  200  200  200  404  401',
+  'DELETE /worlds/{slug}': '                         404  404  403  403  403  204  204  204  404  401',
+  'GET /worlds/{slug}/instances': '                  404  404  200  200  200  200  200  200  404  401',
+  'GET /worlds/{slug}/roles': '                      404  404  403  403  403  200  200  200  404  401',
+  'PUT /worlds/{slug}/roles/{accountId}': '          404  404  403  403  403  200  200  200  404  401',
+  'DELETE /worlds/{slug}/roles/{accountId}': '       404  404  403  403  403  204  204  204  404  401',
+  'POST /worlds/{slug}/invitations': '               404  404  403  403  403  201  201  201  404  401',
+  'POST /invitations/accept': '                      401  200  200  200  200  200  200  200  200  401',
+  'GET /worlds/{slug}/bans': '                       404  404  403  200  200  200  200  200  404  401',
+  'PUT /worlds/{slug}/bans/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
+  'DELETE /worlds/{slug}/bans/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
+  'POST /worlds/{slug}/keys': '                      404  404  403  403  403  201  201  201  404  401',
+  'GET /worlds/{slug}/keys': '                       404  404  403  403  403  200  200  200  404  401',
+  'DELETE /worlds/{slug}/keys/{keyId}': '            404  404  403  403  403  204  204  204  404  401',
+  'GET /worlds/{slug}/audit': '                      404  404  403  403  403  200  200  200  404  401',
+  'GET /worlds/{slug}/scene': '                      404  404  200  200  200  200  200  200  404  401',
+  'GET /worlds/{slug}/scene/draft': '                404  404  403  403  200  200  200  200  404  401',
+  'PUT /worlds/{slug}/scene/draft': '                404  404  403  403  200  200  200  200  404  401',
+  'PATCH /worlds/{slug}/scene/draft': '              404  404  403  403  200  200  200  200  404  401',
+  'POST /worlds/{slug}/scene/publish': '             404  404  403  403  201  201  201  201  404  401',
+  'GET /worlds/{slug}/scene/versions': '             404  404  403  403  200  200  200  200  404  401',
+  'GET /worlds/{slug}/scene/versions/{version}': '   404  404  403  403  200  200  200  200  404  401',
+  'POST /worlds/{slug}/scene/versions/{version}/rollback': '404 404 403 403 201 201 201 201 404 401',
+  'GET /worlds/{slug}/export': '                     404  404  403  403  403  200  200  200  404  401',
+};
+
+const SCENE = { schema: 1, entities: [] };
+
+interface Operation {
+  operationId: string;
+}
+
+let server: RunningServer;
+let url: string;
+let founder: SignedIn; // owns organization "matrix"; sets up fixtures
+let target: SignedIn & { email: string; password: string }; // the account role/ban/member routes act on
+const tokens = {} as Record<CallerName, string | undefined>;
+const accounts = {} as Record<CallerName, (SignedIn & { email?: string; password?: string }) | undefined>;
+let archive: unknown;
+let sequence = 0;
+
+const unique = (prefix: string): string => `${prefix}-${process.pid}-${(sequence += 1)}`;
+
+/** A private world in "matrix" with the callers' world roles, for routes that change or delete it. */
+async function worldWithRoles(slug: string): Promise<string> {
+  await ok(
+    sdk.worldsCreate({
+      client: founder.api,
+      path: { org: 'matrix' },
+      body: { slug, name: slug, visibility: 'private' },
+    }),
+    201,
+  );
+  for (const role of ['visitor', 'moderator', 'editor', 'owner'] as const)
+    await ok(
+      sdk.worldsSetRole({
+        client: founder.api,
+        path: { slug, accountId: accounts[role]!.accountId },
+        body: { role },
+      }),
+    );
+  await ok(sdk.scenesPublish({ client: founder.api, path: { slug }, body: { message: 'first' } }), 201);
+  return slug;
+}
+
+async function draftEtag(slug: string): Promise<string> {
+  return (await sdk.scenesDraft({ client: founder.api, path: { slug } })).response.headers.get('etag')!;
+}
+
+/** Arguments for one call of the route, prepared fresh for `caller` where the call changes things. */
+async function argumentsFor(route: string, caller: CallerName): Promise<Record<string, unknown>> {
+  const me = accounts[caller];
+  switch (route) {
+    case 'POST /auth/guest':
+      return { body: { displayName: 'Matrix guest' } };
+    case 'POST /auth/register':
+      return {
+        body: { email: `${unique('reg')}@example.com`, password: 'matrix-password-1', displayName: 'M' },
+      };
+    case 'POST /auth/login':
+      return { body: { email: target.email, password: target.password } };
+    case 'POST /auth/refresh':
+    case 'POST /auth/logout': {
+      const session = await ok(
+        sdk.authLogin({ client: apiClient(url), body: { email: target.email, password: target.password } }),
+      );
+      return { body: { refreshToken: session.refreshToken } };
+    }
+    case 'POST /auth/keys':
+      return { body: { name: 'k', scopes: ['read'] } };
+    case 'DELETE /auth/keys/{keyId}': {
+      // The caller's own key where it can have one; otherwise someone else's (which it must not reach).
+      const owner = me?.session.account.kind === 'registered' ? me : founder;
+      const key = await ok(
+        sdk.authCreateKey({ client: owner.api, body: { name: 'k', scopes: ['read'] } }),
+        201,
+      );
+      return { path: { keyId: key.apiKey.id } };
+    }
+    case 'POST /orgs':
+      return { body: { slug: unique('org'), name: 'Org' } };
+    case 'GET /orgs/{org}':
+    case 'GET /orgs/{org}/members':
+    case 'GET /orgs/{org}/usage':
+    case 'GET /orgs/{org}/audit':
+      return { path: { org: 'matrix' }, query: {} };
+    case 'PUT /orgs/{org}/quotas':
+      return { path: { org: 'matrix' }, body: { worlds: 1000 } };
+    case 'PUT /orgs/{org}/members':
+      return { path: { org: 'matrix' }, body: { email: target.email, role: 'member' } };
+    case 'DELETE /orgs/{org}/members/{accountId}':
+      await ok(
+        sdk.orgsSetMember({
+          client: founder.api,
+          path: { org: 'matrix' },
+          body: { email: target.email, role: 'member' },
+        }),
+      );
+      return { path: { org: 'matrix', accountId: target.accountId } };
+    case 'POST /orgs/{org}/worlds':
+      return { path: { org: 'matrix' }, body: { slug: unique('made'), name: 'Made' } };
+    case 'POST /orgs/{org}/worlds/import':
+      return { path: { org: 'matrix' }, query: { slug: unique('imported') }, body: archive };
+    case 'GET /worlds':
+      return { query: {} };
+    case 'PATCH /worlds/{slug}':
+      return { path: { slug: 'mx' }, body: { description: `changed by ${caller}` } };
+    case 'DELETE /worlds/{slug}':
+      return { path: { slug: await worldWithRoles(unique('doomed')) } };
+    case 'PUT /worlds/{slug}/roles/{accountId}':
+      return { path: { slug: 'mx', accountId: target.accountId }, body: { role: 'visitor' } };
+    case 'DELETE /worlds/{slug}/roles/{accountId}':
+      await ok(
+        sdk.worldsSetRole({
+          client: founder.api,
+          path: { slug: 'mx', accountId: target.accountId },
+          body: { role: 'visitor' },
+        }),
+      );
+      return { path: { slug: 'mx', accountId: target.accountId } };
+    case 'POST /worlds/{slug}/invitations':
+      return { path: { slug: 'mx' }, body: { role: 'visitor' } };
+    case 'POST /invitations/accept': {
+      // A separate world, so accepting does not change anyone's role in "mx".
+      const invitation = await ok(
+        sdk.worldsInvite({
+          client: founder.api,
+          path: { slug: 'mx-invitations' },
+          body: { role: 'visitor' },
+        }),
+        201,
+      );
+      return { body: { token: invitation.token } };
+    }
+    case 'PUT /worlds/{slug}/bans/{accountId}':
+      return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
+    case 'DELETE /worlds/{slug}/bans/{accountId}':
+      await ok(
+        sdk.worldsBan({
+          client: founder.api,
+          path: { slug: 'mx', accountId: target.accountId },
+          body: { reason: 'matrix' },
+        }),
+      );
+      return { path: { slug: 'mx', accountId: target.accountId } };
+    case 'POST /worlds/{slug}/keys':
+      return { path: { slug: 'mx' }, body: { name: 'k', scopes: ['embed'] } };
+    case 'DELETE /worlds/{slug}/keys/{keyId}': {
+      const key = await ok(
+        sdk.worldsCreateKey({
+          client: founder.api,
+          path: { slug: 'mx' },
+          body: { name: 'k', scopes: ['read'] },
+        }),
+        201,
+      );
+      return { path: { slug: 'mx', keyId: key.apiKey.id } };
+    }
+    case 'GET /worlds/{slug}/audit':
+      return { path: { slug: 'mx' }, query: {} };
+    case 'PUT /worlds/{slug}/scene/draft':
+      return { path: { slug: 'mx' }, headers: { 'If-Match': await draftEtag('mx') }, body: SCENE };
+    case 'PATCH /worlds/{slug}/scene/draft':
+      return {
+        path: { slug: 'mx' },
+        headers: { 'If-Match': await draftEtag('mx') },
+        body: [{ op: 'replace', path: '/entities', value: [] }],
+      };
+    case 'POST /worlds/{slug}/scene/publish':
+      return { path: { slug: 'mx' }, body: { message: `by ${caller}` } };
+    case 'GET /worlds/{slug}/scene/versions/{version}':
+      return { path: { slug: 'mx', version: 1 } };
+    case 'POST /worlds/{slug}/scene/versions/{version}/rollback':
+      return { path: { slug: 'mx', version: 1 }, body: { message: '' } };
+    default:
+      return route.includes('{slug}') ? { path: { slug: 'mx' } } : {};
+  }
+}
+
+beforeAll(async () => {
+  server = await startInProcessServer({
+    OPERATOR_EMAIL: 'matrix-operator@example.com',
+    OPERATOR_PASSWORD: 'matrix-operator-password',
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+  });
+  url = server.url;
+  founder = await registerAccount(url, 'Founder');
+  await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'matrix', name: 'Matrix' } }), 201);
+  target = await registerAccount(url, 'Target');
+
+  accounts.guest = await guestAccount(url, 'Guest');
+  for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival'] as const)
+    accounts[name] = await registerAccount(url, name);
+  const operatorSession = await ok(
+    sdk.authLogin({
+      client: apiClient(url),
+      body: { email: 'matrix-operator@example.com', password: 'matrix-operator-password' },
+    }),
+  );
+  accounts.operator = {
+    session: operatorSession,
+    token: operatorSession.accessToken,
+    api: apiClient(url, operatorSession.accessToken),
+    accountId: operatorSession.account.id,
+  };
+  await ok(
+    sdk.orgsSetQuotas({ client: accounts.operator.api, path: { org: 'matrix' }, body: { worlds: 1000 } }),
+  );
+  await ok(
+    sdk.orgsSetMember({
+      client: founder.api,
+      path: { org: 'matrix' },
+      body: { email: (accounts.orgAdmin as { email: string }).email, role: 'admin' },
+    }),
+  );
+  await ok(sdk.orgsCreate({ client: accounts.rival!.api, body: { slug: 'rival', name: 'Rival' } }), 201);
+  await worldWithRoles('mx');
+  await ok(
+    sdk.worldsCreate({
+      client: founder.api,
+      path: { org: 'matrix' },
+      body: { slug: 'mx-invitations', name: 'Invitations', visibility: 'private' },
+    }),
+    201,
+  );
+  const revoked = await ok(
+    sdk.worldsCreateKey({
+      client: founder.api,
+      path: { slug: 'mx' },
+      body: { name: 'old', scopes: ['manage'] },
+    }),
+    201,
+  );
+  await ok(sdk.worldsRevokeKey({ client: founder.api, path: { slug: 'mx', keyId: revoked.apiKey.id } }), 204);
+  archive = await ok(sdk.archiveExport({ client: founder.api, path: { slug: 'mx' } }));
+  for (const caller of CALLERS) tokens[caller] = accounts[caller]?.token;
+  tokens.revoked = revoked.key;
+});
+
+afterAll(async () => server?.close());
+
+describe('authorization matrix', () => {
+  it('has a row for every endpoint in the OpenAPI document, and no row for a missing one', async () => {
+    const doc = (await (await fetch(`${url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('answers every endpoint × caller exactly as written', async () => {
+    const doc = (await (await fetch(`${url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const mismatches: string[] = [];
+    for (const [route, row] of Object.entries(EXPECTED)) {
+      const [method, path] = route.split(' ') as [string, string];
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      if (!operation) {
+        mismatches.push(`${route}: not in the OpenAPI document`);
+        continue;
+      }
+      const call = (sdk as unknown as Record<string, (options: object) => Promise<{ response: Response }>>)[
+        operation.operationId
+      ];
+      if (!call) {
+        mismatches.push(`${route}: the generated client has no ${operation.operationId}`);
+        continue;
+      }
+      const expected = row.trim().split(/\s+/).map(Number);
+      for (const [index, caller] of CALLERS.entries()) {
+        const args = await argumentsFor(route, caller);
+        const { response } = await call({ client: apiClient(url, tokens[caller]), ...args });
+        if (response.status !== expected[index])
+          mismatches.push(`${route} as ${caller}: expected ${expected[index]}, got ${response.status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
