@@ -70,7 +70,9 @@ export class ControlPlaneModule {
               name: 'writes',
               ttl: 60_000,
               limit: options.rateLimits.writesPerMinute,
-              skipIf: (context) => READ_METHODS.has(requestOf(context).method),
+              // Sign-in routes have the stricter limit above instead.
+              skipIf: (context) =>
+                READ_METHODS.has(requestOf(context).method) || requestOf(context).path.startsWith('/auth/'),
               getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
               generateKey: (_context, tracker, name) => `${name}:${tracker}`,
             },

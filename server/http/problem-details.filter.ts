@@ -38,11 +38,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else {
       this.logger.error({ err: exception, url: req.originalUrl }, 'unhandled error in HTTP handler');
     }
+    if (status === 429) copyRetryAfter(res);
     sendProblem(res, status, kind, detail, {
       instance: req.originalUrl,
       ...extensions,
     });
   }
+}
+
+/**
+ * The rate limiter names its header per limit (Retry-After-auth, Retry-After-writes); clients and proxies
+ * read the standard Retry-After, so the longest wait is also sent under that name.
+ */
+function copyRetryAfter(res: Response): void {
+  const waits = Object.entries(res.getHeaders())
+    .filter(([name]) => name.toLowerCase().startsWith('retry-after-'))
+    .map(([, value]) => Number(value))
+    .filter((seconds) => Number.isFinite(seconds));
+  if (waits.length > 0) res.setHeader('Retry-After', String(Math.max(...waits)));
 }
 
 /** Writes a problem response; also used by middleware that runs before Nest's routing (body parsers). */

@@ -2037,7 +2037,111 @@ export type ScenesPatchResponses = {
 export type ScenesPatchResponse = ScenesPatchResponses[keyof ScenesPatchResponses];
 
 export type ScenesReplaceData = {
-    body: unknown;
+    body: {
+        schema: 1;
+        entities: Array<{
+            id: string;
+            name?: string;
+            parent?: string;
+            transform: {
+                position: [
+                    number,
+                    number,
+                    number
+                ];
+                rotation?: [
+                    number,
+                    number,
+                    number,
+                    number
+                ];
+                scale?: [
+                    number,
+                    number,
+                    number
+                ];
+            };
+            components?: Array<{
+                type: 'model';
+                asset: string;
+            } | {
+                type: 'light';
+                kind: 'ambient' | 'directional' | 'point' | 'spot';
+                color?: string;
+                intensity: number;
+                range?: number;
+            } | {
+                type: 'environment';
+                sky: string | string;
+                fog?: {
+                    color: string;
+                    near: number;
+                    far: number;
+                };
+            } | {
+                type: 'spawn-point';
+                name: string;
+                default?: boolean;
+            } | {
+                type: 'collider';
+                shape: {
+                    kind: 'box';
+                    halfExtents: [
+                        number,
+                        number,
+                        number
+                    ];
+                } | {
+                    kind: 'sphere';
+                    radius: number;
+                } | {
+                    kind: 'capsule';
+                    radius: number;
+                    height: number;
+                } | {
+                    kind: 'mesh';
+                    asset: string;
+                };
+            } | {
+                type: 'portal';
+                world?: string;
+                spawn: string;
+                radius?: number;
+            } | {
+                type: 'screen';
+                source: {
+                    kind: 'video';
+                    url: string;
+                } | {
+                    kind: 'screen-share';
+                };
+                size: [
+                    number,
+                    number
+                ];
+            } | {
+                type: 'nft-frame';
+                binding: string;
+            } | {
+                type: 'voice-zone';
+                mode: 'private' | 'stage' | 'global';
+                halfExtents: [
+                    number,
+                    number,
+                    number
+                ];
+            } | {
+                type: 'text';
+                text: string;
+                color?: string;
+                size?: number;
+            } | {
+                type: 'interactable';
+                action: 'sit' | 'grab' | 'trigger';
+                reach?: number;
+            }>;
+        }>;
+    };
     headers: {
         /**
          * ETag of the draft you edited (from GET …/scene/draft). Stale → 412, missing → 428.
