@@ -13,8 +13,19 @@ import { waitFor } from '../helpers/wait.js';
 const OPERATOR = { email: 'operator@example.com', password: 'operator-password-1' };
 
 /** A valid scene with one spawn point, in canonical JSON (RFC 8785) form. */
-const CANONICAL_SCENE =
+const CANONICAL_SCENE_TEXT =
   '{"entities":[{"components":[{"default":true,"name":"main","type":"spawn-point"}],"id":"spawn","transform":{"position":[0,0,0]}}],"schema":1}';
+
+const SCENE = {
+  schema: 1 as const,
+  entities: [
+    {
+      id: 'spawn',
+      transform: { position: [0, 0, 0] as [number, number, number] },
+      components: [{ type: 'spawn-point' as const, name: 'main', default: true }],
+    },
+  ],
+};
 
 describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) => {
   let server: RunningServer;
@@ -276,7 +287,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
           client: owner.api,
           path: { slug: 'tiny-world' },
           headers: { 'If-Match': etag },
-          body: JSON.parse(CANONICAL_SCENE),
+          body: SCENE,
         }),
       );
       expect(status).toBe(403);
@@ -445,7 +456,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
 
     it('needs If-Match (428), refuses a stale one (412) and stores canonical JSON byte for byte', async () => {
       const { etag } = await draftOf('stage');
-      const scene = JSON.parse(CANONICAL_SCENE) as object;
+      const scene = SCENE as never;
       expect(
         (
           await problem(
@@ -478,11 +489,11 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
           'if-match': etag,
           authorization: `Bearer ${owner.token}`,
         },
-        body: CANONICAL_SCENE,
+        body: CANONICAL_SCENE_TEXT,
       });
       expect(res.status).toBe(200);
-      expect(await res.text()).toBe(CANONICAL_SCENE);
-      expect((await draftOf('stage')).text).toBe(CANONICAL_SCENE);
+      expect(await res.text()).toBe(CANONICAL_SCENE_TEXT);
+      expect((await draftOf('stage')).text).toBe(CANONICAL_SCENE_TEXT);
     });
 
     it('stores a differently written but equal document in the same canonical form', async () => {
@@ -498,7 +509,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
         },
         body: spaced,
       });
-      expect(await res.text()).toBe(CANONICAL_SCENE);
+      expect(await res.text()).toBe(CANONICAL_SCENE_TEXT);
       expect(res.headers.get('etag')).toBe(etag); // same document, same ETag
     });
 
@@ -519,7 +530,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
                 components: [{ type: 'light', kind: 'laser', intensity: 1 }],
               },
             ],
-          },
+          } as never, // deliberately invalid: the typed client would not allow it otherwise
         }),
       );
       expect(status).toBe(400);
@@ -687,7 +698,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
           client: editor.api,
           path: { slug: 'club' },
           headers: { 'If-Match': etag },
-          body: JSON.parse(CANONICAL_SCENE),
+          body: SCENE,
         }),
       );
       const roles = await ok(sdk.worldsRoles({ client: owner.api, path: { slug: 'club' } }));
@@ -823,7 +834,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
           client: keyApi,
           path: { slug: 'embedded' },
           headers: { 'If-Match': etag },
-          body: JSON.parse(CANONICAL_SCENE),
+          body: SCENE,
         }),
       );
       expect(write.status).toBe(403);
@@ -854,7 +865,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
           client: owner.api,
           path: { slug: 'travel' },
           headers: { 'If-Match': etag },
-          body: JSON.parse(CANONICAL_SCENE),
+          body: SCENE,
         }),
       );
       await ok(
