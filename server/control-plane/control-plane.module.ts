@@ -27,7 +27,7 @@ import { DATABASE } from './tokens.js';
 import { UsageService } from './usage/usage-service.js';
 import { WorldMembersService, type BanEvents } from './worlds/world-members-service.js';
 import { WorldsController } from './worlds/worlds.controller.js';
-import { WorldsService } from './worlds/worlds-service.js';
+import { WorldsService, type WorldEvents } from './worlds/worlds-service.js';
 
 export interface ControlPlaneOptions {
   db: Kysely<Database>;
@@ -36,8 +36,8 @@ export interface ControlPlaneOptions {
   authenticator: Authenticator;
   usage: UsageService;
   instances: InstanceDirectory;
-  /** Tells running rooms about published versions and bans. */
-  roomEvents: SceneEvents & BanEvents;
+  /** Tells running rooms about published versions, bans and deleted worlds. */
+  roomEvents: SceneEvents & BanEvents & WorldEvents;
   /** Capacity of new worlds unless they say otherwise. */
   defaultCapacity: number;
   rateLimits: { authPerMinute: number; writesPerMinute: number };
@@ -50,7 +50,7 @@ const requestOf = (context: ExecutionContext): Request => context.switchToHttp()
 export class ControlPlaneModule {
   static forRoot(options: ControlPlaneOptions): DynamicModule {
     const { db } = options;
-    const worlds = new WorldsService(db, options.instances, options.defaultCapacity);
+    const worlds = new WorldsService(db, options.instances, options.defaultCapacity, options.roomEvents);
     return {
       module: ControlPlaneModule,
       imports: [

@@ -11,4 +11,5 @@ export { addNamedSchemas } from './api/zod-api.js';
 export { UsageService } from './usage/usage-service.js';
 export type { SceneEvents } from './scenes/scenes-service.js';
 export type { BanEvents } from './worlds/world-members-service.js';
+export type { WorldEvents } from './worlds/worlds-service.js';
 export { ARCHIVE_MEDIA_TYPE } from './archive/world-archive.js';

@@ -123,8 +123,8 @@ export interface SceneVersionsTable {
 
 export interface ApiKeysTable {
   id: Generated<string>;
-  /** The world key's organization; null for account keys. */
-  org_id: string | null;
+  /** Every key belongs to one organization: a world key to its world's, an account key acts only there. */
+  org_id: string;
   world_id: string | null;
   account_id: string | null;
   name: string;

@@ -1,18 +1,20 @@
 /**
- * Control plane → running rooms, across processes: published scene versions and bans travel on a
+ * Control plane → running rooms, across processes: published scene versions, bans and deleted worlds travel on a
  * presence channel per world (Redis pub/sub when scaled out, in-process otherwise). Rooms of the world
  * subscribe while they live.
  */
 import type { Presence } from '@colyseus/core';
 import type { Logger } from 'pino';
-import type { BanEvents, SceneEvents } from '../control-plane/index.js';
+import type { BanEvents, SceneEvents, WorldEvents } from '../control-plane/index.js';
 
 export type WorldEvent =
-  { type: 'scene-published'; version: number } | { type: 'banned'; accountId: string; reason: string };
+  | { type: 'scene-published'; version: number }
+  | { type: 'banned'; accountId: string; reason: string }
+  | { type: 'deleted' };
 
 export const worldEventsChannel = (worldId: string): string => `mib:world-events:${worldId}`;
 
-export class RoomEvents implements SceneEvents, BanEvents {
+export class RoomEvents implements SceneEvents, BanEvents, WorldEvents {
   constructor(
     private readonly presence: Presence,
     private readonly logger: Logger,
@@ -24,6 +26,10 @@ export class RoomEvents implements SceneEvents, BanEvents {
 
   banned(worldId: string, accountId: string, reason: string): void {
     this.send(worldId, { type: 'banned', accountId, reason });
+  }
+
+  deleted(worldId: string): void {
+    this.send(worldId, { type: 'deleted' });
   }
 
   private send(worldId: string, event: WorldEvent): void {

@@ -67,6 +67,8 @@ export interface InstanceMetadata {
 
 /** Close code for a visitor removed by a moderator's ban. */
 export const BANNED_CLOSE_CODE = 4403;
+/** Close code for everyone in an instance whose world was deleted. */
+export const WORLD_DELETED_CLOSE_CODE = 4410;
 /** How often visitor time is added to the organization's usage, in milliseconds. */
 const USAGE_FLUSH_MS = 60_000;
 
@@ -150,6 +152,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private unmeteredSeconds = 0;
     private meteredAt = Date.now();
     private unsubscribe: (() => void) | undefined;
+    private worldDeleted = false;
 
     /** Same authentication and policy as the REST API; the result reaches onJoin as client.auth. */
     static override onAuth(
@@ -250,6 +253,14 @@ export function createWorldRoom(deps: WorldRoomDeps) {
           for (const occupant of this.occupants.values())
             if (occupant.accountId === event.accountId)
               occupant.client.leave(BANNED_CLOSE_CODE, event.reason);
+          return;
+        case 'deleted':
+          // Its rows are gone: nothing left to save into. Everyone is sent away and the instance closes.
+          this.worldDeleted = true;
+          this.log.info('world deleted: closing the instance');
+          this.disconnect(WORLD_DELETED_CLOSE_CODE).catch((error: unknown) =>
+            this.log.error({ err: error }, 'closing the instance of a deleted world failed'),
+          );
           return;
       }
     }
@@ -409,6 +420,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
      * another instance of the world saved first, reloads and merges; presses from every instance add up.
      */
     private async saveSnapshot(): Promise<void> {
+      if (this.worldDeleted) return;
       for (let attempt = 0; attempt < 5; attempt++) {
         const delta = this.unsavedPresses;
         const presses = this.storedPresses + delta;

@@ -146,12 +146,15 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { body: { refreshToken: session.refreshToken } };
     }
     case 'POST /auth/keys':
-      return { body: { name: 'k', scopes: ['read'] } };
+      return { body: { name: 'k', scopes: ['read'], organization: 'keys-org' } };
     case 'DELETE /auth/keys/{keyId}': {
       // The caller's own key where it can have one; otherwise someone else's (which it must not reach).
       const owner = me?.session.account.kind === 'registered' ? me : founder;
       const key = await ok(
-        sdk.authCreateKey({ client: owner.api, body: { name: 'k', scopes: ['read'] } }),
+        sdk.authCreateKey({
+          client: owner.api,
+          body: { name: 'k', scopes: ['read'], organization: 'keys-org' },
+        }),
         201,
       );
       return { path: { keyId: key.apiKey.id } };
@@ -294,6 +297,16 @@ beforeAll(async () => {
     }),
   );
   await ok(sdk.orgsCreate({ client: accounts.rival!.api, body: { slug: 'rival', name: 'Rival' } }), 201);
+  // Every registered caller belongs to "keys-org", where account keys are made (it holds no world).
+  await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'keys-org', name: 'Keys' } }), 201);
+  for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival', 'operator'] as const)
+    await ok(
+      sdk.orgsSetMember({
+        client: founder.api,
+        path: { org: 'keys-org' },
+        body: { email: accounts[name]!.session.account.email!, role: 'member' },
+      }),
+    );
   await worldWithRoles('mx');
   await ok(
     sdk.worldsCreate({

@@ -384,6 +384,25 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
       );
     });
 
+    it('deleting a world closes its running instances', async () => {
+      await ok(
+        sdk.worldsCreate({
+          client: owner.api,
+          path: { org: 'acme' },
+          body: { slug: 'short-lived', name: 'Brief' },
+        }),
+        201,
+      );
+      const visitor = await joinWorld(url, { world: 'short-lived' });
+      await ok(sdk.worldsRemove({ client: owner.api, path: { slug: 'short-lived' } }), 204);
+      await waitFor(
+        () => visitor.leftWith(),
+        (code) => code === 4410,
+        { what: 'the instance to close' },
+      );
+      await expect(joinWorld(url, { world: 'short-lived' })).rejects.toMatchObject({ code: 404 });
+    });
+
     it('lists live population from the rooms', async () => {
       await ok(
         sdk.worldsCreate({ client: owner.api, path: { org: 'acme' }, body: { slug: 'busy', name: 'Busy' } }),
@@ -820,7 +839,10 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
 
     it('an account key acts as its account within its scopes', async () => {
       const created = await ok(
-        sdk.authCreateKey({ client: owner.api, body: { name: 'ci', scopes: ['read'] } }),
+        sdk.authCreateKey({
+          client: owner.api,
+          body: { name: 'ci', scopes: ['read'], organization: 'acme' },
+        }),
         201,
       );
       secrets.push(created.key);
@@ -839,9 +861,38 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
       );
       expect(write.status).toBe(403);
       expect(
-        (await problem(sdk.authCreateKey({ client: keyApi, body: { name: 'more', scopes: ['manage'] } })))
-          .status,
+        (
+          await problem(
+            sdk.authCreateKey({
+              client: keyApi,
+              body: { name: 'more', scopes: ['manage'], organization: 'acme' },
+            }),
+          )
+        ).status,
       ).toBe(403);
+      // Only in its organization: the owner's private world elsewhere does not exist for the key.
+      await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'keyless-co', name: 'Keyless' } }), 201);
+      await ok(
+        sdk.worldsCreate({
+          client: owner.api,
+          path: { org: 'keyless-co' },
+          body: { slug: 'keyless', name: 'Keyless', visibility: 'private' },
+        }),
+        201,
+      );
+      await ok(sdk.worldsGet({ client: owner.api, path: { slug: 'keyless' } }));
+      expect((await problem(sdk.worldsGet({ client: keyApi, path: { slug: 'keyless' } }))).status).toBe(404);
+      expect((await ok(sdk.orgsList({ client: keyApi }))).map((o) => o.slug)).toEqual(['acme']);
+      expect(
+        (
+          await problem(
+            sdk.authCreateKey({
+              client: owner.api,
+              body: { name: 'x', scopes: ['read'], organization: 'rival-of-nobody' },
+            }),
+          )
+        ).status,
+      ).toBe(404);
       await ok(sdk.authRevokeKey({ client: owner.api, path: { keyId: created.apiKey.id } }), 204);
       expect((await problem(sdk.worldsGet({ client: keyApi, path: { slug: 'embedded' } }))).status).toBe(401);
     });

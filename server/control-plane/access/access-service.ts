@@ -51,7 +51,7 @@ export class AccessService {
       .executeTakeFirst();
     if (!org) throw Problem.notFound(`organization "${slug}" not found`);
     const role = await this.orgRole(accountOf(principal), org.id);
-    const decision = decideOrg(principal, role, action);
+    const decision = decideOrg(principal, org.id, role, action);
     if (!decision.allowed) throw this.problem(decision, `organization "${slug}" not found`);
     return org;
   }
@@ -90,6 +90,15 @@ export class AccessService {
       worldRole: worldRole?.role,
       ban: ban ? { reason: ban.reason, expiresAt: ban.expires_at } : undefined,
     };
+  }
+
+  async orgSlugOf(orgId: string): Promise<string> {
+    const org = await this.db
+      .selectFrom('organizations')
+      .select('slug')
+      .where('id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    return org.slug;
   }
 
   /** An organization's slug and concurrency quota (for admission to rooms). */

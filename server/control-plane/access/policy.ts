@@ -131,8 +131,9 @@ export function decideWorld(
         ? ALLOW
         : deny(403, `this API key's scopes (${principal.scopes.join(', ')}) do not allow ${action}`);
     }
-    const role = effectiveWorldRole(relation, false);
-    const asAccount = roleDecision(role, open, relation, action, false);
+    // An account key acts as its account only in its organization's worlds; elsewhere it has no role.
+    const inOrg = world.orgId === principal.orgId ? relation : NO_RELATION;
+    const asAccount = roleDecision(effectiveWorldRole(inOrg, false), open, inOrg, action, false);
     if (!asAccount.allowed) return asAccount;
     return scoped
       ? ALLOW
@@ -164,13 +165,19 @@ function roleDecision(
 }
 
 /** May `principal` take `action` on the organization? `orgRole` is the principal's account's role there. */
-export function decideOrg(principal: Principal, orgRole: OrgRole | undefined, action: OrgAction): Decision {
+export function decideOrg(
+  principal: Principal,
+  orgId: string,
+  orgRole: OrgRole | undefined,
+  action: OrgAction,
+): Decision {
   if (principal.kind === 'anonymous') return deny(401, 'sign in to see organizations');
   if (principal.kind === 'account' && principal.isOperator) return ALLOW;
   if (action === 'org.quotas')
     return orgRole ? deny(403, 'only the operator sets quotas') : deny(404, 'organization not found');
   if (principal.kind === 'key') {
-    if (principal.worldId !== null || !orgRole) return deny(404, 'organization not found');
+    if (principal.worldId !== null || principal.orgId !== orgId || !orgRole)
+      return deny(404, 'organization not found');
     if (!principal.scopes.some((scope) => SCOPE_ORG_ACTIONS[scope].has(action)))
       return deny(403, `this API key's scopes (${principal.scopes.join(', ')}) do not allow ${action}`);
   }

@@ -78,12 +78,20 @@ export const apiKeySchema = named(
     name: z.string(),
     scopes: z.array(apiKeyScopeSchema),
     origins: z.array(z.string()),
+    organization: z.string().describe('Slug of the organization the key acts in.'),
     world: z.string().nullable().describe('Slug of the key’s world; null for an account key.'),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
   }),
 );
+
+export const createAccountKeySchema = createApiKeySchema.extend({
+  organization: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the slug of an organization you belong to')
+    .describe('The organization the key acts in (as you, within its scopes); you must be a member.'),
+});
 
 export const createdApiKeySchema = named(
   'CreatedApiKey',

@@ -5,7 +5,7 @@ import { Caller } from '../api/caller.js';
 import {
   accountSchema,
   apiKeySchema,
-  createApiKeySchema,
+  createAccountKeySchema,
   createdApiKeySchema,
   displayNameSchema,
   uuidSchema,
@@ -125,16 +125,17 @@ export class AuthController {
     return { account: accountView(account), organizations: await this.accounts.organizationsOf(account.id) };
   }
 
-  /** Creates a key that acts as your account, within its scopes. The secret is shown once. */
+  /** Creates a key that acts as your account in one of your organizations, within its scopes. Shown once. */
   @Post('keys')
   @Returns(201, createdApiKeySchema)
-  @Fails(400, 401, 403, 409, 429)
+  @Fails(400, 401, 403, 404, 409, 429)
   createKey(
     @Caller() caller: Principal,
-    @ZodBody(createApiKeySchema) body: z.output<typeof createApiKeySchema>,
+    @ZodBody(createAccountKeySchema) body: z.output<typeof createAccountKeySchema>,
   ) {
     const session = this.access.requireRegistered(caller, 'create API keys');
-    return this.keys.createForAccount(session.accountId, body);
+    const { organization, ...request } = body;
+    return this.keys.createForAccount(session.accountId, organization, request);
   }
 
   @Get('keys')

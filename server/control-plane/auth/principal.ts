@@ -16,14 +16,14 @@ export interface AccountPrincipal {
 }
 
 /**
- * An API key: a world key acts on its world only; an account key acts as its account, both limited by
- * the key's scopes.
+ * An API key: a world key acts on its world only; an account key acts as its account within one
+ * organization; both are limited by the key's scopes.
  */
 export interface KeyPrincipal {
   kind: 'key';
   keyId: string;
-  /** The world key's organization; null for account keys. */
-  orgId: string | null;
+  /** The key's organization: a world key's world's, or the one an account key may act in. */
+  orgId: string;
   worldId: string | null;
   accountId: string | null;
   scopes: readonly ApiKeyScope[];

@@ -1,6 +1,6 @@
 /**
- * API keys: per world (acts on that world) or per account (acts as the account), limited by scopes, with an
- * origin allowlist for embeds. The secret is returned once at creation and stored only as its sha-256.
+ * API keys: per world (acts on that world) or per account (acts as the account in one organization), limited
+ * by scopes, with an origin allowlist for embeds. Every key belongs to one organization. The secret is returned once at creation and stored only as its sha-256.
  */
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
@@ -21,54 +21,61 @@ export class ApiKeysService {
 
   async createForWorld(
     world: World,
+    orgSlug: string,
     actorId: string,
     request: CreateApiKey,
   ): Promise<{ key: string; apiKey: ApiKeyView }> {
-    return this.create(
-      { org_id: world.org_id, world_id: world.id, account_id: null },
-      world.slug,
-      actorId,
-      request,
-    );
+    const owner = { org_id: world.org_id, world_id: world.id, account_id: null };
+    return this.create(owner, orgSlug, world.slug, actorId, request);
   }
 
+  /** A key acting as the account within `orgSlug`, where the account must be a member (404 otherwise). */
   async createForAccount(
     accountId: string,
+    orgSlug: string,
     request: CreateApiKey,
   ): Promise<{ key: string; apiKey: ApiKeyView }> {
-    return this.create({ org_id: null, world_id: null, account_id: accountId }, null, accountId, request);
+    const org = await this.db
+      .selectFrom('organizations as o')
+      .innerJoin('org_members as m', 'm.org_id', 'o.id')
+      .select('o.id')
+      .where('o.slug', '=', orgSlug)
+      .where('m.account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!org) throw Problem.notFound(`you are not a member of an organization "${orgSlug}"`);
+    const owner = { org_id: org.id, world_id: null, account_id: accountId };
+    return this.create(owner, orgSlug, null, accountId, request);
   }
 
   async listForWorld(world: World): Promise<ApiKeyView[]> {
-    const rows = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('world_id', '=', world.id)
-      .orderBy('created_at')
-      .execute();
-    return rows.map((row) => view(row, world.slug));
+    const rows = await this.withOrg().where('k.world_id', '=', world.id).orderBy('k.created_at').execute();
+    return rows.map((row) => view(row, row.org_slug, world.slug));
   }
 
   async listForAccount(accountId: string): Promise<ApiKeyView[]> {
-    const rows = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map((row) => view(row, null));
+    const rows = await this.withOrg().where('k.account_id', '=', accountId).orderBy('k.created_at').execute();
+    return rows.map((row) => view(row, row.org_slug, null));
+  }
+
+  private withOrg() {
+    return this.db
+      .selectFrom('api_keys as k')
+      .innerJoin('organizations as o', 'o.id', 'k.org_id')
+      .selectAll('k')
+      .select('o.slug as org_slug');
   }
 
   async revokeForWorld(world: World, keyId: string, actorId: string | null): Promise<void> {
-    await this.revoke({ world_id: world.id }, keyId, actorId, world.org_id, world.id);
+    await this.revoke({ world_id: world.id }, keyId, actorId, world.id);
   }
 
   async revokeForAccount(accountId: string, keyId: string): Promise<void> {
-    await this.revoke({ account_id: accountId }, keyId, accountId, null, null);
+    await this.revoke({ account_id: accountId }, keyId, accountId, null);
   }
 
   private async create(
-    owner: { org_id: string | null; world_id: string | null; account_id: string | null },
+    owner: { org_id: string; world_id: string | null; account_id: string | null },
+    orgSlug: string,
     worldSlug: string | null,
     actorId: string,
     request: CreateApiKey,
@@ -109,14 +116,13 @@ export class ApiKeysService {
       });
       return created;
     });
-    return { key, apiKey: view(row, worldSlug) };
+    return { key, apiKey: view(row, orgSlug, worldSlug) };
   }
 
   private async revoke(
     owner: { world_id: string } | { account_id: string },
     keyId: string,
     actorId: string | null,
-    orgId: string | null,
     worldId: string | null,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -124,13 +130,14 @@ export class ApiKeysService {
         .updateTable('api_keys')
         .set({ revoked_at: new Date() })
         .where('id', '=', keyId)
-        .where('revoked_at', 'is', null);
+        .where('revoked_at', 'is', null)
+        .returning('org_id');
       query =
         'world_id' in owner
           ? query.where('world_id', '=', owner.world_id)
           : query.where('account_id', '=', owner.account_id);
-      const result = await query.executeTakeFirst();
-      if (result.numUpdatedRows === 0n) {
+      const revoked = await query.executeTakeFirst();
+      if (!revoked) {
         let exists = trx.selectFrom('api_keys').select('id').where('id', '=', keyId);
         exists =
           'world_id' in owner
@@ -139,15 +146,22 @@ export class ApiKeysService {
         if (!(await exists.executeTakeFirst())) throw Problem.notFound(`API key ${keyId} not found here`);
         return; // already revoked: revoking is idempotent
       }
-      await recordAudit(trx, { orgId, worldId, actorId, action: 'key.revoke', detail: { keyId } });
+      await recordAudit(trx, {
+        orgId: revoked.org_id,
+        worldId,
+        actorId,
+        action: 'key.revoke',
+        detail: { keyId },
+      });
     });
   }
 }
 
-function view(row: ApiKeyRow, world: string | null): ApiKeyView {
+function view(row: ApiKeyRow, organization: string, world: string | null): ApiKeyView {
   return {
     id: row.id,
     name: row.name,
+    organization,
     scopes: row.scopes,
     origins: row.origins,
     world,

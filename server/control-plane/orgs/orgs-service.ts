@@ -60,14 +60,14 @@ export class OrgsService {
       return Promise.all(orgs.map((org) => this.view(org, roles.get(org.id) ?? null)));
     }
     if (!accountId || (principal.kind === 'key' && principal.worldId !== null)) return [];
-    const rows = await this.db
+    let query = this.db
       .selectFrom('organizations as o')
       .innerJoin('org_members as m', 'm.org_id', 'o.id')
       .selectAll('o')
       .select('m.role')
-      .where('m.account_id', '=', accountId)
-      .orderBy('o.slug')
-      .execute();
+      .where('m.account_id', '=', accountId);
+    if (principal.kind === 'key') query = query.where('o.id', '=', principal.orgId);
+    const rows = await query.orderBy('o.slug').execute();
     return Promise.all(rows.map((row) => this.view(row, row.role)));
   }
 

@@ -14,6 +14,11 @@ export interface PopulationSource {
   byWorld(): Promise<Map<string, number>>;
 }
 
+/** Running rooms learn that their world was deleted through this. */
+export interface WorldEvents {
+  deleted(worldId: string): void;
+}
+
 export interface WorldSettings {
   name: string;
   description: string;
@@ -39,6 +44,7 @@ export class WorldsService {
     private readonly db: Kysely<Database>,
     private readonly population: PopulationSource,
     private readonly defaultCapacity: number,
+    private readonly events: WorldEvents,
   ) {}
 
   /**
@@ -146,20 +152,26 @@ export class WorldsService {
           eb('w.visibility', '=', 'public'),
           ...(accountId && !(principal.kind === 'key' && principal.worldId)
             ? [
-                eb.exists(
-                  eb
-                    .selectFrom('org_members as m')
-                    .select('m.account_id')
-                    .whereRef('m.org_id', '=', 'w.org_id')
-                    .where('m.account_id', '=', accountId),
-                ),
-                eb.exists(
-                  eb
-                    .selectFrom('world_roles as r')
-                    .select('r.account_id')
-                    .whereRef('r.world_id', '=', 'w.id')
-                    .where('r.account_id', '=', accountId),
-                ),
+                eb.and([
+                  // An account key sees through its account only in its own organization.
+                  ...(principal.kind === 'key' ? [eb('w.org_id', '=', principal.orgId)] : []),
+                  eb.or([
+                    eb.exists(
+                      eb
+                        .selectFrom('org_members as m')
+                        .select('m.account_id')
+                        .whereRef('m.org_id', '=', 'w.org_id')
+                        .where('m.account_id', '=', accountId),
+                    ),
+                    eb.exists(
+                      eb
+                        .selectFrom('world_roles as r')
+                        .select('r.account_id')
+                        .whereRef('r.world_id', '=', 'w.id')
+                        .where('r.account_id', '=', accountId),
+                    ),
+                  ]),
+                ]),
               ]
             : []),
           ...(principal.kind === 'key' && principal.worldId ? [eb('w.id', '=', principal.worldId)] : []),
@@ -229,12 +241,14 @@ export class WorldsService {
         detail: { slug: world.slug },
       });
     });
+    this.events.deleted(world.id);
   }
 
   private async roleOf(principal: Principal, world: World): Promise<WorldRole | null> {
     const accountId = accountOf(principal);
     const operator = principal.kind === 'account' && principal.isOperator;
     if (!accountId) return operator ? 'owner' : null;
+    if (principal.kind === 'key' && principal.orgId !== world.org_id) return null;
     const { rows } = await sql<{
       org_role: 'owner' | 'admin' | 'member' | null;
       world_role: WorldRole | null;

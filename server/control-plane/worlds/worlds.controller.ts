@@ -222,7 +222,8 @@ export class WorldsController {
   ) {
     const world = await this.access.world(caller, slug, 'world.keys');
     const account = this.access.requireSession(caller, 'create API keys');
-    return this.keys.createForWorld(world, account.accountId, body);
+    const org = await this.access.orgSlugOf(world.org_id);
+    return this.keys.createForWorld(world, org, account.accountId, body);
   }
 
   @Get('worlds/:slug/keys')

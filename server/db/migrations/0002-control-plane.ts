@@ -125,7 +125,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     sql`
       create table api_keys (
         id uuid primary key default gen_random_uuid(),
-        org_id uuid references organizations (id) on delete cascade,
+        org_id uuid not null references organizations (id) on delete cascade,
         world_id uuid references worlds (id) on delete cascade,
         account_id uuid references accounts (id) on delete cascade,
         name text not null check (length(name) between 1 and 120),
@@ -136,8 +136,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         created_at timestamptz not null default now(),
         last_used_at timestamptz,
         revoked_at timestamptz,
-        check ((world_id is null) <> (account_id is null)),
-        check ((world_id is null) = (org_id is null))
+        check ((world_id is null) <> (account_id is null))
       )`,
     sql`
       create table audit_log (

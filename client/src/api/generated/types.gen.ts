@@ -73,6 +73,10 @@ export type ApiKey = {
     scopes: Array<'read' | 'embed' | 'manage'>;
     origins: Array<string>;
     /**
+     * Slug of the organization the key acts in.
+     */
+    organization: string;
+    /**
      * Slug of the key’s world; null for an account key.
      */
     world: string | null;
@@ -646,6 +650,10 @@ export type AuthCreateKeyData = {
          * Sites allowed to use this key from a browser (checked against the Origin header).
          */
         origins?: Array<string>;
+        /**
+         * The organization the key acts in (as you, within its scopes); you must be a member.
+         */
+        organization: string;
     };
     path?: never;
     query?: never;
@@ -665,6 +673,10 @@ export type AuthCreateKeyErrors = {
      * application/problem+json
      */
     403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
     /**
      * application/problem+json
      */
