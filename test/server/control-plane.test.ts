@@ -468,6 +468,9 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
       );
     });
 
+    const patchStage = (etag: string, body: Parameters<typeof sdk.scenesPatch>[0]['body']) =>
+      sdk.scenesPatch({ client: owner.api, path: { slug: 'stage' }, headers: { 'If-Match': etag }, body });
+
     const draftOf = async (slug: string) => {
       const res = await sdk.scenesDraft({ client: owner.api, path: { slug }, parseAs: 'text' });
       return { text: res.data as unknown as string, etag: res.response.headers.get('etag')! };
@@ -561,52 +564,30 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
 
     it('applies JSON Patch under If-Match; failing tests and bad paths change nothing', async () => {
       const { etag } = await draftOf('stage');
-      const patched = await sdk.scenesPatch({
-        client: owner.api,
-        path: { slug: 'stage' },
-        headers: { 'If-Match': etag },
-        body: [
-          { op: 'test', path: '/entities/0/id', value: 'spawn' },
-          {
-            op: 'add',
-            path: '/entities/-',
-            value: {
-              id: 'sign',
-              transform: { position: [2, 0, 0] },
-              components: [{ type: 'text', text: 'Welcome' }],
-            },
+      const patched = await patchStage(etag, [
+        { op: 'test', path: '/entities/0/id', value: 'spawn' },
+        {
+          op: 'add',
+          path: '/entities/-',
+          value: {
+            id: 'sign',
+            transform: { position: [2, 0, 0] },
+            components: [{ type: 'text', text: 'Welcome' }],
           },
-        ],
-      });
+        },
+      ]);
       expect(patched.response.status).toBe(200);
       const after = await draftOf('stage');
       expect(JSON.parse(after.text)).toMatchObject({ entities: [{ id: 'spawn' }, { id: 'sign' }] });
       const failedTest = await problem(
-        sdk.scenesPatch({
-          client: owner.api,
-          path: { slug: 'stage' },
-          headers: { 'If-Match': after.etag },
-          body: [{ op: 'test', path: '/entities/0/id', value: 'nope' }],
-        }),
+        patchStage(after.etag, [{ op: 'test', path: '/entities/0/id', value: 'nope' }]),
       );
       expect(failedTest.status).toBe(409);
       const badPath = await problem(
-        sdk.scenesPatch({
-          client: owner.api,
-          path: { slug: 'stage' },
-          headers: { 'If-Match': after.etag },
-          body: [{ op: 'replace', path: '/entities/9/id', value: 'x' }],
-        }),
+        patchStage(after.etag, [{ op: 'replace', path: '/entities/9/id', value: 'x' }]),
       );
       expect(badPath.status).toBe(422);
-      const invalid = await problem(
-        sdk.scenesPatch({
-          client: owner.api,
-          path: { slug: 'stage' },
-          headers: { 'If-Match': after.etag },
-          body: [{ op: 'replace', path: '/schema', value: 7 }],
-        }),
-      );
+      const invalid = await problem(patchStage(after.etag, [{ op: 'replace', path: '/schema', value: 7 }]));
       expect(invalid.status).toBe(400);
       expect((await draftOf('stage')).etag).toBe(after.etag);
     });
@@ -629,14 +610,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
         { what: 'the room to run version 1' },
       );
       const { etag } = await draftOf('stage');
-      await ok(
-        sdk.scenesPatch({
-          client: owner.api,
-          path: { slug: 'stage' },
-          headers: { 'If-Match': etag },
-          body: [{ op: 'remove', path: '/entities/1' }],
-        }),
-      );
+      await ok(patchStage(etag, [{ op: 'remove', path: '/entities/1' }]));
       const v2 = await ok(
         sdk.scenesPublish({ client: owner.api, path: { slug: 'stage' }, body: { message: 'no sign' } }),
         201,

@@ -33,6 +33,17 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** Records an action on a world by `actorId` (null when no account acted, e.g. a world key). */
+export function recordWorldAudit(
+  db: Kysely<Database>,
+  world: { id: string; org_id: string },
+  actorId: string | null,
+  action: AuditAction,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  return recordAudit(db, { orgId: world.org_id, worldId: world.id, actorId, action, detail });
+}
+
 export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
   await db
     .insertInto('audit_log')

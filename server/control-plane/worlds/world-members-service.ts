@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, World, WorldRole } from '../../db/tables.js';
 import { Problem } from '../api/problem.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit, recordWorldAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { hashSecret, newSecret } from '../auth/secret-tokens.js';
 import { accountOf } from '../access/access-service.js';
@@ -58,34 +58,13 @@ export class WorldMembersService {
         .values({ world_id: world.id, account_id: accountId, role })
         .onConflict((c) => c.columns(['world_id', 'account_id']).doUpdateSet({ role }))
         .execute();
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId: accountOf(actor) ?? null,
-        action: 'role.set',
-        detail: { accountId, role },
-      });
+      await recordWorldAudit(trx, world, accountOf(actor) ?? null, 'role.set', { accountId, role });
       return { accountId, displayName: account.display_name, role };
     });
   }
 
-  async removeRole(world: World, actor: Principal, accountId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const removed = await trx
-        .deleteFrom('world_roles')
-        .where('world_id', '=', world.id)
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
-      if (removed.numDeletedRows === 0n)
-        throw Problem.notFound(`account ${accountId} has no role in "${world.slug}"`);
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId: accountOf(actor) ?? null,
-        action: 'role.remove',
-        detail: { accountId },
-      });
-    });
+  removeRole(world: World, actor: Principal, accountId: string): Promise<void> {
+    return this.removeAccountRow('world_roles', world, actor, accountId, 'role.remove', 'has no role in');
   }
 
   /** Creates an invitation; the token is returned once and stored hashed. */
@@ -110,13 +89,7 @@ export class WorldMembersService {
           accepted_at: null,
         })
         .execute();
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId: accountOf(actor) ?? null,
-        action: 'invitation.create',
-        detail: { role, expiresAt },
-      });
+      await recordWorldAudit(trx, world, accountOf(actor) ?? null, 'invitation.create', { role, expiresAt });
     });
     return { token, role, expiresAt: expiresAt.toISOString() };
   }
@@ -248,22 +221,28 @@ export class WorldMembersService {
     return view;
   }
 
-  async unban(world: World, actor: Principal, accountId: string): Promise<void> {
+  unban(world: World, actor: Principal, accountId: string): Promise<void> {
+    return this.removeAccountRow('world_bans', world, actor, accountId, 'ban.remove', 'is not banned from');
+  }
+
+  /** Deletes the account's role or ban row in the world, audited; 404 when there is none. */
+  private async removeAccountRow(
+    table: 'world_roles' | 'world_bans',
+    world: World,
+    actor: Principal,
+    accountId: string,
+    action: 'role.remove' | 'ban.remove',
+    missing: string,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const removed = await trx
-        .deleteFrom('world_bans')
+        .deleteFrom(table)
         .where('world_id', '=', world.id)
         .where('account_id', '=', accountId)
         .executeTakeFirst();
       if (removed.numDeletedRows === 0n)
-        throw Problem.notFound(`account ${accountId} is not banned from "${world.slug}"`);
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId: accountOf(actor) ?? null,
-        action: 'ban.remove',
-        detail: { accountId },
-      });
+        throw Problem.notFound(`account ${accountId} ${missing} "${world.slug}"`);
+      await recordWorldAudit(trx, world, accountOf(actor) ?? null, action, { accountId });
     });
   }
 }

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Organization, Visibility, VoiceMode, World, WorldRole } from '../../db/tables.js';
 import { emptyScene } from '../../../protocol/index.js';
 import { Problem } from '../api/problem.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit, recordWorldAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
 import { effectiveWorldRole } from '../access/policy.js';
@@ -219,13 +219,7 @@ export class WorldsService {
         .where('id', '=', world.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId: accountOf(principal) ?? null,
-        action: 'world.update',
-        detail: { ...change },
-      });
+      await recordWorldAudit(trx, world, accountOf(principal) ?? null, 'world.update', { ...change });
       return updated;
     });
   }
@@ -233,13 +227,7 @@ export class WorldsService {
   async remove(world: World, principal: Principal): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('worlds').where('id', '=', world.id).execute();
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId: accountOf(principal) ?? null,
-        action: 'world.delete',
-        detail: { slug: world.slug },
-      });
+      await recordWorldAudit(trx, world, accountOf(principal) ?? null, 'world.delete', { slug: world.slug });
     });
     this.events.deleted(world.id);
   }
