@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
 import { apiClient, guestAccount, ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
+import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 
 const CALLERS = [
   'anon',
@@ -259,80 +260,90 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
   }
 }
 
-beforeAll(async () => {
-  server = await startInProcessServer({
-    OPERATOR_EMAIL: 'matrix-operator@example.com',
-    OPERATOR_PASSWORD: 'matrix-operator-password',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-  });
-  url = server.url;
-  founder = await registerAccount(url, 'Founder');
-  await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'matrix', name: 'Matrix' } }), 201);
-  target = await registerAccount(url, 'Target');
+describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (database) => {
+  let schema: PostgresSchema | undefined;
 
-  accounts.guest = await guestAccount(url, 'Guest');
-  for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival'] as const)
-    accounts[name] = await registerAccount(url, name);
-  const operatorSession = await ok(
-    sdk.authLogin({
-      client: apiClient(url),
-      body: { email: 'matrix-operator@example.com', password: 'matrix-operator-password' },
-    }),
-  );
-  accounts.operator = {
-    session: operatorSession,
-    token: operatorSession.accessToken,
-    api: apiClient(url, operatorSession.accessToken),
-    accountId: operatorSession.account.id,
-  };
-  await ok(
-    sdk.orgsSetQuotas({ client: accounts.operator.api, path: { org: 'matrix' }, body: { worlds: 1000 } }),
-  );
-  await ok(
-    sdk.orgsSetMember({
-      client: founder.api,
-      path: { org: 'matrix' },
-      body: { email: (accounts.orgAdmin as { email: string }).email, role: 'admin' },
-    }),
-  );
-  await ok(sdk.orgsCreate({ client: accounts.rival!.api, body: { slug: 'rival', name: 'Rival' } }), 201);
-  // Every registered caller belongs to "keys-org", where account keys are made (it holds no world).
-  await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'keys-org', name: 'Keys' } }), 201);
-  for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival', 'operator'] as const)
+  beforeAll(async () => {
+    schema = database === 'PostgreSQL' ? await createPostgresSchema() : undefined;
+    server = await startInProcessServer({
+      ...(schema ? { DATABASE_URL: schema.url } : {}),
+      OPERATOR_EMAIL: 'matrix-operator@example.com',
+      OPERATOR_PASSWORD: 'matrix-operator-password',
+      RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+    });
+    url = server.url;
+    founder = await registerAccount(url, 'Founder');
+    await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'matrix', name: 'Matrix' } }), 201);
+    target = await registerAccount(url, 'Target');
+
+    accounts.guest = await guestAccount(url, 'Guest');
+    for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival'] as const)
+      accounts[name] = await registerAccount(url, name);
+    const operatorSession = await ok(
+      sdk.authLogin({
+        client: apiClient(url),
+        body: { email: 'matrix-operator@example.com', password: 'matrix-operator-password' },
+      }),
+    );
+    accounts.operator = {
+      session: operatorSession,
+      token: operatorSession.accessToken,
+      api: apiClient(url, operatorSession.accessToken),
+      accountId: operatorSession.account.id,
+    };
+    await ok(
+      sdk.orgsSetQuotas({ client: accounts.operator.api, path: { org: 'matrix' }, body: { worlds: 1000 } }),
+    );
     await ok(
       sdk.orgsSetMember({
         client: founder.api,
-        path: { org: 'keys-org' },
-        body: { email: accounts[name]!.session.account.email!, role: 'member' },
+        path: { org: 'matrix' },
+        body: { email: (accounts.orgAdmin as { email: string }).email, role: 'admin' },
       }),
     );
-  await worldWithRoles('mx');
-  await ok(
-    sdk.worldsCreate({
-      client: founder.api,
-      path: { org: 'matrix' },
-      body: { slug: 'mx-invitations', name: 'Invitations', visibility: 'private' },
-    }),
-    201,
-  );
-  const revoked = await ok(
-    sdk.worldsCreateKey({
-      client: founder.api,
-      path: { slug: 'mx' },
-      body: { name: 'old', scopes: ['manage'] },
-    }),
-    201,
-  );
-  await ok(sdk.worldsRevokeKey({ client: founder.api, path: { slug: 'mx', keyId: revoked.apiKey.id } }), 204);
-  archive = await ok(sdk.archiveExport({ client: founder.api, path: { slug: 'mx' } }));
-  for (const caller of CALLERS) tokens[caller] = accounts[caller]?.token;
-  tokens.revoked = revoked.key;
-});
+    await ok(sdk.orgsCreate({ client: accounts.rival!.api, body: { slug: 'rival', name: 'Rival' } }), 201);
+    // Every registered caller belongs to "keys-org", where account keys are made (it holds no world).
+    await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'keys-org', name: 'Keys' } }), 201);
+    for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival', 'operator'] as const)
+      await ok(
+        sdk.orgsSetMember({
+          client: founder.api,
+          path: { org: 'keys-org' },
+          body: { email: accounts[name]!.session.account.email!, role: 'member' },
+        }),
+      );
+    await worldWithRoles('mx');
+    await ok(
+      sdk.worldsCreate({
+        client: founder.api,
+        path: { org: 'matrix' },
+        body: { slug: 'mx-invitations', name: 'Invitations', visibility: 'private' },
+      }),
+      201,
+    );
+    const revoked = await ok(
+      sdk.worldsCreateKey({
+        client: founder.api,
+        path: { slug: 'mx' },
+        body: { name: 'old', scopes: ['manage'] },
+      }),
+      201,
+    );
+    await ok(
+      sdk.worldsRevokeKey({ client: founder.api, path: { slug: 'mx', keyId: revoked.apiKey.id } }),
+      204,
+    );
+    archive = await ok(sdk.archiveExport({ client: founder.api, path: { slug: 'mx' } }));
+    for (const caller of CALLERS) tokens[caller] = accounts[caller]?.token;
+    tokens.revoked = revoked.key;
+  });
 
-afterAll(async () => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    await schema?.drop();
+  });
 
-describe('authorization matrix', () => {
   it('has a row for every endpoint in the OpenAPI document, and no row for a missing one', async () => {
     const doc = (await (await fetch(`${url}/docs-json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
