@@ -6,3 +6,4 @@ export * from './rooms.js';
 export * from './movement-frame.js';
 export * from './avatar-tracker.js';
 export * from './scene.js';
+export * from './scene-colliders.js';

@@ -137,6 +137,8 @@ export const sceneEntitySchema = z.strictObject({
   components: z.array(sceneComponentSchema).max(16).default([]),
 });
 export type SceneEntity = z.infer<typeof sceneEntitySchema>;
+/** An entity as written (defaults not yet applied). */
+export type SceneEntityInput = z.input<typeof sceneEntitySchema>;
 
 export const sceneDocumentSchema = z
   .strictObject({
@@ -182,6 +184,8 @@ export const sceneDocumentSchema = z
       });
   });
 export type SceneDocument = z.infer<typeof sceneDocumentSchema>;
+/** A scene as written (defaults not yet applied): what the simulation reads, so it does not need zod's output. */
+export type SceneDocumentInput = z.input<typeof sceneDocumentSchema>;
 
 /** An empty scene: what a new world's draft starts as. */
 export function emptyScene(): SceneDocument {
