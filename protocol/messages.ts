@@ -17,6 +17,8 @@ export const MessageType = {
   emote: 'emote',
   /** Typing indicator on/off (TypingRequest); those who see the sender get `typing` (TypingEvent). */
   typing: 'typing',
+  /** Server → client: the avatar stepped into a portal to another world (PortalEvent); join it there. */
+  portal: 'portal',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -55,6 +57,8 @@ export const joinOptionsSchema = z
     name: z.string().trim().min(1).max(32),
     /** Avatar colour as #rrggbb. */
     color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb'),
+    /** Spawn point to appear at, by name (a portal's target); the scene's default when absent or unknown. */
+    spawn: z.string().min(1).max(64).optional(),
   })
   .strict();
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
@@ -121,4 +125,10 @@ export type TypingRequest = z.infer<typeof typingRequestSchema>;
 export interface TypingEvent {
   from: string;
   typing: boolean;
+}
+
+/** Sent to a visitor whose avatar entered a portal to another world: leave, then join `world` at `spawn`. */
+export interface PortalEvent {
+  world: string;
+  spawn: string;
 }

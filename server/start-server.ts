@@ -16,6 +16,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { publicAddressOf, type AppConfig } from './config/app-config.js';
 import {
+  SceneVersionsRepository,
   WorldStateRepository,
   WorldsRepository,
   migrateToLatest,
@@ -130,6 +131,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         capacity: config.worldCapacity,
         instanceLock: backend.instanceLock,
         admission: new JoinAdmission(authenticator, new AccessService(database.db), instances),
+        scenes: new SceneVersionsRepository(database.db),
         usage,
         instances,
       },

@@ -5,3 +5,4 @@ export { WorldStateRepository, type StoredSnapshot } from './world-state-reposit
 export { seedDemoWorld, DEFAULT_ORG_SLUG } from './seed.js';
 export { canonicalJson, etagOf } from './canonical-json.js';
 export type { Database, World, WorldSnapshot } from './tables.js';
+export { SceneVersionsRepository } from './scene-versions-repository.js';

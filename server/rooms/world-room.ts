@@ -20,20 +20,21 @@ import {
   joinOptionsSchema,
   moveInputSchema,
   pressSchema,
-  bodyAt,
   step,
   type AvatarBody,
   type JoinOptions,
   type MoveInput,
+  type PortalEvent,
   type PressReply,
 } from '../../protocol/index.js';
 import type { InterestConfig } from '../config/app-config.js';
-import type { World, WorldStateRepository, WorldsRepository } from '../db/index.js';
+import type { SceneVersionsRepository, World, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { UsageService } from '../control-plane/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { InstanceDirectory } from './instance-directory.js';
 import type { Admitted, JoinAdmission } from './join-admission.js';
 import { worldEventsChannel, type WorldEvent } from './room-events.js';
+import { SceneRuntime } from './scene-runtime.js';
 import { SocialRelay } from './social-relay.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
@@ -53,6 +54,7 @@ export interface WorldRoomDeps {
   capacity: number;
   instanceLock: InstanceLock;
   admission: JoinAdmission;
+  scenes: SceneVersionsRepository;
   usage: UsageService;
   instances: InstanceDirectory;
 }
@@ -106,6 +108,8 @@ interface Occupant extends Mover {
   accountId: string | null;
   /** When the visitor joined (Date.now()), for usage metering. */
   joinedAt: number;
+  /** The portal entity the avatar stands in, so a portal fires once on entering, not every tick. */
+  portal: string | null;
 }
 
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
@@ -153,6 +157,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private meteredAt = Date.now();
     private unsubscribe: (() => void) | undefined;
     private worldDeleted = false;
+    /** The published scene: obstacles for step(), spawn points, portals. */
+    private scene!: SceneRuntime;
 
     /** Same authentication and policy as the REST API; the result reaches onJoin as client.auth. */
     static override onAuth(
@@ -170,10 +176,12 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (!world) throw new ServerError(404, `join: world "${slug}" does not exist; check the world's slug`);
       this.world = world;
       this.maxClients = Math.min(world.capacity, deps.capacity);
-      this.state.sceneVersion = world.published_version ?? 0;
+      this.scene = new SceneRuntime(world.id, deps.scenes, () => this.log);
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
       await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
+      if (world.published_version !== null) await this.scene.apply(world.published_version);
+      this.state.sceneVersion = this.scene.version;
       const channel = worldEventsChannel(world.id);
       const onEvent = (event: WorldEvent) => this.onWorldEvent(event);
       await this.presence.subscribe(channel, onEvent);
@@ -210,12 +218,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     override onJoin(client: Client<{ auth: Admitted }>, options: unknown): void {
-      const { name: chosenName, color } = parseJoinOptions(options);
+      const { name: chosenName, color, spawn } = parseJoinOptions(options);
       const admitted = client.auth;
       const name = admitted?.displayName?.slice(0, 32) ?? chosenName;
-      // Spawn on a small ring around the origin so joiners don't stack; the angle follows join order.
-      const angle = this.occupants.size * 2.399963; // golden angle, radians
-      const body: AvatarBody = bodyAt(Math.sin(angle) * 2, Math.cos(angle) * 2);
+      // At the requested (or default) spawn point, on a small ring so joiners don't stack.
+      const body: AvatarBody = this.scene.spawnBody(this.occupants.size, spawn);
       const netId = this.netIds.acquire();
       const avatar = new Avatar();
       avatar.netId = netId;
@@ -239,6 +246,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         mark: 0,
         accountId: admitted?.accountId ?? null,
         joinedAt: Date.now(),
+        portal: null,
       });
       this.recordConcurrency();
     }
@@ -246,8 +254,16 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private onWorldEvent(event: WorldEvent): void {
       switch (event.type) {
         case 'scene-published':
-          this.state.sceneVersion = Math.max(this.state.sceneVersion, event.version);
-          this.log.info({ version: event.version }, 'new scene version published');
+          // Applied between ticks; nobody is disconnected. Clients reload the scene when sceneVersion changes.
+          this.scene.apply(event.version).then(
+            (applied) => {
+              if (!applied) return;
+              this.state.sceneVersion = this.scene.version;
+              this.log.info({ version: event.version }, 'new scene version applied');
+            },
+            (error: unknown) =>
+              this.log.error({ err: error, version: event.version }, 'loading a scene version failed'),
+          );
           return;
         case 'banned':
           for (const occupant of this.occupants.values())
@@ -393,7 +409,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         const y = body.y;
         const z = body.z;
         const yaw = body.yaw;
-        step(body, input, STEP_SECONDS);
+        step(body, input, STEP_SECONDS, this.scene.world);
+        if (this.scene.world.portals.length > 0) this.checkPortal(occupant);
         occupant.ackSeq = input.seq;
         if (body.x !== x || body.y !== y || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
@@ -405,6 +422,25 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       // The movement frames are this room's per-tick patch: timed as patches, not as simulation.
       this.movement.send(tick, this.occupants);
       deps.metrics.roomPatchMs.observe(performance.now() - simulated);
+    }
+
+    /** Fires a portal the avatar just stepped into: a teleport here, or a hand-over to another world. */
+    private checkPortal(occupant: Occupant): void {
+      const portal = this.scene.portalAt(occupant.body);
+      const inside = portal?.entity ?? null;
+      if (inside === occupant.portal) return;
+      occupant.portal = inside;
+      if (!portal) return;
+      const outcome = this.scene.outcomeOf(portal, this.world.slug);
+      if (outcome.kind === 'teleport') {
+        Object.assign(occupant.body, outcome.to);
+        // Arriving inside another portal does not fire it until the avatar leaves and re-enters.
+        occupant.portal = this.scene.portalAt(occupant.body)?.entity ?? null;
+      } else if (outcome.kind === 'other-world')
+        occupant.client.send(MessageType.portal, {
+          world: outcome.world,
+          spawn: outcome.spawn,
+        } satisfies PortalEvent);
     }
 
     /** Times each schema patch (who is where changes rarely; positions go in movement frames). */

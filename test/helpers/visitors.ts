@@ -121,3 +121,17 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     },
   };
 }
+
+/** Sends inputs in batches no larger than the room's input buffer, waiting for each to be applied. */
+export async function drive(visitor: Visitor, inputs: MoveInput[]): Promise<void> {
+  for (let i = 0; i < inputs.length; i += 4) {
+    const batch = inputs.slice(i, i + 4);
+    for (const input of batch) visitor.sendInput(input);
+    const last = batch[batch.length - 1]!.seq;
+    await waitFor(
+      () => visitor.self()?.ackSeq ?? 0,
+      (ack) => ack >= last,
+      { what: `ack of input ${last}` },
+    );
+  }
+}

@@ -11,7 +11,7 @@ import {
 import { WorldStateRepository, WorldsRepository, type RunningServer } from '../../server/index.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { Client } from '@colyseus/sdk';
-import { joinWorld, wrapRoom, type Visitor } from '../helpers/visitors.js';
+import { drive, joinWorld, wrapRoom, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Positions travel quantised to 16 bits over the world's extent. */
@@ -24,20 +24,6 @@ const join = async (options: Parameters<typeof joinWorld>[1] = {}): Promise<Visi
   visitors.push(visitor);
   return visitor;
 };
-
-/** Sends inputs in batches no larger than the room's input buffer, waiting for each to be applied. */
-async function drive(visitor: Visitor, inputs: MoveInput[]): Promise<void> {
-  for (let i = 0; i < inputs.length; i += 4) {
-    const batch = inputs.slice(i, i + 4);
-    for (const input of batch) visitor.sendInput(input);
-    const last = batch[batch.length - 1]!.seq;
-    await waitFor(
-      () => visitor.self()?.ackSeq ?? 0,
-      (ack) => ack >= last,
-      { what: `ack of input ${last}` },
-    );
-  }
-}
 
 beforeAll(async () => {
   server = await startInProcessServer();

@@ -1,0 +1,187 @@
+/**
+ * The published scene inside running instances: visitors appear at its spawn point, cannot pass its
+ * colliders (ending exactly where step() replays their acknowledged inputs against the same scene), a newly
+ * published version applies to a running instance without disconnecting anyone, and portals teleport or
+ * hand over to another world.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  AVATAR_RADIUS,
+  MessageType,
+  RUN_SPEED,
+  STEP_SECONDS,
+  WORLD_HALF_EXTENT,
+  bodyAt,
+  buildStaticWorld,
+  step,
+  type MoveInput,
+  type PortalEvent,
+  type SceneDocumentInput,
+  type StaticWorld,
+} from '../../protocol/index.js';
+import type { RunningServer } from '../../server/index.js';
+import { ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import { startInProcessServer } from '../helpers/in-process-server.js';
+import { drive, joinWorld, type Visitor } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** Position quantum of movement frames, in metres. */
+const QUANTUM = (2 * WORLD_HALF_EXTENT) / 65535;
+
+const WALLED: SceneDocumentInput = {
+  schema: 1,
+  entities: [
+    {
+      id: 'spawn',
+      transform: { position: [0, 0, -4] },
+      components: [{ type: 'spawn-point', name: 'main', default: true }],
+    },
+    {
+      id: 'wall',
+      transform: { position: [0, 1.5, 2] },
+      components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [20, 1.5, 0.1] } }],
+    },
+    { id: 'far', transform: { position: [30, 0, 30] }, components: [{ type: 'spawn-point', name: 'far' }] },
+    {
+      id: 'gate',
+      transform: { position: [-10, 0, -4] },
+      components: [{ type: 'portal', spawn: 'far', radius: 1 }],
+    },
+    {
+      id: 'exit',
+      transform: { position: [10, 0, -4] },
+      components: [{ type: 'portal', world: 'elsewhere', spawn: 'arrival', radius: 1 }],
+    },
+  ],
+};
+const OPEN: SceneDocumentInput = { schema: 1, entities: WALLED.entities.filter((e) => e.id !== 'wall') };
+
+let server: RunningServer;
+let owner: SignedIn;
+const visitors: Visitor[] = [];
+let seq = 0;
+
+async function publish(slug: string, scene: SceneDocumentInput): Promise<number> {
+  const etag = (await sdk.scenesDraft({ client: owner.api, path: { slug } })).response.headers.get('etag')!;
+  await ok(
+    sdk.scenesReplace({
+      client: owner.api,
+      path: { slug },
+      headers: { 'If-Match': etag },
+      body: scene,
+    }),
+  );
+  return (await ok(sdk.scenesPublish({ client: owner.api, path: { slug }, body: { message: 'scene' } }), 201))
+    .version;
+}
+
+const inputs = (n: number, input: Omit<MoveInput, 'seq'>): MoveInput[] =>
+  Array.from({ length: n }, () => ({ ...input, seq: ++seq }));
+
+beforeAll(async () => {
+  server = await startInProcessServer();
+  owner = await registerAccount(server.url, 'Builder');
+  await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'builders', name: 'Builders' } }), 201);
+  for (const slug of ['walled', 'portals'])
+    await ok(
+      sdk.worldsCreate({ client: owner.api, path: { org: 'builders' }, body: { slug, name: slug } }),
+      201,
+    );
+  await publish('walled', WALLED);
+  await publish('portals', WALLED);
+});
+
+afterEach(async () => {
+  await Promise.all(visitors.splice(0).map((v) => v.leave().catch(() => undefined)));
+});
+afterAll(async () => server?.close());
+
+describe('the published scene in a running instance', () => {
+  it('spawns at the spawn point and stops at a collider exactly where step() replays the inputs', async () => {
+    const visitor = await joinWorld(server.url, { world: 'walled' });
+    visitors.push(visitor);
+    const start = await waitFor(() => visitor.self(), Boolean, { what: 'own avatar' });
+    expect(Math.hypot(start!.x - 0, start!.z - -4)).toBeCloseTo(2, 2); // on the ring around the spawn point
+    const run = inputs(60, { x: 0.2, z: 1, run: true });
+    await drive(visitor, run);
+    const world: StaticWorld = buildStaticWorld(WALLED);
+    const expected = bodyAt(start!.x, start!.z, start!.yaw);
+    for (const input of run) step(expected, input, STEP_SECONDS, world);
+    const seen = visitor.self()!;
+    expect(Math.abs(seen.x - expected.x)).toBeLessThanOrEqual(QUANTUM * 2);
+    expect(Math.abs(seen.z - expected.z)).toBeLessThanOrEqual(QUANTUM * 2);
+    expect(seen.z).toBeLessThan(2 - 0.1 - AVATAR_RADIUS + QUANTUM * 2); // at the wall, not through it
+    // No tick moved it more than run speed × dt (frames carry every tick's position at this distance).
+    for (let i = 1; i < visitor.track.length; i++) {
+      const a = visitor.track[i - 1]!;
+      const b = visitor.track[i]!;
+      const perTick = Math.hypot(b.x - a.x, b.z - a.z) / Math.max(1, b.tick - a.tick);
+      expect(perTick).toBeLessThanOrEqual(RUN_SPEED * STEP_SECONDS + QUANTUM * 3);
+    }
+  });
+
+  it('applies a newly published version to the running instance without disconnecting anyone', async () => {
+    const visitor = await joinWorld(server.url, { world: 'walled' });
+    visitors.push(visitor);
+    await waitFor(() => visitor.self(), Boolean, { what: 'own avatar' });
+    await drive(visitor, inputs(60, { x: 0, z: 1, run: true }));
+    expect(visitor.self()!.z).toBeLessThan(2);
+    const version = await publish('walled', OPEN);
+    await waitFor(
+      () => (visitor.room.state as { sceneVersion: number }).sceneVersion,
+      (v) => v === version,
+      {
+        what: 'the new version to be applied',
+      },
+    );
+    await drive(visitor, inputs(20, { x: 0, z: 1, run: true }));
+    expect(visitor.self()!.z).toBeGreaterThan(3); // the wall is gone
+    expect(visitor.leftWith()).toBeUndefined();
+    await publish('walled', WALLED); // leave the world as the other tests expect it
+  });
+
+  it('teleports through a portal to a spawn point of the same world', async () => {
+    const visitor = await joinWorld(server.url, { world: 'portals', spawn: 'main' });
+    visitors.push(visitor);
+    await waitFor(() => visitor.self(), Boolean, { what: 'own avatar' });
+    await walkTowards(
+      visitor,
+      { x: -10, z: -4 },
+      () => Math.hypot(visitor.self()!.x - 30, visitor.self()!.z - 30) < 2.5,
+    );
+    const arrived = visitor.self()!;
+    expect(Math.hypot(arrived.x - 30, arrived.z - 30)).toBeLessThan(0.01); // exactly at "far"
+  });
+
+  it('hands a visitor over to another world through its portal', async () => {
+    const visitor = await joinWorld(server.url, { world: 'portals' });
+    visitors.push(visitor);
+    const events: PortalEvent[] = [];
+    visitor.room.onMessage(MessageType.portal, (event: PortalEvent) => events.push(event));
+    await waitFor(() => visitor.self(), Boolean, { what: 'own avatar' });
+    await walkTowards(visitor, { x: 10, z: -4 }, () => events.length > 0);
+    expect(events).toEqual([{ world: 'elsewhere', spawn: 'arrival' }]);
+  });
+});
+
+/** Runs one acknowledged step at a time toward `target` until `done()` holds (at most 100 steps). */
+async function walkTowards(
+  visitor: Visitor,
+  target: { x: number; z: number },
+  done: () => boolean,
+): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) {
+    const at = visitor.self()!;
+    const dx = target.x - at.x;
+    const dz = target.z - at.z;
+    const length = Math.max(1e-6, Math.hypot(dx, dz));
+    const input = { seq: ++seq, x: dx / length, z: dz / length, run: true };
+    visitor.sendInput(input);
+    await waitFor(
+      () => visitor.self()?.ackSeq ?? 0,
+      (ack) => ack >= input.seq,
+      { what: 'ack' },
+    );
+  }
+  await waitFor(done, Boolean, { what: 'the portal to fire' });
+}
