@@ -36,7 +36,8 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   const { store } = ctx;
   const now = performance.now();
 
-  if (store.local && store.connection === 'joined') predictLocalAvatar(store.local, dtSeconds, outbox);
+  if (store.local && store.connection === 'joined')
+    predictLocalAvatar(store.local, store.staticWorld, dtSeconds, outbox);
   for (const remote of store.remotes.values()) interpolateAvatar(remote, now);
 
   const drawn = drawAvatars(store, ctx.bodies, ctx.visors);

@@ -1,4 +1,7 @@
-/** Join options from the page URL (?world=&name=&color=), with a friendly guest identity by default. */
+/**
+ * Join options from the page URL (?world=&name=&color=&spawn=), with a friendly guest identity by default.
+ * `spawn` is set by portals from another world.
+ */
 import { DEMO_WORLD_SLUG, joinOptionsSchema, type JoinOptions } from '../../protocol/index.js';
 
 const GUEST_COLOURS = [
@@ -19,6 +22,7 @@ export function joinOptionsFromUrl(search: string): JoinOptions {
     world: params.get('world') ?? DEMO_WORLD_SLUG,
     name: params.get('name') ?? `Guest ${Math.floor(1000 + Math.random() * 9000)}`,
     color: params.get('color') ?? pick,
+    ...(params.get('spawn') ? { spawn: params.get('spawn') } : {}),
   };
   const parsed = joinOptionsSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;

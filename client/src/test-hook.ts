@@ -22,6 +22,8 @@ export interface MibTestHook {
   /** Every avatar in the scene as drawn this frame, local one included. */
   readonly avatars: MibAvatarView[];
   readonly stats: WorldStore['stats'];
+  /** The published scene version loaded (0 = none) and how many obstacles, portals and spawns it has. */
+  readonly scene: { version: number; obstacles: number; portals: number; spawns: number };
 }
 
 declare global {
@@ -69,6 +71,15 @@ export function installTestHook(store: WorldStore): void {
     },
     get stats() {
       return Object.freeze({ ...store.stats });
+    },
+    get scene() {
+      const world = store.staticWorld;
+      return Object.freeze({
+        version: store.sceneVersion,
+        obstacles: world.obstacles.length,
+        portals: world.portals.length,
+        spawns: world.spawns.length,
+      });
     },
   });
   Object.defineProperty(window, '__mib', { value: hook, writable: false, configurable: false });

@@ -3,7 +3,14 @@
  * read by rendering and the test hook. Plain mutable data (no React state) so the frame loop allocates
  * nothing per frame.
  */
-import { bodyAt, type AvatarBody, type MoveInput } from '../../protocol/index.js';
+import {
+  EMPTY_WORLD,
+  bodyAt,
+  type AvatarBody,
+  type MoveInput,
+  type SceneDocument,
+  type StaticWorld,
+} from '../../protocol/index.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -63,6 +70,12 @@ export interface WorldStore {
   local: LocalAvatar | null;
   remotes: Map<string, RemoteAvatar>;
   stats: FrameStats;
+  /** The published scene this player shows and predicts against (null until one is loaded). */
+  scene: SceneDocument | null;
+  /** The scene's obstacles, for step() in prediction; the same the room uses. */
+  staticWorld: StaticWorld;
+  /** Version of `scene` (0 = none). */
+  sceneVersion: number;
 }
 
 export function createWorldStore(): WorldStore {
@@ -76,6 +89,9 @@ export function createWorldStore(): WorldStore {
     local: null,
     remotes: new Map(),
     stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0 },
+    scene: null,
+    staticWorld: EMPTY_WORLD,
+    sceneVersion: 0,
   };
 }
 

@@ -15,10 +15,12 @@ import {
   type TrackedAvatar,
   type JoinOptions,
   type MoveInput,
+  type PortalEvent,
   type PressReply,
   type WorldStateView,
 } from '../../../protocol/index.js';
 import { createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
+import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
   sendInput(input: MoveInput): void;
@@ -47,7 +49,7 @@ function reconcile(store: WorldStore, server: TrackedAvatar, acknowledged: numbe
   body.z = server.z;
   body.yaw = server.yaw;
   body.vy = serverVy;
-  for (const input of local.pending) step(body, input, STEP_SECONDS);
+  for (const input of local.pending) step(body, input, STEP_SECONDS, store.staticWorld);
 }
 
 /**
@@ -124,10 +126,24 @@ export async function connectToWorld(
       reconcile(store, self, tracker.ackSeq, tracker.selfVy);
     joinedOnce();
   });
+  const sceneFailed = (error: unknown): void => {
+    store.problem = error instanceof Error ? error.message : String(error);
+  };
   room.onStateChange((state: WorldStateView) => {
     store.presses = state.presses;
+    // A newer published scene: load it (the room already runs it), for prediction and drawing.
+    if (state.sceneVersion > store.sceneVersion) loadScene(store, endpoint, options.world).catch(sceneFailed);
     tracker.applyState(state);
     joinedOnce();
+  });
+  room.onMessage(MessageType.portal, (event: PortalEvent) => {
+    // Into another world: the page re-joins there, at the portal's spawn point, as the same visitor.
+    const next = new URL(window.location.href);
+    next.searchParams.set('world', event.world);
+    next.searchParams.set('spawn', event.spawn);
+    next.searchParams.set('name', options.name);
+    next.searchParams.set('color', options.color);
+    window.location.assign(next.toString());
   });
   room.onDrop(() => {
     store.connection = 'reconnecting';

@@ -6,6 +6,7 @@ import { runFrame } from '../frame-loop.js';
 import type { WorldConnection } from '../net/world-connection.js';
 import { MAX_DRAWN_AVATARS } from '../systems/draw-avatars.js';
 import type { WorldStore } from '../world-store.js';
+import { SceneGeometry } from './SceneGeometry.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -67,6 +68,7 @@ export function WorldScene(props: SceneProps) {
       <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
       <directionalLight position={[20, 30, -10]} intensity={1.6} />
       <Ground />
+      <SceneGeometry store={props.store} />
       <instancedMesh ref={bodies} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
         <capsuleGeometry args={[0.35, 1, 4, 12]} />
         <meshStandardMaterial />

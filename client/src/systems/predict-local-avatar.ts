@@ -4,7 +4,14 @@
  * ground, inputs with no intent are neither applied nor sent (they would change nothing); in the air every
  * step is sent, since the server advances a body only by its inputs.
  */
-import { STEP_SECONDS, airborne, step, type MoveInput, type MoveIntent } from '../../../protocol/index.js';
+import {
+  STEP_SECONDS,
+  airborne,
+  step,
+  type MoveInput,
+  type MoveIntent,
+  type StaticWorld,
+} from '../../../protocol/index.js';
 import type { LocalAvatar } from '../world-store.js';
 import { readIntent } from './keyboard.js';
 
@@ -16,19 +23,24 @@ const MAX_PENDING = 8;
 const intent: MoveIntent = { x: 0, z: 0, run: false, jump: false };
 let accumulator = 0;
 
-export function predictLocalAvatar(local: LocalAvatar, dtSeconds: number, outbox: MoveInput[]): void {
+export function predictLocalAvatar(
+  local: LocalAvatar,
+  world: StaticWorld,
+  dtSeconds: number,
+  outbox: MoveInput[],
+): void {
   accumulator += dtSeconds;
   let steps = 0;
   while (accumulator >= STEP_SECONDS && steps < MAX_CATCH_UP_STEPS) {
     accumulator -= STEP_SECONDS;
     steps += 1;
     readIntent(intent);
-    const idle = intent.x === 0 && intent.z === 0 && !intent.jump && !airborne(local.predicted);
+    const idle = intent.x === 0 && intent.z === 0 && !intent.jump && !airborne(local.predicted, world);
     if (idle || local.pending.length >= MAX_PENDING) continue;
     // One small object per input sent (≤ 20 per second), not per frame.
     const input: MoveInput = { seq: local.nextSeq++, x: intent.x, z: intent.z, run: intent.run };
     if (intent.jump) input.jump = true;
-    step(local.predicted, input, STEP_SECONDS);
+    step(local.predicted, input, STEP_SECONDS, world);
     local.pending.push(input);
     outbox.push(input);
   }

@@ -1,0 +1,24 @@
+/**
+ * Loads the world's published scene through the generated REST client and hands it to prediction (the same
+ * obstacles the room simulates) and to rendering. Called at join and whenever the room reports a newer
+ * scene version; an older answer arriving late never replaces a newer scene.
+ */
+import { buildStaticWorld, sceneDocumentSchema } from '../../../protocol/index.js';
+import { createClient, createConfig } from '../api/generated/client/index.js';
+import { scenesPublished } from '../api/generated/sdk.gen.js';
+import type { WorldStore } from '../world-store.js';
+
+export async function loadScene(store: WorldStore, endpoint: string, world: string): Promise<void> {
+  const client = createClient(createConfig({ baseUrl: endpoint }));
+  const { data, response } = await scenesPublished({ client, path: { slug: world } });
+  if (response.status === 404) return; // nothing published yet: the bare ground
+  if (!response.ok) throw new Error(`the world's scene could not be loaded (HTTP ${response.status})`);
+  const version = Number(response.headers.get('scene-version') ?? 0);
+  if (version <= store.sceneVersion) return;
+  const parsed = sceneDocumentSchema.safeParse(data);
+  if (!parsed.success)
+    throw new Error(`the world's scene is not valid: ${parsed.error.issues[0]?.message ?? ''}`);
+  store.scene = parsed.data;
+  store.staticWorld = buildStaticWorld(parsed.data);
+  store.sceneVersion = version;
+}

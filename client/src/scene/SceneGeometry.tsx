@@ -1,0 +1,49 @@
+/**
+ * The published scene drawn simply: its obstacles as grey boxes and cylinders (what avatars bump into),
+ * portals as glowing rings and spawn points as discs. Models arrive with the asset pipeline; until then the
+ * colliders are what a visitor sees. Re-renders only when a new scene version is loaded.
+ */
+import { useFrame } from '@react-three/fiber';
+import { useState } from 'react';
+import type { WorldStore } from '../world-store.js';
+
+export function SceneGeometry({ store }: { store: WorldStore }) {
+  const [version, setVersion] = useState(store.sceneVersion);
+  useFrame(() => {
+    if (store.sceneVersion !== version) setVersion(store.sceneVersion);
+  });
+  const world = store.staticWorld;
+  return (
+    <group key={version}>
+      {world.obstacles.map((o, i) =>
+        o.kind === 'box' ? (
+          <mesh
+            key={`o${i}`}
+            position={[o.cx, (o.top + o.bottom) / 2, o.cz]}
+            rotation-y={Math.atan2(o.sin, o.cos)}
+          >
+            <boxGeometry args={[o.hx * 2, o.top - o.bottom, o.hz * 2]} />
+            <meshStandardMaterial color="#9a9488" />
+          </mesh>
+        ) : (
+          <mesh key={`o${i}`} position={[o.cx, (o.top + o.bottom) / 2, o.cz]}>
+            <cylinderGeometry args={[o.r, o.r, o.top - o.bottom, 24]} />
+            <meshStandardMaterial color="#8c8579" />
+          </mesh>
+        ),
+      )}
+      {world.portals.map((p) => (
+        <mesh key={`p${p.entity}`} position={[p.x, p.y + 0.05, p.z]} rotation-x={-Math.PI / 2}>
+          <torusGeometry args={[p.radius, 0.08, 8, 48]} />
+          <meshStandardMaterial color="#7b5cff" emissive="#5a3dff" emissiveIntensity={0.8} />
+        </mesh>
+      ))}
+      {world.spawns.map((s) => (
+        <mesh key={`s${s.name}`} position={[s.x, s.y + 0.02, s.z]} rotation-x={-Math.PI / 2}>
+          <circleGeometry args={[0.6, 32]} />
+          <meshStandardMaterial color="#f0e6b4" />
+        </mesh>
+      ))}
+    </group>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * A world with a published scene, in the browser: the player loads the scene, draws it, and predicts
+ * against the same colliders as the room — walking into a wall, the page's avatar stops where the server
+ * stops it, and a bot sees it there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import { AVATAR_RADIUS } from '../../protocol/index.js';
+import type { MibTestHook } from '../../client/src/test-hook.js';
+import { ok, registerAccount, sdk } from '../helpers/api.js';
+import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
+import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { joinWorld, type Visitor } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+
+let server: ServerProcess;
+let browser: Browser;
+let watched: WatchedPage;
+let bot: Visitor | undefined;
+
+type Hook = Pick<MibTestHook, 'connection' | 'loading' | 'self' | 'scene' | 'sessionId' | 'stats'>;
+const readHook = (): Promise<Hook> =>
+  watched.page.evaluate(() => {
+    const mib = window.__mib!;
+    return {
+      connection: mib.connection,
+      loading: mib.loading,
+      self: mib.self,
+      scene: mib.scene,
+      sessionId: mib.sessionId,
+      stats: mib.stats,
+    };
+  });
+
+/** The wall's near face is at z = 2 - 0.2; an avatar's centre stops AVATAR_RADIUS before it. */
+const WALL_STOP = 2 - 0.2 - AVATAR_RADIUS;
+
+beforeAll(async () => {
+  server = await startServerProcess({ DATA_DIR: await tempDir() });
+  browser = await launchBrowser();
+  const owner = await registerAccount(server.url, 'Builder');
+  await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'yard-co', name: 'Yard' } }), 201);
+  await ok(
+    sdk.worldsCreate({
+      client: owner.api,
+      path: { org: 'yard-co' },
+      body: { slug: 'courtyard', name: 'Courtyard' },
+    }),
+    201,
+  );
+  const etag = (
+    await sdk.scenesDraft({ client: owner.api, path: { slug: 'courtyard' } })
+  ).response.headers.get('etag')!;
+  await ok(
+    sdk.scenesReplace({
+      client: owner.api,
+      path: { slug: 'courtyard' },
+      headers: { 'If-Match': etag },
+      body: {
+        schema: 1,
+        entities: [
+          {
+            id: 'spawn',
+            transform: { position: [0, 0, -6] },
+            components: [{ type: 'spawn-point', name: 'main', default: true }],
+          },
+          {
+            id: 'wall',
+            transform: { position: [0, 1.5, 2] },
+            components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [12, 1.5, 0.2] } }],
+          },
+          {
+            id: 'crate',
+            transform: { position: [4, 0.5, -3] },
+            components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [0.5, 0.5, 0.5] } }],
+          },
+          {
+            id: 'pillar',
+            transform: { position: [-4, 1.5, -3] },
+            components: [{ type: 'collider', shape: { kind: 'capsule', radius: 0.4, height: 2 } }],
+          },
+          {
+            id: 'ring',
+            transform: { position: [-8, 0, -8] },
+            components: [{ type: 'portal', spawn: 'main', radius: 1 }],
+          },
+        ],
+      },
+    }),
+  );
+  await ok(
+    sdk.scenesPublish({ client: owner.api, path: { slug: 'courtyard' }, body: { message: 'courtyard' } }),
+    201,
+  );
+});
+
+afterAll(async () => {
+  await bot?.leave().catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('a world with a published scene in the browser', () => {
+  it('loads and draws the scene, and the avatar stops at the wall where the server stops it', async () => {
+    watched = await openWatchedPage(browser);
+    const page = watched.page;
+    await page.goto(`${server.url}/?world=courtyard&name=Walker&color=%23ff8800`);
+    const joined = await waitFor(
+      readHook,
+      (hook) => hook.loading.progress === 1 && hook.scene.version === 1,
+      {
+        timeoutMs: 30_000,
+        what: 'the page to join and load scene version 1',
+      },
+    );
+    expect(joined.scene).toEqual({ version: 1, obstacles: 3, portals: 1, spawns: 1 });
+    bot = await joinWorld(server.url, { world: 'courtyard', name: 'Watcher', color: '#3366ff' });
+    await page.waitForTimeout(700); // let the loading overlay fade out before the picture
+    await saveScreenshot(page, 'scene-world-joined');
+
+    await page.keyboard.down('KeyW');
+    await page.keyboard.down('ShiftLeft');
+    await waitFor(readHook, (hook) => hook.self!.z > WALL_STOP - 0.05, {
+      what: 'the avatar to reach the wall',
+    });
+    await page.waitForTimeout(500); // keep pushing against it
+    await page.keyboard.up('ShiftLeft');
+    await page.keyboard.up('KeyW');
+    const stopped = (await readHook()).self!;
+    expect(stopped.z).toBeLessThanOrEqual(WALL_STOP + 1e-5);
+    expect(stopped.z).toBeGreaterThan(WALL_STOP - 0.05);
+    // The server agrees (a bot sees the page's avatar exactly where the page predicted it).
+    await waitFor(
+      () => bot!.avatars().get(joined.sessionId!)?.z ?? Number.NaN,
+      (z) => Math.abs(z - stopped.z) < 0.01,
+      { what: 'the bot to see the avatar at the wall' },
+    );
+    await saveScreenshot(page, 'scene-world-at-wall');
+    expect((await readHook()).stats.drawCalls).toBeGreaterThan(3); // ground, avatars and the scene's shapes
+    expect(watched.problems).toEqual([]);
+  });
+});
