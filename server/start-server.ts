@@ -29,6 +29,7 @@ import {
   AccessService,
   AccountsService,
   Authenticator,
+  ModerationService,
   SessionTokens,
   UsageService,
   addNamedSchemas,
@@ -120,6 +121,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
     const metrics = createMetrics();
     const backend = await createMatchmakingBackend(config);
+    const roomEvents = new RoomEvents(backend.presence, logger);
+    const moderation = new ModerationService(database.db, roomEvents);
     const rooms = await createRoomHost(
       backend,
       {
@@ -130,7 +133,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         interest: config.interest,
         capacity: config.worldCapacity,
         instanceLock: backend.instanceLock,
-        admission: new JoinAdmission(authenticator, new AccessService(database.db), instances),
+        admission: new JoinAdmission(authenticator, new AccessService(database.db), instances, moderation),
         scenes: new SceneVersionsRepository(database.db),
         usage,
         instances,
@@ -149,7 +152,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           authenticator,
           usage,
           instances,
-          roomEvents: new RoomEvents(backend.presence, logger),
+          roomEvents,
+          moderation,
           defaultCapacity: config.worldCapacity,
           rateLimits: config.rateLimits,
         },

@@ -25,7 +25,8 @@ import { ScenesController } from './scenes/scenes.controller.js';
 import { ScenesService, type SceneEvents } from './scenes/scenes-service.js';
 import { DATABASE } from './tokens.js';
 import { UsageService } from './usage/usage-service.js';
-import { WorldMembersService, type BanEvents } from './worlds/world-members-service.js';
+import { ModerationService } from './worlds/moderation-service.js';
+import { WorldMembersService } from './worlds/world-members-service.js';
 import { WorldsController } from './worlds/worlds.controller.js';
 import { WorldsService, type WorldEvents } from './worlds/worlds-service.js';
 
@@ -36,8 +37,10 @@ export interface ControlPlaneOptions {
   authenticator: Authenticator;
   usage: UsageService;
   instances: InstanceDirectory;
-  /** Tells running rooms about published versions, bans and deleted worlds. */
-  roomEvents: SceneEvents & BanEvents & WorldEvents;
+  /** Tells running rooms about published versions and deleted worlds. */
+  roomEvents: SceneEvents & WorldEvents;
+  /** Bans and mutes (shared with room admission, which reads mutes). */
+  moderation: ModerationService;
   /** Capacity of new worlds unless they say otherwise. */
   defaultCapacity: number;
   rateLimits: { authPerMinute: number; writesPerMinute: number };
@@ -92,7 +95,8 @@ export class ControlPlaneModule {
         { provide: ApiKeysService, useValue: new ApiKeysService(db) },
         { provide: OrgsService, useValue: new OrgsService(db) },
         { provide: WorldsService, useValue: worlds },
-        { provide: WorldMembersService, useValue: new WorldMembersService(db, options.roomEvents) },
+        { provide: WorldMembersService, useValue: new WorldMembersService(db) },
+        { provide: ModerationService, useValue: options.moderation },
         { provide: ScenesService, useValue: new ScenesService(db, options.roomEvents) },
         { provide: WorldArchiveService, useValue: new WorldArchiveService(db, worlds) },
         // Order matters: authenticate first, so write limits count per account or key.

@@ -10,6 +10,6 @@ export { Problem } from './api/problem.js';
 export { addNamedSchemas } from './api/zod-api.js';
 export { UsageService } from './usage/usage-service.js';
 export type { SceneEvents } from './scenes/scenes-service.js';
-export type { BanEvents } from './worlds/world-members-service.js';
+export { ModerationService, type ModerationEvents } from './worlds/moderation-service.js';
 export type { WorldEvents } from './worlds/worlds-service.js';
 export { ARCHIVE_MEDIA_TYPE } from './archive/world-archive.js';

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-worlds.js';
 import * as m0002 from './migrations/0002-control-plane.js';
+import * as m0003 from './migrations/0003-world-mutes.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -9,6 +10,7 @@ import * as m0002 from './migrations/0002-control-plane.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-worlds': m0001,
   '0002-control-plane': m0002,
+  '0003-world-mutes': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -189,6 +189,8 @@ export interface Database {
   world_roles: WorldRolesTable;
   world_invitations: WorldInvitationsTable;
   world_bans: WorldBansTable;
+  /** Same columns as bans: a muted visitor stays in the world but cannot chat. */
+  world_mutes: WorldBansTable;
   scene_drafts: SceneDraftsTable;
   scene_versions: SceneVersionsTable;
   api_keys: ApiKeysTable;

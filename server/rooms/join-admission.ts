@@ -3,7 +3,7 @@
  * organization's peak-concurrency quota. Runs in the room's static onAuth (before a seat is reserved).
  */
 import { ServerError } from '@colyseus/core';
-import type { AccessService, Authenticator, Principal } from '../control-plane/index.js';
+import type { AccessService, Authenticator, ModerationService, Principal } from '../control-plane/index.js';
 import { Problem } from '../control-plane/index.js';
 import type { InstanceDirectory } from './instance-directory.js';
 
@@ -13,6 +13,8 @@ export interface Admitted {
   accountId: string | null;
   /** The account's display name, which wins over the join option's name. */
   displayName: string | null;
+  /** Why the account may not chat in this world, if a moderator muted it. */
+  mutedFor: string | null;
 }
 
 export class JoinAdmission {
@@ -20,6 +22,7 @@ export class JoinAdmission {
     private readonly authenticator: Authenticator,
     private readonly access: AccessService,
     private readonly instances: InstanceDirectory,
+    private readonly moderation: ModerationService,
   ) {}
 
   async admit(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {
@@ -35,10 +38,13 @@ export class JoinAdmission {
           `organization "${org.slug}" has ${concurrent} visitors, its limit of concurrent visitors; try again later`,
           org.quota_peak_ccu,
         );
-      if (principal.kind === 'account')
-        return { accountId: principal.accountId, displayName: principal.displayName };
-      if (principal.kind === 'key') return { accountId: principal.accountId, displayName: null };
-      return { accountId: null, displayName: null };
+      const accountId = principal.kind === 'anonymous' ? null : principal.accountId;
+      const mute = accountId ? await this.moderation.activeMute(world.id, accountId) : undefined;
+      return {
+        accountId,
+        displayName: principal.kind === 'account' ? principal.displayName : null,
+        mutedFor: mute?.reason ?? null,
+      };
     } catch (error) {
       if (error instanceof Problem) throw new ServerError(error.getStatus(), `join: ${error.message}`);
       throw error;

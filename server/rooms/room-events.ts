@@ -5,16 +5,18 @@
  */
 import type { Presence } from '@colyseus/core';
 import type { Logger } from 'pino';
-import type { BanEvents, SceneEvents, WorldEvents } from '../control-plane/index.js';
+import type { ModerationEvents, SceneEvents, WorldEvents } from '../control-plane/index.js';
 
 export type WorldEvent =
   | { type: 'scene-published'; version: number }
   | { type: 'banned'; accountId: string; reason: string }
+  | { type: 'muted'; accountId: string; reason: string }
+  | { type: 'unmuted'; accountId: string }
   | { type: 'deleted' };
 
 export const worldEventsChannel = (worldId: string): string => `mib:world-events:${worldId}`;
 
-export class RoomEvents implements SceneEvents, BanEvents, WorldEvents {
+export class RoomEvents implements SceneEvents, ModerationEvents, WorldEvents {
   constructor(
     private readonly presence: Presence,
     private readonly logger: Logger,
@@ -26,6 +28,14 @@ export class RoomEvents implements SceneEvents, BanEvents, WorldEvents {
 
   banned(worldId: string, accountId: string, reason: string): void {
     this.send(worldId, { type: 'banned', accountId, reason });
+  }
+
+  muted(worldId: string, accountId: string, reason: string): void {
+    this.send(worldId, { type: 'muted', accountId, reason });
+  }
+
+  unmuted(worldId: string, accountId: string): void {
+    this.send(worldId, { type: 'unmuted', accountId });
   }
 
   deleted(worldId: string): void {

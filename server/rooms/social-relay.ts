@@ -24,6 +24,8 @@ import { SlidingWindowLimiter } from './sliding-window-limiter.js';
 export class SocialRelay {
   private readonly chatLimiter = new SlidingWindowLimiter(CHAT_MAX_PER_WINDOW, CHAT_WINDOW_SECONDS * 1000);
   private readonly emoteLimiter = new SlidingWindowLimiter(EMOTES_PER_SECOND, 1000);
+  /** Why each muted member (by session id) may not chat. */
+  private readonly muted = new Map<string, string>();
 
   constructor(
     private readonly members: ReadonlyMap<string, Mover>,
@@ -37,6 +39,8 @@ export class SocialRelay {
     if (!sender) return;
     const refuse = (reason: string): void =>
       client.send(MessageType.chatRefused, { reason } satisfies ChatRefusal);
+    const mutedFor = this.muted.get(client.sessionId);
+    if (mutedFor !== undefined) return refuse(`chat: a moderator muted you in this world (${mutedFor})`);
     const text = request.text.trim();
     if (text.length === 0) return refuse('chat: the message is empty');
     if (text.length > CHAT_MAX_CHARS) {
@@ -74,7 +78,14 @@ export class SocialRelay {
     );
   }
 
+  /** A moderator muted (reason) or unmuted (null) this member's chat. */
+  setMuted(sessionId: string, reason: string | null): void {
+    if (reason === null) this.muted.delete(sessionId);
+    else this.muted.set(sessionId, reason);
+  }
+
   forget(sessionId: string): void {
+    this.muted.delete(sessionId);
     this.chatLimiter.forget(sessionId);
     this.emoteLimiter.forget(sessionId);
   }

@@ -248,6 +248,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         joinedAt: Date.now(),
         portal: null,
       });
+      if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
       this.recordConcurrency();
     }
 
@@ -269,6 +270,12 @@ export function createWorldRoom(deps: WorldRoomDeps) {
           for (const occupant of this.occupants.values())
             if (occupant.accountId === event.accountId)
               occupant.client.leave(BANNED_CLOSE_CODE, event.reason);
+          return;
+        case 'muted':
+        case 'unmuted':
+          for (const occupant of this.occupants.values())
+            if (occupant.accountId === event.accountId)
+              this.social.setMuted(occupant.client.sessionId, event.type === 'muted' ? event.reason : null);
           return;
         case 'deleted':
           // Its rows are gone: nothing left to save into. Everyone is sent away and the instance closes.

@@ -69,6 +69,9 @@ const EXPECTED: Record<string, string> = {
   'GET /worlds/{slug}/bans': '                       404  404  403  200  200  200  200  200  404  401',
   'PUT /worlds/{slug}/bans/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
   'DELETE /worlds/{slug}/bans/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
+  'GET /worlds/{slug}/mutes': '                       404  404  403  200  200  200  200  200  404  401',
+  'PUT /worlds/{slug}/mutes/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
+  'DELETE /worlds/{slug}/mutes/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
   'POST /worlds/{slug}/keys': '                      404  404  403  403  403  201  201  201  404  401',
   'GET /worlds/{slug}/keys': '                       404  404  403  403  403  200  200  200  404  401',
   'DELETE /worlds/{slug}/keys/{keyId}': '            404  404  403  403  403  204  204  204  404  401',
@@ -215,6 +218,17 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       );
       return { body: { token: invitation.token } };
     }
+    case 'PUT /worlds/{slug}/mutes/{accountId}':
+      return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
+    case 'DELETE /worlds/{slug}/mutes/{accountId}':
+      await ok(
+        sdk.worldsMute({
+          client: founder.api,
+          path: { slug: 'mx', accountId: target.accountId },
+          body: { reason: 'matrix' },
+        }),
+      );
+      return { path: { slug: 'mx', accountId: target.accountId } };
     case 'PUT /worlds/{slug}/bans/{accountId}':
       return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
     case 'DELETE /worlds/{slug}/bans/{accountId}':

@@ -742,6 +742,67 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
       await back.leave();
     });
 
+    it('a mute stops a visitor’s chat in running instances at once, until lifted', async () => {
+      const moderator = await registerAccount(url, 'Hush');
+      const loud = await guestAccount(url, 'Loud');
+      await ok(
+        sdk.worldsSetRole({
+          client: owner.api,
+          path: { slug: 'club', accountId: moderator.accountId },
+          body: { role: 'moderator' },
+        }),
+      );
+      const inside = await joinWorld(url, { world: 'club' }, loud.token);
+      inside.say('hello', 'instance');
+      await waitFor(
+        () => inside.chats.length,
+        (n) => n === 1,
+        { what: 'the first line' },
+      );
+      await ok(
+        sdk.worldsMute({
+          client: moderator.api,
+          path: { slug: 'club', accountId: loud.accountId },
+          body: { reason: 'shouting' },
+        }),
+      );
+      await waitFor(
+        async () => {
+          inside.say('still here', 'instance');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return inside.chatRefusals.at(-1) ?? '';
+        },
+        (reason) => reason.includes('a moderator muted you in this world (shouting)'),
+        { what: 'chat to be refused' },
+      );
+      expect(inside.leftWith()).toBeUndefined(); // muted, not removed
+      const mutes = await ok(sdk.worldsMutes({ client: moderator.api, path: { slug: 'club' } }));
+      expect(mutes.map((m) => m.accountId)).toEqual([loud.accountId]);
+      // Joining again keeps the mute.
+      await inside.leave();
+      const again = await joinWorld(url, { world: 'club' }, loud.token);
+      again.say('back', 'instance');
+      await waitFor(
+        () => again.chatRefusals.length,
+        (n) => n === 1,
+        { what: 'the refusal after rejoining' },
+      );
+      await ok(
+        sdk.worldsUnmute({ client: moderator.api, path: { slug: 'club', accountId: loud.accountId } }),
+        204,
+      );
+      await waitFor(
+        async () => {
+          again.say('free', 'instance');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return again.chats.some((line) => line.text === 'free');
+        },
+        Boolean,
+        { what: 'chat to flow again' },
+      );
+      await again.leave();
+    });
+
     it('owners cannot be banned, and nobody bans themselves', async () => {
       const ownerBan = await problem(
         sdk.worldsBan({

@@ -41,7 +41,11 @@ describe.each(backends)('migrations on %s', (_name, open) => {
 
   it('apply once, then are a no-op', async () => {
     handle = await open();
-    expect(await migrateToLatest(handle.database.db)).toEqual(['0001-worlds', '0002-control-plane']);
+    expect(await migrateToLatest(handle.database.db)).toEqual([
+      '0001-worlds',
+      '0002-control-plane',
+      '0003-world-mutes',
+    ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`
       select table_name from information_schema.tables

@@ -140,3 +140,17 @@ export function accountOf(principal: Principal): string | undefined {
   if (principal.kind === 'key') return principal.accountId ?? undefined;
   return undefined;
 }
+
+/** The account with this id (its display name), or 404 naming the id. */
+export async function existingAccount(
+  db: Kysely<Database>,
+  accountId: string,
+): Promise<{ id: string; display_name: string }> {
+  const account = await db
+    .selectFrom('accounts')
+    .select(['id', 'display_name'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (!account) throw Problem.notFound(`account ${accountId} not found`);
+  return account;
+}

@@ -7,7 +7,7 @@
  * of it. A world role (owner, editor, moderator, visitor) adds to that. The operator may do anything.
  * Public and unlisted worlds can be read and joined by anyone, signed in or not; private ones only by
  * those with a role, and to everyone else they do not exist (404, so names do not leak). A ban refuses
- * joining the world, whatever the role. API keys act within their scopes: a world key on its world only,
+ * joining the world, whatever the role (moderators ban and mute). API keys act within their scopes: a world key on its world only,
  * an account key as its account; no key can manage keys, roles or delete worlds.
  */
 import type { ApiKeyScope, OrgRole, Visibility, WorldRole } from '../../db/tables.js';
@@ -23,7 +23,7 @@ export type WorldAction =
   | 'world.update'
   | 'world.delete'
   | 'world.roles'
-  | 'world.bans'
+  | 'world.moderate'
   | 'world.invite'
   | 'world.keys'
   | 'world.audit'
@@ -57,7 +57,7 @@ const WORLD_ACTION_ROLE: Record<WorldAction, WorldRole> = {
   'world.read': 'visitor',
   'world.join': 'visitor',
   'scene.read-published': 'visitor',
-  'world.bans': 'moderator',
+  'world.moderate': 'moderator',
   'scene.read-draft': 'editor',
   'scene.write': 'editor',
   'scene.publish': 'editor',
@@ -85,7 +85,7 @@ const SCOPE_WORLD_ACTIONS: Record<ApiKeyScope, ReadonlySet<WorldAction>> = {
     'scene.write',
     'scene.publish',
     'world.update',
-    'world.bans',
+    'world.moderate',
     'world.audit',
     'world.export',
   ]),

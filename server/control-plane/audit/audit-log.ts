@@ -19,6 +19,8 @@ export type AuditAction =
   | 'invitation.accept'
   | 'ban.set'
   | 'ban.remove'
+  | 'mute.set'
+  | 'mute.remove'
   | 'key.create'
   | 'key.revoke'
   | 'member.set'

@@ -1,6 +1,6 @@
 /**
- * Who may do what in one world: world roles, invitations (a secret link that grants a role once) and
- * bans (by account, with reason and optional expiry). Every change is audited.
+ * Who may do what in one world: world roles and invitations (a secret link that grants a role once).
+ * Every change is audited. Bans and mutes are in moderation-service.ts.
  */
 import type { Kysely } from 'kysely';
 import type { Database, World, WorldRole } from '../../db/tables.js';
@@ -8,7 +8,7 @@ import { Problem } from '../api/problem.js';
 import { recordAudit, recordWorldAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { hashSecret, newSecret } from '../auth/secret-tokens.js';
-import { accountOf } from '../access/access-service.js';
+import { accountOf, existingAccount } from '../access/access-service.js';
 
 export interface WorldRoleView {
   accountId: string;
@@ -16,24 +16,8 @@ export interface WorldRoleView {
   role: WorldRole;
 }
 
-export interface BanView {
-  accountId: string;
-  displayName: string;
-  reason: string;
-  expiresAt: string | null;
-  createdAt: string;
-}
-
-/** Rooms are told when a ban lands so the banned visitor is removed from running instances. */
-export interface BanEvents {
-  banned(worldId: string, accountId: string, reason: string): void;
-}
-
 export class WorldMembersService {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly banEvents: BanEvents,
-  ) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   roles(world: World): Promise<WorldRoleView[]> {
     return this.db
@@ -47,12 +31,7 @@ export class WorldMembersService {
 
   async setRole(world: World, actor: Principal, accountId: string, role: WorldRole): Promise<WorldRoleView> {
     return this.db.transaction().execute(async (trx) => {
-      const account = await trx
-        .selectFrom('accounts')
-        .select(['id', 'display_name'])
-        .where('id', '=', accountId)
-        .executeTakeFirst();
-      if (!account) throw Problem.notFound(`account ${accountId} not found`);
+      const account = await existingAccount(trx, accountId);
       await trx
         .insertInto('world_roles')
         .values({ world_id: world.id, account_id: accountId, role })
@@ -136,102 +115,13 @@ export class WorldMembersService {
     });
   }
 
-  bans(world: World): Promise<BanView[]> {
-    return this.db
-      .selectFrom('world_bans as b')
-      .innerJoin('accounts as a', 'a.id', 'b.account_id')
-      .select([
-        'b.account_id as accountId',
-        'a.display_name as displayName',
-        'b.reason',
-        'b.expires_at',
-        'b.created_at',
-      ])
-      .where('b.world_id', '=', world.id)
-      .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', new Date())]))
-      .orderBy('b.created_at', 'desc')
-      .execute()
-      .then((rows) =>
-        rows.map((row) => ({
-          accountId: row.accountId,
-          displayName: row.displayName,
-          reason: row.reason,
-          expiresAt: row.expires_at?.toISOString() ?? null,
-          createdAt: row.created_at.toISOString(),
-        })),
-      );
-  }
-
-  async ban(
-    world: World,
-    actor: Principal,
-    accountId: string,
-    reason: string,
-    expiresAt: Date | null,
-  ): Promise<BanView> {
-    const actorId = accountOf(actor) ?? null;
-    if (actorId === accountId) throw Problem.badRequest('you cannot ban yourself');
-    const view = await this.db.transaction().execute(async (trx) => {
-      const account = await trx
-        .selectFrom('accounts')
-        .select(['id', 'display_name'])
-        .where('id', '=', accountId)
-        .executeTakeFirst();
-      if (!account) throw Problem.notFound(`account ${accountId} not found`);
-      const target = await trx
-        .selectFrom('world_roles')
-        .select('role')
-        .where('world_id', '=', world.id)
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
-      if (target?.role === 'owner')
-        throw Problem.forbidden('owners cannot be banned from their world; remove the role first');
-      const stored = await trx
-        .insertInto('world_bans')
-        .values({
-          world_id: world.id,
-          account_id: accountId,
-          reason,
-          expires_at: expiresAt,
-          created_by: actorId,
-        })
-        .onConflict((c) =>
-          c
-            .columns(['world_id', 'account_id'])
-            .doUpdateSet({ reason, expires_at: expiresAt, created_by: actorId }),
-        )
-        .returning(['created_at'])
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        orgId: world.org_id,
-        worldId: world.id,
-        actorId,
-        action: 'ban.set',
-        detail: { accountId, reason, expiresAt },
-      });
-      return {
-        accountId,
-        displayName: account.display_name,
-        reason,
-        expiresAt: expiresAt?.toISOString() ?? null,
-        createdAt: stored.created_at.toISOString(),
-      };
-    });
-    this.banEvents.banned(world.id, accountId, reason);
-    return view;
-  }
-
-  unban(world: World, actor: Principal, accountId: string): Promise<void> {
-    return this.removeAccountRow('world_bans', world, actor, accountId, 'ban.remove', 'is not banned from');
-  }
-
-  /** Deletes the account's role or ban row in the world, audited; 404 when there is none. */
+  /** Deletes the account's role in the world, audited; 404 when there is none. */
   private async removeAccountRow(
-    table: 'world_roles' | 'world_bans',
+    table: 'world_roles',
     world: World,
     actor: Principal,
     accountId: string,
-    action: 'role.remove' | 'ban.remove',
+    action: 'role.remove',
     missing: string,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {

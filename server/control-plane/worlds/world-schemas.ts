@@ -110,8 +110,9 @@ export const banRequest = z.strictObject({
     .default(null)
     .describe('When the ban ends; null = permanent.'),
 });
+/** A ban or a mute. */
 export const banSchema = named(
-  'Ban',
+  'Sanction',
   z.object({
     accountId: z.string(),
     displayName: z.string(),

@@ -21,6 +21,7 @@ import type { Principal } from '../auth/principal.js';
 import { ApiKeysService } from '../keys/api-keys-service.js';
 import { auditPage } from '../orgs/orgs.controller.js';
 import { DATABASE } from '../tokens.js';
+import { ModerationService, type SanctionKind } from './moderation-service.js';
 import { WorldMembersService } from './world-members-service.js';
 import {
   acceptInvitationRequest,
@@ -47,6 +48,7 @@ export class WorldsController {
   constructor(
     @Inject(WorldsService) private readonly worlds: WorldsService,
     @Inject(WorldMembersService) private readonly members: WorldMembersService,
+    @Inject(ModerationService) private readonly moderation: ModerationService,
     @Inject(AccessService) private readonly access: AccessService,
     @Inject(ApiKeysService) private readonly keys: ApiKeysService,
     @Inject(InstanceDirectory) private readonly instances: InstanceDirectory,
@@ -178,37 +180,92 @@ export class WorldsController {
   @Get('worlds/:slug/bans')
   @Returns(200, z.array(banSchema))
   @Fails(401, 403, 404)
-  async bans(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {
-    return this.members.bans(await this.access.world(caller, slug, 'world.bans'));
+  bans(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {
+    return this.listSanctions('ban', caller, slug);
   }
 
   /** Bans an account from joining (and removes it from running instances). */
   @Put('worlds/:slug/bans/:accountId')
   @Returns(200, banSchema)
   @Fails(400, 401, 403, 404, 429)
-  async ban(
+  ban(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
     @ZodParam('accountId', uuidSchema) accountId: string,
     @ZodBody(banRequest) body: z.output<typeof banRequest>,
   ) {
-    const world = await this.access.world(caller, slug, 'world.bans');
-    const expiresAt = body.expiresAt === null ? null : new Date(body.expiresAt);
-    if (expiresAt && expiresAt.getTime() <= Date.now())
-      throw Problem.badRequest('expiresAt is in the past; give a future time, or null for a permanent ban');
-    return this.members.ban(world, caller, accountId, body.reason, expiresAt);
+    return this.impose('ban', caller, slug, accountId, body);
   }
 
   @Delete('worlds/:slug/bans/:accountId')
   @HttpCode(204)
   @Returns(204, undefined, 'Unbanned')
   @Fails(400, 401, 403, 404, 429)
-  async unban(
+  unban(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
     @ZodParam('accountId', uuidSchema) accountId: string,
   ): Promise<void> {
-    await this.members.unban(await this.access.world(caller, slug, 'world.bans'), caller, accountId);
+    return this.lift('ban', caller, slug, accountId);
+  }
+
+  @Get('worlds/:slug/mutes')
+  @Returns(200, z.array(banSchema))
+  @Fails(401, 403, 404)
+  mutes(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {
+    return this.listSanctions('mute', caller, slug);
+  }
+
+  /** Mutes an account's chat in this world (it stays, and running instances refuse its chat at once). */
+  @Put('worlds/:slug/mutes/:accountId')
+  @Returns(200, banSchema)
+  @Fails(400, 401, 403, 404, 429)
+  mute(
+    @Caller() caller: Principal,
+    @ZodParam('slug', slugSchema) slug: string,
+    @ZodParam('accountId', uuidSchema) accountId: string,
+    @ZodBody(banRequest) body: z.output<typeof banRequest>,
+  ) {
+    return this.impose('mute', caller, slug, accountId, body);
+  }
+
+  @Delete('worlds/:slug/mutes/:accountId')
+  @HttpCode(204)
+  @Returns(204, undefined, 'Unmuted')
+  @Fails(400, 401, 403, 404, 429)
+  unmute(
+    @Caller() caller: Principal,
+    @ZodParam('slug', slugSchema) slug: string,
+    @ZodParam('accountId', uuidSchema) accountId: string,
+  ): Promise<void> {
+    return this.lift('mute', caller, slug, accountId);
+  }
+
+  private async listSanctions(kind: SanctionKind, caller: Principal, slug: string) {
+    return this.moderation.list(kind, await this.access.world(caller, slug, 'world.moderate'));
+  }
+
+  private async impose(
+    kind: SanctionKind,
+    caller: Principal,
+    slug: string,
+    accountId: string,
+    body: z.output<typeof banRequest>,
+  ) {
+    const world = await this.access.world(caller, slug, 'world.moderate');
+    const expiresAt = body.expiresAt === null ? null : new Date(body.expiresAt);
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw Problem.badRequest('expiresAt is in the past; give a future time, or null for no end');
+    return this.moderation.impose(kind, world, caller, accountId, body.reason, expiresAt);
+  }
+
+  private async lift(kind: SanctionKind, caller: Principal, slug: string, accountId: string): Promise<void> {
+    await this.moderation.lift(
+      kind,
+      await this.access.world(caller, slug, 'world.moderate'),
+      caller,
+      accountId,
+    );
   }
 
   /** Creates a key for this world (e.g. an embed key with an origin allowlist). The secret is shown once. */

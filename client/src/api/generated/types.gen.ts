@@ -140,7 +140,7 @@ export type AcceptedInvitation = {
     role: 'owner' | 'editor' | 'moderator' | 'visitor';
 };
 
-export type Ban = {
+export type Sanction = {
     accountId: string;
     displayName: string;
     reason: string;
@@ -1610,7 +1610,7 @@ export type WorldsBansResponses = {
     /**
      * OK
      */
-    200: Array<Ban>;
+    200: Array<Sanction>;
 };
 
 export type WorldsBansResponse = WorldsBansResponses[keyof WorldsBansResponses];
@@ -1704,10 +1704,139 @@ export type WorldsBanResponses = {
     /**
      * OK
      */
-    200: Ban;
+    200: Sanction;
 };
 
 export type WorldsBanResponse = WorldsBanResponses[keyof WorldsBanResponses];
+
+export type WorldsMutesData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/mutes';
+};
+
+export type WorldsMutesErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type WorldsMutesError = WorldsMutesErrors[keyof WorldsMutesErrors];
+
+export type WorldsMutesResponses = {
+    /**
+     * OK
+     */
+    200: Array<Sanction>;
+};
+
+export type WorldsMutesResponse = WorldsMutesResponses[keyof WorldsMutesResponses];
+
+export type WorldsUnmuteData = {
+    body?: never;
+    path: {
+        slug: string;
+        accountId: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/mutes/{accountId}';
+};
+
+export type WorldsUnmuteErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+};
+
+export type WorldsUnmuteError = WorldsUnmuteErrors[keyof WorldsUnmuteErrors];
+
+export type WorldsUnmuteResponses = {
+    /**
+     * Unmuted
+     */
+    204: void;
+};
+
+export type WorldsUnmuteResponse = WorldsUnmuteResponses[keyof WorldsUnmuteResponses];
+
+export type WorldsMuteData = {
+    body: {
+        reason: string;
+        /**
+         * When the ban ends; null = permanent.
+         */
+        expiresAt?: string | null;
+    };
+    path: {
+        slug: string;
+        accountId: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/mutes/{accountId}';
+};
+
+export type WorldsMuteErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+};
+
+export type WorldsMuteError = WorldsMuteErrors[keyof WorldsMuteErrors];
+
+export type WorldsMuteResponses = {
+    /**
+     * OK
+     */
+    200: Sanction;
+};
+
+export type WorldsMuteResponse = WorldsMuteResponses[keyof WorldsMuteResponses];
 
 export type WorldsListKeysData = {
     body?: never;
