@@ -10,6 +10,8 @@ import { readMovementFrame, type MovementFrameHeader } from './movement-frame.js
 export interface TrackedAvatar extends PlacedAvatar {
   sessionId: string;
   netId: number;
+  /** The scene entity it sits on ('' = standing). */
+  seat: string;
   /** Whether a position has been received yet. */
   placed: boolean;
 }
@@ -37,13 +39,17 @@ export class AvatarTracker {
     if (!state?.avatars) return; // nothing received yet
     state.avatars.forEach((view, sessionId) => {
       let avatar = this.avatars.get(sessionId);
-      if (avatar && avatar.netId === view.netId) return;
+      if (avatar && avatar.netId === view.netId) {
+        avatar.seat = view.seat;
+        return;
+      }
       if (avatar) this.remove(avatar);
       avatar = {
         sessionId,
         netId: view.netId,
         name: view.name,
         color: view.color,
+        seat: view.seat,
         x: 0,
         y: 0,
         z: 0,

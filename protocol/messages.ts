@@ -19,6 +19,14 @@ export const MessageType = {
   typing: 'typing',
   /** Server → client: the avatar stepped into a portal to another world (PortalEvent); join it there. */
   portal: 'portal',
+  /**
+   * Use a scene item (InteractRequest): sit on it, or set off a trigger. Checked on the server (the item
+   * must be interactable and within reach); those who see the visitor get `interaction` (InteractionEvent),
+   * a refused one gets `interactionRefused` (InteractionRefusal). Moving stands a seated avatar up.
+   */
+  interact: 'interact',
+  interaction: 'interaction',
+  interactionRefused: 'interactionRefused',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -131,4 +139,23 @@ export interface TypingEvent {
 export interface PortalEvent {
   world: string;
   spawn: string;
+}
+
+export const interactRequestSchema = z
+  .object({
+    entity: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an entity id is 1–64 letters, digits, "_" or "-"'),
+  })
+  .strict();
+export type InteractRequest = z.infer<typeof interactRequestSchema>;
+
+export interface InteractionEvent {
+  /** Session id of the visitor who acted. */
+  by: string;
+  entity: string;
+  action: 'sit' | 'stand' | 'trigger';
+}
+
+export interface InteractionRefusal {
+  entity: string;
+  reason: string;
 }

@@ -43,6 +43,17 @@ export interface SpawnPoint {
   yaw: number;
 }
 
+export interface Interactable {
+  entity: string;
+  action: 'sit' | 'grab' | 'trigger';
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  /** How close (horizontally, from the avatar's centre) a visitor must be, in metres. */
+  reach: number;
+}
+
 export interface Portal {
   entity: string;
   x: number;
@@ -63,6 +74,8 @@ export interface StaticWorld {
   /** The default spawn point (marked default, else the first), if the scene has any. */
   defaultSpawn: SpawnPoint | undefined;
   portals: readonly Portal[];
+  /** Items visitors can use, by entity id. */
+  interactables: ReadonlyMap<string, Interactable>;
   /** Entity ids whose colliders the simulation cannot use (mesh colliders). */
   unsupported: readonly string[];
 }
@@ -73,6 +86,7 @@ export const EMPTY_WORLD: StaticWorld = {
   spawns: [],
   defaultSpawn: undefined,
   portals: [],
+  interactables: new Map(),
   unsupported: [],
 };
 
@@ -110,6 +124,7 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
   const spawns: SpawnPoint[] = [];
   const portals: Portal[] = [];
   const unsupported: string[] = [];
+  const interactables = new Map<string, Interactable>();
   let defaultSpawn: SpawnPoint | undefined;
   for (const entity of scene.entities) {
     for (const component of entity.components ?? []) {
@@ -145,6 +160,17 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
         const spawn = { name: component.name, x: t.p[0], y: Math.max(0, t.p[1]), z: t.p[2], yaw: yawOf(t.q) };
         spawns.push(spawn);
         if (component.default === true && !defaultSpawn) defaultSpawn = spawn;
+      } else if (component.type === 'interactable') {
+        const t = transformOf(entity);
+        interactables.set(entity.id, {
+          entity: entity.id,
+          action: component.action,
+          x: t.p[0],
+          y: Math.max(0, t.p[1]),
+          z: t.p[2],
+          yaw: yawOf(t.q),
+          reach: component.reach ?? 2,
+        });
       } else if (component.type === 'portal') {
         const t = transformOf(entity);
         portals.push({
@@ -170,7 +196,15 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
         else cells.set(key, [index]);
       }
   });
-  return { obstacles, cells, spawns, defaultSpawn: defaultSpawn ?? spawns[0], portals, unsupported };
+  return {
+    obstacles,
+    cells,
+    spawns,
+    defaultSpawn: defaultSpawn ?? spawns[0],
+    portals,
+    interactables,
+    unsupported,
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ const avatarFields = () => ({
   name: t.string().default(''),
   /** #rrggbb */
   color: t.string().default('#888888'),
+  /** The scene entity the avatar sits on ('' = standing). */
+  seat: t.string().default(''),
 });
 
 export const Avatar = schema(avatarFields(), 'Avatar');
@@ -47,6 +49,7 @@ export interface AvatarView {
   netId: number;
   name: string;
   color: string;
+  seat: string;
 }
 
 /** The room state as a client decodes it. */
@@ -57,4 +60,5 @@ export interface WorldStateView {
 }
 
 /** An avatar as a client draws it: who (name, colour) and where (metres; yaw in radians). */
-export interface PlacedAvatar extends Omit<AvatarView, 'netId'>, Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}
+export interface PlacedAvatar
+  extends Omit<AvatarView, 'netId' | 'seat'>, Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

@@ -91,7 +91,7 @@ export class SocialRelay {
   }
 
   /** Sends to every client whose interest holds `sender`, and to the sender itself unless `echo` is false. */
-  private sendToWatchers(sender: Client, type: string, message: unknown, echo = true): void {
+  sendToWatchers(sender: Client, type: string, message: unknown, echo = true): void {
     const member = this.members.get(sender.sessionId);
     if (!member) return;
     if (echo) sender.send(type, message);

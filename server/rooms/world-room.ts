@@ -13,6 +13,7 @@ import {
   chatRequestSchema,
   emoteRequestSchema,
   typingRequestSchema,
+  interactRequestSchema,
   STEP_SECONDS,
   TICK_HZ,
   UnfilteredWorldState,
@@ -23,6 +24,8 @@ import {
   step,
   type AvatarBody,
   type JoinOptions,
+  type InteractionEvent,
+  type InteractionRefusal,
   type MoveInput,
   type PortalEvent,
   type PressReply,
@@ -35,6 +38,7 @@ import type { InstanceDirectory } from './instance-directory.js';
 import type { Admitted, JoinAdmission } from './join-admission.js';
 import { worldEventsChannel, type WorldEvent } from './room-events.js';
 import { SceneRuntime } from './scene-runtime.js';
+import { decideInteraction, seatBody, wantsToMove } from './interactions.js';
 import { SocialRelay } from './social-relay.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
@@ -110,6 +114,8 @@ interface Occupant extends Mover {
   joinedAt: number;
   /** The portal entity the avatar stands in, so a portal fires once on entering, not every tick. */
   portal: string | null;
+  /** The scene item the visitor asked to use, applied by the next tick (the latest request wins). */
+  pendingInteraction: string | null;
 }
 
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
@@ -210,6 +216,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.onMessage(MessageType.emote, emoteRequestSchema, (client, { emote }) =>
         this.social.emote(client, emote),
       );
+      this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity }) => {
+        const occupant = this.occupants.get(client.sessionId);
+        if (occupant) occupant.pendingInteraction = entity;
+      });
       this.onMessage(MessageType.typing, typingRequestSchema, (client, { typing }) =>
         this.social.typing(client, typing),
       );
@@ -247,6 +257,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         accountId: admitted?.accountId ?? null,
         joinedAt: Date.now(),
         portal: null,
+        pendingInteraction: null,
       });
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
       this.recordConcurrency();
@@ -409,9 +420,19 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const started = performance.now();
       const tick = ++this.ticks;
       for (const occupant of this.occupants.values()) {
+        if (occupant.pendingInteraction !== null) this.interact(occupant, tick);
         const input = occupant.inputs.shift();
         if (!input) continue;
         const { body } = occupant;
+        if (occupant.avatar.seat !== '') {
+          // Seated: an input without intent keeps it seated; one with intent stands it up, then moves it.
+          if (!wantsToMove(input)) {
+            occupant.ackSeq = input.seq;
+            continue;
+          }
+          this.announce(occupant, occupant.avatar.seat, 'stand');
+          occupant.avatar.seat = '';
+        }
         const x = body.x;
         const y = body.y;
         const z = body.z;
@@ -429,6 +450,39 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       // The movement frames are this room's per-tick patch: timed as patches, not as simulation.
       this.movement.send(tick, this.occupants);
       deps.metrics.roomPatchMs.observe(performance.now() - simulated);
+    }
+
+    /** Applies the visitor's pending use of a scene item, or tells it why not. */
+    private interact(occupant: Occupant, tick: number): void {
+      const entity = occupant.pendingInteraction!;
+      occupant.pendingInteraction = null;
+      const taken = (seat: string): boolean => {
+        for (const other of this.occupants.values())
+          if (other !== occupant && other.avatar.seat === seat) return true;
+        return false;
+      };
+      const outcome = decideInteraction(this.scene.world, occupant.body, entity, taken);
+      if (outcome.kind === 'refused') {
+        occupant.client.send(MessageType.interactionRefused, {
+          entity,
+          reason: `interact: ${outcome.reason}`,
+        } satisfies InteractionRefusal);
+        return;
+      }
+      if (outcome.kind === 'sit') {
+        seatBody(occupant.body, outcome.item);
+        occupant.avatar.seat = outcome.item.entity;
+        occupant.movedAtTick = tick;
+      }
+      this.announce(occupant, entity, outcome.kind);
+    }
+
+    private announce(occupant: Occupant, entity: string, action: InteractionEvent['action']): void {
+      this.social.sendToWatchers(occupant.client, MessageType.interaction, {
+        by: occupant.client.sessionId,
+        entity,
+        action,
+      } satisfies InteractionEvent);
     }
 
     /** Fires a portal the avatar just stepped into: a teleport here, or a hand-over to another world. */

@@ -91,9 +91,9 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   if (room.state) tracker.applyState(room.state as WorldStateView);
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
-    for (const { sessionId, netId, name, color, x, y, z, yaw, placed } of tracker.avatars.values()) {
+    for (const { sessionId, netId, name, color, seat, x, y, z, yaw, placed } of tracker.avatars.values()) {
       if (!placed) continue;
-      const seen: SeenAvatar = { netId, name, color, x, y, z, yaw };
+      const seen: SeenAvatar = { netId, name, color, seat, x, y, z, yaw };
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }

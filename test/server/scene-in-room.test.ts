@@ -14,6 +14,8 @@ import {
   bodyAt,
   buildStaticWorld,
   step,
+  type InteractionEvent,
+  type InteractionRefusal,
   type MoveInput,
   type PortalEvent,
   type SceneDocumentInput,
@@ -54,6 +56,31 @@ const WALLED: SceneDocumentInput = {
     },
   ],
 };
+const LOUNGE: SceneDocumentInput = {
+  schema: 1,
+  entities: [
+    {
+      id: 'spawn',
+      transform: { position: [0, 0, 0] },
+      components: [{ type: 'spawn-point', name: 'main', default: true }],
+    },
+    {
+      id: 'bench',
+      transform: { position: [0, 0.5, 3] },
+      components: [{ type: 'interactable', action: 'sit', reach: 1.5 }],
+    },
+    {
+      id: 'lever',
+      transform: { position: [3, 0, 0] },
+      components: [{ type: 'interactable', action: 'trigger', reach: 6 }],
+    },
+    {
+      id: 'vase',
+      transform: { position: [-3, 0, 0] },
+      components: [{ type: 'interactable', action: 'grab', reach: 6 }],
+    },
+  ],
+};
 const OPEN: SceneDocumentInput = { schema: 1, entities: WALLED.entities.filter((e) => e.id !== 'wall') };
 
 let server: RunningServer;
@@ -82,13 +109,14 @@ beforeAll(async () => {
   server = await startInProcessServer();
   owner = await registerAccount(server.url, 'Builder');
   await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'builders', name: 'Builders' } }), 201);
-  for (const slug of ['walled', 'portals'])
+  for (const slug of ['walled', 'portals', 'lounge'])
     await ok(
       sdk.worldsCreate({ client: owner.api, path: { org: 'builders' }, body: { slug, name: slug } }),
       201,
     );
   await publish('walled', WALLED);
   await publish('portals', WALLED);
+  await publish('lounge', LOUNGE);
 });
 
 afterEach(async () => {
@@ -161,6 +189,79 @@ describe('the published scene in a running instance', () => {
     await waitFor(() => visitor.self(), Boolean, { what: 'own avatar' });
     await walkTowards(visitor, { x: 10, z: -4 }, () => events.length > 0);
     expect(events).toEqual([{ world: 'elsewhere', spawn: 'arrival' }]);
+  });
+});
+
+describe('using scene items', () => {
+  it('checks reach and the item on the server, seats one visitor per seat, stands up on moving, announces triggers', async () => {
+    const sitter = await joinWorld(server.url, { world: 'lounge', name: 'Sitter' });
+    const other = await joinWorld(server.url, { world: 'lounge', name: 'Other' });
+    visitors.push(sitter, other);
+    const refusals: InteractionRefusal[] = [];
+    const seen: InteractionEvent[] = [];
+    sitter.room.onMessage(MessageType.interactionRefused, (r: InteractionRefusal) => refusals.push(r));
+    other.room.onMessage(MessageType.interactionRefused, (r: InteractionRefusal) => refusals.push(r));
+    other.room.onMessage(MessageType.interaction, (e: InteractionEvent) => seen.push(e));
+    await other.waitToSee(sitter);
+
+    // Too far (spawned 2 m from the origin, the bench is at 3 m), not an item, and grabbing: refused.
+    await walkTowards(sitter, { x: 0, z: -3 }, () => sitter.self()!.z < -1.5);
+    // One request per tick is applied (the latest wins), so each is awaited.
+    for (const entity of ['bench', 'spawn', 'vase']) {
+      const before = refusals.length;
+      sitter.room.send(MessageType.interact, { entity });
+      await waitFor(
+        () => refusals.length,
+        (n) => n > before,
+        { what: `the refusal for ${entity}` },
+      );
+    }
+    expect(refusals.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/^interact: "bench" is \d+\.\d m away; come within 1\.5 m$/),
+      expect.stringMatching(/^interact: "spawn" is not something you can use/),
+      'interact: picking things up is not supported yet',
+    ]);
+
+    // Near the bench: sits, snapped onto it; others see the seat taken.
+    await walkTowards(sitter, { x: 0, z: 2.5 }, () => Math.hypot(sitter.self()!.x, sitter.self()!.z - 3) < 1);
+    sitter.room.send(MessageType.interact, { entity: 'bench' });
+    await waitFor(
+      () => other.avatars().get(sitter.sessionId)?.seat,
+      (seat) => seat === 'bench',
+      { what: 'seated' },
+    );
+    await waitFor(
+      () => sitter.self(),
+      (me) => !!me && Math.abs(me.z - 3) < 0.01 && Math.abs(me.y - 0.5) < 0.01,
+      {
+        what: 'the sitter on the bench',
+      },
+    );
+    expect(seen).toContainEqual({ by: sitter.sessionId, entity: 'bench', action: 'sit' });
+    await walkTowards(
+      other,
+      { x: 0.5, z: 2.5 },
+      () => Math.hypot(other.self()!.x, other.self()!.z - 3) < 1.4,
+    );
+    other.room.send(MessageType.interact, { entity: 'bench' });
+    await waitFor(
+      () => refusals.at(-1)?.reason ?? '',
+      (r) => r.includes('already sitting'),
+      { what: 'seat taken' },
+    );
+
+    // Moving stands the sitter up; the lever announces its use to those who see the visitor.
+    sitter.sendInput({ seq: ++seq, x: 1, z: 0, run: false });
+    await waitFor(
+      () => other.avatars().get(sitter.sessionId)?.seat,
+      (s) => s === '',
+      { what: 'standing again' },
+    );
+    expect(seen).toContainEqual({ by: sitter.sessionId, entity: 'bench', action: 'stand' });
+    sitter.room.send(MessageType.interact, { entity: 'lever' });
+    await waitFor(() => seen.some((e) => e.action === 'trigger'), Boolean, { what: 'the trigger' });
+    expect(seen.at(-1)).toEqual({ by: sitter.sessionId, entity: 'lever', action: 'trigger' });
+    expect(sitter.leftWith()).toBeUndefined();
   });
 });
 
