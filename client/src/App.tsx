@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { connectToWorld, type WorldConnection } from './net/world-connection.js';
+import { stayInWorld } from './net/stay-in-world.js';
+import type { WorldConnection } from './net/world-connection.js';
 import { joinOptionsFromUrl } from './join-options.js';
 import { WorldScene } from './scene/WorldScene.js';
 import { installKeyboard } from './systems/keyboard.js';
@@ -33,20 +34,14 @@ export function App({ store }: { store: WorldStore }) {
 
   useEffect(() => installKeyboard(), []);
   useEffect(() => {
-    let cancelled = false;
-    const options = joinOptionsFromUrl(window.location.search);
-    connectToWorld(store, window.location.origin, options).then(
-      (joined) => {
-        if (cancelled) void joined.leave();
-        else connection.current = joined;
-      },
-      () => undefined, // the store already says what went wrong; the overlay shows it
+    // The frame loop and the HUD read the live connection through this ref.
+    const stay = stayInWorld(
+      store,
+      window.location.origin,
+      joinOptionsFromUrl(window.location.search),
+      (live) => (connection.current = live),
     );
-    return () => {
-      cancelled = true;
-      void connection.current?.leave();
-      connection.current = null;
-    };
+    return () => void stay.stop();
   }, [store]);
 
   // The first frame drawn after joining completes loading.

@@ -79,10 +79,18 @@ function createTracker(store: WorldStore, sessionId: string, onSelfMoved: () => 
   });
 }
 
+/** How many times the SDK tries to resume a dropped session (≈ 11 s of backoff) before giving up. */
+const RESUME_ATTEMPTS = 6;
+
+/**
+ * Joins the world. `onLeft` hears the close code when the room connection ends for good (after the SDK's
+ * own attempts to resume the session), so the caller can decide to join again.
+ */
 export async function connectToWorld(
   store: WorldStore,
   endpoint: string,
   options: JoinOptions,
+  onLeft: (code: number) => void = () => undefined,
 ): Promise<WorldConnection> {
   store.connection = 'connecting';
   store.loading = { progress: 0.4, stage: 'Finding your world' };
@@ -95,7 +103,8 @@ export async function connectToWorld(
     store.problem = describeJoinError(error);
     throw error;
   }
-  store.loading = { progress: 0.7, stage: 'Receiving the world' };
+  room.reconnection.maxRetries = RESUME_ATTEMPTS;
+  store.loading = { progress: Math.max(store.loading.progress, 0.7), stage: 'Receiving the world' };
   store.roomId = room.roomId;
   store.sessionId = room.sessionId;
   store.local = {
@@ -153,6 +162,8 @@ export async function connectToWorld(
     store.roomId = room.roomId;
   });
   room.onLeave((code) => {
+    onLeft(code);
+    if (store.connection === 'reconnecting') return; // joining again (see stay-in-world.ts)
     store.connection = 'closed';
     store.problem =
       code === 4002
