@@ -16,8 +16,8 @@ export async function startEntryPoint(backends: string[]): Promise<EntryPoint> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void forward(0, Buffer.concat(chunks)));
-    const forward = async (index: number, body: Buffer): Promise<void> => {
+    req.on('end', () => forward(0, Buffer.concat(chunks)));
+    const forward = (index: number, body: Buffer): void => {
       const backend = backends[index];
       if (!backend) {
         res.writeHead(502).end('no backend answered');
@@ -32,7 +32,7 @@ export async function startEntryPoint(backends: string[]): Promise<EntryPoint> {
           answer.pipe(res);
         },
       );
-      upstream.on('error', () => void forward(index + 1, body));
+      upstream.on('error', () => forward(index + 1, body));
       upstream.end(body);
     };
   });
