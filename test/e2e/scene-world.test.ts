@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { AVATAR_RADIUS } from '../../protocol/index.js';
 import type { MibTestHook } from '../../client/src/test-hook.js';
-import { ok, registerAccount, sdk } from '../helpers/api.js';
+import { ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
@@ -48,46 +48,36 @@ beforeAll(async () => {
     }),
     201,
   );
-  const etag = (
-    await sdk.scenesDraft({ client: owner.api, path: { slug: 'courtyard' } })
-  ).response.headers.get('etag')!;
-  await ok(
-    sdk.scenesReplace({
-      client: owner.api,
-      path: { slug: 'courtyard' },
-      headers: { 'If-Match': etag },
-      body: {
-        schema: 1,
-        entities: [
-          {
-            id: 'spawn',
-            transform: { position: [0, 0, -6] },
-            components: [{ type: 'spawn-point', name: 'main', default: true }],
-          },
-          {
-            id: 'wall',
-            transform: { position: [0, 1.5, 2] },
-            components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [12, 1.5, 0.2] } }],
-          },
-          {
-            id: 'crate',
-            transform: { position: [4, 0.5, -3] },
-            components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [0.5, 0.5, 0.5] } }],
-          },
-          {
-            id: 'pillar',
-            transform: { position: [-4, 1.5, -3] },
-            components: [{ type: 'collider', shape: { kind: 'capsule', radius: 0.4, height: 2 } }],
-          },
-          {
-            id: 'ring',
-            transform: { position: [-8, 0, -8] },
-            components: [{ type: 'portal', spawn: 'main', radius: 1 }],
-          },
-        ],
+  await replaceDraft(owner.api, 'courtyard', {
+    schema: 1,
+    entities: [
+      {
+        id: 'spawn',
+        transform: { position: [0, 0, -6] },
+        components: [{ type: 'spawn-point', name: 'main', default: true }],
       },
-    }),
-  );
+      {
+        id: 'wall',
+        transform: { position: [0, 1.5, 2] },
+        components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [12, 1.5, 0.2] } }],
+      },
+      {
+        id: 'crate',
+        transform: { position: [4, 0.5, -3] },
+        components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [0.5, 0.5, 0.5] } }],
+      },
+      {
+        id: 'pillar',
+        transform: { position: [-4, 1.5, -3] },
+        components: [{ type: 'collider', shape: { kind: 'capsule', radius: 0.4, height: 2 } }],
+      },
+      {
+        id: 'ring',
+        transform: { position: [-8, 0, -8] },
+        components: [{ type: 'portal', spawn: 'main', radius: 1 }],
+      },
+    ],
+  });
   await ok(
     sdk.scenesPublish({ client: owner.api, path: { slug: 'courtyard' }, body: { message: 'courtyard' } }),
     201,

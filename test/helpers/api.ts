@@ -87,3 +87,17 @@ export async function guestAccount(baseUrl: string, name = 'Guest'): Promise<Sig
     accountId: session.account.id,
   };
 }
+
+/** Replaces a world's draft scene (reading its current ETag first), as an editor would; returns the new ETag. */
+export async function replaceDraft(api: Client, slug: string, scene: unknown): Promise<string> {
+  const etag = (await sdk.scenesDraft({ client: api, path: { slug } })).response.headers.get('etag')!;
+  const { response, error } = await sdk.scenesReplace({
+    client: api,
+    path: { slug },
+    headers: { 'If-Match': etag },
+    body: scene as never,
+  });
+  if (!response.ok)
+    throw new Error(`replacing the draft of ${slug} answered ${response.status}: ${JSON.stringify(error)}`);
+  return response.headers.get('etag')!;
+}

@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
-import { apiClient, guestAccount, ok, problem, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import {
+  apiClient,
+  guestAccount,
+  ok,
+  problem,
+  registerAccount,
+  replaceDraft,
+  sdk,
+  type SignedIn,
+} from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 import { joinWorld } from '../helpers/visitors.js';
@@ -683,17 +692,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
       expect(
         (await problem(sdk.worldsAccept({ client: editor.api, body: { token: invitation.token } }))).status,
       ).toBe(404);
-      const etag = (
-        await sdk.scenesDraft({ client: editor.api, path: { slug: 'club' } })
-      ).response.headers.get('etag')!;
-      await ok(
-        sdk.scenesReplace({
-          client: editor.api,
-          path: { slug: 'club' },
-          headers: { 'If-Match': etag },
-          body: SCENE,
-        }),
-      );
+      await replaceDraft(editor.api, 'club', SCENE);
       const roles = await ok(sdk.worldsRoles({ client: owner.api, path: { slug: 'club' } }));
       expect(roles.map((r) => r.role).sort()).toEqual(['editor', 'owner']);
       expect((await problem(sdk.worldsRoles({ client: editor.api, path: { slug: 'club' } }))).status).toBe(
@@ -943,17 +942,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('control plane on %s', (database) =>
         }),
         201,
       );
-      const etag = (
-        await sdk.scenesDraft({ client: owner.api, path: { slug: 'travel' } })
-      ).response.headers.get('etag')!;
-      await ok(
-        sdk.scenesReplace({
-          client: owner.api,
-          path: { slug: 'travel' },
-          headers: { 'If-Match': etag },
-          body: SCENE,
-        }),
-      );
+      await replaceDraft(owner.api, 'travel', SCENE);
       await ok(
         sdk.scenesPublish({ client: owner.api, path: { slug: 'travel' }, body: { message: 'v1' } }),
         201,

@@ -22,7 +22,7 @@ import {
   type StaticWorld,
 } from '../../protocol/index.js';
 import type { RunningServer } from '../../server/index.js';
-import { ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import { ok, registerAccount, sdk, type SignedIn, replaceDraft } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { drive, joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
@@ -89,15 +89,7 @@ const visitors: Visitor[] = [];
 let seq = 0;
 
 async function publish(slug: string, scene: SceneDocumentInput): Promise<number> {
-  const etag = (await sdk.scenesDraft({ client: owner.api, path: { slug } })).response.headers.get('etag')!;
-  await ok(
-    sdk.scenesReplace({
-      client: owner.api,
-      path: { slug },
-      headers: { 'If-Match': etag },
-      body: scene,
-    }),
-  );
+  await replaceDraft(owner.api, slug, scene);
   return (await ok(sdk.scenesPublish({ client: owner.api, path: { slug }, body: { message: 'scene' } }), 201))
     .version;
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
-import { ok, registerAccount, sdk } from '../helpers/api.js';
+import { ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
@@ -44,26 +44,16 @@ describe('world archive between installations', () => {
       201,
     );
     for (const [index, text] of ['Hello', 'Héllo, wörld ✓'].entries()) {
-      const etag = (
-        await sdk.scenesDraft({ client: alice.api, path: { slug: 'gallery' } })
-      ).response.headers.get('etag')!;
-      await ok(
-        sdk.scenesReplace({
-          client: alice.api,
-          path: { slug: 'gallery' },
-          headers: { 'If-Match': etag },
-          body: {
-            schema: 1,
-            entities: [
-              {
-                id: 'sign',
-                transform: { position: [1.25, 0, -3e-7] },
-                components: [{ type: 'text', text, size: 0.5 }],
-              },
-            ],
+      await replaceDraft(alice.api, 'gallery', {
+        schema: 1,
+        entities: [
+          {
+            id: 'sign',
+            transform: { position: [1.25, 0, -3e-7] },
+            components: [{ type: 'text', text, size: 0.5 }],
           },
-        }),
-      );
+        ],
+      });
       await ok(
         sdk.scenesPublish({
           client: alice.api,
