@@ -17,6 +17,7 @@ function useStoreView(store: WorldStore) {
     stage: store.loading.stage,
     presses: store.presses,
     people: store.remotes.size + (store.local ? 1 : 0),
+    notice: store.notice && store.notice.until > performance.now() ? store.notice.text : null,
   });
   const [view, setView] = useState(read);
   useEffect(() => {
@@ -77,7 +78,9 @@ export function App({ store }: { store: WorldStore }) {
         >
           Press the button ({view.presses})
         </button>
-        <span className="help">WASD or arrow keys to move · Shift to run · Space to jump</span>
+        <span className="help">
+          {view.notice ?? 'WASD or arrow keys to move · Shift to run · Space to jump · E to use'}
+        </span>
       </div>
       {(view.connection === 'reconnecting' ||
         view.connection === 'closed' ||

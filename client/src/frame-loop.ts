@@ -5,7 +5,7 @@
  *   3. interpolate       — remote avatars blended between received snapshots
  *   4. draw              — instanced meshes, camera, name tags
  *   5. stats             — frame time and renderer counters for window.__mib
- *   6. network send      — inputs produced this frame go out last
+ *   6. network send      — inputs produced this frame go out last, then a use (E) of the nearest item
  */
 import type { Camera, InstancedMesh, WebGLRenderer } from 'three';
 import type { MoveInput } from '../../protocol/index.js';
@@ -13,7 +13,9 @@ import type { WorldConnection } from './net/world-connection.js';
 import { drawAvatars } from './systems/draw-avatars.js';
 import { followCamera } from './systems/follow-camera.js';
 import { interpolateAvatar } from './systems/interpolate-avatars.js';
+import { takeUse } from './systems/keyboard.js';
 import { predictLocalAvatar } from './systems/predict-local-avatar.js';
+import { nearestUsableItem } from './systems/use-nearest-item.js';
 import { updateNameTags } from './systems/update-name-tags.js';
 import type { WorldStore } from './world-store.js';
 
@@ -55,4 +57,9 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
 
   if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);
   outbox.length = 0;
+  if (takeUse() && store.local && ctx.connection) {
+    const item = nearestUsableItem(store.local, store.staticWorld);
+    if (item) ctx.connection.interact(item);
+    else store.notice = { text: 'Nothing to use within reach', until: now + 3_000 };
+  }
 }

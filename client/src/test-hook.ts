@@ -19,6 +19,11 @@ export interface MibTestHook {
   readonly presses: number;
   /** The local avatar as drawn (predicted), or null before joining. */
   readonly self: { x: number; y: number; z: number; yaw: number } | null;
+  /** The scene item the local avatar sits on ('' = standing), and inputs not yet acknowledged. */
+  readonly seat: string;
+  readonly pendingInputs: number;
+  /** The notice shown to the visitor, if any. */
+  readonly notice: string | null;
   /** Every avatar in the scene as drawn this frame, local one included. */
   readonly avatars: MibAvatarView[];
   readonly stats: WorldStore['stats'];
@@ -68,6 +73,15 @@ export function installTestHook(store: WorldStore): void {
         list.push(Object.freeze({ id, name, color, ...rendered, local: false }));
       }
       return Object.freeze(list) as MibAvatarView[];
+    },
+    get seat() {
+      return store.local?.seat ?? '';
+    },
+    get pendingInputs() {
+      return store.local?.pending.length ?? 0;
+    },
+    get notice() {
+      return store.notice && store.notice.until > performance.now() ? store.notice.text : null;
     },
     get stats() {
       return Object.freeze({ ...store.stats });

@@ -49,6 +49,8 @@ export interface LocalAvatar {
   /** Inputs sent but not yet acknowledged, oldest first. */
   pending: MoveInput[];
   nextSeq: number;
+  /** The scene item the avatar sits on, as the room says ('' = standing). */
+  seat: string;
 }
 
 export interface FrameStats {
@@ -76,6 +78,8 @@ export interface WorldStore {
   staticWorld: StaticWorld;
   /** Version of `scene` (0 = none). */
   sceneVersion: number;
+  /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
+  notice: { text: string; until: number } | null;
 }
 
 export function createWorldStore(): WorldStore {
@@ -92,6 +96,7 @@ export function createWorldStore(): WorldStore {
     scene: null,
     staticWorld: EMPTY_WORLD,
     sceneVersion: 0,
+    notice: null,
   };
 }
 

@@ -18,7 +18,10 @@ let browser: Browser;
 let watched: WatchedPage;
 let bot: Visitor | undefined;
 
-type Hook = Pick<MibTestHook, 'connection' | 'loading' | 'self' | 'scene' | 'sessionId' | 'stats'>;
+type Hook = Pick<
+  MibTestHook,
+  'connection' | 'loading' | 'self' | 'scene' | 'sessionId' | 'stats' | 'seat' | 'pendingInputs' | 'notice'
+>;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
     const mib = window.__mib!;
@@ -29,6 +32,9 @@ const readHook = (): Promise<Hook> =>
       scene: mib.scene,
       sessionId: mib.sessionId,
       stats: mib.stats,
+      seat: mib.seat,
+      pendingInputs: mib.pendingInputs,
+      notice: mib.notice,
     };
   });
 
@@ -72,6 +78,11 @@ beforeAll(async () => {
         components: [{ type: 'collider', shape: { kind: 'capsule', radius: 0.4, height: 2 } }],
       },
       {
+        id: 'bench',
+        transform: { position: [0, 0.5, 0.8] },
+        components: [{ type: 'interactable', action: 'sit', reach: 2 }],
+      },
+      {
         id: 'ring',
         transform: { position: [-8, 0, -8] },
         components: [{ type: 'portal', spawn: 'main', radius: 1 }],
@@ -104,6 +115,7 @@ describe('a world with a published scene in the browser', () => {
       },
     );
     expect(joined.scene).toEqual({ version: 1, obstacles: 3, portals: 1, spawns: 1 });
+    expect(joined.notice).toBeNull();
     bot = await joinWorld(server.url, { world: 'courtyard', name: 'Watcher', color: '#3366ff' });
     await page.waitForTimeout(700); // let the loading overlay fade out before the picture
     await saveScreenshot(page, 'scene-world-joined');
@@ -127,6 +139,40 @@ describe('a world with a published scene in the browser', () => {
     );
     await saveScreenshot(page, 'scene-world-at-wall');
     expect((await readHook()).stats.drawCalls).toBeGreaterThan(3); // ground, avatars and the scene's shapes
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('sits on a bench with E (the room checks reach), sends nothing while seated, and stands up by walking', async () => {
+    const page = watched.page;
+    await page.keyboard.press('KeyE');
+    // On the seat (positions travel quantised to a few millimetres).
+    const seated = await waitFor(
+      readHook,
+      (hook) =>
+        hook.seat === 'bench' &&
+        Math.abs(hook.self!.x) < 0.01 &&
+        Math.abs(hook.self!.z - 0.8) < 0.01 &&
+        Math.abs(hook.self!.y - 0.5) < 0.01,
+      { what: 'the page to sit on the bench' },
+    );
+    await waitFor(
+      () => bot!.avatars().get(seated.sessionId!)?.seat,
+      (seat) => seat === 'bench',
+      {
+        what: 'the bot to see the page seated',
+      },
+    );
+    await page.waitForTimeout(500);
+    expect((await readHook()).pendingInputs).toBe(0); // resting on the seat: no inputs go out
+    await saveScreenshot(page, 'scene-world-seated');
+
+    await page.keyboard.down('KeyS');
+    await page.waitForTimeout(400);
+    await page.keyboard.up('KeyS');
+    const standing = await waitFor(readHook, (hook) => hook.seat === '' && hook.self!.y === 0, {
+      what: 'the page to stand up and land',
+    });
+    expect(standing.self!.z).toBeLessThan(0.8);
     expect(watched.problems).toEqual([]);
   });
 });

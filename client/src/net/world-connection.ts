@@ -14,6 +14,7 @@ import {
   step,
   type TrackedAvatar,
   type JoinOptions,
+  type InteractionRefusal,
   type MoveInput,
   type PortalEvent,
   type PressReply,
@@ -24,6 +25,8 @@ import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
   sendInput(input: MoveInput): void;
+  /** Asks the room to use a scene item (sit, trigger); the room checks reach and answers. */
+  interact(entity: string): void;
   press(): Promise<PressReply>;
   leave(): Promise<void>;
 }
@@ -114,6 +117,7 @@ export async function connectToWorld(
     predicted: bodyAt(0, 0),
     pending: [],
     nextSeq: 1,
+    seat: '',
   };
 
   let selfMoved = false;
@@ -143,6 +147,7 @@ export async function connectToWorld(
     // A newer published scene: load it (the room already runs it), for prediction and drawing.
     if (state.sceneVersion > store.sceneVersion) loadScene(store, endpoint, options.world).catch(sceneFailed);
     tracker.applyState(state);
+    if (store.local) store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
     joinedOnce();
   });
   room.onMessage(MessageType.portal, (event: PortalEvent) => {
@@ -154,6 +159,10 @@ export async function connectToWorld(
     next.searchParams.set('color', options.color);
     window.location.assign(next.toString());
   });
+  room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) => {
+    store.notice = { text: refusal.reason.replace(/^interact: /, ''), until: performance.now() + 3_000 };
+  });
+  room.onMessage(MessageType.interaction, () => undefined); // seats show in the state; triggers have no effect yet
   room.onDrop(() => {
     store.connection = 'reconnecting';
   });
@@ -178,6 +187,7 @@ export async function connectToWorld(
 
   return {
     sendInput: (input) => room.send(MessageType.input, input),
+    interact: (entity) => room.send(MessageType.interact, { entity }),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     leave: async () => {
       await room.leave();

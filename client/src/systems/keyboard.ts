@@ -2,6 +2,8 @@
 import type { MoveIntent } from '../../../protocol/index.js';
 
 const held = new Set<string>();
+/** E was pressed since the last `takeUse()`: use the nearest scene item. */
+let usePressed = false;
 
 const MOVEMENT_KEYS = new Set([
   'KeyW',
@@ -23,7 +25,13 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function installKeyboard(target: Window = window): () => void {
   const down = (event: KeyboardEvent): void => {
-    if (isTyping(event.target) || !MOVEMENT_KEYS.has(event.code)) return;
+    if (isTyping(event.target)) return;
+    if (event.code === 'KeyE' && !event.repeat) {
+      usePressed = true;
+      event.preventDefault();
+      return;
+    }
+    if (!MOVEMENT_KEYS.has(event.code)) return;
     held.add(event.code);
     event.preventDefault();
   };
@@ -40,6 +48,13 @@ export function installKeyboard(target: Window = window): () => void {
     target.removeEventListener('blur', clear);
     held.clear();
   };
+}
+
+/** Whether E was pressed since the last call (each press counts once). */
+export function takeUse(): boolean {
+  const pressed = usePressed;
+  usePressed = false;
+  return pressed;
 }
 
 /**

@@ -35,7 +35,12 @@ export function predictLocalAvatar(
     accumulator -= STEP_SECONDS;
     steps += 1;
     readIntent(intent);
-    const idle = intent.x === 0 && intent.z === 0 && !intent.jump && !airborne(local.predicted, world);
+    // Seated, the avatar rests on its seat: only intent to move is sent (it stands the avatar up).
+    const idle =
+      intent.x === 0 &&
+      intent.z === 0 &&
+      !intent.jump &&
+      (local.seat !== '' || !airborne(local.predicted, world));
     if (idle || local.pending.length >= MAX_PENDING) continue;
     // One small object per input sent (≤ 20 per second), not per frame.
     const input: MoveInput = { seq: local.nextSeq++, x: intent.x, z: intent.z, run: intent.run };
