@@ -24,11 +24,7 @@ import {
   step,
   type AvatarBody,
   type JoinOptions,
-  type InteractionEvent,
-  type InteractionRefusal,
   type MoveInput,
-  type PortalEvent,
-  type PressReply,
 } from '../../protocol/index.js';
 import type { InterestConfig } from '../config/app-config.js';
 import type { SceneVersionsRepository, World, WorldStateRepository, WorldsRepository } from '../db/index.js';
@@ -38,14 +34,17 @@ import type { InstanceDirectory } from './instance-directory.js';
 import type { Admitted, JoinAdmission } from './join-admission.js';
 import { worldEventsChannel, type WorldEvent } from './room-events.js';
 import { SceneRuntime } from './scene-runtime.js';
-import { decideInteraction, seatBody, wantsToMove } from './interactions.js';
+import { wantsToMove } from './interactions.js';
+import type { Occupant } from './occupant.js';
+import { RoomUsageMeter } from './room-usage-meter.js';
+import { SceneActions } from './scene-actions.js';
 import { SocialRelay } from './social-relay.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
-import { MovementBroadcaster, type Mover } from './movement-broadcaster.js';
+import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
-import { SnapshotWriter } from './snapshot-writer.js';
+import { PersistentPresses } from './persistent-presses.js';
 
 /** What a world room needs from the rest of the server. */
 export interface WorldRoomDeps {
@@ -98,26 +97,6 @@ const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
   1009,
   CloseCode.WITH_ERROR,
 ]);
-/** Button presses waiting for the next tick, per room; more are refused until the tick catches up. */
-export const MAX_PENDING_PRESSES = 256;
-
-interface PendingPress {
-  resolve: (reply: PressReply) => void;
-  reject: (error: Error) => void;
-}
-
-interface Occupant extends Mover {
-  inputs: MoveInput[];
-  /** The signed-in account, if any (bans apply to it). */
-  accountId: string | null;
-  /** When the visitor joined (Date.now()), for usage metering. */
-  joinedAt: number;
-  /** The portal entity the avatar stands in, so a portal fires once on entering, not every tick. */
-  portal: string | null;
-  /** The scene item the visitor asked to use, applied by the next tick (the latest request wins). */
-  pendingInteraction: string | null;
-}
-
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
 export function parseJoinOptions(options: unknown): JoinOptions {
   const parsed = joinOptionsSchema.safeParse(options);
@@ -144,25 +123,18 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private ticks = 0;
 
     private world!: World;
-    /** Revision and press count of the world's snapshot as last loaded or saved by this instance. */
-    private revision = 0;
-    private storedPresses = 0;
-    /** Presses applied here and not yet saved (other instances of the world may save meanwhile). */
-    private unsavedPresses = 0;
     private readonly occupants = new Map<string, Occupant>();
     private readonly social = new SocialRelay(this.occupants, deps.interest.enabled, (type, message) =>
       this.broadcast(type, message),
     );
-    private pendingPresses: PendingPress[] = [];
-    /** Unset when onCreate failed before the world was loaded. */
-    private writer: SnapshotWriter | undefined;
+    /** The world's saved state (press count); unset when onCreate failed before loading it. */
+    private persisted: PersistentPresses | undefined;
     private log: Logger = deps.logger;
 
-    /** Visitor time not yet added to usage, in seconds, and when it was last counted. */
-    private unmeteredSeconds = 0;
-    private meteredAt = Date.now();
+    /** Set in onCreate, once the world is known. */
+    private meter: RoomUsageMeter | undefined;
+    private actions!: SceneActions;
     private unsubscribe: (() => void) | undefined;
-    private worldDeleted = false;
     /** The published scene: obstacles for step(), spawn points, portals. */
     private scene!: SceneRuntime;
 
@@ -183,6 +155,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.world = world;
       this.maxClients = Math.min(world.capacity, deps.capacity);
       this.scene = new SceneRuntime(world.id, deps.scenes, () => this.log);
+      this.actions = new SceneActions(this.scene, this.occupants, this.social, world.slug);
+      this.meter = new RoomUsageMeter(deps.usage, deps.instances, world.org_id, () => this.log);
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
       await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
@@ -192,24 +166,17 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const onEvent = (event: WorldEvent) => this.onWorldEvent(event);
       await this.presence.subscribe(channel, onEvent);
       this.unsubscribe = () => void this.presence.unsubscribe(channel, onEvent);
-      this.clock.setInterval(() => this.flushUsage(), USAGE_FLUSH_MS);
+      this.clock.setInterval(() => void this.meter?.flush(this.occupants.values()), USAGE_FLUSH_MS);
       this.clock.setInterval(() => this.renewInstanceLease(), INSTANCE_LEASE_MS / 3);
 
-      const stored = await deps.states.load(world.id);
-      if (stored) {
-        this.revision = stored.revision;
-        this.storedPresses = stored.state.presses;
-        this.state.presses = stored.state.presses;
-      }
-      this.writer = new SnapshotWriter({
-        save: () => this.saveSnapshot(),
-        onError: (error) => this.log.error({ err: error }, 'saving world state failed; retrying'),
-      });
+      const persisted = await PersistentPresses.load(world.id, deps.states, () => this.log);
+      this.persisted = persisted;
+      this.state.presses = persisted.presses;
 
       this.setPatchRate(1000 / TICK_HZ);
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
-      this.onMessage(MessageType.press, pressSchema, () => this.enqueuePress());
+      this.onMessage(MessageType.press, pressSchema, () => persisted.enqueue());
       this.onMessage(MessageType.chat, chatRequestSchema, (client, request) =>
         this.social.chat(client, request),
       );
@@ -224,7 +191,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.social.typing(client, typing),
       );
       deps.metrics.roomsCreated.inc();
-      this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room created');
+      this.log.info({ presses: persisted.presses, revision: persisted.savedRevision }, 'world room created');
     }
 
     override onJoin(client: Client<{ auth: Admitted }>, options: unknown): void {
@@ -260,7 +227,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         pendingInteraction: null,
       });
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
-      this.recordConcurrency();
+      this.meter?.joined(this.clients.length);
     }
 
     private onWorldEvent(event: WorldEvent): void {
@@ -290,36 +257,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
           return;
         case 'deleted':
           // Its rows are gone: nothing left to save into. Everyone is sent away and the instance closes.
-          this.worldDeleted = true;
+          this.persisted?.discard();
           this.log.info('world deleted: closing the instance');
           this.disconnect(WORLD_DELETED_CLOSE_CODE).catch((error: unknown) =>
             this.log.error({ err: error }, 'closing the instance of a deleted world failed'),
           );
           return;
       }
-    }
-
-    /** Peak concurrency of the organization, counted across every instance after this join. */
-    private recordConcurrency(): void {
-      deps.instances
-        .byOrg(this.world.org_id)
-        .then((listed) =>
-          deps.usage.recordConcurrency(this.world.org_id, Math.max(listed, this.clients.length)),
-        )
-        .catch((error: unknown) => this.log.error({ err: error }, 'recording usage failed'));
-    }
-
-    /** Adds visitor time since the last flush to the organization's usage. */
-    private flushUsage(): Promise<void> {
-      const now = Date.now();
-      let seconds = this.unmeteredSeconds;
-      for (const occupant of this.occupants.values())
-        seconds += (now - Math.max(occupant.joinedAt, this.meteredAt)) / 1000;
-      this.unmeteredSeconds = 0;
-      this.meteredAt = now;
-      return deps.usage
-        .addVisitorSeconds(this.world.org_id, seconds)
-        .catch((error: unknown) => this.log.error({ err: error, seconds }, 'recording visitor time failed'));
     }
 
     /**
@@ -346,8 +290,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
 
     override onLeave(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
-      if (occupant)
-        this.unmeteredSeconds += (Date.now() - Math.max(occupant.joinedAt, this.meteredAt)) / 1000;
+      if (occupant) this.meter?.left(occupant);
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
       if (occupant) {
@@ -361,17 +304,19 @@ export function createWorldRoom(deps: WorldRoomDeps) {
 
     override async onDispose(): Promise<void> {
       this.unsubscribe?.();
-      if (this.world) await this.flushUsage();
+      await this.meter?.flush(this.occupants.values());
       if (this.instance > 0) {
         await deps.instanceLock
           .release(this.world.id, this.instance, this.roomId)
           .catch((error: unknown) => this.log.error({ err: error }, 'releasing the instance number failed'));
       }
-      if (!this.writer) return;
+      if (!this.persisted) return;
       // Presses queued since the last tick are applied and saved with the final snapshot.
-      this.applyPresses();
-      await this.writer.close();
-      this.log.info({ presses: this.state.presses, revision: this.revision }, 'world room disposed');
+      await this.persisted.close();
+      this.log.info(
+        { presses: this.persisted.presses, revision: this.persisted.savedRevision },
+        'world room disposed',
+      );
     }
 
     private enqueueInput(client: Client, input: MoveInput): void {
@@ -391,27 +336,6 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       );
     }
 
-    private enqueuePress(): Promise<PressReply> {
-      if (this.pendingPresses.length >= MAX_PENDING_PRESSES) {
-        throw new Error('press: too many presses are waiting; try again in a moment');
-      }
-      return new Promise<PressReply>((resolve, reject) => this.pendingPresses.push({ resolve, reject }));
-    }
-
-    /** Applies queued presses; each is answered once a snapshot that contains it is stored. */
-    private applyPresses(): void {
-      const pending = this.pendingPresses;
-      const writer = this.writer;
-      if (pending.length === 0 || !writer) return;
-      this.pendingPresses = [];
-      for (const press of pending) {
-        this.state.presses += 1;
-        this.unsavedPresses += 1;
-        const reply: PressReply = { presses: this.state.presses };
-        writer.markDirty().then(() => press.resolve(reply), press.reject);
-      }
-    }
-
     /**
      * One fixed step: at most one input per avatar, then each client's area of interest brought up to
      * date, then the movement frames.
@@ -420,7 +344,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const started = performance.now();
       const tick = ++this.ticks;
       for (const occupant of this.occupants.values()) {
-        if (occupant.pendingInteraction !== null) this.interact(occupant, tick);
+        this.actions.interact(occupant, tick);
         const input = occupant.inputs.shift();
         if (!input) continue;
         const { body } = occupant;
@@ -430,20 +354,22 @@ export function createWorldRoom(deps: WorldRoomDeps) {
             occupant.ackSeq = input.seq;
             continue;
           }
-          this.announce(occupant, occupant.avatar.seat, 'stand');
-          occupant.avatar.seat = '';
+          this.actions.standUp(occupant);
         }
         const x = body.x;
         const y = body.y;
         const z = body.z;
         const yaw = body.yaw;
         step(body, input, STEP_SECONDS, this.scene.world);
-        if (this.scene.world.portals.length > 0) this.checkPortal(occupant);
+        this.actions.checkPortal(occupant);
         occupant.ackSeq = input.seq;
         if (body.x !== x || body.y !== y || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
       this.interest?.update(tick, this.occupants);
-      this.applyPresses();
+      if (this.persisted) {
+        this.persisted.apply();
+        this.state.presses = this.persisted.presses; // also picks up presses merged from other instances
+      }
       const simulated = performance.now();
       deps.metrics.roomTickSeconds.observe((simulated - started) / 1000);
       deps.metrics.roomTickMs.observe(simulated - started);
@@ -452,87 +378,12 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       deps.metrics.roomPatchMs.observe(performance.now() - simulated);
     }
 
-    /** Applies the visitor's pending use of a scene item, or tells it why not. */
-    private interact(occupant: Occupant, tick: number): void {
-      const entity = occupant.pendingInteraction!;
-      occupant.pendingInteraction = null;
-      const taken = (seat: string): boolean => {
-        for (const other of this.occupants.values())
-          if (other !== occupant && other.avatar.seat === seat) return true;
-        return false;
-      };
-      const outcome = decideInteraction(this.scene.world, occupant.body, entity, taken);
-      if (outcome.kind === 'refused') {
-        occupant.client.send(MessageType.interactionRefused, {
-          entity,
-          reason: `interact: ${outcome.reason}`,
-        } satisfies InteractionRefusal);
-        return;
-      }
-      if (outcome.kind === 'sit') {
-        seatBody(occupant.body, outcome.item);
-        occupant.avatar.seat = outcome.item.entity;
-        occupant.movedAtTick = tick;
-      }
-      this.announce(occupant, entity, outcome.kind);
-    }
-
-    private announce(occupant: Occupant, entity: string, action: InteractionEvent['action']): void {
-      this.social.sendToWatchers(occupant.client, MessageType.interaction, {
-        by: occupant.client.sessionId,
-        entity,
-        action,
-      } satisfies InteractionEvent);
-    }
-
-    /** Fires a portal the avatar just stepped into: a teleport here, or a hand-over to another world. */
-    private checkPortal(occupant: Occupant): void {
-      const portal = this.scene.portalAt(occupant.body);
-      const inside = portal?.entity ?? null;
-      if (inside === occupant.portal) return;
-      occupant.portal = inside;
-      if (!portal) return;
-      const outcome = this.scene.outcomeOf(portal, this.world.slug);
-      if (outcome.kind === 'teleport') {
-        Object.assign(occupant.body, outcome.to);
-        // Arriving inside another portal does not fire it until the avatar leaves and re-enters.
-        occupant.portal = this.scene.portalAt(occupant.body)?.entity ?? null;
-      } else if (outcome.kind === 'other-world')
-        occupant.client.send(MessageType.portal, {
-          world: outcome.world,
-          spawn: outcome.spawn,
-        } satisfies PortalEvent);
-    }
-
     /** Times each schema patch (who is where changes rarely; positions go in movement frames). */
     override broadcastPatch(): boolean {
       const started = performance.now();
       const changed = super.broadcastPatch();
       if (changed) deps.metrics.roomPatchMs.observe(performance.now() - started);
       return changed;
-    }
-
-    /**
-     * Saves this instance's unsaved presses on top of the latest stored snapshot (compare-and-set). When
-     * another instance of the world saved first, reloads and merges; presses from every instance add up.
-     */
-    private async saveSnapshot(): Promise<void> {
-      if (this.worldDeleted) return;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const delta = this.unsavedPresses;
-        const presses = this.storedPresses + delta;
-        if (await deps.states.compareAndSave(this.world.id, this.revision, { v: 1, presses })) {
-          this.revision += 1;
-          this.storedPresses = presses;
-          this.unsavedPresses -= delta;
-          this.state.presses = presses + this.unsavedPresses;
-          return;
-        }
-        const stored = await deps.states.load(this.world.id);
-        this.revision = stored?.revision ?? 0;
-        this.storedPresses = stored?.state.presses ?? 0;
-      }
-      throw new Error('world state: other instances of this world kept saving first; retrying shortly');
     }
   };
 }

@@ -1,0 +1,84 @@
+/**
+ * What visitors do with the running scene, applied by the tick: using items (sit, trigger) and entering
+ * portals (teleport here, or hand-over to another world). The decisions are in interactions.ts and
+ * scene-runtime.ts; this applies them to occupants and tells the right clients.
+ */
+import {
+  MessageType,
+  type InteractionEvent,
+  type InteractionRefusal,
+  type PortalEvent,
+} from '../../protocol/index.js';
+import { decideInteraction, seatBody } from './interactions.js';
+import type { Occupant } from './occupant.js';
+import type { SceneRuntime } from './scene-runtime.js';
+import type { SocialRelay } from './social-relay.js';
+
+export class SceneActions {
+  constructor(
+    private readonly scene: SceneRuntime,
+    private readonly occupants: ReadonlyMap<string, Occupant>,
+    private readonly social: SocialRelay,
+    private readonly worldSlug: string,
+  ) {}
+
+  /** Applies the visitor's pending use of a scene item, or tells it why not. */
+  interact(occupant: Occupant, tick: number): void {
+    const entity = occupant.pendingInteraction;
+    if (entity === null) return;
+    occupant.pendingInteraction = null;
+    const taken = (seat: string): boolean => {
+      for (const other of this.occupants.values())
+        if (other !== occupant && other.avatar.seat === seat) return true;
+      return false;
+    };
+    const outcome = decideInteraction(this.scene.world, occupant.body, entity, taken);
+    if (outcome.kind === 'refused') {
+      occupant.client.send(MessageType.interactionRefused, {
+        entity,
+        reason: `interact: ${outcome.reason}`,
+      } satisfies InteractionRefusal);
+      return;
+    }
+    if (outcome.kind === 'sit') {
+      seatBody(occupant.body, outcome.item);
+      occupant.avatar.seat = outcome.item.entity;
+      occupant.movedAtTick = tick;
+    }
+    this.announce(occupant, entity, outcome.kind);
+  }
+
+  /** Stands a seated avatar up (before it moves), telling those who see it. */
+  standUp(occupant: Occupant): void {
+    this.announce(occupant, occupant.avatar.seat, 'stand');
+    occupant.avatar.seat = '';
+  }
+
+  /** Fires a portal the avatar just stepped into: a teleport here, or a hand-over to another world. */
+  checkPortal(occupant: Occupant): void {
+    if (this.scene.world.portals.length === 0) return;
+    const portal = this.scene.portalAt(occupant.body);
+    const inside = portal?.entity ?? null;
+    if (inside === occupant.portal) return;
+    occupant.portal = inside;
+    if (!portal) return;
+    const outcome = this.scene.outcomeOf(portal, this.worldSlug);
+    if (outcome.kind === 'teleport') {
+      Object.assign(occupant.body, outcome.to);
+      // Arriving inside another portal does not fire it until the avatar leaves and re-enters.
+      occupant.portal = this.scene.portalAt(occupant.body)?.entity ?? null;
+    } else if (outcome.kind === 'other-world')
+      occupant.client.send(MessageType.portal, {
+        world: outcome.world,
+        spawn: outcome.spawn,
+      } satisfies PortalEvent);
+  }
+
+  private announce(occupant: Occupant, entity: string, action: InteractionEvent['action']): void {
+    this.social.sendToWatchers(occupant.client, MessageType.interaction, {
+      by: occupant.client.sessionId,
+      entity,
+      action,
+    } satisfies InteractionEvent);
+  }
+}
