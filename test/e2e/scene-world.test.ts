@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { AVATAR_RADIUS } from '../../protocol/index.js';
 import type { MibTestHook } from '../../client/src/test-hook.js';
-import { ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
+import { createOrg, createWorld, ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
@@ -45,15 +45,8 @@ beforeAll(async () => {
   server = await startServerProcess({ DATA_DIR: await tempDir() });
   browser = await launchBrowser();
   const owner = await registerAccount(server.url, 'Builder');
-  await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'yard-co', name: 'Yard' } }), 201);
-  await ok(
-    sdk.worldsCreate({
-      client: owner.api,
-      path: { org: 'yard-co' },
-      body: { slug: 'courtyard', name: 'Courtyard' },
-    }),
-    201,
-  );
+  await createOrg(owner.api, 'yard-co', 'Yard');
+  await createWorld(owner.api, 'yard-co', { slug: 'courtyard', name: 'Courtyard' });
   await replaceDraft(owner.api, 'courtyard', {
     schema: 1,
     entities: [

@@ -4,7 +4,7 @@
  */
 import { createClient, createConfig, type Client } from '../../client/src/api/generated/client/index.js';
 import * as sdk from '../../client/src/api/generated/sdk.gen.js';
-import type { Session } from '../../client/src/api/generated/types.gen.js';
+import type { Organization, Session, World } from '../../client/src/api/generated/types.gen.js';
 
 export { sdk };
 export type * from '../../client/src/api/generated/types.gen.js';
@@ -100,4 +100,18 @@ export async function replaceDraft(api: Client, slug: string, scene: unknown): P
   if (!response.ok)
     throw new Error(`replacing the draft of ${slug} answered ${response.status}: ${JSON.stringify(error)}`);
   return response.headers.get('etag')!;
+}
+
+/** Creates a world in `org` as `api`'s caller (201 expected) and returns it. */
+export function createWorld(
+  api: Client,
+  org: string,
+  body: Parameters<typeof sdk.worldsCreate>[0]['body'],
+): Promise<World> {
+  return ok(sdk.worldsCreate({ client: api, path: { org }, body }), 201);
+}
+
+/** Creates an organization as `api`'s caller (201 expected); the caller becomes its owner. */
+export function createOrg(api: Client, slug: string, name = slug): Promise<Organization> {
+  return ok(sdk.orgsCreate({ client: api, body: { slug, name } }), 201);
 }

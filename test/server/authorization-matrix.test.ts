@@ -12,7 +12,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
-import { apiClient, guestAccount, ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import {
+  createOrg,
+  createWorld,
+  apiClient,
+  guestAccount,
+  ok,
+  registerAccount,
+  sdk,
+  type SignedIn,
+} from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 
@@ -106,14 +115,7 @@ const unique = (prefix: string): string => `${prefix}-${process.pid}-${(sequence
 
 /** A private world in "matrix" with the callers' world roles, for routes that change or delete it. */
 async function worldWithRoles(slug: string): Promise<string> {
-  await ok(
-    sdk.worldsCreate({
-      client: founder.api,
-      path: { org: 'matrix' },
-      body: { slug, name: slug, visibility: 'private' },
-    }),
-    201,
-  );
+  await createWorld(founder.api, 'matrix', { slug, name: slug, visibility: 'private' });
   for (const role of ['visitor', 'moderator', 'editor', 'owner'] as const)
     await ok(
       sdk.worldsSetRole({
@@ -288,7 +290,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
     });
     url = server.url;
     founder = await registerAccount(url, 'Founder');
-    await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'matrix', name: 'Matrix' } }), 201);
+    await createOrg(founder.api, 'matrix', 'Matrix');
     target = await registerAccount(url, 'Target');
 
     accounts.guest = await guestAccount(url, 'Guest');
@@ -316,9 +318,9 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
         body: { email: (accounts.orgAdmin as { email: string }).email, role: 'admin' },
       }),
     );
-    await ok(sdk.orgsCreate({ client: accounts.rival!.api, body: { slug: 'rival', name: 'Rival' } }), 201);
+    await createOrg(accounts.rival!.api, 'rival', 'Rival');
     // Every registered caller belongs to "keys-org", where account keys are made (it holds no world).
-    await ok(sdk.orgsCreate({ client: founder.api, body: { slug: 'keys-org', name: 'Keys' } }), 201);
+    await createOrg(founder.api, 'keys-org', 'Keys');
     for (const name of ['visitor', 'moderator', 'editor', 'owner', 'orgAdmin', 'rival', 'operator'] as const)
       await ok(
         sdk.orgsSetMember({
@@ -328,14 +330,11 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
         }),
       );
     await worldWithRoles('mx');
-    await ok(
-      sdk.worldsCreate({
-        client: founder.api,
-        path: { org: 'matrix' },
-        body: { slug: 'mx-invitations', name: 'Invitations', visibility: 'private' },
-      }),
-      201,
-    );
+    await createWorld(founder.api, 'matrix', {
+      slug: 'mx-invitations',
+      name: 'Invitations',
+      visibility: 'private',
+    });
     const revoked = await ok(
       sdk.worldsCreateKey({
         client: founder.api,

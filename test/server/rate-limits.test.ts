@@ -1,7 +1,7 @@
 /** Rate limits: sign-in routes per client address, writes per caller; answered 429 problem with Retry-After. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
-import { apiClient, ok, problem, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import { createOrg, apiClient, ok, problem, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 
 let server: RunningServer;
@@ -18,14 +18,13 @@ afterAll(async () => server?.close());
 
 describe('rate limits', () => {
   it('limits writes per caller, not reads, and one caller does not use up another’s', async () => {
-    for (let i = 0; i < 5; i += 1)
-      await ok(sdk.orgsCreate({ client: a.api, body: { slug: `a-${process.pid}-${i}`, name: 'A' } }), 201);
+    for (let i = 0; i < 5; i += 1) await createOrg(a.api, `a-${process.pid}-${i}`, 'A');
     const refused = await problem(
       sdk.orgsCreate({ client: a.api, body: { slug: `a-${process.pid}-x`, name: 'A' } }),
     );
     expect(refused.status).toBe(429);
     await ok(sdk.orgsList({ client: a.api })); // reads are not limited
-    await ok(sdk.orgsCreate({ client: b.api, body: { slug: `b-${process.pid}`, name: 'B' } }), 201);
+    await createOrg(b.api, `b-${process.pid}`, 'B');
   });
 
   it('limits sign-in attempts per client address, then answers 429 with Retry-After', async () => {

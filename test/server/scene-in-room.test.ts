@@ -22,7 +22,15 @@ import {
   type StaticWorld,
 } from '../../protocol/index.js';
 import type { RunningServer } from '../../server/index.js';
-import { ok, registerAccount, sdk, type SignedIn, replaceDraft } from '../helpers/api.js';
+import {
+  createOrg,
+  createWorld,
+  ok,
+  registerAccount,
+  sdk,
+  type SignedIn,
+  replaceDraft,
+} from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { drive, joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
@@ -100,12 +108,9 @@ const inputs = (n: number, input: Omit<MoveInput, 'seq'>): MoveInput[] =>
 beforeAll(async () => {
   server = await startInProcessServer();
   owner = await registerAccount(server.url, 'Builder');
-  await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'builders', name: 'Builders' } }), 201);
+  await createOrg(owner.api, 'builders', 'Builders');
   for (const slug of ['walled', 'portals', 'lounge'])
-    await ok(
-      sdk.worldsCreate({ client: owner.api, path: { org: 'builders' }, body: { slug, name: slug } }),
-      201,
-    );
+    await createWorld(owner.api, 'builders', { slug, name: slug });
   await publish('walled', WALLED);
   await publish('portals', WALLED);
   await publish('lounge', LOUNGE);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import type { RunningServer } from '../../server/index.js';
-import { ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import { createOrg, createWorld, ok, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 
@@ -18,11 +18,8 @@ describe.each([['PGlite'], ['PostgreSQL']])('transactional writes on %s', (datab
     schema = database === 'PostgreSQL' ? await createPostgresSchema() : undefined;
     server = await startInProcessServer(schema ? { DATABASE_URL: schema.url } : {});
     owner = await registerAccount(server.url, 'Owner');
-    await ok(sdk.orgsCreate({ client: owner.api, body: { slug: 'tx', name: 'Tx' } }), 201);
-    await ok(
-      sdk.worldsCreate({ client: owner.api, path: { org: 'tx' }, body: { slug: 'tx-world', name: 'Tx' } }),
-      201,
-    );
+    await createOrg(owner.api, 'tx', 'Tx');
+    await createWorld(owner.api, 'tx', { slug: 'tx-world', name: 'Tx' });
     await ok(
       sdk.scenesPublish({ client: owner.api, path: { slug: 'tx-world' }, body: { message: 'one' } }),
       201,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
-import { ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
+import { createOrg, createWorld, ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
@@ -28,21 +28,14 @@ afterAll(async () => {
 describe('world archive between installations', () => {
   it('round-trips settings, draft and versions byte for byte', async () => {
     const alice = await registerAccount(source.url, 'Alice');
-    await ok(sdk.orgsCreate({ client: alice.api, body: { slug: 'studio', name: 'Studio' } }), 201);
-    await ok(
-      sdk.worldsCreate({
-        client: alice.api,
-        path: { org: 'studio' },
-        body: {
-          slug: 'gallery',
-          name: 'Gallery',
-          visibility: 'unlisted',
-          capacity: 120,
-          voiceMode: 'global',
-        },
-      }),
-      201,
-    );
+    await createOrg(alice.api, 'studio', 'Studio');
+    await createWorld(alice.api, 'studio', {
+      slug: 'gallery',
+      name: 'Gallery',
+      visibility: 'unlisted',
+      capacity: 120,
+      voiceMode: 'global',
+    });
     for (const [index, text] of ['Hello', 'Héllo, wörld ✓'].entries()) {
       await replaceDraft(alice.api, 'gallery', {
         schema: 1,
@@ -66,7 +59,7 @@ describe('world archive between installations', () => {
     const archive = await ok(sdk.archiveExport({ client: alice.api, path: { slug: 'gallery' } }));
 
     const bob = await registerAccount(destination.url, 'Bob');
-    await ok(sdk.orgsCreate({ client: bob.api, body: { slug: 'museum', name: 'Museum' } }), 201);
+    await createOrg(bob.api, 'museum', 'Museum');
     const imported = await ok(
       sdk.archiveImport({ client: bob.api, path: { org: 'museum' }, query: {}, body: archive }),
       201,

@@ -1,0 +1,357 @@
+/**
+ * Control plane: scene drafts, publishing and history, archives, and their audit log.
+ * Through the generated typed client, on both databases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createOrg,
+  createWorld,
+  apiClient,
+  ok,
+  problem,
+  registerAccount,
+  replaceDraft,
+  sdk,
+  type SignedIn,
+} from '../helpers/api.js';
+import {
+  CANONICAL_SCENE_TEXT,
+  SCENE,
+  expectNoSecretsLeaked,
+  startControlPlane,
+  type ControlPlaneFixture,
+} from '../helpers/control-plane-fixture.js';
+import { joinWorld } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) => {
+  let fixture: ControlPlaneFixture;
+  let url: string;
+  let owner: ControlPlaneFixture['owner'];
+  let operator: SignedIn;
+
+  beforeAll(async () => {
+    fixture = await startControlPlane(database);
+    ({ url, owner, operator } = fixture);
+  });
+  afterAll(async () => fixture?.close());
+
+  describe('scenes', () => {
+    beforeAll(async () => {
+      await createWorld(owner.api, 'acme', { slug: 'stage', name: 'Stage' });
+    });
+
+    const patchStage = (etag: string, body: Parameters<typeof sdk.scenesPatch>[0]['body']) =>
+      sdk.scenesPatch({ client: owner.api, path: { slug: 'stage' }, headers: { 'If-Match': etag }, body });
+
+    const draftOf = async (slug: string) => {
+      const res = await sdk.scenesDraft({ client: owner.api, path: { slug }, parseAs: 'text' });
+      return { text: res.data as unknown as string, etag: res.response.headers.get('etag')! };
+    };
+
+    it('needs If-Match (428), refuses a stale one (412) and stores canonical JSON byte for byte', async () => {
+      const { etag } = await draftOf('stage');
+      const scene = SCENE as never;
+      expect(
+        (
+          await problem(
+            sdk.scenesReplace({
+              client: owner.api,
+              path: { slug: 'stage' },
+              headers: {} as never,
+              body: scene,
+            }),
+          )
+        ).status,
+      ).toBe(428);
+      expect(
+        (
+          await problem(
+            sdk.scenesReplace({
+              client: owner.api,
+              path: { slug: 'stage' },
+              headers: { 'If-Match': '"stale"' },
+              body: scene,
+            }),
+          )
+        ).status,
+      ).toBe(412);
+      // Send the canonical text itself: what comes back is the same bytes.
+      const res = await fetch(`${url}/worlds/stage/scene/draft`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          'if-match': etag,
+          authorization: `Bearer ${owner.token}`,
+        },
+        body: CANONICAL_SCENE_TEXT,
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(CANONICAL_SCENE_TEXT);
+      expect((await draftOf('stage')).text).toBe(CANONICAL_SCENE_TEXT);
+    });
+
+    it('stores a differently written but equal document in the same canonical form', async () => {
+      const { etag } = await draftOf('stage');
+      const spaced =
+        '{ "schema": 1.0, "entities": [ { "transform": { "position": [0, 0.0, 0] }, "id": "spawn", "components": [ { "type": "spawn-point", "name": "main", "default": true } ] } ] }';
+      const res = await fetch(`${url}/worlds/stage/scene/draft`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          'if-match': etag,
+          authorization: `Bearer ${owner.token}`,
+        },
+        body: spaced,
+      });
+      expect(await res.text()).toBe(CANONICAL_SCENE_TEXT);
+      expect(res.headers.get('etag')).toBe(etag); // same document, same ETag
+    });
+
+    it('refuses an invalid scene with the failing paths, storing nothing', async () => {
+      const { etag } = await draftOf('stage');
+      const { status, body } = await problem(
+        sdk.scenesReplace({
+          client: owner.api,
+          path: { slug: 'stage' },
+          headers: { 'If-Match': etag },
+          body: {
+            schema: 1,
+            entities: [
+              {
+                id: 'a',
+                parent: 'ghost',
+                transform: { position: [0, 0, 0] },
+                components: [{ type: 'light', kind: 'laser', intensity: 1 }],
+              },
+            ],
+          } as never, // deliberately invalid: the typed client would not allow it otherwise
+        }),
+      );
+      expect(status).toBe(400);
+      expect(body.errors?.map((e) => e.path)).toEqual(
+        expect.arrayContaining(['body.entities.0.components.0.kind']),
+      );
+      expect((await draftOf('stage')).etag).toBe(etag);
+    });
+
+    it('applies JSON Patch under If-Match; failing tests and bad paths change nothing', async () => {
+      const { etag } = await draftOf('stage');
+      const patched = await patchStage(etag, [
+        { op: 'test', path: '/entities/0/id', value: 'spawn' },
+        {
+          op: 'add',
+          path: '/entities/-',
+          value: {
+            id: 'sign',
+            transform: { position: [2, 0, 0] },
+            components: [{ type: 'text', text: 'Welcome' }],
+          },
+        },
+      ]);
+      expect(patched.response.status).toBe(200);
+      const after = await draftOf('stage');
+      expect(JSON.parse(after.text)).toMatchObject({ entities: [{ id: 'spawn' }, { id: 'sign' }] });
+      const failedTest = await problem(
+        patchStage(after.etag, [{ op: 'test', path: '/entities/0/id', value: 'nope' }]),
+      );
+      expect(failedTest.status).toBe(409);
+      const badPath = await problem(
+        patchStage(after.etag, [{ op: 'replace', path: '/entities/9/id', value: 'x' }]),
+      );
+      expect(badPath.status).toBe(422);
+      const invalid = await problem(patchStage(after.etag, [{ op: 'replace', path: '/schema', value: 7 }]));
+      expect(invalid.status).toBe(400);
+      expect((await draftOf('stage')).etag).toBe(after.etag);
+    });
+
+    it('publishes immutable numbered versions, lists history, rolls back, and running rooms get the new version', async () => {
+      const visitor = await joinWorld(url, { world: 'stage' });
+      const v1 = await ok(
+        sdk.scenesPublish({ client: owner.api, path: { slug: 'stage' }, body: { message: 'opening night' } }),
+        201,
+      );
+      expect(v1).toMatchObject({
+        version: 1,
+        message: 'opening night',
+        authorId: owner.accountId,
+        rollbackOf: null,
+      });
+      await waitFor(
+        () => (visitor.room.state as { sceneVersion: number }).sceneVersion,
+        (v) => v === 1,
+        { what: 'the room to run version 1' },
+      );
+      const { etag } = await draftOf('stage');
+      await ok(patchStage(etag, [{ op: 'remove', path: '/entities/1' }]));
+      const v2 = await ok(
+        sdk.scenesPublish({ client: owner.api, path: { slug: 'stage' }, body: { message: 'no sign' } }),
+        201,
+      );
+      expect(v2.version).toBe(2);
+      const v3 = await ok(
+        sdk.scenesRollback({ client: owner.api, path: { slug: 'stage', version: 1 }, body: { message: '' } }),
+        201,
+      );
+      expect(v3).toMatchObject({ version: 3, rollbackOf: 1, message: 'rollback to version 1' });
+      await waitFor(
+        () => (visitor.room.state as { sceneVersion: number }).sceneVersion,
+        (v) => v === 3,
+        { what: 'the room to run version 3' },
+      );
+      const history = await ok(sdk.scenesVersions({ client: owner.api, path: { slug: 'stage' } }));
+      expect(history.map((v) => v.version)).toEqual([3, 2, 1]);
+      const one = await sdk.scenesVersion({
+        client: owner.api,
+        path: { slug: 'stage', version: 1 },
+        parseAs: 'text',
+      });
+      const three = await sdk.scenesPublished({
+        client: apiClient(url),
+        path: { slug: 'stage' },
+        parseAs: 'text',
+      });
+      expect(three.data).toBe(one.data);
+      expect(three.response.headers.get('scene-version')).toBe('3');
+      await visitor.leave();
+    });
+
+    it('a publish conditioned on a stale draft ETag is refused', async () => {
+      expect(
+        (
+          await problem(
+            sdk.scenesPublish({
+              client: owner.api,
+              path: { slug: 'stage' },
+              headers: { 'If-Match': '"old"' },
+              body: { message: 'x' },
+            }),
+          )
+        ).status,
+      ).toBe(412);
+    });
+  });
+
+  describe('export and import', () => {
+    it('round-trips a world with byte-identical scene versions', async () => {
+      await createWorld(owner.api, 'acme', { slug: 'travel', name: 'Travel', description: 'goes places' });
+      await replaceDraft(owner.api, 'travel', SCENE);
+      await ok(
+        sdk.scenesPublish({ client: owner.api, path: { slug: 'travel' }, body: { message: 'v1' } }),
+        201,
+      );
+      await ok(
+        sdk.scenesPublish({ client: owner.api, path: { slug: 'travel' }, body: { message: 'v2' } }),
+        201,
+      );
+      const archive = await ok(sdk.archiveExport({ client: owner.api, path: { slug: 'travel' } }));
+      expect(archive).toMatchObject({
+        format: 'mib-world-archive',
+        version: 1,
+        publishedVersion: 2,
+        world: { name: 'Travel', description: 'goes places' },
+      });
+
+      const other = await registerAccount(url, 'Importer');
+      await createOrg(other.api, 'elsewhere', 'Elsewhere');
+      const imported = await ok(
+        sdk.archiveImport({
+          client: other.api,
+          path: { org: 'elsewhere' },
+          query: { slug: 'travel-copy' },
+          body: archive,
+        }),
+        201,
+      );
+      expect(imported).toMatchObject({
+        slug: 'travel-copy',
+        organization: 'elsewhere',
+        publishedVersion: 2,
+        description: 'goes places',
+      });
+      for (const version of [1, 2]) {
+        const a = await sdk.scenesVersion({
+          client: owner.api,
+          path: { slug: 'travel', version },
+          parseAs: 'text',
+        });
+        const b = await sdk.scenesVersion({
+          client: other.api,
+          path: { slug: 'travel-copy', version },
+          parseAs: 'text',
+        });
+        expect(b.data).toBe(a.data);
+      }
+      const again = await ok(sdk.archiveExport({ client: other.api, path: { slug: 'travel-copy' } }));
+      expect(again.versions.map((v) => v.body)).toEqual(archive.versions.map((v) => v.body));
+      expect(again.draft).toBe(archive.draft);
+      // A taken slug is a conflict, and nothing is half-created.
+      expect(
+        (
+          await problem(
+            sdk.archiveImport({
+              client: other.api,
+              path: { org: 'elsewhere' },
+              query: { slug: 'travel-copy' },
+              body: archive,
+            }),
+          )
+        ).status,
+      ).toBe(409);
+    });
+
+    it('refuses an archive over the upload quota (413) and a tampered one (400)', async () => {
+      await createOrg(owner.api, 'upload-co', 'Upload');
+      const archive = await ok(sdk.archiveExport({ client: owner.api, path: { slug: 'travel' } }));
+      const tampered = {
+        ...archive,
+        versions: archive.versions.map((v) => ({ ...v, body: v.body.replace('"schema":1', '"schema": 1') })),
+      };
+      const bad = await problem(
+        sdk.archiveImport({
+          client: owner.api,
+          path: { org: 'upload-co' },
+          query: { slug: 'tampered' },
+          body: tampered,
+        }),
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors?.[0]?.message).toMatch(/not canonical JSON/);
+      await ok(
+        sdk.orgsSetQuotas({ client: operator.api, path: { org: 'upload-co' }, body: { uploadBytes: 100 } }),
+      );
+      const big = await problem(
+        sdk.archiveImport({
+          client: owner.api,
+          path: { org: 'upload-co' },
+          query: { slug: 'too-big' },
+          body: archive,
+        }),
+      );
+      expect(big.status).toBe(413);
+      expect(big.body).toMatchObject({ quota: 'upload_bytes' });
+      expect((await problem(sdk.worldsGet({ client: owner.api, path: { slug: 'too-big' } }))).status).toBe(
+        404,
+      );
+    });
+  });
+
+  describe('audit log', () => {
+    it('records publishes and rollbacks, readable by owners only', async () => {
+      const page = await ok(
+        sdk.worldsAudit({ client: owner.api, path: { slug: 'stage' }, query: { limit: 100 } }),
+      );
+      const actions = page.items.map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['world.create', 'scene.publish', 'scene.rollback']));
+      expect(Number(page.items[0]!.id)).toBeGreaterThan(Number(page.items.at(-1)!.id)); // newest first
+      const outsider = await registerAccount(url, 'Nosy');
+      expect(
+        (await problem(sdk.worldsAudit({ client: outsider.api, path: { slug: 'stage' }, query: {} }))).status,
+      ).toBe(403);
+    });
+  });
+
+  it('never writes the passwords, tokens or keys it handed out to the logs', async () => {
+    await expectNoSecretsLeaked(fixture);
+  });
+});
