@@ -12,6 +12,8 @@ export interface TrackedAvatar extends PlacedAvatar {
   netId: number;
   /** The scene entity it sits on ('' = standing). */
   seat: string;
+  /** Avatar model's asset hash ('' = the default avatar). */
+  appearance: string;
   /** Whether a position has been received yet. */
   placed: boolean;
 }
@@ -41,6 +43,7 @@ export class AvatarTracker {
       let avatar = this.avatars.get(sessionId);
       if (avatar && avatar.netId === view.netId) {
         avatar.seat = view.seat;
+        avatar.appearance = view.appearance;
         return;
       }
       if (avatar) this.remove(avatar);
@@ -50,6 +53,7 @@ export class AvatarTracker {
         name: view.name,
         color: view.color,
         seat: view.seat,
+        appearance: view.appearance,
         x: 0,
         y: 0,
         z: 0,

@@ -7,3 +7,4 @@ export * from './movement-frame.js';
 export * from './avatar-tracker.js';
 export * from './scene.js';
 export * from './scene-colliders.js';
+export * from './items.js';

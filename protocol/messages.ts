@@ -20,9 +20,10 @@ export const MessageType = {
   /** Server → client: the avatar stepped into a portal to another world (PortalEvent); join it there. */
   portal: 'portal',
   /**
-   * Use a scene item (InteractRequest): sit on it, or set off a trigger. Checked on the server (the item
-   * must be interactable and within reach); those who see the visitor get `interaction` (InteractionEvent),
-   * a refused one gets `interactionRefused` (InteractionRefusal). Moving stands a seated avatar up.
+   * Use a scene item (InteractRequest): sit on it, set off a trigger, pick it up, or (asking for the item
+   * it holds) put it down. Checked on the server (the item must be interactable and within reach); those
+   * who see the visitor get `interaction` (InteractionEvent), a refused one gets `interactionRefused`
+   * (InteractionRefusal). Moving stands a seated avatar up; a held item moves with its holder.
    */
   interact: 'interact',
   interaction: 'interaction',
@@ -67,6 +68,14 @@ export const joinOptionsSchema = z
     color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb'),
     /** Spawn point to appear at, by name (a portal's target); the scene's default when absent or unknown. */
     spawn: z.string().min(1).max(64).optional(),
+    /**
+     * Avatar model: the sha-256 (64 lowercase hex digits) of an avatar asset from the asset pipeline; the
+     * default avatar when absent.
+     */
+    appearance: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'appearance is an asset hash: 64 lowercase hex digits (sha-256)')
+      .optional(),
   })
   .strict();
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
@@ -152,7 +161,7 @@ export interface InteractionEvent {
   /** Session id of the visitor who acted. */
   by: string;
   entity: string;
-  action: 'sit' | 'stand' | 'trigger';
+  action: 'sit' | 'stand' | 'trigger' | 'grab' | 'drop';
 }
 
 export interface InteractionRefusal {

@@ -14,10 +14,29 @@ const avatarFields = () => ({
   color: t.string().default('#888888'),
   /** The scene entity the avatar sits on ('' = standing). */
   seat: t.string().default(''),
+  /** Avatar model's asset hash (sha-256 hex; '' = the default avatar). */
+  appearance: t.string().default(''),
 });
 
 export const Avatar = schema(avatarFields(), 'Avatar');
 export type Avatar = SchemaType<typeof Avatar>;
+
+/**
+ * A movable scene item (an interactable with action "grab"), keyed by its entity id. Quantised like
+ * movement frames (movement-frame.ts): x/z over the world, y over [0, MAX_HEIGHT], yaw over a turn.
+ */
+export const Item = schema(
+  {
+    x: t.uint16().default(0),
+    y: t.uint16().default(0),
+    z: t.uint16().default(0),
+    yaw: t.uint16().default(0),
+    /** Session id of the visitor carrying it ('' = resting where it was put down). */
+    heldBy: t.string().default(''),
+  },
+  'Item',
+);
+export type Item = SchemaType<typeof Item>;
 
 /**
  * Room state with interest management: each client's StateView holds the avatars in its area of interest
@@ -26,6 +45,8 @@ export type Avatar = SchemaType<typeof Avatar>;
 export const WorldState = schema(
   {
     avatars: t.map(Avatar).view(),
+    /** Movable items within the client's area of interest (the K nearest), by entity id. */
+    items: t.map(Item).view(),
     /** The demo button's press count: part of the world's saved state. */
     presses: t.uint32().default(0),
     /** The published scene version this instance runs (0 = none yet); changes when a new one is published. */
@@ -37,7 +58,12 @@ export type WorldState = SchemaType<typeof WorldState>;
 
 /** The same state with interest management off: every avatar to every client (benchmark baseline). */
 export const UnfilteredWorldState = schema(
-  { avatars: t.map(Avatar), presses: t.uint32().default(0), sceneVersion: t.uint32().default(0) },
+  {
+    avatars: t.map(Avatar),
+    items: t.map(Item),
+    presses: t.uint32().default(0),
+    sceneVersion: t.uint32().default(0),
+  },
   'WorldState',
 );
 
@@ -50,6 +76,16 @@ export interface AvatarView {
   name: string;
   color: string;
   seat: string;
+  appearance: string;
+}
+
+/** A movable item as a client decodes it (quantised; see Item). */
+export interface ItemView {
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  heldBy: string;
 }
 
 /** The room state as a client decodes it. */
@@ -57,8 +93,10 @@ export interface WorldStateView {
   presses: number;
   sceneVersion: number;
   avatars: Map<string, AvatarView>;
+  /** Absent from states sent before items existed; treat as empty. */
+  items?: Map<string, ItemView>;
 }
 
 /** An avatar as a client draws it: who (name, colour) and where (metres; yaw in radians). */
 export interface PlacedAvatar
-  extends Omit<AvatarView, 'netId' | 'seat'>, Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}
+  extends Omit<AvatarView, 'netId' | 'seat' | 'appearance'>, Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

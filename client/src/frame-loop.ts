@@ -58,7 +58,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);
   outbox.length = 0;
   if (takeUse() && store.local && ctx.connection) {
-    const item = nearestUsableItem(store.local, store.staticWorld);
+    const item = nearestUsableItem(store.local, store.staticWorld, store.items, store.sessionId);
     if (item) ctx.connection.interact(item);
     else store.notice = { text: 'Nothing to use within reach', until: now + 3_000 };
   }

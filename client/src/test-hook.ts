@@ -29,6 +29,8 @@ export interface MibTestHook {
   readonly stats: WorldStore['stats'];
   /** The published scene version loaded (0 = none) and how many obstacles, portals and spawns it has. */
   readonly scene: { version: number; obstacles: number; portals: number; spawns: number };
+  /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
+  readonly items: Array<{ entity: string; x: number; y: number; z: number; heldBy: string }>;
 }
 
 declare global {
@@ -94,6 +96,13 @@ export function installTestHook(store: WorldStore): void {
         portals: world.portals.length,
         spawns: world.spawns.length,
       });
+    },
+    get items() {
+      return Object.freeze(
+        [...store.items.values()].map(({ entity, pose, heldBy }) =>
+          Object.freeze({ entity, x: pose.x, y: pose.y, z: pose.z, heldBy }),
+        ),
+      );
     },
   });
   Object.defineProperty(window, '__mib', { value: hook, writable: false, configurable: false });

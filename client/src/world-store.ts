@@ -6,7 +6,10 @@
 import {
   EMPTY_WORLD,
   bodyAt,
+  readItemPose,
+  type ItemView,
   type AvatarBody,
+  type ItemPose,
   type MoveInput,
   type SceneDocument,
   type StaticWorld,
@@ -53,6 +56,14 @@ export interface LocalAvatar {
   seat: string;
 }
 
+/** A movable scene item as the room last said: where it rests, or who carries it. */
+export interface MovableItem {
+  entity: string;
+  pose: ItemPose;
+  /** Session id of the visitor carrying it ('' = resting at `pose`). */
+  heldBy: string;
+}
+
 export interface FrameStats {
   fps: number;
   frameMs: number;
@@ -71,6 +82,9 @@ export interface WorldStore {
   presses: number;
   local: LocalAvatar | null;
   remotes: Map<string, RemoteAvatar>;
+  /** Movable items in this visitor's area of interest, by entity id; `itemsVersion` counts changes to the set. */
+  items: Map<string, MovableItem>;
+  itemsVersion: number;
   stats: FrameStats;
   /** The published scene this player shows and predicts against (null until one is loaded). */
   scene: SceneDocument | null;
@@ -92,6 +106,8 @@ export function createWorldStore(): WorldStore {
     presses: 0,
     local: null,
     remotes: new Map(),
+    items: new Map(),
+    itemsVersion: 0,
     stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0 },
     scene: null,
     staticWorld: EMPTY_WORLD,
@@ -146,4 +162,30 @@ export function pushSnapshot(
   slot.yaw = yaw;
   avatar.head = (avatar.head + 1) % SNAPSHOT_CAPACITY;
   if (avatar.count < SNAPSHOT_CAPACITY) avatar.count += 1;
+}
+
+/**
+ * Brings `store.items` in line with the room state's items (on each state change, not per frame): poses
+ * are updated in place; `itemsVersion` moves only when items came or went, so drawing re-renders only then.
+ */
+export function applyItems(store: WorldStore, items: ReadonlyMap<string, ItemView> | undefined): void {
+  let changed = false;
+  items?.forEach((view, entity) => {
+    let item = store.items.get(entity);
+    if (!item) {
+      item = { entity, pose: readItemPose(view), heldBy: view.heldBy };
+      store.items.set(entity, item);
+      changed = true;
+    } else {
+      Object.assign(item.pose, readItemPose(view));
+      item.heldBy = view.heldBy;
+    }
+  });
+  for (const entity of store.items.keys()) {
+    if (!items?.has(entity)) {
+      store.items.delete(entity);
+      changed = true;
+    }
+  }
+  if (changed) store.itemsVersion += 1;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import { DEMO_WORLD_SLUG, emptyScene } from '../../protocol/index.js';
+import { DEMO_WORLD_SLUG } from '../../protocol/index.js';
 import { canonicalJson, etagOf } from './canonical-json.js';
+import { demoScene } from './demo-scene.js';
 import type { Database, World } from './tables.js';
 import type { WorldsRepository } from './worlds-repository.js';
 
@@ -8,8 +9,9 @@ import type { WorldsRepository } from './worlds-repository.js';
 export const DEFAULT_ORG_SLUG = 'default';
 
 /**
- * Makes sure the demo world exists (public, in the default organization), so a newcomer sees something on
- * first start. Idempotent.
+ * Makes sure the demo world exists (public, in the default organization) with a published scene, so a
+ * newcomer sees something on first start. Idempotent: a scene is published only while the world has none,
+ * and an existing draft is never replaced.
  */
 export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsRepository): Promise<World> {
   const org = await db
@@ -26,11 +28,33 @@ export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsReposito
     published_version: null,
     thumbnail_asset: null,
   });
-  const body = canonicalJson(emptyScene());
+  const body = canonicalJson(demoScene());
   await db
     .insertInto('scene_drafts')
     .values({ world_id: world.id, revision: 1, body, etag: etagOf(body), updated_by: null })
     .onConflict((c) => c.column('world_id').doNothing())
     .execute();
-  return world;
+  if (world.published_version !== null) return world;
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('scene_versions')
+      .values({
+        world_id: world.id,
+        version: 1,
+        body,
+        etag: etagOf(body),
+        author_id: null,
+        message: 'Demo scene',
+        rollback_of: null,
+      })
+      .onConflict((c) => c.columns(['world_id', 'version']).doNothing())
+      .execute();
+    await trx
+      .updateTable('worlds')
+      .set({ published_version: 1 })
+      .where('id', '=', world.id)
+      .where('published_version', 'is', null)
+      .execute();
+    return trx.selectFrom('worlds').selectAll().where('id', '=', world.id).executeTakeFirstOrThrow();
+  });
 }

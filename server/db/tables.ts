@@ -176,6 +176,11 @@ export interface WorldSnapshot {
   /** Schema version of this document. */
   v: 1;
   presses: number;
+  /**
+   * Movable items visitors put somewhere, by scene entity id: metres and yaw in radians. Items never moved
+   * are absent (they rest where the scene places them). Absent in snapshots saved before items existed.
+   */
+  items?: Record<string, { x: number; y: number; z: number; yaw: number }>;
 }
 
 export interface Database {

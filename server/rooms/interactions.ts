@@ -1,8 +1,8 @@
 /**
  * Using scene items, decided by the server: the item must be an interactable of the running scene version
  * and within its reach of the avatar. Sitting snaps the avatar onto the seat (one sitter per seat) until it
- * moves; triggers are announced to those who see the visitor. Grabbing is refused for now: moved objects
- * need dynamic entities in the room state, which do not exist yet.
+ * moves; triggers are announced to those who see the visitor. Movable items (action "grab") are decided by
+ * movable-items.ts, since they are not where the scene placed them once moved.
  */
 import type { AvatarBody, Interactable, StaticWorld } from '../../protocol/index.js';
 
@@ -34,7 +34,11 @@ export function decideInteraction(
     case 'trigger':
       return { kind: 'trigger', item };
     case 'grab':
-      return { kind: 'refused', reason: 'picking things up is not supported yet' };
+      // Only reached when the item is not among the running scene's movable items (see MovableItems.sync).
+      return {
+        kind: 'refused',
+        reason: `"${entityId}" cannot be picked up right now; try again in a moment`,
+      };
   }
 }
 

@@ -12,4 +12,6 @@ export interface Occupant extends Mover {
   portal: string | null;
   /** The scene item the visitor asked to use, applied by the next tick (the latest request wins). */
   pendingInteraction: string | null;
+  /** The movable item (entity id) the visitor carries, if any. */
+  carrying: string | null;
 }

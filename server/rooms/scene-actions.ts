@@ -1,7 +1,8 @@
 /**
- * What visitors do with the running scene, applied by the tick: using items (sit, trigger) and entering
- * portals (teleport here, or hand-over to another world). The decisions are in interactions.ts and
- * scene-runtime.ts; this applies them to occupants and tells the right clients.
+ * What visitors do with the running scene, applied by the tick: using items (sit, trigger, pick up, put
+ * down) and entering portals (teleport here, or hand-over to another world). The decisions are in
+ * interactions.ts, movable-items.ts and scene-runtime.ts; this applies them to occupants and tells the
+ * right clients.
  */
 import {
   MessageType,
@@ -10,6 +11,7 @@ import {
   type PortalEvent,
 } from '../../protocol/index.js';
 import { decideInteraction, seatBody } from './interactions.js';
+import type { MovableItems } from './movable-items.js';
 import type { Occupant } from './occupant.js';
 import type { SceneRuntime } from './scene-runtime.js';
 import type { SocialRelay } from './social-relay.js';
@@ -19,6 +21,7 @@ export class SceneActions {
     private readonly scene: SceneRuntime,
     private readonly occupants: ReadonlyMap<string, Occupant>,
     private readonly social: SocialRelay,
+    private readonly items: MovableItems,
     private readonly worldSlug: string,
   ) {}
 
@@ -27,6 +30,20 @@ export class SceneActions {
     const entity = occupant.pendingInteraction;
     if (entity === null) return;
     occupant.pendingInteraction = null;
+    if (occupant.carrying !== null && occupant.carrying !== entity) {
+      this.refuse(
+        occupant,
+        entity,
+        `you are carrying "${occupant.carrying}"; put it down first (use it again)`,
+      );
+      return;
+    }
+    if (this.items.has(entity)) {
+      const use = this.items.use(occupant, entity, this.scene.world);
+      if (use.kind === 'refused') this.refuse(occupant, entity, use.reason);
+      else this.announce(occupant, entity, use.kind);
+      return;
+    }
     const taken = (seat: string): boolean => {
       for (const other of this.occupants.values())
         if (other !== occupant && other.avatar.seat === seat) return true;
@@ -34,10 +51,7 @@ export class SceneActions {
     };
     const outcome = decideInteraction(this.scene.world, occupant.body, entity, taken);
     if (outcome.kind === 'refused') {
-      occupant.client.send(MessageType.interactionRefused, {
-        entity,
-        reason: `interact: ${outcome.reason}`,
-      } satisfies InteractionRefusal);
+      this.refuse(occupant, entity, outcome.reason);
       return;
     }
     if (outcome.kind === 'sit') {
@@ -72,6 +86,13 @@ export class SceneActions {
         world: outcome.world,
         spawn: outcome.spawn,
       } satisfies PortalEvent);
+  }
+
+  private refuse(occupant: Occupant, entity: string, reason: string): void {
+    occupant.client.send(MessageType.interactionRefused, {
+      entity,
+      reason: `interact: ${reason}`,
+    } satisfies InteractionRefusal);
   }
 
   private announce(occupant: Occupant, entity: string, action: InteractionEvent['action']): void {

@@ -44,7 +44,8 @@ import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
-import { PersistentPresses } from './persistent-presses.js';
+import { PersistentWorldState } from './persistent-world-state.js';
+import { MovableItems } from './movable-items.js';
 
 /** What a world room needs from the rest of the server. */
 export interface WorldRoomDeps {
@@ -104,7 +105,7 @@ export function parseJoinOptions(options: unknown): JoinOptions {
   const issue = parsed.error.issues[0];
   throw new ServerError(
     400,
-    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb" })`,
+    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: asset sha-256 })`,
   );
 }
 
@@ -127,8 +128,9 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     private readonly social = new SocialRelay(this.occupants, deps.interest.enabled, (type, message) =>
       this.broadcast(type, message),
     );
-    /** The world's saved state (press count); unset when onCreate failed before loading it. */
-    private persisted: PersistentPresses | undefined;
+    /** The world's saved state (press count, moved items); unset when onCreate failed before loading it. */
+    private persisted: PersistentWorldState | undefined;
+    private readonly items = new MovableItems(this.state.items, () => this.persisted);
     private log: Logger = deps.logger;
 
     /** Set in onCreate, once the world is known. */
@@ -155,12 +157,17 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.world = world;
       this.maxClients = Math.min(world.capacity, deps.capacity);
       this.scene = new SceneRuntime(world.id, deps.scenes, () => this.log);
-      this.actions = new SceneActions(this.scene, this.occupants, this.social, world.slug);
+      this.actions = new SceneActions(this.scene, this.occupants, this.social, this.items, world.slug);
       this.meter = new RoomUsageMeter(deps.usage, deps.instances, world.org_id, () => this.log);
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
       await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
-      if (world.published_version !== null) await this.scene.apply(world.published_version);
+      // Saved state first: placing the scene's movable items needs where visitors left them.
+      const persisted = await PersistentWorldState.load(world.id, deps.states, () => this.log);
+      this.persisted = persisted;
+      this.state.presses = persisted.presses;
+      if (world.published_version !== null && (await this.scene.apply(world.published_version)))
+        this.items.sync(this.scene.world);
       this.state.sceneVersion = this.scene.version;
       const channel = worldEventsChannel(world.id);
       const onEvent = (event: WorldEvent) => this.onWorldEvent(event);
@@ -168,10 +175,6 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.unsubscribe = () => void this.presence.unsubscribe(channel, onEvent);
       this.clock.setInterval(() => void this.meter?.flush(this.occupants.values()), USAGE_FLUSH_MS);
       this.clock.setInterval(() => this.renewInstanceLease(), INSTANCE_LEASE_MS / 3);
-
-      const persisted = await PersistentPresses.load(world.id, deps.states, () => this.log);
-      this.persisted = persisted;
-      this.state.presses = persisted.presses;
 
       this.setPatchRate(1000 / TICK_HZ);
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
@@ -191,11 +194,14 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         this.social.typing(client, typing),
       );
       deps.metrics.roomsCreated.inc();
-      this.log.info({ presses: persisted.presses, revision: persisted.savedRevision }, 'world room created');
+      this.log.info(
+        { presses: persisted.presses, items: this.items.all.length, revision: persisted.savedRevision },
+        'world room created',
+      );
     }
 
     override onJoin(client: Client<{ auth: Admitted }>, options: unknown): void {
-      const { name: chosenName, color, spawn } = parseJoinOptions(options);
+      const { name: chosenName, color, spawn, appearance } = parseJoinOptions(options);
       const admitted = client.auth;
       const name = admitted?.displayName?.slice(0, 32) ?? chosenName;
       // At the requested (or default) spawn point, on a small ring so joiners don't stack.
@@ -205,6 +211,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       avatar.netId = netId;
       avatar.name = name;
       avatar.color = color;
+      avatar.appearance = appearance ?? '';
       this.state.avatars.set(client.sessionId, avatar);
       const view = this.interest?.attach(client, avatar);
       this.occupants.set(client.sessionId, {
@@ -219,12 +226,14 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         avatar,
         view: view ?? null,
         visible: new Map(),
+        visibleItems: new Set(),
         phase: this.interest?.nextPhase() ?? 0,
         mark: 0,
         accountId: admitted?.accountId ?? null,
         joinedAt: Date.now(),
         portal: null,
         pendingInteraction: null,
+        carrying: null,
       });
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
       this.meter?.joined(this.clients.length);
@@ -237,6 +246,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
           this.scene.apply(event.version).then(
             (applied) => {
               if (!applied) return;
+              const removed = this.items.sync(this.scene.world);
+              this.interest?.forgetItems(removed, this.occupants.values());
               this.state.sceneVersion = this.scene.version;
               this.log.info({ version: event.version }, 'new scene version applied');
             },
@@ -290,7 +301,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
 
     override onLeave(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
-      if (occupant) this.meter?.left(occupant);
+      if (occupant) {
+        this.meter?.left(occupant);
+        this.items.release(occupant);
+      }
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
       if (occupant) {
@@ -365,7 +379,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         occupant.ackSeq = input.seq;
         if (body.x !== x || body.y !== y || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
-      this.interest?.update(tick, this.occupants);
+      this.items.follow(tick);
+      this.interest?.update(tick, this.occupants, this.items.all);
       if (this.persisted) {
         this.persisted.apply();
         this.state.presses = this.persisted.presses; // also picks up presses merged from other instances

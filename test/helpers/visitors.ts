@@ -3,6 +3,8 @@ import { Client, type Room } from '@colyseus/sdk';
 import {
   MessageType,
   AvatarTracker,
+  readItemPose,
+  type ItemPose,
   RoomName,
   ServerMessage,
   type AvatarView,
@@ -25,6 +27,11 @@ export interface SeenAvatar extends AvatarView, PlacedAvatar {
   ackSeq?: number;
 }
 
+/** A movable item as a client sees it. */
+export interface SeenItem extends ItemPose {
+  heldBy: string;
+}
+
 export interface Visitor {
   room: Room;
   sessionId: string;
@@ -38,6 +45,8 @@ export interface Visitor {
   press(): Promise<PressReply>;
   /** The demo button's press count as this visitor last received it. */
   presses(): number;
+  /** Movable items in this visitor's state (its area of interest), decoded, by entity id. */
+  items(): Map<string, SeenItem>;
   /** Chat lines received, oldest first, and reasons chat lines of ours were refused. */
   chats: ChatLine[];
   chatRefusals: string[];
@@ -91,9 +100,10 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   if (room.state) tracker.applyState(room.state as WorldStateView);
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
-    for (const { sessionId, netId, name, color, seat, x, y, z, yaw, placed } of tracker.avatars.values()) {
+    for (const tracked of tracker.avatars.values()) {
+      const { sessionId, netId, name, color, seat, appearance, x, y, z, yaw, placed } = tracked;
       if (!placed) continue;
-      const seen: SeenAvatar = { netId, name, color, seat, x, y, z, yaw };
+      const seen: SeenAvatar = { netId, name, color, seat, appearance, x, y, z, yaw };
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }
@@ -111,6 +121,13 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     sendInput: (input) => room.send(MessageType.input, input),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     presses: () => (room.state as { presses: number }).presses,
+    items: () => {
+      const items = new Map<string, SeenItem>();
+      (room.state as WorldStateView).items?.forEach((item, entity) =>
+        items.set(entity, { ...readItemPose(item), heldBy: item.heldBy }),
+      );
+      return items;
+    },
     chats,
     chatRefusals,
     events,
@@ -134,4 +151,30 @@ export async function drive(visitor: Visitor, inputs: MoveInput[]): Promise<void
       { what: `ack of input ${last}` },
     );
   }
+}
+
+/**
+ * Runs one acknowledged step at a time toward `target` until `done()` holds (at most 100 steps), with
+ * sequence numbers from `nextSeq` (shared with any other inputs the test sends to this visitor).
+ */
+export async function walkTowards(
+  visitor: Visitor,
+  target: { x: number; z: number },
+  done: () => boolean,
+  nextSeq: () => number,
+): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) {
+    const at = visitor.self()!;
+    const dx = target.x - at.x;
+    const dz = target.z - at.z;
+    const length = Math.max(1e-6, Math.hypot(dx, dz));
+    const input = { seq: nextSeq(), x: dx / length, z: dz / length, run: true };
+    visitor.sendInput(input);
+    await waitFor(
+      () => visitor.self()?.ackSeq ?? 0,
+      (ack) => ack >= input.seq,
+      { what: 'ack' },
+    );
+  }
+  await waitFor(done, Boolean, { what: `the walk toward (${target.x}, ${target.z}) to get there` });
 }

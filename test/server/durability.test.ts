@@ -1,11 +1,15 @@
 /**
  * "Nothing acknowledged is lost": presses the room acknowledged survive SIGTERM (graceful) and SIGKILL
- * (crash) of the real server process, on embedded PGlite and on PostgreSQL.
+ * (crash) of the real server process, on embedded PGlite and on PostgreSQL; an item a visitor moved stays
+ * where it was put once the debounced snapshot has landed, even across a crash.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 import { startServerProcess, tempDir } from '../helpers/server-process.js';
-import { joinWorld } from '../helpers/visitors.js';
+import pg from 'pg';
+import { MessageType } from '../../protocol/index.js';
+import { joinWorld, walkTowards } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
 
 const schemas: PostgresSchema[] = [];
 afterAll(async () => {
@@ -59,6 +63,66 @@ describe.each(['PGlite', 'PostgreSQL'] as const)('world state on %s', (kind) => 
     const second = await startServerProcess(env);
     try {
       expect(await storedPresses(second.url)).toBe(acknowledged);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('moved items', () => {
+  it('stay where a visitor put them after a crash (SIGKILL) once the debounced snapshot is stored', async () => {
+    const env = await databaseEnv('PostgreSQL');
+    const first = await startServerProcess(env);
+    let seq = 0;
+    const nextSeq = () => ++seq;
+    const visitor = await joinWorld(first.url, { name: 'Mover' });
+    const crate = await waitFor(() => visitor.items().get('crate-1'), Boolean, { what: 'the demo crate' });
+    const near = () => Math.hypot(visitor.self()!.x - crate!.x, visitor.self()!.z - crate!.z) < 1.2;
+    await walkTowards(visitor, crate!, near, nextSeq);
+    visitor.room.send(MessageType.interact, { entity: 'crate-1' });
+    await waitFor(
+      () => visitor.items().get('crate-1')?.heldBy,
+      (by) => by === visitor.sessionId,
+      {
+        what: 'the crate carried',
+      },
+    );
+    await walkTowards(visitor, { x: -4, z: -4 }, () => visitor.self()!.x < -2, nextSeq);
+    visitor.room.send(MessageType.interact, { entity: 'crate-1' });
+    const put = await waitFor(
+      () => visitor.items().get('crate-1'),
+      (item) => item?.heldBy === '',
+      {
+        what: 'the crate put down',
+      },
+    );
+
+    // The snapshot is debounced, not acknowledged to the mover: wait until the row holds it, then crash.
+    const db = new pg.Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      await waitFor(
+        async () =>
+          (
+            await db.query<{ state: { items?: Record<string, { x: number }> } }>(
+              'select state from world_state',
+            )
+          ).rows[0]?.state.items?.['crate-1']?.x,
+        (x) => x !== undefined && Math.abs(x - put!.x) < 0.01,
+        { what: 'the moved crate in the stored snapshot' },
+      );
+    } finally {
+      await db.end();
+    }
+    await first.stop('SIGKILL');
+
+    const second = await startServerProcess(env);
+    try {
+      const checker = await joinWorld(second.url, { name: 'Checker' });
+      const restored = await waitFor(() => checker.items().get('crate-1'), Boolean, { what: 'the crate' });
+      expect(Math.hypot(restored!.x - put!.x, restored!.z - put!.z)).toBeLessThan(0.01);
+      expect(restored!.heldBy).toBe('');
+      await checker.leave();
     } finally {
       await second.stop();
     }

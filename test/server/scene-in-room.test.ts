@@ -7,12 +7,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AVATAR_RADIUS,
+  CARRY_DISTANCE,
+  CARRY_HEIGHT,
   MessageType,
   RUN_SPEED,
   STEP_SECONDS,
   WORLD_HALF_EXTENT,
   bodyAt,
   buildStaticWorld,
+  carriedPose,
   step,
   type InteractionEvent,
   type InteractionRefusal,
@@ -32,7 +35,7 @@ import {
   replaceDraft,
 } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
-import { drive, joinWorld, type Visitor } from '../helpers/visitors.js';
+import { drive, joinWorld, walkTowards as walk, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Position quantum of movement frames, in metres. */
@@ -85,7 +88,12 @@ const LOUNGE: SceneDocumentInput = {
     {
       id: 'vase',
       transform: { position: [-3, 0, 0] },
-      components: [{ type: 'interactable', action: 'grab', reach: 6 }],
+      components: [{ type: 'interactable', action: 'grab', reach: 1.5 }],
+    },
+    {
+      id: 'table',
+      transform: { position: [-3, 0.4, 6] },
+      components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [1, 0.4, 1] } }],
     },
   ],
 };
@@ -101,6 +109,10 @@ async function publish(slug: string, scene: SceneDocumentInput): Promise<number>
   return (await ok(sdk.scenesPublish({ client: owner.api, path: { slug }, body: { message: 'scene' } }), 201))
     .version;
 }
+
+/** Walks `visitor` toward `target` until `done()` (see helpers/visitors.ts). */
+const walkTowards = (visitor: Visitor, target: { x: number; z: number }, done: () => boolean) =>
+  walk(visitor, target, done, () => ++seq);
 
 const inputs = (n: number, input: Omit<MoveInput, 'seq'>): MoveInput[] =>
   Array.from({ length: n }, () => ({ ...input, seq: ++seq }));
@@ -201,7 +213,7 @@ describe('using scene items', () => {
     other.room.onMessage(MessageType.interaction, (e: InteractionEvent) => seen.push(e));
     await other.waitToSee(sitter);
 
-    // Too far (spawned 2 m from the origin, the bench is at 3 m), not an item, and grabbing: refused.
+    // Too far (spawned 2 m from the origin, the bench is at 3 m; the vase 3 m the other way), not an item.
     await walkTowards(sitter, { x: 0, z: -3 }, () => sitter.self()!.z < -1.5);
     // One request per tick is applied (the latest wins), so each is awaited.
     for (const entity of ['bench', 'spawn', 'vase']) {
@@ -216,7 +228,7 @@ describe('using scene items', () => {
     expect(refusals.map((r) => r.reason)).toEqual([
       expect.stringMatching(/^interact: "bench" is \d+\.\d m away; come within 1\.5 m$/),
       expect.stringMatching(/^interact: "spawn" is not something you can use/),
-      'interact: picking things up is not supported yet',
+      expect.stringMatching(/^interact: "vase" is \d+\.\d m away; come within 1\.5 m$/),
     ]);
 
     // Near the bench: sits, snapped onto it; others see the seat taken.
@@ -262,24 +274,100 @@ describe('using scene items', () => {
   });
 });
 
-/** Runs one acknowledged step at a time toward `target` until `done()` holds (at most 100 steps). */
-async function walkTowards(
-  visitor: Visitor,
-  target: { x: number; z: number },
-  done: () => boolean,
-): Promise<void> {
-  for (let i = 0; i < 100 && !done(); i++) {
-    const at = visitor.self()!;
-    const dx = target.x - at.x;
-    const dz = target.z - at.z;
-    const length = Math.max(1e-6, Math.hypot(dx, dz));
-    const input = { seq: ++seq, x: dx / length, z: dz / length, run: true };
-    visitor.sendInput(input);
-    await waitFor(
-      () => visitor.self()?.ackSeq ?? 0,
-      (ack) => ack >= input.seq,
-      { what: 'ack' },
+describe('movable items', () => {
+  it('are picked up within reach, carried in front of their holder, put down on a surface, one holder at a time', async () => {
+    const carrier = await joinWorld(server.url, { world: 'lounge', name: 'Carrier' });
+    const watcher = await joinWorld(server.url, { world: 'lounge', name: 'Watcher' });
+    visitors.push(carrier, watcher);
+    const refusals: InteractionRefusal[] = [];
+    const seen: InteractionEvent[] = [];
+    watcher.room.onMessage(MessageType.interactionRefused, (r: InteractionRefusal) => refusals.push(r));
+    carrier.room.onMessage(MessageType.interactionRefused, (r: InteractionRefusal) => refusals.push(r));
+    watcher.room.onMessage(MessageType.interaction, (e: InteractionEvent) => seen.push(e));
+    await watcher.waitToSee(carrier);
+    const vase = await waitFor(() => watcher.items().get('vase'), Boolean, { what: 'the vase in view' });
+    expect(vase).toMatchObject({ heldBy: '' });
+    expect(Math.hypot(vase!.x - -3, vase!.z - 0)).toBeLessThan(0.01); // where the scene puts it
+
+    await walkTowards(
+      carrier,
+      { x: -3, z: -1 },
+      () => Math.hypot(carrier.self()!.x + 3, carrier.self()!.z) < 1.2,
     );
-  }
-  await waitFor(done, Boolean, { what: 'the portal to fire' });
-}
+    carrier.room.send(MessageType.interact, { entity: 'vase' });
+    await waitFor(
+      () => watcher.items().get('vase')?.heldBy,
+      (by) => by === carrier.sessionId,
+      { what: 'the vase carried' },
+    );
+    expect(seen).toContainEqual({ by: carrier.sessionId, entity: 'vase', action: 'grab' });
+
+    // Nobody else takes it; the carrier uses nothing else while carrying.
+    await walkTowards(
+      watcher,
+      { x: -2, z: -1 },
+      () => Math.hypot(watcher.self()!.x + 3, watcher.self()!.z) < 1.4,
+    );
+    watcher.room.send(MessageType.interact, { entity: 'vase' });
+    await waitFor(() => refusals.some((r) => r.reason.includes('already carrying')), Boolean, {
+      what: 'taken',
+    });
+    carrier.room.send(MessageType.interact, { entity: 'lever' });
+    await waitFor(() => refusals.some((r) => r.reason.includes('you are carrying "vase"')), Boolean, {
+      what: 'busy hands',
+    });
+
+    // Carried: in front of the holder at hand height, wherever it goes.
+    await walkTowards(carrier, { x: -3, z: 6 }, () => carrier.self()!.z > 4.5);
+    const holder = carrier.self()!;
+    const expected = carriedPose(bodyAt(holder.x, holder.z, holder.yaw), { x: 0, y: 0, z: 0, yaw: 0 });
+    const carried = await waitFor(
+      () => watcher.items().get('vase'),
+      (item) => !!item && Math.hypot(item.x - expected.x, item.z - expected.z) < 0.01,
+      { what: 'the vase following its holder' },
+    );
+    expect(carried!.y).toBeCloseTo(CARRY_HEIGHT, 2);
+
+    // Put down facing the table (top at 0.8 m, below the hands): it rests on the table top.
+    carrier.room.send(MessageType.interact, { entity: 'vase' });
+    const rested = await waitFor(
+      () => watcher.items().get('vase'),
+      (item) => item?.heldBy === '',
+      { what: 'the vase put down' },
+    );
+    const facing = carrier.self()!;
+    expect(rested!.y).toBeCloseTo(0.8, 2);
+    expect(Math.hypot(rested!.x - facing.x, rested!.z - facing.z)).toBeCloseTo(CARRY_DISTANCE, 1);
+    expect(seen).toContainEqual({ by: carrier.sessionId, entity: 'vase', action: 'drop' });
+    expect(carrier.leftWith()).toBeUndefined();
+    expect(watcher.leftWith()).toBeUndefined();
+  });
+
+  it('are put down where their holder stood when it leaves', async () => {
+    const carrier = await joinWorld(server.url, { world: 'lounge', name: 'Leaver' });
+    const watcher = await joinWorld(server.url, { world: 'lounge', name: 'Watcher' });
+    visitors.push(watcher);
+    const start = await waitFor(() => watcher.items().get('vase'), Boolean, { what: 'the vase in view' });
+    await walkTowards(
+      carrier,
+      start!,
+      () => Math.hypot(carrier.self()!.x - start!.x, carrier.self()!.z - start!.z) < 1.2,
+    );
+    carrier.room.send(MessageType.interact, { entity: 'vase' });
+    await waitFor(
+      () => watcher.items().get('vase')?.heldBy,
+      (by) => by === carrier.sessionId,
+      { what: 'carried' },
+    );
+    const last = carrier.self()!;
+    await carrier.leave();
+    const left = await waitFor(
+      () => watcher.items().get('vase'),
+      (item) => item?.heldBy === '',
+      {
+        what: 'the vase dropped by the leaver',
+      },
+    );
+    expect(Math.hypot(left!.x - last.x, left!.z - last.z)).toBeLessThan(0.01);
+  });
+});

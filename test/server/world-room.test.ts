@@ -35,12 +35,17 @@ afterAll(async () => {
 });
 
 describe('world room', () => {
-  it('shows every visitor to every other, with name and colour', async () => {
-    const ada = await join({ name: 'Ada', color: '#ff0000' });
+  it('shows every visitor to every other, with name, colour and avatar model', async () => {
+    const model = 'ab'.repeat(32);
+    const ada = await join({ name: 'Ada', color: '#ff0000', appearance: model });
     const bob = await join({ name: 'Bob', color: '#00ff00' });
     expect(bob.room.roomId).toBe(ada.room.roomId);
-    expect(await ada.waitToSee(bob)).toMatchObject({ name: 'Bob', color: '#00ff00' });
-    expect(bob.avatars().get(ada.sessionId)).toMatchObject({ name: 'Ada', color: '#ff0000' });
+    expect(await ada.waitToSee(bob)).toMatchObject({ name: 'Bob', color: '#00ff00', appearance: '' });
+    expect(bob.avatars().get(ada.sessionId)).toMatchObject({
+      name: 'Ada',
+      color: '#ff0000',
+      appearance: model,
+    });
   });
 
   it('moves an avatar exactly as step() replays its acknowledged inputs', async () => {
@@ -146,6 +151,10 @@ describe('world room', () => {
     await expect(joinWorld(server.url, { color: 'red' })).rejects.toMatchObject({
       code: 400,
       message: expect.stringMatching(/option "color" is invalid: colour must be #rrggbb/),
+    });
+    await expect(joinWorld(server.url, { appearance: 'https://example.com/me.glb' })).rejects.toMatchObject({
+      code: 400,
+      message: expect.stringMatching(/option "appearance" is invalid: appearance is an asset hash/),
     });
   });
 

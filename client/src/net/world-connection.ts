@@ -20,7 +20,7 @@ import {
   type PressReply,
   type WorldStateView,
 } from '../../../protocol/index.js';
-import { createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
+import { applyItems, createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
 import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
@@ -147,6 +147,7 @@ export async function connectToWorld(
     // A newer published scene: load it (the room already runs it), for prediction and drawing.
     if (state.sceneVersion > store.sceneVersion) loadScene(store, endpoint, options.world).catch(sceneFailed);
     tracker.applyState(state);
+    applyItems(store, state.items);
     if (store.local) store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
     joinedOnce();
   });

@@ -1,7 +1,8 @@
 /**
  * The published scene drawn simply: its obstacles as grey boxes and cylinders (what avatars bump into),
- * portals as glowing rings, spawn points as discs, seats as planks and other usable items as posts. Models arrive with the asset pipeline; until then the
- * colliders are what a visitor sees. Re-renders only when a new scene version is loaded.
+ * portals as glowing rings, spawn points as discs, seats as planks and triggers as posts (movable items
+ * are drawn by MovableItems, where the room says they are). Models arrive with the asset pipeline; until
+ * then the colliders are what a visitor sees. Re-renders only when a new scene version is loaded.
  */
 import { useFrame } from '@react-three/fiber';
 import { useState } from 'react';
@@ -38,20 +39,22 @@ export function SceneGeometry({ store }: { store: WorldStore }) {
           <meshStandardMaterial color="#7b5cff" emissive="#5a3dff" emissiveIntensity={0.8} />
         </mesh>
       ))}
-      {[...world.interactables.values()].map((item) =>
-        item.action === 'sit' ? (
-          // A seat to sit on: its top at the seat height.
-          <mesh key={`i${item.entity}`} position={[item.x, item.y - 0.05, item.z]} rotation-y={item.yaw}>
-            <boxGeometry args={[1.2, 0.1, 0.5]} />
-            <meshStandardMaterial color="#8a5a2b" />
-          </mesh>
-        ) : (
-          <mesh key={`i${item.entity}`} position={[item.x, item.y + 0.5, item.z]}>
-            <cylinderGeometry args={[0.08, 0.08, 1, 12]} />
-            <meshStandardMaterial color={item.action === 'trigger' ? '#d94a3a' : '#4a8ad9'} />
-          </mesh>
-        ),
-      )}
+      {[...world.interactables.values()]
+        .filter((item) => item.action !== 'grab')
+        .map((item) =>
+          item.action === 'sit' ? (
+            // A seat to sit on: its top at the seat height.
+            <mesh key={`i${item.entity}`} position={[item.x, item.y - 0.05, item.z]} rotation-y={item.yaw}>
+              <boxGeometry args={[1.2, 0.1, 0.5]} />
+              <meshStandardMaterial color="#8a5a2b" />
+            </mesh>
+          ) : (
+            <mesh key={`i${item.entity}`} position={[item.x, item.y + 0.5, item.z]}>
+              <cylinderGeometry args={[0.08, 0.08, 1, 12]} />
+              <meshStandardMaterial color="#d94a3a" />
+            </mesh>
+          ),
+        )}
       {world.spawns.map((s) => (
         <mesh key={`s${s.name}`} position={[s.x, s.y + 0.02, s.z]} rotation-x={-Math.PI / 2}>
           <circleGeometry args={[0.6, 32]} />

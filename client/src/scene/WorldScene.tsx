@@ -6,6 +6,7 @@ import { runFrame } from '../frame-loop.js';
 import type { WorldConnection } from '../net/world-connection.js';
 import { MAX_DRAWN_AVATARS } from '../systems/draw-avatars.js';
 import type { WorldStore } from '../world-store.js';
+import { MovableItems } from './MovableItems.js';
 import { SceneGeometry } from './SceneGeometry.js';
 
 interface SceneProps {
@@ -69,6 +70,7 @@ export function WorldScene(props: SceneProps) {
       <directionalLight position={[20, 30, -10]} intensity={1.6} />
       <Ground />
       <SceneGeometry store={props.store} />
+      <MovableItems store={props.store} />
       <instancedMesh ref={bodies} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
         <capsuleGeometry args={[0.35, 1, 4, 12]} />
         <meshStandardMaterial />

@@ -6,11 +6,20 @@
  */
 import { StateView } from '@colyseus/schema';
 import type { Client } from '@colyseus/core';
-import type { Avatar } from '../../../protocol/index.js';
+import type { Avatar, Item, ItemPose } from '../../../protocol/index.js';
 import { InterestGrid, type InterestParams, type Placed } from './interest-grid.js';
 
 /** Interest is recomputed for each viewer every this many ticks (8 × 50 ms = 400 ms). */
 export const INTEREST_EVERY_TICKS = 8;
+
+/** A movable item as interest management sees it. */
+export interface ViewedItem {
+  state: Item;
+  pose: ItemPose;
+  /** Scratch: the query epoch that last selected this item, and its rank score then. */
+  mark: number;
+  score: number;
+}
 
 export interface Viewer extends Placed {
   avatar: Avatar;
@@ -21,6 +30,8 @@ export interface Viewer extends Placed {
    * to this viewer (-1: not yet).
    */
   visible: Map<Viewer, number>;
+  /** Movable items in this viewer's interest (the K nearest within the radius, with the same hysteresis). */
+  visibleItems: Set<ViewedItem>;
   /** Phase of this viewer's recomputation within INTEREST_EVERY_TICKS; -1 = compute on the next tick. */
   phase: number;
   /** Scratch: the query epoch that last selected this entity. */
@@ -30,10 +41,12 @@ export interface Viewer extends Placed {
 export class InterestManager {
   private readonly grid: InterestGrid<Viewer>;
   private readonly selected: Viewer[] = [];
+  private readonly selectedItems: ViewedItem[] = [];
+  private readonly byScore = (a: ViewedItem, b: ViewedItem): number => a.score - b.score;
   private epoch = 0;
   private joins = 0;
 
-  constructor(params: InterestParams) {
+  constructor(private readonly params: InterestParams) {
     this.grid = new InterestGrid<Viewer>(params);
   }
 
@@ -54,15 +67,57 @@ export class InterestManager {
   detach(leaving: Viewer, everyone: Iterable<Viewer>): void {
     for (const viewer of everyone) viewer.visible.delete(leaving);
     leaving.visible.clear();
+    leaving.visibleItems.clear();
   }
 
-  update(tick: number, viewers: ReadonlyMap<unknown, Viewer>): void {
+  /** Forgets items the scene no longer has (already gone from every view with the state's map entry). */
+  forgetItems(gone: readonly ViewedItem[], everyone: Iterable<Viewer>): void {
+    if (gone.length === 0) return;
+    for (const viewer of everyone) for (const item of gone) viewer.visibleItems.delete(item);
+  }
+
+  update(tick: number, viewers: ReadonlyMap<unknown, Viewer>, items: readonly ViewedItem[] = []): void {
     this.grid.rebuild(viewers.values());
     for (const viewer of viewers.values()) {
       if (viewer.phase < 0)
         viewer.phase = -1 - viewer.phase; // first tick after joining: compute now
       else if ((tick + viewer.phase) % INTEREST_EVERY_TICKS !== 0) continue;
       this.refresh(viewer);
+      this.refreshItems(viewer, items);
+    }
+  }
+
+  /** Items are few (a scene's movable props), so each refresh scans them all rather than a grid. */
+  private refreshItems(viewer: Viewer, items: readonly ViewedItem[]): void {
+    const view = viewer.view;
+    if (!view || (items.length === 0 && viewer.visibleItems.size === 0)) return;
+    const { radius, leaveRadius, k, incumbentFactor } = this.params;
+    const selected = this.selectedItems;
+    selected.length = 0;
+    for (const item of items) {
+      const distance = Math.hypot(item.pose.x - viewer.body.x, item.pose.z - viewer.body.z);
+      const incumbent = viewer.visibleItems.has(item);
+      if (distance > (incumbent ? leaveRadius : radius)) continue;
+      item.score = incumbent ? distance * incumbentFactor : distance;
+      selected.push(item);
+    }
+    if (selected.length > k) {
+      selected.sort(this.byScore);
+      selected.length = k;
+    }
+    const epoch = ++this.epoch;
+    for (const item of selected) item.mark = epoch;
+    for (const item of viewer.visibleItems) {
+      if (item.mark !== epoch) {
+        viewer.visibleItems.delete(item);
+        view.remove(item.state);
+      }
+    }
+    for (const item of selected) {
+      if (!viewer.visibleItems.has(item)) {
+        viewer.visibleItems.add(item);
+        view.add(item.state);
+      }
     }
   }
 

@@ -1,0 +1,44 @@
+/**
+ * The demo world's first published scene: something to try on first start without building anything — a
+ * spawn point, a bench to sit on, a lever to pull and crates to carry around. No colliders near the spawn
+ * point, so visitors (and the room benchmark's bots) move freely around it.
+ */
+import { sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
+
+export function demoScene(): SceneDocument {
+  return sceneDocumentSchema.parse({
+    schema: 1,
+    entities: [
+      {
+        id: 'spawn',
+        name: 'Spawn point',
+        transform: { position: [0, 0, 0] },
+        components: [{ type: 'spawn-point', name: 'main', default: true }],
+      },
+      {
+        id: 'bench',
+        name: 'Bench',
+        transform: { position: [-6, 0.45, 6] },
+        components: [{ type: 'interactable', action: 'sit', reach: 1.5 }],
+      },
+      {
+        id: 'lever',
+        name: 'Lever',
+        transform: { position: [6, 0, 6] },
+        components: [{ type: 'interactable', action: 'trigger', reach: 1.5 }],
+      },
+      ...[0, 1, 2].map((i) => ({
+        id: `crate-${i + 1}`,
+        name: `Crate ${i + 1}`,
+        transform: { position: [3 + i, 0, 8] as [number, number, number] },
+        components: [{ type: 'interactable' as const, action: 'grab' as const, reach: 1.5 }],
+      })),
+      {
+        id: 'welcome',
+        name: 'Welcome sign',
+        transform: { position: [0, 2.5, 10] },
+        components: [{ type: 'text', text: 'Welcome! WASD to walk, E to use things.' }],
+      },
+    ],
+  });
+}
