@@ -41,6 +41,7 @@ import { SceneActions } from './scene-actions.js';
 import { SocialRelay } from './social-relay.js';
 import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
+import { VisibleSet } from './interest/visible-set.js';
 import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
@@ -225,7 +226,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         selfSentTick: -1,
         avatar,
         view: view ?? null,
-        visible: new Map(),
+        visible: new VisibleSet(),
         visibleItems: new Set(),
         phase: this.interest?.nextPhase() ?? 0,
         mark: 0,
@@ -295,7 +296,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (!occupant) return;
       occupant.client = client; // the new connection's client object
       occupant.selfSentTick = -1;
-      for (const other of occupant.visible.keys()) occupant.visible.set(other, -1);
+      occupant.visible.resetSent();
       this.log.debug({ sessionId: client.sessionId }, 'client reconnected');
     }
 

@@ -12,6 +12,7 @@ import {
   type Viewer,
 } from '../../server/rooms/interest/interest-manager.js';
 import type { Client } from '@colyseus/core';
+import { VisibleSet } from '../../server/rooms/interest/visible-set.js';
 
 const params = { radius: 5.5, leaveRadius: 7, k: 3, incumbentFactor: 0.9, cellSize: 3 };
 
@@ -42,7 +43,7 @@ function viewerAt(manager: InterestManager, x: number): Viewer {
     body: bodyAt(x, 0),
     avatar,
     view: manager.attach(client, avatar),
-    visible: new Map(),
+    visible: new VisibleSet(),
     visibleItems: new Set(),
     phase: manager.nextPhase(),
     mark: 0,

@@ -8,6 +8,7 @@ import { StateView } from '@colyseus/schema';
 import type { Client } from '@colyseus/core';
 import type { Avatar, Item, ItemPose } from '../../../protocol/index.js';
 import { InterestGrid, type InterestParams, type Placed } from './interest-grid.js';
+import type { VisibleSet } from './visible-set.js';
 
 /** Interest is recomputed for each viewer every this many ticks (8 × 50 ms = 400 ms). */
 export const INTEREST_EVERY_TICKS = 8;
@@ -25,11 +26,8 @@ export interface Viewer extends Placed {
   avatar: Avatar;
   /** The client's view; null when interest management is off (the client then sees everything). */
   view: StateView | null;
-  /**
-   * Avatars (other viewers) in this viewer's interest, each with the tick its position was last sent
-   * to this viewer (-1: not yet).
-   */
-  visible: Map<Viewer, number>;
+  /** Avatars (other viewers) in this viewer's interest, each with the tick its position was last sent. */
+  visible: VisibleSet<Viewer>;
   /** Movable items in this viewer's interest (the K nearest within the radius, with the same hysteresis). */
   visibleItems: Set<ViewedItem>;
   /** Phase of this viewer's recomputation within INTEREST_EVERY_TICKS; -1 = compute on the next tick. */
@@ -127,7 +125,10 @@ export class InterestManager {
     const epoch = ++this.epoch;
     const next = this.grid.query(viewer, viewer.visible, this.selected);
     for (const other of next) other.mark = epoch;
-    for (const other of viewer.visible.keys()) {
+    const slots = viewer.visible.slots;
+    // Backwards: a removal swaps the last slot (already checked) into the hole.
+    for (let i = slots.length - 1; i >= 0; i--) {
+      const other = slots[i]!.other;
       if (other.mark !== epoch) {
         viewer.visible.delete(other);
         view.remove(other.avatar);
@@ -135,7 +136,7 @@ export class InterestManager {
     }
     for (const other of next) {
       if (!viewer.visible.has(other)) {
-        viewer.visible.set(other, -1);
+        viewer.visible.add(other);
         view.add(other.avatar);
       }
     }
