@@ -14,6 +14,8 @@ export interface TrackedAvatar extends PlacedAvatar {
   seat: string;
   /** Avatar model's asset hash ('' = the default avatar). */
   appearance: string;
+  /** Connected to its voice room. */
+  inVoice: boolean;
   /** Whether a position has been received yet. */
   placed: boolean;
 }
@@ -44,6 +46,7 @@ export class AvatarTracker {
       if (avatar && avatar.netId === view.netId) {
         avatar.seat = view.seat;
         avatar.appearance = view.appearance;
+        avatar.inVoice = view.inVoice;
         return;
       }
       if (avatar) this.remove(avatar);
@@ -54,6 +57,7 @@ export class AvatarTracker {
         color: view.color,
         seat: view.seat,
         appearance: view.appearance,
+        inVoice: view.inVoice,
         x: 0,
         y: 0,
         z: 0,

@@ -28,6 +28,11 @@ export const MessageType = {
   interact: 'interact',
   interaction: 'interaction',
   interactionRefused: 'interactionRefused',
+  /**
+   * Server → client: the voice rooms the server assigned this visitor now (VoiceEvent), sent on joining
+   * and whenever the assignment changes. The client asks `POST /voice/token` for exactly these rooms.
+   */
+  voice: 'voice',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -168,3 +173,16 @@ export interface InteractionRefusal {
   entity: string;
   reason: string;
 }
+
+/** A LiveKit room the server assigned a visitor, and whether it may talk there. */
+export interface VoiceRoomGrant {
+  /** LiveKit room name. */
+  room: string;
+  /** island: nearby visitors; zone: a scene voice zone; stage: a stage zone; announce: the instance's announcements. */
+  kind: 'island' | 'zone' | 'stage' | 'announce';
+  canPublish: boolean;
+}
+
+/** Who this visitor hears now (MessageType.voice). `off` says why there is no voice, in words to show. */
+export type VoiceEvent =
+  { enabled: true; room: VoiceRoomGrant; announce: VoiceRoomGrant } | { enabled: false; off: string };

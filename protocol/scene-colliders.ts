@@ -65,6 +65,19 @@ export interface Portal {
   spawn: string;
 }
 
+/** A scene voice zone: a box (half extents in metres) around its entity, turned by `yaw` about the up axis. */
+export interface VoiceZone {
+  entity: string;
+  mode: 'private' | 'stage' | 'global';
+  x: number;
+  y: number;
+  z: number;
+  hx: number;
+  hy: number;
+  hz: number;
+  yaw: number;
+}
+
 /** What the simulation needs from a scene, with obstacles bucketed by cell for quick lookup. */
 export interface StaticWorld {
   obstacles: readonly Obstacle[];
@@ -76,6 +89,8 @@ export interface StaticWorld {
   portals: readonly Portal[];
   /** Items visitors can use, by entity id. */
   interactables: ReadonlyMap<string, Interactable>;
+  /** Voice zones (who hears whom is decided by the room from these). */
+  voiceZones: readonly VoiceZone[];
   /** Entity ids whose colliders the simulation cannot use (mesh colliders). */
   unsupported: readonly string[];
 }
@@ -87,6 +102,7 @@ export const EMPTY_WORLD: StaticWorld = {
   defaultSpawn: undefined,
   portals: [],
   interactables: new Map(),
+  voiceZones: [],
   unsupported: [],
 };
 
@@ -125,6 +141,7 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
   const portals: Portal[] = [];
   const unsupported: string[] = [];
   const interactables = new Map<string, Interactable>();
+  const voiceZones: VoiceZone[] = [];
   let defaultSpawn: SpawnPoint | undefined;
   for (const entity of scene.entities) {
     for (const component of entity.components ?? []) {
@@ -171,6 +188,20 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
           yaw: yawOf(t.q),
           reach: component.reach ?? 2,
         });
+      } else if (component.type === 'voice-zone') {
+        const t = transformOf(entity);
+        const [hx, hy, hz] = component.halfExtents;
+        voiceZones.push({
+          entity: entity.id,
+          mode: component.mode,
+          x: t.p[0],
+          y: t.p[1],
+          z: t.p[2],
+          hx: Math.abs(hx * t.s[0]),
+          hy: Math.abs(hy * t.s[1]),
+          hz: Math.abs(hz * t.s[2]),
+          yaw: yawOf(t.q),
+        });
       } else if (component.type === 'portal') {
         const t = transformOf(entity);
         portals.push({
@@ -203,6 +234,7 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
     defaultSpawn: defaultSpawn ?? spawns[0],
     portals,
     interactables,
+    voiceZones,
     unsupported,
   };
 }

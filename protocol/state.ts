@@ -16,6 +16,8 @@ const avatarFields = () => ({
   seat: t.string().default(''),
   /** Avatar model's asset hash (sha-256 hex; '' = the default avatar). */
   appearance: t.string().default(''),
+  /** Connected to its voice room (from LiveKit, reconciled by the server). */
+  inVoice: t.boolean().default(false),
 });
 
 export const Avatar = schema(avatarFields(), 'Avatar');
@@ -77,6 +79,7 @@ export interface AvatarView {
   color: string;
   seat: string;
   appearance: string;
+  inVoice: boolean;
 }
 
 /** A movable item as a client decodes it (quantised; see Item). */
@@ -99,4 +102,6 @@ export interface WorldStateView {
 
 /** An avatar as a client draws it: who (name, colour) and where (metres; yaw in radians). */
 export interface PlacedAvatar
-  extends Omit<AvatarView, 'netId' | 'seat' | 'appearance'>, Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}
+  extends
+    Omit<AvatarView, 'netId' | 'seat' | 'appearance' | 'inVoice'>,
+    Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

@@ -44,6 +44,15 @@ import { createRoomHost } from './rooms/room-host.js';
 import { InstanceDirectory } from './rooms/instance-directory.js';
 import { JoinAdmission } from './rooms/join-admission.js';
 import { RoomEvents } from './rooms/room-events.js';
+import {
+  DEFAULT_VOICE_PARAMS,
+  LiveKitAdmin,
+  VoiceAssignments,
+  VoiceGate,
+  VoiceTokens,
+  VoiceWebhooks,
+  type VoiceBackend,
+} from './voice/index.js';
 
 export interface RunningServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:2567 */
@@ -123,6 +132,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const backend = await createMatchmakingBackend(config);
     const roomEvents = new RoomEvents(backend.presence, logger);
     const moderation = new ModerationService(database.db, roomEvents);
+    // Voice is optional: without LIVEKIT_URL the rooms tell visitors it is off and the endpoints answer 503.
+    const livekit = config.livekit;
+    const voiceAdmin = livekit ? new LiveKitAdmin(livekit) : undefined;
+    const voiceAssignments = new VoiceAssignments(backend.presence);
+    const voiceBackend: VoiceBackend | undefined = voiceAdmin
+      ? { admin: voiceAdmin, assignments: voiceAssignments, params: DEFAULT_VOICE_PARAMS }
+      : undefined;
     const rooms = await createRoomHost(
       backend,
       {
@@ -137,6 +153,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         scenes: new SceneVersionsRepository(database.db),
         usage,
         instances,
+        voice: voiceBackend,
       },
       publicAddressOf(config),
     );
@@ -157,9 +174,30 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           defaultCapacity: config.worldCapacity,
           rateLimits: config.rateLimits,
         },
+        voice: {
+          gate: new VoiceGate(
+            livekit
+              ? { config: livekit, tokens: new VoiceTokens(livekit), assignments: voiceAssignments }
+              : undefined,
+            moderation,
+          ),
+          webhooks:
+            livekit && voiceAdmin
+              ? new VoiceWebhooks(
+                  livekit,
+                  backend.presence,
+                  voiceAdmin,
+                  voiceAssignments,
+                  moderation,
+                  roomEvents,
+                  logger,
+                )
+              : undefined,
+        },
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
+          ...(voiceAdmin ? [{ name: 'livekit', probe: () => voiceAdmin.ping(), optional: true }] : []),
         ],
       }),
       { bufferLogs: true, bodyParser: false },
@@ -172,6 +210,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     // Body size limits per route: archives and scenes are large, everything else is small.
     app.use('/orgs/:org/worlds/import', jsonBody('64mb', ['application/json', ARCHIVE_MEDIA_TYPE]));
     app.use('/worlds/:slug/scene', jsonBody('5mb', ['application/json', 'application/json-patch+json']));
+    // LiveKit signs the exact bytes it sends: the webhook gets its body as text, unparsed.
+    app.use(
+      '/livekit/webhook',
+      express.text({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
+    );
     app.use(jsonBody('64kb', ['application/json']));
 
     const openApi = new DocumentBuilder()

@@ -11,6 +11,7 @@ import {
   type AvatarBody,
   type ItemPose,
   type MoveInput,
+  type VoiceEvent,
   type SceneDocument,
   type StaticWorld,
 } from '../../protocol/index.js';
@@ -92,6 +93,8 @@ export interface WorldStore {
   staticWorld: StaticWorld;
   /** Version of `scene` (0 = none). */
   sceneVersion: number;
+  /** The voice rooms the server assigned (or why there is no voice), from the latest voice message. */
+  voice: VoiceEvent | null;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
   notice: { text: string; until: number } | null;
 }
@@ -113,6 +116,7 @@ export function createWorldStore(): WorldStore {
     staticWorld: EMPTY_WORLD,
     sceneVersion: 0,
     notice: null,
+    voice: null,
   };
 }
 

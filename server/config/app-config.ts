@@ -80,6 +80,20 @@ const envSchema = z
       .int('must be a whole number of requests')
       .min(1, 'must be at least 1')
       .default(300),
+    RATE_LIMIT_VOICE_TOKENS_PER_MINUTE: z.coerce
+      .number({ message: 'must be a whole number of requests, e.g. 60' })
+      .int('must be a whole number of requests')
+      .min(1, 'must be at least 1')
+      .default(60),
+    LIVEKIT_URL: urlWithProtocol(
+      ['http:', 'https:', 'ws:', 'wss:'],
+      'wss://voice.example.com or http://127.0.0.1:7880',
+    ).optional(),
+    LIVEKIT_API_KEY: z.string().min(1).max(200).optional(),
+    LIVEKIT_API_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters (LiveKit refuses shorter secrets)')
+      .optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'must be a number of milliseconds, e.g. 10000' })
       .int()
@@ -90,6 +104,11 @@ const envSchema = z
     path: ['OPERATOR_PASSWORD'],
     message:
       'and OPERATOR_EMAIL must be set together (the operator account is created from both on first boot)',
+  })
+  .refine((env) => !env.LIVEKIT_URL || (env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET), {
+    path: ['LIVEKIT_API_SECRET'],
+    message:
+      'and LIVEKIT_API_KEY are required when LIVEKIT_URL is set (the key pair from your LiveKit server or LiveKit Cloud project)',
   })
   .refine((env) => !env.REDIS_URL || env.PUBLIC_URL, {
     path: ['PUBLIC_URL'],
@@ -116,9 +135,18 @@ export interface AppConfig {
   worldCapacity: number;
   auth: AuthConfig;
   /** Requests per minute per client address on /auth routes, and per caller on writes. */
-  rateLimits: { authPerMinute: number; writesPerMinute: number };
+  rateLimits: { authPerMinute: number; writesPerMinute: number; voiceTokensPerMinute: number };
   /** Area of interest per client; `enabled: false` sends every avatar to everyone (benchmark baseline). */
   interest: InterestConfig;
+  /** Voice through LiveKit; undefined when LIVEKIT_URL is unset (voice off, and the player says so). */
+  livekit: LiveKitConfig | undefined;
+}
+
+export interface LiveKitConfig {
+  /** As given (ws(s) or http(s)); clients connect with the ws(s) form, server calls use the http(s) form. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
 }
 
 export interface AuthConfig {
@@ -144,7 +172,7 @@ export interface InterestConfig {
   cellSize: number;
 }
 
-const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'OPERATOR_PASSWORD']);
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'OPERATOR_PASSWORD', 'LIVEKIT_API_SECRET']);
 
 /** A configuration problem: its message is one line that names the variable and the fix. */
 export class ConfigError extends Error {
@@ -189,6 +217,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     rateLimits: {
       authPerMinute: value.RATE_LIMIT_AUTH_PER_MINUTE,
       writesPerMinute: value.RATE_LIMIT_WRITES_PER_MINUTE,
+      voiceTokensPerMinute: value.RATE_LIMIT_VOICE_TOKENS_PER_MINUTE,
     },
     interest: {
       enabled: value.INTEREST_MANAGEMENT === 'on',
@@ -198,6 +227,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       incumbentFactor: 0.9,
       cellSize: Math.max(2, value.INTEREST_RADIUS / 8),
     },
+    livekit:
+      value.LIVEKIT_URL && value.LIVEKIT_API_KEY && value.LIVEKIT_API_SECRET
+        ? { url: value.LIVEKIT_URL, apiKey: value.LIVEKIT_API_KEY, apiSecret: value.LIVEKIT_API_SECRET }
+        : undefined,
   };
 }
 

@@ -43,7 +43,7 @@ export interface ControlPlaneOptions {
   moderation: ModerationService;
   /** Capacity of new worlds unless they say otherwise. */
   defaultCapacity: number;
-  rateLimits: { authPerMinute: number; writesPerMinute: number };
+  rateLimits: { authPerMinute: number; writesPerMinute: number; voiceTokensPerMinute: number };
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -70,12 +70,23 @@ export class ControlPlaneModule {
               generateKey: (_context, tracker, name) => `${name}:${tracker}`,
             },
             {
+              // Voice tokens: a client needs one per room change (about one a second at most while walking).
+              name: 'voice',
+              ttl: 60_000,
+              limit: options.rateLimits.voiceTokensPerMinute,
+              skipIf: (context) => requestOf(context).path !== '/voice/token',
+              getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
+              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+            },
+            {
               name: 'writes',
               ttl: 60_000,
               limit: options.rateLimits.writesPerMinute,
-              // Sign-in routes have the stricter limit above instead.
+              // Sign-in routes have the stricter limit above instead; LiveKit's webhooks are not a caller's writes.
               skipIf: (context) =>
-                READ_METHODS.has(requestOf(context).method) || requestOf(context).path.startsWith('/auth/'),
+                READ_METHODS.has(requestOf(context).method) ||
+                requestOf(context).path.startsWith('/auth/') ||
+                requestOf(context).path === '/livekit/webhook',
               getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
               generateKey: (_context, tracker, name) => `${name}:${tracker}`,
             },

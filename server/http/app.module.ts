@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
+import { VoiceModule, type VoiceModuleOptions } from '../voice/index.js';
 import { HealthController } from './health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
@@ -12,6 +13,7 @@ export interface AppModuleOptions {
   registry: Registry;
   readinessChecks: ReadinessCheck[];
   controlPlane: ControlPlaneOptions;
+  voice: VoiceModuleOptions;
 }
 
 /** Paths too frequent or too dull to log per request. */
@@ -30,6 +32,7 @@ export class AppModule {
           },
         }),
         ControlPlaneModule.forRoot(options.controlPlane),
+        VoiceModule.forRoot(options.voice),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -3,6 +3,11 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves when the dependency answers; rejects (or times out) otherwise. */
   probe: () => Promise<void>;
+  /**
+   * Reported but not required: the server serves joins without it (e.g. LiveKit — without it only voice is
+   * off), so a load balancer must not take the process out of rotation for it.
+   */
+  optional?: boolean;
 }
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
@@ -18,20 +23,24 @@ export async function runReadinessChecks(
   timeoutMs = 2_000,
 ): Promise<ReadinessResult> {
   const outcomes = await Promise.all(
-    checks.map(async ({ name, probe }) => {
+    checks.map(async ({ name, probe, optional = false }) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       try {
         await Promise.race([probe(), timeout]);
-        return [name, 'ok'] as const;
+        return [name, 'ok', optional] as const;
       } catch (error) {
-        return [name, `unavailable: ${error instanceof Error ? error.message : String(error)}`] as const;
+        const reason = error instanceof Error ? error.message : String(error);
+        return [name, `unavailable: ${reason}${optional ? ' (optional)' : ''}`, optional] as const;
       } finally {
         clearTimeout(timer);
       }
     }),
   );
-  return { ready: outcomes.every(([, status]) => status === 'ok'), checks: Object.fromEntries(outcomes) };
+  return {
+    ready: outcomes.every(([, status, optional]) => optional || status === 'ok'),
+    checks: Object.fromEntries(outcomes.map(([name, status]) => [name, status])),
+  };
 }

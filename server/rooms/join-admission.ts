@@ -15,6 +15,8 @@ export interface Admitted {
   displayName: string | null;
   /** Why the account may not chat in this world, if a moderator muted it. */
   mutedFor: string | null;
+  /** Whether it may moderate the world (talks on stages and in announcements). */
+  canModerate: boolean;
 }
 
 export class JoinAdmission {
@@ -40,10 +42,14 @@ export class JoinAdmission {
         );
       const accountId = principal.kind === 'anonymous' ? null : principal.accountId;
       const mute = accountId ? await this.moderation.activeMute(world.id, accountId) : undefined;
+      const moderate = accountId
+        ? await this.access.decideWorld(principal, world, 'world.moderate')
+        : undefined;
       return {
         accountId,
         displayName: principal.kind === 'account' ? principal.displayName : null,
         mutedFor: mute?.reason ?? null,
+        canModerate: moderate?.allowed ?? false,
       };
     } catch (error) {
       if (error instanceof Problem) throw new ServerError(error.getStatus(), `join: ${error.message}`);

@@ -14,4 +14,6 @@ export interface Occupant extends Mover {
   pendingInteraction: string | null;
   /** The movable item (entity id) the visitor carries, if any. */
   carrying: string | null;
+  /** May moderate the world (talks on stages and in announcements). */
+  canModerate: boolean;
 }

@@ -12,7 +12,9 @@ export type WorldEvent =
   | { type: 'banned'; accountId: string; reason: string }
   | { type: 'muted'; accountId: string; reason: string }
   | { type: 'unmuted'; accountId: string }
-  | { type: 'deleted' };
+  | { type: 'deleted' }
+  /** A visitor's LiveKit connection came or went (from LiveKit's webhooks, reconciled with the room list). */
+  | { type: 'voice-presence'; sessionId: string; inVoice: boolean };
 
 export const worldEventsChannel = (worldId: string): string => `mib:world-events:${worldId}`;
 
@@ -40,6 +42,10 @@ export class RoomEvents implements SceneEvents, ModerationEvents, WorldEvents {
 
   deleted(worldId: string): void {
     this.send(worldId, { type: 'deleted' });
+  }
+
+  voicePresence(worldId: string, sessionId: string, inVoice: boolean): void {
+    this.send(worldId, { type: 'voice-presence', sessionId, inVoice });
   }
 
   private send(worldId: string, event: WorldEvent): void {

@@ -78,6 +78,11 @@ export class SocialRelay {
     );
   }
 
+  /** Why a moderator muted this member, or undefined. */
+  mutedFor(sessionId: string): string | undefined {
+    return this.muted.get(sessionId);
+  }
+
   /** A moderator muted (reason) or unmuted (null) this member's chat. */
   setMuted(sessionId: string, reason: string | null): void {
     if (reason === null) this.muted.delete(sessionId);

@@ -47,6 +47,7 @@ import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
 import { PersistentWorldState } from './persistent-world-state.js';
 import { MovableItems } from './movable-items.js';
+import { VOICE_EVERY_TICKS, VoiceDirector, type VoiceBackend, type VoiceListener } from '../voice/index.js';
 
 /** What a world room needs from the rest of the server. */
 export interface WorldRoomDeps {
@@ -62,6 +63,8 @@ export interface WorldRoomDeps {
   scenes: SceneVersionsRepository;
   usage: UsageService;
   instances: InstanceDirectory;
+  /** LiveKit, when configured; voice is off (and visitors are told so) without it. */
+  voice: VoiceBackend | undefined;
 }
 
 /** What the matchmaker lists about an instance (room metadata). */
@@ -137,6 +140,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     /** Set in onCreate, once the world is known. */
     private meter: RoomUsageMeter | undefined;
     private actions!: SceneActions;
+    /** Who hears whom (set in onCreate, once the world and instance number are known). */
+    private voice: VoiceDirector | undefined;
     private unsubscribe: (() => void) | undefined;
     /** The published scene: obstacles for step(), spawn points, portals. */
     private scene!: SceneRuntime;
@@ -163,6 +168,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
       await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
+      this.voice = new VoiceDirector(deps.voice, world.id, this.instance, world.voice_mode, () => this.log);
       // Saved state first: placing the scene's movable items needs where visitors left them.
       const persisted = await PersistentWorldState.load(world.id, deps.states, () => this.log);
       this.persisted = persisted;
@@ -235,8 +241,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         portal: null,
         pendingInteraction: null,
         carrying: null,
+        canModerate: admitted?.canModerate ?? false,
       });
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
+      this.voice?.joined(this.voiceListener(this.occupants.get(client.sessionId)!));
       this.meter?.joined(this.clients.length);
     }
 
@@ -267,6 +275,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
             if (occupant.accountId === event.accountId)
               this.social.setMuted(occupant.client.sessionId, event.type === 'muted' ? event.reason : null);
           return;
+        case 'voice-presence': {
+          const occupant = this.occupants.get(event.sessionId);
+          if (occupant) occupant.avatar.inVoice = event.inVoice;
+          return;
+        }
         case 'deleted':
           // Its rows are gone: nothing left to save into. Everyone is sent away and the instance closes.
           this.persisted?.discard();
@@ -297,6 +310,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       occupant.client = client; // the new connection's client object
       occupant.selfSentTick = -1;
       occupant.visible.resetSent();
+      this.voice?.rejoined(this.voiceListener(occupant));
       this.log.debug({ sessionId: client.sessionId }, 'client reconnected');
     }
 
@@ -305,6 +319,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (occupant) {
         this.meter?.left(occupant);
         this.items.release(occupant);
+        this.voice?.left(client.sessionId, occupant.accountId);
       }
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
@@ -332,6 +347,18 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         { presses: this.persisted.presses, revision: this.persisted.savedRevision },
         'world room disposed',
       );
+    }
+
+    private voiceListener(occupant: Occupant): VoiceListener {
+      const sessionId = occupant.client.sessionId;
+      return {
+        sessionId,
+        accountId: occupant.accountId,
+        canModerate: occupant.canModerate,
+        mutedFor: this.social.mutedFor(sessionId) ?? null,
+        body: occupant.body,
+        send: (event) => occupant.client.send(MessageType.voice, event),
+      };
     }
 
     private enqueueInput(client: Client, input: MoveInput): void {
@@ -381,6 +408,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         if (body.x !== x || body.y !== y || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }
       this.items.follow(tick);
+      if (tick % VOICE_EVERY_TICKS === 0 && this.voice?.active)
+        this.voice.update(
+          [...this.occupants.values()].map((occupant) => this.voiceListener(occupant)),
+          this.scene.world,
+        );
       this.interest?.update(tick, this.occupants, this.items.all);
       if (this.persisted) {
         this.persisted.apply();

@@ -14,6 +14,7 @@ import {
   type ChatRefusal,
   type EmoteEvent,
   type TypingEvent,
+  type VoiceEvent,
   type WorldStateView,
   type JoinOptions,
   type MoveInput,
@@ -53,6 +54,8 @@ export interface Visitor {
   say(text: string, channel?: ChatChannel): void;
   /** Emote and typing events received, oldest first. */
   events: Array<{ type: 'emote' | 'typing'; message: EmoteEvent | TypingEvent }>;
+  /** Voice messages received (the rooms the server assigned), oldest first. */
+  voice: VoiceEvent[];
   /** Every position of our own avatar received, with the room tick it is from. */
   track: Array<{ tick: number; x: number; z: number }>;
   leave(): Promise<void>;
@@ -87,6 +90,8 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   const events: Visitor['events'] = [];
   room.onMessage(MessageType.emote, (message: EmoteEvent) => events.push({ type: 'emote', message }));
   room.onMessage(MessageType.typing, (message: TypingEvent) => events.push({ type: 'typing', message }));
+  const voice: VoiceEvent[] = [];
+  room.onMessage(MessageType.voice, (event: VoiceEvent) => voice.push(event));
   const tracker = new AvatarTracker();
   const track: Array<{ tick: number; x: number; z: number }> = [];
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {
@@ -101,9 +106,9 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
     for (const tracked of tracker.avatars.values()) {
-      const { sessionId, netId, name, color, seat, appearance, x, y, z, yaw, placed } = tracked;
+      const { sessionId, netId, name, color, seat, appearance, inVoice, x, y, z, yaw, placed } = tracked;
       if (!placed) continue;
-      const seen: SeenAvatar = { netId, name, color, seat, appearance, x, y, z, yaw };
+      const seen: SeenAvatar = { netId, name, color, seat, appearance, inVoice, x, y, z, yaw };
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }
@@ -131,6 +136,7 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     chats,
     chatRefusals,
     events,
+    voice,
     track,
     say: (text, channel = 'nearby') => room.send(MessageType.chat, { channel, text }),
     leave: async () => {

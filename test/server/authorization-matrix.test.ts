@@ -94,6 +94,10 @@ const EXPECTED: Record<string, string> = {
   'GET /worlds/{slug}/scene/versions/{version}': '   404  404  403  403  200  200  200  200  404  401',
   'POST /worlds/{slug}/scene/versions/{version}/rollback': '404 404 403 403 201 201 201 201 404 401',
   'GET /worlds/{slug}/export': '                     404  404  403  403  403  200  200  200  404  401',
+  // This server runs without LiveKit: a signed-in caller learns voice is not set up (503).
+  'POST /voice/token': '                             401  503  503  503  503  503  503  503  503  401',
+  // Signed by LiveKit, not by our callers: our credentials play no part.
+  'POST /livekit/webhook': '                         503  503  503  503  503  503  503  503  503  503',
 };
 
 const SCENE = { schema: 1, entities: [] };
@@ -271,6 +275,8 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { path: { slug: 'mx', version: 1 } };
     case 'POST /worlds/{slug}/scene/versions/{version}/rollback':
       return { path: { slug: 'mx', version: 1 }, body: { message: '' } };
+    case 'POST /voice/token':
+      return { body: { sessionId: 'session1', room: 'some-room' } };
     default:
       return route.includes('{slug}') ? { path: { slug: 'mx' } } : {};
   }

@@ -33,9 +33,33 @@ describe('parseConfig', () => {
       { REDIS_URL: 'redis://127.0.0.1:6379' },
       /^config: PUBLIC_URL="" is invalid: is required when REDIS_URL is set/,
     ],
+    [
+      { LIVEKIT_URL: 'ftp://voice' },
+      /^config: LIVEKIT_URL=.* must start with http:\/\/ or https:\/\/ or ws:\/\/ or wss:\/\//,
+    ],
+    [
+      { LIVEKIT_URL: 'wss://voice.example.com' },
+      /^config: LIVEKIT_API_SECRET="<redacted>" is invalid: and LIVEKIT_API_KEY are required when LIVEKIT_URL is set/,
+    ],
+    [
+      { LIVEKIT_URL: 'wss://voice.example.com', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 'short' },
+      /^config: LIVEKIT_API_SECRET="<redacted>" is invalid: must be at least 32 characters/,
+    ],
   ])('rejects %j with one line naming the variable and the fix', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('turns voice on only with a LiveKit URL and key pair', () => {
+    expect(parseConfig({}).livekit).toBeUndefined();
+    const secret = 's'.repeat(40);
+    expect(
+      parseConfig({
+        LIVEKIT_URL: 'wss://voice.example.com',
+        LIVEKIT_API_KEY: 'APIkey',
+        LIVEKIT_API_SECRET: secret,
+      }).livekit,
+    ).toEqual({ url: 'wss://voice.example.com', apiKey: 'APIkey', apiSecret: secret });
   });
 
   it('derives the Colyseus public address from PUBLIC_URL', () => {

@@ -17,6 +17,7 @@ import {
   type InteractionRefusal,
   type MoveInput,
   type PortalEvent,
+  type VoiceEvent,
   type PressReply,
   type WorldStateView,
 } from '../../../protocol/index.js';
@@ -162,6 +163,9 @@ export async function connectToWorld(
   });
   room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) => {
     store.notice = { text: refusal.reason.replace(/^interact: /, ''), until: performance.now() + 3_000 };
+  });
+  room.onMessage(MessageType.voice, (event: VoiceEvent) => {
+    store.voice = event; // joining LiveKit with these rooms comes with the player's voice controls
   });
   room.onMessage(MessageType.interaction, () => undefined); // seats show in the state; triggers have no effect yet
   room.onDrop(() => {

@@ -5,10 +5,12 @@
 import {
   Inject,
   Injectable,
+  SetMetadata,
   createParamDecorator,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
@@ -17,12 +19,27 @@ interface AuthenticatedRequest extends Request {
   principal?: Principal;
 }
 
+const SIGNED_BY_ANOTHER_SERVICE = 'mib:signed-by-another-service';
+
+/**
+ * Marks a route whose Authorization header belongs to another service (LiveKit's webhook signature): the
+ * route verifies it itself, and the caller is anonymous to us.
+ */
+export const SignedByAnotherService = (): MethodDecorator => SetMetadata(SIGNED_BY_ANOTHER_SERVICE, true);
+
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(@Inject(Authenticator) private readonly authenticator: Authenticator) {}
+  constructor(
+    @Inject(Authenticator) private readonly authenticator: Authenticator,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (this.reflector.get<boolean>(SIGNED_BY_ANOTHER_SERVICE, context.getHandler())) {
+      req.principal = { kind: 'anonymous' };
+      return true;
+    }
     req.principal = await this.authenticator.authenticate(req.headers.authorization, req.headers.origin);
     return true;
   }

@@ -20,6 +20,7 @@ export type ProblemKind =
   | 'patch-failed'
   | 'quota-exceeded'
   | 'rate-limited'
+  | 'unavailable'
   | 'internal';
 
 /** One failing field: a JSON path into the request (body fields start with "body"). */
@@ -53,6 +54,8 @@ export function kindForStatus(status: number): ProblemKind {
       return 'precondition-required';
     case 429:
       return 'rate-limited';
+    case 503:
+      return 'unavailable';
     default:
       return status >= 500 ? 'internal' : 'bad-request';
   }
@@ -82,6 +85,10 @@ export class Problem extends HttpException {
   }
   static conflict(detail: string): Problem {
     return new Problem(409, 'conflict', detail);
+  }
+  /** A feature this server is not set up for, or a dependency that does not answer; the detail says which. */
+  static unavailable(detail: string): Problem {
+    return new Problem(503, 'unavailable', detail);
   }
   static badRequest(detail: string): Problem {
     return new Problem(400, 'bad-request', detail);

@@ -119,6 +119,17 @@ export class ModerationService {
     if (kind === 'mute') this.events.unmuted(world.id, accountId);
   }
 
+  /** The account's ban from the world now in force, if any (for voice, which outlives a room join). */
+  async activeBan(worldId: string, accountId: string): Promise<{ reason: string } | undefined> {
+    return this.db
+      .selectFrom('world_bans')
+      .select('reason')
+      .where('world_id', '=', worldId)
+      .where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+      .executeTakeFirst();
+  }
+
   /** The account's mute in the world now in force, if any (for room admission). */
   async activeMute(worldId: string, accountId: string): Promise<{ reason: string } | undefined> {
     return this.db

@@ -366,6 +366,20 @@ export type Me = {
     }>;
 };
 
+export type VoiceTokenRequest = {
+    sessionId: string;
+    room: string;
+};
+
+export type VoiceToken = {
+    url: string;
+    token: string;
+    room: string;
+    kind: 'island' | 'zone' | 'stage' | 'announce';
+    canPublish: boolean;
+    expiresAt: string;
+};
+
 export type HealthHealthzData = {
     body?: never;
     path?: never;
@@ -2636,3 +2650,82 @@ export type ArchiveImportResponses = {
 };
 
 export type ArchiveImportResponse = ArchiveImportResponses[keyof ArchiveImportResponses];
+
+export type VoiceTokenData = {
+    body: {
+        sessionId: string;
+        room: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/voice/token';
+};
+
+export type VoiceTokenErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type VoiceTokenError = VoiceTokenErrors[keyof VoiceTokenErrors];
+
+export type VoiceTokenResponses = {
+    /**
+     * OK
+     */
+    200: VoiceToken;
+};
+
+export type VoiceTokenResponse = VoiceTokenResponses[keyof VoiceTokenResponses];
+
+export type VoiceWebhookData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/livekit/webhook';
+};
+
+export type VoiceWebhookErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type VoiceWebhookError = VoiceWebhookErrors[keyof VoiceWebhookErrors];
+
+export type VoiceWebhookResponses = {
+    /**
+     * OK
+     */
+    200: {
+        received: true;
+    };
+};
+
+export type VoiceWebhookResponse = VoiceWebhookResponses[keyof VoiceWebhookResponses];

@@ -1,0 +1,68 @@
+/**
+ * Who gets a voice token for which room: only a signed-in visitor, only for the rooms its world room
+ * assigned to its own session right now, never while banned. Everything else is refused with a reason.
+ */
+import { Problem } from '../control-plane/index.js';
+import type { ModerationService, Principal } from '../control-plane/index.js';
+import type { LiveKitConfig } from '../config/app-config.js';
+import type { VoiceAssignments } from './voice-assignments.js';
+import { VOICE_NOT_CONFIGURED } from './voice-director.js';
+import { livekitWsUrl, voiceIdentity } from './voice-names.js';
+import { VOICE_TOKEN_TTL_SECONDS, type VoiceTokens } from './voice-tokens.js';
+
+export interface VoiceTokenReply {
+  /** Where the client connects (ws or wss). */
+  url: string;
+  token: string;
+  room: string;
+  kind: 'island' | 'zone' | 'stage' | 'announce';
+  canPublish: boolean;
+  /** ISO time the token stops working; ask again before. */
+  expiresAt: string;
+}
+
+export interface VoiceSetup {
+  config: LiveKitConfig;
+  tokens: VoiceTokens;
+  assignments: VoiceAssignments;
+}
+
+export class VoiceGate {
+  constructor(
+    private readonly setup: VoiceSetup | undefined,
+    private readonly moderation: ModerationService,
+  ) {}
+
+  async token(caller: Principal, sessionId: string, room: string): Promise<VoiceTokenReply> {
+    if (caller.kind !== 'account')
+      throw Problem.unauthenticated(
+        'voice: a voice token needs a signed-in session (a guest session from POST /auth/guest is enough), not an API key',
+      );
+    if (!this.setup) throw Problem.unavailable(`voice: ${VOICE_NOT_CONFIGURED}`);
+    const assignment = await this.setup.assignments.get(sessionId);
+    if (!assignment || assignment.accountId !== caller.accountId)
+      throw Problem.forbidden(
+        `voice: room session "${sessionId}" is not one of yours in a running world; join the world, then ask with the session id it gave you`,
+      );
+    const grant = [assignment.room, assignment.announce].find((g) => g.room === room);
+    if (!grant)
+      throw Problem.forbidden(
+        `voice: "${room}" is not a voice room the world assigned you right now; ask for the rooms in the latest voice message`,
+      );
+    const ban = await this.moderation.activeBan(assignment.worldId, caller.accountId);
+    if (ban) throw new Problem(403, 'banned', `voice: you are banned from this world (${ban.reason})`);
+    const token = await this.setup.tokens.mint({
+      identity: voiceIdentity(caller.accountId, sessionId),
+      name: caller.displayName,
+      grant,
+    });
+    return {
+      url: livekitWsUrl(this.setup.config.url),
+      token,
+      room: grant.room,
+      kind: grant.kind,
+      canPublish: grant.canPublish,
+      expiresAt: new Date(Date.now() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString(),
+    };
+  }
+}

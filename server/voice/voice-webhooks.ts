@@ -1,0 +1,110 @@
+/**
+ * LiveKit's webhooks: verified against our API secret (signature and body hash), answered at once, then
+ * handled in the background — deduplicated by event id (LiveKit retries, and events arrive late or out of
+ * order), and reconciled with the room's participant list rather than trusted on their own. A participant
+ * whose token is stale (moved to another island, left the world) or who is banned is removed again: a
+ * removed participant's token still works until it expires.
+ */
+import type { Presence } from '@colyseus/core';
+import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import type { Logger } from 'pino';
+import type { ModerationService } from '../control-plane/index.js';
+import { Problem } from '../control-plane/index.js';
+import type { LiveKitConfig } from '../config/app-config.js';
+import type { LiveKitAdmin } from './livekit-admin.js';
+import type { VoiceAssignments } from './voice-assignments.js';
+import { parseVoiceIdentity } from './voice-names.js';
+
+/** Event ids are remembered this long, in seconds, to drop redeliveries. */
+const DEDUPE_SECONDS = 24 * 3600;
+
+export interface VoicePresenceEvents {
+  voicePresence(worldId: string, sessionId: string, inVoice: boolean): void;
+}
+
+export class VoiceWebhooks {
+  private readonly receiver: WebhookReceiver;
+
+  constructor(
+    config: LiveKitConfig,
+    private readonly presence: Presence,
+    private readonly admin: LiveKitAdmin,
+    private readonly assignments: VoiceAssignments,
+    private readonly moderation: ModerationService,
+    private readonly events: VoicePresenceEvents,
+    private readonly log: Logger,
+  ) {
+    this.receiver = new WebhookReceiver(config.apiKey, config.apiSecret);
+  }
+
+  /** Checks the signature and body hash; 401 when either is wrong. */
+  async verify(body: string, authorization: string | undefined): Promise<WebhookEvent> {
+    if (!authorization)
+      throw Problem.unauthenticated(
+        'livekit webhook: the Authorization header (a token signed with the API secret) is missing',
+      );
+    try {
+      return await this.receiver.receive(body, authorization);
+    } catch (error) {
+      throw Problem.unauthenticated(
+        `livekit webhook: not signed by this server's LiveKit key, or the body was changed (${(error as Error).message})`,
+      );
+    }
+  }
+
+  /** Handles a verified event once, whatever LiveKit redelivers. Never throws (it runs after the answer). */
+  async handle(event: WebhookEvent): Promise<void> {
+    try {
+      if (event.id && !(await this.firstDelivery(event.id))) return;
+      const room = event.room?.name;
+      const identity = event.participant?.identity;
+      if (!room || !identity) return;
+      if (event.event === 'participant_joined') await this.admitted(room, identity);
+      if (event.event === 'participant_joined' || event.event === 'participant_left')
+        await this.reconcile(room, identity);
+    } catch (error) {
+      this.log.error(
+        { err: error, event: event.event, id: event.id },
+        'voice: handling a LiveKit webhook failed',
+      );
+    }
+  }
+
+  private async firstDelivery(id: string): Promise<boolean> {
+    const key = `mib:livekit:event:${id}`;
+    const seen = await this.presence.incr(key);
+    if (seen === 1) this.presence.expire(key, DEDUPE_SECONDS);
+    return seen === 1;
+  }
+
+  /** A participant joined: removed again unless the server assigned it this room right now and it is not banned. */
+  private async admitted(room: string, identity: string): Promise<void> {
+    const parsed = parseVoiceIdentity(identity);
+    if (!parsed) return; // not a visitor (e.g. an operator's recorder): not ours to judge
+    const assignment = await this.assignments.get(parsed.sessionId);
+    const assigned =
+      assignment?.accountId === parsed.accountId &&
+      (assignment.room.room === room || assignment.announce.room === room);
+    const ban = assignment
+      ? await this.moderation.activeBan(assignment.worldId, parsed.accountId)
+      : undefined;
+    if (assigned && !ban) return;
+    this.log.info(
+      { room, identity, banned: Boolean(ban) },
+      'voice: removing a participant the server did not assign here',
+    );
+    await this.admin.remove(room, identity).catch((error: unknown) => {
+      if ((error as { status?: number }).status !== 404) throw error;
+    });
+  }
+
+  /** Tells the visitor's world room whether it is in voice, from the room's participant list. */
+  private async reconcile(room: string, identity: string): Promise<void> {
+    const parsed = parseVoiceIdentity(identity);
+    if (!parsed) return;
+    const assignment = await this.assignments.get(parsed.sessionId);
+    if (!assignment || assignment.room.room !== room) return; // presence counts the island/zone room only
+    const present = (await this.admin.participants(room)).some((p) => p.identity === identity);
+    this.events.voicePresence(assignment.worldId, parsed.sessionId, present);
+  }
+}
