@@ -18,6 +18,9 @@ function useStoreView(store: WorldStore) {
     presses: store.presses,
     people: store.remotes.size + (store.local ? 1 : 0),
     notice: store.notice && store.notice.until > performance.now() ? store.notice.text : null,
+    voiceStatus: store.voiceStatus,
+    microphone: store.microphone,
+    canTalk: store.voice?.enabled === true && store.voice.room.canPublish,
   });
   const [view, setView] = useState(read);
   useEffect(() => {
@@ -78,6 +81,16 @@ export function App({ store }: { store: WorldStore }) {
         >
           Press the button ({view.presses})
         </button>
+        <button
+          type="button"
+          className={`mic ${view.microphone ? 'live' : ''}`}
+          disabled={!view.canTalk}
+          onClick={() => void connection.current?.setMicrophone(!view.microphone)}
+          title={view.canTalk ? 'Talk to people nearby' : (view.voiceStatus ?? 'Voice is not available')}
+        >
+          {view.microphone ? 'Mic on' : 'Mic off'}
+        </button>
+        {view.voiceStatus && <span className="voice">{view.voiceStatus}</span>}
         <span className="help">
           {view.notice ?? 'WASD or arrow keys to move · Shift to run · Space to jump · E to use'}
         </span>

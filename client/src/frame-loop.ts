@@ -55,6 +55,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   stats.triangles = ctx.renderer.info.render.triangles;
   stats.avatars = drawn;
 
+  if (ctx.connection && store.local) ctx.connection.updateVoice(store.local.predicted.yaw);
   if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);
   outbox.length = 0;
   if (takeUse() && store.local && ctx.connection) {

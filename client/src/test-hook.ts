@@ -29,6 +29,8 @@ export interface MibTestHook {
   readonly stats: WorldStore['stats'];
   /** The published scene version loaded (0 = none) and how many obstacles, portals and spawns it has. */
   readonly scene: { version: number; obstacles: number; portals: number; spawns: number };
+  /** Voice: what the HUD says, the assigned LiveKit room (null when off) and whether the mic is live. */
+  readonly voice: { status: string | null; room: string | null; microphone: boolean };
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
   readonly items: Array<{ entity: string; x: number; y: number; z: number; heldBy: string }>;
 }
@@ -95,6 +97,14 @@ export function installTestHook(store: WorldStore): void {
         obstacles: world.obstacles.length,
         portals: world.portals.length,
         spawns: world.spawns.length,
+      });
+    },
+    get voice() {
+      const voice = store.voice;
+      return Object.freeze({
+        status: store.voiceStatus,
+        room: voice?.enabled ? voice.room.room : null,
+        microphone: store.microphone,
       });
     },
     get items() {

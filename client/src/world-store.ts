@@ -95,6 +95,12 @@ export interface WorldStore {
   sceneVersion: number;
   /** The voice rooms the server assigned (or why there is no voice), from the latest voice message. */
   voice: VoiceEvent | null;
+  /** What voice is doing, in words for the HUD (null until the room says). */
+  voiceStatus: string | null;
+  /** Whether the local microphone is live. */
+  microphone: boolean;
+  /** Session ids of those speaking now in the visitor's voice room. */
+  speaking: ReadonlySet<string>;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
   notice: { text: string; until: number } | null;
 }
@@ -117,6 +123,9 @@ export function createWorldStore(): WorldStore {
     sceneVersion: 0,
     notice: null,
     voice: null,
+    voiceStatus: null,
+    microphone: false,
+    speaking: new Set(),
   };
 }
 

@@ -21,6 +21,8 @@ import {
   type PressReply,
   type WorldStateView,
 } from '../../../protocol/index.js';
+import { VoiceClient } from '../voice/voice-client.js';
+import { guestAccessToken } from './guest-session.js';
 import { applyItems, createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
 import { loadScene } from './scene-loader.js';
 
@@ -29,6 +31,10 @@ export interface WorldConnection {
   /** Asks the room to use a scene item (sit, trigger); the room checks reach and answers. */
   interact(entity: string): void;
   press(): Promise<PressReply>;
+  /** Turns the microphone on or off (only where the server lets the visitor talk). */
+  setMicrophone(on: boolean): Promise<void>;
+  /** Re-places remote voices around the local avatar facing `yaw` (per frame). */
+  updateVoice(yaw: number): void;
   leave(): Promise<void>;
 }
 
@@ -101,6 +107,9 @@ export async function connectToWorld(
   const client = new Client(endpoint);
   let room: Room;
   try {
+    // A guest session gives the visitor an identity (voice needs one); without it, it joins anonymously.
+    const token = await guestAccessToken(endpoint, options.name);
+    if (token) client.auth.token = token;
     room = await client.joinOrCreate(RoomName.world, options);
   } catch (error) {
     store.connection = 'error';
@@ -164,8 +173,32 @@ export async function connectToWorld(
   room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) => {
     store.notice = { text: refusal.reason.replace(/^interact: /, ''), until: performance.now() + 3_000 };
   });
+  const voice = new VoiceClient({
+    store,
+    requestToken: async (voiceRoom) => {
+      const token = await guestAccessToken(endpoint, options.name);
+      const response = await fetch(`${endpoint}/voice/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ sessionId: room.sessionId, room: voiceRoom }),
+      });
+      const body = (await response.json()) as {
+        detail?: string;
+        url: string;
+        token: string;
+        room: string;
+        canPublish: boolean;
+      };
+      if (!response.ok) throw new Error(body.detail ?? `voice token refused (HTTP ${response.status})`);
+      return body;
+    },
+  });
   room.onMessage(MessageType.voice, (event: VoiceEvent) => {
-    store.voice = event; // joining LiveKit with these rooms comes with the player's voice controls
+    store.voice = event;
+    voice.apply(event);
   });
   room.onMessage(MessageType.interaction, () => undefined); // seats show in the state; triggers have no effect yet
   room.onDrop(() => {
@@ -176,6 +209,7 @@ export async function connectToWorld(
     store.roomId = room.roomId;
   });
   room.onLeave((code) => {
+    void voice.stop();
     onLeft(code);
     if (store.connection === 'reconnecting') return; // joining again (see stay-in-world.ts)
     store.connection = 'closed';
@@ -193,6 +227,8 @@ export async function connectToWorld(
   return {
     sendInput: (input) => room.send(MessageType.input, input),
     interact: (entity) => room.send(MessageType.interact, { entity }),
+    setMicrophone: (on) => voice.setMicrophone(on),
+    updateVoice: (yaw) => voice.updatePanning(yaw),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     leave: async () => {
       await room.leave();

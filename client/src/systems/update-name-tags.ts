@@ -55,7 +55,9 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
   for (const remote of store.remotes.values()) {
     if (remote.count === 0) continue; // no position received yet
     seen.add(remote.id);
-    position(tagFor(layer, remote.id, remote.name), remote.rendered, camera, width, height);
+    const tag = tagFor(layer, remote.id, remote.name);
+    tag.classList.toggle('speaking', store.speaking.has(remote.id));
+    position(tag, remote.rendered, camera, width, height);
   }
   for (const [id, tag] of tags) {
     if (!seen.has(id)) {

@@ -1,0 +1,124 @@
+/**
+ * The player follows the server's voice decisions: it asks for a token for exactly the room it was
+ * assigned and tries to connect there; when its avatar walks away from its island it asks for the new
+ * room and connects to it. Observed through the token requests and WebSocket attempts, since no LiveKit
+ * signalling server can run here (the fake answers RoomService only, so each connection attempt fails and
+ * the player says it is retrying).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import type { MibTestHook } from '../../client/src/test-hook.js';
+import { guestAccount } from '../helpers/api.js';
+import { launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
+import {
+  LIVEKIT_TEST_KEY,
+  LIVEKIT_TEST_SECRET,
+  startFakeLiveKit,
+  type FakeLiveKit,
+} from '../helpers/fake-livekit.js';
+import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { joinWorld, type Visitor } from '../helpers/visitors.js';
+import { waitFor } from '../helpers/wait.js';
+
+let livekit: FakeLiveKit;
+let server: ServerProcess;
+let browser: Browser;
+let bot: Visitor | undefined;
+
+beforeAll(async () => {
+  livekit = await startFakeLiveKit();
+  server = await startServerProcess({
+    DATA_DIR: await tempDir(),
+    LIVEKIT_URL: livekit.url,
+    LIVEKIT_API_KEY: LIVEKIT_TEST_KEY,
+    LIVEKIT_API_SECRET: LIVEKIT_TEST_SECRET,
+  });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await bot?.leave().catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+  await livekit?.close();
+});
+
+describe('voice in the player', () => {
+  it('requests a token for the assigned room, connects there, and switches rooms when its island changes', async () => {
+    const guest = await guestAccount(server.url, 'Near Bot');
+    bot = await joinWorld(server.url, { name: 'Near Bot' }, guest.token);
+    // livekit-client reports the failed signal connections (no LiveKit server here) as console errors, and
+    // its validate request to the fake (which sends no CORS headers) is blocked.
+    const rtc = new RegExp(`^Access to fetch at '${livekit.url}/rtc/.*blocked by CORS policy`);
+    const watched = await openWatchedPage(browser, [
+      rtc,
+      /livekit|signal|websocket|Failed to load resource|could not/i,
+    ]);
+    const page = watched.page;
+    const tokenRooms: string[] = [];
+    const sockets: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/voice/token'))
+        tokenRooms.push((request.postDataJSON() as { room: string }).room);
+    });
+    page.on('websocket', (socket) => {
+      if (socket.url().startsWith(livekit.url.replace('http:', 'ws:'))) sockets.push(socket.url());
+    });
+    await page.goto(`${server.url}/?name=Talker`);
+    const readVoice = () => page.evaluate(() => window.__mib!.voice) as Promise<MibTestHook['voice']>;
+
+    const first = await waitFor(readVoice, (v) => v.room !== null, {
+      timeoutMs: 30_000,
+      what: 'a voice room',
+    });
+    const island = first.room!;
+    expect(island).toMatch(/\.1\.island-\d+$/);
+    const botRoom = await waitFor(
+      () => bot!.voice.at(-1),
+      (e) => e?.enabled === true,
+      { what: 'the bot’s voice room' },
+    );
+    expect(botRoom).toMatchObject({ room: { room: island } }); // same island: they are near each other
+    await waitFor(() => tokenRooms.includes(island), Boolean, { what: 'a token request for the island' });
+    await waitFor(() => sockets.some((url) => url.includes('/rtc')), Boolean, {
+      what: 'a connection attempt to the LiveKit URL',
+    });
+    // No signalling server answers here: the player says so and keeps retrying.
+    await waitFor(readVoice, (v) => /cannot connect right now/.test(v.status ?? ''), {
+      timeoutMs: 30_000,
+      what: 'the player to say voice cannot connect',
+    });
+    await saveScreenshot(page, 'voice-player-assigned');
+
+    // Run away (Shift+W) until 30 m from the bot, beyond the 20 m leave radius: a new island.
+    const socketsBefore = sockets.length;
+    const botAt = bot.self()!;
+    await page.keyboard.down('Shift');
+    await page.keyboard.down('KeyW');
+    await waitFor(
+      () => page.evaluate(() => window.__mib!.self),
+      (me) => !!me && Math.hypot(me.x - botAt.x, me.z - botAt.z) > 30,
+      { timeoutMs: 30_000, what: 'the page’s avatar 30 m away from the bot' },
+    );
+    await page.keyboard.up('KeyW');
+    await page.keyboard.up('Shift');
+    const moved = await waitFor(readVoice, (v) => v.room !== null && v.room !== island, {
+      timeoutMs: 15_000,
+      what: 'a new voice room after walking away',
+    });
+    await waitFor(() => tokenRooms.includes(moved.room!), Boolean, {
+      what: 'a token request for the new island',
+    });
+    await waitFor(() => sockets.length > socketsBefore, Boolean, {
+      what: 'a connection attempt for the new room',
+    });
+    // The server took the visitor out of the old room on the LiveKit server.
+    await waitFor(
+      () => livekit.calls.some((c) => c.method === 'RemoveParticipant' && c.body.room === island),
+      Boolean,
+      { what: 'removal from the old island' },
+    );
+    await saveScreenshot(page, 'voice-player-moved');
+    expect(watched.problems).toEqual([]);
+    await page.close();
+  });
+});
