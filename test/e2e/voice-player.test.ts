@@ -64,7 +64,7 @@ describe('voice in the player', () => {
       if (socket.url().startsWith(livekit.url.replace('http:', 'ws:'))) sockets.push(socket.url());
     });
     await page.goto(`${server.url}/?name=Talker`);
-    const readVoice = () => page.evaluate(() => window.__mib!.voice) as Promise<MibTestHook['voice']>;
+    const readVoice = () => page.evaluate<MibTestHook['voice']>(() => window.__mib!.voice);
 
     const first = await waitFor(readVoice, (v) => v.room !== null, {
       timeoutMs: 30_000,
