@@ -10,6 +10,7 @@ import type { ModerationEvents, SceneEvents, WorldEvents } from '../control-plan
 export type WorldEvent =
   | { type: 'scene-published'; version: number }
   | { type: 'banned'; accountId: string; reason: string }
+  | { type: 'kicked'; accountId: string; reason: string }
   | { type: 'muted'; accountId: string; reason: string }
   | { type: 'unmuted'; accountId: string }
   | { type: 'deleted' }
@@ -30,6 +31,10 @@ export class RoomEvents implements SceneEvents, ModerationEvents, WorldEvents {
 
   banned(worldId: string, accountId: string, reason: string): void {
     this.send(worldId, { type: 'banned', accountId, reason });
+  }
+
+  kicked(worldId: string, accountId: string, reason: string): void {
+    this.send(worldId, { type: 'kicked', accountId, reason });
   }
 
   muted(worldId: string, accountId: string, reason: string): void {

@@ -75,10 +75,6 @@ export interface InstanceMetadata {
   instance: number;
 }
 
-/** Close code for a visitor removed by a moderator's ban. */
-export const BANNED_CLOSE_CODE = 4403;
-/** Close code for everyone in an instance whose world was deleted. */
-export const WORLD_DELETED_CLOSE_CODE = 4410;
 /** How often visitor time is added to the organization's usage, in milliseconds. */
 const USAGE_FLUSH_MS = 60_000;
 
@@ -89,10 +85,17 @@ const USAGE_FLUSH_MS = 60_000;
 export const INPUT_BUFFER_SIZE = 8;
 /** How long a dropped visitor's avatar waits for its client to reconnect, in seconds. */
 export const RECONNECT_GRACE_SECONDS = 30;
+/** Close code for a visitor removed by a moderator's ban. */
+export const BANNED_CLOSE_CODE = 4403;
+/** Close code for a visitor a moderator kicked (it may join again, not resume). */
+export const KICKED_CLOSE_CODE = 4408;
+/** Close code for everyone in an instance whose world was deleted. */
+export const WORLD_DELETED_CLOSE_CODE = 4410;
 /**
- * Close codes that mean the client broke the protocol, not that the network dropped: no reconnection
- * grace (WebSocket protocol error, unsupported data, invalid payload, policy, message too big, and
- * Colyseus' WITH_ERROR).
+ * Close codes after which the avatar does not wait for its client: the client broke the protocol
+ * (WebSocket protocol error, unsupported data, invalid payload, policy, message too big, Colyseus'
+ * WITH_ERROR), or the server removed it on purpose (ban, kick, world deleted) — those must not come back by
+ * resuming the session, which skips onAuth.
  */
 const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
   1002,
@@ -101,6 +104,9 @@ const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
   1008,
   1009,
   CloseCode.WITH_ERROR,
+  BANNED_CLOSE_CODE,
+  KICKED_CLOSE_CODE,
+  WORLD_DELETED_CLOSE_CODE,
 ]);
 /** Validates join options, rejecting at matchmaking time with a message that names the problem. */
 export function parseJoinOptions(options: unknown): JoinOptions {
@@ -265,9 +271,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
           );
           return;
         case 'banned':
+        case 'kicked':
           for (const occupant of this.occupants.values())
             if (occupant.accountId === event.accountId)
-              occupant.client.leave(BANNED_CLOSE_CODE, event.reason);
+              occupant.client.leave(
+                event.type === 'banned' ? BANNED_CLOSE_CODE : KICKED_CLOSE_CODE,
+                event.reason,
+              );
           return;
         case 'muted':
         case 'unmuted':

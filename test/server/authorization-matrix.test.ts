@@ -78,6 +78,7 @@ const EXPECTED: Record<string, string> = {
   'GET /worlds/{slug}/bans': '                       404  404  403  200  200  200  200  200  404  401',
   'PUT /worlds/{slug}/bans/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
   'DELETE /worlds/{slug}/bans/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
+  'POST /worlds/{slug}/kicks/{accountId}': '         404  404  403  204  204  204  204  204  404  401',
   'GET /worlds/{slug}/mutes': '                       404  404  403  200  200  200  200  200  404  401',
   'PUT /worlds/{slug}/mutes/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
   'DELETE /worlds/{slug}/mutes/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
@@ -275,6 +276,8 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { path: { slug: 'mx', version: 1 } };
     case 'POST /worlds/{slug}/scene/versions/{version}/rollback':
       return { path: { slug: 'mx', version: 1 }, body: { message: '' } };
+    case 'POST /worlds/{slug}/kicks/{accountId}':
+      return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
     case 'POST /voice/token':
       return { body: { sessionId: 'session1', room: 'some-room' } };
     default:

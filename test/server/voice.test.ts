@@ -236,6 +236,44 @@ describe('voice rooms assigned by the server', () => {
   });
 });
 
+describe('moderation', () => {
+  it('kicks a visitor out of the world and its voice rooms, with the reason, in the audit log; it may come back', async () => {
+    const kim = await guestAccount(server.url, 'Kim');
+    const kimIn = await join(kim, 'Kim');
+    const voice = await assigned(kimIn);
+    const response = await fetch(`${server.url}/worlds/plaza/kicks/${kim.accountId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+      body: JSON.stringify({ reason: 'spamming the stage' }),
+    });
+    expect(response.status).toBe(204);
+    await waitFor(
+      () => kimIn.leftWith(),
+      (code) => code === 4408,
+      { what: 'Kim removed with 4408' },
+    );
+    const identity = `${kim.accountId}:${kimIn.sessionId}`;
+    for (const room of [voice.room.room, voice.announce.room])
+      await waitFor(
+        () =>
+          livekit.calls.some(
+            (c) => c.method === 'RemoveParticipant' && c.body.room === room && c.body.identity === identity,
+          ),
+        Boolean,
+        { what: `Kim removed from ${room}` },
+      );
+    const audit = await ok(sdk.worldsAudit({ client: owner.api, path: { slug: 'plaza' } }));
+    expect(audit.items).toContainEqual(
+      expect.objectContaining({
+        action: 'visitor.kick',
+        detail: { accountId: kim.accountId, reason: 'spamming the stage' },
+      }),
+    );
+    const back = await join(kim, 'Kim');
+    expect(back.leftWith()).toBeUndefined();
+  });
+});
+
 describe('LiveKit webhooks', () => {
   async function signed(body: string, secret = LIVEKIT_TEST_SECRET): Promise<string> {
     const token = new AccessToken(LIVEKIT_TEST_KEY, secret);

@@ -38,6 +38,25 @@ export interface WorldConnection {
   leave(): Promise<void>;
 }
 
+/** Why the visitor is no longer in the world, in words it can act on. */
+function closeMessage(code: number, reason: string | undefined): string {
+  const why = reason ? `: ${reason}` : '';
+  switch (code) {
+    case 4408:
+      return `A moderator removed you from this world${why}. Reload to join again.`;
+    case 4403:
+      return `A moderator banned you from this world${why}.`;
+    case 4410:
+      return 'This world was deleted.';
+    case 4002:
+      return 'You were disconnected because your client sent something the server does not accept.';
+    case 4001:
+      return 'The server is restarting. Reload in a moment to come back.';
+    default:
+      return `You have left the world (code ${code}). Reload to join again.`;
+  }
+}
+
 function describeJoinError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/fetch|network|ECONNREFUSED|Failed to/i.test(message)) {
@@ -208,17 +227,12 @@ export async function connectToWorld(
     store.connection = 'joined';
     store.roomId = room.roomId;
   });
-  room.onLeave((code) => {
+  room.onLeave((code, reason) => {
     void voice.stop();
     onLeft(code);
     if (store.connection === 'reconnecting') return; // joining again (see stay-in-world.ts)
     store.connection = 'closed';
-    store.problem =
-      code === 4002
-        ? 'You were disconnected because your client sent something the server does not accept.'
-        : code === 4001
-          ? 'The server is restarting. Reload in a moment to come back.'
-          : `You have left the world (code ${code}). Reload to join again.`;
+    store.problem = closeMessage(code, reason);
   });
   room.onError((code, message) => {
     store.problem = `Room error ${code}: ${message ?? 'unknown'}`;

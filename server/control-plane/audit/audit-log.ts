@@ -21,6 +21,7 @@ export type AuditAction =
   | 'ban.remove'
   | 'mute.set'
   | 'mute.remove'
+  | 'visitor.kick'
   | 'key.create'
   | 'key.revoke'
   | 'member.set'

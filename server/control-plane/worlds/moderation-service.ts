@@ -23,6 +23,7 @@ export interface SanctionView {
 /** Running rooms learn of bans and mutes through this. */
 export interface ModerationEvents {
   banned(worldId: string, accountId: string, reason: string): void;
+  kicked(worldId: string, accountId: string, reason: string): void;
   muted(worldId: string, accountId: string, reason: string): void;
   unmuted(worldId: string, accountId: string): void;
 }
@@ -117,6 +118,27 @@ export class ModerationService {
       await recordWorldAudit(trx, world, accountOf(actor) ?? null, `${kind}.remove`, { accountId });
     });
     if (kind === 'mute') this.events.unmuted(world.id, accountId);
+  }
+
+  /**
+   * Removes the account from the world's running instances (and so from their voice rooms) without barring
+   * it: it may join again. Recorded in the audit log.
+   */
+  async kick(world: World, actor: Principal, accountId: string, reason: string): Promise<void> {
+    const actorId = accountOf(actor) ?? null;
+    if (actorId === accountId) throw Problem.badRequest('you cannot kick yourself');
+    await this.db.transaction().execute(async (trx) => {
+      await existingAccount(trx, accountId);
+      const target = await trx
+        .selectFrom('world_roles')
+        .select('role')
+        .where('world_id', '=', world.id)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      if (target?.role === 'owner') throw Problem.forbidden('owners cannot be kicked from their world');
+      await recordWorldAudit(trx, world, actorId, 'visitor.kick', { accountId, reason });
+    });
+    this.events.kicked(world.id, accountId, reason);
   }
 
   /** The account's ban from the world now in force, if any (for voice, which outlives a room join). */

@@ -102,6 +102,10 @@ export const acceptedInvitationSchema = named(
   z.object({ world: z.string(), role: worldRoleSchema }),
 );
 
+export const kickRequest = z.strictObject({
+  /** Shown to the visitor who is removed. */
+  reason: z.string().trim().min(1).max(500),
+});
 export const banRequest = z.strictObject({
   reason: z.string().trim().min(1).max(500),
   expiresAt: z.iso

@@ -32,6 +32,7 @@ import {
   instancesSchema,
   invitationSchema,
   inviteRequest,
+  kickRequest,
   listWorldsQuery,
   setRoleRequest,
   updateWorldRequest,
@@ -207,6 +208,24 @@ export class WorldsController {
     @ZodParam('accountId', uuidSchema) accountId: string,
   ): Promise<void> {
     return this.lift('ban', caller, slug, accountId);
+  }
+
+  /**
+   * Removes an account from the world's running instances and their voice rooms now; it may join again
+   * (a ban keeps it out). Recorded in the audit log.
+   */
+  @Post('worlds/:slug/kicks/:accountId')
+  @HttpCode(204)
+  @Returns(204, undefined, 'Kicked')
+  @Fails(400, 401, 403, 404, 429)
+  async kick(
+    @Caller() caller: Principal,
+    @ZodParam('slug', slugSchema) slug: string,
+    @ZodParam('accountId', uuidSchema) accountId: string,
+    @ZodBody(kickRequest) body: z.output<typeof kickRequest>,
+  ): Promise<void> {
+    const world = await this.access.world(caller, slug, 'world.moderate');
+    await this.moderation.kick(world, caller, accountId, body.reason);
   }
 
   @Get('worlds/:slug/mutes')

@@ -1723,6 +1723,52 @@ export type WorldsBanResponses = {
 
 export type WorldsBanResponse = WorldsBanResponses[keyof WorldsBanResponses];
 
+export type WorldsKickData = {
+    body: {
+        reason: string;
+    };
+    path: {
+        slug: string;
+        accountId: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/kicks/{accountId}';
+};
+
+export type WorldsKickErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+};
+
+export type WorldsKickError = WorldsKickErrors[keyof WorldsKickErrors];
+
+export type WorldsKickResponses = {
+    /**
+     * Kicked
+     */
+    204: void;
+};
+
+export type WorldsKickResponse = WorldsKickResponses[keyof WorldsKickResponses];
+
 export type WorldsMutesData = {
     body?: never;
     path: {
