@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { REPORT_PATH, summarize, summaryLine } from './test-summary.mjs';
+import { REPORT_PATH, summarize, summaryLines } from './test-summary.mjs';
 
 const require = createRequire(import.meta.url);
 const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
@@ -31,6 +31,6 @@ child.on('exit', (code, signal) => {
   const summary = summarize();
   if (summary.note) console.error(`run-tests: ${summary.note}`);
   console.log(`jest finished in ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${code ?? signal})`);
-  console.log(summaryLine(summary));
+  for (const line of summaryLines(summary)) console.log(line);
   process.exit(code === 0 && summary.failed === 0 ? 0 : 1);
 });

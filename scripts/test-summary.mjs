@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Prints the line CI reads — `tests: N passed, N failed` (plus `, N skipped`) — counted from jest's JSON
+ * Prints the line CI reads — exactly `tests: N passed, N failed`, last — counted from jest's JSON
  * report (test-artifacts/jest-results.json), never from jest's human summary. With no readable report
  * (jest never ran, or crashed) it counts one failure, so a broken run cannot look green.
  * Exits 0 when nothing failed.
@@ -33,13 +33,15 @@ export function summarize(reportPath = REPORT_PATH) {
   }
 }
 
-export function summaryLine({ passed, failed, skipped }) {
-  return `tests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
+/** The lines to print: skipped tests (if any) are said on their own line, before the one CI reads. */
+export function summaryLines({ passed, failed, skipped }) {
+  const last = `tests: ${passed} passed, ${failed} failed`;
+  return skipped > 0 ? [`skipped: ${skipped} (see their names for what they need)`, last] : [last];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const summary = summarize();
   if (summary.note) console.error(`test-summary: ${summary.note}`);
-  console.log(summaryLine(summary));
+  for (const line of summaryLines(summary)) console.log(line);
   process.exit(summary.failed === 0 ? 0 : 1);
 }
