@@ -42,10 +42,39 @@ export const quantizeYaw = (radians: number): number =>
   Math.round(((((radians % TURN) + TURN) % TURN) / TURN) * 65536) & 0xffff;
 export const dequantizeYaw = (code: number): number => (code / 65536) * TURN;
 
+/** Writes one frame entry (netId + quantised pose) at `offset` of `view`. */
+function writeEntry(
+  view: DataView,
+  offset: number,
+  netId: number,
+  body: { x: number; y: number; z: number; yaw: number },
+): void {
+  view.setUint16(offset, netId, true);
+  view.setUint16(offset + 2, quantizePosition(body.x), true);
+  view.setUint16(offset + 4, quantizePosition(body.z), true);
+  view.setUint16(offset + 6, quantizeHeight(body.y), true);
+  view.setUint16(offset + 8, quantizeYaw(body.yaw), true);
+}
+
+/**
+ * Every avatar's entry encoded once per tick, by netId, so a thousand frames that each carry up to K
+ * avatars copy ten bytes per avatar instead of quantising it again for every viewer.
+ */
+export class EncodedEntries {
+  /** FRAME_ENTRY_BYTES per netId (netIds are 16-bit). */
+  readonly bytes = new Uint8Array(65536 * FRAME_ENTRY_BYTES);
+  private readonly view = new DataView(this.bytes.buffer);
+
+  encode(netId: number, body: { x: number; y: number; z: number; yaw: number }): void {
+    writeEntry(this.view, netId * FRAME_ENTRY_BYTES, netId, body);
+  }
+}
+
 /** Writes movement frames into one reusable buffer (grows when needed). */
 export class MovementFrameWriter {
   private buffer = new ArrayBuffer(FRAME_HEADER_BYTES + 64 * FRAME_ENTRY_BYTES);
   private view = new DataView(this.buffer);
+  private bytes = new Uint8Array(this.buffer);
   private count = 0;
 
   begin(tick: number, ackSeq: number, selfVy: number): void {
@@ -57,11 +86,18 @@ export class MovementFrameWriter {
   add(netId: number, body: { x: number; y: number; z: number; yaw: number }): void {
     const offset = FRAME_HEADER_BYTES + this.count * FRAME_ENTRY_BYTES;
     if (offset + FRAME_ENTRY_BYTES > this.buffer.byteLength) this.grow();
-    this.view.setUint16(offset, netId, true);
-    this.view.setUint16(offset + 2, quantizePosition(body.x), true);
-    this.view.setUint16(offset + 4, quantizePosition(body.z), true);
-    this.view.setUint16(offset + 6, quantizeHeight(body.y), true);
-    this.view.setUint16(offset + 8, quantizeYaw(body.yaw), true);
+    writeEntry(this.view, offset, netId, body);
+    this.count += 1;
+  }
+
+  /** Adds the entry `entries` holds for `netId` (encoded this tick), by copying its bytes. */
+  addEncoded(entries: EncodedEntries, netId: number): void {
+    const offset = FRAME_HEADER_BYTES + this.count * FRAME_ENTRY_BYTES;
+    if (offset + FRAME_ENTRY_BYTES > this.buffer.byteLength) this.grow();
+    const source = entries.bytes;
+    const from = netId * FRAME_ENTRY_BYTES;
+    const target = this.bytes;
+    for (let i = 0; i < FRAME_ENTRY_BYTES; i++) target[offset + i] = source[from + i]!;
     this.count += 1;
   }
 
@@ -86,6 +122,7 @@ export class MovementFrameWriter {
     new Uint8Array(bigger).set(new Uint8Array(this.buffer));
     this.buffer = bigger;
     this.view = new DataView(bigger);
+    this.bytes = new Uint8Array(bigger);
   }
 }
 

@@ -10,7 +10,7 @@
  * Frames with nothing in them are not sent. Senders copy the frame, so one writer is reused throughout.
  */
 import type { Client } from '@colyseus/core';
-import { MovementFrameWriter, ServerMessage } from '../../protocol/index.js';
+import { EncodedEntries, MovementFrameWriter, ServerMessage } from '../../protocol/index.js';
 import type { Viewer } from './interest/interest-manager.js';
 
 /** Update-rate tiers: every tick within 10 m, every 2nd within 30 m, every 4th beyond. */
@@ -30,17 +30,17 @@ export interface Mover extends Viewer {
   selfSentTick: number;
 }
 
-/** Send interval, in ticks, of `other` for `viewer` by their distance. */
-function tierInterval(viewer: Mover, other: Viewer): number {
-  const dx = other.body.x - viewer.body.x;
-  const dz = other.body.z - viewer.body.z;
-  const d2 = dx * dx + dz * dz;
-  return d2 < FULL_RATE_WITHIN * FULL_RATE_WITHIN ? 1 : d2 < HALF_RATE_WITHIN * HALF_RATE_WITHIN ? 2 : 4;
-}
+const FULL_RATE_WITHIN_2 = FULL_RATE_WITHIN * FULL_RATE_WITHIN;
+const HALF_RATE_WITHIN_2 = HALF_RATE_WITHIN * HALF_RATE_WITHIN;
 
 export class MovementBroadcaster {
   private readonly writer = new MovementFrameWriter();
   private readonly shared = new MovementFrameWriter();
+  private readonly encoded = new EncodedEntries();
+  /** Per netId, filled once per tick: when the avatar last moved, and where it is (metres). */
+  private readonly movedAt = new Int32Array(65536);
+  private readonly atX = new Float32Array(65536);
+  private readonly atZ = new Float32Array(65536);
 
   constructor(private readonly filtered: boolean) {}
 
@@ -51,22 +51,43 @@ export class MovementBroadcaster {
 
   private sendFiltered(tick: number, movers: ReadonlyMap<string, Mover>): number {
     const writer = this.writer;
+    const encoded = this.encoded;
+    const { movedAt, atX, atZ } = this;
+    // Each avatar quantised once per tick (frames copy its ten bytes), its hot fields laid out by netId.
+    for (const mover of movers.values()) {
+      const id = mover.netId;
+      encoded.encode(id, mover.body);
+      movedAt[id] = mover.movedAtTick;
+      atX[id] = mover.body.x;
+      atZ[id] = mover.body.z;
+    }
     let sent = 0;
     for (const viewer of movers.values()) {
       writer.begin(tick, viewer.ackSeq, viewer.body.vy);
       if (viewer.movedAtTick > viewer.selfSentTick || viewer.ackSeq !== viewer.ackSent) {
-        writer.add(viewer.netId, viewer.body);
+        writer.addEncoded(encoded, viewer.netId);
         viewer.selfSentTick = tick;
       }
-      // An indexed loop over dense slots: no closure, map write or allocation on this hot path.
-      const slots = viewer.visible.slots;
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i]!;
-        const mover = slot.other as Mover;
-        if (mover.movedAtTick <= slot.lastSent) continue;
-        if (slot.lastSent >= 0 && (tick + mover.netId) % tierInterval(viewer, mover) !== 0) continue;
-        writer.add(mover.netId, mover.body);
-        slot.lastSent = tick;
+      // The hot loop reads typed arrays only: no object per avatar, no closure, no allocation.
+      const visible = viewer.visible;
+      const ids = visible.netIds;
+      const lastSent = visible.lastSent;
+      const count = visible.size;
+      const vx = viewer.body.x;
+      const vz = viewer.body.z;
+      for (let i = 0; i < count; i++) {
+        const id = ids[i]!;
+        const last = lastSent[i]!;
+        if (movedAt[id]! <= last) continue;
+        if (last >= 0) {
+          const dx = atX[id]! - vx;
+          const dz = atZ[id]! - vz;
+          const d2 = dx * dx + dz * dz;
+          const interval = d2 < FULL_RATE_WITHIN_2 ? 1 : d2 < HALF_RATE_WITHIN_2 ? 2 : 4;
+          if ((tick + id) % interval !== 0) continue;
+        }
+        writer.addEncoded(encoded, id);
+        lastSent[i] = tick;
       }
       if (writer.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
         viewer.client.sendBytes(ServerMessage.movement, writer.finish());

@@ -40,6 +40,7 @@ function viewerAt(manager: InterestManager, x: number): Viewer {
   room.avatars.set('viewer', avatar);
   const client = {} as Client;
   return {
+    netId: 1,
     body: bodyAt(x, 0),
     avatar,
     view: manager.attach(client, avatar),

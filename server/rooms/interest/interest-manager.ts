@@ -23,6 +23,8 @@ export interface ViewedItem {
 }
 
 export interface Viewer extends Placed {
+  /** Short id of its avatar within the room (movement frames and send bookkeeping use it). */
+  netId: number;
   avatar: Avatar;
   /** The client's view; null when interest management is off (the client then sees everything). */
   view: StateView | null;
@@ -125,10 +127,10 @@ export class InterestManager {
     const epoch = ++this.epoch;
     const next = this.grid.query(viewer, viewer.visible, this.selected);
     for (const other of next) other.mark = epoch;
-    const slots = viewer.visible.slots;
-    // Backwards: a removal swaps the last slot (already checked) into the hole.
-    for (let i = slots.length - 1; i >= 0; i--) {
-      const other = slots[i]!.other;
+    const members = viewer.visible.members;
+    // Backwards: a removal swaps the last member (already checked) into the hole.
+    for (let i = members.length - 1; i >= 0; i--) {
+      const other = members[i]!;
       if (other.mark !== epoch) {
         viewer.visible.delete(other);
         view.remove(other.avatar);
