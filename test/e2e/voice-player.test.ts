@@ -24,6 +24,7 @@ let livekit: FakeLiveKit;
 let server: ServerProcess;
 let browser: Browser;
 let bot: Visitor | undefined;
+let friend: Visitor | undefined;
 
 beforeAll(async () => {
   livekit = await startFakeLiveKit();
@@ -37,6 +38,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await bot?.leave().catch(() => undefined);
+  await friend?.leave().catch(() => undefined);
   await browser?.close();
   await server?.stop();
   await livekit?.close();
@@ -46,6 +48,13 @@ describe('voice in the player', () => {
   it('requests a token for the assigned room, connects there, and switches rooms when its island changes', async () => {
     const guest = await guestAccount(server.url, 'Near Bot');
     bot = await joinWorld(server.url, { name: 'Near Bot' }, guest.token);
+    // Two bots stay together: the larger group keeps the island's room, so the one who walks away (the
+    // page) is the one that must switch.
+    friend = await joinWorld(
+      server.url,
+      { name: 'Friend Bot' },
+      (await guestAccount(server.url, 'Friend Bot')).token,
+    );
     // livekit-client reports the failed signal connections (no LiveKit server here) as console errors, and
     // its validate request to the fake (which sends no CORS headers) is blocked.
     const rtc = new RegExp(`^Access to fetch at '${livekit.url}/rtc/.*blocked by CORS policy`);
@@ -89,15 +98,17 @@ describe('voice in the player', () => {
     });
     await saveScreenshot(page, 'voice-player-assigned');
 
-    // Run away (Shift+W) until 30 m from the bot, beyond the 20 m leave radius: a new island.
+    // Run away (Shift+W) until the SERVER has the avatar 25 m from the bot (beyond the 20 m leave radius;
+    // the page's own prediction runs ahead of the room on a loaded machine): a new island.
     const socketsBefore = sockets.length;
     const botAt = bot.self()!;
+    const pageSession = await page.evaluate(() => window.__mib!.sessionId);
     await page.keyboard.down('Shift');
     await page.keyboard.down('KeyW');
     await waitFor(
-      () => page.evaluate(() => window.__mib!.self),
-      (me) => !!me && Math.hypot(me.x - botAt.x, me.z - botAt.z) > 30,
-      { timeoutMs: 30_000, what: 'the page’s avatar 30 m away from the bot' },
+      () => bot!.avatars().get(pageSession!),
+      (seen) => !!seen && Math.hypot(seen.x - botAt.x, seen.z - botAt.z) > 25,
+      { timeoutMs: 30_000, what: 'the page’s avatar 25 m away from the bot in the room' },
     );
     await page.keyboard.up('KeyW');
     await page.keyboard.up('Shift');

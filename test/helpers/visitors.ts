@@ -90,6 +90,9 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   const events: Visitor['events'] = [];
   room.onMessage(MessageType.emote, (message: EmoteEvent) => events.push({ type: 'emote', message }));
   room.onMessage(MessageType.typing, (message: TypingEvent) => events.push({ type: 'typing', message }));
+  // Messages most tests do not look at (tests that do add their own handlers).
+  for (const type of [MessageType.interaction, MessageType.interactionRefused, MessageType.portal])
+    room.onMessage(type, () => undefined);
   const voice: VoiceEvent[] = [];
   room.onMessage(MessageType.voice, (event: VoiceEvent) => voice.push(event));
   const tracker = new AvatarTracker();
