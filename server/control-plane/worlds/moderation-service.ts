@@ -67,15 +67,7 @@ export class ModerationService {
     const actorId = accountOf(actor) ?? null;
     if (actorId === accountId) throw Problem.badRequest(`you cannot ${kind} yourself`);
     const view = await this.db.transaction().execute(async (trx) => {
-      const account = await existingAccount(trx, accountId);
-      const target = await trx
-        .selectFrom('world_roles')
-        .select('role')
-        .where('world_id', '=', world.id)
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
-      if (target?.role === 'owner')
-        throw Problem.forbidden(`owners cannot be ${VERB[kind]} their world; remove the role first`);
+      const account = await sanctionable(trx, world, accountId, `${VERB[kind]} their world`);
       const stored = await trx
         .insertInto(TABLE[kind])
         .values({
@@ -128,38 +120,42 @@ export class ModerationService {
     const actorId = accountOf(actor) ?? null;
     if (actorId === accountId) throw Problem.badRequest('you cannot kick yourself');
     await this.db.transaction().execute(async (trx) => {
-      await existingAccount(trx, accountId);
-      const target = await trx
-        .selectFrom('world_roles')
-        .select('role')
-        .where('world_id', '=', world.id)
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
-      if (target?.role === 'owner') throw Problem.forbidden('owners cannot be kicked from their world');
+      await sanctionable(trx, world, accountId, 'kicked from their world');
       await recordWorldAudit(trx, world, actorId, 'visitor.kick', { accountId, reason });
     });
     this.events.kicked(world.id, accountId, reason);
   }
 
   /** The account's ban from the world now in force, if any (for voice, which outlives a room join). */
-  async activeBan(worldId: string, accountId: string): Promise<{ reason: string } | undefined> {
-    return this.db
-      .selectFrom('world_bans')
-      .select('reason')
-      .where('world_id', '=', worldId)
-      .where('account_id', '=', accountId)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
-      .executeTakeFirst();
+  activeBan(worldId: string, accountId: string): Promise<{ reason: string } | undefined> {
+    return this.active('ban', worldId, accountId);
   }
 
   /** The account's mute in the world now in force, if any (for room admission). */
-  async activeMute(worldId: string, accountId: string): Promise<{ reason: string } | undefined> {
+  activeMute(worldId: string, accountId: string): Promise<{ reason: string } | undefined> {
+    return this.active('mute', worldId, accountId);
+  }
+
+  private active(kind: SanctionKind, worldId: string, accountId: string) {
     return this.db
-      .selectFrom('world_mutes')
+      .selectFrom(TABLE[kind])
       .select('reason')
       .where('world_id', '=', worldId)
       .where('account_id', '=', accountId)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
       .executeTakeFirst();
   }
+}
+
+/** The account a moderator acts on: it must exist and not own the world. */
+async function sanctionable(trx: Kysely<Database>, world: World, accountId: string, what: string) {
+  const account = await existingAccount(trx, accountId);
+  const target = await trx
+    .selectFrom('world_roles')
+    .select('role')
+    .where('world_id', '=', world.id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  if (target?.role === 'owner') throw Problem.forbidden(`owners cannot be ${what}; remove the role first`);
+  return account;
 }
