@@ -36,7 +36,9 @@ export class VoiceGate {
   async token(caller: Principal, sessionId: string, room: string): Promise<VoiceTokenReply> {
     if (caller.kind !== 'account')
       throw Problem.unauthenticated(
-        'voice: a voice token needs a signed-in session (a guest session from POST /auth/guest is enough), not an API key',
+        caller.kind === 'key'
+          ? 'voice: API keys cannot get voice tokens; sign in as the visitor (a guest session is enough)'
+          : 'voice: a voice token needs a signed-in session; sign in (a guest session from POST /auth/guest is enough)',
       );
     if (!this.setup) throw Problem.unavailable(`voice: ${VOICE_NOT_CONFIGURED}`);
     const assignment = await this.setup.assignments.get(sessionId);
