@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { joinOptionsFromUrl } from './join-options.js';
+import { PeopleList, readPeople } from './PeopleList.js';
 import { WorldScene } from './scene/WorldScene.js';
 import { installKeyboard } from './systems/keyboard.js';
 import type { WorldStore } from './world-store.js';
@@ -21,6 +22,7 @@ function useStoreView(store: WorldStore) {
     voiceStatus: store.voiceStatus,
     microphone: store.microphone,
     canTalk: store.voice?.enabled === true && store.voice.room.canPublish,
+    nearby: readPeople(store),
   });
   const [view, setView] = useState(read);
   useEffect(() => {
@@ -34,6 +36,7 @@ export function App({ store }: { store: WorldStore }) {
   const connection = useRef<WorldConnection | null>(null);
   const nameTagLayer = useRef<HTMLDivElement>(null);
   const [pressing, setPressing] = useState(false);
+  const [showPeople, setShowPeople] = useState(false);
   const view = useStoreView(store);
 
   useEffect(() => installKeyboard(), []);
@@ -71,8 +74,16 @@ export function App({ store }: { store: WorldStore }) {
     <div className="player">
       <WorldScene store={store} connection={connection} nameTagLayer={nameTagLayer} />
       <div className="name-tags" ref={nameTagLayer} />
+      {showPeople && <PeopleList store={store} people={view.nearby} />}
       <div className="hud">
-        <span className="people">{view.people} here</span>
+        <button
+          type="button"
+          className="people"
+          aria-expanded={showPeople}
+          onClick={() => setShowPeople(!showPeople)}
+        >
+          {view.people} here
+        </button>
         <button
           type="button"
           className="press"

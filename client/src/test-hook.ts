@@ -31,6 +31,8 @@ export interface MibTestHook {
   readonly scene: { version: number; obstacles: number; portals: number; spawns: number };
   /** Voice: what the HUD says, the assigned LiveKit room (null when off) and whether the mic is live. */
   readonly voice: { status: string | null; room: string | null; microphone: boolean };
+  /** People near (in the area of interest): name, in voice, muted by this visitor. */
+  readonly people: Array<{ id: string; name: string; inVoice: boolean; mutedLocally: boolean }>;
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
   readonly items: Array<{ entity: string; x: number; y: number; z: number; heldBy: string }>;
 }
@@ -106,6 +108,18 @@ export function installTestHook(store: WorldStore): void {
         room: voice?.enabled ? voice.room.room : null,
         microphone: store.microphone,
       });
+    },
+    get people() {
+      return Object.freeze(
+        [...store.remotes.values()].map((remote) =>
+          Object.freeze({
+            id: remote.id,
+            name: remote.name,
+            inVoice: remote.inVoice,
+            mutedLocally: store.mutedLocally.has(remote.id),
+          }),
+        ),
+      );
     },
     get items() {
       return Object.freeze(

@@ -42,6 +42,8 @@ export interface RemoteAvatar {
   count: number;
   /** Where the avatar is drawn this frame (interpolated). */
   rendered: AvatarBody;
+  /** Connected to its voice room (the server reconciles this with LiveKit). */
+  inVoice: boolean;
 }
 
 export interface LocalAvatar {
@@ -101,6 +103,8 @@ export interface WorldStore {
   microphone: boolean;
   /** Session ids of those speaking now in the visitor's voice room. */
   speaking: ReadonlySet<string>;
+  /** Session ids this visitor muted for itself (their voice is silent here; nobody else is affected). */
+  mutedLocally: Set<string>;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
   notice: { text: string; until: number } | null;
 }
@@ -126,6 +130,7 @@ export function createWorldStore(): WorldStore {
     voiceStatus: null,
     microphone: false,
     speaking: new Set(),
+    mutedLocally: new Set(),
   };
 }
 
@@ -155,6 +160,7 @@ export function createRemoteAvatar(
     head: 0,
     count: 0,
     rendered: bodyAt(body.x, body.z, body.yaw),
+    inVoice: false,
   };
 }
 

@@ -13,7 +13,9 @@ import { launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/brows
 import {
   LIVEKIT_TEST_KEY,
   LIVEKIT_TEST_SECRET,
+  signWebhook,
   startFakeLiveKit,
+  webhookEvent,
   type FakeLiveKit,
 } from '../helpers/fake-livekit.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
@@ -97,6 +99,31 @@ describe('voice in the player', () => {
       what: 'the player to say voice cannot connect',
     });
     await saveScreenshot(page, 'voice-player-assigned');
+
+    // LiveKit reports the bot joined its island (a signed webhook): the people list shows it in voice, and
+    // the visitor can mute it for itself.
+    const botIdentity = `${guest.accountId}:${bot.sessionId}`;
+    livekit.participants.set(island, [botIdentity]);
+    const joinedBody = webhookEvent('EV_player_1', 'participant_joined', island, botIdentity);
+    const hook = await fetch(`${server.url}/livekit/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/webhook+json', authorization: await signWebhook(joinedBody) },
+      body: joinedBody,
+    });
+    expect(hook.status).toBe(200);
+    const readPeople = () => page.evaluate<MibTestHook['people']>(() => window.__mib!.people);
+    await waitFor(readPeople, (people) => people.some((p) => p.name === 'Near Bot' && p.inVoice), {
+      what: 'Near Bot shown in voice',
+    });
+    await page.getByRole('button', { name: /here$/ }).click();
+    const row = page.locator(`[data-person="${bot.sessionId}"]`);
+    await expect(row.textContent()).resolves.toMatch(/Near Bot.*in voice/);
+    await row.getByRole('button', { name: 'Mute' }).click();
+    await waitFor(readPeople, (people) => people.some((p) => p.name === 'Near Bot' && p.mutedLocally), {
+      what: 'Near Bot muted for this visitor',
+    });
+    await saveScreenshot(page, 'voice-player-people');
+    await page.getByRole('button', { name: /here$/ }).click();
 
     // Run away (Shift+W) until the SERVER has the avatar 25 m from the bot (beyond the 20 m leave radius;
     // the page's own prediction runs ahead of the room on a loaded machine): a new island.

@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenVerifier } from 'livekit-server-sdk';
+import { createHash } from 'node:crypto';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 
 export const LIVEKIT_TEST_KEY = 'APItestkey';
 export const LIVEKIT_TEST_SECRET = 'test-secret-that-is-long-enough-for-livekit-0123456789';
@@ -82,3 +83,14 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
+
+/** The Authorization header LiveKit sends with a webhook: a token over the body's sha-256, signed with `secret`. */
+export async function signWebhook(body: string, secret = LIVEKIT_TEST_SECRET): Promise<string> {
+  const token = new AccessToken(LIVEKIT_TEST_KEY, secret);
+  token.sha256 = createHash('sha256').update(body).digest('base64');
+  return token.toJwt();
+}
+
+/** A webhook event body as LiveKit sends it (protobuf JSON). */
+export const webhookEvent = (id: string, type: string, room: string, identity: string): string =>
+  JSON.stringify({ id, event: type, room: { name: room }, participant: { identity }, createdAt: '1' });

@@ -4,9 +4,8 @@
  * the old room and a mute replaces your permissions (both seen as RoomService calls on a local Twirp
  * endpoint); webhooks are verified, deduplicated and re-kick participants the server did not assign.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
+import { TokenVerifier } from 'livekit-server-sdk';
 import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
 import type { RunningServer } from '../../server/index.js';
 import {
@@ -21,7 +20,9 @@ import {
 import {
   LIVEKIT_TEST_KEY,
   LIVEKIT_TEST_SECRET,
+  signWebhook,
   startFakeLiveKit,
+  webhookEvent,
   type FakeLiveKit,
 } from '../helpers/fake-livekit.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
@@ -275,19 +276,14 @@ describe('moderation', () => {
 });
 
 describe('LiveKit webhooks', () => {
-  async function signed(body: string, secret = LIVEKIT_TEST_SECRET): Promise<string> {
-    const token = new AccessToken(LIVEKIT_TEST_KEY, secret);
-    token.sha256 = createHash('sha256').update(body).digest('base64');
-    return token.toJwt();
-  }
+  const signed = signWebhook;
   const post = async (body: string, authorization: string | undefined) =>
     fetch(`${server.url}/livekit/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/webhook+json', ...(authorization ? { authorization } : {}) },
       body,
     });
-  const event = (id: string, type: string, room: string, identity: string) =>
-    JSON.stringify({ id, event: type, room: { name: room }, participant: { identity }, createdAt: '1' });
+  const event = webhookEvent;
 
   it('answers 200 only when signed with our secret over this exact body', async () => {
     const body = event('EV_sig', 'room_started', 'any', 'nobody');

@@ -176,6 +176,10 @@ export async function connectToWorld(
     // A newer published scene: load it (the room already runs it), for prediction and drawing.
     if (state.sceneVersion > store.sceneVersion) loadScene(store, endpoint, options.world).catch(sceneFailed);
     tracker.applyState(state);
+    for (const tracked of tracker.avatars.values()) {
+      const remote = store.remotes.get(tracked.sessionId);
+      if (remote) remote.inVoice = tracked.inVoice;
+    }
     applyItems(store, state.items);
     if (store.local) store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
     joinedOnce();

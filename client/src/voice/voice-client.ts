@@ -101,10 +101,16 @@ export class VoiceClient {
       listener.forwardY.value = 0;
       listener.forwardZ.value = Math.cos(listenerYaw);
     }
+    const muted = this.deps.store.mutedLocally;
     for (const voice of this.voices.values()) {
       const speaker = this.deps.store.remotes.get(voice.sessionId)?.rendered;
       if (!speaker) continue;
+      if (muted.has(voice.sessionId)) {
+        voice.gain.gain.value = 0; // muted for this visitor only
+        continue;
+      }
       if (voice.panner) {
+        voice.gain.gain.value = 1;
         voice.panner.positionX.value = speaker.x;
         voice.panner.positionY.value = speaker.y + 1.6;
         voice.panner.positionZ.value = speaker.z;

@@ -1,0 +1,49 @@
+/**
+ * Who is here (in this visitor's area of interest): names, who is in voice and speaking, and a mute that
+ * silences someone for this visitor only. Reads the store on the HUD's refresh, not per frame.
+ */
+import type { WorldStore } from './world-store.js';
+
+export interface PersonView {
+  id: string;
+  name: string;
+  inVoice: boolean;
+  speaking: boolean;
+  mutedLocally: boolean;
+}
+
+export function readPeople(store: WorldStore): PersonView[] {
+  return [...store.remotes.values()]
+    .map((remote) => ({
+      id: remote.id,
+      name: remote.name,
+      inVoice: remote.inVoice,
+      speaking: store.speaking.has(remote.id),
+      mutedLocally: store.mutedLocally.has(remote.id),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function PeopleList({ store, people }: { store: WorldStore; people: PersonView[] }) {
+  const toggle = (id: string) => {
+    if (store.mutedLocally.has(id)) store.mutedLocally.delete(id);
+    else store.mutedLocally.add(id);
+  };
+  return (
+    <div className="people-list" role="dialog" aria-label="People here">
+      <div className="people-title">People near you ({people.length})</div>
+      {people.length === 0 && <div className="person empty">Nobody else is near.</div>}
+      {people.map((person) => (
+        <div className="person" key={person.id} data-person={person.id}>
+          <span className={`person-name ${person.speaking ? 'speaking' : ''}`}>{person.name}</span>
+          <span className="person-voice">
+            {person.inVoice ? (person.speaking ? 'speaking' : 'in voice') : ''}
+          </span>
+          <button type="button" className="person-mute" onClick={() => toggle(person.id)}>
+            {person.mutedLocally ? 'Unmute' : 'Mute'}
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
