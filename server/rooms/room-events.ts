@@ -14,6 +14,8 @@ export type WorldEvent =
   | { type: 'muted'; accountId: string; reason: string }
   | { type: 'unmuted'; accountId: string }
   | { type: 'deleted' }
+  /** The world's settings changed: reload them (capacity, voice mode). */
+  | { type: 'settings-changed' }
   /** A visitor's LiveKit connection came or went (from LiveKit's webhooks, reconciled with the room list). */
   | { type: 'voice-presence'; sessionId: string; inVoice: boolean };
 
@@ -47,6 +49,10 @@ export class RoomEvents implements SceneEvents, ModerationEvents, WorldEvents {
 
   deleted(worldId: string): void {
     this.send(worldId, { type: 'deleted' });
+  }
+
+  updated(worldId: string): void {
+    this.send(worldId, { type: 'settings-changed' });
   }
 
   voicePresence(worldId: string, sessionId: string, inVoice: boolean): void {

@@ -291,6 +291,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
             if (occupant.accountId === event.accountId)
               this.social.setMuted(occupant.client.sessionId, event.type === 'muted' ? event.reason : null);
           return;
+        case 'settings-changed':
+          this.reloadSettings().catch((error: unknown) =>
+            this.log.error({ err: error }, 'reloading the world settings failed'),
+          );
+          return;
         case 'voice-presence': {
           const occupant = this.occupants.get(event.sessionId);
           if (occupant) occupant.avatar.inVoice = event.inVoice;
@@ -363,6 +368,19 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         { presses: this.persisted.presses, revision: this.persisted.savedRevision },
         'world room disposed',
       );
+    }
+
+    /** Applies changed world settings to the running instance: capacity for new joins, the voice mode. */
+    private async reloadSettings(): Promise<void> {
+      const fresh = await deps.worlds.findBySlug(this.world.slug);
+      if (!fresh) return; // deleted: its own event closes the instance
+      this.world = fresh;
+      this.maxClients = Math.min(fresh.capacity, deps.capacity);
+      this.voice?.setMode(
+        fresh.voice_mode,
+        [...this.occupants.values()].map((occupant) => this.voiceListener(occupant)),
+      );
+      this.log.info({ capacity: this.maxClients, voiceMode: fresh.voice_mode }, 'world settings reloaded');
     }
 
     private voiceListener(occupant: Occupant): VoiceListener {

@@ -51,7 +51,7 @@ export class VoiceDirector {
     private readonly backend: VoiceBackend | undefined,
     private readonly worldId: string,
     private readonly instance: number,
-    private readonly mode: VoiceMode,
+    private mode: VoiceMode,
     private readonly log: () => Logger,
   ) {}
 
@@ -64,6 +64,21 @@ export class VoiceDirector {
   joined(listener: VoiceListener): void {
     const off = this.offReason() ?? (listener.accountId === null ? VOICE_NEEDS_SESSION : undefined);
     if (off !== undefined) this.tell(listener, { enabled: false, off });
+  }
+
+  /**
+   * The world's voice mode changed while the instance runs: turning voice off takes everyone out of their
+   * LiveKit rooms and tells them why; turning it on (or switching mode) regroups with the next update.
+   */
+  setMode(mode: VoiceMode, listeners: Iterable<VoiceListener>): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.previous = new Map();
+    if (this.active) return;
+    for (const listener of listeners) {
+      this.left(listener.sessionId, listener.accountId);
+      this.joined(listener);
+    }
   }
 
   /** A visitor's client reconnected: it is told its rooms again (now if off, else with the next update). */

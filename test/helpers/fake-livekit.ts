@@ -75,7 +75,11 @@ export async function startFakeLiveKit(): Promise<FakeLiveKit> {
     url: `http://127.0.0.1:${port}`,
     calls,
     participants,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // the SDK's keep-alive connections would hold close() open
+      }),
   };
 }
 

@@ -237,6 +237,55 @@ describe('voice rooms assigned by the server', () => {
   });
 });
 
+describe('voice mode changes in a running instance', () => {
+  it('turns voice off (everyone out of LiveKit, told why), then global, then back to islands', async () => {
+    const lee = await guestAccount(server.url, 'Lee');
+    const leeIn = await join(lee, 'Lee');
+    const before = await assigned(leeIn);
+    const setMode = (voiceMode: 'off' | 'global' | 'proximity') =>
+      ok(sdk.worldsUpdate({ client: owner.api, path: { slug: 'plaza' }, body: { voiceMode } }));
+    try {
+      await setMode('off');
+      await waitFor(
+        () => latestVoice(leeIn),
+        (e) => e?.enabled === false,
+        { what: 'Lee told voice is off' },
+      );
+      expect(latestVoice(leeIn)).toEqual({ enabled: false, off: 'Voice is turned off in this world.' });
+      const identity = `${lee.accountId}:${leeIn.sessionId}`;
+      await waitFor(
+        () =>
+          livekit.calls.some(
+            (c) =>
+              c.method === 'RemoveParticipant' &&
+              c.body.room === before.room.room &&
+              c.body.identity === identity,
+          ),
+        Boolean,
+        { what: 'Lee taken out of the island room' },
+      );
+      expect((await askToken(lee, { sessionId: leeIn.sessionId, room: before.room.room })).status).toBe(403);
+
+      await setMode('global');
+      const global = await waitFor(
+        () => latestVoice(leeIn),
+        (e) => e?.enabled === true,
+        { what: 'Lee in the global room' },
+      );
+      expect(global).toMatchObject({
+        room: { room: expect.stringMatching(/\.1\.global$/), kind: 'zone', canPublish: true },
+      });
+    } finally {
+      await setMode('proximity');
+    }
+    await waitFor(
+      () => latestVoice(leeIn),
+      (e) => e?.enabled === true && e.room.kind === 'island',
+      { what: 'Lee back in an island' },
+    );
+  });
+});
+
 describe('moderation', () => {
   it('kicks a visitor out of the world and its voice rooms, with the reason, in the audit log; it may come back', async () => {
     const kim = await guestAccount(server.url, 'Kim');

@@ -17,6 +17,8 @@ export interface PopulationSource {
 /** Running rooms learn that their world was deleted through this. */
 export interface WorldEvents {
   deleted(worldId: string): void;
+  /** Settings changed (capacity, voice mode…): running instances reload them. */
+  updated(worldId: string): void;
 }
 
 export interface WorldSettings {
@@ -204,7 +206,7 @@ export class WorldsService {
   }
 
   async update(world: World, principal: Principal, change: Partial<WorldSettings>): Promise<World> {
-    return this.db.transaction().execute(async (trx) => {
+    const updated = await this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('worlds')
         .set({
@@ -222,6 +224,8 @@ export class WorldsService {
       await recordWorldAudit(trx, world, accountOf(principal) ?? null, 'world.update', { ...change });
       return updated;
     });
+    this.events.updated(world.id);
+    return updated;
   }
 
   async remove(world: World, principal: Principal): Promise<void> {
