@@ -183,15 +183,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           ),
           webhooks:
             livekit && voiceAdmin
-              ? new VoiceWebhooks(
-                  livekit,
-                  backend.presence,
-                  voiceAdmin,
-                  voiceAssignments,
-                  moderation,
-                  roomEvents,
-                  logger,
-                )
+              ? new VoiceWebhooks(livekit, voiceAdmin, voiceAssignments, moderation, roomEvents, logger)
               : undefined,
         },
         readinessChecks: [

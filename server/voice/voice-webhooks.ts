@@ -5,7 +5,6 @@
  * whose token is stale (moved to another island, left the world) or who is banned is removed again: a
  * removed participant's token still works until it expires.
  */
-import type { Presence } from '@colyseus/core';
 import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { Logger } from 'pino';
 import type { ModerationService } from '../control-plane/index.js';
@@ -15,8 +14,10 @@ import type { LiveKitAdmin } from './livekit-admin.js';
 import type { VoiceAssignments } from './voice-assignments.js';
 import { parseVoiceIdentity } from './voice-names.js';
 
-/** Event ids are remembered this long, in seconds, to drop redeliveries. */
-const DEDUPE_SECONDS = 24 * 3600;
+/** Event ids are remembered this long, in seconds, to drop redeliveries (LiveKit retries within minutes). */
+const DEDUPE_SECONDS = 3600;
+/** Most event ids remembered at once. */
+const MAX_REMEMBERED = 10_000;
 
 export interface VoicePresenceEvents {
   voicePresence(worldId: string, sessionId: string, inVoice: boolean): void;
@@ -24,10 +25,11 @@ export interface VoicePresenceEvents {
 
 export class VoiceWebhooks {
   private readonly receiver: WebhookReceiver;
+  /** Event id → until when it counts as seen (ms), oldest first. */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     config: LiveKitConfig,
-    private readonly presence: Presence,
     private readonly admin: LiveKitAdmin,
     private readonly assignments: VoiceAssignments,
     private readonly moderation: ModerationService,
@@ -55,7 +57,7 @@ export class VoiceWebhooks {
   /** Handles a verified event once, whatever LiveKit redelivers. Never throws (it runs after the answer). */
   async handle(event: WebhookEvent): Promise<void> {
     try {
-      if (event.id && !(await this.firstDelivery(event.id))) return;
+      if (event.id && !this.firstDelivery(event.id)) return;
       const room = event.room?.name;
       const identity = event.participant?.identity;
       if (!room || !identity) return;
@@ -70,11 +72,22 @@ export class VoiceWebhooks {
     }
   }
 
-  private async firstDelivery(id: string): Promise<boolean> {
-    const key = `mib:livekit:event:${id}`;
-    const seen = await this.presence.incr(key);
-    if (seen === 1) this.presence.expire(key, DEDUPE_SECONDS);
-    return seen === 1;
+  /**
+   * Whether this event id is new. Remembered in this process (bounded, oldest forgotten first): the
+   * embedded presence expires keys with a timer per key, and a day-long timer per event would pile up and
+   * hold the process open. A redelivery that reaches another process is handled again, which is harmless:
+   * every handler is idempotent (removing twice, reconciling with the participant list).
+   */
+  private firstDelivery(id: string): boolean {
+    const now = Date.now();
+    if ((this.seen.get(id) ?? 0) > now) return false;
+    this.seen.delete(id);
+    this.seen.set(id, now + DEDUPE_SECONDS * 1000);
+    for (const [old, until] of this.seen) {
+      if (this.seen.size <= MAX_REMEMBERED && until > now) break;
+      this.seen.delete(old);
+    }
+    return true;
   }
 
   /** A participant joined: removed again unless the server assigned it this room right now and it is not banned. */
