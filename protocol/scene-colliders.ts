@@ -8,6 +8,7 @@
  * the simulation does not load: they are listed in `unsupported` and ignored.
  */
 import type { SceneDocumentInput, SceneEntityInput } from './scene.js';
+import { compose, rotate, yawOf, type WorldTransform } from './scene-transforms.js';
 
 /** Avatar collision radius, in metres. */
 export const AVATAR_RADIUS = 0.35;
@@ -105,15 +106,6 @@ export const EMPTY_WORLD: StaticWorld = {
   voiceZones: [],
   unsupported: [],
 };
-
-interface WorldTransform {
-  /** Position, metres. */
-  p: [number, number, number];
-  /** Rotation quaternion x, y, z, w. */
-  q: [number, number, number, number];
-  /** Scale. */
-  s: [number, number, number];
-}
 
 const cellKey = (cx: number, cz: number): number => (cx + 32768) * 65536 + (cz + 32768);
 const cellOf = (v: number): number => Math.floor(v / CELL);
@@ -367,46 +359,5 @@ function boxObstacle(t: WorldTransform, half: readonly [number, number, number])
     sin: Math.sin(yaw),
     bottom: t.p[1] - vertical,
     top: t.p[1] + vertical,
-  };
-}
-
-/** Rotation about the vertical axis of a quaternion, radians (0 = facing +z, as avatars' yaw). */
-function yawOf(q: readonly [number, number, number, number]): number {
-  const [x, y, z, w] = q;
-  return Math.atan2(2 * (w * y + x * z), 1 - 2 * (y * y + x * x));
-}
-
-function rotate(q: readonly number[], v: readonly [number, number, number]): [number, number, number] {
-  const [qx = 0, qy = 0, qz = 0, qw = 1] = q;
-  const [vx, vy, vz] = v;
-  // v' = v + 2w(q × v) + 2 q × (q × v)
-  const tx = 2 * (qy * vz - qz * vy);
-  const ty = 2 * (qz * vx - qx * vz);
-  const tz = 2 * (qx * vy - qy * vx);
-  return [
-    vx + qw * tx + (qy * tz - qz * ty),
-    vy + qw * ty + (qz * tx - qx * tz),
-    vz + qw * tz + (qx * ty - qy * tx),
-  ];
-}
-
-function compose(parent: WorldTransform, local: WorldTransform): WorldTransform {
-  const scaled: [number, number, number] = [
-    local.p[0] * parent.s[0],
-    local.p[1] * parent.s[1],
-    local.p[2] * parent.s[2],
-  ];
-  const r = rotate(parent.q, scaled);
-  const [ax, ay, az, aw] = parent.q;
-  const [bx, by, bz, bw] = local.q;
-  return {
-    p: [parent.p[0] + r[0], parent.p[1] + r[1], parent.p[2] + r[2]],
-    q: [
-      aw * bx + ax * bw + ay * bz - az * by,
-      aw * by - ax * bz + ay * bw + az * bx,
-      aw * bz + ax * by - ay * bx + az * bw,
-      aw * bw - ax * bx - ay * by - az * bz,
-    ],
-    s: [parent.s[0] * local.s[0], parent.s[1] * local.s[1], parent.s[2] * local.s[2]],
   };
 }

@@ -1,5 +1,8 @@
 /** A visitor inside a world instance, as the room's systems see it. */
-import type { MoveInput } from '../../protocol/index.js';
+import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
+import { MessageType } from '../../protocol/index.js';
+import type { VoiceListener } from '../voice/index.js';
+import { VisibleSet } from './interest/visible-set.js';
 import type { Mover } from './movement-broadcaster.js';
 
 export interface Occupant extends Mover {
@@ -16,4 +19,40 @@ export interface Occupant extends Mover {
   carrying: string | null;
   /** May moderate the world (talks on stages and in announcements). */
   canModerate: boolean;
+}
+
+/** What a joining visitor brings; everything else starts empty. */
+export type OccupantInit = Pick<
+  Occupant,
+  'body' | 'netId' | 'client' | 'avatar' | 'view' | 'phase' | 'accountId' | 'canModerate'
+> & { tick: number };
+
+export function newOccupant({ tick, ...init }: OccupantInit): Occupant {
+  return {
+    ...init,
+    inputs: [],
+    ackSeq: 0,
+    ackSent: 0,
+    movedAtTick: tick,
+    selfSentTick: -1,
+    visible: new VisibleSet(),
+    visibleItems: new Set(),
+    mark: 0,
+    joinedAt: Date.now(),
+    portal: null,
+    pendingInteraction: null,
+    carrying: null,
+  };
+}
+
+/** The occupant as voice sees it; messages go to its current connection (it changes on reconnect). */
+export function voiceListenerOf(occupant: Occupant, mutedFor: string | null): VoiceListener {
+  return {
+    sessionId: occupant.client.sessionId,
+    accountId: occupant.accountId,
+    canModerate: occupant.canModerate,
+    mutedFor,
+    body: occupant.body,
+    send: (event: VoiceEvent) => occupant.client.send(MessageType.voice, event),
+  };
 }

@@ -4,7 +4,7 @@
  * of interest up to date and sends each client a movement frame. Who is there (names, colours) travels in
  * the schema state, patched by Colyseus at the same rate.
  */
-import { CloseCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import type { Logger } from 'pino';
 import {
   Avatar,
@@ -18,62 +18,40 @@ import {
   TICK_HZ,
   UnfilteredWorldState,
   WorldState,
-  joinOptionsSchema,
   moveInputSchema,
   pressSchema,
   step,
   type AvatarBody,
-  type JoinOptions,
   type MoveInput,
 } from '../../protocol/index.js';
-import type { InterestConfig } from '../config/app-config.js';
-import type { SceneVersionsRepository, World, WorldStateRepository, WorldsRepository } from '../db/index.js';
-import type { UsageService } from '../control-plane/index.js';
-import type { Metrics } from '../observability/metrics.js';
-import type { InstanceDirectory } from './instance-directory.js';
-import type { Admitted, JoinAdmission } from './join-admission.js';
+import type { World } from '../db/index.js';
+import type { Admitted } from './join-admission.js';
 import { worldEventsChannel, type WorldEvent } from './room-events.js';
 import { SceneRuntime } from './scene-runtime.js';
 import { wantsToMove } from './interactions.js';
-import type { Occupant } from './occupant.js';
+import { newOccupant, voiceListenerOf, type Occupant } from './occupant.js';
 import { RoomUsageMeter } from './room-usage-meter.js';
 import { SceneActions } from './scene-actions.js';
 import { SocialRelay } from './social-relay.js';
-import { INSTANCE_LEASE_MS, type InstanceLock } from './instances/instance-lock.js';
+import { INSTANCE_LEASE_MS } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
-import { VisibleSet } from './interest/visible-set.js';
 import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
 import { PersistentWorldState } from './persistent-world-state.js';
+import {
+  BANNED_CLOSE_CODE,
+  KICKED_CLOSE_CODE,
+  NO_GRACE_CLOSE_CODES,
+  RECONNECT_GRACE_SECONDS,
+  WORLD_DELETED_CLOSE_CODE,
+} from './close-codes.js';
+import { parseJoinOptions } from './join-options.js';
+import type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 import { MovableItems } from './movable-items.js';
-import { VOICE_EVERY_TICKS, VoiceDirector, type VoiceBackend, type VoiceListener } from '../voice/index.js';
+import { VOICE_EVERY_TICKS, VoiceDirector, type VoiceListener } from '../voice/index.js';
 
-/** What a world room needs from the rest of the server. */
-export interface WorldRoomDeps {
-  worlds: WorldsRepository;
-  states: WorldStateRepository;
-  logger: Logger;
-  metrics: Metrics;
-  interest: InterestConfig;
-  /** Most visitors per instance on this server; a world's own capacity may be lower. */
-  capacity: number;
-  instanceLock: InstanceLock;
-  admission: JoinAdmission;
-  scenes: SceneVersionsRepository;
-  usage: UsageService;
-  instances: InstanceDirectory;
-  /** LiveKit, when configured; voice is off (and visitors are told so) without it. */
-  voice: VoiceBackend | undefined;
-}
-
-/** What the matchmaker lists about an instance (room metadata). */
-export interface InstanceMetadata {
-  world: string;
-  /** The world's organization id (population and quotas per organization). */
-  org: string;
-  instance: number;
-}
+export type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 
 /** How often visitor time is added to the organization's usage, in milliseconds. */
 const USAGE_FLUSH_MS = 60_000;
@@ -89,42 +67,6 @@ export const INPUT_BUFFER_SIZE = 8;
  * about a tenth of the server's CPU, so who-is-there changes are batched at 10 Hz (at most 50 ms later).
  */
 export const SCHEMA_PATCH_MS = 100;
-/** How long a dropped visitor's avatar waits for its client to reconnect, in seconds. */
-export const RECONNECT_GRACE_SECONDS = 30;
-/** Close code for a visitor removed by a moderator's ban. */
-export const BANNED_CLOSE_CODE = 4403;
-/** Close code for a visitor a moderator kicked (it may join again, not resume). */
-export const KICKED_CLOSE_CODE = 4408;
-/** Close code for everyone in an instance whose world was deleted. */
-export const WORLD_DELETED_CLOSE_CODE = 4410;
-/**
- * Close codes after which the avatar does not wait for its client: the client broke the protocol
- * (WebSocket protocol error, unsupported data, invalid payload, policy, message too big, Colyseus'
- * WITH_ERROR), or the server removed it on purpose (ban, kick, world deleted) — those must not come back by
- * resuming the session, which skips onAuth.
- */
-const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
-  1002,
-  1003,
-  1007,
-  1008,
-  1009,
-  CloseCode.WITH_ERROR,
-  BANNED_CLOSE_CODE,
-  KICKED_CLOSE_CODE,
-  WORLD_DELETED_CLOSE_CODE,
-]);
-/** Validates join options, rejecting at matchmaking time with a message that names the problem. */
-export function parseJoinOptions(options: unknown): JoinOptions {
-  const parsed = joinOptionsSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ServerError(
-    400,
-    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: asset sha-256 })`,
-  );
-}
-
 /** Builds the room class with its dependencies bound (Colyseus constructs rooms itself). */
 export function createWorldRoom(deps: WorldRoomDeps) {
   return class WorldRoom extends Room<{ state: WorldState; metadata: InstanceMetadata }> {
@@ -233,28 +175,20 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       avatar.appearance = appearance ?? '';
       this.state.avatars.set(client.sessionId, avatar);
       const view = this.interest?.attach(client, avatar);
-      this.occupants.set(client.sessionId, {
-        body,
-        inputs: [],
-        ackSeq: 0,
-        ackSent: 0,
-        netId,
-        client,
-        movedAtTick: this.ticks,
-        selfSentTick: -1,
-        avatar,
-        view: view ?? null,
-        visible: new VisibleSet(),
-        visibleItems: new Set(),
-        phase: this.interest?.nextPhase() ?? 0,
-        mark: 0,
-        accountId: admitted?.accountId ?? null,
-        joinedAt: Date.now(),
-        portal: null,
-        pendingInteraction: null,
-        carrying: null,
-        canModerate: admitted?.canModerate ?? false,
-      });
+      this.occupants.set(
+        client.sessionId,
+        newOccupant({
+          tick: this.ticks,
+          body,
+          netId,
+          client,
+          avatar,
+          view: view ?? null,
+          phase: this.interest?.nextPhase() ?? 0,
+          accountId: admitted?.accountId ?? null,
+          canModerate: admitted?.canModerate ?? false,
+        }),
+      );
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
       this.voice?.joined(this.voiceListener(this.occupants.get(client.sessionId)!));
       this.meter?.joined(this.clients.length);
@@ -384,15 +318,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     private voiceListener(occupant: Occupant): VoiceListener {
-      const sessionId = occupant.client.sessionId;
-      return {
-        sessionId,
-        accountId: occupant.accountId,
-        canModerate: occupant.canModerate,
-        mutedFor: this.social.mutedFor(sessionId) ?? null,
-        body: occupant.body,
-        send: (event) => occupant.client.send(MessageType.voice, event),
-      };
+      return voiceListenerOf(occupant, this.social.mutedFor(occupant.client.sessionId) ?? null);
     }
 
     private enqueueInput(client: Client, input: MoveInput): void {

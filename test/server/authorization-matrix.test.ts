@@ -24,6 +24,7 @@ import {
 } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
+import { EXPECTED } from './authorization-matrix.expected.js';
 
 const CALLERS = [
   'anon',
@@ -38,68 +39,6 @@ const CALLERS = [
   'revoked',
 ] as const;
 type CallerName = (typeof CALLERS)[number];
-
-/** Expected status per caller, in the order of CALLERS. */
-const EXPECTED: Record<string, string> = {
-  //                                                 anon guest vis  mod  edit own  admin op  rival revoked
-  'GET /healthz': '                                  200  200  200  200  200  200  200  200  200  401',
-  'GET /readyz': '                                   200  200  200  200  200  200  200  200  200  401',
-  'GET /metrics': '                                  200  200  200  200  200  200  200  200  200  401',
-  'POST /auth/guest': '                              201  201  201  201  201  201  201  201  201  401',
-  'POST /auth/register': '                           201  201  201  201  201  201  201  201  201  401',
-  'POST /auth/login': '                              200  200  200  200  200  200  200  200  200  401',
-  'POST /auth/refresh': '                            200  200  200  200  200  200  200  200  200  401',
-  'POST /auth/logout': '                             204  204  204  204  204  204  204  204  204  401',
-  'GET /auth/me': '                                  401  200  200  200  200  200  200  200  200  401',
-  'GET /auth/keys': '                                401  200  200  200  200  200  200  200  200  401',
-  'POST /auth/keys': '                               401  403  201  201  201  201  201  201  201  401',
-  'DELETE /auth/keys/{keyId}': '                     401  404  204  204  204  204  204  204  204  401',
-  'POST /orgs': '                                    401  403  201  201  201  201  201  201  201  401',
-  'GET /orgs': '                                     401  200  200  200  200  200  200  200  200  401',
-  'GET /orgs/{org}': '                               401  404  404  404  404  404  200  200  404  401',
-  'PUT /orgs/{org}/quotas': '                        401  404  404  404  404  404  403  200  404  401',
-  'GET /orgs/{org}/members': '                       401  404  404  404  404  404  200  200  404  401',
-  'PUT /orgs/{org}/members': '                       401  404  404  404  404  404  200  200  404  401',
-  'DELETE /orgs/{org}/members/{accountId}': '        401  404  404  404  404  404  204  204  404  401',
-  'GET /orgs/{org}/usage': '                         401  404  404  404  404  404  200  200  404  401',
-  'GET /orgs/{org}/audit': '                         401  404  404  404  404  404  200  200  404  401',
-  'POST /orgs/{org}/worlds': '                       401  404  404  404  404  404  201  201  404  401',
-  'POST /orgs/{org}/worlds/import': '                401  404  404  404  404  404  201  201  404  401',
-  'GET /worlds': '                                   200  200  200  200  200  200  200  200  200  401',
-  'GET /worlds/{slug}': '                            404  404  200  200  200  200  200  200  404  401',
-  'PATCH /worlds/{slug}': '                          404  404  403  403  403  200  200  200  404  401',
-  'DELETE /worlds/{slug}': '                         404  404  403  403  403  204  204  204  404  401',
-  'GET /worlds/{slug}/instances': '                  404  404  200  200  200  200  200  200  404  401',
-  'GET /worlds/{slug}/roles': '                      404  404  403  403  403  200  200  200  404  401',
-  'PUT /worlds/{slug}/roles/{accountId}': '          404  404  403  403  403  200  200  200  404  401',
-  'DELETE /worlds/{slug}/roles/{accountId}': '       404  404  403  403  403  204  204  204  404  401',
-  'POST /worlds/{slug}/invitations': '               404  404  403  403  403  201  201  201  404  401',
-  'POST /invitations/accept': '                      401  200  200  200  200  200  200  200  200  401',
-  'GET /worlds/{slug}/bans': '                       404  404  403  200  200  200  200  200  404  401',
-  'PUT /worlds/{slug}/bans/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
-  'DELETE /worlds/{slug}/bans/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
-  'POST /worlds/{slug}/kicks/{accountId}': '         404  404  403  204  204  204  204  204  404  401',
-  'GET /worlds/{slug}/mutes': '                       404  404  403  200  200  200  200  200  404  401',
-  'PUT /worlds/{slug}/mutes/{accountId}': '           404  404  403  200  200  200  200  200  404  401',
-  'DELETE /worlds/{slug}/mutes/{accountId}': '        404  404  403  204  204  204  204  204  404  401',
-  'POST /worlds/{slug}/keys': '                      404  404  403  403  403  201  201  201  404  401',
-  'GET /worlds/{slug}/keys': '                       404  404  403  403  403  200  200  200  404  401',
-  'DELETE /worlds/{slug}/keys/{keyId}': '            404  404  403  403  403  204  204  204  404  401',
-  'GET /worlds/{slug}/audit': '                      404  404  403  403  403  200  200  200  404  401',
-  'GET /worlds/{slug}/scene': '                      404  404  200  200  200  200  200  200  404  401',
-  'GET /worlds/{slug}/scene/draft': '                404  404  403  403  200  200  200  200  404  401',
-  'PUT /worlds/{slug}/scene/draft': '                404  404  403  403  200  200  200  200  404  401',
-  'PATCH /worlds/{slug}/scene/draft': '              404  404  403  403  200  200  200  200  404  401',
-  'POST /worlds/{slug}/scene/publish': '             404  404  403  403  201  201  201  201  404  401',
-  'GET /worlds/{slug}/scene/versions': '             404  404  403  403  200  200  200  200  404  401',
-  'GET /worlds/{slug}/scene/versions/{version}': '   404  404  403  403  200  200  200  200  404  401',
-  'POST /worlds/{slug}/scene/versions/{version}/rollback': '404 404 403 403 201 201 201 201 404 401',
-  'GET /worlds/{slug}/export': '                     404  404  403  403  403  200  200  200  404  401',
-  // This server runs without LiveKit: a signed-in caller learns voice is not set up (503).
-  'POST /voice/token': '                             401  503  503  503  503  503  503  503  503  401',
-  // Signed by LiveKit, not by our callers: our credentials play no part.
-  'POST /livekit/webhook': '                         503  503  503  503  503  503  503  503  503  503',
-};
 
 const SCENE = { schema: 1, entities: [] };
 

@@ -1,0 +1,56 @@
+/**
+ * Scene transforms: an entity's world transform from its parent chain, and the rotation helpers colliders
+ * and spawn points need. Pure math; positions in metres, rotations as unit quaternions (x, y, z, w).
+ */
+
+/** A resolved (world-space) transform. */
+export interface WorldTransform {
+  /** Position, metres. */
+  p: [number, number, number];
+  /** Rotation quaternion x, y, z, w. */
+  q: [number, number, number, number];
+  /** Scale. */
+  s: [number, number, number];
+}
+
+/** Rotation about the vertical axis of a quaternion, radians (0 = facing +z, as avatars' yaw). */
+export function yawOf(q: readonly [number, number, number, number]): number {
+  const [x, y, z, w] = q;
+  return Math.atan2(2 * (w * y + x * z), 1 - 2 * (y * y + x * x));
+}
+
+export function rotate(q: readonly number[], v: readonly [number, number, number]): [number, number, number] {
+  const [qx = 0, qy = 0, qz = 0, qw = 1] = q;
+  const [vx, vy, vz] = v;
+  // v' = v + 2w(q × v) + 2 q × (q × v)
+  const tx = 2 * (qy * vz - qz * vy);
+  const ty = 2 * (qz * vx - qx * vz);
+  const tz = 2 * (qx * vy - qy * vx);
+  return [
+    vx + qw * tx + (qy * tz - qz * ty),
+    vy + qw * ty + (qz * tx - qx * tz),
+    vz + qw * tz + (qx * ty - qy * tx),
+  ];
+}
+
+/** `local` placed under `parent`: scale, then rotate, then translate. */
+export function compose(parent: WorldTransform, local: WorldTransform): WorldTransform {
+  const scaled: [number, number, number] = [
+    local.p[0] * parent.s[0],
+    local.p[1] * parent.s[1],
+    local.p[2] * parent.s[2],
+  ];
+  const r = rotate(parent.q, scaled);
+  const [ax, ay, az, aw] = parent.q;
+  const [bx, by, bz, bw] = local.q;
+  return {
+    p: [parent.p[0] + r[0], parent.p[1] + r[1], parent.p[2] + r[2]],
+    q: [
+      aw * bx + ax * bw + ay * bz - az * by,
+      aw * by - ax * bz + ay * bw + az * bx,
+      aw * bz + ax * by - ay * bx + az * bw,
+      aw * bw - ax * bx - ay * by - az * bz,
+    ],
+    s: [parent.s[0] * local.s[0], parent.s[1] * local.s[1], parent.s[2] * local.s[2]],
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * How a visitor leaves an instance, and whether its avatar waits for it: the close codes the room uses and
+ * the ones after which a session may not be resumed.
+ */
+import { CloseCode } from '@colyseus/core';
+
+/** How long a dropped visitor's avatar waits for its client to reconnect, in seconds. */
+export const RECONNECT_GRACE_SECONDS = 30;
+/** Close code for a visitor removed by a moderator's ban. */
+export const BANNED_CLOSE_CODE = 4403;
+/** Close code for a visitor a moderator kicked (it may join again, not resume). */
+export const KICKED_CLOSE_CODE = 4408;
+/** Close code for everyone in an instance whose world was deleted. */
+export const WORLD_DELETED_CLOSE_CODE = 4410;
+/**
+ * Close codes after which the avatar does not wait for its client: the client broke the protocol
+ * (WebSocket protocol error, unsupported data, invalid payload, policy, message too big, Colyseus'
+ * WITH_ERROR), or the server removed it on purpose (ban, kick, world deleted) — those must not come back by
+ * resuming the session, which skips onAuth.
+ */
+export const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  1002,
+  1003,
+  1007,
+  1008,
+  1009,
+  CloseCode.WITH_ERROR,
+  BANNED_CLOSE_CODE,
+  KICKED_CLOSE_CODE,
+  WORLD_DELETED_CLOSE_CODE,
+]);

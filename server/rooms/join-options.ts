@@ -1,0 +1,14 @@
+/** Join options at the room's boundary: validated once, refused with a message that names the option. */
+import { ServerError } from '@colyseus/core';
+import { joinOptionsSchema, type JoinOptions } from '../../protocol/index.js';
+
+/** Validates join options, rejecting at matchmaking time with a message that names the problem. */
+export function parseJoinOptions(options: unknown): JoinOptions {
+  const parsed = joinOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ServerError(
+    400,
+    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: asset sha-256 })`,
+  );
+}

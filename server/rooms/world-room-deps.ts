@@ -1,0 +1,36 @@
+/** The world room's contract with the rest of the server: what it is given, and what it lists about itself. */
+import type { Logger } from 'pino';
+import type { InterestConfig } from '../config/app-config.js';
+import type { UsageService } from '../control-plane/index.js';
+import type { SceneVersionsRepository, WorldStateRepository, WorldsRepository } from '../db/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { VoiceBackend } from '../voice/index.js';
+import type { InstanceDirectory } from './instance-directory.js';
+import type { InstanceLock } from './instances/instance-lock.js';
+import type { JoinAdmission } from './join-admission.js';
+
+/** What a world room needs from the rest of the server. */
+export interface WorldRoomDeps {
+  worlds: WorldsRepository;
+  states: WorldStateRepository;
+  logger: Logger;
+  metrics: Metrics;
+  interest: InterestConfig;
+  /** Most visitors per instance on this server; a world's own capacity may be lower. */
+  capacity: number;
+  instanceLock: InstanceLock;
+  admission: JoinAdmission;
+  scenes: SceneVersionsRepository;
+  usage: UsageService;
+  instances: InstanceDirectory;
+  /** LiveKit, when configured; voice is off (and visitors are told so) without it. */
+  voice: VoiceBackend | undefined;
+}
+
+/** What the matchmaker lists about an instance (room metadata). */
+export interface InstanceMetadata {
+  world: string;
+  /** The world's organization id (population and quotas per organization). */
+  org: string;
+  instance: number;
+}
