@@ -1,6 +1,26 @@
 /**
  * asset-pipeline: glTF ingest — validate → budget → optimize → LOD → content-addressed store.
- * Public surface of the part. Nothing is implemented yet (see the asset pipeline issue); this file only
- * fixes where the part lives and that it must not import server/.
+ * Public surface of the part; it must not import server/.
  */
-export {};
+export { AssetRejectedError, type AssetProblem } from './errors.js';
+export {
+  AVATAR_RIG_BONES,
+  DEFAULT_BUDGETS,
+  PROFILE_NAMES,
+  isProfileName,
+  parseBudgetOverrides,
+  type Budget,
+  type ProfileName,
+} from './profiles.js';
+export { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest/ingest-limits.js';
+export { DEFAULT_OPTIMIZE_OPTIONS, type OptimizeOptions } from './optimize-options.js';
+export { processAsset, sha256Hex, type ProcessOptions, type ProcessedAsset } from './process-asset.js';
+export type { AssetReport, LodReport } from './asset-report.js';
+export type { AssetMeasures } from './measure-document.js';
+export { measureDocument } from './measure-document.js';
+export type { BudgetCheck } from './check-budget.js';
+export { STAGES, type Progress, type ProgressListener, type Stage } from './progress.js';
+export { HASH_PATTERN, type AssetStore } from './store/asset-store.js';
+export { LocalAssetStore } from './store/local-asset-store.js';
+export { gltfIO } from './gltf-io.js';
+export { validateDecoded } from './validate-decoded.js';

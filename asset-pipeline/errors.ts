@@ -1,0 +1,33 @@
+/**
+ * Why an upload was refused. Every problem names what was wrong and, where there is one, the fix; a
+ * validator problem also carries its JSON pointer into the glTF, a budget problem the limit and the value.
+ */
+export interface AssetProblem {
+  /** Stable machine-readable code, e.g. `EMPTY_FILE`, `ZIP_PATH_ESCAPE`, a validator code, `OVER_BUDGET`. */
+  code: string;
+  message: string;
+  /** JSON pointer into the glTF document (validator problems), e.g. `/accessors/0/count`. */
+  pointer?: string;
+  /** Budget problems: which limit, the allowed value and the measured one. */
+  limit?: string;
+  allowed?: number;
+  measured?: number;
+}
+
+/** The upload cannot become an asset; `problems` says why (at least one). Not a server fault. */
+export class AssetRejectedError extends Error {
+  override name = 'AssetRejectedError';
+  readonly problems: AssetProblem[];
+
+  constructor(problems: AssetProblem[]) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    super(`asset-pipeline: ${first?.message ?? 'upload rejected'}${more}`);
+    this.problems = problems;
+  }
+}
+
+/** Shorthand for a rejection with one problem. */
+export function reject(code: string, message: string, extra: Partial<AssetProblem> = {}): never {
+  throw new AssetRejectedError([{ code, message, ...extra }]);
+}

@@ -1,0 +1,101 @@
+/**
+ * The optimization passes, in the order the `gltf-transform optimize` CLI runs them: dedup, instance,
+ * palette, flatten, join, weld, simplify, resample, prune, sparse, then textures and geometry compression.
+ * prepareGeometry runs the first group once; finishLevel runs textures + compression per level of detail.
+ */
+import type { Document, Transform } from '@gltf-transform/core';
+import {
+  dedup,
+  flatten,
+  instance,
+  join,
+  palette,
+  prune,
+  resample,
+  simplify,
+  sparse,
+  textureCompress,
+  weld,
+  draco,
+  meshopt,
+} from '@gltf-transform/functions';
+import { ktx2 } from 'ktx2-encoder/gltf-transform';
+import { MeshoptSimplifier, MeshoptEncoder } from 'meshoptimizer';
+import sharp from 'sharp';
+
+/** Simplification error tolerance (fraction of mesh extent) of the standard tool: visually lossless. */
+const LOSSLESS_SIMPLIFY_ERROR = 1e-4;
+
+export interface PrepareOptions {
+  /** Keep at most this fraction of vertices (fit to a triangle budget); undefined = lossless only. */
+  targetRatio?: number;
+}
+
+export async function prepareGeometry(document: Document, options: PrepareOptions): Promise<void> {
+  const transforms: Transform[] = [
+    dedup(),
+    instance({ min: 5 }),
+    palette({ min: 5 }),
+    flatten(),
+    join({ keepNamed: false, keepMeshes: false }),
+    weld(),
+    simplify({
+      simplifier: MeshoptSimplifier,
+      ratio: options.targetRatio ?? 0,
+      error: options.targetRatio === undefined ? LOSSLESS_SIMPLIFY_ERROR : 0.05,
+      lockBorder: false,
+    }),
+    resample(),
+    prune({ keepAttributes: false, keepIndices: false, keepLeaves: false, keepSolidTextures: false }),
+    sparse(),
+  ];
+  await document.transform(...transforms);
+}
+
+/** Reduces a prepared copy to a level of detail: `ratio` of its vertices, with a looser error bound. */
+export async function simplifyForLod(document: Document, ratio: number): Promise<void> {
+  // The error bound loosens as the level gets coarser (it is seen from farther away): 0.5 → 2 %, 0.2 → 5 %.
+  await document.transform(
+    simplify({ simplifier: MeshoptSimplifier, ratio, error: 0.01 / ratio, lockBorder: false }),
+    prune({ keepAttributes: false, keepIndices: false, keepLeaves: false, keepSolidTextures: false }),
+  );
+}
+
+export interface FinishOptions {
+  geometry: 'meshopt' | 'draco';
+  ktx2: boolean;
+  /** Largest texture side, in pixels. */
+  texturePx: number;
+  /** Refuse to decode images with more pixels (decompression-bomb guard, passed to sharp). */
+  maxImagePixels: number;
+}
+
+const LINEAR_SLOTS = /^(normalTexture|occlusionTexture|metallicRoughnessTexture)$/;
+const COLOR_SLOTS = /^(?!normalTexture$|occlusionTexture$|metallicRoughnessTexture$).*/;
+
+export async function finishLevel(document: Document, options: FinishOptions): Promise<void> {
+  const resize: [number, number] = [options.texturePx, options.texturePx];
+  const limitInputPixels = options.maxImagePixels;
+  // gltf-transform passes only on/off to sharp (on = sharp's ~268 Mpx cap); our own tighter cap is checked
+  // from the image headers at validation, and applied exactly where we decode below.
+  const transforms: Transform[] = [];
+  if (options.ktx2) {
+    // Resize (keeping each image's format), then Basis: UASTC where precision matters, ETC1S for colour.
+    transforms.push(textureCompress({ encoder: sharp, resize, limitInputPixels: true }));
+    const imageDecoder = async (buffer: Uint8Array) => {
+      const { data, info } = await sharp(buffer, { limitInputPixels })
+        .ensureAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return { data: new Uint8Array(data), width: info.width, height: info.height };
+    };
+    transforms.push(
+      ktx2({ enableDebug: false, isUASTC: true, slots: LINEAR_SLOTS, generateMipmap: true, needSupercompression: true, imageDecoder }),
+      ktx2({ enableDebug: false, isUASTC: false, slots: COLOR_SLOTS, generateMipmap: true, qualityLevel: 230, imageDecoder }),
+    );
+  } else {
+    transforms.push(textureCompress({ encoder: sharp, targetFormat: 'webp', resize, limitInputPixels: true }));
+  }
+  transforms.push(options.geometry === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder, level: 'high' }));
+  await document.transform(...transforms);
+}
