@@ -42,7 +42,8 @@ export async function prepareGeometry(document: Document, options: PrepareOption
     simplify({
       simplifier: MeshoptSimplifier,
       ratio: options.targetRatio ?? 0,
-      error: options.targetRatio === undefined ? LOSSLESS_SIMPLIFY_ERROR : 0.05,
+      // Fitting a budget: the ratio decides, whatever the error (the caller asked for it to fit).
+      error: options.targetRatio === undefined ? LOSSLESS_SIMPLIFY_ERROR : 1,
       lockBorder: false,
     }),
     resample(),

@@ -37,17 +37,7 @@ export async function validateGltf(upload: IngestedGltf, maxImagePixels: number)
       { code: 'UNREADABLE', message: `the glTF validator could not read the upload (${String(error)}); re-export the model` },
     ]);
   }
-  const messages = report.issues.messages;
-  const errors = messages.filter((message) => message.severity === 0);
-  if (errors.length > 0) {
-    throw new AssetRejectedError(
-      errors.map((message) => ({
-        code: message.code,
-        message: `glTF validator: ${message.message}${message.pointer ? ` (at ${message.pointer})` : ''}`,
-        ...(message.pointer ? { pointer: message.pointer } : {}),
-      })),
-    );
-  }
+  // Pixel bombs first: they are the reason to stop, whatever else is wrong.
   const bombs: AssetProblem[] = [];
   for (const resource of report.info?.resources ?? []) {
     const image = resource.image;
@@ -62,6 +52,17 @@ export async function validateGltf(upload: IngestedGltf, maxImagePixels: number)
     }
   }
   if (bombs.length > 0) throw new AssetRejectedError(bombs);
+  const messages = report.issues.messages;
+  const errors = messages.filter((message) => message.severity === 0);
+  if (errors.length > 0) {
+    throw new AssetRejectedError(
+      errors.map((message) => ({
+        code: message.code,
+        message: `glTF validator: ${message.message}${message.pointer ? ` (at ${message.pointer})` : ''}`,
+        ...(message.pointer ? { pointer: message.pointer } : {}),
+      })),
+    );
+  }
   const warnings = messages
     .filter((message) => message.severity === 1 && !NOT_ABOUT_THE_ASSET.has(message.code))
     .map((message) => ({ code: message.code, message: message.message, ...(message.pointer ? { pointer: message.pointer } : {}) }));

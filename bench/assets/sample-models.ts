@@ -240,7 +240,7 @@ export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-s
     .setMaterial(material);
   const skin = document.createSkin('rig').setInverseBindMatrices(accessor('MAT4', inverseBind));
   for (const bone of names) skin.addJoint(joints.get(bone) as Node);
-  const hips = joints.get('hips') as Node;
+  const hips = joints.get(bones[0]?.[0] ?? '') as Node;
   skin.setSkeleton(hips);
   const body = document.createNode('body').setMesh(document.createMesh('body').addPrimitive(primitive)).setSkin(skin);
   document.createScene('avatar').addChild(hips).addChild(body);
@@ -248,7 +248,7 @@ export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-s
   const times = Float32Array.from({ length: 31 }, (_, index) => index / 30);
   const animation = document.createAnimation('walk');
   for (const [bone, phase] of [['leftUpperLeg', 0], ['rightUpperLeg', Math.PI]] as const) {
-    const joint = joints.get(bone);
+    const joint = [...joints.entries()].find(([name]) => name.endsWith(bone))?.[1];
     if (!joint) continue;
     const rotations = new Float32Array(times.length * 4);
     times.forEach((time, index) => {
