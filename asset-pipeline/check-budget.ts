@@ -18,12 +18,18 @@ export function checkBudget(measures: AssetMeasures, fileBytes: number, budget: 
     { limit: 'textureMaxPx', allowed: budget.textureMaxPx, measured: measures.textureMaxPx, ok: true },
     { limit: 'fileBytes', allowed: budget.fileBytes, measured: fileBytes, ok: true },
   ];
-  if (budget.bones !== undefined) checks.push({ limit: 'bones', allowed: budget.bones, measured: measures.bones, ok: true });
+  if (budget.bones !== undefined)
+    checks.push({ limit: 'bones', allowed: budget.bones, measured: measures.bones, ok: true });
   if (budget.influences !== undefined) {
     checks.push({ limit: 'influences', allowed: budget.influences, measured: measures.influences, ok: true });
   }
   if (budget.gpuTextureBytes !== undefined) {
-    checks.push({ limit: 'gpuTextureBytes', allowed: budget.gpuTextureBytes, measured: measures.gpuTextureBytes, ok: true });
+    checks.push({
+      limit: 'gpuTextureBytes',
+      allowed: budget.gpuTextureBytes,
+      measured: measures.gpuTextureBytes,
+      ok: true,
+    });
   }
   if (budget.fitsAvatarRig) {
     const foreign = measures.jointNames.filter((name) => !AVATAR_RIG_BONES.has(name)).length;

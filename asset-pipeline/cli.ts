@@ -47,11 +47,16 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'optimize') throw new UsageError(`unknown command "${command}"`);
   if (!input || !output) throw new UsageError('optimize needs an input and an output file');
   if (!isProfileName(values.profile)) {
-    throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')} (got ${values.profile ?? 'nothing'})`);
+    throw new UsageError(
+      `--profile must be one of ${PROFILE_NAMES.join(', ')} (got ${values.profile ?? 'nothing'})`,
+    );
   }
   const budgets = parseBudgetOverrides(process.env.ASSET_BUDGETS);
   const upload = await readInput(input);
-  const bar = new SingleBar({ format: ' {bar} {percentage}% | {stage}', hideCursor: true, stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: ' {bar} {percentage}% | {stage}', hideCursor: true, stream: process.stderr },
+    Presets.shades_classic,
+  );
   bar.start(100, 0, { stage: 'ingest' });
   let result;
   try {
@@ -61,10 +66,11 @@ async function main(argv: string[]): Promise<number> {
       ktx2: values.ktx2,
       geometry: values.draco ? 'draco' : 'meshopt',
       fit: values.fit,
-      lodRatios: values['no-lods'] ? [] : undefined,
+      ...(values['no-lods'] ? { lodRatios: [] } : {}),
       onProgress: ({ stage, percent }) => bar.update(percent, { stage }),
-      thumbnailSkippedReason: 'the CLI does not render thumbnails (the server does, where Chromium is installed)',
-    } as Parameters<typeof processAsset>[1]);
+      thumbnailSkippedReason:
+        'the CLI does not render thumbnails (the server does, where Chromium is installed)',
+    });
     bar.update(100, { stage: 'done' });
   } finally {
     bar.stop();
@@ -77,14 +83,24 @@ async function main(argv: string[]): Promise<number> {
   console.table(
     report.budget.map((check) => ({
       limit: check.limit,
-      input: inputFigure(report.input.measures as unknown as Record<string, unknown>, check.limit, report.input.bytes),
+      input: inputFigure(
+        report.input.measures as unknown as Record<string, unknown>,
+        check.limit,
+        report.input.bytes,
+      ),
       output: check.measured,
       allowed: check.allowed,
       ok: check.ok ? 'yes' : 'NO',
     })),
   );
-  for (const lod of report.lods) console.log(`LOD${lod.level}: ${lod.triangles} triangles, ${lod.bytes} bytes → ${base}.lod${lod.level}.glb`);
-  for (const warning of report.warnings) console.log(`warning ${warning.code}: ${warning.message}${warning.pointer ? ` (${warning.pointer})` : ''}`);
+  for (const lod of report.lods)
+    console.log(
+      `LOD${lod.level}: ${lod.triangles} triangles, ${lod.bytes} bytes → ${base}.lod${lod.level}.glb`,
+    );
+  for (const warning of report.warnings)
+    console.log(
+      `warning ${warning.code}: ${warning.message}${warning.pointer ? ` (${warning.pointer})` : ''}`,
+    );
   return 0;
 }
 
@@ -102,20 +118,35 @@ async function inspect(file: string): Promise<number> {
   const document =
     ingested.format === 'glb' && ingested.resources.size === 0
       ? await io.readBinary(ingested.main)
-      : await io.readJSON({ json: ingested.json as never, resources: Object.fromEntries(ingested.resources) as never });
+      : await io.readJSON({
+          json: ingested.json as never,
+          resources: Object.fromEntries(ingested.resources) as never,
+        });
   const measures = measureDocument(document);
-  console.log(`${file}: ${ingested.format.toUpperCase()}, ${upload.length} bytes, valid (glTF validator ${validation.validatorVersion})`);
+  console.log(
+    `${file}: ${ingested.format.toUpperCase()}, ${upload.length} bytes, valid (glTF validator ${validation.validatorVersion})`,
+  );
   console.table({ ...measures, jointNames: measures.jointNames.length });
   console.log('fits profiles:');
   console.table(
     Object.fromEntries(
       PROFILE_NAMES.map((profile) => {
         const budget = DEFAULT_BUDGETS[profile];
-        return [profile, { triangles: measures.triangles <= budget.triangles ? 'yes' : 'no', materials: measures.materials <= budget.materials ? 'yes' : 'no', textures: measures.textures <= budget.textures ? 'yes' : 'no' }];
+        return [
+          profile,
+          {
+            triangles: measures.triangles <= budget.triangles ? 'yes' : 'no',
+            materials: measures.materials <= budget.materials ? 'yes' : 'no',
+            textures: measures.textures <= budget.textures ? 'yes' : 'no',
+          },
+        ];
       }),
     ),
   );
-  for (const warning of validation.warnings) console.log(`warning ${warning.code}: ${warning.message}${warning.pointer ? ` (${warning.pointer})` : ''}`);
+  for (const warning of validation.warnings)
+    console.log(
+      `warning ${warning.code}: ${warning.message}${warning.pointer ? ` (${warning.pointer})` : ''}`,
+    );
   return 0;
 }
 
@@ -127,7 +158,10 @@ async function readInput(file: string): Promise<Uint8Array> {
     throw new UsageError(`cannot read ${file}: no such file`);
   }
   const cap = DEFAULT_BUDGETS.scene.fileBytes * 4;
-  if (size > cap) throw new AssetRejectedError([{ code: 'FILE_TOO_LARGE', message: `${file} is ${size} bytes, over the ${cap}-byte upload cap` }]);
+  if (size > cap)
+    throw new AssetRejectedError([
+      { code: 'FILE_TOO_LARGE', message: `${file} is ${size} bytes, over the ${cap}-byte upload cap` },
+    ]);
   return new Uint8Array(await readFile(file));
 }
 

@@ -14,17 +14,17 @@ let ioPromise: Promise<NodeIO> | undefined;
 
 export function gltfIO(): Promise<NodeIO> {
   ioPromise ??= (async () => {
-    const [decoder, encoder] = await Promise.all([draco3d.createDecoderModule(), draco3d.createEncoderModule()]);
+    const [decoder, encoder] = await Promise.all([
+      draco3d.createDecoderModule(),
+      draco3d.createEncoderModule(),
+    ]);
     await Promise.all([MeshoptDecoder.ready, MeshoptEncoder.ready, MeshoptSimplifier.ready]);
-    return new NodeIO()
-      .setLogger(QUIET)
-      .registerExtensions(ALL_EXTENSIONS)
-      .registerDependencies({
-        'draco3d.decoder': decoder,
-        'draco3d.encoder': encoder,
-        'meshopt.decoder': MeshoptDecoder,
-        'meshopt.encoder': MeshoptEncoder,
-      });
+    return new NodeIO().setLogger(QUIET).registerExtensions(ALL_EXTENSIONS).registerDependencies({
+      'draco3d.decoder': decoder,
+      'draco3d.encoder': encoder,
+      'meshopt.decoder': MeshoptDecoder,
+      'meshopt.encoder': MeshoptEncoder,
+    });
   })();
   return ioPromise;
 }

@@ -24,3 +24,4 @@ export { HASH_PATTERN, type AssetStore } from './store/asset-store.js';
 export { LocalAssetStore } from './store/local-asset-store.js';
 export { gltfIO } from './gltf-io.js';
 export { validateDecoded } from './validate-decoded.js';
+export { processInWorker } from './jobs/process-in-worker.js';

@@ -62,7 +62,8 @@ export function measureDocument(document: Document): AssetMeasures {
     const size = texture.getSize();
     if (!size) continue;
     textureMaxPx = Math.max(textureMaxPx, size[0], size[1]);
-    const perPixel = texture.getMimeType() === 'image/ktx2' ? GPU_BYTES_PER_PIXEL_KTX2 : GPU_BYTES_PER_PIXEL_RGBA8;
+    const perPixel =
+      texture.getMimeType() === 'image/ktx2' ? GPU_BYTES_PER_PIXEL_KTX2 : GPU_BYTES_PER_PIXEL_RGBA8;
     gpuTextureBytes += Math.round(size[0] * size[1] * perPixel * MIP_FACTOR);
   }
   let bones = 0;
@@ -108,5 +109,7 @@ function trianglesOf(mode: number, count: number): number {
 
 function instanceCount(node: Node): number {
   const instanced = node.getExtension<InstancedMesh>('EXT_mesh_gpu_instancing');
-  return instanced?.getAttribute('TRANSLATION')?.getCount() ?? instanced?.listAttributes()[0]?.getCount() ?? 1;
+  return (
+    instanced?.getAttribute('TRANSLATION')?.getCount() ?? instanced?.listAttributes()[0]?.getCount() ?? 1
+  );
 }

@@ -91,12 +91,30 @@ export async function finishLevel(document: Document, options: FinishOptions): P
       return { data: new Uint8Array(data), width: info.width, height: info.height };
     };
     transforms.push(
-      ktx2({ enableDebug: false, isUASTC: true, slots: LINEAR_SLOTS, generateMipmap: true, needSupercompression: true, imageDecoder }),
-      ktx2({ enableDebug: false, isUASTC: false, slots: COLOR_SLOTS, generateMipmap: true, qualityLevel: 230, imageDecoder }),
+      ktx2({
+        enableDebug: false,
+        isUASTC: true,
+        slots: LINEAR_SLOTS,
+        generateMipmap: true,
+        needSupercompression: true,
+        imageDecoder,
+      }),
+      ktx2({
+        enableDebug: false,
+        isUASTC: false,
+        slots: COLOR_SLOTS,
+        generateMipmap: true,
+        qualityLevel: 230,
+        imageDecoder,
+      }),
     );
   } else {
-    transforms.push(textureCompress({ encoder: sharp, targetFormat: 'webp', resize, limitInputPixels: true }));
+    transforms.push(
+      textureCompress({ encoder: sharp, targetFormat: 'webp', resize, limitInputPixels: true }),
+    );
   }
-  transforms.push(options.geometry === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder, level: 'high' }));
+  transforms.push(
+    options.geometry === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder, level: 'high' }),
+  );
   await document.transform(...transforms);
 }

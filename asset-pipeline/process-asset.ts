@@ -55,7 +55,8 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   const budget = options.budget ?? DEFAULT_BUDGETS[options.profile];
   const limits = options.limits ?? DEFAULT_INGEST_LIMITS;
   const stageMs: Record<string, number> = {};
-  const report = (stage: Stage, fraction: number) => options.onProgress?.({ stage, percent: percentAt(stage, fraction) });
+  const report = (stage: Stage, fraction: number) =>
+    options.onProgress?.({ stage, percent: percentAt(stage, fraction) });
   const timed = async <T>(stage: Stage, run: () => Promise<T>): Promise<T> => {
     report(stage, 0);
     const started = performance.now();
@@ -113,7 +114,11 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
       const level = index + 1;
       const copy = cloneDocument(prepared as Document);
       await simplifyForLod(copy, ratio);
-      await finishLevel(copy, { ...settings, texturePx: textureCapPx(budget, settings.fit, level), maxImagePixels: limits.maxImagePixels });
+      await finishLevel(copy, {
+        ...settings,
+        texturePx: textureCapPx(budget, settings.fit, level),
+        maxImagePixels: limits.maxImagePixels,
+      });
       const triangles = measureDocument(copy).triangles;
       const previous = lodReports.at(-1)?.triangles ?? (measures as AssetMeasures).triangles;
       // A level that barely reduces (the simplifier hit its error bound) would only cost a download.
@@ -144,7 +149,12 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
       hash,
       profile: options.profile,
       options: settings,
-      input: { bytes: upload.length, format: ingested.format, fromZip: isZip(upload), measures: inputMeasures },
+      input: {
+        bytes: upload.length,
+        format: ingested.format,
+        fromZip: isZip(upload),
+        measures: inputMeasures,
+      },
       output: { bytes: finalGlb.length, measures: measures as AssetMeasures, texturePx },
       budget: checks,
       fitted: {
@@ -169,11 +179,15 @@ async function readDocument(ingested: IngestedGltf): Promise<Document> {
       ingested.format === 'glb'
         ? await io.binaryToJSON(ingested.main)
         : { json: ingested.json as unknown as JSONDocument['json'], resources: {} };
-    for (const [uri, bytes] of ingested.resources) jsonDocument.resources[uri] = bytes as Uint8Array<ArrayBuffer>;
+    for (const [uri, bytes] of ingested.resources)
+      jsonDocument.resources[uri] = bytes as Uint8Array<ArrayBuffer>;
     return await io.readJSON(jsonDocument);
   } catch (error) {
     throw new AssetRejectedError([
-      { code: 'UNREADABLE', message: `the model passed validation but could not be read (${(error as Error).message}); re-export it` },
+      {
+        code: 'UNREADABLE',
+        message: `the model passed validation but could not be read (${(error as Error).message}); re-export it`,
+      },
     ]);
   }
 }

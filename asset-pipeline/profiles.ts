@@ -115,10 +115,13 @@ export function parseBudgetOverrides(json: string | undefined): Record<ProfileNa
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new Error(`must be JSON such as {"prop":{"triangles":50000}} (${(error as Error).message})`);
+    throw new Error(`must be JSON such as {"prop":{"triangles":50000}} (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   const parsed = z.record(z.string(), z.unknown()).safeParse(raw);
-  if (!parsed.success) throw new Error('must be a JSON object keyed by profile, e.g. {"prop":{"triangles":50000}}');
+  if (!parsed.success)
+    throw new Error('must be a JSON object keyed by profile, e.g. {"prop":{"triangles":50000}}');
   for (const key of Object.keys(parsed.data)) {
     if (!(PROFILE_NAMES as readonly string[]).includes(key)) {
       throw new Error(`names an unknown profile "${key}"; profiles are ${PROFILE_NAMES.join(', ')}`);

@@ -18,7 +18,8 @@ export async function validateDecoded(
   maxImagePixels: number,
 ): Promise<ValidationSummary | undefined> {
   const used = (upload?.json.extensionsUsed ?? GEOMETRY_COMPRESSION) as unknown;
-  if (!Array.isArray(used) || !used.some((name) => GEOMETRY_COMPRESSION.includes(String(name)))) return undefined;
+  if (!Array.isArray(used) || !used.some((name) => GEOMETRY_COMPRESSION.includes(String(name))))
+    return undefined;
   const copy = cloneDocument(document);
   for (const extension of copy.getRoot().listExtensionsUsed()) {
     if (GEOMETRY_COMPRESSION.includes(extension.extensionName)) extension.dispose();

@@ -34,7 +34,10 @@ export async function validateGltf(upload: IngestedGltf, maxImagePixels: number)
     });
   } catch (error) {
     throw new AssetRejectedError([
-      { code: 'UNREADABLE', message: `the glTF validator could not read the upload (${String(error)}); re-export the model` },
+      {
+        code: 'UNREADABLE',
+        message: `the glTF validator could not read the upload (${String(error)}); re-export the model`,
+      },
     ]);
   }
   // Pixel bombs first: they are the reason to stop, whatever else is wrong.
@@ -65,7 +68,11 @@ export async function validateGltf(upload: IngestedGltf, maxImagePixels: number)
   }
   const warnings = messages
     .filter((message) => message.severity === 1 && !NOT_ABOUT_THE_ASSET.has(message.code))
-    .map((message) => ({ code: message.code, message: message.message, ...(message.pointer ? { pointer: message.pointer } : {}) }));
+    .map((message) => ({
+      code: message.code,
+      message: message.message,
+      ...(message.pointer ? { pointer: message.pointer } : {}),
+    }));
   return {
     warnings,
     moreWarnings: Math.max(0, report.issues.numWarnings - warnings.length),

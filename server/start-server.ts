@@ -35,6 +35,8 @@ import {
   addNamedSchemas,
   loadSigningKey,
 } from './control-plane/index.js';
+import { LocalAssetStore } from '../asset-pipeline/index.js';
+import { AssetJobRunner, AssetJobsRepository, AssetsService } from './assets/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
 import { createLogger } from './observability/logger.js';
@@ -139,6 +141,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const voiceBackend: VoiceBackend | undefined = voiceAdmin
       ? { admin: voiceAdmin, assignments: voiceAssignments, params: DEFAULT_VOICE_PARAMS }
       : undefined;
+    // Uploads become jobs in the database; this process runs them in worker threads (others may too).
+    const assetJobs = new AssetJobsRepository(database.db);
+    const assetStore = new LocalAssetStore(config.assets.storeDir);
+    const assetRunner = new AssetJobRunner(
+      assetJobs,
+      assetStore,
+      { ...config.assets, singleProcess: !config.redisUrl },
+      logger,
+    );
     const rooms = await createRoomHost(
       backend,
       {
@@ -186,6 +197,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
               ? new VoiceWebhooks(livekit, voiceAdmin, voiceAssignments, moderation, roomEvents, logger)
               : undefined,
         },
+        assets: new AssetsService(assetJobs, assetRunner, assetStore, config.assets.uploadMaxBytes),
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
@@ -207,7 +219,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       '/livekit/webhook',
       express.text({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
     );
-    app.use(jsonBody('64kb', ['application/json']));
+    // Asset uploads are streamed to disk by their route, never parsed here.
+    const smallJson = jsonBody('64kb', ['application/json']);
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+      req.method === 'POST' && req.path === '/assets' ? next() : smallJson(req, res, next),
+    );
 
     const openApi = new DocumentBuilder()
       .setTitle('metaverse-in-a-box')
@@ -235,6 +251,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await app.init();
     const httpServer: http.Server = app.getHttpServer();
     await rooms.attach(httpServer);
+    await assetRunner.start();
     await app.listen(config.port, config.host);
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -248,6 +265,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const close = (): Promise<void> => {
       closing ??= (async () => {
         logger.info('shutting down: no new joins; rooms are saving their state');
+        await assetRunner.stop();
         await rooms.shutdown();
         await nest.close();
         await database.close();

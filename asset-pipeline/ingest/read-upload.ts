@@ -21,7 +21,8 @@ export interface IngestedGltf {
 }
 
 export async function ingestUpload(bytes: Uint8Array, limits: IngestLimits): Promise<IngestedGltf> {
-  if (bytes.length === 0) reject('EMPTY_FILE', 'the upload is empty (0 bytes); choose the .glb, .gltf or .zip file again');
+  if (bytes.length === 0)
+    reject('EMPTY_FILE', 'the upload is empty (0 bytes); choose the .glb, .gltf or .zip file again');
   if (isGlb(bytes)) return single('glb', bytes, limits);
   if (isZip(bytes)) return fromZip(bytes, limits);
   if (looksLikeJson(bytes)) return single('gltf', bytes, limits);
@@ -40,14 +41,19 @@ function single(format: 'glb' | 'gltf', bytes: Uint8Array, limits: IngestLimits)
 async function fromZip(bytes: Uint8Array, limits: IngestLimits): Promise<IngestedGltf> {
   const files = await readZipEntries(bytes, limits);
   const mains = [...files.keys()].filter((name) => /\.(gltf|glb)$/i.test(name));
-  if (mains.length === 0) reject('ZIP_NO_GLTF', 'the zip holds no .gltf or .glb file; add the model to the zip');
+  if (mains.length === 0)
+    reject('ZIP_NO_GLTF', 'the zip holds no .gltf or .glb file; add the model to the zip');
   if (mains.length > 1) {
-    reject('ZIP_SEVERAL_GLTF', `the zip holds ${mains.length} models (${mains.slice(0, 4).join(', ')}); upload one model per zip`);
+    reject(
+      'ZIP_SEVERAL_GLTF',
+      `the zip holds ${mains.length} models (${mains.slice(0, 4).join(', ')}); upload one model per zip`,
+    );
   }
   const name = mains[0] as string;
   const main = files.get(name) as Uint8Array;
   const format = name.toLowerCase().endsWith('.glb') ? 'glb' : 'gltf';
-  if (format === 'glb' && !isGlb(main)) reject('UNKNOWN_FORMAT', `${name} in the zip is not a GLB (no "glTF" magic)`);
+  if (format === 'glb' && !isGlb(main))
+    reject('UNKNOWN_FORMAT', `${name} in the zip is not a GLB (no "glTF" magic)`);
   const json = parseJson(format === 'glb' ? readGlbJsonText(main) : new TextDecoder().decode(main));
   const baseDir = path.dirname(name) === '.' ? '' : path.dirname(name);
   const resources = resolveResources(json, files, baseDir, limits.maxDataUriBytes);
@@ -57,7 +63,16 @@ async function fromZip(bytes: Uint8Array, limits: IngestLimits): Promise<Ingeste
 function looksLikeJson(bytes: Uint8Array): boolean {
   for (let index = 0; index < Math.min(bytes.length, 64); index += 1) {
     const byte = bytes[index] as number;
-    if (byte === 0xef || byte === 0xbb || byte === 0xbf || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+    if (
+      byte === 0xef ||
+      byte === 0xbb ||
+      byte === 0xbf ||
+      byte === 0x20 ||
+      byte === 0x0a ||
+      byte === 0x0d ||
+      byte === 0x09
+    )
+      continue;
     return byte === 0x7b; // "{"
   }
   return false;
@@ -68,7 +83,10 @@ function parseJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    reject('INVALID_JSON', `the glTF JSON is not valid JSON (${(error as Error).message}); re-export the model`);
+    reject(
+      'INVALID_JSON',
+      `the glTF JSON is not valid JSON (${(error as Error).message}); re-export the model`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     reject('INVALID_JSON', 'the glTF JSON must be an object with an "asset" field; re-export the model');

@@ -53,7 +53,11 @@ export function resolveResources(
     try {
       relative = decodeURIComponent(uri);
     } catch {
-      problems.push({ code: 'URI_INVALID', message: `${pointer} is not a valid URI (bad % escape)`, pointer });
+      problems.push({
+        code: 'URI_INVALID',
+        message: `${pointer} is not a valid URI (bad % escape)`,
+        pointer,
+      });
       continue;
     }
     const joined = joinInside(baseDir, relative);

@@ -4,7 +4,7 @@
  * the archive (`../`, absolute paths — yauzl refuses those itself).
  */
 import yauzl from 'yauzl';
-import { AssetRejectedError, reject } from '../errors.js';
+import { type AssetRejectedError, reject } from '../errors.js';
 import type { IngestLimits } from './ingest-limits.js';
 
 export function isZip(bytes: Uint8Array): boolean {
@@ -12,10 +12,15 @@ export function isZip(bytes: Uint8Array): boolean {
 }
 
 /** Files of the zip by normalized path (forward slashes, no leading `./`); directories are skipped. */
-export async function readZipEntries(bytes: Uint8Array, limits: IngestLimits): Promise<Map<string, Uint8Array>> {
+export async function readZipEntries(
+  bytes: Uint8Array,
+  limits: IngestLimits,
+): Promise<Map<string, Uint8Array>> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, rejectPromise) => {
-    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true }, (error, file) =>
-      error ? rejectPromise(zipError(error)) : resolve(file),
+    yauzl.fromBuffer(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      { lazyEntries: true, validateEntrySizes: true },
+      (error, file) => (error ? rejectPromise(zipError(error)) : resolve(file)),
     );
   });
   const files = new Map<string, Uint8Array>();
@@ -28,7 +33,12 @@ export async function readZipEntries(bytes: Uint8Array, limits: IngestLimits): P
       zip.on('entry', (entry: yauzl.Entry) => {
         count += 1;
         if (count > limits.maxZipEntries) {
-          rejectPromise(rejection('ZIP_TOO_MANY_ENTRIES', `the zip has more than ${limits.maxZipEntries} files; upload only the glTF and the files it uses`));
+          rejectPromise(
+            rejection(
+              'ZIP_TOO_MANY_ENTRIES',
+              `the zip has more than ${limits.maxZipEntries} files; upload only the glTF and the files it uses`,
+            ),
+          );
           return;
         }
         const name = entry.fileName.replace(/^\.\//, '');
@@ -80,12 +90,18 @@ function rejection(code: string, message: string): AssetRejectedError {
 
 function bomb(limits: IngestLimits): AssetRejectedError {
   const mb = Math.round(limits.maxUnzippedBytes / (1024 * 1024));
-  return rejection('ZIP_TOO_LARGE_UNPACKED', `the zip unpacks to more than ${mb} MB (a zip bomb, or far too large); upload only the files the glTF uses`);
+  return rejection(
+    'ZIP_TOO_LARGE_UNPACKED',
+    `the zip unpacks to more than ${mb} MB (a zip bomb, or far too large); upload only the files the glTF uses`,
+  );
 }
 
 function zipError(error: Error): AssetRejectedError {
   if (/invalid relative path|absolute path/i.test(error.message)) {
-    return rejection('ZIP_PATH_ESCAPE', `the zip has a file path that leaves the archive (${error.message}); paths must stay inside it, without "../"`);
+    return rejection(
+      'ZIP_PATH_ESCAPE',
+      `the zip has a file path that leaves the archive (${error.message}); paths must stay inside it, without "../"`,
+    );
   }
   return rejection('ZIP_INVALID', `the zip cannot be read (${error.message}); create it again`);
 }

@@ -18,5 +18,6 @@ export interface AssetStore {
 export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 export function assertHash(hash: string): void {
-  if (!HASH_PATTERN.test(hash)) throw new Error(`asset-pipeline: "${hash.slice(0, 80)}" is not a sha-256 hex hash`);
+  if (!HASH_PATTERN.test(hash))
+    throw new Error(`asset-pipeline: "${hash.slice(0, 80)}" is not a sha-256 hex hash`);
 }

@@ -47,7 +47,10 @@ export class LocalAssetStore implements AssetStore {
     }
   }
 
-  async read(hash: string, range?: { start: number; end: number }): Promise<NodeJS.ReadableStream | undefined> {
+  async read(
+    hash: string,
+    range?: { start: number; end: number },
+  ): Promise<NodeJS.ReadableStream | undefined> {
     if (!(await this.has(hash))) return undefined;
     return createReadStream(this.pathOf(hash), range ?? {});
   }

@@ -40,38 +40,55 @@ function random(seed: number): () => number {
   };
 }
 
-/** A PNG with soft blobs and fine noise (compresses like a real photo texture, not like a flat fill). */
+/**
+ * A PNG with soft blobs and fine noise (compresses like a real photo texture, not like a flat fill). The
+ * blobs are drawn at 128² and scaled up by sharp; the grain is per pixel.
+ */
 export async function noiseTexturePng(size: number, seed: number, normalMap = false): Promise<Uint8Array> {
   const next = random(seed);
-  const pixels = Buffer.alloc(size * size * 4);
-  const blobs = Array.from({ length: 12 }, () => ({ x: next() * size, y: next() * size, r: (0.1 + next() * 0.3) * size, c: [next(), next(), next()] }));
-  for (let y = 0; y < size; y += 1) {
-    for (let x = 0; x < size; x += 1) {
+  const base = 128;
+  const field = Buffer.alloc(base * base * 3);
+  const blobs = Array.from({ length: 12 }, () => ({
+    x: next() * base,
+    y: next() * base,
+    r: (0.1 + next() * 0.3) * base,
+    c: [next(), next(), next()] as const,
+  }));
+  for (let y = 0; y < base; y += 1) {
+    for (let x = 0; x < base; x += 1) {
       let r = 0.3;
       let g = 0.3;
       let b = 0.3;
       for (const blob of blobs) {
-        const d = Math.hypot(x - blob.x, y - blob.y) / blob.r;
-        const w = Math.max(0, 1 - d);
-        r += w * (blob.c[0] as number);
-        g += w * (blob.c[1] as number);
-        b += w * (blob.c[2] as number);
+        const w = Math.max(0, 1 - Math.hypot(x - blob.x, y - blob.y) / blob.r);
+        r += w * blob.c[0];
+        g += w * blob.c[1];
+        b += w * blob.c[2];
       }
-      const grain = (next() - 0.5) * 0.08;
-      const offset = (y * size + x) * 4;
+      const offset = (y * base + x) * 3;
       if (normalMap) {
-        pixels[offset] = 128 + Math.round(Math.sin(x / 9) * 40 + grain * 100);
-        pixels[offset + 1] = 128 + Math.round(Math.cos(y / 7) * 40 + grain * 100);
-        pixels[offset + 2] = 255;
+        field[offset] = 128 + Math.round(Math.sin(x / 3) * 40);
+        field[offset + 1] = 128 + Math.round(Math.cos(y / 2.5) * 40);
+        field[offset + 2] = 255;
       } else {
-        pixels[offset] = clamp255(r + grain);
-        pixels[offset + 1] = clamp255(g + grain);
-        pixels[offset + 2] = clamp255(b + grain);
+        field[offset] = clamp255(r);
+        field[offset + 1] = clamp255(g);
+        field[offset + 2] = clamp255(b);
       }
-      pixels[offset + 3] = 255;
     }
   }
-  return new Uint8Array(await sharp(pixels, { raw: { width: size, height: size, channels: 4 } }).png().toBuffer());
+  const pixels = await sharp(field, { raw: { width: base, height: base, channels: 3 } })
+    .resize(size, size, { kernel: 'cubic' })
+    .raw()
+    .toBuffer();
+  for (let index = 0; index < pixels.length; index += 1) {
+    pixels[index] = Math.max(0, Math.min(255, (pixels[index] as number) + Math.round((next() - 0.5) * 16)));
+  }
+  return new Uint8Array(
+    await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 function clamp255(value: number): number {
@@ -110,8 +127,10 @@ function sphere(segments: number, rings: number, radius: number) {
 
 function addMesh(document: Document, name: string, shape: ReturnType<typeof sphere>, material: Material) {
   const buffer = document.getRoot().listBuffers()[0] ?? document.createBuffer();
-  const accessor = (type: 'VEC3' | 'VEC2' | 'SCALAR', array: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>) =>
-    document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
+  const accessor = (
+    type: 'VEC3' | 'VEC2' | 'SCALAR',
+    array: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>,
+  ) => document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
   const primitive = document
     .createPrimitive()
     .setAttribute('POSITION', accessor('VEC3', new Float32Array(shape.positions)))
@@ -122,8 +141,17 @@ function addMesh(document: Document, name: string, shape: ReturnType<typeof sphe
   return document.createMesh(name).addPrimitive(primitive);
 }
 
-async function texture(document: Document, name: string, size: number, seed: number, normalMap = false): Promise<Texture> {
-  return document.createTexture(name).setImage(await noiseTexturePng(size, seed, normalMap)).setMimeType('image/png');
+async function texture(
+  document: Document,
+  name: string,
+  size: number,
+  seed: number,
+  normalMap = false,
+): Promise<Texture> {
+  return document
+    .createTexture(name)
+    .setImage(await noiseTexturePng(size, seed, normalMap))
+    .setMimeType('image/png');
 }
 
 /** A textured, mesh-heavy scene: 60 distinct dense meshes, 4 materials with 1024² colour + normal maps. */
@@ -142,8 +170,18 @@ export async function texturedScene(): Promise<SampleModel> {
   );
   const scene = document.createScene('scene');
   for (let index = 0; index < 60; index += 1) {
-    const mesh = addMesh(document, `rock-${index}`, sphere(48 + (index % 5) * 8, 32, 0.5 + next()), materials[index % 4] as Material);
-    scene.addChild(document.createNode(`rock-${index}`).setMesh(mesh).setTranslation([next() * 40 - 20, 0, next() * 40 - 20]));
+    const mesh = addMesh(
+      document,
+      `rock-${index}`,
+      sphere(48 + (index % 5) * 8, 32, 0.5 + next()),
+      materials[index % 4] as Material,
+    );
+    scene.addChild(
+      document
+        .createNode(`rock-${index}`)
+        .setMesh(mesh)
+        .setTranslation([next() * 40 - 20, 0, next() * 40 - 20]),
+    );
   }
   return { name: 'generated-textured-scene', glb: await (await gltfIO()).writeBinary(document) };
 }
@@ -191,7 +229,10 @@ const RIG: [string, string | undefined, [number, number, number]][] = [
 ];
 
 /** A skinned, animated avatar on the product's rig: a textured body with a walk cycle. */
-export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-skinned-avatar'): Promise<SampleModel> {
+export async function skinnedAvatar(
+  bones: typeof RIG = RIG,
+  name = 'generated-skinned-avatar',
+): Promise<SampleModel> {
   const document = new Document();
   const buffer = document.createBuffer();
   const joints = new Map<string, Node>();
@@ -199,20 +240,27 @@ export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-s
   for (const [bone, parent, offset] of bones) {
     const node = document.createNode(bone).setTranslation(offset);
     joints.set(bone, node);
-    const base: [number, number, number] = parent ? (world.get(parent) as [number, number, number]) : [0, 0, 0];
+    const base: [number, number, number] = parent
+      ? (world.get(parent) as [number, number, number])
+      : [0, 0, 0];
     world.set(bone, [base[0] + offset[0], base[1] + offset[1], base[2] + offset[2]]);
     if (parent) joints.get(parent)?.addChild(node);
   }
   // Body: a tall sphere, each vertex weighted to its two nearest bones.
   const shape = sphere(32, 48, 1);
-  const positions = shape.positions.map((value, index) => (index % 3 === 1 ? value * 0.9 + 0.9 : value * 0.3));
+  const positions = shape.positions.map((value, index) =>
+    index % 3 === 1 ? value * 0.9 + 0.9 : value * 0.3,
+  );
   const names = bones.map(([bone]) => bone);
   const jointsArray = new Uint16Array((positions.length / 3) * 4);
   const weights = new Float32Array((positions.length / 3) * 4);
   for (let vertex = 0; vertex < positions.length / 3; vertex += 1) {
     const p = positions.slice(vertex * 3, vertex * 3 + 3) as [number, number, number];
     const ranked = names
-      .map((bone, index) => ({ index, d: Math.hypot(...(world.get(bone) as number[]).map((c, axis) => c - p[axis as 0 | 1 | 2])) }))
+      .map((bone, index) => ({
+        index,
+        d: Math.hypot(...(world.get(bone) as number[]).map((c, axis) => c - p[axis as 0 | 1 | 2])),
+      }))
       .sort((a, b) => a.d - b.d);
     const [first, second] = ranked as [{ index: number; d: number }, { index: number; d: number }];
     const total = 1 / (first.d + 1e-3) + 1 / (second.d + 1e-3);
@@ -227,8 +275,10 @@ export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-s
   const material = document
     .createMaterial('skin')
     .setBaseColorTexture(await texture(document, 'skin', 512, 300));
-  const accessor = (type: 'VEC2' | 'VEC3' | 'VEC4' | 'SCALAR' | 'MAT4', array: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>) =>
-    document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
+  const accessor = (
+    type: 'VEC2' | 'VEC3' | 'VEC4' | 'SCALAR' | 'MAT4',
+    array: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>,
+  ) => document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
   const primitive = document
     .createPrimitive()
     .setAttribute('POSITION', accessor('VEC3', new Float32Array(positions)))
@@ -242,12 +292,18 @@ export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-s
   for (const bone of names) skin.addJoint(joints.get(bone) as Node);
   const hips = joints.get(bones[0]?.[0] ?? '') as Node;
   skin.setSkeleton(hips);
-  const body = document.createNode('body').setMesh(document.createMesh('body').addPrimitive(primitive)).setSkin(skin);
+  const body = document
+    .createNode('body')
+    .setMesh(document.createMesh('body').addPrimitive(primitive))
+    .setSkin(skin);
   document.createScene('avatar').addChild(hips).addChild(body);
   // Walk: the upper legs swing ±25° over one second, sampled at 30 Hz (resample drops the redundant keys).
   const times = Float32Array.from({ length: 31 }, (_, index) => index / 30);
   const animation = document.createAnimation('walk');
-  for (const [bone, phase] of [['leftUpperLeg', 0], ['rightUpperLeg', Math.PI]] as const) {
+  for (const [bone, phase] of [
+    ['leftUpperLeg', 0],
+    ['rightUpperLeg', Math.PI],
+  ] as const) {
     const joint = [...joints.entries()].find(([name]) => name.endsWith(bone))?.[1];
     if (!joint) continue;
     const rotations = new Float32Array(times.length * 4);
@@ -255,15 +311,26 @@ export async function skinnedAvatar(bones: typeof RIG = RIG, name = 'generated-s
       const angle = Math.sin(time * Math.PI * 2 + phase) * 0.44;
       rotations.set([Math.sin(angle / 2), 0, 0, Math.cos(angle / 2)], index * 4);
     });
-    const sampler = document.createAnimationSampler().setInput(accessor('SCALAR', times)).setOutput(accessor('VEC4', rotations));
-    animation.addSampler(sampler).addChannel(document.createAnimationChannel().setTargetNode(joint).setTargetPath('rotation').setSampler(sampler));
+    const sampler = document
+      .createAnimationSampler()
+      .setInput(accessor('SCALAR', times))
+      .setOutput(accessor('VEC4', rotations));
+    animation
+      .addSampler(sampler)
+      .addChannel(
+        document.createAnimationChannel().setTargetNode(joint).setTargetPath('rotation').setSampler(sampler),
+      );
   }
   return { name, glb: await (await gltfIO()).writeBinary(document) };
 }
 
 /** A wearable whose skin uses bones the avatar rig does not have. */
 export function offRigWearable(): Promise<SampleModel> {
-  const renamed = RIG.map(([bone, parent, offset]) => [`mixamorig:${bone}`, parent && `mixamorig:${parent}`, offset]) as typeof RIG;
+  const renamed = RIG.map<(typeof RIG)[number]>(([bone, parent, offset]) => [
+    `mixamorig:${bone}`,
+    parent && `mixamorig:${parent}`,
+    offset,
+  ]);
   return skinnedAvatar(renamed, 'generated-off-rig-wearable');
 }
 

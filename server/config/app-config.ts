@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseBudgetOverrides, type Budget, type ProfileName } from '../../asset-pipeline/index.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -92,6 +93,28 @@ const envSchema = z
     LIVEKIT_API_KEY: z.string().min(1).max(200).optional(),
     // LiveKit's own dev mode uses a short secret ("secret"); production keys are long random strings.
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
+    ASSET_UPLOAD_MAX_BYTES: z.coerce
+      .number({ message: 'must be a number of bytes, e.g. 268435456 (256 MB)' })
+      .int('must be a whole number of bytes')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(4 * 1024 ** 3, 'must be at most 4 GB')
+      .default(256 * 1024 * 1024),
+    ASSET_BUDGETS: z
+      .string()
+      .superRefine((json, context) => {
+        try {
+          parseBudgetOverrides(json);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
+      .optional(),
+    ASSET_JOB_CONCURRENCY: z.coerce
+      .number({ message: 'must be a whole number of jobs, e.g. 1' })
+      .int('must be a whole number of jobs')
+      .min(1, 'must be at least 1')
+      .max(16, 'must be at most 16')
+      .default(1),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'must be a number of milliseconds, e.g. 10000' })
       .int()
@@ -138,6 +161,20 @@ export interface AppConfig {
   interest: InterestConfig;
   /** Voice through LiveKit; undefined when LIVEKIT_URL is unset (voice off, and the player says so). */
   livekit: LiveKitConfig | undefined;
+  assets: AssetsConfig;
+}
+
+export interface AssetsConfig {
+  /** Largest upload accepted, in bytes (refused while streaming). */
+  uploadMaxBytes: number;
+  /** Budgets per profile: the defaults with ASSET_BUDGETS applied. */
+  budgets: Record<ProfileName, Budget>;
+  /** Where optimized files are kept (content-addressed): DATA_DIR/assets. */
+  storeDir: string;
+  /** Where uploads wait for their job: DATA_DIR/uploads. */
+  uploadsDir: string;
+  /** Pipeline jobs run at once by this process (each in a worker thread). */
+  concurrency: number;
 }
 
 export interface LiveKitConfig {
@@ -229,6 +266,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       value.LIVEKIT_URL && value.LIVEKIT_API_KEY && value.LIVEKIT_API_SECRET
         ? { url: value.LIVEKIT_URL, apiKey: value.LIVEKIT_API_KEY, apiSecret: value.LIVEKIT_API_SECRET }
         : undefined,
+    assets: {
+      uploadMaxBytes: value.ASSET_UPLOAD_MAX_BYTES,
+      budgets: parseBudgetOverrides(value.ASSET_BUDGETS),
+      storeDir: path.join(path.resolve(cwd, value.DATA_DIR), 'assets'),
+      uploadsDir: path.join(path.resolve(cwd, value.DATA_DIR), 'uploads'),
+      concurrency: value.ASSET_JOB_CONCURRENCY,
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as m0001 from './migrations/0001-worlds.js';
 import * as m0002 from './migrations/0002-control-plane.js';
 import * as m0003 from './migrations/0003-world-mutes.js';
+import * as m0004 from './migrations/0004-assets.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-worlds': m0001,
   '0002-control-plane': m0002,
   '0003-world-mutes': m0003,
+  '0004-assets': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -183,7 +183,46 @@ export interface WorldSnapshot {
   items?: Record<string, { x: number; y: number; z: number; yaw: number }>;
 }
 
+export interface AssetFilesTable {
+  hash: string;
+  media_type: string;
+  /** Postgres bigint arrives as a string. */
+  bytes: ColumnType<string, number, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface AssetsTable {
+  hash: string;
+  profile: string;
+  report: ColumnType<unknown, string, never>;
+  created_by: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export type AssetJobStatus = 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
+
+export interface AssetJobsTable {
+  id: string;
+  account_id: string;
+  profile: string;
+  options: ColumnType<unknown, string, string>;
+  status: AssetJobStatus;
+  stage: string | null;
+  percent: Generated<number>;
+  input_bytes: ColumnType<string, number, never>;
+  input_name: string;
+  attempts: Generated<number>;
+  asset_hash: string | null;
+  problems: ColumnType<unknown, string | null, string | null>;
+  error: string | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
 export interface Database {
+  asset_files: AssetFilesTable;
+  assets: AssetsTable;
+  asset_jobs: AssetJobsTable;
   worlds: WorldsTable;
   world_state: WorldStateTable;
   accounts: AccountsTable;

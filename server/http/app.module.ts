@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { AssetsModule, type AssetsService } from '../assets/index.js';
 import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
 import { VoiceModule, type VoiceModuleOptions } from '../voice/index.js';
 import { HealthController } from './health.controller.js';
@@ -14,6 +15,7 @@ export interface AppModuleOptions {
   readinessChecks: ReadinessCheck[];
   controlPlane: ControlPlaneOptions;
   voice: VoiceModuleOptions;
+  assets: AssetsService;
 }
 
 /** Paths too frequent or too dull to log per request. */
@@ -33,6 +35,7 @@ export class AppModule {
         }),
         ControlPlaneModule.forRoot(options.controlPlane),
         VoiceModule.forRoot(options.voice),
+        AssetsModule.forRoot(options.assets),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

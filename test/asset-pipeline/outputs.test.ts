@@ -3,7 +3,14 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_INGEST_LIMITS, LocalAssetStore, gltfIO, processAsset, sha256Hex, validateDecoded } from '../../asset-pipeline/index.js';
+import {
+  DEFAULT_INGEST_LIMITS,
+  LocalAssetStore,
+  gltfIO,
+  processAsset,
+  sha256Hex,
+  validateDecoded,
+} from '../../asset-pipeline/index.js';
 import { pmndrsModels, skinnedAvatar, type SampleModel } from '../../bench/assets/sample-models.js';
 
 let suzi: SampleModel;
@@ -41,7 +48,12 @@ describe('pipeline outputs', () => {
     for (const lod of result.lods) {
       expect(sha256Hex(lod.glb)).toBe(result.report.lods.find((entry) => entry.level === lod.level)!.hash);
       const document = await io.readBinary(lod.glb);
-      expect(document.getRoot().listExtensionsUsed().map((extension) => extension.extensionName)).toContain('EXT_meshopt_compression');
+      expect(
+        document
+          .getRoot()
+          .listExtensionsUsed()
+          .map((extension) => extension.extensionName),
+      ).toContain('EXT_meshopt_compression');
       const validation = await validateDecoded(document, undefined, DEFAULT_INGEST_LIMITS.maxImagePixels);
       expect(validation?.warnings).toEqual([]);
     }
@@ -51,15 +63,32 @@ describe('pipeline outputs', () => {
     const webp = await processAsset(avatar.glb, { profile: 'avatar', lodRatios: [] });
     const ktx2 = await processAsset(avatar.glb, { profile: 'avatar', ktx2: true, lodRatios: [] });
     const document = await (await gltfIO()).readBinary(ktx2.glb);
-    expect(document.getRoot().listTextures().map((texture) => texture.getMimeType())).toEqual(['image/ktx2']);
-    expect(document.getRoot().listExtensionsUsed().map((extension) => extension.extensionName)).toContain('KHR_texture_basisu');
-    expect(ktx2.report.output.measures.gpuTextureBytes).toBe(Math.round(webp.report.output.measures.gpuTextureBytes / 4));
+    expect(
+      document
+        .getRoot()
+        .listTextures()
+        .map((texture) => texture.getMimeType()),
+    ).toEqual(['image/ktx2']);
+    expect(
+      document
+        .getRoot()
+        .listExtensionsUsed()
+        .map((extension) => extension.extensionName),
+    ).toContain('KHR_texture_basisu');
+    expect(ktx2.report.output.measures.gpuTextureBytes).toBe(
+      Math.round(webp.report.output.measures.gpuTextureBytes / 4),
+    );
   }, 60_000);
 
   it('compresses geometry with Draco when asked', async () => {
     const result = await processAsset(suzi.glb, { profile: 'prop', geometry: 'draco', lodRatios: [] });
     const document = await (await gltfIO()).readBinary(result.glb);
-    expect(document.getRoot().listExtensionsUsed().map((extension) => extension.extensionName)).toContain('KHR_draco_mesh_compression');
+    expect(
+      document
+        .getRoot()
+        .listExtensionsUsed()
+        .map((extension) => extension.extensionName),
+    ).toContain('KHR_draco_mesh_compression');
     expect(result.report.output.measures.triangles).toBeGreaterThan(14_000);
   });
 });

@@ -6,9 +6,22 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AssetRejectedError, DEFAULT_INGEST_LIMITS, processAsset, type AssetProblem } from '../../asset-pipeline/index.js';
+import {
+  AssetRejectedError,
+  DEFAULT_INGEST_LIMITS,
+  processAsset,
+  type AssetProblem,
+} from '../../asset-pipeline/index.js';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
-import { jsonBytes, pngClaiming, texturedTriangleZip, triangleBin, triangleGltf, zip, zipBomb } from '../helpers/bad-uploads.js';
+import {
+  jsonBytes,
+  pngClaiming,
+  texturedTriangleZip,
+  triangleBin,
+  triangleGltf,
+  zip,
+  zipBomb,
+} from '../helpers/bad-uploads.js';
 
 async function problemsOf(upload: Uint8Array, limits = DEFAULT_INGEST_LIMITS): Promise<AssetProblem[]> {
   try {
@@ -57,7 +70,9 @@ describe('asset pipeline refuses bad uploads', () => {
   it('refuses a truncated GLB, naming declared and actual sizes', async () => {
     const [problem] = await problemsOf(bunny.subarray(0, bunny.length - 1000));
     expect(problem).toMatchObject({ code: 'GLB_TRUNCATED' });
-    expect(problem!.message).toContain(`declares ${bunny.length} bytes but the file has ${bunny.length - 1000}`);
+    expect(problem!.message).toContain(
+      `declares ${bunny.length} bytes but the file has ${bunny.length - 1000}`,
+    );
   });
 
   it('refuses invalid JSON with the parser position', async () => {
@@ -77,7 +92,11 @@ describe('asset pipeline refuses bad uploads', () => {
 
   it('refuses a texture whose header declares a decompression bomb, before decoding it', async () => {
     const problems = await problemsOf(texturedTriangleZip(await pngClaiming(40_000, 40_000)));
-    expect(problems[0]).toMatchObject({ code: 'TEXTURE_TOO_MANY_PIXELS', pointer: '/images/0', measured: 1_600_000_000 });
+    expect(problems[0]).toMatchObject({
+      code: 'TEXTURE_TOO_MANY_PIXELS',
+      pointer: '/images/0',
+      measured: 1_600_000_000,
+    });
     expect(problems[0]!.message).toMatch(/40000×40000 px/);
   });
 
@@ -103,13 +122,20 @@ describe('asset pipeline refuses bad uploads', () => {
   });
 
   it('refuses zip entries with ../ paths', async () => {
-    const upload = zip({ 'model.gltf': jsonBytes(triangleGltf('tri.bin')), 'tri.bin': triangleBin(), '../../etc/evil.bin': triangleBin() });
+    const upload = zip({
+      'model.gltf': jsonBytes(triangleGltf('tri.bin')),
+      'tri.bin': triangleBin(),
+      '../../etc/evil.bin': triangleBin(),
+    });
     const [problem] = await problemsOf(upload);
     expect(problem).toMatchObject({ code: 'ZIP_PATH_ESCAPE' });
   });
 
   it('refuses glTF URIs that climb out of the upload', async () => {
-    const upload = zip({ 'model/model.gltf': jsonBytes(triangleGltf('../../secret.bin')), 'model/tri.bin': triangleBin() });
+    const upload = zip({
+      'model/model.gltf': jsonBytes(triangleGltf('../../secret.bin')),
+      'model/tri.bin': triangleBin(),
+    });
     const [problem] = await problemsOf(upload);
     expect(problem).toMatchObject({ code: 'URI_PATH_ESCAPE', pointer: '/buffers/0/uri' });
   });
@@ -135,7 +161,10 @@ describe('asset pipeline refuses bad uploads', () => {
   });
 
   it('accepts the same .gltf when its files come with it in a zip', async () => {
-    const upload = zip({ 'scene/model.gltf': jsonBytes(triangleGltf('tri.bin')), 'scene/tri.bin': triangleBin() });
+    const upload = zip({
+      'scene/model.gltf': jsonBytes(triangleGltf('tri.bin')),
+      'scene/tri.bin': triangleBin(),
+    });
     const result = await processAsset(upload, { profile: 'prop', lodRatios: [] });
     expect(result.report.input).toMatchObject({ format: 'gltf', fromZip: true });
     expect(result.report.output.measures.triangles).toBe(1);

@@ -6,16 +6,22 @@ import sharp from 'sharp';
 const encoder = new TextEncoder();
 
 /** A minimal valid glTF JSON: one triangle, its buffer as `uri` (a data URI unless given). */
-export function triangleGltf(bufferUri?: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function triangleGltf(
+  bufferUri?: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const positions = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]);
-  const uri = bufferUri ?? `data:application/octet-stream;base64,${Buffer.from(positions.buffer).toString('base64')}`;
+  const uri =
+    bufferUri ?? `data:application/octet-stream;base64,${Buffer.from(positions.buffer).toString('base64')}`;
   return {
     asset: { version: '2.0' },
     scene: 0,
     scenes: [{ nodes: [0] }],
     nodes: [{ mesh: 0 }],
     meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
-    accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] }],
+    accessors: [
+      { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] },
+    ],
     bufferViews: [{ buffer: 0, byteLength: 36 }],
     buffers: [{ byteLength: 36, uri }],
     ...extra,
@@ -37,7 +43,13 @@ export function zip(files: Record<string, Uint8Array>): Uint8Array {
 
 /** A zip of `name` holding `megabytes` of zeros: a few KB that inflate to far more. */
 export function zipBomb(megabytes: number): Uint8Array {
-  return zipSync({ 'model.gltf': jsonBytes(triangleGltf('zeros.bin')), 'zeros.bin': new Uint8Array(megabytes * 1024 * 1024) }, { level: 9 });
+  return zipSync(
+    {
+      'model.gltf': jsonBytes(triangleGltf('zeros.bin')),
+      'zeros.bin': new Uint8Array(megabytes * 1024 * 1024),
+    },
+    { level: 9 },
+  );
 }
 
 /**
@@ -45,7 +57,11 @@ export function zipBomb(megabytes: number): Uint8Array {
  * header would allocate width × height × 4 bytes. Nothing may decode it.
  */
 export async function pngClaiming(width: number, height: number): Promise<Uint8Array> {
-  const png = Buffer.from(await sharp({ create: { width: 4, height: 4, channels: 4, background: '#f00' } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 4, height: 4, channels: 4, background: '#f00' } })
+      .png()
+      .toBuffer(),
+  );
   // IHDR data starts at byte 16 (8 signature + 4 length + 4 type); its CRC follows the 13 data bytes.
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);

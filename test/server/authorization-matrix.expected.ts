@@ -62,4 +62,11 @@ export const EXPECTED: Record<string, string> = {
   'POST /voice/token': '                             401  503  503  503  503  503  503  503  503  401',
   // Signed by LiveKit, not by our callers: our credentials play no part.
   'POST /livekit/webhook': '                         503  503  503  503  503  503  503  503  503  503',
+  // Registered accounts upload; jobs are their uploader's (and the operator's) alone; assets are public.
+  'POST /assets': '                                  401  403  202  202  202  202  202  202  202  401',
+  'GET /assets/jobs/{id}': '                         401  404  404  404  404  404  404  200  404  401',
+  'GET /assets/jobs/{id}/events': '                  401  404  404  404  404  404  404  200  404  401',
+  'POST /assets/jobs/{id}/retry': '                  401  404  404  404  404  404  404  409  404  401',
+  'GET /assets/{hash}': '                            404  404  404  404  404  404  404  404  404  401',
+  'GET /assets/files/{hash}': '                      404  404  404  404  404  404  404  404  404  401',
 };

@@ -23,6 +23,8 @@ import {
   type SignedIn,
 } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
+import { waitFor } from '../helpers/wait.js';
+import { jsonBytes, triangleGltf } from '../helpers/bad-uploads.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 import { EXPECTED } from './authorization-matrix.expected.js';
 
@@ -70,6 +72,32 @@ async function worldWithRoles(slug: string): Promise<string> {
     );
   await ok(sdk.scenesPublish({ client: founder.api, path: { slug }, body: { message: 'first' } }), 201);
   return slug;
+}
+
+/** A tiny valid glTF (one triangle, its buffer inline) for upload rows. */
+const TRIANGLE_GLB = jsonBytes(triangleGltf());
+let rejectedJob: Promise<string> | undefined;
+
+/** The founder's upload job, finished as rejected (truncated GLB): its routes answer at once for anyone. */
+function founderRejectedJob(): Promise<string> {
+  rejectedJob ??= (async () => {
+    const response = await fetch(`${url}/assets?profile=prop`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${founder.token}`, 'content-type': 'model/gltf-binary' },
+      body: Buffer.from('glTF truncated'),
+    });
+    const { id } = (await response.json()) as { id: string };
+    await waitFor(
+      async () =>
+        (await (
+          await fetch(`${url}/assets/jobs/${id}`, { headers: { authorization: `Bearer ${founder.token}` } })
+        ).json()) as { status: string },
+      (job) => job.status === 'rejected',
+      { what: 'the rejected upload job' },
+    );
+    return id;
+  })();
+  return rejectedJob;
 }
 
 async function draftEtag(slug: string): Promise<string> {
@@ -219,6 +247,19 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
     case 'POST /voice/token':
       return { body: { sessionId: 'session1', room: 'some-room' } };
+    case 'POST /assets':
+      return {
+        query: { profile: 'prop' },
+        body: new Blob([Buffer.from(TRIANGLE_GLB)]),
+        headers: { 'Content-Type': 'model/gltf-binary' },
+      };
+    case 'GET /assets/jobs/{id}':
+    case 'GET /assets/jobs/{id}/events':
+    case 'POST /assets/jobs/{id}/retry':
+      return { path: { id: await founderRejectedJob() } };
+    case 'GET /assets/{hash}':
+    case 'GET /assets/files/{hash}':
+      return { path: { hash: 'a'.repeat(64) } };
     default:
       return route.includes('{slug}') ? { path: { slug: 'mx' } } : {};
   }
@@ -301,6 +342,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
   });
 
   afterAll(async () => {
+    rejectedJob = undefined;
     await server?.close();
     await schema?.drop();
   });

@@ -45,6 +45,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       '0001-worlds',
       '0002-control-plane',
       '0003-world-mutes',
+      '0004-assets',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, MetricsMetricsData, MetricsMetricsResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses } from './types.gen.js';
+import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsFileData, AssetsFileErrors, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, MetricsMetricsData, MetricsMetricsResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -429,5 +429,41 @@ export const voiceToken = <ThrowOnError extends boolean = false>(options: Option
 export const voiceWebhook = <ThrowOnError extends boolean = false>(options?: Options<VoiceWebhookData, ThrowOnError>) => (options?.client ?? client).post<VoiceWebhookResponses, VoiceWebhookErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/livekit/webhook',
+    ...options
+});
+
+export const assetsUpload = <ThrowOnError extends boolean = false>(options: Options<AssetsUploadData, ThrowOnError>) => (options.client ?? client).post<AssetsUploadResponses, AssetsUploadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/assets',
+    ...options
+});
+
+export const assetsJob = <ThrowOnError extends boolean = false>(options: Options<AssetsJobData, ThrowOnError>) => (options.client ?? client).get<AssetsJobResponses, AssetsJobErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/assets/jobs/{id}',
+    ...options
+});
+
+export const assetsEvents = <ThrowOnError extends boolean = false>(options: Options<AssetsEventsData, ThrowOnError>) => (options.client ?? client).get<unknown, AssetsEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/assets/jobs/{id}/events',
+    ...options
+});
+
+export const assetsRetry = <ThrowOnError extends boolean = false>(options: Options<AssetsRetryData, ThrowOnError>) => (options.client ?? client).post<AssetsRetryResponses, AssetsRetryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/assets/jobs/{id}/retry',
+    ...options
+});
+
+export const assetsAsset = <ThrowOnError extends boolean = false>(options: Options<AssetsAssetData, ThrowOnError>) => (options.client ?? client).get<AssetsAssetResponses, AssetsAssetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/assets/{hash}',
+    ...options
+});
+
+export const assetsFile = <ThrowOnError extends boolean = false>(options: Options<AssetsFileData, ThrowOnError>) => (options.client ?? client).get<unknown, AssetsFileErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/assets/files/{hash}',
     ...options
 });

@@ -366,6 +366,63 @@ export type Me = {
     }>;
 };
 
+export type AssetJob = {
+    id: string;
+    status: 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
+    profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
+    /**
+     * ingest, validate, prepare, optimize, lods, thumbnail, store — or done.
+     */
+    stage: string | null;
+    percent: number;
+    inputName: string;
+    inputBytes: number;
+    attempts: number;
+    /**
+     * Set when succeeded: GET /assets/{hash}.
+     */
+    assetHash: string | null;
+    /**
+     * Why the upload was rejected (validator messages with JSON pointers, budget limits).
+     */
+    problems: Array<{
+        code: string;
+        message: string;
+        pointer?: string;
+        limit?: string;
+        allowed?: number;
+        measured?: number;
+    }> | null;
+    /**
+     * Why the job failed (a server fault); retry with POST /assets/jobs/{id}/retry.
+     */
+    error: string | null;
+    createdAt: string;
+    updatedAt: string;
+};
+
+export type Asset = {
+    hash: string;
+    profile: string;
+    createdAt: string;
+    /**
+     * The optimized GLB (immutable; ETag = hash; range requests).
+     */
+    url: string;
+    lods: Array<{
+        level: number;
+        triangles: number;
+        bytes: number;
+        url: string;
+    }>;
+    /**
+     * Input/output sizes and counts, budget results, warnings, timings.
+     */
+    report: {
+        [key: string]: unknown;
+    };
+};
+
 export type VoiceTokenRequest = {
     sessionId: string;
     room: string;
@@ -2775,3 +2832,206 @@ export type VoiceWebhookResponses = {
 };
 
 export type VoiceWebhookResponse = VoiceWebhookResponses[keyof VoiceWebhookResponses];
+
+export type AssetsUploadData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Budget profile the asset must fit.
+         */
+        profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
+        /**
+         * Compress textures to KTX2 (smaller on the GPU; slower to process).
+         */
+        ktx2?: 'true' | 'false';
+        /**
+         * Compress geometry with Draco instead of meshopt.
+         */
+        draco?: 'true' | 'false';
+        /**
+         * Simplify and resize until the asset fits its budget, instead of rejecting it.
+         */
+        fit?: 'true' | 'false';
+        /**
+         * Make coarser levels of detail (LOD1, LOD2).
+         */
+        lods?: 'true' | 'false';
+        /**
+         * File name, for the job list.
+         */
+        name?: string;
+    };
+    url: '/assets';
+};
+
+export type AssetsUploadErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    413: Problem;
+    /**
+     * application/problem+json
+     */
+    415: Problem;
+};
+
+export type AssetsUploadError = AssetsUploadErrors[keyof AssetsUploadErrors];
+
+export type AssetsUploadResponses = {
+    /**
+     * Accepted: the upload is queued for processing
+     */
+    202: AssetJob;
+};
+
+export type AssetsUploadResponse = AssetsUploadResponses[keyof AssetsUploadResponses];
+
+export type AssetsJobData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/assets/jobs/{id}';
+};
+
+export type AssetsJobErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type AssetsJobError = AssetsJobErrors[keyof AssetsJobErrors];
+
+export type AssetsJobResponses = {
+    /**
+     * OK
+     */
+    200: AssetJob;
+};
+
+export type AssetsJobResponse = AssetsJobResponses[keyof AssetsJobResponses];
+
+export type AssetsEventsData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/assets/jobs/{id}/events';
+};
+
+export type AssetsEventsErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type AssetsEventsError = AssetsEventsErrors[keyof AssetsEventsErrors];
+
+export type AssetsRetryData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/assets/jobs/{id}/retry';
+};
+
+export type AssetsRetryErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    409: Problem;
+};
+
+export type AssetsRetryError = AssetsRetryErrors[keyof AssetsRetryErrors];
+
+export type AssetsRetryResponses = {
+    /**
+     * OK
+     */
+    202: AssetJob;
+};
+
+export type AssetsRetryResponse = AssetsRetryResponses[keyof AssetsRetryResponses];
+
+export type AssetsAssetData = {
+    body?: never;
+    path: {
+        hash: string;
+    };
+    query?: never;
+    url: '/assets/{hash}';
+};
+
+export type AssetsAssetErrors = {
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type AssetsAssetError = AssetsAssetErrors[keyof AssetsAssetErrors];
+
+export type AssetsAssetResponses = {
+    /**
+     * OK
+     */
+    200: Asset;
+};
+
+export type AssetsAssetResponse = AssetsAssetResponses[keyof AssetsAssetResponses];
+
+export type AssetsFileData = {
+    body?: never;
+    path: {
+        hash: string;
+    };
+    query?: never;
+    url: '/assets/files/{hash}';
+};
+
+export type AssetsFileErrors = {
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    416: Problem;
+};
+
+export type AssetsFileError = AssetsFileErrors[keyof AssetsFileErrors];

@@ -1,0 +1,35 @@
+/**
+ * Worker-thread entry: runs processAsset off the main thread (WASM encoders block for seconds; the main
+ * thread runs world rooms at 20 Hz). Talks to process-in-worker.ts through messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AssetRejectedError } from '../errors.js';
+import { processAsset, type ProcessOptions } from '../process-asset.js';
+
+interface Input {
+  upload: Uint8Array;
+  options: Omit<ProcessOptions, 'onProgress' | 'renderThumbnail'>;
+}
+
+const port = parentPort;
+if (!port) throw new Error('asset-pipeline: process-worker.js must run as a worker thread');
+const { upload, options } = workerData as Input;
+
+processAsset(upload, {
+  ...options,
+  onProgress: (progress) => port.postMessage({ type: 'progress', progress }),
+}).then(
+  (result) => {
+    const buffers = [result.glb, ...result.lods.map((lod) => lod.glb)].map(
+      (bytes) => bytes.buffer as ArrayBuffer,
+    );
+    port.postMessage({ type: 'done', result }, [...new Set(buffers)]);
+  },
+  (error: unknown) => {
+    port.postMessage({
+      type: 'error',
+      problems: error instanceof AssetRejectedError ? error.problems : undefined,
+      message: error instanceof Error ? error.message : String(error),
+    });
+  },
+);

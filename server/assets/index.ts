@@ -1,0 +1,5 @@
+/** Assets over HTTP: uploads become pipeline jobs; optimized files are served by content hash. */
+export { AssetsModule } from './assets.module.js';
+export { AssetsService } from './assets-service.js';
+export { AssetJobRunner } from './asset-job-runner.js';
+export { AssetJobsRepository } from './asset-jobs-repository.js';
