@@ -1,0 +1,67 @@
+/** The mib-assets CLI as a user runs it (the built script): optimize, inspect, rejections, usage errors. */
+import { execFile } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { pmndrsModels } from '../../bench/assets/sample-models.js';
+import { tempDir } from '../helpers/server-process.js';
+
+const CLI = path.resolve('dist/asset-pipeline/cli.js');
+let directory: string;
+let input: string;
+
+async function mibAssets(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+beforeAll(async () => {
+  directory = await tempDir('mib-cli-');
+  input = path.join(directory, 'suzi.glb');
+  await writeFile(input, (await pmndrsModels())[1]!.glb);
+});
+
+describe('mib-assets', () => {
+  it('optimizes a model into the output, its LODs and a budget table', async () => {
+    const output = path.join(directory, 'out.glb');
+    const result = await mibAssets('optimize', input, output, '--profile', 'prop');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/suzi\.glb → .*out\.glb \(profile prop, sha-256 [0-9a-f]{64}\)/);
+    expect(result.stdout).toMatch(/triangles/);
+    expect(new TextDecoder().decode((await readFile(output)).subarray(0, 4))).toBe('glTF');
+    expect((await stat(path.join(directory, 'out.lod1.glb'))).size).toBeGreaterThan(0);
+  });
+
+  it('inspects a model and says which profiles it fits', async () => {
+    const result = await mibAssets('inspect', input);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/GLB, 31340 bytes, valid/);
+    expect(result.stdout).toMatch(/wearable/);
+  });
+
+  it('exits 1 with the reasons when the model is over budget', async () => {
+    const result = await mibAssets(
+      'optimize',
+      input,
+      path.join(directory, 'no.glb'),
+      '--profile',
+      'wearable',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /OVER_BUDGET: triangles is \d+, over the 5000 allowed for profile "wearable"/,
+    );
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const result = await mibAssets('optimize', input, path.join(directory, 'x.glb'), '--profile', 'statue');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--profile must be one of avatar, wearable, prop, hero, scene/);
+  });
+});
