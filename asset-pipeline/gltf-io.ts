@@ -6,6 +6,10 @@ import { Logger, NodeIO } from '@gltf-transform/core';
 import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import draco3d from 'draco3dgltf';
 import { MeshoptDecoder, MeshoptEncoder, MeshoptSimplifier } from 'meshoptimizer';
+import sharp from 'sharp';
+
+// One libvips thread: image work runs inside pipeline jobs next to world rooms, which must keep their tick.
+sharp.concurrency(1);
 
 /** Transforms log every step at info level; only warnings and errors are worth a line in our logs. */
 export const QUIET = new Logger(Logger.Verbosity.WARN);

@@ -25,3 +25,10 @@ export { LocalAssetStore } from './store/local-asset-store.js';
 export { gltfIO } from './gltf-io.js';
 export { validateDecoded } from './validate-decoded.js';
 export { processInWorker } from './jobs/process-in-worker.js';
+export {
+  openChromiumRenderer,
+  type GltfRenderer,
+  type RenderCamera,
+  type RenderedImage,
+  type RendererUnavailable,
+} from './render/chromium-renderer.js';

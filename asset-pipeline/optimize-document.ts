@@ -104,7 +104,7 @@ export async function finishLevel(document: Document, options: FinishOptions): P
         isUASTC: false,
         slots: COLOR_SLOTS,
         generateMipmap: true,
-        qualityLevel: 230,
+        qualityLevel: 128,
         imageDecoder,
       }),
     );
@@ -116,5 +116,11 @@ export async function finishLevel(document: Document, options: FinishOptions): P
   transforms.push(
     options.geometry === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder, level: 'high' }),
   );
+  // The upload's own geometry compression (a Draco input, say) would otherwise stay in use beside ours:
+  // its geometry is decoded already, and left in use it also stops meshopt from quantizing normals.
+  const other = options.geometry === 'draco' ? 'EXT_meshopt_compression' : 'KHR_draco_mesh_compression';
+  for (const extension of document.getRoot().listExtensionsUsed()) {
+    if (extension.extensionName === other) extension.dispose();
+  }
   await document.transform(...transforms);
 }

@@ -147,7 +147,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const assetRunner = new AssetJobRunner(
       assetJobs,
       assetStore,
-      { ...config.assets, singleProcess: !config.redisUrl },
+      {
+        ...config.assets,
+        singleProcess: !config.redisUrl,
+        renderPageDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
+      },
       logger,
     );
     const rooms = await createRoomHost(

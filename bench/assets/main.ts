@@ -10,13 +10,17 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { ssim } from 'ssim.js';
 import {
   AssetRejectedError,
   DEFAULT_INGEST_LIMITS,
   gltfIO,
   measureDocument,
+  openChromiumRenderer,
   processAsset,
   validateDecoded,
+  type GltfRenderer,
 } from '../../asset-pipeline/index.js';
 import { generatedModels, pmndrsModels } from './sample-models.js';
 
@@ -36,6 +40,21 @@ interface ModelFigures {
   ourGpuTextureBytes: number;
   baselineGpuTextureBytes: number;
   validatorErrors: number;
+  ssim: number;
+}
+
+/** Side of the comparison renders, in pixels. */
+const COMPARE_PX = 512;
+
+/** Structural similarity of the original and our output, rendered from the same camera. */
+async function similarity(renderer: GltfRenderer, original: Uint8Array, ours: Uint8Array): Promise<number> {
+  const before = await renderer.render(original, { size: COMPARE_PX });
+  const after = await renderer.render(ours, { size: COMPARE_PX, camera: before.camera });
+  const decode = async (png: Uint8Array) => {
+    const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8ClampedArray(data), width: info.width, height: info.height };
+  };
+  return ssim(await decode(before.png), await decode(after.png)).mssim;
 }
 
 async function validatorErrors(glb: Uint8Array): Promise<number> {
@@ -54,6 +73,12 @@ async function main(): Promise<void> {
   const models = [...(await pmndrsModels()), ...(await generatedModels())];
   const io = await gltfIO();
   const perModel: ModelFigures[] = [];
+  const opened = await openChromiumRenderer({
+    pageDir: path.resolve('dist/client'),
+    chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  });
+  if ('unavailable' in opened)
+    throw new Error(`bench:assets needs the renderer for ssim: ${opened.unavailable}`);
   try {
     for (const model of models) {
       const input = path.join(directory, `${model.name}.glb`);
@@ -78,11 +103,13 @@ async function main(): Promise<void> {
         ourGpuTextureBytes: ours.report.output.measures.gpuTextureBytes,
         baselineGpuTextureBytes: baselineGpu,
         validatorErrors: await validatorErrors(ours.glb),
+        ssim: round(await similarity(opened, model.glb, ours.glb)),
       };
       perModel.push(figures);
       console.log(JSON.stringify(figures));
     }
   } finally {
+    await opened.close();
     await rm(directory, { recursive: true, force: true });
   }
   const sum = (key: keyof ModelFigures) => perModel.reduce((total, model) => total + Number(model[key]), 0);
@@ -98,8 +125,7 @@ async function main(): Promise<void> {
       baselineMs: sum('baselineMs'),
       timeRatio: round(sum('ourMs') / sum('baselineMs')),
       validatorErrors: sum('validatorErrors'),
-      // Not measured yet: needs the Chromium renderer (thumbnails) that is not built; null, not a guess.
-      ssimMin: null,
+      ssimMin: Math.min(...perModel.map((model) => model.ssim)),
       gpuTextureRatio: round(
         textured.reduce((total, model) => total + model.ourGpuTextureBytes, 0) /
           textured.reduce((total, model) => total + model.baselineGpuTextureBytes, 0),

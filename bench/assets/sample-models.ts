@@ -119,7 +119,7 @@ function sphere(segments: number, rings: number, radius: number) {
     for (let segment = 0; segment < segments; segment += 1) {
       const a = ring * (segments + 1) + segment;
       const b = a + segments + 1;
-      indices.push(a, b, a + 1, b, b + 1, a + 1);
+      indices.push(a, a + 1, b, b, a + 1, b + 1); // counter-clockwise seen from outside
     }
   }
   return { positions, normals, uvs, indices };
@@ -154,8 +154,11 @@ async function texture(
     .setMimeType('image/png');
 }
 
-/** A textured, mesh-heavy scene: 60 distinct dense meshes, 4 materials with 1024² colour + normal maps. */
-export async function texturedScene(): Promise<SampleModel> {
+/**
+ * A textured, mesh-heavy scene: 60 distinct dense meshes (122k triangles), 4 materials with colour maps
+ * (1024² by default) and normal maps of half that side.
+ */
+export async function texturedScene(textureSize = 1024): Promise<SampleModel> {
   const document = new Document();
   document.createBuffer();
   const next = random(7);
@@ -163,8 +166,8 @@ export async function texturedScene(): Promise<SampleModel> {
     [0, 1, 2, 3].map(async (index) =>
       document
         .createMaterial(`material-${index}`)
-        .setBaseColorTexture(await texture(document, `color-${index}`, 1024, 100 + index))
-        .setNormalTexture(await texture(document, `normal-${index}`, 512, 200 + index, true))
+        .setBaseColorTexture(await texture(document, `color-${index}`, textureSize, 100 + index))
+        .setNormalTexture(await texture(document, `normal-${index}`, textureSize / 2, 200 + index, true))
         .setRoughnessFactor(0.6),
     ),
   );

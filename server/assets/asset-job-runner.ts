@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import {
   AssetRejectedError,
+  openChromiumRenderer,
   processInWorker,
   sha256Hex,
   type AssetStore,
@@ -30,13 +31,20 @@ export interface AssetJobRunnerOptions {
   concurrency: number;
   /** No other process shares the database (no Redis): running jobs found at start are abandoned. */
   singleProcess: boolean;
+  /** Thumbnails: Debian's Chromium and the built renderer page (dist/client/render.html). */
+  chromiumPath: string;
+  renderPageDir: string;
 }
+
+/** Thumbnail side, in pixels. */
+const THUMBNAIL_PX = 256;
 
 export class AssetJobRunner {
   private active = new Map<string, AbortController>();
   private poller: NodeJS.Timeout | undefined;
   private claiming = false;
   private stopped = false;
+  private renderer: ReturnType<typeof openChromiumRenderer> | undefined;
 
   constructor(
     private readonly jobs: AssetJobsRepository,
@@ -82,9 +90,34 @@ export class AssetJobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
+    const renderer = await this.renderer?.catch(() => undefined);
+    if (renderer && 'close' in renderer) await renderer.close();
     const running = [...this.active.keys()];
     for (const controller of this.active.values()) controller.abort(new Error('the server is shutting down'));
     for (const id of running) await this.jobs.retry(id).catch(() => undefined);
+  }
+
+  /** A 256² PNG of the asset, or why there is none (no Chromium here, or the render failed). */
+  private async thumbnail(glb: Uint8Array): Promise<{ png: Uint8Array } | { skipped: string }> {
+    this.renderer ??= openChromiumRenderer({
+      pageDir: this.options.renderPageDir,
+      chromiumPath: this.options.chromiumPath,
+    });
+    try {
+      const renderer = await this.renderer;
+      if ('unavailable' in renderer) return { skipped: renderer.unavailable };
+      return { png: (await renderer.render(glb, { size: THUMBNAIL_PX })).png };
+    } catch (error) {
+      this.logger.warn({ err: error }, 'asset thumbnail not rendered');
+      if (
+        !(await this.renderer.then(
+          () => true,
+          () => false,
+        ))
+      )
+        this.renderer = undefined; // try launching again next time
+      return { skipped: `rendering failed: ${(error as Error).message}` };
+    }
   }
 
   private async run(job: AssetJob): Promise<void> {
@@ -112,7 +145,6 @@ export class AssetJobRunner {
           ...job.options,
           profile: job.profile,
           budget: this.options.budgets[job.profile],
-          thumbnailSkippedReason: 'thumbnail rendering is not built yet (it needs the Chromium renderer)',
         },
         ({ stage, percent }) => {
           const now = Date.now();
@@ -134,10 +166,14 @@ export class AssetJobRunner {
         await this.store.put(hash, lod.glb);
         files.push({ hash, mediaType: 'model/gltf-binary', bytes: lod.glb.length });
       }
-      if (result.thumbnail) {
-        const hash = sha256Hex(result.thumbnail);
-        await this.store.put(hash, result.thumbnail);
-        files.push({ hash, mediaType: 'image/png', bytes: result.thumbnail.length });
+      const thumbnail = await this.thumbnail(result.glb);
+      if ('png' in thumbnail) {
+        const hash = sha256Hex(thumbnail.png);
+        await this.store.put(hash, thumbnail.png);
+        files.push({ hash, mediaType: 'image/png', bytes: thumbnail.png.length });
+        result.report.thumbnail = { hash };
+      } else {
+        result.report.thumbnail = thumbnail;
       }
       await this.jobs.succeed(job.id, job.accountId, files, result.report);
       await rm(this.inputPath(job.id), { force: true });

@@ -76,6 +76,10 @@ export const assetSchema = named(
     profile: z.string(),
     createdAt: z.string(),
     url: z.string().describe('The optimized GLB (immutable; ETag = hash; range requests).'),
+    thumbnailUrl: z
+      .string()
+      .nullable()
+      .describe('A 256² PNG; null where the server cannot render (the report says why).'),
     lods: z.array(
       z.object({
         level: z.number().int(),

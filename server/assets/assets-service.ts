@@ -93,6 +93,7 @@ export class AssetsService {
       profile: asset.profile,
       createdAt: asset.createdAt,
       url: `/assets/files/${asset.hash}`,
+      thumbnailUrl: 'hash' in asset.report.thumbnail ? `/assets/files/${asset.report.thumbnail.hash}` : null,
       lods: asset.report.lods.map((lod) => ({
         level: lod.level,
         triangles: lod.triangles,

@@ -109,6 +109,10 @@ const envSchema = z
         }
       })
       .optional(),
+    CHROMIUM_PATH: z
+      .string()
+      .min(1, 'must be the path of a Chromium binary, e.g. /usr/bin/chromium')
+      .default('/usr/bin/chromium'),
     ASSET_JOB_CONCURRENCY: z.coerce
       .number({ message: 'must be a whole number of jobs, e.g. 1' })
       .int('must be a whole number of jobs')
@@ -175,6 +179,8 @@ export interface AssetsConfig {
   uploadsDir: string;
   /** Pipeline jobs run at once by this process (each in a worker thread). */
   concurrency: number;
+  /** Chromium for thumbnails; absent there → assets have no thumbnail and their report says why. */
+  chromiumPath: string;
 }
 
 export interface LiveKitConfig {
@@ -272,6 +278,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       storeDir: path.join(path.resolve(cwd, value.DATA_DIR), 'assets'),
       uploadsDir: path.join(path.resolve(cwd, value.DATA_DIR), 'uploads'),
       concurrency: value.ASSET_JOB_CONCURRENCY,
+      chromiumPath: value.CHROMIUM_PATH,
     },
   };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger, parseConfig, startServer, type RunningServer } from '../../server/index.js';
 import { tempDir } from './server-process.js';
@@ -27,5 +28,7 @@ export async function startInProcessServer(
         }),
       )
     : undefined;
-  return startServer(config, logger ? { logger } : {});
+  // The built player (and its asset renderer page), as `npm start` serves it.
+  const clientDir = path.resolve('dist/client');
+  return startServer(config, logger ? { logger, clientDir } : { clientDir });
 }

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import sharp from 'sharp';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import { guestAccount, registerAccount, type SignedIn } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
@@ -80,12 +81,17 @@ describe('asset uploads over HTTP', () => {
     const asset = (await (await fetch(`${server.url}/assets/${done.assetHash}`)).json()) as {
       hash: string;
       url: string;
+      thumbnailUrl: string | null;
       lods: { level: number; url: string; triangles: number }[];
       report: { output: { measures: { triangles: number } }; budget: { ok: boolean }[] };
     };
     expect(asset.hash).toBe(done.assetHash);
     expect(asset.report.budget.every((check) => check.ok)).toBe(true);
     expect(asset.lods.length).toBe(2);
+    expect(asset.thumbnailUrl).toMatch(/^\/assets\/files\/[0-9a-f]{64}$/);
+    const thumbnail = await fetch(`${server.url}${asset.thumbnailUrl}`);
+    expect(thumbnail.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).width).toBe(256);
 
     const file = await fetch(`${server.url}${asset.url}`);
     expect(file.status).toBe(200);

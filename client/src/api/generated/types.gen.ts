@@ -409,6 +409,10 @@ export type Asset = {
      * The optimized GLB (immutable; ETag = hash; range requests).
      */
     url: string;
+    /**
+     * A 256² PNG; null where the server cannot render (the report says why).
+     */
+    thumbnailUrl: string | null;
     lods: Array<{
         level: number;
         triangles: number;
