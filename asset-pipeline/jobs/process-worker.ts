@@ -11,6 +11,11 @@ interface Input {
   options: Omit<ProcessOptions, 'onProgress' | 'renderThumbnail'>;
 }
 
+// The Basis encoder (WASM) prints its progress with console.log whatever its debug flag says. A worker's
+// console writes to the host's stdout, which carries the server's JSON log lines: keep them out of it.
+console.log = () => undefined;
+console.info = () => undefined;
+
 const port = parentPort;
 if (!port) throw new Error('asset-pipeline: process-worker.js must run as a worker thread');
 const { upload, options } = workerData as Input;
