@@ -22,6 +22,7 @@ export type { BudgetCheck } from './check-budget.js';
 export { STAGES, type Progress, type ProgressListener, type Stage } from './progress.js';
 export { HASH_PATTERN, type AssetStore } from './store/asset-store.js';
 export { LocalAssetStore } from './store/local-asset-store.js';
+export { S3AssetStore, type S3StoreOptions } from './store/s3-asset-store.js';
 export { gltfIO } from './gltf-io.js';
 export { validateDecoded } from './validate-decoded.js';
 export { processInWorker } from './jobs/process-in-worker.js';

@@ -35,7 +35,7 @@ import {
   addNamedSchemas,
   loadSigningKey,
 } from './control-plane/index.js';
-import { LocalAssetStore } from '../asset-pipeline/index.js';
+import { LocalAssetStore, S3AssetStore } from '../asset-pipeline/index.js';
 import { AssetJobRunner, AssetJobsRepository, AssetsService } from './assets/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
@@ -143,7 +143,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       : undefined;
     // Uploads become jobs in the database; this process runs them in worker threads (others may too).
     const assetJobs = new AssetJobsRepository(database.db);
-    const assetStore = new LocalAssetStore(config.assets.storeDir);
+    const s3Store = config.assets.s3 ? new S3AssetStore(config.assets.s3) : undefined;
+    const assetStore = s3Store ?? new LocalAssetStore(config.assets.storeDir);
     const assetRunner = new AssetJobRunner(
       assetJobs,
       assetStore,
@@ -205,6 +206,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
+          ...(s3Store ? [{ name: 'asset-store', probe: () => s3Store.ping() }] : []),
           ...(voiceAdmin ? [{ name: 'livekit', probe: () => voiceAdmin.ping(), optional: true }] : []),
         ],
       }),

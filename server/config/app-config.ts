@@ -4,7 +4,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { parseBudgetOverrides, type Budget, type ProfileName } from '../../asset-pipeline/index.js';
+import {
+  parseBudgetOverrides,
+  type Budget,
+  type ProfileName,
+  type S3StoreOptions,
+} from '../../asset-pipeline/index.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -109,6 +114,12 @@ const envSchema = z
         }
       })
       .optional(),
+    ASSET_S3_BUCKET: z.string().min(3, 'must be a bucket name, e.g. mib-assets').optional(),
+    ASSET_S3_ENDPOINT: urlWithProtocol(['http:', 'https:'], 'https://s3.example.com (MinIO, R2…)').optional(),
+    ASSET_S3_REGION: z.string().min(1).default('us-east-1'),
+    ASSET_S3_PREFIX: z.string().max(200).default('assets/'),
+    ASSET_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    ASSET_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     CHROMIUM_PATH: z
       .string()
       .min(1, 'must be the path of a Chromium binary, e.g. /usr/bin/chromium')
@@ -134,6 +145,15 @@ const envSchema = z
     path: ['LIVEKIT_API_SECRET'],
     message:
       'and LIVEKIT_API_KEY are required when LIVEKIT_URL is set (the key pair from your LiveKit server or LiveKit Cloud project)',
+  })
+  .refine((env) => !env.ASSET_S3_ACCESS_KEY_ID === !env.ASSET_S3_SECRET_ACCESS_KEY, {
+    path: ['ASSET_S3_SECRET_ACCESS_KEY'],
+    message:
+      'and ASSET_S3_ACCESS_KEY_ID must be set together (or neither, to use the SDK default credentials)',
+  })
+  .refine((env) => env.ASSET_S3_BUCKET || (!env.ASSET_S3_ENDPOINT && !env.ASSET_S3_ACCESS_KEY_ID), {
+    path: ['ASSET_S3_BUCKET'],
+    message: 'is required when other ASSET_S3_* settings are given (the bucket assets are stored in)',
   })
   .refine((env) => !env.REDIS_URL || env.PUBLIC_URL, {
     path: ['PUBLIC_URL'],
@@ -181,6 +201,8 @@ export interface AssetsConfig {
   concurrency: number;
   /** Chromium for thumbnails; absent there → assets have no thumbnail and their report says why. */
   chromiumPath: string;
+  /** An S3-compatible bucket for optimized files instead of storeDir; undefined → the local directory. */
+  s3: S3StoreOptions | undefined;
 }
 
 export interface LiveKitConfig {
@@ -213,7 +235,12 @@ export interface InterestConfig {
   cellSize: number;
 }
 
-const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'OPERATOR_PASSWORD', 'LIVEKIT_API_SECRET']);
+const SECRET_VARIABLES = new Set([
+  'AUTH_SECRET',
+  'OPERATOR_PASSWORD',
+  'LIVEKIT_API_SECRET',
+  'ASSET_S3_SECRET_ACCESS_KEY',
+]);
 
 /** A configuration problem: its message is one line that names the variable and the fix. */
 export class ConfigError extends Error {
@@ -279,6 +306,22 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       uploadsDir: path.join(path.resolve(cwd, value.DATA_DIR), 'uploads'),
       concurrency: value.ASSET_JOB_CONCURRENCY,
       chromiumPath: value.CHROMIUM_PATH,
+      s3: value.ASSET_S3_BUCKET
+        ? {
+            bucket: value.ASSET_S3_BUCKET,
+            prefix: value.ASSET_S3_PREFIX,
+            region: value.ASSET_S3_REGION,
+            ...(value.ASSET_S3_ENDPOINT ? { endpoint: value.ASSET_S3_ENDPOINT } : {}),
+            ...(value.ASSET_S3_ACCESS_KEY_ID && value.ASSET_S3_SECRET_ACCESS_KEY
+              ? {
+                  credentials: {
+                    accessKeyId: value.ASSET_S3_ACCESS_KEY_ID,
+                    secretAccessKey: value.ASSET_S3_SECRET_ACCESS_KEY,
+                  },
+                }
+              : {}),
+          }
+        : undefined,
     },
   };
 }

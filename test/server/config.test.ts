@@ -41,6 +41,22 @@ describe('parseConfig', () => {
       { LIVEKIT_URL: 'wss://voice.example.com' },
       /^config: LIVEKIT_API_SECRET="<redacted>" is invalid: and LIVEKIT_API_KEY are required when LIVEKIT_URL is set/,
     ],
+    [
+      { ASSET_BUDGETS: '{"prop":{"triangles":0}}' },
+      /^config: ASSET_BUDGETS=.* is invalid: prop.triangles must be more than 0/,
+    ],
+    [
+      { ASSET_UPLOAD_MAX_BYTES: '12' },
+      /^config: ASSET_UPLOAD_MAX_BYTES="12" is invalid: must be at least 1024 bytes/,
+    ],
+    [
+      { ASSET_S3_ENDPOINT: 'http://minio:9000' },
+      /^config: ASSET_S3_BUCKET="" is invalid: is required when other ASSET_S3_\* settings are given/,
+    ],
+    [
+      { ASSET_S3_BUCKET: 'mib-assets', ASSET_S3_ACCESS_KEY_ID: 'k' },
+      /^config: ASSET_S3_SECRET_ACCESS_KEY="<redacted>" is invalid: and ASSET_S3_ACCESS_KEY_ID must be set together/,
+    ],
   ])('rejects %j with one line naming the variable and the fix', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
