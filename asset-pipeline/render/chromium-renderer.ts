@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export interface RenderCamera {
   position: [number, number, number];
@@ -57,6 +57,8 @@ export async function openChromiumRenderer(options: {
       unavailable: `the renderer page is not built (${options.pageDir}/render.html); run \`npm run build\``,
     };
   }
+  // Loaded on first use: playwright-core takes about a second to import, and most processes never render.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
     args: [
