@@ -15,6 +15,14 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-assets': m0004,
 };
 
+/** Tries of the migration run when another schema vanished under Kysely's catalog scan. */
+const MIGRATE_ATTEMPTS = 3;
+
+function droppedMeanwhile(error: unknown, ours: string): boolean {
+  const match = error instanceof Error ? /schema "([^"]+)" does not exist/.exec(error.message) : null;
+  return match !== null && match[1] !== ours;
+}
+
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
 
 /** Brings the schema up to date. Throws with the failing migration's name; nothing half-applied remains. */
@@ -26,7 +34,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const schema = rows[0]?.schema;
   if (!schema) throw new Error('database: no current schema; set search_path to an existing schema');
   const migrator = new Migrator({ db, provider, migrationTableSchema: schema });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its bookkeeping table by scanning every schema of the database; a schema another
+  // tenant (or test) drops during that scan fails it with "schema … does not exist". Not ours: scan again.
+  for (let attempt = 1; attempt < MIGRATE_ATTEMPTS && droppedMeanwhile(error, schema); attempt += 1) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
