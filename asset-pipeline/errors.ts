@@ -2,17 +2,20 @@
  * Why an upload was refused. Every problem names what was wrong and, where there is one, the fix; a
  * validator problem also carries its JSON pointer into the glTF, a budget problem the limit and the value.
  */
-export interface AssetProblem {
+import { z } from 'zod';
+
+export const assetProblemSchema = z.object({
   /** Stable machine-readable code, e.g. `EMPTY_FILE`, `ZIP_PATH_ESCAPE`, a validator code, `OVER_BUDGET`. */
-  code: string;
-  message: string;
+  code: z.string(),
+  message: z.string(),
   /** JSON pointer into the glTF document (validator problems), e.g. `/accessors/0/count`. */
-  pointer?: string;
+  pointer: z.string().optional(),
   /** Budget problems: which limit, the allowed value and the measured one. */
-  limit?: string;
-  allowed?: number;
-  measured?: number;
-}
+  limit: z.string().optional(),
+  allowed: z.number().optional(),
+  measured: z.number().optional(),
+});
+export type AssetProblem = z.infer<typeof assetProblemSchema>;
 
 /** The upload cannot become an asset; `problems` says why (at least one). Not a server fault. */
 export class AssetRejectedError extends Error {

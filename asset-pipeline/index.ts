@@ -2,7 +2,7 @@
  * asset-pipeline: glTF ingest — validate → budget → optimize → LOD → content-addressed store.
  * Public surface of the part; it must not import server/.
  */
-export { AssetRejectedError, type AssetProblem } from './errors.js';
+export { AssetRejectedError, assetProblemSchema, type AssetProblem } from './errors.js';
 export {
   AVATAR_RIG_BONES,
   DEFAULT_BUDGETS,
@@ -33,3 +33,4 @@ export {
   type RenderedImage,
   type RendererUnavailable,
 } from './render/chromium-renderer.js';
+export { CHROMIUM_ARGS } from './render/chromium-args.js';

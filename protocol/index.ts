@@ -8,3 +8,4 @@ export * from './avatar-tracker.js';
 export * from './scene.js';
 export * from './scene-colliders.js';
 export * from './items.js';
+export * from './render-contract.js';

@@ -7,13 +7,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { RenderCamera, RenderPageGlobals } from '../../protocol/index.js';
+import { CHROMIUM_ARGS } from './chromium-args.js';
 
-export interface RenderCamera {
-  position: [number, number, number];
-  target: [number, number, number];
-  near: number;
-  far: number;
-}
+export type { RenderCamera };
 
 export interface RenderedImage {
   png: Uint8Array;
@@ -61,16 +58,7 @@ export async function openChromiumRenderer(options: {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     return await ChromiumRenderer.open(browser, options.pageDir);
@@ -120,7 +108,7 @@ class ChromiumRenderer implements GltfRenderer {
     });
     await page.goto(`${ORIGIN}/render.html`);
     await page.waitForFunction(
-      () => (globalThis as unknown as { __mibRenderReady?: boolean }).__mibRenderReady === true,
+      () => (globalThis as unknown as Partial<RenderPageGlobals>).__mibRenderReady === true,
     );
     return renderer;
   }
@@ -142,14 +130,7 @@ class ChromiumRenderer implements GltfRenderer {
     this.pageErrors.length = 0;
     try {
       const result = await this.page.evaluate(
-        (request) =>
-          (
-            globalThis as unknown as {
-              __mibRender: (
-                r: typeof request,
-              ) => Promise<{ png: string; camera: RenderCamera; drawCalls: number; triangles: number }>;
-            }
-          ).__mibRender(request),
+        (request) => (globalThis as unknown as RenderPageGlobals).__mibRender(request),
         { url: `/model/${id}`, size: options.size, ...(options.camera ? { camera: options.camera } : {}) },
       );
       return {

@@ -1,6 +1,6 @@
 /** Request and response shapes of the asset routes (validation and the OpenAPI document). */
 import { z } from 'zod';
-import { PROFILE_NAMES } from '../../asset-pipeline/index.js';
+import { PROFILE_NAMES, assetProblemSchema } from '../../asset-pipeline/index.js';
 import { named } from '../control-plane/index.js';
 
 const flag = (description: string, fallback: boolean) =>
@@ -32,15 +32,6 @@ export const hashSchema = z
   .regex(/^[0-9a-f]{64}$/, 'must be a sha-256 hash: 64 lowercase hex characters');
 export const jobIdSchema = z.uuid('must be a job id (a UUID) from POST /assets');
 
-const problem = z.object({
-  code: z.string(),
-  message: z.string(),
-  pointer: z.string().optional(),
-  limit: z.string().optional(),
-  allowed: z.number().optional(),
-  measured: z.number().optional(),
-});
-
 export const assetJobSchema = named(
   'AssetJob',
   z.object({
@@ -57,7 +48,7 @@ export const assetJobSchema = named(
     attempts: z.number().int(),
     assetHash: z.string().nullable().describe('Set when succeeded: GET /assets/{hash}.'),
     problems: z
-      .array(problem)
+      .array(assetProblemSchema)
       .nullable()
       .describe('Why the upload was rejected (validator messages with JSON pointers, budget limits).'),
     error: z

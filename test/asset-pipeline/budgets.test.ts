@@ -1,13 +1,6 @@
 /** Each profile's budget is enforced after optimization: rejections name the limit, allowed and measured. */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  AssetRejectedError,
-  DEFAULT_BUDGETS,
-  parseBudgetOverrides,
-  processAsset,
-  type AssetProblem,
-  type ProcessOptions,
-} from '../../asset-pipeline/index.js';
+import { DEFAULT_BUDGETS, parseBudgetOverrides, processAsset } from '../../asset-pipeline/index.js';
 import {
   instancedScene,
   offRigWearable,
@@ -15,16 +8,7 @@ import {
   texturedScene,
   type SampleModel,
 } from '../../bench/assets/sample-models.js';
-
-async function rejectionOf(upload: Uint8Array, options: ProcessOptions): Promise<AssetProblem[]> {
-  try {
-    await processAsset(upload, { lodRatios: [], ...options });
-  } catch (error) {
-    if (error instanceof AssetRejectedError) return error.problems;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+import { rejectionOf } from '../helpers/asset-rejections.js';
 
 let avatar: SampleModel;
 let forest: SampleModel;

@@ -6,12 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  AssetRejectedError,
-  DEFAULT_INGEST_LIMITS,
-  processAsset,
-  type AssetProblem,
-} from '../../asset-pipeline/index.js';
+import { DEFAULT_INGEST_LIMITS, processAsset, type AssetProblem } from '../../asset-pipeline/index.js';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import {
   jsonBytes,
@@ -22,16 +17,10 @@ import {
   zip,
   zipBomb,
 } from '../helpers/bad-uploads.js';
+import { rejectionOf } from '../helpers/asset-rejections.js';
 
-async function problemsOf(upload: Uint8Array, limits = DEFAULT_INGEST_LIMITS): Promise<AssetProblem[]> {
-  try {
-    await processAsset(upload, { profile: 'prop', limits, lodRatios: [] });
-  } catch (error) {
-    if (error instanceof AssetRejectedError) return error.problems;
-    throw error;
-  }
-  throw new Error('the upload was accepted');
-}
+const problemsOf = (upload: Uint8Array, limits = DEFAULT_INGEST_LIMITS): Promise<AssetProblem[]> =>
+  rejectionOf(upload, { profile: 'prop', limits });
 
 let bunny: Uint8Array;
 let probe: Server;

@@ -17,27 +17,13 @@ import {
   Vector3,
   WebGLRenderer,
 } from 'three';
+import type {
+  RenderCamera,
+  RenderPageGlobals,
+  RenderRequest,
+  RenderResult,
+} from '../../../protocol/index.js';
 import { createGltfLoader } from '../assets/gltf-loaders';
-
-export interface RenderCamera {
-  position: [number, number, number];
-  target: [number, number, number];
-  near: number;
-  far: number;
-}
-
-export interface RenderRequest {
-  url: string;
-  size: number;
-  camera?: RenderCamera;
-}
-
-export interface RenderResult {
-  png: string;
-  camera: RenderCamera;
-  drawCalls: number;
-  triangles: number;
-}
 
 const FOV_DEGREES = 40;
 const renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: true, alpha: false });
@@ -88,5 +74,6 @@ async function render(request: RenderRequest): Promise<RenderResult> {
   return result;
 }
 
-(window as unknown as { __mibRender: typeof render }).__mibRender = render;
-(window as unknown as { __mibRenderReady: boolean }).__mibRenderReady = true;
+const globals = window as unknown as RenderPageGlobals;
+globals.__mibRender = render;
+globals.__mibRenderReady = true;
