@@ -36,7 +36,13 @@ import {
   loadSigningKey,
 } from './control-plane/index.js';
 import { LocalAssetStore, S3AssetStore } from '../asset-pipeline/index.js';
-import { AssetJobRunner, AssetJobsRepository, AssetsService } from './assets/index.js';
+import {
+  AssetJobRunner,
+  AssetJobsRepository,
+  AssetsService,
+  BullmqJobDispatch,
+  DatabaseJobDispatch,
+} from './assets/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
 import { createLogger } from './observability/logger.js';
@@ -141,16 +147,20 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const voiceBackend: VoiceBackend | undefined = voiceAdmin
       ? { admin: voiceAdmin, assignments: voiceAssignments, params: DEFAULT_VOICE_PARAMS }
       : undefined;
-    // Uploads become jobs in the database; this process runs them in worker threads (others may too).
+    // Uploads become jobs in the database; this process runs them in worker threads (others may too),
+    // handed out by BullMQ when Redis is configured, else claimed from the table.
     const assetJobs = new AssetJobsRepository(database.db);
+    const assetDispatch = config.redisUrl
+      ? new BullmqJobDispatch(assetJobs, { redisUrl: config.redisUrl, prefix: 'mib' }, logger)
+      : new DatabaseJobDispatch(assetJobs, true, logger);
     const s3Store = config.assets.s3 ? new S3AssetStore(config.assets.s3) : undefined;
     const assetStore = s3Store ?? new LocalAssetStore(config.assets.storeDir);
     const assetRunner = new AssetJobRunner(
       assetJobs,
+      assetDispatch,
       assetStore,
       {
         ...config.assets,
-        singleProcess: !config.redisUrl,
         renderPageDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
       },
       logger,

@@ -1,7 +1,8 @@
 /**
- * Runs queued asset jobs: claims one from the database, optimizes it in a worker thread, puts every output
- * blob in the store, then records the asset and the job's success in one transaction — so a crash at any
- * point leaves no asset visible, and the job (its upload kept under DATA_DIR) runs again.
+ * Runs asset jobs its dispatch hands it (claimed from the table, or from BullMQ): optimizes each in a worker
+ * thread, puts every output blob in the store, then records the asset and the job's success in one
+ * transaction — so a crash at any point leaves no asset visible, and the job (its upload kept under
+ * DATA_DIR) runs again.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,10 +16,11 @@ import {
   type Budget,
   type ProfileName,
 } from '../../asset-pipeline/index.js';
+import type { AssetJobDispatch, RunOutcome } from './asset-job-dispatch.js';
 import type { AssetJob, AssetJobsRepository, StoredFile } from './asset-jobs-repository.js';
 
-/** How often an idle runner looks for jobs other processes queued, in milliseconds. */
-const POLL_MS = 2_000;
+/** A job whose process died this many times is failed instead of run again (it may be what kills it). */
+const MAX_ATTEMPTS = 3;
 /** Progress is written at most this often (and on every stage change), in milliseconds. */
 const PROGRESS_WRITE_MS = 500;
 /** A running job is touched this often so other processes do not take it as abandoned, in milliseconds. */
@@ -29,8 +31,6 @@ export interface AssetJobRunnerOptions {
   budgets: Record<ProfileName, Budget>;
   /** Jobs this process runs at once (each in its own worker thread). */
   concurrency: number;
-  /** No other process shares the database (no Redis): running jobs found at start are abandoned. */
-  singleProcess: boolean;
   /** Thumbnails: Debian's Chromium and the built renderer page (dist/client/render.html). */
   chromiumPath: string;
   renderPageDir: string;
@@ -41,13 +41,11 @@ const THUMBNAIL_PX = 256;
 
 export class AssetJobRunner {
   private active = new Map<string, AbortController>();
-  private poller: NodeJS.Timeout | undefined;
-  private claiming = false;
-  private stopped = false;
   private renderer: ReturnType<typeof openChromiumRenderer> | undefined;
 
   constructor(
     private readonly jobs: AssetJobsRepository,
+    private readonly dispatch: AssetJobDispatch,
     private readonly store: AssetStore,
     private readonly options: AssetJobRunnerOptions,
     private readonly logger: Logger,
@@ -59,42 +57,21 @@ export class AssetJobRunner {
 
   async start(): Promise<void> {
     await mkdir(this.options.uploadsDir, { recursive: true });
-    const requeued = await this.jobs.requeueAbandoned(this.options.singleProcess ? 0 : undefined);
-    if (requeued > 0) this.logger.warn({ requeued }, 'asset jobs interrupted by a stopped process run again');
-    this.poller = setInterval(() => {
-      void this.jobs.requeueAbandoned().then(() => this.kick());
-    }, POLL_MS);
-    this.poller.unref();
-    this.kick();
+    await this.dispatch.start((job) => this.run(job), this.options.concurrency);
+    this.logger.info({ queue: this.dispatch.description }, 'asset jobs: taking jobs');
   }
 
-  /** Looks for work now (called after an upload is queued). */
-  kick(): void {
-    if (this.stopped || this.claiming || this.active.size >= this.options.concurrency) return;
-    this.claiming = true;
-    void this.jobs
-      .claimNext()
-      .then((job) => {
-        this.claiming = false;
-        if (!job) return;
-        void this.run(job);
-        this.kick();
-      })
-      .catch((error: unknown) => {
-        this.claiming = false;
-        this.logger.error({ err: error }, 'asset jobs: could not claim a job');
-      });
+  /** A job just became queued (new upload or retry). */
+  enqueue(jobId: string): Promise<void> {
+    return this.dispatch.enqueue(jobId);
   }
 
   /** Stops taking jobs; jobs still running go back to the queue for the next start (or another process). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.poller);
+    for (const controller of this.active.values()) controller.abort(new Error('the server is shutting down'));
+    await this.dispatch.stop();
     const renderer = await this.renderer?.catch(() => undefined);
     if (renderer && 'close' in renderer) await renderer.close();
-    const running = [...this.active.keys()];
-    for (const controller of this.active.values()) controller.abort(new Error('the server is shutting down'));
-    for (const id of running) await this.jobs.retry(id).catch(() => undefined);
   }
 
   /** A 256² PNG of the asset, or why there is none (no Chromium here, or the render failed). */
@@ -120,7 +97,13 @@ export class AssetJobRunner {
     }
   }
 
-  private async run(job: AssetJob): Promise<void> {
+  private async run(job: AssetJob): Promise<RunOutcome> {
+    if (job.attempts > MAX_ATTEMPTS) {
+      await this.jobs.finish(job.id, 'failed', {
+        error: `its process stopped ${job.attempts - 1} times while running it (out of memory?); check the server's logs, then retry with POST /assets/jobs/${job.id}/retry`,
+      });
+      return 'finished';
+    }
     const controller = new AbortController();
     this.active.set(job.id, controller);
     const log = this.logger.child({ assetJob: job.id, profile: job.profile });
@@ -135,9 +118,9 @@ export class AssetJobRunner {
         upload = new Uint8Array(await readFile(this.inputPath(job.id)));
       } catch {
         await this.jobs.finish(job.id, 'failed', {
-          error: 'the uploaded file is no longer on this server; upload it again',
+          error: `the uploaded file is not in ${this.options.uploadsDir} on this server; upload it again (with several servers, DATA_DIR/uploads must be a shared volume)`,
         });
-        return;
+        return 'finished';
       }
       const result = await processInWorker(
         upload,
@@ -182,7 +165,7 @@ export class AssetJobRunner {
         'asset ready',
       );
     } catch (error) {
-      if (controller.signal.aborted) return; // stop() puts it back in the queue
+      if (controller.signal.aborted) return 'stopped'; // the dispatch puts it back in the queue
       if (error instanceof AssetRejectedError) {
         await this.jobs.finish(job.id, 'rejected', { problems: error.problems });
         await rm(this.inputPath(job.id), { force: true });
@@ -197,7 +180,7 @@ export class AssetJobRunner {
     } finally {
       clearInterval(heartbeat);
       this.active.delete(job.id);
-      this.kick();
     }
+    return 'finished';
   }
 }

@@ -113,6 +113,46 @@ export class AssetJobsRepository {
     return id ? this.job(id) : undefined;
   }
 
+  /**
+   * Takes a given job (BullMQ dispatch): queued, or running but handed back to us after its process died.
+   * Undefined when it has finished meanwhile.
+   */
+  async claim(id: string): Promise<AssetJob | undefined> {
+    const result = await this.db
+      .updateTable('asset_jobs')
+      .set((eb) => ({
+        status: 'running',
+        attempts: eb('attempts', '+', 1),
+        percent: 0,
+        stage: null,
+        updated_at: new Date(),
+      }))
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? this.job(id) : undefined;
+  }
+
+  /** A running job this process stopped goes back in the queue at once. */
+  async requeue(id: string): Promise<void> {
+    await this.db
+      .updateTable('asset_jobs')
+      .set({ status: 'queued', stage: null, percent: 0, updated_at: new Date() })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /** Ids of queued jobs and of running jobs nobody has touched for `leaseSeconds`, oldest first. */
+  async unfinished(leaseSeconds: number): Promise<string[]> {
+    const { rows } = await sql<{ id: string }>`
+      select id from asset_jobs
+      where status = 'queued'
+         or (status = 'running' and updated_at <= now() - make_interval(secs => ${leaseSeconds}))
+      order by created_at`.execute(this.db);
+    return rows.map((row) => row.id);
+  }
+
   async progress(id: string, stage: string, percent: number): Promise<void> {
     await this.db
       .updateTable('asset_jobs')
@@ -185,7 +225,7 @@ export class AssetJobsRepository {
   async retry(id: string): Promise<boolean> {
     const result = await this.db
       .updateTable('asset_jobs')
-      .set({ status: 'queued', stage: null, percent: 0, error: null, updated_at: new Date() })
+      .set({ status: 'queued', stage: null, percent: 0, attempts: 0, error: null, updated_at: new Date() })
       .where('id', '=', id)
       .where('status', '=', 'failed')
       .executeTakeFirst();

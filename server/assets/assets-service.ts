@@ -58,7 +58,7 @@ export class AssetsService {
       inputBytes: bytes,
       inputName: query.name ?? 'upload',
     });
-    this.runner.kick();
+    await this.runner.enqueue(id);
     return job;
   }
 
@@ -81,7 +81,7 @@ export class AssetsService {
           : `only failed jobs can be retried; this one is ${job.status}`,
       );
     }
-    this.runner.kick();
+    await this.runner.enqueue(id);
     return (await this.jobs.job(id)) as AssetJob;
   }
 

@@ -3,3 +3,6 @@ export { AssetsModule } from './assets.module.js';
 export { AssetsService } from './assets-service.js';
 export { AssetJobRunner } from './asset-job-runner.js';
 export { AssetJobsRepository } from './asset-jobs-repository.js';
+export { BullmqJobDispatch } from './bullmq-job-dispatch.js';
+export { DatabaseJobDispatch } from './database-job-dispatch.js';
+export type { AssetJobDispatch } from './asset-job-dispatch.js';
