@@ -71,8 +71,16 @@ export interface FinishOptions {
   maxImagePixels: number;
 }
 
-const LINEAR_SLOTS = /^(normalTexture|occlusionTexture|metallicRoughnessTexture)$/;
+/** Data textures: sampled as numbers, not colours. */
+const NORMAL_SLOTS = /^normalTexture$/;
+const LINEAR_DATA_SLOTS = /^(occlusionTexture|metallicRoughnessTexture)$/;
 const COLOR_SLOTS = /^(?!normalTexture$|occlusionTexture$|metallicRoughnessTexture$).*/;
+/**
+ * Data textures must not be tagged sRGB: three.js's KTX2Loader takes the colour space from the file's
+ * transfer function (ktx2-encoder tags sRGB unless told), and a normal map decoded as sRGB lights the model
+ * wrongly. They are also encoded and mip-mapped as linear numbers (not perceptually).
+ */
+const LINEAR_DATA = { isSetKTX2SRGBTransferFunc: false, isPerceptual: false } as const;
 
 export async function finishLevel(document: Document, options: FinishOptions): Promise<void> {
   const resize: [number, number] = [options.texturePx, options.texturePx];
@@ -90,21 +98,18 @@ export async function finishLevel(document: Document, options: FinishOptions): P
         .toBuffer({ resolveWithObject: true });
       return { data: new Uint8Array(data), width: info.width, height: info.height };
     };
+    const uastc = { enableDebug: false, isUASTC: true, generateMipmap: true, needSupercompression: true };
     transforms.push(
-      ktx2({
-        enableDebug: false,
-        isUASTC: true,
-        slots: LINEAR_SLOTS,
-        generateMipmap: true,
-        needSupercompression: true,
-        imageDecoder,
-      }),
+      ktx2({ ...uastc, ...LINEAR_DATA, isNormalMap: true, slots: NORMAL_SLOTS, imageDecoder }),
+      ktx2({ ...uastc, ...LINEAR_DATA, slots: LINEAR_DATA_SLOTS, imageDecoder }),
       ktx2({
         enableDebug: false,
         isUASTC: false,
         slots: COLOR_SLOTS,
         generateMipmap: true,
         qualityLevel: 128,
+        isSetKTX2SRGBTransferFunc: true,
+        isPerceptual: true,
         imageDecoder,
       }),
     );

@@ -11,7 +11,13 @@ import {
   sha256Hex,
   validateDecoded,
 } from '../../asset-pipeline/index.js';
-import { pmndrsModels, skinnedAvatar, type SampleModel } from '../../bench/assets/sample-models.js';
+import { KHR_DF_TRANSFER_LINEAR, KHR_DF_TRANSFER_SRGB, read as readKtx2 } from 'ktx-parse';
+import {
+  pmndrsModels,
+  skinnedAvatar,
+  texturedScene,
+  type SampleModel,
+} from '../../bench/assets/sample-models.js';
 
 let suzi: SampleModel;
 let avatar: SampleModel;
@@ -78,6 +84,17 @@ describe('pipeline outputs', () => {
     expect(ktx2.report.output.measures.gpuTextureBytes).toBe(
       Math.round(webp.report.output.measures.gpuTextureBytes / 4),
     );
+  }, 60_000);
+
+  it('tags KTX2 colour textures sRGB and normal, occlusion and metal-rough textures linear', async () => {
+    // A normal map tagged sRGB is decoded as a colour by the player's KTX2Loader and lights the model wrongly.
+    const scene = await texturedScene(64);
+    const ktx2 = await processAsset(scene.glb, { profile: 'scene', ktx2: true, lodRatios: [] });
+    const material = (await (await gltfIO()).readBinary(ktx2.glb)).getRoot().listMaterials()[0]!;
+    const transferOf = (texture: ReturnType<typeof material.getBaseColorTexture>) =>
+      readKtx2(texture!.getImage()!).dataFormatDescriptor[0]!.transferFunction;
+    expect(transferOf(material.getBaseColorTexture())).toBe(KHR_DF_TRANSFER_SRGB);
+    expect(transferOf(material.getNormalTexture())).toBe(KHR_DF_TRANSFER_LINEAR);
   }, 60_000);
 
   it('compresses geometry with Draco when asked', async () => {
