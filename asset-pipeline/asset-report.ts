@@ -1,4 +1,5 @@
 /** The JSON report kept with every asset: what came in, what went out, and how it measured up. */
+import type { DetailResize } from './texture-detail.js';
 import type { BudgetCheck } from './check-budget.js';
 import type { AssetProblem } from './errors.js';
 import type { AssetMeasures } from './measure-document.js';
@@ -25,6 +26,8 @@ export interface AssetReport {
   /** Every budget limit with its allowed and measured value (all ok, or the asset was rejected). */
   budget: BudgetCheck[];
   /** Automatic reductions made to fit the budget (fit=true). */
+  /** Textures halved because their content is smooth enough to look the same (texture-detail.ts). */
+  texturesSizedToDetail: DetailResize[];
   fitted: { vertexRatio?: number; texturePx?: number };
   warnings: AssetProblem[];
   moreWarnings: number;

@@ -15,6 +15,7 @@ import { ingestUpload, type IngestedGltf } from './ingest/read-upload.js';
 import { isZip } from './ingest/zip-entries.js';
 import { measureDocument, type AssetMeasures } from './measure-document.js';
 import { finishLevel, prepareGeometry, simplifyForLod } from './optimize-document.js';
+import { sizeTexturesToDetail, type DetailResize } from './texture-detail.js';
 import { DEFAULT_OPTIMIZE_OPTIONS, textureCapPx, type OptimizeOptions } from './optimize-options.js';
 import { percentAt, type ProgressListener, type Stage } from './progress.js';
 import { DEFAULT_BUDGETS, type Budget, type ProfileName } from './profiles.js';
@@ -69,10 +70,12 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   const ingested = await timed('ingest', () => ingestUpload(upload, limits));
   const validation = await timed('validate', () => validateGltf(ingested, limits.maxImagePixels));
   const io = await gltfIO();
+  let sizedToDetail: DetailResize[] = [];
   const source = await timed('prepare', async () => {
     const document = await readDocument(ingested);
     document.setLogger(QUIET);
     await validateDecoded(document, ingested, limits.maxImagePixels);
+    sizedToDetail = await sizeTexturesToDetail(document, limits.maxImagePixels);
     return document;
   });
   const inputMeasures = measureDocument(source);
@@ -157,6 +160,7 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
       },
       output: { bytes: finalGlb.length, measures: measures as AssetMeasures, texturePx },
       budget: checks,
+      texturesSizedToDetail: sizedToDetail,
       fitted: {
         ...(vertexRatio === undefined ? {} : { vertexRatio: Number(vertexRatio.toFixed(4)) }),
         ...(settings.fit && texturePx !== textureCapPx(budget, true, 0) ? { texturePx } : {}),

@@ -11,6 +11,7 @@ import {
   sha256Hex,
   validateDecoded,
 } from '../../asset-pipeline/index.js';
+import sharp from 'sharp';
 import { KHR_DF_TRANSFER_LINEAR, KHR_DF_TRANSFER_SRGB, read as readKtx2 } from 'ktx-parse';
 import {
   pmndrsModels,
@@ -95,6 +96,38 @@ describe('pipeline outputs', () => {
       readKtx2(texture!.getImage()!).dataFormatDescriptor[0]!.transferFunction;
     expect(transferOf(material.getBaseColorTexture())).toBe(KHR_DF_TRANSFER_SRGB);
     expect(transferOf(material.getNormalTexture())).toBe(KHR_DF_TRANSFER_LINEAR);
+  }, 60_000);
+
+  it('halves smooth textures while that is visually lossless, and keeps detailed ones at full size', async () => {
+    const scene = await texturedScene(512);
+    const io = await gltfIO();
+    const document = await io.readBinary(scene.glb);
+    const [smooth, detailed] = document.getRoot().listTextures();
+    const side = 1024;
+    const gradient = Buffer.alloc(side * side * 3);
+    for (let index = 0; index < side * side; index += 1) {
+      const [x, y] = [index % side, Math.floor(index / side)];
+      gradient.set([(x / side) * 255, (y / side) * 255, 128], index * 3);
+    }
+    smooth!.setImage(
+      new Uint8Array(
+        await sharp(gradient, { raw: { width: side, height: side, channels: 3 } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const result = await processAsset(await io.writeBinary(document), { profile: 'scene', lodRatios: [] });
+    expect(result.report.texturesSizedToDetail).toEqual([
+      { texture: smooth!.getName(), fromPx: [side, side], toPx: [256, 256] },
+    ]);
+    const sides = await Promise.all(
+      (await io.readBinary(result.glb))
+        .getRoot()
+        .listTextures()
+        .map(async (texture) => (await sharp(texture.getImage()!).metadata()).width),
+    );
+    expect(sides.slice(0, 2)).toEqual([256, 512]);
+    expect(detailed!.getName()).not.toBe(smooth!.getName());
   }, 60_000);
 
   it('compresses geometry with Draco when asked', async () => {
