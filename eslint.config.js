@@ -12,6 +12,8 @@ export default tseslint.config(
       'coverage/**',
       // Generated from the OpenAPI document by scripts/generate-api-client.mjs; checked by `npm run check`.
       'client/src/api/generated/**',
+      // Compiled from nft-bridge/contracts/*.sol by scripts/compile-contracts.mjs; checked by `npm run check`.
+      'nft-bridge/contracts/artifacts.generated.ts',
     ],
   },
   js.configs.recommended,

@@ -1,6 +1,24 @@
 /**
- * nft-bridge: SIWE wallet sign-in, ERC-721/1155 ownership, metadata, bindings that follow transfers, token
- * gates — built on viem. Public surface of the part. Nothing is implemented yet (see the NFT bridge issue);
- * this file only fixes where the part lives and that it must not import server/.
+ * nft-bridge: SIWE wallet sign-in, ERC-721/1155 ownership, and the embedded dev chain — built on viem.
+ * Public surface of the part; it must not import server/.
  */
-export {};
+export {
+  anvilBinary,
+  startAnvil,
+  DEV_CHAIN_ID,
+  type AnvilOptions,
+  type RunningAnvil,
+} from './dev-chain/anvil-process.js';
+export { DEV_MNEMONIC, devAccount } from './dev-chain/dev-accounts.js';
+export { DEMO_HOLDINGS, ensureDemoCollection, type DemoCollection } from './dev-chain/demo-collection.js';
+export * as contracts from './contracts/artifacts.generated.js';
+export { chainConfigSchema, chainsSchema, parseChains, type ChainConfig } from './chains/chain-config.js';
+export { createChainClient, rpcCallCount, type ChainClientOptions } from './chains/chain-client.js';
+export {
+  MAX_SIWE_MESSAGE_CHARS,
+  WalletSignInError,
+  verifyWalletSignIn,
+  type NonceStore,
+  type SignInExpectations,
+  type SignInProblem,
+} from './siwe/wallet-sign-in.js';

@@ -43,6 +43,13 @@ import {
   BullmqJobDispatch,
   DatabaseJobDispatch,
 } from './assets/index.js';
+import {
+  SiweNoncesRepository,
+  WalletSignInService,
+  WalletsRepository,
+  startChains,
+  type ChainRuntime,
+} from './wallets/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
 import { createLogger } from './observability/logger.js';
@@ -68,6 +75,8 @@ export interface RunningServer {
   port: number;
   logger: Logger;
   database: OpenDatabase;
+  /** The embedded dev chain and its demo collections, when this server runs one. */
+  devChain: ChainRuntime['devChain'];
   /** Graceful shutdown; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -111,12 +120,16 @@ export interface StartOptions {
   logger?: Logger;
 }
 
+/** How long a SIWE nonce may wait to be signed, and the oldest message accepted, in seconds. */
+const SIWE_NONCE_TTL_SECONDS = 600;
+
 const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
+  let chains: ChainRuntime | undefined;
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0)
@@ -164,6 +177,28 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         renderPageDir: options.clientDir ?? DEFAULT_CLIENT_DIR,
       },
       logger,
+    );
+    // Wallets read the configured chains, or the embedded dev chain (anvil) started here.
+    chains = await startChains(
+      config.chains,
+      `${config.publicUrl ?? `http://localhost:${config.port}`}/nft/metadata`,
+      logger,
+    );
+    let listeningPort = config.port;
+    const walletSignIn = new WalletSignInService(
+      database.db,
+      chains,
+      new SiweNoncesRepository(database.db, SIWE_NONCE_TTL_SECONDS),
+      new WalletsRepository(database.db),
+      sessions,
+      {
+        // Never the request's Host (the caller's to choose): PUBLIC_URL, or this server on loopback.
+        origins: () =>
+          config.publicUrl
+            ? [new URL(config.publicUrl).origin]
+            : [`http://localhost:${listeningPort}`, `http://127.0.0.1:${listeningPort}`],
+        maxAgeSeconds: SIWE_NONCE_TTL_SECONDS,
+      },
     );
     const rooms = await createRoomHost(
       backend,
@@ -213,11 +248,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
               : undefined,
         },
         assets: new AssetsService(assetJobs, assetRunner, assetStore, config.assets.uploadMaxBytes),
+        wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
           ...(s3Store ? [{ name: 'asset-store', probe: () => s3Store.ping() }] : []),
           ...(voiceAdmin ? [{ name: 'livekit', probe: () => voiceAdmin.ping(), optional: true }] : []),
+          ...(chains.clients.size > 0
+            ? [{ name: 'chains', probe: () => chains!.ping(), optional: true }]
+            : []),
         ],
       }),
       { bufferLogs: true, bodyParser: false },
@@ -270,6 +309,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await assetRunner.start();
     await app.listen(config.port, config.host);
     const port = (httpServer.address() as AddressInfo).port;
+    listeningPort = port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
     logger.info(
       { url, database: database.kind, presence: backend.kind, publicUrl: config.publicUrl },
@@ -284,14 +324,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await assetRunner.stop();
         await rooms.shutdown();
         await nest.close();
+        await chains?.stop();
         await database.close();
         logger.info('shutdown complete');
       })();
       return closing;
     };
-    return { url, port, logger, database, close };
+    return { url, port, logger, database, devChain: chains.devChain, close };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    await chains?.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }

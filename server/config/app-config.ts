@@ -10,6 +10,8 @@ import {
   type ProfileName,
   type S3StoreOptions,
 } from '../../asset-pipeline/index.js';
+import { parseChains } from '../../nft-bridge/index.js';
+import type { ChainsConfig } from '../wallets/index.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -130,6 +132,27 @@ const envSchema = z
       .min(1, 'must be at least 1')
       .max(16, 'must be at most 16')
       .default(1),
+    NFT_CHAINS: z
+      .string()
+      .superRefine((json, context) => {
+        try {
+          parseChains(json);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
+      .optional(),
+    DEV_CHAIN: z
+      .enum(['on', 'off'], {
+        message: 'must be on or off (on runs a local anvil chain with demo NFTs when NFT_CHAINS is unset)',
+      })
+      .default('on'),
+    DEV_CHAIN_BLOCK_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds between blocks, e.g. 1' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1 second')
+      .max(60, 'must be at most 60 seconds')
+      .default(1),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ message: 'must be a number of milliseconds, e.g. 10000' })
       .int()
@@ -186,6 +209,8 @@ export interface AppConfig {
   /** Voice through LiveKit; undefined when LIVEKIT_URL is unset (voice off, and the player says so). */
   livekit: LiveKitConfig | undefined;
   assets: AssetsConfig;
+  /** Chains read for wallets and NFTs: NFT_CHAINS, or the embedded dev chain. */
+  chains: ChainsConfig;
 }
 
 export interface AssetsConfig {
@@ -240,6 +265,8 @@ const SECRET_VARIABLES = new Set([
   'OPERATOR_PASSWORD',
   'LIVEKIT_API_SECRET',
   'ASSET_S3_SECRET_ACCESS_KEY',
+  // RPC URLs often carry the provider's API key.
+  'NFT_CHAINS',
 ]);
 
 /** A configuration problem: its message is one line that names the variable and the fix. */
@@ -299,6 +326,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       value.LIVEKIT_URL && value.LIVEKIT_API_KEY && value.LIVEKIT_API_SECRET
         ? { url: value.LIVEKIT_URL, apiKey: value.LIVEKIT_API_KEY, apiSecret: value.LIVEKIT_API_SECRET }
         : undefined,
+    chains: {
+      chains: value.NFT_CHAINS ? parseChains(value.NFT_CHAINS) : undefined,
+      devChain: value.DEV_CHAIN === 'on',
+      devChainDir: path.join(path.resolve(cwd, value.DATA_DIR), 'chain'),
+      devBlockSeconds: value.DEV_CHAIN_BLOCK_SECONDS,
+    },
     assets: {
       uploadMaxBytes: value.ASSET_UPLOAD_MAX_BYTES,
       budgets: parseBudgetOverrides(value.ASSET_BUDGETS),

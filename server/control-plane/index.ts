@@ -3,11 +3,12 @@ export { ControlPlaneModule, type ControlPlaneOptions } from './control-plane.mo
 export { AccessService } from './access/access-service.js';
 export { decideWorld, type WorldAction, type Decision } from './access/policy.js';
 export { Authenticator } from './auth/authenticator.js';
-export { AccountsService } from './auth/accounts-service.js';
+export { AccountsService, accountView } from './auth/accounts-service.js';
+export { sessionResponse } from './api/common-schemas.js';
 export { SessionTokens, loadSigningKey } from './auth/session-tokens.js';
 export type { Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
-export { addNamedSchemas, named, Fails, Returns, ZodBody } from './api/zod-api.js';
+export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam } from './api/zod-api.js';
 export { Caller, SignedByAnotherService } from './api/caller.js';
 export { UsageService } from './usage/usage-service.js';
 export type { SceneEvents } from './scenes/scenes-service.js';

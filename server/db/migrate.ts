@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-worlds.js';
 import * as m0002 from './migrations/0002-control-plane.js';
 import * as m0003 from './migrations/0003-world-mutes.js';
 import * as m0004 from './migrations/0004-assets.js';
+import * as m0005 from './migrations/0005-wallets.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-control-plane': m0002,
   '0003-world-mutes': m0003,
   '0004-assets': m0004,
+  '0005-wallets': m0005,
 };
 
 /** Tries of the migration run when another schema vanished under Kysely's catalog scan. */

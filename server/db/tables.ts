@@ -219,7 +219,24 @@ export interface AssetJobsTable {
   updated_at: ColumnType<Date, never, Date>;
 }
 
+export interface WalletsTable {
+  /** Lowercase 0x address. */
+  address: string;
+  account_id: string;
+  /** The chain the linking sign-in named. */
+  chain_id: number;
+  linked_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface SiweNoncesTable {
+  nonce: string;
+  expires_at: Date;
+  spent_at: Date | null;
+}
+
 export interface Database {
+  wallets: WalletsTable;
+  siwe_nonces: SiweNoncesTable;
   asset_files: AssetFilesTable;
   assets: AssetsTable;
   asset_jobs: AssetJobsTable;

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { AssetsModule, type AssetsService } from '../assets/index.js';
 import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
 import { VoiceModule, type VoiceModuleOptions } from '../voice/index.js';
+import { WalletsModule, type WalletsModuleOptions } from '../wallets/index.js';
 import { HealthController } from './health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
@@ -16,6 +17,7 @@ export interface AppModuleOptions {
   controlPlane: ControlPlaneOptions;
   voice: VoiceModuleOptions;
   assets: AssetsService;
+  wallets: WalletsModuleOptions;
 }
 
 /** Paths too frequent or too dull to log per request. */
@@ -36,6 +38,7 @@ export class AppModule {
         ControlPlaneModule.forRoot(options.controlPlane),
         VoiceModule.forRoot(options.voice),
         AssetsModule.forRoot(options.assets),
+        WalletsModule.forRoot(options.wallets),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

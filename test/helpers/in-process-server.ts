@@ -13,6 +13,8 @@ export async function startInProcessServer(
     HOST: '127.0.0.1',
     DATA_DIR: await tempDir(),
     LOG_LEVEL: 'warn',
+    // The dev chain (anvil) only where a test asks for it (DEV_CHAIN=on): each server would start its own.
+    DEV_CHAIN: 'off',
     ...env,
   });
   const logLines = options.logLines;

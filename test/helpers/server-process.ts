@@ -53,6 +53,8 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
       HOME: process.env.HOME ?? '',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      // The dev chain (anvil) only where a test asks for it (DEV_CHAIN=on): each server would start its own.
+      DEV_CHAIN: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,6 +17,12 @@ export const EXPECTED: Record<string, string> = {
   'GET /auth/keys': '                                401  200  200  200  200  200  200  200  200  401',
   'POST /auth/keys': '                               401  403  201  201  201  201  201  201  201  401',
   'DELETE /auth/keys/{keyId}': '                     401  404  204  204  204  204  204  204  204  401',
+  // Wallet sign-in (SIWE) on the dev chain: anyone signs in; registered accounts link and unlink wallets.
+  'POST /auth/siwe/nonce': '                         201  201  201  201  201  201  201  201  201  401',
+  'POST /auth/siwe': '                               200  200  200  200  200  200  200  200  200  401',
+  'GET /auth/wallets': '                             401  200  200  200  200  200  200  200  200  401',
+  'POST /auth/wallets': '                            401  403  201  201  201  201  201  201  201  401',
+  'DELETE /auth/wallets/{address}': '                401  404  204  204  204  204  204  204  204  401',
   'POST /orgs': '                                    401  403  201  201  201  201  201  201  201  401',
   'GET /orgs': '                                     401  200  200  200  200  200  200  200  200  401',
   'GET /orgs/{org}': '                               401  404  404  404  404  404  200  200  404  401',

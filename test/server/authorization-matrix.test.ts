@@ -11,6 +11,8 @@
  *   revoked    a revoked manage-scope API key of the world
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generatePrivateKey, privateKeyToAccount, type LocalAccount } from 'viem/accounts';
+import { createSiweMessage } from 'viem/siwe';
 import type { RunningServer } from '../../server/index.js';
 import {
   createOrg,
@@ -98,6 +100,20 @@ function founderRejectedJob(): Promise<string> {
     return id;
   })();
   return rejectedJob;
+}
+
+/** A SIWE message for this server, signed by `wallet`, with a fresh nonce. */
+async function signedSiwe(wallet: LocalAccount): Promise<{ message: string; signature: string }> {
+  const { nonce } = await ok(sdk.walletsNonce({ client: apiClient(url) }), 201);
+  const message = createSiweMessage({
+    domain: new URL(url).host,
+    uri: url,
+    address: wallet.address,
+    version: '1',
+    chainId: 31337,
+    nonce,
+  });
+  return { message, signature: await wallet.signMessage({ message }) };
 }
 
 async function draftEtag(slug: string): Promise<string> {
@@ -245,6 +261,16 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { path: { slug: 'mx', version: 1 }, body: { message: '' } };
     case 'POST /worlds/{slug}/kicks/{accountId}':
       return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
+    case 'POST /auth/siwe':
+    case 'POST /auth/wallets':
+      return { body: await signedSiwe(privateKeyToAccount(generatePrivateKey())) };
+    case 'DELETE /auth/wallets/{address}': {
+      // The caller's own wallet where it can link one; otherwise someone else's (which it must not reach).
+      const wallet = privateKeyToAccount(generatePrivateKey());
+      const owner = me?.session.account.kind === 'registered' ? me : founder;
+      await ok(sdk.walletsLink({ client: owner.api, body: await signedSiwe(wallet) }), 201);
+      return { path: { address: wallet.address } };
+    }
     case 'POST /voice/token':
       return { body: { sessionId: 'session1', room: 'some-room' } };
     case 'POST /assets':
@@ -276,6 +302,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
       OPERATOR_PASSWORD: 'matrix-operator-password',
       RATE_LIMIT_AUTH_PER_MINUTE: '100000',
       RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+      DEV_CHAIN: 'on',
     });
     url = server.url;
     founder = await registerAccount(url, 'Founder');

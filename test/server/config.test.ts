@@ -57,9 +57,43 @@ describe('parseConfig', () => {
       { ASSET_S3_BUCKET: 'mib-assets', ASSET_S3_ACCESS_KEY_ID: 'k' },
       /^config: ASSET_S3_SECRET_ACCESS_KEY="<redacted>" is invalid: and ASSET_S3_ACCESS_KEY_ID must be set together/,
     ],
+    [
+      { NFT_CHAINS: 'ethereum' },
+      /^config: NFT_CHAINS="<redacted>" is invalid: is not JSON .*give an array like/,
+    ],
+    [
+      { NFT_CHAINS: '[{"id":1,"name":"Ethereum","rpcUrls":["ftp://x"]}]' },
+      /^config: NFT_CHAINS="<redacted>" is invalid: \[0\.rpcUrls\.0\] must be an http\(s\):\/\/ or ws\(s\):\/\/ RPC URL/,
+    ],
+    [
+      {
+        NFT_CHAINS:
+          '[{"id":1,"name":"A","rpcUrls":["https://a.example"]},{"id":1,"name":"B","rpcUrls":["https://b.example"]}]',
+      },
+      /^config: NFT_CHAINS="<redacted>" is invalid: lists a chain id twice/,
+    ],
+    [{ DEV_CHAIN: 'yes' }, /^config: DEV_CHAIN="yes" is invalid: must be on or off/],
   ])('rejects %j with one line naming the variable and the fix', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('reads NFT_CHAINS with defaults, and runs the dev chain only when none are given', () => {
+    const chains = parseConfig({
+      NFT_CHAINS: '[{"id":8453,"name":"Base","rpcUrls":["https://a.example","wss://b.example"]}]',
+    }).chains;
+    expect(chains.chains).toEqual([
+      {
+        id: 8453,
+        name: 'Base',
+        rpcUrls: ['https://a.example', 'wss://b.example'],
+        confirmations: 2,
+        logRange: 2000,
+        timeoutMs: 10000,
+        dev: false,
+      },
+    ]);
+    expect(parseConfig({}).chains).toMatchObject({ chains: undefined, devChain: true, devBlockSeconds: 1 });
   });
 
   it('turns voice on only with a LiveKit URL and key pair', () => {

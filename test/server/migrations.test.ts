@@ -46,6 +46,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       '0002-control-plane',
       '0003-world-mutes',
       '0004-assets',
+      '0005-wallets',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`

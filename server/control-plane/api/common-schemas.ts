@@ -35,6 +35,17 @@ export const accountSchema = named(
   }),
 );
 
+/** A new session's tokens, as sign-in (password, guest or wallet) and refresh answer. */
+export const sessionResponse = named(
+  'Session',
+  z.object({
+    accessToken: z.string().describe('Send as Authorization: Bearer <accessToken>.'),
+    expiresIn: z.number().int().describe('Seconds until the access token expires.'),
+    refreshToken: z.string().describe('Single use: POST /auth/refresh returns a new pair.'),
+    tokenType: z.literal('Bearer'),
+    account: accountSchema,
+  }),
+);
 export const auditPageSchema = named(
   'AuditPage',
   z.object({

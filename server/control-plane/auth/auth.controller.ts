@@ -7,6 +7,7 @@ import {
   apiKeySchema,
   createAccountKeySchema,
   createdApiKeySchema,
+  sessionResponse,
   displayNameSchema,
   uuidSchema,
 } from '../api/common-schemas.js';
@@ -32,16 +33,6 @@ const registerRequest = z.strictObject({
 const loginRequest = z.strictObject({ email: emailSchema, password: z.string().min(1).max(200) });
 const refreshRequest = z.strictObject({ refreshToken: z.string().min(1).max(200) });
 
-const sessionResponse = named(
-  'Session',
-  z.object({
-    accessToken: z.string().describe('Send as Authorization: Bearer <accessToken>.'),
-    expiresIn: z.number().int().describe('Seconds until the access token expires.'),
-    refreshToken: z.string().describe('Single use: POST /auth/refresh returns a new pair.'),
-    tokenType: z.literal('Bearer'),
-    account: accountSchema,
-  }),
-);
 const meResponse = named(
   'Me',
   z.object({

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsFileData, AssetsFileErrors, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, MetricsMetricsData, MetricsMetricsResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses } from './types.gen.js';
+import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsFileData, AssetsFileErrors, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, MetricsMetricsData, MetricsMetricsResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WalletsLinkData, WalletsLinkErrors, WalletsLinkResponses, WalletsListData, WalletsListErrors, WalletsListResponses, WalletsNonceData, WalletsNonceErrors, WalletsNonceResponses, WalletsSignInData, WalletsSignInErrors, WalletsSignInResponses, WalletsUnlinkData, WalletsUnlinkErrors, WalletsUnlinkResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -465,5 +465,43 @@ export const assetsAsset = <ThrowOnError extends boolean = false>(options: Optio
 export const assetsFile = <ThrowOnError extends boolean = false>(options: Options<AssetsFileData, ThrowOnError>) => (options.client ?? client).get<unknown, AssetsFileErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/assets/files/{hash}',
+    ...options
+});
+
+export const walletsNonce = <ThrowOnError extends boolean = false>(options?: Options<WalletsNonceData, ThrowOnError>) => (options?.client ?? client).post<WalletsNonceResponses, WalletsNonceErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/siwe/nonce',
+    ...options
+});
+
+export const walletsSignIn = <ThrowOnError extends boolean = false>(options: Options<WalletsSignInData, ThrowOnError>) => (options.client ?? client).post<WalletsSignInResponses, WalletsSignInErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/siwe',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const walletsList = <ThrowOnError extends boolean = false>(options?: Options<WalletsListData, ThrowOnError>) => (options?.client ?? client).get<WalletsListResponses, WalletsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/wallets',
+    ...options
+});
+
+export const walletsLink = <ThrowOnError extends boolean = false>(options: Options<WalletsLinkData, ThrowOnError>) => (options.client ?? client).post<WalletsLinkResponses, WalletsLinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/wallets',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const walletsUnlink = <ThrowOnError extends boolean = false>(options: Options<WalletsUnlinkData, ThrowOnError>) => (options.client ?? client).delete<WalletsUnlinkResponses, WalletsUnlinkErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/wallets/{address}',
     ...options
 });

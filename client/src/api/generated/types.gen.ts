@@ -53,6 +53,23 @@ export type Account = {
     createdAt: string;
 };
 
+export type Session = {
+    /**
+     * Send as Authorization: Bearer <accessToken>.
+     */
+    accessToken: string;
+    /**
+     * Seconds until the access token expires.
+     */
+    expiresIn: number;
+    /**
+     * Single use: POST /auth/refresh returns a new pair.
+     */
+    refreshToken: string;
+    tokenType: 'Bearer';
+    account: Account;
+};
+
 export type AuditPage = {
     items: Array<{
         id: string;
@@ -340,23 +357,6 @@ export type SceneVersion = {
     bytes: number;
 };
 
-export type Session = {
-    /**
-     * Send as Authorization: Bearer <accessToken>.
-     */
-    accessToken: string;
-    /**
-     * Seconds until the access token expires.
-     */
-    expiresIn: number;
-    /**
-     * Single use: POST /auth/refresh returns a new pair.
-     */
-    refreshToken: string;
-    tokenType: 'Bearer';
-    account: Account;
-};
-
 export type Me = {
     account: Account;
     organizations: Array<{
@@ -425,6 +425,31 @@ export type Asset = {
     report: {
         [key: string]: unknown;
     };
+};
+
+export type SiweNonce = {
+    /**
+     * Put it in the message as its Nonce; single use.
+     */
+    nonce: string;
+    /**
+     * Sign and send the message before this time.
+     */
+    expiresAt: string;
+    /**
+     * Accepted values of the message's domain (its URI must be on it).
+     */
+    domains: Array<string>;
+    /**
+     * Chains a message may name.
+     */
+    chainIds: Array<number>;
+};
+
+export type Wallet = {
+    address: string;
+    chainId: number;
+    linkedAt: string;
 };
 
 export type VoiceTokenRequest = {
@@ -3039,3 +3064,196 @@ export type AssetsFileErrors = {
 };
 
 export type AssetsFileError = AssetsFileErrors[keyof AssetsFileErrors];
+
+export type WalletsNonceData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/siwe/nonce';
+};
+
+export type WalletsNonceErrors = {
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type WalletsNonceError = WalletsNonceErrors[keyof WalletsNonceErrors];
+
+export type WalletsNonceResponses = {
+    /**
+     * OK
+     */
+    201: SiweNonce;
+};
+
+export type WalletsNonceResponse = WalletsNonceResponses[keyof WalletsNonceResponses];
+
+export type WalletsSignInData = {
+    body: {
+        message: string;
+        signature: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/auth/siwe';
+};
+
+export type WalletsSignInErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type WalletsSignInError = WalletsSignInErrors[keyof WalletsSignInErrors];
+
+export type WalletsSignInResponses = {
+    /**
+     * OK
+     */
+    200: Session;
+};
+
+export type WalletsSignInResponse = WalletsSignInResponses[keyof WalletsSignInResponses];
+
+export type WalletsListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/wallets';
+};
+
+export type WalletsListErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+};
+
+export type WalletsListError = WalletsListErrors[keyof WalletsListErrors];
+
+export type WalletsListResponses = {
+    /**
+     * OK
+     */
+    200: Array<Wallet>;
+};
+
+export type WalletsListResponse = WalletsListResponses[keyof WalletsListResponses];
+
+export type WalletsLinkData = {
+    body: {
+        message: string;
+        signature: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/auth/wallets';
+};
+
+export type WalletsLinkErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    409: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type WalletsLinkError = WalletsLinkErrors[keyof WalletsLinkErrors];
+
+export type WalletsLinkResponses = {
+    /**
+     * OK
+     */
+    201: Wallet;
+};
+
+export type WalletsLinkResponse = WalletsLinkResponses[keyof WalletsLinkResponses];
+
+export type WalletsUnlinkData = {
+    body?: never;
+    path: {
+        address: string;
+    };
+    query?: never;
+    url: '/auth/wallets/{address}';
+};
+
+export type WalletsUnlinkErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    409: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+};
+
+export type WalletsUnlinkError = WalletsUnlinkErrors[keyof WalletsUnlinkErrors];
+
+export type WalletsUnlinkResponses = {
+    /**
+     * Unlinked
+     */
+    204: void;
+};
+
+export type WalletsUnlinkResponse = WalletsUnlinkResponses[keyof WalletsUnlinkResponses];

@@ -1,0 +1,117 @@
+/**
+ * The chains this server reads: the configured ones (NFT_CHAINS), or the embedded dev chain — anvil started
+ * here with its state under DATA_DIR/chain and the demo collections deployed — when none are configured.
+ * If the dev chain cannot start, wallets are off and every wallet route says why (the rest still runs).
+ */
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { PublicClient } from 'viem';
+import {
+  DEV_CHAIN_ID,
+  createChainClient,
+  ensureDemoCollection,
+  startAnvil,
+  type ChainConfig,
+  type DemoCollection,
+  type RunningAnvil,
+} from '../../nft-bridge/index.js';
+
+export interface ChainsConfig {
+  /** From NFT_CHAINS; undefined → the dev chain (unless devChain is false). */
+  chains: ChainConfig[] | undefined;
+  devChain: boolean;
+  /** DATA_DIR/chain: the dev chain's state and where its demo collections are. */
+  devChainDir: string;
+  /** Seconds between dev chain blocks. */
+  devBlockSeconds: number;
+}
+
+export interface ChainRuntime {
+  chains: ChainConfig[];
+  clients: ReadonlyMap<number, PublicClient>;
+  /** Why there are no chains (wallets off), for the routes' 503 answers. */
+  offReason: string | undefined;
+  devChain: { rpcUrl: string; demo: DemoCollection } | undefined;
+  /** Readiness: every chain answers eth_blockNumber. */
+  ping(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function runtime(
+  chains: ChainConfig[],
+  offReason: string | undefined,
+  devChain: ChainRuntime['devChain'],
+  anvil: RunningAnvil | undefined,
+): ChainRuntime {
+  const clients = new Map(chains.map((chain) => [chain.id, createChainClient(chain)]));
+  return {
+    chains,
+    clients,
+    offReason,
+    devChain,
+    async ping() {
+      for (const [id, client] of clients) {
+        try {
+          await client.getBlockNumber({ cacheTime: 0 });
+        } catch (error) {
+          throw new Error(`chain ${id} does not answer: ${(error as Error).message.split('\n')[0]}`, {
+            cause: error,
+          });
+        }
+      }
+    },
+    stop: async () => anvil?.stop(),
+  };
+}
+
+/** `metadataBase`: where the dev chain's demo token metadata is served (this server's public URL). */
+export async function startChains(
+  config: ChainsConfig,
+  metadataBase: string,
+  logger: Logger,
+): Promise<ChainRuntime> {
+  if (config.chains) return runtime(config.chains, undefined, undefined, undefined);
+  if (!config.devChain)
+    return runtime(
+      [],
+      'wallets are off on this server: the operator set DEV_CHAIN=off and no NFT_CHAINS',
+      undefined,
+      undefined,
+    );
+  let anvil: RunningAnvil | undefined;
+  try {
+    anvil = await startAnvil({
+      stateFile: path.join(config.devChainDir, 'state.json'),
+      blockTimeSeconds: config.devBlockSeconds,
+    });
+    const demo = await ensureDemoCollection(
+      anvil.rpcUrl,
+      path.join(config.devChainDir, 'demo-collection.json'),
+      metadataBase,
+    );
+    logger.info(
+      {
+        rpcUrl: anvil.rpcUrl,
+        collectibles: demo.collectibles,
+        items: demo.items,
+        deployedNow: demo.deployedNow,
+      },
+      'dev chain (anvil) running with the demo collections',
+    );
+    const chain: ChainConfig = {
+      id: DEV_CHAIN_ID,
+      name: 'Dev chain (anvil)',
+      rpcUrls: [anvil.rpcUrl],
+      confirmations: 2,
+      logRange: 2_000,
+      timeoutMs: 5_000,
+      dev: true,
+    };
+    return runtime([chain], undefined, { rpcUrl: anvil.rpcUrl, demo }, anvil);
+  } catch (error) {
+    await anvil?.stop();
+    const reason = `wallets are off: the dev chain did not start (${(error as Error).message}); fix that, or set NFT_CHAINS`;
+    logger.error(reason);
+    return runtime([], reason, undefined, undefined);
+  }
+}
