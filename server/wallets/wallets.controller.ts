@@ -1,7 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MAX_SIWE_MESSAGE_CHARS } from '../../nft-bridge/index.js';
 import {
   AccessService,
   AccountsService,
@@ -11,39 +10,11 @@ import {
   ZodBody,
   ZodParam,
   accountView,
-  named,
   sessionResponse,
   type Principal,
 } from '../control-plane/index.js';
 import { WalletSignInService } from './wallet-sign-in-service.js';
-
-const signedMessage = z.strictObject({
-  message: z
-    .string()
-    .min(1, 'must be the EIP-4361 message the wallet signed')
-    .max(MAX_SIWE_MESSAGE_CHARS, `must be at most ${MAX_SIWE_MESSAGE_CHARS} characters`),
-  signature: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]+$/, 'must be the 0x-prefixed hex signature the wallet returned')
-    .max(20_000),
-});
-
-const nonceResponse = named(
-  'SiweNonce',
-  z.object({
-    nonce: z.string().describe('Put it in the message as its Nonce; single use.'),
-    expiresAt: z.string().describe('Sign and send the message before this time.'),
-    domains: z.array(z.string()).describe("Accepted values of the message's domain (its URI must be on it)."),
-    chainIds: z.array(z.number().int()).describe('Chains a message may name.'),
-  }),
-);
-
-const walletSchema = named(
-  'Wallet',
-  z.object({ address: z.string(), chainId: z.number().int(), linkedAt: z.string() }),
-);
-
-const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be 0x followed by 40 hex digits');
+import { addressSchema, nonceResponse, signedMessage, walletSchema } from './wallet-schemas.js';
 
 /** Sign-In with Ethereum: nonces, sign-in (creating an account for a new wallet), linked wallets. */
 @ApiTags('auth')
