@@ -22,3 +22,14 @@ export {
   type SignInExpectations,
   type SignInProblem,
 } from './siwe/wallet-sign-in.js';
+export { MulticallReader, type CallResult } from './ownership/multicall-reader.js';
+export { ContractKinds, type ContractKind } from './ownership/contract-kinds.js';
+export { OwnershipReader, type Holding, type HoldingQuery } from './ownership/ownership-reader.js';
+export {
+  ChainUnreadableError,
+  INTERFACE_IDS,
+  MULTICALL3_ADDRESS,
+  erc1155Abi,
+  erc721Abi,
+  type TokenKind,
+} from './ownership/token-standards.js';

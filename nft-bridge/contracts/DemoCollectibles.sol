@@ -16,6 +16,14 @@ contract DemoCollectibles is ERC721, Ownable {
         _safeMint(to, tokenId);
     }
 
+    /// Mints ids[i] to recipients[i] (benchmarks and bulk demo setups).
+    function mintBatch(address[] calldata recipients, uint256[] calldata ids) external onlyOwner {
+        require(recipients.length == ids.length, "recipients and ids differ in length");
+        for (uint256 i = 0; i < ids.length; i++) {
+            _mint(recipients[i], ids[i]);
+        }
+    }
+
     function setBaseURI(string calldata baseURI) external onlyOwner {
         baseTokenURI = baseURI;
     }
