@@ -53,14 +53,14 @@ export class MulticallReader {
         contracts: calls,
         allowFailure: true,
         ...(deployed
-          ? { multicallAddress: MULTICALL3_ADDRESS as Address, batchSize: MULTICALL3_BATCH_BYTES }
+          ? { multicallAddress: MULTICALL3_ADDRESS, batchSize: MULTICALL3_BATCH_BYTES }
           : { deployless: true, batchSize: DEPLOYLESS_BATCH_BYTES }),
       });
       // viem turns a whole eth_call that failed (RPC error, timeout, size limit) into a failure of each call in
       // it: that is an unreadable chain, not a thousand reverted calls (tokens would look burned).
       const broken = results.find((result) => result.status === 'failure' && !isRevert(result.error));
       if (broken) throw new ChainUnreadableError(this.chainId, broken.error);
-      return results as CallResult[];
+      return results;
     } catch (error) {
       if (error instanceof ChainUnreadableError) throw error;
       throw new ChainUnreadableError(this.chainId, error);
