@@ -8,7 +8,6 @@ import {
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
   type Abi,
-  type Address,
   type ContractFunctionParameters,
   type PublicClient,
 } from 'viem';
