@@ -4,6 +4,8 @@
  * seconds and on exit), and it mines a block every `blockTimeSeconds` so confirmations advance.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -55,7 +57,24 @@ export function anvilBinary(): string {
 
 const STARTUP_TIMEOUT_MS = 15_000;
 
-export function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
+/**
+ * An anvil left running on the same state file by a server that crashed or was killed would keep the port
+ * and write the file over ours: stop it first. Its pid is kept beside the state file.
+ */
+async function stopLeftover(pidFile: string, stateFile: string): Promise<void> {
+  const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!commandLine.includes('anvil') || !commandLine.includes(stateFile)) return;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 5_000 && existsSync(`/proc/${pid}`); waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+export async function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
+  const pidFile = `${options.stateFile}.anvil.pid`;
+  await mkdir(path.dirname(options.stateFile), { recursive: true });
+  await stopLeftover(pidFile, options.stateFile);
   const child: ChildProcess = spawn(
     anvilBinary(),
     [
@@ -76,6 +95,11 @@ export function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // If this process exits without stopping it (an uncaught error), anvil goes with it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  if (child.pid) await writeFile(pidFile, String(child.pid));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
