@@ -11,8 +11,7 @@
  *   revoked    a revoked manage-scope API key of the world
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generatePrivateKey, privateKeyToAccount, type LocalAccount } from 'viem/accounts';
-import { createSiweMessage } from 'viem/siwe';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { RunningServer } from '../../server/index.js';
 import {
   createOrg,
@@ -25,7 +24,8 @@ import {
   type SignedIn,
 } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
-import { waitFor } from '../helpers/wait.js';
+import { rejectedUploadJob } from '../helpers/rejected-upload.js';
+import { signedSiwe } from '../helpers/siwe.js';
 import { jsonBytes, triangleGltf } from '../helpers/bad-uploads.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 import { EXPECTED } from './authorization-matrix.expected.js';
@@ -80,40 +80,10 @@ async function worldWithRoles(slug: string): Promise<string> {
 const TRIANGLE_GLB = jsonBytes(triangleGltf());
 let rejectedJob: Promise<string> | undefined;
 
-/** The founder's upload job, finished as rejected (truncated GLB): its routes answer at once for anyone. */
+/** The founder's upload job, rejected once (the same job serves every caller). */
 function founderRejectedJob(): Promise<string> {
-  rejectedJob ??= (async () => {
-    const response = await fetch(`${url}/assets?profile=prop`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${founder.token}`, 'content-type': 'model/gltf-binary' },
-      body: Buffer.from('glTF truncated'),
-    });
-    const { id } = (await response.json()) as { id: string };
-    await waitFor(
-      async () =>
-        (await (
-          await fetch(`${url}/assets/jobs/${id}`, { headers: { authorization: `Bearer ${founder.token}` } })
-        ).json()) as { status: string },
-      (job) => job.status === 'rejected',
-      { what: 'the rejected upload job' },
-    );
-    return id;
-  })();
+  rejectedJob ??= rejectedUploadJob(url, founder.token);
   return rejectedJob;
-}
-
-/** A SIWE message for this server, signed by `wallet`, with a fresh nonce. */
-async function signedSiwe(wallet: LocalAccount): Promise<{ message: string; signature: string }> {
-  const { nonce } = await ok(sdk.walletsNonce({ client: apiClient(url) }), 201);
-  const message = createSiweMessage({
-    domain: new URL(url).host,
-    uri: url,
-    address: wallet.address,
-    version: '1',
-    chainId: 31337,
-    nonce,
-  });
-  return { message, signature: await wallet.signMessage({ message }) };
 }
 
 async function draftEtag(slug: string): Promise<string> {
@@ -263,12 +233,12 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { path: { slug: 'mx', accountId: target.accountId }, body: { reason: 'matrix' } };
     case 'POST /auth/siwe':
     case 'POST /auth/wallets':
-      return { body: await signedSiwe(privateKeyToAccount(generatePrivateKey())) };
+      return { body: await signedSiwe(url, privateKeyToAccount(generatePrivateKey())) };
     case 'DELETE /auth/wallets/{address}': {
       // The caller's own wallet where it can link one; otherwise someone else's (which it must not reach).
       const wallet = privateKeyToAccount(generatePrivateKey());
       const owner = me?.session.account.kind === 'registered' ? me : founder;
-      await ok(sdk.walletsLink({ client: owner.api, body: await signedSiwe(wallet) }), 201);
+      await ok(sdk.walletsLink({ client: owner.api, body: await signedSiwe(url, wallet) }), 201);
       return { path: { address: wallet.address } };
     }
     case 'POST /voice/token':
