@@ -33,3 +33,16 @@ export {
   erc721Abi,
   type TokenKind,
 } from './ownership/token-standards.js';
+export { decodeTransfers, transferEventsAbi, type TokenTransfer } from './indexer/transfer-events.js';
+export {
+  TransferIndexer,
+  cursorBlock,
+  cursorFromJson,
+  cursorToJson,
+  type BlockRef,
+  type IndexerCursor,
+  type RewindReason,
+  type StepResult,
+  type TransferSink,
+} from './indexer/transfer-indexer.js';
+export { runIndexer, type IndexerLoop, type IndexerLoopOptions } from './indexer/indexer-loop.js';
