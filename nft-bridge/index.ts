@@ -10,7 +10,12 @@ export {
   type RunningAnvil,
 } from './dev-chain/anvil-process.js';
 export { DEV_MNEMONIC, devAccount } from './dev-chain/dev-accounts.js';
-export { DEMO_HOLDINGS, ensureDemoCollection, type DemoCollection } from './dev-chain/demo-collection.js';
+export {
+  DEMO_HOLDINGS,
+  ensureDemoCollection,
+  pointDemoMetadataAt,
+  type DemoCollection,
+} from './dev-chain/demo-collection.js';
 export * as contracts from './contracts/artifacts.generated.js';
 export { chainConfigSchema, chainsSchema, parseChains, type ChainConfig } from './chains/chain-config.js';
 export { createChainClient, rpcCallCount, type ChainClientOptions } from './chains/chain-client.js';
@@ -46,3 +51,20 @@ export {
   type TransferSink,
 } from './indexer/transfer-indexer.js';
 export { runIndexer, type IndexerLoop, type IndexerLoopOptions } from './indexer/indexer-loop.js';
+export {
+  UnsafeFetchError,
+  refusedAddress,
+  safeFetch,
+  type FetchedBody,
+  type SafeFetchPolicy,
+} from './metadata/safe-fetch.js';
+export {
+  METADATA_MEDIA_TYPES,
+  MetadataError,
+  fetchUri,
+  readTokenMetadata,
+  resolveUri,
+  type Gateways,
+  type ResolvedUri,
+  type TokenMetadata,
+} from './metadata/token-metadata.js';

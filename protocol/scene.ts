@@ -89,8 +89,15 @@ const screen = z.strictObject({
 });
 const nftFrame = z.strictObject({
   type: z.literal('nft-frame'),
-  /** Reference to an NFT binding created through the NFT bridge. */
-  binding: z.string().min(1).max(128),
+  /**
+   * Shows only this binding (its id from POST /nft/bindings), when set. Otherwise the frame shows the newest
+   * active frame binding made for it (by the world's editors, or by any holder when `open`).
+   */
+  binding: z.string().min(1).max(128).optional(),
+  /** Any visitor may show a token they hold here (a public gallery wall), not only the world's editors. */
+  open: z.boolean().default(false),
+  /** Width and height in metres. */
+  size: z.tuple([z.number().positive().max(20), z.number().positive().max(20)]).default([1, 1]),
 });
 const voiceZone = z.strictObject({
   type: z.literal('voice-zone'),

@@ -41,6 +41,24 @@ export const Item = schema(
 export type Item = SchemaType<typeof Item>;
 
 /**
+ * What an nft-frame of the scene shows, keyed by its entity id; a frame with no active binding is absent.
+ * The picture is served by this server (GET /assets/files/<image>), never from the token's own host.
+ */
+export const NftFrame = schema(
+  {
+    /** The token's name from its metadata (or "#<id>"). */
+    name: t.string().default(''),
+    /** sha-256 of the token's picture in the asset store ('' = none could be read). */
+    image: t.string().default(''),
+    chainId: t.uint32().default(0),
+    contract: t.string().default(''),
+    tokenId: t.string().default(''),
+  },
+  'NftFrame',
+);
+export type NftFrame = SchemaType<typeof NftFrame>;
+
+/**
  * Room state with interest management: each client's StateView holds the avatars in its area of interest
  * (capped at the K nearest) plus its own; nothing else about other avatars reaches it.
  */
@@ -53,6 +71,8 @@ export const WorldState = schema(
     presses: t.uint32().default(0),
     /** The published scene version this instance runs (0 = none yet); changes when a new one is published. */
     sceneVersion: t.uint32().default(0),
+    /** Tokens shown on the scene's nft-frames (few, for everyone: not filtered by interest). */
+    frames: t.map(NftFrame),
   },
   'WorldState',
 );
@@ -65,6 +85,7 @@ export const UnfilteredWorldState = schema(
     items: t.map(Item),
     presses: t.uint32().default(0),
     sceneVersion: t.uint32().default(0),
+    frames: t.map(NftFrame),
   },
   'WorldState',
 );
@@ -91,8 +112,19 @@ export interface ItemView {
   heldBy: string;
 }
 
+/** An nft-frame's content as a client decodes it (see NftFrame). */
+export interface NftFrameView {
+  name: string;
+  image: string;
+  chainId: number;
+  contract: string;
+  tokenId: string;
+}
+
 /** The room state as a client decodes it. */
 export interface WorldStateView {
+  /** Absent from states sent before frames existed; treat as empty. */
+  frames?: Map<string, NftFrameView>;
   presses: number;
   sceneVersion: number;
   avatars: Map<string, AvatarView>;

@@ -50,6 +50,7 @@ import {
   startChains,
   type ChainRuntime,
 } from './wallets/index.js';
+import { createNftServices } from './nft/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
 import { createLogger } from './observability/logger.js';
@@ -58,7 +59,7 @@ import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
 import { createRoomHost } from './rooms/room-host.js';
 import { InstanceDirectory } from './rooms/instance-directory.js';
 import { JoinAdmission } from './rooms/join-admission.js';
-import { RoomEvents } from './rooms/room-events.js';
+import { NftEvents, RoomEvents } from './rooms/room-events.js';
 import {
   DEFAULT_VOICE_PARAMS,
   LiveKitAdmin,
@@ -130,6 +131,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const database = await openDatabase(config);
   let app: NestExpressApplication | undefined;
   let chains: ChainRuntime | undefined;
+  let stopNft: () => Promise<void> = () => Promise.resolve();
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0)
@@ -200,6 +202,16 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         maxAgeSeconds: SIWE_NONCE_TTL_SECONDS,
       },
     );
+    // Bindings, token gates and the transfer indexers (started once the server listens).
+    const nft = createNftServices({
+      db: database.db,
+      chains,
+      access: new AccessService(database.db),
+      scenes: new SceneVersionsRepository(database.db),
+      store: assetStore,
+      events: new NftEvents(backend.presence, logger),
+      logger,
+    });
     const rooms = await createRoomHost(
       backend,
       {
@@ -210,11 +222,18 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         interest: config.interest,
         capacity: config.worldCapacity,
         instanceLock: backend.instanceLock,
-        admission: new JoinAdmission(authenticator, new AccessService(database.db), instances, moderation),
+        admission: new JoinAdmission(
+          authenticator,
+          new AccessService(database.db),
+          instances,
+          moderation,
+          chains.clients.size > 0 ? nft.gates : undefined,
+        ),
         scenes: new SceneVersionsRepository(database.db),
         usage,
         instances,
         voice: voiceBackend,
+        nft: chains.clients.size > 0 ? { gates: nft.gates, bindings: nft.bindings } : undefined,
       },
       publicAddressOf(config),
     );
@@ -249,6 +268,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         },
         assets: new AssetsService(assetJobs, assetRunner, assetStore, config.assets.uploadMaxBytes),
         wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
+        nft: nft.module,
         readinessChecks: [
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
@@ -311,6 +331,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const port = (httpServer.address() as AddressInfo).port;
     listeningPort = port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    stopNft = () => nft.stop();
+    await nft.start(config.publicUrl ?? url);
     logger.info(
       { url, database: database.kind, presence: backend.kind, publicUrl: config.publicUrl },
       'server listening',
@@ -322,6 +344,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       closing ??= (async () => {
         logger.info('shutting down: no new joins; rooms are saving their state');
         await assetRunner.stop();
+        await stopNft();
         await rooms.shutdown();
         await nest.close();
         await chains?.stop();
@@ -332,6 +355,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     };
     return { url, port, logger, database, devChain: chains.devChain, close };
   } catch (error) {
+    await stopNft().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await chains?.stop().catch(() => undefined);
     await database.close().catch(() => undefined);

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
         confirmations: 2,
         logRange: 2000,
         timeoutMs: 30_000,
+        contractKinds: {},
         dev: true,
       },
       { onRequestBody: (body) => (rpcRequests += rpcCallCount(body)) },

@@ -23,6 +23,13 @@ export const chainConfigSchema = z.strictObject({
   logRange: z.number().int().min(1).max(2_000).default(2_000),
   /** A request slower than this fails over to the next RPC URL, in milliseconds. */
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+  /** Contracts whose standard the operator states (for tokens without ERC-165), by address. */
+  contractKinds: z
+    .record(
+      z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x followed by 40 hex digits'),
+      z.enum(['erc721', 'erc1155'], { message: 'must be erc721 or erc1155' }),
+    )
+    .default({}),
   /** The embedded dev chain: its local addresses may be fetched for metadata (never for other chains). */
   dev: z.boolean().default(false),
 });

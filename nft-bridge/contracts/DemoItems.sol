@@ -8,6 +8,11 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 contract DemoItems is ERC1155, Ownable {
     constructor(string memory uri_) ERC1155(uri_) Ownable(msg.sender) {}
 
+    /// Where metadata is served moved (the dev server's address changed).
+    function setURI(string calldata uri_) external onlyOwner {
+        _setURI(uri_);
+    }
+
     function mint(address to, uint256 id, uint256 amount) external onlyOwner {
         _mint(to, id, amount, "");
     }

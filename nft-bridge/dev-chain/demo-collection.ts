@@ -10,6 +10,7 @@ import {
   createWalletClient,
   getContractAddress,
   http,
+  keccak256,
   type Address,
   type Hex,
 } from 'viem';
@@ -23,7 +24,11 @@ export interface DemoCollection {
   genesisHash: Hex;
   collectibles: Address;
   items: Address;
+  /** Of the two contracts' bytecode: another one means the contracts changed, and are deployed again. */
+  codeHash: Hex;
 }
+
+const CODE_HASH = keccak256(`${DemoCollectibles.bytecode}${DemoItems.bytecode.slice(2)}`);
 
 /** What is minted at deployment: ERC-721 ids per dev account, and ERC-1155 [id, amount] pairs. */
 export const DEMO_HOLDINGS = {
@@ -64,6 +69,7 @@ export async function ensureDemoCollection(
   const recorded = await readRecord(recordFile);
   if (
     recorded?.genesisHash === genesisHash &&
+    recorded.codeHash === CODE_HASH &&
     (await reader.getCode({ address: recorded.collectibles })) &&
     (await reader.getCode({ address: recorded.items }))
   )
@@ -119,9 +125,55 @@ export async function ensureDemoCollection(
     const receipt = await reader.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success') throw new Error(`demo collection setup: transaction ${hash} reverted`);
   }
-  const record: DemoCollection = { chainId: DEV_CHAIN_ID, genesisHash, collectibles, items };
+  const record: DemoCollection = {
+    chainId: DEV_CHAIN_ID,
+    genesisHash,
+    collectibles,
+    items,
+    codeHash: CODE_HASH,
+  };
   await mkdir(path.dirname(recordFile), { recursive: true });
   await writeFile(`${recordFile}.tmp`, JSON.stringify(record, null, 2));
   await rename(`${recordFile}.tmp`, recordFile);
   return { ...record, deployedNow: true };
+}
+
+/**
+ * Points the demo collections' token URIs at `metadataBase` (the server's address, known once it listens)
+ * unless they point there already; waits until that is mined.
+ */
+export async function pointDemoMetadataAt(
+  rpcUrl: string,
+  demo: DemoCollection,
+  metadataBase: string,
+): Promise<void> {
+  const transport = http(rpcUrl);
+  const reader = createPublicClient({ transport, pollingInterval: 100 });
+  const current = await reader.readContract({
+    address: demo.items,
+    abi: DemoItems.abi,
+    functionName: 'uri',
+    args: [1n],
+  });
+  if (current === `${metadataBase}/items/{id}`) return;
+  const owner = createWalletClient({ account: devAccount(0), transport });
+  const sent = [
+    await owner.writeContract({
+      chain: null,
+      address: demo.collectibles,
+      abi: DemoCollectibles.abi,
+      functionName: 'setBaseURI',
+      args: [`${metadataBase}/collectibles/`],
+      gas: DEMO_GAS,
+    }),
+    await owner.writeContract({
+      chain: null,
+      address: demo.items,
+      abi: DemoItems.abi,
+      functionName: 'setURI',
+      args: [`${metadataBase}/items/{id}`],
+      gas: DEMO_GAS,
+    }),
+  ];
+  for (const hash of sent) await reader.waitForTransactionReceipt({ hash });
 }

@@ -25,10 +25,11 @@ export interface Holding extends HoldingQuery {
 /** ERC-1155 ids per balanceOfBatch call (≈ 16 KB of calldata: fits a deployless eth_call's init code). */
 const BATCH_IDS = 250;
 
-const key = (contract: Address, tokenId: bigint, holder: Address) => `${contract}:${tokenId}:${holder}`;
+const key = (contract: Address, tokenId: bigint | '*', holder: Address) => `${contract}:${tokenId}:${holder}`;
 
 export class OwnershipReader {
   private readonly cache = new Map<string, Holding>();
+  private readonly collections = new Map<string, bigint | null>();
 
   constructor(
     private readonly reader: MulticallReader,
@@ -49,14 +50,55 @@ export class OwnershipReader {
     return normalized.map((query) => this.cache.get(key(query.contract, query.tokenId, query.holder))!);
   }
 
+  /** The standard of each contract (ERC-165, or the operator's override). */
+  kindsOf(contracts: readonly Address[]) {
+    return this.kinds.of(contracts);
+  }
+
+  /**
+   * How many tokens of each ERC-721 collection each holder has (`balanceOf(owner)`), in the order asked;
+   * null where the contract is not an ERC-721 or the call reverted. One multicall for the missing ones.
+   */
+  async collectionBalances(
+    queries: ReadonlyArray<{ contract: Address; holder: Address }>,
+  ): Promise<Array<bigint | null>> {
+    const keys = queries.map((query) => key(getAddress(query.contract), '*', getAddress(query.holder)));
+    const missing = queries.filter((_, index) => !this.collections.has(keys[index]!));
+    if (missing.length > 0) {
+      const kinds = await this.kinds.of(missing.map((query) => query.contract));
+      const results = await this.reader.read(
+        missing.map((query) => ({
+          address: getAddress(query.contract),
+          abi: erc721Abi,
+          functionName: 'balanceOf',
+          args: [getAddress(query.holder)],
+        })),
+      );
+      missing.forEach((query, index) => {
+        const result = results[index]!;
+        const erc721 = kinds.get(getAddress(query.contract))?.kind === 'erc721';
+        this.collections.set(
+          key(getAddress(query.contract), '*', getAddress(query.holder)),
+          erc721 && result.status === 'success' ? (result.result as bigint) : null,
+        );
+      });
+    }
+    return keys.map((cached) => this.collections.get(cached) ?? null);
+  }
+
   /** The token moved (or the chain reorganized): its next read goes to the chain. */
   invalidate(contract: Address, tokenId?: bigint): void {
     const prefix = tokenId === undefined ? `${getAddress(contract)}:` : `${getAddress(contract)}:${tokenId}:`;
     for (const cached of this.cache.keys()) if (cached.startsWith(prefix)) this.cache.delete(cached);
+    // A token moving changes its holders' collection balances too.
+    const collection = `${getAddress(contract)}:*:`;
+    for (const cached of this.collections.keys())
+      if (cached.startsWith(collection)) this.collections.delete(cached);
   }
 
   invalidateAll(): void {
     this.cache.clear();
+    this.collections.clear();
   }
 
   private async load(queries: HoldingQuery[]): Promise<void> {

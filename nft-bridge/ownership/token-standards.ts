@@ -13,6 +13,7 @@ export const INTERFACE_IDS = {
 export const erc165Abi = parseAbi(['function supportsInterface(bytes4 interfaceId) view returns (bool)']);
 export const erc721Abi = parseAbi([
   'function ownerOf(uint256 tokenId) view returns (address)',
+  'function balanceOf(address owner) view returns (uint256)',
   'function tokenURI(uint256 tokenId) view returns (string)',
 ]);
 export const erc1155Abi = parseAbi([

@@ -147,6 +147,18 @@ const envSchema = z
         message: 'must be on or off (on runs a local anvil chain with demo NFTs when NFT_CHAINS is unset)',
       })
       .default('on'),
+    NFT_IPFS_GATEWAY: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be an http(s) URL of an IPFS gateway, e.g. https://ipfs.io',
+      })
+      .default('https://ipfs.io'),
+    NFT_ARWEAVE_GATEWAY: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be an http(s) URL of an Arweave gateway, e.g. https://arweave.net',
+      })
+      .default('https://arweave.net'),
     DEV_CHAIN_BLOCK_SECONDS: z.coerce
       .number({ message: 'must be a number of seconds between blocks, e.g. 1' })
       .int('must be a whole number of seconds')
@@ -331,6 +343,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       devChain: value.DEV_CHAIN === 'on',
       devChainDir: path.join(path.resolve(cwd, value.DATA_DIR), 'chain'),
       devBlockSeconds: value.DEV_CHAIN_BLOCK_SECONDS,
+      gateways: { ipfs: value.NFT_IPFS_GATEWAY, arweave: value.NFT_ARWEAVE_GATEWAY },
     },
     assets: {
       uploadMaxBytes: value.ASSET_UPLOAD_MAX_BYTES,

@@ -4,7 +4,7 @@ export { AccessService } from './access/access-service.js';
 export { decideWorld, type WorldAction, type Decision } from './access/policy.js';
 export { Authenticator } from './auth/authenticator.js';
 export { AccountsService, accountView } from './auth/accounts-service.js';
-export { sessionResponse } from './api/common-schemas.js';
+export { sessionResponse, slugSchema } from './api/common-schemas.js';
 export { SessionTokens, loadSigningKey } from './auth/session-tokens.js';
 export type { Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';

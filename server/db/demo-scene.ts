@@ -1,6 +1,7 @@
 /**
  * The demo world's first published scene: something to try on first start without building anything — a
- * spawn point, a bench to sit on, a lever to pull and crates to carry around. No colliders near the spawn
+ * spawn point, a bench to sit on, a lever to pull, crates to carry around,
+ * and an open gallery frame where any visitor can show an NFT they hold. No colliders near the spawn
  * point, so visitors (and the room benchmark's bots) move freely around it.
  */
 import { sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
@@ -33,6 +34,12 @@ export function demoScene(): SceneDocument {
         transform: { position: [3 + i, 0, 8] as [number, number, number] },
         components: [{ type: 'interactable' as const, action: 'grab' as const, reach: 1.5 }],
       })),
+      {
+        id: 'gallery-frame',
+        name: 'Gallery frame',
+        transform: { position: [-4, 1.8, 10] },
+        components: [{ type: 'nft-frame', open: true, size: [1.5, 1.5] }],
+      },
       {
         id: 'welcome',
         name: 'Welcome sign',

@@ -20,6 +20,8 @@ export interface WorldsTable {
   thumbnail_asset: string | null;
   /** The scene version running instances load; null until the first publish. */
   published_version: number | null;
+  /** Who may enter, by what they hold on chain (server/nft/token-gate.ts); null = no gate. */
+  token_gate: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }
@@ -234,7 +236,50 @@ export interface SiweNoncesTable {
   spent_at: Date | null;
 }
 
+/** What the worlds show of a bound token, from its metadata; images are re-encoded and kept as assets. */
+export interface TokenDisplay {
+  name: string;
+  /** sha-256 of the image as stored in the asset store, when there is one. */
+  image?: string;
+  /** Why the metadata or image could not be used, if so. */
+  problem?: string;
+}
+
+export type BindingUse = 'wearable' | 'frame' | 'key' | 'collectible';
+
+export interface NftBindingsTable {
+  id: Generated<string>;
+  account_id: string;
+  /** Lowercase 0x address of the wallet that holds the token. */
+  wallet: string;
+  chain_id: number;
+  /** Lowercase 0x address. */
+  contract: string;
+  /** uint256 as a decimal string. */
+  token_id: string;
+  amount: string;
+  standard: 'erc721' | 'erc1155';
+  use: BindingUse;
+  /** frame and key: the world and the scene entity (the nft-frame, the portal or door). */
+  world_id: string | null;
+  target: string | null;
+  status: Generated<'active' | 'revoked'>;
+  revoked_reason: string | null;
+  /** The token's metadata as the bridge read it (name, image asset…), or why it could not. */
+  metadata: ColumnType<TokenDisplay | null, string | null, string | null>;
+  changed_at: ColumnType<Date, never, Date>;
+  created_at: ColumnType<Date, never, never>;
+}
+
+export interface ChainCursorsTable {
+  chain_id: number;
+  cursor: ColumnType<unknown, string, string>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
 export interface Database {
+  nft_bindings: NftBindingsTable;
+  chain_cursors: ChainCursorsTable;
   wallets: WalletsTable;
   siwe_nonces: SiweNoncesTable;
   asset_files: AssetFilesTable;

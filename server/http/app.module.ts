@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { AssetsModule, type AssetsService } from '../assets/index.js';
 import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
 import { VoiceModule, type VoiceModuleOptions } from '../voice/index.js';
+import { NftModule, type NftModuleOptions } from '../nft/index.js';
 import { WalletsModule, type WalletsModuleOptions } from '../wallets/index.js';
 import { HealthController } from './health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
@@ -18,6 +19,7 @@ export interface AppModuleOptions {
   voice: VoiceModuleOptions;
   assets: AssetsService;
   wallets: WalletsModuleOptions;
+  nft: NftModuleOptions;
 }
 
 /** Paths too frequent or too dull to log per request. */
@@ -39,6 +41,7 @@ export class AppModule {
         VoiceModule.forRoot(options.voice),
         AssetsModule.forRoot(options.assets),
         WalletsModule.forRoot(options.wallets),
+        NftModule.forRoot(options.nft),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

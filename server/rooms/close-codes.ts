@@ -10,6 +10,8 @@ export const RECONNECT_GRACE_SECONDS = 30;
 export const BANNED_CLOSE_CODE = 4403;
 /** Close code for a visitor a moderator kicked (it may join again, not resume). */
 export const KICKED_CLOSE_CODE = 4408;
+/** Close code for a visitor who no longer meets the world's token gate (sold the key while inside). */
+export const TOKEN_GATE_CLOSE_CODE = 4412;
 /** Close code for everyone in an instance whose world was deleted. */
 export const WORLD_DELETED_CLOSE_CODE = 4410;
 /**
@@ -27,5 +29,6 @@ export const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.WITH_ERROR,
   BANNED_CLOSE_CODE,
   KICKED_CLOSE_CODE,
+  TOKEN_GATE_CLOSE_CODE,
   WORLD_DELETED_CLOSE_CODE,
 ]);

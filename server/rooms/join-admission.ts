@@ -5,6 +5,7 @@
 import { ServerError } from '@colyseus/core';
 import type { AccessService, Authenticator, ModerationService, Principal } from '../control-plane/index.js';
 import { Problem } from '../control-plane/index.js';
+import type { TokenGates } from '../nft/index.js';
 import type { InstanceDirectory } from './instance-directory.js';
 
 /** What onAuth hands to onJoin (as client.auth). */
@@ -25,6 +26,8 @@ export class JoinAdmission {
     private readonly access: AccessService,
     private readonly instances: InstanceDirectory,
     private readonly moderation: ModerationService,
+    /** World token gates (checked after the policy, failing closed); undefined on servers without chains. */
+    private readonly gates?: TokenGates,
   ) {}
 
   async admit(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {
@@ -41,6 +44,8 @@ export class JoinAdmission {
           org.quota_peak_ccu,
         );
       const accountId = principal.kind === 'anonymous' ? null : principal.accountId;
+      const gate = await this.gates?.decide(world.id, accountId);
+      if (gate && !gate.allowed) throw new ServerError(gate.status, `join: ${gate.reason}`);
       const mute = accountId ? await this.moderation.activeMute(world.id, accountId) : undefined;
       const moderate = accountId
         ? await this.access.decideWorld(principal, world, 'world.moderate')

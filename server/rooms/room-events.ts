@@ -66,3 +66,30 @@ export class RoomEvents implements SceneEvents, ModerationEvents, WorldEvents {
     );
   }
 }
+
+/**
+ * Bridge → running rooms: tokens moved, bindings or gates changed. One channel for the whole server (rooms
+ * do not know in advance whose tokens will move): each room re-checks its visitors among `accounts`
+ * ('all' after a reorg) and reloads frames and gate when its world is among `worlds`.
+ */
+export interface NftEvent {
+  type: 'holdings-changed';
+  accounts: string[] | 'all';
+  worlds: string[];
+}
+
+export const NFT_EVENTS_CHANNEL = 'mib:nft-events';
+
+export class NftEvents {
+  constructor(
+    private readonly presence: Presence,
+    private readonly logger: Logger,
+  ) {}
+
+  holdingsChanged(accounts: string[] | 'all', worlds: string[]): void {
+    const event: NftEvent = { type: 'holdings-changed', accounts, worlds };
+    Promise.resolve(this.presence.publish(NFT_EVENTS_CHANNEL, event)).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'telling running rooms about moved tokens failed'),
+    );
+  }
+}

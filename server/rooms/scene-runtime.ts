@@ -30,6 +30,8 @@ export class SceneRuntime {
   world: StaticWorld = EMPTY_WORLD;
   /** The version applied now (0 = none published). */
   version = 0;
+  /** The scene's nft-frames by entity id, and the one binding each is restricted to, if any. */
+  nftFrames = new Map<string, { binding: string | undefined }>();
 
   constructor(
     private readonly worldId: string,
@@ -56,6 +58,13 @@ export class SceneRuntime {
     if (version <= this.version) return false; // a newer one landed while this one loaded
     this.world = buildStaticWorld(parsed.data);
     this.version = version;
+    this.nftFrames = new Map(
+      parsed.data.entities.flatMap((entity) =>
+        entity.components.flatMap((component) =>
+          component.type === 'nft-frame' ? [[entity.id, { binding: component.binding }] as const] : [],
+        ),
+      ),
+    );
     if (this.world.unsupported.length > 0)
       this.log().warn(
         { version, entities: this.world.unsupported },

@@ -8,6 +8,7 @@ import type { VoiceBackend } from '../voice/index.js';
 import type { InstanceDirectory } from './instance-directory.js';
 import type { InstanceLock } from './instances/instance-lock.js';
 import type { JoinAdmission } from './join-admission.js';
+import type { RoomNftDeps } from './world-nft.js';
 
 /** What a world room needs from the rest of the server. */
 export interface WorldRoomDeps {
@@ -25,6 +26,8 @@ export interface WorldRoomDeps {
   instances: InstanceDirectory;
   /** LiveKit, when configured; voice is off (and visitors are told so) without it. */
   voice: VoiceBackend | undefined;
+  /** Frames and token gates, when the server reads chains. */
+  nft: RoomNftDeps | undefined;
 }
 
 /** What the matchmaker lists about an instance (room metadata). */

@@ -27,13 +27,14 @@ import {
 import type { World } from '../db/index.js';
 import type { Admitted } from './join-admission.js';
 import { worldEventsChannel, type WorldEvent } from './room-events.js';
+import { WorldNft } from './world-nft.js';
 import { SceneRuntime } from './scene-runtime.js';
 import { wantsToMove } from './interactions.js';
 import { newOccupant, voiceListenerOf, type Occupant } from './occupant.js';
 import { RoomUsageMeter } from './room-usage-meter.js';
 import { SceneActions } from './scene-actions.js';
 import { SocialRelay } from './social-relay.js';
-import { INSTANCE_LEASE_MS } from './instances/instance-lock.js';
+import { INSTANCE_LEASE_MS, renewLease } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
@@ -47,26 +48,13 @@ import {
   WORLD_DELETED_CLOSE_CODE,
 } from './close-codes.js';
 import { parseJoinOptions } from './join-options.js';
+import { INPUT_BUFFER_SIZE, SCHEMA_PATCH_MS, USAGE_FLUSH_MS } from './room-timing.js';
 import type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 import { MovableItems } from './movable-items.js';
 import { VOICE_EVERY_TICKS, VoiceDirector, type VoiceListener } from '../voice/index.js';
 
 export type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 
-/** How often visitor time is added to the organization's usage, in milliseconds. */
-const USAGE_FLUSH_MS = 60_000;
-
-/**
- * Inputs buffered per client. One is applied per tick, so this bounds both memory and how far behind a
- * client's movement may run (8 × 50 ms). When full, the oldest input is dropped.
- */
-export const INPUT_BUFFER_SIZE = 8;
-/**
- * Interval of schema patches (who is in view, names, seats, items), in ms. Positions do not travel in them
- * (movement frames go every tick); at 1,000 visitors encoding every client's view 20 times a second cost
- * about a tenth of the server's CPU, so who-is-there changes are batched at 10 Hz (at most 50 ms later).
- */
-export const SCHEMA_PATCH_MS = 100;
 /** Builds the room class with its dependencies bound (Colyseus constructs rooms itself). */
 export function createWorldRoom(deps: WorldRoomDeps) {
   return class WorldRoom extends Room<{ state: WorldState; metadata: InstanceMetadata }> {
@@ -97,6 +85,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     /** Who hears whom (set in onCreate, once the world and instance number are known). */
     private voice: VoiceDirector | undefined;
     private unsubscribe: (() => void) | undefined;
+    private nft: WorldNft | undefined;
     /** The published scene: obstacles for step(), spawn points, portals. */
     private scene!: SceneRuntime;
 
@@ -133,9 +122,14 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       const channel = worldEventsChannel(world.id);
       const onEvent = (event: WorldEvent) => this.onWorldEvent(event);
       await this.presence.subscribe(channel, onEvent);
-      this.unsubscribe = () => void this.presence.unsubscribe(channel, onEvent);
+      const unsubscribeNft = await this.followNft();
+      this.unsubscribe = () => {
+        void this.presence.unsubscribe(channel, onEvent);
+        unsubscribeNft?.();
+      };
       this.clock.setInterval(() => void this.meter?.flush(this.occupants.values()), USAGE_FLUSH_MS);
-      this.clock.setInterval(() => this.renewInstanceLease(), INSTANCE_LEASE_MS / 3);
+      const lease = { worldId: world.id, instance: this.instance, owner: this.roomId };
+      this.clock.setInterval(() => renewLease(deps.instanceLock, lease, this.log), INSTANCE_LEASE_MS / 3);
 
       this.setPatchRate(SCHEMA_PATCH_MS);
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
@@ -194,6 +188,14 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.meter?.joined(this.clients.length);
     }
 
+    /** Shows the scene's nft-frames and applies the token gate to visitors whose tokens move. */
+    private async followNft(): Promise<(() => void) | undefined> {
+      if (!deps.nft) return undefined;
+      const room = { sceneFrames: () => this.scene.nftFrames, occupants: () => this.occupants.values() };
+      this.nft = new WorldNft(deps.nft, this.world.id, this.state.frames, room, () => this.log);
+      return this.nft.follow(this.presence);
+    }
+
     private onWorldEvent(event: WorldEvent): void {
       switch (event.type) {
         case 'scene-published':
@@ -204,6 +206,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
               const removed = this.items.sync(this.scene.world);
               this.interest?.forgetItems(removed, this.occupants.values());
               this.state.sceneVersion = this.scene.version;
+              this.nft?.reloadFrames();
               this.log.info({ version: event.version }, 'new scene version applied');
             },
             (error: unknown) =>
@@ -326,16 +329,6 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (!occupant || input.seq <= occupant.ackSeq) return; // stale or duplicate
       if (occupant.inputs.length >= INPUT_BUFFER_SIZE) occupant.inputs.shift();
       occupant.inputs.push(input);
-    }
-
-    private renewInstanceLease(): void {
-      deps.instanceLock.renew(this.world.id, this.instance, this.roomId).then(
-        (held) => {
-          if (!held)
-            this.log.error('lost the lease on this instance number; another instance may now hold it');
-        },
-        (error: unknown) => this.log.error({ err: error }, 'renewing the instance number lease failed'),
-      );
     }
 
     /**

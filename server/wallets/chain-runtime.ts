@@ -7,12 +7,16 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { PublicClient } from 'viem';
 import {
+  ContractKinds,
   DEV_CHAIN_ID,
+  MulticallReader,
+  OwnershipReader,
   createChainClient,
   ensureDemoCollection,
   startAnvil,
   type ChainConfig,
   type DemoCollection,
+  type Gateways,
   type RunningAnvil,
 } from '../../nft-bridge/index.js';
 
@@ -24,31 +28,46 @@ export interface ChainsConfig {
   devChainDir: string;
   /** Seconds between dev chain blocks. */
   devBlockSeconds: number;
+  /** Where ipfs:// and ar:// token URIs are fetched from. */
+  gateways: Gateways;
 }
 
 export interface ChainRuntime {
   chains: ChainConfig[];
   clients: ReadonlyMap<number, PublicClient>;
+  /** Holdings per chain, cached until the transfer indexer says a token moved. */
+  ownership: ReadonlyMap<number, OwnershipReader>;
   /** Why there are no chains (wallets off), for the routes' 503 answers. */
   offReason: string | undefined;
   devChain: { rpcUrl: string; demo: DemoCollection } | undefined;
+  gateways: Gateways;
   /** Readiness: every chain answers eth_blockNumber. */
   ping(): Promise<void>;
   stop(): Promise<void>;
 }
 
 function runtime(
+  gateways: Gateways,
   chains: ChainConfig[],
   offReason: string | undefined,
   devChain: ChainRuntime['devChain'],
   anvil: RunningAnvil | undefined,
 ): ChainRuntime {
   const clients = new Map(chains.map((chain) => [chain.id, createChainClient(chain)]));
+  const ownership = new Map(
+    chains.map((chain) => {
+      const reader = new MulticallReader(clients.get(chain.id)!);
+      const kinds = new ContractKinds(reader, new Map(Object.entries(chain.contractKinds)));
+      return [chain.id, new OwnershipReader(reader, kinds)];
+    }),
+  );
   return {
     chains,
     clients,
+    ownership,
     offReason,
     devChain,
+    gateways,
     async ping() {
       for (const [id, client] of clients) {
         try {
@@ -70,9 +89,10 @@ export async function startChains(
   metadataBase: string,
   logger: Logger,
 ): Promise<ChainRuntime> {
-  if (config.chains) return runtime(config.chains, undefined, undefined, undefined);
+  if (config.chains) return runtime(config.gateways, config.chains, undefined, undefined, undefined);
   if (!config.devChain)
     return runtime(
+      config.gateways,
       [],
       'wallets are off on this server: the operator set DEV_CHAIN=off and no NFT_CHAINS',
       undefined,
@@ -105,13 +125,14 @@ export async function startChains(
       confirmations: 2,
       logRange: 2_000,
       timeoutMs: 5_000,
+      contractKinds: {},
       dev: true,
     };
-    return runtime([chain], undefined, { rpcUrl: anvil.rpcUrl, demo }, anvil);
+    return runtime(config.gateways, [chain], undefined, { rpcUrl: anvil.rpcUrl, demo }, anvil);
   } catch (error) {
     await anvil?.stop();
     const reason = `wallets are off: the dev chain did not start (${(error as Error).message}); fix that, or set NFT_CHAINS`;
     logger.error(reason);
-    return runtime([], reason, undefined, undefined);
+    return runtime(config.gateways, [], reason, undefined, undefined);
   }
 }

@@ -57,6 +57,7 @@ function readerFor(
     confirmations: 2,
     logRange: 2000,
     timeoutMs,
+    contractKinds: {},
     dev: true,
   };
   const client = createChainClient(config, { onRequestBody: (body) => (requests += rpcCallCount(body)) });

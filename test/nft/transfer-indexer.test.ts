@@ -36,18 +36,21 @@ class MemorySink implements TransferSink {
 
   constructor(private readonly contracts: Address[]) {}
 
-  cursor = async () => this.stored;
-  watched = async () => this.contracts;
+  cursor = () => Promise.resolve(this.stored);
+  watched = () => Promise.resolve(this.contracts);
 
-  async apply(_chainId: number, transfers: TokenTransfer[], cursor: IndexerCursor) {
-    if (this.failAfter !== undefined && this.failAfter-- === 0) throw new Error('crashed mid-range');
+  apply(_chainId: number, transfers: TokenTransfer[], cursor: IndexerCursor) {
+    if (this.failAfter !== undefined && this.failAfter-- === 0)
+      return Promise.reject(new Error('crashed mid-range'));
     this.applied.push(...transfers);
     this.stored = cursor;
+    return Promise.resolve();
   }
 
-  async rewind(_chainId: number, cursor: IndexerCursor, reason: RewindReason) {
+  rewind(_chainId: number, cursor: IndexerCursor, reason: RewindReason) {
     this.rewinds.push({ reason, to: cursorBlock(cursor).number });
     this.stored = cursor;
+    return Promise.resolve();
   }
 }
 
@@ -59,6 +62,7 @@ function indexerFor(sink: TransferSink, logRange = 2_000, ranges: bigint[][] = [
     confirmations: 2,
     logRange,
     timeoutMs: 5_000,
+    contractKinds: {},
     dev: true,
   };
   const client = createChainClient(config, {

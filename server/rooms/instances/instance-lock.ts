@@ -21,6 +21,20 @@ export const MAX_INSTANCES_PER_WORLD = 1000;
 /** Lease length; rooms renew every third of it. */
 export const INSTANCE_LEASE_MS = 15_000;
 
+/** Renews a room's lease, logging (not throwing) when it was lost or could not be renewed. */
+export function renewLease(
+  lock: InstanceLock,
+  lease: { worldId: string; instance: number; owner: string },
+  log: { error(object: unknown, message?: string): void },
+): void {
+  lock.renew(lease.worldId, lease.instance, lease.owner).then(
+    (held) => {
+      if (!held) log.error({}, 'lost the lease on this instance number; another instance may now hold it');
+    },
+    (error: unknown) => log.error({ err: error }, 'renewing the instance number lease failed'),
+  );
+}
+
 const keyOf = (worldId: string, instance: number): string => `mib:instance:${worldId}:${instance}`;
 
 function noneFree(worldId: string): Error {

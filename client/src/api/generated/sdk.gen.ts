@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsFileData, AssetsFileErrors, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, MetricsMetricsData, MetricsMetricsResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WalletsLinkData, WalletsLinkErrors, WalletsLinkResponses, WalletsListData, WalletsListErrors, WalletsListResponses, WalletsNonceData, WalletsNonceErrors, WalletsNonceResponses, WalletsSignInData, WalletsSignInErrors, WalletsSignInResponses, WalletsUnlinkData, WalletsUnlinkErrors, WalletsUnlinkResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses } from './types.gen.js';
+import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsFileData, AssetsFileErrors, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, MetricsMetricsData, MetricsMetricsResponses, NftClearGateData, NftClearGateErrors, NftClearGateResponses, NftCreateData, NftCreateErrors, NftCreateResponses, NftGateData, NftGateErrors, NftGateResponses, NftListData, NftListErrors, NftListResponses, NftRemoveData, NftRemoveErrors, NftRemoveResponses, NftSetGateData, NftSetGateErrors, NftSetGateResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WalletsLinkData, WalletsLinkErrors, WalletsLinkResponses, WalletsListData, WalletsListErrors, WalletsListResponses, WalletsNonceData, WalletsNonceErrors, WalletsNonceResponses, WalletsSignInData, WalletsSignInErrors, WalletsSignInResponses, WalletsUnlinkData, WalletsUnlinkErrors, WalletsUnlinkResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -504,4 +504,48 @@ export const walletsUnlink = <ThrowOnError extends boolean = false>(options: Opt
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/auth/wallets/{address}',
     ...options
+});
+
+export const nftList = <ThrowOnError extends boolean = false>(options?: Options<NftListData, ThrowOnError>) => (options?.client ?? client).get<NftListResponses, NftListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/nft/bindings',
+    ...options
+});
+
+export const nftCreate = <ThrowOnError extends boolean = false>(options: Options<NftCreateData, ThrowOnError>) => (options.client ?? client).post<NftCreateResponses, NftCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/nft/bindings',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+export const nftRemove = <ThrowOnError extends boolean = false>(options: Options<NftRemoveData, ThrowOnError>) => (options.client ?? client).delete<NftRemoveResponses, NftRemoveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/nft/bindings/{id}',
+    ...options
+});
+
+export const nftClearGate = <ThrowOnError extends boolean = false>(options: Options<NftClearGateData, ThrowOnError>) => (options.client ?? client).delete<NftClearGateResponses, NftClearGateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/worlds/{slug}/token-gate',
+    ...options
+});
+
+export const nftGate = <ThrowOnError extends boolean = false>(options: Options<NftGateData, ThrowOnError>) => (options.client ?? client).get<NftGateResponses, NftGateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/worlds/{slug}/token-gate',
+    ...options
+});
+
+export const nftSetGate = <ThrowOnError extends boolean = false>(options: Options<NftSetGateData, ThrowOnError>) => (options.client ?? client).put<NftSetGateResponses, NftSetGateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/worlds/{slug}/token-gate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });

@@ -325,7 +325,12 @@ export type Scene = {
             ];
         } | {
             type: 'nft-frame';
-            binding: string;
+            binding?: string;
+            open: boolean;
+            size: [
+                number,
+                number
+            ];
         } | {
             type: 'voice-zone';
             mode: 'private' | 'stage' | 'global';
@@ -450,6 +455,59 @@ export type Wallet = {
     address: string;
     chainId: number;
     linkedAt: string;
+};
+
+export type NftBinding = {
+    id: string;
+    chainId: number;
+    contract: string;
+    tokenId: string;
+    amount: string;
+    standard: 'erc721' | 'erc1155';
+    use: 'wearable' | 'frame' | 'key' | 'collectible';
+    wallet: string;
+    worldId: string | null;
+    frame: string | null;
+    status: 'active' | 'revoked';
+    revokedReason: string | null;
+    display: {
+        name: string;
+        /**
+         * GET /assets/files/{image}: the token image, re-encoded as WebP
+         */
+        image?: string;
+        problem?: string;
+    } | null;
+    createdAt: string;
+};
+
+export type TokenGateRules = {
+    chainId: number;
+    contract: string;
+    tokenId?: string;
+    minBalance: string;
+    label?: string;
+} | {
+    /**
+     * Gates that must all be met
+     */
+    all: Array<unknown>;
+} | {
+    /**
+     * Gates of which one must be met
+     */
+    any: Array<unknown>;
+};
+
+export type TokenGate = {
+    /**
+     * The rules: {chainId, contract, tokenId?, minBalance?, label?}, {all: […]}, {any: […]}
+     */
+    gate: unknown;
+    /**
+     * What a visitor needs, in words.
+     */
+    needs: string | null;
 };
 
 export type VoiceTokenRequest = {
@@ -2408,7 +2466,12 @@ export type ScenesReplaceData = {
                 ];
             } | {
                 type: 'nft-frame';
-                binding: string;
+                binding?: string;
+                open?: boolean;
+                size?: [
+                    number,
+                    number
+                ];
             } | {
                 type: 'voice-zone';
                 mode: 'private' | 'stage' | 'global';
@@ -3257,3 +3320,269 @@ export type WalletsUnlinkResponses = {
 };
 
 export type WalletsUnlinkResponse = WalletsUnlinkResponses[keyof WalletsUnlinkResponses];
+
+export type NftListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/nft/bindings';
+};
+
+export type NftListErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+};
+
+export type NftListError = NftListErrors[keyof NftListErrors];
+
+export type NftListResponses = {
+    /**
+     * OK
+     */
+    200: Array<NftBinding>;
+};
+
+export type NftListResponse = NftListResponses[keyof NftListResponses];
+
+export type NftCreateData = {
+    body: {
+        chainId: number;
+        contract: string;
+        /**
+         * The ERC-721 token id or ERC-1155 id, in decimal.
+         */
+        tokenId: string;
+        /**
+         * ERC-1155: how many of the id (your wallet must hold at least this many).
+         */
+        amount?: string;
+        use: 'wearable' | 'frame' | 'collectible';
+        /**
+         * frame: the slug of the world
+         */
+        world?: string;
+        /**
+         * frame: the nft-frame entity's id in the world's scene
+         */
+        frame?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/nft/bindings';
+};
+
+export type NftCreateErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type NftCreateError = NftCreateErrors[keyof NftCreateErrors];
+
+export type NftCreateResponses = {
+    /**
+     * OK
+     */
+    201: NftBinding;
+};
+
+export type NftCreateResponse = NftCreateResponses[keyof NftCreateResponses];
+
+export type NftRemoveData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/nft/bindings/{id}';
+};
+
+export type NftRemoveErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type NftRemoveError = NftRemoveErrors[keyof NftRemoveErrors];
+
+export type NftRemoveResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type NftRemoveResponse = NftRemoveResponses[keyof NftRemoveResponses];
+
+export type NftClearGateData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/token-gate';
+};
+
+export type NftClearGateErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type NftClearGateError = NftClearGateErrors[keyof NftClearGateErrors];
+
+export type NftClearGateResponses = {
+    /**
+     * Removed
+     */
+    204: void;
+};
+
+export type NftClearGateResponse = NftClearGateResponses[keyof NftClearGateResponses];
+
+export type NftGateData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/token-gate';
+};
+
+export type NftGateErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type NftGateError = NftGateErrors[keyof NftGateErrors];
+
+export type NftGateResponses = {
+    /**
+     * OK
+     */
+    200: TokenGate;
+};
+
+export type NftGateResponse = NftGateResponses[keyof NftGateResponses];
+
+export type NftSetGateData = {
+    body: {
+        chainId: number;
+        contract: string;
+        tokenId?: string;
+        minBalance?: string;
+        label?: string;
+    } | {
+        /**
+         * Gates that must all be met
+         */
+        all: Array<unknown>;
+    } | {
+        /**
+         * Gates of which one must be met
+         */
+        any: Array<unknown>;
+    };
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/token-gate';
+};
+
+export type NftSetGateErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type NftSetGateError = NftSetGateErrors[keyof NftSetGateErrors];
+
+export type NftSetGateResponses = {
+    /**
+     * OK
+     */
+    200: TokenGate;
+};
+
+export type NftSetGateResponse = NftSetGateResponses[keyof NftSetGateResponses];

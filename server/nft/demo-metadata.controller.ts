@@ -1,0 +1,75 @@
+/**
+ * Token metadata and pictures of the dev chain's demo collections, served by this server so the embedded
+ * setup needs nothing outside: ERC-721 `…/collectibles/<id>`, ERC-1155 `…/items/<64 hex digits>` (the
+ * standard `{id}` form), and an SVG picture per token. 404 on servers without the dev chain.
+ */
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Problem, ZodParam } from '../control-plane/index.js';
+
+export class DemoMetadata {
+  /** `<server>/nft/metadata`, set once the server listens. */
+  base: string | undefined;
+  constructor(readonly chainId: number | undefined) {}
+}
+
+const PALETTE = ['#e4572e', '#29335c', '#f3a712', '#669bbc', '#a8c686', '#8f2d56', '#218380', '#ffbc42'];
+
+function picture(label: string, index: number): string {
+  const color = PALETTE[index % PALETTE.length]!;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">
+<rect width="256" height="256" fill="${color}"/>
+<circle cx="128" cy="110" r="64" fill="#ffffff" fill-opacity="0.85"/>
+<text x="128" y="128" font-family="sans-serif" font-size="44" font-weight="bold" text-anchor="middle" fill="${color}">${index}</text>
+<text x="128" y="226" font-family="sans-serif" font-size="22" text-anchor="middle" fill="#ffffff">${label}</text>
+</svg>`;
+}
+
+const collectibleId = z.string().regex(/^\d{1,6}$/, 'must be a token id (decimal, up to 6 digits)');
+const itemId = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-digit hex id of the ERC-1155 uri');
+const PICTURE_FILE = /^(collectible|item)-(\d{1,6})\.svg$/;
+
+@ApiExcludeController()
+@Controller('nft/metadata')
+export class DemoMetadataController {
+  constructor(@Inject(DemoMetadata) private readonly demo: DemoMetadata) {}
+
+  private base(): string {
+    if (this.demo.chainId === undefined || !this.demo.base)
+      throw Problem.notFound('this server runs no dev chain, so it serves no demo token metadata');
+    return this.demo.base;
+  }
+
+  @Get('collectibles/:id')
+  collectible(@ZodParam('id', collectibleId) id: string) {
+    const n = Number(id);
+    return {
+      name: `Demo Collectible #${n}`,
+      description: 'An ERC-721 of the embedded dev chain (metaverse-in-a-box).',
+      image: `${this.base()}/images/collectible-${n}.svg`,
+    };
+  }
+
+  @Get('items/:id')
+  item(@ZodParam('id', itemId) id: string) {
+    const n = Number(BigInt(`0x${id}`) % 1_000_000n);
+    return {
+      name: `Demo Item #${n}`,
+      description: 'An ERC-1155 of the embedded dev chain (metaverse-in-a-box).',
+      image: `${this.base()}/images/item-${n}.svg`,
+    };
+  }
+
+  @Get('images/:name')
+  @Header('Content-Type', 'image/svg+xml')
+  @Header('Cache-Control', 'public, max-age=3600')
+  image(
+    @ZodParam('name', z.string().regex(PICTURE_FILE, 'must be collectible-<id>.svg or item-<id>.svg'))
+    name: string,
+  ): string {
+    this.base();
+    const [, kind, id] = PICTURE_FILE.exec(name)!;
+    return picture(kind === 'collectible' ? 'DEMO' : 'ITEM', Number(id));
+  }
+}

@@ -1,0 +1,97 @@
+/** Request and response shapes of the NFT routes (validated with zod, documented in OpenAPI). */
+import { z } from 'zod';
+import { named } from '../control-plane/index.js';
+import type { BindingRow } from './nft-bindings-repository.js';
+import { gateRuleSchema, tokenGateSchema } from './token-gate.js';
+
+const uint = z.string().regex(/^\d{1,78}$/, 'must be a whole number as a decimal string, e.g. "1"');
+const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a scene entity id');
+
+export const createBindingSchema = z
+  .strictObject({
+    chainId: z.number({ message: 'must be the chain id, e.g. 31337 for the dev chain' }).int().positive(),
+    contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x and 40 hex digits'),
+    tokenId: uint.describe('The ERC-721 token id or ERC-1155 id, in decimal.'),
+    amount: uint
+      .refine((value) => BigInt(value) > 0n, 'must be at least "1"')
+      .default('1')
+      .describe('ERC-1155: how many of the id (your wallet must hold at least this many).'),
+    use: z.enum(['wearable', 'frame', 'collectible'], {
+      message: 'must be wearable, frame or collectible',
+    }),
+    world: z.string().min(1).max(64).optional().describe('frame: the slug of the world'),
+    frame: entityId.optional().describe("frame: the nft-frame entity's id in the world's scene"),
+  })
+  .refine((body) => (body.use === 'frame') === (body.world !== undefined && body.frame !== undefined), {
+    message: 'a frame binding needs world and frame (and only a frame binding has them)',
+    path: ['world'],
+  });
+
+export const tokenDisplaySchema = z.object({
+  name: z.string(),
+  image: z.string().optional().describe('GET /assets/files/{image}: the token image, re-encoded as WebP'),
+  problem: z.string().optional(),
+});
+
+export const bindingSchema = named(
+  'NftBinding',
+  z.object({
+    id: z.string(),
+    chainId: z.number().int(),
+    contract: z.string(),
+    tokenId: z.string(),
+    amount: z.string(),
+    standard: z.enum(['erc721', 'erc1155']),
+    use: z.enum(['wearable', 'frame', 'key', 'collectible']),
+    wallet: z.string(),
+    worldId: z.string().nullable(),
+    frame: z.string().nullable(),
+    status: z.enum(['active', 'revoked']),
+    revokedReason: z.string().nullable(),
+    display: tokenDisplaySchema.nullable(),
+    createdAt: z.string(),
+  }),
+);
+
+export const bindingIdSchema = z.uuid('must be a binding id (a UUID)');
+
+export function bindingView(row: BindingRow): z.output<typeof bindingSchema> {
+  return {
+    id: row.id,
+    chainId: row.chain_id,
+    contract: row.contract,
+    tokenId: row.token_id,
+    amount: row.amount,
+    standard: row.standard,
+    use: row.use,
+    wallet: row.wallet,
+    worldId: row.world_id,
+    frame: row.target,
+    status: row.status,
+    revokedReason: row.revoked_reason,
+    display: row.metadata,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export const gateBodySchema = tokenGateSchema;
+/** The gate as documented (OpenAPI cannot name a schema that contains itself): nested gates are opaque. */
+export const gateBodyDocumented = named(
+  'TokenGateRules',
+  z.union([
+    gateRuleSchema,
+    z.strictObject({ all: z.array(z.unknown()).describe('Gates that must all be met') }),
+    z.strictObject({ any: z.array(z.unknown()).describe('Gates of which one must be met') }),
+  ]),
+);
+
+export const gateViewSchema = named(
+  'TokenGate',
+  z.object({
+    gate: z
+      .unknown()
+      .nullable()
+      .describe('The rules: {chainId, contract, tokenId?, minBalance?, label?}, {all: […]}, {any: […]}'),
+    needs: z.string().nullable().describe('What a visitor needs, in words.'),
+  }),
+);

@@ -1,0 +1,107 @@
+import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import {
+  AccessService,
+  Caller,
+  Fails,
+  Returns,
+  ZodBody,
+  ZodParam,
+  slugSchema,
+  type Principal,
+} from '../control-plane/index.js';
+import { BindingTargets } from './binding-targets.js';
+import { NftBindingsService } from './nft-bindings-service.js';
+import {
+  bindingIdSchema,
+  bindingSchema,
+  bindingView,
+  createBindingSchema,
+  gateBodyDocumented,
+  gateBodySchema,
+  gateViewSchema,
+} from './nft-schemas.js';
+import type { TokenGate } from './token-gate.js';
+import { TokenGates } from './token-gates.js';
+
+/** Bindings of tokens to in-world uses, and worlds' token gates. */
+@ApiTags('nft')
+@ApiBearerAuth()
+@Controller()
+export class NftController {
+  constructor(
+    @Inject(NftBindingsService) private readonly bindings: NftBindingsService,
+    @Inject(BindingTargets) private readonly targets: BindingTargets,
+    @Inject(TokenGates) private readonly gates: TokenGates,
+    @Inject(AccessService) private readonly access: AccessService,
+  ) {}
+
+  /** Binds a token one of your linked wallets holds (read from the chain now) to a use in the worlds. */
+  @Post('nft/bindings')
+  @Returns(201, bindingSchema)
+  @Fails(400, 401, 403, 404, 429, 503)
+  async create(
+    @Caller() caller: Principal,
+    @ZodBody(createBindingSchema) body: z.output<typeof createBindingSchema>,
+  ) {
+    const account = this.access.requireSession(caller, 'bind tokens');
+    const target =
+      body.use === 'frame' ? await this.targets.frame(caller, body.world!, body.frame!) : undefined;
+    const row = await this.bindings.create(account.accountId, {
+      chainId: body.chainId,
+      contract: body.contract,
+      tokenId: BigInt(body.tokenId),
+      amount: BigInt(body.amount),
+      use: body.use,
+      target,
+    });
+    return bindingView(row);
+  }
+
+  /** Your bindings, active and revoked (a revoked one says why, and comes back if the token does). */
+  @Get('nft/bindings')
+  @Returns(200, z.array(bindingSchema))
+  @Fails(401, 403)
+  async list(@Caller() caller: Principal) {
+    const account = this.access.requireSession(caller, 'list your bindings');
+    return (await this.bindings.list(account.accountId)).map(bindingView);
+  }
+
+  @Delete('nft/bindings/:id')
+  @HttpCode(204)
+  @Returns(204, undefined, 'Removed')
+  @Fails(400, 401, 403, 404)
+  async remove(@Caller() caller: Principal, @ZodParam('id', bindingIdSchema) id: string): Promise<void> {
+    const account = this.access.requireSession(caller, 'remove bindings');
+    await this.bindings.delete(account.accountId, id);
+  }
+
+  /** The world's token gate (what a visitor must hold to enter), if it has one. */
+  @Get('worlds/:slug/token-gate')
+  @Returns(200, gateViewSchema)
+  @Fails(400, 401, 404)
+  gate(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {
+    return this.gates.get(caller, slug);
+  }
+
+  /** Sets the world's token gate; visitors inside who do not meet it are removed with the reason. */
+  @Put('worlds/:slug/token-gate')
+  @Returns(200, gateViewSchema)
+  @Fails(400, 401, 403, 404, 503)
+  setGate(
+    @Caller() caller: Principal,
+    @ZodParam('slug', slugSchema) slug: string,
+    @ZodBody(gateBodySchema, gateBodyDocumented) gate: TokenGate,
+  ) {
+    return this.gates.set(caller, slug, gate);
+  }
+
+  @Delete('worlds/:slug/token-gate')
+  @HttpCode(204)
+  @Returns(204, undefined, 'Removed')
+  @Fails(400, 401, 403, 404)
+  async clearGate(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string): Promise<void> {
+    await this.gates.clear(caller, slug);
+  }
+}

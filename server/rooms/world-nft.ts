@@ -1,0 +1,96 @@
+/**
+ * The bridge inside a running instance: what the scene's nft-frames show (the newest active frame binding
+ * of each, from the database), and the world's token gate applied to visitors already inside — when their
+ * tokens move (or the gate changes) they are checked again and removed, with the reason, if they no longer
+ * meet it. Both are driven by NftEvents; frames are also reloaded with each scene version.
+ */
+import type { Presence } from '@colyseus/core';
+import type { MapSchema } from '@colyseus/schema';
+import type { Logger } from 'pino';
+import { NftFrame } from '../../protocol/index.js';
+import type { NftBindingsRepository, TokenGates } from '../nft/index.js';
+import { TOKEN_GATE_CLOSE_CODE } from './close-codes.js';
+import type { Occupant } from './occupant.js';
+import { NFT_EVENTS_CHANNEL, type NftEvent } from './room-events.js';
+
+export interface RoomNftDeps {
+  gates: TokenGates;
+  bindings: NftBindingsRepository;
+}
+
+/** What the room lends: its scene's frames and its visitors. */
+export interface RoomHooks {
+  sceneFrames(): ReadonlyMap<string, { binding: string | undefined }>;
+  occupants(): Iterable<Occupant>;
+}
+
+export class WorldNft {
+  /** Reloads in flight are chained, so an older answer never overwrites a newer one. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: RoomNftDeps,
+    private readonly worldId: string,
+    private readonly frames: MapSchema<NftFrame>,
+    private readonly room: RoomHooks,
+    private readonly log: () => Logger,
+  ) {}
+
+  /** Subscribes to the bridge's events and shows the frames; returns the unsubscribe. */
+  async follow(presence: Presence): Promise<() => void> {
+    const onEvent = (event: NftEvent) => this.onEvent(event);
+    await presence.subscribe(NFT_EVENTS_CHANNEL, onEvent);
+    this.reloadFrames();
+    return () => void presence.unsubscribe(NFT_EVENTS_CHANNEL, onEvent);
+  }
+
+  /** Shows the newest active binding of each of the scene's frames (honouring a frame's binding restriction). */
+  reloadFrames(): void {
+    const sceneFrames = this.room.sceneFrames();
+    this.enqueue('reloading nft-frames failed', async () => {
+      const rows = await this.deps.bindings.activeFrames(this.worldId);
+      const shown = new Map<string, (typeof rows)[number]>();
+      for (const row of rows) {
+        const frame = row.target === null ? undefined : sceneFrames.get(row.target);
+        if (!frame || shown.has(row.target!)) continue;
+        if (frame.binding !== undefined && frame.binding !== row.id) continue;
+        shown.set(row.target!, row);
+      }
+      for (const entity of [...this.frames.keys()]) if (!shown.has(entity)) this.frames.delete(entity);
+      for (const [entity, row] of shown) {
+        const frame = this.frames.get(entity) ?? new NftFrame();
+        frame.name = row.metadata?.name ?? `#${row.token_id}`;
+        frame.image = row.metadata?.image ?? '';
+        frame.chainId = row.chain_id;
+        frame.contract = row.contract;
+        frame.tokenId = row.token_id;
+        if (!this.frames.has(entity)) this.frames.set(entity, frame);
+      }
+    });
+  }
+
+  /**
+   * A bridge event: frames reload when this world is named; visitors named (or all, when the gate changed
+   * or the chain reorganized) are checked against the gate and removed if they fail it.
+   */
+  private onEvent(event: NftEvent): void {
+    const mine = event.worlds.includes(this.worldId);
+    if (mine) this.reloadFrames();
+    const everyone = mine || event.accounts === 'all';
+    const named = new Set(event.accounts === 'all' ? [] : event.accounts);
+    this.enqueue('re-checking the token gate failed', async () => {
+      const decisions = new Map<string | null, Awaited<ReturnType<TokenGates['decide']>>>();
+      for (const occupant of [...this.room.occupants()]) {
+        if (!everyone && (occupant.accountId === null || !named.has(occupant.accountId))) continue;
+        if (!decisions.has(occupant.accountId))
+          decisions.set(occupant.accountId, await this.deps.gates.decide(this.worldId, occupant.accountId));
+        const decision = decisions.get(occupant.accountId)!;
+        if (!decision.allowed) occupant.client.leave(TOKEN_GATE_CLOSE_CODE, decision.reason);
+      }
+    });
+  }
+
+  private enqueue(failure: string, work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((error: unknown) => this.log().error({ err: error }, failure));
+  }
+}
