@@ -18,6 +18,11 @@ export interface SafeFetchPolicy {
   allowPrivate: boolean;
   /** Plain http is allowed (besides https). */
   allowHttp: boolean;
+  /**
+   * Origins the operator chose (its IPFS and Arweave gateways, which may be a node on its own network):
+   * fetched without the address check. Where they redirect is checked like any other URL.
+   */
+  trustedOrigins?: readonly string[];
   timeoutMs: number;
   maxBytes: number;
   /** Accepted media types (without parameters), e.g. ["application/json"]. */
@@ -76,13 +81,14 @@ export async function safeFetch(url: string, policy: SafeFetchPolicy): Promise<F
 }
 
 async function checkedTarget(url: URL, policy: SafeFetchPolicy): Promise<string> {
-  if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:'))
+  const trusted = policy.trustedOrigins?.includes(url.origin) ?? false;
+  if (url.protocol !== 'https:' && !((policy.allowHttp || trusted) && url.protocol === 'http:'))
     throw new UnsafeFetchError(`${url.protocol} URLs are not fetched (only https)`);
   if (url.username || url.password) throw new UnsafeFetchError('URLs with credentials are not fetched');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = ipaddr.isValid(host) ? [host] : await (policy.resolve ?? defaultResolve)(host);
   if (addresses.length === 0) throw new Error(`${host} does not resolve`);
-  if (!policy.allowPrivate)
+  if (!policy.allowPrivate && !trusted)
     for (const address of addresses) {
       const refused = refusedAddress(address);
       if (refused) throw new UnsafeFetchError(`${url.host} is not fetched: ${refused}`);

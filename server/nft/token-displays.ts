@@ -44,6 +44,10 @@ export class TokenDisplays {
     const policy = {
       allowPrivate: chain.dev,
       allowHttp: chain.dev,
+      trustedOrigins: [
+        new URL(this.settings.gateways.ipfs).origin,
+        new URL(this.settings.gateways.arweave).origin,
+      ],
       timeoutMs: this.settings.timeoutMs,
       maxRedirects: 3,
     };

@@ -10,6 +10,7 @@
  *   rival      owner of another organization
  *   revoked    a revoked manage-scope API key of the world
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { RunningServer } from '../../server/index.js';
@@ -51,6 +52,7 @@ interface Operation {
 }
 
 let server: RunningServer;
+const demoToken = () => ({ chainId: 31337, contract: server.devChain!.demo.collectibles });
 let url: string;
 let founder: SignedIn; // owns organization "matrix"; sets up fixtures
 let target: SignedIn & { email: string; password: string }; // the account role/ban/member routes act on
@@ -253,6 +255,12 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
     case 'GET /assets/jobs/{id}/events':
     case 'POST /assets/jobs/{id}/retry':
       return { path: { id: await founderRejectedJob() } };
+    case 'POST /nft/bindings':
+      return { body: { ...demoToken(), tokenId: '1', use: 'collectible' } };
+    case 'DELETE /nft/bindings/{id}':
+      return { path: { id: randomUUID() } };
+    case 'PUT /worlds/{slug}/token-gate':
+      return { path: { slug: await worldWithRoles(unique('gated')) }, body: demoToken() };
     case 'GET /assets/{hash}':
     case 'GET /assets/files/{hash}':
       return { path: { hash: 'a'.repeat(64) } };

@@ -90,6 +90,7 @@ describe('parseConfig', () => {
         confirmations: 2,
         logRange: 2000,
         timeoutMs: 10000,
+        contractKinds: {},
         dev: false,
       },
     ]);

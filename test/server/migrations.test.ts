@@ -47,6 +47,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       '0003-world-mutes',
       '0004-assets',
       '0005-wallets',
+      '0006-nft-bindings',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`
