@@ -33,6 +33,11 @@ export const MessageType = {
    * and whenever the assignment changes. The client asks `POST /voice/token` for exactly these rooms.
    */
   voice: 'voice',
+  /**
+   * Server → client, just before the room closes the connection on purpose (ban, kick, token gate): why,
+   * in full (RemovedEvent). A WebSocket close reason holds at most 123 bytes, so the close carries it cut.
+   */
+  removed: 'removed',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -186,3 +191,10 @@ export interface VoiceRoomGrant {
 /** Who this visitor hears now (MessageType.voice). `off` says why there is no voice, in words to show. */
 export type VoiceEvent =
   { enabled: true; room: VoiceRoomGrant; announce: VoiceRoomGrant } | { enabled: false; off: string };
+
+/** Why the server is sending this visitor away (see MessageType.removed). */
+export interface RemovedEvent {
+  /** The close code that follows. */
+  code: number;
+  reason: string;
+}

@@ -2,7 +2,8 @@
  * How a visitor leaves an instance, and whether its avatar waits for it: the close codes the room uses and
  * the ones after which a session may not be resumed.
  */
-import { CloseCode } from '@colyseus/core';
+import { CloseCode, type Client } from '@colyseus/core';
+import { MessageType, type RemovedEvent } from '../../protocol/index.js';
 
 /** How long a dropped visitor's avatar waits for its client to reconnect, in seconds. */
 export const RECONNECT_GRACE_SECONDS = 30;
@@ -32,3 +33,19 @@ export const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
   TOKEN_GATE_CLOSE_CODE,
   WORLD_DELETED_CLOSE_CODE,
 ]);
+
+/** Longest WebSocket close reason, in UTF-8 bytes (RFC 6455: 125 bytes of payload less the code). */
+const CLOSE_REASON_BYTES = 123;
+
+/** `reason` cut to fit a close frame, on a character boundary. */
+export function closeReason(reason: string): string {
+  let cut = reason;
+  while (Buffer.byteLength(cut) > CLOSE_REASON_BYTES) cut = `${[...cut].slice(0, -2).join('')}…`;
+  return cut;
+}
+
+/** Sends a visitor away on purpose: the full reason as a `removed` message, then the close (reason cut). */
+export function sendAway(client: Client, code: number, reason: string): void {
+  client.send(MessageType.removed, { code, reason } satisfies RemovedEvent);
+  client.leave(code, closeReason(reason));
+}

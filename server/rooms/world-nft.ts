@@ -9,7 +9,7 @@ import type { MapSchema } from '@colyseus/schema';
 import type { Logger } from 'pino';
 import { NftFrame } from '../../protocol/index.js';
 import type { NftBindingsRepository, TokenGates } from '../nft/index.js';
-import { TOKEN_GATE_CLOSE_CODE } from './close-codes.js';
+import { TOKEN_GATE_CLOSE_CODE, sendAway } from './close-codes.js';
 import type { Occupant } from './occupant.js';
 import { NFT_EVENTS_CHANNEL, type NftEvent } from './room-events.js';
 
@@ -85,7 +85,7 @@ export class WorldNft {
         if (!decisions.has(occupant.accountId))
           decisions.set(occupant.accountId, await this.deps.gates.decide(this.worldId, occupant.accountId));
         const decision = decisions.get(occupant.accountId)!;
-        if (!decision.allowed) occupant.client.leave(TOKEN_GATE_CLOSE_CODE, decision.reason);
+        if (!decision.allowed) sendAway(occupant.client, TOKEN_GATE_CLOSE_CODE, decision.reason);
       }
     });
   }

@@ -46,6 +46,7 @@ import {
   NO_GRACE_CLOSE_CODES,
   RECONNECT_GRACE_SECONDS,
   WORLD_DELETED_CLOSE_CODE,
+  sendAway,
 } from './close-codes.js';
 import { parseJoinOptions } from './join-options.js';
 import { INPUT_BUFFER_SIZE, SCHEMA_PATCH_MS, USAGE_FLUSH_MS } from './room-timing.js';
@@ -217,7 +218,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         case 'kicked':
           for (const occupant of this.occupants.values())
             if (occupant.accountId === event.accountId)
-              occupant.client.leave(
+              sendAway(
+                occupant.client,
                 event.type === 'banned' ? BANNED_CLOSE_CODE : KICKED_CLOSE_CODE,
                 event.reason,
               );

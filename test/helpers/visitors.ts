@@ -15,6 +15,7 @@ import {
   type EmoteEvent,
   type TypingEvent,
   type VoiceEvent,
+  type RemovedEvent,
   type WorldStateView,
   type JoinOptions,
   type MoveInput,
@@ -56,6 +57,8 @@ export interface Visitor {
   events: Array<{ type: 'emote' | 'typing'; message: EmoteEvent | TypingEvent }>;
   /** Voice messages received (the rooms the server assigned), oldest first. */
   voice: VoiceEvent[];
+  /** Why the server sent this visitor away, if it did (the full reason). */
+  removed: RemovedEvent[];
   /** Every position of our own avatar received, with the room tick it is from. */
   track: Array<{ tick: number; x: number; z: number }>;
   leave(): Promise<void>;
@@ -95,6 +98,8 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     room.onMessage(type, () => undefined);
   const voice: VoiceEvent[] = [];
   room.onMessage(MessageType.voice, (event: VoiceEvent) => voice.push(event));
+  const removed: RemovedEvent[] = [];
+  room.onMessage(MessageType.removed, (event: RemovedEvent) => removed.push(event));
   const tracker = new AvatarTracker();
   const track: Array<{ tick: number; x: number; z: number }> = [];
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {
@@ -140,6 +145,7 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     chatRefusals,
     events,
     voice,
+    removed,
     track,
     say: (text, channel = 'nearby') => room.send(MessageType.chat, { channel, text }),
     leave: async () => {

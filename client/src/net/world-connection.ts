@@ -18,6 +18,7 @@ import {
   type MoveInput,
   type PortalEvent,
   type VoiceEvent,
+  type RemovedEvent,
   type PressReply,
   type WorldStateView,
 } from '../../../protocol/index.js';
@@ -46,6 +47,8 @@ function closeMessage(code: number, reason: string | undefined): string {
       return `A moderator removed you from this world${why}. Reload to join again.`;
     case 4403:
       return `A moderator banned you from this world${why}.`;
+    case 4412:
+      return `You no longer hold what this world asks of its visitors${why}.`;
     case 4410:
       return 'This world was deleted.';
     case 4002:
@@ -231,12 +234,17 @@ export async function connectToWorld(
     store.connection = 'joined';
     store.roomId = room.roomId;
   });
+  // The full reason of a removal (the close frame carries at most 123 bytes of it).
+  let removedFor: string | undefined;
+  room.onMessage(MessageType.removed, (event: RemovedEvent) => {
+    removedFor = event.reason;
+  });
   room.onLeave((code, reason) => {
     void voice.stop();
     onLeft(code);
     if (store.connection === 'reconnecting') return; // joining again (see stay-in-world.ts)
     store.connection = 'closed';
-    store.problem = closeMessage(code, reason);
+    store.problem = closeMessage(code, removedFor ?? reason);
   });
   room.onError((code, message) => {
     store.problem = `Room error ${code}: ${message ?? 'unknown'}`;
