@@ -2,12 +2,14 @@
  * bench:nft — ownership of 1,000 tokens (500 ERC-721, 500 ERC-1155 across 10 holders) on a fresh anvil
  * chain: ours (kinds by ERC-165, then one multicall) against one unbatched eth_call per token, same run.
  * A request is one JSON-RPC method call (each element of a batch counts). Both must give the same answers.
+ * Then revocation (revocation.ts): blocks and ms from a transfer's block to its frame emptying in a room.
  * Last line: one JSON object with the figures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from 'viem';
+import { measureRevocation } from './revocation.js';
 import {
   ContractKinds,
   MulticallReader,
@@ -107,6 +109,9 @@ async function main(): Promise<void> {
     }
     const naiveMs = Math.round(performance.now() - started);
 
+    // The transfer indexer and the room: how soon a sold token leaves the world.
+    const revocation = await measureRevocation(anvil.rpcUrl, demo);
+
     const mismatches = ours.filter((holding, index) => holding.balance !== naiveBalances[index]).length;
     if (mismatches > 0) throw new Error(`bench:nft: ${mismatches} answers differ from the naive reads`);
     console.log(
@@ -118,10 +123,8 @@ async function main(): Promise<void> {
         ms,
         naiveMs,
         held: ours.filter((holding) => holding.balance > 0n).length,
-        confirmations: 2,
-        revocationBlocks: null,
-        revocationMs: null,
-        revocationNote: 'not measured: the transfer indexer and room revocation are not built yet',
+        ...revocation,
+        revocationTargetBlocks: revocation.confirmations + 1,
       }),
     );
   } finally {
