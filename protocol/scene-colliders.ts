@@ -79,6 +79,19 @@ export interface VoiceZone {
   yaw: number;
 }
 
+/** A scene nft-frame where it hangs: centre in metres, facing `yaw`, `width` × `height` metres (scaled). */
+export interface FramePlacement {
+  entity: string;
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+  width: number;
+  height: number;
+  /** Shows only this binding id, when set. */
+  binding: string | undefined;
+}
+
 /** What the simulation needs from a scene, with obstacles bucketed by cell for quick lookup. */
 export interface StaticWorld {
   obstacles: readonly Obstacle[];
@@ -92,6 +105,8 @@ export interface StaticWorld {
   interactables: ReadonlyMap<string, Interactable>;
   /** Voice zones (who hears whom is decided by the room from these). */
   voiceZones: readonly VoiceZone[];
+  /** nft-frames: what they show comes from the room state (bindings), where they hang from here. */
+  frames: readonly FramePlacement[];
   /** Entity ids whose colliders the simulation cannot use (mesh colliders). */
   unsupported: readonly string[];
 }
@@ -104,6 +119,7 @@ export const EMPTY_WORLD: StaticWorld = {
   portals: [],
   interactables: new Map(),
   voiceZones: [],
+  frames: [],
   unsupported: [],
 };
 
@@ -134,6 +150,7 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
   const unsupported: string[] = [];
   const interactables = new Map<string, Interactable>();
   const voiceZones: VoiceZone[] = [];
+  const frames: FramePlacement[] = [];
   let defaultSpawn: SpawnPoint | undefined;
   for (const entity of scene.entities) {
     for (const component of entity.components ?? []) {
@@ -194,6 +211,19 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
           hz: Math.abs(hz * t.s[2]),
           yaw: yawOf(t.q),
         });
+      } else if (component.type === 'nft-frame') {
+        const t = transformOf(entity);
+        const [width, height] = component.size ?? [1, 1];
+        frames.push({
+          entity: entity.id,
+          x: t.p[0],
+          y: t.p[1],
+          z: t.p[2],
+          yaw: yawOf(t.q),
+          width: width * Math.abs(t.s[0]),
+          height: height * Math.abs(t.s[1]),
+          binding: component.binding,
+        });
       } else if (component.type === 'portal') {
         const t = transformOf(entity);
         portals.push({
@@ -227,6 +257,7 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
     portals,
     interactables,
     voiceZones,
+    frames,
     unsupported,
   };
 }

@@ -37,6 +37,7 @@ export async function startBenchServer(
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      DEV_CHAIN_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

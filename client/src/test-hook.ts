@@ -35,6 +35,8 @@ export interface MibTestHook {
   readonly people: Array<{ id: string; name: string; inVoice: boolean; mutedLocally: boolean }>;
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
   readonly items: Array<{ entity: string; x: number; y: number; z: number; heldBy: string }>;
+  /** The scene's nft-frames and what each shows (name and picture hash; null = empty). */
+  readonly frames: Array<{ entity: string; token: { name: string; image: string } | null }>;
 }
 
 declare global {
@@ -66,6 +68,11 @@ export function installTestHook(store: WorldStore): void {
     get self() {
       const local = store.local;
       return local ? Object.freeze({ ...local.predicted }) : null;
+    },
+    get frames() {
+      return store.staticWorld.frames.map((frame) =>
+        Object.freeze({ entity: frame.entity, token: store.frames.get(frame.entity) ?? null }),
+      );
     },
     get avatars() {
       const list: MibAvatarView[] = [];

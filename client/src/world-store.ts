@@ -8,6 +8,7 @@ import {
   bodyAt,
   readItemPose,
   type ItemView,
+  type NftFrameView,
   type AvatarBody,
   type ItemPose,
   type MoveInput,
@@ -88,6 +89,12 @@ export interface WorldStore {
   /** Movable items in this visitor's area of interest, by entity id; `itemsVersion` counts changes to the set. */
   items: Map<string, MovableItem>;
   itemsVersion: number;
+  /**
+   * What the scene's nft-frames show, by entity id (absent = empty), as the room says; `framesKey` changes
+   * with any of it, so the frames re-render only then.
+   */
+  frames: Map<string, { name: string; image: string }>;
+  framesKey: string;
   stats: FrameStats;
   /** The published scene this player shows and predicts against (null until one is loaded). */
   scene: SceneDocument | null;
@@ -121,6 +128,8 @@ export function createWorldStore(): WorldStore {
     remotes: new Map(),
     items: new Map(),
     itemsVersion: 0,
+    frames: new Map(),
+    framesKey: '',
     stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0 },
     scene: null,
     staticWorld: EMPTY_WORLD,
@@ -207,4 +216,14 @@ export function applyItems(store: WorldStore, items: ReadonlyMap<string, ItemVie
     }
   }
   if (changed) store.itemsVersion += 1;
+}
+
+/** Brings `store.frames` in line with the room state's frames (on each state change, not per frame). */
+export function applyFrames(store: WorldStore, frames: ReadonlyMap<string, NftFrameView> | undefined): void {
+  const entries: Array<[string, { name: string; image: string }]> = [];
+  frames?.forEach((frame, entity) => entries.push([entity, { name: frame.name, image: frame.image }]));
+  const key = JSON.stringify(entries);
+  if (key === store.framesKey) return;
+  store.frames = new Map(entries);
+  store.framesKey = key;
 }

@@ -147,6 +147,12 @@ const envSchema = z
         message: 'must be on or off (on runs a local anvil chain with demo NFTs when NFT_CHAINS is unset)',
       })
       .default('on'),
+    DEV_CHAIN_PORT: z.coerce
+      .number({ message: 'must be a TCP port for the dev chain RPC, e.g. 8545 (0 picks a free one)' })
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(8545),
     NFT_IPFS_GATEWAY: z
       .url({
         protocol: /^https?$/,
@@ -343,6 +349,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       devChain: value.DEV_CHAIN === 'on',
       devChainDir: path.join(path.resolve(cwd, value.DATA_DIR), 'chain'),
       devBlockSeconds: value.DEV_CHAIN_BLOCK_SECONDS,
+      devPort: value.DEV_CHAIN_PORT,
       gateways: { ipfs: value.NFT_IPFS_GATEWAY, arweave: value.NFT_ARWEAVE_GATEWAY },
     },
     assets: {

@@ -37,7 +37,8 @@ export function demoScene(): SceneDocument {
       {
         id: 'gallery-frame',
         name: 'Gallery frame',
-        transform: { position: [-4, 1.8, 10] },
+        // Turned to face the spawn point (a frame's picture faces its +z).
+        transform: { position: [-4, 1.8, 10], rotation: [0, 1, 0, 0] },
         components: [{ type: 'nft-frame', open: true, size: [1.5, 1.5] }],
       },
       {

@@ -1,17 +1,19 @@
 /**
  * Token metadata and pictures of the dev chain's demo collections, served by this server so the embedded
  * setup needs nothing outside: ERC-721 `…/collectibles/<id>`, ERC-1155 `…/items/<64 hex digits>` (the
- * standard `{id}` form), and an SVG picture per token. 404 on servers without the dev chain.
+ * standard `{id}` form), an SVG picture per token, and GET /nft/dev-chain (where the chain's RPC is and who
+ * holds what at the start). 404 on servers without the dev chain.
  */
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { z } from 'zod';
+import { DEMO_HOLDINGS, devAccount, type DemoCollection } from '../../nft-bridge/index.js';
 import { Problem, ZodParam } from '../control-plane/index.js';
 
 export class DemoMetadata {
   /** `<server>/nft/metadata`, set once the server listens. */
   base: string | undefined;
-  constructor(readonly chainId: number | undefined) {}
+  constructor(readonly devChain: { rpcUrl: string; demo: DemoCollection } | undefined) {}
 }
 
 const PALETTE = ['#e4572e', '#29335c', '#f3a712', '#669bbc', '#a8c686', '#8f2d56', '#218380', '#ffbc42'];
@@ -31,17 +33,40 @@ const itemId = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-digit hex id o
 const PICTURE_FILE = /^(collectible|item)-(\d{1,6})\.svg$/;
 
 @ApiExcludeController()
-@Controller('nft/metadata')
+@Controller('nft')
 export class DemoMetadataController {
   constructor(@Inject(DemoMetadata) private readonly demo: DemoMetadata) {}
 
   private base(): string {
-    if (this.demo.chainId === undefined || !this.demo.base)
+    if (!this.demo.devChain || !this.demo.base)
       throw Problem.notFound('this server runs no dev chain, so it serves no demo token metadata');
     return this.demo.base;
   }
 
-  @Get('collectibles/:id')
+  /** Where the dev chain is and what is on it, for scripts/dev-wallet.mjs and browser wallets. */
+  @Get('dev-chain')
+  devChain() {
+    this.base();
+    const { rpcUrl, demo } = this.demo.devChain!;
+    return {
+      chainId: demo.chainId,
+      rpcUrl,
+      collectibles: demo.collectibles,
+      items: demo.items,
+      holdings: Object.fromEntries(
+        Object.entries(DEMO_HOLDINGS).map(([index, held]) => [
+          devAccount(Number(index)).address,
+          {
+            collectibles: held.collectibles.map(String),
+            items: held.items.map(([id, amount]) => ({ id: String(id), amount: String(amount) })),
+          },
+        ]),
+      ),
+      note: 'anvil test accounts (mnemonic "test test … junk"); their keys are public: never use them elsewhere',
+    };
+  }
+
+  @Get('metadata/collectibles/:id')
   collectible(@ZodParam('id', collectibleId) id: string) {
     const n = Number(id);
     return {
@@ -51,7 +76,7 @@ export class DemoMetadataController {
     };
   }
 
-  @Get('items/:id')
+  @Get('metadata/items/:id')
   item(@ZodParam('id', itemId) id: string) {
     const n = Number(BigInt(`0x${id}`) % 1_000_000n);
     return {
@@ -61,7 +86,7 @@ export class DemoMetadataController {
     };
   }
 
-  @Get('images/:name')
+  @Get('metadata/images/:name')
   @Header('Content-Type', 'image/svg+xml')
   @Header('Cache-Control', 'public, max-age=3600')
   image(

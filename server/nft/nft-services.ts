@@ -66,7 +66,7 @@ export function createNftServices(deps: NftServicesDeps): NftServices {
     deps.events,
     deps.logger,
   );
-  const demo = new DemoMetadata(deps.chains.devChain?.demo.chainId);
+  const demo = new DemoMetadata(deps.chains.devChain);
   let indexers: { stop(): Promise<void> } | undefined;
   return {
     gates,

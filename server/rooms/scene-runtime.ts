@@ -31,7 +31,9 @@ export class SceneRuntime {
   /** The version applied now (0 = none published). */
   version = 0;
   /** The scene's nft-frames by entity id, and the one binding each is restricted to, if any. */
-  nftFrames = new Map<string, { binding: string | undefined }>();
+  get nftFrames(): ReadonlyMap<string, { binding: string | undefined }> {
+    return new Map(this.world.frames.map((frame) => [frame.entity, frame]));
+  }
 
   constructor(
     private readonly worldId: string,
@@ -58,13 +60,6 @@ export class SceneRuntime {
     if (version <= this.version) return false; // a newer one landed while this one loaded
     this.world = buildStaticWorld(parsed.data);
     this.version = version;
-    this.nftFrames = new Map(
-      parsed.data.entities.flatMap((entity) =>
-        entity.components.flatMap((component) =>
-          component.type === 'nft-frame' ? [[entity.id, { binding: component.binding }] as const] : [],
-        ),
-      ),
-    );
     if (this.world.unsupported.length > 0)
       this.log().warn(
         { version, entities: this.world.unsupported },

@@ -28,6 +28,8 @@ export interface ChainsConfig {
   devChainDir: string;
   /** Seconds between dev chain blocks. */
   devBlockSeconds: number;
+  /** The dev chain's RPC port on 127.0.0.1 (browser wallets and scripts connect to it); 0 = a free one. */
+  devPort: number;
   /** Where ipfs:// and ar:// token URIs are fetched from. */
   gateways: Gateways;
 }
@@ -103,6 +105,7 @@ export async function startChains(
     anvil = await startAnvil({
       stateFile: path.join(config.devChainDir, 'state.json'),
       blockTimeSeconds: config.devBlockSeconds,
+      port: config.devPort,
     });
     const demo = await ensureDemoCollection(
       anvil.rpcUrl,
@@ -131,7 +134,7 @@ export async function startChains(
     return runtime(config.gateways, [chain], undefined, { rpcUrl: anvil.rpcUrl, demo }, anvil);
   } catch (error) {
     await anvil?.stop();
-    const reason = `wallets are off: the dev chain did not start (${(error as Error).message}); fix that, or set NFT_CHAINS`;
+    const reason = `wallets are off: the dev chain did not start (${(error as Error).message}); fix that (if port ${config.devPort} is taken, set DEV_CHAIN_PORT, 0 picks a free one), or set NFT_CHAINS`;
     logger.error(reason);
     return runtime(config.gateways, [], reason, undefined, undefined);
   }

@@ -15,6 +15,7 @@ export async function startInProcessServer(
     LOG_LEVEL: 'warn',
     // The dev chain (anvil) only where a test asks for it (DEV_CHAIN=on): each server would start its own.
     DEV_CHAIN: 'off',
+    DEV_CHAIN_PORT: '0',
     ...env,
   });
   const logLines = options.logLines;

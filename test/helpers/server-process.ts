@@ -55,6 +55,7 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
       LOG_LEVEL: 'info',
       // The dev chain (anvil) only where a test asks for it (DEV_CHAIN=on): each server would start its own.
       DEV_CHAIN: 'off',
+      DEV_CHAIN_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,14 @@ import {
 } from '../../../protocol/index.js';
 import { VoiceClient } from '../voice/voice-client.js';
 import { guestAccessToken } from './guest-session.js';
-import { applyItems, createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
+import {
+  applyFrames,
+  applyItems,
+  createRemoteAvatar,
+  parseColor,
+  pushSnapshot,
+  type WorldStore,
+} from '../world-store.js';
 import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
@@ -184,6 +191,7 @@ export async function connectToWorld(
       if (remote) remote.inVoice = tracked.inVoice;
     }
     applyItems(store, state.items);
+    applyFrames(store, state.frames);
     if (store.local) store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
     joinedOnce();
   });

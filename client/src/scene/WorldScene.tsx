@@ -7,6 +7,7 @@ import type { WorldConnection } from '../net/world-connection.js';
 import { MAX_DRAWN_AVATARS } from '../systems/draw-avatars.js';
 import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
+import { NftFrames } from './NftFrames.js';
 import { SceneGeometry } from './SceneGeometry.js';
 
 interface SceneProps {
@@ -71,6 +72,7 @@ export function WorldScene(props: SceneProps) {
       <Ground />
       <SceneGeometry store={props.store} />
       <MovableItems store={props.store} />
+      <NftFrames store={props.store} />
       <instancedMesh ref={bodies} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
         <capsuleGeometry args={[0.35, 1, 4, 12]} />
         <meshStandardMaterial />
