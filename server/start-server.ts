@@ -187,6 +187,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       logger,
     );
     let listeningPort = config.port;
+    const nftEvents = new NftEvents(backend.presence, logger);
     const walletSignIn = new WalletSignInService(
       database.db,
       chains,
@@ -200,6 +201,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
             ? [new URL(config.publicUrl).origin]
             : [`http://localhost:${listeningPort}`, `http://127.0.0.1:${listeningPort}`],
         maxAgeSeconds: SIWE_NONCE_TTL_SECONDS,
+        onUnlinked: (accountId, worlds) => nftEvents.holdingsChanged([accountId], worlds),
       },
     );
     // Bindings, token gates and the transfer indexers (started once the server listens).
@@ -209,7 +211,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       access: new AccessService(database.db),
       scenes: new SceneVersionsRepository(database.db),
       store: assetStore,
-      events: new NftEvents(backend.presence, logger),
+      events: nftEvents,
       logger,
     });
     const rooms = await createRoomHost(

@@ -23,6 +23,8 @@ export interface SignInSettings {
   origins: () => string[];
   /** A message issued longer ago than this is refused, in seconds. */
   maxAgeSeconds: number;
+  /** After a wallet is unlinked (its bindings went with it): the worlds whose frames showed one. */
+  onUnlinked?: (accountId: string, frameWorlds: string[]) => void;
 }
 
 export class WalletSignInService {
@@ -128,6 +130,18 @@ export class WalletSignInService {
       throw Problem.conflict(
         'this wallet is the only way to sign in to this account; link another wallet first',
       );
+    // Its bindings go with it (foreign key); rooms showing one of them on a frame are told.
+    const frames = await this.db
+      .selectFrom('nft_bindings')
+      .select('world_id')
+      .distinct()
+      .where('wallet', '=', address.toLowerCase())
+      .where('world_id', 'is not', null)
+      .execute();
     await this.wallets.unlink(accountId, address);
+    this.settings.onUnlinked?.(
+      accountId,
+      frames.flatMap((row) => (row.world_id ? [row.world_id] : [])),
+    );
   }
 }

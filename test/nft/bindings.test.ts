@@ -176,6 +176,41 @@ describe('NFT bindings', () => {
     );
   }, 90_000);
 
+  it('shows the newest binding on a frame, and drops a wallet’s bindings when it is unlinked', async () => {
+    const visitor = visitors[0]!;
+    const framed = await bind(2, { tokenId: '3', use: 'frame', world: 'demo', frame: 'gallery-frame' });
+    expect(framed.status).toBe(201);
+    await waitFor(
+      () => frames(visitor).get('gallery-frame')?.name,
+      (name) => name === 'Demo Collectible #3',
+      {
+        what: 'the newest binding on the frame',
+      },
+    );
+    // Account 2 keeps a way to sign in (another wallet), then unlinks the one that holds token 3.
+    const api = apiClient(server.url, tokens.get(2));
+    await ok(
+      sdk.walletsLink({
+        client: api,
+        body: await signedSiwe(server.url, privateKeyToAccount(generatePrivateKey())),
+      }),
+      201,
+    );
+    const unlinked = await fetch(`${server.url}/auth/wallets/${devAccount(2).address}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${tokens.get(2)}` },
+    });
+    expect(unlinked.status).toBe(204);
+    expect(await ok(sdk.nftList({ client: api }))).toEqual([]);
+    await waitFor(
+      () => frames(visitor).get('gallery-frame')?.name,
+      (name) => name === 'Demo Collectible #1',
+      {
+        what: 'the frame back to the older binding',
+      },
+    );
+  }, 60_000);
+
   it('counts ERC-1155 amounts: a binding of 5 goes when the wallet holds 4', async () => {
     const created = await bind(1, { contract: items, tokenId: '1', amount: '5', use: 'wearable' });
     expect(created.status).toBe(201);
@@ -198,6 +233,8 @@ describe('NFT bindings', () => {
 
 describe('token gates', () => {
   it('admits holders only, removes a visitor who sells the key, and fails closed when the chain is down', async () => {
+    // Wallet 2 signs in afresh (an earlier test unlinked it from its first account).
+    const buyer = await signIn(devAccount(2));
     const owner = await registerAccount(server.url, 'Gatekeeper');
     await createOrg(owner.api, 'gated-org');
     await createWorld(owner.api, 'gated-org', { slug: 'vault', name: 'Vault' });
@@ -211,7 +248,7 @@ describe('token gates', () => {
     await expect(joinWorld(server.url, { world: 'vault' })).rejects.toThrow(
       /token-gated: it needs the vault key/,
     );
-    await expect(joinWorld(server.url, { world: 'vault' }, tokens.get(2))).rejects.toThrow(/do not hold/);
+    await expect(joinWorld(server.url, { world: 'vault' }, buyer)).rejects.toThrow(/do not hold/);
 
     const holder = await joinWorld(server.url, { world: 'vault' }, tokens.get(1));
     visitors.push(holder);
@@ -224,7 +261,7 @@ describe('token gates', () => {
     expect(holder.removed).toEqual([
       { code: 4412, reason: expect.stringContaining('it needs the vault key (Demo #2)') },
     ]);
-    visitors.push(await joinWorld(server.url, { world: 'vault' }, tokens.get(2)));
+    visitors.push(await joinWorld(server.url, { world: 'vault' }, buyer));
 
     // A chain that does not answer: the gate cannot be checked, so entry is refused and says why.
     const stranger = await signIn(privateKeyToAccount(generatePrivateKey()));
