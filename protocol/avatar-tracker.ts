@@ -16,6 +16,8 @@ export interface TrackedAvatar extends PlacedAvatar {
   appearance: string;
   /** Connected to its voice room. */
   inVoice: boolean;
+  /** Picture (asset hash) of the token it wears ('' = none). */
+  wearing: string;
   /** Whether a position has been received yet. */
   placed: boolean;
 }
@@ -47,6 +49,7 @@ export class AvatarTracker {
         avatar.seat = view.seat;
         avatar.appearance = view.appearance;
         avatar.inVoice = view.inVoice;
+        avatar.wearing = view.wearing ?? '';
         return;
       }
       if (avatar) this.remove(avatar);
@@ -58,6 +61,7 @@ export class AvatarTracker {
         seat: view.seat,
         appearance: view.appearance,
         inVoice: view.inVoice,
+        wearing: view.wearing ?? '',
         x: 0,
         y: 0,
         z: 0,

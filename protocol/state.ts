@@ -18,6 +18,8 @@ const avatarFields = () => ({
   appearance: t.string().default(''),
   /** Connected to its voice room (from LiveKit, reconciled by the server). */
   inVoice: t.boolean().default(false),
+  /** Picture (asset sha-256) of the token the visitor wears: its newest active wearable binding ('' = none). */
+  wearing: t.string().default(''),
 });
 
 export const Avatar = schema(avatarFields(), 'Avatar');
@@ -101,6 +103,8 @@ export interface AvatarView {
   seat: string;
   appearance: string;
   inVoice: boolean;
+  /** Absent from states sent before wearables existed; treat as ''. */
+  wearing?: string;
 }
 
 /** A movable item as a client decodes it (quantised; see Item). */
@@ -135,5 +139,5 @@ export interface WorldStateView {
 /** An avatar as a client draws it: who (name, colour) and where (metres; yaw in radians). */
 export interface PlacedAvatar
   extends
-    Omit<AvatarView, 'netId' | 'seat' | 'appearance' | 'inVoice'>,
+    Omit<AvatarView, 'netId' | 'seat' | 'appearance' | 'inVoice' | 'wearing'>,
     Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

@@ -45,6 +45,8 @@ export interface RemoteAvatar {
   rendered: AvatarBody;
   /** Connected to its voice room (the server reconciles this with LiveKit). */
   inVoice: boolean;
+  /** Picture (asset hash) of the token it wears ('' = none). */
+  wearing: string;
 }
 
 export interface LocalAvatar {
@@ -58,6 +60,8 @@ export interface LocalAvatar {
   nextSeq: number;
   /** The scene item the avatar sits on, as the room says ('' = standing). */
   seat: string;
+  /** Picture (asset hash) of the token it wears ('' = none). */
+  wearing: string;
 }
 
 /** A movable scene item as the room last said: where it rests, or who carries it. */
@@ -170,6 +174,7 @@ export function createRemoteAvatar(
     count: 0,
     rendered: bodyAt(body.x, body.z, body.yaw),
     inVoice: false,
+    wearing: '',
   };
 }
 

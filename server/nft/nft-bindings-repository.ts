@@ -126,4 +126,21 @@ export class NftBindingsRepository {
       .orderBy('created_at', 'desc')
       .execute();
   }
+
+  /** The picture (asset hash) each account wears: of its newest active wearable binding that has one. */
+  async wearing(accountIds: readonly string[]): Promise<Map<string, string>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('nft_bindings')
+      .select(['account_id', 'metadata'])
+      .where('account_id', 'in', accountIds)
+      .where('use', '=', 'wearable')
+      .where('status', '=', 'active')
+      .orderBy('created_at', 'desc')
+      .execute();
+    const worn = new Map<string, string>();
+    for (const row of rows)
+      if (row.metadata?.image && !worn.has(row.account_id)) worn.set(row.account_id, row.metadata.image);
+    return worn;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The bridge inside a running instance: what the scene's nft-frames show (the newest active frame binding
- * of each, from the database), and the world's token gate applied to visitors already inside — when their
+ * of each, from the database), what visitors wear (their newest active wearable binding's picture), and the world's token gate applied to visitors already inside — when their
  * tokens move (or the gate changes) they are checked again and removed, with the reason, if they no longer
  * meet it. Both are driven by NftEvents; frames are also reloaded with each scene version.
  */
@@ -69,6 +69,17 @@ export class WorldNft {
     });
   }
 
+  /** Shows what `occupants` wear (their newest active wearable binding's picture). */
+  dress(occupants: readonly Occupant[]): void {
+    const accounts = occupants.flatMap((occupant) => (occupant.accountId ? [occupant.accountId] : []));
+    if (accounts.length === 0) return;
+    this.enqueue('loading what visitors wear failed', async () => {
+      const worn = await this.deps.bindings.wearing(accounts);
+      for (const occupant of occupants)
+        if (occupant.accountId) occupant.avatar.wearing = worn.get(occupant.accountId) ?? '';
+    });
+  }
+
   /**
    * A bridge event: frames reload when this world is named; visitors named (or all, when the gate changed
    * or the chain reorganized) are checked against the gate and removed if they fail it.
@@ -78,6 +89,12 @@ export class WorldNft {
     if (mine) this.reloadFrames();
     const everyone = mine || event.accounts === 'all';
     const named = new Set(event.accounts === 'all' ? [] : event.accounts);
+    this.dress(
+      [...this.room.occupants()].filter(
+        (occupant) =>
+          event.accounts === 'all' || (occupant.accountId !== null && named.has(occupant.accountId)),
+      ),
+    );
     this.enqueue('re-checking the token gate failed', async () => {
       const decisions = new Map<string | null, Awaited<ReturnType<TokenGates['decide']>>>();
       for (const occupant of [...this.room.occupants()]) {

@@ -186,6 +186,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       );
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
       this.voice?.joined(this.voiceListener(this.occupants.get(client.sessionId)!));
+      this.nft?.dress([this.occupants.get(client.sessionId)!]);
       this.meter?.joined(this.clients.length);
     }
 

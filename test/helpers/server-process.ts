@@ -69,7 +69,8 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
 /** Starts the server and resolves once it logs that it is listening. */
 export async function startServerProcess(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  // Generous: on a 2-core CI machine two test workers may each be starting servers and browsers at once.
+  timeoutMs = 60_000,
 ): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const { child, output } = launch({ ...env, PORT: String(port) });

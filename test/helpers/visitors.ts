@@ -114,9 +114,10 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
     for (const tracked of tracker.avatars.values()) {
-      const { sessionId, netId, name, color, seat, appearance, inVoice, x, y, z, yaw, placed } = tracked;
+      const { sessionId, netId, name, color, seat, appearance, inVoice, wearing, x, y, z, yaw, placed } =
+        tracked;
       if (!placed) continue;
-      const seen: SeenAvatar = { netId, name, color, seat, appearance, inVoice, x, y, z, yaw };
+      const seen: SeenAvatar = { netId, name, color, seat, appearance, inVoice, wearing, x, y, z, yaw };
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }

@@ -211,17 +211,27 @@ describe('NFT bindings', () => {
     );
   }, 60_000);
 
-  it('counts ERC-1155 amounts: a binding of 5 goes when the wallet holds 4', async () => {
+  it('wears an ERC-1155 binding of 5 while the wallet holds 5, and takes it off at 4', async () => {
+    const observer = visitors[0]!;
+    const wearer = await joinWorld(server.url, {}, tokens.get(1));
+    visitors.push(wearer);
     const created = await bind(1, { contract: items, tokenId: '1', amount: '5', use: 'wearable' });
     expect(created.status).toBe(201);
-    const { id, standard } = (await created.json()) as { id: string; standard: string };
-    expect(standard).toBe('erc1155');
+    const { id, standard, display } = (await created.json()) as {
+      id: string;
+      standard: string;
+      display: { name: string; image: string };
+    };
+    expect([standard, display.name]).toEqual(['erc1155', 'Demo Item #1']);
+    const worn = () => observer.avatars().get(wearer.sessionId)?.wearing;
+    await waitFor(worn, (image) => image === display.image, { what: 'the wearable seen by another visitor' });
     await transfer(1, 2, items, 1n, 1n);
     await waitFor(
       () => bindingStatus(1, id),
       (status) => status === 'revoked',
       { what: 'revoked' },
     );
+    await waitFor(worn, (image) => image === '', { what: 'the wearable taken off' });
     const removed = await fetch(`${server.url}/nft/bindings/${id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${tokens.get(1)}` },

@@ -157,6 +157,7 @@ export async function connectToWorld(
     pending: [],
     nextSeq: 1,
     seat: '',
+    wearing: '',
   };
 
   let selfMoved = false;
@@ -188,11 +189,17 @@ export async function connectToWorld(
     tracker.applyState(state);
     for (const tracked of tracker.avatars.values()) {
       const remote = store.remotes.get(tracked.sessionId);
-      if (remote) remote.inVoice = tracked.inVoice;
+      if (remote) {
+        remote.inVoice = tracked.inVoice;
+        remote.wearing = tracked.wearing;
+      }
     }
     applyItems(store, state.items);
     applyFrames(store, state.frames);
-    if (store.local) store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
+    if (store.local) {
+      store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
+      store.local.wearing = tracker.avatars.get(room.sessionId)?.wearing ?? '';
+    }
     joinedOnce();
   });
   room.onMessage(MessageType.portal, (event: PortalEvent) => {

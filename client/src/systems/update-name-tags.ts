@@ -1,6 +1,8 @@
 /**
  * Name tags as DOM labels over each avatar's head, positioned by projecting into screen space. Elements
  * are created when an avatar appears and removed when it leaves; per frame only their transforms change.
+ * A visitor wearing a token (an active wearable binding) shows its picture in the tag, served by this
+ * server; it goes when the token leaves the wallet.
  */
 import { Vector3, type Camera } from 'three';
 import type { AvatarBody } from '../../../protocol/index.js';
@@ -14,7 +16,7 @@ const projected = new Vector3();
 const tags = new Map<string, HTMLDivElement>();
 const seen = new Set<string>();
 
-function tagFor(layer: HTMLElement, id: string, name: string): HTMLDivElement {
+function tagFor(layer: HTMLElement, id: string, name: string, wearing: string): HTMLDivElement {
   let tag = tags.get(id);
   if (!tag) {
     tag = document.createElement('div');
@@ -22,6 +24,17 @@ function tagFor(layer: HTMLElement, id: string, name: string): HTMLDivElement {
     tag.textContent = name;
     layer.appendChild(tag);
     tags.set(id, tag);
+  }
+  if ((tag.dataset.wearing ?? '') !== wearing) {
+    tag.dataset.wearing = wearing;
+    tag.querySelector('img')?.remove();
+    if (wearing) {
+      const picture = document.createElement('img');
+      picture.className = 'worn-token';
+      picture.alt = 'worn token';
+      picture.src = `/assets/files/${wearing}`;
+      tag.prepend(picture);
+    }
   }
   return tag;
 }
@@ -50,12 +63,13 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
   seen.clear();
   if (store.local && store.sessionId && store.connection === 'joined') {
     seen.add(store.sessionId);
-    position(tagFor(layer, store.sessionId, store.local.name), store.local.predicted, camera, width, height);
+    const tag = tagFor(layer, store.sessionId, store.local.name, store.local.wearing);
+    position(tag, store.local.predicted, camera, width, height);
   }
   for (const remote of store.remotes.values()) {
     if (remote.count === 0) continue; // no position received yet
     seen.add(remote.id);
-    const tag = tagFor(layer, remote.id, remote.name);
+    const tag = tagFor(layer, remote.id, remote.name, remote.wearing);
     tag.classList.toggle('speaking', store.speaking.has(remote.id));
     position(tag, remote.rendered, camera, width, height);
   }
