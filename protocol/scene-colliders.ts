@@ -64,6 +64,8 @@ export interface Portal {
   /** Target world slug; undefined = this world. */
   world: string | undefined;
   spawn: string;
+  /** Opens only with a key binding for it (see the portal component's `key`). */
+  locked: boolean;
 }
 
 /** A scene voice zone: a box (half extents in metres) around its entity, turned by `yaw` about the up axis. */
@@ -234,6 +236,7 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
           radius: component.radius ?? 1.5,
           world: component.world,
           spawn: component.spawn,
+          locked: component.key !== undefined,
         });
       }
     }

@@ -77,6 +77,17 @@ const portal = z.strictObject({
   spawn: z.string().min(1).max(64),
   /** Trigger radius in metres. */
   radius: z.number().positive().max(50).default(1.5),
+  /**
+   * Locked: it lets through only visitors who bound a key for it (POST /nft/bindings, use "key") — a token
+   * of this contract (this very token when tokenId is given) that their wallet still holds.
+   */
+  key: z
+    .strictObject({
+      chainId: z.number().int().positive(),
+      contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x and 40 hex digits'),
+      tokenId: z.string().regex(/^\d{1,78}$/, 'must be a token id in decimal').optional(),
+    })
+    .optional(),
 });
 const screen = z.strictObject({
   type: z.literal('screen'),

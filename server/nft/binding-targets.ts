@@ -1,6 +1,7 @@
 /**
- * Where a frame binding may go: an nft-frame entity of a world's published scene, by the world's editors
- * or — on a frame marked `open` — by any visitor who may see the world.
+ * Where a binding may go: a frame binding on an nft-frame entity of a world's published scene (by the
+ * world's editors or — on a frame marked `open` — by any visitor who may see the world); a key binding on a
+ * locked portal whose key the token is.
  */
 import { sceneDocumentSchema } from '../../protocol/index.js';
 import { Problem, type AccessService, type Principal } from '../control-plane/index.js';
@@ -12,20 +13,57 @@ export interface BindingTarget {
   entity: string;
 }
 
+export interface KeyToken {
+  chainId: number;
+  contract: string;
+  tokenId: bigint;
+}
+
 export class BindingTargets {
   constructor(
     private readonly access: AccessService,
     private readonly scenes: SceneVersionsRepository,
   ) {}
 
-  async frame(principal: Principal, slug: string, entity: string): Promise<BindingTarget> {
+  /** The world (readable by `principal`) and its published scene's entities. */
+  private async published(principal: Principal, slug: string) {
     const world = await this.access.world(principal, slug, 'world.read');
     const body =
       world.published_version === null
         ? undefined
         : await this.scenes.body(world.id, world.published_version);
     const scene = body ? sceneDocumentSchema.parse(JSON.parse(body)) : undefined;
-    const frames = (scene?.entities ?? []).flatMap((candidate) =>
+    return { world, entities: scene?.entities ?? [] };
+  }
+
+  /** A locked portal `token` opens: the key's contract (and token, if the portal names one) must match. */
+  async portal(principal: Principal, slug: string, entity: string, token: KeyToken): Promise<BindingTarget> {
+    const { world, entities } = await this.published(principal, slug);
+    const locked = entities.flatMap((candidate) =>
+      candidate.components.flatMap((component) =>
+        component.type === 'portal' && component.key ? [{ id: candidate.id, key: component.key }] : [],
+      ),
+    );
+    const found = locked.find((portal) => portal.id === entity);
+    if (!found)
+      throw Problem.badRequest(
+        `world "${slug}" has no locked portal "${entity}" in its published scene; its locked portals: ${locked.map((portal) => portal.id).join(', ') || 'none'}`,
+      );
+    const { key } = found;
+    if (
+      key.chainId !== token.chainId ||
+      key.contract.toLowerCase() !== token.contract.toLowerCase() ||
+      (key.tokenId !== undefined && BigInt(key.tokenId) !== token.tokenId)
+    )
+      throw Problem.badRequest(
+        `portal "${entity}" opens with ${key.tokenId === undefined ? 'a token' : `token ${key.tokenId}`} of ${key.contract} on chain ${key.chainId}; this token is not one`,
+      );
+    return { worldId: world.id, entity };
+  }
+
+  async frame(principal: Principal, slug: string, entity: string): Promise<BindingTarget> {
+    const { world, entities } = await this.published(principal, slug);
+    const frames = entities.flatMap((candidate) =>
       candidate.components.flatMap((component) =>
         component.type === 'nft-frame' ? [{ id: candidate.id, frame: component }] : [],
       ),

@@ -143,4 +143,25 @@ export class NftBindingsRepository {
       if (row.metadata?.image && !worn.has(row.account_id)) worn.set(row.account_id, row.metadata.image);
     return worn;
   }
+
+  /** The locked portals of `worldId` each account holds an active key binding for. */
+  async keys(worldId: string, accountIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const keys = new Map<string, Set<string>>();
+    if (accountIds.length === 0) return keys;
+    const rows = await this.db
+      .selectFrom('nft_bindings')
+      .select(['account_id', 'target'])
+      .where('world_id', '=', worldId)
+      .where('account_id', 'in', accountIds)
+      .where('use', '=', 'key')
+      .where('status', '=', 'active')
+      .execute();
+    for (const row of rows) {
+      if (row.target === null) continue;
+      const held = keys.get(row.account_id) ?? new Set<string>();
+      held.add(row.target);
+      keys.set(row.account_id, held);
+    }
+    return keys;
+  }
 }

@@ -32,8 +32,8 @@ export interface CreateBinding {
   contract: string;
   tokenId: bigint;
   amount: bigint;
-  use: 'wearable' | 'frame' | 'collectible';
-  /** frame: the world and the nft-frame entity, checked by the caller (binding-targets.ts). */
+  use: 'wearable' | 'frame' | 'key' | 'collectible';
+  /** frame and key: the world and the nft-frame or locked portal, checked by the caller (binding-targets.ts). */
   target: BindingTarget | undefined;
 }
 

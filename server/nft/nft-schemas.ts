@@ -16,15 +16,20 @@ export const createBindingSchema = z
       .refine((value) => BigInt(value) > 0n, 'must be at least "1"')
       .default('1')
       .describe('ERC-1155: how many of the id (your wallet must hold at least this many).'),
-    use: z.enum(['wearable', 'frame', 'collectible'], {
-      message: 'must be wearable, frame or collectible',
+    use: z.enum(['wearable', 'frame', 'key', 'collectible'], {
+      message: 'must be wearable, frame, key or collectible',
     }),
-    world: z.string().min(1).max(64).optional().describe('frame: the slug of the world'),
+    world: z.string().min(1).max(64).optional().describe('frame and key: the slug of the world'),
     frame: entityId.optional().describe("frame: the nft-frame entity's id in the world's scene"),
+    portal: entityId.optional().describe("key: the locked portal's entity id in the world's scene"),
   })
   .refine((body) => (body.use === 'frame') === (body.world !== undefined && body.frame !== undefined), {
-    message: 'a frame binding needs world and frame (and only a frame binding has them)',
-    path: ['world'],
+    message: 'a frame binding needs world and frame (and only a frame binding has a frame)',
+    path: ['frame'],
+  })
+  .refine((body) => (body.use === 'key') === (body.world !== undefined && body.portal !== undefined), {
+    message: 'a key binding needs world and portal (and only a key binding has a portal)',
+    path: ['portal'],
   });
 
 export const tokenDisplaySchema = z.object({

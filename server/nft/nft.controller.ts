@@ -46,8 +46,13 @@ export class NftController {
     @ZodBody(createBindingSchema) body: z.output<typeof createBindingSchema>,
   ) {
     const account = this.access.requireSession(caller, 'bind tokens');
+    const token = { chainId: body.chainId, contract: body.contract, tokenId: BigInt(body.tokenId) };
     const target =
-      body.use === 'frame' ? await this.targets.frame(caller, body.world!, body.frame!) : undefined;
+      body.use === 'frame'
+        ? await this.targets.frame(caller, body.world!, body.frame!)
+        : body.use === 'key'
+          ? await this.targets.portal(caller, body.world!, body.portal!, token)
+          : undefined;
     const row = await this.bindings.create(account.accountId, {
       chainId: body.chainId,
       contract: body.contract,

@@ -23,6 +23,8 @@ export class SceneActions {
     private readonly social: SocialRelay,
     private readonly items: MovableItems,
     private readonly worldSlug: string,
+    /** Whether a visitor holds a key for a locked portal (no chains here: none opens). */
+    private readonly opens: (occupant: Occupant, portal: string) => boolean = () => false,
   ) {}
 
   /** Applies the visitor's pending use of a scene item, or tells it why not. */
@@ -76,6 +78,12 @@ export class SceneActions {
     if (inside === occupant.portal) return;
     occupant.portal = inside;
     if (!portal) return;
+    if (portal.locked && !this.opens(occupant, portal.entity))
+      return this.refuse(
+        occupant,
+        portal.entity,
+        `portal "${portal.entity}" is locked: it opens for visitors who bound a key to it (POST /nft/bindings, use "key") and still hold that token`,
+      );
     const outcome = this.scene.outcomeOf(portal, this.worldSlug);
     if (outcome.kind === 'teleport') {
       Object.assign(occupant.body, outcome.to);

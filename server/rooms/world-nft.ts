@@ -1,6 +1,7 @@
 /**
  * The bridge inside a running instance: what the scene's nft-frames show (the newest active frame binding
- * of each, from the database), what visitors wear (their newest active wearable binding's picture), and the world's token gate applied to visitors already inside — when their
+ * of each, from the database), what visitors wear (their newest active wearable binding's picture), which
+ * locked portals they hold keys for, and the world's token gate applied to visitors already inside — when their
  * tokens move (or the gate changes) they are checked again and removed, with the reason, if they no longer
  * meet it. Both are driven by NftEvents; frames are also reloaded with each scene version.
  */
@@ -27,6 +28,8 @@ export interface RoomHooks {
 export class WorldNft {
   /** Reloads in flight are chained, so an older answer never overwrites a newer one. */
   private queue: Promise<void> = Promise.resolve();
+  /** Locked portals of this world each visitor's account holds a key for. */
+  private readonly keys = new Map<string, ReadonlySet<string>>();
 
   constructor(
     private readonly deps: RoomNftDeps,
@@ -69,15 +72,27 @@ export class WorldNft {
     });
   }
 
-  /** Shows what `occupants` wear (their newest active wearable binding's picture). */
+  /**
+   * Loads what `occupants` wear (their newest active wearable binding's picture) and which locked portals
+   * of this world they hold keys for.
+   */
   dress(occupants: readonly Occupant[]): void {
     const accounts = occupants.flatMap((occupant) => (occupant.accountId ? [occupant.accountId] : []));
     if (accounts.length === 0) return;
-    this.enqueue('loading what visitors wear failed', async () => {
+    this.enqueue('loading what visitors wear and hold failed', async () => {
       const worn = await this.deps.bindings.wearing(accounts);
-      for (const occupant of occupants)
-        if (occupant.accountId) occupant.avatar.wearing = worn.get(occupant.accountId) ?? '';
+      const keys = await this.deps.bindings.keys(this.worldId, accounts);
+      for (const occupant of occupants) {
+        if (!occupant.accountId) continue;
+        occupant.avatar.wearing = worn.get(occupant.accountId) ?? '';
+        this.keys.set(occupant.accountId, keys.get(occupant.accountId) ?? new Set());
+      }
     });
+  }
+
+  /** Whether `occupant` holds a key (an active key binding) for the locked portal `entity`. */
+  opens(occupant: Occupant, entity: string): boolean {
+    return occupant.accountId !== null && (this.keys.get(occupant.accountId)?.has(entity) ?? false);
   }
 
   /**

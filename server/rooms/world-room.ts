@@ -107,7 +107,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.world = world;
       this.maxClients = Math.min(world.capacity, deps.capacity);
       this.scene = new SceneRuntime(world.id, deps.scenes, () => this.log);
-      this.actions = new SceneActions(this.scene, this.occupants, this.social, this.items, world.slug);
+      const opens = (occupant: Occupant, portal: string) => this.nft?.opens(occupant, portal) ?? false;
+      this.actions = new SceneActions(this.scene, this.occupants, this.social, this.items, world.slug, opens);
       this.meter = new RoomUsageMeter(deps.usage, deps.instances, world.org_id, () => this.log);
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });

@@ -10,13 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPublicClient, createTestClient, createWalletClient, http, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, type LocalAccount } from 'viem/accounts';
 import { contracts, devAccount } from '../../nft-bridge/index.js';
-import type { NftFrameView, WorldStateView } from '../../protocol/index.js';
+import {
+  MessageType,
+  type InteractionRefusal,
+  type NftFrameView,
+  type WorldStateView,
+} from '../../protocol/index.js';
 import type { RunningServer } from '../../server/index.js';
-import { apiClient, createOrg, createWorld, ok, registerAccount, sdk } from '../helpers/api.js';
+import { apiClient, createOrg, createWorld, ok, registerAccount, replaceDraft, sdk } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { tempDir } from '../helpers/server-process.js';
 import { signedSiwe } from '../helpers/siwe.js';
-import { joinWorld, type Visitor } from '../helpers/visitors.js';
+import { joinWorld, walkTowards, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
 let server: RunningServer;
@@ -239,6 +244,86 @@ describe('NFT bindings', () => {
     expect(removed.status).toBe(204);
     expect(await bindingStatus(1, id)).toBeUndefined();
   }, 60_000);
+});
+
+describe('keys', () => {
+  it('opens a locked portal only for a visitor who bound a key to it and still holds the token', async () => {
+    const owner = await registerAccount(server.url, 'Keeper');
+    await createOrg(owner.api, 'keys-org');
+    await createWorld(owner.api, 'keys-org', { slug: 'keep', name: 'Keep' });
+    const key = { chainId: 31337, contract: collectibles };
+    await replaceDraft(owner.api, 'keep', {
+      schema: 1,
+      entities: [
+        {
+          id: 'start',
+          transform: { position: [0, 0, 0] },
+          components: [{ type: 'spawn-point', name: 'main', default: true }],
+        },
+        {
+          id: 'inside',
+          transform: { position: [15, 0, 15] },
+          components: [{ type: 'spawn-point', name: 'inside' }],
+        },
+        {
+          id: 'door',
+          transform: { position: [0, 0, 5] },
+          components: [{ type: 'portal', spawn: 'inside', radius: 1, key }],
+        },
+      ],
+    });
+    await ok(
+      sdk.scenesPublish({ client: owner.api, path: { slug: 'keep' }, body: { message: 'locked door' } }),
+      201,
+    );
+
+    const visitor = await joinWorld(server.url, { world: 'keep', spawn: 'main' }, tokens.get(1));
+    visitors.push(visitor);
+    const refusals: InteractionRefusal[] = [];
+    visitor.room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) =>
+      refusals.push(refusal),
+    );
+    let seq = 0;
+    const walk = (target: { x: number; z: number }, done: () => boolean) =>
+      walkTowards(visitor, target, done, () => ++seq);
+
+    await walk({ x: 0, z: 5 }, () => refusals.length > 0);
+    expect(refusals[0]).toMatchObject({
+      entity: 'door',
+      reason: expect.stringContaining('portal "door" is locked'),
+    });
+    expect(visitor.self()!.x).toBeLessThan(5);
+
+    const wrongPortal = await bind(1, { tokenId: '1', use: 'key', world: 'keep', portal: 'start' });
+    expect(((await wrongPortal.json()) as { detail: string }).detail).toContain('its locked portals: door');
+    const notTheKey = await bind(1, {
+      contract: items,
+      tokenId: '1',
+      use: 'key',
+      world: 'keep',
+      portal: 'door',
+    });
+    expect(notTheKey.status).toBe(400);
+    const bound = await bind(1, { tokenId: '1', use: 'key', world: 'keep', portal: 'door' });
+    expect(bound.status).toBe(201);
+
+    await walk({ x: 0, z: 1 }, () => visitor.self()!.z < 2);
+    await walk({ x: 0, z: 5 }, () => visitor.self()!.x > 10);
+    expect(visitor.self()!.z).toBeGreaterThan(10);
+
+    // Sold: the key binding is revoked and the door is locked to this visitor again.
+    const { id } = (await bound.json()) as { id: string };
+    await transfer(1, 2, collectibles, 1n);
+    await waitFor(
+      () => bindingStatus(1, id),
+      (status) => status === 'revoked',
+      { what: 'key revoked' },
+    );
+    const before = refusals.length;
+    await walk({ x: 0, z: 5 }, () => refusals.length > before);
+    expect(visitor.self()!.z).toBeLessThan(10);
+    await transfer(2, 1, collectibles, 1n);
+  }, 90_000);
 });
 
 describe('token gates', () => {

@@ -311,6 +311,11 @@ export type Scene = {
             world?: string;
             spawn: string;
             radius: number;
+            key?: {
+                chainId: number;
+                contract: string;
+                tokenId?: string;
+            };
         } | {
             type: 'screen';
             source: {
@@ -2452,6 +2457,11 @@ export type ScenesReplaceData = {
                 world?: string;
                 spawn: string;
                 radius?: number;
+                key?: {
+                    chainId: number;
+                    contract: string;
+                    tokenId?: string;
+                };
             } | {
                 type: 'screen';
                 source: {
@@ -3362,15 +3372,19 @@ export type NftCreateData = {
          * ERC-1155: how many of the id (your wallet must hold at least this many).
          */
         amount?: string;
-        use: 'wearable' | 'frame' | 'collectible';
+        use: 'wearable' | 'frame' | 'key' | 'collectible';
         /**
-         * frame: the slug of the world
+         * frame and key: the slug of the world
          */
         world?: string;
         /**
          * frame: the nft-frame entity's id in the world's scene
          */
         frame?: string;
+        /**
+         * key: the locked portal's entity id in the world's scene
+         */
+        portal?: string;
     };
     path?: never;
     query?: never;
