@@ -85,7 +85,10 @@ const portal = z.strictObject({
     .strictObject({
       chainId: z.number().int().positive(),
       contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x and 40 hex digits'),
-      tokenId: z.string().regex(/^\d{1,78}$/, 'must be a token id in decimal').optional(),
+      tokenId: z
+        .string()
+        .regex(/^\d{1,78}$/, 'must be a token id in decimal')
+        .optional(),
     })
     .optional(),
 });
