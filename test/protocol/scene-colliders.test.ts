@@ -125,6 +125,21 @@ describe('scene colliders in step()', () => {
         entity('start', [0, 0, -5], [{ type: 'spawn-point', name: 'start', default: true }]),
         entity('side', [3, 0, 3], [{ type: 'spawn-point', name: 'side', default: false }]),
         entity('gate', [0, 0, 8], [{ type: 'portal', spawn: 'side', radius: 1 }]),
+        entity(
+          'vault',
+          [4, 0, 8],
+          [
+            {
+              type: 'portal',
+              spawn: 'side',
+              radius: 1,
+              key: { chainId: 1, contract: `0x${'ab'.repeat(20)}` },
+            },
+          ],
+        ),
+        entity('frame', [0, 2, 9], [{ type: 'nft-frame', open: true, size: [2, 1] }], {
+          transform: { position: [0, 2, 9], rotation: [0, 1, 0, 0], scale: [1.5, 1, 1] },
+        }),
         entity('statue', [0, 0, 0], [{ type: 'collider', shape: { kind: 'mesh', asset: 'a'.repeat(64) } }]),
       ),
     );
@@ -134,7 +149,21 @@ describe('scene colliders in step()', () => {
     expect(world.defaultSpawn).toMatchObject({ name: 'start', x: 0, z: -5 });
     expect(world.spawns.map((s) => s.name)).toEqual(['start', 'side']);
     expect(world.portals).toEqual([
-      { entity: 'gate', x: 0, y: 0, z: 8, radius: 1, world: undefined, spawn: 'side' },
+      { entity: 'gate', x: 0, y: 0, z: 8, radius: 1, world: undefined, spawn: 'side', locked: false },
+      { entity: 'vault', x: 4, y: 0, z: 8, radius: 1, world: undefined, spawn: 'side', locked: true },
+    ]);
+    // A frame turned half a turn, stretched 1.5× in width.
+    expect(world.frames).toEqual([
+      {
+        entity: 'frame',
+        x: 0,
+        y: 2,
+        z: 9,
+        yaw: expect.closeTo(Math.PI, 6),
+        width: 3,
+        height: 1,
+        binding: undefined,
+      },
     ]);
     expect(world.unsupported).toEqual(['statue']);
   });
