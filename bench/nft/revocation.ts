@@ -7,10 +7,10 @@
  */
 import { Client, type Room } from '@colyseus/sdk';
 import { createPublicClient, createWalletClient, http, type Address, type PublicClient } from 'viem';
-import { createSiweMessage } from 'viem/siwe';
 import { contracts, devAccount, type DemoCollection } from '../../nft-bridge/index.js';
 import { MessageType, RoomName, ServerMessage, type WorldStateView } from '../../protocol/index.js';
 import { startBenchServer } from '../shared/server-process.js';
+import { signedSiwe } from '../shared/siwe.js';
 import { percentile } from '../shared/stats.js';
 
 export const CONFIRMATIONS = 2;
@@ -38,22 +38,10 @@ async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolea
 }
 
 async function signIn(url: string, index: number): Promise<string> {
-  const wallet = devAccount(index);
-  const { nonce } = (await (await fetch(`${url}/auth/siwe/nonce`, { method: 'POST' })).json()) as {
-    nonce: string;
-  };
-  const message = createSiweMessage({
-    domain: new URL(url).host,
-    uri: url,
-    address: wallet.address,
-    version: '1',
-    chainId: 31337,
-    nonce,
-  });
   const response = await fetch(`${url}/auth/siwe`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ message, signature: await wallet.signMessage({ message }) }),
+    body: JSON.stringify(await signedSiwe(url, devAccount(index))),
   });
   if (!response.ok) throw new Error(`bench:nft: SIWE sign-in answered ${response.status}`);
   return ((await response.json()) as { accessToken: string }).accessToken;
