@@ -200,7 +200,13 @@ describe('the server with REDIS_URL', () => {
     const redis = new Redis(redisUrl);
     try {
       expect(await redis.exists('mib:asset-jobs:meta')).toBe(1);
-      expect(await redis.exists(`mib:asset-jobs:${id}`)).toBe(0);
+      // The job row is marked done inside the processor, a moment before BullMQ records the
+      // completion and removes the job, so its removal is awaited rather than read once.
+      await waitFor(
+        () => redis.exists(`mib:asset-jobs:${id}`),
+        (exists) => exists === 0,
+        { what: 'BullMQ to remove the finished job', timeoutMs: 10_000 },
+      );
     } finally {
       redis.disconnect();
     }
