@@ -2,6 +2,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Any function except a constructor (objects are built once; their methods run per frame). */
+const PER_FRAME_FUNCTION = ':function:not(MethodDefinition[kind="constructor"] > FunctionExpression)';
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,6 +30,36 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    // The player's per-frame code allocates nothing once warmed up (no GC pauses mid-frame): no `new`,
+    // array or object literals, closures or copying array methods inside its functions. Module-scope
+    // scratch objects are fine; a deliberate allocation (a pool growing) says why in a disable comment.
+    files: [
+      'client/src/frame-loop.ts',
+      'client/src/systems/**/*.ts',
+      'client/src/avatar/avatar-renderer.ts',
+      'client/src/avatar/skinned-avatars.ts',
+      'client/src/avatar/motion-state.ts',
+    ],
+    ignores: ['client/src/systems/keyboard.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['NewExpression', 'ArrayExpression', 'ObjectExpression', 'ArrowFunctionExpression'].map(
+          (node) => ({
+            selector: `${PER_FRAME_FUNCTION} ${node}`,
+            message: `per-frame code must not allocate (${node}); use a module-scope scratch object or a pool`,
+          }),
+        ),
+        {
+          selector:
+            PER_FRAME_FUNCTION +
+            ' CallExpression[callee.property.name=/^(map|filter|slice|concat|flatMap|from)$/]',
+          message: 'per-frame code must not allocate arrays; loop over the data in place',
+        },
+      ],
     },
   },
   {

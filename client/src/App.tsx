@@ -3,6 +3,7 @@ import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { joinOptionsFromUrl } from './join-options.js';
 import { PeopleList, readPeople } from './PeopleList.js';
+import type { AvatarRendererOptions } from './avatar/avatar-renderer.js';
 import { WorldScene } from './scene/WorldScene.js';
 import { installKeyboard } from './systems/keyboard.js';
 import type { WorldStore } from './world-store.js';
@@ -32,7 +33,15 @@ function useStoreView(store: WorldStore) {
   return view;
 }
 
-export function App({ store }: { store: WorldStore }) {
+export interface AppProps {
+  store: WorldStore;
+  /** Benchmark mode: the store is fed locally; no server is joined. */
+  offline?: boolean;
+  /** How avatars are drawn (the product's defaults unless a benchmark asks otherwise). */
+  avatarRendering?: AvatarRendererOptions | undefined;
+}
+
+export function App({ store, offline = false, avatarRendering }: AppProps) {
   const connection = useRef<WorldConnection | null>(null);
   const nameTagLayer = useRef<HTMLDivElement>(null);
   const [pressing, setPressing] = useState(false);
@@ -41,6 +50,7 @@ export function App({ store }: { store: WorldStore }) {
 
   useEffect(() => installKeyboard(), []);
   useEffect(() => {
+    if (offline) return;
     // The frame loop and the HUD read the live connection through this ref.
     const stay = stayInWorld(
       store,
@@ -49,7 +59,7 @@ export function App({ store }: { store: WorldStore }) {
       (live) => (connection.current = live),
     );
     return () => void stay.stop();
-  }, [store]);
+  }, [store, offline]);
 
   // The first frame drawn after joining completes loading.
   useEffect(() => {
@@ -72,7 +82,12 @@ export function App({ store }: { store: WorldStore }) {
   const loaded = view.progress >= 1;
   return (
     <div className="player">
-      <WorldScene store={store} connection={connection} nameTagLayer={nameTagLayer} />
+      <WorldScene
+        store={store}
+        connection={connection}
+        nameTagLayer={nameTagLayer}
+        avatarRendering={avatarRendering}
+      />
       <div className="name-tags" ref={nameTagLayer} />
       {showPeople && <PeopleList store={store} people={view.nearby} />}
       <div className="hud">

@@ -3,12 +3,13 @@
  *   1. network receive  — already applied by SDK callbacks between frames (world-connection.ts)
  *   2. predict           — local input at the fixed step, applied with protocol's step()
  *   3. interpolate       — remote avatars blended between received snapshots
- *   4. draw              — instanced meshes, camera, name tags
+ *   4. draw              — avatars (near ones skinned, the crowd instanced), camera, name tags
  *   5. stats             — frame time and renderer counters for window.__mib
  *   6. network send      — inputs produced this frame go out last, then a use (E) of the nearest item
  */
-import type { Camera, InstancedMesh, WebGLRenderer } from 'three';
+import type { Camera, WebGLRenderer } from 'three';
 import type { MoveInput } from '../../protocol/index.js';
+import type { AvatarRenderer } from './avatar/avatar-renderer.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { drawAvatars } from './systems/draw-avatars.js';
 import { followCamera } from './systems/follow-camera.js';
@@ -22,8 +23,7 @@ import type { WorldStore } from './world-store.js';
 export interface FrameContext {
   store: WorldStore;
   connection: WorldConnection | null;
-  bodies: InstancedMesh;
-  visors: InstancedMesh;
+  avatars: AvatarRenderer;
   camera: Camera;
   renderer: WebGLRenderer;
   nameTagLayer: HTMLElement | null;
@@ -42,7 +42,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
     predictLocalAvatar(store.local, store.staticWorld, dtSeconds, outbox);
   for (const remote of store.remotes.values()) interpolateAvatar(remote, now);
 
-  const drawn = drawAvatars(store, ctx.bodies, ctx.visors);
+  const drawn = drawAvatars(store, ctx.avatars, ctx.camera, now / 1000, dtSeconds);
   if (store.local) followCamera(ctx.camera, store.local.predicted, dtSeconds);
   if (ctx.nameTagLayer) updateNameTags(store, ctx.nameTagLayer, ctx.camera);
 
@@ -54,6 +54,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   stats.drawCalls = ctx.renderer.info.render.calls;
   stats.triangles = ctx.renderer.info.render.triangles;
   stats.avatars = drawn;
+  stats.avatarDrawCalls = ctx.avatars.takeDrawCalls();
 
   if (ctx.connection && store.local) ctx.connection.updateVoice(store.local.predicted.yaw);
   if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);
@@ -61,6 +62,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   if (takeUse() && store.local && ctx.connection) {
     const item = nearestUsableItem(store.local, store.staticWorld, store.items, store.sessionId);
     if (item) ctx.connection.interact(item);
+    // eslint-disable-next-line no-restricted-syntax -- on a key press, not per frame
     else store.notice = { text: 'Nothing to use within reach', until: now + 3_000 };
   }
 }

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { benchFromUrl, benchRendering, startCrowdFeed } from './bench/crowd-feed.js';
 import { installTestHook } from './test-hook.js';
 import { createWorldStore } from './world-store.js';
 
@@ -8,10 +9,14 @@ const store = createWorldStore();
 store.loading = { progress: 0.2, stage: 'Starting' };
 installTestHook(store);
 
+// Benchmark mode (see bench/crowd-feed.ts): a generated crowd instead of a server.
+const bench = benchFromUrl(window.location.search);
+if (bench) startCrowdFeed(store, bench);
+
 const root = document.getElementById('root');
 if (!root) throw new Error('player: index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App store={store} />
+    <App store={store} offline={bench !== null} avatarRendering={bench ? benchRendering(bench) : undefined} />
   </StrictMode>,
 );

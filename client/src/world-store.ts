@@ -16,6 +16,7 @@ import {
   type SceneDocument,
   type StaticWorld,
 } from '../../protocol/index.js';
+import { createMotionState, type MotionState } from './avatar/motion-state.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -47,6 +48,8 @@ export interface RemoteAvatar {
   inVoice: boolean;
   /** Picture (asset hash) of the token it wears ('' = none). */
   wearing: string;
+  /** Which motion it plays (chosen from how it moves, or an emote it was told about). */
+  motion: MotionState;
 }
 
 export interface LocalAvatar {
@@ -62,6 +65,7 @@ export interface LocalAvatar {
   seat: string;
   /** Picture (asset hash) of the token it wears ('' = none). */
   wearing: string;
+  motion: MotionState;
 }
 
 /** A movable scene item as the room last said: where it rests, or who carries it. */
@@ -78,6 +82,8 @@ export interface FrameStats {
   drawCalls: number;
   triangles: number;
   avatars: number;
+  /** Draw calls spent on avatars (skinned near ones plus the instanced crowd), counted as drawn. */
+  avatarDrawCalls: number;
 }
 
 export interface WorldStore {
@@ -134,7 +140,7 @@ export function createWorldStore(): WorldStore {
     itemsVersion: 0,
     frames: new Map(),
     framesKey: '',
-    stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0 },
+    stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0, avatarDrawCalls: 0 },
     scene: null,
     staticWorld: EMPTY_WORLD,
     sceneVersion: 0,
@@ -175,6 +181,7 @@ export function createRemoteAvatar(
     rendered: bodyAt(body.x, body.z, body.yaw),
     inVoice: false,
     wearing: '',
+    motion: createMotionState(),
   };
 }
 

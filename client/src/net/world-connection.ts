@@ -21,7 +21,11 @@ import {
   type RemovedEvent,
   type PressReply,
   type WorldStateView,
+  type Emote,
+  type EmoteEvent,
+  type EmoteRequest,
 } from '../../../protocol/index.js';
+import { createMotionState, playEmote } from '../avatar/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
 import { guestAccessToken } from './guest-session.js';
 import {
@@ -43,6 +47,8 @@ export interface WorldConnection {
   setMicrophone(on: boolean): Promise<void>;
   /** Re-places remote voices around the local avatar facing `yaw` (per frame). */
   updateVoice(yaw: number): void;
+  /** Plays an emote; the room shows it to those who see this visitor (and echoes it here). */
+  emote(emote: Emote): void;
   leave(): Promise<void>;
 }
 
@@ -158,6 +164,7 @@ export async function connectToWorld(
     nextSeq: 1,
     seat: '',
     wearing: '',
+    motion: createMotionState(),
   };
 
   let selfMoved = false;
@@ -241,6 +248,10 @@ export async function connectToWorld(
     store.voice = event;
     voice.apply(event);
   });
+  room.onMessage(MessageType.emote, (event: EmoteEvent) => {
+    const avatar = event.from === room.sessionId ? store.local : store.remotes.get(event.from);
+    if (avatar) playEmote(avatar.motion, event.emote, performance.now() / 1000);
+  });
   room.onMessage(MessageType.interaction, () => undefined); // seats show in the state; triggers have no effect yet
   room.onDrop(() => {
     store.connection = 'reconnecting';
@@ -270,6 +281,7 @@ export async function connectToWorld(
     interact: (entity) => room.send(MessageType.interact, { entity }),
     setMicrophone: (on) => voice.setMicrophone(on),
     updateVoice: (yaw) => voice.updatePanning(yaw),
+    emote: (emote) => room.send(MessageType.emote, { emote } satisfies EmoteRequest),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     leave: async () => {
       await room.leave();

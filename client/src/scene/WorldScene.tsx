@@ -1,10 +1,9 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useRef, type RefObject } from 'react';
-import type { InstancedMesh } from 'three';
+import { useState, type RefObject } from 'react';
 import { WORLD_HALF_EXTENT } from '../../../protocol/index.js';
+import { AvatarRenderer, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
 import type { WorldConnection } from '../net/world-connection.js';
-import { MAX_DRAWN_AVATARS } from '../systems/draw-avatars.js';
 import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
 import { NftFrames } from './NftFrames.js';
@@ -14,29 +13,19 @@ interface SceneProps {
   store: WorldStore;
   connection: RefObject<WorldConnection | null>;
   nameTagLayer: RefObject<HTMLDivElement | null>;
+  avatarRendering?: AvatarRendererOptions | undefined;
 }
 
 /** Runs the frame loop inside R3F's render loop, before each render. */
-function FrameDriver({
-  store,
-  connection,
-  nameTagLayer,
-  bodies,
-  visors,
-}: SceneProps & {
-  bodies: RefObject<InstancedMesh | null>;
-  visors: RefObject<InstancedMesh | null>;
-}) {
+function FrameDriver({ store, connection, nameTagLayer, avatars }: SceneProps & { avatars: AvatarRenderer }) {
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
   useFrame((_, delta) => {
-    if (!bodies.current || !visors.current) return;
     runFrame(
       {
         store,
         connection: connection.current,
-        bodies: bodies.current,
-        visors: visors.current,
+        avatars,
         camera,
         renderer: gl,
         nameTagLayer: nameTagLayer.current,
@@ -53,7 +42,7 @@ function Ground() {
     <group>
       <mesh rotation-x={-Math.PI / 2} receiveShadow>
         <planeGeometry args={[size, size]} />
-        <meshStandardMaterial color="#6d9c5a" />
+        <meshLambertMaterial color="#6d9c5a" />
       </mesh>
       <gridHelper args={[size, size / 4, '#4f7a40', '#5d8a4d']} position-y={0.01} />
     </group>
@@ -61,8 +50,8 @@ function Ground() {
 }
 
 export function WorldScene(props: SceneProps) {
-  const bodies = useRef<InstancedMesh>(null);
-  const visors = useRef<InstancedMesh>(null);
+  // One renderer for the page's life: it owns the avatars' GPU resources and their animation state.
+  const [avatars] = useState(() => new AvatarRenderer(props.avatarRendering));
   return (
     <Canvas camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }} dpr={[1, 2]}>
       <color attach="background" args={['#a8d0ff']} />
@@ -73,15 +62,8 @@ export function WorldScene(props: SceneProps) {
       <SceneGeometry store={props.store} />
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />
-      <instancedMesh ref={bodies} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
-        <capsuleGeometry args={[0.35, 1, 4, 12]} />
-        <meshStandardMaterial />
-      </instancedMesh>
-      <instancedMesh ref={visors} args={[undefined, undefined, MAX_DRAWN_AVATARS]} frustumCulled={false}>
-        <boxGeometry args={[0.45, 0.16, 0.12]} />
-        <meshStandardMaterial color="#1b1f2a" />
-      </instancedMesh>
-      <FrameDriver {...props} bodies={bodies} visors={visors} />
+      <primitive object={avatars.root} />
+      <FrameDriver {...props} avatars={avatars} />
     </Canvas>
   );
 }

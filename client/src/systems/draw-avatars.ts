@@ -1,58 +1,48 @@
 /**
- * Writes every avatar (local first, then remotes) into the instanced meshes: one draw call for all bodies
- * and one for all visors, however many avatars there are. Scratch objects live at module scope.
+ * Hands the frame's avatars (the local one first, then remotes with a position) to the avatar renderer.
+ * The list is a pool of views reused every frame; it grows only when more avatars are in view than ever.
  */
-import { Color, Matrix4, Quaternion, Vector3, type InstancedMesh } from 'three';
-import type { AvatarBody } from '../../../protocol/index.js';
+import type { Camera } from 'three';
+import type { AvatarRenderer, DrawnAvatar } from '../avatar/avatar-renderer.js';
+import { createMotionState } from '../avatar/motion-state.js';
 import type { WorldStore } from '../world-store.js';
 
-/** Most avatars drawn; the instanced meshes are allocated for this many. */
-export const MAX_DRAWN_AVATARS = 1024;
-/** Height of the capsule's centre above the ground, in metres. */
-const BODY_CENTRE_Y = 0.85;
+const views: DrawnAvatar[] = [];
 
-const matrix = new Matrix4();
-const position = new Vector3();
-const rotation = new Quaternion();
-const scale = new Vector3(1, 1, 1);
-const up = new Vector3(0, 1, 0);
-const color = new Color();
-const visorOffset = new Vector3();
-
-function place(
-  bodies: InstancedMesh,
-  visors: InstancedMesh,
-  index: number,
-  body: AvatarBody,
-  hex: number,
-): void {
-  rotation.setFromAxisAngle(up, body.yaw);
-  position.set(body.x, BODY_CENTRE_Y + body.y, body.z);
-  matrix.compose(position, rotation, scale);
-  bodies.setMatrixAt(index, matrix);
-  bodies.setColorAt(index, color.setHex(hex));
-  // The visor sits in front of the face, so facing is visible from above.
-  visorOffset.set(0, 0.45, 0.3).applyQuaternion(rotation);
-  position.add(visorOffset);
-  matrix.compose(position, rotation, scale);
-  visors.setMatrixAt(index, matrix);
+function viewAt(index: number): DrawnAvatar {
+  let view = views[index];
+  if (!view) {
+    // eslint-disable-next-line no-restricted-syntax -- the pool grows only when more avatars are in view than ever
+    view = { id: '', body: { x: 0, y: 0, z: 0, yaw: 0, vy: 0 }, colorHex: 0, motion: createMotionState() };
+    views[index] = view;
+  }
+  return view;
 }
 
 /** Returns how many avatars were drawn. */
-export function drawAvatars(store: WorldStore, bodies: InstancedMesh, visors: InstancedMesh): number {
-  let index = 0;
-  if (store.local && store.connection === 'joined') {
-    place(bodies, visors, index++, store.local.predicted, store.local.colorHex);
+export function drawAvatars(
+  store: WorldStore,
+  renderer: AvatarRenderer,
+  camera: Camera,
+  nowSeconds: number,
+  dtSeconds: number,
+): number {
+  let count = 0;
+  const local = store.local && store.connection === 'joined' ? store.local : null;
+  if (local) {
+    const view = viewAt(count++);
+    view.id = store.sessionId ?? 'self';
+    view.body = local.predicted;
+    view.colorHex = local.colorHex;
+    view.motion = local.motion;
   }
   for (const remote of store.remotes.values()) {
-    if (index >= MAX_DRAWN_AVATARS) break;
     if (remote.count === 0) continue; // no position received yet
-    place(bodies, visors, index++, remote.rendered, remote.colorHex);
+    const view = viewAt(count++);
+    view.id = remote.id;
+    view.body = remote.rendered;
+    view.colorHex = remote.colorHex;
+    view.motion = remote.motion;
   }
-  bodies.count = index;
-  visors.count = index;
-  bodies.instanceMatrix.needsUpdate = true;
-  visors.instanceMatrix.needsUpdate = true;
-  if (bodies.instanceColor) bodies.instanceColor.needsUpdate = true;
-  return index;
+  return renderer.draw(views, count, local !== null, camera, nowSeconds, dtSeconds);
 }

@@ -42,7 +42,8 @@ export function predictLocalAvatar(
       !intent.jump &&
       (local.seat !== '' || !airborne(local.predicted, world));
     if (idle || local.pending.length >= MAX_PENDING) continue;
-    // One small object per input sent (≤ 20 per second), not per frame.
+    // One small object per input sent (≤ 20 per second), not per frame; it lives in `pending` until acked.
+    // eslint-disable-next-line no-restricted-syntax -- kept until acknowledged, so it cannot be a scratch object
     const input: MoveInput = { seq: local.nextSeq++, x: intent.x, z: intent.z, run: intent.run };
     if (intent.jump) input.jump = true;
     step(local.predicted, input, STEP_SECONDS, world);

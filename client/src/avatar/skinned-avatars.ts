@@ -1,0 +1,140 @@
+/**
+ * The near avatars: real SkinnedMeshes with their own skeleton and AnimationMixer, so motions cross-fade
+ * smoothly where the viewer can see detail. A pool of slots, each owned by one avatar id while that avatar
+ * stays near; a freed slot is hidden and reused, never disposed (no allocation once the pool is full).
+ */
+import {
+  AnimationMixer,
+  LoopOnce,
+  LoopRepeat,
+  MeshLambertMaterial,
+  SkinnedMesh,
+  type AnimationAction,
+  type BufferGeometry,
+  type Group,
+} from 'three';
+import type { AvatarBody } from '../../../protocol/index.js';
+import { createAvatarSkeleton } from './avatar-rig.js';
+import { MOTIONS, motionClip, motionLoops } from './avatar-motions.js';
+import type { MotionState } from './motion-state.js';
+
+/** Seconds a motion change blends over. */
+const CROSSFADE_SECONDS = 0.2;
+
+interface Slot {
+  mesh: SkinnedMesh;
+  material: MeshLambertMaterial;
+  mixer: AnimationMixer;
+  actions: AnimationAction[];
+  owner: string;
+  /** The owner's motion state (null when free): it says whether the owner is still picked as near. */
+  state: MotionState | null;
+  motion: number;
+  /** Frame this slot was last drawn in. */
+  frame: number;
+}
+
+export class SkinnedAvatars {
+  private readonly slots: Slot[] = [];
+  private readonly byOwner = new Map<string, Slot>();
+  private readonly free: Slot[] = [];
+  private readonly clips = MOTIONS.map((name) => motionClip(name));
+
+  constructor(
+    private readonly parent: Group,
+    private readonly geometry: BufferGeometry,
+    private readonly capacity: number,
+    private readonly onDraw: () => void,
+  ) {}
+
+  /** Draws avatar `id` skinned this frame; false when the pool is full (draw it in the crowd instead). */
+  draw(
+    id: string,
+    body: AvatarBody,
+    colorHex: number,
+    state: MotionState,
+    now: number,
+    frame: number,
+  ): boolean {
+    let slot = this.byOwner.get(id);
+    if (!slot) {
+      slot = this.free.pop() ?? this.grow();
+      if (!slot) return false;
+      slot.owner = id;
+      slot.state = state;
+      slot.motion = -1;
+      this.byOwner.set(id, slot);
+    }
+    slot.frame = frame;
+    slot.mesh.visible = true;
+    slot.mesh.position.set(body.x, body.y, body.z);
+    slot.mesh.rotation.y = body.yaw;
+    if (slot.material.color.getHex() !== colorHex) slot.material.color.setHex(colorHex);
+    if (slot.motion !== state.motion) {
+      const next = slot.actions[state.motion]!;
+      next.reset();
+      // Pick up where the motion is (e.g. an avatar walking in from the crowd keeps its stride).
+      next.time = Math.max(0, now - state.since);
+      next.play();
+      const previous = slot.motion >= 0 ? slot.actions[slot.motion] : undefined;
+      if (previous) previous.crossFadeTo(next, CROSSFADE_SECONDS, false);
+      slot.motion = state.motion;
+    }
+    return true;
+  }
+
+  /**
+   * Frees the slots of avatars not picked as near this frame (gone, or farther now), before any are
+   * claimed, so a newcomer can take a slot in the same frame its previous owner leaves it.
+   */
+  releaseUnpicked(frame: number): void {
+    for (const slot of this.slots) if (slot.state && slot.state.nearFrame !== frame) this.release(slot);
+  }
+
+  /** Advances the mixers of slots drawn this frame and frees any not drawn. */
+  finish(frame: number, dtSeconds: number): void {
+    for (const slot of this.slots) {
+      if (slot.frame === frame) slot.mixer.update(dtSeconds);
+      else if (slot.state) this.release(slot);
+    }
+  }
+
+  private release(slot: Slot): void {
+    this.byOwner.delete(slot.owner);
+    slot.owner = '';
+    slot.state = null;
+    slot.mesh.visible = false;
+    slot.mixer.stopAllAction();
+    this.free.push(slot);
+  }
+
+  get drawn(): number {
+    return this.byOwner.size;
+  }
+
+  /* eslint-disable no-restricted-syntax -- the pool grows to at most `capacity` slots, then only reuses */
+  private grow(): Slot | undefined {
+    if (this.slots.length >= this.capacity) return undefined;
+    const skeleton = createAvatarSkeleton();
+    const material = new MeshLambertMaterial({ vertexColors: true });
+    const mesh = new SkinnedMesh(this.geometry, material);
+    mesh.name = 'avatar-skinned';
+    mesh.add(skeleton.bones[0]!);
+    mesh.bind(skeleton);
+    mesh.frustumCulled = false;
+    mesh.onAfterRender = this.onDraw;
+    const mixer = new AnimationMixer(mesh);
+    const actions = this.clips.map((clip, index) => {
+      const action = mixer.clipAction(clip);
+      const loops = motionLoops(MOTIONS[index]!);
+      action.setLoop(loops ? LoopRepeat : LoopOnce, Infinity);
+      action.clampWhenFinished = !loops;
+      return action;
+    });
+    const slot: Slot = { mesh, material, mixer, actions, owner: '', state: null, motion: -1, frame: -1 };
+    this.slots.push(slot);
+    this.parent.add(mesh);
+    return slot;
+  }
+  /* eslint-enable no-restricted-syntax */
+}

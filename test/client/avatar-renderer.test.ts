@@ -1,0 +1,153 @@
+/**
+ * How the player splits avatars between renderers, without a browser: the nearest few are skinned (with
+ * slots reused as people come and go), the rest go to the crowd by distance, and motions follow movement.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { PerspectiveCamera, type InstancedMesh, type SkinnedMesh } from 'three';
+import { bodyAt } from '../../protocol/index.js';
+import { motionIndex } from '../../client/src/avatar/avatar-motions.js';
+import { AvatarRenderer, type DrawnAvatar } from '../../client/src/avatar/avatar-renderer.js';
+import { createMotionState, playEmote, updateMotion } from '../../client/src/avatar/motion-state.js';
+import { NearestPicker } from '../../client/src/systems/nearest.js';
+
+function avatarsInARow(count: number, spacing: number): DrawnAvatar[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `a${i}`,
+    body: bodyAt(0, i * spacing),
+    colorHex: 0x336699,
+    motion: createMotionState(),
+  }));
+}
+
+function camera(): PerspectiveCamera {
+  const view = new PerspectiveCamera(55, 16 / 10, 0.1, 400);
+  view.position.set(0, 7, -10);
+  view.lookAt(0, 1, 0);
+  view.updateMatrixWorld();
+  return view;
+}
+
+const skinnedShown = (renderer: AvatarRenderer) =>
+  renderer.root.children
+    .filter((child): child is SkinnedMesh => (child as SkinnedMesh).isSkinnedMesh === true && child.visible)
+    .map((mesh) => mesh.position.z);
+const crowdCounts = (renderer: AvatarRenderer) =>
+  renderer.root.children
+    .filter((child): child is InstancedMesh => (child as InstancedMesh).isInstancedMesh === true)
+    .map((mesh) => mesh.count);
+
+describe('the avatar renderer', () => {
+  it('skins the nearest few and puts everyone else in the crowd, by level of detail', () => {
+    const renderer = new AvatarRenderer({
+      capacity: 256,
+      nearMax: 4,
+      nearDistance: 10,
+      lodDistances: [20, 36],
+    });
+    const avatars = avatarsInARow(60, 1); // z = 0 … 59; the first is the visitor's own
+    expect(renderer.draw(avatars, avatars.length, true, camera(), 1, 1 / 60)).toBe(60);
+    expect(skinnedShown(renderer).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+    const [near, middle, far] = crowdCounts(renderer);
+    expect(near! + middle! + far!).toBe(56);
+    // From the camera at (0, 7, -10) to the feet: z ≤ 8 is under 20 m, z ≤ 25 under 36 m.
+    expect(near).toBe(5); // z = 4 … 8
+    expect(middle).toBe(17); // z = 9 … 25
+    expect(far).toBe(34);
+  });
+
+  it('reuses a skinned slot when someone walks away and another comes near', () => {
+    const renderer = new AvatarRenderer({ capacity: 16, nearMax: 2, nearDistance: 5, lodDistances: [] });
+    const avatars = avatarsInARow(3, 3); // z = 0, 3, 6
+    renderer.draw(avatars, 3, true, camera(), 1, 1 / 60);
+    expect(skinnedShown(renderer).sort((a, b) => a - b)).toEqual([0, 3]);
+    avatars[1]!.body.z = 30;
+    avatars[2]!.body.z = 2;
+    renderer.draw(avatars, 3, true, camera(), 1.1, 0.1);
+    expect(skinnedShown(renderer).sort((a, b) => a - b)).toEqual([0, 2]);
+    // Still two skinned meshes in all: the slot moved to the newcomer.
+    expect(renderer.root.children.filter((child) => (child as SkinnedMesh).isSkinnedMesh)).toHaveLength(2);
+    expect(crowdCounts(renderer)).toEqual([1]);
+  });
+
+  it('draws everyone skinned when asked to be the naive baseline', () => {
+    const renderer = new AvatarRenderer({
+      capacity: 64,
+      nearMax: 64,
+      nearDistance: Number.POSITIVE_INFINITY,
+      lodDistances: [],
+    });
+    const avatars = avatarsInARow(50, 2);
+    renderer.draw(avatars, 50, false, camera(), 1, 1 / 60);
+    expect(skinnedShown(renderer)).toHaveLength(50);
+    expect(crowdCounts(renderer)).toEqual([0]);
+  });
+
+  it('refuses more LOD distances than there are levels', () => {
+    expect(
+      () => new AvatarRenderer({ capacity: 8, nearMax: 1, nearDistance: 5, lodDistances: [10, 20, 30, 40] }),
+    ).toThrow(/at most 2 LOD distances/);
+  });
+});
+
+describe('motion choice', () => {
+  /** Moves a body at `speed` m/s along z for `seconds`, at 60 frames per second. */
+  function move(state = createMotionState(), speed: number, seconds: number, body = bodyAt(0, 0), t0 = 0) {
+    for (let f = 0; f <= seconds * 60; f++) {
+      body.z += speed / 60;
+      updateMotion(state, body, t0 + f / 60, 1 / 60);
+    }
+    return state;
+  }
+
+  it('idles, walks and runs by speed', () => {
+    expect(move(undefined, 0, 1).motion).toBe(motionIndex('idle'));
+    expect(move(undefined, 4, 1).motion).toBe(motionIndex('walk'));
+    expect(move(undefined, 7, 1).motion).toBe(motionIndex('run'));
+  });
+
+  it('jumps while rising or falling fast', () => {
+    const state = createMotionState();
+    const body = bodyAt(0, 0);
+    for (let f = 0; f < 12; f++) {
+      body.y = Math.sin((f / 60) * Math.PI * 2) * 0.8;
+      updateMotion(state, body, f / 60, 1 / 60);
+    }
+    expect(state.motion).toBe(motionIndex('jump'));
+  });
+
+  it('plays an emote standing still, ends it on time, and cancels it on moving', () => {
+    const standing = createMotionState();
+    move(standing, 0, 0.2);
+    playEmote(standing, 'wave', 0.2);
+    move(standing, 0, 1, bodyAt(0, 0), 0.2);
+    expect(standing.motion).toBe(motionIndex('wave'));
+    move(standing, 0, 2, bodyAt(0, 0), 1.2); // wave lasts 2 s
+    expect(standing.motion).toBe(motionIndex('idle'));
+
+    const walker = createMotionState();
+    move(walker, 0, 0.2);
+    playEmote(walker, 'dance', 0.2);
+    move(walker, 4, 0.5, bodyAt(0, 0), 0.2);
+    expect(walker.motion).toBe(motionIndex('walk'));
+    move(walker, 0, 0.5, bodyAt(0, 2), 0.7);
+    expect(walker.motion).toBe(motionIndex('idle')); // the dance does not come back
+  });
+});
+
+describe('NearestPicker', () => {
+  it('keeps the k nearest in order', () => {
+    const picker = new NearestPicker<string>(3);
+    for (const [name, d] of [
+      ['e', 50],
+      ['a', 1],
+      ['d', 40],
+      ['b', 4],
+      ['f', 60],
+      ['c', 9],
+    ] as const)
+      picker.offer(name, d);
+    expect(Array.from({ length: picker.count }, (_, i) => picker.at(i))).toEqual(['a', 'b', 'c']);
+    picker.reset();
+    expect(picker.count).toBe(0);
+  });
+});
