@@ -32,6 +32,9 @@ interface BenchPage {
   performance: { now(): number; memory?: { usedJSHeapSize: number } };
 }
 
+/** The browser tests' viewport too. */
+const VIEWPORT = { width: 1024, height: 640 };
+
 const USAGE =
   'usage: npm run bench:client -- [--avatars N (1..10000, default 1000)] [--seconds S (default 6)]';
 
@@ -53,7 +56,7 @@ async function measure(
   avatars: number,
   seconds: number,
 ): Promise<Figures> {
-  const page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
+  const page = await browser.newPage({ viewport: VIEWPORT });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         ...crowd,
         baseline,
+        viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
         frameMsRatio: round(crowd.frameMsP50 / baseline.frameMsP50, 3),
         targets: { avatarDrawCallsMax: 10, frameMsRatioMax: 0.5 },
         screenshots: ['test-artifacts/bench-client-crowd.png', 'test-artifacts/bench-client-naive.png'],

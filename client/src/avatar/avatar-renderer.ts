@@ -7,7 +7,15 @@
  * With `nearMax` ≥ capacity and an infinite `nearDistance` it is the naive renderer (one skinned mesh and
  * mixer per avatar) that the client benchmark measures as its baseline.
  */
-import { Color, Group, Matrix4, Quaternion, Vector3, type Camera } from 'three';
+import {
+  Color,
+  Group,
+  Matrix4,
+  Quaternion,
+  Vector3,
+  type Camera,
+  type InstancedBufferAttribute,
+} from 'three';
 import type { AvatarBody } from '../../../protocol/index.js';
 import { AVATAR_LODS, createAvatarGeometry } from './avatar-rig.js';
 import { bakeBoneTexture, type BoneTexture } from './bone-texture.js';
@@ -55,6 +63,12 @@ const scale = new Vector3(1, 1, 1);
 const up = new Vector3(0, 1, 0);
 const color = new Color();
 const focus = new Vector3();
+
+function upload(attribute: InstancedBufferAttribute, count: number): void {
+  attribute.clearUpdateRanges();
+  attribute.addUpdateRange(0, count * attribute.itemSize);
+  attribute.needsUpdate = true;
+}
 
 export class AvatarRenderer {
   /** Add this to the scene. */
@@ -149,9 +163,10 @@ export class AvatarRenderer {
       const { mesh, motion } = this.crowd[level]!;
       mesh.count = this.instances[level]!;
       mesh.visible = mesh.count > 0;
-      mesh.instanceMatrix.needsUpdate = true;
-      if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
-      motion.needsUpdate = true;
+      // Upload only the instances in use, not the whole capacity.
+      upload(mesh.instanceMatrix, mesh.count);
+      if (mesh.instanceColor) upload(mesh.instanceColor, mesh.count);
+      upload(motion, mesh.count);
     }
     this.crowdMaterial.time.value = now;
     return drawn;
