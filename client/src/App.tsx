@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { joinOptionsFromUrl } from './join-options.js';
+import { ChatPanel } from './ChatPanel.js';
+import { EmoteBar } from './EmoteBar.js';
 import { PeopleList, readPeople } from './PeopleList.js';
 import type { AvatarRendererOptions } from './avatar/avatar-renderer.js';
 import { WorldScene } from './scene/WorldScene.js';
@@ -24,6 +26,7 @@ function useStoreView(store: WorldStore) {
     microphone: store.microphone,
     canTalk: store.voice?.enabled === true && store.voice.room.canPublish,
     nearby: readPeople(store),
+    chat: store.chat.slice(),
   });
   const [view, setView] = useState(read);
   useEffect(() => {
@@ -46,6 +49,7 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
   const nameTagLayer = useRef<HTMLDivElement>(null);
   const [pressing, setPressing] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
+  const [showEmotes, setShowEmotes] = useState(false);
   const view = useStoreView(store);
 
   useEffect(() => installKeyboard(), []);
@@ -90,6 +94,12 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
       />
       <div className="name-tags" ref={nameTagLayer} />
       {showPeople && <PeopleList store={store} people={view.nearby} />}
+      {showEmotes && <EmoteBar onPicked={() => setShowEmotes(false)} />}
+      <ChatPanel
+        store={store}
+        connection={view.connection === 'joined' ? connection.current : null}
+        lines={view.chat}
+      />
       <div className="hud">
         <button
           type="button"
@@ -98,6 +108,15 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
           onClick={() => setShowPeople(!showPeople)}
         >
           {view.people} here
+        </button>
+        <button
+          type="button"
+          className="emote"
+          aria-expanded={showEmotes}
+          disabled={view.connection !== 'joined'}
+          onClick={() => setShowEmotes(!showEmotes)}
+        >
+          Emote
         </button>
         <button
           type="button"
@@ -118,7 +137,7 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
         </button>
         {view.voiceStatus && <span className="voice">{view.voiceStatus}</span>}
         <span className="help">
-          {view.notice ?? 'WASD or arrow keys to move · Shift to run · Space to jump · E to use'}
+          {view.notice ?? 'WASD or arrows to move · Shift run · Space jump · E use · 1–6 emote · Enter chat'}
         </span>
       </div>
       {(view.connection === 'reconnecting' ||

@@ -1,6 +1,6 @@
 /**
- * Who is here (in this visitor's area of interest): names, who is in voice and speaking, and a mute that
- * silences someone for this visitor only. Reads the store on the HUD's refresh, not per frame.
+ * Who is here (in this visitor's area of interest): names, who is in voice and speaking, a mute that
+ * silences someone for this visitor only, and a block that also hides their chat. Reads the store on the HUD's refresh, not per frame.
  */
 import type { WorldStore } from './world-store.js';
 
@@ -10,6 +10,7 @@ export interface PersonView {
   inVoice: boolean;
   speaking: boolean;
   mutedLocally: boolean;
+  blocked: boolean;
 }
 
 export function readPeople(store: WorldStore): PersonView[] {
@@ -20,6 +21,7 @@ export function readPeople(store: WorldStore): PersonView[] {
       inVoice: remote.inVoice,
       speaking: store.speaking.has(remote.id),
       mutedLocally: store.mutedLocally.has(remote.id),
+      blocked: store.blocked.has(remote.id),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -28,6 +30,14 @@ export function PeopleList({ store, people }: { store: WorldStore; people: Perso
   const toggle = (id: string) => {
     if (store.mutedLocally.has(id)) store.mutedLocally.delete(id);
     else store.mutedLocally.add(id);
+  };
+  // Blocking hides their chat and silences them, for this visitor only; unblocking undoes both.
+  const toggleBlock = (id: string) => {
+    if (store.blocked.delete(id)) store.mutedLocally.delete(id);
+    else {
+      store.blocked.add(id);
+      store.mutedLocally.add(id);
+    }
   };
   return (
     <div className="people-list" role="dialog" aria-label="People here">
@@ -41,6 +51,9 @@ export function PeopleList({ store, people }: { store: WorldStore; people: Perso
           </span>
           <button type="button" className="person-mute" onClick={() => toggle(person.id)}>
             {person.mutedLocally ? 'Unmute' : 'Mute'}
+          </button>
+          <button type="button" className="person-block" onClick={() => toggleBlock(person.id)}>
+            {person.blocked ? 'Unblock' : 'Block'}
           </button>
         </div>
       ))}

@@ -5,16 +5,16 @@
  *   3. interpolate       — remote avatars blended between received snapshots
  *   4. draw              — avatars (near ones skinned, the crowd instanced), camera, name tags
  *   5. stats             — frame time and renderer counters for window.__mib
- *   6. network send      — inputs produced this frame go out last, then a use (E) of the nearest item
+ *   6. network send      — inputs produced this frame go out last, then an emote (1–6) and a use (E)
  */
 import type { Camera, WebGLRenderer } from 'three';
-import type { MoveInput } from '../../protocol/index.js';
+import { EMOTES, type MoveInput } from '../../protocol/index.js';
 import type { AvatarRenderer } from './avatar/avatar-renderer.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { drawAvatars } from './systems/draw-avatars.js';
 import { followCamera } from './systems/follow-camera.js';
 import { interpolateAvatar } from './systems/interpolate-avatars.js';
-import { takeUse } from './systems/keyboard.js';
+import { takeEmote, takeUse } from './systems/keyboard.js';
 import { predictLocalAvatar } from './systems/predict-local-avatar.js';
 import { nearestUsableItem } from './systems/use-nearest-item.js';
 import { updateNameTags } from './systems/update-name-tags.js';
@@ -59,6 +59,8 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   if (ctx.connection && store.local) ctx.connection.updateVoice(store.local.predicted.yaw);
   if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);
   outbox.length = 0;
+  const emote = takeEmote();
+  if (emote >= 0 && ctx.connection) ctx.connection.emote(EMOTES[emote]!);
   if (takeUse() && store.local && ctx.connection) {
     const item = nearestUsableItem(store.local, store.staticWorld, store.items, store.sessionId);
     if (item) ctx.connection.interact(item);

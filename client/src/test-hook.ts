@@ -3,6 +3,7 @@
  * assert on scene data rather than pixels alone. Every read returns a fresh, frozen copy.
  */
 import type { PlacedAvatar } from '../../protocol/index.js';
+import { MOTIONS } from './avatar/avatar-motions.js';
 import type { WorldStore } from './world-store.js';
 
 export interface MibAvatarView extends PlacedAvatar {
@@ -31,8 +32,18 @@ export interface MibTestHook {
   readonly scene: { version: number; obstacles: number; portals: number; spawns: number };
   /** Voice: what the HUD says, the assigned LiveKit room (null when off) and whether the mic is live. */
   readonly voice: { status: string | null; room: string | null; microphone: boolean };
-  /** People near (in the area of interest): name, in voice, muted by this visitor. */
-  readonly people: Array<{ id: string; name: string; inVoice: boolean; mutedLocally: boolean }>;
+  /** People near (in the area of interest): name, in voice, muted or blocked by this visitor. */
+  readonly people: Array<{
+    id: string;
+    name: string;
+    inVoice: boolean;
+    mutedLocally: boolean;
+    blocked: boolean;
+  }>;
+  /** Chat lines as shown (blocked senders' lines left out), oldest first. */
+  readonly chat: Array<{ from: string; name: string; channel: string; text: string }>;
+  /** The motion each avatar plays now (idle, walk, run, jump or an emote), by session id. */
+  readonly motions: Record<string, string>;
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
   readonly items: Array<{ entity: string; x: number; y: number; z: number; heldBy: string }>;
   /** The scene's nft-frames and what each shows (name and picture hash; null = empty). */
@@ -124,9 +135,23 @@ export function installTestHook(store: WorldStore): void {
             name: remote.name,
             inVoice: remote.inVoice,
             mutedLocally: store.mutedLocally.has(remote.id),
+            blocked: store.blocked.has(remote.id),
           }),
         ),
       );
+    },
+    get chat() {
+      return Object.freeze(
+        store.chat
+          .filter((line) => !store.blocked.has(line.from))
+          .map(({ from, name, channel, text }) => Object.freeze({ from, name, channel, text })),
+      );
+    },
+    get motions() {
+      const motions: Record<string, string> = {};
+      if (store.local && store.sessionId) motions[store.sessionId] = MOTIONS[store.local.motion.motion]!;
+      for (const remote of store.remotes.values()) motions[remote.id] = MOTIONS[remote.motion.motion]!;
+      return Object.freeze(motions);
     },
     get items() {
       return Object.freeze(

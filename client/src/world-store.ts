@@ -15,6 +15,7 @@ import {
   type VoiceEvent,
   type SceneDocument,
   type StaticWorld,
+  type ChatChannel,
 } from '../../protocol/index.js';
 import { createMotionState, type MotionState } from './avatar/motion-state.js';
 
@@ -76,6 +77,27 @@ export interface MovableItem {
   heldBy: string;
 }
 
+/** Lines of chat the player keeps. */
+export const CHAT_HISTORY = 200;
+
+/** A chat line as shown: from the room, or a note from the player itself (`system`, e.g. a refusal). */
+export interface ChatEntry {
+  key: number;
+  from: string;
+  name: string;
+  channel: ChatChannel | 'system';
+  text: string;
+}
+
+let nextChatKey = 1;
+
+/** Adds a line to the chat history (dropping the oldest beyond CHAT_HISTORY). */
+export function addChat(store: WorldStore, line: Omit<ChatEntry, 'key'>): void {
+  store.chat.push({ key: nextChatKey++, ...line });
+  if (store.chat.length > CHAT_HISTORY) store.chat.splice(0, store.chat.length - CHAT_HISTORY);
+  store.chatVersion += 1;
+}
+
 export interface FrameStats {
   fps: number;
   frameMs: number;
@@ -122,6 +144,11 @@ export interface WorldStore {
   speaking: ReadonlySet<string>;
   /** Session ids this visitor muted for itself (their voice is silent here; nobody else is affected). */
   mutedLocally: Set<string>;
+  /** Session ids this visitor blocked for itself: their chat is hidden and their voice silent, here only. */
+  blocked: Set<string>;
+  /** Chat lines received (newest last, at most CHAT_HISTORY); `chatVersion` counts changes. */
+  chat: ChatEntry[];
+  chatVersion: number;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
   notice: { text: string; until: number } | null;
 }
@@ -150,6 +177,9 @@ export function createWorldStore(): WorldStore {
     microphone: false,
     speaking: new Set(),
     mutedLocally: new Set(),
+    blocked: new Set(),
+    chat: [],
+    chatVersion: 0,
   };
 }
 

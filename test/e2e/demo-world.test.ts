@@ -16,7 +16,10 @@ let browser: Browser;
 let watched: WatchedPage;
 const bots: Visitor[] = [];
 
-type Hook = Pick<MibTestHook, 'connection' | 'loading' | 'avatars' | 'self' | 'stats' | 'sessionId'>;
+type Hook = Pick<
+  MibTestHook,
+  'connection' | 'loading' | 'avatars' | 'self' | 'stats' | 'sessionId' | 'chat' | 'motions'
+>;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
     const mib = window.__mib!;
@@ -27,6 +30,8 @@ const readHook = (): Promise<Hook> =>
       self: mib.self,
       stats: mib.stats,
       sessionId: mib.sessionId,
+      chat: mib.chat,
+      motions: mib.motions,
     };
   });
 
@@ -118,6 +123,72 @@ describe('the demo world in a browser', () => {
     await page.keyboard.up('Space');
     await saveScreenshot(page, 'demo-world-jump');
     await waitFor(readHook, (hook) => hook.self!.y === 0, { what: 'the avatar to land' });
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('chats on both channels, plays emotes, and blocks someone for itself', async () => {
+    const page = watched.page;
+    const [one, two] = bots as [Visitor, Visitor];
+    const { sessionId } = await readHook();
+
+    // A bot's line reaches the page.
+    one.say('hello from Bot One');
+    await waitFor(readHook, (hook) => hook.chat.some((line) => line.text === 'hello from Bot One'), {
+      what: 'the bot’s line in the page’s chat',
+    });
+
+    // Enter opens the box, Enter sends (nearby by default); the channel picker sends to everyone.
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('hi bots');
+    await page.keyboard.press('Enter');
+    await page.selectOption('select[aria-label="Chat channel"]', 'instance');
+    await page.fill('input[aria-label="Chat message"]', 'hello everyone');
+    await page.press('input[aria-label="Chat message"]', 'Enter');
+    const heard = await waitFor(
+      () => two.chats.filter((line) => line.from === sessionId),
+      (lines) => lines.length === 2,
+      { what: 'a bot to receive both of the page’s lines' },
+    );
+    expect(heard.map(({ channel, text }) => ({ channel, text }))).toEqual([
+      { channel: 'nearby', text: 'hi bots' },
+      { channel: 'instance', text: 'hello everyone' },
+    ]);
+
+    // An emote from the bar and one from a digit key: the bots see them, the page's avatar plays them.
+    await page.keyboard.press('Escape');
+    await page.click('button.emote');
+    await page.click('button[data-emote="wave"]');
+    await waitFor(readHook, (hook) => hook.motions[sessionId!] === 'wave', {
+      what: 'the page’s avatar to wave',
+    });
+    await saveScreenshot(page, 'demo-world-chat-wave');
+    await page.keyboard.press('Digit3');
+    await waitFor(
+      () => two.events.filter((event) => event.type === 'emote').map((event) => event.message),
+      (events) => events.filter((event) => 'emote' in event && event.from === sessionId).length === 2,
+      { what: 'a bot to see both emotes' },
+    );
+    // A bot's emote plays on its avatar in the page.
+    two.room.send('emote', { emote: 'dance' });
+    await waitFor(readHook, (hook) => hook.motions[two.sessionId] === 'dance', {
+      what: 'the bot’s avatar to dance in the page',
+    });
+
+    // Blocking Bot One hides its lines (old and new) for the page only; Bot Two still gets through.
+    await page.click('button.people');
+    await page.click(`[data-person="${one.sessionId}"] .person-block`);
+    one.say('you cannot read this');
+    two.say('but you can read this');
+    const after = await waitFor(
+      readHook,
+      (hook) => hook.chat.some((line) => line.text === 'but you can read this'),
+      {
+        what: 'Bot Two’s line after the block',
+      },
+    );
+    expect(after.chat.some((line) => line.from === one.sessionId)).toBe(false);
+    expect(two.chats.some((line) => line.text === 'you cannot read this')).toBe(true);
+    await page.click('button.people');
     expect(watched.problems).toEqual([]);
   });
 });

@@ -24,11 +24,16 @@ import {
   type Emote,
   type EmoteEvent,
   type EmoteRequest,
+  type ChatChannel,
+  type ChatLine,
+  type ChatRefusal,
+  type ChatRequest,
 } from '../../../protocol/index.js';
 import { createMotionState, playEmote } from '../avatar/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
 import { guestAccessToken } from './guest-session.js';
 import {
+  addChat,
   applyFrames,
   applyItems,
   createRemoteAvatar,
@@ -49,6 +54,8 @@ export interface WorldConnection {
   updateVoice(yaw: number): void;
   /** Plays an emote; the room shows it to those who see this visitor (and echoes it here). */
   emote(emote: Emote): void;
+  /** Sends a chat line; the room answers with the line (to the channel, us included) or a refusal. */
+  say(channel: ChatChannel, text: string): void;
   leave(): Promise<void>;
 }
 
@@ -252,6 +259,14 @@ export async function connectToWorld(
     const avatar = event.from === room.sessionId ? store.local : store.remotes.get(event.from);
     if (avatar) playEmote(avatar.motion, event.emote, performance.now() / 1000);
   });
+  room.onMessage(MessageType.chat, (line: ChatLine) => {
+    if (store.blocked.has(line.from)) return;
+    addChat(store, { from: line.from, name: line.name, channel: line.channel, text: line.text });
+  });
+  room.onMessage(MessageType.chatRefused, (refusal: ChatRefusal) => {
+    addChat(store, { from: '', name: '', channel: 'system', text: refusal.reason.replace(/^chat: /, '') });
+  });
+  room.onMessage(MessageType.typing, () => undefined); // typing indicators are not shown yet
   room.onMessage(MessageType.interaction, () => undefined); // seats show in the state; triggers have no effect yet
   room.onDrop(() => {
     store.connection = 'reconnecting';
@@ -282,6 +297,7 @@ export async function connectToWorld(
     setMicrophone: (on) => voice.setMicrophone(on),
     updateVoice: (yaw) => voice.updatePanning(yaw),
     emote: (emote) => room.send(MessageType.emote, { emote } satisfies EmoteRequest),
+    say: (channel, text) => room.send(MessageType.chat, { channel, text } satisfies ChatRequest),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     leave: async () => {
       await room.leave();

@@ -4,6 +4,9 @@ import type { MoveIntent } from '../../../protocol/index.js';
 const held = new Set<string>();
 /** E was pressed since the last `takeUse()`: use the nearest scene item. */
 let usePressed = false;
+/** Index into EMOTES of the digit key (1–6) pressed since the last `takeEmote()`, or -1. */
+let emotePressed = -1;
+const EMOTE_KEYS = ['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6'];
 
 const MOVEMENT_KEYS = new Set([
   'KeyW',
@@ -19,7 +22,7 @@ const MOVEMENT_KEYS = new Set([
   'Space',
 ]);
 
-function isTyping(target: EventTarget | null): boolean {
+export function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
 }
 
@@ -29,6 +32,11 @@ export function installKeyboard(target: Window = window): () => void {
     if (event.code === 'KeyE' && !event.repeat) {
       usePressed = true;
       event.preventDefault();
+      return;
+    }
+    const emote = EMOTE_KEYS.indexOf(event.code);
+    if (emote >= 0 && !event.repeat) {
+      emotePressed = emote;
       return;
     }
     if (!MOVEMENT_KEYS.has(event.code)) return;
@@ -55,6 +63,18 @@ export function takeUse(): boolean {
   const pressed = usePressed;
   usePressed = false;
   return pressed;
+}
+
+/** The emote (index into EMOTES) asked for by a digit key since the last call, or -1. */
+export function takeEmote(): number {
+  const pressed = emotePressed;
+  emotePressed = -1;
+  return pressed;
+}
+
+/** Asks for an emote as the digit keys do (the emote bar's buttons). */
+export function pressEmote(index: number): void {
+  emotePressed = index;
 }
 
 /**
