@@ -5,6 +5,8 @@ import { joinOptionsFromUrl } from './join-options.js';
 import { ChatPanel } from './ChatPanel.js';
 import { EmoteBar } from './EmoteBar.js';
 import { PeopleList, readPeople } from './PeopleList.js';
+import { SettingsPanel } from './SettingsPanel.js';
+import { loadSettings, saveSettings, type PlayerSettings } from './settings.js';
 import type { AvatarRendererOptions } from './avatar/avatar-renderer.js';
 import { WorldScene } from './scene/WorldScene.js';
 import { installKeyboard } from './systems/keyboard.js';
@@ -50,6 +52,13 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
   const [pressing, setPressing] = useState(false);
   const [showPeople, setShowPeople] = useState(false);
   const [showEmotes, setShowEmotes] = useState(false);
+  const [showSettings, setShowSettings] = useState(false);
+  const [settings, setSettings] = useState(() => (store.settings = loadSettings(window.localStorage)));
+  const changeSettings = (next: PlayerSettings) => {
+    store.settings = next;
+    saveSettings(window.localStorage, next);
+    setSettings(next);
+  };
   const view = useStoreView(store);
 
   useEffect(() => installKeyboard(), []);
@@ -91,10 +100,12 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
         connection={connection}
         nameTagLayer={nameTagLayer}
         avatarRendering={avatarRendering}
+        settings={settings}
       />
       <div className="name-tags" ref={nameTagLayer} />
       {showPeople && <PeopleList store={store} people={view.nearby} />}
       {showEmotes && <EmoteBar onPicked={() => setShowEmotes(false)} />}
+      {showSettings && <SettingsPanel settings={settings} onChange={changeSettings} />}
       <ChatPanel
         store={store}
         connection={view.connection === 'joined' ? connection.current : null}
@@ -117,6 +128,14 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
           onClick={() => setShowEmotes(!showEmotes)}
         >
           Emote
+        </button>
+        <button
+          type="button"
+          className="settings-button"
+          aria-expanded={showSettings}
+          onClick={() => setShowSettings(!showSettings)}
+        >
+          Settings
         </button>
         <button
           type="button"

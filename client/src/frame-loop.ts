@@ -42,6 +42,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
     predictLocalAvatar(store.local, store.staticWorld, dtSeconds, outbox);
   for (const remote of store.remotes.values()) interpolateAvatar(remote, now);
 
+  ctx.avatars.lodBias = store.settings.lodBias;
   const drawn = drawAvatars(store, ctx.avatars, ctx.camera, now / 1000, dtSeconds);
   if (store.local) followCamera(ctx.camera, store.local.predicted, dtSeconds);
   if (ctx.nameTagLayer) updateNameTags(store, ctx.nameTagLayer, ctx.camera);
@@ -55,6 +56,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   stats.triangles = ctx.renderer.info.render.triangles;
   stats.avatars = drawn;
   stats.avatarDrawCalls = ctx.avatars.takeDrawCalls();
+  stats.pixelRatio = ctx.renderer.getPixelRatio();
 
   if (ctx.connection && store.local) ctx.connection.updateVoice(store.local.predicted.yaw);
   if (ctx.connection) for (const input of outbox) ctx.connection.sendInput(input);

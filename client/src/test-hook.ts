@@ -42,6 +42,8 @@ export interface MibTestHook {
   }>;
   /** Chat lines as shown (blocked senders' lines left out), oldest first. */
   readonly chat: Array<{ from: string; name: string; channel: string; text: string }>;
+  /** The visitor's settings as applied. */
+  readonly settings: WorldStore['settings'];
   /** The motion each avatar plays now (idle, walk, run, jump or an emote), by session id. */
   readonly motions: Record<string, string>;
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
@@ -139,6 +141,9 @@ export function installTestHook(store: WorldStore): void {
           }),
         ),
       );
+    },
+    get settings() {
+      return Object.freeze({ ...store.settings });
     },
     get chat() {
       return Object.freeze(

@@ -18,6 +18,7 @@ import {
   type ChatChannel,
 } from '../../protocol/index.js';
 import { createMotionState, type MotionState } from './avatar/motion-state.js';
+import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -106,6 +107,8 @@ export interface FrameStats {
   avatars: number;
   /** Draw calls spent on avatars (skinned near ones plus the instanced crowd), counted as drawn. */
   avatarDrawCalls: number;
+  /** The renderer's pixel ratio (canvas pixels per CSS pixel). */
+  pixelRatio: number;
 }
 
 export interface WorldStore {
@@ -149,6 +152,8 @@ export interface WorldStore {
   /** Chat lines received (newest last, at most CHAT_HISTORY); `chatVersion` counts changes. */
   chat: ChatEntry[];
   chatVersion: number;
+  /** The visitor's settings (the HUD writes them; voice and drawing read them). */
+  settings: PlayerSettings;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
   notice: { text: string; until: number } | null;
 }
@@ -167,7 +172,7 @@ export function createWorldStore(): WorldStore {
     itemsVersion: 0,
     frames: new Map(),
     framesKey: '',
-    stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0, avatarDrawCalls: 0 },
+    stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0, avatarDrawCalls: 0, pixelRatio: 1 },
     scene: null,
     staticWorld: EMPTY_WORLD,
     sceneVersion: 0,
@@ -180,6 +185,7 @@ export function createWorldStore(): WorldStore {
     blocked: new Set(),
     chat: [],
     chatVersion: 0,
+    settings: DEFAULT_SETTINGS,
   };
 }
 

@@ -18,7 +18,7 @@ const bots: Visitor[] = [];
 
 type Hook = Pick<
   MibTestHook,
-  'connection' | 'loading' | 'avatars' | 'self' | 'stats' | 'sessionId' | 'chat' | 'motions'
+  'connection' | 'loading' | 'avatars' | 'self' | 'stats' | 'sessionId' | 'chat' | 'motions' | 'settings'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -32,6 +32,7 @@ const readHook = (): Promise<Hook> =>
       sessionId: mib.sessionId,
       chat: mib.chat,
       motions: mib.motions,
+      settings: mib.settings,
     };
   });
 
@@ -189,6 +190,32 @@ describe('the demo world in a browser', () => {
     expect(after.chat.some((line) => line.from === one.sessionId)).toBe(false);
     expect(two.chats.some((line) => line.text === 'you cannot read this')).toBe(true);
     await page.click('button.people');
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('changes the pixel ratio, shadows and quality from the settings, and keeps them', async () => {
+    const page = watched.page;
+    const canvasWidth = () => page.evaluate(() => document.querySelector('canvas')!.width);
+    const cssWidth = await page.evaluate(() => document.querySelector('canvas')!.clientWidth);
+    await page.click('button.settings-button');
+    await page.locator('input[aria-label="Pixel ratio"]').fill('0.5');
+    const half = await waitFor(readHook, (hook) => hook.stats.pixelRatio === 0.5, {
+      what: 'the renderer to draw at half resolution',
+    });
+    expect(half.settings).toMatchObject({ pixelRatio: 0.5, quality: 'custom' });
+    expect(await canvasWidth()).toBe(Math.floor(cssWidth * 0.5));
+    await page.locator('input[aria-label="Shadows"]').check();
+    await waitFor(readHook, (hook) => hook.settings.shadows, { what: 'shadows on' });
+    await page.waitForTimeout(300);
+    await saveScreenshot(page, 'demo-world-settings-shadows');
+    // Kept in this browser, checked when read back.
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mib.settings.v1') ?? 'null'));
+    expect(stored).toMatchObject({ pixelRatio: 0.5, shadows: true });
+    await page.selectOption('select[aria-label="Quality"]', 'medium');
+    await waitFor(readHook, (hook) => hook.stats.pixelRatio === 1 && !hook.settings.shadows, {
+      what: 'the medium preset',
+    });
+    await page.click('button.settings-button');
     expect(watched.problems).toEqual([]);
   });
 });

@@ -84,6 +84,8 @@ export class AvatarRenderer {
   private readonly nearest: NearestPicker<MotionState>;
   private frame = 0;
   private drawCalls = 0;
+  /** Scales the LOD and near distances (the visitor's detail setting; more = finer farther out). */
+  lodBias = 1;
 
   constructor(private readonly options: AvatarRendererOptions = DEFAULT_AVATAR_RENDERING) {
     if (options.lodDistances.length >= AVATAR_LODS)
@@ -146,7 +148,7 @@ export class AvatarRenderer {
       position.set(body.x, body.y, body.z);
       const distance = position.distanceTo(camera.position);
       let level = 0;
-      while (level < lods.length && distance >= lods[level]!) level += 1;
+      while (level < lods.length && distance >= lods[level]! * this.lodBias) level += 1;
       const lod = this.crowd[level]!;
       const index = this.instances[level]!;
       rotation.setFromAxisAngle(up, body.yaw);
@@ -175,7 +177,7 @@ export class AvatarRenderer {
   /** Marks (motion.nearFrame = frame) the nearMax avatars nearest the focus within nearDistance. */
   private pickNearest(avatars: readonly DrawnAvatar[], count: number, frame: number): void {
     const { nearMax, nearDistance } = this.options;
-    const limit = nearDistance * nearDistance;
+    const limit = (nearDistance * this.lodBias) ** 2;
     const everyone = nearMax >= count; // room for all in range: no ranking (the naive baseline's path)
     this.nearest.reset();
     for (let i = 0; i < count; i++) {

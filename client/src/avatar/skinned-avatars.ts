@@ -122,6 +122,7 @@ export class SkinnedAvatars {
     mesh.add(skeleton.bones[0]!);
     mesh.bind(skeleton);
     mesh.frustumCulled = false;
+    mesh.castShadow = true; // drawn only when the visitor turns shadows on
     mesh.onAfterRender = this.onDraw;
     const mixer = new AnimationMixer(mesh);
     const actions = this.clips.map((clip, index) => {

@@ -1,8 +1,10 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useState, type RefObject } from 'react';
+import { useRef, useState, type RefObject } from 'react';
+import { Vector3, type DirectionalLight } from 'three';
 import { WORLD_HALF_EXTENT } from '../../../protocol/index.js';
 import { AvatarRenderer, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
+import type { PlayerSettings } from '../settings.js';
 import type { WorldConnection } from '../net/world-connection.js';
 import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
@@ -14,6 +16,7 @@ interface SceneProps {
   connection: RefObject<WorldConnection | null>;
   nameTagLayer: RefObject<HTMLDivElement | null>;
   avatarRendering?: AvatarRendererOptions | undefined;
+  settings: PlayerSettings;
 }
 
 /** Runs the frame loop inside R3F's render loop, before each render. */
@@ -36,6 +39,41 @@ function FrameDriver({ store, connection, nameTagLayer, avatars }: SceneProps & 
   return null;
 }
 
+/** Where the sun sits relative to the point it lights (metres), and how far around it shadows reach. */
+const SUN_OFFSET = new Vector3(20, 30, -10);
+const SHADOW_HALF_EXTENT = 30;
+
+/**
+ * The directional light. With shadows on, it follows the camera's view so the shadowed area (a square
+ * of 2 × SHADOW_HALF_EXTENT metres) is always where the visitor looks.
+ */
+function Sun({ shadows }: { shadows: boolean }) {
+  const light = useRef<DirectionalLight>(null);
+  const camera = useThree((state) => state.camera);
+  useFrame(() => {
+    const sun = light.current;
+    if (!sun || !shadows) return;
+    // The camera looks 10 m ahead of itself along +z at the avatar (follow-camera.ts).
+    sun.target.position.set(camera.position.x, 0, camera.position.z + 10);
+    sun.position.copy(sun.target.position).add(SUN_OFFSET);
+    sun.target.updateMatrixWorld();
+  });
+  return (
+    <directionalLight
+      ref={light}
+      position={SUN_OFFSET}
+      intensity={1.6}
+      castShadow={shadows}
+      shadow-mapSize={[2048, 2048]}
+      shadow-camera-left={-SHADOW_HALF_EXTENT}
+      shadow-camera-right={SHADOW_HALF_EXTENT}
+      shadow-camera-top={SHADOW_HALF_EXTENT}
+      shadow-camera-bottom={-SHADOW_HALF_EXTENT}
+      shadow-camera-far={120}
+    />
+  );
+}
+
 function Ground() {
   const size = WORLD_HALF_EXTENT * 2;
   return (
@@ -53,11 +91,15 @@ export function WorldScene(props: SceneProps) {
   // One renderer for the page's life: it owns the avatars' GPU resources and their animation state.
   const [avatars] = useState(() => new AvatarRenderer(props.avatarRendering));
   return (
-    <Canvas camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }} dpr={[1, 2]}>
+    <Canvas
+      camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }}
+      dpr={props.settings.pixelRatio}
+      shadows={props.settings.shadows}
+    >
       <color attach="background" args={['#a8d0ff']} />
       <fog attach="fog" args={['#a8d0ff', 60, 160]} />
       <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
-      <directionalLight position={[20, 30, -10]} intensity={1.6} />
+      <Sun shadows={props.settings.shadows} />
       <Ground />
       <SceneGeometry store={props.store} />
       <MovableItems store={props.store} />

@@ -109,15 +109,17 @@ export class VoiceClient {
         voice.gain.gain.value = 0; // muted for this visitor only
         continue;
       }
+      const volume = this.deps.store.settings.voiceVolume;
       if (voice.panner) {
-        voice.gain.gain.value = 1;
+        voice.gain.gain.value = volume;
         voice.panner.positionX.value = speaker.x;
         voice.panner.positionY.value = speaker.y + 1.6;
         voice.panner.positionZ.value = speaker.z;
       } else {
         // No panner: loudness by distance only (the same inverse model).
         const distance = Math.hypot(speaker.x - me.x, speaker.z - me.z);
-        voice.gain.gain.value = REF_DISTANCE / (REF_DISTANCE + Math.max(0, distance - REF_DISTANCE));
+        voice.gain.gain.value =
+          (volume * REF_DISTANCE) / (REF_DISTANCE + Math.max(0, distance - REF_DISTANCE));
       }
     }
   }

@@ -1,0 +1,60 @@
+/**
+ * The visitor's settings: graphics quality (pixel ratio, shadows, level-of-detail bias) and voice volume,
+ * kept in this browser (localStorage) and checked when read back — a bad or old stored value falls back to
+ * the defaults rather than breaking the page.
+ */
+import { z } from 'zod';
+
+export const QUALITY_PRESETS = {
+  low: { pixelRatio: 0.75, shadows: false, lodBias: 0.6 },
+  medium: { pixelRatio: 1, shadows: false, lodBias: 1 },
+  high: { pixelRatio: 2, shadows: true, lodBias: 1.5 },
+} as const;
+export type QualityPreset = keyof typeof QUALITY_PRESETS;
+
+export const settingsSchema = z.object({
+  /** The preset last chosen, or 'custom' once a single setting was changed. */
+  quality: z.enum(['low', 'medium', 'high', 'custom']),
+  /** Canvas pixels per CSS pixel (above the screen's own ratio it supersamples). */
+  pixelRatio: z.number().min(0.5).max(2),
+  shadows: z.boolean(),
+  /** Multiplies the distances at which avatars switch to simpler levels of detail (more = finer). */
+  lodBias: z.number().min(0.5).max(2),
+  /** 0 … 1, applied to every remote voice. */
+  voiceVolume: z.number().min(0).max(1),
+});
+export type PlayerSettings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: PlayerSettings = {
+  quality: 'medium',
+  ...QUALITY_PRESETS.medium,
+  voiceVolume: 1,
+};
+
+const STORAGE_KEY = 'mib.settings.v1';
+
+export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): PlayerSettings {
+  try {
+    const stored = storage?.getItem(STORAGE_KEY);
+    if (!stored) return DEFAULT_SETTINGS;
+    const parsed = settingsSchema.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+  } catch {
+    return DEFAULT_SETTINGS; // unreadable storage (private mode) or malformed JSON
+  }
+}
+
+export function saveSettings(storage: Pick<Storage, 'setItem'> | undefined, settings: PlayerSettings): void {
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify(settingsSchema.parse(settings)));
+  } catch {
+    // Storage full or disabled: the settings still apply for this visit.
+  }
+}
+
+/** The settings with one preset applied. */
+export const withPreset = (settings: PlayerSettings, quality: QualityPreset): PlayerSettings => ({
+  ...settings,
+  quality,
+  ...QUALITY_PRESETS[quality],
+});
