@@ -6,6 +6,7 @@ import { ChatPanel } from './ChatPanel.js';
 import { EmoteBar } from './EmoteBar.js';
 import { PeopleList, readPeople } from './PeopleList.js';
 import { SettingsPanel } from './SettingsPanel.js';
+import { TouchControls, hasTouchScreen } from './TouchControls.js';
 import { loadSettings, saveSettings, type PlayerSettings } from './settings.js';
 import type { AvatarRendererOptions } from './avatar/avatar-renderer.js';
 import { WorldScene } from './scene/WorldScene.js';
@@ -53,6 +54,7 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
   const [showPeople, setShowPeople] = useState(false);
   const [showEmotes, setShowEmotes] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
+  const [touch] = useState(hasTouchScreen);
   const [settings, setSettings] = useState(() => (store.settings = loadSettings(window.localStorage)));
   const changeSettings = (next: PlayerSettings) => {
     store.settings = next;
@@ -106,6 +108,7 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
       {showPeople && <PeopleList store={store} people={view.nearby} />}
       {showEmotes && <EmoteBar onPicked={() => setShowEmotes(false)} />}
       {showSettings && <SettingsPanel settings={settings} onChange={changeSettings} />}
+      {touch && view.connection === 'joined' && <TouchControls />}
       <ChatPanel
         store={store}
         connection={view.connection === 'joined' ? connection.current : null}

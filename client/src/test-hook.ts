@@ -4,6 +4,7 @@
  */
 import type { PlacedAvatar } from '../../protocol/index.js';
 import { MOTIONS } from './avatar/avatar-motions.js';
+import { moveTarget } from './systems/pointer-move.js';
 import type { WorldStore } from './world-store.js';
 
 export interface MibAvatarView extends PlacedAvatar {
@@ -42,6 +43,8 @@ export interface MibTestHook {
   }>;
   /** Chat lines as shown (blocked senders' lines left out), oldest first. */
   readonly chat: Array<{ from: string; name: string; channel: string; text: string }>;
+  /** Where a click on the ground is walking the avatar (null when it is not). */
+  readonly moveTarget: { x: number; z: number } | null;
   /** The visitor's settings as applied. */
   readonly settings: WorldStore['settings'];
   /** The motion each avatar plays now (idle, walk, run, jump or an emote), by session id. */
@@ -141,6 +144,9 @@ export function installTestHook(store: WorldStore): void {
           }),
         ),
       );
+    },
+    get moveTarget() {
+      return moveTarget.active ? Object.freeze({ x: moveTarget.x, z: moveTarget.z }) : null;
     },
     get settings() {
       return Object.freeze({ ...store.settings });

@@ -18,7 +18,16 @@ const bots: Visitor[] = [];
 
 type Hook = Pick<
   MibTestHook,
-  'connection' | 'loading' | 'avatars' | 'self' | 'stats' | 'sessionId' | 'chat' | 'motions' | 'settings'
+  | 'connection'
+  | 'loading'
+  | 'avatars'
+  | 'self'
+  | 'stats'
+  | 'sessionId'
+  | 'chat'
+  | 'motions'
+  | 'settings'
+  | 'moveTarget'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -33,6 +42,7 @@ const readHook = (): Promise<Hook> =>
       chat: mib.chat,
       motions: mib.motions,
       settings: mib.settings,
+      moveTarget: mib.moveTarget,
     };
   });
 
@@ -217,5 +227,62 @@ describe('the demo world in a browser', () => {
     });
     await page.click('button.settings-button');
     expect(watched.problems).toEqual([]);
+  });
+
+  it('walks to where the ground is clicked, and the server agrees', async () => {
+    const page = watched.page;
+    const before = (await readHook()).self!;
+    // Above the avatar on the screen is the ground ahead of it (the camera looks along +z).
+    await page.mouse.click(512, 230);
+    const target = (await waitFor(readHook, (hook) => hook.moveTarget !== null, { what: 'a move target' }))
+      .moveTarget!;
+    expect(target.z).toBeGreaterThan(before.z + 2);
+    const arrived = await waitFor(readHook, (hook) => hook.moveTarget === null, {
+      what: 'the avatar to reach the clicked point',
+    });
+    expect(Math.hypot(arrived.self!.x - target.x, arrived.self!.z - target.z)).toBeLessThan(0.1);
+    await waitFor(
+      () => bots[1]!.avatars().get(arrived.sessionId!),
+      (seen) =>
+        !!seen && Math.abs(seen.x - arrived.self!.x) < 0.01 && Math.abs(seen.z - arrived.self!.z) < 0.01,
+      { what: 'a bot to see the avatar where it stopped' },
+    );
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('moves with the touch joystick on a touch screen', async () => {
+    const touch = await browser.newPage({ viewport: { width: 800, height: 600 }, hasTouch: true });
+    const problems: string[] = [];
+    touch.on('pageerror', (error) => problems.push(error.message));
+    touch.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await touch.goto(`${server.url}/?name=Thumbs&color=%23aa44ff`);
+    const read = () =>
+      touch.evaluate(() => ({ self: window.__mib!.self, connection: window.__mib!.connection }));
+    await waitFor(read, (hook) => hook.connection === 'joined' && hook.self !== null, {
+      what: 'the touch page to join',
+      timeoutMs: 30_000,
+    });
+    const box = (await touch.locator('.joystick').boundingBox())!;
+    const before = (await read()).self!;
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    const cdp = await touch.context().newCDPSession(touch);
+    const finger = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x, y, id: 1 }],
+      });
+    await finger('touchStart', centre.x, centre.y);
+    await finger('touchMove', centre.x, centre.y - 40); // up the screen: forward, walking
+    await touch.waitForTimeout(800);
+    await finger('touchEnd', centre.x, centre.y - 40);
+    const after = await waitFor(read, (hook) => hook.self!.z > before.z + 1, {
+      what: 'the joystick to walk the avatar forward',
+    });
+    expect(Math.abs(after.self!.x - before.x)).toBeLessThan(0.5);
+    await saveScreenshot(touch, 'demo-world-touch');
+    await touch.close();
+    expect(problems).toEqual([]);
   });
 });

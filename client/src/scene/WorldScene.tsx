@@ -1,10 +1,11 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useRef, useState, type RefObject } from 'react';
-import { Vector3, type DirectionalLight } from 'three';
+import { Vector3, type DirectionalLight, type Mesh } from 'three';
 import { WORLD_HALF_EXTENT } from '../../../protocol/index.js';
 import { AvatarRenderer, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
 import type { PlayerSettings } from '../settings.js';
+import { moveTarget, setMoveTarget } from '../systems/pointer-move.js';
 import type { WorldConnection } from '../net/world-connection.js';
 import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
@@ -74,11 +75,39 @@ function Sun({ shadows }: { shadows: boolean }) {
   );
 }
 
+/** A ring where a click on the ground sent the avatar, shown until it gets there. */
+function MoveTargetMarker() {
+  const marker = useRef<Mesh>(null);
+  useFrame(() => {
+    const ring = marker.current;
+    if (!ring) return;
+    ring.visible = moveTarget.active;
+    if (moveTarget.active) ring.position.set(moveTarget.x, 0.03, moveTarget.z);
+  });
+  return (
+    <mesh ref={marker} rotation-x={-Math.PI / 2} visible={false}>
+      <ringGeometry args={[0.3, 0.42, 32]} />
+      <meshBasicMaterial color="#ffffff" transparent opacity={0.8} />
+    </mesh>
+  );
+}
+
+/** The ground; a click (or tap) on it walks the avatar there. */
 function Ground() {
   const size = WORLD_HALF_EXTENT * 2;
   return (
     <group>
-      <mesh rotation-x={-Math.PI / 2} receiveShadow>
+      <mesh
+        name="ground"
+        rotation-x={-Math.PI / 2}
+        receiveShadow
+        onClick={(event) => {
+          // A click, not the end of a drag (the camera does not orbit, but be safe with touch scrolls).
+          if (event.delta > 8) return;
+          event.stopPropagation();
+          setMoveTarget(event.point.x, event.point.z);
+        }}
+      >
         <planeGeometry args={[size, size]} />
         <meshLambertMaterial color="#6d9c5a" />
       </mesh>
@@ -101,6 +130,7 @@ export function WorldScene(props: SceneProps) {
       <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
       <Sun shadows={props.settings.shadows} />
       <Ground />
+      <MoveTargetMarker />
       <SceneGeometry store={props.store} />
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />

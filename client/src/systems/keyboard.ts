@@ -65,6 +65,13 @@ export function takeUse(): boolean {
   return pressed;
 }
 
+/** Holds or releases a movement key from an on-screen control (the touch jump button). */
+export function setHeldKey(code: string, down: boolean): void {
+  if (!MOVEMENT_KEYS.has(code)) return;
+  if (down) held.add(code);
+  else held.delete(code);
+}
+
 /** The emote (index into EMOTES) asked for by a digit key since the last call, or -1. */
 export function takeEmote(): number {
   const pressed = emotePressed;

@@ -14,6 +14,7 @@ import {
 } from '../../../protocol/index.js';
 import type { LocalAvatar } from '../world-store.js';
 import { readIntent } from './keyboard.js';
+import { steer } from './pointer-move.js';
 
 /** Most steps caught up in one frame; after a long stall (hidden tab) the backlog is dropped instead. */
 const MAX_CATCH_UP_STEPS = 4;
@@ -35,6 +36,7 @@ export function predictLocalAvatar(
     accumulator -= STEP_SECONDS;
     steps += 1;
     readIntent(intent);
+    steer(intent, local.predicted);
     // Seated, the avatar rests on its seat: only intent to move is sent (it stands the avatar up).
     const idle =
       intent.x === 0 &&
