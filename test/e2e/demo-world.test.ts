@@ -219,7 +219,9 @@ describe('the demo world in a browser', () => {
     await page.waitForTimeout(300);
     await saveScreenshot(page, 'demo-world-settings-shadows');
     // Kept in this browser, checked when read back.
-    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mib.settings.v1') ?? 'null'));
+    const stored = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('mib.settings.v1') ?? 'null') as unknown,
+    );
     expect(stored).toMatchObject({ pixelRatio: 0.5, shadows: true });
     await page.selectOption('select[aria-label="Quality"]', 'medium');
     await waitFor(readHook, (hook) => hook.stats.pixelRatio === 1 && !hook.settings.shadows, {
