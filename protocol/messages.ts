@@ -38,6 +38,15 @@ export const MessageType = {
    * in full (RemovedEvent). A WebSocket close reason holds at most 123 bytes, so the close carries it cut.
    */
   removed: 'removed',
+  /** Server → client on joining: what this visitor may do here (Privileges). */
+  privileges: 'privileges',
+  /**
+   * A moderator acts on someone in the instance (ModerateRequest): mute or unmute their chat and voice,
+   * kick, or ban. The room checks the sender's role and answers `moderated` or `moderationRefused`.
+   */
+  moderate: 'moderate',
+  moderated: 'moderated',
+  moderationRefused: 'moderationRefused',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -197,4 +206,30 @@ export interface RemovedEvent {
   /** The close code that follows. */
   code: number;
   reason: string;
+}
+
+/** What the joining visitor may do in this world (sent once, on joining). */
+export interface Privileges {
+  canModerate: boolean;
+}
+
+export const MODERATION_ACTIONS = ['mute', 'unmute', 'kick', 'ban'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+export const moderateRequestSchema = z
+  .object({
+    /** The session id of the visitor acted on (as in the room state). */
+    target: z.string().min(1).max(64),
+    action: z.enum(MODERATION_ACTIONS),
+    /** Shown to the visitor and kept in the audit log. */
+    reason: z.string().trim().min(1).max(200),
+  })
+  .strict();
+export type ModerateRequest = z.infer<typeof moderateRequestSchema>;
+
+/** The answer to a moderate request: done (with what was done, in words) or refused (why). */
+export interface ModerationOutcome {
+  target: string;
+  action: ModerationAction;
+  message: string;
 }

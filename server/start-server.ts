@@ -59,6 +59,7 @@ import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
 import { createRoomHost } from './rooms/room-host.js';
 import { InstanceDirectory } from './rooms/instance-directory.js';
 import { JoinAdmission } from './rooms/join-admission.js';
+import { ModerationDesk } from './rooms/room-moderation.js';
 import { NftEvents, RoomEvents } from './rooms/room-events.js';
 import {
   DEFAULT_VOICE_PARAMS,
@@ -155,6 +156,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const backend = await createMatchmakingBackend(config);
     const roomEvents = new RoomEvents(backend.presence, logger);
     const moderation = new ModerationService(database.db, roomEvents);
+    const roomAccess = new AccessService(database.db);
     // Voice is optional: without LIVEKIT_URL the rooms tell visitors it is off and the endpoints answer 503.
     const livekit = config.livekit;
     const voiceAdmin = livekit ? new LiveKitAdmin(livekit) : undefined;
@@ -224,9 +226,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         interest: config.interest,
         capacity: config.worldCapacity,
         instanceLock: backend.instanceLock,
+        moderationDesk: new ModerationDesk(roomAccess, moderation),
         admission: new JoinAdmission(
           authenticator,
-          new AccessService(database.db),
+          roomAccess,
           instances,
           moderation,
           chains.clients.size > 0 ? nft.gates : undefined,

@@ -18,6 +18,8 @@ export interface Admitted {
   mutedFor: string | null;
   /** Whether it may moderate the world (talks on stages and in announcements). */
   canModerate: boolean;
+  /** Who it is, for acting on its behalf later (moderation from the room). Server-side only. */
+  principal: Principal;
 }
 
 export class JoinAdmission {
@@ -55,6 +57,7 @@ export class JoinAdmission {
         displayName: principal.kind === 'account' ? principal.displayName : null,
         mutedFor: mute?.reason ?? null,
         canModerate: moderate?.allowed ?? false,
+        principal,
       };
     } catch (error) {
       if (error instanceof Problem) throw new ServerError(error.getStatus(), `join: ${error.message}`);

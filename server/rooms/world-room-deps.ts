@@ -8,6 +8,7 @@ import type { VoiceBackend } from '../voice/index.js';
 import type { InstanceDirectory } from './instance-directory.js';
 import type { InstanceLock } from './instances/instance-lock.js';
 import type { JoinAdmission } from './join-admission.js';
+import type { ModerationDesk } from './room-moderation.js';
 import type { RoomNftDeps } from './world-nft.js';
 
 /** What a world room needs from the rest of the server. */
@@ -21,6 +22,8 @@ export interface WorldRoomDeps {
   capacity: number;
   instanceLock: InstanceLock;
   admission: JoinAdmission;
+  /** Moderators' actions from inside the room (by session id), checked and applied as the API does. */
+  moderationDesk: ModerationDesk;
   scenes: SceneVersionsRepository;
   usage: UsageService;
   instances: InstanceDirectory;

@@ -10,10 +10,8 @@ import {
   Avatar,
   MAX_MESSAGES_PER_SECOND,
   MessageType,
-  chatRequestSchema,
-  emoteRequestSchema,
-  typingRequestSchema,
   interactRequestSchema,
+  type Privileges,
   STEP_SECONDS,
   TICK_HZ,
   UnfilteredWorldState,
@@ -34,6 +32,8 @@ import { newOccupant, voiceListenerOf, type Occupant } from './occupant.js';
 import { RoomUsageMeter } from './room-usage-meter.js';
 import { SceneActions } from './scene-actions.js';
 import { SocialRelay } from './social-relay.js';
+import { moderateFromRoom } from './room-moderation.js';
+import { listenToSocialMessages } from './social-messages.js';
 import { INSTANCE_LEASE_MS, renewLease } from './instances/instance-lock.js';
 import { InterestManager } from './interest/interest-manager.js';
 import { MovementBroadcaster } from './movement-broadcaster.js';
@@ -137,18 +137,16 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
       this.onMessage(MessageType.press, pressSchema, () => persisted.enqueue());
-      this.onMessage(MessageType.chat, chatRequestSchema, (client, request) =>
-        this.social.chat(client, request),
-      );
-      this.onMessage(MessageType.emote, emoteRequestSchema, (client, { emote }) =>
-        this.social.emote(client, emote),
-      );
       this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity }) => {
         const occupant = this.occupants.get(client.sessionId);
         if (occupant) occupant.pendingInteraction = entity;
       });
-      this.onMessage(MessageType.typing, typingRequestSchema, (client, { typing }) =>
-        this.social.typing(client, typing),
+      const desk = { desk: deps.moderationDesk, occupants: this.occupants, social: this.social };
+      listenToSocialMessages(
+        this,
+        this.social,
+        (client, request) => moderateFromRoom({ ...desk, world: this.world }, client, request),
+        () => this.log,
       );
       deps.metrics.roomsCreated.inc();
       this.log.info(
@@ -186,6 +184,9 @@ export function createWorldRoom(deps: WorldRoomDeps) {
         }),
       );
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
+      client.send(MessageType.privileges, {
+        canModerate: admitted?.canModerate ?? false,
+      } satisfies Privileges);
       this.voice?.joined(this.voiceListener(this.occupants.get(client.sessionId)!));
       this.nft?.dress([this.occupants.get(client.sessionId)!]);
       this.meter?.joined(this.clients.length);

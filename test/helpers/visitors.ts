@@ -16,6 +16,7 @@ import {
   type TypingEvent,
   type VoiceEvent,
   type RemovedEvent,
+  type Privileges,
   type WorldStateView,
   type JoinOptions,
   type MoveInput,
@@ -59,6 +60,8 @@ export interface Visitor {
   voice: VoiceEvent[];
   /** Why the server sent this visitor away, if it did (the full reason). */
   removed: RemovedEvent[];
+  /** What the room said this visitor may do (sent on joining; undefined until it arrives). */
+  privileges(): Privileges | undefined;
   /** Every position of our own avatar received, with the room tick it is from. */
   track: Array<{ tick: number; x: number; z: number }>;
   leave(): Promise<void>;
@@ -100,6 +103,8 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
   room.onMessage(MessageType.voice, (event: VoiceEvent) => voice.push(event));
   const removed: RemovedEvent[] = [];
   room.onMessage(MessageType.removed, (event: RemovedEvent) => removed.push(event));
+  let privileges: Privileges | undefined;
+  room.onMessage(MessageType.privileges, (event: Privileges) => (privileges = event));
   const tracker = new AvatarTracker();
   const track: Array<{ tick: number; x: number; z: number }> = [];
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {
@@ -147,6 +152,7 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     events,
     voice,
     removed,
+    privileges: () => privileges,
     track,
     say: (text, channel = 'nearby') => room.send(MessageType.chat, { channel, text }),
     leave: async () => {
