@@ -6,6 +6,8 @@ import { ChatPanel } from './ChatPanel.js';
 import { EmoteBar } from './EmoteBar.js';
 import { PeopleList, readPeople } from './PeopleList.js';
 import { SettingsPanel } from './SettingsPanel.js';
+import { SignInPanel } from './SignInPanel.js';
+import { signedInAs } from './net/guest-session.js';
 import { TouchControls, hasTouchScreen } from './TouchControls.js';
 import { loadSettings, saveSettings, type PlayerSettings } from './settings.js';
 import type { AvatarRendererOptions } from './avatar/avatar-renderer.js';
@@ -30,6 +32,7 @@ function useStoreView(store: WorldStore) {
     canTalk: store.voice?.enabled === true && store.voice.room.canPublish,
     nearby: readPeople(store),
     chat: store.chat.slice(),
+    canModerate: store.canModerate,
   });
   const [view, setView] = useState(read);
   useEffect(() => {
@@ -54,6 +57,8 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
   const [showPeople, setShowPeople] = useState(false);
   const [showEmotes, setShowEmotes] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
+  const [showAccount, setShowAccount] = useState(false);
+  const [account] = useState(signedInAs);
   const [touch] = useState(hasTouchScreen);
   const [settings, setSettings] = useState(() => (store.settings = loadSettings(window.localStorage)));
   const changeSettings = (next: PlayerSettings) => {
@@ -73,7 +78,14 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
       joinOptionsFromUrl(window.location.search),
       (live) => (connection.current = live),
     );
-    return () => void stay.stop();
+    // Leaving the page (reload, sign-in, closing the tab) leaves the room at once, so the avatar does not
+    // linger for the reconnection grace period.
+    const leave = () => void stay.stop();
+    window.addEventListener('pagehide', leave);
+    return () => {
+      window.removeEventListener('pagehide', leave);
+      leave();
+    };
   }, [store, offline]);
 
   // The first frame drawn after joining completes loading.
@@ -105,7 +117,14 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
         settings={settings}
       />
       <div className="name-tags" ref={nameTagLayer} />
-      {showPeople && <PeopleList store={store} people={view.nearby} />}
+      {showPeople && (
+        <PeopleList
+          store={store}
+          people={view.nearby}
+          connection={view.canModerate && view.connection === 'joined' ? connection.current : null}
+        />
+      )}
+      {showAccount && <SignInPanel onDone={() => window.location.reload()} />}
       {showEmotes && <EmoteBar onPicked={() => setShowEmotes(false)} />}
       {showSettings && <SettingsPanel settings={settings} onChange={changeSettings} />}
       {touch && view.connection === 'joined' && <TouchControls />}
@@ -142,6 +161,14 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
         </button>
         <button
           type="button"
+          className="account-button"
+          aria-expanded={showAccount}
+          onClick={() => setShowAccount(!showAccount)}
+        >
+          {account ?? 'Sign in'}
+        </button>
+        <button
+          type="button"
           className="press"
           onClick={press}
           disabled={pressing || view.connection !== 'joined'}
@@ -159,7 +186,10 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
         </button>
         {view.voiceStatus && <span className="voice">{view.voiceStatus}</span>}
         <span className="help">
-          {view.notice ?? 'WASD or arrows to move · Shift run · Space jump · E use · 1–6 emote · Enter chat'}
+          {view.notice ??
+            (touch
+              ? 'Drag the stick or tap the ground to move'
+              : 'WASD or arrows to move · Shift run · Space jump · E use · 1–6 emote · Enter chat')}
         </span>
       </div>
       {(view.connection === 'reconnecting' ||

@@ -2,6 +2,9 @@
  * Who is here (in this visitor's area of interest): names, who is in voice and speaking, a mute that
  * silences someone for this visitor only, and a block that also hides their chat. Reads the store on the HUD's refresh, not per frame.
  */
+import { useState } from 'react';
+import type { ModerationAction } from '../../protocol/index.js';
+import type { WorldConnection } from './net/world-connection.js';
 import type { WorldStore } from './world-store.js';
 
 export interface PersonView {
@@ -26,7 +29,24 @@ export function readPeople(store: WorldStore): PersonView[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function PeopleList({ store, people }: { store: WorldStore; people: PersonView[] }) {
+const MODERATION: Array<[ModerationAction, string]> = [
+  ['mute', 'Mute for all'],
+  ['unmute', 'Unmute for all'],
+  ['kick', 'Kick'],
+  ['ban', 'Ban'],
+];
+
+export function PeopleList({
+  store,
+  people,
+  connection,
+}: {
+  store: WorldStore;
+  people: PersonView[];
+  /** Set when this visitor moderates the world: its actions go through the room. */
+  connection: WorldConnection | null;
+}) {
+  const [reason, setReason] = useState('');
   const toggle = (id: string) => {
     if (store.mutedLocally.has(id)) store.mutedLocally.delete(id);
     else store.mutedLocally.add(id);
@@ -42,6 +62,18 @@ export function PeopleList({ store, people }: { store: WorldStore; people: Perso
   return (
     <div className="people-list" role="dialog" aria-label="People here">
       <div className="people-title">People near you ({people.length})</div>
+      {connection && (
+        <label className="moderation-reason">
+          Reason (they see it; kept in the audit log)
+          <input
+            aria-label="Moderation reason"
+            maxLength={200}
+            value={reason}
+            placeholder="Breaking the world's rules"
+            onChange={(event) => setReason(event.target.value)}
+          />
+        </label>
+      )}
       {people.length === 0 && <div className="person empty">Nobody else is near.</div>}
       {people.map((person) => (
         <div className="person" key={person.id} data-person={person.id}>
@@ -55,6 +87,20 @@ export function PeopleList({ store, people }: { store: WorldStore; people: Perso
           <button type="button" className="person-block" onClick={() => toggleBlock(person.id)}>
             {person.blocked ? 'Unblock' : 'Block'}
           </button>
+          {connection &&
+            MODERATION.map(([action, label]) => (
+              <button
+                type="button"
+                key={action}
+                className={`person-moderate ${action}`}
+                data-action={action}
+                onClick={() =>
+                  connection.moderate(person.id, action, reason.trim() || "Breaking the world's rules")
+                }
+              >
+                {label}
+              </button>
+            ))}
         </div>
       ))}
     </div>

@@ -45,6 +45,8 @@ export interface MibTestHook {
   readonly chat: Array<{ from: string; name: string; channel: string; text: string }>;
   /** Where a click on the ground is walking the avatar (null when it is not). */
   readonly moveTarget: { x: number; z: number } | null;
+  /** Whether the room said this visitor may moderate the world. */
+  readonly canModerate: boolean;
   /** The visitor's settings as applied. */
   readonly settings: WorldStore['settings'];
   /** The motion each avatar plays now (idle, walk, run, jump or an emote), by session id. */
@@ -147,6 +149,9 @@ export function installTestHook(store: WorldStore): void {
     },
     get moveTarget() {
       return moveTarget.active ? Object.freeze({ x: moveTarget.x, z: moveTarget.z }) : null;
+    },
+    get canModerate() {
+      return store.canModerate;
     },
     get settings() {
       return Object.freeze({ ...store.settings });

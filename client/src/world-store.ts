@@ -152,6 +152,8 @@ export interface WorldStore {
   /** Chat lines received (newest last, at most CHAT_HISTORY); `chatVersion` counts changes. */
   chat: ChatEntry[];
   chatVersion: number;
+  /** The room says this visitor may moderate the world (the people list then offers mute, kick, ban). */
+  canModerate: boolean;
   /** The visitor's settings (the HUD writes them; voice and drawing read them). */
   settings: PlayerSettings;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
@@ -186,6 +188,7 @@ export function createWorldStore(): WorldStore {
     chat: [],
     chatVersion: 0,
     settings: DEFAULT_SETTINGS,
+    canModerate: false,
   };
 }
 

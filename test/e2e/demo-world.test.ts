@@ -12,8 +12,12 @@ import { waitFor } from '../helpers/wait.js';
 import type { MibTestHook } from '../../client/src/test-hook.js';
 
 let server: ServerProcess;
+/** The operator owns every world, so signed in as it the page may moderate the demo world. */
+const OPERATOR = { OPERATOR_EMAIL: 'operator@example.com', OPERATOR_PASSWORD: 'operator-password-1' };
 let browser: Browser;
 let watched: WatchedPage;
+/** Console errors a test provokes on purpose (each test adds its own, with why). */
+const expectedConsoleErrors: RegExp[] = [];
 const bots: Visitor[] = [];
 
 type Hook = Pick<
@@ -28,6 +32,7 @@ type Hook = Pick<
   | 'motions'
   | 'settings'
   | 'moveTarget'
+  | 'canModerate'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -43,11 +48,12 @@ const readHook = (): Promise<Hook> =>
       motions: mib.motions,
       settings: mib.settings,
       moveTarget: mib.moveTarget,
+      canModerate: mib.canModerate,
     };
   });
 
 beforeAll(async () => {
-  server = await startServerProcess({ DATA_DIR: await tempDir() });
+  server = await startServerProcess({ DATA_DIR: await tempDir(), ...OPERATOR });
   browser = await launchBrowser();
 });
 
@@ -63,7 +69,7 @@ describe('the demo world in a browser', () => {
     bots.push(await joinWorld(server.url, { name: 'Bot Two', color: '#33aaff' }));
     const [mover, idler] = bots as [Visitor, Visitor];
 
-    watched = await openWatchedPage(browser);
+    watched = await openWatchedPage(browser, expectedConsoleErrors);
     const page = watched.page;
     const response = await page.goto(`${server.url}/?name=Viewer&color=%2344dd66`);
     expect(response?.status()).toBe(200);
@@ -278,6 +284,7 @@ describe('the demo world in a browser', () => {
     await finger('touchStart', centre.x, centre.y);
     await finger('touchMove', centre.x, centre.y - 40); // up the screen: forward, walking
     await touch.waitForTimeout(800);
+    await saveScreenshot(touch, 'demo-world-touch-drag');
     await finger('touchEnd', centre.x, centre.y - 40);
     const after = await waitFor(read, (hook) => hook.self!.z > before.z + 1, {
       what: 'the joystick to walk the avatar forward',
@@ -286,5 +293,53 @@ describe('the demo world in a browser', () => {
     await saveScreenshot(touch, 'demo-world-touch');
     await touch.close();
     expect(problems).toEqual([]);
+  });
+
+  // Last: it removes the bots.
+  it('signs in as a moderator and mutes and kicks visitors from the people list', async () => {
+    const page = watched.page;
+    const [one, two] = bots as [Visitor, Visitor];
+    expect((await readHook()).canModerate).toBe(false);
+    await page.click('button.account-button');
+    await page.fill('input[name="email"]', OPERATOR.OPERATOR_EMAIL);
+    // A wrong password first: the browser logs the 401 of that login as a console error.
+    expectedConsoleErrors.push(/status of 401 \(Unauthorized\)/);
+    await page.fill('input[name="password"]', 'not the password');
+    await page.click('.sign-in button[type="submit"]');
+    await expect(page.locator('.sign-in-problem').textContent()).resolves.toMatch(/do not match an account/);
+    await page.fill('input[name="password"]', OPERATOR.OPERATOR_PASSWORD);
+    await page.click('.sign-in button[type="submit"]');
+    // The page joins again as the operator's account, which owns every world (reads fail mid-reload).
+    const settled = () => readHook().catch(() => null);
+    await waitFor(settled, (hook) => hook?.connection === 'joined' && hook.canModerate, {
+      what: 'the page to rejoin as a moderator',
+      timeoutMs: 30_000,
+    });
+    await page.click('button.people');
+    await page.fill('input[aria-label="Moderation reason"]', 'spamming the chat');
+    await page.click(`[data-person="${one.sessionId}"] [data-action="mute"]`);
+    await waitFor(
+      readHook,
+      (hook) => hook.chat.some((line) => line.text === 'Bot One is muted (chat and voice)'),
+      {
+        what: 'the page to confirm the mute',
+      },
+    );
+    one.say('still here');
+    await waitFor(
+      () => one.chatRefusals,
+      (reasons) => reasons.length > 0,
+      { what: 'Bot One’s chat refused' },
+    );
+    expect(one.chatRefusals[0]).toMatch(/spamming the chat/);
+    await saveScreenshot(page, 'demo-world-moderator');
+    await page.click(`[data-person="${two.sessionId}"] [data-action="kick"]`);
+    await waitFor(
+      () => two.leftWith(),
+      (code) => code === 4408,
+      { what: 'Bot Two kicked' },
+    );
+    expect(two.removed.at(-1)).toEqual({ code: 4408, reason: 'spamming the chat' });
+    expect(watched.problems).toEqual([]);
   });
 });

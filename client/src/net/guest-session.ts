@@ -1,11 +1,12 @@
 /**
- * The visitor's session: a guest account made on first visit (display name only) and kept for the tab in
- * sessionStorage, refreshed before its access token expires. Joining with it gives the visitor an identity
- * the server can grant voice to. When the control plane cannot be reached the player still joins, as an
- * anonymous visitor (and voice says why it is off).
+ * The visitor's session, kept for the tab in sessionStorage and refreshed before its access token expires:
+ * either an account the visitor signed in with (email and password) or, by default, a guest account made
+ * on first visit (display name only). Joining with it gives the visitor an identity the server can grant
+ * voice (and, for a world's moderators, moderation) to. When the control plane cannot be reached the
+ * player still joins, as an anonymous visitor (and voice says why it is off).
  */
 import { createClient, createConfig } from '../api/generated/client/index.js';
-import { authGuest, authRefresh } from '../api/generated/sdk.gen.js';
+import { authGuest, authLogin, authLogout, authRefresh } from '../api/generated/sdk.gen.js';
 import type { Session } from '../api/generated/types.gen.js';
 
 const STORAGE_KEY = 'mib.session';
@@ -18,6 +19,8 @@ interface StoredSession {
   /** Epoch ms when the access token expires. */
   expiresAt: number;
   displayName: string;
+  /** Signed in with an account (true) or a guest made for this tab (false/absent). */
+  registered?: boolean;
 }
 
 function load(): StoredSession | undefined {
@@ -29,12 +32,13 @@ function load(): StoredSession | undefined {
   }
 }
 
-function save(session: Session): StoredSession {
+function save(session: Session, registered: boolean): StoredSession {
   const stored: StoredSession = {
     accessToken: session.accessToken,
     refreshToken: session.refreshToken,
     expiresAt: Date.now() + session.expiresIn * 1000,
     displayName: session.account.displayName,
+    registered,
   };
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
@@ -44,18 +48,68 @@ function save(session: Session): StoredSession {
   return stored;
 }
 
-/** A current access token for this tab's guest session (made or renewed as needed), or null. */
-export async function guestAccessToken(endpoint: string, displayName: string): Promise<string | null> {
-  const client = createClient(createConfig({ baseUrl: endpoint }));
+function forget(): void {
+  try {
+    sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // nothing stored
+  }
+}
+
+const apiClient = (endpoint: string) => createClient(createConfig({ baseUrl: endpoint }));
+
+/** The signed-in account's display name, or null for a guest (or nobody yet). */
+export function signedInAs(): string | null {
   const stored = load();
-  if (stored && stored.displayName === displayName && stored.expiresAt - RENEW_MARGIN_MS > Date.now())
-    return stored.accessToken;
-  if (stored && stored.displayName === displayName) {
+  return stored?.registered ? stored.displayName : null;
+}
+
+/**
+ * Signs in with email and password; the next join is as that account. Resolves to null on success or to
+ * what went wrong, in words.
+ */
+export async function signIn(endpoint: string, email: string, password: string): Promise<string | null> {
+  const { data, error, response } = await authLogin({
+    client: apiClient(endpoint),
+    body: { email, password },
+  }).catch(() => ({ data: undefined, error: undefined, response: undefined }));
+  if (data) {
+    save(data, true);
+    return null;
+  }
+  if (!response) return 'The server could not be reached; try again.';
+  const detail = (error as { detail?: string } | undefined)?.detail;
+  if (response.status === 401) return 'That email and password do not match an account.';
+  if (response.status === 429) return detail ?? 'Too many sign-in attempts; wait a minute and try again.';
+  return detail ?? `Sign-in failed (HTTP ${response.status}).`;
+}
+
+/** Ends the signed-in session (best effort on the server) and goes back to being a guest. */
+export async function signOut(endpoint: string): Promise<void> {
+  const stored = load();
+  forget();
+  if (stored?.registered)
+    await authLogout({
+      client: apiClient(endpoint),
+      headers: { authorization: `Bearer ${stored.accessToken}` },
+      body: { refreshToken: stored.refreshToken },
+    }).catch(() => undefined);
+}
+
+/** A current access token for this tab's session (made or renewed as needed), or null. */
+export async function guestAccessToken(endpoint: string, displayName: string): Promise<string | null> {
+  const client = apiClient(endpoint);
+  const stored = load();
+  const ours = stored && (stored.registered || stored.displayName === displayName);
+  if (ours && stored.expiresAt - RENEW_MARGIN_MS > Date.now()) return stored.accessToken;
+  if (ours) {
     const refreshed = await authRefresh({ client, body: { refreshToken: stored.refreshToken } }).catch(
       () => undefined,
     );
-    if (refreshed?.data) return save(refreshed.data).accessToken;
+    if (refreshed?.data) return save(refreshed.data, stored.registered === true).accessToken;
+    // A signed-in session that can no longer be renewed ends here; the visitor continues as a guest.
+    if (stored.registered) forget();
   }
   const made = await authGuest({ client, body: { displayName } }).catch(() => undefined);
-  return made?.data ? save(made.data).accessToken : null;
+  return made?.data ? save(made.data, false).accessToken : null;
 }

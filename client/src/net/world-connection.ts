@@ -28,6 +28,10 @@ import {
   type ChatLine,
   type ChatRefusal,
   type ChatRequest,
+  type ModerateRequest,
+  type ModerationAction,
+  type ModerationOutcome,
+  type Privileges,
 } from '../../../protocol/index.js';
 import { createMotionState, playEmote } from '../avatar/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
@@ -56,6 +60,8 @@ export interface WorldConnection {
   emote(emote: Emote): void;
   /** Sends a chat line; the room answers with the line (to the channel, us included) or a refusal. */
   say(channel: ChatChannel, text: string): void;
+  /** A moderator acts on a visitor (by session id); the outcome shows as a notice and a chat note. */
+  moderate(target: string, action: ModerationAction, reason: string): void;
   leave(): Promise<void>;
 }
 
@@ -210,9 +216,12 @@ export async function connectToWorld(
     }
     applyItems(store, state.items);
     applyFrames(store, state.frames);
-    if (store.local) {
-      store.local.seat = tracker.avatars.get(room.sessionId)?.seat ?? '';
-      store.local.wearing = tracker.avatars.get(room.sessionId)?.wearing ?? '';
+    const self = tracker.avatars.get(room.sessionId);
+    if (store.local && self) {
+      store.local.seat = self.seat;
+      store.local.wearing = self.wearing;
+      // A signed-in visitor is called by its account's name, whatever the join asked for.
+      if (self.name) store.local.name = self.name;
     }
     joinedOnce();
   });
@@ -266,6 +275,17 @@ export async function connectToWorld(
   room.onMessage(MessageType.chatRefused, (refusal: ChatRefusal) => {
     addChat(store, { from: '', name: '', channel: 'system', text: refusal.reason.replace(/^chat: /, '') });
   });
+  room.onMessage(MessageType.privileges, (privileges: Privileges) => {
+    store.canModerate = privileges.canModerate;
+  });
+  const moderationNote = (outcome: ModerationOutcome): void => {
+    store.notice = { text: outcome.message, until: performance.now() + 4_000 };
+    addChat(store, { from: '', name: '', channel: 'system', text: outcome.message });
+  };
+  room.onMessage(MessageType.moderated, moderationNote);
+  room.onMessage(MessageType.moderationRefused, (outcome: ModerationOutcome) =>
+    moderationNote({ ...outcome, message: `Not done: ${outcome.message}` }),
+  );
   room.onMessage(MessageType.typing, () => undefined); // typing indicators are not shown yet
   room.onMessage(MessageType.interaction, () => undefined); // seats show in the state; triggers have no effect yet
   room.onDrop(() => {
@@ -298,6 +318,8 @@ export async function connectToWorld(
     updateVoice: (yaw) => voice.updatePanning(yaw),
     emote: (emote) => room.send(MessageType.emote, { emote } satisfies EmoteRequest),
     say: (channel, text) => room.send(MessageType.chat, { channel, text } satisfies ChatRequest),
+    moderate: (target, action, reason) =>
+      room.send(MessageType.moderate, { target, action, reason } satisfies ModerateRequest),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     leave: async () => {
       await room.leave();
