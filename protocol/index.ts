@@ -9,3 +9,4 @@ export * from './scene.js';
 export * from './scene-colliders.js';
 export * from './items.js';
 export * from './render-contract.js';
+export * from './scene-models.js';

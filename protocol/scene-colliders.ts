@@ -7,8 +7,8 @@
  * extent), spheres and capsules become upright cylinders. Mesh colliders need the asset's geometry, which
  * the simulation does not load: they are listed in `unsupported` and ignored.
  */
-import type { SceneDocumentInput, SceneEntityInput } from './scene.js';
-import { compose, rotate, yawOf, type WorldTransform } from './scene-transforms.js';
+import type { SceneDocumentInput } from './scene.js';
+import { rotate, transformResolver, yawOf, type WorldTransform } from './scene-transforms.js';
 
 /** Avatar collision radius, in metres. */
 export const AVATAR_RADIUS = 0.35;
@@ -130,21 +130,7 @@ const cellOf = (v: number): number => Math.floor(v / CELL);
 
 /** Builds the simulation's view of a scene. */
 export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
-  const byId = new Map(scene.entities.map((e) => [e.id, e]));
-  const resolved = new Map<string, WorldTransform>();
-  const transformOf = (entity: SceneEntityInput): WorldTransform => {
-    const known = resolved.get(entity.id);
-    if (known) return known;
-    const local: WorldTransform = {
-      p: entity.transform.position,
-      q: entity.transform.rotation ?? [0, 0, 0, 1],
-      s: entity.transform.scale ?? [1, 1, 1],
-    };
-    const parent = entity.parent !== undefined ? byId.get(entity.parent) : undefined;
-    const world = parent ? compose(transformOf(parent), local) : local;
-    resolved.set(entity.id, world);
-    return world;
-  };
+  const transformOf = transformResolver(scene);
 
   const obstacles: Obstacle[] = [];
   const spawns: SpawnPoint[] = [];

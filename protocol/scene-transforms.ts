@@ -3,6 +3,8 @@
  * and spawn points need. Pure math; positions in metres, rotations as unit quaternions (x, y, z, w).
  */
 
+import type { SceneDocumentInput, SceneEntityInput } from './scene.js';
+
 /** A resolved (world-space) transform. */
 export interface WorldTransform {
   /** Position, metres. */
@@ -53,4 +55,27 @@ export function compose(parent: WorldTransform, local: WorldTransform): WorldTra
     ],
     s: [parent.s[0] * local.s[0], parent.s[1] * local.s[1], parent.s[2] * local.s[2]],
   };
+}
+
+/**
+ * Resolves entities' world transforms through their parent chains, each once (memoised). A parent the scene
+ * does not have counts as the world root (documents are validated before this runs).
+ */
+export function transformResolver(scene: SceneDocumentInput): (entity: SceneEntityInput) => WorldTransform {
+  const byId = new Map(scene.entities.map((e) => [e.id, e]));
+  const resolved = new Map<string, WorldTransform>();
+  const transformOf = (entity: SceneEntityInput): WorldTransform => {
+    const known = resolved.get(entity.id);
+    if (known) return known;
+    const local: WorldTransform = {
+      p: entity.transform.position,
+      q: entity.transform.rotation ?? [0, 0, 0, 1],
+      s: entity.transform.scale ?? [1, 1, 1],
+    };
+    const parent = entity.parent !== undefined ? byId.get(entity.parent) : undefined;
+    const world = parent ? compose(transformOf(parent), local) : local;
+    resolved.set(entity.id, world);
+    return world;
+  };
+  return transformOf;
 }

@@ -88,11 +88,18 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
     };
   }, [store, offline]);
 
-  // The first frame drawn after joining completes loading.
+  // Loading completes with the first frame drawn after joining, once the models near the start are in
+  // (or failed: a broken model shows as a placeholder, it does not hold the visitor at the door).
   useEffect(() => {
-    if (view.connection === 'joined' && store.loading.progress < 1 && store.stats.avatars > 0) {
-      store.loading = { progress: 1, stage: 'Ready' };
-    }
+    if (view.connection !== 'joined' || store.loading.progress >= 1 || store.stats.avatars === 0) return;
+    const models = store.modelProgress;
+    if (models.neededSettled < models.needed) {
+      const bytes = models.neededTotal > 0 ? models.neededLoaded / models.neededTotal : 0;
+      store.loading = {
+        progress: 0.9 + 0.09 * Math.min(1, bytes),
+        stage: `Loading what is near you (${models.neededSettled} of ${models.needed} models)`,
+      };
+    } else store.loading = { progress: 1, stage: 'Ready' };
   });
 
   const press = () => {

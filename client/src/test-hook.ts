@@ -45,6 +45,8 @@ export interface MibTestHook {
   readonly chat: Array<{ from: string; name: string; channel: string; text: string }>;
   /** Where a click on the ground is walking the avatar (null when it is not). */
   readonly moveTarget: { x: number; z: number } | null;
+  /** Each scene model's state (loading, loaded, failed) by entity id. */
+  readonly models: Record<string, string>;
   /** Whether the room said this visitor may moderate the world. */
   readonly canModerate: boolean;
   /** The visitor's settings as applied. */
@@ -149,6 +151,9 @@ export function installTestHook(store: WorldStore): void {
     },
     get moveTarget() {
       return moveTarget.active ? Object.freeze({ x: moveTarget.x, z: moveTarget.z }) : null;
+    },
+    get models() {
+      return Object.freeze(Object.fromEntries(store.models));
     },
     get canModerate() {
       return store.canModerate;

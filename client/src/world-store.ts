@@ -19,6 +19,7 @@ import {
 } from '../../protocol/index.js';
 import { createMotionState, type MotionState } from './avatar/motion-state.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
+import type { ModelProgress, ModelState } from './assets/model-loads.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -152,6 +153,9 @@ export interface WorldStore {
   /** Chat lines received (newest last, at most CHAT_HISTORY); `chatVersion` counts changes. */
   chat: ChatEntry[];
   chatVersion: number;
+  /** Each scene model's state by entity id, and the bytes of those needed to enter (see model-loads.ts). */
+  models: Map<string, ModelState>;
+  modelProgress: ModelProgress;
   /** The room says this visitor may moderate the world (the people list then offers mute, kick, ban). */
   canModerate: boolean;
   /** The visitor's settings (the HUD writes them; voice and drawing read them). */
@@ -189,6 +193,8 @@ export function createWorldStore(): WorldStore {
     chatVersion: 0,
     settings: DEFAULT_SETTINGS,
     canModerate: false,
+    models: new Map(),
+    modelProgress: { neededLoaded: 0, neededTotal: 0, needed: 0, neededSettled: 0 },
   };
 }
 

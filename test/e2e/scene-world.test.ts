@@ -12,6 +12,7 @@ import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
+import { pmndrsModels } from '../../bench/assets/sample-models.js';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -20,7 +21,16 @@ let bot: Visitor | undefined;
 
 type Hook = Pick<
   MibTestHook,
-  'connection' | 'loading' | 'self' | 'scene' | 'sessionId' | 'stats' | 'seat' | 'pendingInputs' | 'notice'
+  | 'connection'
+  | 'loading'
+  | 'self'
+  | 'scene'
+  | 'sessionId'
+  | 'stats'
+  | 'seat'
+  | 'pendingInputs'
+  | 'notice'
+  | 'models'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -35,16 +45,45 @@ const readHook = (): Promise<Hook> =>
       seat: mib.seat,
       pendingInputs: mib.pendingInputs,
       notice: mib.notice,
+      models: mib.models,
     };
   });
 
 /** The wall's near face is at z = 2 - 0.2; an avatar's centre stops AVATAR_RADIUS before it. */
 const WALL_STOP = 2 - 0.2 - AVATAR_RADIUS;
 
+/** A model id no server has: the scene refers to it, the player shows a placeholder instead. */
+const MISSING_ASSET = 'ab'.repeat(32);
+
+/** Uploads a CC0 model through the asset pipeline (with LODs) and returns its hash once optimised. */
+async function uploadModel(token: string): Promise<string> {
+  const glb = (await pmndrsModels())[0]!.glb; // the bunny
+  const created = await fetch(`${server.url}/assets?profile=prop`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'model/gltf-binary' },
+    body: Buffer.from(glb),
+  });
+  expect(created.status).toBe(202);
+  const { id } = (await created.json()) as { id: string };
+  const job = await waitFor(
+    async () => {
+      const response = await fetch(`${server.url}/assets/jobs/${id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await response.json()) as { status: string; assetHash: string };
+    },
+    (body) => body.status !== 'queued' && body.status !== 'running',
+    { what: 'the model upload to be optimised', timeoutMs: 90_000, intervalMs: 250 },
+  );
+  expect(job.status).toBe('succeeded');
+  return job.assetHash;
+}
+
 beforeAll(async () => {
   server = await startServerProcess({ DATA_DIR: await tempDir() });
   browser = await launchBrowser();
   const owner = await registerAccount(server.url, 'Builder');
+  const statue = await uploadModel(owner.token);
   await createOrg(owner.api, 'yard-co', 'Yard');
   await createWorld(owner.api, 'yard-co', { slug: 'courtyard', name: 'Courtyard' });
   await replaceDraft(owner.api, 'courtyard', {
@@ -80,6 +119,16 @@ beforeAll(async () => {
         transform: { position: [-8, 0, -8] },
         components: [{ type: 'portal', spawn: 'main', radius: 1 }],
       },
+      {
+        id: 'statue',
+        transform: { position: [3, 0, -2], scale: [1.5, 1.5, 1.5] },
+        components: [{ type: 'model', asset: statue }],
+      },
+      {
+        id: 'lost-statue',
+        transform: { position: [-3, 0, -2] },
+        components: [{ type: 'model', asset: MISSING_ASSET }],
+      },
     ],
   });
   await ok(
@@ -96,7 +145,8 @@ afterAll(async () => {
 
 describe('a world with a published scene in the browser', () => {
   it('loads and draws the scene, and the avatar stops at the wall where the server stops it', async () => {
-    watched = await openWatchedPage(browser);
+    // The scene refers to a model this server does not have: its metadata request is a 404 on purpose.
+    watched = await openWatchedPage(browser, [/status of 404 \(Not Found\)/]);
     const page = watched.page;
     await page.goto(`${server.url}/?world=courtyard&name=Walker&color=%23ff8800`);
     const joined = await waitFor(
@@ -108,7 +158,11 @@ describe('a world with a published scene in the browser', () => {
       },
     );
     expect(joined.scene).toEqual({ version: 1, obstacles: 3, portals: 1, spawns: 1 });
-    expect(joined.notice).toBeNull();
+    // Both models near the spawn settled before the loading bar finished: one drawn, one a placeholder.
+    expect(joined.models).toEqual({ statue: 'loaded', 'lost-statue': 'failed' });
+    expect(joined.notice).toMatch(
+      /A model \(lost-statue\) could not be loaded: asset abababababab… is not on this server/,
+    );
     bot = await joinWorld(server.url, { world: 'courtyard', name: 'Watcher', color: '#3366ff' });
     await page.waitForTimeout(700); // let the loading overlay fade out before the picture
     await saveScreenshot(page, 'scene-world-joined');

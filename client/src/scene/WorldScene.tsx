@@ -11,6 +11,7 @@ import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
 import { NftFrames } from './NftFrames.js';
 import { SceneGeometry } from './SceneGeometry.js';
+import { SceneModels } from './SceneModels.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -132,6 +133,7 @@ export function WorldScene(props: SceneProps) {
       <Ground />
       <MoveTargetMarker />
       <SceneGeometry store={props.store} />
+      <SceneModels store={props.store} />
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />
       <primitive object={avatars.root} />
