@@ -7,12 +7,13 @@
  *   5. stats             — frame time and renderer counters for window.__mib
  *   6. network send      — inputs produced this frame go out last, then an emote (1–6) and a use (E)
  */
-import type { Camera, WebGLRenderer } from 'three';
+import type { Camera, Object3D, WebGLRenderer } from 'three';
 import { EMOTES, type MoveInput } from '../../protocol/index.js';
 import type { AvatarRenderer } from './avatar/avatar-renderer.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { drawAvatars } from './systems/draw-avatars.js';
 import { followCamera } from './systems/follow-camera.js';
+import { orbit } from './systems/camera-orbit.js';
 import { interpolateAvatar } from './systems/interpolate-avatars.js';
 import { takeEmote, takeUse } from './systems/keyboard.js';
 import { predictLocalAvatar } from './systems/predict-local-avatar.js';
@@ -24,6 +25,8 @@ export interface FrameContext {
   store: WorldStore;
   connection: WorldConnection | null;
   avatars: AvatarRenderer;
+  /** Scene geometry the camera must not look through (walls, models). */
+  blockers: Object3D | null;
   camera: Camera;
   renderer: WebGLRenderer;
   nameTagLayer: HTMLElement | null;
@@ -44,7 +47,10 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
 
   ctx.avatars.lodBias = store.settings.lodBias;
   const drawn = drawAvatars(store, ctx.avatars, ctx.camera, now / 1000, dtSeconds);
-  if (store.local) followCamera(ctx.camera, store.local.predicted, dtSeconds);
+  if (store.local) {
+    store.stats.cameraDistance = followCamera(ctx.camera, store.local.predicted, dtSeconds, ctx.blockers);
+    store.stats.cameraYaw = orbit.yaw;
+  }
   if (ctx.nameTagLayer) updateNameTags(store, ctx.nameTagLayer, ctx.camera);
 
   const stats = store.stats;

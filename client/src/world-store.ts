@@ -110,6 +110,10 @@ export interface FrameStats {
   avatarDrawCalls: number;
   /** The renderer's pixel ratio (canvas pixels per CSS pixel). */
   pixelRatio: number;
+  /** How far the camera is from the local avatar's head (metres; less than chosen when a wall is between). */
+  cameraDistance: number;
+  /** The camera's orbit yaw (radians; 0 looks along +z). */
+  cameraYaw: number;
 }
 
 export interface WorldStore {
@@ -178,7 +182,17 @@ export function createWorldStore(): WorldStore {
     itemsVersion: 0,
     frames: new Map(),
     framesKey: '',
-    stats: { fps: 0, frameMs: 0, drawCalls: 0, triangles: 0, avatars: 0, avatarDrawCalls: 0, pixelRatio: 1 },
+    stats: {
+      fps: 0,
+      frameMs: 0,
+      drawCalls: 0,
+      triangles: 0,
+      avatars: 0,
+      avatarDrawCalls: 0,
+      pixelRatio: 1,
+      cameraDistance: 0,
+      cameraYaw: 0,
+    },
     scene: null,
     staticWorld: EMPTY_WORLD,
     sceneVersion: 0,

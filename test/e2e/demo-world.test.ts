@@ -267,11 +267,13 @@ describe('the demo world in a browser', () => {
     });
     await touch.goto(`${server.url}/?name=Thumbs&color=%23aa44ff`);
     const read = () =>
-      touch.evaluate(() => ({ self: window.__mib!.self, connection: window.__mib!.connection }));
-    await waitFor(read, (hook) => hook.connection === 'joined' && hook.self !== null, {
-      what: 'the touch page to join',
+      touch.evaluate(() => ({ self: window.__mib!.self, loading: window.__mib!.loading.progress }));
+    // Loaded: the loading overlay no longer takes touches, and the joystick is shown.
+    await waitFor(read, (hook) => hook.loading === 1 && hook.self !== null, {
+      what: 'the touch page to join and finish loading',
       timeoutMs: 30_000,
     });
+    await touch.waitForSelector('.joystick');
     const box = (await touch.locator('.joystick').boundingBox())!;
     const before = (await read()).self!;
     const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };

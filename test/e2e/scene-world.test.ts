@@ -223,4 +223,44 @@ describe('a world with a published scene in the browser', () => {
     expect(standing.self!.z).toBeLessThan(0.8);
     expect(watched.problems).toEqual([]);
   });
+
+  it('turns the camera with a mouse drag, walks where it looks, and keeps walls out of the view', async () => {
+    const page = watched.page;
+    // Step back from the wall first (S walks toward −z while the camera looks along +z).
+    const start = (await readHook()).self!;
+    await page.keyboard.down('KeyS');
+    await waitFor(readHook, (hook) => hook.self!.z < Math.min(start.z, 0) - 2, {
+      what: 'the avatar to back away',
+    });
+    await page.keyboard.up('KeyS');
+    const before = await readHook();
+    // Half a turn: the camera now looks back along −z, from the far side of the wall.
+    await page.mouse.move(300, 300);
+    await page.mouse.down();
+    // Left by half a turn, and up to bring the camera down low behind the avatar.
+    await page.mouse.move(300 - Math.PI / 0.006, 200, { steps: 20 });
+    await page.mouse.up();
+    const turned = await waitFor(readHook, (hook) => Math.abs(hook.stats.cameraYaw - Math.PI) < 0.05, {
+      what: 'the camera to turn half a turn',
+    });
+    expect(turned.stats.cameraYaw).toBeCloseTo(Math.PI, 1);
+    // The wall is about 8 m in front of the avatar's head, so the camera stops short of it.
+    const avatar = turned.self!;
+    const wallAhead = 2 - 0.2 - avatar.z;
+    const pulledIn = await waitFor(readHook, (hook) => hook.stats.cameraDistance < wallAhead, {
+      what: 'the camera pulled in front of the wall',
+    });
+    expect(pulledIn.stats.cameraDistance).toBeGreaterThan(0.5);
+    await saveScreenshot(page, 'scene-world-camera-turned');
+    // W walks toward where the camera looks: along −z now.
+    await page.keyboard.down('KeyW');
+    await page.waitForTimeout(500);
+    await page.keyboard.up('KeyW');
+    const walked = await waitFor(readHook, (hook) => hook.self!.z < avatar.z - 1, {
+      what: 'the avatar to walk away from the wall',
+    });
+    expect(Math.abs(walked.self!.x - avatar.x)).toBeLessThan(0.3);
+    expect(before.stats.cameraYaw).toBe(0);
+    expect(watched.problems).toEqual([]);
+  });
 });

@@ -1,11 +1,12 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useRef, useState, type RefObject } from 'react';
-import { Vector3, type DirectionalLight, type Mesh } from 'three';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import { Vector3, type DirectionalLight, type Group, type Mesh } from 'three';
 import { WORLD_HALF_EXTENT } from '../../../protocol/index.js';
 import { AvatarRenderer, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
 import type { PlayerSettings } from '../settings.js';
 import { moveTarget, setMoveTarget } from '../systems/pointer-move.js';
+import { installCameraOrbit } from '../systems/camera-orbit.js';
 import type { WorldConnection } from '../net/world-connection.js';
 import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
@@ -22,15 +23,23 @@ interface SceneProps {
 }
 
 /** Runs the frame loop inside R3F's render loop, before each render. */
-function FrameDriver({ store, connection, nameTagLayer, avatars }: SceneProps & { avatars: AvatarRenderer }) {
+function FrameDriver({
+  store,
+  connection,
+  nameTagLayer,
+  avatars,
+  blockers,
+}: SceneProps & { avatars: AvatarRenderer; blockers: RefObject<Group | null> }) {
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
+  useEffect(() => installCameraOrbit(gl.domElement), [gl]);
   useFrame((_, delta) => {
     runFrame(
       {
         store,
         connection: connection.current,
         avatars,
+        blockers: blockers.current,
         camera,
         renderer: gl,
         nameTagLayer: nameTagLayer.current,
@@ -44,6 +53,7 @@ function FrameDriver({ store, connection, nameTagLayer, avatars }: SceneProps & 
 /** Where the sun sits relative to the point it lights (metres), and how far around it shadows reach. */
 const SUN_OFFSET = new Vector3(20, 30, -10);
 const SHADOW_HALF_EXTENT = 30;
+const lookDirection = new Vector3();
 
 /**
  * The directional light. With shadows on, it follows the camera's view so the shadowed area (a square
@@ -55,8 +65,13 @@ function Sun({ shadows }: { shadows: boolean }) {
   useFrame(() => {
     const sun = light.current;
     if (!sun || !shadows) return;
-    // The camera looks 10 m ahead of itself along +z at the avatar (follow-camera.ts).
-    sun.target.position.set(camera.position.x, 0, camera.position.z + 10);
+    // Centred about 10 m ahead of the camera, on the ground, where the visitor looks.
+    camera.getWorldDirection(lookDirection);
+    sun.target.position.set(
+      camera.position.x + lookDirection.x * 10,
+      0,
+      camera.position.z + lookDirection.z * 10,
+    );
     sun.position.copy(sun.target.position).add(SUN_OFFSET);
     sun.target.updateMatrixWorld();
   });
@@ -120,6 +135,7 @@ function Ground() {
 export function WorldScene(props: SceneProps) {
   // One renderer for the page's life: it owns the avatars' GPU resources and their animation state.
   const [avatars] = useState(() => new AvatarRenderer(props.avatarRendering));
+  const blockers = useRef<Group>(null);
   return (
     <Canvas
       camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }}
@@ -132,12 +148,14 @@ export function WorldScene(props: SceneProps) {
       <Sun shadows={props.settings.shadows} />
       <Ground />
       <MoveTargetMarker />
-      <SceneGeometry store={props.store} />
-      <SceneModels store={props.store} />
+      <group ref={blockers}>
+        <SceneGeometry store={props.store} />
+        <SceneModels store={props.store} />
+      </group>
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />
       <primitive object={avatars.root} />
-      <FrameDriver {...props} avatars={avatars} />
+      <FrameDriver {...props} avatars={avatars} blockers={blockers} />
     </Canvas>
   );
 }

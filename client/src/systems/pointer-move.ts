@@ -4,6 +4,7 @@
  * sees ordinary inputs. Keys win over both; a key press cancels a click target.
  */
 import { STEP_SECONDS, WALK_SPEED, type AvatarBody, type MoveIntent } from '../../../protocol/index.js';
+import { toCameraFrame } from './camera-orbit.js';
 
 /** Close enough to a click target to stop, in metres. */
 const ARRIVED = 0.05;
@@ -46,10 +47,11 @@ export function steer(intent: MoveIntent, body: AvatarBody): void {
     return;
   }
   if (joystick.active) {
-    // The camera looks along +z: the screen's top is +z, its right is −x.
+    // Screen-relative (the top is forward, the right is −x), then turned to where the camera looks.
     intent.x = -joystick.x;
     intent.z = joystick.y;
     intent.run = intent.run || Math.hypot(joystick.x, joystick.y) > RUN_DEFLECTION;
+    toCameraFrame(intent);
     return;
   }
   if (!moveTarget.active) return;

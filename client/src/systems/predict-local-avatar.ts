@@ -15,6 +15,7 @@ import {
 import type { LocalAvatar } from '../world-store.js';
 import { readIntent } from './keyboard.js';
 import { steer } from './pointer-move.js';
+import { toCameraFrame } from './camera-orbit.js';
 
 /** Most steps caught up in one frame; after a long stall (hidden tab) the backlog is dropped instead. */
 const MAX_CATCH_UP_STEPS = 4;
@@ -36,6 +37,7 @@ export function predictLocalAvatar(
     accumulator -= STEP_SECONDS;
     steps += 1;
     readIntent(intent);
+    toCameraFrame(intent);
     steer(intent, local.predicted);
     // Seated, the avatar rests on its seat: only intent to move is sent (it stands the avatar up).
     const idle =
