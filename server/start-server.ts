@@ -4,6 +4,7 @@
  * shutdown: stop joins, let rooms persist and close, then close HTTP and the database.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -324,8 +325,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     );
 
     const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
-    if (existsSync(clientDir)) app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
-    else
+    if (existsSync(clientDir)) {
+      app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
+      // A world's entry page, /w/<slug>, is the player's page: the player reads the slug from the address.
+      const entryPage = path.join(clientDir, 'index.html');
+      app.use('/w/:slug', (req: express.Request, res: express.Response) => res.sendFile(entryPage));
+    } else
       logger.warn({ clientDir }, 'the player is not built, so / has nothing to serve: run `npm run build`');
 
     await app.init();

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { joinOptionsFromUrl } from './join-options.js';
+import type { JoinOptions } from '../../protocol/index.js';
 import { ChatPanel } from './ChatPanel.js';
 import { EmoteBar } from './EmoteBar.js';
 import { PeopleList, readPeople } from './PeopleList.js';
@@ -48,9 +49,11 @@ export interface AppProps {
   offline?: boolean;
   /** How avatars are drawn (the product's defaults unless a benchmark asks otherwise). */
   avatarRendering?: AvatarRendererOptions | undefined;
+  /** Whom to join as, and where (the entry page's choice; else read from the address). */
+  joinOptions?: JoinOptions | undefined;
 }
 
-export function App({ store, offline = false, avatarRendering }: AppProps) {
+export function App({ store, offline = false, avatarRendering, joinOptions }: AppProps) {
   const connection = useRef<WorldConnection | null>(null);
   const nameTagLayer = useRef<HTMLDivElement>(null);
   const [pressing, setPressing] = useState(false);
@@ -75,7 +78,7 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
     const stay = stayInWorld(
       store,
       window.location.origin,
-      joinOptionsFromUrl(window.location.search),
+      joinOptions ?? joinOptionsFromUrl(window.location.search),
       (live) => (connection.current = live),
     );
     // Leaving the page (reload, sign-in, closing the tab) leaves the room at once, so the avatar does not
@@ -86,7 +89,7 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
       window.removeEventListener('pagehide', leave);
       leave();
     };
-  }, [store, offline]);
+  }, [store, offline, joinOptions]);
 
   // Loading completes with the first frame drawn after joining, once the models near the start are in
   // (or failed: a broken model shows as a placeholder, it does not hold the visitor at the door).
@@ -203,7 +206,9 @@ export function App({ store, offline = false, avatarRendering }: AppProps) {
         view.connection === 'closed' ||
         view.connection === 'error') && (
         <div className={`banner ${view.connection}`} role="alert">
-          {view.connection === 'reconnecting' ? 'Connection lost — reconnecting…' : view.problem}
+          {view.connection === 'reconnecting'
+            ? (view.problem ?? 'Connection lost — reconnecting…')
+            : view.problem}
         </div>
       )}
       <div className={`loading ${loaded ? 'done' : ''}`} aria-hidden={loaded}>

@@ -4,7 +4,7 @@
  */
 import { DEMO_WORLD_SLUG, joinOptionsSchema, type JoinOptions } from '../../protocol/index.js';
 
-const GUEST_COLOURS = [
+export const GUEST_COLOURS = [
   '#e6194b',
   '#3cb44b',
   '#ffe119',

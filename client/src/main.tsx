@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { EntryPage, entrySlugOf } from './EntryPage.js';
 import { benchFromUrl, benchRendering, startCrowdFeed } from './bench/crowd-feed.js';
 import { installTestHook } from './test-hook.js';
 import { createWorldStore } from './world-store.js';
@@ -15,8 +16,18 @@ if (bench) startCrowdFeed(store, bench);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('player: index.html has no #root element');
+// `/w/<slug>` is a world's entry page (Join first); any other address joins at once (`?world=`).
+const entry = entrySlugOf(window.location.pathname);
 createRoot(root).render(
   <StrictMode>
-    <App store={store} offline={bench !== null} avatarRendering={bench ? benchRendering(bench) : undefined} />
+    {entry ? (
+      <EntryPage slug={entry} store={store} />
+    ) : (
+      <App
+        store={store}
+        offline={bench !== null}
+        avatarRendering={bench ? benchRendering(bench) : undefined}
+      />
+    )}
   </StrictMode>,
 );

@@ -20,6 +20,7 @@ import {
 import { createMotionState, type MotionState } from './avatar/motion-state.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 import type { ModelProgress, ModelState } from './assets/model-loads.js';
+import type { JoinFailure } from './net/join-errors.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -120,6 +121,8 @@ export interface WorldStore {
   connection: ConnectionState;
   /** What went wrong, in words a visitor can act on, when connection is 'error' or 'closed'. */
   problem: string | null;
+  /** Why the last join failed (whether retrying or signing in helps), or null. */
+  joinFailure: JoinFailure | null;
   loading: { progress: number; stage: string };
   roomId: string | null;
   sessionId: string | null;
@@ -172,6 +175,7 @@ export function createWorldStore(): WorldStore {
   return {
     connection: 'loading',
     problem: null,
+    joinFailure: null,
     loading: { progress: 0, stage: 'Loading the player' },
     roomId: null,
     sessionId: null,

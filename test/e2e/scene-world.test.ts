@@ -263,4 +263,35 @@ describe('a world with a published scene in the browser', () => {
     expect(before.stats.cameraYaw).toBe(0);
     expect(watched.problems).toEqual([]);
   });
+
+  it('enters through the world’s entry page: info, a name and colour, Join', async () => {
+    const entry = await openWatchedPage(browser, [/status of 404 \(Not Found\)/]);
+    const page = entry.page;
+    const missing = await page.goto(`${server.url}/w/no-such-world`);
+    expect(missing?.status()).toBe(200);
+    await expect(page.locator('.entry-problem').textContent()).resolves.toMatch(
+      /no public world "no-such-world".*sign in/,
+    );
+    expect(await page.locator('.entry-join').isDisabled()).toBe(true);
+
+    await page.goto(`${server.url}/w/courtyard`);
+    await expect(page.locator('h1.entry-title').textContent()).resolves.toBe('Courtyard');
+    await expect(page.locator('.entry-population').textContent()).resolves.toMatch(/here now|Nobody here/);
+    await page.fill('input[name="name"]', 'Door Person');
+    await page.click('button[aria-label="#3cb44b"]');
+    await saveScreenshot(page, 'scene-world-entry');
+    await page.click('.entry-join');
+    const joined = await waitFor(
+      () =>
+        page.evaluate(() => ({ loading: window.__mib!.loading.progress, avatars: window.__mib!.avatars })),
+      (hook) => hook.loading === 1 && hook.avatars.some((avatar) => avatar.local),
+      { what: 'the entry page to join the world', timeoutMs: 30_000 },
+    );
+    expect(joined.avatars.find((avatar) => avatar.local)).toMatchObject({
+      name: 'Door Person',
+      color: '#3cb44b',
+    });
+    await page.close();
+    expect(entry.problems).toEqual([]);
+  });
 });

@@ -44,8 +44,9 @@ export function stayInWorld(
       if (stopped) await joined.leave();
       else set(joined);
     } catch {
-      // The store says what went wrong. After a loss, keep trying a few times before giving up.
-      if (attempt > 0) void rejoin(attempt);
+      // The store says what went wrong. After a loss, or while the server cannot be reached, keep trying a
+      // few times (with growing pauses) before giving up; a refusal (private, banned, gated) stands.
+      if (attempt > 0 || store.joinFailure?.retry) void rejoin(attempt);
     }
   };
 
@@ -57,7 +58,10 @@ export function stayInWorld(
       return;
     }
     store.connection = 'reconnecting';
-    store.problem = null;
+    store.problem =
+      store.joinFailure?.retry === true
+        ? `${store.joinFailure.message} Trying again in ${Math.round(delay / 1000) || 1} s…`
+        : null;
     store.remotes.clear();
     await new Promise((resolve) => setTimeout(resolve, delay));
     if (!stopped) await join(attempt + 1);

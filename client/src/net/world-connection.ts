@@ -45,6 +45,7 @@ import {
   pushSnapshot,
   type WorldStore,
 } from '../world-store.js';
+import { describeJoinError } from './join-errors.js';
 import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
@@ -84,14 +85,6 @@ function closeMessage(code: number, reason: string | undefined): string {
     default:
       return `You have left the world (code ${code}). Reload to join again.`;
   }
-}
-
-function describeJoinError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/fetch|network|ECONNREFUSED|Failed to/i.test(message)) {
-    return 'The world server cannot be reached. Check your connection; reload to try again.';
-  }
-  return message;
 }
 
 /** Replays unacknowledged inputs on top of the server's position for the local avatar. */
@@ -160,8 +153,10 @@ export async function connectToWorld(
     if (token) client.auth.token = token;
     room = await client.joinOrCreate(RoomName.world, options);
   } catch (error) {
+    const failure = describeJoinError(error);
     store.connection = 'error';
-    store.problem = describeJoinError(error);
+    store.problem = failure.message;
+    store.joinFailure = failure;
     throw error;
   }
   room.reconnection.maxRetries = RESUME_ATTEMPTS;

@@ -1,0 +1,51 @@
+/**
+ * Why joining a world failed, in words a visitor can act on, from the matchmaker's answer (its status code
+ * and the server's own reason, which names the ban, the token a gate asks for, or the limit reached).
+ */
+export interface JoinFailure {
+  /** What the visitor reads. */
+  message: string;
+  /** Worth trying again by itself (the server could not be reached); otherwise the visitor must act. */
+  retry: boolean;
+  /** Signing in (with an account allowed in) would help. */
+  signIn: boolean;
+}
+
+export function describeJoinError(error: unknown): JoinFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : 0;
+  const reason = message.replace(/^join: /, '');
+  if (code === 0 && /fetch|network|ECONNREFUSED|Failed to|socket|connect/i.test(message))
+    return { message: 'The world server cannot be reached.', retry: true, signIn: false };
+  switch (code) {
+    case 401:
+    case 404:
+      return {
+        message: `This world is private or does not exist (${reason}). Sign in with an account that may visit it.`,
+        retry: false,
+        signIn: true,
+      };
+    case 403:
+      return /banned/i.test(reason)
+        ? { message: `You are banned from this world: ${reason}`, retry: false, signIn: false }
+        : {
+            message: `This world asks for something you do not hold: ${reason}`,
+            retry: false,
+            signIn: true,
+          };
+    case 429:
+      return {
+        message: `The world is full right now: ${reason}. Try again in a minute.`,
+        retry: false,
+        signIn: false,
+      };
+    case 503:
+      return {
+        message: `The world cannot check who may enter right now: ${reason}`,
+        retry: true,
+        signIn: false,
+      };
+    default:
+      return { message: reason || 'Joining the world failed.', retry: false, signIn: false };
+  }
+}
