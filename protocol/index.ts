@@ -10,3 +10,4 @@ export * from './scene-colliders.js';
 export * from './items.js';
 export * from './render-contract.js';
 export * from './scene-models.js';
+export * from './scene-transforms.js';

@@ -95,6 +95,8 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
   // (or failed: a broken model shows as a placeholder, it does not hold the visitor at the door).
   useEffect(() => {
     if (view.connection !== 'joined' || store.loading.progress >= 1 || store.stats.avatars === 0) return;
+    if (store.travellingTo) return; // fading out through a portal
+    if (store.modelsForVersion !== store.sceneVersion) return; // the scene's models are not counted yet
     const models = store.modelProgress;
     if (models.neededSettled < models.needed) {
       const bytes = models.neededTotal > 0 ? models.neededLoaded / models.neededTotal : 0;

@@ -121,6 +121,8 @@ export interface WorldStore {
   connection: ConnectionState;
   /** What went wrong, in words a visitor can act on, when connection is 'error' or 'closed'. */
   problem: string | null;
+  /** The world a portal is taking the visitor to (the view fades out first), or null. */
+  travellingTo: string | null;
   /** Why the last join failed (whether retrying or signing in helps), or null. */
   joinFailure: JoinFailure | null;
   loading: { progress: number; stage: string };
@@ -163,6 +165,8 @@ export interface WorldStore {
   /** Each scene model's state by entity id, and the bytes of those needed to enter (see model-loads.ts). */
   models: Map<string, ModelState>;
   modelProgress: ModelProgress;
+  /** The scene version whose models have been handed to the loader (their bytes are then counted). */
+  modelsForVersion: number;
   /** The room says this visitor may moderate the world (the people list then offers mute, kick, ban). */
   canModerate: boolean;
   /** The visitor's settings (the HUD writes them; voice and drawing read them). */
@@ -176,6 +180,7 @@ export function createWorldStore(): WorldStore {
     connection: 'loading',
     problem: null,
     joinFailure: null,
+    travellingTo: null,
     loading: { progress: 0, stage: 'Loading the player' },
     roomId: null,
     sessionId: null,
@@ -212,6 +217,7 @@ export function createWorldStore(): WorldStore {
     settings: DEFAULT_SETTINGS,
     canModerate: false,
     models: new Map(),
+    modelsForVersion: 0,
     modelProgress: { neededLoaded: 0, neededTotal: 0, needed: 0, neededSettled: 0 },
   };
 }

@@ -120,6 +120,21 @@ beforeAll(async () => {
         components: [{ type: 'portal', spawn: 'main', radius: 1 }],
       },
       {
+        id: 'sky',
+        transform: { position: [0, 0, 0] },
+        components: [{ type: 'environment', sky: '#ffd9a8', fog: { color: '#ffd9a8', near: 40, far: 120 } }],
+      },
+      {
+        id: 'sign',
+        transform: { position: [0, 3.6, 1.7], rotation: [0, 1, 0, 0] },
+        components: [{ type: 'text', text: 'Courtyard\nmind the wall', color: '#1d2b53', size: 0.45 }],
+      },
+      {
+        id: 'to-garden',
+        transform: { position: [-3.5, 0, -6] },
+        components: [{ type: 'portal', world: 'garden', spawn: 'gate', radius: 1 }],
+      },
+      {
         id: 'statue',
         transform: { position: [3, 0, -2], scale: [1.5, 1.5, 1.5] },
         components: [{ type: 'model', asset: statue }],
@@ -133,6 +148,27 @@ beforeAll(async () => {
   });
   await ok(
     sdk.scenesPublish({ client: owner.api, path: { slug: 'courtyard' }, body: { message: 'courtyard' } }),
+    201,
+  );
+  // A second world the courtyard's portal leads to, arriving at its gate.
+  await createWorld(owner.api, 'yard-co', { slug: 'garden', name: 'Garden' });
+  await replaceDraft(owner.api, 'garden', {
+    schema: 1,
+    entities: [
+      {
+        id: 'gate',
+        transform: { position: [10, 0, 10] },
+        components: [{ type: 'spawn-point', name: 'gate', default: false }],
+      },
+      {
+        id: 'lawn',
+        transform: { position: [0, 0, 0] },
+        components: [{ type: 'spawn-point', name: 'lawn', default: true }],
+      },
+    ],
+  });
+  await ok(
+    sdk.scenesPublish({ client: owner.api, path: { slug: 'garden' }, body: { message: 'garden' } }),
     201,
   );
 });
@@ -157,7 +193,7 @@ describe('a world with a published scene in the browser', () => {
         what: 'the page to join and load scene version 1',
       },
     );
-    expect(joined.scene).toEqual({ version: 1, obstacles: 3, portals: 1, spawns: 1 });
+    expect(joined.scene).toEqual({ version: 1, obstacles: 3, portals: 2, spawns: 1 });
     // Both models near the spawn settled before the loading bar finished: one drawn, one a placeholder.
     expect(joined.models).toEqual({ statue: 'loaded', 'lost-statue': 'failed' });
     expect(joined.notice).toMatch(
@@ -291,6 +327,25 @@ describe('a world with a published scene in the browser', () => {
       name: 'Door Person',
       color: '#3cb44b',
     });
+
+    // The portal 3.5 m to the screen's right (−x) leads to the garden: walk in, fade, arrive at its gate.
+    await page.keyboard.down('KeyD');
+    await page.waitForURL(/[?&]world=garden/, { timeout: 15_000 });
+    await page.keyboard.up('KeyD');
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).searchParams.get('spawn')).toBe('gate');
+    const arrived = await waitFor(
+      () =>
+        page
+          .evaluate(() => ({ loading: window.__mib!.loading.progress, self: window.__mib!.self }))
+          .catch(() => null),
+      (hook) => hook?.loading === 1 && hook.self !== null,
+      { what: 'the page to arrive in the garden', timeoutMs: 30_000 },
+    );
+    // At the gate (spawn points place joiners on a small ring around them).
+    expect(Math.hypot(arrived!.self!.x - 10, arrived!.self!.z - 10)).toBeLessThan(2.5);
+    await page.waitForTimeout(800); // the loading card fades out
+    await saveScreenshot(page, 'scene-world-portal-arrived');
     await page.close();
     expect(entry.problems).toEqual([]);
   });

@@ -31,8 +31,12 @@ export interface WatchedPage {
 }
 
 /** Opens a page that records every uncaught error and every console error not listed as expected. */
-export async function openWatchedPage(browser: Browser, expected: RegExp[] = []): Promise<WatchedPage> {
-  const page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
+export async function openWatchedPage(
+  browser: Browser,
+  expected: RegExp[] = [],
+  viewport = { width: 1024, height: 640 },
+): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {

@@ -66,6 +66,9 @@ export interface WorldConnection {
   leave(): Promise<void>;
 }
 
+/** How long the view fades out before a portal takes the visitor to another world, in ms. */
+const PORTAL_FADE_MS = 600;
+
 /** Why the visitor is no longer in the world, in words it can act on. */
 function closeMessage(code: number, reason: string | undefined): string {
   const why = reason ? `: ${reason}` : '';
@@ -221,13 +224,17 @@ export async function connectToWorld(
     joinedOnce();
   });
   room.onMessage(MessageType.portal, (event: PortalEvent) => {
-    // Into another world: the page re-joins there, at the portal's spawn point, as the same visitor.
+    // Into another world: the page re-joins there, at the portal's spawn point, as the same visitor —
+    // after the loading card fades in over the view (the transition), and straight in (not the entry page).
     const next = new URL(window.location.href);
+    if (/^\/w\//.test(next.pathname)) next.pathname = '/';
     next.searchParams.set('world', event.world);
     next.searchParams.set('spawn', event.spawn);
     next.searchParams.set('name', options.name);
     next.searchParams.set('color', options.color);
-    window.location.assign(next.toString());
+    store.travellingTo = event.world;
+    store.loading = { progress: 0, stage: `Travelling to ${event.world}…` };
+    setTimeout(() => window.location.assign(next.toString()), PORTAL_FADE_MS);
   });
   room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) => {
     store.notice = { text: refusal.reason.replace(/^interact: /, ''), until: performance.now() + 3_000 };

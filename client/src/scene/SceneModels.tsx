@@ -113,6 +113,10 @@ export function SceneModels({ store }: { store: WorldStore }) {
       : { x: spawn?.x ?? 0, z: spawn?.z ?? 0 };
     // Measured once per scene version.
   }, [version]);
+  // Children's effects (which count the models needed to enter) run before this one.
+  useEffect(() => {
+    store.modelsForVersion = version;
+  }, [store, version]);
   return (
     <group key={version}>
       {placements.map((placement) => (

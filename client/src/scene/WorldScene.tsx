@@ -13,6 +13,7 @@ import { MovableItems } from './MovableItems.js';
 import { NftFrames } from './NftFrames.js';
 import { SceneGeometry } from './SceneGeometry.js';
 import { SceneModels } from './SceneModels.js';
+import { SceneDressing } from './SceneDressing.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -142,8 +143,6 @@ export function WorldScene(props: SceneProps) {
       dpr={props.settings.pixelRatio}
       shadows={props.settings.shadows}
     >
-      <color attach="background" args={['#a8d0ff']} />
-      <fog attach="fog" args={['#a8d0ff', 60, 160]} />
       <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
       <Sun shadows={props.settings.shadows} />
       <Ground />
@@ -151,6 +150,7 @@ export function WorldScene(props: SceneProps) {
       <group ref={blockers}>
         <SceneGeometry store={props.store} />
         <SceneModels store={props.store} />
+        <SceneDressing store={props.store} />
       </group>
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />

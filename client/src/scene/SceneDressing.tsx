@@ -1,0 +1,124 @@
+/**
+ * What a scene says about its look besides models and colliders: its environment (sky colour and fog),
+ * its text signs (drawn on a canvas with the page's own fonts — nothing downloaded), and its screens (a
+ * dark panel the size of the screen; video and screen-share textures are the voice issue's, see
+ * docs/voice.md). Re-renders only when a new scene version is loaded.
+ */
+import { useFrame, useThree } from '@react-three/fiber';
+import { useEffect, useMemo, useState } from 'react';
+import { CanvasTexture, Color, DoubleSide, Fog, SRGBColorSpace } from 'three';
+import { transformResolver, type SceneDocument } from '../../../protocol/index.js';
+import type { WorldStore } from '../world-store.js';
+
+/** The player's own sky and fog, used when a scene has no environment. */
+export const DEFAULT_SKY = '#a8d0ff';
+const DEFAULT_FOG = { near: 60, far: 160 };
+
+interface Sign {
+  entity: string;
+  text: string;
+  color: string;
+  size: number;
+  transform: ReturnType<ReturnType<typeof transformResolver>>;
+}
+
+interface Screen {
+  entity: string;
+  width: number;
+  height: number;
+  transform: Sign['transform'];
+}
+
+function dressingOf(scene: SceneDocument | null) {
+  const signs: Sign[] = [];
+  const screens: Screen[] = [];
+  let environment: { sky: string; fog?: { color: string; near: number; far: number } } | undefined;
+  if (!scene) return { signs, screens, environment };
+  const transformOf = transformResolver(scene);
+  for (const entity of scene.entities)
+    for (const component of entity.components) {
+      if (component.type === 'text')
+        signs.push({ entity: entity.id, ...component, transform: transformOf(entity) });
+      else if (component.type === 'screen')
+        screens.push({
+          entity: entity.id,
+          width: component.size[0],
+          height: component.size[1],
+          transform: transformOf(entity),
+        });
+      else if (component.type === 'environment')
+        // A sky given as an asset (a skybox) is not drawn yet: the default sky stands in.
+        environment = {
+          sky: component.sky.startsWith('#') ? component.sky : DEFAULT_SKY,
+          ...(component.fog ? { fog: component.fog } : {}),
+        };
+    }
+  return { signs, screens, environment };
+}
+
+/** Letter height (in canvas pixels) signs are drawn at; the plane is scaled to the sign's size. */
+const LETTER_PX = 64;
+
+function SignText({ sign }: { sign: Sign }) {
+  const { texture, width, height } = useMemo(() => {
+    const lines = sign.text.split('\n');
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d')!;
+    const font = `600 ${LETTER_PX}px system-ui, sans-serif`;
+    context.font = font;
+    const widest = Math.max(1, ...lines.map((line) => context.measureText(line).width));
+    canvas.width = Math.ceil(widest + LETTER_PX * 0.5);
+    canvas.height = Math.ceil(lines.length * LETTER_PX * 1.25 + LETTER_PX * 0.25);
+    context.font = font;
+    context.fillStyle = sign.color;
+    context.textBaseline = 'top';
+    lines.forEach((line, i) => context.fillText(line, LETTER_PX * 0.25, LETTER_PX * (0.125 + i * 1.25)));
+    const made = new CanvasTexture(canvas);
+    made.colorSpace = SRGBColorSpace;
+    const metres = sign.size / LETTER_PX;
+    return { texture: made, width: canvas.width * metres, height: canvas.height * metres };
+  }, [sign]);
+  useEffect(() => () => texture.dispose(), [texture]);
+  const { p, q, s } = sign.transform;
+  return (
+    <mesh position={p} quaternion={q} scale={s} name={`text-${sign.entity}`}>
+      <planeGeometry args={[width, height]} />
+      <meshBasicMaterial map={texture} transparent side={DoubleSide} toneMapped={false} />
+    </mesh>
+  );
+}
+
+export function SceneDressing({ store }: { store: WorldStore }) {
+  const [version, setVersion] = useState(store.sceneVersion);
+  useFrame(() => {
+    if (store.sceneVersion !== version) setVersion(store.sceneVersion);
+  });
+  // The scene changes only with its version.
+  const { signs, screens, environment } = useMemo(() => dressingOf(store.scene), [version, store]);
+  const scene = useThree((state) => state.scene);
+  useEffect(() => {
+    const sky = environment?.sky ?? DEFAULT_SKY;
+    scene.background = new Color(sky);
+    const fog = environment?.fog;
+    scene.fog = new Fog(fog?.color ?? sky, fog?.near ?? DEFAULT_FOG.near, fog?.far ?? DEFAULT_FOG.far);
+  }, [environment, scene]);
+  return (
+    <group key={version}>
+      {signs.map((sign) => (
+        <SignText key={sign.entity} sign={sign} />
+      ))}
+      {screens.map(({ entity, width, height, transform }) => (
+        <mesh
+          key={entity}
+          position={transform.p}
+          quaternion={transform.q}
+          scale={transform.s}
+          name={`screen-${entity}`}
+        >
+          <planeGeometry args={[width, height]} />
+          <meshBasicMaterial color="#10131c" side={DoubleSide} />
+        </mesh>
+      ))}
+    </group>
+  );
+}
