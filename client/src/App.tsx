@@ -96,7 +96,9 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
   useEffect(() => {
     if (view.connection !== 'joined' || store.loading.progress >= 1 || store.stats.avatars === 0) return;
     if (store.travellingTo) return; // fading out through a portal
-    if (store.modelsForVersion !== store.sceneVersion) return; // the scene's models are not counted yet
+    // The scene the room runs must be in (a refused scene keeps the card up, saying why), and its models
+    // counted, before the visitor enters.
+    if (store.sceneVersion < store.roomSceneVersion || store.modelsForVersion !== store.sceneVersion) return;
     const models = store.modelProgress;
     if (models.neededSettled < models.needed) {
       const bytes = models.neededTotal > 0 ? models.neededLoaded / models.neededTotal : 0;

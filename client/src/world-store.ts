@@ -147,6 +147,8 @@ export interface WorldStore {
   staticWorld: StaticWorld;
   /** Version of `scene` (0 = none). */
   sceneVersion: number;
+  /** The scene version the room runs (loading is not over until `sceneVersion` has caught up). */
+  roomSceneVersion: number;
   /** The voice rooms the server assigned (or why there is no voice), from the latest voice message. */
   voice: VoiceEvent | null;
   /** What voice is doing, in words for the HUD (null until the room says). */
@@ -205,6 +207,7 @@ export function createWorldStore(): WorldStore {
     scene: null,
     staticWorld: EMPTY_WORLD,
     sceneVersion: 0,
+    roomSceneVersion: 0,
     notice: null,
     voice: null,
     voiceStatus: null,

@@ -199,9 +199,12 @@ export async function connectToWorld(
   });
   const sceneFailed = (error: unknown): void => {
     store.problem = error instanceof Error ? error.message : String(error);
+    // Not a blank world: the loading card stays and says why the scene was refused.
+    store.loading = { progress: store.loading.progress, stage: store.problem };
   };
   room.onStateChange((state: WorldStateView) => {
     store.presses = state.presses;
+    store.roomSceneVersion = state.sceneVersion;
     // A newer published scene: load it (the room already runs it), for prediction and drawing.
     if (state.sceneVersion > store.sceneVersion) loadScene(store, endpoint, options.world).catch(sceneFailed);
     tracker.applyState(state);
