@@ -10,6 +10,31 @@ const CONTROLS: Array<[string, string]> = [
   ['Enter', 'chat (Enter sends, Escape goes back)'],
 ];
 
+/** A labelled range input showing its value; `range` is [min, max, step]. */
+function Slider(props: {
+  label: string;
+  shown: string;
+  range: [number, number, number];
+  value: number;
+  onChange: (value: number) => void;
+}) {
+  const [min, max, step] = props.range;
+  return (
+    <label>
+      {props.label} <output>{props.shown}</output>
+      <input
+        type="range"
+        aria-label={props.label}
+        min={min}
+        max={max}
+        step={step}
+        value={props.value}
+        onChange={(event) => props.onChange(Number(event.target.value))}
+      />
+    </label>
+  );
+}
+
 export function SettingsPanel({
   settings,
   onChange,
@@ -39,18 +64,13 @@ export function SettingsPanel({
           </option>
         </select>
       </label>
-      <label>
-        Pixel ratio <output>{settings.pixelRatio.toFixed(2)}</output>
-        <input
-          type="range"
-          aria-label="Pixel ratio"
-          min={0.5}
-          max={2}
-          step={0.25}
-          value={settings.pixelRatio}
-          onChange={(event) => set({ pixelRatio: Number(event.target.value) })}
-        />
-      </label>
+      <Slider
+        label="Pixel ratio"
+        shown={settings.pixelRatio.toFixed(2)}
+        range={[0.5, 2, 0.25]}
+        value={settings.pixelRatio}
+        onChange={(pixelRatio) => set({ pixelRatio })}
+      />
       <label className="check">
         <input
           type="checkbox"
@@ -60,31 +80,21 @@ export function SettingsPanel({
         />
         Shadows
       </label>
-      <label>
-        Detail distance <output>{settings.lodBias.toFixed(1)}×</output>
-        <input
-          type="range"
-          aria-label="Detail distance"
-          min={0.5}
-          max={2}
-          step={0.1}
-          value={settings.lodBias}
-          onChange={(event) => set({ lodBias: Number(event.target.value) })}
-        />
-      </label>
+      <Slider
+        label="Detail distance"
+        shown={`${settings.lodBias.toFixed(1)}×`}
+        range={[0.5, 2, 0.1]}
+        value={settings.lodBias}
+        onChange={(lodBias) => set({ lodBias })}
+      />
       <div className="settings-title">Audio</div>
-      <label>
-        Voice volume <output>{Math.round(settings.voiceVolume * 100)} %</output>
-        <input
-          type="range"
-          aria-label="Voice volume"
-          min={0}
-          max={1}
-          step={0.05}
-          value={settings.voiceVolume}
-          onChange={(event) => onChange({ ...settings, voiceVolume: Number(event.target.value) })}
-        />
-      </label>
+      <Slider
+        label="Voice volume"
+        shown={`${Math.round(settings.voiceVolume * 100)} %`}
+        range={[0, 1, 0.05]}
+        value={settings.voiceVolume}
+        onChange={(voiceVolume) => onChange({ ...settings, voiceVolume })}
+      />
       <div className="settings-title">Controls</div>
       <dl className="controls">
         {CONTROLS.map(([keys, action]) => (

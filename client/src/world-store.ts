@@ -257,6 +257,21 @@ export function createRemoteAvatar(
   };
 }
 
+/** The visitor's own avatar, standing at the origin until the room places it. */
+export function createLocalAvatar(name: string, color: string): LocalAvatar {
+  return {
+    name,
+    color,
+    colorHex: parseColor(color),
+    predicted: bodyAt(0, 0),
+    pending: [],
+    nextSeq: 1,
+    seat: '',
+    wearing: '',
+    motion: createMotionState(),
+  };
+}
+
 /** Records a received position (reusing the ring's slot; no allocation). */
 export function pushSnapshot(
   avatar: RemoteAvatar,

@@ -7,8 +7,14 @@
  */
 import { EMOTES, TICK_HZ, bodyAt } from '../../../protocol/index.js';
 import { DEFAULT_AVATAR_RENDERING, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
-import { createMotionState, playEmote } from '../avatar/motion-state.js';
-import { createRemoteAvatar, parseColor, pushSnapshot, type WorldStore } from '../world-store.js';
+import { playEmote } from '../avatar/motion-state.js';
+import {
+  createLocalAvatar,
+  createRemoteAvatar,
+  parseColor,
+  pushSnapshot,
+  type WorldStore,
+} from '../world-store.js';
 
 export interface BenchOptions {
   avatars: number;
@@ -61,17 +67,7 @@ function random(seed: number): () => number {
 export function startCrowdFeed(store: WorldStore, options: BenchOptions): () => void {
   const next = random(42);
   store.sessionId = 'bench-self';
-  store.local = {
-    name: 'Benchmark',
-    color: '#ffffff',
-    colorHex: 0xffffff,
-    predicted: bodyAt(0, 0),
-    pending: [],
-    nextSeq: 1,
-    seat: '',
-    wearing: '',
-    motion: createMotionState(),
-  };
+  store.local = createLocalAvatar('Benchmark', '#ffffff');
   const walkers: Walker[] = [];
   // Rows in front of the camera (which looks along +z from behind the local avatar).
   const columns = Math.max(1, Math.ceil(Math.sqrt(options.avatars * 1.5)));

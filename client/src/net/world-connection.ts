@@ -10,7 +10,6 @@ import {
   RoomName,
   STEP_SECONDS,
   ServerMessage,
-  bodyAt,
   step,
   type TrackedAvatar,
   type JoinOptions,
@@ -33,15 +32,15 @@ import {
   type ModerationOutcome,
   type Privileges,
 } from '../../../protocol/index.js';
-import { createMotionState, playEmote } from '../avatar/motion-state.js';
+import { playEmote } from '../avatar/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
 import { guestAccessToken } from './guest-session.js';
 import {
   addChat,
   applyFrames,
+  createLocalAvatar,
   applyItems,
   createRemoteAvatar,
-  parseColor,
   pushSnapshot,
   type WorldStore,
 } from '../world-store.js';
@@ -166,17 +165,7 @@ export async function connectToWorld(
   store.loading = { progress: Math.max(store.loading.progress, 0.7), stage: 'Receiving the world' };
   store.roomId = room.roomId;
   store.sessionId = room.sessionId;
-  store.local = {
-    name: options.name,
-    color: options.color,
-    colorHex: parseColor(options.color),
-    predicted: bodyAt(0, 0),
-    pending: [],
-    nextSeq: 1,
-    seat: '',
-    wearing: '',
-    motion: createMotionState(),
-  };
+  store.local = createLocalAvatar(options.name, options.color);
 
   let selfMoved = false;
   const tracker = createTracker(store, room.sessionId, () => (selfMoved = true));
