@@ -12,7 +12,7 @@ export interface TrackedAvatar extends PlacedAvatar {
   netId: number;
   /** The scene entity it sits on ('' = standing). */
   seat: string;
-  /** Avatar model's asset hash ('' = the default avatar). */
+  /** The avatar's look, "<build>-<headwear>" ('' = the default look). */
   appearance: string;
   /** Connected to its voice room. */
   inVoice: boolean;

@@ -11,3 +11,4 @@ export * from './items.js';
 export * from './render-contract.js';
 export * from './scene-models.js';
 export * from './scene-transforms.js';
+export * from './avatar-appearance.js';

@@ -4,6 +4,7 @@
  * CloseCode.WITH_ERROR (4002). Bots and the player import the same definitions.
  */
 import { z } from 'zod';
+import { appearanceSchema } from './avatar-appearance.js';
 
 export const MessageType = {
   /** One fixed step of movement intent (see MoveInput). Sent at TICK_HZ. */
@@ -87,14 +88,8 @@ export const joinOptionsSchema = z
     color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb'),
     /** Spawn point to appear at, by name (a portal's target); the scene's default when absent or unknown. */
     spawn: z.string().min(1).max(64).optional(),
-    /**
-     * Avatar model: the sha-256 (64 lowercase hex digits) of an avatar asset from the asset pipeline; the
-     * default avatar when absent.
-     */
-    appearance: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'appearance is an asset hash: 64 lowercase hex digits (sha-256)')
-      .optional(),
+    /** The avatar's look, "<build>-<headwear>" (avatar-appearance.ts); the default look when absent. */
+    appearance: appearanceSchema.optional(),
   })
   .strict();
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;

@@ -14,7 +14,7 @@ const avatarFields = () => ({
   color: t.string().default('#888888'),
   /** The scene entity the avatar sits on ('' = standing). */
   seat: t.string().default(''),
-  /** Avatar model's asset hash (sha-256 hex; '' = the default avatar). */
+  /** The avatar's look, "<build>-<headwear>" (avatar-appearance.ts; '' = the default look). */
   appearance: t.string().default(''),
   /** Connected to its voice room (from LiveKit, reconciled by the server). */
   inVoice: t.boolean().default(false),

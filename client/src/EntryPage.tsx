@@ -1,14 +1,16 @@
 /**
  * A world's entry page (`/w/<slug>`): what the world is and who is in it, a name and colour for guests
- * (a signed-in visitor enters under the account's name), sign-in, and Join. A world the visitor may not
+ * (a signed-in visitor enters under the account's name), the avatar's look for everyone (kept for the next
+ * visit), sign-in, and Join. A world the visitor may not
  * see (private, or no such world) says so and offers sign-in; the world itself says why a join is refused
  * (banned, a token gate, full) once Join is pressed.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { type JoinOptions } from '../../protocol/index.js';
+import { formatAppearance, parseAppearance, type JoinOptions } from '../../protocol/index.js';
 import { App } from './App.js';
 import { GUEST_COLOURS } from './join-options.js';
 import { guestAccessToken, signedInAs } from './net/guest-session.js';
+import { LookPicker } from './LookPicker.js';
 import { SignInPanel } from './SignInPanel.js';
 import type { WorldStore } from './world-store.js';
 
@@ -29,6 +31,16 @@ export function entrySlugOf(pathname: string): string | null {
 }
 
 const NAME_KEY = 'mib.guest-name';
+const LOOK_KEY = 'mib.look';
+
+/** Remembers a choice for the next visit (storage off: for this visit only). */
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage off
+  }
+}
 
 export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) {
   const account = signedInAs();
@@ -37,6 +49,7 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
     () => localStorage.getItem(NAME_KEY) ?? `Guest ${Math.floor(1000 + Math.random() * 9000)}`,
   );
   const [color, setColor] = useState(GUEST_COLOURS[0]!);
+  const [look, setLook] = useState(() => parseAppearance(localStorage.getItem(LOOK_KEY) ?? ''));
   const [joining, setJoining] = useState<JoinOptions | null>(null);
   const [signingIn, setSigningIn] = useState(false);
 
@@ -73,12 +86,10 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
   const join = (event: FormEvent) => {
     event.preventDefault();
     const chosen = name.trim() || 'Guest';
-    try {
-      localStorage.setItem(NAME_KEY, chosen);
-    } catch {
-      // storage off: the name is used for this visit only
-    }
-    setJoining({ world: slug, name: chosen.slice(0, 32), color });
+    const appearance = formatAppearance(look);
+    remember(NAME_KEY, chosen);
+    remember(LOOK_KEY, appearance);
+    setJoining({ world: slug, name: chosen.slice(0, 32), color, appearance });
   };
   return (
     <div className="entry">
@@ -129,6 +140,7 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
             </div>
           </>
         )}
+        <LookPicker look={look} color={color} onChange={setLook} />
         <div className="entry-actions">
           <button type="submit" className="entry-join" disabled={info.kind !== 'found'}>
             Join

@@ -1,5 +1,6 @@
 /**
- * Join options from the page URL (?world=&name=&color=&spawn=), with a friendly guest identity by default.
+ * Join options from the page URL (?world=&name=&color=&spawn=&appearance=), with a friendly guest identity
+ * by default.
  * `spawn` is set by portals from another world.
  */
 import { DEMO_WORLD_SLUG, joinOptionsSchema, type JoinOptions } from '../../protocol/index.js';
@@ -23,6 +24,7 @@ export function joinOptionsFromUrl(search: string): JoinOptions {
     name: params.get('name') ?? `Guest ${Math.floor(1000 + Math.random() * 9000)}`,
     color: params.get('color') ?? pick,
     ...(params.get('spawn') ? { spawn: params.get('spawn') } : {}),
+    ...(params.get('appearance') ? { appearance: params.get('appearance') } : {}),
   };
   const parsed = joinOptionsSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;

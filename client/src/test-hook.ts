@@ -9,6 +9,8 @@ import type { WorldStore } from './world-store.js';
 
 export interface MibAvatarView extends PlacedAvatar {
   id: string;
+  /** "<build>-<headwear>" ('' = the default look). */
+  appearance: string;
   local: boolean;
 }
 
@@ -97,13 +99,13 @@ export function installTestHook(store: WorldStore): void {
     get avatars() {
       const list: MibAvatarView[] = [];
       if (store.local && store.sessionId && store.connection === 'joined') {
-        const { name, color, predicted } = store.local;
-        list.push(Object.freeze({ id: store.sessionId, name, color, ...predicted, local: true }));
+        const { name, color, appearance, predicted } = store.local;
+        list.push(Object.freeze({ id: store.sessionId, name, color, appearance, ...predicted, local: true }));
       }
       for (const remote of store.remotes.values()) {
         if (remote.count === 0) continue; // not drawn until its first position arrives
-        const { id, name, color, rendered } = remote;
-        list.push(Object.freeze({ id, name, color, ...rendered, local: false }));
+        const { id, name, color, appearance, rendered } = remote;
+        list.push(Object.freeze({ id, name, color, appearance, ...rendered, local: false }));
       }
       return Object.freeze(list) as MibAvatarView[];
     },

@@ -18,6 +18,7 @@ import {
   type ChatChannel,
 } from '../../protocol/index.js';
 import { createMotionState, type MotionState } from './avatar/motion-state.js';
+import { drawnLook, type DrawnLook } from './avatar/avatar-look.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 import type { ModelProgress, ModelState } from './assets/model-loads.js';
 import type { JoinFailure } from './net/join-errors.js';
@@ -42,6 +43,9 @@ export interface RemoteAvatar {
   color: string;
   /** `color` parsed once, for per-frame use without allocation. */
   colorHex: number;
+  /** Its look as the room says ("<build>-<headwear>", '' = default), and as drawn (resolved once). */
+  appearance: string;
+  look: DrawnLook;
   /** Ring buffer of received snapshots; `head` is the next slot to write, `count` how many are valid. */
   snapshots: Snapshot[];
   head: number;
@@ -60,6 +64,8 @@ export interface LocalAvatar {
   name: string;
   color: string;
   colorHex: number;
+  appearance: string;
+  look: DrawnLook;
   /** Predicted body: the server's last word plus every input it has not acknowledged yet. */
   predicted: AvatarBody;
   /** Inputs sent but not yet acknowledged, oldest first. */
@@ -235,12 +241,15 @@ export function createRemoteAvatar(
   name: string,
   color: string,
   body: Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'>,
+  appearance = '',
 ): RemoteAvatar {
   return {
     id,
     name,
     color,
     colorHex: parseColor(color),
+    appearance,
+    look: drawnLook(appearance),
     snapshots: Array.from({ length: SNAPSHOT_CAPACITY }, () => ({
       t: 0,
       x: body.x,
@@ -258,11 +267,13 @@ export function createRemoteAvatar(
 }
 
 /** The visitor's own avatar, standing at the origin until the room places it. */
-export function createLocalAvatar(name: string, color: string): LocalAvatar {
+export function createLocalAvatar(name: string, color: string, appearance = ''): LocalAvatar {
   return {
     name,
     color,
     colorHex: parseColor(color),
+    appearance,
+    look: drawnLook(appearance),
     predicted: bodyAt(0, 0),
     pending: [],
     nextSeq: 1,

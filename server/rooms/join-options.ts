@@ -9,6 +9,6 @@ export function parseJoinOptions(options: unknown): JoinOptions {
   const issue = parsed.error.issues[0];
   throw new ServerError(
     400,
-    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: asset sha-256 })`,
+    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: "<build>-<headwear>" })`,
   );
 }

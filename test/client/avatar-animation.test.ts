@@ -36,11 +36,11 @@ describe('the avatar rig', () => {
         expect(skinWeight.getX(v) + skinWeight.getY(v) + skinWeight.getZ(v) + skinWeight.getW(v)).toBe(1);
       }
       for (let i = 0; i < index.count; i++) expect(index.getX(i)).toBeLessThan(vertices);
-      // Standing on the ground, about 1.8 m tall.
+      // Standing on the ground, about 1.8 m tall (the tallest headwear, horns, tops out near 2 m).
       geometry.computeBoundingBox();
       expect(geometry.boundingBox!.min.y).toBeCloseTo(0, 5);
       expect(geometry.boundingBox!.max.y).toBeGreaterThan(1.7);
-      expect(geometry.boundingBox!.max.y).toBeLessThan(1.95);
+      expect(geometry.boundingBox!.max.y).toBeLessThan(2.05);
       triangles.push(index.count / 3);
     }
     // Each level is lighter than the one before.

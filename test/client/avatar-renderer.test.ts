@@ -3,18 +3,21 @@
  * slots reused as people come and go), the rest go to the crowd by distance, and motions follow movement.
  */
 import { describe, expect, it } from '@jest/globals';
-import { PerspectiveCamera, type InstancedMesh, type SkinnedMesh } from 'three';
-import { bodyAt } from '../../protocol/index.js';
+import { Matrix4, PerspectiveCamera, Vector3, type InstancedMesh, type SkinnedMesh } from 'three';
+import { AVATAR_HEADWEAR, bodyAt, parseAppearance } from '../../protocol/index.js';
 import { motionIndex } from '../../client/src/avatar/avatar-motions.js';
 import { AvatarRenderer, type DrawnAvatar } from '../../client/src/avatar/avatar-renderer.js';
 import { createMotionState, playEmote, updateMotion } from '../../client/src/avatar/motion-state.js';
 import { NearestPicker } from '../../client/src/systems/nearest.js';
+import { drawnLook } from '../../client/src/avatar/avatar-look.js';
+import { createAvatarGeometry } from '../../client/src/avatar/avatar-rig.js';
 
-function avatarsInARow(count: number, spacing: number): DrawnAvatar[] {
+function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAvatar[] {
   return Array.from({ length: count }, (_, i) => ({
     id: `a${i}`,
     body: bodyAt(0, i * spacing),
     colorHex: 0x336699,
+    look: drawnLook(appearance),
     motion: createMotionState(),
   }));
 }
@@ -80,6 +83,41 @@ describe('the avatar renderer', () => {
     renderer.draw(avatars, 50, false, camera(), 1, 1 / 60);
     expect(skinnedShown(renderer)).toHaveLength(50);
     expect(crowdCounts(renderer)).toEqual([0]);
+  });
+
+  it('draws each avatar’s look: its build scales the figure, its headwear index goes to the shader', () => {
+    const renderer = new AvatarRenderer({ capacity: 16, nearMax: 1, nearDistance: 2, lodDistances: [] });
+    const avatars = avatarsInARow(3, 3, 'broad-horns');
+    avatars[1]!.look = drawnLook('slim-cap');
+    renderer.draw(avatars, 3, true, camera(), 1, 1 / 60);
+    const skinned = renderer.root.children.find((child) => (child as SkinnedMesh).isSkinnedMesh)!;
+    expect(skinned.scale.toArray()).toEqual([1.2, 0.97, 1.14]);
+    const crowd = renderer.root.children.find(
+      (child) => (child as InstancedMesh).isInstancedMesh,
+    ) as InstancedMesh;
+    expect(crowd.count).toBe(2);
+    const headwear = crowd.geometry.getAttribute('crowdHeadwear');
+    expect([headwear.getX(0), headwear.getX(1)]).toEqual([
+      AVATAR_HEADWEAR.indexOf('cap'),
+      AVATAR_HEADWEAR.indexOf('horns'),
+    ]);
+    const matrix = new Matrix4();
+    crowd.getMatrixAt(0, matrix);
+    const scale = new Vector3().setFromMatrixScale(matrix);
+    expect(scale.x).toBeCloseTo(0.86);
+    expect(scale.y).toBeCloseTo(1.04);
+  });
+
+  it('carries every headwear in the geometry, tagged, and reads looks leniently', () => {
+    const tags = createAvatarGeometry(0).getAttribute('avatarPart');
+    const worn = new Set(Array.from({ length: tags.count }, (_, v) => tags.getX(v)));
+    expect([...worn].sort()).toEqual(AVATAR_HEADWEAR.map((_, index) => index));
+    // The farthest level has no headwear; an unknown look is the default one.
+    expect(new Set(Array.from(createAvatarGeometry(2).getAttribute('avatarPart').array))).toEqual(
+      new Set([0]),
+    );
+    expect(parseAppearance('tall-wings')).toEqual({ build: 'regular', headwear: 'none' });
+    expect(parseAppearance('slim-bun')).toEqual({ build: 'slim', headwear: 'bun' });
   });
 
   it('refuses more LOD distances than there are levels', () => {

@@ -300,7 +300,7 @@ describe('a world with a published scene in the browser', () => {
     expect(watched.problems).toEqual([]);
   });
 
-  it('enters through the world’s entry page: info, a name and colour, Join', async () => {
+  it('enters through the world’s entry page: info, a name, colour and look, Join', async () => {
     const entry = await openWatchedPage(browser, [/status of 404 \(Not Found\)/]);
     const page = entry.page;
     const missing = await page.goto(`${server.url}/w/no-such-world`);
@@ -315,6 +315,9 @@ describe('a world with a published scene in the browser', () => {
     await expect(page.locator('.entry-population').textContent()).resolves.toMatch(/here now|Nobody here/);
     await page.fill('input[name="name"]', 'Door Person');
     await page.click('button[aria-label="#3cb44b"]');
+    await page.click('[data-look="build:broad"]');
+    await page.click('[data-look="headwear:horns"]');
+    await page.waitForTimeout(300); // the preview redraws in the new look
     await saveScreenshot(page, 'scene-world-entry');
     await page.click('.entry-join');
     const joined = await waitFor(
@@ -326,7 +329,14 @@ describe('a world with a published scene in the browser', () => {
     expect(joined.avatars.find((avatar) => avatar.local)).toMatchObject({
       name: 'Door Person',
       color: '#3cb44b',
+      appearance: 'broad-horns',
     });
+    // Others see the look too, and the next visit starts from it.
+    const greeter = await joinWorld(server.url, { world: 'courtyard', name: 'Greeter', color: '#ffffff' });
+    const seen = await greeter.waitToSee({ sessionId: joined.avatars.find((avatar) => avatar.local)!.id });
+    await greeter.leave();
+    expect(seen.appearance).toBe('broad-horns');
+    await expect(page.evaluate(() => localStorage.getItem('mib.look'))).resolves.toBe('broad-horns');
 
     // The portal 3.5 m to the screen's right (−x) leads to the garden: walk in, fade, arrive at its gate.
     await page.keyboard.down('KeyD');

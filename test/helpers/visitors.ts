@@ -42,7 +42,7 @@ export interface Visitor {
   leftWith(): number | undefined;
   avatars(): Map<string, SeenAvatar>;
   /** Waits until this visitor's state holds `other`'s avatar (in its area of interest), and returns it. */
-  waitToSee(other: Visitor, what?: string): Promise<SeenAvatar>;
+  waitToSee(other: Pick<Visitor, 'sessionId'>, what?: string): Promise<SeenAvatar>;
   self(): SeenAvatar | undefined;
   sendInput(input: MoveInput): void;
   press(): Promise<PressReply>;

@@ -18,6 +18,7 @@ import {
 } from 'three';
 import type { AvatarBody } from '../../../protocol/index.js';
 import { AVATAR_LODS, createAvatarGeometry } from './avatar-rig.js';
+import type { DrawnLook } from './avatar-look.js';
 import { bakeBoneTexture, type BoneTexture } from './bone-texture.js';
 import {
   createCrowdMaterial,
@@ -53,6 +54,7 @@ export interface DrawnAvatar {
   id: string;
   body: AvatarBody;
   colorHex: number;
+  look: DrawnLook;
   motion: MotionState;
 }
 
@@ -144,7 +146,7 @@ export class AvatarRenderer {
       const avatar = avatars[i]!;
       const { body, motion } = avatar;
       const near = motion.nearFrame === frame;
-      if (near && this.skinned.draw(avatar.id, body, avatar.colorHex, motion, now, frame)) continue;
+      if (near && this.skinned.draw(avatar, now, frame)) continue;
       position.set(body.x, body.y, body.z);
       const distance = position.distanceTo(camera.position);
       let level = 0;
@@ -152,23 +154,26 @@ export class AvatarRenderer {
       const lod = this.crowd[level]!;
       const index = this.instances[level]!;
       rotation.setFromAxisAngle(up, body.yaw);
-      matrix.compose(position, rotation, scale);
+      const { look } = avatar;
+      matrix.compose(position, rotation, scale.set(look.scaleX, look.scaleY, look.scaleZ));
       lod.mesh.setMatrixAt(index, matrix);
       lod.mesh.setColorAt(index, color.setHex(avatar.colorHex));
       const baked = this.baked.motions[motion.motion]!;
       setCrowdMotion(lod, index, baked.firstRow, baked.frames, motion.since, baked.loop);
+      lod.headwear.setX(index, look.headwear);
       this.instances[level] = index + 1;
     }
     this.skinned.finish(frame, dt);
 
     for (let level = 0; level < this.crowd.length; level++) {
-      const { mesh, motion } = this.crowd[level]!;
+      const { mesh, motion, headwear } = this.crowd[level]!;
       mesh.count = this.instances[level]!;
       mesh.visible = mesh.count > 0;
       // Upload only the instances in use, not the whole capacity.
       upload(mesh.instanceMatrix, mesh.count);
       if (mesh.instanceColor) upload(mesh.instanceColor, mesh.count);
       upload(motion, mesh.count);
+      upload(headwear, mesh.count);
     }
     this.crowdMaterial.time.value = now;
     return drawn;

@@ -5,9 +5,15 @@
  *
  * Vertex colours: tinted parts are near white so the per-avatar colour (instance colour or material colour)
  * shows; the visor and shoes are dark whatever the colour.
+ *
+ * Every headwear of the looks (protocol avatar-appearance.ts) is part of the one geometry, tagged with its
+ * index in the `avatarPart` attribute (0 = body); the shaders fold away the headwear an avatar does not
+ * wear (avatar-look.ts), so all looks share one geometry and the crowd stays one draw call.
  */
 import { Bone, BoxGeometry, BufferAttribute, type BufferGeometry, Skeleton } from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
+import { AVATAR_HEADWEAR } from '../../../protocol/index.js';
+import { HEADWEAR_ATTRIBUTE } from './avatar-look.js';
 
 /** Bone names in skeleton order; a bone's index here is its skinIndex. */
 export const BONES = [
@@ -48,6 +54,8 @@ interface Part {
   centre: [number, number, number];
   /** Vertex colour (grey level): 1 shows the avatar's colour as is, lower darkens it. */
   shade: number;
+  /** Index in AVATAR_HEADWEAR of the headwear this box belongs to (absent: the body). */
+  headwear?: number;
 }
 
 const TINT = 1;
@@ -72,6 +80,20 @@ const PARTS: Part[] = [
   { bone: 'lowerLegR', size: [0.13, 0.07, 0.22], centre: [-0.1, 0.035, 0.04], shade: DARK },
 ];
 
+const CAP = AVATAR_HEADWEAR.indexOf('cap');
+const BUN = AVATAR_HEADWEAR.indexOf('bun');
+const HORNS = AVATAR_HEADWEAR.indexOf('horns');
+
+/** Headwear on the head bone (the head's top is at 1.87 m). The far level keeps only the larger boxes. */
+const HEADWEAR_PARTS: Part[] = [
+  { bone: 'head', size: [0.29, 0.09, 0.29], centre: [0, 1.9, 0], shade: 0.3, headwear: CAP },
+  { bone: 'head', size: [0.24, 0.025, 0.13], centre: [0, 1.87, 0.19], shade: 0.3, headwear: CAP },
+  { bone: 'head', size: [0.15, 0.13, 0.15], centre: [0, 1.92, -0.07], shade: 0.16, headwear: BUN },
+  { bone: 'head', size: [0.05, 0.15, 0.05], centre: [0.09, 1.94, 0], shade: 0.95, headwear: HORNS },
+  { bone: 'head', size: [0.05, 0.15, 0.05], centre: [-0.09, 1.94, 0], shade: 0.95, headwear: HORNS },
+];
+const FAR_HEADWEAR_PARTS = [HEADWEAR_PARTS[0]!, HEADWEAR_PARTS[2]!];
+
 /**
  * Simpler figures for avatars farther away (same skeleton, so the same baked motions): level 1 keeps the
  * limbs whole (no knees or elbows), level 2 drops the arms. 72 and 36 triangles against 180.
@@ -92,6 +114,9 @@ const FAR_PARTS: Part[][] = [
   ],
 ];
 
+/** Headwear each level draws (the farthest none: it would be a pixel or two). */
+const LEVEL_HEADWEAR: Part[][] = [HEADWEAR_PARTS, FAR_HEADWEAR_PARTS, []];
+
 /** Levels of detail createAvatarGeometry offers (0 = full). */
 export const AVATAR_LODS = 1 + FAR_PARTS.length;
 
@@ -103,6 +128,7 @@ function partGeometry(part: Part): BufferGeometry {
   const colors = new Float32Array(count * 3).fill(part.shade);
   const skinIndex = new Uint16Array(count * 4);
   const skinWeight = new Float32Array(count * 4);
+  const headwear = new Float32Array(count).fill(part.headwear ?? 0);
   const bone = BONES.indexOf(part.bone);
   for (let v = 0; v < count; v++) {
     skinIndex[v * 4] = bone;
@@ -112,14 +138,18 @@ function partGeometry(part: Part): BufferGeometry {
   box.setAttribute('color', new BufferAttribute(colors, 3));
   box.setAttribute('skinIndex', new BufferAttribute(skinIndex, 4));
   box.setAttribute('skinWeight', new BufferAttribute(skinWeight, 4));
+  box.setAttribute(HEADWEAR_ATTRIBUTE, new BufferAttribute(headwear, 1));
   return box;
 }
 
-/** The avatar's geometry in its bind pose at a level of detail (0: 180 triangles; see FAR_PARTS). */
+/**
+ * The avatar's geometry in its bind pose at a level of detail, every headwear included (see FAR_PARTS and
+ * LEVEL_HEADWEAR): the body is 180, 72 and 36 triangles; at most 24 of headwear are drawn on top.
+ */
 export function createAvatarGeometry(level = 0): BufferGeometry {
   const parts = level === 0 ? PARTS : FAR_PARTS[level - 1];
   if (!parts) throw new Error(`avatar: no level of detail ${level} (0 to ${AVATAR_LODS - 1})`);
-  const merged = mergeGeometries(parts.map(partGeometry));
+  const merged = mergeGeometries([...parts, ...LEVEL_HEADWEAR[level]!].map(partGeometry));
   if (!merged) throw new Error('avatar: body parts have mismatched attributes');
   merged.computeBoundingSphere();
   return merged;

@@ -1,7 +1,8 @@
 /**
  * The crowd: every avatar not drawn skinned, in one InstancedMesh whose vertex shader skins each instance
- * from the baked bone texture. Per instance it carries a matrix (where), a colour (who) and `crowdMotion`
- * (which motion since when), so a thousand avatars cost one draw call and no skeleton updates.
+ * from the baked bone texture. Per instance it carries a matrix (where, and the build's scale), a colour
+ * (who), `crowdHeadwear` (what it wears on its head; avatar-look.ts) and `crowdMotion` (which motion since
+ * when), so a thousand avatars cost one draw call and no skeleton updates.
  */
 import {
   BufferGeometry,
@@ -12,9 +13,12 @@ import {
   type IUniform,
 } from 'three';
 import type { BoneTexture } from './bone-texture.js';
+import { foldOtherHeadwear, HEADWEAR_ATTRIBUTE } from './avatar-look.js';
 
 /** Per-instance motion: x first texture row, y frames, z start time (s), w 1 = loops. */
 const MOTION_ATTRIBUTE = 'crowdMotion';
+/** Per-instance headwear index (AVATAR_HEADWEAR). */
+const HEADWEAR_INSTANCE_ATTRIBUTE = 'crowdHeadwear';
 
 const CROWD_VERTEX_HEAD = /* glsl */ `
 uniform highp sampler2D crowdBones;
@@ -22,6 +26,8 @@ uniform float crowdTime;
 attribute vec4 skinIndex;
 attribute vec4 skinWeight;
 attribute vec4 crowdMotion;
+attribute float ${HEADWEAR_ATTRIBUTE};
+attribute float ${HEADWEAR_INSTANCE_ATTRIBUTE};
 // A bone's matrix is stored as its top three rows (bone-texture.ts); mat4() takes columns, hence transpose.
 mat4 crowdBone(int row, float bone) {
   int x = int(bone) * 3;
@@ -63,10 +69,10 @@ export function createCrowdMaterial(baked: BoneTexture): CrowdMaterial {
       .replace('#include <beginnormal_vertex>', `#include <beginnormal_vertex>\n${crowdSkinning(baked.fps)}`)
       .replace(
         '#include <begin_vertex>',
-        '#include <begin_vertex>\ntransformed = (crowdSkin * vec4(transformed, 1.0)).xyz;',
+        `#include <begin_vertex>${foldOtherHeadwear(HEADWEAR_INSTANCE_ATTRIBUTE)}\ntransformed = (crowdSkin * vec4(transformed, 1.0)).xyz;`,
       );
   };
-  material.customProgramCacheKey = () => 'mib-crowd-v2';
+  material.customProgramCacheKey = () => 'mib-crowd-v3';
   return { material, time };
 }
 
@@ -74,6 +80,8 @@ export interface CrowdMesh {
   mesh: InstancedMesh;
   /** Write with setCrowdMotion, then set `needsUpdate` once per frame. */
   motion: InstancedBufferAttribute;
+  /** Headwear index per instance (avatar-look.ts). */
+  headwear: InstancedBufferAttribute;
 }
 
 export function createCrowdMesh(
@@ -89,6 +97,9 @@ export function createCrowdMesh(
   const motion = new InstancedBufferAttribute(new Float32Array(capacity * 4), 4);
   motion.setUsage(DynamicDrawUsage);
   geometry.setAttribute(MOTION_ATTRIBUTE, motion);
+  const headwear = new InstancedBufferAttribute(new Float32Array(capacity), 1);
+  headwear.setUsage(DynamicDrawUsage);
+  geometry.setAttribute(HEADWEAR_INSTANCE_ATTRIBUTE, headwear);
 
   const mesh = new InstancedMesh(geometry, material.material, capacity);
   mesh.name = 'avatar-crowd';
@@ -96,7 +107,7 @@ export function createCrowdMesh(
   // Instances move every frame anywhere in the world; culling them as one is not worth a bounds pass.
   mesh.frustumCulled = false;
   mesh.count = 0;
-  return { mesh, motion };
+  return { mesh, motion, headwear };
 }
 
 /** Sets instance `index` to play baked motion rows [firstRow, firstRow + frames) from `since` seconds. */

@@ -7,13 +7,13 @@ import {
   AnimationMixer,
   LoopOnce,
   LoopRepeat,
-  MeshLambertMaterial,
   SkinnedMesh,
   type AnimationAction,
   type BufferGeometry,
   type Group,
 } from 'three';
-import type { AvatarBody } from '../../../protocol/index.js';
+import type { DrawnAvatar } from './avatar-renderer.js';
+import { createSkinnedAvatarMaterial, type SkinnedAvatarMaterial } from './avatar-look.js';
 import { createAvatarSkeleton } from './avatar-rig.js';
 import { MOTIONS, motionClip, motionLoops } from './avatar-motions.js';
 import type { MotionState } from './motion-state.js';
@@ -23,7 +23,7 @@ const CROSSFADE_SECONDS = 0.2;
 
 interface Slot {
   mesh: SkinnedMesh;
-  material: MeshLambertMaterial;
+  material: SkinnedAvatarMaterial;
   mixer: AnimationMixer;
   actions: AnimationAction[];
   owner: string;
@@ -47,15 +47,9 @@ export class SkinnedAvatars {
     private readonly onDraw: () => void,
   ) {}
 
-  /** Draws avatar `id` skinned this frame; false when the pool is full (draw it in the crowd instead). */
-  draw(
-    id: string,
-    body: AvatarBody,
-    colorHex: number,
-    state: MotionState,
-    now: number,
-    frame: number,
-  ): boolean {
+  /** Draws `avatar` skinned this frame; false when the pool is full (draw it in the crowd instead). */
+  draw(avatar: DrawnAvatar, now: number, frame: number): boolean {
+    const { id, body, colorHex, look, motion: state } = avatar;
     let slot = this.byOwner.get(id);
     if (!slot) {
       slot = this.free.pop() ?? this.grow();
@@ -69,7 +63,10 @@ export class SkinnedAvatars {
     slot.mesh.visible = true;
     slot.mesh.position.set(body.x, body.y, body.z);
     slot.mesh.rotation.y = body.yaw;
-    if (slot.material.color.getHex() !== colorHex) slot.material.color.setHex(colorHex);
+    slot.mesh.scale.set(look.scaleX, look.scaleY, look.scaleZ);
+    const { material, headwear } = slot.material;
+    if (material.color.getHex() !== colorHex) material.color.setHex(colorHex);
+    headwear.value = look.headwear;
     if (slot.motion !== state.motion) {
       const next = slot.actions[state.motion]!;
       next.reset();
@@ -116,8 +113,8 @@ export class SkinnedAvatars {
   private grow(): Slot | undefined {
     if (this.slots.length >= this.capacity) return undefined;
     const skeleton = createAvatarSkeleton();
-    const material = new MeshLambertMaterial({ vertexColors: true });
-    const mesh = new SkinnedMesh(this.geometry, material);
+    const material = createSkinnedAvatarMaterial();
+    const mesh = new SkinnedMesh(this.geometry, material.material);
     mesh.name = 'avatar-skinned';
     mesh.add(skeleton.bones[0]!);
     mesh.bind(skeleton);

@@ -5,7 +5,7 @@
  * for real. The crowd fills the view in front of the camera: some stand, most walk or run on loops, a few
  * emote now and then.
  */
-import { EMOTES, TICK_HZ, bodyAt } from '../../../protocol/index.js';
+import { AVATAR_BUILDS, AVATAR_HEADWEAR, EMOTES, TICK_HZ, bodyAt } from '../../../protocol/index.js';
 import { DEFAULT_AVATAR_RENDERING, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
 import { playEmote } from '../avatar/motion-state.js';
 import {
@@ -88,7 +88,9 @@ export function startCrowdFeed(store: WorldStore, options: BenchOptions): () => 
     const color = `#${Math.floor(next() * 0xffffff)
       .toString(16)
       .padStart(6, '0')}`;
-    const avatar = createRemoteAvatar(`bench-${i}`, `Avatar ${i + 1}`, color, bodyAt(0, 0));
+    // Every look, so the benchmark draws what a real crowd shows.
+    const look = `${AVATAR_BUILDS[i % AVATAR_BUILDS.length]}-${AVATAR_HEADWEAR[i % AVATAR_HEADWEAR.length]}`;
+    const avatar = createRemoteAvatar(`bench-${i}`, `Avatar ${i + 1}`, color, bodyAt(0, 0), look);
     avatar.colorHex = parseColor(color);
     store.remotes.set(avatar.id, avatar);
   }

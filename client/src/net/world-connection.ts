@@ -115,7 +115,7 @@ function createTracker(store: WorldStore, sessionId: string, onSelfMoved: () => 
       if (avatar.sessionId !== sessionId) {
         store.remotes.set(
           avatar.sessionId,
-          createRemoteAvatar(avatar.sessionId, avatar.name, avatar.color, avatar),
+          createRemoteAvatar(avatar.sessionId, avatar.name, avatar.color, avatar, avatar.appearance),
         );
       }
     },
@@ -165,7 +165,7 @@ export async function connectToWorld(
   store.loading = { progress: Math.max(store.loading.progress, 0.7), stage: 'Receiving the world' };
   store.roomId = room.roomId;
   store.sessionId = room.sessionId;
-  store.local = createLocalAvatar(options.name, options.color);
+  store.local = createLocalAvatar(options.name, options.color, options.appearance);
 
   let selfMoved = false;
   const tracker = createTracker(store, room.sessionId, () => (selfMoved = true));
@@ -224,6 +224,7 @@ export async function connectToWorld(
     next.searchParams.set('spawn', event.spawn);
     next.searchParams.set('name', options.name);
     next.searchParams.set('color', options.color);
+    if (options.appearance) next.searchParams.set('appearance', options.appearance);
     store.travellingTo = event.world;
     store.loading = { progress: 0, stage: `Travelling to ${event.world}…` };
     setTimeout(() => window.location.assign(next.toString()), PORTAL_FADE_MS);

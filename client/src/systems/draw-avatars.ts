@@ -5,6 +5,7 @@
 import type { Camera } from 'three';
 import type { AvatarRenderer, DrawnAvatar } from '../avatar/avatar-renderer.js';
 import { createMotionState } from '../avatar/motion-state.js';
+import { DEFAULT_DRAWN_LOOK } from '../avatar/avatar-look.js';
 import type { WorldStore } from '../world-store.js';
 
 const views: DrawnAvatar[] = [];
@@ -12,8 +13,15 @@ const views: DrawnAvatar[] = [];
 function viewAt(index: number): DrawnAvatar {
   let view = views[index];
   if (!view) {
-    // eslint-disable-next-line no-restricted-syntax -- the pool grows only when more avatars are in view than ever
-    view = { id: '', body: { x: 0, y: 0, z: 0, yaw: 0, vy: 0 }, colorHex: 0, motion: createMotionState() };
+    /* eslint-disable no-restricted-syntax -- the pool grows only when more avatars are in view than ever */
+    view = {
+      id: '',
+      body: { x: 0, y: 0, z: 0, yaw: 0, vy: 0 },
+      colorHex: 0,
+      look: DEFAULT_DRAWN_LOOK,
+      motion: createMotionState(),
+    };
+    /* eslint-enable no-restricted-syntax */
     views[index] = view;
   }
   return view;
@@ -34,6 +42,7 @@ export function drawAvatars(
     view.id = store.sessionId ?? 'self';
     view.body = local.predicted;
     view.colorHex = local.colorHex;
+    view.look = local.look;
     view.motion = local.motion;
   }
   for (const remote of store.remotes.values()) {
@@ -42,6 +51,7 @@ export function drawAvatars(
     view.id = remote.id;
     view.body = remote.rendered;
     view.colorHex = remote.colorHex;
+    view.look = remote.look;
     view.motion = remote.motion;
   }
   return renderer.draw(views, count, local !== null, camera, nowSeconds, dtSeconds);
