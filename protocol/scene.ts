@@ -37,6 +37,11 @@ export const transformSchema = z.strictObject({
 });
 
 const model = z.strictObject({ type: z.literal('model'), asset: assetHashSchema });
+/**
+ * A light. Directional and spot lights shine along the entity's local −z (as glTF's KHR_lights_punctual);
+ * a scene's ambient lights replace the player's default sky light, its directional lights the default sun
+ * (the first one casts the shadows when the visitor has shadows on).
+ */
 const light = z.strictObject({
   type: z.literal('light'),
   kind: z.enum(['ambient', 'directional', 'point', 'spot']),
@@ -45,6 +50,12 @@ const light = z.strictObject({
   intensity: z.number().min(0).max(100_000),
   /** Metres; 0 = no limit (point/spot only). */
   range: z.number().min(0).max(10_000).optional(),
+  /** Spot only: the cone's half-angle in radians (default π/6). */
+  angle: z
+    .number()
+    .gt(0)
+    .max(Math.PI / 2)
+    .optional(),
 });
 const environment = z.strictObject({
   type: z.literal('environment'),

@@ -35,6 +35,21 @@ function Slider(props: {
   );
 }
 
+/** A labelled checkbox. */
+function Check(props: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        aria-label={props.label}
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}
+
 export function SettingsPanel({
   settings,
   onChange,
@@ -71,21 +86,18 @@ export function SettingsPanel({
         value={settings.pixelRatio}
         onChange={(pixelRatio) => set({ pixelRatio })}
       />
-      <label className="check">
-        <input
-          type="checkbox"
-          aria-label="Shadows"
-          checked={settings.shadows}
-          onChange={(event) => set({ shadows: event.target.checked })}
-        />
-        Shadows
-      </label>
+      <Check label="Shadows" checked={settings.shadows} onChange={(shadows) => set({ shadows })} />
       <Slider
         label="Detail distance"
         shown={`${settings.lodBias.toFixed(1)}×`}
         range={[0.5, 2, 0.1]}
         value={settings.lodBias}
         onChange={(lodBias) => set({ lodBias })}
+      />
+      <Check
+        label="Show colliders"
+        checked={settings.showColliders}
+        onChange={(showColliders) => onChange({ ...settings, showColliders })}
       />
       <div className="settings-title">Audio</div>
       <Slider
@@ -94,6 +106,13 @@ export function SettingsPanel({
         range={[0, 1, 0.05]}
         value={settings.voiceVolume}
         onChange={(voiceVolume) => onChange({ ...settings, voiceVolume })}
+      />
+      <Slider
+        label="Video volume"
+        shown={`${Math.round(settings.mediaVolume * 100)} %`}
+        range={[0, 1, 0.05]}
+        value={settings.mediaVolume}
+        onChange={(mediaVolume) => onChange({ ...settings, mediaVolume })}
       />
       <div className="settings-title">Controls</div>
       <dl className="controls">

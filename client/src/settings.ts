@@ -1,5 +1,6 @@
 /**
- * The visitor's settings: graphics quality (pixel ratio, shadows, level-of-detail bias) and voice volume,
+ * The visitor's settings: graphics quality (pixel ratio, shadows, level-of-detail bias), voice volume and
+ * whether to show the scene's colliders,
  * kept in this browser (localStorage) and checked when read back — a bad or old stored value falls back to
  * the defaults rather than breaking the page.
  */
@@ -22,6 +23,10 @@ export const settingsSchema = z.object({
   lodBias: z.number().min(0.5).max(2),
   /** 0 … 1, applied to every remote voice. */
   voiceVolume: z.number().min(0).max(1),
+  /** 0 … 1, applied to the sound of the scene's video screens. */
+  mediaVolume: z.number().min(0).max(1).default(1),
+  /** Draws the scene's colliders (invisible otherwise), for creators checking where walls are. */
+  showColliders: z.boolean().default(false),
 });
 export type PlayerSettings = z.infer<typeof settingsSchema>;
 
@@ -29,6 +34,8 @@ export const DEFAULT_SETTINGS: PlayerSettings = {
   quality: 'medium',
   ...QUALITY_PRESETS.medium,
   voiceVolume: 1,
+  mediaVolume: 1,
+  showColliders: false,
 };
 
 const STORAGE_KEY = 'mib.settings.v1';

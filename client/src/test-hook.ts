@@ -49,6 +49,8 @@ export interface MibTestHook {
   readonly moveTarget: { x: number; z: number } | null;
   /** Each scene model's state (loading, loaded, failed) by entity id. */
   readonly models: Record<string, string>;
+  /** Each scene screen's video state (loading, playing, failed) by entity id. */
+  readonly screens: Record<string, string>;
   /** Whether the room said this visitor may moderate the world. */
   readonly canModerate: boolean;
   /** The visitor's settings as applied. */
@@ -156,6 +158,9 @@ export function installTestHook(store: WorldStore): void {
     },
     get models() {
       return Object.freeze(Object.fromEntries(store.models));
+    },
+    get screens() {
+      return Object.freeze(Object.fromEntries(store.screens));
     },
     get canModerate() {
       return store.canModerate;

@@ -172,6 +172,8 @@ export interface WorldStore {
   chatVersion: number;
   /** Each scene model's state by entity id, and the bytes of those needed to enter (see model-loads.ts). */
   models: Map<string, ModelState>;
+  /** Each scene screen's video state by entity id (SceneScreens). */
+  screens: Map<string, 'loading' | 'playing' | 'failed'>;
   modelProgress: ModelProgress;
   /** The scene version whose models have been handed to the loader (their bytes are then counted). */
   modelsForVersion: number;
@@ -226,6 +228,7 @@ export function createWorldStore(): WorldStore {
     settings: DEFAULT_SETTINGS,
     canModerate: false,
     models: new Map(),
+    screens: new Map(),
     modelsForVersion: 0,
     modelProgress: { neededLoaded: 0, neededTotal: 0, needed: 0, neededSettled: 0 },
   };

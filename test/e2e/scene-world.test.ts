@@ -1,7 +1,8 @@
 /**
  * A world with a published scene, in the browser: the player loads the scene, draws it, and predicts
  * against the same colliders as the room — walking into a wall, the page's avatar stops where the server
- * stops it, and a bot sees it there.
+ * stops it, and a bot sees it there. The scene's own lights, a video screen (a clip this test records and
+ * serves), a sky model and a broken video are drawn or reported as the player promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
@@ -13,11 +14,14 @@ import { startServerProcess, tempDir, type ServerProcess } from '../helpers/serv
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
+import { recordClip, startMediaHost, type MediaHost } from '../helpers/media-clip.js';
+import { Document, NodeIO } from '@gltf-transform/core';
 
 let server: ServerProcess;
 let browser: Browser;
 let watched: WatchedPage;
 let bot: Visitor | undefined;
+let media: MediaHost;
 
 type Hook = Pick<
   MibTestHook,
@@ -31,6 +35,7 @@ type Hook = Pick<
   | 'pendingInputs'
   | 'notice'
   | 'models'
+  | 'screens'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -46,6 +51,7 @@ const readHook = (): Promise<Hook> =>
       pendingInputs: mib.pendingInputs,
       notice: mib.notice,
       models: mib.models,
+      screens: mib.screens,
     };
   });
 
@@ -55,9 +61,35 @@ const WALL_STOP = 2 - 0.2 - AVATAR_RADIUS;
 /** A model id no server has: the scene refers to it, the player shows a placeholder instead. */
 const MISSING_ASSET = 'ab'.repeat(32);
 
-/** Uploads a CC0 model through the asset pipeline (with LODs) and returns its hash once optimised. */
-async function uploadModel(token: string): Promise<string> {
-  const glb = (await pmndrsModels())[0]!.glb; // the bunny
+/** A sky box: 2 m cube, its top vertices sky blue and its bottom ones a sunset orange (vertex colours). */
+async function skyBoxGlb(): Promise<Uint8Array> {
+  const document = new Document();
+  const buffer = document.createBuffer();
+  const corners = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i & 1 ? 1 : -1, i & 2 ? 1 : -1, i & 4 ? 1 : -1]);
+  const colours = corners.map(([, y]) => (y! > 0 ? [0.25, 0.55, 1, 1] : [1, 0.55, 0.2, 1]));
+  // Two triangles per face, as corner indices (x = bit 0, y = bit 1, z = bit 2).
+  const faces = [
+    0, 1, 3, 0, 3, 2, 4, 6, 7, 4, 7, 5, 0, 4, 5, 0, 5, 1, 2, 3, 7, 2, 7, 6, 0, 2, 6, 0, 6, 4, 1, 5, 7, 1, 7,
+    3,
+  ];
+  const accessor = (
+    type: 'VEC3' | 'VEC4' | 'SCALAR',
+    array: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>,
+  ) => document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
+  const primitive = document
+    .createPrimitive()
+    .setAttribute('POSITION', accessor('VEC3', new Float32Array(corners.flat())))
+    .setAttribute('COLOR_0', accessor('VEC4', new Float32Array(colours.flat())))
+    .setIndices(accessor('SCALAR', new Uint16Array(faces)))
+    .setMaterial(document.createMaterial('sky').setDoubleSided(true));
+  const mesh = document.createMesh('sky').addPrimitive(primitive);
+  document.createScene().addChild(document.createNode('sky').setMesh(mesh));
+  return new NodeIO().writeBinary(document);
+}
+
+/** Uploads a model through the asset pipeline (with LODs) and returns its hash once optimised. */
+async function uploadModel(token: string, glb?: Uint8Array): Promise<string> {
+  glb ??= (await pmndrsModels())[0]!.glb; // the bunny
   const created = await fetch(`${server.url}/assets?profile=prop`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'model/gltf-binary' },
@@ -82,8 +114,10 @@ async function uploadModel(token: string): Promise<string> {
 beforeAll(async () => {
   server = await startServerProcess({ DATA_DIR: await tempDir() });
   browser = await launchBrowser();
+  media = await startMediaHost({ '/clip.webm': await recordClip(browser) });
   const owner = await registerAccount(server.url, 'Builder');
   const statue = await uploadModel(owner.token);
+  const sky = await uploadModel(owner.token, await skyBoxGlb());
   await createOrg(owner.api, 'yard-co', 'Yard');
   await createWorld(owner.api, 'yard-co', { slug: 'courtyard', name: 'Courtyard' });
   await replaceDraft(owner.api, 'courtyard', {
@@ -140,6 +174,24 @@ beforeAll(async () => {
         components: [{ type: 'model', asset: statue }],
       },
       {
+        id: 'tv',
+        transform: { position: [-5, 2, 1.75], rotation: [0, 1, 0, 0] },
+        components: [
+          { type: 'screen', source: { kind: 'video', url: `${media.url}/clip.webm` }, size: [3.2, 1.8] },
+        ],
+      },
+      {
+        // A low evening sun from the spawn's side, and a warm lamp by the statue.
+        id: 'sun',
+        transform: { position: [0, 10, 0], rotation: [-0.5, 0, 0, 0.8660254] },
+        components: [{ type: 'light', kind: 'directional', color: '#ffe2b8', intensity: 1.8 }],
+      },
+      {
+        id: 'lamp',
+        transform: { position: [3, 2.2, -3.2] },
+        components: [{ type: 'light', kind: 'point', color: '#ff7a1a', intensity: 25, range: 10 }],
+      },
+      {
         id: 'lost-statue',
         transform: { position: [-3, 0, -2] },
         components: [{ type: 'model', asset: MISSING_ASSET }],
@@ -165,6 +217,18 @@ beforeAll(async () => {
         transform: { position: [0, 0, 0] },
         components: [{ type: 'spawn-point', name: 'lawn', default: true }],
       },
+      {
+        id: 'sky',
+        transform: { position: [0, 0, 0] },
+        components: [{ type: 'environment', sky }],
+      },
+      {
+        id: 'broken-tv',
+        transform: { position: [10, 2, 14], rotation: [0, 1, 0, 0] },
+        components: [
+          { type: 'screen', source: { kind: 'video', url: `${media.url}/gone.webm` }, size: [2, 1.2] },
+        ],
+      },
     ],
   });
   await ok(
@@ -177,6 +241,7 @@ afterAll(async () => {
   await bot?.leave().catch(() => undefined);
   await browser?.close();
   await server?.stop();
+  await media?.close();
 });
 
 describe('a world with a published scene in the browser', () => {
@@ -200,6 +265,11 @@ describe('a world with a published scene in the browser', () => {
       /A model \(lost-statue\) could not be loaded: asset abababababab… is not on this server/,
     );
     bot = await joinWorld(server.url, { world: 'courtyard', name: 'Watcher', color: '#3366ff' });
+    // The screen plays the clip from its (cross-origin, CORS-open) host.
+    await waitFor(readHook, (hook) => hook.screens.tv === 'playing', {
+      what: 'the screen to play its video',
+    });
+    await page.waitForSelector('.loading.done', { state: 'attached' });
     await page.waitForTimeout(700); // let the loading overlay fade out before the picture
     await saveScreenshot(page, 'scene-world-joined');
 
@@ -354,6 +424,19 @@ describe('a world with a published scene in the browser', () => {
     );
     // At the gate (spawn points place joiners on a small ring around them).
     expect(Math.hypot(arrived!.self!.x - 10, arrived!.self!.z - 10)).toBeLessThan(2.5);
+    // The garden's sky is a model (drawn around the camera); its screen's video is gone (a 404): a dark
+    // screen and a notice that says what to check.
+    const garden = await waitFor(
+      () =>
+        page.evaluate(() => ({
+          models: window.__mib!.models,
+          screens: window.__mib!.screens,
+          notice: window.__mib!.notice,
+        })),
+      (hook) => hook.models.sky === 'loaded' && hook.screens['broken-tv'] === 'failed',
+      { what: 'the garden’s sky to load and its broken screen to be reported' },
+    );
+    expect(garden.notice).toMatch(/A screen \(broken-tv\) cannot play http:.*gone\.webm.*CORS/);
     await page.waitForTimeout(800); // the loading card fades out
     await saveScreenshot(page, 'scene-world-portal-arrived');
     await page.close();

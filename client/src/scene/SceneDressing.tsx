@@ -1,14 +1,15 @@
 /**
- * What a scene says about its look besides models and colliders: its environment (sky colour and fog),
- * its text signs (drawn on a canvas with the page's own fonts — nothing downloaded), and its screens (a
- * dark panel the size of the screen; video and screen-share textures are the voice issue's, see
- * docs/voice.md). Re-renders only when a new scene version is loaded.
+ * What a scene says about its look besides models, lights and screens: its environment (sky colour and
+ * fog; a sky given as an asset is a model, drawn by SceneModels over the fog colour) and its text signs
+ * (drawn on a canvas with the page's own fonts — nothing downloaded). Re-renders only when a new scene
+ * version is loaded.
  */
-import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useState } from 'react';
+import { useThree } from '@react-three/fiber';
+import { useEffect, useMemo } from 'react';
 import { CanvasTexture, Color, DoubleSide, Fog, SRGBColorSpace } from 'three';
 import { transformResolver, type SceneDocument } from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
+import { useSceneVersion } from './use-scene-version.js';
 
 /** The player's own sky and fog, used when a scene has no environment. */
 export const DEFAULT_SKY = '#a8d0ff';
@@ -22,38 +23,23 @@ interface Sign {
   transform: ReturnType<ReturnType<typeof transformResolver>>;
 }
 
-interface Screen {
-  entity: string;
-  width: number;
-  height: number;
-  transform: Sign['transform'];
-}
-
 function dressingOf(scene: SceneDocument | null) {
   const signs: Sign[] = [];
-  const screens: Screen[] = [];
   let environment: { sky: string; fog?: { color: string; near: number; far: number } } | undefined;
-  if (!scene) return { signs, screens, environment };
+  if (!scene) return { signs, environment };
   const transformOf = transformResolver(scene);
   for (const entity of scene.entities)
     for (const component of entity.components) {
       if (component.type === 'text')
         signs.push({ entity: entity.id, ...component, transform: transformOf(entity) });
-      else if (component.type === 'screen')
-        screens.push({
-          entity: entity.id,
-          width: component.size[0],
-          height: component.size[1],
-          transform: transformOf(entity),
-        });
       else if (component.type === 'environment')
-        // A sky given as an asset (a skybox) is not drawn yet: the default sky stands in.
+        // A sky given as an asset is a model (SceneModels); behind it, the fog's colour.
         environment = {
-          sky: component.sky.startsWith('#') ? component.sky : DEFAULT_SKY,
+          sky: component.sky.startsWith('#') ? component.sky : (component.fog?.color ?? DEFAULT_SKY),
           ...(component.fog ? { fog: component.fog } : {}),
         };
     }
-  return { signs, screens, environment };
+  return { signs, environment };
 }
 
 /** Letter height (in canvas pixels) signs are drawn at; the plane is scaled to the sign's size. */
@@ -89,12 +75,9 @@ function SignText({ sign }: { sign: Sign }) {
 }
 
 export function SceneDressing({ store }: { store: WorldStore }) {
-  const [version, setVersion] = useState(store.sceneVersion);
-  useFrame(() => {
-    if (store.sceneVersion !== version) setVersion(store.sceneVersion);
-  });
+  const version = useSceneVersion(store);
   // The scene changes only with its version.
-  const { signs, screens, environment } = useMemo(() => dressingOf(store.scene), [version, store]);
+  const { signs, environment } = useMemo(() => dressingOf(store.scene), [version, store]);
   const scene = useThree((state) => state.scene);
   useEffect(() => {
     const sky = environment?.sky ?? DEFAULT_SKY;
@@ -106,18 +89,6 @@ export function SceneDressing({ store }: { store: WorldStore }) {
     <group key={version}>
       {signs.map((sign) => (
         <SignText key={sign.entity} sign={sign} />
-      ))}
-      {screens.map(({ entity, width, height, transform }) => (
-        <mesh
-          key={entity}
-          position={transform.p}
-          quaternion={transform.q}
-          scale={transform.s}
-          name={`screen-${entity}`}
-        >
-          <planeGeometry args={[width, height]} />
-          <meshBasicMaterial color="#10131c" side={DoubleSide} />
-        </mesh>
       ))}
     </group>
   );

@@ -1,18 +1,15 @@
 /**
- * The published scene drawn simply: its obstacles as grey boxes and cylinders (what avatars bump into),
- * portals as glowing rings, spawn points as discs, seats as planks and triggers as posts (movable items
- * are drawn by MovableItems, where the room says they are). Models arrive with the asset pipeline; until
- * then the colliders are what a visitor sees. Re-renders only when a new scene version is loaded.
+ * What the scene's logic components look like: portals as glowing rings, spawn points as discs, seats as
+ * planks and triggers as posts (movable items are drawn by MovableItems, where the room says they are;
+ * models by SceneModels). Colliders are invisible — the models are what a visitor sees — but they stay in
+ * the scene, so the follow camera still keeps out of walls; `showColliders` draws them as grey boxes and
+ * cylinders for creators. Re-renders only when a new scene version is loaded.
  */
-import { useFrame } from '@react-three/fiber';
-import { useState } from 'react';
 import type { WorldStore } from '../world-store.js';
+import { useSceneVersion } from './use-scene-version.js';
 
-export function SceneGeometry({ store }: { store: WorldStore }) {
-  const [version, setVersion] = useState(store.sceneVersion);
-  useFrame(() => {
-    if (store.sceneVersion !== version) setVersion(store.sceneVersion);
-  });
+export function SceneGeometry({ store, showColliders }: { store: WorldStore; showColliders: boolean }) {
+  const version = useSceneVersion(store);
   const world = store.staticWorld;
   return (
     <group key={version}>
@@ -20,6 +17,8 @@ export function SceneGeometry({ store }: { store: WorldStore }) {
         o.kind === 'box' ? (
           <mesh
             key={`o${i}`}
+            name="collider"
+            visible={showColliders}
             position={[o.cx, (o.top + o.bottom) / 2, o.cz]}
             rotation-y={Math.atan2(o.sin, o.cos)}
           >
@@ -27,7 +26,12 @@ export function SceneGeometry({ store }: { store: WorldStore }) {
             <meshStandardMaterial color="#9a9488" />
           </mesh>
         ) : (
-          <mesh key={`o${i}`} position={[o.cx, (o.top + o.bottom) / 2, o.cz]}>
+          <mesh
+            key={`o${i}`}
+            name="collider"
+            visible={showColliders}
+            position={[o.cx, (o.top + o.bottom) / 2, o.cz]}
+          >
             <cylinderGeometry args={[o.r, o.r, o.top - o.bottom, 24]} />
             <meshStandardMaterial color="#8c8579" />
           </mesh>

@@ -4,13 +4,28 @@
  * streamed in after, nearest models first). Models within NEEDED_RADIUS of where the visitor starts count
  * toward the loading bar; the rest load after entering. A model that cannot be loaded shows as a marked
  * placeholder box, with a notice — the world still loads.
+ *
+ * A sky given as an asset (the environment's `sky`) is a model too: drawn unlit around the camera, behind
+ * everything, fitted inside the view distance — a dome or box whose inside is the sky. It counts toward
+ * the loading bar (it is the first thing seen).
  */
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { LOD, type Group } from 'three';
-import { placedModels, type ModelPlacement } from '../../../protocol/index.js';
+import {
+  Box3,
+  DoubleSide,
+  LOD,
+  MeshBasicMaterial,
+  Sphere,
+  type Group,
+  type Material,
+  type Mesh,
+  type MeshStandardMaterial,
+} from 'three';
+import { placedModels, type ModelPlacement, type SceneDocument } from '../../../protocol/index.js';
 import { ModelLoads } from '../assets/model-loads.js';
 import type { WorldStore } from '../world-store.js';
+import { useSceneVersion } from './use-scene-version.js';
 
 /** Models this close to the start (metres) must load before the visitor enters. */
 const NEEDED_RADIUS = 30;
@@ -18,6 +33,89 @@ const NEEDED_RADIUS = 30;
 const LOD_STEP_METRES = 25;
 /** Priority offset so every model's coarse level loads before any model's fine levels. */
 const DETAIL_LATER = 10_000;
+
+/** Radius (metres) a sky model is scaled to: inside the camera's far plane (400 m) from any angle. */
+const SKY_RADIUS = 300;
+
+/** Marks a model failed and tells the visitor why (the world goes on loading). */
+function reportFailure(store: WorldStore, entity: string, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  store.models.set(entity, 'failed');
+  store.notice = {
+    text: `A model (${entity}) could not be loaded: ${why}`,
+    until: performance.now() + 8_000,
+  };
+  return why;
+}
+
+/** The sky's own look: unlit (a sky shines by itself), seen from inside, never fogged, drawn first. */
+function skyMaterial(material: Material): MeshBasicMaterial {
+  const { map, color, vertexColors } = material as MeshStandardMaterial;
+  return new MeshBasicMaterial({
+    map,
+    color,
+    vertexColors,
+    side: DoubleSide,
+    fog: false,
+    depthWrite: false,
+  });
+}
+
+function SkyModel({
+  entity,
+  asset,
+  loads,
+  store,
+}: {
+  entity: string;
+  asset: string;
+  loads: ModelLoads;
+  store: WorldStore;
+}) {
+  const holder = useRef<Group>(null);
+  const camera = useThree((state) => state.camera);
+  useEffect(() => {
+    let live = true;
+    const settle = loads.need();
+    store.models.set(entity, 'loading');
+    let sky: Group | undefined;
+    loads
+      .info(asset)
+      .then((info) => loads.file(info.levels[0]!.url, 0, true))
+      .then((gltf) => {
+        if (!live) return;
+        sky = gltf.scene.clone(true);
+        const bounds = new Box3().setFromObject(sky).getBoundingSphere(new Sphere());
+        const scale = SKY_RADIUS / Math.max(bounds.radius, 1e-3);
+        sky.scale.setScalar(scale);
+        sky.position.copy(bounds.center).multiplyScalar(-scale);
+        sky.traverse((object) => {
+          const mesh = object as Mesh;
+          if (!mesh.isMesh) return;
+          mesh.renderOrder = -1;
+          mesh.frustumCulled = false;
+          mesh.material = Array.isArray(mesh.material)
+            ? mesh.material.map(skyMaterial)
+            : skyMaterial(mesh.material);
+        });
+        holder.current?.add(sky);
+        store.models.set(entity, 'loaded');
+        settle();
+      })
+      .catch((error: unknown) => {
+        settle();
+        if (live) reportFailure(store, entity, error);
+      });
+    return () => {
+      live = false;
+      sky?.removeFromParent();
+      store.models.delete(entity);
+    };
+  }, [asset, entity, loads, store]);
+  // Always centred on the viewer: a sky is infinitely far away.
+  useFrame(() => holder.current?.position.copy(camera.position));
+  return <group ref={holder} name={`sky-${entity}`} />;
+}
 
 function ModelEntity({
   placement,
@@ -42,14 +140,7 @@ function ModelEntity({
     store.models.set(entity, 'loading');
     const fail = (error: unknown) => {
       settle();
-      if (!live) return;
-      const why = error instanceof Error ? error.message : String(error);
-      store.models.set(entity, 'failed');
-      store.notice = {
-        text: `A model (${entity}) could not be loaded: ${why}`,
-        until: performance.now() + 8_000,
-      };
-      setFailed(why);
+      if (live) setFailed(reportFailure(store, entity, error));
     };
     loads
       .info(asset)
@@ -93,18 +184,25 @@ function ModelEntity({
   );
 }
 
+/** The environment's sky when it is an asset (a model), not a colour. */
+function skyAssetOf(scene: SceneDocument | null): { entity: string; asset: string } | null {
+  for (const entity of scene?.entities ?? [])
+    for (const component of entity.components)
+      if (component.type === 'environment' && !component.sky.startsWith('#'))
+        return { entity: entity.id, asset: component.sky };
+  return null;
+}
+
 export function SceneModels({ store }: { store: WorldStore }) {
   const gl = useThree((state) => state.gl);
   const loads = useMemo(() => new ModelLoads(gl, store.modelProgress), [gl, store]);
-  const [version, setVersion] = useState(store.sceneVersion);
-  useFrame(() => {
-    if (store.sceneVersion !== version) setVersion(store.sceneVersion);
-  });
+  const version = useSceneVersion(store);
   const placements = useMemo(
     () => (store.scene ? placedModels(store.scene) : []),
     // The scene changes only with its version.
     [version],
   );
+  const sky = useMemo(() => skyAssetOf(store.scene), [version]);
   // Where the visitor starts: its avatar if placed, else the scene's default spawn point, else the origin.
   const start = useMemo(() => {
     const spawn = store.staticWorld.defaultSpawn;
@@ -122,6 +220,7 @@ export function SceneModels({ store }: { store: WorldStore }) {
       {placements.map((placement) => (
         <ModelEntity key={placement.entity} placement={placement} loads={loads} store={store} start={start} />
       ))}
+      {sky && <SkyModel entity={sky.entity} asset={sky.asset} loads={loads} store={store} />}
     </group>
   );
 }

@@ -1,6 +1,6 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { Vector3, type DirectionalLight, type Group, type Mesh } from 'three';
+import type { Group, Mesh } from 'three';
 import { WORLD_HALF_EXTENT } from '../../../protocol/index.js';
 import { AvatarRenderer, type AvatarRendererOptions } from '../avatar/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
@@ -14,6 +14,8 @@ import { NftFrames } from './NftFrames.js';
 import { SceneGeometry } from './SceneGeometry.js';
 import { SceneModels } from './SceneModels.js';
 import { SceneDressing } from './SceneDressing.js';
+import { SceneLights } from './SceneLights.js';
+import { SceneScreens } from './SceneScreens.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -49,47 +51,6 @@ function FrameDriver({
     );
   });
   return null;
-}
-
-/** Where the sun sits relative to the point it lights (metres), and how far around it shadows reach. */
-const SUN_OFFSET = new Vector3(20, 30, -10);
-const SHADOW_HALF_EXTENT = 30;
-const lookDirection = new Vector3();
-
-/**
- * The directional light. With shadows on, it follows the camera's view so the shadowed area (a square
- * of 2 × SHADOW_HALF_EXTENT metres) is always where the visitor looks.
- */
-function Sun({ shadows }: { shadows: boolean }) {
-  const light = useRef<DirectionalLight>(null);
-  const camera = useThree((state) => state.camera);
-  useFrame(() => {
-    const sun = light.current;
-    if (!sun || !shadows) return;
-    // Centred about 10 m ahead of the camera, on the ground, where the visitor looks.
-    camera.getWorldDirection(lookDirection);
-    sun.target.position.set(
-      camera.position.x + lookDirection.x * 10,
-      0,
-      camera.position.z + lookDirection.z * 10,
-    );
-    sun.position.copy(sun.target.position).add(SUN_OFFSET);
-    sun.target.updateMatrixWorld();
-  });
-  return (
-    <directionalLight
-      ref={light}
-      position={SUN_OFFSET}
-      intensity={1.6}
-      castShadow={shadows}
-      shadow-mapSize={[2048, 2048]}
-      shadow-camera-left={-SHADOW_HALF_EXTENT}
-      shadow-camera-right={SHADOW_HALF_EXTENT}
-      shadow-camera-top={SHADOW_HALF_EXTENT}
-      shadow-camera-bottom={-SHADOW_HALF_EXTENT}
-      shadow-camera-far={120}
-    />
-  );
 }
 
 /** A ring where a click on the ground sent the avatar, shown until it gets there. */
@@ -143,14 +104,14 @@ export function WorldScene(props: SceneProps) {
       dpr={props.settings.pixelRatio}
       shadows={props.settings.shadows}
     >
-      <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
-      <Sun shadows={props.settings.shadows} />
+      <SceneLights store={props.store} shadows={props.settings.shadows} />
       <Ground />
       <MoveTargetMarker />
       <group ref={blockers}>
-        <SceneGeometry store={props.store} />
+        <SceneGeometry store={props.store} showColliders={props.settings.showColliders} />
         <SceneModels store={props.store} />
         <SceneDressing store={props.store} />
+        <SceneScreens store={props.store} volume={props.settings.mediaVolume} />
       </group>
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />

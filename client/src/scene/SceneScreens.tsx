@@ -1,0 +1,144 @@
+/**
+ * The scene's screens. A video screen plays its URL on a loop as a video texture, muted (browsers let
+ * only muted media start by itself); a click on the screen turns its sound on or off, and the sound then
+ * fades with the visitor's distance (silent from AUDIBLE_METRES) at the visitor's media volume. A video
+ * that cannot be played (missing, not a video, or served without CORS headers to this origin) leaves a
+ * dark screen and a notice. Screen-share screens are dark panels until someone shares (docs/voice.md).
+ * Each screen's state (loading, playing, failed) is in `store.screens`.
+ */
+import { useFrame, type ThreeEvent } from '@react-three/fiber';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DoubleSide, SRGBColorSpace, VideoTexture } from 'three';
+import { transformResolver, type SceneDocument, type WorldTransform } from '../../../protocol/index.js';
+import type { WorldStore } from '../world-store.js';
+import { useSceneVersion } from './use-scene-version.js';
+
+/** Metres from a screen at which its sound has faded out. */
+const AUDIBLE_METRES = 25;
+
+interface Screen {
+  entity: string;
+  width: number;
+  height: number;
+  transform: WorldTransform;
+  /** Video URL; null for a screen-share screen. */
+  video: string | null;
+}
+
+function screensOf(scene: SceneDocument | null): Screen[] {
+  const screens: Screen[] = [];
+  if (!scene) return screens;
+  const transformOf = transformResolver(scene);
+  for (const entity of scene.entities)
+    for (const component of entity.components)
+      if (component.type === 'screen')
+        screens.push({
+          entity: entity.id,
+          width: component.size[0],
+          height: component.size[1],
+          transform: transformOf(entity),
+          video: component.source.kind === 'video' ? component.source.url : null,
+        });
+  return screens;
+}
+
+/** Plays `url` while mounted; the texture once frames arrive (null before, or when it fails). */
+function usePlayingVideo(store: WorldStore, entity: string, url: string | null) {
+  const [playing, setPlaying] = useState<{ texture: VideoTexture; video: HTMLVideoElement } | null>(null);
+  useEffect(() => {
+    if (!url) return;
+    const video = document.createElement('video');
+    video.crossOrigin = 'anonymous'; // pixels from another origin may be drawn only with its CORS consent
+    video.loop = true;
+    video.muted = true;
+    video.playsInline = true;
+    video.preload = 'auto';
+    const texture = new VideoTexture(video);
+    texture.colorSpace = SRGBColorSpace;
+    store.screens.set(entity, 'loading');
+    const onPlaying = () => {
+      store.screens.set(entity, 'playing');
+      setPlaying({ texture, video });
+    };
+    const onError = () => {
+      store.screens.set(entity, 'failed');
+      store.notice = {
+        text: `A screen (${entity}) cannot play ${url}: ${video.error?.message || 'the file is missing or not a video this browser plays'}. Check the URL, and that its server allows this site (CORS).`,
+        until: performance.now() + 8_000,
+      };
+      setPlaying(null);
+    };
+    video.addEventListener('playing', onPlaying, { once: true });
+    video.addEventListener('error', onError);
+    video.src = url;
+    // Muted playback may start on its own; a refusal here shows up as an 'error' event or no frames.
+    void video.play().catch(() => undefined);
+    return () => {
+      video.removeEventListener('playing', onPlaying);
+      video.removeEventListener('error', onError);
+      video.pause();
+      video.removeAttribute('src');
+      video.load(); // lets the browser drop the download
+      texture.dispose();
+      store.screens.delete(entity);
+      setPlaying(null);
+    };
+  }, [store, entity, url]);
+  return playing;
+}
+
+function ScreenPanel({ screen, store, volume }: { screen: Screen; store: WorldStore; volume: number }) {
+  const playing = usePlayingVideo(store, screen.entity, screen.video);
+  const volumeRef = useRef(volume);
+  volumeRef.current = volume;
+  const shownTime = useRef(-1);
+  const [cx, cy, cz] = screen.transform.p;
+  useFrame(() => {
+    if (!playing) return;
+    const { video, texture } = playing;
+    // A new frame to upload. (three.js waits for requestVideoFrameCallback, which a browser may never call
+    // for a video that is not on the page, as here; the clock is the reliable signal.)
+    if (video.currentTime !== shownTime.current && video.readyState >= video.HAVE_CURRENT_DATA) {
+      shownTime.current = video.currentTime;
+      texture.needsUpdate = true;
+    }
+    const self = store.local?.predicted;
+    if (video.muted || !self) return;
+    const distance = Math.hypot(self.x - cx, self.y - cy, self.z - cz);
+    video.volume = Math.max(0, 1 - distance / AUDIBLE_METRES) * volumeRef.current;
+  });
+  const toggleSound = (event: ThreeEvent<MouseEvent>) => {
+    if (!playing) return;
+    event.stopPropagation(); // not a click-to-move on the ground behind
+    playing.video.muted = !playing.video.muted;
+    store.notice = {
+      text: playing.video.muted ? 'Screen muted' : 'Screen sound on (click the screen again to mute)',
+      until: performance.now() + 2_500,
+    };
+  };
+  const { p, q, s } = screen.transform;
+  return (
+    <mesh position={p} quaternion={q} scale={s} name={`screen-${screen.entity}`} onClick={toggleSound}>
+      <planeGeometry args={[screen.width, screen.height]} />
+      {/* Keyed: a material compiled without a map does not pick one up later (three needs a recompile). */}
+      {playing ? (
+        <meshBasicMaterial key="video" map={playing.texture} side={DoubleSide} toneMapped={false} />
+      ) : (
+        <meshBasicMaterial key="dark" color="#10131c" side={DoubleSide} />
+      )}
+    </mesh>
+  );
+}
+
+export function SceneScreens({ store, volume }: { store: WorldStore; volume: number }) {
+  const version = useSceneVersion(store);
+  // The scene changes only with its version.
+  const screens = useMemo(() => screensOf(store.scene), [version, store]);
+  return (
+    <group key={version}>
+      {screens.map((screen) => (
+        <ScreenPanel key={screen.entity} screen={screen} store={store} volume={volume} />
+      ))}
+    </group>
+  );
+}
