@@ -1,3 +1,4 @@
+import { entryBarProgress, megabytes } from './loading-progress.js';
 import { useEffect, useRef, useState } from 'react';
 import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
@@ -99,12 +100,11 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
     // The scene the room runs must be in (a refused scene keeps the card up, saying why), and its models
     // counted, before the visitor enters.
     if (store.sceneVersion < store.roomSceneVersion || store.modelsForVersion !== store.sceneVersion) return;
-    const models = store.modelProgress;
-    if (models.neededSettled < models.needed) {
-      const bytes = models.neededTotal > 0 ? models.neededLoaded / models.neededTotal : 0;
+    const entry = store.entryProgress;
+    if (entry.neededSettled < entry.needed) {
       store.loading = {
-        progress: 0.9 + 0.09 * Math.min(1, bytes),
-        stage: `Loading what is near you (${models.neededSettled} of ${models.needed} models)`,
+        progress: entryBarProgress(entry),
+        stage: `Loading what is near you (${megabytes(entry.loaded)} of ${megabytes(entry.total)} MB)`,
       };
     } else store.loading = { progress: 1, stage: 'Ready' };
   });

@@ -17,7 +17,8 @@ export interface MibAvatarView extends PlacedAvatar {
 export interface MibTestHook {
   readonly connection: WorldStore['connection'];
   readonly problem: string | null;
-  readonly loading: { progress: number; stage: string };
+  /** The loading bar, and the bytes needed to enter it counts (scene document, decoders, near models). */
+  readonly loading: { progress: number; stage: string; bytesLoaded: number; bytesTotal: number };
   readonly roomId: string | null;
   readonly sessionId: string | null;
   readonly presses: number;
@@ -78,7 +79,8 @@ export function installTestHook(store: WorldStore): void {
       return store.problem;
     },
     get loading() {
-      return Object.freeze({ ...store.loading });
+      const { loaded: bytesLoaded, total: bytesTotal } = store.entryProgress;
+      return Object.freeze({ ...store.loading, bytesLoaded, bytesTotal });
     },
     get roomId() {
       return store.roomId;

@@ -20,7 +20,7 @@ import {
 import { createMotionState, type MotionState } from './avatar/motion-state.js';
 import { drawnLook, type DrawnLook } from './avatar/avatar-look.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
-import type { ModelProgress, ModelState } from './assets/model-loads.js';
+import type { EntryProgress, ModelState } from './assets/model-loads.js';
 import type { JoinFailure } from './net/join-errors.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
@@ -174,7 +174,8 @@ export interface WorldStore {
   models: Map<string, ModelState>;
   /** Each scene screen's video state by entity id (SceneScreens). */
   screens: Map<string, 'loading' | 'playing' | 'failed'>;
-  modelProgress: ModelProgress;
+  /** The bytes needed to enter, for the loading bar. */
+  entryProgress: EntryProgress;
   /** The scene version whose models have been handed to the loader (their bytes are then counted). */
   modelsForVersion: number;
   /** The room says this visitor may moderate the world (the people list then offers mute, kick, ban). */
@@ -230,7 +231,7 @@ export function createWorldStore(): WorldStore {
     models: new Map(),
     screens: new Map(),
     modelsForVersion: 0,
-    modelProgress: { neededLoaded: 0, neededTotal: 0, needed: 0, neededSettled: 0 },
+    entryProgress: { loaded: 0, total: 0, needed: 0, neededSized: 0, neededSettled: 0 },
   };
 }
 

@@ -22,6 +22,8 @@ let browser: Browser;
 let watched: WatchedPage;
 let bot: Visitor | undefined;
 let media: MediaHost;
+/** The uploaded model's asset hash. */
+let statue: string;
 
 type Hook = Pick<
   MibTestHook,
@@ -88,9 +90,9 @@ async function skyBoxGlb(): Promise<Uint8Array> {
 }
 
 /** Uploads a model through the asset pipeline (with LODs) and returns its hash once optimised. */
-async function uploadModel(token: string, glb?: Uint8Array): Promise<string> {
+async function uploadModel(token: string, glb?: Uint8Array, query = ''): Promise<string> {
   glb ??= (await pmndrsModels())[0]!.glb; // the bunny
-  const created = await fetch(`${server.url}/assets?profile=prop`, {
+  const created = await fetch(`${server.url}/assets?profile=prop${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'model/gltf-binary' },
     body: Buffer.from(glb),
@@ -116,7 +118,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   media = await startMediaHost({ '/clip.webm': await recordClip(browser) });
   const owner = await registerAccount(server.url, 'Builder');
-  const statue = await uploadModel(owner.token);
+  // Draco geometry: the player must fetch the Draco decoder (from this origin) before entering.
+  statue = await uploadModel(owner.token, undefined, '&draco=true');
   const sky = await uploadModel(owner.token, await skyBoxGlb());
   await createOrg(owner.api, 'yard-co', 'Yard');
   await createWorld(owner.api, 'yard-co', { slug: 'courtyard', name: 'Courtyard' });
@@ -261,6 +264,16 @@ describe('a world with a published scene in the browser', () => {
     expect(joined.scene).toEqual({ version: 1, obstacles: 3, portals: 2, spawns: 1 });
     // Both models near the spawn settled before the loading bar finished: one drawn, one a placeholder.
     expect(joined.models).toEqual({ statue: 'loaded', 'lost-statue': 'failed' });
+    // The bar counted the bytes needed to enter — the scene document, the Draco decoder and the statue's
+    // coarsest level — and all of them came in.
+    const statueInfo = (await (await fetch(`${server.url}/assets/${statue}`)).json()) as {
+      lods: Array<{ bytes: number }>;
+    };
+    const decoder = await fetch(`${server.url}/decoders/draco/draco_decoder.wasm`);
+    expect(decoder.status).toBe(200);
+    const decoderBytes = (await decoder.arrayBuffer()).byteLength;
+    expect(joined.loading.bytesTotal).toBeGreaterThan(statueInfo.lods.at(-1)!.bytes + decoderBytes);
+    expect(joined.loading.bytesLoaded).toBe(joined.loading.bytesTotal);
     expect(joined.notice).toMatch(
       /A model \(lost-statue\) could not be loaded: asset abababababab… is not on this server/,
     );

@@ -3,6 +3,7 @@
  * snapshot per position received (for interpolation), the local avatar is reconciled against the server's
  * acknowledgement (for prediction), and connection changes are reported in words.
  */
+import { LOADING_STEPS } from '../loading-progress.js';
 import { Client, type Room } from '@colyseus/sdk';
 import {
   AvatarTracker,
@@ -146,7 +147,7 @@ export async function connectToWorld(
   onLeft: (code: number) => void = () => undefined,
 ): Promise<WorldConnection> {
   store.connection = 'connecting';
-  store.loading = { progress: 0.4, stage: 'Finding your world' };
+  store.loading = { progress: LOADING_STEPS.connecting, stage: 'Finding your world' };
   const client = new Client(endpoint);
   let room: Room;
   try {
@@ -162,7 +163,10 @@ export async function connectToWorld(
     throw error;
   }
   room.reconnection.maxRetries = RESUME_ATTEMPTS;
-  store.loading = { progress: Math.max(store.loading.progress, 0.7), stage: 'Receiving the world' };
+  store.loading = {
+    progress: Math.max(store.loading.progress, LOADING_STEPS.joining),
+    stage: 'Receiving the world',
+  };
   store.roomId = room.roomId;
   store.sessionId = room.sessionId;
   store.local = createLocalAvatar(options.name, options.color, options.appearance);
@@ -173,7 +177,7 @@ export async function connectToWorld(
     // Joined once the room has told us who we are (state) and where we are (a movement frame).
     if (store.connection === 'connecting' && tracker.avatars.get(room.sessionId)?.placed) {
       store.connection = 'joined';
-      store.loading = { progress: 0.9, stage: 'Entering' };
+      store.loading = { progress: LOADING_STEPS.entering, stage: 'Entering' };
     }
   };
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {

@@ -23,7 +23,8 @@ import {
   type MeshStandardMaterial,
 } from 'three';
 import { placedModels, type ModelPlacement, type SceneDocument } from '../../../protocol/index.js';
-import { ModelLoads } from '../assets/model-loads.js';
+import { ModelLoads, type AssetInfo, type NeededModel } from '../assets/model-loads.js';
+import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import type { WorldStore } from '../world-store.js';
 import { useSceneVersion } from './use-scene-version.js';
 
@@ -61,6 +62,25 @@ function skyMaterial(material: Material): MeshBasicMaterial {
   });
 }
 
+/**
+ * Loads level `index` of an asset, after the decoders it needs; with `entering` (a model that must load
+ * before the visitor enters) the decoders' and the file's bytes count toward the loading bar.
+ */
+async function loadLevel(
+  loads: ModelLoads,
+  info: AssetInfo,
+  index: number,
+  priority: number,
+  entering: NeededModel | null,
+): Promise<GLTF> {
+  const level = info.levels[index]!;
+  const decoders = loads.decoders(info.decoders, entering !== null);
+  if (entering) await decoders.sized;
+  const file = loads.file(level.url, priority, entering !== null, level.bytes, decoders.done);
+  entering?.sized();
+  return file;
+}
+
 function SkyModel({
   entity,
   asset,
@@ -76,12 +96,12 @@ function SkyModel({
   const camera = useThree((state) => state.camera);
   useEffect(() => {
     let live = true;
-    const settle = loads.need();
+    const entering = loads.need();
     store.models.set(entity, 'loading');
     let sky: Group | undefined;
     loads
       .info(asset)
-      .then((info) => loads.file(info.levels[0]!.url, 0, true))
+      .then((info) => loadLevel(loads, info, 0, 0, entering))
       .then((gltf) => {
         if (!live) return;
         sky = gltf.scene.clone(true);
@@ -100,10 +120,10 @@ function SkyModel({
         });
         holder.current?.add(sky);
         store.models.set(entity, 'loaded');
-        settle();
+        entering.settle();
       })
       .catch((error: unknown) => {
-        settle();
+        entering.settle();
         if (live) reportFailure(store, entity, error);
       });
     return () => {
@@ -135,26 +155,27 @@ function ModelEntity({
   useEffect(() => {
     let live = true;
     const distance = Math.hypot(transform.p[0] - start.x, transform.p[2] - start.z);
-    const settle = distance <= NEEDED_RADIUS ? loads.need() : () => undefined;
+    const entering = distance <= NEEDED_RADIUS ? loads.need() : null;
     const lod = new LOD();
     store.models.set(entity, 'loading');
     const fail = (error: unknown) => {
-      settle();
+      entering?.settle();
       if (live) setFailed(reportFailure(store, entity, error));
     };
     loads
       .info(asset)
       .then(async (info) => {
         // Coarsest first: something to see early, finer levels replace it as they arrive.
-        const order = info.levels.map((level, index) => ({ level, index })).reverse();
-        for (const [step, { level, index }] of order.entries()) {
-          const gltf = await loads.file(level.url, distance + (step === 0 ? 0 : DETAIL_LATER), step === 0);
+        for (let index = info.levels.length - 1; index >= 0; index--) {
+          const first = index === info.levels.length - 1;
+          const priority = distance + (first ? 0 : DETAIL_LATER);
+          const gltf = await loadLevel(loads, info, index, priority, first ? entering : null);
           if (!live) return;
           lod.addLevel(gltf.scene.clone(true), index * LOD_STEP_METRES);
-          if (step === 0) {
+          if (first) {
             holder.current?.add(lod);
             store.models.set(entity, 'loaded');
-            settle();
+            entering?.settle();
           }
         }
       })
@@ -195,7 +216,7 @@ function skyAssetOf(scene: SceneDocument | null): { entity: string; asset: strin
 
 export function SceneModels({ store }: { store: WorldStore }) {
   const gl = useThree((state) => state.gl);
-  const loads = useMemo(() => new ModelLoads(gl, store.modelProgress), [gl, store]);
+  const loads = useMemo(() => new ModelLoads(gl, store.entryProgress), [gl, store]);
   const version = useSceneVersion(store);
   const placements = useMemo(
     () => (store.scene ? placedModels(store.scene) : []),
