@@ -44,7 +44,8 @@ export function demoScene(): SceneDocument {
       {
         id: 'welcome',
         name: 'Welcome sign',
-        transform: { position: [0, 2.5, 10] },
+        // Turned to face the spawn point, like the frame (a sign reads from its +z side).
+        transform: { position: [0, 2.5, 10], rotation: [0, 1, 0, 0] },
         components: [{ type: 'text', text: 'Welcome! WASD to walk, E to use things.' }],
       },
     ],

@@ -9,6 +9,8 @@ export interface JoinFailure {
   retry: boolean;
   /** Signing in (with an account allowed in) would help. */
   signIn: boolean;
+  /** The server said no for a reason (private, banned, gated, full): trying again alone will not help. */
+  refusal: boolean;
 }
 
 export function describeJoinError(error: unknown): JoinFailure {
@@ -16,7 +18,7 @@ export function describeJoinError(error: unknown): JoinFailure {
   const code = typeof (error as { code?: unknown })?.code === 'number' ? (error as { code: number }).code : 0;
   const reason = message.replace(/^join: /, '');
   if (code === 0 && /fetch|network|ECONNREFUSED|Failed to|socket|connect/i.test(message))
-    return { message: 'The world server cannot be reached.', retry: true, signIn: false };
+    return { message: 'The world server cannot be reached.', retry: true, signIn: false, refusal: false };
   switch (code) {
     case 401:
     case 404:
@@ -24,28 +26,32 @@ export function describeJoinError(error: unknown): JoinFailure {
         message: `This world is private or does not exist (${reason}). Sign in with an account that may visit it.`,
         retry: false,
         signIn: true,
+        refusal: true,
       };
     case 403:
       return /banned/i.test(reason)
-        ? { message: `You are banned from this world: ${reason}`, retry: false, signIn: false }
+        ? { message: `You are banned from this world: ${reason}`, retry: false, signIn: false, refusal: true }
         : {
             message: `This world asks for something you do not hold: ${reason}`,
             retry: false,
             signIn: true,
+            refusal: true,
           };
     case 429:
       return {
         message: `The world is full right now: ${reason}. Try again in a minute.`,
         retry: false,
         signIn: false,
+        refusal: true,
       };
     case 503:
       return {
         message: `The world cannot check who may enter right now: ${reason}`,
         retry: true,
         signIn: false,
+        refusal: false,
       };
     default:
-      return { message: reason || 'Joining the world failed.', retry: false, signIn: false };
+      return { message: reason || 'Joining the world failed.', retry: false, signIn: false, refusal: false };
   }
 }

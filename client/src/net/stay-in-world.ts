@@ -1,8 +1,9 @@
 /**
  * Keeps the visitor in their world. The SDK first tries to resume the same session (a network blip or a
  * page-level hiccup: same avatar, same instance). When that cannot work — the process hosting the instance
- * died, or shut down — the player joins the world again (a new session, probably another instance), with a
- * few spaced attempts, instead of leaving the visitor on a dead page.
+ * died, or shut down — the player joins the world again (a new session, probably another instance), with
+ * growing pauses, for as long as the server stays unreachable (a restart or a deploy can take minutes),
+ * saying so meanwhile. A refusal (private, banned, gated, full) stands: trying again would not change it.
  */
 import type { JoinOptions } from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
@@ -14,8 +15,8 @@ const REJOIN_CODES: ReadonlySet<number> = new Set([
   4001, // the server shut down (a graceful restart of that process)
   4003, // the SDK's reconnection attempts all failed
 ]);
-/** Waits before each rejoin attempt, in ms. */
-const REJOIN_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000];
+/** Waits before each rejoin attempt, in ms; the last one repeats for as long as it takes. */
+const REJOIN_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 export interface WorldStay {
   stop(): Promise<void>;
@@ -41,22 +42,25 @@ export function stayInWorld(
         set(null);
         if (!stopped && REJOIN_CODES.has(code)) void rejoin(0);
       });
-      if (stopped) await joined.leave();
-      else set(joined);
+      if (stopped) {
+        await joined.leave();
+        return;
+      }
+      // In again: what kept the visitor out is over.
+      store.problem = null;
+      store.joinFailure = null;
+      set(joined);
     } catch {
-      // The store says what went wrong. After a loss, or while the server cannot be reached, keep trying a
-      // few times (with growing pauses) before giving up; a refusal (private, banned, gated) stands.
-      if (attempt > 0 || store.joinFailure?.retry) void rejoin(attempt);
+      // The store says what went wrong (connectToWorld set it). While the server cannot be reached — or,
+      // after a loss, answers oddly while it restarts — keep trying; a refusal stands, saying why.
+      const failure = store.joinFailure;
+      if (failure && !failure.refusal && (failure.retry || attempt > 0)) void rejoin(attempt);
     }
   };
 
   const rejoin = async (attempt: number): Promise<void> => {
-    const delay = REJOIN_DELAYS_MS[attempt];
-    if (delay === undefined || stopped) {
-      store.connection = 'error';
-      store.problem = 'The world cannot be reached right now. Reload the page to try again.';
-      return;
-    }
+    if (stopped) return;
+    const delay = REJOIN_DELAYS_MS[Math.min(attempt, REJOIN_DELAYS_MS.length - 1)]!;
     store.connection = 'reconnecting';
     store.problem =
       store.joinFailure?.retry === true

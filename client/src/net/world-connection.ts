@@ -107,6 +107,15 @@ function reconcile(store: WorldStore, server: TrackedAvatar, acknowledged: numbe
 }
 
 /**
+ * Moves the loading bar through the join's steps — on the way in only: a visitor who already entered and is
+ * joining again (after a lost connection) keeps the world in view, under the reconnecting banner.
+ */
+function loadingStep(store: WorldStore, progress: number, stage: string): void {
+  if (store.loading.progress >= 1) return;
+  store.loading = { progress: Math.max(store.loading.progress, progress), stage };
+}
+
+/**
  * Wires the tracker to the store: remote avatars appear and disappear with the state and get a snapshot
  * (stamped with the receive time) per position received; the local avatar is reconciled per frame.
  */
@@ -147,7 +156,7 @@ export async function connectToWorld(
   onLeft: (code: number) => void = () => undefined,
 ): Promise<WorldConnection> {
   store.connection = 'connecting';
-  store.loading = { progress: LOADING_STEPS.connecting, stage: 'Finding your world' };
+  loadingStep(store, LOADING_STEPS.connecting, 'Finding your world');
   const client = new Client(endpoint);
   let room: Room;
   try {
@@ -163,10 +172,7 @@ export async function connectToWorld(
     throw error;
   }
   room.reconnection.maxRetries = RESUME_ATTEMPTS;
-  store.loading = {
-    progress: Math.max(store.loading.progress, LOADING_STEPS.joining),
-    stage: 'Receiving the world',
-  };
+  loadingStep(store, LOADING_STEPS.joining, 'Receiving the world');
   store.roomId = room.roomId;
   store.sessionId = room.sessionId;
   store.local = createLocalAvatar(options.name, options.color, options.appearance);
@@ -177,7 +183,7 @@ export async function connectToWorld(
     // Joined once the room has told us who we are (state) and where we are (a movement frame).
     if (store.connection === 'connecting' && tracker.avatars.get(room.sessionId)?.placed) {
       store.connection = 'joined';
-      store.loading = { progress: LOADING_STEPS.entering, stage: 'Entering' };
+      loadingStep(store, LOADING_STEPS.entering, 'Entering');
     }
   };
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => {

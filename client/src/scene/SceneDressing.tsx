@@ -6,7 +6,7 @@
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
-import { CanvasTexture, Color, DoubleSide, Fog, SRGBColorSpace } from 'three';
+import { CanvasTexture, Color, Fog, SRGBColorSpace } from 'three';
 import { transformResolver, type SceneDocument } from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
 import { useSceneVersion } from './use-scene-version.js';
@@ -66,11 +66,17 @@ function SignText({ sign }: { sign: Sign }) {
   }, [sign]);
   useEffect(() => () => texture.dispose(), [texture]);
   const { p, q, s } = sign.transform;
+  // Readable from both sides: the back is a second plane turned round (one double-sided plane would show
+  // the text mirrored from behind).
   return (
-    <mesh position={p} quaternion={q} scale={s} name={`text-${sign.entity}`}>
-      <planeGeometry args={[width, height]} />
-      <meshBasicMaterial map={texture} transparent side={DoubleSide} toneMapped={false} />
-    </mesh>
+    <group position={p} quaternion={q} scale={s} name={`text-${sign.entity}`}>
+      {[0, Math.PI].map((turn) => (
+        <mesh key={turn} rotation-y={turn}>
+          <planeGeometry args={[width, height]} />
+          <meshBasicMaterial map={texture} transparent toneMapped={false} />
+        </mesh>
+      ))}
+    </group>
   );
 }
 
