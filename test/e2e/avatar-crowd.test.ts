@@ -53,6 +53,18 @@ describe('avatars in the player', () => {
       { what: 'most of the crowd to move', timeoutMs: 30_000, intervalMs: 250 },
     );
     await saveScreenshot(watched.page, 'avatar-crowd');
+    // With shadows on, the crowd casts them too (its depth pass skins like its colour pass; a shader that
+    // failed to compile would be a console error).
+    await watched.page.click('button.settings-button');
+    await watched.page.locator('input[aria-label="Shadows"]').check();
+    await watched.page.click('button.settings-button');
+    await waitFor(
+      () => watched.page.evaluate(() => window.__mib!.settings.shadows),
+      (on) => on,
+      { what: 'shadows on' },
+    );
+    await watched.page.waitForTimeout(1_000);
+    await saveScreenshot(watched.page, 'avatar-crowd-shadows');
     expect(watched.problems).toEqual([]);
     await watched.page.close();
   });

@@ -9,7 +9,9 @@ import {
   DynamicDrawUsage,
   InstancedBufferAttribute,
   InstancedMesh,
+  MeshDepthMaterial,
   MeshLambertMaterial,
+  RGBADepthPacking,
   type IUniform,
 } from 'three';
 import type { BoneTexture } from './bone-texture.js';
@@ -39,8 +41,8 @@ mat4 crowdBone(int row, float bone) {
 }
 `;
 
-/** Runs first in main() (beginnormal comes before begin_vertex): picks the frame, builds the skin matrix. */
-const crowdSkinning = (fps: number) => /* glsl */ `
+/** Picks the frame and builds the skin matrix (`crowdSkin`); must run before the vertex is transformed. */
+const crowdSkinMatrix = (fps: number) => /* glsl */ `
 float crowdFrame = floor(max(crowdTime - crowdMotion.z, 0.0) * ${fps.toFixed(1)});
 crowdFrame = crowdMotion.w > 0.5 ? mod(crowdFrame, crowdMotion.y) : min(crowdFrame, crowdMotion.y - 1.0);
 int crowdRow = int(crowdMotion.x + crowdFrame);
@@ -48,16 +50,21 @@ mat4 crowdSkin = skinWeight.x * crowdBone(crowdRow, skinIndex.x);
 if (skinWeight.y > 0.0) crowdSkin += skinWeight.y * crowdBone(crowdRow, skinIndex.y);
 if (skinWeight.z > 0.0) crowdSkin += skinWeight.z * crowdBone(crowdRow, skinIndex.z);
 if (skinWeight.w > 0.0) crowdSkin += skinWeight.w * crowdBone(crowdRow, skinIndex.w);
-objectNormal = normalize((crowdSkin * vec4(objectNormal, 0.0)).xyz);
 `;
+
+/** Skins the vertex: its own headwear folded away, then the skin matrix applied. */
+const CROWD_SKIN_VERTEX = /* glsl */ `${foldOtherHeadwear(HEADWEAR_INSTANCE_ATTRIBUTE)}
+transformed = (crowdSkin * vec4(transformed, 1.0)).xyz;`;
 
 export interface CrowdMaterial {
   material: MeshLambertMaterial;
+  /** The crowd as the sun's shadow map sees it: the same skinning, depth only. */
+  depth: MeshDepthMaterial;
   /** Seconds, same clock as the motion start times. */
   time: IUniform<number>;
 }
 
-/** The crowd's material: Lambert shading, skinned in the vertex shader from the baked bone texture. */
+/** The crowd's materials: Lambert shading, skinned in the vertex shader from the baked bone texture. */
 export function createCrowdMaterial(baked: BoneTexture): CrowdMaterial {
   const time: IUniform<number> = { value: 0 };
   const material = new MeshLambertMaterial({ vertexColors: true });
@@ -66,14 +73,28 @@ export function createCrowdMaterial(baked: BoneTexture): CrowdMaterial {
     shader.uniforms.crowdTime = time;
     shader.vertexShader = shader.vertexShader
       .replace('#include <common>', `#include <common>\n${CROWD_VERTEX_HEAD}`)
-      .replace('#include <beginnormal_vertex>', `#include <beginnormal_vertex>\n${crowdSkinning(baked.fps)}`)
+      // beginnormal comes before begin_vertex: the skin matrix is built there and turns the normal too.
       .replace(
-        '#include <begin_vertex>',
-        `#include <begin_vertex>${foldOtherHeadwear(HEADWEAR_INSTANCE_ATTRIBUTE)}\ntransformed = (crowdSkin * vec4(transformed, 1.0)).xyz;`,
-      );
+        '#include <beginnormal_vertex>',
+        `#include <beginnormal_vertex>\n${crowdSkinMatrix(baked.fps)}\nobjectNormal = normalize((crowdSkin * vec4(objectNormal, 0.0)).xyz);`,
+      )
+      .replace('#include <begin_vertex>', `#include <begin_vertex>${CROWD_SKIN_VERTEX}`);
   };
   material.customProgramCacheKey = () => 'mib-crowd-v3';
-  return { material, time };
+  // The shadow map's own depth material packs depth as RGBA; a custom one must do the same.
+  const depth = new MeshDepthMaterial({ depthPacking: RGBADepthPacking });
+  depth.onBeforeCompile = (shader) => {
+    shader.uniforms.crowdBones = { value: baked.texture };
+    shader.uniforms.crowdTime = time;
+    shader.vertexShader = shader.vertexShader
+      .replace('#include <common>', `#include <common>\n${CROWD_VERTEX_HEAD}`)
+      .replace(
+        '#include <begin_vertex>',
+        `${crowdSkinMatrix(baked.fps)}\n#include <begin_vertex>${CROWD_SKIN_VERTEX}`,
+      );
+  };
+  depth.customProgramCacheKey = () => 'mib-crowd-depth-v1';
+  return { material, depth, time };
 }
 
 export interface CrowdMesh {
@@ -103,6 +124,8 @@ export function createCrowdMesh(
 
   const mesh = new InstancedMesh(geometry, material.material, capacity);
   mesh.name = 'avatar-crowd';
+  mesh.customDepthMaterial = material.depth;
+  mesh.castShadow = true; // drawn into the shadow map only when the visitor turns shadows on
   mesh.instanceMatrix.setUsage(DynamicDrawUsage);
   // Instances move every frame anywhere in the world; culling them as one is not worth a bounds pass.
   mesh.frustumCulled = false;
