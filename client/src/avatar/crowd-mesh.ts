@@ -13,6 +13,7 @@ import {
   MeshLambertMaterial,
   RGBADepthPacking,
   type IUniform,
+  type WebGLProgramParametersWithUniforms,
 } from 'three';
 import type { BoneTexture } from './bone-texture.js';
 import { foldOtherHeadwear, HEADWEAR_ATTRIBUTE } from './avatar-look.js';
@@ -68,11 +69,14 @@ export interface CrowdMaterial {
 export function createCrowdMaterial(baked: BoneTexture): CrowdMaterial {
   const time: IUniform<number> = { value: 0 };
   const material = new MeshLambertMaterial({ vertexColors: true });
-  material.onBeforeCompile = (shader) => {
+  /** The uniforms and declarations both passes share; returns the vertex shader to patch further. */
+  const crowdShader = (shader: WebGLProgramParametersWithUniforms): string => {
     shader.uniforms.crowdBones = { value: baked.texture };
     shader.uniforms.crowdTime = time;
-    shader.vertexShader = shader.vertexShader
-      .replace('#include <common>', `#include <common>\n${CROWD_VERTEX_HEAD}`)
+    return shader.vertexShader.replace('#include <common>', `#include <common>\n${CROWD_VERTEX_HEAD}`);
+  };
+  material.onBeforeCompile = (shader) => {
+    shader.vertexShader = crowdShader(shader)
       // beginnormal comes before begin_vertex: the skin matrix is built there and turns the normal too.
       .replace(
         '#include <beginnormal_vertex>',
@@ -84,14 +88,10 @@ export function createCrowdMaterial(baked: BoneTexture): CrowdMaterial {
   // The shadow map's own depth material packs depth as RGBA; a custom one must do the same.
   const depth = new MeshDepthMaterial({ depthPacking: RGBADepthPacking });
   depth.onBeforeCompile = (shader) => {
-    shader.uniforms.crowdBones = { value: baked.texture };
-    shader.uniforms.crowdTime = time;
-    shader.vertexShader = shader.vertexShader
-      .replace('#include <common>', `#include <common>\n${CROWD_VERTEX_HEAD}`)
-      .replace(
-        '#include <begin_vertex>',
-        `${crowdSkinMatrix(baked.fps)}\n#include <begin_vertex>${CROWD_SKIN_VERTEX}`,
-      );
+    shader.vertexShader = crowdShader(shader).replace(
+      '#include <begin_vertex>',
+      `${crowdSkinMatrix(baked.fps)}\n#include <begin_vertex>${CROWD_SKIN_VERTEX}`,
+    );
   };
   depth.customProgramCacheKey = () => 'mib-crowd-depth-v1';
   return { material, depth, time };
