@@ -1,5 +1,5 @@
 import { entryBarProgress, megabytes } from './loading-progress.js';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
 import { joinOptionsFromUrl } from './join-options.js';
@@ -109,6 +109,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
     } else store.loading = { progress: 1, stage: 'Ready' };
   });
 
+  const closeEmotes = useCallback(() => setShowEmotes(false), []);
   const press = () => {
     if (!connection.current) return;
     setPressing(true);
@@ -139,7 +140,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         />
       )}
       {showAccount && <SignInPanel onDone={() => window.location.reload()} />}
-      {showEmotes && <EmoteBar onPicked={() => setShowEmotes(false)} />}
+      {showEmotes && <EmoteBar onPicked={closeEmotes} />}
       {showSettings && <SettingsPanel settings={settings} onChange={changeSettings} />}
       {touch && view.connection === 'joined' && <TouchControls />}
       <ChatPanel

@@ -174,6 +174,7 @@ describe('the demo world in a browser', () => {
     // An emote from the bar and one from a digit key: the bots see them, the page's avatar plays them.
     await page.keyboard.press('Escape');
     await page.click('button.emote');
+    await saveScreenshot(page, 'demo-world-emote-wheel');
     await page.click('button[data-emote="wave"]');
     await waitFor(readHook, (hook) => hook.motions[sessionId!] === 'wave', {
       what: 'the page’s avatar to wave',
