@@ -12,3 +12,17 @@ export function parseJoinOptions(options: unknown): JoinOptions {
     `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: "<build>-<headwear>" })`,
   );
 }
+
+/**
+ * Join options for an instance of world `slug`. onAuth admitted the world the options name; joining an
+ * instance by id (an invite link) with another world's name must not lead into this one.
+ */
+export function parseJoinOptionsFor(options: unknown, slug: string): JoinOptions {
+  const parsed = parseJoinOptions(options);
+  if (parsed.world !== slug)
+    throw new ServerError(
+      403,
+      `join: this instance runs world "${slug}", not "${parsed.world}"; join it with world: "${slug}"`,
+    );
+  return parsed;
+}

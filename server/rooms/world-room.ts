@@ -48,7 +48,7 @@ import {
   WORLD_DELETED_CLOSE_CODE,
   sendAway,
 } from './close-codes.js';
-import { parseJoinOptions } from './join-options.js';
+import { parseJoinOptions, parseJoinOptionsFor } from './join-options.js';
 import { INPUT_BUFFER_SIZE, SCHEMA_PATCH_MS, USAGE_FLUSH_MS } from './room-timing.js';
 import type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 import { MovableItems } from './movable-items.js';
@@ -156,7 +156,7 @@ export function createWorldRoom(deps: WorldRoomDeps) {
     }
 
     override onJoin(client: Client<{ auth: Admitted }>, options: unknown): void {
-      const { name: chosenName, color, spawn, appearance } = parseJoinOptions(options);
+      const { name: chosenName, color, spawn, appearance } = parseJoinOptionsFor(options, this.world.slug);
       const admitted = client.auth;
       const name = admitted?.displayName?.slice(0, 32) ?? chosenName;
       // At the requested (or default) spawn point, on a small ring so joiners don't stack.

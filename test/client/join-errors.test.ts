@@ -10,6 +10,7 @@ describe('describeJoinError', () => {
       message: 'The world server cannot be reached.',
       retry: true,
       signIn: false,
+      refusal: false,
     });
   });
 
@@ -36,6 +37,14 @@ describe('describeJoinError', () => {
     );
     expect(describeJoinError(serverError(503, 'join: the chain cannot be read'))).toMatchObject({
       retry: true,
+      refusal: false,
     });
+  });
+
+  it('offers another instance when an invited one is full or over', () => {
+    const full = describeJoinError(serverError(522, 'room "AbC123" is locked'));
+    expect(full).toMatchObject({ retry: false, refusal: true, otherInstance: true });
+    expect(full.message).toMatch(/That instance is full/);
+    expect(describeJoinError(serverError(522, 'room "AbC123" not found')).message).toMatch(/has ended/);
   });
 });

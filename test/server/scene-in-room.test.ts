@@ -35,6 +35,7 @@ import {
   replaceDraft,
 } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
+import { Client } from '@colyseus/sdk';
 import { drive, joinWorld, walkTowards as walk, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -198,6 +199,25 @@ describe('the published scene in a running instance', () => {
     await waitFor(() => visitor.self(), Boolean, { what: 'own avatar' });
     await walkTowards(visitor, { x: 10, z: -4 }, () => events.length > 0);
     expect(events).toEqual([{ world: 'elsewhere', spawn: 'arrival' }]);
+  });
+
+  it('lets an invite link (joinById) into the same world’s instance, never into another world’s', async () => {
+    const host = await joinWorld(server.url, { world: 'lounge', name: 'Host' });
+    visitors.push(host);
+    const invited = await new Client(server.url).joinById(host.room.roomId, {
+      world: 'lounge',
+      name: 'Friend',
+      color: '#22aa66',
+    });
+    expect(invited.roomId).toBe(host.room.roomId);
+    await invited.leave();
+    // Admitted as a visitor of "walled" (onAuth reads the options), it must not land in the lounge.
+    await expect(
+      new Client(server.url).joinById(host.room.roomId, { world: 'walled', name: 'Sneak', color: '#aa2266' }),
+    ).rejects.toMatchObject({
+      code: 403,
+      message: expect.stringMatching(/this instance runs world "lounge", not "walled"/),
+    });
   });
 });
 

@@ -11,6 +11,8 @@ export interface JoinFailure {
   signIn: boolean;
   /** The server said no for a reason (private, banned, gated, full): trying again alone will not help. */
   refusal: boolean;
+  /** The instance asked for (an invite link) is full or over: another instance of the world would do. */
+  otherInstance?: boolean;
 }
 
 export function describeJoinError(error: unknown): JoinFailure {
@@ -43,6 +45,16 @@ export function describeJoinError(error: unknown): JoinFailure {
         retry: false,
         signIn: false,
         refusal: true,
+      };
+    case 522: // MATCHMAKE_INVALID_ROOM_ID: joinById on an instance that is locked (full) or gone
+      return {
+        message: /locked/.test(reason)
+          ? 'That instance is full. Join another instance of the world instead.'
+          : 'That instance has ended. Join another instance of the world instead.',
+        retry: false,
+        signIn: false,
+        refusal: true,
+        otherInstance: true,
       };
     case 503:
       return {

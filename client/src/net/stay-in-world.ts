@@ -28,6 +28,8 @@ export function stayInWorld(
   endpoint: string,
   options: JoinOptions,
   onConnection: (connection: WorldConnection | null) => void,
+  /** Join this instance first (an invite link); rejoins after a loss go wherever the matchmaker says. */
+  instance?: string,
 ): WorldStay {
   let connection: WorldConnection | null = null;
   let stopped = false;
@@ -38,10 +40,16 @@ export function stayInWorld(
 
   const join = async (attempt: number): Promise<void> => {
     try {
-      const joined = await connectToWorld(store, endpoint, options, (code) => {
-        set(null);
-        if (!stopped && REJOIN_CODES.has(code)) void rejoin(0);
-      });
+      const joined = await connectToWorld(
+        store,
+        endpoint,
+        options,
+        (code) => {
+          set(null);
+          if (!stopped && REJOIN_CODES.has(code)) void rejoin(0);
+        },
+        attempt === 0 ? instance : undefined,
+      );
       if (stopped) {
         await joined.leave();
         return;

@@ -154,6 +154,8 @@ export async function connectToWorld(
   endpoint: string,
   options: JoinOptions,
   onLeft: (code: number) => void = () => undefined,
+  /** One instance to join (an invite link's room id), rather than whichever the matchmaker picks. */
+  instance?: string,
 ): Promise<WorldConnection> {
   store.connection = 'connecting';
   loadingStep(store, LOADING_STEPS.connecting, 'Finding your world');
@@ -163,7 +165,9 @@ export async function connectToWorld(
     // A guest session gives the visitor an identity (voice needs one); without it, it joins anonymously.
     const token = await guestAccessToken(endpoint, options.name);
     if (token) client.auth.token = token;
-    room = await client.joinOrCreate(RoomName.world, options);
+    room = instance
+      ? await client.joinById(instance, options)
+      : await client.joinOrCreate(RoomName.world, options);
   } catch (error) {
     const failure = describeJoinError(error);
     store.connection = 'error';
