@@ -2,7 +2,7 @@ import { entryBarProgress, megabytes } from './loading-progress.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { stayInWorld } from './net/stay-in-world.js';
 import type { WorldConnection } from './net/world-connection.js';
-import { joinOptionsFromUrl } from './join-options.js';
+import { instanceFromUrl, inviteLink, joinOptionsFromUrl } from './join-options.js';
 import type { JoinOptions } from '../../protocol/index.js';
 import { ChatPanel } from './ChatPanel.js';
 import { EmoteBar } from './EmoteBar.js';
@@ -35,6 +35,8 @@ function useStoreView(store: WorldStore) {
     nearby: readPeople(store),
     chat: store.chat.slice(),
     canModerate: store.canModerate,
+    roomId: store.roomId,
+    otherInstance: store.joinFailure?.otherInstance === true,
   });
   const [view, setView] = useState(read);
   useEffect(() => {
@@ -72,6 +74,10 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
   };
   const view = useStoreView(store);
 
+  // Whom to join as, and which instance when an invite link names one (read once per page).
+  const [options] = useState(() => joinOptions ?? joinOptionsFromUrl(window.location.search));
+  const [instance] = useState(() => instanceFromUrl(window.location.search));
+
   useEffect(() => installKeyboard(), []);
   useEffect(() => {
     if (offline) return;
@@ -79,8 +85,9 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
     const stay = stayInWorld(
       store,
       window.location.origin,
-      joinOptions ?? joinOptionsFromUrl(window.location.search),
+      options,
       (live) => (connection.current = live),
+      instance,
     );
     // Leaving the page (reload, sign-in, closing the tab) leaves the room at once, so the avatar does not
     // linger for the reconnection grace period.
@@ -90,7 +97,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
       window.removeEventListener('pagehide', leave);
       leave();
     };
-  }, [store, offline, joinOptions]);
+  }, [store, offline, options, instance]);
 
   // Loading completes with the first frame drawn after joining, once the models near the start are in
   // (or failed: a broken model shows as a placeholder, it does not hold the visitor at the door).
@@ -137,6 +144,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
           store={store}
           people={view.nearby}
           connection={view.canModerate && view.connection === 'joined' ? connection.current : null}
+          invite={view.roomId ? inviteLink(options.world, view.roomId) : null}
         />
       )}
       {showAccount && <SignInPanel onDone={() => window.location.reload()} />}
@@ -229,6 +237,15 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
           >
             <div className="loading-fill" style={{ width: `${Math.round(view.progress * 100)}%` }} />
           </div>
+          {view.otherInstance && (
+            <button
+              type="button"
+              className="other-instance"
+              onClick={() => window.location.assign(inviteLink(options.world, null))}
+            >
+              Join another instance
+            </button>
+          )}
         </div>
       </div>
     </div>

@@ -40,11 +40,14 @@ export function PeopleList({
   store,
   people,
   connection,
+  invite,
 }: {
   store: WorldStore;
   people: PersonView[];
   /** Set when this visitor moderates the world: its actions go through the room. */
   connection: WorldConnection | null;
+  /** A link that brings a friend into this very instance. */
+  invite: string | null;
 }) {
   const [reason, setReason] = useState('');
   const toggle = (id: string) => {
@@ -72,6 +75,25 @@ export function PeopleList({
             placeholder="Breaking the world's rules"
             onChange={(event) => setReason(event.target.value)}
           />
+        </label>
+      )}
+      {invite && (
+        <label className="invite">
+          Invite a friend to this instance
+          <span className="invite-row">
+            <input
+              aria-label="Invite link"
+              readOnly
+              value={invite}
+              onFocus={(event) => event.target.select()}
+            />
+            <button
+              type="button"
+              onClick={() => void navigator.clipboard?.writeText(invite).catch(() => undefined)}
+            >
+              Copy
+            </button>
+          </span>
         </label>
       )}
       {people.length === 0 && <div className="person empty">Nobody else is near.</div>}

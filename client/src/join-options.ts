@@ -16,6 +16,20 @@ export const GUEST_COLOURS = [
   '#f032e6',
 ];
 
+/** The instance an invite link names (?instance=<room id>), if it looks like one. */
+export function instanceFromUrl(search: string): string | undefined {
+  const instance = new URLSearchParams(search).get('instance');
+  return instance && /^[\w-]{1,64}$/.test(instance) ? instance : undefined;
+}
+
+/** A link into `world` on this origin: into one instance (an invite), or wherever the matchmaker says. */
+export function inviteLink(world: string, instance: string | null): string {
+  const url = new URL('/', window.location.origin);
+  url.searchParams.set('world', world);
+  if (instance) url.searchParams.set('instance', instance);
+  return url.toString();
+}
+
 export function joinOptionsFromUrl(search: string): JoinOptions {
   const params = new URLSearchParams(search);
   const pick = GUEST_COLOURS[Math.floor(Math.random() * GUEST_COLOURS.length)] ?? '#4363d8';

@@ -298,6 +298,44 @@ describe('the demo world in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('brings a friend into the same instance with an invite link, and offers another when one is over', async () => {
+    const page = watched.page;
+    const roomId = await page.evaluate(() => window.__mib!.roomId);
+    await page.click('button.people');
+    const invite = await page.locator('input[aria-label="Invite link"]').inputValue();
+    await page.click('button.people');
+    expect(new URL(invite).searchParams.get('instance')).toBe(roomId);
+
+    const friend = await openWatchedPage(browser);
+    await friend.page.goto(invite);
+    const joined = await waitFor(
+      () =>
+        friend.page.evaluate(() => ({ connection: window.__mib!.connection, roomId: window.__mib!.roomId })),
+      (hook) => hook.connection === 'joined',
+      { what: 'the friend to join through the invite', timeoutMs: 30_000 },
+    );
+    expect(joined.roomId).toBe(roomId);
+    await friend.page.close();
+    expect(friend.problems).toEqual([]);
+
+    // An instance that is over: the page says so and offers another instance of the world.
+    const late = await openWatchedPage(browser, [/status of \d+/]);
+    await late.page.goto(`${server.url}/?world=demo&instance=OverAndDone`);
+    await late.page.locator('button.other-instance').waitFor({ timeout: 30_000 });
+    await expect(late.page.locator('.loading-stage').textContent()).resolves.toMatch(
+      /That instance has ended/,
+    );
+    await saveScreenshot(late.page, 'demo-world-instance-over');
+    await late.page.click('button.other-instance');
+    await waitFor(
+      () => late.page.evaluate(() => window.__mib!.connection).catch(() => null),
+      (connection) => connection === 'joined',
+      { what: 'the page to join another instance', timeoutMs: 30_000 },
+    );
+    await late.page.close();
+    expect(late.problems).toEqual([]);
+  });
+
   // Last: it removes the bots.
   it('signs in as a moderator and mutes and kicks visitors from the people list', async () => {
     const page = watched.page;

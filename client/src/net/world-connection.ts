@@ -234,6 +234,7 @@ export async function connectToWorld(
     // after the loading card fades in over the view (the transition), and straight in (not the entry page).
     const next = new URL(window.location.href);
     if (/^\/w\//.test(next.pathname)) next.pathname = '/';
+    next.searchParams.delete('instance'); // an invite was to this world's instance, not the next one's
     next.searchParams.set('world', event.world);
     next.searchParams.set('spawn', event.spawn);
     next.searchParams.set('name', options.name);
