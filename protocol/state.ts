@@ -55,6 +55,8 @@ export const NftFrame = schema(
     chainId: t.uint32().default(0),
     contract: t.string().default(''),
     tokenId: t.string().default(''),
+    /** Asset hash of the token's model (its animation_url GLB, through the pipeline; '' = none or not yet). */
+    model: t.string().default(''),
   },
   'NftFrame',
 );
@@ -123,6 +125,8 @@ export interface NftFrameView {
   chainId: number;
   contract: string;
   tokenId: string;
+  /** Absent from states sent before frame models existed; treat as ''. */
+  model?: string;
 }
 
 /** The room state as a client decodes it. */

@@ -208,7 +208,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       },
     );
     // Bindings, token gates and the transfer indexers (started once the server listens).
+    const assets = new AssetsService(assetJobs, assetRunner, assetStore, config.assets.uploadMaxBytes);
     const nft = createNftServices({
+      models: assets,
       db: database.db,
       chains,
       access: new AccessService(database.db),
@@ -239,7 +241,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         usage,
         instances,
         voice: voiceBackend,
-        nft: chains.clients.size > 0 ? { gates: nft.gates, bindings: nft.bindings } : undefined,
+        nft:
+          chains.clients.size > 0 ? { gates: nft.gates, bindings: nft.bindings, models: assets } : undefined,
       },
       publicAddressOf(config),
     );
@@ -272,7 +275,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
               ? new VoiceWebhooks(livekit, voiceAdmin, voiceAssignments, moderation, roomEvents, logger)
               : undefined,
         },
-        assets: new AssetsService(assetJobs, assetRunner, assetStore, config.assets.uploadMaxBytes),
+        assets,
         wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
         nft: nft.module,
         readinessChecks: [

@@ -1,4 +1,6 @@
 /** The asset routes' logic: who may upload, queuing uploads as jobs, reading jobs and assets, serving files. */
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { AssetStore } from '../../asset-pipeline/index.js';
@@ -60,6 +62,35 @@ export class AssetsService {
     });
     await this.runner.enqueue(id);
     return job;
+  }
+
+  /**
+   * Queues a model the server fetched itself (a token's animation_url GLB) as `accountId`'s upload: a prop,
+   * fitted to its budget rather than refused for being over it. Returns the job's id.
+   */
+  async submitModel(accountId: string, glb: Uint8Array, name: string): Promise<string> {
+    const id = randomUUID();
+    await writeFile(this.runner.inputPath(id), glb);
+    await this.jobs.create({
+      id,
+      accountId,
+      profile: 'prop',
+      options: { fit: true },
+      inputBytes: glb.length,
+      inputName: name.slice(0, 200),
+    });
+    await this.runner.enqueue(id);
+    return id;
+  }
+
+  /** Where a job ended: its asset when it succeeded, its first problem when not, nothing while it runs. */
+  async jobOutcome(id: string): Promise<{ asset: string } | { problem: string } | undefined> {
+    const job = await this.jobs.job(id);
+    if (!job) return { problem: 'its model job is gone' };
+    if (job.status === 'succeeded' && job.assetHash) return { asset: job.assetHash };
+    if (job.status === 'rejected' || job.status === 'failed')
+      return { problem: job.problems?.[0]?.message ?? job.error ?? `its model job ${job.status}` };
+    return undefined;
   }
 
   async job(caller: Principal, id: string): Promise<AssetJob> {

@@ -241,6 +241,13 @@ export interface TokenDisplay {
   name: string;
   /** sha-256 of the image as stored in the asset store, when there is one. */
   image?: string;
+  /**
+   * The metadata's `animation_url` GLB, imported through the asset pipeline: the asset job while it runs,
+   * then the model's asset hash (or why it could not be used, in `modelProblem`).
+   */
+  modelJob?: string;
+  model?: string;
+  modelProblem?: string;
   /** Why the metadata or image could not be used, if so. */
   problem?: string;
 }

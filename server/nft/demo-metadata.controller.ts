@@ -1,14 +1,19 @@
 /**
  * Token metadata and pictures of the dev chain's demo collections, served by this server so the embedded
  * setup needs nothing outside: ERC-721 `…/collectibles/<id>`, ERC-1155 `…/items/<64 hex digits>` (the
- * standard `{id}` form), an SVG picture per token, and GET /nft/dev-chain (where the chain's RPC is and who
+ * standard `{id}` form), an SVG picture per token, a GLB model for collectible #1 (its animation_url, so
+ * the demo shows a token's model on a frame), and GET /nft/dev-chain (where the chain's RPC is and who
  * holds what at the start). 404 on servers without the dev chain.
  */
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, StreamableFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DEMO_HOLDINGS, devAccount, type DemoCollection } from '../../nft-bridge/index.js';
 import { Problem, ZodParam } from '../control-plane/index.js';
+import { demoModelGlb } from './demo-model.js';
+
+/** Demo collectibles that come with a model (the README's walkthrough frames #1). */
+const WITH_MODEL = new Set([1]);
 
 export class DemoMetadata {
   /** `<server>/nft/metadata`, set once the server listens. */
@@ -31,6 +36,7 @@ function picture(label: string, index: number): string {
 const collectibleId = z.string().regex(/^\d{1,6}$/, 'must be a token id (decimal, up to 6 digits)');
 const itemId = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 64-digit hex id of the ERC-1155 uri');
 const PICTURE_FILE = /^(collectible|item)-(\d{1,6})\.svg$/;
+const MODEL_FILE = /^collectible-(\d{1,6})\.glb$/;
 
 @ApiExcludeController()
 @Controller('nft')
@@ -73,6 +79,7 @@ export class DemoMetadataController {
       name: `Demo Collectible #${n}`,
       description: 'An ERC-721 of the embedded dev chain (metaverse-in-a-box).',
       image: `${this.base()}/images/collectible-${n}.svg`,
+      ...(WITH_MODEL.has(n) ? { animation_url: `${this.base()}/models/collectible-${n}.glb` } : {}),
     };
   }
 
@@ -84,6 +91,18 @@ export class DemoMetadataController {
       description: 'An ERC-1155 of the embedded dev chain (metaverse-in-a-box).',
       image: `${this.base()}/images/item-${n}.svg`,
     };
+  }
+
+  @Get('metadata/models/:name')
+  @Header('Content-Type', 'model/gltf-binary')
+  @Header('Cache-Control', 'public, max-age=3600')
+  async model(
+    @ZodParam('name', z.string().regex(MODEL_FILE, 'must be collectible-<id>.glb')) name: string,
+  ): Promise<StreamableFile> {
+    this.base();
+    const n = Number(MODEL_FILE.exec(name)![1]);
+    if (!WITH_MODEL.has(n)) throw Problem.notFound(`demo collectible #${n} has no model`);
+    return new StreamableFile(await demoModelGlb(PALETTE[n % PALETTE.length]!));
   }
 
   @Get('metadata/images/:name')

@@ -91,7 +91,7 @@ export class NftBindingsService implements TransferSink {
       throw Problem.forbidden(
         `none of your linked wallets (${wallets.map((wallet) => wallet.address).join(', ')}) holds ${request.amount === 1n ? '' : `${request.amount} of `}token ${request.tokenId} of ${contract} on chain ${request.chainId}; link the wallet that does (POST /auth/wallets)`,
       );
-    const display = await this.displays.of(request.chainId, contract, request.tokenId, kind);
+    const display = await this.displays.of(request.chainId, contract, request.tokenId, kind, accountId);
     const row = await this.bindings.create({
       accountId,
       wallet: holding.holder,

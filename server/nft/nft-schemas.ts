@@ -36,6 +36,12 @@ export const tokenDisplaySchema = z.object({
   name: z.string(),
   image: z.string().optional().describe('GET /assets/files/{image}: the token image, re-encoded as WebP'),
   problem: z.string().optional(),
+  modelJob: z
+    .string()
+    .optional()
+    .describe("The asset job importing the metadata's animation_url GLB (GET /assets/jobs/{modelJob})"),
+  model: z.string().optional().describe('GET /assets/{model}: the imported model, once recorded'),
+  modelProblem: z.string().optional().describe('Why the animation_url could not be used, if so'),
 });
 
 export const bindingSchema = named(

@@ -18,7 +18,7 @@ import { DemoMetadata } from './demo-metadata.controller.js';
 import { NftBindingsRepository } from './nft-bindings-repository.js';
 import { NftBindingsService } from './nft-bindings-service.js';
 import type { NftModuleOptions } from './nft.module.js';
-import { TokenDisplays } from './token-displays.js';
+import { TokenDisplays, type ModelImports } from './token-displays.js';
 import { TokenGates } from './token-gates.js';
 import { startTransferIndexers, type IndexerTiming } from './transfer-indexers.js';
 
@@ -30,6 +30,8 @@ export interface NftServicesDeps {
   store: AssetStore;
   events: NftEvents;
   logger: Logger;
+  /** Imports tokens' animation_url GLBs through the asset pipeline (the assets service). */
+  models?: ModelImports;
   timing?: IndexerTiming;
 }
 
@@ -55,6 +57,7 @@ export function createNftServices(deps: NftServicesDeps): NftServices {
     deps.store,
     { gateways: deps.chains.gateways, timeoutMs: METADATA_TIMEOUT_MS },
     deps.logger,
+    deps.models,
   );
   const bindings = new NftBindingsService(
     deps.db,

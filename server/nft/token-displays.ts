@@ -3,7 +3,9 @@
  * addresses only for the embedded dev chain's own metadata). The image is re-encoded (WebP, at most 512 px,
  * decoded with a pixel cap) and kept in the asset store, so visitors load it from this server like any
  * asset and never from the token creator's host. A token without usable metadata is still bound; its
- * display says why it has no picture.
+ * display says why it has no picture. An `animation_url` that is a GLB is fetched the same way and queued
+ * through the asset pipeline as the binder's upload (a prop, fitted to its budget); frames show the model
+ * once its job succeeds (rooms/world-nft.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -11,7 +13,13 @@ import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { Address } from 'viem';
 import type { AssetStore } from '../../asset-pipeline/index.js';
-import { fetchUri, readTokenMetadata, type Gateways, type TokenKind } from '../../nft-bridge/index.js';
+import {
+  fetchUri,
+  readTokenMetadata,
+  type Gateways,
+  type SafeFetchPolicy,
+  type TokenKind,
+} from '../../nft-bridge/index.js';
 import type { Database, TokenDisplay } from '../db/tables.js';
 import type { ChainRuntime } from '../wallets/index.js';
 
@@ -28,6 +36,16 @@ const IMAGE_MAX_PIXELS = 4096 * 4096;
 /** Longest side of the stored image, in pixels. */
 const IMAGE_SIDE = 512;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif', 'image/svg+xml'];
+/** An animation_url model: a GLB (hosts often serve it as octet-stream), at most the prop upload size. */
+const MODEL_MAX_BYTES = 16 * 1024 * 1024;
+const MODEL_TYPES = ['model/gltf-binary', 'application/octet-stream'];
+/** A GLB begins with the ASCII magic "glTF". */
+const GLB_MAGIC = 0x46546c67;
+
+/** Queues a GLB through the asset pipeline as an account's upload (the assets service). */
+export interface ModelImports {
+  submitModel(accountId: string, glb: Uint8Array, name: string): Promise<string>;
+}
 
 export class TokenDisplays {
   constructor(
@@ -36,9 +54,57 @@ export class TokenDisplays {
     private readonly store: AssetStore,
     private readonly settings: DisplaySettings,
     private readonly logger: Logger,
+    private readonly models?: ModelImports,
   ) {}
 
-  async of(chainId: number, contract: Address, tokenId: bigint, kind: TokenKind): Promise<TokenDisplay> {
+  /** The token's display; its model (if any) is queued as `accountId`'s upload. */
+  async of(
+    chainId: number,
+    contract: Address,
+    tokenId: bigint,
+    kind: TokenKind,
+    accountId: string,
+  ): Promise<TokenDisplay> {
+    const display = await this.picture(chainId, contract, tokenId, kind);
+    if (!display.animationUrl || !this.models) return display.shown;
+    return {
+      ...display.shown,
+      ...(await this.model(display.animationUrl, display.policy, accountId, display.shown.name)),
+    };
+  }
+
+  private async model(
+    uri: string,
+    policy: Omit<SafeFetchPolicy, 'maxBytes' | 'mediaTypes'>,
+    accountId: string,
+    name: string,
+  ): Promise<Pick<TokenDisplay, 'modelJob' | 'modelProblem'>> {
+    try {
+      const { bytes } = await fetchUri(uri, this.settings.gateways, {
+        ...policy,
+        maxBytes: MODEL_MAX_BYTES,
+        mediaTypes: MODEL_TYPES,
+      });
+      if (bytes.length < 12 || bytes.readUInt32LE(0) !== GLB_MAGIC)
+        return { modelProblem: 'its animation_url is not a GLB (binary glTF); only GLB models are shown' };
+      return { modelJob: await this.models!.submitModel(accountId, new Uint8Array(bytes), `${name}.glb`) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      this.logger.info({ problem: message }, 'token shown without its model');
+      return { modelProblem: `its animation_url could not be used: ${message}` };
+    }
+  }
+
+  private async picture(
+    chainId: number,
+    contract: Address,
+    tokenId: bigint,
+    kind: TokenKind,
+  ): Promise<{
+    shown: TokenDisplay;
+    animationUrl?: string | undefined;
+    policy: Omit<SafeFetchPolicy, 'maxBytes' | 'mediaTypes'>;
+  }> {
     const chain = this.chains.chains.find((candidate) => candidate.id === chainId)!;
     const client = this.chains.clients.get(chainId)!;
     const policy = {
@@ -59,10 +125,12 @@ export class TokenDisplays {
         maxBytes: METADATA_MAX_BYTES,
       });
     } catch (error) {
-      return this.problem(fallbackName, 'metadata', error);
+      return { shown: this.problem(fallbackName, 'metadata', error), policy };
     }
     const name = metadata.name?.slice(0, 120) || fallbackName;
-    if (!metadata.image) return { name, problem: 'its metadata has no image' };
+    const animationUrl = metadata.animation_url;
+    if (!metadata.image)
+      return { shown: { name, problem: 'its metadata has no image' }, animationUrl, policy };
     try {
       const { bytes } = await fetchUri(metadata.image, this.settings.gateways, {
         ...policy,
@@ -80,9 +148,9 @@ export class TokenDisplays {
         .values({ hash, media_type: 'image/webp', bytes: webp.length })
         .onConflict((conflict) => conflict.column('hash').doNothing())
         .execute();
-      return { name, image: hash };
+      return { shown: { name, image: hash }, animationUrl, policy };
     } catch (error) {
-      return this.problem(name, 'image', error);
+      return { shown: this.problem(name, 'image', error), animationUrl, policy };
     }
   }
 

@@ -9,6 +9,7 @@ import type { Presence } from '@colyseus/core';
 import type { MapSchema } from '@colyseus/schema';
 import type { Logger } from 'pino';
 import { NftFrame } from '../../protocol/index.js';
+import type { TokenDisplay } from '../db/tables.js';
 import type { NftBindingsRepository, TokenGates } from '../nft/index.js';
 import { TOKEN_GATE_CLOSE_CODE, sendAway } from './close-codes.js';
 import type { Occupant } from './occupant.js';
@@ -17,7 +18,12 @@ import { NFT_EVENTS_CHANNEL, type NftEvent } from './room-events.js';
 export interface RoomNftDeps {
   gates: TokenGates;
   bindings: NftBindingsRepository;
+  /** Where a token model's asset job ended (the assets service); undefined while it runs. */
+  models?: { jobOutcome(id: string): Promise<{ asset: string } | { problem: string } | undefined> };
 }
+
+/** While a shown token's model is still being processed, frames are looked at again this often (ms). */
+const MODEL_RECHECK_MS = 2_000;
 
 /** What the room lends: its scene's frames and its visitors. */
 export interface RoomHooks {
@@ -30,6 +36,8 @@ export class WorldNft {
   private queue: Promise<void> = Promise.resolve();
   /** Locked portals of this world each visitor's account holds a key for. */
   private readonly keys = new Map<string, ReadonlySet<string>>();
+  /** The next look at frames whose model is still being processed. */
+  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly deps: RoomNftDeps,
@@ -44,7 +52,10 @@ export class WorldNft {
     const onEvent = (event: NftEvent) => this.onEvent(event);
     await presence.subscribe(NFT_EVENTS_CHANNEL, onEvent);
     this.reloadFrames();
-    return () => void presence.unsubscribe(NFT_EVENTS_CHANNEL, onEvent);
+    return () => {
+      clearTimeout(this.recheck);
+      void presence.unsubscribe(NFT_EVENTS_CHANNEL, onEvent);
+    };
   }
 
   /** Shows the newest active binding of each of the scene's frames (honouring a frame's binding restriction). */
@@ -60,16 +71,31 @@ export class WorldNft {
         shown.set(row.target!, row);
       }
       for (const entity of [...this.frames.keys()]) if (!shown.has(entity)) this.frames.delete(entity);
+      let pending = false;
       for (const [entity, row] of shown) {
         const frame = this.frames.get(entity) ?? new NftFrame();
         frame.name = row.metadata?.name ?? `#${row.token_id}`;
         frame.image = row.metadata?.image ?? '';
+        const model = await this.modelOf(row.metadata);
+        pending ||= model === undefined;
+        frame.model = model ?? '';
         frame.chainId = row.chain_id;
         frame.contract = row.contract;
         frame.tokenId = row.token_id;
         if (!this.frames.has(entity)) this.frames.set(entity, frame);
       }
+      clearTimeout(this.recheck);
+      if (pending) this.recheck = setTimeout(() => this.reloadFrames(), MODEL_RECHECK_MS);
     });
+  }
+
+  /** A shown token's model: its asset hash, '' when it has none (or it failed), undefined while processed. */
+  private async modelOf(display: TokenDisplay | null): Promise<string | undefined> {
+    if (display?.model) return display.model;
+    if (!display?.modelJob || !this.deps.models) return '';
+    const outcome = await this.deps.models.jobOutcome(display.modelJob);
+    if (!outcome) return undefined;
+    return 'asset' in outcome ? outcome.asset : '';
   }
 
   /**

@@ -122,8 +122,13 @@ describe('NFT bindings', () => {
   it('shows a framed token to visitors, empties the frame after a transfer and fills it when the token is back', async () => {
     const created = await bind(1, { tokenId: '1', use: 'frame', world: 'demo', frame: 'gallery-frame' });
     expect(created.status).toBe(201);
-    const binding = (await created.json()) as { id: string; display: { name: string; image: string } };
+    const binding = (await created.json()) as {
+      id: string;
+      display: { name: string; image: string; modelJob?: string };
+    };
     expect(binding.display.name).toBe('Demo Collectible #1');
+    // Its metadata's animation_url is a GLB: fetched by the server and queued through the asset pipeline.
+    expect(binding.display.modelJob).toMatch(/^[0-9a-f-]{36}$/);
     const image = await fetch(`${server.url}/assets/files/${binding.display.image}`);
     expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/webp']);
 
@@ -137,6 +142,14 @@ describe('NFT bindings', () => {
       },
     );
     expect(frames(visitor).get('gallery-frame')?.image).toBe(binding.display.image);
+    // Once its job succeeds, the frame shows the token's model too: an optimised asset of this server.
+    const model = await waitFor(
+      () => frames(visitor).get('gallery-frame')?.model,
+      (hash) => /^[0-9a-f]{64}$/.test(hash ?? ''),
+      { what: 'the frame showing the token’s model', timeoutMs: 60_000 },
+    );
+    const asset = (await (await fetch(`${server.url}/assets/${model}`)).json()) as { profile: string };
+    expect(asset.profile).toBe('prop');
 
     await transfer(1, 2, collectibles, 1n);
     await waitFor(

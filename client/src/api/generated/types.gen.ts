@@ -274,6 +274,7 @@ export type Scene = {
             color: string;
             intensity: number;
             range?: number;
+            angle?: number;
         } | {
             type: 'environment';
             sky: string | string;
@@ -482,6 +483,18 @@ export type NftBinding = {
          */
         image?: string;
         problem?: string;
+        /**
+         * The asset job importing the metadata's animation_url GLB (GET /assets/jobs/{modelJob})
+         */
+        modelJob?: string;
+        /**
+         * GET /assets/{model}: the imported model, once recorded
+         */
+        model?: string;
+        /**
+         * Why the animation_url could not be used, if so
+         */
+        modelProblem?: string;
     } | null;
     createdAt: string;
 };
@@ -2420,6 +2433,7 @@ export type ScenesReplaceData = {
                 color?: string;
                 intensity: number;
                 range?: number;
+                angle?: number;
             } | {
                 type: 'environment';
                 sky: string | string;
