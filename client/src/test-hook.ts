@@ -60,8 +60,8 @@ export interface MibTestHook {
   readonly motions: Record<string, string>;
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
   readonly items: Array<{ entity: string; x: number; y: number; z: number; heldBy: string }>;
-  /** The scene's nft-frames and what each shows (name and picture hash; null = empty). */
-  readonly frames: Array<{ entity: string; token: { name: string; image: string } | null }>;
+  /** The scene's nft-frames and what each shows (name, picture and model hashes; null = empty). */
+  readonly frames: Array<{ entity: string; token: { name: string; image: string; model: string } | null }>;
 }
 
 declare global {

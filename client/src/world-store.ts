@@ -144,7 +144,7 @@ export interface WorldStore {
    * What the scene's nft-frames show, by entity id (absent = empty), as the room says; `framesKey` changes
    * with any of it, so the frames re-render only then.
    */
-  frames: Map<string, { name: string; image: string }>;
+  frames: Map<string, FrameContent>;
   framesKey: string;
   stats: FrameStats;
   /** The published scene this player shows and predicts against (null until one is loaded). */
@@ -332,10 +332,19 @@ export function applyItems(store: WorldStore, items: ReadonlyMap<string, ItemVie
   if (changed) store.itemsVersion += 1;
 }
 
+/** What a frame shows: the token's name, picture and model (asset hashes; '' = none). */
+export interface FrameContent {
+  name: string;
+  image: string;
+  model: string;
+}
+
 /** Brings `store.frames` in line with the room state's frames (on each state change, not per frame). */
 export function applyFrames(store: WorldStore, frames: ReadonlyMap<string, NftFrameView> | undefined): void {
-  const entries: Array<[string, { name: string; image: string }]> = [];
-  frames?.forEach((frame, entity) => entries.push([entity, { name: frame.name, image: frame.image }]));
+  const entries: Array<[string, FrameContent]> = [];
+  frames?.forEach((frame, entity) =>
+    entries.push([entity, { name: frame.name, image: frame.image, model: frame.model ?? '' }]),
+  );
   const key = JSON.stringify(entries);
   if (key === store.framesKey) return;
   store.frames = new Map(entries);

@@ -65,6 +65,12 @@ describe('README: your NFT in the demo world', () => {
       timeoutMs: 30_000,
       what: 'the gallery frame showing Demo Collectible #1',
     });
+    // Its metadata's animation_url GLB went through the asset pipeline: the frame shows the model too.
+    await waitFor(
+      () => watched.page.evaluate(() => window.__mib!.models['gallery-frame:model']),
+      (state) => state === 'loaded',
+      { timeoutMs: 60_000, what: 'the token’s model drawn on the frame' },
+    );
     // The picture is drawn once its texture has loaded.
     await watched.page.waitForTimeout(1_000);
     await saveScreenshot(watched.page, 'nft-frame-filled');

@@ -239,3 +239,15 @@ export class ModelLoads {
     }
   }
 }
+
+const perRenderer = new WeakMap<WebGLRenderer, ModelLoads>();
+
+/** The one ModelLoads of a renderer (scene models and framed token models share its loader and cache). */
+export function modelLoadsFor(renderer: WebGLRenderer, progress: EntryProgress): ModelLoads {
+  let loads = perRenderer.get(renderer);
+  if (!loads) {
+    loads = new ModelLoads(renderer, progress);
+    perRenderer.set(renderer, loads);
+  }
+  return loads;
+}

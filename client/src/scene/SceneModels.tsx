@@ -23,7 +23,7 @@ import {
   type MeshStandardMaterial,
 } from 'three';
 import { placedModels, type ModelPlacement, type SceneDocument } from '../../../protocol/index.js';
-import { ModelLoads, type AssetInfo, type NeededModel } from '../assets/model-loads.js';
+import { modelLoadsFor, type AssetInfo, type ModelLoads, type NeededModel } from '../assets/model-loads.js';
 import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import type { WorldStore } from '../world-store.js';
 import { useSceneVersion } from './use-scene-version.js';
@@ -216,7 +216,7 @@ function skyAssetOf(scene: SceneDocument | null): { entity: string; asset: strin
 
 export function SceneModels({ store }: { store: WorldStore }) {
   const gl = useThree((state) => state.gl);
-  const loads = useMemo(() => new ModelLoads(gl, store.entryProgress), [gl, store]);
+  const loads = useMemo(() => modelLoadsFor(gl, store.entryProgress), [gl, store]);
   const version = useSceneVersion(store);
   const placements = useMemo(
     () => (store.scene ? placedModels(store.scene) : []),
