@@ -10,6 +10,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -28,6 +29,8 @@ export interface SafeFetchPolicy {
   /** Accepted media types (without parameters), e.g. ["application/json"]. */
   mediaTypes: readonly string[];
   maxRedirects: number;
+  /** Certificates (PEM) trusted for https besides the system's: an operator's gateway with its own CA. */
+  ca?: string | readonly string[];
   /** Resolves a hostname to its addresses (DNS by default; tests give their own). */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -115,7 +118,15 @@ async function fetchOnce(
     if (remaining <= 0) return reject(new Error(`${target} took longer than ${policy.timeoutMs} ms`));
     const request = client.get(
       url,
-      { lookup: pinned, timeout: remaining, headers: { accept: policy.mediaTypes.join(', ') } },
+      {
+        lookup: pinned,
+        timeout: remaining,
+        headers: { accept: policy.mediaTypes.join(', ') },
+        // The system's CAs plus the operator's own, when given (https only).
+        ...(policy.ca && url.protocol === 'https:'
+          ? { ca: [...tls.rootCertificates, ...[policy.ca].flat()] }
+          : {}),
+      },
       (response) => {
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400 && response.headers.location) {

@@ -14,6 +14,8 @@ export interface Gateways {
   ipfs: string;
   /** e.g. https://arweave.net — ar://TX becomes <arweave>/TX */
   arweave: string;
+  /** PEM certificates trusted for https besides the system's (a gateway behind the operator's own CA). */
+  ca?: string;
 }
 
 export class MetadataError extends Error {

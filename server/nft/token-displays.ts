@@ -116,6 +116,7 @@ export class TokenDisplays {
       ],
       timeoutMs: this.settings.timeoutMs,
       maxRedirects: 3,
+      ...(this.settings.gateways.ca ? { ca: this.settings.gateways.ca } : {}),
     };
     const fallbackName = `#${tokenId}`;
     let metadata;

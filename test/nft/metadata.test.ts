@@ -3,7 +3,12 @@
  * behind a redirect, size caps (declared and streamed), content types, timeouts; URIs through gateways and
  * data:, ERC-1155 `{id}` substitution and malformed JSON read from real contracts on anvil.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { tempDir } from '../helpers/server-process.js';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Address, PublicClient } from 'viem';
@@ -22,6 +27,10 @@ import { startTestChain, type TestChain } from '../helpers/dev-chain.js';
 
 let server: http.Server;
 let origin: string;
+/** The same routes over TLS, with a certificate made for the test (trusted through the policy's `ca`). */
+let tlsServer: https.Server;
+let tlsOrigin: string;
+let tlsCertificate: string;
 let chain: TestChain;
 let client: PublicClient;
 const requested: string[] = [];
@@ -52,6 +61,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = await tempDir('mib-tls-');
+  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+  // Debian's openssl makes a throwaway certificate for 127.0.0.1 (nothing downloaded).
+  execFileSync('openssl', [
+    ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+    ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+    ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+  ]);
+  tlsCertificate = readFileSync(cert, 'utf8');
+  tlsServer = https.createServer({ key: readFileSync(key), cert: tlsCertificate }, (req, res) => {
+    const route = routes[req.url ?? ''];
+    if (route) return route(res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  tlsOrigin = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
   chain = await startTestChain();
   client = createChainClient({
     id: 31337,
@@ -68,6 +93,8 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.closeAllConnections();
   server?.close();
+  tlsServer?.closeAllConnections();
+  tlsServer?.close();
   await chain?.stop();
 });
 
@@ -128,6 +155,24 @@ describe('safe fetch', () => {
     );
     await expect(safeFetch(`${origin}/to-loopback`, viaGateway())).rejects.toThrow(
       '127.0.0.1 is a loopback address',
+    );
+  });
+
+  it('checks where an https redirect goes too', async () => {
+    const overTls = (): SafeFetchPolicy => ({ ...strict, trustedOrigins: [tlsOrigin], ca: tlsCertificate });
+    // The TLS path itself works (the test's certificate trusted as an operator's CA would be)…
+    const ok = await safeFetch(`${tlsOrigin}/ok.json`, overTls());
+    expect(JSON.parse(ok.bytes.toString())).toEqual({ name: 'Ok' });
+    // …and its redirects to the metadata service or loopback are refused like any URL.
+    await expect(safeFetch(`${tlsOrigin}/to-metadata-service`, overTls())).rejects.toThrow(
+      '169.254.169.254 is a linkLocal address',
+    );
+    await expect(safeFetch(`${tlsOrigin}/to-loopback`, overTls())).rejects.toThrow(
+      '127.0.0.1 is a loopback address',
+    );
+    // Without the certificate trusted, the gateway's TLS is not accepted at all.
+    await expect(safeFetch(`${tlsOrigin}/ok.json`, { ...overTls(), ca: undefined })).rejects.toThrow(
+      /self[- ]signed|certificate/i,
     );
   });
 

@@ -73,6 +73,14 @@ describe('parseConfig', () => {
       /^config: NFT_CHAINS="<redacted>" is invalid: lists a chain id twice/,
     ],
     [{ DEV_CHAIN: 'yes' }, /^config: DEV_CHAIN="yes" is invalid: must be on or off/],
+    [
+      { NFT_GATEWAY_CA_FILE: '/no/such/ca.pem' },
+      /^config: NFT_GATEWAY_CA_FILE=.* is invalid: cannot be read .*give the path of a PEM certificate file/,
+    ],
+    [
+      { NFT_GATEWAY_CA_FILE: 'package.json' },
+      /^config: NFT_GATEWAY_CA_FILE=.* is invalid: must be a PEM file of certificates/,
+    ],
   ])('rejects %j with one line naming the variable and the fix', (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
