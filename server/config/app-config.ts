@@ -170,7 +170,7 @@ const envSchema = z
       .string()
       .min(1)
       .transform((file, context) => {
-        let pem = '';
+        let pem: string;
         try {
           pem = readFileSync(path.resolve(file), 'utf8');
         } catch (error) {
