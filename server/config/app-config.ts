@@ -2,9 +2,9 @@
  * The server's configuration: read from the environment once at boot, validated, then injected.
  * Business code never reads process.env.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { pemFileSchema } from './pem-file.js';
 import {
   parseBudgetOverrides,
   type Budget,
@@ -166,30 +166,7 @@ const envSchema = z
         message: 'must be an http(s) URL of an Arweave gateway, e.g. https://arweave.net',
       })
       .default('https://arweave.net'),
-    NFT_GATEWAY_CA_FILE: z
-      .string()
-      .min(1)
-      .transform((file, context) => {
-        let pem: string;
-        try {
-          pem = readFileSync(path.resolve(file), 'utf8');
-        } catch (error) {
-          context.addIssue({
-            code: 'custom',
-            message: `cannot be read (${(error as Error).message}); give the path of a PEM certificate file`,
-          });
-          return z.NEVER;
-        }
-        if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-          context.addIssue({
-            code: 'custom',
-            message: 'must be a PEM file of certificates (BEGIN CERTIFICATE)',
-          });
-          return z.NEVER;
-        }
-        return pem;
-      })
-      .optional(),
+    NFT_GATEWAY_CA_FILE: pemFileSchema.optional(),
     DEV_CHAIN_BLOCK_SECONDS: z.coerce
       .number({ message: 'must be a number of seconds between blocks, e.g. 1' })
       .int('must be a whole number of seconds')

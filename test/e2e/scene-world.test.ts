@@ -7,15 +7,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { AVATAR_RADIUS, WORLD_HALF_EXTENT } from '../../protocol/index.js';
-import type { MibTestHook } from '../../client/src/test-hook.js';
 import { createOrg, createWorld, ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
-import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
+import {
+  hookReader,
+  launchBrowser,
+  openWatchedPage,
+  saveScreenshot,
+  type WatchedPage,
+} from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
-import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import { recordClip, startMediaHost, type MediaHost } from '../helpers/media-clip.js';
-import { Document, NodeIO } from '@gltf-transform/core';
+import { skyBoxGlb, uploadModel } from '../helpers/scene-models.js';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -25,37 +29,19 @@ let media: MediaHost;
 /** The uploaded model's asset hash. */
 let statue: string;
 
-type Hook = Pick<
-  MibTestHook,
-  | 'connection'
-  | 'loading'
-  | 'self'
-  | 'scene'
-  | 'sessionId'
-  | 'stats'
-  | 'seat'
-  | 'pendingInputs'
-  | 'notice'
-  | 'models'
-  | 'screens'
->;
-const readHook = (): Promise<Hook> =>
-  watched.page.evaluate(() => {
-    const mib = window.__mib!;
-    return {
-      connection: mib.connection,
-      loading: mib.loading,
-      self: mib.self,
-      scene: mib.scene,
-      sessionId: mib.sessionId,
-      stats: mib.stats,
-      seat: mib.seat,
-      pendingInputs: mib.pendingInputs,
-      notice: mib.notice,
-      models: mib.models,
-      screens: mib.screens,
-    };
-  });
+const readHook = hookReader(() => watched.page, [
+  'connection',
+  'loading',
+  'self',
+  'scene',
+  'sessionId',
+  'stats',
+  'seat',
+  'pendingInputs',
+  'notice',
+  'models',
+  'screens',
+] as const);
 
 /** The wall's near face is at z = 2 - 0.2; an avatar's centre stops AVATAR_RADIUS before it. */
 const WALL_STOP = 2 - 0.2 - AVATAR_RADIUS;
@@ -63,64 +49,14 @@ const WALL_STOP = 2 - 0.2 - AVATAR_RADIUS;
 /** A model id no server has: the scene refers to it, the player shows a placeholder instead. */
 const MISSING_ASSET = 'ab'.repeat(32);
 
-/** A sky box: 2 m cube, its top vertices sky blue and its bottom ones a sunset orange (vertex colours). */
-async function skyBoxGlb(): Promise<Uint8Array> {
-  const document = new Document();
-  const buffer = document.createBuffer();
-  const corners = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i & 1 ? 1 : -1, i & 2 ? 1 : -1, i & 4 ? 1 : -1]);
-  const colours = corners.map(([, y]) => (y! > 0 ? [0.25, 0.55, 1, 1] : [1, 0.55, 0.2, 1]));
-  // Two triangles per face, as corner indices (x = bit 0, y = bit 1, z = bit 2).
-  const faces = [
-    0, 1, 3, 0, 3, 2, 4, 6, 7, 4, 7, 5, 0, 4, 5, 0, 5, 1, 2, 3, 7, 2, 7, 6, 0, 2, 6, 0, 6, 4, 1, 5, 7, 1, 7,
-    3,
-  ];
-  const accessor = (
-    type: 'VEC3' | 'VEC4' | 'SCALAR',
-    array: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>,
-  ) => document.createAccessor().setType(type).setArray(array).setBuffer(buffer);
-  const primitive = document
-    .createPrimitive()
-    .setAttribute('POSITION', accessor('VEC3', new Float32Array(corners.flat())))
-    .setAttribute('COLOR_0', accessor('VEC4', new Float32Array(colours.flat())))
-    .setIndices(accessor('SCALAR', new Uint16Array(faces)))
-    .setMaterial(document.createMaterial('sky').setDoubleSided(true));
-  const mesh = document.createMesh('sky').addPrimitive(primitive);
-  document.createScene().addChild(document.createNode('sky').setMesh(mesh));
-  return new NodeIO().writeBinary(document);
-}
-
-/** Uploads a model through the asset pipeline (with LODs) and returns its hash once optimised. */
-async function uploadModel(token: string, glb?: Uint8Array, query = ''): Promise<string> {
-  glb ??= (await pmndrsModels())[0]!.glb; // the bunny
-  const created = await fetch(`${server.url}/assets?profile=prop${query}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'model/gltf-binary' },
-    body: Buffer.from(glb),
-  });
-  expect(created.status).toBe(202);
-  const { id } = (await created.json()) as { id: string };
-  const job = await waitFor(
-    async () => {
-      const response = await fetch(`${server.url}/assets/jobs/${id}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      return (await response.json()) as { status: string; assetHash: string };
-    },
-    (body) => body.status !== 'queued' && body.status !== 'running',
-    { what: 'the model upload to be optimised', timeoutMs: 90_000, intervalMs: 250 },
-  );
-  expect(job.status).toBe('succeeded');
-  return job.assetHash;
-}
-
 beforeAll(async () => {
   server = await startServerProcess({ DATA_DIR: await tempDir() });
   browser = await launchBrowser();
   media = await startMediaHost({ '/clip.webm': await recordClip(browser) });
   const owner = await registerAccount(server.url, 'Builder');
   // Draco geometry: the player must fetch the Draco decoder (from this origin) before entering.
-  statue = await uploadModel(owner.token, undefined, '&draco=true');
-  const sky = await uploadModel(owner.token, await skyBoxGlb());
+  statue = await uploadModel(server.url, owner.token, undefined, '&draco=true');
+  const sky = await uploadModel(server.url, owner.token, await skyBoxGlb());
   await createOrg(owner.api, 'yard-co', 'Yard');
   await createWorld(owner.api, 'yard-co', { slug: 'courtyard', name: 'Courtyard' });
   await replaceDraft(owner.api, 'courtyard', {

@@ -5,8 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import type { MibTestHook } from '../../client/src/test-hook.js';
-import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
+import {
+  hookReader,
+  launchBrowser,
+  openWatchedPage,
+  saveScreenshot,
+  type WatchedPage,
+} from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
@@ -16,18 +21,13 @@ let server: ServerProcess;
 let browser: Browser;
 let watched: WatchedPage;
 
-type Hook = Pick<MibTestHook, 'connection' | 'roomId' | 'presses' | 'loading' | 'problem'>;
-const readHook = (): Promise<Hook> =>
-  watched.page.evaluate(() => {
-    const mib = window.__mib!;
-    return {
-      connection: mib.connection,
-      roomId: mib.roomId,
-      presses: mib.presses,
-      loading: mib.loading,
-      problem: mib.problem,
-    };
-  });
+const readHook = hookReader(() => watched.page, [
+  'connection',
+  'roomId',
+  'presses',
+  'loading',
+  'problem',
+] as const);
 
 beforeAll(async () => {
   dataDir = await tempDir();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // The small module itself, not the pipeline's index: browser tests need none of the pipeline.
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
+import type { MibTestHook } from '../../client/src/test-hook.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.resolve('test-artifacts');
@@ -53,4 +54,22 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Reads the named fields of the page's `window.__mib` (a copy, as the hook gives them). `page` is a
+ * function so a reader made once follows whichever page the test has open.
+ */
+export function hookReader<K extends keyof MibTestHook>(
+  page: () => Page,
+  keys: readonly K[],
+): () => Promise<Pick<MibTestHook, K>> {
+  return () =>
+    page().evaluate(
+      (names) => {
+        const mib = window.__mib! as unknown as Record<string, unknown>;
+        return Object.fromEntries(names.map((name) => [name, mib[name]]));
+      },
+      keys as readonly string[],
+    ) as Promise<Pick<MibTestHook, K>>;
 }
