@@ -2,6 +2,11 @@
 import type { MoveIntent } from '../../../protocol/index.js';
 
 const held = new Set<string>();
+/**
+ * Movement keys pressed since the last `readIntent`: a tap shorter than a frame (a quick jump, or a frame
+ * that took long) still counts for one step instead of being lost between two samples.
+ */
+const tapped = new Set<string>();
 /** E was pressed since the last `takeUse()`: use the nearest scene item. */
 let usePressed = false;
 /** Index into EMOTES of the digit key (1–6) pressed since the last `takeEmote()`, or -1. */
@@ -41,12 +46,16 @@ export function installKeyboard(target: Window = window): () => void {
     }
     if (!MOVEMENT_KEYS.has(event.code)) return;
     held.add(event.code);
+    if (!event.repeat) tapped.add(event.code);
     event.preventDefault();
   };
   const up = (event: KeyboardEvent): void => {
     held.delete(event.code);
   };
-  const clear = (): void => held.clear();
+  const clear = (): void => {
+    held.clear();
+    tapped.clear();
+  };
   target.addEventListener('keydown', down);
   target.addEventListener('keyup', up);
   target.addEventListener('blur', clear);
@@ -84,19 +93,20 @@ export function pressEmote(index: number): void {
   emotePressed = index;
 }
 
+/** Held now, or pressed since the last step. */
+const down = (code: string): boolean => held.has(code) || tapped.has(code);
+
 /**
- * Writes the held keys as movement intent. The camera looks along +z, so forward (W) is +z and the
- * screen's right (D) is -x.
+ * Writes the held (or just tapped) keys as movement intent, one step's worth. The camera looks along +z,
+ * so forward (W) is +z and the screen's right (D) is -x.
  */
 export function readIntent(out: MoveIntent): MoveIntent {
-  const forward =
-    (held.has('KeyW') || held.has('ArrowUp') ? 1 : 0) - (held.has('KeyS') || held.has('ArrowDown') ? 1 : 0);
-  const right =
-    (held.has('KeyD') || held.has('ArrowRight') ? 1 : 0) -
-    (held.has('KeyA') || held.has('ArrowLeft') ? 1 : 0);
+  const forward = (down('KeyW') || down('ArrowUp') ? 1 : 0) - (down('KeyS') || down('ArrowDown') ? 1 : 0);
+  const right = (down('KeyD') || down('ArrowRight') ? 1 : 0) - (down('KeyA') || down('ArrowLeft') ? 1 : 0);
   out.x = -right;
   out.z = forward;
-  out.run = held.has('ShiftLeft') || held.has('ShiftRight');
-  out.jump = held.has('Space');
+  out.run = down('ShiftLeft') || down('ShiftRight');
+  out.jump = down('Space');
+  tapped.clear();
   return out;
 }
