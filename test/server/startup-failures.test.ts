@@ -33,17 +33,22 @@ describe('start-up fails fast with one clear line', () => {
   });
 
   it('when REDIS_URL cannot be reached', async () => {
-    const { code, output } = await runServerExpectingExit({
-      DATA_DIR: await tempDir(),
-      REDIS_URL: 'redis://127.0.0.1:1',
-      PUBLIC_URL: 'http://127.0.0.1:2567',
-      PORT: '0',
-    });
+    const { code, output } = await runServerExpectingExit(
+      {
+        DATA_DIR: await tempDir(),
+        REDIS_URL: 'redis://127.0.0.1:1',
+        PUBLIC_URL: 'http://127.0.0.1:2567',
+        PORT: '0',
+      },
+      // The Redis client's connection attempts take a while; on a loaded CI machine over 30 s (a run was
+      // killed at 30 s before it could fail by itself).
+      60_000,
+    );
     expect(code).toBe(1);
     expect(failureLine(output)).toMatch(
       /REDIS_URL=redis:\/\/127\.0\.0\.1:1 cannot be reached .*unset REDIS_URL/,
     );
-  });
+  }, 90_000);
 
   it('when a variable is malformed', async () => {
     const { code, output } = await runServerExpectingExit({ PORT: 'abc' });
