@@ -190,7 +190,15 @@ export interface VoiceRoomGrant {
   /** island: nearby visitors; zone: a scene voice zone; stage: a stage zone; announce: the instance's announcements. */
   kind: 'island' | 'zone' | 'stage' | 'announce';
   canPublish: boolean;
+  /**
+   * What may be published while canPublish: the microphone, and camera / screen share where the world
+   * allows them (names as LiveKit's track sources). Never empty — LiveKit reads an empty list as "all".
+   */
+  sources: VoiceSource[];
 }
+
+/** A kind of media a visitor may publish in a voice room. */
+export type VoiceSource = 'microphone' | 'camera' | 'screen_share';
 
 /** Who this visitor hears now (MessageType.voice). `off` says why there is no voice, in words to show. */
 export type VoiceEvent =

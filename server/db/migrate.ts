@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-world-mutes.js';
 import * as m0004 from './migrations/0004-assets.js';
 import * as m0005 from './migrations/0005-wallets.js';
 import * as m0006 from './migrations/0006-nft-bindings.js';
+import * as m0007 from './migrations/0007-world-media.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-assets': m0004,
   '0005-wallets': m0005,
   '0006-nft-bindings': m0006,
+  '0007-world-media': m0007,
 };
 
 /** Tries of the migration run when another schema vanished under Kysely's catalog scan. */

@@ -27,6 +27,9 @@ export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsReposito
     org_id: org.id,
     published_version: null,
     thumbnail_asset: null,
+    // The README walkthrough shows camera video and a screen share on the demo's screen.
+    allow_camera: true,
+    allow_screen_share: true,
   });
   const body = canonicalJson(demoScene());
   await db

@@ -17,6 +17,9 @@ export interface WorldsTable {
   /** Visitors per instance. */
   capacity: Generated<number>;
   voice_mode: Generated<VoiceMode>;
+  /** Visitors who may talk may also publish camera video / share their screen. */
+  allow_camera: Generated<boolean>;
+  allow_screen_share: Generated<boolean>;
   thumbnail_asset: string | null;
   /** The scene version running instances load; null until the first publish. */
   published_version: number | null;

@@ -52,7 +52,7 @@ import { parseJoinOptions, parseJoinOptionsFor } from './join-options.js';
 import { INPUT_BUFFER_SIZE, SCHEMA_PATCH_MS, USAGE_FLUSH_MS } from './room-timing.js';
 import type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 import { MovableItems } from './movable-items.js';
-import { VOICE_EVERY_TICKS, VoiceDirector, type VoiceListener } from '../voice/index.js';
+import { VOICE_EVERY_TICKS, VoiceDirector, voiceSettingsOf, type VoiceListener } from '../voice/index.js';
 
 export type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 
@@ -113,7 +113,13 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.instance = await deps.instanceLock.claim(world.id, this.roomId);
       this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
       await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
-      this.voice = new VoiceDirector(deps.voice, world.id, this.instance, world.voice_mode, () => this.log);
+      this.voice = new VoiceDirector(
+        deps.voice,
+        world.id,
+        this.instance,
+        voiceSettingsOf(world),
+        () => this.log,
+      );
       // Saved state first: placing the scene's movable items needs where visitors left them.
       const persisted = await PersistentWorldState.load(world.id, deps.states, () => this.log);
       this.persisted = persisted;
@@ -318,8 +324,8 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       if (!fresh) return; // deleted: its own event closes the instance
       this.world = fresh;
       this.maxClients = Math.min(fresh.capacity, deps.capacity);
-      this.voice?.setMode(
-        fresh.voice_mode,
+      this.voice?.setSettings(
+        voiceSettingsOf(fresh),
         [...this.occupants.values()].map((occupant) => this.voiceListener(occupant)),
       );
       this.log.info({ capacity: this.maxClients, voiceMode: fresh.voice_mode }, 'world settings reloaded');

@@ -8,19 +8,32 @@ import {
   type ParticipantInfo,
   type ParticipantPermission,
 } from 'livekit-server-sdk';
+import type { VoiceRoomGrant, VoiceSource } from '../../protocol/index.js';
 import type { LiveKitConfig } from '../config/app-config.js';
 import { livekitHttpUrl } from './voice-names.js';
 
-/** Sources a visitor may publish where it may talk (camera and screen share are not offered yet). */
-export const TALK_SOURCES: TrackSource[] = [TrackSource.MICROPHONE];
+/** LiveKit's track sources for each kind of media we grant (a screen share may carry its audio). */
+const TRACK_SOURCES: Record<VoiceSource, TrackSource[]> = {
+  microphone: [TrackSource.MICROPHONE],
+  camera: [TrackSource.CAMERA],
+  screen_share: [TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO],
+};
 
-/** The complete permission set of a visitor in a voice room: listen always, talk when allowed. */
-export function visitorPermission(canPublish: boolean): Partial<ParticipantPermission> {
+/**
+ * The LiveKit sources of a grant. Never empty: LiveKit reads an empty list as "every source", so a grant
+ * without sources (which the director never makes) still gets the microphone only.
+ */
+export function trackSourcesOf(grant: Pick<VoiceRoomGrant, 'sources'>): TrackSource[] {
+  const sources = grant.sources.flatMap((source) => TRACK_SOURCES[source]);
+  return sources.length > 0 ? sources : TRACK_SOURCES.microphone;
+}
+
+/** The complete permission set of a visitor in a voice room: listen always, publish what the grant allows. */
+export function visitorPermission(grant: VoiceRoomGrant): Partial<ParticipantPermission> {
   return {
     canSubscribe: true,
-    canPublish,
-    // An empty list means "every source" to LiveKit, so a listener gets the microphone only (and cannot use it).
-    canPublishSources: TALK_SOURCES,
+    canPublish: grant.canPublish,
+    canPublishSources: trackSourcesOf(grant),
     canPublishData: false,
     canUpdateMetadata: false,
     hidden: false,
@@ -34,9 +47,9 @@ export class LiveKitAdmin {
     this.rooms = new RoomServiceClient(livekitHttpUrl(config.url), config.apiKey, config.apiSecret);
   }
 
-  /** Sets whether `identity` may talk in `room` (its full permission set). */
-  async setCanPublish(room: string, identity: string, canPublish: boolean): Promise<void> {
-    await this.rooms.updateParticipant(room, identity, { permission: visitorPermission(canPublish) });
+  /** Sets what `identity` may publish in the grant's room (its full permission set). */
+  async setPermission(identity: string, grant: VoiceRoomGrant): Promise<void> {
+    await this.rooms.updateParticipant(grant.room, identity, { permission: visitorPermission(grant) });
   }
 
   /** Removes `identity` from `room` (a removed token can still reconnect: the webhook re-kicks). */

@@ -25,7 +25,11 @@ export class VoiceAssignments {
 
   async get(sessionId: string): Promise<VoiceAssignmentRecord | undefined> {
     const raw = await this.presence.hget(KEY, sessionId);
-    return raw ? (JSON.parse(raw) as VoiceAssignmentRecord) : undefined;
+    if (!raw) return undefined;
+    const record = JSON.parse(raw) as VoiceAssignmentRecord;
+    // Written by a server from before camera and screen share: the microphone was all it granted.
+    for (const grant of [record.room, record.announce]) grant.sources ??= ['microphone'];
+    return record;
   }
 
   async delete(sessionId: string): Promise<void> {

@@ -6,8 +6,8 @@
  * a client does with an old token cannot undo the server's decision.
  */
 import type { Logger } from 'pino';
-import type { StaticWorld, VoiceEvent, VoiceRoomGrant } from '../../protocol/index.js';
-import type { VoiceMode } from '../db/tables.js';
+import type { StaticWorld, VoiceEvent, VoiceRoomGrant, VoiceSource } from '../../protocol/index.js';
+import type { VoiceMode, World } from '../db/tables.js';
 import { assignVoiceRooms, type VoiceAssignment, type VoiceParams } from './islands.js';
 import type { LiveKitAdmin } from './livekit-admin.js';
 import type { VoiceAssignments } from './voice-assignments.js';
@@ -27,6 +27,22 @@ export interface VoiceListener {
   body: { x: number; y: number; z: number };
   send(event: VoiceEvent): void;
 }
+
+/** The world's voice settings a running instance follows. */
+export interface VoiceSettings {
+  mode: VoiceMode;
+  /** Those who may talk may also publish camera video / share their screen. */
+  allowCamera: boolean;
+  allowScreenShare: boolean;
+}
+
+export const voiceSettingsOf = (
+  world: Pick<World, 'voice_mode' | 'allow_camera' | 'allow_screen_share'>,
+): VoiceSettings => ({
+  mode: world.voice_mode,
+  allowCamera: world.allow_camera,
+  allowScreenShare: world.allow_screen_share,
+});
 
 /** What the director needs from the server: none of it when voice is not configured. */
 export interface VoiceBackend {
@@ -51,7 +67,7 @@ export class VoiceDirector {
     private readonly backend: VoiceBackend | undefined,
     private readonly worldId: string,
     private readonly instance: number,
-    private mode: VoiceMode,
+    private settings: VoiceSettings,
     private readonly log: () => Logger,
   ) {}
 
@@ -67,12 +83,14 @@ export class VoiceDirector {
   }
 
   /**
-   * The world's voice mode changed while the instance runs: turning voice off takes everyone out of their
-   * LiveKit rooms and tells them why; turning it on (or switching mode) regroups with the next update.
+   * The world's voice settings changed while the instance runs: turning voice off takes everyone out of
+   * their LiveKit rooms and tells them why; turning it on (or switching mode) regroups with the next update;
+   * allowing or barring camera / screen share changes everyone's grants (and LiveKit permissions) with it.
    */
-  setMode(mode: VoiceMode, listeners: Iterable<VoiceListener>): void {
-    if (mode === this.mode) return;
-    this.mode = mode;
+  setSettings(settings: VoiceSettings, listeners: Iterable<VoiceListener>): void {
+    const modeChanged = settings.mode !== this.settings.mode;
+    this.settings = settings;
+    if (!modeChanged) return;
     this.previous = new Map();
     if (this.active) return;
     for (const listener of listeners) {
@@ -93,7 +111,7 @@ export class VoiceDirector {
     const voiced = [...listeners].filter((l) => l.accountId !== null);
     const members = voiced.map((l) => ({ id: l.sessionId, x: l.body.x, y: l.body.y, z: l.body.z }));
     const assigned =
-      this.mode === 'global'
+      this.settings.mode === 'global'
         ? new Map(
             members.map((m): [string, VoiceAssignment] => [m.id, { room: 'zone-global', kind: 'zone' }]),
           )
@@ -105,15 +123,23 @@ export class VoiceDirector {
     for (const listener of voiced) {
       const { room: key, kind } = assigned.get(listener.sessionId)!;
       const talks = listener.mutedFor === null;
+      const canPublish = talks && (kind !== 'stage' || listener.canModerate);
       const room: VoiceRoomGrant = {
         room: livekitRoomName(this.worldId, this.instance, key === 'zone-global' ? 'global' : key),
         kind,
-        canPublish: talks && (kind !== 'stage' || listener.canModerate),
+        canPublish,
+        sources: canPublish ? this.mediaSources() : ['microphone'],
       };
       this.tell(listener, {
         enabled: true,
         room,
-        announce: { room: announce, kind: 'announce', canPublish: talks && listener.canModerate },
+        // Announcements are spoken: the microphone only.
+        announce: {
+          room: announce,
+          kind: 'announce',
+          canPublish: talks && listener.canModerate,
+          sources: ['microphone'],
+        },
       });
     }
   }
@@ -130,9 +156,17 @@ export class VoiceDirector {
       this.background(this.backend.admin.remove(grant.room, identity), 'removing a visitor from voice', true);
   }
 
+  /** What one who may talk may publish in this world. */
+  private mediaSources(): VoiceSource[] {
+    const sources: VoiceSource[] = ['microphone'];
+    if (this.settings.allowCamera) sources.push('camera');
+    if (this.settings.allowScreenShare) sources.push('screen_share');
+    return sources;
+  }
+
   private offReason(): string | undefined {
     if (!this.backend) return VOICE_NOT_CONFIGURED;
-    if (this.mode === 'off') return VOICE_OFF_IN_WORLD;
+    if (this.settings.mode === 'off') return VOICE_OFF_IN_WORLD;
     return undefined;
   }
 
@@ -173,12 +207,8 @@ export class VoiceDirector {
     ] as const) {
       if (old.room !== next.room)
         this.background(admin.remove(old.room, identity), 'leaving an old voice room', true);
-      else if (old.canPublish !== next.canPublish)
-        this.background(
-          admin.setCanPublish(next.room, identity, next.canPublish),
-          'changing voice permissions',
-          true,
-        );
+      else if (old.canPublish !== next.canPublish || old.sources.join() !== next.sources.join())
+        this.background(admin.setPermission(identity, next), 'changing voice permissions', true);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { Problem } from '../control-plane/index.js';
 import type { ModerationService, Principal } from '../control-plane/index.js';
+import type { VoiceSource } from '../../protocol/index.js';
 import type { LiveKitConfig } from '../config/app-config.js';
 import type { VoiceAssignments } from './voice-assignments.js';
 import { VOICE_NOT_CONFIGURED } from './voice-director.js';
@@ -17,6 +18,7 @@ export interface VoiceTokenReply {
   room: string;
   kind: 'island' | 'zone' | 'stage' | 'announce';
   canPublish: boolean;
+  sources: VoiceSource[];
   /** ISO time the token stops working; ask again before. */
   expiresAt: string;
 }
@@ -64,6 +66,7 @@ export class VoiceGate {
       room: grant.room,
       kind: grant.kind,
       canPublish: grant.canPublish,
+      sources: grant.sources,
       expiresAt: new Date(Date.now() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString(),
     };
   }

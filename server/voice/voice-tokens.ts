@@ -1,11 +1,12 @@
 /**
  * LiveKit access tokens, minted only here: one room, short-lived, least privilege — listen always; talk
- * (microphone only) where the server allows; never data messages, never room administration.
+ * where the server allows (microphone, plus camera and screen share where the world allows them); never
+ * data messages, never room administration.
  */
 import { AccessToken, TokenVerifier, type ClaimGrants } from 'livekit-server-sdk';
 import type { VoiceRoomGrant } from '../../protocol/index.js';
 import type { LiveKitConfig } from '../config/app-config.js';
-import { TALK_SOURCES } from './livekit-admin.js';
+import { trackSourcesOf } from './livekit-admin.js';
 
 /** Lifetime of a voice token, in seconds (10 minutes; clients ask again when their rooms change). */
 export const VOICE_TOKEN_TTL_SECONDS = 600;
@@ -31,7 +32,7 @@ export class VoiceTokens {
       room: grant.room,
       canSubscribe: true,
       canPublish: grant.canPublish,
-      canPublishSources: TALK_SOURCES,
+      canPublishSources: trackSourcesOf(grant),
       canPublishData: false,
       canUpdateOwnMetadata: false,
     });

@@ -42,6 +42,11 @@ const voiceTokenSchema = named(
     room: z.string(),
     kind: z.enum(['island', 'zone', 'stage', 'announce']),
     canPublish: z.boolean(),
+    sources: z
+      .array(z.enum(['microphone', 'camera', 'screen_share']))
+      .describe(
+        'What you may publish there while canPublish (camera and screen share where the world allows).',
+      ),
     expiresAt: z.string(),
   }),
 );
@@ -57,7 +62,8 @@ export class VoiceController {
 
   /**
    * A LiveKit token for one voice room the world assigned your session right now (10 minutes, one room,
-   * microphone only where you may talk). Any other room is refused.
+   * the microphone where you may talk, camera and screen share where the world also allows them). Any other
+   * room is refused.
    */
   @Post('voice/token')
   @HttpCode(200)

@@ -48,6 +48,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       '0004-assets',
       '0005-wallets',
       '0006-nft-bindings',
+      '0007-world-media',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`
@@ -63,6 +64,8 @@ describe.each(backends)('migrations on %s', (_name, open) => {
     const second = await seedDemoWorld(handle.database.db, worlds);
     expect(second.id).toBe(first.id);
     expect((await worlds.list()).map((world) => world.slug)).toEqual(['demo']);
+    // Other worlds default to voice only; the demo shows camera video and screen share.
+    expect(second).toMatchObject({ allow_camera: true, allow_screen_share: true });
   });
 
   it('store world state snapshots by compare-and-set, so no writer overwrites a newer one', async () => {

@@ -92,12 +92,14 @@ describe('voice rooms assigned by the server', () => {
       room: expect.stringMatching(/\.1\.island-\d+$/),
       kind: 'island',
       canPublish: true,
+      sources: ['microphone'], // the world allows neither camera nor screen share
     });
     expect(bobVoice.room.room).toBe(adaVoice.room.room);
     expect(adaVoice.announce).toEqual({
       room: expect.stringMatching(/\.1\.announce$/),
       kind: 'announce',
       canPublish: false,
+      sources: ['microphone'],
     });
 
     const reply = await askToken(ada, { sessionId: adaIn.sessionId, room: adaVoice.room.room });

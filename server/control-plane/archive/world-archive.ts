@@ -95,6 +95,8 @@ export class WorldArchiveService {
         visibility: world.visibility,
         capacity: world.capacity,
         voiceMode: world.voice_mode,
+        allowCamera: world.allow_camera,
+        allowScreenShare: world.allow_screen_share,
         thumbnailAsset: world.thumbnail_asset,
       },
       draft: draft.body,

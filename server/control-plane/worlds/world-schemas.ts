@@ -18,6 +18,14 @@ const settings = {
     .max(5000)
     .describe('Visitors per instance; more visitors open more instances.'),
   voiceMode: voiceModeSchema,
+  allowCamera: z
+    .boolean()
+    .describe('Visitors who may talk may also show their camera (a small video by their avatar).'),
+  allowScreenShare: z
+    .boolean()
+    .describe(
+      "Visitors who may talk may also share their screen (shown on the scene's screen-share screens).",
+    ),
   thumbnailAsset: assetHashSchema.nullable(),
 };
 
@@ -28,6 +36,8 @@ export const createWorldRequest = z.strictObject({
   visibility: settings.visibility.optional(),
   capacity: settings.capacity.optional(),
   voiceMode: settings.voiceMode.optional(),
+  allowCamera: settings.allowCamera.optional(),
+  allowScreenShare: settings.allowScreenShare.optional(),
   thumbnailAsset: settings.thumbnailAsset.optional(),
 });
 
@@ -38,6 +48,8 @@ export const updateWorldRequest = z
     visibility: settings.visibility.optional(),
     capacity: settings.capacity.optional(),
     voiceMode: settings.voiceMode.optional(),
+    allowCamera: settings.allowCamera.optional(),
+    allowScreenShare: settings.allowScreenShare.optional(),
     thumbnailAsset: settings.thumbnailAsset.optional(),
   })
   .refine((change) => Object.keys(change).length > 0, 'name at least one setting to change');
@@ -52,6 +64,8 @@ export const worldSchema = named(
     visibility: visibilitySchema,
     capacity: z.number().int(),
     voiceMode: voiceModeSchema,
+    allowCamera: z.boolean(),
+    allowScreenShare: z.boolean(),
     thumbnailAsset: z.string().nullable(),
     publishedVersion: z.number().int().nullable(),
     population: z.number().int().describe('Visitors in the world now, across instances.'),

@@ -27,6 +27,8 @@ export interface WorldSettings {
   visibility: Visibility;
   capacity: number;
   voiceMode: VoiceMode;
+  allowCamera: boolean;
+  allowScreenShare: boolean;
   thumbnailAsset: string | null;
 }
 
@@ -91,6 +93,8 @@ export class WorldsService {
           visibility: settings.visibility ?? 'public',
           capacity: settings.capacity ?? this.defaultCapacity,
           voice_mode: settings.voiceMode ?? 'proximity',
+          allow_camera: settings.allowCamera ?? false,
+          allow_screen_share: settings.allowScreenShare ?? false,
           thumbnail_asset: settings.thumbnailAsset ?? null,
           published_version: null,
         })
@@ -215,6 +219,8 @@ export class WorldsService {
           ...(change.visibility !== undefined && { visibility: change.visibility }),
           ...(change.capacity !== undefined && { capacity: change.capacity }),
           ...(change.voiceMode !== undefined && { voice_mode: change.voiceMode }),
+          ...(change.allowCamera !== undefined && { allow_camera: change.allowCamera }),
+          ...(change.allowScreenShare !== undefined && { allow_screen_share: change.allowScreenShare }),
           ...(change.thumbnailAsset !== undefined && { thumbnail_asset: change.thumbnailAsset }),
           updated_at: new Date(),
         })
@@ -269,6 +275,8 @@ function toView(world: World, organization: string, population: number, role: Wo
     visibility: world.visibility,
     capacity: world.capacity,
     voiceMode: world.voice_mode,
+    allowCamera: world.allow_camera,
+    allowScreenShare: world.allow_screen_share,
     thumbnailAsset: world.thumbnail_asset,
     publishedVersion: world.published_version,
     population,

@@ -118,6 +118,8 @@ export type World = {
     visibility: 'public' | 'unlisted' | 'private';
     capacity: number;
     voiceMode: 'off' | 'proximity' | 'global';
+    allowCamera: boolean;
+    allowScreenShare: boolean;
     thumbnailAsset: string | null;
     publishedVersion: number | null;
     /**
@@ -192,6 +194,14 @@ export type WorldArchive = {
          */
         capacity?: number;
         voiceMode?: 'off' | 'proximity' | 'global';
+        /**
+         * Visitors who may talk may also show their camera (a small video by their avatar).
+         */
+        allowCamera?: boolean;
+        /**
+         * Visitors who may talk may also share their screen (shown on the scene's screen-share screens).
+         */
+        allowScreenShare?: boolean;
         thumbnailAsset?: string | null;
         slug: string;
     };
@@ -539,6 +549,10 @@ export type VoiceToken = {
     room: string;
     kind: 'island' | 'zone' | 'stage' | 'announce';
     canPublish: boolean;
+    /**
+     * What you may publish there while canPublish (camera and screen share where the world allows).
+     */
+    sources: Array<'microphone' | 'camera' | 'screen_share'>;
     expiresAt: string;
 };
 
@@ -1301,6 +1315,14 @@ export type WorldsCreateData = {
          */
         capacity?: number;
         voiceMode?: 'off' | 'proximity' | 'global';
+        /**
+         * Visitors who may talk may also show their camera (a small video by their avatar).
+         */
+        allowCamera?: boolean;
+        /**
+         * Visitors who may talk may also share their screen (shown on the scene's screen-share screens).
+         */
+        allowScreenShare?: boolean;
         thumbnailAsset?: string | null;
     };
     path: {
@@ -1468,6 +1490,14 @@ export type WorldsUpdateData = {
          */
         capacity?: number;
         voiceMode?: 'off' | 'proximity' | 'global';
+        /**
+         * Visitors who may talk may also show their camera (a small video by their avatar).
+         */
+        allowCamera?: boolean;
+        /**
+         * Visitors who may talk may also share their screen (shown on the scene's screen-share screens).
+         */
+        allowScreenShare?: boolean;
         thumbnailAsset?: string | null;
     };
     path: {
@@ -2800,6 +2830,14 @@ export type ArchiveImportData = {
              */
             capacity?: number;
             voiceMode?: 'off' | 'proximity' | 'global';
+            /**
+             * Visitors who may talk may also show their camera (a small video by their avatar).
+             */
+            allowCamera?: boolean;
+            /**
+             * Visitors who may talk may also share their screen (shown on the scene's screen-share screens).
+             */
+            allowScreenShare?: boolean;
             thumbnailAsset?: string | null;
             slug: string;
         };
