@@ -16,6 +16,7 @@ import type { AvatarRendererOptions } from './avatar/avatar-renderer.js';
 import { WorldScene } from './scene/WorldScene.js';
 import { installKeyboard } from './systems/keyboard.js';
 import type { WorldStore } from './world-store.js';
+import { VideoButtons } from './VideoButtons.js';
 
 /** How often the HUD re-reads the store, in ms (the 3D view itself updates every frame). */
 const HUD_REFRESH_MS = 100;
@@ -31,6 +32,9 @@ function useStoreView(store: WorldStore) {
     notice: store.notice && store.notice.until > performance.now() ? store.notice.text : null,
     voiceStatus: store.voiceStatus,
     microphone: store.microphone,
+    voice: store.voice,
+    camera: store.camera,
+    screenShare: store.screenShare,
     canTalk: store.voice?.enabled === true && store.voice.room.canPublish,
     nearby: readPeople(store),
     chat: store.chat.slice(),
@@ -207,6 +211,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         >
           {view.microphone ? 'Mic on' : 'Mic off'}
         </button>
+        <VideoButtons view={view} setVideo={(kind, on) => void connection.current?.setVideo(kind, on)} />
         {view.voiceStatus && <span className="voice">{view.voiceStatus}</span>}
         <span className="help">
           {view.notice ??

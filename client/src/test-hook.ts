@@ -35,7 +35,17 @@ export interface MibTestHook {
   /** The published scene version loaded (0 = none) and how many obstacles, portals and spawns it has. */
   readonly scene: { version: number; obstacles: number; portals: number; spawns: number };
   /** Voice: what the HUD says, the assigned LiveKit room (null when off) and whether the mic is live. */
-  readonly voice: { status: string | null; room: string | null; microphone: boolean };
+  readonly voice: {
+    status: string | null;
+    room: string | null;
+    /** What the visitor may publish there (microphone, camera, screen_share) while allowed to talk. */
+    sources: string[];
+    microphone: boolean;
+    camera: boolean;
+    screenShare: boolean;
+  };
+  /** Video feeds (camera billboards, screen shares): whose, whether drawn now, frames uploaded so far. */
+  readonly videos: Array<{ sessionId: string; kind: string; local: boolean; drawn: boolean; frames: number }>;
   /** People near (in the area of interest): name, in voice, muted or blocked by this visitor. */
   readonly people: Array<{
     id: string;
@@ -139,8 +149,18 @@ export function installTestHook(store: WorldStore): void {
       return Object.freeze({
         status: store.voiceStatus,
         room: voice?.enabled ? voice.room.room : null,
+        sources: voice?.enabled ? [...voice.room.sources] : [],
         microphone: store.microphone,
+        camera: store.camera,
+        screenShare: store.screenShare,
       });
+    },
+    get videos() {
+      return Object.freeze(
+        [...store.videos.values()].map(({ sessionId, kind, local, drawn, frames }) =>
+          Object.freeze({ sessionId, kind, local, drawn, frames }),
+        ),
+      );
     },
     get people() {
       return Object.freeze(

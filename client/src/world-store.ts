@@ -22,6 +22,7 @@ import { drawnLook, type DrawnLook } from './avatar/avatar-look.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 import type { EntryProgress, ModelState } from './assets/model-loads.js';
 import type { JoinFailure } from './net/join-errors.js';
+import type { VideoFeed } from './voice/media-videos.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -161,6 +162,12 @@ export interface WorldStore {
   voiceStatus: string | null;
   /** Whether the local microphone is live. */
   microphone: boolean;
+  /** Whether the visitor's camera / screen share is on (shown here, and sent where voice is connected). */
+  camera: boolean;
+  screenShare: boolean;
+  /** Video feeds shown in the scene (camera billboards, screen shares) by key; `videosVersion` counts changes. */
+  videos: Map<string, VideoFeed>;
+  videosVersion: number;
   /** Session ids of those speaking now in the visitor's voice room. */
   speaking: ReadonlySet<string>;
   /** Session ids this visitor muted for itself (their voice is silent here; nobody else is affected). */
@@ -173,7 +180,7 @@ export interface WorldStore {
   /** Each scene model's state by entity id, and the bytes of those needed to enter (see model-loads.ts). */
   models: Map<string, ModelState>;
   /** Each scene screen's video state by entity id (SceneScreens). */
-  screens: Map<string, 'loading' | 'playing' | 'failed'>;
+  screens: Map<string, 'loading' | 'playing' | 'failed' | 'sharing'>;
   /** The bytes needed to enter, for the loading bar. */
   entryProgress: EntryProgress;
   /** The scene version whose models have been handed to the loader (their bytes are then counted). */
@@ -221,6 +228,10 @@ export function createWorldStore(): WorldStore {
     voice: null,
     voiceStatus: null,
     microphone: false,
+    camera: false,
+    screenShare: false,
+    videos: new Map(),
+    videosVersion: 0,
     speaking: new Set(),
     mutedLocally: new Set(),
     blocked: new Set(),

@@ -1,7 +1,8 @@
 /**
  * The demo world's first published scene: something to try on first start without building anything — a
  * spawn point, a bench to sit on, a lever to pull, crates to carry around,
- * and an open gallery frame where any visitor can show an NFT they hold. No colliders near the spawn
+ * an open gallery frame where any visitor can show an NFT they hold, and a screen that shows whoever shares
+ * their screen nearby (the demo world allows camera and screen share). No colliders near the spawn
  * point, so visitors (and the room benchmark's bots) move freely around it.
  */
 import { sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
@@ -47,6 +48,13 @@ export function demoScene(): SceneDocument {
         // Turned to face the spawn point, like the frame (a sign reads from its +z side).
         transform: { position: [0, 2.5, 10], rotation: [0, 1, 0, 0] },
         components: [{ type: 'text', text: 'Welcome! WASD to walk, E to use things.' }],
+      },
+      {
+        id: 'share-screen',
+        name: 'Share screen',
+        // Facing the spawn point too; its bottom edge (1.1 m) clears the crates below.
+        transform: { position: [6.5, 2, 11], rotation: [0, 1, 0, 0] },
+        components: [{ type: 'screen', source: { kind: 'screen-share' }, size: [3.2, 1.8] }],
       },
     ],
   });

@@ -35,6 +35,7 @@ import {
 } from '../../../protocol/index.js';
 import { playEmote } from '../avatar/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
+import type { VideoKind } from '../voice/media-videos.js';
 import { guestAccessToken } from './guest-session.js';
 import {
   addChat,
@@ -55,6 +56,8 @@ export interface WorldConnection {
   press(): Promise<PressReply>;
   /** Turns the microphone on or off (only where the server lets the visitor talk). */
   setMicrophone(on: boolean): Promise<void>;
+  /** Turns the camera or screen share on or off (where the world allows and the visitor may talk). */
+  setVideo(kind: VideoKind, on: boolean): Promise<void>;
   /** Re-places remote voices around the local avatar facing `yaw` (per frame). */
   updateVoice(yaw: number): void;
   /** Plays an emote; the room shows it to those who see this visitor (and echoes it here). */
@@ -325,6 +328,7 @@ export async function connectToWorld(
     sendInput: (input) => room.send(MessageType.input, input),
     interact: (entity) => room.send(MessageType.interact, { entity }),
     setMicrophone: (on) => voice.setMicrophone(on),
+    setVideo: (kind, on) => voice.setVideo(kind, on),
     updateVoice: (yaw) => voice.updatePanning(yaw),
     emote: (emote) => room.send(MessageType.emote, { emote } satisfies EmoteRequest),
     say: (channel, text) => room.send(MessageType.chat, { channel, text } satisfies ChatRequest),

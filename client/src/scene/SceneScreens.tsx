@@ -3,18 +3,23 @@
  * only muted media start by itself); a click on the screen turns its sound on or off, and the sound then
  * fades with the visitor's distance (silent from AUDIBLE_METRES) at the visitor's media volume. A video
  * that cannot be played (missing, not a video, or served without CORS headers to this origin) leaves a
- * dark screen and a notice. Screen-share screens are dark panels until someone shares (docs/voice.md).
- * Each screen's state (loading, playing, failed) is in `store.screens`.
+ * dark screen and a notice. A screen-share screen shows the screen share of the sharer nearest to it —
+ * one in the visitor's voice room (the server decides whose shares reach whom) or the visitor's own — and
+ * is a dark panel while nobody shares (docs/voice.md). Each screen's state (loading, playing, failed,
+ * sharing) is in `store.screens`.
  */
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DoubleSide, SRGBColorSpace, VideoTexture } from 'three';
 import { transformResolver, type SceneDocument, type WorldTransform } from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
+import { drawFeed, uploadNewFrame, type VideoFeed } from '../voice/media-videos.js';
 import { useSceneVersion } from './use-scene-version.js';
 
 /** Metres from a screen at which its sound has faded out. */
 const AUDIBLE_METRES = 25;
+/** A share screen looks again for the nearest sharer this often (avatars move), in ms. */
+const SHARE_CHECK_MS = 1_000;
 
 interface Screen {
   entity: string;
@@ -87,21 +92,59 @@ function usePlayingVideo(store: WorldStore, entity: string, url: string | null) 
   return playing;
 }
 
+/** The screen share of the sharer nearest to `at` (avatars out of sight count as far), or null. */
+function nearestShare(store: WorldStore, [x, , z]: readonly number[]): VideoFeed | null {
+  let best: VideoFeed | null = null;
+  let bestDistance = Infinity;
+  for (const feed of store.videos.values()) {
+    if (feed.kind !== 'screen') continue;
+    const body =
+      feed.sessionId === store.sessionId
+        ? store.local?.predicted
+        : store.remotes.get(feed.sessionId)?.rendered;
+    const distance = body ? Math.hypot(body.x - x!, body.z - z!) : Number.MAX_VALUE;
+    if (best === null || distance < bestDistance) {
+      best = feed;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** For a share screen: the share it shows now (null while nobody shares, and for video screens). */
+function useShare(store: WorldStore, screen: Screen): VideoFeed | null {
+  const [share, setShare] = useState<VideoFeed | null>(null);
+  const checked = useRef({ version: -1, at: 0 });
+  useFrame(() => {
+    if (screen.video !== null) return;
+    const now = performance.now();
+    if (store.videosVersion === checked.current.version && now - checked.current.at < SHARE_CHECK_MS) return;
+    checked.current = { version: store.videosVersion, at: now };
+    const nearest = nearestShare(store, screen.transform.p);
+    if (nearest === share) return;
+    if (nearest) store.screens.set(screen.entity, 'sharing');
+    else store.screens.delete(screen.entity);
+    setShare(nearest);
+  });
+  return share;
+}
+
 function ScreenPanel({ screen, store, volume }: { screen: Screen; store: WorldStore; volume: number }) {
   const playing = usePlayingVideo(store, screen.entity, screen.video);
+  const share = useShare(store, screen);
   const volumeRef = useRef(volume);
   volumeRef.current = volume;
   const shownTime = useRef(-1);
+  const shownShare = useRef({ time: -1 });
   const [cx, cy, cz] = screen.transform.p;
   useFrame(() => {
+    if (share) {
+      share.drawn = true;
+      drawFeed(share, shownShare.current);
+    }
     if (!playing) return;
     const { video, texture } = playing;
-    // A new frame to upload. (three.js waits for requestVideoFrameCallback, which a browser may never call
-    // for a video that is not on the page, as here; the clock is the reliable signal.)
-    if (video.currentTime !== shownTime.current && video.readyState >= video.HAVE_CURRENT_DATA) {
-      shownTime.current = video.currentTime;
-      texture.needsUpdate = true;
-    }
+    shownTime.current = uploadNewFrame(video, texture, shownTime.current);
     const self = store.local?.predicted;
     if (video.muted || !self) return;
     const distance = Math.hypot(self.x - cx, self.y - cy, self.z - cz);
@@ -123,6 +166,8 @@ function ScreenPanel({ screen, store, volume }: { screen: Screen; store: WorldSt
       {/* Keyed: a material compiled without a map does not pick one up later (three needs a recompile). */}
       {playing ? (
         <meshBasicMaterial key="video" map={playing.texture} side={DoubleSide} toneMapped={false} />
+      ) : share ? (
+        <meshBasicMaterial key={share.key} map={share.texture} side={DoubleSide} toneMapped={false} />
       ) : (
         <meshBasicMaterial key="dark" color="#10131c" side={DoubleSide} />
       )}

@@ -11,6 +11,7 @@ import type { WorldConnection } from '../net/world-connection.js';
 import type { WorldStore } from '../world-store.js';
 import { MovableItems } from './MovableItems.js';
 import { NftFrames } from './NftFrames.js';
+import { CameraBillboards } from './CameraBillboards.js';
 import { SceneGeometry } from './SceneGeometry.js';
 import { SceneModels } from './SceneModels.js';
 import { SceneDressing } from './SceneDressing.js';
@@ -115,6 +116,7 @@ export function WorldScene(props: SceneProps) {
       </group>
       <MovableItems store={props.store} />
       <NftFrames store={props.store} />
+      <CameraBillboards store={props.store} />
       <primitive object={avatars.root} />
       <FrameDriver {...props} avatars={avatars} blockers={blockers} />
     </Canvas>

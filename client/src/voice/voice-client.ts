@@ -1,19 +1,32 @@
 /**
- * Voice in the player with livekit-client: joins exactly the LiveKit rooms the world assigned (the room's
- * `voice` message), each with a token from POST /voice/token, and switches promptly when they change. Each
- * remote voice plays through WebAudio, panned (HRTF) and attenuated by the distance to the speaker's avatar;
- * where PannerNode is missing it falls back to distance gain only. The server decides who hears whom — this
- * only follows, so a changed client cannot hear more than the server allows.
+ * Voice and video in the player with livekit-client: joins exactly the LiveKit rooms the world assigned
+ * (the room's `voice` message), each with a token from POST /voice/token, and switches promptly when they
+ * change. Each remote voice plays through WebAudio, panned (HRTF) and attenuated by the distance to the
+ * speaker's avatar; where PannerNode is missing it falls back to distance gain only. Camera video is
+ * received only from avatars within CAMERA_NEAR_METRES (subscriptions follow distance) and shown by them;
+ * screen shares go to the scene's share screens (media-videos.ts). The server decides who hears and sees
+ * whom — this only follows, so a changed client cannot receive more than the server allows.
  */
-import { Room, RoomEvent, Track, type RemoteParticipant, type RemoteTrack } from 'livekit-client';
+import {
+  Room,
+  RoomEvent,
+  Track,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+} from 'livekit-client';
 import type { VoiceEvent, VoiceRoomGrant } from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
+import { LocalMedia } from './local-media.js';
+import { CAMERA_NEAR_METRES, MediaVideos, type VideoKind } from './media-videos.js';
 
 /** Distance model of a remote voice: full volume within REF metres, fading to silence around MAX. */
 const REF_DISTANCE = 2;
 const MAX_DISTANCE = 20;
 /** Retry a failed connection after this long, in ms, while the room is still assigned. */
 const RETRY_MS = 5_000;
+/** Camera subscriptions follow avatars' distances this often, in ms. */
+const NEAR_CAMERAS_EVERY_MS = 1_000;
 
 interface VoiceToken {
   url: string;
@@ -29,7 +42,9 @@ export interface VoiceDeps {
   requestToken(room: string): Promise<VoiceToken>;
 }
 
+/** One remote audio track (a microphone, or a screen share's sound), by track sid. */
 interface RemoteVoice {
+  identity: string;
   sessionId: string;
   element: HTMLAudioElement;
   source: MediaStreamAudioSourceNode;
@@ -37,10 +52,11 @@ interface RemoteVoice {
   gain: GainNode;
 }
 
-/** One live LiveKit room (the island/zone one, or the announcements). */
+/** One LiveKit room (the island/zone one, or the announcements); `connected` once it is. */
 interface Joined {
   grant: VoiceRoomGrant;
   room: Room;
+  connected: boolean;
 }
 
 export class VoiceClient {
@@ -50,8 +66,21 @@ export class VoiceClient {
   private microphone = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private latest: VoiceEvent | null = null;
+  private readonly videos: MediaVideos;
+  private readonly media: LocalMedia;
+  private readonly nearCameras: ReturnType<typeof setInterval>;
 
-  constructor(private readonly deps: VoiceDeps) {}
+  constructor(private readonly deps: VoiceDeps) {
+    this.videos = new MediaVideos(deps.store);
+    this.media = new LocalMedia(deps.store, this.videos, () => {
+      const joined = this.joined.get('room');
+      return {
+        room: joined?.connected ? joined.room : null,
+        grant: this.latest?.enabled ? this.latest.room : null,
+      };
+    });
+    this.nearCameras = setInterval(() => this.subscribeNearCameras(), NEAR_CAMERAS_EVERY_MS);
+  }
 
   /** Follows a new assignment from the room. */
   apply(event: VoiceEvent): void {
@@ -59,11 +88,17 @@ export class VoiceClient {
     const { store } = this.deps;
     if (!event.enabled) {
       store.voiceStatus = event.off;
-      void this.leaveAll();
+      void this.media.stopAll(this.joined.get('room')?.room ?? null).then(() => this.leaveAll());
       return;
     }
+    void this.media.follow(event.room, this.joined.get('room')?.room ?? null);
     void this.follow('room', event.room);
     void this.follow('announce', event.announce);
+  }
+
+  /** Turns the camera or the screen share on or off, where the world and the visitor's grant allow it. */
+  setVideo(kind: VideoKind, on: boolean): Promise<void> {
+    return this.media.set(kind, on);
   }
 
   /** Turns the microphone on or off where the visitor may talk. Needs a secure context (https or localhost). */
@@ -126,6 +161,8 @@ export class VoiceClient {
 
   async stop(): Promise<void> {
     clearTimeout(this.retry);
+    clearInterval(this.nearCameras);
+    await this.media.stopAll(this.joined.get('room')?.room ?? null);
     await this.leaveAll();
     await this.audio?.close().catch(() => undefined);
     this.audio = null;
@@ -133,15 +170,28 @@ export class VoiceClient {
 
   private async follow(slot: 'room' | 'announce', grant: VoiceRoomGrant): Promise<void> {
     const current = this.joined.get(slot);
-    if (current && current.grant.room === grant.room && current.grant.canPublish === grant.canPublish) return;
+    if (
+      current &&
+      current.grant.room === grant.room &&
+      current.grant.canPublish === grant.canPublish &&
+      current.grant.sources.join() === grant.sources.join()
+    )
+      return;
     if (current) {
       this.joined.delete(slot);
+      // Captures outlive the room: taken out first, they are published again in the next room.
+      if (slot === 'room') await this.media.unpublishAll(current.room);
       await current.room.disconnect();
     }
-    const room = new Room({ adaptiveStream: true, dynacast: true });
-    this.joined.set(slot, { grant, room });
-    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => this.heard(track, participant));
-    room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant) => this.silenced(participant));
+    // Not adaptiveStream: it pauses video not attached to a visible element, and ours are textures.
+    const room = new Room({ adaptiveStream: false, dynacast: true });
+    const joined: Joined = { grant, room, connected: false };
+    this.joined.set(slot, joined);
+    room.on(RoomEvent.TrackSubscribed, (track, publication, participant) =>
+      this.received(track, publication, participant),
+    );
+    room.on(RoomEvent.TrackUnsubscribed, (track) => this.dropped(track.sid));
+    room.on(RoomEvent.TrackPublished, () => this.subscribeNearCameras());
     room.on(RoomEvent.ParticipantDisconnected, (participant) => this.silenced(participant));
     room.on(RoomEvent.ActiveSpeakersChanged, (speakers) => {
       if (slot !== 'room') return;
@@ -151,10 +201,14 @@ export class VoiceClient {
     try {
       const token = await this.deps.requestToken(grant.room);
       if (this.joined.get(slot)?.room !== room) return; // reassigned meanwhile
-      await room.connect(token.url, token.token, { autoSubscribe: true });
+      // Subscriptions are ours: every sound and screen share, camera video from near avatars only.
+      await room.connect(token.url, token.token, { autoSubscribe: false });
+      joined.connected = true;
+      this.subscribeNearCameras();
       if (slot === 'room') {
         this.deps.store.voiceStatus = `Voice: ${describe(grant)}`;
         if (this.microphone) await this.setMicrophone(true);
+        await this.media.publishAll(room);
       }
     } catch (error) {
       if (this.joined.get(slot)?.room !== room) return;
@@ -168,8 +222,56 @@ export class VoiceClient {
     }
   }
 
+  /** Subscribes to every remote track except camera video from avatars farther than CAMERA_NEAR_METRES. */
+  private subscribeNearCameras(): void {
+    const me = this.deps.store.local?.predicted;
+    for (const { room, connected } of this.joined.values()) {
+      if (!connected) continue;
+      for (const participant of room.remoteParticipants.values()) {
+        const speaker = this.deps.store.remotes.get(sessionOf(participant.identity))?.rendered;
+        const near =
+          me !== undefined &&
+          speaker !== undefined &&
+          Math.hypot(speaker.x - me.x, speaker.z - me.z) <= CAMERA_NEAR_METRES;
+        for (const publication of participant.trackPublications.values()) {
+          const wanted = publication.source !== Track.Source.Camera || near;
+          if (publication.isDesired !== wanted) publication.setSubscribed(wanted);
+        }
+      }
+    }
+  }
+
+  private received(
+    track: RemoteTrack,
+    publication: RemoteTrackPublication,
+    participant: RemoteParticipant,
+  ): void {
+    if (track.kind === Track.Kind.Video) {
+      const kind = publication.source === Track.Source.ScreenShare ? 'screen' : 'camera';
+      this.videos.show(
+        track.sid ?? publication.trackSid,
+        sessionOf(participant.identity),
+        kind,
+        track.mediaStreamTrack,
+        false,
+      );
+      return;
+    }
+    if (track.kind === Track.Kind.Audio) this.heard(track, participant);
+  }
+
+  /** A track unsubscribed (far away now, unpublished, or its room left). */
+  private dropped(sid: string | undefined): void {
+    if (sid === undefined) return;
+    this.videos.hide(sid);
+    const voice = this.voices.get(sid);
+    if (!voice) return;
+    voice.source.disconnect();
+    voice.element.srcObject = null;
+    this.voices.delete(sid);
+  }
+
   private heard(track: RemoteTrack, participant: RemoteParticipant): void {
-    if (track.kind !== Track.Kind.Audio) return;
     const audio = (this.audio ??= new AudioContext());
     const stream = new MediaStream([track.mediaStreamTrack]);
     // Chrome only feeds WebAudio from a remote stream that is also attached to a (muted) element.
@@ -188,8 +290,10 @@ export class VoiceClient {
       panner.rolloffFactor = 1;
       source.connect(panner).connect(gain).connect(audio.destination);
     } else source.connect(gain).connect(audio.destination);
-    this.silenced(participant);
-    this.voices.set(participant.identity, {
+    const sid = track.sid ?? `${participant.identity}:${track.source}`;
+    this.dropped(sid);
+    this.voices.set(sid, {
+      identity: participant.identity,
       sessionId: sessionOf(participant.identity),
       element,
       source,
@@ -198,12 +302,12 @@ export class VoiceClient {
     });
   }
 
+  /** Everything of a participant who left the room. */
   private silenced(participant: RemoteParticipant): void {
-    const voice = this.voices.get(participant.identity);
-    if (!voice) return;
-    voice.source.disconnect();
-    voice.element.srcObject = null;
-    this.voices.delete(participant.identity);
+    for (const [sid, voice] of [...this.voices])
+      if (voice.identity === participant.identity) this.dropped(sid);
+    for (const feed of [...this.deps.store.videos.values()])
+      if (!feed.local && feed.sessionId === sessionOf(participant.identity)) this.videos.hide(feed.key);
   }
 
   private async leaveAll(): Promise<void> {
@@ -211,6 +315,7 @@ export class VoiceClient {
     this.joined.clear();
     for (const voice of this.voices.values()) voice.source.disconnect();
     this.voices.clear();
+    this.videos.hideRemote();
     this.deps.store.microphone = false;
     await Promise.all(rooms.map(({ room }) => room.disconnect()));
   }
