@@ -8,8 +8,14 @@ import { rm } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import { Problem } from '../control-plane/index.js';
 
-/** After refusing an upload mid-stream, how long the client gets to read the answer before we hang up, ms. */
-const HANG_UP_AFTER_MS = 1_000;
+/**
+ * Lingering close, as nginx does it: after refusing an upload, the rest of its body is read and dropped —
+ * a client still sending when the answer comes (a browser mid-upload) would otherwise get a reset or a
+ * broken pipe instead of reading the 413. The connection is closed once the client pauses for
+ * LINGER_IDLE_MS, and after LINGER_MAX_MS at most, whatever it does.
+ */
+const LINGER_IDLE_MS = 5_000;
+const LINGER_MAX_MS = 30_000;
 
 function tooLarge(maxBytes: number): Problem {
   const mb = (maxBytes / (1024 * 1024)).toFixed(1);
@@ -20,11 +26,21 @@ function tooLarge(maxBytes: number): Problem {
   );
 }
 
-/** Ends the connection shortly after the (error) response is sent, so the rest of a huge body is not read. */
+/** Closes the connection after the (error) response, lingering while the client is still sending. */
 function hangUpAfterAnswer(req: Request, res: Response): void {
   res.setHeader('Connection', 'close');
-  res.on('finish', () => setTimeout(() => req.socket.destroy(), HANG_UP_AFTER_MS).unref());
-  req.resume();
+  req.resume(); // read and drop whatever else comes
+  res.on('finish', () => {
+    const socket = req.socket;
+    const hangUp = () => socket.destroy();
+    const idle = setTimeout(hangUp, LINGER_IDLE_MS).unref();
+    const total = setTimeout(hangUp, LINGER_MAX_MS).unref();
+    req.on('data', () => idle.refresh());
+    socket.once('close', () => {
+      clearTimeout(idle);
+      clearTimeout(total);
+    });
+  });
 }
 
 export async function receiveUpload(
