@@ -52,8 +52,16 @@ function SignText({ sign }: { sign: Sign }) {
     const context = canvas.getContext('2d')!;
     const font = `600 ${LETTER_PX}px system-ui, sans-serif`;
     context.font = font;
-    const widest = Math.max(1, ...lines.map((line) => context.measureText(line).width));
-    canvas.width = Math.ceil(widest + LETTER_PX * 0.5);
+    const widest = Math.max(
+      1,
+      ...lines.map((line) => {
+        const measured = context.measureText(line);
+        return Math.max(measured.width, measured.actualBoundingBoxRight);
+      }),
+    );
+    // 6 % spare: where no bold face is installed the browser emboldens glyphs itself and draws them wider
+    // than measured (the end of a long line was cut off).
+    canvas.width = Math.ceil(widest * 1.06 + LETTER_PX * 0.5);
     canvas.height = Math.ceil(lines.length * LETTER_PX * 1.25 + LETTER_PX * 0.25);
     context.font = font;
     context.fillStyle = sign.color;
