@@ -3,17 +3,23 @@
  * machines this is built on. Set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET (a self-hosted
  * `livekit-server --dev` works: devkey / secret) to run it. Two @livekit/rtc-node bots publishing tones
  * join through our tokens: the one in the island hears the other, one outside the island receives nothing,
- * and a moderator's mute stops the muted bot's track.
+ * and a moderator's mute stops the muted bot's track. A bot's camera reaches its island only once the world
+ * allows cameras (the server then widens its LiveKit permissions; no new token is needed).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AudioFrame,
   AudioSource,
   LocalAudioTrack,
+  LocalVideoTrack,
   Room,
   RoomEvent,
+  TrackKind,
   TrackPublishOptions,
   TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
   type RemoteParticipant,
 } from '@livekit/rtc-node';
 import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
@@ -127,6 +133,17 @@ async function bot(name: string, walkAway = false): Promise<Bot> {
   return { who, visitor, room, heard };
 }
 
+/** Publishes a 64×48 grey test picture as the bot's camera, 10 frames a second. */
+async function publishCamera(room: Room): Promise<void> {
+  const source = new VideoSource(64, 48);
+  const track = LocalVideoTrack.createVideoTrack('camera', source);
+  const options = new TrackPublishOptions();
+  options.source = TrackSource.SOURCE_CAMERA;
+  const frame = new VideoFrame(new Uint8Array(64 * 48 * 4).fill(128), 64, 48, VideoBufferType.RGBA);
+  timers.push(setInterval(() => source.captureFrame(frame), 100));
+  await room.localParticipant!.publishTrack(track, options);
+}
+
 describeWithLiveKit(`voice on a real LiveKit server${SKIP_REASON}`, () => {
   it('lets islanders hear each other, keeps an outsider out, and stops a muted bot’s track', async () => {
     const ada = await bot('Ada');
@@ -155,6 +172,38 @@ describeWithLiveKit(`voice on a real LiveKit server${SKIP_REASON}`, () => {
     await waitFor(() => !bob.heard.has(identityOf(ada)), Boolean, {
       what: 'Ada’s track stopping for Bob after the mute',
       timeoutMs: 15_000,
+    });
+  });
+
+  it('lets camera video through only once the world allows cameras', async () => {
+    const cam = await bot('Cam');
+    const viewer = await bot('Viewer');
+    const camIdentity = `${cam.who.accountId}:${cam.visitor.sessionId}`;
+    await waitFor(() => viewer.heard.has(camIdentity), Boolean, {
+      what: 'Viewer hearing Cam',
+      timeoutMs: 20_000,
+    });
+    const videoFrom = new Set<string>();
+    viewer.room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
+      if (track.kind === TrackKind.KIND_VIDEO) videoFrom.add(participant.identity);
+    });
+    // The world does not allow cameras: the token's sources leave it out, so LiveKit refuses it.
+    await publishCamera(cam.room).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(videoFrom.has(camIdentity)).toBe(false);
+
+    await ok(
+      sdk.worldsUpdate({ client: owner.api, path: { slug: 'live-voice' }, body: { allowCamera: true } }),
+    );
+    await waitFor(
+      () => cam.visitor.voice.at(-1),
+      (e) => e?.enabled === true && e.room.sources.includes('camera'),
+      { what: 'Cam told it may use its camera' },
+    );
+    await publishCamera(cam.room);
+    await waitFor(() => videoFrom.has(camIdentity), Boolean, {
+      what: 'Viewer receiving Cam’s camera',
+      timeoutMs: 20_000,
     });
   });
 });
