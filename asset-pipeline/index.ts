@@ -24,6 +24,7 @@ export { HASH_PATTERN, type AssetStore } from './store/asset-store.js';
 export { LocalAssetStore } from './store/local-asset-store.js';
 export { S3AssetStore, type S3StoreOptions } from './store/s3-asset-store.js';
 export { gltfIO } from './gltf-io.js';
+export { sampledTexels } from './texture-coverage.js';
 export { validateDecoded } from './validate-decoded.js';
 export { processInWorker } from './jobs/process-in-worker.js';
 export {

@@ -3,9 +3,12 @@
  * gradient, a flat colour) looks the same at half its size, and costs four times less to download and to
  * hold on the GPU. Each texture is halved while the round trip — down with Lanczos, back up bilinearly as
  * the GPU magnifies — stays visually lossless by both measures below; detailed textures keep their size.
+ * Only the texels the model can sample are compared (`texture-coverage.ts`): the sharp borders of an atlas's
+ * unused gutters blur when halved, but nothing on screen ever shows them.
  */
 import type { Document } from '@gltf-transform/core';
 import sharp from 'sharp';
+import { sampledTexels } from './texture-coverage.js';
 
 /** Textures are never made smaller than this side, in pixels. */
 export const MIN_DETAIL_SIDE_PX = 256;
@@ -21,6 +24,8 @@ export interface DetailResize {
   texture: string;
   fromPx: [number, number];
   toPx: [number, number];
+  /** The fraction of its texels that the model samples, which is what was compared (1 = all of them). */
+  sampledFraction: number;
 }
 
 interface Raster {
@@ -30,19 +35,36 @@ interface Raster {
   channels: 1 | 2 | 3 | 4;
 }
 
-/** Whether `candidate` (the round trip) is visually the same as `original` (same size and channels). */
-function visuallyLossless(original: Buffer, candidate: Buffer): boolean {
+/**
+ * Whether `candidate` (the round trip) is visually the same as `original` (same size and channels) in the
+ * texels `sampled` marks (all of them when it is undefined).
+ */
+function visuallyLossless(
+  original: Buffer,
+  candidate: Buffer,
+  channels: number,
+  sampled: Uint8Array | undefined,
+): boolean {
   let squares = 0;
   let outliers = 0;
+  let samples = 0;
   for (let index = 0; index < original.length; index += 1) {
+    if (sampled && sampled[Math.floor(index / channels)] === 0) continue;
     const difference = original[index]! - candidate[index]!;
     squares += difference * difference;
+    samples += 1;
     if (difference > OUTLIER_LEVELS || difference < -OUTLIER_LEVELS) outliers += 1;
   }
   return (
-    Math.sqrt(squares / original.length) <= MAX_RMS_LEVELS &&
-    outliers <= original.length * MAX_OUTLIER_FRACTION
+    samples === 0 ||
+    (Math.sqrt(squares / samples) <= MAX_RMS_LEVELS && outliers <= samples * MAX_OUTLIER_FRACTION)
   );
+}
+
+function countMarked(mask: Uint8Array): number {
+  let marked = 0;
+  for (const texel of mask) marked += texel;
+  return marked;
 }
 
 async function roundTrip(raster: Raster, width: number, height: number): Promise<Buffer> {
@@ -58,12 +80,16 @@ async function roundTrip(raster: Raster, width: number, height: number): Promise
 }
 
 /** The smallest halving of the texture that is visually lossless, or undefined when none is. */
-async function detailSize(raster: Raster): Promise<[number, number] | undefined> {
+async function detailSize(
+  raster: Raster,
+  sampled: Uint8Array | undefined,
+): Promise<[number, number] | undefined> {
   let accepted: [number, number] | undefined;
   let [width, height] = [raster.width, raster.height];
   while (Math.min(width, height) / 2 >= MIN_DETAIL_SIDE_PX) {
     [width, height] = [Math.round(width / 2), Math.round(height / 2)];
-    if (!visuallyLossless(raster.data, await roundTrip(raster, width, height))) break;
+    const candidate = await roundTrip(raster, width, height);
+    if (!visuallyLossless(raster.data, candidate, raster.channels, sampled)) break;
     accepted = [width, height];
   }
   return accepted;
@@ -85,7 +111,8 @@ export async function sizeTexturesToDetail(
       .raw()
       .toBuffer({ resolveWithObject: true });
     const raster = { data, width: info.width, height: info.height, channels: info.channels };
-    const size = await detailSize(raster);
+    const sampled = sampledTexels(document, texture, info.width, info.height);
+    const size = await detailSize(raster, sampled);
     if (!size) continue;
     const png = await sharp(data, {
       raw: { width: info.width, height: info.height, channels: info.channels },
@@ -98,6 +125,7 @@ export async function sizeTexturesToDetail(
       texture: texture.getName() || texture.getURI() || `#${index}`,
       fromPx: [info.width, info.height],
       toPx: size,
+      sampledFraction: sampled ? Number((countMarked(sampled) / sampled.length).toFixed(3)) : 1,
     });
   }
   return resized;

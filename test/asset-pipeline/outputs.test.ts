@@ -118,7 +118,12 @@ describe('pipeline outputs', () => {
     );
     const result = await processAsset(await io.writeBinary(document), { profile: 'scene', lodRatios: [] });
     expect(result.report.texturesSizedToDetail).toEqual([
-      { texture: smooth!.getName(), fromPx: [side, side], toPx: [256, 256] },
+      {
+        texture: smooth!.getName(),
+        fromPx: [side, side],
+        toPx: [256, 256],
+        sampledFraction: expect.any(Number),
+      },
     ]);
     const sides = await Promise.all(
       (await io.readBinary(result.glb))
