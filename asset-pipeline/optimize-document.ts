@@ -19,9 +19,9 @@ import {
   draco,
   meshopt,
 } from '@gltf-transform/functions';
-import { ktx2 } from 'ktx2-encoder/gltf-transform';
 import { MeshoptSimplifier, MeshoptEncoder } from 'meshoptimizer';
 import sharp from 'sharp';
+import { encodeTexturesToKtx2, type Ktx2Plan } from './ktx2-encode-pool.js';
 
 /** Simplification error tolerance (fraction of mesh extent) of the standard tool: visually lossless. */
 const LOSSLESS_SIMPLIFY_ERROR = 1e-4;
@@ -82,59 +82,57 @@ const COLOR_SLOTS = /^(?!normalTexture$|occlusionTexture$|metallicRoughnessTextu
  */
 const LINEAR_DATA = { isSetKTX2SRGBTransferFunc: false, isPerceptual: false } as const;
 
-export async function finishLevel(document: Document, options: FinishOptions): Promise<void> {
-  const resize: [number, number] = [options.texturePx, options.texturePx];
-  const limitInputPixels = options.maxImagePixels;
-  // gltf-transform passes only on/off to sharp (on = sharp's ~268 Mpx cap); our own tighter cap is checked
-  // from the image headers at validation, and applied exactly where we decode below.
-  const transforms: Transform[] = [];
-  if (options.ktx2) {
-    // Resize (keeping each image's format), then Basis: UASTC where precision matters, ETC1S for colour.
-    transforms.push(textureCompress({ encoder: sharp, resize, limitInputPixels: true }));
-    const imageDecoder = async (buffer: Uint8Array) => {
-      const { data, info } = await sharp(buffer, { limitInputPixels })
-        .ensureAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      return { data: new Uint8Array(data), width: info.width, height: info.height };
-    };
-    // Rate-distortion optimisation makes UASTC blocks compress far better under Zstandard, for a loss the
-    // renders cannot show (bench:assets keeps ssimMin ≥ 0.95).
-    const uastc = {
-      enableDebug: false,
-      isUASTC: true,
-      generateMipmap: true,
-      needSupercompression: true,
-      enableRDO: true,
-      rdoQualityLevel: 2,
-    };
-    transforms.push(
-      ktx2({ ...uastc, ...LINEAR_DATA, isNormalMap: true, slots: NORMAL_SLOTS, imageDecoder }),
-      ktx2({ ...uastc, ...LINEAR_DATA, slots: LINEAR_DATA_SLOTS, imageDecoder }),
-      ktx2({
+/** Basis settings per kind of texture: UASTC where precision matters, ETC1S for colour. */
+const KTX2_PLANS: Ktx2Plan[] = (() => {
+  // Rate-distortion optimisation makes UASTC blocks compress far better under Zstandard, for a loss the
+  // renders cannot show (bench:assets keeps ssimMin ≥ 0.95).
+  const uastc = {
+    enableDebug: false,
+    isUASTC: true,
+    generateMipmap: true,
+    needSupercompression: true,
+    enableRDO: true,
+    rdoQualityLevel: 2,
+  };
+  return [
+    { slots: NORMAL_SLOTS, settings: { ...uastc, ...LINEAR_DATA, isNormalMap: true } },
+    { slots: LINEAR_DATA_SLOTS, settings: { ...uastc, ...LINEAR_DATA } },
+    {
+      slots: COLOR_SLOTS,
+      settings: {
         enableDebug: false,
         isUASTC: false,
-        slots: COLOR_SLOTS,
         generateMipmap: true,
         qualityLevel: 128,
         isSetKTX2SRGBTransferFunc: true,
         isPerceptual: true,
-        imageDecoder,
-      }),
-    );
-  } else {
-    transforms.push(
-      textureCompress({ encoder: sharp, targetFormat: 'webp', resize, limitInputPixels: true }),
-    );
-  }
-  transforms.push(
-    options.geometry === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder, level: 'high' }),
+      },
+    },
+  ];
+})();
+
+export async function finishLevel(document: Document, options: FinishOptions): Promise<void> {
+  const resize: [number, number] = [options.texturePx, options.texturePx];
+  // gltf-transform passes only on/off to sharp (on = sharp's ~268 Mpx cap); our own tighter cap is checked
+  // from the image headers at validation, and applied exactly where the KTX2 encoder decodes.
+  // With KTX2, textures are resized keeping their format, then encoded by the pool.
+  const targetFormat = options.ktx2 ? undefined : 'webp';
+  await document.transform(
+    textureCompress({
+      encoder: sharp,
+      resize,
+      limitInputPixels: true,
+      ...(targetFormat && { targetFormat }),
+    }),
   );
+  if (options.ktx2) await encodeTexturesToKtx2(document, KTX2_PLANS, options.maxImagePixels);
   // The upload's own geometry compression (a Draco input, say) would otherwise stay in use beside ours:
   // its geometry is decoded already, and left in use it also stops meshopt from quantizing normals.
   const other = options.geometry === 'draco' ? 'EXT_meshopt_compression' : 'KHR_draco_mesh_compression';
   for (const extension of document.getRoot().listExtensionsUsed()) {
     if (extension.extensionName === other) extension.dispose();
   }
-  await document.transform(...transforms);
+  await document.transform(
+    options.geometry === 'draco' ? draco() : meshopt({ encoder: MeshoptEncoder, level: 'high' }),
+  );
 }
