@@ -25,6 +25,7 @@ export { LocalAssetStore } from './store/local-asset-store.js';
 export { S3AssetStore, type S3StoreOptions } from './store/s3-asset-store.js';
 export { gltfIO } from './gltf-io.js';
 export { sampledTexels } from './texture-coverage.js';
+export { encodeTexturesToKtx2, type Ktx2Plan, type Ktx2Settings } from './ktx2-encode-pool.js';
 export { validateDecoded } from './validate-decoded.js';
 export { processInWorker } from './jobs/process-in-worker.js';
 export {

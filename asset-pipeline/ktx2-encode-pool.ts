@@ -54,17 +54,24 @@ function jobsOf(document: Document, plans: readonly Ktx2Plan[]): Job[] {
 
 function encodeOn(worker: Worker, request: Ktx2Request): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', reject);
-    };
     const onMessage = (response: Ktx2Response) => {
       cleanup();
       if ('ktx2' in response) resolve(response.ktx2);
       else reject(new Error(response.error));
     };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => onError(new Error(`the encoder's worker exited (code ${code})`));
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
     worker.on('message', onMessage);
-    worker.once('error', reject);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage(request);
   });
 }
