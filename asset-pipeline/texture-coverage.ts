@@ -86,7 +86,27 @@ function coordinatesOf(document: Document, use: TextureUse): Accessor[][] | unde
 /** A triangle's corners in texels: x, y of each. */
 type Triangle = [number, number, number, number, number, number];
 
-/** Marks the texels within FOOTPRINT_TEXELS of one triangle (pixel corners a, b, c), wrapping at the sides. */
+/** Each edge of the triangle being drawn as a line nx·x + ny·y + d (reused: no allocation per triangle). */
+const edgeLines = new Float64Array(9);
+
+/**
+ * Sets `edgeLines[3 * edge …]` to the line through (x0, y0) and (x1, y1), scaled so that its value is the
+ * signed distance in texels, positive on the triangle's inside (`orientation` is the sign of its area).
+ */
+function setEdge(edge: number, x0: number, y0: number, x1: number, y1: number, orientation: number): void {
+  const length = Math.hypot(x1 - x0, y1 - y0);
+  const nx = (-(y1 - y0) / length) * orientation;
+  const ny = ((x1 - x0) / length) * orientation;
+  edgeLines[edge * 3] = nx;
+  edgeLines[edge * 3 + 1] = ny;
+  edgeLines[edge * 3 + 2] = -(nx * x0 + ny * y0);
+}
+
+/**
+ * Marks the texels whose centres lie within FOOTPRINT_TEXELS of one triangle (corners in texels), wrapping
+ * at the sides. Row by row, each edge bounds the run of marked texels, so the cost is one span per row.
+ * Returns the bounding box's area in texels (the work bound that sampledTexels caps).
+ */
 function drawTriangle(
   mask: Uint8Array,
   width: number,
@@ -96,26 +116,30 @@ function drawTriangle(
   const area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
   if (Math.abs(area) < 1e-9) return 0; // a degenerate triangle draws nothing
   const orientation = Math.sign(area);
-  // Each edge as a line n·p + d, scaled so that the value is the signed distance (positive inside).
-  const edgeLine = (x0: number, y0: number, x1: number, y1: number) => {
-    const length = Math.hypot(x1 - x0, y1 - y0);
-    const nx = (-(y1 - y0) / length) * orientation;
-    const ny = ((x1 - x0) / length) * orientation;
-    return [nx, ny, -(nx * x0 + ny * y0)] as const;
-  };
-  const edges = [edgeLine(ax, ay, bx, by), edgeLine(bx, by, cx, cy), edgeLine(cx, cy, ax, ay)];
+  setEdge(0, ax, ay, bx, by, orientation);
+  setEdge(1, bx, by, cx, cy, orientation);
+  setEdge(2, cx, cy, ax, ay, orientation);
   const minX = Math.floor(Math.min(ax, bx, cx) - FOOTPRINT_TEXELS);
   const maxX = Math.ceil(Math.max(ax, bx, cx) + FOOTPRINT_TEXELS);
   const minY = Math.floor(Math.min(ay, by, cy) - FOOTPRINT_TEXELS);
   const maxY = Math.ceil(Math.max(ay, by, cy) + FOOTPRINT_TEXELS);
   for (let y = minY; y <= maxY; y += 1) {
-    const row = (((y % height) + height) % height) * width;
-    for (let x = minX; x <= maxX; x += 1) {
-      const [px, py] = [x + 0.5, y + 0.5];
-      if (edges.every(([nx, ny, d]) => nx * px + ny * py + d >= -FOOTPRINT_TEXELS)) {
-        mask[row + (((x % width) + width) % width)] = 1;
+    // Texel (x, y) is marked when nx·(x + ½) + ny·(y + ½) + d ≥ −FOOTPRINT_TEXELS for all three edges.
+    let from = minX;
+    let to = maxX;
+    for (let edge = 0; edge < 3 && from <= to; edge += 1) {
+      const nx = edgeLines[edge * 3]!;
+      const rest = edgeLines[edge * 3 + 1]! * (y + 0.5) + edgeLines[edge * 3 + 2]! + FOOTPRINT_TEXELS;
+      if (Math.abs(nx) < 1e-12) {
+        if (rest < 0) to = from - 1; // the whole row is outside this edge
+      } else if (nx > 0) {
+        from = Math.max(from, Math.ceil(-rest / nx - 0.5));
+      } else {
+        to = Math.min(to, Math.floor(-rest / nx - 0.5));
       }
     }
+    const row = (((y % height) + height) % height) * width;
+    for (let x = from; x <= to; x += 1) mask[row + (((x % width) + width) % width)] = 1;
   }
   return (maxX - minX + 1) * (maxY - minY + 1);
 }
