@@ -5,6 +5,8 @@
 import { ConfigError, parseConfig } from './config/app-config.js';
 import { DatabaseUnavailableError } from './db/index.js';
 import { PresenceUnavailableError } from './rooms/matchmaking-backend.js';
+import { isPrettyLogging } from './observability/logger.js';
+import { startBanner } from './observability/start-banner.js';
 import { startServer } from './start-server.js';
 
 const KNOWN_STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, PresenceUnavailableError];
@@ -12,6 +14,16 @@ const KNOWN_STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, PresenceUna
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const server = await startServer(config);
+  if (isPrettyLogging(config))
+    process.stdout.write(
+      startBanner({
+        config,
+        port: server.port,
+        database: server.database.kind,
+        devChainRpc: server.devChain?.rpcUrl,
+        devVoice: server.devVoice?.ports,
+      }),
+    );
   let signalled = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (signalled) return;

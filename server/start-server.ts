@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import 'reflect-metadata';
@@ -54,7 +55,7 @@ import {
 import { createNftServices } from './nft/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, isPrettyLogging } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
 import { createRoomHost } from './rooms/room-host.js';
@@ -71,6 +72,7 @@ import {
   VoiceWebhooks,
   type VoiceBackend,
 } from './voice/index.js';
+import { startDevVoice, type DevVoice } from './voice/dev-livekit/dev-voice.js';
 
 export interface RunningServer {
   /** Base URL the server listens on, e.g. http://127.0.0.1:2567 */
@@ -80,6 +82,8 @@ export interface RunningServer {
   database: OpenDatabase;
   /** The embedded dev chain and its demo collections, when this server runs one. */
   devChain: ChainRuntime['devChain'];
+  /** The embedded dev LiveKit, when this server runs one. */
+  devVoice: DevVoice | undefined;
   /** Graceful shutdown; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -130,7 +134,18 @@ const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url))
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
-  const database = await openDatabase(config);
+  // The embedded LiveKit starts beside the database (a fraction of a second); it never stops the start.
+  const devVoiceStarting = config.devVoice
+    ? startDevVoice(config.devVoice, config.port, config.publicUrl, logger).catch((error: unknown) => {
+        logger.warn({ err: error }, 'voice is off: the embedded LiveKit server could not be started');
+        return undefined;
+      })
+    : Promise.resolve(undefined);
+  let devVoice: DevVoice | undefined;
+  const database = await openDatabase(config).catch(async (error: unknown) => {
+    await (await devVoiceStarting)?.stop();
+    throw error;
+  });
   let app: NestExpressApplication | undefined;
   let chains: ChainRuntime | undefined;
   let stopNft: () => Promise<void> = () => Promise.resolve();
@@ -158,8 +173,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const roomEvents = new RoomEvents(backend.presence, logger);
     const moderation = new ModerationService(database.db, roomEvents);
     const roomAccess = new AccessService(database.db);
-    // Voice is optional: without LIVEKIT_URL the rooms tell visitors it is off and the endpoints answer 503.
-    const livekit = config.livekit;
+    // Voice is optional: without LIVEKIT_URL or the embedded LiveKit the rooms tell visitors it is off and
+    // the endpoints answer 503.
+    devVoice = await devVoiceStarting;
+    const livekit = config.livekit ?? devVoice?.livekit;
     const voiceAdmin = livekit ? new LiveKitAdmin(livekit) : undefined;
     const voiceAssignments = new VoiceAssignments(backend.presence);
     const voiceBackend: VoiceBackend | undefined = voiceAdmin
@@ -249,7 +266,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({
-        logger,
+        // On a terminal at the default level, Nest's start-up chatter and per-request lines stay out of
+        // sight (warnings and errors still show); JSON-line logs keep them all.
+        logger:
+          !options.logger && isPrettyLogging(config) && config.logLevel === 'info'
+            ? logger.child({}, { level: 'warn' })
+            : logger,
         registry: metrics.registry,
         controlPlane: {
           db: database.db,
@@ -294,6 +316,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     app.useGlobalFilters(new ProblemDetailsFilter(logger));
     app.disable('x-powered-by');
     app.use(metrics.httpMiddleware);
+    if (devVoice) app.use(devVoice.proxy.http);
     app.use(rooms.matchmakingMiddleware);
     // Body size limits per route: archives and scenes are large, everything else is small.
     app.use('/orgs/:org/worlds/import', jsonBody('64mb', ['application/json', ARCHIVE_MEDIA_TYPE]));
@@ -338,7 +361,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
     await app.init();
     const httpServer: http.Server = app.getHttpServer();
-    await rooms.attach(httpServer);
+    const voiceProxy = devVoice?.proxy;
+    if (voiceProxy)
+      httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (voiceProxy.handles(req)) voiceProxy.upgrade(req, socket, head);
+      });
+    await rooms.attach(httpServer, (req) => voiceProxy?.handles(req) ?? false);
     await assetRunner.start();
     await app.listen(config.port, config.host);
     const port = (httpServer.address() as AddressInfo).port;
@@ -361,16 +389,18 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await rooms.shutdown();
         await nest.close();
         await chains?.stop();
+        await devVoice?.stop();
         await database.close();
         logger.info('shutdown complete');
       })();
       return closing;
     };
-    return { url, port, logger, database, devChain: chains.devChain, close };
+    return { url, port, logger, database, devChain: chains.devChain, devVoice, close };
   } catch (error) {
     await stopNft().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await chains?.stop().catch(() => undefined);
+    await (devVoice ?? (await devVoiceStarting))?.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -38,6 +38,8 @@ export async function startBenchServer(
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       DEV_CHAIN_PORT: '0',
+      // No embedded LiveKit unless a benchmark asks (bench:voice starts its own).
+      DEV_VOICE: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,6 +2,7 @@
  * The server's configuration: read from the environment once at boot, validated, then injected.
  * Business code never reads process.env.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { pemFileSchema } from './pem-file.js';
@@ -98,9 +99,61 @@ const envSchema = z
       ['http:', 'https:', 'ws:', 'wss:'],
       'wss://voice.example.com or http://127.0.0.1:7880',
     ).optional(),
+    LIVEKIT_PUBLIC_URL: urlWithProtocol(
+      ['http:', 'https:', 'ws:', 'wss:'],
+      'wss://voice.example.com (the LiveKit address browsers use, when it differs from LIVEKIT_URL)',
+    ).optional(),
     LIVEKIT_API_KEY: z.string().min(1).max(200).optional(),
     // LiveKit's own dev mode uses a short secret ("secret"); production keys are long random strings.
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
+    DEV_VOICE: z
+      .enum(['on', 'off'], {
+        message:
+          'must be on or off (on runs the embedded LiveKit server when LIVEKIT_URL is unset and it is installed)',
+      })
+      .default('on'),
+    DEV_VOICE_PORT: z.coerce
+      .number({
+        message:
+          'must be a port number from 1 to 65535 (the embedded LiveKit signalling, on loopback), e.g. 7880',
+      })
+      .int('must be a whole port number from 1 to 65535')
+      .min(1, 'must be from 1 to 65535')
+      .max(65_535, 'must be from 1 to 65535')
+      .default(7880),
+    DEV_VOICE_UDP_PORT: z.coerce
+      .number({
+        message:
+          'must be a port number from 1 to 65535 (the UDP port all voice media goes over; open it to visitors), e.g. 7882',
+      })
+      .int('must be a whole port number from 1 to 65535')
+      .min(1, 'must be from 1 to 65535')
+      .max(65_535, 'must be from 1 to 65535')
+      .default(7882),
+    DEV_VOICE_TCP_PORT: z.coerce
+      .number({
+        message:
+          'must be a port number from 1 to 65535 (voice media over TCP where UDP is blocked; open it to visitors), e.g. 7881',
+      })
+      .int('must be a whole port number from 1 to 65535')
+      .min(1, 'must be from 1 to 65535')
+      .max(65_535, 'must be from 1 to 65535')
+      .default(7881),
+    DEV_VOICE_NODE_IP: z
+      .string()
+      .refine((value) => isIP(value) !== 0, {
+        message: 'must be an IP address visitors reach this machine at, e.g. 203.0.113.7 (default 127.0.0.1)',
+      })
+      .default('127.0.0.1'),
+    LIVEKIT_SERVER_BINARY: z
+      .string()
+      .min(1, 'must be the path of a LiveKit server binary (default: the one `npm run voice:install` builds)')
+      .optional(),
+    LOG_FORMAT: z
+      .enum(['auto', 'pretty', 'json'], {
+        message: 'must be auto, pretty or json (auto: readable lines on a terminal, JSON lines otherwise)',
+      })
+      .default('auto'),
     ASSET_UPLOAD_MAX_BYTES: z.coerce
       .number({ message: 'must be a number of bytes, e.g. 268435456 (256 MB)' })
       .int('must be a whole number of bytes')
@@ -217,6 +270,8 @@ export interface AppConfig {
   /** Public base URL of this process; with Redis, each process needs its own. */
   publicUrl: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** auto: pino-pretty lines when stdout is a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'pretty' | 'json';
   /** How long a graceful shutdown may take before the process exits anyway, in milliseconds. */
   shutdownTimeoutMs: number;
   /** Visitors per world instance; a full instance sends newcomers to another (created when needed). */
@@ -228,6 +283,8 @@ export interface AppConfig {
   interest: InterestConfig;
   /** Voice through LiveKit; undefined when LIVEKIT_URL is unset (voice off, and the player says so). */
   livekit: LiveKitConfig | undefined;
+  /** The embedded dev LiveKit; undefined when LIVEKIT_URL is set or DEV_VOICE=off. */
+  devVoice: DevVoiceConfig | undefined;
   assets: AssetsConfig;
   /** Chains read for wallets and NFTs: NFT_CHAINS, or the embedded dev chain. */
   chains: ChainsConfig;
@@ -251,10 +308,31 @@ export interface AssetsConfig {
 }
 
 export interface LiveKitConfig {
-  /** As given (ws(s) or http(s)); clients connect with the ws(s) form, server calls use the http(s) form. */
+  /** As given (ws(s) or http(s)); this server's API calls use its http(s) form. */
   url: string;
+  /**
+   * What browsers and bots connect to (LIVEKIT_PUBLIC_URL, else `url`). May be a path on this server's
+   * origin (the embedded LiveKit's /livekit-signal): clients resolve it against the page's address.
+   */
+  publicUrl: string;
   apiKey: string;
   apiSecret: string;
+}
+
+export interface DevVoiceConfig {
+  /** The LiveKit server binary; undefined → the one `npm run voice:install` builds. */
+  binary: string | undefined;
+  /** DATA_DIR/voice: the generated keys and LiveKit's config. */
+  dir: string;
+  /** Signalling on 127.0.0.1 (browsers reach it through this server's port). */
+  port: number;
+  /** Media: one UDP port, and ICE over TCP where UDP is blocked. Both must be open to visitors. */
+  udpPort: number;
+  tcpPort: number;
+  /** The address visitors reach media at. */
+  nodeIp: string;
+  /** LIVEKIT_PUBLIC_URL, when browsers must use another address than this server's /livekit-signal. */
+  publicUrl: string | undefined;
 }
 
 export interface AuthConfig {
@@ -319,6 +397,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     redisUrl: value.REDIS_URL,
     publicUrl: value.PUBLIC_URL,
     logLevel: value.LOG_LEVEL,
+    logFormat: value.LOG_FORMAT,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     worldCapacity: value.WORLD_CAPACITY,
     auth: {
@@ -344,8 +423,25 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     livekit:
       value.LIVEKIT_URL && value.LIVEKIT_API_KEY && value.LIVEKIT_API_SECRET
-        ? { url: value.LIVEKIT_URL, apiKey: value.LIVEKIT_API_KEY, apiSecret: value.LIVEKIT_API_SECRET }
+        ? {
+            url: value.LIVEKIT_URL,
+            publicUrl: value.LIVEKIT_PUBLIC_URL ?? value.LIVEKIT_URL,
+            apiKey: value.LIVEKIT_API_KEY,
+            apiSecret: value.LIVEKIT_API_SECRET,
+          }
         : undefined,
+    devVoice:
+      value.LIVEKIT_URL || value.DEV_VOICE === 'off'
+        ? undefined
+        : {
+            binary: value.LIVEKIT_SERVER_BINARY,
+            dir: path.join(path.resolve(cwd, value.DATA_DIR), 'voice'),
+            port: value.DEV_VOICE_PORT,
+            udpPort: value.DEV_VOICE_UDP_PORT,
+            tcpPort: value.DEV_VOICE_TCP_PORT,
+            nodeIp: value.DEV_VOICE_NODE_IP,
+            publicUrl: value.LIVEKIT_PUBLIC_URL,
+          },
     chains: {
       chains: value.NFT_CHAINS ? parseChains(value.NFT_CHAINS) : undefined,
       devChain: value.DEV_CHAIN === 'on',

@@ -32,8 +32,11 @@ const ROOM_SOCKET_PATH = /^\/[\w-]+\/[\w-]+$/;
 export interface RoomHost {
   /** Express-style middleware answering POST /matchmake/…; mount it before the control plane's routes. */
   matchmakingMiddleware: ReturnType<typeof createNodeMatchmakingMiddleware>;
-  /** Attaches the WebSocket transport to the server and starts accepting rooms. */
-  attach(server: http.Server): Promise<void>;
+  /**
+   * Attaches the WebSocket transport to the server and starts accepting rooms. Upgrades to other paths are
+   * answered 404 unless `handledElsewhere` claims them (another upgrade listener serves those).
+   */
+  attach(server: http.Server, handledElsewhere?: (req: http.IncomingMessage) => boolean): Promise<void>;
   /** Stops joins, lets every room persist and close, then closes the sockets. */
   shutdown(): Promise<void>;
 }
@@ -50,13 +53,14 @@ export async function createRoomHost(
 
   return {
     matchmakingMiddleware: createNodeMatchmakingMiddleware(),
-    async attach(server) {
+    async attach(server, handledElsewhere = () => false) {
       const isRoomSocket = (req: http.IncomingMessage): boolean =>
         ROOM_SOCKET_PATH.test(new URL(req.url ?? '/', 'http://localhost').pathname);
       transport.attachToServer(server, { filter: isRoomSocket });
       // Upgrades to any other path have no handler; close them instead of leaving the socket hanging.
       server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
-        if (!isRoomSocket(req)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        if (!isRoomSocket(req) && !handledElsewhere(req))
+          socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       });
       setTransport(transport);
       registerRoomDefinitions({ [RoomName.world]: defineRoom(createWorldRoom(deps)).filterBy(['world']) });

@@ -61,7 +61,7 @@ export class VoiceGate {
       grant,
     });
     return {
-      url: livekitWsUrl(this.setup.config.url),
+      url: livekitWsUrl(this.setup.config.publicUrl),
       token,
       room: grant.room,
       kind: grant.kind,

@@ -55,6 +55,8 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
       LOG_LEVEL: 'info',
       // The dev chain (anvil) only where a test asks for it (DEV_CHAIN=on): each server would start its own.
       DEV_CHAIN: 'off',
+      // The embedded LiveKit likewise (DEV_VOICE=on): it takes fixed ports; tests start their own LiveKit.
+      DEV_VOICE: 'off',
       DEV_CHAIN_PORT: '0',
       ...env,
     },

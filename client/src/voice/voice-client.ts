@@ -202,7 +202,9 @@ export class VoiceClient {
       const token = await this.deps.requestToken(grant.room);
       if (this.joined.get(slot)?.room !== room) return; // reassigned meanwhile
       // Subscriptions are ours: every sound and screen share, camera video from near avatars only.
-      await room.connect(token.url, token.token, { autoSubscribe: false });
+      // The embedded LiveKit is reached through this page's origin: its url is then a path (/livekit-signal).
+      const url = new URL(token.url, window.location.href).toString();
+      await room.connect(url, token.token, { autoSubscribe: false });
       joined.connected = true;
       this.subscribeNearCameras();
       if (slot === 'room') {
