@@ -9,7 +9,11 @@ class LivenessDto {
 }
 
 class ReadinessDto {
-  @ApiProperty({ enum: ['ready', 'not ready'] })
+  @ApiProperty({
+    enum: ['ready', 'degraded', 'not ready'],
+    description:
+      'degraded: joins work (200) but an optional dependency is down, e.g. LiveKit (voice unavailable).',
+  })
   status!: string;
 
   @ApiProperty({
@@ -39,6 +43,7 @@ export class HealthController {
   async readyz(@Res({ passthrough: true }) res: Response): Promise<ReadinessDto> {
     const result = await runReadinessChecks(this.checks);
     if (!result.ready) res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: result.ready ? 'ready' : 'not ready', checks: result.checks };
+    const status = !result.ready ? 'not ready' : result.degraded ? 'degraded' : 'ready';
+    return { status, checks: result.checks };
   }
 }

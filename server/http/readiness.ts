@@ -14,6 +14,8 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 export interface ReadinessResult {
   ready: boolean;
+  /** Ready, but an optional dependency does not answer (its feature, e.g. voice, is unavailable). */
+  degraded: boolean;
   checks: Record<string, string>;
 }
 
@@ -41,6 +43,7 @@ export async function runReadinessChecks(
   );
   return {
     ready: outcomes.every(([, status, optional]) => optional || status === 'ok'),
+    degraded: outcomes.some(([, status, optional]) => optional && status !== 'ok'),
     checks: Object.fromEntries(outcomes.map(([name, status]) => [name, status])),
   };
 }

@@ -56,6 +56,7 @@ export async function startTestLiveKit(serverPort: number): Promise<TestLiveKit>
     apiSecret,
     ...ports,
     webhookUrl: `http://127.0.0.1:${serverPort}/livekit/webhook`,
+    logLevel: process.env.TEST_LIVEKIT_LOG_LEVEL ?? 'warn',
   };
   let running = await startLiveKitProcess(options);
   const handle: TestLiveKit = {

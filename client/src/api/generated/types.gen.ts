@@ -9,7 +9,10 @@ export type LivenessDto = {
 };
 
 export type ReadinessDto = {
-    status: 'ready' | 'not ready';
+    /**
+     * degraded: joins work (200) but an optional dependency is down, e.g. LiveKit (voice unavailable).
+     */
+    status: 'ready' | 'degraded' | 'not ready';
     /**
      * Each dependency and "ok" or why it is unavailable.
      */

@@ -1,0 +1,211 @@
+/**
+ * Voice bots for real-LiveKit tests: a guest visitor in a world (the same SDK and protocol the player uses)
+ * that fetches our voice token for the room the server assigned it, joins that LiveKit room with
+ * @livekit/rtc-node, publishes a 440 Hz tone, and decodes what it receives (bytes and per-frame levels).
+ */
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+  dispose,
+  type RemoteParticipant,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
+import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
+import { guestAccount, type SignedIn } from './api.js';
+import { drive, joinWorld, type Visitor } from './visitors.js';
+import { waitFor } from './wait.js';
+
+const SAMPLE_RATE = 48_000;
+const FRAME_SAMPLES = 480; // 10 ms
+/** A received voice counts as heard above this RMS (16-bit samples; the bots' tone has RMS ≈ 5,700). */
+export const HEARD_RMS = 500;
+/** A level is the loudest 10 ms frame received within this window, in milliseconds; 0 when none. */
+const LEVEL_WINDOW_MS = 500;
+
+/** What one bot receives from one other participant: decoded audio, its bytes and levels. */
+export interface Heard {
+  bytes: number;
+  /** [received at (ms), RMS] of recent frames. */
+  frames: Array<[number, number]>;
+}
+
+export interface VoiceBot {
+  who: SignedIn;
+  visitor: Visitor;
+  room: Room;
+  voiceRoom: string;
+  identity: string;
+  /** Identities with a subscribed track. */
+  heard: Set<string>;
+  audio: Map<string, Heard>;
+  /** Connects again with a fresh token for the room the server assigns now (after a LiveKit restart). */
+  rejoinVoice(): Promise<void>;
+}
+
+export interface VoiceBots {
+  bot(name: string, options?: { world?: string; walkAway?: boolean }): Promise<VoiceBot>;
+  voiceToken(bot: Pick<VoiceBot, 'who' | 'visitor'>, room: string): Promise<Response>;
+  publishCamera(room: Room): Promise<void>;
+  /** Disconnects every bot and releases rtc-node (which otherwise keeps the process alive). */
+  close(): Promise<void>;
+}
+
+function rms(samples: Int16Array): number {
+  let sum = 0;
+  for (const sample of samples) sum += sample * sample;
+  return Math.sqrt(sum / Math.max(1, samples.length));
+}
+
+/** The loudest frame `listener` received from `speaker` within the last half second; 0 if none. */
+export function levelOf(listener: Pick<VoiceBot, 'audio'>, speaker: Pick<VoiceBot, 'identity'>): number {
+  const since = Date.now() - LEVEL_WINDOW_MS;
+  const frames = listener.audio.get(speaker.identity)?.frames ?? [];
+  return frames.filter(([at]) => at >= since).reduce((max, [, level]) => Math.max(max, level), 0);
+}
+
+/** Decodes a subscribed audio track, recording bytes and per-frame levels. */
+function listen(track: RemoteTrack, heard: Heard): void {
+  void (async () => {
+    for await (const frame of new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 })) {
+      heard.bytes += frame.data.byteLength;
+      heard.frames.push([Date.now(), rms(frame.data)]);
+      if (heard.frames.length > 400) heard.frames.splice(0, 200);
+    }
+  })().catch(() => undefined);
+}
+
+export function voiceBots(serverUrl: string): VoiceBots {
+  const bots: VoiceBot[] = [];
+  const visitors: Visitor[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let seq = 0;
+
+  const voiceToken = (bot: Pick<VoiceBot, 'who' | 'visitor'>, room: string): Promise<Response> =>
+    fetch(`${serverUrl}/voice/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bot.who.token}` },
+      body: JSON.stringify({ sessionId: bot.visitor.sessionId, room }),
+    });
+
+  /** A LiveKit room whose received tracks land in `heard` and `audio`. */
+  const listeningRoom = (heard: Set<string>, audio: Map<string, Heard>): Room => {
+    const room = new Room();
+    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
+      heard.add(participant.identity);
+      if (track.kind !== TrackKind.KIND_AUDIO) return;
+      const entry: Heard = { bytes: 0, frames: [] };
+      audio.set(participant.identity, entry);
+      listen(track, entry);
+    });
+    room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant: RemoteParticipant) =>
+      heard.delete(participant.identity),
+    );
+    room.on(RoomEvent.TrackUnpublished, (_publication, participant: RemoteParticipant) =>
+      heard.delete(participant.identity),
+    );
+    return room;
+  };
+
+  /** Connects `room` with our token for `voiceRoom` and publishes a tone into it. */
+  const connectAndSpeak = async (
+    bot: Pick<VoiceBot, 'who' | 'visitor'>,
+    room: Room,
+    voiceRoom: string,
+  ): Promise<void> => {
+    const response = await voiceToken(bot, voiceRoom);
+    if (response.status !== 200)
+      throw new Error(`voice token for ${voiceRoom}: ${response.status} ${await response.text()}`);
+    const token = (await response.json()) as { url: string; token: string };
+    // The embedded LiveKit's url is a path on the server's origin, as the player resolves it.
+    await room.connect(new URL(token.url, serverUrl).toString(), token.token, {
+      autoSubscribe: true,
+      dynacast: true,
+    });
+    const source = new AudioSource(SAMPLE_RATE, 1);
+    const track = LocalAudioTrack.createAudioTrack('tone', source);
+    const options = new TrackPublishOptions();
+    options.source = TrackSource.SOURCE_MICROPHONE;
+    await room.localParticipant!.publishTrack(track, options);
+    let phase = 0;
+    const timer = setInterval(() => {
+      if (!room.isConnected) return;
+      const samples = new Int16Array(FRAME_SAMPLES);
+      for (let i = 0; i < FRAME_SAMPLES; i++, phase++)
+        samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
+      void source.captureFrame(new AudioFrame(samples, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => undefined);
+    }, 10);
+    timers.push(timer);
+  };
+
+  const assignedRoom = async (visitor: Visitor, name: string): Promise<string> => {
+    const event = (await waitFor(
+      () => visitor.voice.at(-1),
+      (e) => e?.enabled === true,
+      { what: `${name}'s voice room`, timeoutMs: 15_000 },
+    )) as Extract<VoiceEvent, { enabled: true }>;
+    return event.room.room;
+  };
+
+  return {
+    voiceToken,
+    async bot(name, options = {}) {
+      const who = await guestAccount(serverUrl, name);
+      const visitor = await joinWorld(serverUrl, { world: options.world ?? 'demo', name }, who.token);
+      visitors.push(visitor);
+      if (options.walkAway) {
+        const away: MoveInput[] = Array.from({ length: 120 }, () => ({ seq: ++seq, x: 1, z: 0, run: true }));
+        await drive(visitor, away);
+      }
+      const voiceRoom = await assignedRoom(visitor, name);
+      const heard = new Set<string>();
+      const audio = new Map<string, Heard>();
+      const bot: VoiceBot = {
+        who,
+        visitor,
+        room: listeningRoom(heard, audio),
+        voiceRoom,
+        identity: `${who.accountId}:${visitor.sessionId}`,
+        heard,
+        audio,
+        async rejoinVoice() {
+          await bot.room.disconnect().catch(() => undefined);
+          heard.clear();
+          audio.clear();
+          bot.voiceRoom = await assignedRoom(visitor, name);
+          bot.room = listeningRoom(heard, audio);
+          await connectAndSpeak(bot, bot.room, bot.voiceRoom);
+        },
+      };
+      await connectAndSpeak(bot, bot.room, voiceRoom);
+      bots.push(bot);
+      return bot;
+    },
+    /** Publishes a 64×48 grey test picture as the bot's camera, 10 frames a second. */
+    async publishCamera(room) {
+      const source = new VideoSource(64, 48);
+      const track = LocalVideoTrack.createVideoTrack('camera', source);
+      const options = new TrackPublishOptions();
+      options.source = TrackSource.SOURCE_CAMERA;
+      const frame = new VideoFrame(new Uint8Array(64 * 48 * 4).fill(128), 64, 48, VideoBufferType.RGBA);
+      timers.push(setInterval(() => source.captureFrame(frame), 100));
+      await room.localParticipant!.publishTrack(track, options);
+    },
+    async close() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(bots.map((b) => b.room.disconnect().catch(() => undefined)));
+      await Promise.all(visitors.map((v) => v.leave().catch(() => undefined)));
+      await dispose();
+    },
+  };
+}
