@@ -6,6 +6,7 @@ import type { PlacedAvatar } from '../../protocol/index.js';
 import { MOTIONS } from './avatar/avatar-motions.js';
 import { moveTarget } from './systems/pointer-move.js';
 import type { WorldStore } from './world-store.js';
+import type { ListenerPose, VoiceLevel } from './voice/voice-probe.js';
 
 export interface MibAvatarView extends PlacedAvatar {
   id: string;
@@ -44,6 +45,12 @@ export interface MibTestHook {
     camera: boolean;
     screenShare: boolean;
   };
+  /**
+   * What this visitor hears of each remote voice: left/right RMS after panning (0–1) and WebRTC's inbound
+   * counters; measuring adds analysers to the voice's graph the first time. The listener as last placed.
+   */
+  voiceLevels(): Promise<VoiceLevel[]>;
+  readonly listener: ListenerPose | null;
   /** Video feeds (camera billboards, screen shares): whose, whether drawn now, frames uploaded so far. */
   readonly videos: Array<{ sessionId: string; kind: string; local: boolean; drawn: boolean; frames: number }>;
   /** People near (in the area of interest): name, in voice, muted or blocked by this visitor. */
@@ -51,6 +58,8 @@ export interface MibTestHook {
     id: string;
     name: string;
     inVoice: boolean;
+    /** LiveKit's active-speaker detection says they are talking now (the name tag's outline). */
+    speaking: boolean;
     mutedLocally: boolean;
     blocked: boolean;
   }>;
@@ -155,6 +164,12 @@ export function installTestHook(store: WorldStore): void {
         screenShare: store.screenShare,
       });
     },
+    voiceLevels() {
+      return store.voiceProbe?.levels() ?? Promise.resolve([]);
+    },
+    get listener() {
+      return store.voiceProbe?.listener() ?? null;
+    },
     get videos() {
       return Object.freeze(
         [...store.videos.values()].map(({ sessionId, kind, local, drawn, frames }) =>
@@ -169,6 +184,7 @@ export function installTestHook(store: WorldStore): void {
             id: remote.id,
             name: remote.name,
             inVoice: remote.inVoice,
+            speaking: store.speaking.has(remote.id),
             mutedLocally: store.mutedLocally.has(remote.id),
             blocked: store.blocked.has(remote.id),
           }),

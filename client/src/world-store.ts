@@ -23,6 +23,7 @@ import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 import type { EntryProgress, ModelState } from './assets/model-loads.js';
 import type { JoinFailure } from './net/join-errors.js';
 import type { VideoFeed } from './voice/media-videos.js';
+import type { VoiceProbe } from './voice/voice-probe.js';
 
 export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
 
@@ -160,6 +161,8 @@ export interface WorldStore {
   voice: VoiceEvent | null;
   /** What voice is doing, in words for the HUD (null until the room says). */
   voiceStatus: string | null;
+  /** Measures what this visitor hears (browser tests); set by the voice client. */
+  voiceProbe: VoiceProbe | null;
   /** Whether the local microphone is live. */
   microphone: boolean;
   /** Whether the visitor's camera / screen share is on (shown here, and sent where voice is connected). */
@@ -227,6 +230,7 @@ export function createWorldStore(): WorldStore {
     notice: null,
     voice: null,
     voiceStatus: null,
+    voiceProbe: null,
     microphone: false,
     camera: false,
     screenShare: false,

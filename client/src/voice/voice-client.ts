@@ -18,6 +18,7 @@ import {
 import type { VoiceEvent, VoiceRoomGrant } from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
 import { LocalMedia } from './local-media.js';
+import { EarMeter, inboundOf, type ListenerPose, type VoiceLevel } from './voice-probe.js';
 import { CAMERA_NEAR_METRES, MediaVideos, type VideoKind } from './media-videos.js';
 
 /** Distance model of a remote voice: full volume within REF metres, fading to silence around MAX. */
@@ -46,6 +47,9 @@ export interface VoiceDeps {
 interface RemoteVoice {
   identity: string;
   sessionId: string;
+  track: RemoteTrack;
+  /** Added the first time this voice is measured (tests); null until then. */
+  meter: EarMeter | null;
   element: HTMLAudioElement;
   source: MediaStreamAudioSourceNode;
   panner: PannerNode | null;
@@ -80,6 +84,26 @@ export class VoiceClient {
       };
     });
     this.nearCameras = setInterval(() => this.subscribeNearCameras(), NEAR_CAMERAS_EVERY_MS);
+    deps.store.voiceProbe = {
+      levels: () => this.levels(),
+      listener: () => (this.listenerPlaced ? { ...this.listenerPose } : null),
+    };
+  }
+
+  /** The listener as last placed by updatePanning (updated in place: it runs every frame). */
+  private readonly listenerPose: ListenerPose = { x: 0, z: 0, yaw: 0 };
+  private listenerPlaced = false;
+
+  /** Each remote voice's level per ear after panning, and its WebRTC inbound counters. */
+  private async levels(): Promise<VoiceLevel[]> {
+    const audio = this.audio;
+    if (!audio) return [];
+    return Promise.all(
+      [...this.voices.values()].map(async (voice) => {
+        voice.meter ??= new EarMeter(audio, voice.gain);
+        return { sessionId: voice.sessionId, ...voice.meter.read(), ...(await inboundOf(voice.track)) };
+      }),
+    );
   }
 
   /** Follows a new assignment from the room. */
@@ -127,6 +151,10 @@ export class VoiceClient {
     const local = this.deps.store.local;
     if (!audio || !local || this.voices.size === 0) return;
     const me = local.predicted;
+    this.listenerPose.x = me.x;
+    this.listenerPose.z = me.z;
+    this.listenerPose.yaw = listenerYaw;
+    this.listenerPlaced = true;
     const listener = audio.listener;
     if (listener.positionX) {
       listener.positionX.value = me.x;
@@ -297,6 +325,8 @@ export class VoiceClient {
     this.voices.set(sid, {
       identity: participant.identity,
       sessionId: sessionOf(participant.identity),
+      track,
+      meter: null,
       element,
       source,
       panner,
