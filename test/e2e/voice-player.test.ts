@@ -1,9 +1,10 @@
 /**
  * The player follows the server's voice decisions: it asks for a token for exactly the room it was
  * assigned and tries to connect there; when its avatar walks away from its island it asks for the new
- * room and connects to it. Observed through the token requests and WebSocket attempts, since no LiveKit
- * signalling server can run here (the fake answers RoomService only, so each connection attempt fails and
- * the player says it is retrying).
+ * room and connects to it. Observed through the token requests and WebSocket attempts against a LiveKit
+ * that answers RoomService only (test/helpers/fake-livekit.ts), so every connection attempt fails and the
+ * player must say it is retrying: the unreachable-LiveKit path, with every RoomService call recorded.
+ * Real media between players is tested in voice-two-players.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';

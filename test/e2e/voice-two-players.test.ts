@@ -84,10 +84,16 @@ async function loudestOver(listener: Page, speakerSession: string, ms: number) {
   return { left, right };
 }
 
-async function openPlayer(name: string): Promise<{ page: Page; session: string; problems: string[] }> {
+async function openPlayer(
+  name: string,
+  expected: RegExp[] = [],
+): Promise<{ page: Page; session: string; problems: string[] }> {
   // Two pages share one headless browser, so one is in the background, where a video element may not play
   // in time for livekit-client to read a capture's size: it then publishes at its default size and says so.
-  const watched = await openWatchedPage(browser, [/^could not determine track dimensions, using defaults/]);
+  const watched = await openWatchedPage(browser, [
+    /^could not determine track dimensions, using defaults/,
+    ...expected,
+  ]);
   await watched.page.goto(`${server.url}/?name=${name}`);
   await waitFor(
     () => hook(watched.page, 'voice'),
@@ -221,5 +227,67 @@ describe('two players talking over a real LiveKit server', () => {
       { timeoutMs: 30_000, what: 'Ann hearing Ben again', intervalMs: 100 },
     );
     expect([...ann.problems, ...ben.problems]).toEqual([]);
-  });
+  }, 120_000);
+
+  it('keeps the world going while LiveKit is down, says so, and rejoins voice by itself when it is back', async () => {
+    // What a browser logs while the LiveKit server is gone: refused connections to it, and its retries.
+    const signal = livekit.url.replace(/[.:/]/g, (c) => `\\${c}`);
+    const whileDown = [
+      /^Failed to load resource: net::ERR_CONNECTION_REFUSED$/,
+      new RegExp(`^WebSocket connection to '${signal}/rtc`),
+      /^Failed to fetch \{room: /,
+      /^Received leave request while trying to \(re\)connect/,
+      /^error reading from signal stream \{room: /,
+    ];
+    const cat = await openPlayer('Cat', whileDown);
+    const dan = await openPlayer('Dan', whileDown);
+    const hears = (level: VoiceLevel | undefined): boolean =>
+      !!level && level.bytesReceived > 0 && Math.max(level.left, level.right) > 0.001;
+    await waitFor(() => voiceOf(cat.page, dan.session), hears, {
+      timeoutMs: 30_000,
+      what: 'Cat hearing Dan',
+      intervalMs: 100,
+    });
+
+    await livekit.kill();
+    await waitFor(
+      () => hook(cat.page, 'voice'),
+      (v) => /unavailable|cannot connect/.test(v.status ?? ''),
+      { timeoutMs: 30_000, what: 'Cat told voice is unavailable' },
+    );
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: 'degraded',
+      checks: { database: 'ok', presence: 'ok', livekit: expect.stringMatching(/^unavailable/) },
+    });
+    // The world itself goes on: Cat walks, and Dan sees her move.
+    const before = (await hook(dan.page, 'avatars')).find((a) => a.id === cat.session)!;
+    await walk(
+      cat.page,
+      ['KeyW'],
+      async () => {
+        const seen = (await hook(dan.page, 'avatars')).find((a) => a.id === cat.session);
+        return !!seen && Math.hypot(seen.x - before.x, seen.z - before.z) > 1;
+      },
+      'Dan seeing Cat walk while voice is down',
+    );
+    expect(await hook(cat.page, 'connection')).toBe('joined');
+    await saveScreenshot(cat.page, 'voice-livekit-down');
+
+    await livekit.restart();
+    await waitFor(() => voiceOf(cat.page, dan.session), hears, {
+      timeoutMs: 45_000,
+      what: 'Cat hearing Dan again after LiveKit came back (no reload)',
+      intervalMs: 100,
+    });
+    await waitFor(
+      () => hook(cat.page, 'voice'),
+      (v) => /^Voice: /.test(v.status ?? ''),
+      {
+        what: 'Cat’s voice status back to normal',
+      },
+    );
+    expect([...cat.problems, ...dan.problems]).toEqual([]);
+  }, 120_000);
 });

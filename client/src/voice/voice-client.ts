@@ -47,6 +47,8 @@ export interface VoiceDeps {
 interface RemoteVoice {
   identity: string;
   sessionId: string;
+  /** The LiveKit room it arrived through. */
+  room: Room;
   track: RemoteTrack;
   /** Added the first time this voice is measured (tests); null until then. */
   meter: EarMeter | null;
@@ -216,11 +218,23 @@ export class VoiceClient {
     const joined: Joined = { grant, room, connected: false };
     this.joined.set(slot, joined);
     room.on(RoomEvent.TrackSubscribed, (track, publication, participant) =>
-      this.received(track, publication, participant),
+      this.received(track, publication, participant, room),
     );
     room.on(RoomEvent.TrackUnsubscribed, (track) => this.dropped(track.sid));
     room.on(RoomEvent.TrackPublished, () => this.subscribeNearCameras());
     room.on(RoomEvent.ParticipantDisconnected, (participant) => this.silenced(participant));
+    // The LiveKit server went away mid-visit (restarted, network): livekit-client tries to resume first;
+    // if it gives up, this joins again from scratch, as often as it takes, while the room is assigned.
+    room.on(RoomEvent.Reconnecting, () => {
+      if (slot !== 'room' || this.joined.get(slot)?.room !== room) return;
+      this.deps.store.voiceStatus = 'Voice is unavailable right now; reconnecting…';
+      this.deps.store.speaking = new Set(); // nobody is heard meanwhile
+    });
+    room.on(RoomEvent.Reconnected, () => {
+      if (slot === 'room' && this.joined.get(slot)?.room === room)
+        this.deps.store.voiceStatus = `Voice: ${describe(grant)}`;
+    });
+    room.on(RoomEvent.Disconnected, () => this.lost(slot, room));
     room.on(RoomEvent.ActiveSpeakersChanged, (speakers) => {
       if (slot !== 'room') return;
       this.deps.store.speaking = new Set(speakers.map((p) => sessionOf(p.identity)).filter((s) => s !== ''));
@@ -252,6 +266,23 @@ export class VoiceClient {
     }
   }
 
+  /** A room we did not leave ourselves dropped: say so, drop what it carried, and join again soon. */
+  private lost(slot: 'room' | 'announce', room: Room): void {
+    const joined = this.joined.get(slot);
+    if (joined?.room !== room || !joined.connected) return; // left on purpose, or still connecting
+    this.joined.delete(slot);
+    for (const participant of room.remoteParticipants.values()) this.silenced(participant);
+    for (const [sid, voice] of [...this.voices]) if (voice.room === room) this.dropped(sid);
+    if (slot === 'room') {
+      this.deps.store.voiceStatus = 'Voice is unavailable right now; reconnecting…';
+      this.deps.store.speaking = new Set();
+    }
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      if (this.latest) this.apply(this.latest);
+    }, RETRY_MS);
+  }
+
   /** Subscribes to every remote track except camera video from avatars farther than CAMERA_NEAR_METRES. */
   private subscribeNearCameras(): void {
     const me = this.deps.store.local?.predicted;
@@ -275,6 +306,7 @@ export class VoiceClient {
     track: RemoteTrack,
     publication: RemoteTrackPublication,
     participant: RemoteParticipant,
+    room: Room,
   ): void {
     if (track.kind === Track.Kind.Video) {
       const kind = publication.source === Track.Source.ScreenShare ? 'screen' : 'camera';
@@ -287,7 +319,7 @@ export class VoiceClient {
       );
       return;
     }
-    if (track.kind === Track.Kind.Audio) this.heard(track, participant);
+    if (track.kind === Track.Kind.Audio) this.heard(track, participant, room);
   }
 
   /** A track unsubscribed (far away now, unpublished, or its room left). */
@@ -301,7 +333,7 @@ export class VoiceClient {
     this.voices.delete(sid);
   }
 
-  private heard(track: RemoteTrack, participant: RemoteParticipant): void {
+  private heard(track: RemoteTrack, participant: RemoteParticipant, room: Room): void {
     const audio = (this.audio ??= new AudioContext());
     const stream = new MediaStream([track.mediaStreamTrack]);
     // Chrome only feeds WebAudio from a remote stream that is also attached to a (muted) element.
@@ -325,6 +357,7 @@ export class VoiceClient {
     this.voices.set(sid, {
       identity: participant.identity,
       sessionId: sessionOf(participant.identity),
+      room,
       track,
       meter: null,
       element,
