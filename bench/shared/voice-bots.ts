@@ -1,0 +1,310 @@
+/**
+ * Voice bots for real-LiveKit tests: a guest visitor in a world (the same SDK and protocol the player uses)
+ * that fetches our voice token for the room the server assigned it, joins that LiveKit room with
+ * @livekit/rtc-node, publishes a 440 Hz tone, and decodes what it receives (bytes and per-frame levels).
+ */
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+  dispose,
+  type RemoteParticipant,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
+import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
+import { drive, joinWorld, type Visitor } from './visitors.js';
+import { waitFor } from './wait.js';
+
+const SAMPLE_RATE = 48_000;
+const FRAME_SAMPLES = 480; // 10 ms
+/**
+ * What is received is decoded at 16 kHz in 50 ms frames: enough to measure levels, and a fifth of the
+ * native events 10 ms frames would cost (a bot in a room of 35 speakers decodes all 35).
+ */
+const LISTEN_RATE = 16_000;
+const LISTEN_FRAME_MS = 50;
+/** A received voice counts as heard above this RMS (16-bit samples; the bots' tone has RMS ≈ 5,700). */
+export const HEARD_RMS = 500;
+/** A level is the loudest 10 ms frame received within this window, in milliseconds; 0 when none. */
+const LEVEL_WINDOW_MS = 500;
+
+/** What one bot receives from one other participant: decoded audio, its bytes and levels. */
+export interface Heard {
+  bytes: number;
+  /** When the first frame louder than HEARD_RMS arrived (ms since the epoch); undefined until then. */
+  firstLoudAt?: number;
+  /** [received at (ms), RMS] of recent frames. */
+  frames: Array<[number, number]>;
+}
+
+/** A signed-in guest: its access token and account id. */
+export interface Guest {
+  token: string;
+  accountId: string;
+}
+
+/** POST /auth/guest: a guest session, usable at once. */
+export async function guestSession(serverUrl: string, displayName: string): Promise<Guest> {
+  const response = await fetch(`${serverUrl}/auth/guest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ displayName }),
+  });
+  if (!response.ok)
+    throw new Error(`guest session for ${displayName}: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { accessToken: string; account: { id: string } };
+  return { token: body.accessToken, accountId: body.account.id };
+}
+
+export interface VoiceBot {
+  name: string;
+  who: Guest;
+  visitor: Visitor;
+  room: Room;
+  voiceRoom: string;
+  identity: string;
+  /** Identities with a subscribed track. */
+  heard: Set<string>;
+  audio: Map<string, Heard>;
+  /** When the token for the current LiveKit room was first requested (ms since the epoch). */
+  tokenRequestedAt: number;
+  /** Connections to LiveKit that failed and were tried again. */
+  connectFailures: number;
+  /** Whether it is between LiveKit rooms right now (leave a switching room alone). */
+  switching: boolean;
+  /** Connects again with a fresh token for the room the server assigns now (after a LiveKit restart). */
+  rejoinVoice(): Promise<void>;
+}
+
+export interface BotOptions {
+  world?: string;
+  walkAway?: boolean;
+  /** Switch LiveKit rooms the moment the server assigns another, as the player does. */
+  follow?: boolean;
+  /** Join voice at once (default); false: only the world, until `rejoinVoice()`. */
+  connect?: boolean;
+}
+
+export interface VoiceBots {
+  bot(name: string, options?: BotOptions): Promise<VoiceBot>;
+  voiceToken(bot: Pick<VoiceBot, 'who' | 'visitor'>, room: string): Promise<Response>;
+  publishCamera(room: Room): Promise<void>;
+  /**
+   * Disconnects every bot and releases rtc-node (which otherwise keeps the process alive); with
+   * `{ dispose: false }` rtc-node stays usable for more bots (the benchmark's second run).
+   */
+  close(options?: { dispose?: boolean }): Promise<void>;
+}
+
+function rms(samples: Int16Array): number {
+  let sum = 0;
+  for (const sample of samples) sum += sample * sample;
+  return Math.sqrt(sum / Math.max(1, samples.length));
+}
+
+/** The loudest frame `listener` received from `speaker` within the last `windowMs` (default 500); 0 if none. */
+export function levelOf(
+  listener: Pick<VoiceBot, 'audio'>,
+  speaker: Pick<VoiceBot, 'identity'>,
+  windowMs = LEVEL_WINDOW_MS,
+): number {
+  const since = Date.now() - windowMs;
+  const frames = listener.audio.get(speaker.identity)?.frames ?? [];
+  return frames.filter(([at]) => at >= since).reduce((max, [, level]) => Math.max(max, level), 0);
+}
+
+/** Decodes a subscribed audio track, recording bytes and per-frame levels. */
+function listen(track: RemoteTrack, heard: Heard): void {
+  void (async () => {
+    const stream = new AudioStream(track, {
+      sampleRate: LISTEN_RATE,
+      numChannels: 1,
+      frameSizeMs: LISTEN_FRAME_MS,
+    });
+    for await (const frame of stream) {
+      heard.bytes += frame.data.byteLength;
+      const level = rms(frame.data);
+      if (level > HEARD_RMS) heard.firstLoudAt ??= Date.now();
+      heard.frames.push([Date.now(), level]);
+      if (heard.frames.length > 400) heard.frames.splice(0, 200);
+    }
+  })().catch(() => undefined);
+}
+
+export function voiceBots(serverUrl: string): VoiceBots {
+  const bots: VoiceBot[] = [];
+  const visitors: Visitor[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let seq = 0;
+
+  const voiceToken = (bot: Pick<VoiceBot, 'who' | 'visitor'>, room: string): Promise<Response> =>
+    fetch(`${serverUrl}/voice/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bot.who.token}` },
+      body: JSON.stringify({ sessionId: bot.visitor.sessionId, room }),
+    });
+
+  /** A LiveKit room whose received tracks land in `heard` and `audio`. */
+  const listeningRoom = (heard: Set<string>, audio: Map<string, Heard>): Room => {
+    const room = new Room();
+    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
+      heard.add(participant.identity);
+      if (track.kind !== TrackKind.KIND_AUDIO) return;
+      const entry: Heard = { bytes: 0, frames: [] };
+      audio.set(participant.identity, entry);
+      listen(track, entry);
+    });
+    room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant: RemoteParticipant) =>
+      heard.delete(participant.identity),
+    );
+    room.on(RoomEvent.TrackUnpublished, (_publication, participant: RemoteParticipant) =>
+      heard.delete(participant.identity),
+    );
+    return room;
+  };
+
+  /** Connects `room` with our token for `voiceRoom` and publishes a tone into it. */
+  const connectAndSpeak = async (
+    bot: Pick<VoiceBot, 'who' | 'visitor' | 'tokenRequestedAt'>,
+    room: Room,
+    voiceRoom: string,
+  ): Promise<void> => {
+    bot.tokenRequestedAt = Date.now();
+    const response = await voiceToken(bot, voiceRoom);
+    if (response.status !== 200)
+      throw new Error(`voice token for ${voiceRoom}: ${response.status} ${await response.text()}`);
+    const token = (await response.json()) as { url: string; token: string };
+    // The embedded LiveKit's url is a path on the server's origin, as the player resolves it.
+    await room.connect(new URL(token.url, serverUrl).toString(), token.token, {
+      autoSubscribe: true,
+      dynacast: true,
+    });
+    const source = new AudioSource(SAMPLE_RATE, 1);
+    const track = LocalAudioTrack.createAudioTrack('tone', source);
+    const options = new TrackPublishOptions();
+    options.source = TrackSource.SOURCE_MICROPHONE;
+    await room.localParticipant!.publishTrack(track, options);
+    let phase = 0;
+    const timer = setInterval(() => {
+      if (!room.isConnected) return;
+      const samples = new Int16Array(FRAME_SAMPLES);
+      for (let i = 0; i < FRAME_SAMPLES; i++, phase++)
+        samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
+      void source.captureFrame(new AudioFrame(samples, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => undefined);
+    }, 10);
+    timers.push(timer);
+  };
+
+  const assignedRoom = async (visitor: Visitor, name: string): Promise<string> => {
+    const event = (await waitFor(
+      () => visitor.voice.at(-1),
+      (e) => e?.enabled === true,
+      { what: `${name}'s voice room`, timeoutMs: 15_000 },
+    )) as Extract<VoiceEvent, { enabled: true }>;
+    return event.room.room;
+  };
+
+  return {
+    voiceToken,
+    async bot(name, options = {}) {
+      const who = await guestSession(serverUrl, name);
+      const visitor = await joinWorld(serverUrl, { world: options.world ?? 'demo', name }, who.token);
+      visitors.push(visitor);
+      if (options.walkAway) {
+        const away: MoveInput[] = Array.from({ length: 120 }, () => ({ seq: ++seq, x: 1, z: 0, run: true }));
+        await drive(visitor, away);
+      }
+      const voiceRoom = await assignedRoom(visitor, name);
+      const heard = new Set<string>();
+      const audio = new Map<string, Heard>();
+      const bot: VoiceBot = {
+        name,
+        who,
+        visitor,
+        room: listeningRoom(heard, audio),
+        voiceRoom,
+        identity: `${who.accountId}:${visitor.sessionId}`,
+        heard,
+        audio,
+        tokenRequestedAt: 0,
+        connectFailures: 0,
+        switching: false,
+        async rejoinVoice() {
+          bot.switching = true;
+          try {
+            await rejoin();
+          } finally {
+            bot.switching = false;
+          }
+        },
+      };
+      /** rtc-node can lose a room torn down while it connects (its FFI handle is gone): try again. */
+      const rejoin = async (): Promise<void> => {
+        let firstRequest: number | undefined;
+        for (let attempt = 1; ; attempt++) {
+          await bot.room.disconnect().catch(() => undefined);
+          // rtc-node releases the old room's native handles asynchronously: give it a moment.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          heard.clear();
+          audio.clear();
+          bot.voiceRoom = await assignedRoom(visitor, name);
+          bot.room = listeningRoom(heard, audio);
+          try {
+            await connectAndSpeak(bot, bot.room, bot.voiceRoom);
+            bot.tokenRequestedAt = firstRequest ?? bot.tokenRequestedAt;
+            return;
+          } catch (error) {
+            firstRequest ??= bot.tokenRequestedAt;
+            bot.connectFailures += 1;
+            if (attempt >= 3) throw error;
+          }
+        }
+      };
+      // The first connection as every later one: the assignment may move on while it connects.
+      if (options.connect ?? true) await bot.rejoinVoice();
+      if (options.follow) {
+        // One switch at a time; a newer assignment that arrives meanwhile is taken up right after.
+        let switching: Promise<void> = Promise.resolve();
+        visitor.onVoice((event) => {
+          if (!event.enabled) return;
+          switching = switching.then(async () => {
+            const latest = visitor.voice.at(-1);
+            if (bot.tokenRequestedAt === 0) return; // not in voice yet: nothing to follow
+            if (!latest?.enabled || latest.room.room === bot.voiceRoom) return;
+            await bot.rejoinVoice().catch(() => undefined);
+          });
+        });
+      }
+      bots.push(bot);
+      return bot;
+    },
+    /** Publishes a 64×48 grey test picture as the bot's camera, 10 frames a second. */
+    async publishCamera(room) {
+      const source = new VideoSource(64, 48);
+      const track = LocalVideoTrack.createVideoTrack('camera', source);
+      const options = new TrackPublishOptions();
+      options.source = TrackSource.SOURCE_CAMERA;
+      const frame = new VideoFrame(new Uint8Array(64 * 48 * 4).fill(128), 64, 48, VideoBufferType.RGBA);
+      timers.push(setInterval(() => source.captureFrame(frame), 100));
+      await room.localParticipant!.publishTrack(track, options);
+    },
+    async close({ dispose: release = true } = {}) {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(
+        bots.filter((b) => b.room.isConnected).map((b) => b.room.disconnect().catch(() => undefined)),
+      );
+      await Promise.all(visitors.map((v) => v.leave().catch(() => undefined)));
+      if (release) await dispose();
+    },
+  };
+}

@@ -1,0 +1,383 @@
+/**
+ * One run of the voice benchmark in one world: voice bots (bench/shared/voice-bots.ts) stand as 4 groups
+ * around the corners of a 40 m square (each group within 4 m), plus walkers that cross to the next group
+ * every 10 s; every bot follows the server's voice assignments as the player does. Measures joins (token
+ * request → first audio), reassignments (a walker entering a group → hearing it), who hears whom, mutes,
+ * subscriptions, received bitrate and CPU.
+ *
+ * "Should hear" is by placement: two bots should hear each other when they stand in the same group. A
+ * walker counts as standing in a group once it has been within 8 m of its centre for 3 s, and is left
+ * out of the pair counts while crossing (its switch is what reassignMs measures).
+ */
+import type { Room } from '@livekit/rtc-node';
+import type { MoveInput } from '../../protocol/index.js';
+import { cpuSeconds, percentile, round } from '../shared/stats.js';
+import { HEARD_RMS, levelOf, voiceBots, type VoiceBot } from '../shared/voice-bots.js';
+import { waitFor } from '../shared/wait.js';
+
+export interface ScenarioOptions {
+  serverUrl: string;
+  world: string;
+  participants: number;
+  /** Length of the measured window with walkers crossing, in seconds. */
+  seconds: number;
+  /** The world owner's access token (for the mutes). */
+  ownerToken: string;
+  serverPid: number;
+  livekitPid: number;
+  log: (line: string) => void;
+}
+
+export interface VoiceFigures {
+  participants: number;
+  islands: number;
+  islandSizes: number[];
+  joinMsP50: number;
+  joinMsP99: number;
+  reassignMsP50: number;
+  reassignMsP99: number;
+  /** A walker entering a group → hearing every member of it. */
+  reassignAllMsP99: number;
+  reassignSamples: number;
+  muteMsP99: number;
+  /** Mutes after which the muted voice was still heard MUTE_TIMEOUT_MS later. */
+  muteTimeouts: number;
+  /** LiveKit connections rtc-node lost while connecting, tried again. */
+  connectRetries: number;
+  wrongPairsHeard: number;
+  missedPairs: number;
+  subscriptionsPerParticipant: number;
+  downKbpsPerParticipantP50: number;
+  livekitCpuPercent: number;
+  serverCpuPercent: number;
+}
+
+/** Group centres: the corners of a 40 m square (neighbours 40 m apart, beyond the 20 m leave radius). */
+const CENTRES = [
+  { x: -20, z: -20 },
+  { x: 20, z: -20 },
+  { x: 20, z: 20 },
+  { x: -20, z: 20 },
+];
+/** Members stand on a circle of this radius around their centre (so within 4 m of each other). */
+const GROUP_RADIUS = 1.8;
+/** Walkers stop this far from the centre they walk to. */
+const WALKER_RADIUS = 3;
+const CROSS_EVERY_MS = 10_000;
+const MUTE_TIMEOUT_MS = 10_000;
+/** The director's join radius: a walker this close to a member of a group "enters" it. */
+const JOIN_RADIUS = 16;
+
+interface Member {
+  bot: VoiceBot;
+  /** Index of the group it stands in; for a walker, the one it walks to (or stands in). */
+  group: number;
+  walker: boolean;
+  target: { x: number; z: number };
+  seq: number;
+  /** Since when a walker has been within 8 m of its group's centre (ms); undefined while crossing. */
+  settledSince?: number;
+  /** When the walker came within JOIN_RADIUS of its new group (ms), waiting to hear it. */
+  enteredAt?: number;
+  /** Whether this crossing's reassignment was measured (true before the first crossing). */
+  measured: boolean;
+  /** Where around a centre a walker stops (radians). */
+  angle: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function positionOf(member: Member): { x: number; z: number } | undefined {
+  return member.bot.visitor.self();
+}
+
+/** The group a bot stands in now, or undefined while a walker crosses. */
+function standingIn(member: Member, now: number): number | undefined {
+  if (!member.walker) return member.group;
+  return member.settledSince !== undefined && now - member.settledSince >= 3_000 ? member.group : undefined;
+}
+
+/**
+ * Bytes received by a LiveKit room so far: its subscriber transport's count where rtc-node reports one,
+ * else the sum over its inbound RTP streams (payload and headers; a stream that ended drops out).
+ */
+async function receivedBytes(room: Room): Promise<number> {
+  if (!room.isConnected) return 0;
+  const stats = await room.getRtcStats().catch(() => undefined);
+  let transport = 0;
+  let inbound = 0;
+  for (const entry of stats?.subscriberStats ?? []) {
+    if (entry.stats.case === 'transport')
+      transport += Number(entry.stats.value.transport?.bytesReceived ?? 0);
+    if (entry.stats.case === 'inboundRtp') {
+      const stream = entry.stats.value.inbound;
+      inbound += Number(stream?.bytesReceived ?? 0) + Number(stream?.headerBytesReceived ?? 0);
+    }
+  }
+  return transport > 0 ? transport : inbound;
+}
+
+export async function runScenario(options: ScenarioOptions): Promise<VoiceFigures> {
+  const { participants, log } = options;
+  const walkers = Math.max(1, Math.round(participants / 9));
+  const perGroup = Math.floor((participants - walkers) / CENTRES.length);
+  const walkerCount = participants - perGroup * CENTRES.length;
+  const bots = voiceBots(options.serverUrl);
+  const members: Member[] = [];
+  for (let g = 0; g < CENTRES.length; g++)
+    for (let i = 0; i < perGroup; i++) {
+      const angle = (2 * Math.PI * i) / perGroup;
+      members.push({
+        bot: await bots.bot(`g${g}-${i}`, { world: options.world, follow: true, connect: false }),
+        group: g,
+        walker: false,
+        target: {
+          x: CENTRES[g]!.x + GROUP_RADIUS * Math.cos(angle),
+          z: CENTRES[g]!.z + GROUP_RADIUS * Math.sin(angle),
+        },
+        seq: 0,
+        measured: true,
+        angle,
+      });
+    }
+  for (let w = 0; w < walkerCount; w++) {
+    const g = w % CENTRES.length;
+    const angle = Math.PI / 4 + (2 * Math.PI * w) / walkerCount;
+    members.push({
+      bot: await bots.bot(`walker-${w}`, { world: options.world, follow: true, connect: false }),
+      group: g,
+      walker: true,
+      target: {
+        x: CENTRES[g]!.x + WALKER_RADIUS * Math.cos(angle),
+        z: CENTRES[g]!.z + WALKER_RADIUS * Math.sin(angle),
+      },
+      seq: 0,
+      measured: true,
+      angle,
+    });
+  }
+  log(`  ${members.length} bots joined (${perGroup} in each of 4 groups, ${walkerCount} walkers)`);
+
+  const enters = (walker: Member, at: { x: number; z: number }): boolean =>
+    members.some((m) => {
+      if (m.walker || m.group !== walker.group) return false;
+      const p = positionOf(m);
+      return !!p && Math.hypot(p.x - at.x, p.z - at.z) <= JOIN_RADIUS;
+    });
+
+  const everyGroupHearsItself = (): boolean =>
+    members.every((a) =>
+      members.every((b) => a === b || a.group !== b.group || levelOf(a.bot, b.bot) > HEARD_RMS),
+    );
+
+  // Steering: 20 inputs a second toward each bot's target, nothing once there.
+  const steering = setInterval(() => {
+    const now = Date.now();
+    for (const member of members) {
+      const at = positionOf(member);
+      if (!at) continue;
+      const dx = member.target.x - at.x;
+      const dz = member.target.z - at.z;
+      const distance = Math.hypot(dx, dz);
+      const centre = CENTRES[member.group]!;
+      if (member.walker) {
+        const nearCentre = Math.hypot(centre.x - at.x, centre.z - at.z) <= 8;
+        if (nearCentre) member.settledSince ??= now;
+        else member.settledSince = undefined;
+        // Entering: within the director's join radius of a member of the group walked to.
+        if (!member.measured && member.enteredAt === undefined && enters(member, at)) member.enteredAt = now;
+      }
+      if (distance < 0.3) continue;
+      const input: MoveInput = { seq: ++member.seq, x: dx / distance, z: dz / distance, run: distance > 2 };
+      member.bot.visitor.sendInput(input);
+    }
+  }, 50);
+
+  try {
+    await waitFor(
+      () =>
+        members.every((m) => {
+          const at = positionOf(m);
+          return !!at && Math.hypot(m.target.x - at.x, m.target.z - at.z) < 0.5;
+        }),
+      Boolean,
+      { what: 'every bot at its place', timeoutMs: 60_000, intervalMs: 200 },
+    );
+    // Voice: the i-th member of every group at once, round after round, then the walkers. A join is
+    // timed from its token request to the first audio heard from the group already there (round 0 has
+    // nobody to hear yet and is not timed).
+    const joinMs: number[] = [];
+    const rounds = [
+      ...Array.from({ length: perGroup }, (_, i) =>
+        CENTRES.map((_, g) => members.filter((m) => !m.walker && m.group === g)[i]!),
+      ),
+      members.filter((m) => m.walker),
+    ];
+    // One connection at a time: rtc-node drops a room whose connection it could not finish in time on a
+    // busy event loop, and a join's time should be LiveKit's, not this process's queue.
+    for (const [index, round] of rounds.entries())
+      for (const member of round) {
+        await member.bot.rejoinVoice();
+        if (index === 0) continue;
+        const heard = await waitFor(
+          () => Math.min(...[...member.bot.audio.values()].map((h) => h.firstLoudAt ?? Infinity)),
+          Number.isFinite,
+          { what: `${member.bot.name} hearing its group after joining`, timeoutMs: 20_000, intervalMs: 10 },
+        );
+        joinMs.push(heard - member.bot.tokenRequestedAt);
+      }
+    log(`  joined voice: p50 ${percentile(joinMs, 50)} ms`);
+    // Everyone in a group hears everyone else in it: the rooms have settled.
+    await waitFor(everyGroupHearsItself, Boolean, {
+      what: 'every group hearing itself',
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
+
+    // The measured window: walkers cross to the next group every 10 s.
+    const reassignFirst: number[] = [];
+    const reassignAll: number[] = [];
+    const wrong = new Set<string>();
+    const missed = new Set<string>();
+    const subscriptions: number[] = [];
+    const bytesAt = new Map<Room, number>();
+    const received = new Map<VoiceBot, number>();
+    const sampleBytes = async (): Promise<void> => {
+      await Promise.all(
+        members.map(async ({ bot }) => {
+          if (bot.switching) return; // its room is being replaced: counted from the next sample on
+          const now = await receivedBytes(bot.room);
+          const before = bytesAt.get(bot.room);
+          if (before !== undefined) received.set(bot, (received.get(bot) ?? 0) + Math.max(0, now - before));
+          bytesAt.set(bot.room, now);
+        }),
+      );
+    };
+    await sampleBytes();
+    const cpuAtStart = { server: cpuSeconds(options.serverPid), livekit: cpuSeconds(options.livekitPid) };
+    const started = Date.now();
+    let nextCross = started + CROSS_EVERY_MS;
+    let samples = 0;
+    while (Date.now() - started < options.seconds * 1000) {
+      const now = Date.now();
+      if (now >= nextCross) {
+        nextCross += CROSS_EVERY_MS;
+        for (const walker of members.filter((m) => m.walker)) {
+          walker.group = (walker.group + 1) % CENTRES.length;
+          const centre = CENTRES[walker.group]!;
+          walker.target = {
+            x: centre.x + WALKER_RADIUS * Math.cos(walker.angle),
+            z: centre.z + WALKER_RADIUS * Math.sin(walker.angle),
+          };
+          walker.enteredAt = undefined;
+          walker.settledSince = undefined;
+          walker.measured = false;
+        }
+      }
+      for (const walker of members.filter((m) => m.walker)) {
+        const group = members.filter((m) => !m.walker && m.group === walker.group);
+        if (walker.measured || walker.enteredAt === undefined) continue;
+        const known = group
+          .map((m) => walker.bot.audio.get(m.bot.identity)?.firstLoudAt)
+          .filter((t): t is number => t !== undefined);
+        if (known.length < group.length) continue;
+        reassignFirst.push(Math.max(0, Math.min(...known) - walker.enteredAt));
+        reassignAll.push(Math.max(0, Math.max(...known) - walker.enteredAt));
+        walker.measured = true;
+      }
+      // Who hears whom, among those standing in a group.
+      for (const a of members)
+        for (const b of members) {
+          if (a === b) continue;
+          const ga = standingIn(a, now);
+          const gb = standingIn(b, now);
+          if (ga === undefined || gb === undefined) continue;
+          const pair = `${a.bot.name} <- ${b.bot.name}`;
+          // Missed: nothing for 2 s on end (one late 10 ms frame on a loaded machine is not a miss).
+          if (ga === gb && levelOf(a.bot, b.bot, 2_000) <= HEARD_RMS) missed.add(pair);
+          // Wrongly heard: anything at all within the last half second.
+          if (ga !== gb && levelOf(a.bot, b.bot) > HEARD_RMS) wrong.add(pair);
+        }
+      subscriptions.push(members.reduce((sum, m) => sum + m.bot.heard.size, 0) / members.length);
+      if (++samples % 4 === 0) await sampleBytes();
+      await sleep(500);
+    }
+    await sampleBytes();
+    const elapsed = (Date.now() - started) / 1000;
+    const cpu = {
+      server: ((cpuSeconds(options.serverPid) - cpuAtStart.server) / elapsed) * 100,
+      livekit: ((cpuSeconds(options.livekitPid) - cpuAtStart.livekit) / elapsed) * 100,
+    };
+    const rooms = new Map<string, number>();
+    for (const m of members.filter((m) => !m.walker))
+      rooms.set(m.bot.voiceRoom, (rooms.get(m.bot.voiceRoom) ?? 0) + 1);
+    log(
+      `  window done: ${reassignFirst.length} reassignments, ${wrong.size} wrong pairs, ${missed.size} missed`,
+    );
+    if (missed.size > 0) log(`  missed (listener <- speaker): ${[...missed].slice(0, 8).join(', ')}`);
+    if (wrong.size > 0) log(`  wrongly heard (listener <- speaker): ${[...wrong].slice(0, 8).join(', ')}`);
+
+    // Mutes: one member of each group, one after another; the time until the last frame of theirs arrives.
+    const muteMs: number[] = [];
+    let muteTimeouts = 0;
+    for (let g = 0; g < CENTRES.length; g++) {
+      const muted = members.find((m) => !m.walker && m.group === g)!;
+      const listeners = members.filter((m) => !m.walker && m.group === g && m !== muted);
+      const at = Date.now();
+      const response = await fetch(
+        `${options.serverUrl}/worlds/${options.world}/mutes/${muted.bot.who.accountId}`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.ownerToken}` },
+          body: JSON.stringify({ reason: 'benchmark' }),
+        },
+      );
+      if (!response.ok) throw new Error(`bench: mute failed: ${response.status} ${await response.text()}`);
+      const silenced = await waitFor(() => listeners.every((l) => levelOf(l.bot, muted.bot) === 0), Boolean, {
+        what: `${muted.bot.name} silent after the mute`,
+        timeoutMs: MUTE_TIMEOUT_MS,
+        intervalMs: 20,
+      }).catch(() => false);
+      if (!silenced) {
+        muteTimeouts += 1;
+        log(`  ${muted.bot.name} was still heard ${MUTE_TIMEOUT_MS} ms after the mute`);
+      }
+      const last = Math.max(
+        at,
+        ...listeners.map((l) => {
+          const frames = l.bot.audio.get(muted.bot.identity)?.frames ?? [];
+          const loud = frames.filter(([, level]) => level > HEARD_RMS);
+          return loud.at(-1)?.[0] ?? at;
+        }),
+      );
+      muteMs.push(last - at);
+    }
+
+    const kbps = members.map((m) => ((received.get(m.bot) ?? 0) * 8) / 1000 / elapsed);
+    return {
+      participants: members.length,
+      islands: rooms.size,
+      islandSizes: [...rooms.values()].sort((a, b) => b - a),
+      joinMsP50: round(percentile(joinMs, 50), 0),
+      joinMsP99: round(percentile(joinMs, 99), 0),
+      reassignMsP50: round(percentile(reassignFirst, 50), 0),
+      reassignMsP99: round(percentile(reassignFirst, 99), 0),
+      reassignAllMsP99: round(percentile(reassignAll, 99), 0),
+      reassignSamples: reassignFirst.length,
+      muteMsP99: round(percentile(muteMs, 99), 0),
+      muteTimeouts,
+      connectRetries: members.reduce((sum, m) => sum + m.bot.connectFailures, 0),
+      wrongPairsHeard: wrong.size,
+      missedPairs: missed.size,
+      subscriptionsPerParticipant: round(
+        subscriptions.reduce((sum, value) => sum + value, 0) / Math.max(1, subscriptions.length),
+      ),
+      downKbpsPerParticipantP50: round(percentile(kbps, 50), 1),
+      livekitCpuPercent: round(cpu.livekit, 1),
+      serverCpuPercent: round(cpu.server, 1),
+    };
+  } finally {
+    clearInterval(steering);
+    await bots.close({ dispose: false });
+  }
+}
