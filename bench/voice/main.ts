@@ -9,16 +9,14 @@
  * object with the figures and the baseline's.
  */
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { dispose } from '@livekit/rtc-node';
 import { defaultLiveKitBinary, startLiveKitProcess } from '../../server/voice/dev-livekit/livekit-process.js';
-import { startBenchServer } from '../shared/server-process.js';
+import { freePort, freeUdpPort, startBenchServer } from '../shared/server-process.js';
 import { runScenario, type VoiceFigures } from './scenario.js';
 
 function usage(message: string): never {
@@ -34,22 +32,6 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
   if (!Number.isInteger(parsed) || parsed < min || parsed > max)
     usage(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
   return parsed;
-}
-
-async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 async function api(base: string, route: string, body: unknown, token?: string): Promise<unknown> {
@@ -96,7 +78,7 @@ async function main(): Promise<void> {
     usage(`the LiveKit server is not installed at ${binary}: run \`npm run voice:install\` first`);
   const apiKey = 'APIbench';
   const apiSecret = randomBytes(24).toString('base64url');
-  const ports = { port: await freeTcpPort(), tcpPort: await freeTcpPort(), udpPort: await freeUdpPort() };
+  const ports = { port: await freePort(), tcpPort: await freePort(), udpPort: await freeUdpPort() };
   const server = await startBenchServer({
     LIVEKIT_URL: `ws://127.0.0.1:${ports.port}`,
     LIVEKIT_API_KEY: apiKey,

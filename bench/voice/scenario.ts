@@ -42,6 +42,8 @@ export interface VoiceFigures {
   muteMsP99: number;
   /** Mutes after which the muted voice was still heard MUTE_TIMEOUT_MS later. */
   muteTimeouts: number;
+  /** Joins after which nobody of the group was heard within 20 s. */
+  joinTimeouts: number;
   /** LiveKit connections rtc-node lost while connecting, tried again. */
   connectRetries: number;
   wrongPairsHeard: number;
@@ -207,6 +209,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     // timed from its token request to the first audio heard from the group already there (round 0 has
     // nobody to hear yet and is not timed).
     const joinMs: number[] = [];
+    let joinTimeouts = 0;
     const rounds = [
       ...Array.from({ length: perGroup }, (_, i) =>
         CENTRES.map((_, g) => members.filter((m) => !m.walker && m.group === g)[i]!),
@@ -223,16 +226,24 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
           () => Math.min(...[...member.bot.audio.values()].map((h) => h.firstLoudAt ?? Infinity)),
           Number.isFinite,
           { what: `${member.bot.name} hearing its group after joining`, timeoutMs: 20_000, intervalMs: 10 },
-        );
+        ).catch(() => undefined);
+        if (heard === undefined) {
+          joinTimeouts += 1;
+          log(`  ${member.bot.name} heard nobody within 20 s of joining ${member.bot.voiceRoom}`);
+          continue;
+        }
         joinMs.push(heard - member.bot.tokenRequestedAt);
       }
     log(`  joined voice: p50 ${percentile(joinMs, 50)} ms`);
     // Everyone in a group hears everyone else in it: the rooms have settled.
-    await waitFor(everyGroupHearsItself, Boolean, {
+    const settled = await waitFor(everyGroupHearsItself, Boolean, {
       what: 'every group hearing itself',
       timeoutMs: 60_000,
       intervalMs: 200,
-    });
+    }).catch(() => false);
+    log(
+      settled ? '  every group hears itself' : '  not every group hears itself after 60 s; measuring anyway',
+    );
 
     // The measured window: walkers cross to the next group every 10 s.
     const reassignFirst: number[] = [];
@@ -366,6 +377,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       reassignSamples: reassignFirst.length,
       muteMsP99: round(percentile(muteMs, 99), 0),
       muteTimeouts,
+      joinTimeouts,
       connectRetries: members.reduce((sum, m) => sum + m.bot.connectFailures, 0),
       wrongPairsHeard: wrong.size,
       missedPairs: missed.size,

@@ -4,7 +4,6 @@
  * clash. A machine without the binary fails the test and names the fix; it never skips.
  */
 import { existsSync } from 'node:fs';
-import dgram from 'node:dgram';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -12,6 +11,7 @@ import {
   startLiveKitProcess,
   type RunningLiveKit,
 } from '../../server/voice/dev-livekit/livekit-process.js';
+import { freeUdpPort } from '../../bench/shared/server-process.js';
 import { freePort, tempDir } from './server-process.js';
 
 export interface TestLiveKit extends RunningLiveKit {
@@ -23,14 +23,7 @@ export interface TestLiveKit extends RunningLiveKit {
   restart(): Promise<void>;
 }
 
-/** A UDP port that was free a moment ago. */
-export async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
+export { freeUdpPort };
 
 export function liveKitBinary(): string {
   const binary = process.env.LIVEKIT_SERVER_BINARY || defaultLiveKitBinary();
