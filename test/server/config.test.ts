@@ -114,7 +114,41 @@ describe('parseConfig', () => {
         LIVEKIT_API_KEY: 'APIkey',
         LIVEKIT_API_SECRET: secret,
       }).livekit,
-    ).toEqual({ url: 'wss://voice.example.com', apiKey: 'APIkey', apiSecret: secret });
+    ).toEqual({
+      url: 'wss://voice.example.com',
+      publicUrl: 'wss://voice.example.com',
+      apiKey: 'APIkey',
+      apiSecret: secret,
+    });
+  });
+
+  it('runs the embedded LiveKit unless LIVEKIT_URL is set or DEV_VOICE=off, and checks its settings', () => {
+    const secret = 's'.repeat(40);
+    expect(parseConfig({ DATA_DIR: '/srv/mib' }).devVoice).toEqual({
+      binary: undefined,
+      dir: '/srv/mib/voice',
+      port: 7880,
+      udpPort: 7882,
+      tcpPort: 7881,
+      nodeIp: '127.0.0.1',
+      publicUrl: undefined,
+    });
+    expect(parseConfig({ DEV_VOICE: 'off' }).devVoice).toBeUndefined();
+    const external = parseConfig({
+      LIVEKIT_URL: 'ws://10.0.0.5:7880',
+      LIVEKIT_PUBLIC_URL: 'wss://voice.example.com',
+      LIVEKIT_API_KEY: 'APIkey',
+      LIVEKIT_API_SECRET: secret,
+    });
+    expect(external.devVoice).toBeUndefined();
+    expect(external.livekit?.publicUrl).toBe('wss://voice.example.com');
+    expect(() => parseConfig({ DEV_VOICE_NODE_IP: 'my-host' })).toThrow(
+      /DEV_VOICE_NODE_IP="my-host" is invalid: must be an IP address visitors reach this machine at/,
+    );
+    expect(() => parseConfig({ DEV_VOICE_UDP_PORT: '70000' })).toThrow(/DEV_VOICE_UDP_PORT.*from 1 to 65535/);
+    expect(() => parseConfig({ LOG_FORMAT: 'xml' })).toThrow(
+      /LOG_FORMAT="xml" is invalid: must be auto, pretty or json/,
+    );
   });
 
   it('derives the Colyseus public address from PUBLIC_URL', () => {
