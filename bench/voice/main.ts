@@ -64,6 +64,9 @@ process.on('uncaughtException', (error: Error) => {
   process.exit(1);
 });
 
+// Stopped half way: exit, so the server and LiveKit children are killed by their exit hooks.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { participants: { type: 'string' }, seconds: { type: 'string' } },
