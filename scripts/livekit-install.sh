@@ -6,6 +6,8 @@
 # so every checkout shares it and it is rebuilt only when the pin changes. A second run takes a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Go and the cache path need a home; a bare CI environment may not set HOME.
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 
 pin_file=server/voice/dev-livekit/livekit-release.ts
 tag="$(sed -n "s/^export const LIVEKIT_SERVER_TAG = '\(v[0-9.]*\)';.*/\1/p" "$pin_file")"
