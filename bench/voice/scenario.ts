@@ -124,7 +124,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
   const walkers = Math.max(1, Math.round(participants / 9));
   const perGroup = Math.floor((participants - walkers) / CENTRES.length);
   const walkerCount = participants - perGroup * CENTRES.length;
-  const bots = voiceBots(options.serverUrl);
+  const bots = voiceBots(options.serverUrl, 'light');
   const members: Member[] = [];
   for (let g = 0; g < CENTRES.length; g++)
     for (let i = 0; i < perGroup; i++) {

@@ -92,6 +92,10 @@ async function openPlayer(
   // in time for livekit-client to read a capture's size: it then publishes at its default size and says so.
   const watched = await openWatchedPage(browser, [
     /^could not determine track dimensions, using defaults/,
+    // Leaving the old island's room to switch (the player disconnects it): livekit-client reports its
+    // data channels closing under it.
+    /^DataChannel error on \w+: User-Initiated Abort/,
+    /^publisher data channel '\w+' closed unexpectedly/,
     ...expected,
   ]);
   await watched.page.goto(`${server.url}/?name=${name}`);
