@@ -22,24 +22,32 @@ import {
   type RemoteTrack,
 } from '@livekit/rtc-node';
 import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
+import { inboundStreamId } from './rtc-track-id.js';
 import { drive, joinWorld, type Visitor } from './visitors.js';
 import { waitFor } from './wait.js';
 
 const SAMPLE_RATE = 48_000;
-const FRAME_SAMPLES = 480; // 10 ms
 /**
- * How received audio is decoded. Tests take rtc-node's usual 48 kHz, 10 ms frames; the benchmark takes
- * 16 kHz in 50 ms frames, a fifth of the native events (a bot in a room of 35 speakers decodes all 35).
- * The light form is the benchmark's only: a CI run's jest worker died in rtc-node's native code (SIGSEGV)
- * soon after tests started using it.
+ * How a bot tells what it receives.
+ * - `decoded` (tests): every subscribed audio track is decoded as rtc-node usually does (48 kHz, 10 ms
+ *   frames) and a frame's level is its RMS. Exact, but a bot in a room of 35 speakers decodes all 35,
+ *   so one process holds a few dozen such streams at most.
+ * - `packets` (the benchmark): nothing is decoded; every 100 ms the bot reads its inbound RTP stats and a
+ *   track counts as heard in that interval when voice payload arrived (on average more than
+ *   VOICE_PAYLOAD_BYTES per packet: the SFU's silence frames after a mute are a few bytes). Its level is
+ *   then HEARD_LEVEL, else 0. The bots' tone is never silent, so for them "voice payload arrived" and
+ *   "audible" are the same thing, at 100 ms resolution. Its tone goes out in 50 ms frames.
  */
-export type Decoding = 'full' | 'light';
-const DECODING = {
-  full: { sampleRate: SAMPLE_RATE, numChannels: 1 },
-  light: { sampleRate: 16_000, numChannels: 1, frameSizeMs: 50 },
-} as const;
+export type Hearing = 'decoded' | 'packets';
+/** Samples per captured tone frame, by hearing mode (10 ms and 50 ms at 48 kHz). */
+const FRAME_SAMPLES: Record<Hearing, number> = { decoded: 480, packets: 2_400 };
+const STATS_EVERY_MS = 100;
+/** Opus packets of the bots' tone carry ~60–160 bytes; the SFU's silence frames 3. */
+const VOICE_PAYLOAD_BYTES = 20;
 /** A received voice counts as heard above this RMS (16-bit samples; the bots' tone has RMS ≈ 5,700). */
 export const HEARD_RMS = 500;
+/** The level `packets` hearing gives an interval in which voice payload arrived. */
+const HEARD_LEVEL = 1_000;
 /** A level is the loudest 10 ms frame received within this window, in milliseconds; 0 when none. */
 const LEVEL_WINDOW_MS = 500;
 
@@ -129,20 +137,59 @@ export function levelOf(
 }
 
 /** Decodes a subscribed audio track, recording bytes and per-frame levels. */
-function listen(track: RemoteTrack, heard: Heard, decoding: Decoding): void {
+function decode(track: RemoteTrack, heard: Heard): void {
   void (async () => {
-    const stream = new AudioStream(track, { ...DECODING[decoding] });
-    for await (const frame of stream) {
-      heard.bytes += frame.data.byteLength;
-      const level = rms(frame.data);
-      if (level > HEARD_RMS) heard.firstLoudAt ??= Date.now();
-      heard.frames.push([Date.now(), level]);
-      if (heard.frames.length > 400) heard.frames.splice(0, 200);
-    }
+    const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 });
+    for await (const frame of stream) record(heard, frame.data.byteLength, rms(frame.data));
   })().catch(() => undefined);
 }
 
-export function voiceBots(serverUrl: string, decoding: Decoding = 'full'): VoiceBots {
+function record(heard: Heard, bytes: number, level: number): void {
+  heard.bytes += bytes;
+  if (level > HEARD_RMS) heard.firstLoudAt ??= Date.now();
+  heard.frames.push([Date.now(), level]);
+  if (heard.frames.length > 400) heard.frames.splice(0, 200);
+}
+
+/**
+ * `packets` hearing: reads `room`'s inbound audio RTP stats every 100 ms and records, per inbound stream
+ * in `tracks` (by its WebRTC track identifier, bench/shared/rtc-track-id.ts), one level for the interval:
+ * HEARD_LEVEL when voice payload arrived, else 0. A track's first level comes 100–200 ms after its first
+ * packet (the mapping is asked every 100 ms). Stops when the room disconnects.
+ */
+function watchPackets(room: Room, tracks: Map<string, Heard>): void {
+  const last = new Map<string, { packets: number; bytes: number }>();
+  const timer = setInterval(() => {
+    if (!room.isConnected && last.size > 0) return clearInterval(timer);
+    void room
+      .getRtcStats()
+      .then((stats) => {
+        // LiveKit may carry both directions on one peer connection: received streams can be in either.
+        for (const entry of [...stats.subscriberStats, ...stats.publisherStats]) {
+          if (entry.stats.case !== 'inboundRtp' || entry.stats.value.stream?.kind !== 'audio') continue;
+          const sid = entry.stats.value.inbound?.trackIdentifier ?? '';
+          const heard = tracks.get(sid);
+          if (!heard) continue;
+          const now = {
+            packets: Number(entry.stats.value.received?.packetsReceived ?? 0),
+            bytes: Number(entry.stats.value.inbound?.bytesReceived ?? 0),
+          };
+          const before = last.get(sid) ?? { packets: 0, bytes: 0 };
+          last.set(sid, now);
+          const packets = now.packets - before.packets;
+          const bytes = now.bytes - before.bytes;
+          record(
+            heard,
+            Math.max(0, bytes),
+            packets > 0 && bytes / packets > VOICE_PAYLOAD_BYTES ? HEARD_LEVEL : 0,
+          );
+        }
+      })
+      .catch(() => undefined);
+  }, STATS_EVERY_MS);
+}
+
+export function voiceBots(serverUrl: string, hearing: Hearing = 'decoded'): VoiceBots {
   const bots: VoiceBot[] = [];
   const visitors: Visitor[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -158,12 +205,18 @@ export function voiceBots(serverUrl: string, decoding: Decoding = 'full'): Voice
   /** A LiveKit room whose received tracks land in `heard` and `audio`. */
   const listeningRoom = (heard: Set<string>, audio: Map<string, Heard>): Room => {
     const room = new Room();
+    const tracks = new Map<string, Heard>();
+    if (hearing === 'packets') watchPackets(room, tracks);
     room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
       heard.add(participant.identity);
       if (track.kind !== TrackKind.KIND_AUDIO) return;
       const entry: Heard = { bytes: 0, frames: [] };
       audio.set(participant.identity, entry);
-      listen(track, entry, decoding);
+      if (hearing === 'decoded') decode(track, entry);
+      else
+        void inboundStreamId(track, () => room.isConnected && audio.get(participant.identity) === entry).then(
+          (id) => id && tracks.set(id, entry),
+        );
     });
     room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant: RemoteParticipant) =>
       heard.delete(participant.identity),
@@ -196,13 +249,19 @@ export function voiceBots(serverUrl: string, decoding: Decoding = 'full'): Voice
     options.source = TrackSource.SOURCE_MICROPHONE;
     await room.localParticipant!.publishTrack(track, options);
     let phase = 0;
-    const timer = setInterval(() => {
-      if (!room.isConnected) return;
-      const samples = new Int16Array(FRAME_SAMPLES);
-      for (let i = 0; i < FRAME_SAMPLES; i++, phase++)
-        samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
-      void source.captureFrame(new AudioFrame(samples, SAMPLE_RATE, 1, FRAME_SAMPLES)).catch(() => undefined);
-    }, 10);
+    const frameSamples = FRAME_SAMPLES[hearing];
+    const timer = setInterval(
+      () => {
+        if (!room.isConnected) return;
+        const samples = new Int16Array(frameSamples);
+        for (let i = 0; i < frameSamples; i++, phase++)
+          samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
+        void source
+          .captureFrame(new AudioFrame(samples, SAMPLE_RATE, 1, frameSamples))
+          .catch(() => undefined);
+      },
+      (frameSamples / SAMPLE_RATE) * 1000,
+    );
     timers.push(timer);
   };
 

@@ -8,6 +8,7 @@
  * everyone (the baseline, what Hyperfy does). Prints a readable summary, then, as its last line, one JSON
  * object with the figures and the baseline's.
  */
+import { restoreNodeEnv } from './quiet-rtc-node.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -68,6 +69,7 @@ process.on('uncaughtException', (error: Error) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 async function main(): Promise<void> {
+  restoreNodeEnv();
   const { values } = parseArgs({
     options: { participants: { type: 'string' }, seconds: { type: 'string' } },
     strict: true,

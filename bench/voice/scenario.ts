@@ -100,23 +100,20 @@ function standingIn(member: Member, now: number): number | undefined {
 }
 
 /**
- * Bytes received by a LiveKit room so far: its subscriber transport's count where rtc-node reports one,
- * else the sum over its inbound RTP streams (payload and headers; a stream that ended drops out).
+ * Bytes received by a LiveKit room so far: the sum over its inbound RTP streams (payload and headers; a
+ * stream that ended drops out). LiveKit may carry both directions on one peer connection, so inbound
+ * streams are looked for in both transports' stats.
  */
 async function receivedBytes(room: Room): Promise<number> {
   if (!room.isConnected) return 0;
   const stats = await room.getRtcStats().catch(() => undefined);
-  let transport = 0;
   let inbound = 0;
-  for (const entry of stats?.subscriberStats ?? []) {
-    if (entry.stats.case === 'transport')
-      transport += Number(entry.stats.value.transport?.bytesReceived ?? 0);
+  for (const entry of [...(stats?.subscriberStats ?? []), ...(stats?.publisherStats ?? [])])
     if (entry.stats.case === 'inboundRtp') {
       const stream = entry.stats.value.inbound;
       inbound += Number(stream?.bytesReceived ?? 0) + Number(stream?.headerBytesReceived ?? 0);
     }
-  }
-  return transport > 0 ? transport : inbound;
+  return inbound;
 }
 
 export async function runScenario(options: ScenarioOptions): Promise<VoiceFigures> {
@@ -124,7 +121,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
   const walkers = Math.max(1, Math.round(participants / 9));
   const perGroup = Math.floor((participants - walkers) / CENTRES.length);
   const walkerCount = participants - perGroup * CENTRES.length;
-  const bots = voiceBots(options.serverUrl, 'light');
+  const bots = voiceBots(options.serverUrl, 'packets');
   const members: Member[] = [];
   for (let g = 0; g < CENTRES.length; g++)
     for (let i = 0; i < perGroup; i++) {
