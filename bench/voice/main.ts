@@ -22,7 +22,7 @@ import { runScenario, type VoiceFigures } from './scenario.js';
 
 function usage(message: string): never {
   process.stderr.write(
-    `bench:voice: ${message}\nusage: npm run bench:voice -- --participants N (9 to 200, default 36) [--seconds S (20 to 600, default 40)]\n`,
+    `bench:voice: ${message}\nusage: npm run bench:voice -- --participants N (9 to 200, default 36) [--seconds S (20 to 600, default 40)] [--listeners-per-group L (1 to 50, default 2)]\n`,
   );
   process.exit(2);
 }
@@ -71,11 +71,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 async function main(): Promise<void> {
   restoreNodeEnv();
   const { values } = parseArgs({
-    options: { participants: { type: 'string' }, seconds: { type: 'string' } },
+    options: {
+      participants: { type: 'string' },
+      seconds: { type: 'string' },
+      'listeners-per-group': { type: 'string' },
+    },
     strict: true,
   });
   const participants = wholeNumber('participants', values.participants, 36, 9, 200);
   const seconds = wholeNumber('seconds', values.seconds, 40, 20, 600);
+  const listenersPerGroup = wholeNumber('listeners-per-group', values['listeners-per-group'], 2, 1, 50);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
   const binary = process.env.LIVEKIT_SERVER_BINARY || defaultLiveKitBinary();
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
         participants,
         seconds,
         ownerToken: owner.accessToken,
+        listenersPerGroup,
         serverPid: server.pid,
         livekitPid: livekit.pid,
         log,

@@ -1,9 +1,10 @@
 /**
  * One run of the voice benchmark in one world: voice bots (bench/shared/voice-bots.ts) stand as 4 groups
  * around the corners of a 40 m square (each group within 4 m), plus walkers that cross to the next group
- * every 10 s; every bot follows the server's voice assignments as the player does. Measures joins (token
- * request → first audio), reassignments (a walker entering a group → hearing it), who hears whom, mutes,
- * subscriptions, received bitrate and CPU.
+ * every 10 s; every bot follows the server's voice assignments as the player does and speaks; the walkers
+ * and a few members of each group also listen. Measures joins (token request → first audio),
+ * reassignments (a walker entering a group → hearing it), who hears whom, mutes, subscriptions, received
+ * bitrate and CPU.
  *
  * "Should hear" is by placement: two bots should hear each other when they stand in the same group. A
  * walker counts as standing in a group once it has been within 8 m of its centre for 3 s, and is left
@@ -23,6 +24,13 @@ export interface ScenarioOptions {
   seconds: number;
   /** The world owner's access token (for the mutes). */
   ownerToken: string;
+  /**
+   * How many members of each group listen (subscribe); walkers always do. The others only speak: rtc-node
+   * decodes every subscribed track on one thread per process, and the baseline's room of 36 would be
+   * 1,260 decoded streams on a 2-core machine. Pairs, joins, subscriptions and bitrate are counted over
+   * listeners (as listener <- every speaker).
+   */
+  listenersPerGroup: number;
   serverPid: number;
   livekitPid: number;
   log: (line: string) => void;
@@ -30,6 +38,8 @@ export interface ScenarioOptions {
 
 export interface VoiceFigures {
   participants: number;
+  /** Bots that subscribe (see ScenarioOptions.listenersPerGroup); the pair counts are theirs. */
+  listeners: number;
   islands: number;
   islandSizes: number[];
   joinMsP50: number;
@@ -75,6 +85,8 @@ interface Member {
   /** Index of the group it stands in; for a walker, the one it walks to (or stands in). */
   group: number;
   walker: boolean;
+  /** Whether it subscribes to the others (every walker; the last listenersPerGroup members of a group). */
+  listens: boolean;
   target: { x: number; z: number };
   seq: number;
   /** Since when a walker has been within 8 m of its group's centre (ms); undefined while crossing. */
@@ -120,6 +132,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
   const { participants, log } = options;
   const walkers = Math.max(1, Math.round(participants / 9));
   const perGroup = Math.floor((participants - walkers) / CENTRES.length);
+  const listenersPerGroup = Math.min(perGroup - 1, options.listenersPerGroup);
   const walkerCount = participants - perGroup * CENTRES.length;
   const bots = voiceBots(options.serverUrl, 'packets');
   const members: Member[] = [];
@@ -127,9 +140,15 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     for (let i = 0; i < perGroup; i++) {
       const angle = (2 * Math.PI * i) / perGroup;
       members.push({
-        bot: await bots.bot(`g${g}-${i}`, { world: options.world, follow: true, connect: false }),
+        bot: await bots.bot(`g${g}-${i}`, {
+          world: options.world,
+          follow: true,
+          connect: false,
+          listen: i >= perGroup - listenersPerGroup,
+        }),
         group: g,
         walker: false,
+        listens: i >= perGroup - listenersPerGroup,
         target: {
           x: CENTRES[g]!.x + GROUP_RADIUS * Math.cos(angle),
           z: CENTRES[g]!.z + GROUP_RADIUS * Math.sin(angle),
@@ -146,6 +165,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       bot: await bots.bot(`walker-${w}`, { world: options.world, follow: true, connect: false }),
       group: g,
       walker: true,
+      listens: true,
       target: {
         x: CENTRES[g]!.x + WALKER_RADIUS * Math.cos(angle),
         z: CENTRES[g]!.z + WALKER_RADIUS * Math.sin(angle),
@@ -155,7 +175,10 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       angle,
     });
   }
-  log(`  ${members.length} bots joined (${perGroup} in each of 4 groups, ${walkerCount} walkers)`);
+  const listeners = members.filter((m) => m.listens);
+  log(
+    `  ${members.length} bots joined (${perGroup} in each of 4 groups, ${walkerCount} walkers; ${listeners.length} listen)`,
+  );
 
   const enters = (walker: Member, at: { x: number; z: number }): boolean =>
     members.some((m) => {
@@ -165,7 +188,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     });
 
   const everyGroupHearsItself = (): boolean =>
-    members.every((a) =>
+    listeners.every((a) =>
       members.every((b) => a === b || a.group !== b.group || levelOf(a.bot, b.bot) > HEARD_RMS),
     );
 
@@ -202,9 +225,9 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       Boolean,
       { what: 'every bot at its place', timeoutMs: 60_000, intervalMs: 200 },
     );
-    // Voice: the i-th member of every group at once, round after round, then the walkers. A join is
-    // timed from its token request to the first audio heard from the group already there (round 0 has
-    // nobody to hear yet and is not timed).
+    // Voice: the i-th member of every group at once, round after round, then the walkers. A listener's
+    // join is timed from its token request to the first audio heard from the group already there
+    // (listeners come last in their group, so there always is someone).
     const joinMs: number[] = [];
     let joinTimeouts = 0;
     const rounds = [
@@ -215,10 +238,11 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     ];
     // One connection at a time: rtc-node drops a room whose connection it could not finish in time on a
     // busy event loop, and a join's time should be LiveKit's, not this process's queue.
-    for (const [index, round] of rounds.entries())
+    for (const [index, round] of rounds.entries()) {
+      log(`  voice round ${index + 1} of ${rounds.length}`);
       for (const member of round) {
         await member.bot.rejoinVoice();
-        if (index === 0) continue;
+        if (!member.listens) continue;
         const heard = await waitFor(
           () => Math.min(...[...member.bot.audio.values()].map((h) => h.firstLoudAt ?? Infinity)),
           Number.isFinite,
@@ -231,6 +255,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
         }
         joinMs.push(heard - member.bot.tokenRequestedAt);
       }
+    }
     log(`  joined voice: p50 ${percentile(joinMs, 50)} ms`);
     // Everyone in a group hears everyone else in it: the rooms have settled.
     const settled = await waitFor(everyGroupHearsItself, Boolean, {
@@ -252,7 +277,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     const received = new Map<VoiceBot, number>();
     const sampleBytes = async (): Promise<void> => {
       await Promise.all(
-        members.map(async ({ bot }) => {
+        listeners.map(async ({ bot }) => {
           if (bot.switching) return; // its room is being replaced: counted from the next sample on
           const now = await receivedBytes(bot.room);
           const before = bytesAt.get(bot.room);
@@ -294,7 +319,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
         walker.measured = true;
       }
       // Who hears whom, among those standing in a group.
-      for (const a of members)
+      for (const a of listeners)
         for (const b of members) {
           if (a === b) continue;
           const ga = standingIn(a, now);
@@ -306,7 +331,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
           // Wrongly heard: anything at all within the last half second.
           if (ga !== gb && levelOf(a.bot, b.bot) > HEARD_RMS) wrong.add(pair);
         }
-      subscriptions.push(members.reduce((sum, m) => sum + m.bot.heard.size, 0) / members.length);
+      subscriptions.push(listeners.reduce((sum, m) => sum + m.bot.heard.size, 0) / listeners.length);
       if (++samples % 4 === 0) await sampleBytes();
       await sleep(500);
     }
@@ -329,8 +354,8 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     const muteMs: number[] = [];
     let muteTimeouts = 0;
     for (let g = 0; g < CENTRES.length; g++) {
-      const muted = members.find((m) => !m.walker && m.group === g)!;
-      const listeners = members.filter((m) => !m.walker && m.group === g && m !== muted);
+      const muted = members.find((m) => !m.walker && !m.listens && m.group === g)!;
+      const ears = listeners.filter((m) => !m.walker && m.group === g);
       const at = Date.now();
       const response = await fetch(
         `${options.serverUrl}/worlds/${options.world}/mutes/${muted.bot.who.accountId}`,
@@ -341,7 +366,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
         },
       );
       if (!response.ok) throw new Error(`bench: mute failed: ${response.status} ${await response.text()}`);
-      const silenced = await waitFor(() => listeners.every((l) => levelOf(l.bot, muted.bot) === 0), Boolean, {
+      const silenced = await waitFor(() => ears.every((l) => levelOf(l.bot, muted.bot) === 0), Boolean, {
         what: `${muted.bot.name} silent after the mute`,
         timeoutMs: MUTE_TIMEOUT_MS,
         intervalMs: 20,
@@ -352,7 +377,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       }
       const last = Math.max(
         at,
-        ...listeners.map((l) => {
+        ...ears.map((l) => {
           const frames = l.bot.audio.get(muted.bot.identity)?.frames ?? [];
           const loud = frames.filter(([, level]) => level > HEARD_RMS);
           return loud.at(-1)?.[0] ?? at;
@@ -361,9 +386,10 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       muteMs.push(last - at);
     }
 
-    const kbps = members.map((m) => ((received.get(m.bot) ?? 0) * 8) / 1000 / elapsed);
+    const kbps = listeners.map((m) => ((received.get(m.bot) ?? 0) * 8) / 1000 / elapsed);
     return {
       participants: members.length,
+      listeners: listeners.length,
       islands: rooms.size,
       islandSizes: [...rooms.values()].sort((a, b) => b - a),
       joinMsP50: round(percentile(joinMs, 50), 0),
