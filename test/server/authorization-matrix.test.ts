@@ -275,7 +275,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
   beforeAll(async () => {
     schema = database === 'PostgreSQL' ? await createPostgresSchema() : undefined;
     server = await startInProcessServer({
-      ...(schema ? { DATABASE_URL: schema.url } : {}),
+      DATABASE_URL: schema?.url ?? '',
       OPERATOR_EMAIL: 'matrix-operator@example.com',
       OPERATOR_PASSWORD: 'matrix-operator-password',
       RATE_LIMIT_AUTH_PER_MINUTE: '100000',

@@ -16,7 +16,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('transactional writes on %s', (datab
 
   beforeAll(async () => {
     schema = database === 'PostgreSQL' ? await createPostgresSchema() : undefined;
-    server = await startInProcessServer(schema ? { DATABASE_URL: schema.url } : {});
+    server = await startInProcessServer({ DATABASE_URL: schema?.url ?? '' });
     owner = await registerAccount(server.url, 'Owner');
     await createOrg(owner.api, 'tx', 'Tx');
     await createWorld(owner.api, 'tx', { slug: 'tx-world', name: 'Tx' });

@@ -14,7 +14,7 @@ let destination: ServerProcess;
 let schema: PostgresSchema;
 
 beforeAll(async () => {
-  source = await startInProcessServer();
+  source = await startInProcessServer({ DATABASE_URL: '' });
   schema = await createPostgresSchema();
   destination = await startServerProcess({ DATA_DIR: await tempDir(), DATABASE_URL: schema.url });
 });
