@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from './config/app-config.js';
 import { DatabaseUnavailableError } from './db/index.js';
 import { PresenceUnavailableError } from './rooms/matchmaking-backend.js';
 import { isPrettyLogging } from './observability/logger.js';
-import { startBanner } from './observability/start-banner.js';
+import { startBanner } from './start-banner.js';
 import { startServer } from './start-server.js';
 
 const KNOWN_STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, PresenceUnavailableError];

@@ -31,6 +31,7 @@ import {
   AccessService,
   AccountsService,
   Authenticator,
+  InstanceDirectory,
   ModerationService,
   SessionTokens,
   UsageService,
@@ -59,7 +60,6 @@ import { createLogger, isPrettyLogging } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
 import { createRoomHost } from './rooms/room-host.js';
-import { InstanceDirectory } from './rooms/instance-directory.js';
 import { JoinAdmission } from './rooms/join-admission.js';
 import { ModerationDesk } from './rooms/room-moderation.js';
 import { NftEvents, RoomEvents } from './rooms/room-events.js';

@@ -9,7 +9,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
-import { InstanceDirectory } from '../rooms/instance-directory.js';
+import { InstanceDirectory } from './instances/instance-directory.js';
 import { AccessService } from './access/access-service.js';
 import { AuthenticationGuard, rateLimitTracker } from './api/caller.js';
 import { ArchiveController } from './archive/archive.controller.js';

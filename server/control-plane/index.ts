@@ -11,6 +11,11 @@ export { Problem } from './api/problem.js';
 export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam } from './api/zod-api.js';
 export { Caller, SignedByAnotherService } from './api/caller.js';
 export { UsageService } from './usage/usage-service.js';
+export {
+  InstanceDirectory,
+  type InstanceListing,
+  type InstanceMetadata,
+} from './instances/instance-directory.js';
 export type { SceneEvents } from './scenes/scenes-service.js';
 export { ModerationService, type ModerationEvents } from './worlds/moderation-service.js';
 export type { WorldEvents } from './worlds/worlds-service.js';

@@ -1,8 +1,9 @@
 /** NFT bindings in the database; addresses lowercase, token ids and amounts as decimal strings. */
-import type { Kysely, Selectable } from 'kysely';
-import type { BindingUse, Database, NftBindingsTable, TokenDisplay } from '../db/tables.js';
+import type { Kysely } from 'kysely';
+import type { BindingUse, Database, TokenDisplay } from '../db/tables.js';
+import type { BindingRow, InstanceBindings } from '../rooms/nft-ports.js';
 
-export type BindingRow = Selectable<NftBindingsTable>;
+export type { BindingRow };
 
 export interface NewBinding {
   accountId: string;
@@ -22,7 +23,7 @@ export interface NewBinding {
 export const TRANSFERRED =
   'the wallet no longer holds this token; it is shown again if the token comes back to the wallet';
 
-export class NftBindingsRepository {
+export class NftBindingsRepository implements InstanceBindings {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(binding: NewBinding): Promise<BindingRow> {

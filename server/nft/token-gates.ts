@@ -8,12 +8,13 @@ import { getAddress } from 'viem';
 import { ChainUnreadableError } from '../../nft-bridge/index.js';
 import { Problem, type AccessService, type Principal } from '../control-plane/index.js';
 import type { Database } from '../db/tables.js';
+import type { EntryDecision, EntryGates } from '../rooms/nft-ports.js';
 import type { NftEvents } from '../rooms/room-events.js';
 import type { ChainRuntime } from '../wallets/index.js';
 import { readOr503 } from './read-or-503.js';
 import { MAX_GATE_RULES, checkGate, describeGate, gateRules, type TokenGate } from './token-gate.js';
 
-export type EntryDecision = { allowed: true } | { allowed: false; status: 401 | 403 | 503; reason: string };
+export type { EntryDecision };
 
 export interface GateView {
   gate: TokenGate | null;
@@ -21,7 +22,7 @@ export interface GateView {
   needs: string | null;
 }
 
-export class TokenGates {
+export class TokenGates implements EntryGates {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly chains: ChainRuntime,

@@ -5,8 +5,8 @@
 import { ServerError } from '@colyseus/core';
 import type { AccessService, Authenticator, ModerationService, Principal } from '../control-plane/index.js';
 import { Problem } from '../control-plane/index.js';
-import type { TokenGates } from '../nft/index.js';
-import type { InstanceDirectory } from './instance-directory.js';
+import type { EntryGates } from './nft-ports.js';
+import type { InstanceDirectory } from '../control-plane/index.js';
 
 /** What onAuth hands to onJoin (as client.auth). */
 export interface Admitted {
@@ -29,7 +29,7 @@ export class JoinAdmission {
     private readonly instances: InstanceDirectory,
     private readonly moderation: ModerationService,
     /** World token gates (checked after the policy, failing closed); undefined on servers without chains. */
-    private readonly gates?: TokenGates,
+    private readonly gates?: EntryGates,
   ) {}
 
   async admit(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {

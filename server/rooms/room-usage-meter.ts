@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { UsageService } from '../control-plane/index.js';
-import type { InstanceDirectory } from './instance-directory.js';
+import type { InstanceDirectory } from '../control-plane/index.js';
 import type { Occupant } from './occupant.js';
 
 export class RoomUsageMeter {

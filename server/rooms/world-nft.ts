@@ -10,14 +10,14 @@ import type { MapSchema } from '@colyseus/schema';
 import type { Logger } from 'pino';
 import { NftFrame } from '../../protocol/index.js';
 import type { TokenDisplay } from '../db/tables.js';
-import type { NftBindingsRepository, TokenGates } from '../nft/index.js';
 import { TOKEN_GATE_CLOSE_CODE, sendAway } from './close-codes.js';
+import type { EntryDecision, EntryGates, InstanceBindings } from './nft-ports.js';
 import type { Occupant } from './occupant.js';
 import { NFT_EVENTS_CHANNEL, type NftEvent } from './room-events.js';
 
 export interface RoomNftDeps {
-  gates: TokenGates;
-  bindings: NftBindingsRepository;
+  gates: EntryGates;
+  bindings: InstanceBindings;
   /** Where a token model's asset job ended (the assets service); undefined while it runs. */
   models?: { jobOutcome(id: string): Promise<{ asset: string } | { problem: string } | undefined> };
 }
@@ -137,7 +137,7 @@ export class WorldNft {
       ),
     );
     this.enqueue('re-checking the token gate failed', async () => {
-      const decisions = new Map<string | null, Awaited<ReturnType<TokenGates['decide']>>>();
+      const decisions = new Map<string | null, EntryDecision>();
       for (const occupant of [...this.room.occupants()]) {
         if (!everyone && (occupant.accountId === null || !named.has(occupant.accountId))) continue;
         if (!decisions.has(occupant.accountId))

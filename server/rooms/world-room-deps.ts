@@ -5,7 +5,7 @@ import type { UsageService } from '../control-plane/index.js';
 import type { SceneVersionsRepository, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VoiceBackend } from '../voice/index.js';
-import type { InstanceDirectory } from './instance-directory.js';
+import type { InstanceDirectory } from '../control-plane/index.js';
 import type { InstanceLock } from './instances/instance-lock.js';
 import type { JoinAdmission } from './join-admission.js';
 import type { ModerationDesk } from './room-moderation.js';
@@ -33,10 +33,4 @@ export interface WorldRoomDeps {
   nft: RoomNftDeps | undefined;
 }
 
-/** What the matchmaker lists about an instance (room metadata). */
-export interface InstanceMetadata {
-  world: string;
-  /** The world's organization id (population and quotas per organization). */
-  org: string;
-  instance: number;
-}
+export type { InstanceMetadata } from '../control-plane/index.js';

@@ -19,20 +19,7 @@ import {
   type Gateways,
   type RunningAnvil,
 } from '../../nft-bridge/index.js';
-
-export interface ChainsConfig {
-  /** From NFT_CHAINS; undefined → the dev chain (unless devChain is false). */
-  chains: ChainConfig[] | undefined;
-  devChain: boolean;
-  /** DATA_DIR/chain: the dev chain's state and where its demo collections are. */
-  devChainDir: string;
-  /** Seconds between dev chain blocks. */
-  devBlockSeconds: number;
-  /** The dev chain's RPC port on 127.0.0.1 (browser wallets and scripts connect to it); 0 = a free one. */
-  devPort: number;
-  /** Where ipfs:// and ar:// token URIs are fetched from. */
-  gateways: Gateways;
-}
+import type { ChainsConfig } from '../config/app-config.js';
 
 export interface ChainRuntime {
   chains: ChainConfig[];

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/tables.js';
-import { InstanceDirectory } from '../../rooms/instance-directory.js';
+import { InstanceDirectory } from '../instances/instance-directory.js';
 import { Caller } from '../api/caller.js';
 import {
   apiKeySchema,

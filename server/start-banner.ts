@@ -2,8 +2,8 @@
  * What `npm start` prints on a terminal once the server listens: where to open things, and which embedded
  * services run (or why not, with the fix). Plain text; JSON-line output has the same facts in its logs.
  */
-import type { AppConfig } from '../config/app-config.js';
-import { LIVEKIT_SERVER_TAG } from '../voice/dev-livekit/livekit-release.js';
+import type { AppConfig } from './config/app-config.js';
+import { LIVEKIT_SERVER_TAG } from './voice/dev-livekit/livekit-release.js';
 
 export interface BannerFacts {
   config: Pick<AppConfig, 'host' | 'port' | 'publicUrl' | 'dataDir' | 'redisUrl' | 'livekit' | 'devVoice'>;

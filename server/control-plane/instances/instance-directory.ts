@@ -1,10 +1,18 @@
 /**
  * Live instances and population, read from the matchmaker's listings (Redis-backed when scaled out, so
- * every process sees every instance). The control plane reads through this; it never touches rooms.
+ * every process sees every instance). The control plane reads through this; it never touches rooms, and
+ * rooms import it from here (the floor below them).
  */
 import { matchMaker } from '@colyseus/core';
-import { RoomName } from '../../protocol/index.js';
-import type { InstanceMetadata } from './world-room.js';
+import { RoomName } from '../../../protocol/index.js';
+
+/** What the matchmaker lists about a world instance (its room's metadata, set by the world room). */
+export interface InstanceMetadata {
+  world: string;
+  /** The world's organization id (population and quotas per organization). */
+  org: string;
+  instance: number;
+}
 
 export interface InstanceListing {
   instance: number;

@@ -1,0 +1,28 @@
+/**
+ * What rooms need of the NFT part, as interfaces. nft/ sits on the floor above rooms (it sends rooms its
+ * events), so rooms never import it: nft/'s TokenGates and NftBindingsRepository implement these, and
+ * start-server hands them in.
+ */
+import type { Selectable } from 'kysely';
+import type { NftBindingsTable } from '../db/tables.js';
+
+/** May an account (null: anonymous) be in a world now; a refusal carries its HTTP status and the reason. */
+export type EntryDecision = { allowed: true } | { allowed: false; status: 401 | 403 | 503; reason: string };
+
+/** A world's token gate, checked at join and again when tokens move; fails closed. */
+export interface EntryGates {
+  decide(worldId: string, accountId: string | null): Promise<EntryDecision>;
+}
+
+/** A stored binding of a token to a frame, a wearable or a key. */
+export type BindingRow = Selectable<NftBindingsTable>;
+
+/** The bindings a running instance shows. */
+export interface InstanceBindings {
+  /** The world's active frame bindings, newest first. */
+  activeFrames(worldId: string): Promise<BindingRow[]>;
+  /** Each account's newest active wearable picture, by account id. */
+  wearing(accountIds: readonly string[]): Promise<Map<string, string>>;
+  /** The world's locked portals each account holds a key for, by account id. */
+  keys(worldId: string, accountIds: readonly string[]): Promise<Map<string, Set<string>>>;
+}
