@@ -153,13 +153,16 @@ async function main(): Promise<void> {
       `  join p50/p99 ${ours.joinMsP50}/${ours.joinMsP99} ms (baseline ${baseline.joinMsP50}/${baseline.joinMsP99})`,
     );
     log(
-      `  reassign p50/p99 ${ours.reassignMsP50}/${ours.reassignMsP99} ms over ${ours.reassignSamples} crossings`,
+      `  reassign p50/p99 ${ours.reassignMsP50}/${ours.reassignMsP99} ms over ${ours.reassignSamples} crossings (${ours.reassignUnfinished} unfinished by the next crossing)`,
     );
     log(
       `  wrong pairs heard ${ours.wrongPairsHeard} (baseline ${baseline.wrongPairsHeard}); missed ${ours.missedPairs}`,
     );
     log(
       `  subscriptions per participant ${ours.subscriptionsPerParticipant} vs ${baseline.subscriptionsPerParticipant} (ratio ${figures.subscriptionsRatio})`,
+    );
+    log(
+      `  join timeouts ${ours.joinTimeouts} (baseline ${baseline.joinTimeouts}); listeners ${ours.listeners}`,
     );
     log(`  down kbps p50 ${ours.downKbpsPerParticipantP50} vs ${baseline.downKbpsPerParticipantP50}`);
     process.stdout.write(`${JSON.stringify(figures)}\n`);

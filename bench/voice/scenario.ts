@@ -52,8 +52,10 @@ export interface VoiceFigures {
   muteMsP99: number;
   /** Mutes after which the muted voice was still heard MUTE_TIMEOUT_MS later. */
   muteTimeouts: number;
-  /** Joins after which nobody of the group was heard within 20 s. */
+  /** Joins that failed (3 connects of over 20 s each), or after which nobody was heard within 20 s. */
   joinTimeouts: number;
+  /** Crossings after which the walker had not heard its whole new group when the next crossing began. */
+  reassignUnfinished: number;
   /** LiveKit connections rtc-node lost while connecting, tried again. */
   connectRetries: number;
   wrongPairsHeard: number;
@@ -241,8 +243,15 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     for (const [index, round] of rounds.entries()) {
       log(`  voice round ${index + 1} of ${rounds.length}`);
       for (const member of round) {
-        await member.bot.rejoinVoice();
-        if (!member.listens) continue;
+        const joined = await member.bot.rejoinVoice().then(
+          () => true,
+          (error: unknown) => {
+            joinTimeouts += 1;
+            log(`  ${member.bot.name} could not join voice: ${(error as Error).message}`);
+            return false;
+          },
+        );
+        if (!joined || !member.listens) continue;
         const heard = await waitFor(
           () => Math.min(...[...member.bot.audio.values()].map((h) => h.firstLoudAt ?? Infinity)),
           Number.isFinite,
@@ -269,6 +278,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
 
     // The measured window: walkers cross to the next group every 10 s.
     const reassignFirst: number[] = [];
+    let reassignUnfinished = 0;
     const reassignAll: number[] = [];
     const wrong = new Set<string>();
     const missed = new Set<string>();
@@ -296,6 +306,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       if (now >= nextCross) {
         nextCross += CROSS_EVERY_MS;
         for (const walker of members.filter((m) => m.walker)) {
+          if (!walker.measured) reassignUnfinished += 1;
           walker.group = (walker.group + 1) % CENTRES.length;
           const centre = CENTRES[walker.group]!;
           walker.target = {
@@ -398,6 +409,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       reassignMsP99: round(percentile(reassignFirst, 99), 0),
       reassignAllMsP99: round(percentile(reassignAll, 99), 0),
       reassignSamples: reassignFirst.length,
+      reassignUnfinished,
       muteMsP99: round(percentile(muteMs, 99), 0),
       muteTimeouts,
       joinTimeouts,
