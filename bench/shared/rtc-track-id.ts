@@ -41,12 +41,17 @@ async function inboundIdOnce(track: RemoteTrack): Promise<string | undefined> {
     throw new Error('rtc-track-id: the track has no FFI handle (rtc-node internals changed)');
   const client = ffiClient();
   const id = client.getNextRequestAsyncId();
+  // Unanswered after 2 s (a loaded process): given up, and asked again by the caller.
   const answer = new Promise<FfiEvent['message']['value']>((resolve) => {
-    const listener = (event: FfiEvent): void => {
-      if (event.message.case !== 'getStats' || event.message.value?.asyncId !== id) return;
+    const done = (value: FfiEvent['message']['value']): void => {
       client.off('ffi_event', listener);
-      resolve(event.message.value);
+      clearTimeout(timer);
+      resolve(value);
     };
+    const listener = (event: FfiEvent): void => {
+      if (event.message.case === 'getStats' && event.message.value?.asyncId === id) done(event.message.value);
+    };
+    const timer = setTimeout(() => done({ error: 'no answer within 2 s' }), 2_000);
     client.on('ffi_event', listener);
   });
   client.request({ message: { case: 'getStats', value: { trackHandle: handle, requestAsyncId: id } } });

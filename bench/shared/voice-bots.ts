@@ -174,13 +174,27 @@ function record(heard: Heard, bytes: number, level: number): void {
  * packet (the mapping is asked every 200 ms); on a busy process the reads space out. Runs while the room
  * is connected.
  */
+/**
+ * A room's session stats, or undefined when they fail or take over 2 s: on a loaded process rtc-node
+ * sometimes never answers a stats request, and a reader waiting on it would go deaf for good.
+ */
+export async function statsOf(room: Room): Promise<Awaited<ReturnType<Room['getRtcStats']>> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    room.getRtcStats().catch(() => undefined),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), 2_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 async function watchPackets(room: Room, tracks: Map<string, Heard>): Promise<void> {
   const last = new Map<string, { packets: number; bytes: number }>();
   // One request at a time: rtc-node answers every FFI event to every waiting request, so requests that
   // pile up on a busy process make it busier still.
   while (room.isConnected) {
     const asked = Date.now();
-    const stats = await room.getRtcStats().catch(() => undefined);
+    const stats = await statsOf(room);
     // LiveKit may carry both directions on one peer connection: received streams can be in either.
     for (const entry of [...(stats?.subscriberStats ?? []), ...(stats?.publisherStats ?? [])]) {
       if (entry.stats.case !== 'inboundRtp' || entry.stats.value.stream?.kind !== 'audio') continue;

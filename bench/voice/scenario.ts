@@ -13,7 +13,7 @@
 import type { Room } from '@livekit/rtc-node';
 import type { MoveInput } from '../../protocol/index.js';
 import { cpuSeconds, percentile, round } from '../shared/stats.js';
-import { HEARD_RMS, levelOf, voiceBots, type VoiceBot } from '../shared/voice-bots.js';
+import { HEARD_RMS, levelOf, statsOf, voiceBots, type VoiceBot } from '../shared/voice-bots.js';
 import { waitFor } from '../shared/wait.js';
 
 export interface ScenarioOptions {
@@ -120,7 +120,7 @@ function standingIn(member: Member, now: number): number | undefined {
  */
 async function receivedBytes(room: Room): Promise<number> {
   if (!room.isConnected) return 0;
-  const stats = await room.getRtcStats().catch(() => undefined);
+  const stats = await statsOf(room);
   let inbound = 0;
   for (const entry of [...(stats?.subscriberStats ?? []), ...(stats?.publisherStats ?? [])])
     if (entry.stats.case === 'inboundRtp') {
