@@ -18,6 +18,16 @@ const urlWithProtocol = (protocols: string[], example: string) =>
       message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (for example ${example})`,
     });
 
+/** A JSON string that `parse` accepts; its error message (which names the field and the fix) is the issue. */
+const jsonCheckedBy = (parse: (json: string) => unknown) =>
+  z.string().superRefine((json, context) => {
+    try {
+      parse(json);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
 export const envSchema = z
   .object({
     PORT: z.coerce
@@ -153,16 +163,7 @@ export const envSchema = z
       .min(1024, 'must be at least 1024 bytes')
       .max(4 * 1024 ** 3, 'must be at most 4 GB')
       .default(256 * 1024 * 1024),
-    ASSET_BUDGETS: z
-      .string()
-      .superRefine((json, context) => {
-        try {
-          parseBudgetOverrides(json);
-        } catch (error) {
-          context.addIssue({ code: 'custom', message: (error as Error).message });
-        }
-      })
-      .optional(),
+    ASSET_BUDGETS: jsonCheckedBy(parseBudgetOverrides).optional(),
     ASSET_S3_BUCKET: z.string().min(3, 'must be a bucket name, e.g. mib-assets').optional(),
     ASSET_S3_ENDPOINT: urlWithProtocol(['http:', 'https:'], 'https://s3.example.com (MinIO, R2…)').optional(),
     ASSET_S3_REGION: z.string().min(1).default('us-east-1'),
@@ -179,16 +180,7 @@ export const envSchema = z
       .min(1, 'must be at least 1')
       .max(16, 'must be at most 16')
       .default(1),
-    NFT_CHAINS: z
-      .string()
-      .superRefine((json, context) => {
-        try {
-          parseChains(json);
-        } catch (error) {
-          context.addIssue({ code: 'custom', message: (error as Error).message });
-        }
-      })
-      .optional(),
+    NFT_CHAINS: jsonCheckedBy(parseChains).optional(),
     DEV_CHAIN: z
       .enum(['on', 'off'], {
         message: 'must be on or off (on runs a local anvil chain with demo NFTs when NFT_CHAINS is unset)',
