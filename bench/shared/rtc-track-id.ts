@@ -64,7 +64,7 @@ async function inboundIdOnce(track: RemoteTrack): Promise<string | undefined> {
 }
 
 /**
- * The inbound stream identifier of a subscribed track: asked every 200 ms until its first packets have
+ * The inbound stream identifier of a subscribed track: asked every 50 ms until its first packets have
  * arrived (undefined when `stillWanted()` turns false first, or after 20 s).
  */
 export async function inboundStreamId(
@@ -75,7 +75,7 @@ export async function inboundStreamId(
   while (stillWanted() && Date.now() < until) {
     const id = await inboundIdOnce(track).catch(() => undefined);
     if (id) return id;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return undefined;
 }

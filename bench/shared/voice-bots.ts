@@ -1,38 +1,27 @@
 /**
  * Voice bots for real-LiveKit tests: a guest visitor in a world (the same SDK and protocol the player uses)
- * that fetches our voice token for the room the server assigned it, joins that LiveKit room with
- * @livekit/rtc-node, publishes a 440 Hz tone, and hears what it receives (bench/shared/voice-hearing.ts).
+ * that fetches our voice token for the room the server assigned it and, through its link
+ * (bench/shared/voice-link.ts: @livekit/rtc-node in this process or in a child), joins that LiveKit room,
+ * publishes a 440 Hz tone and hears what it receives (bench/shared/voice-hearing.ts).
  */
 import {
-  AudioFrame,
-  AudioSource,
-  LocalAudioTrack,
   LocalVideoTrack,
-  Room,
-  RoomEvent,
-  TrackKind,
   TrackPublishOptions,
   TrackSource,
   VideoBufferType,
   VideoFrame,
   VideoSource,
   dispose,
-  type RemoteParticipant,
+  type Room,
 } from '@livekit/rtc-node';
 import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
-import { inboundStreamId } from './rtc-track-id.js';
-import {
-  FRAME_SAMPLES,
-  SAMPLE_RATE,
-  decode,
-  watchPackets,
-  type Heard,
-  type Hearing,
-} from './voice-hearing.js';
+import type { Heard, Hearing } from './voice-hearing.js';
+import { roomLink, type RoomLink, type VoiceLink } from './voice-link.js';
 import { drive, joinWorld, type Visitor } from './visitors.js';
 import { waitFor } from './wait.js';
 
-export { HEARD_RMS, levelOf, statsOf, type Heard, type Hearing } from './voice-hearing.js';
+export { HEARD_RMS, levelOf, type Heard, type Hearing } from './voice-hearing.js';
+export type { RoomLink, VoiceLink } from './voice-link.js';
 
 /** A signed-in guest: its access token and account id. */
 export interface Guest {
@@ -53,16 +42,17 @@ export async function guestSession(serverUrl: string, displayName: string): Prom
   return { token: body.accessToken, accountId: body.account.id };
 }
 
-export interface VoiceBot {
+export interface VoiceBot<L extends VoiceLink = RoomLink> {
   name: string;
   who: Guest;
   visitor: Visitor;
-  room: Room;
+  /** Its LiveKit side (bench/shared/voice-link.ts). */
+  link: L;
   voiceRoom: string;
   identity: string;
   /** Identities with a subscribed track. */
-  heard: Set<string>;
-  audio: Map<string, Heard>;
+  readonly heard: ReadonlySet<string>;
+  readonly audio: ReadonlyMap<string, Heard>;
   /** When the token for the current LiveKit room was first requested (ms since the epoch). */
   tokenRequestedAt: number;
   /** Connections to LiveKit that failed and were tried again. */
@@ -86,11 +76,22 @@ export interface BotOptions {
    * hundred streams at most: the benchmark lets a sample of its bots listen.
    */
   listen?: boolean;
+  /**
+   * What it receives is what a benchmark measures (bench:voice's listeners): the benchmark runs such a
+   * bot's LiveKit side at normal priority and the others', which only make load, below it.
+   */
+  measured?: boolean;
 }
 
-export interface VoiceBots {
-  bot(name: string, options?: BotOptions): Promise<VoiceBot>;
-  voiceToken(bot: Pick<VoiceBot, 'who' | 'visitor'>, room: string): Promise<Response>;
+/** What a bot's link is made for. */
+export interface LinkRole {
+  listen: boolean;
+  measured: boolean;
+}
+
+export interface VoiceBots<L extends VoiceLink = RoomLink> {
+  bot(name: string, options?: BotOptions): Promise<VoiceBot<L>>;
+  voiceToken(bot: Pick<VoiceBot<L>, 'who' | 'visitor'>, room: string): Promise<Response>;
   publishCamera(room: Room): Promise<void>;
   /**
    * Disconnects every bot and releases rtc-node (which otherwise keeps the process alive); with
@@ -99,85 +100,27 @@ export interface VoiceBots {
   close(options?: { dispose?: boolean }): Promise<void>;
 }
 
+/** Bots whose LiveKit side runs in this process (the tests'). */
 export function voiceBots(serverUrl: string, hearing: Hearing = 'decoded'): VoiceBots {
-  const bots: VoiceBot[] = [];
+  return voiceBotsOver(serverUrl, (_name, { listen }) => roomLink(hearing, listen));
+}
+
+/** Bots whose LiveKit side `newLink` makes (the benchmark's run in child processes). */
+export function voiceBotsOver<L extends VoiceLink>(
+  serverUrl: string,
+  newLink: (name: string, role: LinkRole) => L,
+): VoiceBots<L> {
+  const bots: Array<VoiceBot<L>> = [];
   const visitors: Visitor[] = [];
   const timers: NodeJS.Timeout[] = [];
   let seq = 0;
 
-  const voiceToken = (bot: Pick<VoiceBot, 'who' | 'visitor'>, room: string): Promise<Response> =>
+  const voiceToken = (bot: Pick<VoiceBot<L>, 'who' | 'visitor'>, room: string): Promise<Response> =>
     fetch(`${serverUrl}/voice/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${bot.who.token}` },
       body: JSON.stringify({ sessionId: bot.visitor.sessionId, room }),
     });
-
-  /** A LiveKit room whose received tracks land in `heard` and `audio`. */
-  const listeningRoom = (heard: Set<string>, audio: Map<string, Heard>): Room => {
-    const room = new Room();
-    const tracks = new Map<string, Heard>();
-    let watching = false;
-    room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
-      heard.add(participant.identity);
-      if (track.kind !== TrackKind.KIND_AUDIO) return;
-      const entry: Heard = { bytes: 0, frames: [] };
-      audio.set(participant.identity, entry);
-      if (hearing === 'decoded') decode(track, entry);
-      else {
-        // Packet counting starts with the room's first subscription and runs while it is connected.
-        if (!watching) void watchPackets(room, tracks);
-        watching = true;
-        const wanted = (): boolean => room.isConnected && audio.get(participant.identity) === entry;
-        void inboundStreamId(track, wanted).then((id) => id && tracks.set(id, entry));
-      }
-    });
-    room.on(RoomEvent.TrackUnsubscribed, (_track, _publication, participant: RemoteParticipant) =>
-      heard.delete(participant.identity),
-    );
-    room.on(RoomEvent.TrackUnpublished, (_publication, participant: RemoteParticipant) =>
-      heard.delete(participant.identity),
-    );
-    return room;
-  };
-
-  /** Connects `room` with our token for `voiceRoom` and publishes a tone into it. */
-  const connectAndSpeak = async (
-    bot: Pick<VoiceBot, 'who' | 'visitor' | 'tokenRequestedAt'>,
-    room: Room,
-    voiceRoom: string,
-    listen: boolean,
-  ): Promise<void> => {
-    bot.tokenRequestedAt = Date.now();
-    const response = await voiceToken(bot, voiceRoom);
-    if (response.status !== 200)
-      throw new Error(`voice token for ${voiceRoom}: ${response.status} ${await response.text()}`);
-    const token = (await response.json()) as { url: string; token: string };
-    // The embedded LiveKit's url is a path on the server's origin, as the player resolves it.
-    await room.connect(new URL(token.url, serverUrl).toString(), token.token, {
-      autoSubscribe: listen,
-      dynacast: true,
-    });
-    const source = new AudioSource(SAMPLE_RATE, 1);
-    const track = LocalAudioTrack.createAudioTrack('tone', source);
-    const options = new TrackPublishOptions();
-    options.source = TrackSource.SOURCE_MICROPHONE;
-    await room.localParticipant!.publishTrack(track, options);
-    let phase = 0;
-    const frameSamples = FRAME_SAMPLES[hearing];
-    const timer = setInterval(
-      () => {
-        if (!room.isConnected) return;
-        const samples = new Int16Array(frameSamples);
-        for (let i = 0; i < frameSamples; i++, phase++)
-          samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * phase) / SAMPLE_RATE));
-        void source
-          .captureFrame(new AudioFrame(samples, SAMPLE_RATE, 1, frameSamples))
-          .catch(() => undefined);
-      },
-      (frameSamples / SAMPLE_RATE) * 1000,
-    );
-    timers.push(timer);
-  };
 
   const assignedRoom = async (visitor: Visitor, name: string): Promise<string> => {
     const event = (await waitFor(
@@ -198,18 +141,20 @@ export function voiceBots(serverUrl: string, hearing: Hearing = 'decoded'): Voic
         const away: MoveInput[] = Array.from({ length: 120 }, () => ({ seq: ++seq, x: 1, z: 0, run: true }));
         await drive(visitor, away);
       }
-      const voiceRoom = await assignedRoom(visitor, name);
-      const heard = new Set<string>();
-      const audio = new Map<string, Heard>();
-      const bot: VoiceBot = {
+      const link = newLink(name, { listen: options.listen ?? true, measured: options.measured ?? false });
+      const bot: VoiceBot<L> = {
         name,
         who,
         visitor,
-        room: listeningRoom(heard, audio),
-        voiceRoom,
+        link,
+        voiceRoom: await assignedRoom(visitor, name),
         identity: `${who.accountId}:${visitor.sessionId}`,
-        heard,
-        audio,
+        get heard() {
+          return link.heard;
+        },
+        get audio() {
+          return link.audio;
+        },
         tokenRequestedAt: 0,
         connectFailures: 0,
         switching: false,
@@ -222,36 +167,28 @@ export function voiceBots(serverUrl: string, hearing: Hearing = 'decoded'): Voic
           }
         },
       };
-      /** rtc-node can lose a room torn down while it connects (its FFI handle is gone): try again. */
+      /** A connection can fail (rtc-node loses a room torn down while it connects): try again, 3 times. */
       const rejoin = async (): Promise<void> => {
         let firstRequest: number | undefined;
         for (let attempt = 1; ; attempt++) {
-          await bot.room.disconnect().catch(() => undefined);
-          // rtc-node releases the old room's native handles asynchronously: give it a moment.
-          await new Promise((resolve) => setTimeout(resolve, 200));
-          heard.clear();
-          audio.clear();
+          await link.leave();
           bot.voiceRoom = await assignedRoom(visitor, name);
-          bot.room = listeningRoom(heard, audio);
           try {
-            // rtc-node's connect has no deadline of its own, and on a busy process it can hang: give up on
-            // it after 20 s and try again with a new room.
-            let timer: NodeJS.Timeout | undefined;
-            await Promise.race([
-              connectAndSpeak(bot, bot.room, bot.voiceRoom, options.listen ?? true),
-              new Promise<never>((_, reject) => {
-                timer = setTimeout(
-                  () => reject(new Error(`${name}: LiveKit connect took over 20 s`)),
-                  20_000,
-                );
-              }),
-            ]).finally(() => clearTimeout(timer));
+            bot.tokenRequestedAt = Date.now();
+            const response = await voiceToken(bot, bot.voiceRoom);
+            if (response.status !== 200)
+              throw new Error(
+                `voice token for ${bot.voiceRoom}: ${response.status} ${await response.text()}`,
+              );
+            const token = (await response.json()) as { url: string; token: string };
+            // The embedded LiveKit's url is a path on the server's origin, as the player resolves it.
+            await link.enter(new URL(token.url, serverUrl).toString(), token.token);
             bot.tokenRequestedAt = firstRequest ?? bot.tokenRequestedAt;
             return;
           } catch (error) {
             firstRequest ??= bot.tokenRequestedAt;
             bot.connectFailures += 1;
-            if (attempt >= 3) throw error;
+            if (attempt >= 3) throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
           }
         }
       };
@@ -285,9 +222,7 @@ export function voiceBots(serverUrl: string, hearing: Hearing = 'decoded'): Voic
     },
     async close({ dispose: release = true } = {}) {
       for (const timer of timers) clearInterval(timer);
-      await Promise.all(
-        bots.filter((b) => b.room.isConnected).map((b) => b.room.disconnect().catch(() => undefined)),
-      );
+      await Promise.all(bots.map((b) => b.link.close().catch(() => undefined)));
       await Promise.all(visitors.map((v) => v.leave().catch(() => undefined)));
       if (release) await dispose();
     },

@@ -44,8 +44,10 @@ export interface Heard {
   bytes: number;
   /** When the first frame louder than HEARD_RMS arrived (ms since the epoch); undefined until then. */
   firstLoudAt?: number;
-  /** [received at (ms), RMS] of recent frames. */
+  /** [received at (ms), RMS] of recent frames (the last 200–400). */
   frames: Array<[number, number]>;
+  /** How many frames were ever recorded (a copy in another process takes the ones it lacks). */
+  recorded: number;
 }
 
 function rms(samples: Int16Array): number {
@@ -65,11 +67,14 @@ export function levelOf(
   return frames.filter(([at]) => at >= since).reduce((max, [, level]) => Math.max(max, level), 0);
 }
 
-/** Decodes a subscribed audio track, recording bytes and per-frame levels. */
-export function decode(track: RemoteTrack, heard: Heard): void {
+/** Decodes a subscribed audio track, recording bytes and per-frame levels; `onRead` after each frame. */
+export function decode(track: RemoteTrack, heard: Heard, onRead: () => void = () => undefined): void {
   void (async () => {
     const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 });
-    for await (const frame of stream) record(heard, frame.data.byteLength, rms(frame.data));
+    for await (const frame of stream) {
+      record(heard, frame.data.byteLength, rms(frame.data));
+      onRead();
+    }
   })().catch(() => undefined);
 }
 
@@ -77,16 +82,10 @@ function record(heard: Heard, bytes: number, level: number): void {
   heard.bytes += bytes;
   if (level > HEARD_RMS) heard.firstLoudAt ??= Date.now();
   heard.frames.push([Date.now(), level]);
+  heard.recorded += 1;
   if (heard.frames.length > 400) heard.frames.splice(0, 200);
 }
 
-/**
- * `packets` hearing: reads `room`'s inbound audio RTP stats every 100 ms (see statsEveryMs) and records, per inbound stream
- * in `tracks` (by its WebRTC track identifier, bench/shared/rtc-track-id.ts), one level for the interval:
- * HEARD_LEVEL when voice payload arrived, else 0. A track's first level comes 100–300 ms after its first
- * packet (the mapping is asked every 200 ms); on a busy process the reads space out. Runs while the room
- * is connected.
- */
 /**
  * A room's session stats, or undefined when they fail or take over 2 s: on a loaded process rtc-node
  * sometimes never answers a stats request, and a reader waiting on it would go deaf for good.
@@ -101,13 +100,26 @@ export async function statsOf(room: Room): Promise<Awaited<ReturnType<Room['getR
   ]).finally(() => clearTimeout(timer));
 }
 
-export async function watchPackets(room: Room, tracks: Map<string, Heard>): Promise<void> {
+/**
+ * `packets` hearing: reads `room`'s inbound audio RTP stats every 100 ms (see statsEveryMs) and records,
+ * per inbound stream in `tracks` (by its WebRTC track identifier, bench/shared/rtc-track-id.ts), one level
+ * for the interval: HEARD_LEVEL when voice payload arrived, else 0. A track's first level comes up to
+ * 150 ms after its first packet (the mapping is asked every 50 ms, the stats every 100); on a busy process
+ * the reads space out. `onRead` is called after every read that rtc-node answered. Runs while the room is
+ * connected.
+ */
+export async function watchPackets(
+  room: Room,
+  tracks: Map<string, Heard>,
+  onRead: () => void = () => undefined,
+): Promise<void> {
   const last = new Map<string, { packets: number; bytes: number }>();
   // One request at a time: rtc-node answers every FFI event to every waiting request, so requests that
   // pile up on a busy process make it busier still.
   while (room.isConnected) {
     const asked = Date.now();
     const stats = await statsOf(room);
+    if (stats) onRead();
     // LiveKit may carry both directions on one peer connection: received streams can be in either.
     for (const entry of [...(stats?.subscriberStats ?? []), ...(stats?.publisherStats ?? [])]) {
       if (entry.stats.case !== 'inboundRtp' || entry.stats.value.stream?.kind !== 'audio') continue;

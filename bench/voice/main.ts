@@ -2,9 +2,9 @@
  * `npm run bench:voice -- --participants N [--seconds S]`
  *
  * Voice on a real LiveKit server (the one `npm run voice:install` builds, started here on free ports with
- * its webhooks sent to the built server, started here too). N rtc-node bots publishing tones stand as 4
- * groups plus walkers crossing between groups every 10 s (bench/voice/scenario.ts), once in a world with
- * proximity voice (ours: the server assigns islands) and once in a world with one LiveKit room for
+ * its webhooks sent to the built server, started here too). N rtc-node bots publishing tones (their LiveKit
+ * sides spread over a few link processes, bench/voice/link-processes.ts) stand as 4 groups plus walkers
+ * crossing between groups every 10 s (bench/voice/scenario.ts), once in a world with proximity voice (ours: the server assigns islands) and once in a world with one LiveKit room for
  * everyone (the baseline, what Hyperfy does). Prints a readable summary, then, as its last line, one JSON
  * object with the figures and the baseline's.
  */
@@ -15,14 +15,14 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dispose } from '@livekit/rtc-node';
 import { defaultLiveKitBinary, startLiveKitProcess } from '../../server/voice/dev-livekit/livekit-process.js';
 import { freePort, freeUdpPort, startBenchServer } from '../shared/server-process.js';
+import { linkProcesses } from './link-processes.js';
 import { runScenario, type VoiceFigures } from './scenario.js';
 
 function usage(message: string): never {
   process.stderr.write(
-    `bench:voice: ${message}\nusage: npm run bench:voice -- --participants N (9 to 200, default 36) [--seconds S (20 to 600, default 40)] [--listeners-per-group L (1 to 50, default 2)]\n`,
+    `bench:voice: ${message}\nusage: npm run bench:voice -- --participants N (9 to 200, default 36) [--seconds S (20 to 600, default 40)] [--listeners-per-group L (1 to 50, default 2)] [--link-processes P (processes for the bots that only speak, 1 to 16, default one per 9 participants; the listeners get two more)]\n`,
   );
   process.exit(2);
 }
@@ -49,18 +49,7 @@ async function api(base: string, route: string, body: unknown, token?: string): 
   return response.json();
 }
 
-/**
- * rtc-node sometimes releases one native handle twice while rooms and streams are torn down fast (bots
- * switching rooms): it throws "trying to drop an invalid handle" from native code, outside any call of
- * ours. That costs nothing measured here, so it is counted (rtcNodeHandleErrors) instead of ending the
- * run; any other uncaught error still does.
- */
-let rtcNodeHandleErrors = 0;
 process.on('uncaughtException', (error: Error) => {
-  if (/trying to drop an invalid handle/.test(error.message)) {
-    rtcNodeHandleErrors += 1;
-    return;
-  }
   process.stderr.write(`bench:voice: ${error.stack ?? error.message}\n`);
   process.exit(1);
 });
@@ -75,12 +64,20 @@ async function main(): Promise<void> {
       participants: { type: 'string' },
       seconds: { type: 'string' },
       'listeners-per-group': { type: 'string' },
+      'link-processes': { type: 'string' },
     },
     strict: true,
   });
   const participants = wholeNumber('participants', values.participants, 36, 9, 200);
   const seconds = wholeNumber('seconds', values.seconds, 40, 20, 600);
   const listenersPerGroup = wholeNumber('listeners-per-group', values['listeners-per-group'], 2, 1, 50);
+  const processCount = wholeNumber(
+    'link-processes',
+    values['link-processes'],
+    Math.min(16, Math.ceil(participants / 9)),
+    1,
+    16,
+  );
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
   const binary = process.env.LIVEKIT_SERVER_BINARY || defaultLiveKitBinary();
@@ -106,6 +103,7 @@ async function main(): Promise<void> {
     ...ports,
     webhookUrl: `${server.url}/livekit/webhook`,
   });
+  const links = linkProcesses(processCount, 'packets', log);
   try {
     const owner = (await api(server.url, '/auth/register', {
       email: 'voice-bench@example.com',
@@ -132,6 +130,7 @@ async function main(): Promise<void> {
         seconds,
         ownerToken: owner.accessToken,
         listenersPerGroup,
+        newLink: links.newLink,
         serverPid: server.pid,
         livekitPid: livekit.pid,
         log,
@@ -141,7 +140,8 @@ async function main(): Promise<void> {
     const baseline = await run('voice-global');
     const figures = {
       ...ours,
-      rtcNodeHandleErrors,
+      rtcNodeHandleErrors: links.handleErrors(),
+      linkProcesses: processCount,
       subscriptionsRatio: Number(
         (ours.subscriptionsPerParticipant / Math.max(1e-9, baseline.subscriptionsPerParticipant)).toFixed(3),
       ),
@@ -167,9 +167,9 @@ async function main(): Promise<void> {
     log(`  down kbps p50 ${ours.downKbpsPerParticipantP50} vs ${baseline.downKbpsPerParticipantP50}`);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
+    await links.close();
     await livekit.stop();
     await server.stop();
-    await dispose();
   }
 }
 

@@ -10,10 +10,16 @@
  * walker counts as standing in a group once it has been within 8 m of its centre for 3 s, and is left
  * out of the pair counts while crossing (its switch is what reassignMs measures).
  */
-import type { Room } from '@livekit/rtc-node';
 import type { MoveInput } from '../../protocol/index.js';
 import { cpuSeconds, percentile, round } from '../shared/stats.js';
-import { HEARD_RMS, levelOf, statsOf, voiceBots, type VoiceBot } from '../shared/voice-bots.js';
+import {
+  HEARD_RMS,
+  levelOf,
+  voiceBotsOver,
+  type LinkRole,
+  type VoiceBot,
+  type VoiceLink,
+} from '../shared/voice-bots.js';
 import { waitFor } from '../shared/wait.js';
 
 export interface ScenarioOptions {
@@ -31,6 +37,8 @@ export interface ScenarioOptions {
    * listeners (as listener <- every speaker).
    */
   listenersPerGroup: number;
+  /** Makes each bot's LiveKit side (bench/voice/link-processes.ts: in child processes). */
+  newLink: (name: string, role: LinkRole) => VoiceLink;
   serverPid: number;
   livekitPid: number;
   log: (line: string) => void;
@@ -54,6 +62,11 @@ export interface VoiceFigures {
   muteTimeouts: number;
   /** Joins that failed (3 connects of over 20 s each), or after which nobody was heard within 20 s. */
   joinTimeouts: number;
+  /**
+   * Listeners whose reads of what they receive stalled for over 2 s at least once (a starved bot
+   * process): their silence then was not counted as missed pairs.
+   */
+  blindListeners: number;
   /** Crossings after which the walker had not heard its whole new group when the next crossing began. */
   reassignUnfinished: number;
   /** LiveKit connections rtc-node lost while connecting, tried again. */
@@ -83,7 +96,7 @@ const MUTE_TIMEOUT_MS = 10_000;
 const JOIN_RADIUS = 16;
 
 interface Member {
-  bot: VoiceBot;
+  bot: VoiceBot<VoiceLink>;
   /** Index of the group it stands in; for a walker, the one it walks to (or stands in). */
   group: number;
   walker: boolean;
@@ -113,30 +126,13 @@ function standingIn(member: Member, now: number): number | undefined {
   return member.settledSince !== undefined && now - member.settledSince >= 3_000 ? member.group : undefined;
 }
 
-/**
- * Bytes received by a LiveKit room so far: the sum over its inbound RTP streams (payload and headers; a
- * stream that ended drops out). LiveKit may carry both directions on one peer connection, so inbound
- * streams are looked for in both transports' stats.
- */
-async function receivedBytes(room: Room): Promise<number> {
-  if (!room.isConnected) return 0;
-  const stats = await statsOf(room);
-  let inbound = 0;
-  for (const entry of [...(stats?.subscriberStats ?? []), ...(stats?.publisherStats ?? [])])
-    if (entry.stats.case === 'inboundRtp') {
-      const stream = entry.stats.value.inbound;
-      inbound += Number(stream?.bytesReceived ?? 0) + Number(stream?.headerBytesReceived ?? 0);
-    }
-  return inbound;
-}
-
 export async function runScenario(options: ScenarioOptions): Promise<VoiceFigures> {
   const { participants, log } = options;
   const walkers = Math.max(1, Math.round(participants / 9));
   const perGroup = Math.floor((participants - walkers) / CENTRES.length);
   const listenersPerGroup = Math.min(perGroup - 1, options.listenersPerGroup);
   const walkerCount = participants - perGroup * CENTRES.length;
-  const bots = voiceBots(options.serverUrl, 'packets');
+  const bots = voiceBotsOver(options.serverUrl, options.newLink);
   const members: Member[] = [];
   for (let g = 0; g < CENTRES.length; g++)
     for (let i = 0; i < perGroup; i++) {
@@ -147,6 +143,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
           follow: true,
           connect: false,
           listen: i >= perGroup - listenersPerGroup,
+          measured: i >= perGroup - listenersPerGroup,
         }),
         group: g,
         walker: false,
@@ -164,7 +161,12 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     const g = w % CENTRES.length;
     const angle = Math.PI / 4 + (2 * Math.PI * w) / walkerCount;
     members.push({
-      bot: await bots.bot(`walker-${w}`, { world: options.world, follow: true, connect: false }),
+      bot: await bots.bot(`walker-${w}`, {
+        world: options.world,
+        follow: true,
+        connect: false,
+        measured: true,
+      }),
       group: g,
       walker: true,
       listens: true,
@@ -282,43 +284,49 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     const reassignAll: number[] = [];
     const wrong = new Set<string>();
     const missed = new Set<string>();
+    /** Listeners that were blind at least once in the window (see the missed check). */
+    const blind = new Set<Member>();
     const subscriptions: number[] = [];
-    const bytesAt = new Map<Room, number>();
-    const received = new Map<VoiceBot, number>();
+    // Bytes by LiveKit room a bot was in (its token request tells one room from the next; a retried
+    // connection's first interval counts nothing).
+    const bytesAt = new Map<string, number>();
+    const received = new Map<VoiceBot<VoiceLink>, number>();
     const sampleBytes = async (): Promise<void> => {
       await Promise.all(
         listeners.map(async ({ bot }) => {
           if (bot.switching) return; // its room is being replaced: counted from the next sample on
-          const now = await receivedBytes(bot.room);
-          const before = bytesAt.get(bot.room);
+          const room = `${bot.name}@${bot.tokenRequestedAt}`;
+          const now = await bot.link.receivedBytes().catch(() => 0);
+          const before = bytesAt.get(room);
           if (before !== undefined) received.set(bot, (received.get(bot) ?? 0) + Math.max(0, now - before));
-          bytesAt.set(bot.room, now);
+          bytesAt.set(room, now);
         }),
       );
     };
     await sampleBytes();
     const cpuAtStart = { server: cpuSeconds(options.serverPid), livekit: cpuSeconds(options.livekitPid) };
     const started = Date.now();
-    let nextCross = started + CROSS_EVERY_MS;
+    // Each walker crosses every 10 s, the walkers evenly staggered (not all at one moment).
+    const walkers = members.filter((m) => m.walker);
+    const crossAt = walkers.map((_, w) => started + CROSS_EVERY_MS * (1 + w / walkers.length));
     let samples = 0;
     while (Date.now() - started < options.seconds * 1000) {
       const now = Date.now();
-      if (now >= nextCross) {
-        nextCross += CROSS_EVERY_MS;
-        for (const walker of members.filter((m) => m.walker)) {
-          if (!walker.measured) reassignUnfinished += 1;
-          walker.group = (walker.group + 1) % CENTRES.length;
-          const centre = CENTRES[walker.group]!;
-          walker.target = {
-            x: centre.x + WALKER_RADIUS * Math.cos(walker.angle),
-            z: centre.z + WALKER_RADIUS * Math.sin(walker.angle),
-          };
-          walker.enteredAt = undefined;
-          walker.settledSince = undefined;
-          walker.measured = false;
-        }
+      for (const [w, walker] of walkers.entries()) {
+        if (now < crossAt[w]!) continue;
+        crossAt[w]! += CROSS_EVERY_MS;
+        if (!walker.measured) reassignUnfinished += 1;
+        walker.group = (walker.group + 1) % CENTRES.length;
+        const centre = CENTRES[walker.group]!;
+        walker.target = {
+          x: centre.x + WALKER_RADIUS * Math.cos(walker.angle),
+          z: centre.z + WALKER_RADIUS * Math.sin(walker.angle),
+        };
+        walker.enteredAt = undefined;
+        walker.settledSince = undefined;
+        walker.measured = false;
       }
-      for (const walker of members.filter((m) => m.walker)) {
+      for (const walker of walkers) {
         const group = members.filter((m) => !m.walker && m.group === walker.group);
         if (walker.measured || walker.enteredAt === undefined) continue;
         const known = group
@@ -337,8 +345,12 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
           const gb = standingIn(b, now);
           if (ga === undefined || gb === undefined) continue;
           const pair = `${a.bot.name} <- ${b.bot.name}`;
-          // Missed: nothing for 2 s on end (one late 10 ms frame on a loaded machine is not a miss).
-          if (ga === gb && levelOf(a.bot, b.bot, 2_000) <= HEARD_RMS) missed.add(pair);
+          // Missed: nothing for 2 s on end (one late 10 ms frame on a loaded machine is not a miss), seen
+          // by a read within those 2 s: a listener whose reads stalled (its process starved) was blind.
+          if (ga === gb && levelOf(a.bot, b.bot, 2_000) <= HEARD_RMS) {
+            if (a.bot.link.lastReadAt >= now - 2_000) missed.add(pair);
+            else blind.add(a);
+          }
           // Wrongly heard: anything at all within the last half second.
           if (ga !== gb && levelOf(a.bot, b.bot) > HEARD_RMS) wrong.add(pair);
         }
@@ -356,7 +368,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     for (const m of members.filter((m) => !m.walker))
       rooms.set(m.bot.voiceRoom, (rooms.get(m.bot.voiceRoom) ?? 0) + 1);
     log(
-      `  window done: ${reassignFirst.length} reassignments, ${wrong.size} wrong pairs, ${missed.size} missed`,
+      `  window done: ${reassignFirst.length} reassignments, ${wrong.size} wrong pairs, ${missed.size} missed (${blind.size} listeners blind at times)`,
     );
     if (missed.size > 0) log(`  missed (listener <- speaker): ${[...missed].slice(0, 8).join(', ')}`);
     if (wrong.size > 0) log(`  wrongly heard (listener <- speaker): ${[...wrong].slice(0, 8).join(', ')}`);
@@ -413,6 +425,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
       muteMsP99: round(percentile(muteMs, 99), 0),
       muteTimeouts,
       joinTimeouts,
+      blindListeners: blind.size,
       connectRetries: members.reduce((sum, m) => sum + m.bot.connectFailures, 0),
       wrongPairsHeard: wrong.size,
       missedPairs: missed.size,

@@ -169,11 +169,11 @@ describe('voice on a real LiveKit server', () => {
       timeoutMs: 20_000,
     });
     const videoFrom = new Set<string>();
-    viewer.room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
+    viewer.link.room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
       if (track.kind === TrackKind.KIND_VIDEO) videoFrom.add(participant.identity);
     });
     // The world does not allow cameras: the token's sources leave it out, so LiveKit refuses it.
-    const firstTry = bots.publishCamera(cam.room).then(
+    const firstTry = bots.publishCamera(cam.link.room).then(
       () => 'published',
       () => 'refused',
     );
@@ -194,7 +194,7 @@ describe('voice on a real LiveKit server', () => {
       what: 'the held-back camera',
       timeoutMs: 5_000,
     }).catch(() => false);
-    if (!reachedAlone && (await firstTry) === 'refused') await bots.publishCamera(cam.room);
+    if (!reachedAlone && (await firstTry) === 'refused') await bots.publishCamera(cam.link.room);
     await waitFor(() => videoFrom.has(cam.identity), Boolean, {
       what: 'Viewer receiving Cam’s camera',
       timeoutMs: 20_000,
