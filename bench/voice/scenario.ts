@@ -1,10 +1,10 @@
 /**
  * One run of the voice benchmark in one world: voice bots (bench/shared/voice-bots.ts) stand as 4 groups
  * around the corners of a 40 m square (each group within 4 m), plus walkers that cross to the next group
- * every 10 s; every bot follows the server's voice assignments as the player does and speaks; the walkers
+ * every 10 s (bench/voice/placement.ts); every bot follows the server's voice assignments as the player does and speaks; the walkers
  * and a few members of each group also listen. Measures joins (token request → first audio),
- * reassignments (a walker entering a group → hearing it), who hears whom, mutes, subscriptions, received
- * bitrate and CPU.
+ * reassignments (a walker entering a group → hearing it), who hears whom, mutes (bench/voice/mutes.ts),
+ * subscriptions, received bitrate and CPU.
  *
  * "Should hear" is by placement: two bots should hear each other when they stand in the same group. A
  * walker counts as standing in a group once it has been within 8 m of its centre for 3 s, and is left
@@ -21,6 +21,16 @@ import {
   type VoiceLink,
 } from '../shared/voice-bots.js';
 import { waitFor } from '../shared/wait.js';
+import { measureMutes } from './mutes.js';
+import {
+  CENTRES,
+  JOIN_RADIUS,
+  placeBots,
+  positionOf,
+  standingIn,
+  walkerSpot,
+  type Member,
+} from './placement.js';
 
 export interface ScenarioOptions {
   serverUrl: string;
@@ -58,7 +68,7 @@ export interface VoiceFigures {
   reassignAllMsP99: number;
   reassignSamples: number;
   muteMsP99: number;
-  /** Mutes after which the muted voice was still heard MUTE_TIMEOUT_MS later. */
+  /** Mutes after which the muted voice was still heard 10 s later (bench/voice/mutes.ts). */
   muteTimeouts: number;
   /** Joins that failed (3 connects of over 20 s each), or after which nobody was heard within 20 s. */
   joinTimeouts: number;
@@ -79,106 +89,14 @@ export interface VoiceFigures {
   serverCpuPercent: number;
 }
 
-/** Group centres: the corners of a 40 m square (neighbours 40 m apart, beyond the 20 m leave radius). */
-const CENTRES = [
-  { x: -20, z: -20 },
-  { x: 20, z: -20 },
-  { x: 20, z: 20 },
-  { x: -20, z: 20 },
-];
-/** Members stand on a circle of this radius around their centre (so within 4 m of each other). */
-const GROUP_RADIUS = 1.8;
-/** Walkers stop this far from the centre they walk to. */
-const WALKER_RADIUS = 3;
 const CROSS_EVERY_MS = 10_000;
-const MUTE_TIMEOUT_MS = 10_000;
-/** The director's join radius: a walker this close to a member of a group "enters" it. */
-const JOIN_RADIUS = 16;
-
-interface Member {
-  bot: VoiceBot<VoiceLink>;
-  /** Index of the group it stands in; for a walker, the one it walks to (or stands in). */
-  group: number;
-  walker: boolean;
-  /** Whether it subscribes to the others (every walker; the last listenersPerGroup members of a group). */
-  listens: boolean;
-  target: { x: number; z: number };
-  seq: number;
-  /** Since when a walker has been within 8 m of its group's centre (ms); undefined while crossing. */
-  settledSince?: number;
-  /** When the walker came within JOIN_RADIUS of its new group (ms), waiting to hear it. */
-  enteredAt?: number;
-  /** Whether this crossing's reassignment was measured (true before the first crossing). */
-  measured: boolean;
-  /** Where around a centre a walker stops (radians). */
-  angle: number;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function positionOf(member: Member): { x: number; z: number } | undefined {
-  return member.bot.visitor.self();
-}
-
-/** The group a bot stands in now, or undefined while a walker crosses. */
-function standingIn(member: Member, now: number): number | undefined {
-  if (!member.walker) return member.group;
-  return member.settledSince !== undefined && now - member.settledSince >= 3_000 ? member.group : undefined;
-}
-
 export async function runScenario(options: ScenarioOptions): Promise<VoiceFigures> {
-  const { participants, log } = options;
-  const walkers = Math.max(1, Math.round(participants / 9));
-  const perGroup = Math.floor((participants - walkers) / CENTRES.length);
-  const listenersPerGroup = Math.min(perGroup - 1, options.listenersPerGroup);
-  const walkerCount = participants - perGroup * CENTRES.length;
+  const { log } = options;
   const bots = voiceBotsOver(options.serverUrl, options.newLink);
-  const members: Member[] = [];
-  for (let g = 0; g < CENTRES.length; g++)
-    for (let i = 0; i < perGroup; i++) {
-      const angle = (2 * Math.PI * i) / perGroup;
-      members.push({
-        bot: await bots.bot(`g${g}-${i}`, {
-          world: options.world,
-          follow: true,
-          connect: false,
-          listen: i >= perGroup - listenersPerGroup,
-          measured: i >= perGroup - listenersPerGroup,
-        }),
-        group: g,
-        walker: false,
-        listens: i >= perGroup - listenersPerGroup,
-        target: {
-          x: CENTRES[g]!.x + GROUP_RADIUS * Math.cos(angle),
-          z: CENTRES[g]!.z + GROUP_RADIUS * Math.sin(angle),
-        },
-        seq: 0,
-        measured: true,
-        angle,
-      });
-    }
-  for (let w = 0; w < walkerCount; w++) {
-    const g = w % CENTRES.length;
-    const angle = Math.PI / 4 + (2 * Math.PI * w) / walkerCount;
-    members.push({
-      bot: await bots.bot(`walker-${w}`, {
-        world: options.world,
-        follow: true,
-        connect: false,
-        measured: true,
-      }),
-      group: g,
-      walker: true,
-      listens: true,
-      target: {
-        x: CENTRES[g]!.x + WALKER_RADIUS * Math.cos(angle),
-        z: CENTRES[g]!.z + WALKER_RADIUS * Math.sin(angle),
-      },
-      seq: 0,
-      measured: true,
-      angle,
-    });
-  }
+  const { members, perGroup, walkerCount } = await placeBots(bots, options);
   const listeners = members.filter((m) => m.listens);
   log(
     `  ${members.length} bots joined (${perGroup} in each of 4 groups, ${walkerCount} walkers; ${listeners.length} listen)`,
@@ -317,11 +235,7 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
         crossAt[w]! += CROSS_EVERY_MS;
         if (!walker.measured) reassignUnfinished += 1;
         walker.group = (walker.group + 1) % CENTRES.length;
-        const centre = CENTRES[walker.group]!;
-        walker.target = {
-          x: centre.x + WALKER_RADIUS * Math.cos(walker.angle),
-          z: centre.z + WALKER_RADIUS * Math.sin(walker.angle),
-        };
+        walker.target = walkerSpot(walker.group, walker.angle);
         walker.enteredAt = undefined;
         walker.settledSince = undefined;
         walker.measured = false;
@@ -373,41 +287,14 @@ export async function runScenario(options: ScenarioOptions): Promise<VoiceFigure
     if (missed.size > 0) log(`  missed (listener <- speaker): ${[...missed].slice(0, 8).join(', ')}`);
     if (wrong.size > 0) log(`  wrongly heard (listener <- speaker): ${[...wrong].slice(0, 8).join(', ')}`);
 
-    // Mutes: one member of each group, one after another; the time until the last frame of theirs arrives.
-    const muteMs: number[] = [];
-    let muteTimeouts = 0;
-    for (let g = 0; g < CENTRES.length; g++) {
-      const muted = members.find((m) => !m.walker && !m.listens && m.group === g)!;
-      const ears = listeners.filter((m) => !m.walker && m.group === g);
-      const at = Date.now();
-      const response = await fetch(
-        `${options.serverUrl}/worlds/${options.world}/mutes/${muted.bot.who.accountId}`,
-        {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.ownerToken}` },
-          body: JSON.stringify({ reason: 'benchmark' }),
-        },
-      );
-      if (!response.ok) throw new Error(`bench: mute failed: ${response.status} ${await response.text()}`);
-      const silenced = await waitFor(() => ears.every((l) => levelOf(l.bot, muted.bot) === 0), Boolean, {
-        what: `${muted.bot.name} silent after the mute`,
-        timeoutMs: MUTE_TIMEOUT_MS,
-        intervalMs: 20,
-      }).catch(() => false);
-      if (!silenced) {
-        muteTimeouts += 1;
-        log(`  ${muted.bot.name} was still heard ${MUTE_TIMEOUT_MS} ms after the mute`);
-      }
-      const last = Math.max(
-        at,
-        ...ears.map((l) => {
-          const frames = l.bot.audio.get(muted.bot.identity)?.frames ?? [];
-          const loud = frames.filter(([, level]) => level > HEARD_RMS);
-          return loud.at(-1)?.[0] ?? at;
-        }),
-      );
-      muteMs.push(last - at);
-    }
+    // Mutes: one member of each group that only speaks, one after another, heard by its group's listeners.
+    const { muteMs, muteTimeouts } = await measureMutes(
+      options,
+      CENTRES.map((_, g) => ({
+        muted: members.find((m) => !m.walker && !m.listens && m.group === g)!.bot,
+        ears: listeners.filter((m) => !m.walker && m.group === g).map((m) => m.bot),
+      })),
+    );
 
     const kbps = listeners.map((m) => ((received.get(m.bot) ?? 0) * 8) / 1000 / elapsed);
     return {
