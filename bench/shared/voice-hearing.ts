@@ -3,6 +3,7 @@
  * packet counts) and how loud it was lately. Used by bench/shared/voice-bots.ts.
  */
 import { AudioStream, type RemoteTrack, type Room } from '@livekit/rtc-node';
+import { within } from './wait.js';
 
 export const SAMPLE_RATE = 48_000;
 /**
@@ -91,13 +92,11 @@ function record(heard: Heard, bytes: number, level: number): void {
  * sometimes never answers a stats request, and a reader waiting on it would go deaf for good.
  */
 export async function statsOf(room: Room): Promise<Awaited<ReturnType<Room['getRtcStats']>> | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
+  return within(
     room.getRtcStats().catch(() => undefined),
-    new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), 2_000);
-    }),
-  ]).finally(() => clearTimeout(timer));
+    2_000,
+    () => undefined,
+  );
 }
 
 /**

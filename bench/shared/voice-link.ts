@@ -25,6 +25,7 @@ import {
   type Heard,
   type Hearing,
 } from './voice-hearing.js';
+import { within } from './wait.js';
 
 /** One second of the bots' 440 Hz tone (440 whole periods, so it repeats seamlessly). */
 const TONE = Int16Array.from({ length: SAMPLE_RATE }, (_, i) =>
@@ -151,28 +152,25 @@ export function roomLink(hearing: Hearing, listen: boolean): RoomLink {
       const room = listeningRoom();
       link.room = room;
       // rtc-node's connect has no deadline of its own, and on a busy process it can hang.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+      await within(
         (async () => {
           await room.connect(url, token, { autoSubscribe: listen, dynacast: true });
           await speak(room);
         })(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`LiveKit connect took over ${CONNECT_TIMEOUT_MS / 1000} s`)),
-            CONNECT_TIMEOUT_MS,
-          );
-        }),
-      ]).finally(() => clearTimeout(timer));
+        CONNECT_TIMEOUT_MS,
+        () => {
+          throw new Error(`LiveKit connect took over ${CONNECT_TIMEOUT_MS / 1000} s`);
+        },
+      );
     },
     async leave(): Promise<void> {
       clearInterval(tone);
       // rtc-node's disconnect waits for an FFI answer that a room it already dropped may never get.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+      await within(
         link.room.disconnect().catch(() => undefined),
-        new Promise((resolve) => (timer = setTimeout(resolve, 5_000))),
-      ]).finally(() => clearTimeout(timer));
+        5_000,
+        () => undefined,
+      );
       heard.clear();
       audio.clear();
       link.lastReadAt = 0;

@@ -16,3 +16,19 @@ export async function waitFor<T>(
   }
   return last;
 }
+
+/**
+ * `work`'s result, or `late()`'s (which may throw) when `work` has not settled within `ms` milliseconds;
+ * the timer is cleared either way. For calls that may wait forever on an answer, such as rtc-node's on a
+ * loaded process.
+ */
+export function within<T, L = undefined>(work: Promise<T>, ms: number, late: () => L): Promise<T | L> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<L>((resolve) => {
+      // Resolving with a promise adopts it: a `late` that throws rejects the race.
+      timer = setTimeout(() => resolve(Promise.resolve().then(late)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Heard, Hearing } from '../shared/voice-hearing.js';
 import type { LinkRole } from '../shared/voice-bots.js';
 import type { VoiceLink } from '../shared/voice-link.js';
+import { within } from '../shared/wait.js';
 import type { LinkReply, LinkReport, LinkRequest } from './link-process.js';
 
 const ENTRY = fileURLToPath(new URL('./link-process.js', import.meta.url));
@@ -25,7 +26,7 @@ const MEASURING_PROCESSES = 2;
 
 export interface LinkProcesses {
   newLink: (name: string, role: LinkRole) => VoiceLink;
-  /** rtc-node handle errors the children counted (see bench/voice/main.ts). */
+  /** rtc-node handle errors the children counted (see bench/voice/link-process.ts). */
   handleErrors(): number;
   /** Ends every child (their links close with them). */
   close(): Promise<void>;
@@ -172,11 +173,7 @@ export function linkProcesses(count: number, hearing: Hearing, log: (line: strin
         [...children, ...measuring].map(async (child) => {
           const exited = new Promise((resolve) => child.once('exit', resolve));
           if (child.connected) await ask(child, { op: 'exit' }).catch(() => undefined);
-          let timer: NodeJS.Timeout | undefined;
-          await Promise.race([
-            exited,
-            new Promise((resolve) => (timer = setTimeout(resolve, 5_000))),
-          ]).finally(() => clearTimeout(timer));
+          await within(exited, 5_000, () => undefined);
           child.kill('SIGKILL');
         }),
       );
