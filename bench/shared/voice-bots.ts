@@ -159,33 +159,39 @@ export function voiceBotsOver<L extends VoiceLink>(
         connectFailures: 0,
         switching: false,
         async rejoinVoice() {
+          const generation = ++switches;
           bot.switching = true;
           try {
-            await rejoin();
+            await rejoin(generation);
           } finally {
-            bot.switching = false;
+            if (generation === switches) bot.switching = false;
           }
         },
       };
-      /** A connection can fail (rtc-node loses a room torn down while it connects): try again, 3 times. */
-      const rejoin = async (): Promise<void> => {
+      /** Rejoins started so far: a rejoin that a newer one replaced gives up quietly. */
+      let switches = 0;
+      /**
+       * Leaves the current room and joins the one assigned now; the token is asked for while leaving. A
+       * connection can fail (rtc-node loses a room torn down while it connects): tried 3 times.
+       */
+      const rejoin = async (generation: number): Promise<void> => {
         let firstRequest: number | undefined;
         for (let attempt = 1; ; attempt++) {
-          await link.leave();
-          bot.voiceRoom = await assignedRoom(visitor, name);
+          const room = await assignedRoom(visitor, name);
+          bot.voiceRoom = room;
           try {
             bot.tokenRequestedAt = Date.now();
-            const response = await voiceToken(bot, bot.voiceRoom);
+            const [response] = await Promise.all([voiceToken(bot, room), link.leave()]);
             if (response.status !== 200)
-              throw new Error(
-                `voice token for ${bot.voiceRoom}: ${response.status} ${await response.text()}`,
-              );
+              throw new Error(`voice token for ${room}: ${response.status} ${await response.text()}`);
             const token = (await response.json()) as { url: string; token: string };
+            if (generation !== switches) return; // a newer assignment took over
             // The embedded LiveKit's url is a path on the server's origin, as the player resolves it.
             await link.enter(new URL(token.url, serverUrl).toString(), token.token);
             bot.tokenRequestedAt = firstRequest ?? bot.tokenRequestedAt;
             return;
           } catch (error) {
+            if (generation !== switches) return; // replaced while connecting: not a failure
             firstRequest ??= bot.tokenRequestedAt;
             bot.connectFailures += 1;
             if (attempt >= 3) throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
@@ -195,16 +201,11 @@ export function voiceBotsOver<L extends VoiceLink>(
       // The first connection as every later one: the assignment may move on while it connects.
       if (options.connect ?? true) await bot.rejoinVoice();
       if (options.follow) {
-        // One switch at a time; a newer assignment that arrives meanwhile is taken up right after.
-        let switching: Promise<void> = Promise.resolve();
+        // As the player: a newer assignment replaces a switch still connecting (it never waits for it).
         visitor.onVoice((event) => {
-          if (!event.enabled) return;
-          switching = switching.then(async () => {
-            const latest = visitor.voice.at(-1);
-            if (bot.tokenRequestedAt === 0) return; // not in voice yet: nothing to follow
-            if (!latest?.enabled || latest.room.room === bot.voiceRoom) return;
-            await bot.rejoinVoice().catch(() => undefined);
-          });
+          if (!event.enabled || bot.tokenRequestedAt === 0) return; // not in voice yet: nothing to follow
+          if (event.room.room === bot.voiceRoom) return;
+          void bot.rejoinVoice().catch(() => undefined);
         });
       }
       bots.push(bot);

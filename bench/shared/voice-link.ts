@@ -35,6 +35,14 @@ const TONE = Int16Array.from({ length: SAMPLE_RATE }, (_, i) =>
 /** How long a LiveKit connection may take before `enter` gives up on it, in milliseconds. */
 export const CONNECT_TIMEOUT_MS = 20_000;
 
+/** `enter` found that a newer `enter` or a `leave` replaced the room it was connecting. */
+export class SupersededError extends Error {
+  constructor() {
+    super('a newer voice room replaced this one while it connected');
+    this.name = 'SupersededError';
+  }
+}
+
 export interface VoiceLink {
   /** Identities with a subscribed track in the current room. */
   readonly heard: ReadonlySet<string>;
@@ -49,10 +57,14 @@ export interface VoiceLink {
   /**
    * Joins the LiveKit room `token` grants at `url` (leaving the current one first), publishes the tone
    * and, when the link listens, subscribes to everyone. Rejects when not connected within
-   * CONNECT_TIMEOUT_MS.
+   * CONNECT_TIMEOUT_MS, and with SupersededError when another `enter` or a `leave` came meanwhile (the
+   * newer one wins, as in the player: a switch never waits for a connection that is no longer wanted).
    */
   enter(url: string, token: string): Promise<void>;
-  /** Leaves the current room, if any, and forgets what was received in it. */
+  /**
+   * Leaves the current room, if any, and forgets what was received in it. Resolves at once; the
+   * disconnect itself finishes in the background (`close` waits for it).
+   */
   leave(): Promise<void>;
   /** Bytes received in the current room so far (RTP payload and headers of every inbound stream). */
   receivedBytes(): Promise<number>;
@@ -87,6 +99,21 @@ export function roomLink(hearing: Hearing, listen: boolean): RoomLink {
   const heard = new Set<string>();
   const audio = new Map<string, Heard>();
   let tone: NodeJS.Timeout | undefined;
+  /** Disconnects under way (a switch never waits for one; `close` does). */
+  const leaving = new Set<Promise<unknown>>();
+  /**
+   * Disconnects `room` in the background. rtc-node's disconnect waits for an FFI answer that a room it
+   * already dropped (the server removed it) may never get: bounded to 5 s.
+   */
+  const retire = (room: Room): void => {
+    const done = within(
+      room.disconnect().catch(() => undefined),
+      5_000,
+      () => undefined,
+    );
+    leaving.add(done);
+    void done.then(() => leaving.delete(done));
+  };
 
   /** A room whose received tracks land in `heard` and `audio`. */
   const listeningRoom = (): Room => {
@@ -155,28 +182,33 @@ export function roomLink(hearing: Hearing, listen: boolean): RoomLink {
       await within(
         (async () => {
           await room.connect(url, token, { autoSubscribe: listen, dynacast: true });
-          await speak(room);
+          if (link.room === room) await speak(room);
         })(),
         CONNECT_TIMEOUT_MS,
         () => {
           throw new Error(`LiveKit connect took over ${CONNECT_TIMEOUT_MS / 1000} s`);
         },
       );
+      if (link.room !== room) {
+        // Another enter (or a leave) came while this one connected: the room it finished is not wanted.
+        retire(room);
+        throw new SupersededError();
+      }
     },
-    async leave(): Promise<void> {
+    leave(): Promise<void> {
       clearInterval(tone);
-      // rtc-node's disconnect waits for an FFI answer that a room it already dropped may never get.
-      await within(
-        link.room.disconnect().catch(() => undefined),
-        5_000,
-        () => undefined,
-      );
+      retire(link.room);
+      link.room = new Room();
       heard.clear();
       audio.clear();
       link.lastReadAt = 0;
+      return Promise.resolve();
     },
     receivedBytes: () => receivedBytes(link.room),
-    close: () => link.leave(),
+    async close(): Promise<void> {
+      await link.leave();
+      await Promise.all(leaving);
+    },
   };
   return link;
 }

@@ -1,5 +1,5 @@
 /**
- * Voice inside one world instance: four times a second the room regroups its visitors into islands and
+ * Voice inside one world instance: ten times a second the room regroups its visitors into islands and
  * zones (islands.ts), tells each visitor whose rooms changed (MessageType.voice), records the assignment
  * for the token endpoint, and enforces it on the LiveKit server — a visitor moved to another room is
  * removed from the old one, and one who may no longer talk (muted) has its permissions replaced — so what
@@ -14,11 +14,12 @@ import type { VoiceAssignments } from './voice-assignments.js';
 import { announceRoomName, livekitRoomName, voiceIdentity } from './voice-names.js';
 
 /**
- * Regroup every this many ticks (5 × 50 ms = 250 ms): someone walking up to a group is moved into its
- * room within a quarter second (bench:voice's reassignMs; at 1 s the regrouping alone took up to 1 s).
- * Regrouping is O(n) and tells only those whose rooms changed.
+ * Regroup every this many ticks (2 × 50 ms = 100 ms): someone walking up to a group is moved into its
+ * room within a tenth of a second. bench:voice's reassignMs (entering → hearing the group, target under
+ * 1 s) is mostly the LiveKit connection (0.5–1 s on a loaded machine); at 250 ms the regrouping still
+ * took up to 285 ms of it, at 1 s up to 1 s. Regrouping is O(n) and tells only those whose rooms changed.
  */
-export const VOICE_EVERY_TICKS = 5;
+export const VOICE_EVERY_TICKS = 2;
 
 export interface VoiceListener {
   sessionId: string;

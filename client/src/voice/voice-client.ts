@@ -207,6 +207,9 @@ export class VoiceClient {
       current.grant.sources.join() === grant.sources.join()
     )
       return;
+    // The token is asked for at once: leaving the old room meanwhile costs the switch no time.
+    const requested = this.deps.requestToken(grant.room);
+    requested.catch(() => undefined); // awaited (and its failure reported) below
     if (current) {
       this.joined.delete(slot);
       // Captures outlive the room: taken out first, they are published again in the next room.
@@ -241,7 +244,7 @@ export class VoiceClient {
     });
     if (slot === 'room') this.deps.store.voiceStatus = 'Voice: connecting…';
     try {
-      const token = await this.deps.requestToken(grant.room);
+      const token = await requested;
       if (this.joined.get(slot)?.room !== room) return; // reassigned meanwhile
       // Subscriptions are ours: every sound and screen share, camera video from near avatars only.
       // The embedded LiveKit is reached through this page's origin: its url is then a path (/livekit-signal).
