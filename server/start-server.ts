@@ -3,17 +3,13 @@
  * control plane and Colyseus rooms on one HTTP server. Returns a handle whose close() is the graceful
  * shutdown: stop joins, let rooms persist and close, then close HTTP and the database.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import express, { type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { publicAddressOf, type AppConfig } from './config/app-config.js';
@@ -27,7 +23,6 @@ import {
   type OpenDatabase,
 } from './db/index.js';
 import {
-  ARCHIVE_MEDIA_TYPE,
   AccessService,
   AccountsService,
   Authenticator,
@@ -35,7 +30,6 @@ import {
   ModerationService,
   SessionTokens,
   UsageService,
-  addNamedSchemas,
   loadSigningKey,
 } from './control-plane/index.js';
 import { LocalAssetStore, S3AssetStore } from '../asset-pipeline/index.js';
@@ -55,7 +49,8 @@ import {
 } from './wallets/index.js';
 import { createNftServices } from './nft/index.js';
 import { AppModule } from './http/app.module.js';
-import { ProblemDetailsFilter, sendProblem } from './http/problem-details.filter.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { serveApiDocs, servePlayer, useBodyParsers } from './http/http-pipeline.js';
 import { createLogger, isPrettyLogging } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
@@ -86,39 +81,6 @@ export interface RunningServer {
   devVoice: DevVoice | undefined;
   /** Graceful shutdown; safe to call more than once. */
   close(): Promise<void>;
-}
-
-/** A JSON body parser with a size limit whose errors are problem responses (it runs before Nest's filter). */
-function jsonBody(limit: string, types: string[]): RequestHandler {
-  const parse = express.json({ limit, type: types, strict: true });
-  return (req, res, next) =>
-    parse(req, res, (error?: unknown) => {
-      if (!error) return next();
-      const failure = error as { status?: number; type?: string; message?: string };
-      if (failure.type === 'entity.too.large')
-        return sendProblem(
-          res,
-          413,
-          'payload-too-large',
-          `the request body is over this route's ${limit} limit; send less`,
-          {
-            limit,
-          },
-        );
-      if (failure.type === 'entity.parse.failed')
-        return sendProblem(
-          res,
-          400,
-          'bad-request',
-          `the request body is not valid JSON: ${failure.message ?? 'parse error'}`,
-        );
-      return sendProblem(
-        res,
-        failure.status ?? 400,
-        'bad-request',
-        failure.message ?? 'the request body could not be read',
-      );
-    });
 }
 
 export interface StartOptions {
@@ -318,46 +280,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     app.use(metrics.httpMiddleware);
     if (devVoice) app.use(devVoice.proxy.http);
     app.use(rooms.matchmakingMiddleware);
-    // Body size limits per route: archives and scenes are large, everything else is small.
-    app.use('/orgs/:org/worlds/import', jsonBody('64mb', ['application/json', ARCHIVE_MEDIA_TYPE]));
-    app.use('/worlds/:slug/scene', jsonBody('5mb', ['application/json', 'application/json-patch+json']));
-    // LiveKit signs the exact bytes it sends: the webhook gets its body as text, unparsed.
-    app.use(
-      '/livekit/webhook',
-      express.text({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
-    );
-    // Asset uploads are streamed to disk by their route, never parsed here.
-    const smallJson = jsonBody('64kb', ['application/json']);
-    app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
-      req.method === 'POST' && req.path === '/assets' ? next() : smallJson(req, res, next),
-    );
-
-    const openApi = new DocumentBuilder()
-      .setTitle('metaverse-in-a-box')
-      .setDescription('Control plane of a self-hosted real-time 3D world service.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token or an API key.' })
-      .build();
-    // Operation ids become the typed client's function names: worldsCreate, scenesPublish, authLogin…
-    const operationIdFactory = (controller: string, method: string): string =>
-      `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`;
-    SwaggerModule.setup(
-      'docs',
-      app,
-      () => addNamedSchemas(SwaggerModule.createDocument(app!, openApi, { operationIdFactory })),
-      {
-        jsonDocumentUrl: 'docs-json',
-      },
-    );
-
-    const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
-    if (existsSync(clientDir)) {
-      app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
-      // A world's entry page, /w/<slug>, is the player's page: the player reads the slug from the address.
-      const entryPage = path.join(clientDir, 'index.html');
-      app.use('/w/:slug', (req: express.Request, res: express.Response) => res.sendFile(entryPage));
-    } else
-      logger.warn({ clientDir }, 'the player is not built, so / has nothing to serve: run `npm run build`');
+    useBodyParsers(app);
+    serveApiDocs(app);
+    servePlayer(app, options.clientDir ?? DEFAULT_CLIENT_DIR, logger);
 
     await app.init();
     const httpServer: http.Server = app.getHttpServer();

@@ -1,0 +1,95 @@
+/**
+ * The HTTP pipeline around the control plane's routes: body parsers with per-route limits, the OpenAPI
+ * document and its docs page, and the built player's files. start-server.ts composes them in this order
+ * after the metrics, LiveKit proxy and matchmaking middleware.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ARCHIVE_MEDIA_TYPE, addNamedSchemas } from '../control-plane/index.js';
+import { sendProblem } from './problem-details.filter.js';
+
+/** A JSON body parser with a size limit whose errors are problem responses (it runs before Nest's filter). */
+export function jsonBody(limit: string, types: string[]): RequestHandler {
+  const parse = express.json({ limit, type: types, strict: true });
+  return (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const failure = error as { status?: number; type?: string; message?: string };
+      if (failure.type === 'entity.too.large')
+        return sendProblem(
+          res,
+          413,
+          'payload-too-large',
+          `the request body is over this route's ${limit} limit; send less`,
+          { limit },
+        );
+      if (failure.type === 'entity.parse.failed')
+        return sendProblem(
+          res,
+          400,
+          'bad-request',
+          `the request body is not valid JSON: ${failure.message ?? 'parse error'}`,
+        );
+      return sendProblem(
+        res,
+        failure.status ?? 400,
+        'bad-request',
+        failure.message ?? 'the request body could not be read',
+      );
+    });
+}
+
+/**
+ * Body parsing per route: archives (64 MB) and scenes (5 MB) are large, everything else is small
+ * (64 kB); the LiveKit webhook gets its body as text (LiveKit signs the exact bytes it sends); asset
+ * uploads are streamed to disk by their route, never parsed here.
+ */
+export function useBodyParsers(app: NestExpressApplication): void {
+  app.use('/orgs/:org/worlds/import', jsonBody('64mb', ['application/json', ARCHIVE_MEDIA_TYPE]));
+  app.use('/worlds/:slug/scene', jsonBody('5mb', ['application/json', 'application/json-patch+json']));
+  app.use(
+    '/livekit/webhook',
+    express.text({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
+  );
+  const smallJson = jsonBody('64kb', ['application/json']);
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+    req.method === 'POST' && req.path === '/assets' ? next() : smallJson(req, res, next),
+  );
+}
+
+/** The OpenAPI document at /docs-json and its page at /docs, built from the controllers when first asked. */
+export function serveApiDocs(app: NestExpressApplication): void {
+  const openApi = new DocumentBuilder()
+    .setTitle('metaverse-in-a-box')
+    .setDescription('Control plane of a self-hosted real-time 3D world service.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token or an API key.' })
+    .build();
+  // Operation ids become the typed client's function names: worldsCreate, scenesPublish, authLogin…
+  const operationIdFactory = (controller: string, method: string): string =>
+    `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`;
+  SwaggerModule.setup(
+    'docs',
+    app,
+    () => addNamedSchemas(SwaggerModule.createDocument(app, openApi, { operationIdFactory })),
+    { jsonDocumentUrl: 'docs-json' },
+  );
+}
+
+/**
+ * The built player (Vite output in `clientDir`) at /, and its page for every world entry address
+ * (/w/<slug>: the player reads the slug from the address). Without a build, one warning names the fix.
+ */
+export function servePlayer(app: NestExpressApplication, clientDir: string, logger: Logger): void {
+  if (!existsSync(clientDir)) {
+    logger.warn({ clientDir }, 'the player is not built, so / has nothing to serve: run `npm run build`');
+    return;
+  }
+  app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
+  const entryPage = path.join(clientDir, 'index.html');
+  app.use('/w/:slug', (_req: express.Request, res: express.Response) => res.sendFile(entryPage));
+}
