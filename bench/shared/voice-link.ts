@@ -118,6 +118,9 @@ export function roomLink(hearing: Hearing, listen: boolean): RoomLink {
   /** A room whose received tracks land in `heard` and `audio`. */
   const listeningRoom = (): Room => {
     const room = new Room();
+    // rtc-node adds one "tokenRefreshed" listener to the room per received track: a room with more than 10
+    // speakers is not a leak (Node's default limit of 10 would warn for every one beyond).
+    room.setMaxListeners(0);
     const tracks = new Map<string, Heard>();
     let watching = false;
     room.on(RoomEvent.TrackSubscribed, (track, _publication, participant: RemoteParticipant) => {
