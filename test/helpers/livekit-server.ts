@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import {
   defaultLiveKitBinary,
   startLiveKitProcess,
+  type LiveKitProcessOptions,
   type RunningLiveKit,
 } from '../../server/voice/dev-livekit/livekit-process.js';
 import { freeUdpPort } from '../../bench/shared/server-process.js';
@@ -35,23 +36,46 @@ export function liveKitBinary(): string {
   return binary;
 }
 
+/**
+ * Starts LiveKit on ports that were free a moment ago. LiveKit binds them on every interface, and one can
+ * be taken in between (another process's connection on an ephemeral port): it then exits with "address
+ * already in use", and is started again on other ports, up to 3 times.
+ */
+async function startOnFreePorts(
+  base: Omit<LiveKitProcessOptions, 'port' | 'tcpPort' | 'udpPort'>,
+): Promise<{ running: RunningLiveKit; options: LiveKitProcessOptions }> {
+  for (let attempt = 1; ; attempt++) {
+    const options = {
+      ...base,
+      port: await freePort(),
+      tcpPort: await freePort(),
+      udpPort: await freeUdpPort(),
+    };
+    try {
+      return { running: await startLiveKitProcess(options), options };
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
 /** Starts LiveKit whose webhooks go to http://127.0.0.1:<serverPort>/livekit/webhook. */
 export async function startTestLiveKit(serverPort: number): Promise<TestLiveKit> {
   const binary = liveKitBinary();
   const apiKey = 'APItest';
   const apiSecret = randomBytes(24).toString('base64url');
   const workDir = path.join(await tempDir('mib-livekit-'), 'livekit');
-  const ports = { port: await freePort(), tcpPort: await freePort(), udpPort: await freeUdpPort() };
-  const options = {
+  const base = {
     binary,
     workDir,
     apiKey,
     apiSecret,
-    ...ports,
     webhookUrl: `http://127.0.0.1:${serverPort}/livekit/webhook`,
     logLevel: process.env.TEST_LIVEKIT_LOG_LEVEL ?? 'warn',
   };
-  let running = await startLiveKitProcess(options);
+  const started = await startOnFreePorts(base);
+  const options = started.options;
+  let running = started.running;
   const handle: TestLiveKit = {
     apiKey,
     apiSecret,
