@@ -42,10 +42,19 @@ export type LinkReply =
   | { type: 'reply'; call: number; value?: number; error?: string }
   | { type: 'hearing'; links: LinkReport[]; handleErrors: number };
 
+/** The hearing mode its parent passes as the first argument (bench/voice/link-processes.ts). */
+function hearingOf(argument: string | undefined): Hearing {
+  if (argument === 'decoded' || argument === 'packets') return argument;
+  process.stderr.write(
+    `bench:voice link process: the first argument must be "decoded" or "packets" (got ${JSON.stringify(argument)}); it is started by bench/voice/link-processes.ts\n`,
+  );
+  process.exit(2);
+}
+
 keepNativeLogsNative();
 
 const REPORT_EVERY_MS = 100;
-const hearing = (process.argv[2] ?? 'packets') as Hearing;
+const hearing = hearingOf(process.argv[2]);
 const links = new Map<string, RoomLink>();
 const entries = new WeakMap<Heard, { entry: number; sent: number }>();
 let nextEntry = 0;

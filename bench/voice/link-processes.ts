@@ -3,9 +3,10 @@
  * sides of the bots that only make load (speakers), at a lower CPU priority (nice 10), and two children
  * at normal priority for the measured bots (the listeners), listeners spread evenly. On one 2-core machine
  * the bots take most of the CPU; in a real world every visitor has a computer of their own, so the load
- * bots yield to the server, LiveKit and the measuring bots instead of delaying what is measured. A link here is a copy of the child's: calls go over IPC, and what
- * it hears is updated from the child's reports (10 a second; frames keep the child's timestamps, taken
- * on this machine's clock).
+ * bots yield to the server, LiveKit and the measuring bots instead of delaying what is measured.
+ *
+ * A link here is a copy of the child's: calls go over IPC, and what it hears is updated from the child's
+ * reports (10 a second; frames keep the child's timestamps, taken on this machine's clock).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';

@@ -4,8 +4,9 @@
  * Voice on a real LiveKit server (the one `npm run voice:install` builds, started here on free ports with
  * its webhooks sent to the built server, started here too). N rtc-node bots publishing tones (their LiveKit
  * sides spread over a few link processes, bench/voice/link-processes.ts) stand as 4 groups plus walkers
- * crossing between groups every 10 s (bench/voice/scenario.ts), once in a world with proximity voice (ours: the server assigns islands) and once in a world with one LiveKit room for
- * everyone (the baseline, what Hyperfy does). Prints a readable summary, then, as its last line, one JSON
+ * crossing between groups every 10 s (bench/voice/scenario.ts), once in a world with proximity voice
+ * (ours: the server assigns islands) and once in a world with one LiveKit room for everyone (the
+ * baseline, what Hyperfy does). Prints a readable summary, then, as its last line, one JSON
  * object with the figures and the baseline's.
  */
 import { restoreNodeEnv } from './quiet-rtc-node.js';

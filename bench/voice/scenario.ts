@@ -1,8 +1,8 @@
 /**
  * One run of the voice benchmark in one world: voice bots (bench/shared/voice-bots.ts) stand as 4 groups
  * around the corners of a 40 m square (each group within 4 m), plus walkers that cross to the next group
- * every 10 s (bench/voice/placement.ts); every bot follows the server's voice assignments as the player does and speaks; the walkers
- * and a few members of each group also listen. Measures joins (token request → first audio),
+ * every 10 s (bench/voice/placement.ts); every bot follows the server's voice assignments as the player
+ * does and speaks; the walkers and a few members of each group also listen. Measures joins (token request → first audio),
  * reassignments (a walker entering a group → hearing it), who hears whom, mutes (bench/voice/mutes.ts),
  * subscriptions, received bitrate and CPU.
  *
