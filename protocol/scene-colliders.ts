@@ -7,7 +7,7 @@
  * extent), spheres and capsules become upright cylinders. Mesh colliders need the asset's geometry, which
  * the simulation does not load: they are listed in `unsupported` and ignored.
  */
-import type { SceneDocumentInput } from './scene.js';
+import { componentsOf, sceneEntities, type SceneDocumentInput } from './scene.js';
 import { rotate, transformResolver, yawOf, type WorldTransform } from './scene-transforms.js';
 
 /** Avatar collision radius, in metres. */
@@ -140,8 +140,8 @@ export function buildStaticWorld(scene: SceneDocumentInput): StaticWorld {
   const voiceZones: VoiceZone[] = [];
   const frames: FramePlacement[] = [];
   let defaultSpawn: SpawnPoint | undefined;
-  for (const entity of scene.entities) {
-    for (const component of entity.components ?? []) {
+  for (const entity of sceneEntities(scene)) {
+    for (const component of componentsOf(entity)) {
       if (component.type === 'collider') {
         const t = transformOf(entity);
         const shape = component.shape;

@@ -1,5 +1,5 @@
 /** Where a scene's models stand: each model component's asset and its entity's world transform. Pure. */
-import type { SceneDocumentInput } from './scene.js';
+import { componentsOf, sceneEntities, type SceneDocumentInput } from './scene.js';
 import { transformResolver, type WorldTransform } from './scene-transforms.js';
 
 export interface ModelPlacement {
@@ -12,8 +12,8 @@ export interface ModelPlacement {
 export function placedModels(scene: SceneDocumentInput): ModelPlacement[] {
   const transformOf = transformResolver(scene);
   const models: ModelPlacement[] = [];
-  for (const entity of scene.entities)
-    for (const component of entity.components ?? [])
+  for (const entity of sceneEntities(scene))
+    for (const component of componentsOf(entity))
       if (component.type === 'model')
         models.push({ entity: entity.id, asset: component.asset, transform: transformOf(entity) });
   return models;

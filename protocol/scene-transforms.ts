@@ -5,6 +5,9 @@
 
 import type { SceneDocumentInput, SceneEntityInput } from './scene.js';
 
+/** What the resolver needs of an entity: its id beside its fields (as `sceneEntities()` lists them). */
+type Placed = Pick<SceneEntityInput, 'parent' | 'transform'> & { id: string };
+
 /** A resolved (world-space) transform. */
 export interface WorldTransform {
   /** Position, metres. */
@@ -61,10 +64,9 @@ export function compose(parent: WorldTransform, local: WorldTransform): WorldTra
  * Resolves entities' world transforms through their parent chains, each once (memoised). A parent the scene
  * does not have counts as the world root (documents are validated before this runs).
  */
-export function transformResolver(scene: SceneDocumentInput): (entity: SceneEntityInput) => WorldTransform {
-  const byId = new Map(scene.entities.map((e) => [e.id, e]));
+export function transformResolver(scene: SceneDocumentInput): (entity: Placed) => WorldTransform {
   const resolved = new Map<string, WorldTransform>();
-  const transformOf = (entity: SceneEntityInput): WorldTransform => {
+  const transformOf = (entity: Placed): WorldTransform => {
     const known = resolved.get(entity.id);
     if (known) return known;
     const local: WorldTransform = {
@@ -72,7 +74,10 @@ export function transformResolver(scene: SceneDocumentInput): (entity: SceneEnti
       q: entity.transform.rotation ?? [0, 0, 0, 1],
       s: entity.transform.scale ?? [1, 1, 1],
     };
-    const parent = entity.parent !== undefined ? byId.get(entity.parent) : undefined;
+    const parent =
+      entity.parent !== undefined && Object.hasOwn(scene.entities, entity.parent)
+        ? { ...scene.entities[entity.parent]!, id: entity.parent }
+        : undefined;
     const world = parent ? compose(transformOf(parent), local) : local;
     resolved.set(entity.id, world);
     return world;

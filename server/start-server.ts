@@ -18,6 +18,7 @@ import {
   WorldStateRepository,
   WorldsRepository,
   migrateToLatest,
+  reportSceneConversionProblems,
   openDatabase,
   seedDemoWorld,
   type OpenDatabase,
@@ -115,6 +116,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0)
       logger.info({ migrations: applied, database: database.kind }, 'database migrated');
+    await reportSceneConversionProblems(database.db, logger);
     const worlds = new WorldsRepository(database.db);
     const states = new WorldStateRepository(database.db);
     await seedDemoWorld(database.db, worlds);

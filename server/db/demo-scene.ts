@@ -5,57 +5,63 @@
  * their screen nearby (the demo world allows camera and screen share). No colliders near the spawn
  * point, so visitors (and the room benchmark's bots) move freely around it.
  */
-import { sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
+import { SCENE_SCHEMA_VERSION, sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
 
 export function demoScene(): SceneDocument {
-  return sceneDocumentSchema.parse({
-    schema: 1,
-    entities: [
+  const crates = Object.fromEntries(
+    [0, 1, 2].map((i) => [
+      `crate-${i + 1}`,
       {
-        id: 'spawn',
-        name: 'Spawn point',
-        transform: { position: [0, 0, 0] },
-        components: [{ type: 'spawn-point', name: 'main', default: true }],
-      },
-      {
-        id: 'bench',
-        name: 'Bench',
-        transform: { position: [-6, 0.45, 6] },
-        components: [{ type: 'interactable', action: 'sit', reach: 1.5 }],
-      },
-      {
-        id: 'lever',
-        name: 'Lever',
-        transform: { position: [6, 0, 6] },
-        components: [{ type: 'interactable', action: 'trigger', reach: 1.5 }],
-      },
-      ...[0, 1, 2].map((i) => ({
-        id: `crate-${i + 1}`,
         name: `Crate ${i + 1}`,
+        order: `a${i + 3}`,
         transform: { position: [3 + i, 0, 8] as [number, number, number] },
-        components: [{ type: 'interactable' as const, action: 'grab' as const, reach: 1.5 }],
-      })),
-      {
-        id: 'gallery-frame',
+        components: { interactable: { action: 'grab' as const, reach: 1.5 } },
+      },
+    ]),
+  );
+  return sceneDocumentSchema.parse({
+    schema: SCENE_SCHEMA_VERSION,
+    entities: {
+      spawn: {
+        name: 'Spawn point',
+        order: 'a0',
+        transform: { position: [0, 0, 0] },
+        components: { 'spawn-point': { name: 'main', default: true } },
+      },
+      bench: {
+        name: 'Bench',
+        order: 'a1',
+        transform: { position: [-6, 0.45, 6] },
+        components: { interactable: { action: 'sit', reach: 1.5 } },
+      },
+      lever: {
+        name: 'Lever',
+        order: 'a2',
+        transform: { position: [6, 0, 6] },
+        components: { interactable: { action: 'trigger', reach: 1.5 } },
+      },
+      ...crates,
+      'gallery-frame': {
         name: 'Gallery frame',
+        order: 'a6',
         // Turned to face the spawn point (a frame's picture faces its +z).
         transform: { position: [-4, 1.8, 10], rotation: [0, 1, 0, 0] },
-        components: [{ type: 'nft-frame', open: true, size: [1.5, 1.5] }],
+        components: { 'nft-frame': { open: true, size: [1.5, 1.5] } },
       },
-      {
-        id: 'welcome',
+      welcome: {
         name: 'Welcome sign',
+        order: 'a7',
         // Turned to face the spawn point, like the frame (a sign reads from its +z side).
         transform: { position: [0, 2.5, 10], rotation: [0, 1, 0, 0] },
-        components: [{ type: 'text', text: 'Welcome! WASD to walk, E to use things.' }],
+        components: { text: { text: 'Welcome! WASD to walk, E to use things.' } },
       },
-      {
-        id: 'share-screen',
+      'share-screen': {
         name: 'Share screen',
+        order: 'a8',
         // Facing the spawn point too; its bottom edge (1.1 m) clears the crates below.
         transform: { position: [6.5, 2, 11], rotation: [0, 1, 0, 0] },
-        components: [{ type: 'screen', source: { kind: 'screen-share' }, size: [3.2, 1.8] }],
+        components: { screen: { source: { kind: 'screen-share' }, size: [3.2, 1.8] } },
       },
-    ],
+    },
   });
 }

@@ -1,8 +1,9 @@
 export { openDatabase, redactUrl, DatabaseUnavailableError, type OpenDatabase } from './open-database.js';
-export { migrateToLatest } from './migrate.js';
+export { migrateToLatest, migrateTo } from './migrate.js';
 export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';
 export { seedDemoWorld, DEFAULT_ORG_SLUG } from './seed.js';
 export { canonicalJson, etagOf } from './canonical-json.js';
 export type { Database, World, WorldSnapshot } from './tables.js';
 export { SceneVersionsRepository } from './scene-versions-repository.js';
+export { reportSceneConversionProblems } from './scene-conversion-report.js';

@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004-assets.js';
 import * as m0005 from './migrations/0005-wallets.js';
 import * as m0006 from './migrations/0006-nft-bindings.js';
 import * as m0007 from './migrations/0007-world-media.js';
+import * as m0008 from './migrations/0008-scene-schema-2.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-wallets': m0005,
   '0006-nft-bindings': m0006,
   '0007-world-media': m0007,
+  '0008-scene-schema-2': m0008,
 };
 
 /** Tries of the migration run when another schema vanished under Kysely's catalog scan. */
@@ -54,4 +56,16 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return (results ?? [])
     .filter((result) => result.status === 'Success')
     .map((result) => result.migrationName);
+}
+
+/**
+ * Brings the schema up to `name` and no further: for tests of a migration's data conversion, which need the
+ * schema as it was before it. Throws like `migrateToLatest`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+export async function migrateTo(db: Kysely<any>, name: keyof typeof MIGRATIONS): Promise<void> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrator = new Migrator({ db, provider, migrationTableSchema: rows[0]!.schema });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw new Error(`database: migrating to ${name} failed`, { cause: error });
 }

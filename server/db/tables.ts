@@ -114,6 +114,18 @@ export interface SceneDraftsTable {
   updated_at: ColumnType<Date, never, Date>;
 }
 
+/** Stored schema 1 scenes the 0008 migration could not convert (left as they were), and why. */
+export interface SceneConversionProblemsTable {
+  world_id: string;
+  /** Null for the draft. */
+  version: number | null;
+  entity: string | null;
+  /** JSON Pointer into the schema 1 document. */
+  path: string;
+  reason: string;
+  recorded_at: ColumnType<Date, never, never>;
+}
+
 export interface SceneVersionsTable {
   world_id: string;
   version: number;
@@ -309,6 +321,7 @@ export interface Database {
   world_mutes: WorldBansTable;
   scene_drafts: SceneDraftsTable;
   scene_versions: SceneVersionsTable;
+  scene_conversion_problems: SceneConversionProblemsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   usage_daily: UsageDailyTable;

@@ -3,7 +3,7 @@
  * world's editors or — on a frame marked `open` — by any visitor who may see the world); a key binding on a
  * locked portal whose key the token is.
  */
-import { sceneDocumentSchema } from '../../protocol/index.js';
+import { sceneEntities, sceneFromAnySchema } from '../../protocol/index.js';
 import { Problem, type AccessService, type Principal } from '../control-plane/index.js';
 import type { SceneVersionsRepository } from '../db/index.js';
 
@@ -32,18 +32,23 @@ export class BindingTargets {
       world.published_version === null
         ? undefined
         : await this.scenes.body(world.id, world.published_version);
-    const scene = body ? sceneDocumentSchema.parse(JSON.parse(body)) : undefined;
-    return { world, entities: scene?.entities ?? [] };
+    const read = body ? sceneFromAnySchema(JSON.parse(body)) : undefined;
+    if (read && !read.ok)
+      throw new Problem(
+        409,
+        'conflict',
+        `world "${slug}"'s published scene cannot be read (${read.reason}); publish a fixed draft first`,
+      );
+    return { world, entities: read ? sceneEntities(read.scene) : [] };
   }
 
   /** A locked portal `token` opens: the key's contract (and token, if the portal names one) must match. */
   async portal(principal: Principal, slug: string, entity: string, token: KeyToken): Promise<BindingTarget> {
     const { world, entities } = await this.published(principal, slug);
-    const locked = entities.flatMap((candidate) =>
-      candidate.components.flatMap((component) =>
-        component.type === 'portal' && component.key ? [{ id: candidate.id, key: component.key }] : [],
-      ),
-    );
+    const locked = entities.flatMap((candidate) => {
+      const key = candidate.components.portal?.key;
+      return key ? [{ id: candidate.id, key }] : [];
+    });
     const found = locked.find((portal) => portal.id === entity);
     if (!found)
       throw Problem.badRequest(
@@ -63,11 +68,10 @@ export class BindingTargets {
 
   async frame(principal: Principal, slug: string, entity: string): Promise<BindingTarget> {
     const { world, entities } = await this.published(principal, slug);
-    const frames = entities.flatMap((candidate) =>
-      candidate.components.flatMap((component) =>
-        component.type === 'nft-frame' ? [{ id: candidate.id, frame: component }] : [],
-      ),
-    );
+    const frames = entities.flatMap((candidate) => {
+      const frame = candidate.components['nft-frame'];
+      return frame ? [{ id: candidate.id, frame }] : [];
+    });
     const found = frames.find((frame) => frame.id === entity);
     if (!found)
       throw Problem.badRequest(

@@ -8,7 +8,7 @@ import {
   EMPTY_WORLD,
   bodyAt,
   buildStaticWorld,
-  sceneDocumentSchema,
+  sceneFromAnySchema,
   type AvatarBody,
   type Portal,
   type StaticWorld,
@@ -49,16 +49,16 @@ export class SceneRuntime {
       this.log().error({ version }, 'scene: published version not found; keeping the current one');
       return false;
     }
-    const parsed = sceneDocumentSchema.safeParse(JSON.parse(body));
-    if (!parsed.success) {
+    const parsed = sceneFromAnySchema(JSON.parse(body));
+    if (!parsed.ok) {
       this.log().error(
-        { version, issue: parsed.error.issues[0] },
-        'scene: stored version is not a valid scene',
+        { version, entity: parsed.entity, path: parsed.path, reason: parsed.reason },
+        'scene: stored version is not a valid scene; keeping the current one',
       );
       return false;
     }
     if (version <= this.version) return false; // a newer one landed while this one loaded
-    this.world = buildStaticWorld(parsed.data);
+    this.world = buildStaticWorld(parsed.scene);
     this.version = version;
     if (this.world.unsupported.length > 0)
       this.log().warn(

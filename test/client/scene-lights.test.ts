@@ -2,12 +2,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { sceneDocumentSchema } from '../../protocol/index.js';
 import { MAX_LOCAL_LIGHTS, sceneLighting } from '../../client/src/scene/scene-lights.js';
+import { fromV1 } from '../helpers/scene-v1.js';
 
-const HALF_TURN_DOWN = [-Math.SQRT1_2, 0, 0, Math.SQRT1_2]; // −z turned to point straight down
+const HALF_TURN_DOWN: [number, number, number, number] = [-Math.SQRT1_2, 0, 0, Math.SQRT1_2]; // −z turned to point straight down
 
 describe('scene lighting', () => {
   it('sorts lights by kind, places them with their parents and points them along their −z', () => {
-    const scene = sceneDocumentSchema.parse({
+    const scene = fromV1({
       schema: 1,
       entities: [
         { id: 'room', transform: { position: [10, 0, 0] }, components: [] },
@@ -39,7 +40,7 @@ describe('scene lighting', () => {
   });
 
   it(`draws at most ${MAX_LOCAL_LIGHTS} point and spot lights and counts the rest`, () => {
-    const scene = sceneDocumentSchema.parse({
+    const scene = fromV1({
       schema: 1,
       entities: Array.from({ length: MAX_LOCAL_LIGHTS + 3 }, (_, i) => ({
         id: `bulb-${i}`,
@@ -55,16 +56,19 @@ describe('scene lighting', () => {
   });
 
   it('refuses a spot cone wider than a hemisphere', () => {
-    const parsed = sceneDocumentSchema.safeParse({
-      schema: 1,
-      entities: [
-        {
-          id: 'lamp',
+    const lamp = (angle: number) => ({
+      schema: 2,
+      entities: {
+        lamp: {
+          order: 'a0',
           transform: { position: [0, 0, 0] },
-          components: [{ type: 'light', kind: 'spot', intensity: 1, angle: 2 }],
+          components: { light: { kind: 'spot', intensity: 1, angle } },
         },
-      ],
+      },
     });
+    expect(sceneDocumentSchema.safeParse(lamp(1.2)).success).toBe(true);
+    const parsed = sceneDocumentSchema.safeParse(lamp(2));
     expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(['entities', 'lamp', 'components', 'light', 'angle']);
   });
 });

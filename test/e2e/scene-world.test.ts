@@ -4,6 +4,8 @@
  * stops it, and a bot sees it there. The scene's own lights, a video screen (a clip this test records and
  * serves), a sky model and a broken video are drawn or reported as the player promises.
  */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { AVATAR_RADIUS, WORLD_HALF_EXTENT } from '../../protocol/index.js';
@@ -46,17 +48,23 @@ const readHook = hookReader(() => watched.page, [
 /** The wall's near face is at z = 2 - 0.2; an avatar's centre stops AVATAR_RADIUS before it. */
 const WALL_STOP = 2 - 0.2 - AVATAR_RADIUS;
 
-/** A model id no server has: the scene refers to it, the player shows a placeholder instead. */
-const MISSING_ASSET = 'ab'.repeat(32);
+/**
+ * A model whose file vanished from the store after upload (a lost disk, a half-restored backup): the scene
+ * may refer to it (the server knows the asset), the player shows a placeholder instead.
+ */
+let lostAsset: string;
 
 beforeAll(async () => {
-  server = await startServerProcess({ DATA_DIR: await tempDir() });
+  const dataDir = await tempDir();
+  server = await startServerProcess({ DATA_DIR: dataDir });
   browser = await launchBrowser();
   media = await startMediaHost({ '/clip.webm': await recordClip(browser) });
   const owner = await registerAccount(server.url, 'Builder');
   // Draco geometry: the player must fetch the Draco decoder (from this origin) before entering.
   statue = await uploadModel(server.url, owner.token, undefined, '&draco=true');
   const sky = await uploadModel(server.url, owner.token, await skyBoxGlb());
+  lostAsset = await uploadModel(server.url, owner.token);
+  await rm(path.join(dataDir, 'assets', lostAsset.slice(0, 2), lostAsset));
   await createOrg(owner.api, 'yard-co', 'Yard');
   await createWorld(owner.api, 'yard-co', { slug: 'courtyard', name: 'Courtyard' });
   await replaceDraft(owner.api, 'courtyard', {
@@ -133,7 +141,7 @@ beforeAll(async () => {
       {
         id: 'lost-statue',
         transform: { position: [-3, 0, -2] },
-        components: [{ type: 'model', asset: MISSING_ASSET }],
+        components: [{ type: 'model', asset: lostAsset }],
       },
     ],
   });
@@ -211,7 +219,9 @@ describe('a world with a published scene in the browser', () => {
     expect(joined.loading.bytesTotal).toBeGreaterThan(statueInfo.lods.at(-1)!.bytes + decoderBytes);
     expect(joined.loading.bytesLoaded).toBe(joined.loading.bytesTotal);
     expect(joined.notice).toMatch(
-      /A model \(lost-statue\) could not be loaded: asset abababababab… is not on this server/,
+      new RegExp(
+        `A model \\(lost-statue\\) could not be loaded: asset ${lostAsset.slice(0, 12)}… is not on this server`,
+      ),
     );
     bot = await joinWorld(server.url, { world: 'courtyard', name: 'Watcher', color: '#3366ff' });
     // The screen plays the clip from its (cross-origin, CORS-open) host.

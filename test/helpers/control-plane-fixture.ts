@@ -11,18 +11,18 @@ export const OPERATOR = { email: 'operator@example.com', password: 'operator-pas
 
 /** A valid scene with one spawn point, in canonical JSON (RFC 8785) form. */
 export const CANONICAL_SCENE_TEXT =
-  '{"entities":[{"components":[{"default":true,"name":"main","type":"spawn-point"}],"id":"spawn","transform":{"position":[0,0,0]}}],"schema":1}';
+  '{"entities":{"spawn":{"components":{"spawn-point":{"default":true,"name":"main"}},"order":"a0","transform":{"position":[0,0,0]}}},"schema":2}';
 
 /** The same scene as a value. */
 export const SCENE = {
-  schema: 1 as const,
-  entities: [
-    {
-      id: 'spawn',
+  schema: 2 as const,
+  entities: {
+    spawn: {
+      order: 'a0',
       transform: { position: [0, 0, 0] as [number, number, number] },
-      components: [{ type: 'spawn-point' as const, name: 'main', default: true }],
+      components: { 'spawn-point': { name: 'main', default: true } },
     },
-  ],
+  },
 };
 
 export interface ControlPlaneFixture {

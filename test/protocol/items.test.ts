@@ -11,23 +11,26 @@ import {
   restingPose,
   writeItemPose,
 } from '../../protocol/index.js';
+import { fromV1 } from '../helpers/scene-v1.js';
 
-const world = buildStaticWorld({
-  schema: 1,
-  entities: [
-    // A table (top 0.8 m) north of the origin and a wall (3 m) to the east.
-    {
-      id: 'table',
-      transform: { position: [0, 0.4, 1.5] },
-      components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [1, 0.4, 0.5] } }],
-    },
-    {
-      id: 'wall',
-      transform: { position: [1.2, 1.5, -5] },
-      components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [0.1, 1.5, 3] } }],
-    },
-  ],
-});
+const world = buildStaticWorld(
+  fromV1({
+    schema: 1,
+    entities: [
+      // A table (top 0.8 m) north of the origin and a wall (3 m) to the east.
+      {
+        id: 'table',
+        transform: { position: [0, 0.4, 1.5] },
+        components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [1, 0.4, 0.5] } }],
+      },
+      {
+        id: 'wall',
+        transform: { position: [1.2, 1.5, -5] },
+        components: [{ type: 'collider', shape: { kind: 'box', halfExtents: [0.1, 1.5, 3] } }],
+      },
+    ],
+  }),
+);
 
 describe('movable item poses', () => {
   it('carries an item in front of its holder at hand height, facing the same way', () => {

@@ -8,16 +8,17 @@ import {
   buildStaticWorld,
   overlapsFootprint,
   step,
-  type SceneDocumentInput,
-  type SceneEntityInput,
+  type SceneDocument,
+  type SceneV1EntityInput,
 } from '../../protocol/index.js';
+import { fromV1 } from '../helpers/scene-v1.js';
 
 const entity = (
   id: string,
   position: [number, number, number],
-  components: SceneEntityInput['components'],
-  extra: Partial<SceneEntityInput> = {},
-): SceneEntityInput => ({
+  components: SceneV1EntityInput['components'],
+  extra: Partial<SceneV1EntityInput> = {},
+): SceneV1EntityInput => ({
   id,
   transform: { position },
   components,
@@ -27,7 +28,7 @@ const box = (half: [number, number, number]) => ({
   type: 'collider' as const,
   shape: { kind: 'box' as const, halfExtents: half },
 });
-const scene = (...entities: SceneEntityInput[]): SceneDocumentInput => ({ schema: 1, entities });
+const scene = (...entities: SceneV1EntityInput[]): SceneDocument => fromV1({ schema: 1, entities });
 const run = { x: 0, z: 1, run: true };
 
 /** A wall 10 cm thick and 3 m high across the z axis at z = 5. */

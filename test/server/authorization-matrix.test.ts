@@ -45,7 +45,7 @@ const CALLERS = [
 ] as const;
 type CallerName = (typeof CALLERS)[number];
 
-const SCENE = { schema: 1, entities: [] };
+const SCENE = { schema: 2, entities: {} };
 
 interface Operation {
   operationId: string;
@@ -223,7 +223,7 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return {
         path: { slug: 'mx' },
         headers: { 'If-Match': await draftEtag('mx') },
-        body: [{ op: 'replace', path: '/entities', value: [] }],
+        body: [{ op: 'replace', path: '/entities', value: {} }],
       };
     case 'POST /worlds/{slug}/scene/publish':
       return { path: { slug: 'mx' }, body: { message: `by ${caller}` } };

@@ -94,7 +94,7 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
     it('stores a differently written but equal document in the same canonical form', async () => {
       const { etag } = await draftOf('stage');
       const spaced =
-        '{ "schema": 1.0, "entities": [ { "transform": { "position": [0, 0.0, 0] }, "id": "spawn", "components": [ { "type": "spawn-point", "name": "main", "default": true } ] } ] }';
+        '{ "schema": 2.0, "entities": { "spawn": { "transform": { "position": [0, 0.0, 0] }, "order": "a0", "components": { "spawn-point": { "name": "main", "default": true } } } } }';
       const res = await fetch(`${url}/worlds/stage/scene/draft`, {
         method: 'PUT',
         headers: {
@@ -116,48 +116,141 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
           path: { slug: 'stage' },
           headers: { 'If-Match': etag },
           body: {
-            schema: 1,
-            entities: [
-              {
-                id: 'a',
+            schema: 2,
+            entities: {
+              a: {
+                order: 'a0',
                 parent: 'ghost',
                 transform: { position: [0, 0, 0] },
-                components: [{ type: 'light', kind: 'laser', intensity: 1 }],
+                components: { light: { kind: 'laser', intensity: 1 } },
               },
-            ],
+            },
           } as never, // deliberately invalid: the typed client would not allow it otherwise
         }),
       );
       expect(status).toBe(400);
       expect(body.errors?.map((e) => e.path)).toEqual(
-        expect.arrayContaining(['body.entities.0.components.0.kind']),
+        expect.arrayContaining(['body.entities.a.components.light.kind']),
       );
       expect((await draftOf('stage')).etag).toBe(etag);
     });
 
-    it('applies JSON Patch under If-Match; failing tests and bad paths change nothing', async () => {
-      const { etag } = await draftOf('stage');
-      const patched = await patchStage(etag, [
-        { op: 'test', path: '/entities/0/id', value: 'spawn' },
-        {
-          op: 'add',
-          path: '/entities/-',
-          value: {
-            id: 'sign',
-            transform: { position: [2, 0, 0] },
-            components: [{ type: 'text', text: 'Welcome' }],
+    it('converts a schema 1 scene on PUT, and refuses one that cannot be converted or names unknown things', async () => {
+      const put = async (body: unknown) => {
+        const { etag } = await draftOf('stage');
+        return fetch(`${url}/worlds/stage/scene/draft`, {
+          method: 'PUT',
+          headers: {
+            'content-type': 'application/json',
+            'if-match': etag,
+            authorization: `Bearer ${owner.token}`,
           },
+          body: JSON.stringify(body),
+        });
+      };
+      const v1 = {
+        schema: 1,
+        entities: [
+          {
+            id: 'spawn',
+            transform: { position: [0, 0, 0] },
+            components: [{ type: 'spawn-point', name: 'main', default: true }],
+          },
+        ],
+      };
+      const converted = await put(v1);
+      expect(converted.status).toBe(200);
+      expect(await converted.text()).toBe(
+        '{"entities":{"spawn":{"components":{"spawn-point":{"default":true,"name":"main"}},"order":"a0","transform":{"position":[0,0,0],"rotation":[0,0,0,1],"scale":[1,1,1]}}},"schema":2}',
+      );
+      const before = await draftOf('stage');
+      const cycle = await put({
+        schema: 1,
+        entities: [
+          { id: 'x', parent: 'y', transform: { position: [0, 0, 0] } },
+          { id: 'y', parent: 'x', transform: { position: [0, 0, 0] } },
+        ],
+      });
+      expect(cycle.status).toBe(400);
+      expect(((await cycle.json()) as { detail: string }).detail).toMatch(
+        /cannot be converted to schema 2 \(entity "x"\): entities x → y → x are each other's parents/,
+      );
+      const unknown = await put({
+        schema: 2,
+        entities: {
+          statue: {
+            order: 'a0',
+            transform: { position: [0, 0, 0] },
+            components: { model: { asset: 'c'.repeat(64) } },
+          },
+          door: {
+            order: 'a1',
+            transform: { position: [0, 0, 0] },
+            components: { portal: { world: 'atlantis', spawn: 'main' } },
+          },
+          proto: { order: 'a2', transform: { position: [0, 0, 0] } },
+        },
+      });
+      expect(unknown.status).toBe(400);
+      expect(((await unknown.json()) as { errors: { path: string; message: string }[] }).errors).toEqual([
+        {
+          path: 'body.entities.statue.components.model.asset',
+          message: `asset ${'c'.repeat(64)} is not in the asset store; upload it first (POST /assets)`,
+        },
+        {
+          path: 'body.entities.door.components.portal.world',
+          message: 'there is no world "atlantis"; name an existing world\'s slug',
         },
       ]);
+      const proto = await fetch(`${url}/worlds/stage/scene/draft`, {
+        method: 'PUT',
+        headers: {
+          'content-type': 'application/json',
+          'if-match': before.etag,
+          authorization: `Bearer ${owner.token}`,
+        },
+        body: '{"schema":2,"entities":{"__proto__":{"order":"a0","transform":{"position":[0,0,0]}}}}',
+      });
+      expect(proto.status).toBe(400);
+      expect((await draftOf('stage')).text).toBe(before.text);
+    });
+
+    it('applies JSON Patch under If-Match; failing tests and bad paths change nothing', async () => {
+      const { etag } = await draftOf('stage');
+      const addSign = [
+        { op: 'test' as const, path: '/entities/spawn/components/spawn-point/name', value: 'main' },
+        {
+          op: 'add' as const,
+          path: '/entities/sign',
+          value: {
+            order: 'a1',
+            transform: { position: [2, 0, 0] },
+            components: { text: { text: 'Welcome' } },
+          },
+        },
+      ];
+      const moveSpawn = [
+        { op: 'replace' as const, path: '/entities/spawn/transform/position', value: [1, 0, 1] },
+      ];
+      const patched = await patchStage(etag, addSign);
       expect(patched.response.status).toBe(200);
+      // A second writer who read the same draft edits another entity: refused as stale, then the very same
+      // operations, re-sent with the new ETag, land on the entity they name (ids, not array positions).
+      expect((await problem(patchStage(etag, moveSpawn))).status).toBe(412);
+      expect((await patchStage(patched.response.headers.get('etag')!, moveSpawn)).response.status).toBe(200);
       const after = await draftOf('stage');
-      expect(JSON.parse(after.text)).toMatchObject({ entities: [{ id: 'spawn' }, { id: 'sign' }] });
+      expect(JSON.parse(after.text)).toMatchObject({
+        entities: {
+          spawn: { transform: { position: [1, 0, 1] } },
+          sign: { components: { text: { text: 'Welcome' } } },
+        },
+      });
       const failedTest = await problem(
-        patchStage(after.etag, [{ op: 'test', path: '/entities/0/id', value: 'nope' }]),
+        patchStage(after.etag, [{ op: 'test', path: '/entities/spawn/order', value: 'nope' }]),
       );
       expect(failedTest.status).toBe(409);
       const badPath = await problem(
-        patchStage(after.etag, [{ op: 'replace', path: '/entities/9/id', value: 'x' }]),
+        patchStage(after.etag, [{ op: 'replace', path: '/entities/ghost/name', value: 'x' }]),
       );
       expect(badPath.status).toBe(422);
       const invalid = await problem(patchStage(after.etag, [{ op: 'replace', path: '/schema', value: 7 }]));
@@ -183,7 +276,7 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
         { what: 'the room to run version 1' },
       );
       const { etag } = await draftOf('stage');
-      await ok(patchStage(etag, [{ op: 'remove', path: '/entities/1' }]));
+      await ok(patchStage(etag, [{ op: 'remove', path: '/entities/sign' }]));
       const v2 = await ok(
         sdk.scenesPublish({ client: owner.api, path: { slug: 'stage' }, body: { message: 'no sign' } }),
         201,
@@ -305,7 +398,7 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
       const archive = await ok(sdk.archiveExport({ client: owner.api, path: { slug: 'travel' } }));
       const tampered = {
         ...archive,
-        versions: archive.versions.map((v) => ({ ...v, body: v.body.replace('"schema":1', '"schema": 1') })),
+        versions: archive.versions.map((v) => ({ ...v, body: v.body.replace('"schema":2', '"schema": 2') })),
       };
       const bad = await problem(
         sdk.archiveImport({

@@ -49,6 +49,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       '0005-wallets',
       '0006-nft-bindings',
       '0007-world-media',
+      '0008-scene-schema-2',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`

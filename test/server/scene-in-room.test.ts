@@ -21,7 +21,7 @@ import {
   type InteractionRefusal,
   type MoveInput,
   type PortalEvent,
-  type SceneDocumentInput,
+  type SceneV1DocumentInput,
   type StaticWorld,
 } from '../../protocol/index.js';
 import type { RunningServer } from '../../server/index.js';
@@ -38,11 +38,12 @@ import { startInProcessServer } from '../helpers/in-process-server.js';
 import { Client } from '@colyseus/sdk';
 import { drive, joinWorld, walkTowards as walk, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
+import { fromV1 } from '../helpers/scene-v1.js';
 
 /** Position quantum of movement frames, in metres. */
 const QUANTUM = (2 * WORLD_HALF_EXTENT) / 65535;
 
-const WALLED: SceneDocumentInput = {
+const WALLED: SceneV1DocumentInput = {
   schema: 1,
   entities: [
     {
@@ -68,7 +69,7 @@ const WALLED: SceneDocumentInput = {
     },
   ],
 };
-const LOUNGE: SceneDocumentInput = {
+const LOUNGE: SceneV1DocumentInput = {
   schema: 1,
   entities: [
     {
@@ -98,14 +99,14 @@ const LOUNGE: SceneDocumentInput = {
     },
   ],
 };
-const OPEN: SceneDocumentInput = { schema: 1, entities: WALLED.entities.filter((e) => e.id !== 'wall') };
+const OPEN: SceneV1DocumentInput = { schema: 1, entities: WALLED.entities.filter((e) => e.id !== 'wall') };
 
 let server: RunningServer;
 let owner: SignedIn;
 const visitors: Visitor[] = [];
 let seq = 0;
 
-async function publish(slug: string, scene: SceneDocumentInput): Promise<number> {
+async function publish(slug: string, scene: SceneV1DocumentInput): Promise<number> {
   await replaceDraft(owner.api, slug, scene);
   return (await ok(sdk.scenesPublish({ client: owner.api, path: { slug }, body: { message: 'scene' } }), 201))
     .version;
@@ -122,7 +123,7 @@ beforeAll(async () => {
   server = await startInProcessServer();
   owner = await registerAccount(server.url, 'Builder');
   await createOrg(owner.api, 'builders', 'Builders');
-  for (const slug of ['walled', 'portals', 'lounge'])
+  for (const slug of ['walled', 'portals', 'lounge', 'elsewhere'])
     await createWorld(owner.api, 'builders', { slug, name: slug });
   await publish('walled', WALLED);
   await publish('portals', WALLED);
@@ -142,7 +143,7 @@ describe('the published scene in a running instance', () => {
     expect(Math.hypot(start!.x - 0, start!.z - -4)).toBeCloseTo(2, 2); // on the ring around the spawn point
     const run = inputs(60, { x: 0.2, z: 1, run: true });
     await drive(visitor, run);
-    const world: StaticWorld = buildStaticWorld(WALLED);
+    const world: StaticWorld = buildStaticWorld(fromV1(WALLED));
     const expected = bodyAt(start!.x, start!.z, start!.yaw);
     for (const input of run) step(expected, input, STEP_SECONDS, world);
     const seen = visitor.self()!;

@@ -2,7 +2,11 @@
  * A world exported from one installation imports into another (here: embedded PGlite → a separate server
  * process on PostgreSQL) with every scene version byte-identical.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { SceneV1DocumentInput } from '../../protocol/index.js';
+import { canonicalJson } from '../../server/db/index.js';
+import { fromV1 } from '../helpers/scene-v1.js';
 import type { RunningServer } from '../../server/index.js';
 import { createOrg, createWorld, ok, registerAccount, sdk, replaceDraft } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
@@ -95,5 +99,34 @@ describe('world archive between installations', () => {
     const draftAfter = await sdk.scenesDraft({ client: bob.api, path: { slug: 'gallery' }, parseAs: 'text' });
     expect(draftAfter.data).toBe(draftBefore.data);
     expect(draftAfter.data as unknown as string).toContain('Héllo, wörld ✓');
+  });
+
+  it('imports an archive exported before schema 2, converting its draft and every version', async () => {
+    const archive = JSON.parse(
+      await readFile(new URL('../fixtures/scenes-v1/demo-world-archive.json', import.meta.url), 'utf8'),
+    ) as { draft: string; versions: { body: string }[] };
+    const carol = await registerAccount(destination.url, 'Carol');
+    await createOrg(carol.api, 'old-co', 'Old');
+    await ok(
+      sdk.archiveImport({
+        client: carol.api,
+        path: { org: 'old-co' },
+        query: { slug: 'old-demo' },
+        body: archive as never,
+      }),
+      201,
+    );
+    const draft = await sdk.scenesDraft({ client: carol.api, path: { slug: 'old-demo' }, parseAs: 'text' });
+    expect(draft.data).toBe(canonicalJson(fromV1(JSON.parse(archive.draft) as SceneV1DocumentInput)));
+    for (const [index, { body }] of archive.versions.entries()) {
+      const version = await sdk.scenesVersion({
+        client: carol.api,
+        path: { slug: 'old-demo', version: index + 1 },
+        parseAs: 'text',
+      });
+      expect(JSON.parse(version.data as unknown as string)).toEqual(
+        fromV1(JSON.parse(body) as SceneV1DocumentInput),
+      );
+    }
   });
 });

@@ -4,7 +4,7 @@
  * scene version; an older answer arriving late never replaces a newer scene. Its bytes count toward the
  * loading bar (store.entryProgress).
  */
-import { buildStaticWorld, sceneDocumentSchema } from '../../../protocol/index.js';
+import { buildStaticWorld, sceneFromAnySchema } from '../../../protocol/index.js';
 import { createClient, createConfig } from '../api/generated/client/index.js';
 import { scenesPublished } from '../api/generated/sdk.gen.js';
 import type { WorldStore } from '../world-store.js';
@@ -20,10 +20,10 @@ export async function loadScene(store: WorldStore, endpoint: string, world: stri
   store.entryProgress.loaded += bytes;
   const version = Number(response.headers.get('scene-version') ?? 0);
   if (version <= store.sceneVersion) return;
-  const parsed = sceneDocumentSchema.safeParse(data);
-  if (!parsed.success)
-    throw new Error(`the world's scene is not valid: ${parsed.error.issues[0]?.message ?? ''}`);
-  store.scene = parsed.data;
-  store.staticWorld = buildStaticWorld(parsed.data);
+  // A version the server could not convert is still schema 1: read it the way the server does.
+  const parsed = sceneFromAnySchema(data);
+  if (!parsed.ok) throw new Error(`the world's scene is not valid: ${parsed.reason} (at ${parsed.path})`);
+  store.scene = parsed.scene;
+  store.staticWorld = buildStaticWorld(parsed.scene);
   store.sceneVersion = version;
 }

@@ -7,7 +7,12 @@
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
 import { CanvasTexture, Color, Fog, SRGBColorSpace } from 'three';
-import { transformResolver, type SceneDocument } from '../../../protocol/index.js';
+import {
+  componentsOf,
+  sceneEntities,
+  transformResolver,
+  type SceneDocument,
+} from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
 import { useSceneVersion } from './use-scene-version.js';
 
@@ -28,8 +33,8 @@ function dressingOf(scene: SceneDocument | null) {
   let environment: { sky: string; fog?: { color: string; near: number; far: number } } | undefined;
   if (!scene) return { signs, environment };
   const transformOf = transformResolver(scene);
-  for (const entity of scene.entities)
-    for (const component of entity.components) {
+  for (const entity of sceneEntities(scene))
+    for (const component of componentsOf(entity)) {
       if (component.type === 'text')
         signs.push({ entity: entity.id, ...component, transform: transformOf(entity) });
       else if (component.type === 'environment')

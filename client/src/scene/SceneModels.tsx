@@ -22,7 +22,13 @@ import {
   type Mesh,
   type MeshStandardMaterial,
 } from 'three';
-import { placedModels, type ModelPlacement, type SceneDocument } from '../../../protocol/index.js';
+import {
+  componentsOf,
+  sceneEntities,
+  placedModels,
+  type ModelPlacement,
+  type SceneDocument,
+} from '../../../protocol/index.js';
 import { modelLoadsFor, type AssetInfo, type ModelLoads, type NeededModel } from '../assets/model-loads.js';
 import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import type { WorldStore } from '../world-store.js';
@@ -207,8 +213,8 @@ function ModelEntity({
 
 /** The environment's sky when it is an asset (a model), not a colour. */
 function skyAssetOf(scene: SceneDocument | null): { entity: string; asset: string } | null {
-  for (const entity of scene?.entities ?? [])
-    for (const component of entity.components)
+  for (const entity of scene ? sceneEntities(scene) : [])
+    for (const component of componentsOf(entity))
       if (component.type === 'environment' && !component.sky.startsWith('#'))
         return { entity: entity.id, asset: component.sky };
   return null;

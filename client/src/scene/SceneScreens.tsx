@@ -11,7 +11,13 @@
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DoubleSide, SRGBColorSpace, VideoTexture } from 'three';
-import { transformResolver, type SceneDocument, type WorldTransform } from '../../../protocol/index.js';
+import {
+  componentsOf,
+  sceneEntities,
+  transformResolver,
+  type SceneDocument,
+  type WorldTransform,
+} from '../../../protocol/index.js';
 import type { WorldStore } from '../world-store.js';
 import { drawFeed, uploadNewFrame, type VideoFeed } from '../voice/media-videos.js';
 import { useSceneVersion } from './use-scene-version.js';
@@ -34,8 +40,8 @@ function screensOf(scene: SceneDocument | null): Screen[] {
   const screens: Screen[] = [];
   if (!scene) return screens;
   const transformOf = transformResolver(scene);
-  for (const entity of scene.entities)
-    for (const component of entity.components)
+  for (const entity of sceneEntities(scene))
+    for (const component of componentsOf(entity))
       if (component.type === 'screen')
         screens.push({
           entity: entity.id,

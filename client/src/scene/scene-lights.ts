@@ -3,7 +3,13 @@
  * where (metres) and which way they shine (a unit vector, the entity's −z). Point and spot lights cost
  * every lit pixel a little, so only the first MAX_LOCAL_LIGHTS are drawn; the rest are counted as dropped.
  */
-import { rotate, transformResolver, type SceneDocument } from '../../../protocol/index.js';
+import {
+  componentsOf,
+  sceneEntities,
+  rotate,
+  transformResolver,
+  type SceneDocument,
+} from '../../../protocol/index.js';
 
 /** Point and spot lights drawn at most (forward rendering: each one is work for every lit fragment). */
 export const MAX_LOCAL_LIGHTS = 8;
@@ -35,8 +41,8 @@ export function sceneLighting(scene: SceneDocument | null): SceneLighting {
   const lighting: SceneLighting = { ambient: [], directional: [], local: [], dropped: 0 };
   if (!scene) return lighting;
   const transformOf = transformResolver(scene);
-  for (const entity of scene.entities)
-    for (const component of entity.components) {
+  for (const entity of sceneEntities(scene))
+    for (const component of componentsOf(entity)) {
       if (component.type !== 'light') continue;
       const { p, q } = transformOf(entity);
       const light: SceneLight = {

@@ -103,6 +103,20 @@ export class Problem extends HttpException {
     return new Problem(status, 'quota-exceeded', detail, { quota, limit });
   }
 
+  /** 400 validation-failed from failing fields the caller found itself (paths as `validation` writes them). */
+  static fields(errors: FieldError[]): Problem {
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    return new Problem(
+      400,
+      'validation-failed',
+      first ? `${first.path}: ${first.message}${more}` : 'invalid',
+      {
+        errors,
+      },
+    );
+  }
+
   /** A zod failure as 400 validation-failed with every failing path, prefixed by where the value came from. */
   static validation(where: 'body' | 'query' | 'path' | 'header', error: z.ZodError): Problem {
     const errors: FieldError[] = error.issues.flatMap((issue) =>

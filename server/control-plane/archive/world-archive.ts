@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { sceneDocumentSchema } from '../../../protocol/index.js';
+import { isSceneV1, sceneFromAnySchema, type SceneDocument } from '../../../protocol/index.js';
 import type { Database, Organization, World } from '../../db/tables.js';
 import { Problem } from '../api/problem.js';
 import { named } from '../api/zod-api.js';
@@ -16,6 +16,7 @@ import { canonicalJson, etagOf } from '../../db/canonical-json.js';
 import { UsageService, storageBytesOf } from '../usage/usage-service.js';
 import type { WorldsService } from '../worlds/worlds-service.js';
 import { createWorldRequest } from '../worlds/world-schemas.js';
+import { requireKnownReferences } from '../scenes/scene-validation.js';
 
 export const ARCHIVE_FORMAT = 'mib-world-archive';
 export const ARCHIVE_MEDIA_TYPE = 'application/vnd.mib.world-archive+json';
@@ -30,13 +31,23 @@ const canonicalSceneText = z.string().superRefine((text, ctx) => {
   }
   if (canonicalJson(parsed) !== text)
     ctx.addIssue({ code: 'custom', message: 'is not canonical JSON (RFC 8785); export it again' });
-  const scene = sceneDocumentSchema.safeParse(parsed);
-  if (!scene.success)
+  const scene = sceneFromAnySchema(parsed);
+  if (!scene.ok)
     ctx.addIssue({
       code: 'custom',
-      message: `is not a valid scene: ${scene.error.issues[0]?.message ?? 'invalid'}`,
+      message: isSceneV1(parsed)
+        ? `is a schema 1 scene that cannot be converted to schema 2${scene.entity !== undefined ? ` (entity "${scene.entity}")` : ''}: ${scene.reason} (at ${scene.path}); fix it in the archive and import again`
+        : `is not a valid scene: ${scene.reason} (at ${scene.path || '/'})`,
     });
 });
+
+/** A scene text from a valid archive as this server stores it: schema 2 as it is, schema 1 converted. */
+function storedScene(text: string): { text: string; scene: SceneDocument } {
+  const parsed: unknown = JSON.parse(text);
+  const read = sceneFromAnySchema(parsed);
+  if (!read.ok) throw Problem.badRequest(`archive scene cannot be read: ${read.reason} (at ${read.path})`);
+  return { text: isSceneV1(parsed) ? canonicalJson(read.scene) : text, scene: read.scene };
+}
 
 export const worldArchiveSchema = named(
   'WorldArchive',
@@ -130,25 +141,35 @@ export class WorldArchiveService {
     const actorId = accountOf(principal) ?? null;
     const targetSlug = slug ?? archive.world.slug;
     const { slug: _ignored, ...settings } = archive.world;
+    const draftScene = storedScene(archive.draft);
+    const draft = draftScene.text;
+    const scenes = archive.versions.map((version) => storedScene(version.body));
+    const bodies = scenes.map((scene) => scene.text);
     return this.worlds.create(org, principal, targetSlug, settings, async (trx, world) => {
       await trx
         .updateTable('scene_drafts')
-        .set({ body: archive.draft, etag: etagOf(archive.draft), updated_by: actorId })
+        .set({ body: draft, etag: etagOf(draft), updated_by: actorId })
         .where('world_id', '=', world.id)
         .execute();
-      for (const version of archive.versions)
+      for (const [index, version] of archive.versions.entries())
         await trx
           .insertInto('scene_versions')
           .values({
             world_id: world.id,
             version: version.version,
-            body: version.body,
-            etag: etagOf(version.body),
+            body: bodies[index]!,
+            etag: etagOf(bodies[index]!),
             author_id: actorId,
             message: version.message,
             rollback_of: version.rollbackOf,
           })
           .execute();
+      const checks = [
+        ['body.draft', draftScene] as const,
+        ...scenes.map((s, i) => [`body.versions.${i}.body`, s] as const),
+      ];
+      for (const [where, { scene }] of checks)
+        await requireKnownReferences(trx, world.id, scene, where, { checkWorlds: false });
       await trx
         .updateTable('worlds')
         .set({ published_version: archive.publishedVersion })

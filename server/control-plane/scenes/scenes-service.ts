@@ -6,7 +6,6 @@
  */
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { Kysely } from 'kysely';
-import { sceneDocumentSchema } from '../../../protocol/index.js';
 import type { Database, World } from '../../db/tables.js';
 import { Problem } from '../api/problem.js';
 import { recordAudit } from '../audit/audit-log.js';
@@ -14,6 +13,7 @@ import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
 import { UsageService, storageBytesOf } from '../usage/usage-service.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
+import { parseSubmittedScene, requireKnownReferences } from './scene-validation.js';
 
 /** Running rooms of a world learn of a new published version through this. */
 export interface SceneEvents {
@@ -59,8 +59,9 @@ export class ScenesService {
     document: unknown,
   ): Promise<StoredBody> {
     requireIfMatch(ifMatch);
-    validateScene(document, 'body');
-    return this.saveDraft(world, actor, ifMatch, canonicalJson(document));
+    const { scene, stored } = parseSubmittedScene(document, 'body');
+    await requireKnownReferences(this.db, world.id, scene);
+    return this.saveDraft(world, actor, ifMatch, canonicalJson(stored));
   }
 
   /** Applies an RFC 6902 JSON Patch to the draft if its ETag is still `ifMatch`; the result must be a valid scene. */
@@ -87,8 +88,9 @@ export class ScenesService {
         );
       throw new Problem(422, 'patch-failed', `${at} cannot be applied: ${firstLine(patchError.message)}`);
     }
-    validateScene(document, 'body(patched)');
-    return this.saveDraft(world, actor, ifMatch, canonicalJson(document));
+    const { scene, stored } = parseSubmittedScene(document, 'body(patched)');
+    await requireKnownReferences(this.db, world.id, scene, 'body(patched)');
+    return this.saveDraft(world, actor, ifMatch, canonicalJson(stored));
   }
 
   /** Freezes the current draft as the next version. With `ifMatch`, only if the draft is still that one. */
@@ -268,16 +270,6 @@ async function requireStorage(trx: Kysely<Database>, world: World, addedBytes: n
       `organization "${org.slug}" would store ${used + addedBytes} bytes, over its ${quota}-byte storage quota; delete old worlds or ask the operator to raise it`,
       quota,
     );
-}
-
-function validateScene(document: unknown, where: string): void {
-  const result = sceneDocumentSchema.safeParse(document);
-  if (!result.success) {
-    const problem = Problem.validation('body', result.error);
-    if (where !== 'body')
-      problem.extensions.note = 'the patched draft is not a valid scene; nothing was saved';
-    throw problem;
-  }
 }
 
 function requireIfMatch(ifMatch: string | undefined): asserts ifMatch is string {

@@ -14,7 +14,7 @@ import { ScenesService, type StoredBody } from './scenes-service.js';
 const sceneSchema = named('Scene', sceneDocumentSchema);
 const pointer = z
   .string()
-  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be a JSON Pointer (RFC 6901), e.g. /entities/0/name');
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be a JSON Pointer (RFC 6901), e.g. /entities/lamp-1/name');
 const jsonPatchSchema = z
   .array(
     z.discriminatedUnion('op', [

@@ -255,120 +255,123 @@ export type UsageDay = {
 };
 
 export type Scene = {
-    schema: 1;
-    entities: Array<{
-        id: string;
-        name?: string;
-        parent?: string;
-        transform: {
-            position: [
-                number,
-                number,
-                number
-            ];
-            rotation: [
-                number,
-                number,
-                number,
-                number
-            ];
-            scale: [
-                number,
-                number,
-                number
-            ];
-        };
-        components: Array<{
-            type: 'model';
-            asset: string;
-        } | {
-            type: 'light';
-            kind: 'ambient' | 'directional' | 'point' | 'spot';
-            color: string;
-            intensity: number;
-            range?: number;
-            angle?: number;
-        } | {
-            type: 'environment';
-            sky: string | string;
-            fog?: {
-                color: string;
-                near: number;
-                far: number;
-            };
-        } | {
-            type: 'spawn-point';
-            name: string;
-            default: boolean;
-        } | {
-            type: 'collider';
-            shape: {
-                kind: 'box';
-                halfExtents: [
+    schema: 2;
+    entities: {
+        [key: string]: {
+            name?: string;
+            parent?: string;
+            order: string;
+            transform: {
+                position: [
                     number,
                     number,
                     number
                 ];
-            } | {
-                kind: 'sphere';
-                radius: number;
-            } | {
-                kind: 'capsule';
-                radius: number;
-                height: number;
-            } | {
-                kind: 'mesh';
-                asset: string;
+                rotation: [
+                    number,
+                    number,
+                    number,
+                    number
+                ];
+                scale: [
+                    number,
+                    number,
+                    number
+                ];
             };
-        } | {
-            type: 'portal';
-            world?: string;
-            spawn: string;
-            radius: number;
-            key?: {
-                chainId: number;
-                contract: string;
-                tokenId?: string;
+            components: {
+                model?: {
+                    asset: string;
+                };
+                light?: {
+                    kind: 'ambient' | 'directional' | 'point' | 'spot';
+                    color: string;
+                    intensity: number;
+                    range?: number;
+                    angle?: number;
+                };
+                environment?: {
+                    sky: string | string;
+                    fog?: {
+                        color: string;
+                        near: number;
+                        far: number;
+                    };
+                };
+                'spawn-point'?: {
+                    name: string;
+                    default: boolean;
+                };
+                collider?: {
+                    shape: {
+                        kind: 'box';
+                        halfExtents: [
+                            number,
+                            number,
+                            number
+                        ];
+                    } | {
+                        kind: 'sphere';
+                        radius: number;
+                    } | {
+                        kind: 'capsule';
+                        radius: number;
+                        height: number;
+                    } | {
+                        kind: 'mesh';
+                        asset: string;
+                    };
+                };
+                portal?: {
+                    world?: string;
+                    spawn: string;
+                    radius: number;
+                    key?: {
+                        chainId: number;
+                        contract: string;
+                        tokenId?: string;
+                    };
+                };
+                screen?: {
+                    source: {
+                        kind: 'video';
+                        url: string;
+                    } | {
+                        kind: 'screen-share';
+                    };
+                    size: [
+                        number,
+                        number
+                    ];
+                };
+                'nft-frame'?: {
+                    binding?: string;
+                    open: boolean;
+                    size: [
+                        number,
+                        number
+                    ];
+                };
+                'voice-zone'?: {
+                    mode: 'private' | 'stage' | 'global';
+                    halfExtents: [
+                        number,
+                        number,
+                        number
+                    ];
+                };
+                text?: {
+                    text: string;
+                    color: string;
+                    size: number;
+                };
+                interactable?: {
+                    action: 'sit' | 'grab' | 'trigger';
+                    reach: number;
+                };
             };
-        } | {
-            type: 'screen';
-            source: {
-                kind: 'video';
-                url: string;
-            } | {
-                kind: 'screen-share';
-            };
-            size: [
-                number,
-                number
-            ];
-        } | {
-            type: 'nft-frame';
-            binding?: string;
-            open: boolean;
-            size: [
-                number,
-                number
-            ];
-        } | {
-            type: 'voice-zone';
-            mode: 'private' | 'stage' | 'global';
-            halfExtents: [
-                number,
-                number,
-                number
-            ];
-        } | {
-            type: 'text';
-            text: string;
-            color: string;
-            size: number;
-        } | {
-            type: 'interactable';
-            action: 'sit' | 'grab' | 'trigger';
-            reach: number;
-        }>;
-    }>;
+        };
+    };
 };
 
 export type SceneVersion = {
@@ -2434,120 +2437,123 @@ export type ScenesPatchResponse = ScenesPatchResponses[keyof ScenesPatchResponse
 
 export type ScenesReplaceData = {
     body: {
-        schema: 1;
-        entities: Array<{
-            id: string;
-            name?: string;
-            parent?: string;
-            transform: {
-                position: [
-                    number,
-                    number,
-                    number
-                ];
-                rotation?: [
-                    number,
-                    number,
-                    number,
-                    number
-                ];
-                scale?: [
-                    number,
-                    number,
-                    number
-                ];
-            };
-            components?: Array<{
-                type: 'model';
-                asset: string;
-            } | {
-                type: 'light';
-                kind: 'ambient' | 'directional' | 'point' | 'spot';
-                color?: string;
-                intensity: number;
-                range?: number;
-                angle?: number;
-            } | {
-                type: 'environment';
-                sky: string | string;
-                fog?: {
-                    color: string;
-                    near: number;
-                    far: number;
-                };
-            } | {
-                type: 'spawn-point';
-                name: string;
-                default?: boolean;
-            } | {
-                type: 'collider';
-                shape: {
-                    kind: 'box';
-                    halfExtents: [
+        schema: 2;
+        entities: {
+            [key: string]: {
+                name?: string;
+                parent?: string;
+                order: string;
+                transform: {
+                    position: [
                         number,
                         number,
                         number
                     ];
-                } | {
-                    kind: 'sphere';
-                    radius: number;
-                } | {
-                    kind: 'capsule';
-                    radius: number;
-                    height: number;
-                } | {
-                    kind: 'mesh';
-                    asset: string;
+                    rotation?: [
+                        number,
+                        number,
+                        number,
+                        number
+                    ];
+                    scale?: [
+                        number,
+                        number,
+                        number
+                    ];
                 };
-            } | {
-                type: 'portal';
-                world?: string;
-                spawn: string;
-                radius?: number;
-                key?: {
-                    chainId: number;
-                    contract: string;
-                    tokenId?: string;
+                components?: {
+                    model?: {
+                        asset: string;
+                    };
+                    light?: {
+                        kind: 'ambient' | 'directional' | 'point' | 'spot';
+                        color?: string;
+                        intensity: number;
+                        range?: number;
+                        angle?: number;
+                    };
+                    environment?: {
+                        sky: string | string;
+                        fog?: {
+                            color: string;
+                            near: number;
+                            far: number;
+                        };
+                    };
+                    'spawn-point'?: {
+                        name: string;
+                        default?: boolean;
+                    };
+                    collider?: {
+                        shape: {
+                            kind: 'box';
+                            halfExtents: [
+                                number,
+                                number,
+                                number
+                            ];
+                        } | {
+                            kind: 'sphere';
+                            radius: number;
+                        } | {
+                            kind: 'capsule';
+                            radius: number;
+                            height: number;
+                        } | {
+                            kind: 'mesh';
+                            asset: string;
+                        };
+                    };
+                    portal?: {
+                        world?: string;
+                        spawn: string;
+                        radius?: number;
+                        key?: {
+                            chainId: number;
+                            contract: string;
+                            tokenId?: string;
+                        };
+                    };
+                    screen?: {
+                        source: {
+                            kind: 'video';
+                            url: string;
+                        } | {
+                            kind: 'screen-share';
+                        };
+                        size: [
+                            number,
+                            number
+                        ];
+                    };
+                    'nft-frame'?: {
+                        binding?: string;
+                        open?: boolean;
+                        size?: [
+                            number,
+                            number
+                        ];
+                    };
+                    'voice-zone'?: {
+                        mode: 'private' | 'stage' | 'global';
+                        halfExtents: [
+                            number,
+                            number,
+                            number
+                        ];
+                    };
+                    text?: {
+                        text: string;
+                        color?: string;
+                        size?: number;
+                    };
+                    interactable?: {
+                        action: 'sit' | 'grab' | 'trigger';
+                        reach?: number;
+                    };
                 };
-            } | {
-                type: 'screen';
-                source: {
-                    kind: 'video';
-                    url: string;
-                } | {
-                    kind: 'screen-share';
-                };
-                size: [
-                    number,
-                    number
-                ];
-            } | {
-                type: 'nft-frame';
-                binding?: string;
-                open?: boolean;
-                size?: [
-                    number,
-                    number
-                ];
-            } | {
-                type: 'voice-zone';
-                mode: 'private' | 'stage' | 'global';
-                halfExtents: [
-                    number,
-                    number,
-                    number
-                ];
-            } | {
-                type: 'text';
-                text: string;
-                color?: string;
-                size?: number;
-            } | {
-                type: 'interactable';
-                action: 'sit' | 'grab' | 'trigger';
-                reach?: number;
-            }>;
-        }>;
+            };
+        };
     };
     headers: {
         /**
