@@ -14,7 +14,7 @@ export default tseslint.config(
       'test-artifacts/**',
       'coverage/**',
       // Generated from the OpenAPI document by scripts/generate-api-client.mjs; checked by `npm run check`.
-      'client/src/api/generated/**',
+      'client/src/shared/api/generated/**',
       // Compiled from nft-bridge/contracts/*.sol by scripts/compile-contracts.mjs; checked by `npm run check`.
       'nft-bridge/contracts/artifacts.generated.ts',
     ],
@@ -37,13 +37,13 @@ export default tseslint.config(
     // array or object literals, closures or copying array methods inside its functions. Module-scope
     // scratch objects are fine; a deliberate allocation (a pool growing) says why in a disable comment.
     files: [
-      'client/src/frame-loop.ts',
-      'client/src/systems/**/*.ts',
-      'client/src/avatar/avatar-renderer.ts',
-      'client/src/avatar/skinned-avatars.ts',
-      'client/src/avatar/motion-state.ts',
+      'client/src/shared/world/frame-loop.ts',
+      'client/src/shared/world/systems/**/*.ts',
+      'client/src/shared/avatars/avatar-renderer.ts',
+      'client/src/shared/avatars/skinned-avatars.ts',
+      'client/src/shared/avatars/motion-state.ts',
     ],
-    ignores: ['client/src/systems/keyboard.ts'],
+    ignores: ['client/src/shared/world/systems/keyboard.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

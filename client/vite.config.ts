@@ -36,7 +36,10 @@ function decoders(): Plugin {
   };
 }
 
-/** Builds the player (index.html) and the asset renderer (render.html) into dist/client, served at `/`. */
+/**
+ * Builds the apps — the player (index.html, at `/`), the studio (studio.html, at /studio), the embed
+ * (embed.html, at /embed/<slug>) and the render page (render.html) — into dist/client.
+ */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react(), decoders()],
@@ -48,6 +51,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         player: fileURLToPath(new URL('index.html', import.meta.url)),
+        studio: fileURLToPath(new URL('studio.html', import.meta.url)),
+        embed: fileURLToPath(new URL('embed.html', import.meta.url)),
         render: fileURLToPath(new URL('render.html', import.meta.url)),
       },
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Generates the typed REST client from the server's OpenAPI document.
- *   node scripts/generate-api-client.mjs          writes client/src/api/{openapi.json,generated/}
+ *   node scripts/generate-api-client.mjs          writes client/src/shared/api/{openapi.json,generated/}
  *   node scripts/generate-api-client.mjs --check  fails if what is committed differs from what the code gives
  * The document comes from the real server (built into dist/), started on a free port with a throwaway
  * embedded database, so it is exactly what /docs-json serves.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@hey-api/openapi-ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const apiDir = path.join(root, 'client/src/api');
+const apiDir = path.join(root, 'client/src/shared/api');
 const check = process.argv.includes('--check');
 
 async function fetchDocument() {

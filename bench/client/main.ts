@@ -1,6 +1,6 @@
 /**
  * `npm run bench:client -- --avatars N`: the player in headless Chromium (software WebGL) with N animated
- * avatars moving in view, fed straight into its avatar store (no server; see client/src/bench/). Measures
+ * avatars moving in view, fed straight into its avatar store (no server; see client/src/apps/player/bench/). Measures
  * the product's renderer (near avatars skinned, the crowd instanced with baked animation) and, in the same
  * run, the naive one (a skinned mesh and mixer per avatar). Frame times are the intervals between animation
  * frames (at 1,000 avatars in software WebGL they are far above the 16.7 ms vsync floor).

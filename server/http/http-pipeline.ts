@@ -81,8 +81,8 @@ export function serveApiDocs(app: NestExpressApplication): void {
 }
 
 /**
- * The built player (Vite output in `clientDir`) at /, and its page for every world entry address
- * (/w/<slug>: the player reads the slug from the address). Without a build, one warning names the fix.
+ * The built apps (Vite output in `clientDir`): the player at / and /w/<slug> (a world's entry page), the
+ * studio at /studio and /studio/<slug>, the embed at /embed/<slug>. Without a build, one warning names the fix.
  */
 export function servePlayer(app: NestExpressApplication, clientDir: string, logger: Logger): void {
   if (!existsSync(clientDir)) {
@@ -90,6 +90,10 @@ export function servePlayer(app: NestExpressApplication, clientDir: string, logg
     return;
   }
   app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
-  const entryPage = path.join(clientDir, 'index.html');
-  app.use('/w/:slug', (_req: express.Request, res: express.Response) => res.sendFile(entryPage));
+  const page = (file: string) => (_req: express.Request, res: express.Response) =>
+    res.sendFile(path.join(clientDir, file));
+  // The apps route inside themselves; their addresses all load the app's page.
+  app.use('/w/:slug', page('index.html'));
+  app.use(/^\/studio(\/[a-z0-9-]*)?\/?$/, page('studio.html'));
+  app.use('/embed/:slug', page('embed.html'));
 }

@@ -12,14 +12,14 @@ import {
   motionClip,
   motionFrames,
   samplePose,
-} from '../../client/src/avatar/avatar-motions.js';
+} from '../../client/src/shared/avatars/avatar-motions.js';
 import {
   AVATAR_LODS,
   BONES,
   createAvatarGeometry,
   createAvatarSkeleton,
-} from '../../client/src/avatar/avatar-rig.js';
-import { TEXELS_PER_BONE, bakeBoneTexture } from '../../client/src/avatar/bone-texture.js';
+} from '../../client/src/shared/avatars/avatar-rig.js';
+import { TEXELS_PER_BONE, bakeBoneTexture } from '../../client/src/shared/avatars/bone-texture.js';
 
 describe('the avatar rig', () => {
   it('skins every vertex of every level of detail fully to one bone of the skeleton', () => {

@@ -5,12 +5,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Matrix4, PerspectiveCamera, Vector3, type InstancedMesh, type SkinnedMesh } from 'three';
 import { AVATAR_HEADWEAR, bodyAt, parseAppearance } from '../../protocol/index.js';
-import { motionIndex } from '../../client/src/avatar/avatar-motions.js';
-import { AvatarRenderer, type DrawnAvatar } from '../../client/src/avatar/avatar-renderer.js';
-import { createMotionState, playEmote, updateMotion } from '../../client/src/avatar/motion-state.js';
-import { NearestPicker } from '../../client/src/systems/nearest.js';
-import { drawnLook } from '../../client/src/avatar/avatar-look.js';
-import { createAvatarGeometry } from '../../client/src/avatar/avatar-rig.js';
+import { motionIndex } from '../../client/src/shared/avatars/avatar-motions.js';
+import { AvatarRenderer, type DrawnAvatar } from '../../client/src/shared/avatars/avatar-renderer.js';
+import { createMotionState, playEmote, updateMotion } from '../../client/src/shared/avatars/motion-state.js';
+import { NearestPicker } from '../../client/src/shared/world/systems/nearest.js';
+import { drawnLook } from '../../client/src/shared/avatars/avatar-look.js';
+import { createAvatarGeometry } from '../../client/src/shared/avatars/avatar-rig.js';
 
 function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAvatar[] {
   return Array.from({ length: count }, (_, i) => ({

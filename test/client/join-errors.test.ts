@@ -1,6 +1,6 @@
 /** Why a join failed, in words a visitor can act on (the entry page and the banner show these). */
 import { describe, expect, it } from '@jest/globals';
-import { describeJoinError } from '../../client/src/net/join-errors.js';
+import { describeJoinError } from '../../client/src/shared/net/join-errors.js';
 
 const serverError = (code: number, message: string) => Object.assign(new Error(message), { code });
 

@@ -1,6 +1,10 @@
 /** The loading bar: a small share for the handshake, then the bytes needed to enter, never running back. */
 import { describe, expect, it } from '@jest/globals';
-import { entryBarProgress, LOADING_STEPS, megabytes } from '../../client/src/loading-progress.js';
+import {
+  entryBarProgress,
+  LOADING_STEPS,
+  megabytes,
+} from '../../client/src/shared/world/loading-progress.js';
 
 const entry = (loaded: number, total: number, needed: number, neededSized: number) => ({
   loaded,

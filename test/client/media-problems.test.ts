@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { VoiceRoomGrant } from '../../protocol/index.js';
-import { allows, captureProblem, refusal } from '../../client/src/voice/media-problems.js';
+import { allows, captureProblem, refusal } from '../../client/src/shared/voice/media-problems.js';
 
 const grant = (change: Partial<VoiceRoomGrant>): VoiceRoomGrant => ({
   room: 'w.1.island-1',

@@ -1,7 +1,7 @@
 /** The scene's lights as the player reads them: kinds, where they are, which way they shine, and the cap. */
 import { describe, expect, it } from '@jest/globals';
 import { sceneDocumentSchema } from '../../protocol/index.js';
-import { MAX_LOCAL_LIGHTS, sceneLighting } from '../../client/src/scene/scene-lights.js';
+import { MAX_LOCAL_LIGHTS, sceneLighting } from '../../client/src/shared/scene/scene-lights.js';
 import { fromV1 } from '../helpers/scene-v1.js';
 
 const HALF_TURN_DOWN: [number, number, number, number] = [-Math.SQRT1_2, 0, 0, Math.SQRT1_2]; // −z turned to point straight down

@@ -1,13 +1,17 @@
 /**
- * The generated typed REST client (client/src/api/generated), bound to a server and a caller. Tests drive
+ * The generated typed REST client (client/src/shared/api/generated), bound to a server and a caller. Tests drive
  * the control plane only through it, so a route or schema change that breaks clients breaks tests.
  */
-import { createClient, createConfig, type Client } from '../../client/src/api/generated/client/index.js';
-import * as sdk from '../../client/src/api/generated/sdk.gen.js';
-import type { Organization, Session, World } from '../../client/src/api/generated/types.gen.js';
+import {
+  createClient,
+  createConfig,
+  type Client,
+} from '../../client/src/shared/api/generated/client/index.js';
+import * as sdk from '../../client/src/shared/api/generated/sdk.gen.js';
+import type { Organization, Session, World } from '../../client/src/shared/api/generated/types.gen.js';
 
 export { sdk };
-export type * from '../../client/src/api/generated/types.gen.js';
+export type * from '../../client/src/shared/api/generated/types.gen.js';
 
 /** A client for `baseUrl` that sends `token` (an access token or API key) as the bearer, if given. */
 export function apiClient(baseUrl: string, token?: string, headers: Record<string, string> = {}): Client {

@@ -1,0 +1,33 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { EntryPage, entrySlugOf } from './EntryPage.js';
+import { benchFromUrl, benchRendering, startCrowdFeed } from './bench/crowd-feed.js';
+import { installTestHook } from './test-hook.js';
+import { createWorldStore } from '../../shared/world/world-store.js';
+
+const store = createWorldStore();
+store.loading = { progress: 0.2, stage: 'Starting' };
+installTestHook(store);
+
+// Benchmark mode (see bench/crowd-feed.ts): a generated crowd instead of a server.
+const bench = benchFromUrl(window.location.search);
+if (bench) startCrowdFeed(store, bench);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('player: index.html has no #root element');
+// `/w/<slug>` is a world's entry page (Join first); any other address joins at once (`?world=`).
+const entry = entrySlugOf(window.location.pathname);
+createRoot(root).render(
+  <StrictMode>
+    {entry ? (
+      <EntryPage slug={entry} store={store} />
+    ) : (
+      <App
+        store={store}
+        offline={bench !== null}
+        avatarRendering={bench ? benchRendering(bench) : undefined}
+      />
+    )}
+  </StrictMode>,
+);

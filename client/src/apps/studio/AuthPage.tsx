@@ -1,0 +1,101 @@
+/**
+ * Sign in or sign up with a password: the studio is for accounts (a world belongs to an organization its
+ * owner made). Errors are the server's words, shown beside the form.
+ */
+import { useState, type FormEvent } from 'react';
+import { signIn, signUp } from '../../shared/net/guest-session.js';
+import { ORIGIN } from './studio-api.js';
+
+export function AuthPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    const done =
+      mode === 'sign-in'
+        ? signIn(ORIGIN, email.trim(), password)
+        : signUp(ORIGIN, email.trim(), password, displayName.trim());
+    void done.then((failure) => {
+      setBusy(false);
+      if (failure) setProblem(failure);
+      else onSignedIn();
+    });
+  };
+
+  return (
+    <main className="studio-auth">
+      <h1>Studio</h1>
+      <p className="studio-lede">Build, furnish and publish your worlds.</p>
+      <div className="studio-tabs" role="tablist">
+        {(['sign-in', 'sign-up'] as const).map((tab) => (
+          <button
+            key={tab}
+            type="button"
+            role="tab"
+            aria-selected={mode === tab}
+            className={mode === tab ? 'active' : ''}
+            onClick={() => {
+              setMode(tab);
+              setProblem(null);
+            }}
+          >
+            {tab === 'sign-in' ? 'Sign in' : 'Create an account'}
+          </button>
+        ))}
+      </div>
+      <form className="studio-form" aria-label={mode === 'sign-in' ? 'Sign in' : 'Sign up'} onSubmit={submit}>
+        {mode === 'sign-up' && (
+          <label>
+            Display name
+            <input
+              name="displayName"
+              autoComplete="nickname"
+              required
+              maxLength={40}
+              value={displayName}
+              onChange={(event) => setDisplayName(event.target.value)}
+            />
+          </label>
+        )}
+        <label>
+          Email
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            type="password"
+            name="password"
+            autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+            required
+            minLength={mode === 'sign-up' ? 12 : undefined}
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </label>
+        {problem && (
+          <div className="studio-problem" role="alert">
+            {problem}
+          </div>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'One moment…' : mode === 'sign-in' ? 'Sign in' : 'Create account'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * What a scene says about its look besides models, lights and screens: its environment (sky colour and
+ * fog; a sky given as an asset is a model, drawn by SceneModels over the fog colour) and its text signs
+ * (drawn on a canvas with the page's own fonts — nothing downloaded). Re-renders only when a new scene
+ * version is loaded.
+ */
+import { useThree } from '@react-three/fiber';
+import { useEffect, useMemo } from 'react';
+import { CanvasTexture, Color, Fog, SRGBColorSpace } from 'three';
+import {
+  componentsOf,
+  sceneEntities,
+  transformResolver,
+  type SceneDocument,
+} from '../../../../protocol/index.js';
+import type { SceneSource } from './scene-source.js';
+import { useSceneVersion } from './use-scene-version.js';
+
+/** The player's own sky and fog, used when a scene has no environment. */
+export const DEFAULT_SKY = '#a8d0ff';
+const DEFAULT_FOG = { near: 60, far: 160 };
+
+interface Sign {
+  entity: string;
+  text: string;
+  color: string;
+  size: number;
+  transform: ReturnType<ReturnType<typeof transformResolver>>;
+}
+
+function dressingOf(scene: SceneDocument | null) {
+  const signs: Sign[] = [];
+  let environment: { sky: string; fog?: { color: string; near: number; far: number } } | undefined;
+  if (!scene) return { signs, environment };
+  const transformOf = transformResolver(scene);
+  for (const entity of sceneEntities(scene))
+    for (const component of componentsOf(entity)) {
+      if (component.type === 'text')
+        signs.push({ entity: entity.id, ...component, transform: transformOf(entity) });
+      else if (component.type === 'environment')
+        // A sky given as an asset is a model (SceneModels); behind it, the fog's colour.
+        environment = {
+          sky: component.sky.startsWith('#') ? component.sky : (component.fog?.color ?? DEFAULT_SKY),
+          ...(component.fog ? { fog: component.fog } : {}),
+        };
+    }
+  return { signs, environment };
+}
+
+/** Letter height (in canvas pixels) signs are drawn at; the plane is scaled to the sign's size. */
+const LETTER_PX = 64;
+
+function SignText({ sign }: { sign: Sign }) {
+  const { texture, width, height } = useMemo(() => {
+    const lines = sign.text.split('\n');
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d')!;
+    const font = `600 ${LETTER_PX}px system-ui, sans-serif`;
+    context.font = font;
+    const widest = Math.max(
+      1,
+      ...lines.map((line) => {
+        const measured = context.measureText(line);
+        return Math.max(measured.width, measured.actualBoundingBoxRight);
+      }),
+    );
+    // 6 % spare: where no bold face is installed the browser emboldens glyphs itself and draws them wider
+    // than measured (the end of a long line was cut off).
+    canvas.width = Math.ceil(widest * 1.06 + LETTER_PX * 0.5);
+    canvas.height = Math.ceil(lines.length * LETTER_PX * 1.25 + LETTER_PX * 0.25);
+    context.font = font;
+    context.fillStyle = sign.color;
+    context.textBaseline = 'top';
+    lines.forEach((line, i) => context.fillText(line, LETTER_PX * 0.25, LETTER_PX * (0.125 + i * 1.25)));
+    const made = new CanvasTexture(canvas);
+    made.colorSpace = SRGBColorSpace;
+    const metres = sign.size / LETTER_PX;
+    return { texture: made, width: canvas.width * metres, height: canvas.height * metres };
+  }, [sign]);
+  useEffect(() => () => texture.dispose(), [texture]);
+  const { p, q, s } = sign.transform;
+  // Readable from both sides: the back is a second plane turned round (one double-sided plane would show
+  // the text mirrored from behind).
+  return (
+    <group position={p} quaternion={q} scale={s} name={`text-${sign.entity}`}>
+      {[0, Math.PI].map((turn) => (
+        <mesh key={turn} rotation-y={turn}>
+          <planeGeometry args={[width, height]} />
+          <meshBasicMaterial map={texture} transparent toneMapped={false} />
+        </mesh>
+      ))}
+    </group>
+  );
+}
+
+export function SceneDressing({ store }: { store: SceneSource }) {
+  const version = useSceneVersion(store);
+  // The scene changes only with its version.
+  const { signs, environment } = useMemo(() => dressingOf(store.scene), [version, store]);
+  const scene = useThree((state) => state.scene);
+  useEffect(() => {
+    const sky = environment?.sky ?? DEFAULT_SKY;
+    scene.background = new Color(sky);
+    const fog = environment?.fog;
+    scene.fog = new Fog(fog?.color ?? sky, fog?.near ?? DEFAULT_FOG.near, fog?.far ?? DEFAULT_FOG.far);
+  }, [environment, scene]);
+  return (
+    <group key={version}>
+      {signs.map((sign) => (
+        <SignText key={sign.entity} sign={sign} />
+      ))}
+    </group>
+  );
+}

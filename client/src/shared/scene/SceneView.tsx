@@ -1,0 +1,59 @@
+/**
+ * The one scene renderer: everything a scene document draws — lights, ground, models (nearest first, with
+ * levels of detail), signs and sky, screens, and the logic components' markers — inside an R3F canvas the
+ * app owns. It needs a SceneSource and where assets are read, never a room: the player passes its world
+ * store (and adds avatars, items and frames around it), the studio a draft with `editor` overlays, the
+ * render page a scene it photographs.
+ */
+import type { Ref } from 'react';
+import type { Group } from 'three';
+import type { SceneSource } from './scene-source.js';
+import { EditorOverlays } from './EditorOverlays.js';
+import { SceneDressing } from './SceneDressing.js';
+import { SceneGeometry } from './SceneGeometry.js';
+import { SceneGround } from './SceneGround.js';
+import { SceneLights } from './SceneLights.js';
+import { SceneModels } from './SceneModels.js';
+import { SceneScreens } from './SceneScreens.js';
+
+export interface SceneViewProps {
+  source: SceneSource;
+  /** The server's origin for assets ('' = this page's). */
+  assetBase?: string | undefined;
+  shadows?: boolean | undefined;
+  /** Draw colliders as solid boxes (the player's creator setting). */
+  showColliders?: boolean | undefined;
+  /** Editor overlays: collider and voice-zone wireframes, spawn arrows, portal targets. */
+  editor?: boolean | undefined;
+  /** Volume of the screens' video sound, 0–1. */
+  mediaVolume?: number | undefined;
+  /** A click on the ground, in world metres. */
+  onGroundPick?: ((x: number, z: number) => void) | undefined;
+  /** Receives the group of what blocks the view (the player's follow camera keeps out of it). */
+  blockers?: Ref<Group> | undefined;
+}
+
+export function SceneView({
+  source,
+  assetBase = '',
+  shadows = false,
+  showColliders = false,
+  editor = false,
+  mediaVolume = 1,
+  onGroundPick,
+  blockers,
+}: SceneViewProps) {
+  return (
+    <>
+      <SceneLights store={source} shadows={shadows} />
+      <SceneGround onPick={onGroundPick} />
+      <group ref={blockers}>
+        <SceneGeometry store={source} showColliders={showColliders} />
+        <SceneModels store={source} assetBase={assetBase} />
+        <SceneDressing store={source} />
+        <SceneScreens store={source} volume={mediaVolume} />
+      </group>
+      {editor && <EditorOverlays store={source} />}
+    </>
+  );
+}

@@ -1,0 +1,367 @@
+/**
+ * The player's in-memory picture of the world, written by the network layer and the frame-loop systems and
+ * read by rendering and the test hook. Plain mutable data (no React state) so the frame loop allocates
+ * nothing per frame.
+ */
+import {
+  EMPTY_WORLD,
+  bodyAt,
+  readItemPose,
+  type ItemView,
+  type NftFrameView,
+  type AvatarBody,
+  type ItemPose,
+  type MoveInput,
+  type VoiceEvent,
+  type SceneDocument,
+  type StaticWorld,
+  type ChatChannel,
+} from '../../../../protocol/index.js';
+import { createMotionState, type MotionState } from '../avatars/motion-state.js';
+import { drawnLook, type DrawnLook } from '../avatars/avatar-look.js';
+import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
+import type { EntryProgress, ModelState } from '../assets/model-loads.js';
+import type { JoinFailure } from '../net/join-errors.js';
+import type { VideoFeed } from '../voice/media-videos.js';
+import type { VoiceProbe } from '../voice/voice-probe.js';
+
+export type ConnectionState = 'loading' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'error';
+
+/** One received position of a remote avatar, stamped with the local receive time (ms). */
+export interface Snapshot {
+  t: number;
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+}
+
+/** How many snapshots each remote avatar keeps (a ring): 16 × 50 ms = 0.8 s of history. */
+export const SNAPSHOT_CAPACITY = 16;
+
+export interface RemoteAvatar {
+  id: string;
+  name: string;
+  color: string;
+  /** `color` parsed once, for per-frame use without allocation. */
+  colorHex: number;
+  /** Its look as the room says ("<build>-<headwear>", '' = default), and as drawn (resolved once). */
+  appearance: string;
+  look: DrawnLook;
+  /** Ring buffer of received snapshots; `head` is the next slot to write, `count` how many are valid. */
+  snapshots: Snapshot[];
+  head: number;
+  count: number;
+  /** Where the avatar is drawn this frame (interpolated). */
+  rendered: AvatarBody;
+  /** Connected to its voice room (the server reconciles this with LiveKit). */
+  inVoice: boolean;
+  /** Picture (asset hash) of the token it wears ('' = none). */
+  wearing: string;
+  /** Which motion it plays (chosen from how it moves, or an emote it was told about). */
+  motion: MotionState;
+}
+
+export interface LocalAvatar {
+  name: string;
+  color: string;
+  colorHex: number;
+  appearance: string;
+  look: DrawnLook;
+  /** Predicted body: the server's last word plus every input it has not acknowledged yet. */
+  predicted: AvatarBody;
+  /** Inputs sent but not yet acknowledged, oldest first. */
+  pending: MoveInput[];
+  nextSeq: number;
+  /** The scene item the avatar sits on, as the room says ('' = standing). */
+  seat: string;
+  /** Picture (asset hash) of the token it wears ('' = none). */
+  wearing: string;
+  motion: MotionState;
+}
+
+/** A movable scene item as the room last said: where it rests, or who carries it. */
+export interface MovableItem {
+  entity: string;
+  pose: ItemPose;
+  /** Session id of the visitor carrying it ('' = resting at `pose`). */
+  heldBy: string;
+}
+
+/** Lines of chat the player keeps. */
+export const CHAT_HISTORY = 200;
+
+/** A chat line as shown: from the room, or a note from the player itself (`system`, e.g. a refusal). */
+export interface ChatEntry {
+  key: number;
+  from: string;
+  name: string;
+  channel: ChatChannel | 'system';
+  text: string;
+}
+
+let nextChatKey = 1;
+
+/** Adds a line to the chat history (dropping the oldest beyond CHAT_HISTORY). */
+export function addChat(store: WorldStore, line: Omit<ChatEntry, 'key'>): void {
+  store.chat.push({ key: nextChatKey++, ...line });
+  if (store.chat.length > CHAT_HISTORY) store.chat.splice(0, store.chat.length - CHAT_HISTORY);
+  store.chatVersion += 1;
+}
+
+export interface FrameStats {
+  fps: number;
+  frameMs: number;
+  drawCalls: number;
+  triangles: number;
+  avatars: number;
+  /** Draw calls spent on avatars (skinned near ones plus the instanced crowd), counted as drawn. */
+  avatarDrawCalls: number;
+  /** The renderer's pixel ratio (canvas pixels per CSS pixel). */
+  pixelRatio: number;
+  /** How far the camera is from the local avatar's head (metres; less than chosen when a wall is between). */
+  cameraDistance: number;
+  /** The camera's orbit yaw (radians; 0 looks along +z). */
+  cameraYaw: number;
+}
+
+export interface WorldStore {
+  connection: ConnectionState;
+  /** What went wrong, in words a visitor can act on, when connection is 'error' or 'closed'. */
+  problem: string | null;
+  /** The world a portal is taking the visitor to (the view fades out first), or null. */
+  travellingTo: string | null;
+  /** Why the last join failed (whether retrying or signing in helps), or null. */
+  joinFailure: JoinFailure | null;
+  loading: { progress: number; stage: string };
+  roomId: string | null;
+  sessionId: string | null;
+  presses: number;
+  local: LocalAvatar | null;
+  remotes: Map<string, RemoteAvatar>;
+  /** Movable items in this visitor's area of interest, by entity id; `itemsVersion` counts changes to the set. */
+  items: Map<string, MovableItem>;
+  itemsVersion: number;
+  /**
+   * What the scene's nft-frames show, by entity id (absent = empty), as the room says; `framesKey` changes
+   * with any of it, so the frames re-render only then.
+   */
+  frames: Map<string, FrameContent>;
+  framesKey: string;
+  stats: FrameStats;
+  /** The published scene this player shows and predicts against (null until one is loaded). */
+  scene: SceneDocument | null;
+  /** The scene's obstacles, for step() in prediction; the same the room uses. */
+  staticWorld: StaticWorld;
+  /** Version of `scene` (0 = none). */
+  sceneVersion: number;
+  /** The scene version the room runs (loading is not over until `sceneVersion` has caught up). */
+  roomSceneVersion: number;
+  /** The voice rooms the server assigned (or why there is no voice), from the latest voice message. */
+  voice: VoiceEvent | null;
+  /** What voice is doing, in words for the HUD (null until the room says). */
+  voiceStatus: string | null;
+  /** Measures what this visitor hears (browser tests); set by the voice client. */
+  voiceProbe: VoiceProbe | null;
+  /** Whether the local microphone is live. */
+  microphone: boolean;
+  /** Whether the visitor's camera / screen share is on (shown here, and sent where voice is connected). */
+  camera: boolean;
+  screenShare: boolean;
+  /** Video feeds shown in the scene (camera billboards, screen shares) by key; `videosVersion` counts changes. */
+  videos: Map<string, VideoFeed>;
+  videosVersion: number;
+  /** Session ids of those speaking now in the visitor's voice room. */
+  speaking: ReadonlySet<string>;
+  /** Session ids this visitor muted for itself (their voice is silent here; nobody else is affected). */
+  mutedLocally: Set<string>;
+  /** Session ids this visitor blocked for itself: their chat is hidden and their voice silent, here only. */
+  blocked: Set<string>;
+  /** Chat lines received (newest last, at most CHAT_HISTORY); `chatVersion` counts changes. */
+  chat: ChatEntry[];
+  chatVersion: number;
+  /** Each scene model's state by entity id, and the bytes of those needed to enter (see model-loads.ts). */
+  models: Map<string, ModelState>;
+  /** Each scene screen's video state by entity id (SceneScreens). */
+  screens: Map<string, 'loading' | 'playing' | 'failed' | 'sharing'>;
+  /** The bytes needed to enter, for the loading bar. */
+  entryProgress: EntryProgress;
+  /** The scene version whose models have been handed to the loader (their bytes are then counted). */
+  modelsForVersion: number;
+  /** The room says this visitor may moderate the world (the people list then offers mute, kick, ban). */
+  canModerate: boolean;
+  /** The visitor's settings (the HUD writes them; voice and drawing read them). */
+  settings: PlayerSettings;
+  /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
+  notice: { text: string; until: number } | null;
+}
+
+export function createWorldStore(): WorldStore {
+  return {
+    connection: 'loading',
+    problem: null,
+    joinFailure: null,
+    travellingTo: null,
+    loading: { progress: 0, stage: 'Loading the player' },
+    roomId: null,
+    sessionId: null,
+    presses: 0,
+    local: null,
+    remotes: new Map(),
+    items: new Map(),
+    itemsVersion: 0,
+    frames: new Map(),
+    framesKey: '',
+    stats: {
+      fps: 0,
+      frameMs: 0,
+      drawCalls: 0,
+      triangles: 0,
+      avatars: 0,
+      avatarDrawCalls: 0,
+      pixelRatio: 1,
+      cameraDistance: 0,
+      cameraYaw: 0,
+    },
+    scene: null,
+    staticWorld: EMPTY_WORLD,
+    sceneVersion: 0,
+    roomSceneVersion: 0,
+    notice: null,
+    voice: null,
+    voiceStatus: null,
+    voiceProbe: null,
+    microphone: false,
+    camera: false,
+    screenShare: false,
+    videos: new Map(),
+    videosVersion: 0,
+    speaking: new Set(),
+    mutedLocally: new Set(),
+    blocked: new Set(),
+    chat: [],
+    chatVersion: 0,
+    settings: DEFAULT_SETTINGS,
+    canModerate: false,
+    models: new Map(),
+    screens: new Map(),
+    modelsForVersion: 0,
+    entryProgress: { loaded: 0, total: 0, needed: 0, neededSized: 0, neededSettled: 0 },
+  };
+}
+
+/** '#rrggbb' → 0xrrggbb (grey when malformed). */
+export function parseColor(color: string): number {
+  return /^#[0-9a-fA-F]{6}$/.test(color) ? Number.parseInt(color.slice(1), 16) : 0x888888;
+}
+
+export function createRemoteAvatar(
+  id: string,
+  name: string,
+  color: string,
+  body: Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'>,
+  appearance = '',
+): RemoteAvatar {
+  return {
+    id,
+    name,
+    color,
+    colorHex: parseColor(color),
+    appearance,
+    look: drawnLook(appearance),
+    snapshots: Array.from({ length: SNAPSHOT_CAPACITY }, () => ({
+      t: 0,
+      x: body.x,
+      y: body.y,
+      z: body.z,
+      yaw: body.yaw,
+    })),
+    head: 0,
+    count: 0,
+    rendered: bodyAt(body.x, body.z, body.yaw),
+    inVoice: false,
+    wearing: '',
+    motion: createMotionState(),
+  };
+}
+
+/** The visitor's own avatar, standing at the origin until the room places it. */
+export function createLocalAvatar(name: string, color: string, appearance = ''): LocalAvatar {
+  return {
+    name,
+    color,
+    colorHex: parseColor(color),
+    appearance,
+    look: drawnLook(appearance),
+    predicted: bodyAt(0, 0),
+    pending: [],
+    nextSeq: 1,
+    seat: '',
+    wearing: '',
+    motion: createMotionState(),
+  };
+}
+
+/** Records a received position (reusing the ring's slot; no allocation). */
+export function pushSnapshot(
+  avatar: RemoteAvatar,
+  t: number,
+  x: number,
+  y: number,
+  z: number,
+  yaw: number,
+): void {
+  const slot = avatar.snapshots[avatar.head]!;
+  slot.t = t;
+  slot.x = x;
+  slot.y = y;
+  slot.z = z;
+  slot.yaw = yaw;
+  avatar.head = (avatar.head + 1) % SNAPSHOT_CAPACITY;
+  if (avatar.count < SNAPSHOT_CAPACITY) avatar.count += 1;
+}
+
+/**
+ * Brings `store.items` in line with the room state's items (on each state change, not per frame): poses
+ * are updated in place; `itemsVersion` moves only when items came or went, so drawing re-renders only then.
+ */
+export function applyItems(store: WorldStore, items: ReadonlyMap<string, ItemView> | undefined): void {
+  let changed = false;
+  items?.forEach((view, entity) => {
+    let item = store.items.get(entity);
+    if (!item) {
+      item = { entity, pose: readItemPose(view), heldBy: view.heldBy };
+      store.items.set(entity, item);
+      changed = true;
+    } else {
+      Object.assign(item.pose, readItemPose(view));
+      item.heldBy = view.heldBy;
+    }
+  });
+  for (const entity of store.items.keys()) {
+    if (!items?.has(entity)) {
+      store.items.delete(entity);
+      changed = true;
+    }
+  }
+  if (changed) store.itemsVersion += 1;
+}
+
+/** What a frame shows: the token's name, picture and model (asset hashes; '' = none). */
+export interface FrameContent {
+  name: string;
+  image: string;
+  model: string;
+}
+
+/** Brings `store.frames` in line with the room state's frames (on each state change, not per frame). */
+export function applyFrames(store: WorldStore, frames: ReadonlyMap<string, NftFrameView> | undefined): void {
+  const entries: Array<[string, FrameContent]> = [];
+  frames?.forEach((frame, entity) =>
+    entries.push([entity, { name: frame.name, image: frame.image, model: frame.model ?? '' }]),
+  );
+  const key = JSON.stringify(entries);
+  if (key === store.framesKey) return;
+  store.frames = new Map(entries);
+  store.framesKey = key;
+}
