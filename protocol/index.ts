@@ -15,3 +15,4 @@ export * from './avatar-appearance.js';
 export * from './scene-convert.js';
 export * from './scene-references.js';
 export type { SceneV1Document, SceneV1DocumentInput, SceneV1EntityInput } from './scene-v1.js';
+export * from './scene-limits.js';

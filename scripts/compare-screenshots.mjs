@@ -31,4 +31,6 @@ for (const name of (await readdir(before)).filter((f) => f.endsWith('.png')).sor
   }
 }
 const values = Object.values(scores);
-console.log(JSON.stringify({ compared: values.length, ssimMin: values.length ? Math.min(...values) : null, scores }));
+console.log(
+  JSON.stringify({ compared: values.length, ssimMin: values.length ? Math.min(...values) : null, scores }),
+);

@@ -37,6 +37,7 @@ import { LocalAssetStore, S3AssetStore } from '../asset-pipeline/index.js';
 import {
   AssetJobRunner,
   AssetJobsRepository,
+  AssetLibrary,
   AssetsService,
   BullmqJobDispatch,
   DatabaseJobDispatch,
@@ -93,7 +94,7 @@ export interface StartOptions {
 /** How long a SIWE nonce may wait to be signed, and the oldest message accepted, in seconds. */
 const SIWE_NONCE_TTL_SECONDS = 600;
 
-const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
+const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../client', import.meta.url));
 
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
@@ -262,6 +263,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
               : undefined,
         },
         assets,
+        library: new AssetLibrary(database.db, new AccessService(database.db)),
         wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
         nft: nft.module,
         readinessChecks: [

@@ -10,6 +10,24 @@ const flag = (description: string, fallback: boolean) =>
     .transform((value) => value === 'true')
     .describe(description);
 
+const tag = z
+  .string()
+  .trim()
+  .min(1, 'a tag cannot be empty')
+  .max(40, 'a tag is at most 40 characters')
+  .regex(/^[^,]+$/, 'a tag cannot contain a comma');
+const tagsQuery = z
+  .string()
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(z.array(tag).max(20, 'at most 20 tags'));
+
 export const uploadQuery = z.strictObject({
   profile: z
     .enum(PROFILE_NAMES, { message: `must be one of ${PROFILE_NAMES.join(', ')}` })
@@ -24,7 +42,20 @@ export const uploadQuery = z.strictObject({
     .min(1)
     .max(200, 'must be at most 200 characters')
     .optional()
-    .describe('File name, for the job list.'),
+    .describe("The file's name: the asset's name in the library (editable later)."),
+  org: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an organization slug')
+    .optional()
+    .describe("Put the asset in this organization's library (you must be a member)."),
+  world: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a world slug')
+    .optional()
+    .describe(
+      "Put the asset in this world's library (you must be one of its editors); implies its organization.",
+    ),
+  tags: tagsQuery.optional().describe('Comma-separated tags, e.g. "chair,wood".'),
 });
 
 export const hashSchema = z
@@ -57,6 +88,10 @@ export const assetJobSchema = named(
       .describe('Why the job failed (a server fault); retry with POST /assets/jobs/{id}/retry.'),
     createdAt: z.string(),
     updatedAt: z.string(),
+    libraryAsset: z
+      .string()
+      .optional()
+      .describe("The upload's entry in the asset library (GET /library/{id}); in the upload's answer."),
   }),
 );
 
@@ -83,4 +118,75 @@ export const assetSchema = named(
       .record(z.string(), z.unknown())
       .describe('Input/output sizes and counts, budget results, warnings, timings.'),
   }),
+);
+
+export const libraryIdSchema = z.uuid('must be a library asset id (a UUID) from GET /library');
+
+export const libraryQuery = z.strictObject({
+  org: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an organization slug')
+    .optional()
+    .describe("This organization's library."),
+  world: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a world slug')
+    .optional()
+    .describe("This world's library."),
+  q: z.string().trim().min(1).max(200).optional().describe('Part of the name, any case.'),
+  profile: z.enum(PROFILE_NAMES, { message: `must be one of ${PROFILE_NAMES.join(', ')}` }).optional(),
+  tag: tag.optional(),
+  limit: z.coerce.number().int().min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(50),
+  cursor: z.string().max(200).optional().describe('The "next" of the previous page.'),
+});
+
+export const libraryUpdate = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    tags: z.array(tag).max(20, 'at most 20 tags').optional(),
+    world: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a world slug')
+      .nullable()
+      .optional()
+      .describe("Move it to this world's library (null: no world)."),
+  })
+  .refine((change) => Object.keys(change).length > 0, 'send at least one of name, tags, world');
+
+export const libraryEntrySchema = named(
+  'LibraryAsset',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    tags: z.array(z.string()),
+    owner: z.object({ id: z.string(), displayName: z.string() }),
+    organization: z.string().nullable(),
+    world: z.string().nullable(),
+    profile: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'rejected', 'failed']),
+    percent: z.number().int(),
+    jobId: z.string(),
+    assetHash: z.string().nullable().describe('Set once processed: GET /assets/{hash}.'),
+    thumbnailUrl: z.string().nullable(),
+    measures: z
+      .object({
+        bytes: z.number().int(),
+        triangles: z.number().int(),
+        drawCalls: z.number().int(),
+        textures: z.number().int(),
+        gpuTextureBytes: z.number().int(),
+      })
+      .nullable()
+      .describe('What the asset weighs (null until processed).'),
+    budget: z.array(
+      z.object({ limit: z.string(), allowed: z.number(), measured: z.number(), ok: z.boolean() }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+
+export const libraryPageSchema = named(
+  'LibraryPage',
+  z.object({ items: z.array(libraryEntrySchema), next: z.string().nullable() }),
 );

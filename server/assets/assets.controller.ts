@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { Caller, Fails, Problem, Returns, type Principal } from '../control-plane/index.js';
 import { ZodParam, ZodQuery } from '../control-plane/api/zod-api.js';
 import { AssetsService, UPLOAD_MEDIA_TYPES } from './assets-service.js';
+import { AssetLibrary } from './asset-library.js';
 import { assetJobSchema, assetSchema, hashSchema, jobIdSchema, uploadQuery } from './asset-schemas.js';
 
 /** How often an event stream looks at its job, in milliseconds. */
@@ -15,7 +16,10 @@ const EVENTS_POLL_MS = 400;
 @ApiBearerAuth()
 @Controller('assets')
 export class AssetsController {
-  constructor(@Inject(AssetsService) private readonly assets: AssetsService) {}
+  constructor(
+    @Inject(AssetsService) private readonly assets: AssetsService,
+    @Inject(AssetLibrary) private readonly library: AssetLibrary,
+  ) {}
 
   /**
    * Upload a model (.glb, .gltf, or a .zip with a .gltf and its files) as the raw request body. It becomes
@@ -25,7 +29,7 @@ export class AssetsController {
   @HttpCode(202)
   @ApiConsumes(...UPLOAD_MEDIA_TYPES)
   @Returns(202, assetJobSchema, 'Accepted: the upload is queued for processing')
-  @Fails(400, 401, 403, 413, 415)
+  @Fails(400, 401, 403, 404, 413, 415)
   async upload(
     @Caller() caller: Principal,
     @ZodQuery(uploadQuery) query: z.output<typeof uploadQuery>,
@@ -41,9 +45,18 @@ export class AssetsController {
         `Content-Type "${mediaType || 'none'}" is not an upload type; send the file as the body with one of ${UPLOAD_MEDIA_TYPES.join(', ')}`,
       );
     }
+    const placement = {
+      name: query.name ?? 'Untitled upload',
+      org: query.org,
+      world: query.world,
+      tags: query.tags ?? [],
+    };
+    // Before the bytes are read: a wrong organization or world costs the creator no upload time.
+    const where = await this.library.resolvePlacement(caller, placement);
     const job = await this.assets.upload(accountId, query, randomUUID(), req, res);
+    const libraryAsset = await this.library.add(job.id, accountId, where, placement);
     res.setHeader('Location', `/assets/jobs/${job.id}`);
-    return job;
+    return { ...job, libraryAsset };
   }
 
   @Get('jobs/:id')

@@ -1,14 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AssetsController } from './assets.controller.js';
 import { AssetsService } from './assets-service.js';
+import { AssetLibrary } from './asset-library.js';
+import { LibraryController } from './library.controller.js';
 
 @Module({})
 export class AssetsModule {
-  static forRoot(service: AssetsService): DynamicModule {
+  static forRoot(service: AssetsService, library: AssetLibrary): DynamicModule {
     return {
       module: AssetsModule,
-      controllers: [AssetsController],
-      providers: [{ provide: AssetsService, useValue: service }],
+      controllers: [AssetsController, LibraryController],
+      providers: [
+        { provide: AssetsService, useValue: service },
+        { provide: AssetLibrary, useValue: library },
+      ],
     };
   }
 }

@@ -6,3 +6,4 @@ export { AssetJobsRepository } from './asset-jobs-repository.js';
 export { BullmqJobDispatch } from './bullmq-job-dispatch.js';
 export { DatabaseJobDispatch } from './database-job-dispatch.js';
 export type { AssetJobDispatch } from './asset-job-dispatch.js';
+export { AssetLibrary } from './asset-library.js';

@@ -25,6 +25,8 @@ export interface WorldsTable {
   published_version: number | null;
   /** Who may enter, by what they hold on chain (server/nft/token-gate.ts); null = no gate. */
   token_gate: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The world's own scene limits, each within its plan's; null (or a missing key) = the plan's. */
+  scene_limits: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }
@@ -65,6 +67,8 @@ export interface OrganizationsTable {
   quota_storage_bytes: ColumnType<string, number | undefined, number>;
   quota_peak_ccu: Generated<number>;
   quota_upload_bytes: ColumnType<string, number | undefined, number>;
+  /** The plan's scene limits (protocol/scene-limits.ts); null = the default plan. */
+  scene_limits: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: ColumnType<Date, never, never>;
 }
 
@@ -218,6 +222,19 @@ export interface AssetsTable {
 
 export type AssetJobStatus = 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
 
+/** An upload as the library shows it: a name, an owner, optionally an organization and a world, tags. */
+export interface LibraryAssetsTable {
+  id: Generated<string>;
+  job_id: string;
+  owner_id: string;
+  org_id: string | null;
+  world_id: string | null;
+  name: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface AssetJobsTable {
   id: string;
   account_id: string;
@@ -322,6 +339,7 @@ export interface Database {
   scene_drafts: SceneDraftsTable;
   scene_versions: SceneVersionsTable;
   scene_conversion_problems: SceneConversionProblemsTable;
+  library_assets: LibraryAssetsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   usage_daily: UsageDailyTable;

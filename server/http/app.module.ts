@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { AssetsModule, type AssetsService } from '../assets/index.js';
+import { AssetsModule, type AssetLibrary, type AssetsService } from '../assets/index.js';
 import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
 import { VoiceModule, type VoiceModuleOptions } from '../voice/index.js';
 import { NftModule, type NftModuleOptions } from '../nft/index.js';
@@ -18,6 +18,7 @@ export interface AppModuleOptions {
   controlPlane: ControlPlaneOptions;
   voice: VoiceModuleOptions;
   assets: AssetsService;
+  library: AssetLibrary;
   wallets: WalletsModuleOptions;
   nft: NftModuleOptions;
 }
@@ -39,7 +40,7 @@ export class AppModule {
         }),
         ControlPlaneModule.forRoot(options.controlPlane),
         VoiceModule.forRoot(options.voice),
-        AssetsModule.forRoot(options.assets),
+        AssetsModule.forRoot(options.assets, options.library),
         WalletsModule.forRoot(options.wallets),
         NftModule.forRoot(options.nft),
       ],

@@ -31,13 +31,22 @@ export async function skyBoxGlb(): Promise<Uint8Array> {
 }
 
 /** Uploads a model through the asset pipeline (with LODs) and returns its hash once optimised. */
-/** Uploads a model through the asset pipeline (with LODs) and returns its hash once optimised. */
 export async function uploadModel(
   baseUrl: string,
   token: string,
   glb?: Uint8Array,
   query = '',
 ): Promise<string> {
+  return (await uploadToLibrary(baseUrl, token, glb, query)).hash;
+}
+
+/** The same, returning the upload's asset library entry too. */
+export async function uploadToLibrary(
+  baseUrl: string,
+  token: string,
+  glb?: Uint8Array,
+  query = '',
+): Promise<{ hash: string; libraryAsset: string }> {
   glb ??= (await pmndrsModels())[0]!.glb; // the bunny
   const created = await fetch(`${baseUrl}/assets?profile=prop${query}`, {
     method: 'POST',
@@ -45,7 +54,7 @@ export async function uploadModel(
     body: Buffer.from(glb),
   });
   expect(created.status).toBe(202);
-  const { id } = (await created.json()) as { id: string };
+  const { id, libraryAsset } = (await created.json()) as { id: string; libraryAsset: string };
   const job = await waitFor(
     async () => {
       const response = await fetch(`${baseUrl}/assets/jobs/${id}`, {
@@ -57,5 +66,5 @@ export async function uploadModel(
     { what: 'the model upload to be optimised', timeoutMs: 90_000, intervalMs: 250 },
   );
   expect(job.status).toBe('succeeded');
-  return job.assetHash;
+  return { hash: job.assetHash, libraryAsset };
 }

@@ -75,6 +75,12 @@ export const EXPECTED: Record<string, string> = {
   'POST /assets/jobs/{id}/retry': '                  401  404  404  404  404  404  404  409  404  401',
   'GET /assets/{hash}': '                            404  404  404  404  404  404  404  404  404  401',
   'GET /assets/files/{hash}': '                      404  404  404  404  404  404  404  404  404  401',
+  // The library: a world's list is for its editors; an entry (the founder's, for world mx) is read by whoever
+  // may read that world's draft, and changed by its uploader and the organization's owners and admins.
+  'GET /library': '                                  404  404  403  403  200  200  200  200  404  401',
+  'GET /library/{id}': '                             404  404  404  404  200  200  200  200  404  401',
+  'PATCH /library/{id}': '                           404  404  404  404  403  403  200  200  404  401',
+  'DELETE /library/{id}': '                          404  404  404  404  403  403  204  204  404  401',
   // NFT bindings need a linked wallet that holds the token (no caller here has one); gates are settings.
   'POST /nft/bindings': '                            401  403  403  403  403  403  403  403  403  401',
   'GET /nft/bindings': '                             401  200  200  200  200  200  200  200  200  401',

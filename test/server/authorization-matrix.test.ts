@@ -88,6 +88,23 @@ function founderRejectedJob(): Promise<string> {
   return rejectedJob;
 }
 
+/** An upload of the founder's into world mx's library; its entry id. */
+async function uploadToLibrary(): Promise<string> {
+  const res = await fetch(`${url}/assets?profile=prop&world=mx&name=matrix.glb&tags=matrix`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${founder.token}`, 'content-type': 'model/gltf-binary' },
+    body: Buffer.from(TRIANGLE_GLB),
+  });
+  if (res.status !== 202) throw new Error(`library upload answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { libraryAsset: string }).libraryAsset;
+}
+let libraryAsset: Promise<string> | undefined;
+/** The founder's library entry every caller reads and renames. */
+function founderLibraryAsset(): Promise<string> {
+  libraryAsset ??= uploadToLibrary();
+  return libraryAsset;
+}
+
 async function draftEtag(slug: string): Promise<string> {
   return (await sdk.scenesDraft({ client: founder.api, path: { slug } })).response.headers.get('etag')!;
 }
@@ -251,6 +268,15 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
         body: new Blob([Buffer.from(TRIANGLE_GLB)]),
         headers: { 'Content-Type': 'model/gltf-binary' },
       };
+    case 'GET /library':
+      return { query: { world: 'mx' } };
+    case 'GET /library/{id}':
+      return { path: { id: await founderLibraryAsset() } };
+    case 'PATCH /library/{id}':
+      return { path: { id: await founderLibraryAsset() }, body: { name: `renamed by ${caller}` } };
+    case 'DELETE /library/{id}':
+      // A fresh entry per caller: the ones allowed delete it.
+      return { path: { id: await uploadToLibrary() } };
     case 'GET /assets/jobs/{id}':
     case 'GET /assets/jobs/{id}/events':
     case 'POST /assets/jobs/{id}/retry':
@@ -348,6 +374,7 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
 
   afterAll(async () => {
     rejectedJob = undefined;
+    libraryAsset = undefined;
     await server?.close();
     await schema?.drop();
   });

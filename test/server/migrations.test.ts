@@ -50,6 +50,7 @@ describe.each(backends)('migrations on %s', (_name, open) => {
       '0006-nft-bindings',
       '0007-world-media',
       '0008-scene-schema-2',
+      '0009-library-and-limits',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`

@@ -76,7 +76,7 @@ describe.each(backends)('scene schema 2 migration on %s', (_name, open) => {
         insert into scene_versions (world_id, version, body, etag, message)
         values (${world.id}, ${version}, ${body}, ${etagOf(body)}, 'before schema 2')`.execute(db);
 
-    expect(await migrateToLatest(db)).toEqual(['0008-scene-schema-2']);
+    expect(await migrateToLatest(db)).toEqual(['0008-scene-schema-2', '0009-library-and-limits']);
 
     const draft = await db
       .selectFrom('scene_drafts')

@@ -426,6 +426,10 @@ export type AssetJob = {
     error: string | null;
     createdAt: string;
     updatedAt: string;
+    /**
+     * The upload's entry in the asset library (GET /library/{id}); in the upload's answer.
+     */
+    libraryAsset?: string;
 };
 
 export type Asset = {
@@ -452,6 +456,50 @@ export type Asset = {
     report: {
         [key: string]: unknown;
     };
+};
+
+export type LibraryAsset = {
+    id: string;
+    name: string;
+    tags: Array<string>;
+    owner: {
+        id: string;
+        displayName: string;
+    };
+    organization: string | null;
+    world: string | null;
+    profile: string;
+    status: 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
+    percent: number;
+    jobId: string;
+    /**
+     * Set once processed: GET /assets/{hash}.
+     */
+    assetHash: string | null;
+    thumbnailUrl: string | null;
+    /**
+     * What the asset weighs (null until processed).
+     */
+    measures: {
+        bytes: number;
+        triangles: number;
+        drawCalls: number;
+        textures: number;
+        gpuTextureBytes: number;
+    } | null;
+    budget: Array<{
+        limit: string;
+        allowed: number;
+        measured: number;
+        ok: boolean;
+    }>;
+    createdAt: string;
+    updatedAt: string;
+};
+
+export type LibraryPage = {
+    items: Array<LibraryAsset>;
+    next: string | null;
 };
 
 export type SiweNonce = {
@@ -3021,9 +3069,21 @@ export type AssetsUploadData = {
          */
         lods?: 'true' | 'false';
         /**
-         * File name, for the job list.
+         * The file's name: the asset's name in the library (editable later).
          */
         name?: string;
+        /**
+         * Put the asset in this organization's library (you must be a member).
+         */
+        org?: string;
+        /**
+         * Put the asset in this world's library (you must be one of its editors); implies its organization.
+         */
+        world?: string;
+        /**
+         * Comma-separated tags, e.g. "chair,wood".
+         */
+        tags?: string;
     };
     url: '/assets';
 };
@@ -3041,6 +3101,10 @@ export type AssetsUploadErrors = {
      * application/problem+json
      */
     403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
     /**
      * application/problem+json
      */
@@ -3198,6 +3262,170 @@ export type AssetsFileErrors = {
 };
 
 export type AssetsFileError = AssetsFileErrors[keyof AssetsFileErrors];
+
+export type LibraryListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * This organization's library.
+         */
+        org?: string;
+        /**
+         * This world's library.
+         */
+        world?: string;
+        /**
+         * Part of the name, any case.
+         */
+        q?: string;
+        profile?: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
+        tag?: string;
+        limit?: number;
+        /**
+         * The "next" of the previous page.
+         */
+        cursor?: string;
+    };
+    url: '/library';
+};
+
+export type LibraryListErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type LibraryListError = LibraryListErrors[keyof LibraryListErrors];
+
+export type LibraryListResponses = {
+    /**
+     * OK
+     */
+    200: LibraryPage;
+};
+
+export type LibraryListResponse = LibraryListResponses[keyof LibraryListResponses];
+
+export type LibraryRemoveData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/library/{id}';
+};
+
+export type LibraryRemoveErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    409: Problem;
+};
+
+export type LibraryRemoveError = LibraryRemoveErrors[keyof LibraryRemoveErrors];
+
+export type LibraryGetData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/library/{id}';
+};
+
+export type LibraryGetErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type LibraryGetError = LibraryGetErrors[keyof LibraryGetErrors];
+
+export type LibraryGetResponses = {
+    /**
+     * OK
+     */
+    200: LibraryAsset;
+};
+
+export type LibraryGetResponse = LibraryGetResponses[keyof LibraryGetResponses];
+
+export type LibraryUpdateData = {
+    body: {
+        name?: string;
+        tags?: Array<string>;
+        /**
+         * Move it to this world's library (null: no world).
+         */
+        world?: string | null;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/library/{id}';
+};
+
+export type LibraryUpdateErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type LibraryUpdateError = LibraryUpdateErrors[keyof LibraryUpdateErrors];
+
+export type LibraryUpdateResponses = {
+    /**
+     * OK
+     */
+    200: LibraryAsset;
+};
+
+export type LibraryUpdateResponse = LibraryUpdateResponses[keyof LibraryUpdateResponses];
 
 export type WalletsNonceData = {
     body?: never;
