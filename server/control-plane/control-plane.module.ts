@@ -22,6 +22,7 @@ import { ApiKeysService } from './keys/api-keys-service.js';
 import { OrgsController } from './orgs/orgs.controller.js';
 import { OrgsService } from './orgs/orgs-service.js';
 import { ScenesController } from './scenes/scenes.controller.js';
+import { SceneLimitsController } from './scenes/scene-limits.controller.js';
 import { ScenesService, type SceneEvents } from './scenes/scenes-service.js';
 import { DATABASE } from './tokens.js';
 import { UsageService } from './usage/usage-service.js';
@@ -94,7 +95,14 @@ export class ControlPlaneModule {
           errorMessage: 'too many requests; wait a minute (see Retry-After) and try again',
         }),
       ],
-      controllers: [AuthController, OrgsController, WorldsController, ScenesController, ArchiveController],
+      controllers: [
+        AuthController,
+        OrgsController,
+        WorldsController,
+        ScenesController,
+        SceneLimitsController,
+        ArchiveController,
+      ],
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: SessionTokens, useValue: options.sessions },

@@ -63,6 +63,9 @@ export const EXPECTED: Record<string, string> = {
   'GET /worlds/{slug}/scene/versions': '             404  404  403  403  200  200  200  200  404  401',
   'GET /worlds/{slug}/scene/versions/{version}': '   404  404  403  403  200  200  200  200  404  401',
   'POST /worlds/{slug}/scene/versions/{version}/rollback': '404 404 403 403 201 201 201 201 404 401',
+  'GET /worlds/{slug}/scene/draft/budget': '         404  404  403  403  200  200  200  200  404  401',
+  'GET /worlds/{slug}/scene-limits': '               404  404  403  403  200  200  200  200  404  401',
+  'PUT /worlds/{slug}/scene-limits': '               404  404  403  403  403  200  200  200  404  401',
   'GET /worlds/{slug}/export': '                     404  404  403  403  403  200  200  200  404  401',
   // This server runs without LiveKit: a signed-in caller learns voice is not set up (503).
   'POST /voice/token': '                             401  503  503  503  503  503  503  503  503  401',

@@ -268,6 +268,8 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
         body: new Blob([Buffer.from(TRIANGLE_GLB)]),
         headers: { 'Content-Type': 'model/gltf-binary' },
       };
+    case 'PUT /worlds/{slug}/scene-limits':
+      return { path: { slug: 'mx' }, body: { limits: { lights: 16 } } };
     case 'GET /library':
       return { query: { world: 'mx' } };
     case 'GET /library/{id}':

@@ -19,6 +19,7 @@ export type ProblemKind =
   | 'unsupported-media-type'
   | 'patch-failed'
   | 'quota-exceeded'
+  | 'scene-over-limits'
   | 'rate-limited'
   | 'unavailable'
   | 'internal';

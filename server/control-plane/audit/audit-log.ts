@@ -9,6 +9,7 @@ import type { Database } from '../../db/tables.js';
 export type AuditAction =
   | 'world.create'
   | 'world.update'
+  | 'world.scene-limits'
   | 'world.delete'
   | 'world.import'
   | 'scene.publish'

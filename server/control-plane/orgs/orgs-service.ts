@@ -1,5 +1,7 @@
 /** Organizations (tenants): creation, members and their roles, quotas set by the operator. */
 import type { Kysely } from 'kysely';
+import type { SceneLimits } from '../../../protocol/index.js';
+import { planLimitsOf } from '../scenes/scene-limits.js';
 import type { Database, Organization, OrgRole } from '../../db/tables.js';
 import { Problem } from '../api/problem.js';
 import { recordAudit } from '../audit/audit-log.js';
@@ -15,6 +17,8 @@ export interface OrgView {
   role: OrgRole | null;
   quotas: { worlds: number; storageBytes: number; peakCcu: number; uploadBytes: number };
   usage: { worlds: number; storageBytes: number };
+  /** The plan's scene limits: the most any of its worlds may weigh. */
+  sceneLimits: SceneLimits;
 }
 
 export interface MemberView {
@@ -29,6 +33,8 @@ export interface QuotaChange {
   storageBytes?: number | undefined;
   peakCcu?: number | undefined;
   uploadBytes?: number | undefined;
+  /** Plan scene limits to change (the others keep their value). */
+  sceneLimits?: Partial<SceneLimits> | undefined;
 }
 
 export class OrgsService {
@@ -89,6 +95,7 @@ export class OrgsService {
         uploadBytes: Number(org.quota_upload_bytes),
       },
       usage: { worlds: Number(n), storageBytes: await storageBytesOf(this.db, org.id) },
+      sceneLimits: planLimitsOf(org),
     };
   }
 
@@ -101,6 +108,9 @@ export class OrgsService {
           ...(change.storageBytes !== undefined && { quota_storage_bytes: change.storageBytes }),
           ...(change.peakCcu !== undefined && { quota_peak_ccu: change.peakCcu }),
           ...(change.uploadBytes !== undefined && { quota_upload_bytes: change.uploadBytes }),
+          ...(change.sceneLimits !== undefined && {
+            scene_limits: JSON.stringify({ ...planLimitsOf(org), ...change.sceneLimits }),
+          }),
         })
         .where('id', '=', org.id)
         .returningAll()

@@ -1,4 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Put } from '@nestjs/common';
+import { partialSceneLimitsSchema, sceneLimitsSchema } from '../../../protocol/index.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -30,6 +31,9 @@ export const orgSchema = named(
       uploadBytes: z.number().int(),
     }),
     usage: z.object({ worlds: z.number().int(), storageBytes: z.number().int() }),
+    sceneLimits: sceneLimitsSchema.describe(
+      'The plan: the most any world of it may weigh (see scene budgets).',
+    ),
   }),
 );
 const memberSchema = named(
@@ -60,10 +64,11 @@ const quotaRequest = z
     storageBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     peakCcu: z.number().int().min(0).max(10_000_000).optional(),
     uploadBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    sceneLimits: partialSceneLimitsSchema.optional().describe('Plan scene limits to change.'),
   })
   .refine(
     (q) => Object.keys(q).length > 0,
-    'name at least one quota: worlds, storageBytes, peakCcu, uploadBytes',
+    'name at least one quota: worlds, storageBytes, peakCcu, uploadBytes, sceneLimits',
   );
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a UTC day as yyyy-mm-dd');
 const usageQuery = z.strictObject({

@@ -14,6 +14,9 @@ import { accountOf } from '../access/access-service.js';
 import { UsageService, storageBytesOf } from '../usage/usage-service.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
 import { parseSubmittedScene, requireKnownReferences } from './scene-validation.js';
+import { sceneFromAnySchema, type SceneBudget } from '../../../protocol/index.js';
+import { measureScene } from './scene-budget.js';
+import { worldSceneLimits } from './scene-limits.js';
 
 /** Running rooms of a world learn of a new published version through this. */
 export interface SceneEvents {
@@ -132,6 +135,22 @@ export class ScenesService {
     return version;
   }
 
+  /** What the draft weighs against the world's scene limits (the studio's meter; publish checks the same). */
+  async draftBudget(world: World): Promise<SceneBudget> {
+    return this.budgetOf(this.db, world, (await this.draft(world)).body);
+  }
+
+  private async budgetOf(db: Kysely<Database>, world: World, body: string): Promise<SceneBudget> {
+    const read = sceneFromAnySchema(JSON.parse(body));
+    if (!read.ok)
+      throw new Problem(
+        409,
+        'conflict',
+        `the scene cannot be read (${read.reason} at ${read.path}); fix it and save it again`,
+      );
+    return measureScene(db, read.scene, (await worldSceneLimits(db, world)).effective);
+  }
+
   async versions(world: World): Promise<VersionView[]> {
     const rows = await this.db
       .selectFrom('scene_versions')
@@ -216,6 +235,8 @@ export class ScenesService {
       .forUpdate()
       .executeTakeFirst();
     if (!locked) throw Problem.notFound(`world "${world.slug}" not found`);
+    const budget = await this.budgetOf(trx, world, body);
+    if (!budget.ok) throw overLimits(budget);
     await requireStorage(trx, world, Buffer.byteLength(body));
     const last = await trx
       .selectFrom('scene_versions')
@@ -270,6 +291,23 @@ async function requireStorage(trx: Kysely<Database>, world: World, addedBytes: n
       `organization "${org.slug}" would store ${used + addedBytes} bytes, over its ${quota}-byte storage quota; delete old worlds or ask the operator to raise it`,
       quota,
     );
+}
+
+/** 422: what is over which limit, and the entities to lighten first. Nothing was published. */
+function overLimits(budget: SceneBudget): Problem {
+  const over = budget.limits.filter((check) => !check.ok);
+  const list = over.map((check) => `${check.limit} ${check.total} > ${check.allowed}`).join(', ');
+  const heaviest = budget.heaviest
+    .slice(0, 3)
+    .map((entity) => `"${entity.entity}" (${entity.triangles} triangles, ${entity.downloadBytes} bytes)`)
+    .join(', ');
+  return new Problem(
+    422,
+    'scene-over-limits',
+    `the scene is over ${over.length === 1 ? 'a limit' : `${over.length} limits`} (${list}); nothing was published. ` +
+      `Lighten or remove the heaviest entities${heaviest ? ` — ${heaviest}` : ''} — or raise the world's scene limits within its plan (PUT /worlds/{slug}/scene-limits)`,
+    { limits: budget.limits, heaviest: budget.heaviest },
+  );
 }
 
 function requireIfMatch(ifMatch: string | undefined): asserts ifMatch is string {

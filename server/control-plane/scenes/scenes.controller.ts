@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiTags } from '@nestjs/swagger'
 import type { Response } from 'express';
 import type { Operation } from 'fast-json-patch';
 import { z } from 'zod';
-import { sceneDocumentSchema } from '../../../protocol/index.js';
+import { SCENE_LIMIT_NAMES, sceneDocumentSchema } from '../../../protocol/index.js';
 import { Caller } from '../api/caller.js';
 import { slugSchema } from '../api/common-schemas.js';
 import { Fails, Returns, ZodBody, ZodParam, named } from '../api/zod-api.js';
@@ -39,6 +39,27 @@ const versionSchema = named(
     createdAt: z.string(),
     etag: z.string(),
     bytes: z.number().int(),
+  }),
+);
+export const sceneBudgetSchema = named(
+  'SceneBudget',
+  z.object({
+    limits: z.array(
+      z.object({ limit: z.enum(SCENE_LIMIT_NAMES), allowed: z.number(), total: z.number(), ok: z.boolean() }),
+    ),
+    heaviest: z.array(
+      z.object({
+        entity: z.string(),
+        name: z.string().nullable(),
+        asset: z.string(),
+        triangles: z.number(),
+        drawCalls: z.number(),
+        gpuTextureBytes: z.number(),
+        downloadBytes: z.number(),
+      }),
+    ),
+    unmeasured: z.array(z.string()).describe('Assets without a pipeline report (counted as zero).'),
+    ok: z.boolean(),
   }),
 );
 const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
@@ -143,7 +164,7 @@ export class ScenesController {
     description: 'Publish only if the draft is still this ETag.',
   })
   @Returns(201, versionSchema)
-  @Fails(400, 401, 403, 404, 412, 429)
+  @Fails(400, 401, 403, 404, 412, 422, 429)
   async publish(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
@@ -152,6 +173,17 @@ export class ScenesController {
   ) {
     const world = await this.access.world(caller, slug, 'scene.publish');
     return this.scenes.publish(world, caller, body.message, ifMatch);
+  }
+
+  /**
+   * What the draft weighs against the world's scene limits — each limit with its total, the heaviest
+   * entities, assets without a report — the same figures publish checks (422 when over).
+   */
+  @Get('draft/budget')
+  @Returns(200, sceneBudgetSchema)
+  @Fails(401, 403, 404, 409)
+  async budget(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {
+    return this.scenes.draftBudget(await this.access.world(caller, slug, 'scene.read-draft'));
   }
 
   /** Published versions, newest first. */
@@ -180,7 +212,7 @@ export class ScenesController {
   @Post('versions/:version/rollback')
   @HttpCode(201)
   @Returns(201, versionSchema)
-  @Fails(400, 401, 403, 404, 429)
+  @Fails(400, 401, 403, 404, 422, 429)
   async rollback(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,

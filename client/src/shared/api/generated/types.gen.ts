@@ -237,6 +237,18 @@ export type Organization = {
         worlds: number;
         storageBytes: number;
     };
+    /**
+     * The plan: the most any world of it may weigh (see scene budgets).
+     */
+    sceneLimits: {
+        triangles: number;
+        drawCalls: number;
+        textures: number;
+        gpuTextureBytes: number;
+        downloadBytes: number;
+        entities: number;
+        lights: number;
+    };
 };
 
 export type Member = {
@@ -382,6 +394,68 @@ export type SceneVersion = {
     createdAt: string;
     etag: string;
     bytes: number;
+};
+
+export type SceneBudget = {
+    limits: Array<{
+        limit: 'triangles' | 'drawCalls' | 'textures' | 'gpuTextureBytes' | 'downloadBytes' | 'entities' | 'lights';
+        allowed: number;
+        total: number;
+        ok: boolean;
+    }>;
+    heaviest: Array<{
+        entity: string;
+        name: string | null;
+        asset: string;
+        triangles: number;
+        drawCalls: number;
+        gpuTextureBytes: number;
+        downloadBytes: number;
+    }>;
+    /**
+     * Assets without a pipeline report (counted as zero).
+     */
+    unmeasured: Array<string>;
+    ok: boolean;
+};
+
+export type WorldSceneLimits = {
+    /**
+     * The organization's plan: the most this world may set.
+     */
+    plan: {
+        triangles: number;
+        drawCalls: number;
+        textures: number;
+        gpuTextureBytes: number;
+        downloadBytes: number;
+        entities: number;
+        lights: number;
+    };
+    /**
+     * The world's own limits (only those it set).
+     */
+    own: {
+        triangles?: number;
+        drawCalls?: number;
+        textures?: number;
+        gpuTextureBytes?: number;
+        downloadBytes?: number;
+        entities?: number;
+        lights?: number;
+    };
+    /**
+     * What applies: its own where set, the plan otherwise.
+     */
+    effective: {
+        triangles: number;
+        drawCalls: number;
+        textures: number;
+        gpuTextureBytes: number;
+        downloadBytes: number;
+        entities: number;
+        lights: number;
+    };
 };
 
 export type Me = {
@@ -1091,6 +1165,18 @@ export type OrgsSetQuotasData = {
         storageBytes?: number;
         peakCcu?: number;
         uploadBytes?: number;
+        /**
+         * Plan scene limits to change.
+         */
+        sceneLimits?: {
+            triangles?: number;
+            drawCalls?: number;
+            textures?: number;
+            gpuTextureBytes?: number;
+            downloadBytes?: number;
+            entities?: number;
+            lights?: number;
+        };
     };
     path: {
         org: string;
@@ -2703,6 +2789,10 @@ export type ScenesPublishErrors = {
     /**
      * application/problem+json
      */
+    422: Problem;
+    /**
+     * application/problem+json
+     */
     429: Problem;
 };
 
@@ -2716,6 +2806,45 @@ export type ScenesPublishResponses = {
 };
 
 export type ScenesPublishResponse = ScenesPublishResponses[keyof ScenesPublishResponses];
+
+export type ScenesBudgetData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/scene/draft/budget';
+};
+
+export type ScenesBudgetErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    409: Problem;
+};
+
+export type ScenesBudgetError = ScenesBudgetErrors[keyof ScenesBudgetErrors];
+
+export type ScenesBudgetResponses = {
+    /**
+     * OK
+     */
+    200: SceneBudget;
+};
+
+export type ScenesBudgetResponse = ScenesBudgetResponses[keyof ScenesBudgetResponses];
 
 export type ScenesVersionsData = {
     body?: never;
@@ -2824,6 +2953,10 @@ export type ScenesRollbackErrors = {
     /**
      * application/problem+json
      */
+    422: Problem;
+    /**
+     * application/problem+json
+     */
     429: Problem;
 };
 
@@ -2837,6 +2970,96 @@ export type ScenesRollbackResponses = {
 };
 
 export type ScenesRollbackResponse = ScenesRollbackResponses[keyof ScenesRollbackResponses];
+
+export type SceneLimitsGetData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/scene-limits';
+};
+
+export type SceneLimitsGetErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type SceneLimitsGetError = SceneLimitsGetErrors[keyof SceneLimitsGetErrors];
+
+export type SceneLimitsGetResponses = {
+    /**
+     * OK
+     */
+    200: WorldSceneLimits;
+};
+
+export type SceneLimitsGetResponse = SceneLimitsGetResponses[keyof SceneLimitsGetResponses];
+
+export type SceneLimitsSetData = {
+    /**
+     * Replaces the world’s own limits.
+     */
+    body: {
+        /**
+         * The world's own limits, each at most the plan's (null: use the plan's).
+         */
+        limits: {
+            triangles?: number;
+            drawCalls?: number;
+            textures?: number;
+            gpuTextureBytes?: number;
+            downloadBytes?: number;
+            entities?: number;
+            lights?: number;
+        } | null;
+    };
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/scene-limits';
+};
+
+export type SceneLimitsSetErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type SceneLimitsSetError = SceneLimitsSetErrors[keyof SceneLimitsSetErrors];
+
+export type SceneLimitsSetResponses = {
+    /**
+     * OK
+     */
+    200: WorldSceneLimits;
+};
+
+export type SceneLimitsSetResponse = SceneLimitsSetResponses[keyof SceneLimitsSetResponses];
 
 export type ArchiveExportData = {
     body?: never;
