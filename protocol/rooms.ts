@@ -2,6 +2,11 @@
 export const RoomName = {
   /** One live instance of a world. */
   world: 'world',
+  /**
+   * A preview of a world's saved draft, for its editors (scene.read-draft): the draft's scene, reloaded
+   * live when the draft is saved; the world's saved state is read but never written; no voice.
+   */
+  preview: 'preview',
 } as const;
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 

@@ -69,21 +69,25 @@ export interface Visitor {
   leave(): Promise<void>;
 }
 
-/** Joins a world (the demo world unless options say otherwise), as `token`'s account or key if given. */
+/**
+ * Joins a world (the demo world unless options say otherwise), as `token`'s account or key if given; with
+ * `room` RoomName.preview, a preview of its saved draft (editors only).
+ */
 export async function joinWorld(
   baseUrl: string,
   options: Partial<JoinOptions> = {},
   token?: string,
+  room: RoomName = RoomName.world,
 ): Promise<Visitor> {
   const client = new Client(baseUrl);
   if (token) client.auth.token = token;
-  const room = await client.joinOrCreate(RoomName.world, {
+  const joined = await client.joinOrCreate(room, {
     world: 'demo',
     name: 'bot',
     color: '#3366ff',
     ...options,
   });
-  return wrapRoom(room);
+  return wrapRoom(joined);
 }
 
 export async function wrapRoom(room: Room): Promise<Visitor> {

@@ -32,6 +32,30 @@ export class JoinAdmission {
     private readonly gates?: EntryGates,
   ) {}
 
+  /**
+   * A preview of the world's draft: only its editors (scene.read-draft) — no quota (previews are not
+   * visits) and no token gate (editors test the world as they build it).
+   */
+  async admitEditor(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {
+    try {
+      const principal: Principal = await this.authenticator.authenticate(token || undefined, origin);
+      if (principal.kind === 'anonymous')
+        throw Problem.unauthenticated(`previews of "${slug}" are for its editors; sign in as one`);
+      const world = await this.access.world(principal, slug, 'scene.read-draft');
+      const moderate = await this.access.decideWorld(principal, world, 'world.moderate');
+      return {
+        accountId: principal.accountId,
+        displayName: principal.kind === 'account' ? principal.displayName : null,
+        mutedFor: null,
+        canModerate: moderate.allowed,
+        principal,
+      };
+    } catch (error) {
+      if (error instanceof Problem) throw new ServerError(error.getStatus(), `preview: ${error.message}`);
+      throw error;
+    }
+  }
+
   async admit(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {
     try {
       const principal: Principal = await this.authenticator.authenticate(token || undefined, origin);

@@ -76,6 +76,17 @@ export class PersistentWorldState {
     return held;
   }
 
+  /** A preview's copy: starts from the world's saved state and never writes it back. */
+  static async loadSandboxed(
+    worldId: string,
+    states: WorldStateRepository,
+    log: () => Logger,
+  ): Promise<PersistentWorldState> {
+    const held = await PersistentWorldState.load(worldId, states, log);
+    held.discarded = true;
+    return held;
+  }
+
   get savedRevision(): number {
     return this.revision;
   }

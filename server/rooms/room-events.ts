@@ -9,6 +9,8 @@ import type { ModerationEvents, SceneEvents, WorldEvents } from '../control-plan
 
 export type WorldEvent =
   | { type: 'scene-published'; version: number }
+  /** The draft was saved (previews reload it). */
+  | { type: 'draft-saved'; revision: number }
   | { type: 'banned'; accountId: string; reason: string }
   | { type: 'kicked'; accountId: string; reason: string }
   | { type: 'muted'; accountId: string; reason: string }
@@ -29,6 +31,10 @@ export class RoomEvents implements SceneEvents, ModerationEvents, WorldEvents {
 
   published(worldId: string, version: number): void {
     this.send(worldId, { type: 'scene-published', version });
+  }
+
+  draftSaved(worldId: string, revision: number): void {
+    this.send(worldId, { type: 'draft-saved', revision });
   }
 
   banned(worldId: string, accountId: string, reason: string): void {

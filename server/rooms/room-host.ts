@@ -63,7 +63,10 @@ export async function createRoomHost(
           socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       });
       setTransport(transport);
-      registerRoomDefinitions({ [RoomName.world]: defineRoom(createWorldRoom(deps)).filterBy(['world']) });
+      registerRoomDefinitions({
+        [RoomName.world]: defineRoom(createWorldRoom(deps)).filterBy(['world']),
+        [RoomName.preview]: defineRoom(createWorldRoom(deps, 'preview')).filterBy(['world']),
+      });
       await matchMaker.accept();
     },
     async shutdown() {

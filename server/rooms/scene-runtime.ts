@@ -49,6 +49,24 @@ export class SceneRuntime {
       this.log().error({ version }, 'scene: published version not found; keeping the current one');
       return false;
     }
+    return this.applyBody(version, body);
+  }
+
+  /**
+   * A preview's scene: the saved draft, `version` being its revision. Applies it unless a newer revision is
+   * applied already. Returns whether it was applied.
+   */
+  async applyDraft(): Promise<boolean> {
+    const draft = await this.versions.draft(this.worldId);
+    if (!draft) {
+      this.log().error('scene: the world has no draft; keeping the current scene');
+      return false;
+    }
+    return this.applyBody(draft.revision, draft.body);
+  }
+
+  private applyBody(version: number, body: string): boolean {
+    if (version <= this.version) return false;
     const parsed = sceneFromAnySchema(JSON.parse(body));
     if (!parsed.ok) {
       this.log().error(

@@ -56,8 +56,14 @@ import { VOICE_EVERY_TICKS, VoiceDirector, voiceSettingsOf, type VoiceListener }
 
 export type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 
-/** Builds the room class with its dependencies bound (Colyseus constructs rooms itself). */
-export function createWorldRoom(deps: WorldRoomDeps) {
+/**
+ * Builds the room class with its dependencies bound (Colyseus constructs rooms itself). `preview`: the
+ * room kind that runs a world's saved draft for its editors — admitted by scene.read-draft, the draft
+ * reloaded whenever it is saved, the world's saved state read but never written, no instance number (it
+ * is not an instance visitors are counted in), no voice.
+ */
+export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 'live') {
+  const preview = kind === 'preview';
   return class WorldRoom extends Room<{ state: WorldState; metadata: InstanceMetadata }> {
     override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
     override maxClients = deps.capacity;
@@ -97,7 +103,10 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       context: AuthContext,
     ): Promise<Admitted> {
       const { world } = parseJoinOptions(options);
-      return deps.admission.admit(token, world, context.headers.get('origin') ?? undefined);
+      const origin = context.headers.get('origin') ?? undefined;
+      return preview
+        ? deps.admission.admitEditor(token, world, origin)
+        : deps.admission.admit(token, world, origin);
     }
 
     override async onCreate(options: unknown): Promise<void> {
@@ -109,35 +118,39 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.scene = new SceneRuntime(world.id, deps.scenes, () => this.log);
       const opens = (occupant: Occupant, portal: string) => this.nft?.opens(occupant, portal) ?? false;
       this.actions = new SceneActions(this.scene, this.occupants, this.social, this.items, world.slug, opens);
-      this.meter = new RoomUsageMeter(deps.usage, deps.instances, world.org_id, () => this.log);
-      this.instance = await deps.instanceLock.claim(world.id, this.roomId);
-      this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance });
+      if (!preview) {
+        this.meter = new RoomUsageMeter(deps.usage, deps.instances, world.org_id, () => this.log);
+        this.instance = await deps.instanceLock.claim(world.id, this.roomId);
+      }
+      this.log = deps.logger.child({ room: this.roomId, world: world.slug, instance: this.instance, kind });
       await this.setMetadata({ world: world.slug, org: world.org_id, instance: this.instance });
-      this.voice = new VoiceDirector(
-        deps.voice,
-        world.id,
-        this.instance,
-        voiceSettingsOf(world),
-        () => this.log,
-      );
+      this.voice = preview
+        ? undefined
+        : new VoiceDirector(deps.voice, world.id, this.instance, voiceSettingsOf(world), () => this.log);
       // Saved state first: placing the scene's movable items needs where visitors left them.
-      const persisted = await PersistentWorldState.load(world.id, deps.states, () => this.log);
+      const persisted = preview
+        ? await PersistentWorldState.loadSandboxed(world.id, deps.states, () => this.log)
+        : await PersistentWorldState.load(world.id, deps.states, () => this.log);
       this.persisted = persisted;
       this.state.presses = persisted.presses;
-      if (world.published_version !== null && (await this.scene.apply(world.published_version)))
-        this.items.sync(this.scene.world);
+      const loaded = preview
+        ? await this.scene.applyDraft()
+        : world.published_version !== null && (await this.scene.apply(world.published_version));
+      if (loaded) this.items.sync(this.scene.world);
       this.state.sceneVersion = this.scene.version;
       const channel = worldEventsChannel(world.id);
       const onEvent = (event: WorldEvent) => this.onWorldEvent(event);
       await this.presence.subscribe(channel, onEvent);
-      const unsubscribeNft = await this.followNft();
+      const unsubscribeNft = preview ? undefined : await this.followNft();
       this.unsubscribe = () => {
         void this.presence.unsubscribe(channel, onEvent);
         unsubscribeNft?.();
       };
-      this.clock.setInterval(() => void this.meter?.flush(this.occupants.values()), USAGE_FLUSH_MS);
-      const lease = { worldId: world.id, instance: this.instance, owner: this.roomId };
-      this.clock.setInterval(() => renewLease(deps.instanceLock, lease, this.log), INSTANCE_LEASE_MS / 3);
+      if (!preview) {
+        this.clock.setInterval(() => void this.meter?.flush(this.occupants.values()), USAGE_FLUSH_MS);
+        const lease = { worldId: world.id, instance: this.instance, owner: this.roomId };
+        this.clock.setInterval(() => renewLease(deps.instanceLock, lease, this.log), INSTANCE_LEASE_MS / 3);
+      }
 
       this.setPatchRate(SCHEMA_PATCH_MS);
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
@@ -198,6 +211,24 @@ export function createWorldRoom(deps: WorldRoomDeps) {
       this.meter?.joined(this.clients.length);
     }
 
+    /**
+     * Swaps in a newly loaded scene (a published version, or a preview's saved draft) between ticks;
+     * nobody is disconnected. Clients reload the scene when sceneVersion changes.
+     */
+    private applyScene(loading: Promise<boolean>, version: number): void {
+      loading.then(
+        (applied) => {
+          if (!applied) return;
+          const removed = this.items.sync(this.scene.world);
+          this.interest?.forgetItems(removed, this.occupants.values());
+          this.state.sceneVersion = this.scene.version;
+          this.nft?.reloadFrames();
+          this.log.info({ version }, 'new scene applied');
+        },
+        (error: unknown) => this.log.error({ err: error, version }, 'loading a scene failed'),
+      );
+    }
+
     /** Shows the scene's nft-frames and applies the token gate to visitors whose tokens move. */
     private async followNft(): Promise<(() => void) | undefined> {
       if (!deps.nft) return undefined;
@@ -208,20 +239,11 @@ export function createWorldRoom(deps: WorldRoomDeps) {
 
     private onWorldEvent(event: WorldEvent): void {
       switch (event.type) {
+        case 'draft-saved':
+          if (preview) this.applyScene(this.scene.applyDraft(), event.revision);
+          return;
         case 'scene-published':
-          // Applied between ticks; nobody is disconnected. Clients reload the scene when sceneVersion changes.
-          this.scene.apply(event.version).then(
-            (applied) => {
-              if (!applied) return;
-              const removed = this.items.sync(this.scene.world);
-              this.interest?.forgetItems(removed, this.occupants.values());
-              this.state.sceneVersion = this.scene.version;
-              this.nft?.reloadFrames();
-              this.log.info({ version: event.version }, 'new scene version applied');
-            },
-            (error: unknown) =>
-              this.log.error({ err: error, version: event.version }, 'loading a scene version failed'),
-          );
+          if (!preview) this.applyScene(this.scene.apply(event.version), event.version);
           return;
         case 'banned':
         case 'kicked':

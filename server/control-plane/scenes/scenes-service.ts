@@ -21,6 +21,8 @@ import { worldSceneLimits } from './scene-limits.js';
 /** Running rooms of a world learn of a new published version through this. */
 export interface SceneEvents {
   published(worldId: string, version: number): void;
+  /** The draft was saved as `revision`: running previews reload it. */
+  draftSaved(worldId: string, revision: number): void;
 }
 
 export interface StoredBody {
@@ -194,7 +196,7 @@ export class ScenesService {
     body: string,
   ): Promise<StoredBody> {
     const etag = etagOf(body);
-    return this.db.transaction().execute(async (trx) => {
+    const saved = await this.db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('scene_drafts')
         .select(['etag', 'body'])
@@ -203,7 +205,7 @@ export class ScenesService {
         .executeTakeFirstOrThrow();
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
       await requireStorage(trx, world, Buffer.byteLength(body) - Buffer.byteLength(current.body));
-      await trx
+      const { revision } = await trx
         .updateTable('scene_drafts')
         .set((eb) => ({
           body,
@@ -213,10 +215,13 @@ export class ScenesService {
           updated_at: new Date(),
         }))
         .where('world_id', '=', world.id)
-        .execute();
+        .returning('revision')
+        .executeTakeFirstOrThrow();
       await UsageService.recordStorage(trx, world.org_id);
-      return { body, etag };
+      return { body, etag, revision };
     });
+    this.events.draftSaved(world.id, saved.revision);
+    return { body: saved.body, etag: saved.etag };
   }
 
   private async appendVersion(

@@ -161,6 +161,15 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         lines={view.chat}
       />
       <div className="hud">
+        {store.preview && (
+          <span
+            className="preview-badge"
+            role="status"
+            title="What you see is the saved draft; it reloads when the draft is saved"
+          >
+            Preview of the draft
+          </span>
+        )}
         <button
           type="button"
           className="people"

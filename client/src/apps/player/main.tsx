@@ -5,8 +5,11 @@ import { EntryPage, entrySlugOf } from './EntryPage.js';
 import { benchFromUrl, benchRendering, startCrowdFeed } from './bench/crowd-feed.js';
 import { installTestHook } from './test-hook.js';
 import { createWorldStore } from '../../shared/world/world-store.js';
+import { previewFromUrl } from '../../shared/world/join-options.js';
 
 const store = createWorldStore();
+// ?preview=1: the world's saved draft, for its editors (the preview room kind).
+store.preview = previewFromUrl(window.location.search);
 store.loading = { progress: 0.2, stage: 'Starting' };
 installTestHook(store);
 

@@ -6,19 +6,37 @@
  */
 import { buildStaticWorld, sceneFromAnySchema } from '../../../../protocol/index.js';
 import { createClient, createConfig } from '../api/generated/client/index.js';
-import { scenesPublished } from '../api/generated/sdk.gen.js';
+import { scenesDraft, scenesPublished } from '../api/generated/sdk.gen.js';
+import { accountAccessToken } from './guest-session.js';
 import type { WorldStore } from '../world/world-store.js';
 
-export async function loadScene(store: WorldStore, endpoint: string, world: string): Promise<void> {
+export async function loadScene(
+  store: WorldStore,
+  endpoint: string,
+  world: string,
+  /** The version the room runs: a preview's is its draft's revision (the draft answer carries none). */
+  roomVersion: number,
+): Promise<void> {
   const client = createClient(createConfig({ baseUrl: endpoint }));
-  const { data, response } = await scenesPublished({ client, path: { slug: world } });
-  if (response.status === 404) return; // nothing published yet: the bare ground
+  if (store.preview) {
+    // The editor's own session (the room admitted it): the draft is for the world's editors.
+    const token = await accountAccessToken(endpoint);
+    client.setConfig({ headers: token ? { authorization: `Bearer ${token}` } : {} });
+  }
+  const { data, response } = store.preview
+    ? await scenesDraft({ client, path: { slug: world } })
+    : await scenesPublished({ client, path: { slug: world } });
+  if (response.status === 404 && !store.preview) return; // nothing published yet: the bare ground
+  if (!response.ok && store.preview)
+    throw new Error(
+      `the world's draft could not be loaded (HTTP ${response.status}); sign in as one of its editors`,
+    );
   if (!response.ok) throw new Error(`the world's scene could not be loaded (HTTP ${response.status})`);
   // The document is read whole by the client; its size counts once it is in.
   const bytes = Number(response.headers.get('content-length') ?? 0) || JSON.stringify(data ?? null).length;
   store.entryProgress.total += bytes;
   store.entryProgress.loaded += bytes;
-  const version = Number(response.headers.get('scene-version') ?? 0);
+  const version = store.preview ? roomVersion : Number(response.headers.get('scene-version') ?? 0);
   if (version <= store.sceneVersion) return;
   // A version the server could not convert is still schema 1: read it the way the server does.
   const parsed = sceneFromAnySchema(data);

@@ -170,7 +170,7 @@ export async function connectToWorld(
     if (token) client.auth.token = token;
     room = instance
       ? await client.joinById(instance, options)
-      : await client.joinOrCreate(RoomName.world, options);
+      : await client.joinOrCreate(store.preview ? RoomName.preview : RoomName.world, options);
   } catch (error) {
     const failure = describeJoinError(error);
     store.connection = 'error';
@@ -212,7 +212,8 @@ export async function connectToWorld(
     store.presses = state.presses;
     store.roomSceneVersion = state.sceneVersion;
     // A newer published scene: load it (the room already runs it), for prediction and drawing.
-    if (state.sceneVersion > store.sceneVersion) loadScene(store, endpoint, options.world).catch(sceneFailed);
+    if (state.sceneVersion > store.sceneVersion)
+      loadScene(store, endpoint, options.world, state.sceneVersion).catch(sceneFailed);
     tracker.applyState(state);
     for (const tracked of tracker.avatars.values()) {
       const remote = store.remotes.get(tracked.sessionId);

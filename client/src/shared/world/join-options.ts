@@ -30,6 +30,12 @@ export function inviteLink(world: string, instance: string | null): string {
   return url.toString();
 }
 
+/** Whether the page asks for a preview of the world's saved draft (?preview=1). */
+export function previewFromUrl(search: string): boolean {
+  const value = new URLSearchParams(search).get('preview');
+  return value === '1' || value === 'true';
+}
+
 export function joinOptionsFromUrl(search: string): JoinOptions {
   const params = new URLSearchParams(search);
   const pick = GUEST_COLOURS[Math.floor(Math.random() * GUEST_COLOURS.length)] ?? '#4363d8';

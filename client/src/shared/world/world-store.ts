@@ -194,6 +194,11 @@ export interface WorldStore {
   settings: PlayerSettings;
   /** A short message for the visitor (e.g. why using an item was refused) and until when to show it (ms). */
   notice: { text: string; until: number } | null;
+  /**
+   * A preview of the world's saved draft (its editors only, `?preview=1`): joins the preview room kind and
+   * draws the draft, reloaded whenever it is saved.
+   */
+  preview: boolean;
 }
 
 export function createWorldStore(): WorldStore {
@@ -228,6 +233,7 @@ export function createWorldStore(): WorldStore {
     sceneVersion: 0,
     roomSceneVersion: 0,
     notice: null,
+    preview: false,
     voice: null,
     voiceStatus: null,
     voiceProbe: null,
