@@ -30,8 +30,10 @@ export { validateDecoded } from './validate-decoded.js';
 export { processInWorker } from './jobs/process-in-worker.js';
 export {
   openChromiumRenderer,
+  type AssetFiles,
   type GltfRenderer,
   type RenderCamera,
+  type RenderedScene,
   type RenderedImage,
   type RendererUnavailable,
 } from './render/chromium-renderer.js';

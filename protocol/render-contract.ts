@@ -29,8 +29,25 @@ export interface RenderResult {
   triangles: number;
 }
 
-/** The page's global entry point and its readiness flag. */
+/** A whole scene drawn by the shared scene renderer (world thumbnails), framed from above at three quarters. */
+export interface SceneRenderRequest {
+  /** A schema 2 scene document; its assets are read from `/assets/…` on the page's origin. */
+  scene: unknown;
+  width: number;
+  height: number;
+  /** Give up waiting for models after this long, in ms (those still loading are left out). */
+  timeoutMs: number;
+}
+
+export interface SceneRenderResult {
+  png: string;
+  /** Models drawn, and those that failed or were still loading when the picture was taken. */
+  models: { loaded: number; failed: number; pending: number };
+}
+
+/** The page's global entry points and its readiness flag. */
 export interface RenderPageGlobals {
   __mibRender: (request: RenderRequest) => Promise<RenderResult>;
+  __mibRenderScene: (request: SceneRenderRequest) => Promise<SceneRenderResult>;
   __mibRenderReady: boolean;
 }

@@ -38,6 +38,8 @@ import {
   AssetJobRunner,
   AssetJobsRepository,
   AssetLibrary,
+  WorldThumbnails,
+  renderAssetFiles,
   AssetsService,
   BullmqJobDispatch,
   DatabaseJobDispatch,
@@ -264,6 +266,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         },
         assets,
         library: new AssetLibrary(database.db, new AccessService(database.db)),
+        thumbnails: new WorldThumbnails(
+          database.db,
+          new AccessService(database.db),
+          assetStore,
+          (scene, options) =>
+            assetRunner.renderScene(scene, options, renderAssetFiles(assets, assetJobs, assetStore)),
+          (worldId) => roomEvents.updated(worldId),
+        ),
         wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
         nft: nft.module,
         readinessChecks: [

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { RenderCamera, RenderPageGlobals } from '../../protocol/index.js';
+import type { RenderCamera, RenderPageGlobals, SceneRenderResult } from '../../protocol/index.js';
 import { CHROMIUM_ARGS } from './chromium-args.js';
 
 export type { RenderCamera };
@@ -20,8 +20,24 @@ export interface RenderedImage {
   triangles: number;
 }
 
+/** What the page asks for under /assets/ while it draws a scene, answered by the caller (the server). */
+export type AssetFiles = (
+  pathname: string,
+) => Promise<{ status: number; contentType: string; body: Buffer } | undefined>;
+
+export interface RenderedScene {
+  png: Uint8Array;
+  models: SceneRenderResult['models'];
+}
+
 export interface GltfRenderer {
   render(glb: Uint8Array, options: { size: number; camera?: RenderCamera }): Promise<RenderedImage>;
+  /** A whole scene through the shared scene renderer; its assets are read through `assets`. */
+  renderScene(
+    scene: unknown,
+    options: { width: number; height: number; timeoutMs: number },
+    assets: AssetFiles,
+  ): Promise<RenderedScene>;
   close(): Promise<void>;
 }
 
@@ -73,6 +89,8 @@ class ChromiumRenderer implements GltfRenderer {
   private readonly pageErrors: string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private sequence = 0;
+  /** Answers the page's /assets/ requests while a scene renders (one render at a time). */
+  private assets: AssetFiles | undefined;
 
   private constructor(
     private readonly browser: Browser,
@@ -93,6 +111,12 @@ class ChromiumRenderer implements GltfRenderer {
         : undefined;
       if (model) {
         await route.fulfill({ status: 200, contentType: 'model/gltf-binary', body: Buffer.from(model) });
+        return;
+      }
+      // The server's assets by hash (the page's own built files are under /assets/ too, by name).
+      if (/^\/assets\/(files\/)?[0-9a-f]{64}$/.test(pathname)) {
+        const answer = await renderer.assets?.(pathname).catch(() => undefined);
+        await route.fulfill(answer ?? { status: 404, body: 'not found' });
         return;
       }
       const file = path.join(pageDir, path.normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, ''));
@@ -148,6 +172,37 @@ class ChromiumRenderer implements GltfRenderer {
     } finally {
       this.models.delete(id);
     }
+  }
+
+  renderScene(
+    scene: unknown,
+    options: { width: number; height: number; timeoutMs: number },
+    assets: AssetFiles,
+  ): Promise<RenderedScene> {
+    const next = this.queue.then(async () => {
+      this.assets = assets;
+      this.pageErrors.length = 0;
+      try {
+        const result = await this.page.evaluate(
+          (request) => (globalThis as unknown as RenderPageGlobals).__mibRenderScene(request),
+          { scene, ...options },
+        );
+        return {
+          png: new Uint8Array(Buffer.from(result.png.slice(result.png.indexOf(',') + 1), 'base64')),
+          models: result.models,
+        };
+      } catch (error) {
+        const detail = this.pageErrors.length > 0 ? ` (page: ${this.pageErrors.join('; ')})` : '';
+        throw new Error(
+          `asset-pipeline: rendering the scene failed: ${(error as Error).message.split('\n')[0]}${detail}`,
+          { cause: error },
+        );
+      } finally {
+        this.assets = undefined;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   async close(): Promise<void> {

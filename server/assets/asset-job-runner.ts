@@ -12,7 +12,9 @@ import {
   openChromiumRenderer,
   processInWorker,
   sha256Hex,
+  type AssetFiles,
   type AssetStore,
+  type RenderedScene,
   type Budget,
   type ProfileName,
 } from '../../asset-pipeline/index.js';
@@ -72,6 +74,27 @@ export class AssetJobRunner {
     await this.dispatch.stop();
     const renderer = await this.renderer?.catch(() => undefined);
     if (renderer && 'close' in renderer) await renderer.close();
+  }
+
+  /**
+   * A whole scene drawn by the shared scene renderer (a world's thumbnail), on the same Chromium page as
+   * asset thumbnails; or why it cannot be (no Chromium here, the page not built).
+   */
+  async renderScene(
+    scene: unknown,
+    options: { width: number; height: number; timeoutMs: number },
+    assets: AssetFiles,
+  ): Promise<RenderedScene | { unavailable: string }> {
+    this.renderer ??= openChromiumRenderer({
+      pageDir: this.options.renderPageDir,
+      chromiumPath: this.options.chromiumPath,
+    });
+    const renderer = await this.renderer.catch((error: unknown) => {
+      this.renderer = undefined; // try launching again next time
+      throw error;
+    });
+    if ('unavailable' in renderer) return renderer;
+    return renderer.renderScene(scene, options, assets);
   }
 
   /** A 256² PNG of the asset, or why there is none (no Chromium here, or the render failed). */

@@ -20,3 +20,4 @@ export type { SceneEvents } from './scenes/scenes-service.js';
 export { ModerationService, type ModerationEvents } from './worlds/moderation-service.js';
 export type { WorldEvents } from './worlds/worlds-service.js';
 export { ARCHIVE_MEDIA_TYPE } from './archive/world-archive.js';
+export { recordAudit } from './audit/audit-log.js';

@@ -2,7 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { AssetsModule, type AssetLibrary, type AssetsService } from '../assets/index.js';
+import {
+  AssetsModule,
+  type AssetLibrary,
+  type AssetsService,
+  type WorldThumbnails,
+} from '../assets/index.js';
 import { ControlPlaneModule, type ControlPlaneOptions } from '../control-plane/index.js';
 import { VoiceModule, type VoiceModuleOptions } from '../voice/index.js';
 import { NftModule, type NftModuleOptions } from '../nft/index.js';
@@ -19,6 +24,7 @@ export interface AppModuleOptions {
   voice: VoiceModuleOptions;
   assets: AssetsService;
   library: AssetLibrary;
+  thumbnails: WorldThumbnails;
   wallets: WalletsModuleOptions;
   nft: NftModuleOptions;
 }
@@ -40,7 +46,7 @@ export class AppModule {
         }),
         ControlPlaneModule.forRoot(options.controlPlane),
         VoiceModule.forRoot(options.voice),
-        AssetsModule.forRoot(options.assets, options.library),
+        AssetsModule.forRoot(options.assets, options.library, options.thumbnails),
         WalletsModule.forRoot(options.wallets),
         NftModule.forRoot(options.nft),
       ],

@@ -4,6 +4,7 @@
  * after the metrics, LiveKit proxy and matchmaking middleware.
  */
 import { existsSync } from 'node:fs';
+import { THUMBNAIL_MEDIA_TYPES } from '../assets/index.js';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,7 +15,15 @@ import { sendProblem } from './problem-details.filter.js';
 
 /** A JSON body parser with a size limit whose errors are problem responses (it runs before Nest's filter). */
 export function jsonBody(limit: string, types: string[]): RequestHandler {
-  const parse = express.json({ limit, type: types, strict: true });
+  return withProblems(express.json({ limit, type: types, strict: true }), limit);
+}
+
+/** A raw (Buffer) body parser for images, answering like jsonBody. */
+export function imageBody(limit: string, types: string[]): RequestHandler {
+  return withProblems(express.raw({ limit, type: types }), limit);
+}
+
+function withProblems(parse: RequestHandler, limit: string): RequestHandler {
   return (req, res, next) =>
     parse(req, res, (error?: unknown) => {
       if (!error) return next();
@@ -44,13 +53,14 @@ export function jsonBody(limit: string, types: string[]): RequestHandler {
 }
 
 /**
- * Body parsing per route: archives (64 MB) and scenes (5 MB) are large, everything else is small
+ * Body parsing per route: archives (64 MB), thumbnails (10 MB, raw images) and scenes (5 MB) are large, everything else is small
  * (64 kB); the LiveKit webhook gets its body as text (LiveKit signs the exact bytes it sends); asset
  * uploads are streamed to disk by their route, never parsed here.
  */
 export function useBodyParsers(app: NestExpressApplication): void {
   app.use('/orgs/:org/worlds/import', jsonBody('64mb', ['application/json', ARCHIVE_MEDIA_TYPE]));
   app.use('/worlds/:slug/scene', jsonBody('5mb', ['application/json', 'application/json-patch+json']));
+  app.use('/worlds/:slug/thumbnail', imageBody('10mb', THUMBNAIL_MEDIA_TYPES));
   app.use(
     '/livekit/webhook',
     express.text({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),

@@ -66,6 +66,11 @@ export const EXPECTED: Record<string, string> = {
   'GET /worlds/{slug}/scene/draft/budget': '         404  404  403  403  200  200  200  200  404  401',
   'GET /worlds/{slug}/scene-limits': '               404  404  403  403  200  200  200  200  404  401',
   'PUT /worlds/{slug}/scene-limits': '               404  404  403  403  403  200  200  200  404  401',
+  // The thumbnail (mx has one) is shown to whoever may see the world; set by its owners, from an image or
+  // a render of the published scene.
+  'GET /worlds/{slug}/thumbnail': '                  404  404  200  200  200  200  200  200  404  401',
+  'PUT /worlds/{slug}/thumbnail': '                  404  404  403  403  403  200  200  200  404  401',
+  'POST /worlds/{slug}/thumbnail/render': '          404  404  403  403  403  201  201  201  404  401',
   'GET /worlds/{slug}/export': '                     404  404  403  403  403  200  200  200  404  401',
   // This server runs without LiveKit: a signed-in caller learns voice is not set up (503).
   'POST /voice/token': '                             401  503  503  503  503  503  503  503  503  401',

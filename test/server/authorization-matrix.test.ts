@@ -11,6 +11,7 @@
  *   revoked    a revoked manage-scope API key of the world
  */
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { RunningServer } from '../../server/index.js';
@@ -77,6 +78,11 @@ async function worldWithRoles(slug: string): Promise<string> {
   await ok(sdk.scenesPublish({ client: founder.api, path: { slug }, body: { message: 'first' } }), 201);
   return slug;
 }
+
+/** An 8×8 PNG for thumbnail rows. */
+const SMALL_PNG = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+  .png()
+  .toBuffer();
 
 /** A tiny valid glTF (one triangle, its buffer inline) for upload rows. */
 const TRIANGLE_GLB = jsonBytes(triangleGltf());
@@ -268,6 +274,15 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
         body: new Blob([Buffer.from(TRIANGLE_GLB)]),
         headers: { 'Content-Type': 'model/gltf-binary' },
       };
+    case 'PUT /worlds/{slug}/thumbnail':
+      return {
+        path: { slug: 'mx' },
+        body: new Blob([new Uint8Array(SMALL_PNG)]),
+        headers: { 'Content-Type': 'image/png' },
+        bodySerializer: null, // the bytes as they are, not JSON
+      };
+    case 'POST /worlds/{slug}/thumbnail/render':
+      return { path: { slug: 'mx' }, body: { from: 'published' } };
     case 'PUT /worlds/{slug}/scene-limits':
       return { path: { slug: 'mx' }, body: { limits: { lights: 16 } } };
     case 'GET /library':
@@ -352,6 +367,12 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
         }),
       );
     await worldWithRoles('mx');
+    const thumbnail = await fetch(`${url}/worlds/mx/thumbnail`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${founder.token}`, 'content-type': 'image/png' },
+      body: new Uint8Array(SMALL_PNG),
+    });
+    if (thumbnail.status !== 200) throw new Error(`setting mx's thumbnail answered ${thumbnail.status}`);
     await createWorld(founder.api, 'matrix', {
       slug: 'mx-invitations',
       name: 'Invitations',

@@ -31,6 +31,9 @@ function CirclingCamera() {
 export function EmbedApp({ slug }: { slug: string | null }) {
   const source = useMemo(() => createSceneSource(), []);
   const [name, setName] = useState<string | null>(null);
+  /** The world's thumbnail, shown as a poster until its scene is in. */
+  const [poster, setPoster] = useState<string | null>(null);
+  const [sceneIn, setSceneIn] = useState(false);
   const [problem, setProblem] = useState<string | null>(
     slug ? null : 'This embed address names no world: use /embed/<world-slug>.',
   );
@@ -38,8 +41,10 @@ export function EmbedApp({ slug }: { slug: string | null }) {
     if (!slug) return;
     const client = createClient(createConfig({ baseUrl: window.location.origin }));
     void worldsGet({ client, path: { slug } }).then(({ data, response }) => {
-      if (data) setName(data.name);
-      else
+      if (data) {
+        setName(data.name);
+        if (data.thumbnailAsset) setPoster(`/assets/files/${data.thumbnailAsset}`);
+      } else
         setProblem(
           response.status === 404
             ? `There is no public world "${slug}".`
@@ -50,6 +55,8 @@ export function EmbedApp({ slug }: { slug: string | null }) {
       if (!data) return; // nothing published yet: the bare ground
       const read = sceneFromAnySchema(data);
       if (read.ok) showScene(source, read.scene);
+      // The scene's models take a moment more; the poster fades once they have had it.
+      setTimeout(() => setSceneIn(true), 1_500);
     });
   }, [slug, source]);
   return (
@@ -58,6 +65,7 @@ export function EmbedApp({ slug }: { slug: string | null }) {
         <SceneView source={source} />
         <CirclingCamera />
       </Canvas>
+      {poster && <img className={`embed-poster${sceneIn ? ' gone' : ''}`} src={poster} alt="" />}
       <div className="embed-card">
         {problem ? (
           <p role="alert">{problem}</p>

@@ -20,6 +20,8 @@ interface WorldInfo {
   population: number;
   capacity: number;
   publishedVersion: number | null;
+  /** The world's thumbnail (content hash), shown above its name. */
+  thumbnailAsset: string | null;
 }
 
 type InfoState =
@@ -102,6 +104,13 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
         )}
         {info.kind === 'found' && (
           <>
+            {info.world.thumbnailAsset && (
+              <img
+                className="entry-thumbnail"
+                src={`/assets/files/${info.world.thumbnailAsset}`}
+                alt={`A view of ${info.world.name}`}
+              />
+            )}
             <h1 className="entry-title">{info.world.name}</h1>
             {info.world.description && <p className="entry-description">{info.world.description}</p>}
             <div className="entry-population">

@@ -2,6 +2,8 @@
  * A page that renders one glTF to a PNG: thumbnails and the asset benchmark's image comparison drive it
  * in headless Chromium. It uses the player's own loaders, so what renders here loads in the player.
  *   window.__mibRender({ url, size, camera? }) → { png (data URL), camera, drawCalls, triangles }
+ *   window.__mibRenderScene({ scene, width, height, timeoutMs }) → { png, models } — a whole scene through
+ *   the shared scene renderer (world thumbnails; render-scene.tsx)
  * Without `camera`, the model is framed from its bounding sphere; pass the returned camera to render
  * another model (an optimized copy) from exactly the same place.
  */
@@ -24,6 +26,7 @@ import type {
   RenderResult,
 } from '../../../../protocol/index.js';
 import { createGltfLoader } from '../../shared/assets/gltf-loaders';
+import { renderScene } from './render-scene.js';
 
 const FOV_DEGREES = 40;
 const renderer = new WebGLRenderer({ antialias: true, preserveDrawingBuffer: true, alpha: false });
@@ -76,4 +79,5 @@ async function render(request: RenderRequest): Promise<RenderResult> {
 
 const globals = window as unknown as RenderPageGlobals;
 globals.__mibRender = render;
+globals.__mibRenderScene = renderScene;
 globals.__mibRenderReady = true;

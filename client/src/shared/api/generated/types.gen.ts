@@ -576,6 +576,42 @@ export type LibraryPage = {
     next: string | null;
 };
 
+export type WorldThumbnail = {
+    /**
+     * The image (WebP), immutable: cache it forever.
+     */
+    url: string;
+    /**
+     * Its content hash: the world's thumbnailAsset.
+     */
+    hash: string;
+    width: number;
+    height: number;
+    bytes: number;
+};
+
+export type RenderedWorldThumbnail = {
+    /**
+     * The image (WebP), immutable: cache it forever.
+     */
+    url: string;
+    /**
+     * Its content hash: the world's thumbnailAsset.
+     */
+    hash: string;
+    width: number;
+    height: number;
+    bytes: number;
+    /**
+     * Models drawn, and those that failed or had not loaded within 30 s (left out).
+     */
+    models: {
+        loaded: number;
+        failed: number;
+        pending: number;
+    };
+};
+
 export type SiweNonce = {
     /**
      * Put it in the message as its Nonce; single use.
@@ -3649,6 +3685,123 @@ export type LibraryUpdateResponses = {
 };
 
 export type LibraryUpdateResponse = LibraryUpdateResponses[keyof LibraryUpdateResponses];
+
+export type WorldThumbnailsGetData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/thumbnail';
+};
+
+export type WorldThumbnailsGetErrors = {
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type WorldThumbnailsGetError = WorldThumbnailsGetErrors[keyof WorldThumbnailsGetErrors];
+
+export type WorldThumbnailsPutData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/thumbnail';
+};
+
+export type WorldThumbnailsPutErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    413: Problem;
+    /**
+     * application/problem+json
+     */
+    415: Problem;
+};
+
+export type WorldThumbnailsPutError = WorldThumbnailsPutErrors[keyof WorldThumbnailsPutErrors];
+
+export type WorldThumbnailsPutResponses = {
+    /**
+     * OK
+     */
+    200: WorldThumbnail;
+};
+
+export type WorldThumbnailsPutResponse = WorldThumbnailsPutResponses[keyof WorldThumbnailsPutResponses];
+
+export type WorldThumbnailsRenderData = {
+    body: {
+        /**
+         * Which scene to draw.
+         */
+        from?: 'published' | 'draft';
+    };
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/thumbnail/render';
+};
+
+export type WorldThumbnailsRenderErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    409: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type WorldThumbnailsRenderError = WorldThumbnailsRenderErrors[keyof WorldThumbnailsRenderErrors];
+
+export type WorldThumbnailsRenderResponses = {
+    /**
+     * OK
+     */
+    201: RenderedWorldThumbnail;
+};
+
+export type WorldThumbnailsRenderResponse = WorldThumbnailsRenderResponses[keyof WorldThumbnailsRenderResponses];
 
 export type WalletsNonceData = {
     body?: never;
