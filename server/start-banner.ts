@@ -40,6 +40,7 @@ export function startBanner(facts: BannerFacts): string {
   const rows: Array<[string, string]> = [
     ['Player', `${base}/`],
     ['World page', `${base}/w/demo`],
+    ['Studio', `${base}/studio`],
     ['API docs', `${base}/docs`],
     ['Health', `${base}/readyz`],
     ['', ''],

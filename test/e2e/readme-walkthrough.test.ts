@@ -37,6 +37,8 @@ describe('README walk-through', () => {
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(run.stdout).toContain('"slug":"plaza"');
     expect(run.stdout).toContain('"version":1,"message":"first version"');
+    expect(run.stdout).toContain('"sign":{"components":{"text":{"text":"Welcome"}}'); // patched by id
+    expect(run.stdout).toContain('{"limit":"entities","allowed":10000,"total":2,"ok":true}');
     expect(run.stdout).toMatch(/"key":"mibk_/);
     expect(run.stdout).toContain('"action":"scene.publish"');
     expect(run.stdout).toMatch(/"quotas":\{"worlds":50/);
