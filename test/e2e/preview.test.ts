@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   createOrg,
   createWorld,
+  grantWorldRoles,
   ok,
   registerAccount,
   replaceDraft,
@@ -82,17 +83,10 @@ beforeAll(async () => {
   visitor = await registerAccount(server.url, 'Visitor');
   await createOrg(owner.api, 'atelier-co', 'Atelier');
   await createWorld(owner.api, 'atelier-co', { slug: 'atelier', name: 'Atelier', visibility: 'public' });
-  for (const [who, role] of [
+  await grantWorldRoles(owner.api, 'atelier', [
     [editor, 'editor'],
     [visitor, 'visitor'],
-  ] as const)
-    await ok(
-      sdk.worldsSetRole({
-        client: owner.api,
-        path: { slug: 'atelier', accountId: who.accountId },
-        body: { role },
-      }),
-    );
+  ]);
   await replaceDraft(owner.api, 'atelier', withWalls(0, 'Published'));
   await ok(
     sdk.scenesPublish({ client: owner.api, path: { slug: 'atelier' }, body: { message: 'open' } }),

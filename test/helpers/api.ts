@@ -115,6 +115,16 @@ export function createWorld(
   return ok(sdk.worldsCreate({ client: api, path: { org }, body }), 201);
 }
 
+/** Gives each account its role in world `slug`, as `api`'s caller (an owner of the world). */
+export async function grantWorldRoles(
+  api: Client,
+  slug: string,
+  roles: ReadonlyArray<readonly [{ accountId: string }, 'owner' | 'editor' | 'moderator' | 'visitor']>,
+): Promise<void> {
+  for (const [who, role] of roles)
+    await ok(sdk.worldsSetRole({ client: api, path: { slug, accountId: who.accountId }, body: { role } }));
+}
+
 /** Creates an organization as `api`'s caller (201 expected); the caller becomes its owner. */
 export function createOrg(api: Client, slug: string, name = slug): Promise<Organization> {
   return ok(sdk.orgsCreate({ client: api, body: { slug, name } }), 201);

@@ -4,38 +4,11 @@ import {
   WorldStateRepository,
   WorldsRepository,
   migrateToLatest,
-  openDatabase,
   seedDemoWorld,
-  type OpenDatabase,
 } from '../../server/index.js';
-import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
-import { tempDir } from '../helpers/server-process.js';
+import { DATABASE_BACKENDS } from '../helpers/databases.js';
 
-const backends: Array<[string, () => Promise<{ database: OpenDatabase; cleanup: () => Promise<void> }>]> = [
-  [
-    'PGlite',
-    async () => {
-      const database = await openDatabase({ dataDir: await tempDir(), databaseUrl: undefined });
-      return { database, cleanup: () => database.close() };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema: PostgresSchema = await createPostgresSchema();
-      const database = await openDatabase({ dataDir: '/nonexistent', databaseUrl: schema.url });
-      return {
-        database,
-        cleanup: async () => {
-          await database.close();
-          await schema.drop();
-        },
-      };
-    },
-  ],
-];
-
-describe.each(backends)('migrations on %s', (_name, open) => {
+describe.each(DATABASE_BACKENDS)('migrations on %s', (_name, open) => {
   let handle: Awaited<ReturnType<typeof open>>;
   afterAll(async () => handle?.cleanup());
 

@@ -9,6 +9,7 @@ import type { RunningServer } from '../../server/index.js';
 import {
   createOrg,
   createWorld,
+  grantWorldRoles,
   ok,
   registerAccount,
   replaceDraft,
@@ -50,17 +51,10 @@ beforeAll(async () => {
   visitor = await registerAccount(server.url, 'Visitor');
   await createOrg(owner.api, 'studio-co', 'Studio');
   await createWorld(owner.api, 'studio-co', { slug: 'workshop', name: 'Workshop', visibility: 'public' });
-  for (const [who, role] of [
+  await grantWorldRoles(owner.api, 'workshop', [
     [editor, 'editor'],
     [visitor, 'visitor'],
-  ] as const)
-    await ok(
-      sdk.worldsSetRole({
-        client: owner.api,
-        path: { slug: 'workshop', accountId: who.accountId },
-        body: { role },
-      }),
-    );
+  ]);
   await replaceDraft(owner.api, 'workshop', spawnAt(0));
   await ok(
     sdk.scenesPublish({ client: owner.api, path: { slug: 'workshop' }, body: { message: 'live' } }),

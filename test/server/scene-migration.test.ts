@@ -13,32 +13,11 @@ import {
   etagOf,
   migrateTo,
   migrateToLatest,
-  openDatabase,
   reportSceneConversionProblems,
   seedDemoWorld,
-  type OpenDatabase,
 } from '../../server/index.js';
+import { DATABASE_BACKENDS } from '../helpers/databases.js';
 import { demoScene } from '../../server/db/demo-scene.js';
-import { createPostgresSchema } from '../helpers/services.js';
-import { tempDir } from '../helpers/server-process.js';
-
-const backends: Array<[string, () => Promise<{ database: OpenDatabase; cleanup: () => Promise<void> }>]> = [
-  [
-    'PGlite',
-    async () => {
-      const database = await openDatabase({ dataDir: await tempDir(), databaseUrl: undefined });
-      return { database, cleanup: () => database.close() };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = await createPostgresSchema();
-      const database = await openDatabase({ dataDir: '/nonexistent', databaseUrl: schema.url });
-      return { database, cleanup: async () => (await database.close(), await schema.drop()) };
-    },
-  ],
-];
 
 /** Two entities that are each other's parents: schema 1 stored it; no conversion can. */
 const CYCLIC_V1 = canonicalJson({
@@ -49,7 +28,7 @@ const CYCLIC_V1 = canonicalJson({
   ],
 });
 
-describe.each(backends)('scene schema 2 migration on %s', (_name, open) => {
+describe.each(DATABASE_BACKENDS)('scene schema 2 migration on %s', (_name, open) => {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   afterAll(async () => handle?.cleanup());
 

@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { signIn, signOut, signedInAs } from '../../shared/net/guest-session.js';
+import { CredentialFields } from '../../shared/ui/CredentialFields.js';
 
 export function SignInPanel({ onDone }: { onDone: () => void }) {
   const [email, setEmail] = useState('');
@@ -36,28 +37,7 @@ export function SignInPanel({ onDone }: { onDone: () => void }) {
     );
   return (
     <form className="sign-in" role="dialog" aria-label="Sign in" onSubmit={submit}>
-      <label>
-        Email
-        <input
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-      </label>
+      <CredentialFields email={email} password={password} onEmail={setEmail} onPassword={setPassword} />
       {problem && (
         <div className="sign-in-problem" role="alert">
           {problem}

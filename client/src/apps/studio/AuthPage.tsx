@@ -4,6 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { signIn, signUp } from '../../shared/net/guest-session.js';
+import { CredentialFields } from '../../shared/ui/CredentialFields.js';
 import { ORIGIN } from './studio-api.js';
 
 export function AuthPage({ onSignedIn }: { onSignedIn: () => void }) {
@@ -64,29 +65,13 @@ export function AuthPage({ onSignedIn }: { onSignedIn: () => void }) {
             />
           </label>
         )}
-        <label>
-          Email
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            name="password"
-            autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
-            required
-            minLength={mode === 'sign-up' ? 12 : undefined}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
+        <CredentialFields
+          email={email}
+          password={password}
+          onEmail={setEmail}
+          onPassword={setPassword}
+          newPassword={mode === 'sign-up'}
+        />
         {problem && (
           <div className="studio-problem" role="alert">
             {problem}
