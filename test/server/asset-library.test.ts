@@ -36,7 +36,7 @@ beforeAll(async () => {
     server.url,
     alice.token,
     undefined,
-    '&name=Bunny.glb&world=gallery&tags=animal,%20white',
+    '&name=Bunny.glb&world=gallery&tags=animal,%20white&lods=false',
   );
   triangle = await uploadToLibrary(server.url, alice.token, jsonBytes(triangleGltf()), '&name=Tri.gltf');
 }, 180_000);

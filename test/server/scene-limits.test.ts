@@ -41,7 +41,7 @@ beforeAll(async () => {
       body: { role: 'editor' },
     }),
   );
-  bunny = await uploadModel(cp.url, cp.owner.token);
+  bunny = await uploadModel(cp.url, cp.owner.token, undefined, '&lods=false');
   const asset = await ok(sdk.assetsAsset({ client: cp.owner.api, path: { hash: bunny } }));
   const report = asset.report as { output: { bytes: number; measures: { triangles: number } } };
   bunnyTriangles = report.output.measures.triangles;

@@ -82,7 +82,7 @@ describe('world thumbnails', () => {
       sdk.worldThumbnailsRender({ client: owner.api, path: { slug: 'plaza' }, body: {} }),
     );
     expect(none.status).toBe(409);
-    const bunny = await uploadModel(server.url, owner.token);
+    const bunny = await uploadModel(server.url, owner.token, undefined, '&lods=false');
     await replaceDraft(owner.api, 'plaza', {
       schema: 2,
       entities: {
