@@ -11,6 +11,7 @@ import {
   componentsOf,
   sceneEntities,
   sceneFromAnySchema,
+  transformResolver,
   type SceneDocument,
 } from '../../../../protocol/index.js';
 import { scenesDraft, worldsGet } from '../../shared/api/generated/sdk.gen.js';
@@ -19,17 +20,39 @@ import { SceneView } from '../../shared/scene/SceneView.js';
 import { createSceneSource, showScene } from '../../shared/scene/scene-source.js';
 import { problemText, studioClient } from './studio-api.js';
 
-/** Drag to orbit, wheel to zoom, right-drag to pan: the editor's camera. */
-function EditorCamera() {
+/** Where the entities stand: the centre and radius (metres) that frame them all. */
+function framing(scene: SceneDocument | null): { centre: [number, number, number]; radius: number } {
+  const points = scene ? sceneEntities(scene).map((entity) => transformResolver(scene)(entity).p) : [];
+  if (points.length === 0) return { centre: [0, 0, 0], radius: 10 };
+  const min = [0, 1, 2].map((i) => Math.min(...points.map((p) => p[i]!)));
+  const max = [0, 1, 2].map((i) => Math.max(...points.map((p) => p[i]!)));
+  const centre = [0, 1, 2].map((i) => (min[i]! + max[i]!) / 2) as [number, number, number];
+  const radius = Math.max(5, Math.hypot(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!) / 2);
+  return { centre, radius };
+}
+
+/**
+ * Drag to orbit, wheel to zoom, right-drag to pan: the editor's camera, framing the draft's entities from
+ * above at three quarters when the draft loads.
+ */
+function EditorCamera({ scene }: { scene: SceneDocument | null }) {
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
+  const [controls, setControls] = useState<OrbitControls | null>(null);
   useEffect(() => {
-    const controls = new OrbitControls(camera, gl.domElement);
-    controls.enableDamping = false;
-    controls.target.set(0, 0, 0);
-    controls.update();
-    return () => controls.dispose();
+    const orbit = new OrbitControls(camera, gl.domElement);
+    orbit.enableDamping = false;
+    setControls(orbit);
+    return () => orbit.dispose();
   }, [camera, gl]);
+  useEffect(() => {
+    if (!controls) return;
+    const { centre, radius } = framing(scene);
+    controls.target.set(...centre);
+    // Far enough that the whole radius fits a narrow viewport (the panels take the sides).
+    camera.position.set(centre[0] + radius * 1.6, centre[1] + radius * 1.4, centre[2] + radius * 2.6);
+    controls.update();
+  }, [controls, scene, camera]);
   return null;
 }
 
@@ -127,7 +150,7 @@ export function EditorFrame({
       <section className="studio-viewport" aria-label="Viewport">
         <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
           <SceneView source={source} editor showColliders={false} />
-          <EditorCamera />
+          <EditorCamera scene={scene} />
         </Canvas>
       </section>
       <aside className="studio-inspector" aria-label="Inspector">
