@@ -23,7 +23,8 @@ import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
 let server: ServerProcess;
 let browser: Browser;
 let editor: SignedIn & { email: string; password: string };
-let visitor: SignedIn;
+let visitor: SignedIn & { email: string; password: string };
+let visitorLogin: { email: string; password: string };
 
 /** Walls across the courtyard: `n` box colliders (the published scene has none). */
 const withWalls = (n: number, sign: string) => ({
@@ -81,6 +82,7 @@ beforeAll(async () => {
   const owner = await registerAccount(server.url, 'Owner');
   editor = await registerAccount(server.url, 'Editor');
   visitor = await registerAccount(server.url, 'Visitor');
+  visitorLogin = { email: visitor.email, password: visitor.password };
   await createOrg(owner.api, 'atelier-co', 'Atelier');
   await createWorld(owner.api, 'atelier-co', { slug: 'atelier', name: 'Atelier', visibility: 'public' });
   await grantWorldRoles(owner.api, 'atelier', [
@@ -174,6 +176,65 @@ describe('previews of a draft', () => {
     expect(await page.getByRole('complementary', { name: 'Inspector' }).textContent()).toContain('collider');
     await page.waitForTimeout(800);
     await saveScreenshot(page, 'studio-editor-frame');
+
+    // Edit: move wall-1 with the inspector; the draft on the server follows (a JSON Patch by id).
+    const status = page.getByRole('status').first();
+    const x = page.getByLabel('Position (m) x');
+    await x.fill('-3.5');
+    await waitFor(
+      () => status.textContent(),
+      (text) => text === 'Saved',
+      { what: 'the edit to be saved' },
+    );
+    const wallX = async () => {
+      const draft = await ok(sdk.scenesDraft({ client: editor.api, path: { slug: 'atelier' } }));
+      return (draft as unknown as { entities: Record<string, { transform: { position: number[] } }> })
+        .entities['wall-1']?.transform.position[0];
+    };
+    expect(await wallX()).toBe(-3.5);
+    // Undo puts it back, and that is saved too.
+    await page.locator('.studio-hierarchy').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await waitFor(wallX, (value) => value === -2, { what: 'the undo to be saved' });
+    // Add an entity, then delete it: the hierarchy and the draft follow.
+    await page.getByRole('button', { name: 'Add entity' }).click();
+    await waitFor(
+      () => entities.getByRole('button').count(),
+      (n) => n === 6,
+      { what: 'the new entity listed' },
+    );
+    await page.getByRole('button', { name: 'Delete entity' }).click();
+    await waitFor(
+      () => entities.getByRole('button').count(),
+      (n) => n === 5,
+      { what: 'the entity deleted' },
+    );
+    await waitFor(
+      () => status.textContent(),
+      (text) => text === 'Saved',
+      { what: 'the deletion to be saved' },
+    );
+    expect(
+      Object.keys((await ok(sdk.scenesDraft({ client: editor.api, path: { slug: 'atelier' } }))).entities),
+    ).toHaveLength(5);
+    expect(watched.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('tells someone who may not edit the world why, instead of opening the editor', async () => {
+    const watched = await openWatchedPage(browser);
+    const { page } = watched;
+    await page.goto(`${server.url}/studio/atelier`);
+    await page.getByLabel('Email').fill(visitorLogin.email);
+    await page.getByLabel('Password').fill(visitorLogin.password);
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
+    await page
+      .getByText(
+        /Only the owners and editors of this world can open it in the studio; you are one of its visitors/,
+      )
+      .waitFor();
+    expect(await page.getByRole('toolbar', { name: 'Edit' }).count()).toBe(0);
+    await saveScreenshot(page, 'studio-not-an-editor');
     expect(watched.problems).toEqual([]);
     await page.close();
   });

@@ -1,23 +1,30 @@
 /**
- * The editor's frame around one world's draft: a bar (world, save state, back to the picker), the entity
- * hierarchy, the viewport (the shared scene renderer with editor overlays, orbit camera) and an inspector
- * for the selected entity. The tools that change the draft come with the studio itself; this frame loads
- * the draft through the API, draws it, and lists what it holds.
+ * The editor around one world's draft: a bar (world, save state, undo and redo, tools), the entity
+ * hierarchy, the viewport (the shared scene renderer with editor overlays, an orbit camera and move /
+ * rotate / scale handles on the selection) and an inspector for the selected entity's name and transform.
+ * Every change is a command of the draft session (draft-session.ts): applied at once, undoable, saved as a
+ * JSON Patch with If-Match shortly after, kept in the browser until the server has it. Only the world's
+ * owners and editors get the editor; anyone else gets a page that says why.
  */
 import { Canvas, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { Euler, Quaternion } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import {
   componentsOf,
   sceneEntities,
-  sceneFromAnySchema,
   transformResolver,
   type SceneDocument,
+  type SceneEntity,
 } from '../../../../protocol/index.js';
-import { scenesDraft, worldsGet } from '../../shared/api/generated/sdk.gen.js';
+import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
 import type { World } from '../../shared/api/generated/types.gen.js';
 import { SceneView } from '../../shared/scene/SceneView.js';
 import { createSceneSource, showScene } from '../../shared/scene/scene-source.js';
+import { DraftSession, type SaveState } from './draft-session.js';
+import { browserPendingStore, draftTransport } from './draft-transport.js';
+import { addEntityCommand, deleteEntityCommand, renameCommand, transformCommand } from './entity-commands.js';
+import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
 import { problemText, studioClient } from './studio-api.js';
 
 /** Where the entities stand: the centre and radius (metres) that frame them all. */
@@ -33,27 +40,104 @@ function framing(scene: SceneDocument | null): { centre: [number, number, number
 
 /**
  * Drag to orbit, wheel to zoom, right-drag to pan: the editor's camera, framing the draft's entities from
- * above at three quarters when the draft loads.
+ * above at three quarters when the draft first loads.
  */
-function EditorCamera({ scene }: { scene: SceneDocument | null }) {
+function EditorCamera({
+  scene,
+  onControls,
+}: {
+  scene: SceneDocument | null;
+  onControls: (controls: OrbitControls | null) => void;
+}) {
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
   const [controls, setControls] = useState<OrbitControls | null>(null);
+  const [framed, setFramed] = useState(false);
   useEffect(() => {
     const orbit = new OrbitControls(camera, gl.domElement);
     orbit.enableDamping = false;
     setControls(orbit);
-    return () => orbit.dispose();
-  }, [camera, gl]);
+    onControls(orbit);
+    return () => {
+      onControls(null);
+      orbit.dispose();
+    };
+  }, [camera, gl, onControls]);
   useEffect(() => {
-    if (!controls) return;
+    if (!controls || !scene || framed) return;
     const { centre, radius } = framing(scene);
     controls.target.set(...centre);
     // Far enough that the whole radius fits a narrow viewport (the panels take the sides).
     camera.position.set(centre[0] + radius * 1.6, centre[1] + radius * 1.4, centre[2] + radius * 2.6);
     controls.update();
-  }, [controls, scene, camera]);
+    setFramed(true);
+  }, [controls, scene, camera, framed]);
   return null;
+}
+
+function saveText(state: SaveState): string {
+  switch (state.kind) {
+    case 'saved':
+      return 'Saved';
+    case 'saving':
+      return 'Saving…';
+    case 'pending':
+      return 'Unsaved changes';
+    case 'offline':
+      return `Offline — will retry in ${Math.round(state.retryInMs / 1000)} s`;
+    case 'refused':
+      return 'Not saved';
+  }
+}
+
+const DEG = 180 / Math.PI;
+
+/** Euler angles in degrees (XYZ) of a quaternion, for the inspector. */
+function degreesOf(q: readonly number[]): [number, number, number] {
+  const e = new Euler().setFromQuaternion(new Quaternion(q[0], q[1], q[2], q[3]));
+  return [e.x * DEG, e.y * DEG, e.z * DEG].map((v) => Math.round(v * 100) / 100) as [number, number, number];
+}
+
+function quaternionOf(degrees: readonly number[]): [number, number, number, number] {
+  const q = new Quaternion().setFromEuler(new Euler(degrees[0]! / DEG, degrees[1]! / DEG, degrees[2]! / DEG));
+  return [q.x, q.y, q.z, q.w];
+}
+
+/** Three number fields (x, y, z) that hand back the whole vector when one changes. */
+function VectorField({
+  label,
+  value,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  value: readonly number[];
+  disabled: boolean;
+  onChange: (next: [number, number, number]) => void;
+}) {
+  return (
+    <fieldset className="studio-vector" disabled={disabled}>
+      <legend>{label}</legend>
+      {(['x', 'y', 'z'] as const).map((axis, i) => (
+        <label key={axis}>
+          {axis}
+          <input
+            type="number"
+            step="0.1"
+            aria-label={`${label} ${axis}`}
+            value={Number(value[i]!.toFixed(4))}
+            onChange={(event) => {
+              const parsed = Number(event.target.value);
+              if (!Number.isFinite(parsed) || event.target.value === '') return;
+              const next = [...value] as [number, number, number];
+              next[i] = parsed;
+              onChange(next);
+            }}
+          />
+        </label>
+      ))}
+    </fieldset>
+  );
 }
 
 export function EditorFrame({
@@ -67,35 +151,47 @@ export function EditorFrame({
 }) {
   const source = useMemo(() => createSceneSource(), []);
   const [world, setWorld] = useState<World | null>(null);
-  const [scene, setScene] = useState<SceneDocument | null>(null);
-  const [etag, setEtag] = useState<string | null>(null);
+  const [session, setSession] = useState<DraftSession | null>(null);
+  const [, setTick] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [mode, setMode] = useState<GizmoMode>('translate');
+  const [orbit, setOrbit] = useState<OrbitControls | null>(null);
 
   useEffect(() => {
     let live = true;
     void (async () => {
       const client = await studioClient();
       if (!client) return onSignedOut();
-      const [info, draft] = await Promise.all([
-        worldsGet({ client, path: { slug } }),
-        scenesDraft({ client, path: { slug } }),
-      ]);
+      const info = await worldsGet({ client, path: { slug } });
       if (!live) return;
-      if (!info.data) return setProblem(problemText(info.error, info.response, `open world "${slug}"`));
+      if (!info.data)
+        return setProblem(
+          info.response.status === 404
+            ? `There is no world "${slug}" you can see. Check the address, or sign in with an account that may edit it.`
+            : problemText(info.error, info.response, `open world "${slug}"`),
+        );
       setWorld(info.data);
-      if (!draft.data) return setProblem(problemText(draft.error, draft.response, 'load the draft'));
-      const read = sceneFromAnySchema(draft.data);
-      if (!read.ok) return setProblem(`The draft cannot be read: ${read.reason} (at ${read.path}).`);
-      showScene(source, read.scene);
-      setScene(read.scene);
-      setEtag(draft.response.headers.get('etag'));
+      // Not an editor: a page that says so, never an editor that cannot load what it needs.
+      if (info.data.role !== 'owner' && info.data.role !== 'editor') return;
+      const draft = new DraftSession(draftTransport(slug, onSignedOut), browserPendingStore(slug), () => {
+        showScene(source, draft.scene);
+        setTick((n) => n + 1);
+      });
+      await draft
+        .open()
+        .catch((error: unknown) =>
+          setProblem(`The draft cannot be opened: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      if (live) setSession(draft);
     })();
     return () => {
       live = false;
     };
   }, [slug, source]);
 
+  const scene = session?.scene ?? null;
+  const canEdit = world?.role === 'owner' || world?.role === 'editor';
   const entities = useMemo(() => (scene ? sceneEntities(scene) : []), [scene]);
   const depth = useMemo(() => {
     const levels = new Map<string, number>();
@@ -103,30 +199,127 @@ export function EditorFrame({
       levels.set(entity.id, entity.parent !== undefined ? (levels.get(entity.parent) ?? 0) + 1 : 0);
     return levels;
   }, [entities]);
-  const chosen = entities.find((entity) => entity.id === selected);
-  const canEdit = world?.role === 'owner' || world?.role === 'editor';
+  const chosen = selected && scene?.entities[selected] ? { ...scene.entities[selected], id: selected } : null;
 
+  const run = useCallback(
+    (command: Parameters<DraftSession['run']>[0]) => {
+      if (!session || !canEdit) return;
+      const refused = session.run(command);
+      setProblem(refused ? `That edit was not made: ${refused}` : null);
+    },
+    [session, canEdit],
+  );
+  const setTransform = useCallback(
+    (transform: SceneEntity['transform']) => {
+      if (scene && selected) run(transformCommand(scene, selected, transform));
+    },
+    [scene, selected, run],
+  );
+
+  const onKey = (event: ReactKeyboardEvent) => {
+    if (!session || !canEdit) return;
+    const typing = (event.target as HTMLElement).closest('input, textarea, select') !== null;
+    const mod = event.ctrlKey || event.metaKey;
+    if (mod && event.key.toLowerCase() === 'z') {
+      event.preventDefault();
+      if (event.shiftKey) session.redo();
+      else session.undo();
+    } else if (mod && event.key.toLowerCase() === 'y') {
+      event.preventDefault();
+      session.redo();
+    } else if (!typing && event.key === 'Delete' && selected && scene) {
+      run(deleteEntityCommand(scene, selected));
+      setSelected(null);
+    } else if (!typing && !mod && ['w', 'e', 'r'].includes(event.key.toLowerCase())) {
+      setMode(
+        ({ w: 'translate', e: 'rotate', r: 'scale' } as const)[event.key.toLowerCase() as 'w' | 'e' | 'r'],
+      );
+    }
+  };
+
+  if (world && !canEdit)
+    return (
+      <main className="studio-picker" aria-label="Not an editor">
+        <h1>{world.name}</h1>
+        <p role="alert">
+          Only the owners and editors of this world can open it in the studio; you are{' '}
+          {world.role ? `one of its ${world.role}s` : 'not one of its members'}. Ask the world’s owner to make
+          you an editor, or sign in with another account.
+        </p>
+        <button type="button" onClick={onBack}>
+          ← Your worlds
+        </button>
+      </main>
+    );
+  if (!world && problem)
+    return (
+      <main className="studio-picker">
+        <p role="alert">{problem}</p>
+        <button type="button" onClick={onBack}>
+          ← Your worlds
+        </button>
+      </main>
+    );
+
+  const state = session?.state ?? { kind: 'saved' as const };
+  const notice = session?.notices.at(-1);
   return (
-    <div className="studio-editor">
+    <div className="studio-editor" onKeyDown={onKey} tabIndex={-1}>
       <header className="studio-bar">
         <button type="button" onClick={onBack} aria-label="Back to your worlds">
           ← Worlds
         </button>
         <h1>{world?.name ?? slug}</h1>
-        <span className="studio-status" aria-live="polite">
-          {scene === null
-            ? 'Loading the draft…'
-            : `Draft · ${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}${canEdit ? '' : ' · read only'}`}
+        <span className={`studio-status save-${state.kind}`} role="status" aria-live="polite">
+          {scene === null ? 'Loading the draft…' : saveText(state)}
         </span>
-        {etag && (
-          <span className="studio-etag" title="The draft's ETag (its revision)">
-            {etag}
+        {canEdit && session && (
+          <span className="studio-tools" role="toolbar" aria-label="Edit">
+            <button
+              type="button"
+              onClick={() => session.undo()}
+              disabled={!session.canUndo}
+              title="Undo (Ctrl+Z)"
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              onClick={() => session.redo()}
+              disabled={!session.canRedo}
+              title="Redo (Ctrl+Shift+Z)"
+            >
+              Redo
+            </button>
+            {(['translate', 'rotate', 'scale'] as const).map((tool, i) => (
+              <button
+                key={tool}
+                type="button"
+                aria-pressed={mode === tool}
+                className={mode === tool ? 'selected' : ''}
+                onClick={() => setMode(tool)}
+                title={`${tool} (${'WER'[i]})`}
+              >
+                {tool === 'translate' ? 'Move' : tool === 'rotate' ? 'Rotate' : 'Scale'}
+              </button>
+            ))}
+            <button
+              type="button"
+              onClick={() => {
+                if (!scene) return;
+                const { command, id } = addEntityCommand(scene, [0, 0, 0]);
+                run(command);
+                setSelected(id);
+              }}
+            >
+              Add entity
+            </button>
           </span>
         )}
       </header>
-      {problem && (
+      {(problem ?? (state.kind === 'refused' ? notice : undefined)) && (
         <div className="studio-problem" role="alert">
-          {problem}
+          {problem ?? notice}
         </div>
       )}
       <nav className="studio-hierarchy" aria-label="Entities">
@@ -150,28 +343,80 @@ export function EditorFrame({
       <section className="studio-viewport" aria-label="Viewport">
         <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
           <SceneView source={source} editor showColliders={false} />
-          <EditorCamera scene={scene} />
+          <EditorCamera scene={scene} onControls={setOrbit} />
+          {canEdit && scene && chosen && (
+            <TransformGizmo
+              scene={scene}
+              entity={chosen.id}
+              mode={mode}
+              orbit={orbit}
+              onChange={setTransform}
+            />
+          )}
         </Canvas>
       </section>
       <aside className="studio-inspector" aria-label="Inspector">
         <h2>Inspector</h2>
-        {chosen ? (
-          <dl>
-            <dt>Id</dt>
-            <dd>{chosen.id}</dd>
-            <dt>Name</dt>
-            <dd>{chosen.name ?? '—'}</dd>
-            <dt>Parent</dt>
-            <dd>{chosen.parent ?? 'none (a root entity)'}</dd>
-            <dt>Position</dt>
-            <dd>{chosen.transform.position.map((v) => v.toFixed(2)).join(', ')} m</dd>
-            <dt>Components</dt>
-            <dd>
+        {chosen && scene ? (
+          <form className="studio-form" onSubmit={(event) => event.preventDefault()}>
+            <div className="studio-field">
+              <span>Id</span> <code>{chosen.id}</code>
+            </div>
+            <label>
+              Name
+              <input
+                key={`${chosen.id}-${chosen.name ?? ''}`}
+                defaultValue={chosen.name ?? ''}
+                disabled={!canEdit}
+                maxLength={120}
+                onBlur={(event) => {
+                  if (event.target.value.trim() !== (chosen.name ?? ''))
+                    run(renameCommand(scene, chosen.id, event.target.value));
+                }}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter') (event.target as HTMLInputElement).blur();
+                }}
+              />
+            </label>
+            <div className="studio-field">
+              <span>Parent</span> {chosen.parent ?? 'none (a root entity)'}
+            </div>
+            <VectorField
+              label="Position (m)"
+              value={chosen.transform.position}
+              disabled={!canEdit}
+              onChange={(position) => setTransform({ ...chosen.transform, position })}
+            />
+            <VectorField
+              label="Rotation (°)"
+              value={degreesOf(chosen.transform.rotation)}
+              disabled={!canEdit}
+              onChange={(degrees) => setTransform({ ...chosen.transform, rotation: quaternionOf(degrees) })}
+            />
+            <VectorField
+              label="Scale"
+              value={chosen.transform.scale}
+              disabled={!canEdit}
+              onChange={(scale) => setTransform({ ...chosen.transform, scale })}
+            />
+            <div className="studio-field">
+              <span>Components</span>{' '}
               {componentsOf(chosen)
                 .map((c) => c.type)
                 .join(', ') || 'none'}
-            </dd>
-          </dl>
+            </div>
+            {canEdit && (
+              <button
+                type="button"
+                onClick={() => {
+                  run(deleteEntityCommand(scene, chosen.id));
+                  setSelected(null);
+                }}
+              >
+                Delete entity
+              </button>
+            )}
+          </form>
         ) : (
           <p className="studio-empty">Select an entity to see it here.</p>
         )}

@@ -1,0 +1,88 @@
+/**
+ * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity. The
+ * handles work in world space; each change is turned back into the entity's transform relative to its
+ * parent and handed to `onChange` (the editor makes it a command: a whole drag is one undo step).
+ */
+import { useThree } from '@react-three/fiber';
+import { useEffect, useMemo } from 'react';
+import { Matrix4, Object3D, Quaternion, Vector3 } from 'three';
+import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
+import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { transformResolver, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
+
+export type GizmoMode = 'translate' | 'rotate' | 'scale';
+
+const matrixOf = (t: { p: number[]; q: number[]; s: number[] }) =>
+  new Matrix4().compose(
+    new Vector3(t.p[0], t.p[1], t.p[2]),
+    new Quaternion(t.q[0], t.q[1], t.q[2], t.q[3]),
+    new Vector3(t.s[0], t.s[1], t.s[2]),
+  );
+
+export function TransformGizmo({
+  scene,
+  entity,
+  mode,
+  orbit,
+  onChange,
+}: {
+  scene: SceneDocument;
+  entity: string;
+  mode: GizmoMode;
+  orbit: OrbitControls | null;
+  onChange: (transform: SceneEntity['transform']) => void;
+}) {
+  const camera = useThree((state) => state.camera);
+  const gl = useThree((state) => state.gl);
+  const three = useThree((state) => state.scene);
+  const proxy = useMemo(() => new Object3D(), []);
+  const controls = useMemo(() => new TransformControls(camera, gl.domElement), [camera, gl]);
+
+  useEffect(() => {
+    const helper = controls.getHelper();
+    three.add(proxy, helper);
+    controls.attach(proxy);
+    const dragging = (event: { value: unknown }) => {
+      if (orbit) orbit.enabled = !event.value; // the camera holds still while a handle is dragged
+    };
+    controls.addEventListener('dragging-changed', dragging);
+    return () => {
+      controls.removeEventListener('dragging-changed', dragging);
+      controls.detach();
+      three.remove(proxy, helper);
+      controls.dispose();
+    };
+  }, [controls, proxy, three, orbit]);
+
+  useEffect(() => controls.setMode(mode), [controls, mode]);
+
+  // Where the entity is (its world transform), and what undoes its parent's.
+  const parentInverse = useMemo(() => {
+    const resolve = transformResolver(scene);
+    const parent = scene.entities[entity]?.parent;
+    const parentEntity = parent !== undefined ? scene.entities[parent] : undefined;
+    const world = scene.entities[entity] ? resolve({ ...scene.entities[entity], id: entity }) : undefined;
+    if (world) matrixOf(world).decompose(proxy.position, proxy.quaternion, proxy.scale);
+    return parentEntity ? matrixOf(resolve({ ...parentEntity, id: parent! })).invert() : new Matrix4();
+  }, [scene, entity, proxy]);
+
+  useEffect(() => {
+    const changed = () => {
+      proxy.updateMatrix();
+      const local = new Matrix4().multiplyMatrices(parentInverse, proxy.matrix);
+      const p = new Vector3();
+      const q = new Quaternion();
+      const s = new Vector3();
+      local.decompose(p, q, s);
+      const round = (v: number) => Math.round(v * 1e4) / 1e4; // 0.1 mm, and no -0.000000001 noise
+      onChange({
+        position: [round(p.x), round(p.y), round(p.z)],
+        rotation: [round(q.x), round(q.y), round(q.z), round(q.w)],
+        scale: [round(s.x), round(s.y), round(s.z)],
+      });
+    };
+    controls.addEventListener('objectChange', changed);
+    return () => controls.removeEventListener('objectChange', changed);
+  }, [controls, proxy, parentInverse, onChange]);
+  return null;
+}

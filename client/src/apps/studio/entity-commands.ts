@@ -1,0 +1,72 @@
+/**
+ * The editor's edits as commands on the draft (JSON Patch by entity id, with their inverse): add an empty
+ * entity, rename, set a transform, delete an entity with everything under it.
+ */
+import { generateKeyBetween } from 'fractional-indexing';
+import { sceneEntities, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
+import { setCommand, type Command } from './draft-session.js';
+
+/** A new root entity at `position`, after the last root; its id is the first free `entity-<n>`. */
+export function addEntityCommand(
+  scene: SceneDocument,
+  position: [number, number, number],
+): {
+  command: Command;
+  id: string;
+} {
+  let n = 1;
+  while (Object.hasOwn(scene.entities, `entity-${n}`)) n += 1;
+  const id = `entity-${n}`;
+  const roots = sceneEntities(scene).filter((entity) => entity.parent === undefined);
+  const order = generateKeyBetween(roots.at(-1)?.order ?? null, null);
+  const value = { name: `Entity ${n}`, order, transform: { position }, components: {} };
+  return {
+    id,
+    command: {
+      label: `add ${id}`,
+      forward: [{ op: 'add', path: `/entities/${id}`, value }],
+      backward: [{ op: 'remove', path: `/entities/${id}` }],
+    },
+  };
+}
+
+/** Names an entity (an empty name removes the name: the hierarchy then shows its id). */
+export function renameCommand(scene: SceneDocument, id: string, name: string): Command {
+  const path = `/entities/${id}/name`;
+  const before = scene.entities[id]?.name;
+  const trimmed = name.trim();
+  if (trimmed !== '') return setCommand(`rename ${id}`, path, before, trimmed);
+  return {
+    label: `unname ${id}`,
+    forward: before === undefined ? [] : [{ op: 'remove', path }],
+    backward: before === undefined ? [] : [{ op: 'add', path, value: before }],
+  };
+}
+
+export function transformCommand(
+  scene: SceneDocument,
+  id: string,
+  transform: SceneEntity['transform'],
+): Command {
+  return setCommand(`move ${id}`, `/entities/${id}/transform`, scene.entities[id]?.transform, transform);
+}
+
+/** Deletes the entity and its descendants (deepest first); undo puts them back (parents first). */
+export function deleteEntityCommand(scene: SceneDocument, id: string): Command {
+  const doomed = new Set([id]);
+  const ordered = sceneEntities(scene); // parents before children
+  for (const entity of ordered)
+    if (entity.parent !== undefined && doomed.has(entity.parent)) doomed.add(entity.id);
+  const removal = ordered.filter((entity) => doomed.has(entity.id));
+  return {
+    label: `delete ${id}${removal.length > 1 ? ` and ${removal.length - 1} under it` : ''}`,
+    forward: [...removal]
+      .reverse()
+      .map((entity) => ({ op: 'remove' as const, path: `/entities/${entity.id}` })),
+    backward: removal.map((entity) => ({
+      op: 'add' as const,
+      path: `/entities/${entity.id}`,
+      value: scene.entities[entity.id],
+    })),
+  };
+}
