@@ -164,7 +164,8 @@ describe('previews of a draft', () => {
     await page.getByRole('button', { name: 'Sign in' }).last().click();
     await page.getByRole('button', { name: /Atelier/ }).click();
     await page.waitForURL(/\/studio\/atelier$/);
-    const entities = page.getByRole('navigation', { name: 'Entities' });
+    // The hierarchy's own list (the budget panel below it has buttons too).
+    const entities = page.locator('.studio-hierarchy > ul');
     await waitFor(
       () => entities.getByRole('button').count(),
       (n) => n === 5,
@@ -217,6 +218,20 @@ describe('previews of a draft', () => {
     expect(
       Object.keys((await ok(sdk.scenesDraft({ client: editor.api, path: { slug: 'atelier' } }))).entities),
     ).toHaveLength(5);
+    // The budget reads the saved draft; publishing from the studio makes the next version.
+    const budget = page.getByRole('region', { name: 'Scene budget' });
+    await waitFor(
+      () => budget.textContent(),
+      (text) => /Entities5 \/ 10,000/.test(text ?? ''),
+      {
+        what: 'the budget to count the five entities',
+      },
+    );
+    await page.getByLabel('Version message').fill('from the studio');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published version 2.').waitFor();
+    const versions = await ok(sdk.scenesVersions({ client: editor.api, path: { slug: 'atelier' } }));
+    expect(versions[0]).toMatchObject({ version: 2, message: 'from the studio' });
     expect(watched.problems).toEqual([]);
     await page.close();
   });

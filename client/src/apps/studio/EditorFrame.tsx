@@ -25,6 +25,7 @@ import { DraftSession, type SaveState } from './draft-session.js';
 import { browserPendingStore, draftTransport } from './draft-transport.js';
 import { addEntityCommand, deleteEntityCommand, renameCommand, transformCommand } from './entity-commands.js';
 import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
+import { BudgetMeter } from './BudgetMeter.js';
 import { problemText, studioClient } from './studio-api.js';
 
 /** Where the entities stand: the centre and radius (metres) that frame them all. */
@@ -157,6 +158,8 @@ export function EditorFrame({
   const [problem, setProblem] = useState<string | null>(null);
   const [mode, setMode] = useState<GizmoMode>('translate');
   const [orbit, setOrbit] = useState<OrbitControls | null>(null);
+  /** Counts saves, so the budget is read again after each. */
+  const [saves, setSaves] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -174,9 +177,13 @@ export function EditorFrame({
       setWorld(info.data);
       // Not an editor: a page that says so, never an editor that cannot load what it needs.
       if (info.data.role !== 'owner' && info.data.role !== 'editor') return;
+      let wasSaved = true;
       const draft = new DraftSession(draftTransport(slug, onSignedOut), browserPendingStore(slug), () => {
         showScene(source, draft.scene);
         setTick((n) => n + 1);
+        const saved = draft.state.kind === 'saved';
+        if (saved && !wasSaved) setSaves((n) => n + 1);
+        wasSaved = saved;
       });
       await draft
         .open()
@@ -305,6 +312,15 @@ export function EditorFrame({
             ))}
             <button
               type="button"
+              title="Save, then walk the draft in the player (a preview only editors can join)"
+              onClick={() =>
+                void session.flush().then(() => window.open(`/?world=${slug}&preview=1`, '_blank'))
+              }
+            >
+              Play
+            </button>
+            <button
+              type="button"
               onClick={() => {
                 if (!scene) return;
                 const { command, id } = addEntityCommand(scene, [0, 0, 0]);
@@ -339,6 +355,14 @@ export function EditorFrame({
             </li>
           ))}
         </ul>
+        {session && (
+          <BudgetMeter
+            slug={slug}
+            savedRevision={saves}
+            beforePublish={() => session.flush()}
+            onSelect={setSelected}
+          />
+        )}
       </nav>
       <section className="studio-viewport" aria-label="Viewport">
         <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
