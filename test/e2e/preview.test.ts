@@ -3,6 +3,8 @@
  * draft (not the published scene), which reloads in the page when someone saves the draft; a visitor of
  * the same world is refused with words that say who may preview. Also the studio's shell at /studio.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -18,6 +20,7 @@ import {
 import { launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
+import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
 
 let server: ServerProcess;
@@ -235,6 +238,34 @@ describe('previews of a draft', () => {
     expect(watched.problems).toEqual([]);
     await page.close();
   });
+
+  it('uploads a model in the studio, shows its progress and places it in the draft', async () => {
+    const glb = (await pmndrsModels())[0]!.glb;
+    const file = path.join(await tempDir('mib-studio-upload-'), 'bunny.glb');
+    await writeFile(file, glb);
+    const watched = await pageAs(editor);
+    const { page } = watched;
+    await page.goto(`${server.url}/studio/atelier`);
+    await page.getByRole('region', { name: 'Assets' }).waitFor();
+    await page.locator('.studio-upload input[type=file]').setInputFiles(file);
+    await page.getByText('bunny.glb is ready.').waitFor({ timeout: 90_000 });
+    await page.getByRole('button', { name: 'Place' }).click();
+    await waitFor(
+      async () =>
+        Object.values(
+          (await ok(sdk.scenesDraft({ client: editor.api, path: { slug: 'atelier' } }))).entities as Record<
+            string,
+            { name?: string; components: { model?: { asset: string } } }
+          >,
+        ).find((entity) => entity.components.model),
+      Boolean,
+      { what: 'the placed model to be saved in the draft', timeoutMs: 15_000 },
+    );
+    await page.waitForTimeout(1_000);
+    await saveScreenshot(page, 'studio-placed-model');
+    expect(watched.problems).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('tells someone who may not edit the world why, instead of opening the editor', async () => {
     const watched = await openWatchedPage(browser);

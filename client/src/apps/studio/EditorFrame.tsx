@@ -23,9 +23,16 @@ import { SceneView } from '../../shared/scene/SceneView.js';
 import { createSceneSource, showScene } from '../../shared/scene/scene-source.js';
 import { DraftSession, type SaveState } from './draft-session.js';
 import { browserPendingStore, draftTransport } from './draft-transport.js';
-import { addEntityCommand, deleteEntityCommand, renameCommand, transformCommand } from './entity-commands.js';
+import {
+  addEntityCommand,
+  addModelCommand,
+  deleteEntityCommand,
+  renameCommand,
+  transformCommand,
+} from './entity-commands.js';
 import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
 import { BudgetMeter } from './BudgetMeter.js';
+import { AssetPanel } from './AssetPanel.js';
 import { problemText, studioClient } from './studio-api.js';
 
 /** Where the entities stand: the centre and radius (metres) that frame them all. */
@@ -258,10 +265,10 @@ export function EditorFrame({
         </button>
       </main>
     );
-  if (!world && problem)
+  if (!world)
     return (
       <main className="studio-picker">
-        <p role="alert">{problem}</p>
+        {problem ? <p role="alert">{problem}</p> : <p aria-busy="true">Opening {slug}…</p>}
         <button type="button" onClick={onBack}>
           ← Your worlds
         </button>
@@ -443,6 +450,27 @@ export function EditorFrame({
           </form>
         ) : (
           <p className="studio-empty">Select an entity to see it here.</p>
+        )}
+        {session && (
+          <AssetPanel
+            slug={slug}
+            canEdit={canEdit}
+            onPlace={(asset) => {
+              if (!scene || !asset.assetHash) return;
+              // Where the camera looks, on the ground.
+              const at = orbit
+                ? ([orbit.target.x, 0, orbit.target.z] as [number, number, number])
+                : [0, 0, 0];
+              const { command, id } = addModelCommand(
+                scene,
+                asset.assetHash,
+                asset.name,
+                at as [number, number, number],
+              );
+              run(command);
+              setSelected(id);
+            }}
+          />
         )}
       </aside>
     </div>

@@ -31,6 +31,22 @@ export function addEntityCommand(
 }
 
 /** Names an entity (an empty name removes the name: the hierarchy then shows its id). */
+/** A new root entity showing an uploaded model (by its asset hash) at `position`, named after it. */
+export function addModelCommand(
+  scene: SceneDocument,
+  asset: string,
+  name: string,
+  position: [number, number, number],
+): { command: Command; id: string } {
+  const { command, id } = addEntityCommand(scene, position);
+  const added = command.forward[0] as { value: Record<string, unknown> };
+  const value = { ...added.value, name: name.slice(0, 120), components: { model: { asset } } };
+  return {
+    id,
+    command: { ...command, label: `place ${name}`, forward: [{ op: 'add', path: `/entities/${id}`, value }] },
+  };
+}
+
 export function renameCommand(scene: SceneDocument, id: string, name: string): Command {
   const path = `/entities/${id}/name`;
   const before = scene.entities[id]?.name;

@@ -1,0 +1,220 @@
+/**
+ * The world's assets in the editor: upload a model (.glb, .gltf or a .zip of a .gltf and its files) with
+ * its profile — a bar for the bytes sent, then the pipeline's stage and percent — and see why one was
+ * refused, in the pipeline's words; browse the world's library (or your own uploads) with thumbnails and
+ * weights; place a processed model in the scene.
+ */
+import { useEffect, useState } from 'react';
+import { libraryList } from '../../shared/api/generated/sdk.gen.js';
+import type { LibraryAsset } from '../../shared/api/generated/types.gen.js';
+import { accountAccessToken } from '../../shared/net/guest-session.js';
+import { ORIGIN, problemText, studioClient } from './studio-api.js';
+
+const PROFILES = ['prop', 'scene', 'hero', 'wearable', 'avatar'] as const;
+const MEDIA_TYPES: Record<string, string> = {
+  glb: 'model/gltf-binary',
+  gltf: 'model/gltf+json',
+  zip: 'application/zip',
+};
+/** How often a running upload's job is read, in ms. */
+const JOB_POLL_MS = 500;
+
+type Upload =
+  | { phase: 'sending'; name: string; percent: number }
+  | { phase: 'processing'; name: string; stage: string; percent: number }
+  | { phase: 'done'; name: string }
+  | { phase: 'refused'; name: string; reason: string };
+
+/** Sends the file with progress (fetch has no upload progress); resolves to the answer's status and JSON. */
+function send(url: string, token: string, file: File, onProgress: (percent: number) => void) {
+  return new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', url);
+    request.setRequestHeader('authorization', `Bearer ${token}`);
+    request.setRequestHeader(
+      'content-type',
+      MEDIA_TYPES[file.name.split('.').pop()!.toLowerCase()] ?? 'application/octet-stream',
+    );
+    request.upload.onprogress = (event) =>
+      event.lengthComputable && onProgress((100 * event.loaded) / event.total);
+    request.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // not JSON: the status says enough
+      }
+      resolve({ status: request.status, body });
+    };
+    request.onerror = () => reject(new Error('the server could not be reached'));
+    request.send(file);
+  });
+}
+
+export function AssetPanel({
+  slug,
+  canEdit,
+  onPlace,
+}: {
+  slug: string;
+  canEdit: boolean;
+  onPlace: (asset: LibraryAsset) => void;
+}) {
+  const [scope, setScope] = useState<'world' | 'mine'>('world');
+  const [items, setItems] = useState<LibraryAsset[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [profile, setProfile] = useState<(typeof PROFILES)[number]>('prop');
+  const [upload, setUpload] = useState<Upload | null>(null);
+  const [refresh, setRefresh] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const client = await studioClient();
+      if (!client) return;
+      const { data, error, response } = await libraryList({
+        client,
+        query: scope === 'world' ? { world: slug, limit: 100 } : { limit: 100 },
+      });
+      if (!live) return;
+      if (data) setItems(data.items);
+      else setProblem(problemText(error, response, 'list the assets'));
+    })();
+    return () => {
+      live = false;
+    };
+  }, [slug, scope, refresh]);
+
+  const start = async (file: File) => {
+    const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
+    if (!MEDIA_TYPES[extension])
+      return setUpload({
+        phase: 'refused',
+        name: file.name,
+        reason: 'upload a .glb, a .gltf, or a .zip of a .gltf and its files',
+      });
+    const token = await accountAccessToken(ORIGIN);
+    if (!token)
+      return setUpload({ phase: 'refused', name: file.name, reason: 'your session ended; sign in again' });
+    setUpload({ phase: 'sending', name: file.name, percent: 0 });
+    const query = new URLSearchParams({ profile, name: file.name, world: slug });
+    const answer = await send(`${ORIGIN}/assets?${query.toString()}`, token, file, (percent) =>
+      setUpload({ phase: 'sending', name: file.name, percent }),
+    ).catch((error: unknown) => ({ status: 0, body: { detail: (error as Error).message } }));
+    const body = answer.body as { id?: string; detail?: string } | null;
+    if (answer.status !== 202 || !body?.id)
+      return setUpload({
+        phase: 'refused',
+        name: file.name,
+        reason: body?.detail ?? `the server answered ${answer.status}`,
+      });
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+      const job = (await (
+        await fetch(`${ORIGIN}/assets/jobs/${body.id}`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
+        status: string;
+        stage: string | null;
+        percent: number;
+        problems: { message: string }[] | null;
+        error: string | null;
+      };
+      if (job.status === 'succeeded') {
+        setUpload({ phase: 'done', name: file.name });
+        setRefresh((n) => n + 1);
+        return;
+      }
+      if (job.status === 'rejected' || job.status === 'failed')
+        return setUpload({
+          phase: 'refused',
+          name: file.name,
+          reason: job.problems?.[0]?.message ?? job.error ?? `the upload was ${job.status}`,
+        });
+      setUpload({ phase: 'processing', name: file.name, stage: job.stage ?? 'queued', percent: job.percent });
+    }
+  };
+
+  return (
+    <section className="studio-assets" aria-label="Assets">
+      <h2>Assets</h2>
+      <div className="studio-tabs" role="tablist">
+        {(['world', 'mine'] as const).map((tab) => (
+          <button
+            key={tab}
+            type="button"
+            role="tab"
+            aria-selected={scope === tab}
+            className={scope === tab ? 'active' : ''}
+            onClick={() => setScope(tab)}
+          >
+            {tab === 'world' ? 'This world' : 'My uploads'}
+          </button>
+        ))}
+      </div>
+      {canEdit && (
+        <div className="studio-upload">
+          <select
+            aria-label="Profile"
+            value={profile}
+            onChange={(event) => setProfile(event.target.value as typeof profile)}
+          >
+            {PROFILES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <label className="studio-file">
+            Upload a model
+            <input
+              type="file"
+              accept=".glb,.gltf,.zip"
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file) void start(file);
+                event.target.value = '';
+              }}
+            />
+          </label>
+        </div>
+      )}
+      {upload && (
+        <p role="status" className={upload.phase === 'refused' ? 'studio-problem' : ''}>
+          {upload.phase === 'sending'
+            ? `Sending ${upload.name}… ${Math.round(upload.percent)} %`
+            : upload.phase === 'processing'
+              ? `${upload.name}: ${upload.stage} ${upload.percent} %`
+              : upload.phase === 'done'
+                ? `${upload.name} is ready.`
+                : `${upload.name} was not accepted: ${upload.reason}`}
+        </p>
+      )}
+      {problem && <p className="studio-problem">{problem}</p>}
+      <ul className="studio-asset-list">
+        {(items ?? []).map((item) => (
+          <li key={item.id}>
+            {item.thumbnailUrl ? (
+              <img src={item.thumbnailUrl} alt="" width={48} height={48} />
+            ) : (
+              <span className="studio-thumb" />
+            )}
+            <span>
+              <strong>{item.name}</strong>
+              <small>
+                {item.status === 'succeeded'
+                  ? `${item.profile} · ${(item.measures?.triangles ?? 0).toLocaleString('en')} triangles`
+                  : `${item.status} ${item.percent} %`}
+              </small>
+            </span>
+            {canEdit && item.status === 'succeeded' && item.assetHash && (
+              <button type="button" onClick={() => onPlace(item)}>
+                Place
+              </button>
+            )}
+          </li>
+        ))}
+        {items?.length === 0 && <li className="studio-empty">No assets here yet.</li>}
+      </ul>
+    </section>
+  );
+}
