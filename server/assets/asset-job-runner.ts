@@ -14,6 +14,8 @@ import {
   sha256Hex,
   type AssetFiles,
   type AssetStore,
+  type GltfRenderer,
+  type RendererUnavailable,
   type RenderedScene,
   type Budget,
   type ProfileName,
@@ -43,7 +45,7 @@ const THUMBNAIL_PX = 256;
 
 export class AssetJobRunner {
   private active = new Map<string, AbortController>();
-  private renderer: ReturnType<typeof openChromiumRenderer> | undefined;
+  private renderer: Promise<GltfRenderer | RendererUnavailable> | undefined;
 
   constructor(
     private readonly jobs: AssetJobsRepository,
@@ -85,37 +87,31 @@ export class AssetJobRunner {
     options: { width: number; height: number; timeoutMs: number },
     assets: AssetFiles,
   ): Promise<RenderedScene | { unavailable: string }> {
-    this.renderer ??= openChromiumRenderer({
-      pageDir: this.options.renderPageDir,
-      chromiumPath: this.options.chromiumPath,
-    });
-    const renderer = await this.renderer.catch((error: unknown) => {
-      this.renderer = undefined; // try launching again next time
-      throw error;
-    });
+    const renderer = await this.openRenderer();
     if ('unavailable' in renderer) return renderer;
     return renderer.renderScene(scene, options, assets);
   }
 
-  /** A 256² PNG of the asset, or why there is none (no Chromium here, or the render failed). */
-  private async thumbnail(glb: Uint8Array): Promise<{ png: Uint8Array } | { skipped: string }> {
+  /** The one Chromium page of this process (launched on first use; launched again after a failed launch). */
+  private openRenderer(): Promise<GltfRenderer | RendererUnavailable> {
     this.renderer ??= openChromiumRenderer({
       pageDir: this.options.renderPageDir,
       chromiumPath: this.options.chromiumPath,
+    }).catch((error: unknown) => {
+      this.renderer = undefined; // try launching again next time
+      throw error;
     });
+    return this.renderer;
+  }
+
+  /** A 256² PNG of the asset, or why there is none (no Chromium here, or the render failed). */
+  private async thumbnail(glb: Uint8Array): Promise<{ png: Uint8Array } | { skipped: string }> {
     try {
-      const renderer = await this.renderer;
+      const renderer = await this.openRenderer();
       if ('unavailable' in renderer) return { skipped: renderer.unavailable };
       return { png: (await renderer.render(glb, { size: THUMBNAIL_PX })).png };
     } catch (error) {
       this.logger.warn({ err: error }, 'asset thumbnail not rendered');
-      if (
-        !(await this.renderer.then(
-          () => true,
-          () => false,
-        ))
-      )
-        this.renderer = undefined; // try launching again next time
       return { skipped: `rendering failed: ${(error as Error).message}` };
     }
   }

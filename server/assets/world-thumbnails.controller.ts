@@ -50,13 +50,13 @@ export class WorldThumbnailsController {
   @Fails(404)
   async get(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string, @Res() res: Response) {
     const world = await this.thumbnails.world(caller, slug, 'world.read');
-    const thumbnail = await this.thumbnails.of(world);
-    if (!thumbnail)
+    const url = await this.thumbnails.urlOf(world);
+    if (!url)
       throw Problem.notFound(
         `world "${slug}" has no thumbnail yet; its owners set one with PUT /worlds/${slug}/thumbnail`,
       );
     res.setHeader('Cache-Control', 'no-cache'); // the world may get another one; the file itself never changes
-    res.redirect(302, thumbnail.url);
+    res.redirect(302, url);
   }
 
   /**

@@ -116,22 +116,15 @@ export class WorldThumbnails {
     return { ...(await this.fromImage(world, actorId, Buffer.from(rendered.png))), models: rendered.models };
   }
 
-  /** The world's thumbnail, if it has one. */
-  async of(world: World): Promise<ThumbnailView | undefined> {
+  /** Where the world's thumbnail is served, if it has one whose file is recorded. */
+  async urlOf(world: World): Promise<string | undefined> {
     if (!world.thumbnail_asset) return undefined;
     const row = await this.db
       .selectFrom('asset_files')
-      .select(['hash', 'bytes', 'media_type'])
+      .select('hash')
       .where('hash', '=', world.thumbnail_asset)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      url: `/assets/files/${row.hash}`,
-      hash: row.hash,
-      width: 0,
-      height: 0,
-      bytes: Number(row.bytes),
-    };
+    return row ? `/assets/files/${row.hash}` : undefined;
   }
 
   private async save(

@@ -1,22 +1,16 @@
 /**
  * The editor around one world's draft: a bar (world, save state, undo and redo, tools), the entity
  * hierarchy, the viewport (the shared scene renderer with editor overlays, an orbit camera and move /
- * rotate / scale handles on the selection) and an inspector for the selected entity's name and transform.
+ * rotate / scale handles on the selection), the inspector (EntityInspector.tsx) and the budget and asset
+ * panels.
  * Every change is a command of the draft session (draft-session.ts): applied at once, undoable, saved as a
  * JSON Patch with If-Match shortly after, kept in the browser until the server has it. Only the world's
  * owners and editors get the editor; anyone else gets a page that says why.
  */
-import { Canvas, useThree } from '@react-three/fiber';
+import { Canvas } from '@react-three/fiber';
 import { useCallback, useEffect, useMemo, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { Euler, Quaternion } from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import {
-  componentsOf,
-  sceneEntities,
-  transformResolver,
-  type SceneDocument,
-  type SceneEntity,
-} from '../../../../protocol/index.js';
+import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { sceneEntities, type SceneEntity } from '../../../../protocol/index.js';
 import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
 import type { World } from '../../shared/api/generated/types.gen.js';
 import { SceneView } from '../../shared/scene/SceneView.js';
@@ -27,61 +21,14 @@ import {
   addEntityCommand,
   addModelCommand,
   deleteEntityCommand,
-  renameCommand,
   transformCommand,
 } from './entity-commands.js';
 import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
 import { BudgetMeter } from './BudgetMeter.js';
+import { EditorCamera } from './EditorCamera.js';
+import { EntityInspector } from './EntityInspector.js';
 import { AssetPanel } from './AssetPanel.js';
 import { problemText, studioClient } from './studio-api.js';
-
-/** Where the entities stand: the centre and radius (metres) that frame them all. */
-function framing(scene: SceneDocument | null): { centre: [number, number, number]; radius: number } {
-  const points = scene ? sceneEntities(scene).map((entity) => transformResolver(scene)(entity).p) : [];
-  if (points.length === 0) return { centre: [0, 0, 0], radius: 10 };
-  const min = [0, 1, 2].map((i) => Math.min(...points.map((p) => p[i]!)));
-  const max = [0, 1, 2].map((i) => Math.max(...points.map((p) => p[i]!)));
-  const centre = [0, 1, 2].map((i) => (min[i]! + max[i]!) / 2) as [number, number, number];
-  const radius = Math.max(5, Math.hypot(max[0]! - min[0]!, max[1]! - min[1]!, max[2]! - min[2]!) / 2);
-  return { centre, radius };
-}
-
-/**
- * Drag to orbit, wheel to zoom, right-drag to pan: the editor's camera, framing the draft's entities from
- * above at three quarters when the draft first loads.
- */
-function EditorCamera({
-  scene,
-  onControls,
-}: {
-  scene: SceneDocument | null;
-  onControls: (controls: OrbitControls | null) => void;
-}) {
-  const camera = useThree((state) => state.camera);
-  const gl = useThree((state) => state.gl);
-  const [controls, setControls] = useState<OrbitControls | null>(null);
-  const [framed, setFramed] = useState(false);
-  useEffect(() => {
-    const orbit = new OrbitControls(camera, gl.domElement);
-    orbit.enableDamping = false;
-    setControls(orbit);
-    onControls(orbit);
-    return () => {
-      onControls(null);
-      orbit.dispose();
-    };
-  }, [camera, gl, onControls]);
-  useEffect(() => {
-    if (!controls || !scene || framed) return;
-    const { centre, radius } = framing(scene);
-    controls.target.set(...centre);
-    // Far enough that the whole radius fits a narrow viewport (the panels take the sides).
-    camera.position.set(centre[0] + radius * 1.6, centre[1] + radius * 1.4, centre[2] + radius * 2.6);
-    controls.update();
-    setFramed(true);
-  }, [controls, scene, camera, framed]);
-  return null;
-}
 
 function saveText(state: SaveState): string {
   switch (state.kind) {
@@ -96,56 +43,6 @@ function saveText(state: SaveState): string {
     case 'refused':
       return 'Not saved';
   }
-}
-
-const DEG = 180 / Math.PI;
-
-/** Euler angles in degrees (XYZ) of a quaternion, for the inspector. */
-function degreesOf(q: readonly number[]): [number, number, number] {
-  const e = new Euler().setFromQuaternion(new Quaternion(q[0], q[1], q[2], q[3]));
-  return [e.x * DEG, e.y * DEG, e.z * DEG].map((v) => Math.round(v * 100) / 100) as [number, number, number];
-}
-
-function quaternionOf(degrees: readonly number[]): [number, number, number, number] {
-  const q = new Quaternion().setFromEuler(new Euler(degrees[0]! / DEG, degrees[1]! / DEG, degrees[2]! / DEG));
-  return [q.x, q.y, q.z, q.w];
-}
-
-/** Three number fields (x, y, z) that hand back the whole vector when one changes. */
-function VectorField({
-  label,
-  value,
-  disabled,
-  onChange,
-}: {
-  label: string;
-  value: readonly number[];
-  disabled: boolean;
-  onChange: (next: [number, number, number]) => void;
-}) {
-  return (
-    <fieldset className="studio-vector" disabled={disabled}>
-      <legend>{label}</legend>
-      {(['x', 'y', 'z'] as const).map((axis, i) => (
-        <label key={axis}>
-          {axis}
-          <input
-            type="number"
-            step="0.1"
-            aria-label={`${label} ${axis}`}
-            value={Number(value[i]!.toFixed(4))}
-            onChange={(event) => {
-              const parsed = Number(event.target.value);
-              if (!Number.isFinite(parsed) || event.target.value === '') return;
-              const next = [...value] as [number, number, number];
-              next[i] = parsed;
-              onChange(next);
-            }}
-          />
-        </label>
-      ))}
-    </fieldset>
-  );
 }
 
 export function EditorFrame({
@@ -389,65 +286,14 @@ export function EditorFrame({
       <aside className="studio-inspector" aria-label="Inspector">
         <h2>Inspector</h2>
         {chosen && scene ? (
-          <form className="studio-form" onSubmit={(event) => event.preventDefault()}>
-            <div className="studio-field">
-              <span>Id</span> <code>{chosen.id}</code>
-            </div>
-            <label>
-              Name
-              <input
-                key={`${chosen.id}-${chosen.name ?? ''}`}
-                defaultValue={chosen.name ?? ''}
-                disabled={!canEdit}
-                maxLength={120}
-                onBlur={(event) => {
-                  if (event.target.value.trim() !== (chosen.name ?? ''))
-                    run(renameCommand(scene, chosen.id, event.target.value));
-                }}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter') (event.target as HTMLInputElement).blur();
-                }}
-              />
-            </label>
-            <div className="studio-field">
-              <span>Parent</span> {chosen.parent ?? 'none (a root entity)'}
-            </div>
-            <VectorField
-              label="Position (m)"
-              value={chosen.transform.position}
-              disabled={!canEdit}
-              onChange={(position) => setTransform({ ...chosen.transform, position })}
-            />
-            <VectorField
-              label="Rotation (°)"
-              value={degreesOf(chosen.transform.rotation)}
-              disabled={!canEdit}
-              onChange={(degrees) => setTransform({ ...chosen.transform, rotation: quaternionOf(degrees) })}
-            />
-            <VectorField
-              label="Scale"
-              value={chosen.transform.scale}
-              disabled={!canEdit}
-              onChange={(scale) => setTransform({ ...chosen.transform, scale })}
-            />
-            <div className="studio-field">
-              <span>Components</span>{' '}
-              {componentsOf(chosen)
-                .map((c) => c.type)
-                .join(', ') || 'none'}
-            </div>
-            {canEdit && (
-              <button
-                type="button"
-                onClick={() => {
-                  run(deleteEntityCommand(scene, chosen.id));
-                  setSelected(null);
-                }}
-              >
-                Delete entity
-              </button>
-            )}
-          </form>
+          <EntityInspector
+            scene={scene}
+            entity={chosen}
+            canEdit={canEdit}
+            run={run}
+            setTransform={setTransform}
+            onDeleted={() => setSelected(null)}
+          />
         ) : (
           <p className="studio-empty">Select an entity to see it here.</p>
         )}
