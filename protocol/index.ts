@@ -16,3 +16,5 @@ export * from './scene-convert.js';
 export * from './scene-references.js';
 export type { SceneV1Document, SceneV1DocumentInput, SceneV1EntityInput } from './scene-v1.js';
 export * from './scene-limits.js';
+export * from './scene-templates.js';
+export * from './scene-diff.js';

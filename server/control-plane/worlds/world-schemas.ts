@@ -1,6 +1,6 @@
 /** Request and response schemas of the world routes. */
 import { z } from 'zod';
-import { assetHashSchema } from '../../../protocol/index.js';
+import { SCENE_TEMPLATE_NAMES, assetHashSchema } from '../../../protocol/index.js';
 import { named } from '../api/zod-api.js';
 
 export const visibilitySchema = z.enum(['public', 'unlisted', 'private']);
@@ -39,6 +39,10 @@ export const createWorldRequest = z.strictObject({
   allowCamera: settings.allowCamera.optional(),
   allowScreenShare: settings.allowScreenShare.optional(),
   thumbnailAsset: settings.thumbnailAsset.optional(),
+  template: z
+    .enum(SCENE_TEMPLATE_NAMES)
+    .optional()
+    .describe('The starter scene its draft begins with (absent: an empty draft).'),
 });
 
 export const updateWorldRequest = z

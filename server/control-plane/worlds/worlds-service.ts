@@ -1,7 +1,7 @@
 /** Worlds: create (within the organization's quota), read, update, delete, list and search. */
 import { sql, type Kysely } from 'kysely';
 import type { Database, Organization, Visibility, VoiceMode, World, WorldRole } from '../../db/tables.js';
-import { emptyScene } from '../../../protocol/index.js';
+import { emptyScene, type SceneDocument } from '../../../protocol/index.js';
 import { Problem } from '../api/problem.js';
 import { recordAudit, recordWorldAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
@@ -61,6 +61,8 @@ export class WorldsService {
     slug: string,
     settings: Partial<WorldSettings> & { name: string },
     fill?: (trx: Kysely<Database>, world: World) => Promise<void>,
+    /** The draft it starts with (a starter template's scene); empty by default. */
+    scene: SceneDocument = emptyScene(),
   ): Promise<World> {
     const actorId = accountOf(principal) ?? null;
     return this.db.transaction().execute(async (trx) => {
@@ -102,7 +104,7 @@ export class WorldsService {
         .returningAll()
         .executeTakeFirst();
       if (!world) throw Problem.conflict(`world slug "${slug}" is taken; choose another`);
-      const body = canonicalJson(emptyScene());
+      const body = canonicalJson(scene);
       await trx
         .insertInto('scene_drafts')
         .values({ world_id: world.id, revision: 1, body, etag: etagOf(body), updated_by: actorId })

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/tables.js';
+import { emptyScene, templateScene } from '../../../protocol/index.js';
 import { InstanceDirectory } from '../instances/instance-directory.js';
 import { Caller } from '../api/caller.js';
 import {
@@ -66,8 +67,9 @@ export class WorldsController {
     @ZodBody(createWorldRequest) body: z.output<typeof createWorldRequest>,
   ) {
     const org = await this.access.org(caller, orgSlug, 'org.worlds.create');
-    const { slug, ...settings } = body;
-    return this.worlds.view(await this.worlds.create(org, caller, slug, settings), caller);
+    const { slug, template, ...settings } = body;
+    const scene = template ? templateScene(template) : emptyScene();
+    return this.worlds.view(await this.worlds.create(org, caller, slug, settings, undefined, scene), caller);
   }
 
   /** Worlds you can see: public ones and those you have a role in; with live population. */

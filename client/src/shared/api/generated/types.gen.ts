@@ -206,6 +206,10 @@ export type WorldArchive = {
          */
         allowScreenShare?: boolean;
         thumbnailAsset?: string | null;
+        /**
+         * The starter scene its draft begins with (absent: an empty draft).
+         */
+        template?: 'blank' | 'plaza' | 'gallery';
         slug: string;
     };
     draft: string;
@@ -1500,6 +1504,10 @@ export type WorldsCreateData = {
          */
         allowScreenShare?: boolean;
         thumbnailAsset?: string | null;
+        /**
+         * The starter scene its draft begins with (absent: an empty draft).
+         */
+        template?: 'blank' | 'plaza' | 'gallery';
     };
     path: {
         org: string;
@@ -3155,6 +3163,10 @@ export type ArchiveImportData = {
              */
             allowScreenShare?: boolean;
             thumbnailAsset?: string | null;
+            /**
+             * The starter scene its draft begins with (absent: an empty draft).
+             */
+            template?: 'blank' | 'plaza' | 'gallery';
             slug: string;
         };
         draft: string;
