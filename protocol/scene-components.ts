@@ -4,31 +4,38 @@
  * strict (unknown fields are refused), so a typo in a component is an error, not a field silently ignored.
  *
  * References to things outside the component are typed (`assetHashSchema`, `spawnNameSchema`,
- * `worldSlugSchema`, `bindingIdSchema`) so `sceneReferences()` can list and check every one of them.
+ * `worldSlugSchema`, `bindingIdSchema`) so `sceneReferences()` can list and check every one of them; their
+ * JSON Schema carries `x-reference` (asset, world, spawn, binding) and colours `x-widget: colour`, so the
+ * studio's properties panel, generated from these schemas, offers a picker for each.
  */
 import { z } from 'zod';
 
 /** A sha-256 content hash in lowercase hex: how scenes refer to uploaded assets. */
 export const assetHashSchema = z
   .string()
-  .regex(/^[0-9a-f]{64}$/, 'an asset hash is 64 lowercase hex characters (sha-256 of the asset)');
+  .regex(/^[0-9a-f]{64}$/, 'an asset hash is 64 lowercase hex characters (sha-256 of the asset)')
+  .meta({ 'x-reference': 'asset' });
 export const entityIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'an entity id is 1–64 letters, digits, "_" or "-"')
   .refine((id) => id !== '__proto__', 'an entity id cannot be "__proto__"; choose another');
 export const worldSlugSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a world slug is 1–63 lowercase letters, digits or dashes');
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a world slug is 1–63 lowercase letters, digits or dashes')
+  .meta({ 'x-reference': 'world' });
 /** A spawn point's name: what portals name as their target. */
 export const spawnNameSchema = z.string().min(1).max(64);
 /** An NFT binding's id (from POST /nft/bindings). */
-export const bindingIdSchema = z.string().min(1).max(128);
+export const bindingIdSchema = z.string().min(1).max(128).meta({ 'x-reference': 'binding' });
 
 const finite = z.number().finite();
 export const vec3Schema = z.tuple([finite, finite, finite]);
 /** A unit quaternion x, y, z, w. */
 const quat = z.tuple([finite, finite, finite, finite]);
-const colour = z.string().regex(/^#[0-9a-f]{6}$/, 'a colour is #rrggbb in lowercase hex');
+const colour = z
+  .string()
+  .regex(/^#[0-9a-f]{6}$/, 'a colour is #rrggbb in lowercase hex')
+  .meta({ 'x-widget': 'colour' });
 
 export const transformSchema = z.strictObject({
   position: vec3Schema,
@@ -46,15 +53,20 @@ const light = z.strictObject({
   kind: z.enum(['ambient', 'directional', 'point', 'spot']),
   color: colour.default('#ffffff'),
   /** Candela for point/spot, lux for directional/ambient. */
-  intensity: z.number().min(0).max(100_000),
+  intensity: z
+    .number()
+    .min(0)
+    .max(100_000)
+    .describe('candela for point and spot, lux for directional and ambient'),
   /** Metres; 0 = no limit (point/spot only). */
-  range: z.number().min(0).max(10_000).optional(),
+  range: z.number().min(0).max(10_000).optional().describe('metres; 0 = no limit (point and spot)'),
   /** Spot only: the cone's half-angle in radians (default π/6). */
   angle: z
     .number()
     .gt(0)
     .max(Math.PI / 2)
-    .optional(),
+    .optional()
+    .describe('spot only: half-angle of the cone in radians (default π/6)'),
 });
 const environment = z.strictObject({
   /** A colour, or an uploaded image asset (by hash) drawn as the sky. */
@@ -81,9 +93,9 @@ const collider = z.strictObject({
 const portal = z.strictObject({
   /** Target world by slug; absent = this world (then `spawn` must name a spawn point of this scene). */
   world: worldSlugSchema.optional(),
-  spawn: spawnNameSchema,
+  spawn: spawnNameSchema.meta({ 'x-reference': 'spawn' }),
   /** Trigger radius in metres. */
-  radius: z.number().positive().max(50).default(1.5),
+  radius: z.number().positive().max(50).default(1.5).describe('trigger radius in metres'),
   /**
    * Locked: it lets through only visitors who bound a key for it (POST /nft/bindings, use "key") — a token
    * of this contract (this very token when tokenId is given) that their wallet still holds.
@@ -114,25 +126,25 @@ const nftFrame = z.strictObject({
    */
   binding: bindingIdSchema.optional(),
   /** Any visitor may show a token they hold here (a public gallery wall), not only the world's editors. */
-  open: z.boolean().default(false),
+  open: z.boolean().default(false).describe('any visitor may show a token they hold here'),
   /** Width and height in metres. */
   size: z.tuple([z.number().positive().max(20), z.number().positive().max(20)]).default([1, 1]),
 });
 const voiceZone = z.strictObject({
   mode: z.enum(['private', 'stage', 'global']),
   /** Zone volume as a box around the entity: half extents in metres. */
-  halfExtents: vec3Schema,
+  halfExtents: vec3Schema.describe('half the box’s size along x, y, z in metres'),
 });
 const text = z.strictObject({
   text: z.string().max(2_000),
   color: colour.default('#ffffff'),
   /** Letter height in metres. */
-  size: z.number().positive().max(100).default(0.3),
+  size: z.number().positive().max(100).default(0.3).describe('letter height in metres'),
 });
 const interactable = z.strictObject({
   action: z.enum(['sit', 'grab', 'trigger']),
   /** Reach in metres: how close a visitor must be for the server to accept the interaction. */
-  reach: z.number().positive().max(10).default(2),
+  reach: z.number().positive().max(10).default(2).describe('metres a visitor may be from it to use it'),
 });
 
 /** Every component type and its schema, in the order `componentsOf()` lists an entity's components. */

@@ -55,10 +55,13 @@ export function AssetPanel({
   slug,
   canEdit,
   onPlace,
+  onProcessed,
 }: {
   slug: string;
   canEdit: boolean;
   onPlace: (asset: LibraryAsset) => void;
+  /** An upload finished processing (the pickers offer it from now on). */
+  onProcessed?: () => void;
 }) {
   const [scope, setScope] = useState<'world' | 'mine'>('world');
   const [items, setItems] = useState<LibraryAsset[] | null>(null);
@@ -122,6 +125,7 @@ export function AssetPanel({
       if (job.status === 'succeeded') {
         setUpload({ phase: 'done', name: file.name });
         setRefresh((n) => n + 1);
+        onProcessed?.();
         return;
       }
       if (job.status === 'rejected' || job.status === 'failed')

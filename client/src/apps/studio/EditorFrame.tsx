@@ -29,6 +29,8 @@ import { EditorCamera } from './EditorCamera.js';
 import { EntityInspector } from './EntityInspector.js';
 import { AssetPanel } from './AssetPanel.js';
 import { problemText, studioClient } from './studio-api.js';
+import { ReferenceChoicesContext } from './properties/ReferencePicker.js';
+import { useReferenceChoices } from './properties/reference-choices.js';
 
 function saveText(state: SaveState): string {
   switch (state.kind) {
@@ -64,6 +66,8 @@ export function EditorFrame({
   const [orbit, setOrbit] = useState<OrbitControls | null>(null);
   /** Counts saves, so the budget is read again after each. */
   const [saves, setSaves] = useState(0);
+  /** Counts processed uploads, so the reference pickers offer them. */
+  const [uploads, setUploads] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -102,6 +106,7 @@ export function EditorFrame({
   }, [slug, source]);
 
   const scene = session?.scene ?? null;
+  const choices = useReferenceChoices(slug, scene, uploads);
   const canEdit = world?.role === 'owner' || world?.role === 'editor';
   const entities = useMemo(() => (scene ? sceneEntities(scene) : []), [scene]);
   const depth = useMemo(() => {
@@ -113,10 +118,11 @@ export function EditorFrame({
   const chosen = selected && scene?.entities[selected] ? { ...scene.entities[selected], id: selected } : null;
 
   const run = useCallback(
-    (command: Parameters<DraftSession['run']>[0]) => {
-      if (!session || !canEdit) return;
+    (command: Parameters<DraftSession['run']>[0]): string | null => {
+      if (!session || !canEdit) return 'you cannot edit this world';
       const refused = session.run(command);
       setProblem(refused ? `That edit was not made: ${refused}` : null);
+      return refused;
     },
     [session, canEdit],
   );
@@ -175,150 +181,153 @@ export function EditorFrame({
   const state = session?.state ?? { kind: 'saved' as const };
   const notice = session?.notices.at(-1);
   return (
-    <div className="studio-editor" onKeyDown={onKey} tabIndex={-1}>
-      <header className="studio-bar">
-        <button type="button" onClick={onBack} aria-label="Back to your worlds">
-          ← Worlds
-        </button>
-        <h1>{world?.name ?? slug}</h1>
-        <span className={`studio-status save-${state.kind}`} role="status" aria-live="polite">
-          {scene === null ? 'Loading the draft…' : saveText(state)}
-        </span>
-        {canEdit && session && (
-          <span className="studio-tools" role="toolbar" aria-label="Edit">
-            <button
-              type="button"
-              onClick={() => session.undo()}
-              disabled={!session.canUndo}
-              title="Undo (Ctrl+Z)"
-            >
-              Undo
-            </button>
-            <button
-              type="button"
-              onClick={() => session.redo()}
-              disabled={!session.canRedo}
-              title="Redo (Ctrl+Shift+Z)"
-            >
-              Redo
-            </button>
-            {(['translate', 'rotate', 'scale'] as const).map((tool, i) => (
+    <ReferenceChoicesContext.Provider value={choices}>
+      <div className="studio-editor" onKeyDown={onKey} tabIndex={-1}>
+        <header className="studio-bar">
+          <button type="button" onClick={onBack} aria-label="Back to your worlds">
+            ← Worlds
+          </button>
+          <h1>{world?.name ?? slug}</h1>
+          <span className={`studio-status save-${state.kind}`} role="status" aria-live="polite">
+            {scene === null ? 'Loading the draft…' : saveText(state)}
+          </span>
+          {canEdit && session && (
+            <span className="studio-tools" role="toolbar" aria-label="Edit">
               <button
-                key={tool}
                 type="button"
-                aria-pressed={mode === tool}
-                className={mode === tool ? 'selected' : ''}
-                onClick={() => setMode(tool)}
-                title={`${tool} (${'WER'[i]})`}
+                onClick={() => session.undo()}
+                disabled={!session.canUndo}
+                title="Undo (Ctrl+Z)"
               >
-                {tool === 'translate' ? 'Move' : tool === 'rotate' ? 'Rotate' : 'Scale'}
+                Undo
               </button>
+              <button
+                type="button"
+                onClick={() => session.redo()}
+                disabled={!session.canRedo}
+                title="Redo (Ctrl+Shift+Z)"
+              >
+                Redo
+              </button>
+              {(['translate', 'rotate', 'scale'] as const).map((tool, i) => (
+                <button
+                  key={tool}
+                  type="button"
+                  aria-pressed={mode === tool}
+                  className={mode === tool ? 'selected' : ''}
+                  onClick={() => setMode(tool)}
+                  title={`${tool} (${'WER'[i]})`}
+                >
+                  {tool === 'translate' ? 'Move' : tool === 'rotate' ? 'Rotate' : 'Scale'}
+                </button>
+              ))}
+              <button
+                type="button"
+                title="Save, then walk the draft in the player (a preview only editors can join)"
+                onClick={() =>
+                  void session.flush().then(() => window.open(`/?world=${slug}&preview=1`, '_blank'))
+                }
+              >
+                Play
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  if (!scene) return;
+                  const { command, id } = addEntityCommand(scene, [0, 0, 0]);
+                  run(command);
+                  setSelected(id);
+                }}
+              >
+                Add entity
+              </button>
+            </span>
+          )}
+        </header>
+        {(problem ?? (state.kind === 'refused' ? notice : undefined)) && (
+          <div className="studio-problem" role="alert">
+            {problem ?? notice}
+          </div>
+        )}
+        <nav className="studio-hierarchy" aria-label="Entities">
+          <h2>Entities</h2>
+          {entities.length === 0 && scene !== null && <p className="studio-empty">This draft is empty.</p>}
+          <ul>
+            {entities.map((entity) => (
+              <li key={entity.id} style={{ paddingLeft: `${(depth.get(entity.id) ?? 0) * 12}px` }}>
+                <button
+                  type="button"
+                  className={entity.id === selected ? 'selected' : ''}
+                  aria-pressed={entity.id === selected}
+                  onClick={() => setSelected(entity.id)}
+                >
+                  {entity.name ?? entity.id}
+                </button>
+              </li>
             ))}
-            <button
-              type="button"
-              title="Save, then walk the draft in the player (a preview only editors can join)"
-              onClick={() =>
-                void session.flush().then(() => window.open(`/?world=${slug}&preview=1`, '_blank'))
-              }
-            >
-              Play
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                if (!scene) return;
-                const { command, id } = addEntityCommand(scene, [0, 0, 0]);
+          </ul>
+          {session && (
+            <BudgetMeter
+              slug={slug}
+              savedRevision={saves}
+              beforePublish={() => session.flush()}
+              onSelect={setSelected}
+            />
+          )}
+        </nav>
+        <section className="studio-viewport" aria-label="Viewport">
+          <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
+            <SceneView source={source} editor showColliders={false} />
+            <EditorCamera scene={scene} onControls={setOrbit} />
+            {canEdit && scene && chosen && (
+              <TransformGizmo
+                scene={scene}
+                entity={chosen.id}
+                mode={mode}
+                orbit={orbit}
+                onChange={setTransform}
+              />
+            )}
+          </Canvas>
+        </section>
+        <aside className="studio-inspector" aria-label="Inspector">
+          <h2>Inspector</h2>
+          {chosen && scene ? (
+            <EntityInspector
+              scene={scene}
+              entity={chosen}
+              canEdit={canEdit}
+              run={run}
+              setTransform={setTransform}
+              onDeleted={() => setSelected(null)}
+            />
+          ) : (
+            <p className="studio-empty">Select an entity to see it here.</p>
+          )}
+          {session && (
+            <AssetPanel
+              slug={slug}
+              canEdit={canEdit}
+              onPlace={(asset) => {
+                if (!scene || !asset.assetHash) return;
+                // Where the camera looks, on the ground.
+                const at = orbit
+                  ? ([orbit.target.x, 0, orbit.target.z] as [number, number, number])
+                  : [0, 0, 0];
+                const { command, id } = addModelCommand(
+                  scene,
+                  asset.assetHash,
+                  asset.name,
+                  at as [number, number, number],
+                );
                 run(command);
                 setSelected(id);
               }}
-            >
-              Add entity
-            </button>
-          </span>
-        )}
-      </header>
-      {(problem ?? (state.kind === 'refused' ? notice : undefined)) && (
-        <div className="studio-problem" role="alert">
-          {problem ?? notice}
-        </div>
-      )}
-      <nav className="studio-hierarchy" aria-label="Entities">
-        <h2>Entities</h2>
-        {entities.length === 0 && scene !== null && <p className="studio-empty">This draft is empty.</p>}
-        <ul>
-          {entities.map((entity) => (
-            <li key={entity.id} style={{ paddingLeft: `${(depth.get(entity.id) ?? 0) * 12}px` }}>
-              <button
-                type="button"
-                className={entity.id === selected ? 'selected' : ''}
-                aria-pressed={entity.id === selected}
-                onClick={() => setSelected(entity.id)}
-              >
-                {entity.name ?? entity.id}
-              </button>
-            </li>
-          ))}
-        </ul>
-        {session && (
-          <BudgetMeter
-            slug={slug}
-            savedRevision={saves}
-            beforePublish={() => session.flush()}
-            onSelect={setSelected}
-          />
-        )}
-      </nav>
-      <section className="studio-viewport" aria-label="Viewport">
-        <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
-          <SceneView source={source} editor showColliders={false} />
-          <EditorCamera scene={scene} onControls={setOrbit} />
-          {canEdit && scene && chosen && (
-            <TransformGizmo
-              scene={scene}
-              entity={chosen.id}
-              mode={mode}
-              orbit={orbit}
-              onChange={setTransform}
+              onProcessed={() => setUploads((n) => n + 1)}
             />
           )}
-        </Canvas>
-      </section>
-      <aside className="studio-inspector" aria-label="Inspector">
-        <h2>Inspector</h2>
-        {chosen && scene ? (
-          <EntityInspector
-            scene={scene}
-            entity={chosen}
-            canEdit={canEdit}
-            run={run}
-            setTransform={setTransform}
-            onDeleted={() => setSelected(null)}
-          />
-        ) : (
-          <p className="studio-empty">Select an entity to see it here.</p>
-        )}
-        {session && (
-          <AssetPanel
-            slug={slug}
-            canEdit={canEdit}
-            onPlace={(asset) => {
-              if (!scene || !asset.assetHash) return;
-              // Where the camera looks, on the ground.
-              const at = orbit
-                ? ([orbit.target.x, 0, orbit.target.z] as [number, number, number])
-                : [0, 0, 0];
-              const { command, id } = addModelCommand(
-                scene,
-                asset.assetHash,
-                asset.name,
-                at as [number, number, number],
-              );
-              run(command);
-              setSelected(id);
-            }}
-          />
-        )}
-      </aside>
-    </div>
+        </aside>
+      </div>
+    </ReferenceChoicesContext.Provider>
   );
 }

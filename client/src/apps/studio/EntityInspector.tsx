@@ -1,10 +1,10 @@
 /**
- * The selected entity's fields: id, name, parent, position, rotation (degrees) and scale, its components,
- * and delete. Every change is a command of the draft session (the editor's `run`).
+ * The selected entity's fields: id, name, parent, position, rotation (degrees) and scale, its components
+ * (forms generated from their schemas: properties/), and delete. Every change is a command of the draft session (the editor's `run`).
  */
 import { Euler, Quaternion } from 'three';
-import { componentsOf, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
-import type { Command } from './draft-session.js';
+import type { SceneDocument, SceneEntity } from '../../../../protocol/index.js';
+import { ComponentsPanel, type RunCommand } from './properties/ComponentsPanel.js';
 import { deleteEntityCommand, renameCommand } from './entity-commands.js';
 
 const DEG = 180 / Math.PI;
@@ -68,7 +68,7 @@ export function EntityInspector({
   scene: SceneDocument;
   entity: SceneEntity & { id: string };
   canEdit: boolean;
-  run: (command: Command) => void;
+  run: RunCommand;
   setTransform: (transform: SceneEntity['transform']) => void;
   onDeleted: () => void;
 }) {
@@ -114,12 +114,7 @@ export function EntityInspector({
         disabled={!canEdit}
         onChange={(scale) => setTransform({ ...chosen.transform, scale })}
       />
-      <div className="studio-field">
-        <span>Components</span>{' '}
-        {componentsOf(chosen)
-          .map((c) => c.type)
-          .join(', ') || 'none'}
-      </div>
+      <ComponentsPanel scene={scene} entity={chosen.id} canEdit={canEdit} run={run} />
       {canEdit && (
         <button
           type="button"

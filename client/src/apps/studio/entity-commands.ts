@@ -3,7 +3,12 @@
  * entity, rename, set a transform, delete an entity with everything under it.
  */
 import { generateKeyBetween } from 'fractional-indexing';
-import { sceneEntities, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
+import {
+  sceneEntities,
+  type SceneComponentType,
+  type SceneDocument,
+  type SceneEntity,
+} from '../../../../protocol/index.js';
 import { setCommand, type Command } from './draft-session.js';
 
 /** A new root entity at `position`, after the last root; its id is the first free `entity-<n>`. */
@@ -84,5 +89,23 @@ export function deleteEntityCommand(scene: SceneDocument, id: string): Command {
       path: `/entities/${entity.id}`,
       value: scene.entities[entity.id],
     })),
+  };
+}
+
+/** Sets one component of an entity (adds it when absent); `value` undefined removes it. */
+export function componentCommand(
+  scene: SceneDocument,
+  id: string,
+  type: SceneComponentType,
+  value: unknown,
+): Command {
+  const path = `/entities/${id}/components/${type}`;
+  const before = scene.entities[id]?.components[type];
+  if (value !== undefined)
+    return setCommand(`${before ? 'edit' : 'add'} ${type} of ${id}`, path, before, value);
+  return {
+    label: `remove ${type} from ${id}`,
+    forward: before === undefined ? [] : [{ op: 'remove', path }],
+    backward: before === undefined ? [] : [{ op: 'add', path, value: before }],
   };
 }
