@@ -84,3 +84,31 @@ export function transformResolver(scene: SceneDocumentInput): (entity: Placed) =
   };
   return transformOf;
 }
+
+/**
+ * The local transform that places `world` under `parent` (the inverse of `compose`): what an entity's
+ * transform becomes when it moves to another parent and must stay where it is. Exact for uniform parent
+ * scale; under a non-uniformly scaled, rotated parent no local TRS can reproduce a rotated child exactly,
+ * and the position is still kept.
+ */
+export function relativeTo(parent: WorldTransform, world: WorldTransform): WorldTransform {
+  const [px, py, pz, pw] = parent.q;
+  const inverse: [number, number, number, number] = [-px, -py, -pz, pw];
+  const offset = rotate(inverse, [
+    world.p[0] - parent.p[0],
+    world.p[1] - parent.p[1],
+    world.p[2] - parent.p[2],
+  ]);
+  const [ax, ay, az, aw] = inverse;
+  const [bx, by, bz, bw] = world.q;
+  return {
+    p: [offset[0] / parent.s[0], offset[1] / parent.s[1], offset[2] / parent.s[2]],
+    q: [
+      aw * bx + ax * bw + ay * bz - az * by,
+      aw * by - ax * bz + ay * bw + az * bx,
+      aw * bz + ax * by - ay * bx + az * bw,
+      aw * bw - ax * bx - ay * by - az * bz,
+    ],
+    s: [world.s[0] / parent.s[0], world.s[1] / parent.s[1], world.s[2] / parent.s[2]],
+  };
+}

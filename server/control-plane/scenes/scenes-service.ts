@@ -34,6 +34,8 @@ export interface VersionView {
   version: number;
   message: string;
   authorId: string | null;
+  /** The author's display name (null when the account is gone, or an API key published). */
+  authorName: string | null;
   rollbackOf: number | null;
   createdAt: string;
   etag: string;
@@ -156,17 +158,19 @@ export class ScenesService {
   async versions(world: World): Promise<VersionView[]> {
     const rows = await this.db
       .selectFrom('scene_versions')
+      .leftJoin('accounts', 'accounts.id', 'scene_versions.author_id')
       .select([
-        'version',
-        'message',
-        'author_id',
-        'rollback_of',
-        'created_at',
-        'etag',
-        (eb) => eb.fn<number>('octet_length', ['body']).as('bytes'),
+        'scene_versions.version',
+        'scene_versions.message',
+        'scene_versions.author_id',
+        'accounts.display_name as author_name',
+        'scene_versions.rollback_of',
+        'scene_versions.created_at',
+        'scene_versions.etag',
+        (eb) => eb.fn<number>('octet_length', ['scene_versions.body']).as('bytes'),
       ])
-      .where('world_id', '=', world.id)
-      .orderBy('version', 'desc')
+      .where('scene_versions.world_id', '=', world.id)
+      .orderBy('scene_versions.version', 'desc')
       .execute();
     return rows.map(versionView);
   }
@@ -275,7 +279,10 @@ export class ScenesService {
       detail: { version, message, ...(rollbackOf !== null && { rollbackOf }) },
     });
     await UsageService.recordStorage(trx, world.org_id);
-    return versionView({ ...row, bytes: Buffer.byteLength(body) });
+    const author = actorId
+      ? await trx.selectFrom('accounts').select('display_name').where('id', '=', actorId).executeTakeFirst()
+      : undefined;
+    return versionView({ ...row, author_name: author?.display_name ?? null, bytes: Buffer.byteLength(body) });
   }
 }
 
@@ -350,6 +357,7 @@ function versionView(row: {
   version: number;
   message: string;
   author_id: string | null;
+  author_name: string | null;
   rollback_of: number | null;
   created_at: Date;
   etag: string;
@@ -359,6 +367,7 @@ function versionView(row: {
     version: row.version,
     message: row.message,
     authorId: row.author_id,
+    authorName: row.author_name,
     rollbackOf: row.rollback_of,
     createdAt: row.created_at.toISOString(),
     etag: row.etag,

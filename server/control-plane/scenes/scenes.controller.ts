@@ -35,6 +35,7 @@ const versionSchema = named(
     version: z.number().int(),
     message: z.string(),
     authorId: z.string().nullable(),
+    authorName: z.string().nullable(),
     rollbackOf: z.number().int().nullable(),
     createdAt: z.string(),
     etag: z.string(),

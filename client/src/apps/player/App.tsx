@@ -170,6 +170,12 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
             Preview of the draft
           </span>
         )}
+        {store.preview && (
+          // Back to the editor of this world, which restores the selection and camera it had at Play.
+          <a className="preview-back" href={`/studio/${options.world}`}>
+            ← Back to studio
+          </a>
+        )}
         <button
           type="button"
           className="people"

@@ -1,10 +1,12 @@
 /**
  * The world's assets in the editor: upload a model (.glb, .gltf or a .zip of a .gltf and its files) with
  * its profile — a bar for the bytes sent, then the pipeline's stage and percent — and see why one was
- * refused, in the pipeline's words; browse the world's library (or your own uploads) with thumbnails and
- * weights; place a processed model in the scene.
+ * refused, in the pipeline's words; browse and search the world's library (or your own uploads) with
+ * thumbnails and weights; place a processed model in the scene, or drag it onto the viewport. Files dropped
+ * on the panel (or on the viewport: `incoming`) upload the same way; one dropped on the viewport is placed
+ * where it was dropped once processed.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { libraryList } from '../../shared/api/generated/sdk.gen.js';
 import type { LibraryAsset } from '../../shared/api/generated/types.gen.js';
 import { accountAccessToken } from '../../shared/net/guest-session.js';
@@ -16,6 +18,15 @@ const MEDIA_TYPES: Record<string, string> = {
   gltf: 'model/gltf+json',
   zip: 'application/zip',
 };
+/** The drag type of a library asset dragged towards the viewport: JSON `{ hash, name }`. */
+export const ASSET_DRAG_TYPE = 'application/x-metaverse-in-a-box-asset';
+
+/** A file handed to the panel from elsewhere (dropped on the viewport), and where to place it. */
+export interface IncomingFile {
+  file: File;
+  at?: [number, number, number];
+}
+
 /** How often a running upload's job is read, in ms. */
 const JOB_POLL_MS = 500;
 
@@ -56,12 +67,14 @@ export function AssetPanel({
   canEdit,
   onPlace,
   onProcessed,
+  incoming,
 }: {
   slug: string;
   canEdit: boolean;
   onPlace: (asset: LibraryAsset) => void;
-  /** An upload finished processing (the pickers offer it from now on). */
-  onProcessed?: () => void;
+  /** An upload finished processing (the pickers offer it from now on); `at` as given with `incoming`. */
+  onProcessed?: (asset: { hash: string; name: string }, at?: [number, number, number]) => void;
+  incoming?: IncomingFile | null;
 }) {
   const [scope, setScope] = useState<'world' | 'mine'>('world');
   const [items, setItems] = useState<LibraryAsset[] | null>(null);
@@ -69,6 +82,8 @@ export function AssetPanel({
   const [profile, setProfile] = useState<(typeof PROFILES)[number]>('prop');
   const [upload, setUpload] = useState<Upload | null>(null);
   const [refresh, setRefresh] = useState(0);
+  const [query, setQuery] = useState('');
+  const [dropping, setDropping] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -88,7 +103,7 @@ export function AssetPanel({
     };
   }, [slug, scope, refresh]);
 
-  const start = async (file: File) => {
+  const start = async (file: File, at?: [number, number, number]) => {
     const extension = file.name.split('.').pop()?.toLowerCase() ?? '';
     if (!MEDIA_TYPES[extension])
       return setUpload({
@@ -117,6 +132,7 @@ export function AssetPanel({
         await fetch(`${ORIGIN}/assets/jobs/${body.id}`, { headers: { authorization: `Bearer ${token}` } })
       ).json()) as {
         status: string;
+        assetHash: string | null;
         stage: string | null;
         percent: number;
         problems: { message: string }[] | null;
@@ -125,7 +141,8 @@ export function AssetPanel({
       if (job.status === 'succeeded') {
         setUpload({ phase: 'done', name: file.name });
         setRefresh((n) => n + 1);
-        onProcessed?.();
+        if (job.assetHash)
+          onProcessed?.({ hash: job.assetHash, name: file.name.replace(/\.[^.]+$/, '') }, at);
         return;
       }
       if (job.status === 'rejected' || job.status === 'failed')
@@ -138,8 +155,38 @@ export function AssetPanel({
     }
   };
 
+  // A file dropped on the viewport: upload it here (each handed over once).
+  const taken = useRef<IncomingFile | null>(null);
+  useEffect(() => {
+    if (!incoming || taken.current === incoming || !canEdit) return;
+    taken.current = incoming;
+    void start(incoming.file, incoming.at);
+  });
+
+  const dropFiles = (event: DragEvent) => {
+    if (!canEdit || !event.dataTransfer.types.includes('Files')) return;
+    event.preventDefault();
+    setDropping(false);
+    for (const file of event.dataTransfer.files) void start(file);
+  };
+  const needle = query.trim().toLowerCase();
+  const shown = (items ?? []).filter(
+    (item) =>
+      !needle || item.name.toLowerCase().includes(needle) || item.tags.some((t) => t.includes(needle)),
+  );
+
   return (
-    <section className="studio-assets" aria-label="Assets">
+    <section
+      className={`studio-assets${dropping ? ' dropping' : ''}`}
+      aria-label="Assets"
+      onDragOver={(event) => {
+        if (!canEdit || !event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={dropFiles}
+    >
       <h2>Assets</h2>
       <div className="studio-tabs" role="tablist">
         {(['world', 'mine'] as const).map((tab) => (
@@ -168,7 +215,10 @@ export function AssetPanel({
               </option>
             ))}
           </select>
-          <label className="studio-file">
+          <label
+            className="studio-file"
+            title="Or drop .glb, .gltf or .zip files on this panel or the viewport"
+          >
             Upload a model
             <input
               type="file"
@@ -182,6 +232,14 @@ export function AssetPanel({
           </label>
         </div>
       )}
+      {upload && (upload.phase === 'sending' || upload.phase === 'processing') && (
+        <progress
+          className="studio-upload-progress"
+          max={100}
+          value={upload.percent}
+          aria-label={upload.phase === 'sending' ? 'Bytes sent' : `Processing: ${upload.stage}`}
+        />
+      )}
       {upload && (
         <p role="status" className={upload.phase === 'refused' ? 'studio-problem' : ''}>
           {upload.phase === 'sending'
@@ -194,9 +252,28 @@ export function AssetPanel({
         </p>
       )}
       {problem && <p className="studio-problem">{problem}</p>}
+      <input
+        type="search"
+        aria-label="Search assets"
+        placeholder="Search by name or tag"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
       <ul className="studio-asset-list">
-        {(items ?? []).map((item) => (
-          <li key={item.id}>
+        {shown.map((item) => (
+          <li
+            key={item.id}
+            draggable={canEdit && item.assetHash !== null}
+            title={item.assetHash ? 'Drag onto the viewport to place it on a surface' : undefined}
+            onDragStart={(event) => {
+              if (!item.assetHash) return;
+              event.dataTransfer.setData(
+                ASSET_DRAG_TYPE,
+                JSON.stringify({ hash: item.assetHash, name: item.name }),
+              );
+              event.dataTransfer.effectAllowed = 'copy';
+            }}
+          >
             {item.thumbnailUrl ? (
               <img src={item.thumbnailUrl} alt="" width={48} height={48} />
             ) : (
@@ -217,7 +294,10 @@ export function AssetPanel({
             )}
           </li>
         ))}
-        {items?.length === 0 && <li className="studio-empty">No assets here yet.</li>}
+        {items?.length === 0 && <li className="studio-empty">No assets here yet: upload or drop a model.</li>}
+        {items !== null && items.length > 0 && shown.length === 0 && (
+          <li className="studio-empty">No asset is named or tagged like “{query}”.</li>
+        )}
       </ul>
     </section>
   );

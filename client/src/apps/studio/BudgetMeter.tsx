@@ -28,6 +28,8 @@ export function BudgetMeter({
   savedRevision,
   beforePublish,
   onSelect,
+  onPublished,
+  canEdit = true,
 }: {
   slug: string;
   /** Changes after every save: the budget is read again. */
@@ -35,6 +37,9 @@ export function BudgetMeter({
   /** Saves pending edits first, so what is published is what the creator sees. */
   beforePublish: () => Promise<void>;
   onSelect: (entity: string) => void;
+  onPublished?: () => void;
+  /** Publishing is for editors only (a read-only editor shows the budget alone). */
+  canEdit?: boolean;
 }) {
   const [budget, setBudget] = useState<SceneBudget | null>(null);
   const [message, setMessage] = useState('');
@@ -64,7 +69,10 @@ export function BudgetMeter({
     const { data, error, response } = await scenesPublish({ client, path: { slug }, body: { message } });
     setBusy(false);
     setOutcome(data ? `Published version ${data.version}.` : problemText(error, response, 'publish'));
-    if (data) setMessage('');
+    if (data) {
+      setMessage('');
+      onPublished?.();
+    }
   };
 
   return (
@@ -99,24 +107,26 @@ export function BudgetMeter({
           </ul>
         </details>
       )}
-      <form
-        className="studio-publish"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void publish();
-        }}
-      >
-        <input
-          aria-label="Version message"
-          placeholder="What changed"
-          maxLength={500}
-          value={message}
-          onChange={(event) => setMessage(event.target.value)}
-        />
-        <button type="submit" className="primary" disabled={busy || over.length > 0}>
-          {busy ? 'Publishing…' : 'Publish'}
-        </button>
-      </form>
+      {canEdit && (
+        <form
+          className="studio-publish"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void publish();
+          }}
+        >
+          <input
+            aria-label="Version message"
+            placeholder="What changed"
+            maxLength={500}
+            value={message}
+            onChange={(event) => setMessage(event.target.value)}
+          />
+          <button type="submit" className="primary" disabled={busy || over.length > 0}>
+            {busy ? 'Publishing…' : 'Publish'}
+          </button>
+        </form>
+      )}
       {over.length > 0 && (
         <p className="studio-problem" role="alert">
           Over {over.map((check) => LABELS[check.limit] ?? check.limit).join(', ')}: lighten the scene to

@@ -1,6 +1,7 @@
 /**
- * The editor's camera: drag to orbit, wheel to zoom, right-drag to pan (three's OrbitControls), framing the
- * draft's entities from above at three quarters when the draft first loads.
+ * The editor's camera: drag to orbit, wheel to zoom, right-drag to pan (three's OrbitControls). When the
+ * draft first loads it goes back to where the creator left it (`initialView`, after a play-test), or else
+ * frames the draft's entities from above at three quarters.
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect, useState } from 'react';
@@ -20,12 +21,20 @@ function framing(scene: SceneDocument | null): { centre: [number, number, number
   return { centre, radius };
 }
 
+/** Where the camera stands and what it looks at, metres. */
+export interface CameraView {
+  position: [number, number, number];
+  target: [number, number, number];
+}
+
 /** Hands its OrbitControls to `onControls` (the move handles pause them while dragging). */
 export function EditorCamera({
   scene,
+  initialView,
   onControls,
 }: {
   scene: SceneDocument | null;
+  initialView: CameraView | null;
   onControls: (controls: OrbitControls | null) => void;
 }) {
   const camera = useThree((state) => state.camera);
@@ -44,12 +53,18 @@ export function EditorCamera({
   }, [camera, gl, onControls]);
   useEffect(() => {
     if (!controls || !scene || framed) return;
+    setFramed(true);
+    if (initialView) {
+      controls.target.set(...initialView.target);
+      camera.position.set(...initialView.position);
+      controls.update();
+      return;
+    }
     const { centre, radius } = framing(scene);
     controls.target.set(...centre);
     // Far enough that the whole radius fits a narrow viewport (the panels take the sides).
     camera.position.set(centre[0] + radius * 1.6, centre[1] + radius * 1.4, centre[2] + radius * 2.6);
     controls.update();
-    setFramed(true);
-  }, [controls, scene, camera, framed]);
+  }, [controls, scene, camera, framed, initialView]);
   return null;
 }

@@ -1,36 +1,56 @@
 /**
- * The editor around one world's draft: a bar (world, save state, undo and redo, tools), the entity
- * hierarchy, the viewport (the shared scene renderer with editor overlays, an orbit camera and move /
- * rotate / scale handles on the selection), the inspector (EntityInspector.tsx) and the budget and asset
- * panels.
+ * The editor around one world's draft: a bar (world, save state, undo and redo, tools, Play, help), the
+ * entity tree (Hierarchy.tsx), the viewport (Viewport.tsx) and a side column with the inspector, the
+ * assets, the published versions and the world's settings. Keys come from one table (editor-keys.ts).
+ *
  * Every change is a command of the draft session (draft-session.ts): applied at once, undoable, saved as a
  * JSON Patch with If-Match shortly after, kept in the browser until the server has it. Only the world's
- * owners and editors get the editor; anyone else gets a page that says why.
+ * owners and editors get the editor; anyone else gets a page that says why. When the world is deleted or
+ * the account's role taken away while the editor is open, it says so and turns read-only.
  */
-import { Canvas } from '@react-three/fiber';
-import { useCallback, useEffect, useMemo, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import { sceneEntities, type SceneEntity } from '../../../../protocol/index.js';
 import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
 import type { World } from '../../shared/api/generated/types.gen.js';
-import { SceneView } from '../../shared/scene/SceneView.js';
 import { createSceneSource, showScene } from '../../shared/scene/scene-source.js';
-import { DraftSession, type SaveState } from './draft-session.js';
+import { AssetPanel, type IncomingFile } from './AssetPanel.js';
+import { BudgetMeter } from './BudgetMeter.js';
+import { DraftSession, type Command, type SaveState } from './draft-session.js';
 import { browserPendingStore, draftTransport } from './draft-transport.js';
+import { actionOf, type EditorAction } from './editor-keys.js';
+import { readEditorView, saveEditorView } from './editor-view.js';
+import { EntityInspector } from './EntityInspector.js';
 import {
   addEntityCommand,
   addModelCommand,
-  deleteEntityCommand,
+  deleteEntitiesCommand,
+  renameCommand,
   transformCommand,
 } from './entity-commands.js';
-import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
-import { BudgetMeter } from './BudgetMeter.js';
-import { EditorCamera } from './EditorCamera.js';
-import { EntityInspector } from './EntityInspector.js';
-import { AssetPanel } from './AssetPanel.js';
-import { problemText, studioClient } from './studio-api.js';
+import { Hierarchy, type SelectMode } from './Hierarchy.js';
+import { HistoryPanel } from './HistoryPanel.js';
 import { ReferenceChoicesContext } from './properties/ReferencePicker.js';
 import { useReferenceChoices } from './properties/reference-choices.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
+import { problemText, studioClient } from './studio-api.js';
+import type { GizmoMode } from './TransformGizmo.js';
+import { copyEntities, duplicateCommand, pasteCommand, readClip, reparentCommand } from './tree-commands.js';
+import { Viewport } from './Viewport.js';
+import type { ViewportApi } from './ViewportTools.js';
+
+/** How often the open world and this account's role in it are read again, in ms. */
+const ACCESS_POLL_MS = 5_000;
+/** Where copied entities wait to be pasted (any world of this browser). */
+const CLIPBOARD_KEY = 'mib.studio.clipboard';
+
+type SideTab = 'inspector' | 'assets' | 'history';
 
 function saveText(state: SaveState): string {
   switch (state.kind) {
@@ -44,8 +64,12 @@ function saveText(state: SaveState): string {
       return `Offline — will retry in ${Math.round(state.retryInMs / 1000)} s`;
     case 'refused':
       return 'Not saved';
+    case 'read-only':
+      return 'Read-only';
   }
 }
+
+const editorRole = (world: World | null) => world?.role === 'owner' || world?.role === 'editor';
 
 export function EditorFrame({
   slug,
@@ -57,17 +81,25 @@ export function EditorFrame({
   onSignedOut: () => void;
 }) {
   const source = useMemo(() => createSceneSource(), []);
+  const remembered = useMemo(() => readEditorView(slug), [slug]);
   const [world, setWorld] = useState<World | null>(null);
   const [session, setSession] = useState<DraftSession | null>(null);
   const [, setTick] = useState(0);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selection, setSelection] = useState<string[]>(remembered?.selection ?? []);
   const [problem, setProblem] = useState<string | null>(null);
   const [mode, setMode] = useState<GizmoMode>('translate');
-  const [orbit, setOrbit] = useState<OrbitControls | null>(null);
+  const [space, setSpace] = useState<'world' | 'local'>('world');
+  const [snap, setSnap] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [tab, setTab] = useState<SideTab>('inspector');
+  const [incoming, setIncoming] = useState<IncomingFile | null>(null);
   /** Counts saves, so the budget is read again after each. */
   const [saves, setSaves] = useState(0);
   /** Counts processed uploads, so the reference pickers offer them. */
   const [uploads, setUploads] = useState(0);
+  /** Counts publishes, so the history is read again. */
+  const [publishes, setPublishes] = useState(0);
+  const viewport = useRef<ViewportApi | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -84,7 +116,7 @@ export function EditorFrame({
         );
       setWorld(info.data);
       // Not an editor: a page that says so, never an editor that cannot load what it needs.
-      if (info.data.role !== 'owner' && info.data.role !== 'editor') return;
+      if (!editorRole(info.data)) return;
       let wasSaved = true;
       const draft = new DraftSession(draftTransport(slug, onSignedOut), browserPendingStore(slug), () => {
         showScene(source, draft.scene);
@@ -105,21 +137,46 @@ export function EditorFrame({
     };
   }, [slug, source]);
 
+  // The world deleted or this account's role changed while open: say so and stop editing.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setInterval(() => {
+      void (async () => {
+        const client = await studioClient();
+        if (!client || session.readOnly) return;
+        const { data, response } = await worldsGet({ client, path: { slug } });
+        if (response.status === 404) session.lock('this world no longer exists (it was deleted)');
+        else if (data && !editorRole(data)) {
+          setWorld(data);
+          session.lock(
+            `your role in this world is now ${data.role ?? 'none'}; only owners and editors may edit it — ask an owner`,
+          );
+        }
+      })();
+    }, ACCESS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [session, slug]);
+
+  // Leaving the page (a reload, another address): remember where the creator was.
+  const remember = useRef(() => undefined as void);
+  useEffect(() => {
+    const leave = () => remember.current();
+    window.addEventListener('pagehide', leave);
+    return () => window.removeEventListener('pagehide', leave);
+  }, []);
+
   const scene = session?.scene ?? null;
+  const canEdit = editorRole(world) && session !== null && !session.readOnly;
   const choices = useReferenceChoices(slug, scene, uploads);
-  const canEdit = world?.role === 'owner' || world?.role === 'editor';
   const entities = useMemo(() => (scene ? sceneEntities(scene) : []), [scene]);
-  const depth = useMemo(() => {
-    const levels = new Map<string, number>();
-    for (const entity of entities)
-      levels.set(entity.id, entity.parent !== undefined ? (levels.get(entity.parent) ?? 0) + 1 : 0);
-    return levels;
-  }, [entities]);
-  const chosen = selected && scene?.entities[selected] ? { ...scene.entities[selected], id: selected } : null;
+  const present = useMemo(() => selection.filter((id) => scene?.entities[id]), [selection, scene]);
+  const primary = present.at(-1) ?? null;
+  const chosen = primary && scene ? { ...scene.entities[primary]!, id: primary } : null;
 
   const run = useCallback(
-    (command: Parameters<DraftSession['run']>[0]): string | null => {
-      if (!session || !canEdit) return 'you cannot edit this world';
+    (command: Command): string | null => {
+      if (!session || !canEdit)
+        return session?.readOnly ? 'this editor is read-only' : 'you cannot edit this world';
       const refused = session.run(command);
       setProblem(refused ? `That edit was not made: ${refused}` : null);
       return refused;
@@ -128,33 +185,90 @@ export function EditorFrame({
   );
   const setTransform = useCallback(
     (transform: SceneEntity['transform']) => {
-      if (scene && selected) run(transformCommand(scene, selected, transform));
+      if (scene && primary) run(transformCommand(scene, primary, transform));
     },
-    [scene, selected, run],
+    [scene, primary, run],
   );
-
-  const onKey = (event: ReactKeyboardEvent) => {
-    if (!session || !canEdit) return;
-    const typing = (event.target as HTMLElement).closest('input, textarea, select') !== null;
-    const mod = event.ctrlKey || event.metaKey;
-    if (mod && event.key.toLowerCase() === 'z') {
-      event.preventDefault();
-      if (event.shiftKey) session.redo();
-      else session.undo();
-    } else if (mod && event.key.toLowerCase() === 'y') {
-      event.preventDefault();
-      session.redo();
-    } else if (!typing && event.key === 'Delete' && selected && scene) {
-      run(deleteEntityCommand(scene, selected));
-      setSelected(null);
-    } else if (!typing && !mod && ['w', 'e', 'r'].includes(event.key.toLowerCase())) {
-      setMode(
-        ({ w: 'translate', e: 'rotate', r: 'scale' } as const)[event.key.toLowerCase() as 'w' | 'e' | 'r'],
-      );
-    }
+  const select = (ids: string[], add: boolean) =>
+    setSelection((now) =>
+      add ? [...now.filter((id) => !ids.includes(id)), ...ids.filter((id) => !now.includes(id))] : ids,
+    );
+  const selectInTree = (id: string, how: SelectMode, visible: string[]) => {
+    if (how === 'only') return setSelection([id]);
+    if (how === 'toggle') return select([id], true);
+    const anchor = visible.indexOf(primary ?? id);
+    const end = visible.indexOf(id);
+    const range = visible.slice(Math.min(anchor, end), Math.max(anchor, end) + 1);
+    setSelection([...range.filter((r) => r !== id), id]);
+  };
+  /** Where a paste or a new entity goes: where the camera looks, on the ground. */
+  const lookedAt = (): [number, number, number] => {
+    const target = viewport.current?.view()?.target;
+    return target ? [target[0], 0, target[2]] : [0, 0, 0];
+  };
+  const place = (asset: { hash: string; name: string }, at: [number, number, number]) => {
+    if (!scene) return;
+    const { command, id } = addModelCommand(scene, asset.hash, asset.name, at);
+    if (run(command) === null) setSelection([id]);
+  };
+  remember.current = () =>
+    saveEditorView(slug, { selection: present, camera: viewport.current?.view() ?? null });
+  const play = () => {
+    if (!session) return;
+    remember.current();
+    void session.flush().then(() => window.location.assign(`/?world=${slug}&preview=1`));
   };
 
-  if (world && !canEdit)
+  const perform = (action: EditorAction) => {
+    if (action === 'help') return setHelp((open) => !open);
+    if (action === 'deselect') return setSelection([]);
+    if (action === 'select-all') return setSelection(entities.map((e) => e.id));
+    if (action === 'focus') return present.length > 0 && viewport.current?.frame(present);
+    if (action === 'frame-all') return viewport.current?.frame('all');
+    if (action === 'translate' || action === 'rotate' || action === 'scale') return setMode(action);
+    if (action === 'space') return setSpace((s) => (s === 'world' ? 'local' : 'world'));
+    if (action === 'snap') return setSnap((on) => !on);
+    if (!session || !scene || !canEdit) return;
+    if (action === 'undo') return session.undo();
+    if (action === 'redo') return session.redo();
+    if (action === 'copy') {
+      const clip = copyEntities(scene, present);
+      if (!clip) return;
+      const text = JSON.stringify(clip);
+      localStorage.setItem(CLIPBOARD_KEY, text);
+      void navigator.clipboard?.writeText(text).catch(() => undefined);
+      return;
+    }
+    if (action === 'paste') {
+      const clip = readClip(localStorage.getItem(CLIPBOARD_KEY) ?? '');
+      if (!clip) return setProblem('Nothing to paste: copy entities with Ctrl+C first.');
+      // The copies keep their arrangement, centred where the camera looks.
+      const roots = clip.roots.map((id) => clip.entities[id]!.transform.position);
+      const centre = [0, 2].map((axis) => roots.reduce((sum, p) => sum + p[axis]!, 0) / roots.length);
+      const target = lookedAt();
+      const { command, roots: added } = pasteCommand(scene, clip, {
+        offset: [target[0] - centre[0]!, 0, target[2] - centre[1]!],
+      });
+      if (run(command) === null) setSelection(added);
+      return;
+    }
+    if (action === 'duplicate') {
+      const made = duplicateCommand(scene, present);
+      if (made && run(made.command) === null) setSelection(made.roots);
+      return;
+    }
+    if (present.length > 0 && run(deleteEntitiesCommand(scene, present)) === null) setSelection([]);
+  };
+
+  const onKey = (event: ReactKeyboardEvent) => {
+    const typing = (event.target as HTMLElement).closest('input, textarea, select') !== null;
+    const action = actionOf(event, typing);
+    if (!action) return;
+    event.preventDefault();
+    perform(action);
+  };
+
+  if (world && !editorRole(world) && !session)
     return (
       <main className="studio-picker" aria-label="Not an editor">
         <h1>{world.name}</h1>
@@ -180,6 +294,10 @@ export function EditorFrame({
 
   const state = session?.state ?? { kind: 'saved' as const };
   const notice = session?.notices.at(-1);
+  const banner =
+    state.kind === 'read-only'
+      ? `Read-only: ${state.reason}. Nothing more you change here is saved; your unsaved edits stay in this browser.`
+      : (problem ?? (state.kind === 'refused' ? notice : undefined));
   return (
     <ReferenceChoicesContext.Provider value={choices}>
       <div className="studio-editor" onKeyDown={onKey} tabIndex={-1}>
@@ -187,24 +305,24 @@ export function EditorFrame({
           <button type="button" onClick={onBack} aria-label="Back to your worlds">
             ← Worlds
           </button>
-          <h1>{world?.name ?? slug}</h1>
+          <h1>{world.name}</h1>
           <span className={`studio-status save-${state.kind}`} role="status" aria-live="polite">
             {scene === null ? 'Loading the draft…' : saveText(state)}
           </span>
-          {canEdit && session && (
+          {session && (
             <span className="studio-tools" role="toolbar" aria-label="Edit">
               <button
                 type="button"
-                onClick={() => session.undo()}
-                disabled={!session.canUndo}
+                onClick={() => perform('undo')}
+                disabled={!canEdit || !session.canUndo}
                 title="Undo (Ctrl+Z)"
               >
                 Undo
               </button>
               <button
                 type="button"
-                onClick={() => session.redo()}
-                disabled={!session.canRedo}
+                onClick={() => perform('redo')}
+                disabled={!canEdit || !session.canRedo}
                 title="Redo (Ctrl+Shift+Z)"
               >
                 Redo
@@ -223,110 +341,175 @@ export function EditorFrame({
               ))}
               <button
                 type="button"
+                aria-pressed={space === 'local'}
+                onClick={() => perform('space')}
+                title="Handles along the world's axes or the entity's own (Q)"
+              >
+                {space === 'world' ? 'World axes' : 'Local axes'}
+              </button>
+              <button
+                type="button"
+                aria-pressed={snap}
+                className={snap ? 'selected' : ''}
+                onClick={() => perform('snap')}
+                title="Snap to 0.25 m, 15°, 0.1 (X)"
+              >
+                Snap
+              </button>
+              <button type="button" onClick={() => perform('frame-all')} title="Frame everything (Home)">
+                Frame all
+              </button>
+              <button
+                type="button"
+                disabled={!canEdit}
+                onClick={() => {
+                  if (!scene) return;
+                  const { command, id } = addEntityCommand(scene, lookedAt());
+                  if (run(command) === null) setSelection([id]);
+                }}
+              >
+                Add entity
+              </button>
+              <button
+                type="button"
+                className="primary"
                 title="Save, then walk the draft in the player (a preview only editors can join)"
-                onClick={() =>
-                  void session.flush().then(() => window.open(`/?world=${slug}&preview=1`, '_blank'))
-                }
+                onClick={play}
               >
                 Play
               </button>
               <button
                 type="button"
-                onClick={() => {
-                  if (!scene) return;
-                  const { command, id } = addEntityCommand(scene, [0, 0, 0]);
-                  run(command);
-                  setSelected(id);
-                }}
+                onClick={() => setHelp(true)}
+                title="Keyboard shortcuts (?)"
+                aria-label="Keyboard shortcuts"
               >
-                Add entity
+                ?
               </button>
             </span>
           )}
         </header>
-        {(problem ?? (state.kind === 'refused' ? notice : undefined)) && (
+        {banner && (
           <div className="studio-problem" role="alert">
-            {problem ?? notice}
+            {banner}
           </div>
         )}
         <nav className="studio-hierarchy" aria-label="Entities">
           <h2>Entities</h2>
           {entities.length === 0 && scene !== null && <p className="studio-empty">This draft is empty.</p>}
-          <ul>
-            {entities.map((entity) => (
-              <li key={entity.id} style={{ paddingLeft: `${(depth.get(entity.id) ?? 0) * 12}px` }}>
-                <button
-                  type="button"
-                  className={entity.id === selected ? 'selected' : ''}
-                  aria-pressed={entity.id === selected}
-                  onClick={() => setSelected(entity.id)}
-                >
-                  {entity.name ?? entity.id}
-                </button>
-              </li>
-            ))}
-          </ul>
+          <Hierarchy
+            entities={entities}
+            selection={present}
+            canEdit={canEdit}
+            onSelect={selectInTree}
+            onRename={(id, name) => scene && run(renameCommand(scene, id, name))}
+            onMove={(ids, parent, before) => {
+              if (!scene) return;
+              const command = reparentCommand(scene, ids, parent, before);
+              if (typeof command === 'string') setProblem(`Not moved: ${command}.`);
+              else run(command);
+            }}
+          />
           {session && (
             <BudgetMeter
               slug={slug}
               savedRevision={saves}
               beforePublish={() => session.flush()}
-              onSelect={setSelected}
+              onSelect={(id) => setSelection([id])}
+              onPublished={() => setPublishes((n) => n + 1)}
+              canEdit={canEdit}
             />
           )}
         </nav>
-        <section className="studio-viewport" aria-label="Viewport">
-          <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
-            <SceneView source={source} editor showColliders={false} />
-            <EditorCamera scene={scene} onControls={setOrbit} />
-            {canEdit && scene && chosen && (
-              <TransformGizmo
-                scene={scene}
-                entity={chosen.id}
-                mode={mode}
-                orbit={orbit}
-                onChange={setTransform}
-              />
-            )}
-          </Canvas>
-        </section>
+        <Viewport
+          source={source}
+          scene={scene}
+          primary={primary}
+          canEdit={canEdit}
+          mode={mode}
+          space={space}
+          snap={snap}
+          initialView={remembered?.camera ?? null}
+          api={viewport}
+          onSelect={select}
+          onTransform={setTransform}
+          onDropAsset={place}
+          onDropFile={(file, at) => {
+            setTab('assets');
+            setIncoming({ file, at });
+          }}
+        />
         <aside className="studio-inspector" aria-label="Inspector">
-          <h2>Inspector</h2>
-          {chosen && scene ? (
-            <EntityInspector
-              scene={scene}
-              entity={chosen}
-              canEdit={canEdit}
-              run={run}
-              setTransform={setTransform}
-              onDeleted={() => setSelected(null)}
-            />
-          ) : (
-            <p className="studio-empty">Select an entity to see it here.</p>
-          )}
+          <div className="studio-side-tabs" role="tablist">
+            {(
+              [
+                ['inspector', 'Inspector'],
+                ['assets', 'Assets'],
+                ['history', 'History'],
+              ] as const
+            ).map(([name, title]) => (
+              <button
+                key={name}
+                type="button"
+                role="tab"
+                aria-selected={tab === name}
+                className={tab === name ? 'active' : ''}
+                onClick={() => setTab(name)}
+              >
+                {title}
+              </button>
+            ))}
+          </div>
+          {tab === 'inspector' &&
+            (chosen && scene ? (
+              <>
+                {present.length > 1 && (
+                  <p className="studio-empty">
+                    {present.length} selected; the handles and these fields are for the last one picked.
+                  </p>
+                )}
+                <EntityInspector
+                  scene={scene}
+                  entity={chosen}
+                  canEdit={canEdit}
+                  run={run}
+                  setTransform={setTransform}
+                  onDeleted={() => setSelection([])}
+                />
+              </>
+            ) : (
+              <p className="studio-empty">
+                Select an entity to see it here (click it in the viewport or the tree).
+              </p>
+            ))}
           {session && (
-            <AssetPanel
+            <div hidden={tab !== 'assets'}>
+              <AssetPanel
+                slug={slug}
+                canEdit={canEdit}
+                incoming={incoming}
+                onPlace={(asset) =>
+                  asset.assetHash && place({ hash: asset.assetHash, name: asset.name }, lookedAt())
+                }
+                onProcessed={(asset, at) => {
+                  setUploads((n) => n + 1);
+                  if (at) place(asset, at);
+                }}
+              />
+            </div>
+          )}
+          {tab === 'history' && (
+            <HistoryPanel
               slug={slug}
+              draft={scene}
               canEdit={canEdit}
-              onPlace={(asset) => {
-                if (!scene || !asset.assetHash) return;
-                // Where the camera looks, on the ground.
-                const at = orbit
-                  ? ([orbit.target.x, 0, orbit.target.z] as [number, number, number])
-                  : [0, 0, 0];
-                const { command, id } = addModelCommand(
-                  scene,
-                  asset.assetHash,
-                  asset.name,
-                  at as [number, number, number],
-                );
-                run(command);
-                setSelected(id);
-              }}
-              onProcessed={() => setUploads((n) => n + 1)}
+              published={publishes}
+              run={run}
+              onPublished={() => setPublishes((n) => n + 1)}
             />
           )}
         </aside>
+        {help && <ShortcutHelp onClose={() => setHelp(false)} />}
       </div>
     </ReferenceChoicesContext.Provider>
   );

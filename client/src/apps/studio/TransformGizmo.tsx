@@ -1,7 +1,8 @@
 /**
- * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity. The
- * handles work in world space; each change is turned back into the entity's transform relative to its
- * parent and handed to `onChange` (the editor makes it a command: a whole drag is one undo step).
+ * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity, along
+ * the world's axes or the entity's own, snapping to steps when asked (SNAP). Each change is turned back
+ * into the entity's transform relative to its parent and handed to `onChange` (the editor makes it a
+ * command: a whole drag is one undo step).
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
@@ -11,6 +12,9 @@ import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js
 import { transformResolver, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
 
 export type GizmoMode = 'translate' | 'rotate' | 'scale';
+
+/** Steps while snapping: 0.25 m, 15°, 0.1 of the size. */
+export const SNAP = { metres: 0.25, radians: Math.PI / 12, scale: 0.1 } as const;
 
 const matrixOf = (t: { p: number[]; q: number[]; s: number[] }) =>
   new Matrix4().compose(
@@ -23,13 +27,21 @@ export function TransformGizmo({
   scene,
   entity,
   mode,
+  space,
+  snap,
   orbit,
+  handles,
   onChange,
 }: {
   scene: SceneDocument;
   entity: string;
   mode: GizmoMode;
+  /** Handles along the world's axes or the entity's own. */
+  space: 'world' | 'local';
+  snap: boolean;
   orbit: OrbitControls | null;
+  /** Receives the controls (the viewport asks whether a press is on a handle). */
+  handles?: { current: TransformControls | null };
   onChange: (transform: SceneEntity['transform']) => void;
 }) {
   const camera = useThree((state) => state.camera);
@@ -42,6 +54,7 @@ export function TransformGizmo({
     const helper = controls.getHelper();
     three.add(proxy, helper);
     controls.attach(proxy);
+    if (handles) handles.current = controls;
     const dragging = (event: { value: unknown }) => {
       if (orbit) orbit.enabled = !event.value; // the camera holds still while a handle is dragged
     };
@@ -51,10 +64,17 @@ export function TransformGizmo({
       controls.detach();
       three.remove(proxy, helper);
       controls.dispose();
+      if (handles?.current === controls) handles.current = null;
     };
-  }, [controls, proxy, three, orbit]);
+  }, [controls, proxy, three, orbit, handles]);
 
   useEffect(() => controls.setMode(mode), [controls, mode]);
+  useEffect(() => controls.setSpace(space), [controls, space]);
+  useEffect(() => {
+    controls.setTranslationSnap(snap ? SNAP.metres : null);
+    controls.setRotationSnap(snap ? SNAP.radians : null);
+    controls.setScaleSnap(snap ? SNAP.scale : null);
+  }, [controls, snap]);
 
   // Where the entity is (its world transform), and what undoes its parent's.
   const parentInverse = useMemo(() => {

@@ -1,10 +1,12 @@
 /**
- * The worlds this account may edit (owner or editor), newest first, and a form to make a new one in one of
- * its organizations (or a first organization, for a new account). Picking a world opens it in the editor.
+ * The worlds this account may edit (owner or editor), newest first, and a form to make a new one from a
+ * starter template (a lit plaza, a gallery, or blank) in one of its organizations — or, on a new account's
+ * first run, in a first organization it names. Picking or making a world opens it in the editor.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { orgsCreate, orgsList, worldsCreate, worldsList } from '../../shared/api/generated/sdk.gen.js';
 import type { Organization, World } from '../../shared/api/generated/types.gen.js';
+import { SCENE_TEMPLATES, type SceneTemplateName } from '../../../../protocol/index.js';
 import { problemText, studioClient } from './studio-api.js';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -31,6 +33,8 @@ export function WorldPicker({
   const [problem, setProblem] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [org, setOrg] = useState('');
+  const [orgName, setOrgName] = useState('');
+  const [template, setTemplate] = useState<SceneTemplateName>('plaza');
   const [busy, setBusy] = useState(false);
 
   const load = async () => {
@@ -62,10 +66,11 @@ export function WorldPicker({
     if (!client) return onSignedOut();
     let orgSlug = org;
     if (!orgSlug) {
-      // A new account's first world: its own organization, named after the world.
+      // A new account's first world: a first organization, named by the creator (or after the world).
+      const teamName = orgName.trim() || `${name.trim()} team`;
       const made = await orgsCreate({
         client,
-        body: { slug: `${slug}-org`.slice(0, 63), name: `${name.trim()} team` },
+        body: { slug: slugOf(teamName) || `${slug}-team`.slice(0, 63), name: teamName },
       });
       if (!made.data) {
         setBusy(false);
@@ -73,7 +78,11 @@ export function WorldPicker({
       }
       orgSlug = made.data.slug;
     }
-    const world = await worldsCreate({ client, path: { org: orgSlug }, body: { slug, name: name.trim() } });
+    const world = await worldsCreate({
+      client,
+      path: { org: orgSlug },
+      body: { slug, name: name.trim(), template },
+    });
     setBusy(false);
     if (!world.data) return setProblem(problemText(world.error, world.response, `create "${name.trim()}"`));
     onOpen(world.data.slug);
@@ -120,6 +129,34 @@ export function WorldPicker({
             onChange={(e) => setName(e.target.value)}
           />
         </label>
+        <fieldset className="studio-templates">
+          <legend>Start from</legend>
+          {SCENE_TEMPLATES.map((t) => (
+            <label key={t.name} className={template === t.name ? 'selected' : ''}>
+              <input
+                type="radio"
+                name="template"
+                value={t.name}
+                checked={template === t.name}
+                onChange={() => setTemplate(t.name)}
+              />
+              <strong>{t.title}</strong>
+              <span>{t.summary}</span>
+            </label>
+          ))}
+        </fieldset>
+        {orgs.length === 0 && worlds !== null && (
+          <label>
+            Your organization (who owns the world; you can invite others to it later)
+            <input
+              name="orgName"
+              maxLength={120}
+              placeholder={name.trim() ? `${name.trim()} team` : 'e.g. Acme Studios'}
+              value={orgName}
+              onChange={(e) => setOrgName(e.target.value)}
+            />
+          </label>
+        )}
         {orgs.length > 1 && (
           <label>
             Organization

@@ -24,7 +24,9 @@ export type SaveState =
   | { kind: 'saving' }
   | { kind: 'pending' }
   | { kind: 'offline'; retryInMs: number }
-  | { kind: 'refused'; reason: string };
+  | { kind: 'refused'; reason: string }
+  /** No more edits: the world was deleted or this account may no longer edit it (unsaved edits stay kept). */
+  | { kind: 'read-only'; reason: string };
 
 export interface Command {
   label: string;
@@ -91,8 +93,24 @@ export class DraftSession {
     return this.redoStack.length > 0;
   }
 
+  /**
+   * Stops editing for good: edits are refused and nothing more is sent. What is unsaved stays in the
+   * browser's store, so it is not lost if access comes back.
+   */
+  lock(reason: string): void {
+    if (this.state.kind === 'read-only') return;
+    clearTimeout(this.timer);
+    this.state = { kind: 'read-only', reason };
+    this.onChange();
+  }
+
+  get readOnly(): boolean {
+    return this.state.kind === 'read-only';
+  }
+
   /** Applies a command (refused, and nothing changes, when the result would not be a valid scene). */
   run(command: Command, now = Date.now()): string | null {
+    if (this.state.kind === 'read-only') return this.state.reason;
     const problem = this.apply(command.forward);
     if (problem) return problem;
     const top = this.undoStack.at(-1);
@@ -106,6 +124,7 @@ export class DraftSession {
   }
 
   undo(): void {
+    if (this.readOnly) return;
     const command = this.undoStack.pop();
     if (!command) return;
     if (this.apply(command.backward) === null) {
@@ -115,6 +134,7 @@ export class DraftSession {
   }
 
   redo(): void {
+    if (this.readOnly) return;
     const command = this.redoStack.pop();
     if (!command) return;
     if (this.apply(command.forward) === null) {
@@ -144,7 +164,7 @@ export class DraftSession {
 
   private async save(): Promise<void> {
     if (this.saving) return this.saving;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.readOnly) return;
     this.state = { kind: 'saving' };
     this.onChange();
     this.saving = (async () => {
@@ -161,6 +181,17 @@ export class DraftSession {
           return;
         }
         this.retries = 0;
+        if (!answer.ok && (answer.status === 403 || answer.status === 404)) {
+          // Not ours to edit any more: keep what is unsaved in the browser, and stop.
+          this.state = {
+            kind: 'read-only',
+            reason:
+              answer.status === 404
+                ? 'this world no longer exists (it was deleted)'
+                : `you may no longer edit this world: ${answer.detail}`,
+          };
+          return;
+        }
         if (answer.ok) {
           this.etag = answer.etag;
           this.pending = this.pending.slice(sending.length);
@@ -191,7 +222,8 @@ export class DraftSession {
       this.saving = undefined;
     }
     const after = this.state as SaveState; // set by the save above
-    if (this.pending.length > 0 && after.kind !== 'offline') this.schedule(0);
+    if (after.kind === 'read-only') clearTimeout(this.timer);
+    else if (this.pending.length > 0 && after.kind !== 'offline') this.schedule(0);
     else if (this.pending.length === 0 && after.kind !== 'refused') this.state = { kind: 'saved' };
     this.onChange();
   }

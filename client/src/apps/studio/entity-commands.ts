@@ -74,13 +74,20 @@ export function transformCommand(
 
 /** Deletes the entity and its descendants (deepest first); undo puts them back (parents first). */
 export function deleteEntityCommand(scene: SceneDocument, id: string): Command {
-  const doomed = new Set([id]);
+  return deleteEntitiesCommand(scene, [id]);
+}
+
+/** Deletes the entities and everything under them, as one undo step. */
+export function deleteEntitiesCommand(scene: SceneDocument, ids: readonly string[]): Command {
+  const doomed = new Set(ids.filter((id) => Object.hasOwn(scene.entities, id)));
+  const chosen = doomed.size;
+  const named = chosen === 1 ? [...doomed][0]! : `${chosen} entities`;
   const ordered = sceneEntities(scene); // parents before children
   for (const entity of ordered)
     if (entity.parent !== undefined && doomed.has(entity.parent)) doomed.add(entity.id);
   const removal = ordered.filter((entity) => doomed.has(entity.id));
   return {
-    label: `delete ${id}${removal.length > 1 ? ` and ${removal.length - 1} under it` : ''}`,
+    label: `delete ${named}${removal.length > chosen ? ` and ${removal.length - chosen} under ${chosen === 1 ? 'it' : 'them'}` : ''}`,
     forward: [...removal]
       .reverse()
       .map((entity) => ({ op: 'remove' as const, path: `/entities/${entity.id}` })),

@@ -106,7 +106,9 @@ function ObjectField({ schema, value, path, label, disabled, errors, onChange }:
                   className="studio-unset"
                   aria-label={`Remove ${fieldLabel(key).toLowerCase()}`}
                   title={
-                    inner.default !== undefined ? `Back to the default (${JSON.stringify(inner.default)})` : 'Remove'
+                    inner.default !== undefined
+                      ? `Back to the default (${JSON.stringify(inner.default)})`
+                      : 'Remove'
                   }
                   onClick={() => {
                     const rest = { ...object };

@@ -72,7 +72,7 @@ export function unionOptions(schema: JsonSchema): JsonSchema[] | undefined {
 /** The `kind` of each option, when the union is discriminated by a `kind` constant. */
 export function discriminatorValues(options: JsonSchema[]): string[] | undefined {
   const kinds = options.map((option) => option.properties?.['kind']?.const);
-  return kinds.every((kind) => typeof kind === 'string') ? (kinds) : undefined;
+  return kinds.every((kind) => typeof kind === 'string') ? kinds : undefined;
 }
 
 /** A starting value for a field being added: its default, else the smallest valid-looking value. */

@@ -302,8 +302,17 @@ export type Scene = {
                 light?: {
                     kind: 'ambient' | 'directional' | 'point' | 'spot';
                     color: string;
+                    /**
+                     * candela for point and spot, lux for directional and ambient
+                     */
                     intensity: number;
+                    /**
+                     * metres; 0 = no limit (point and spot)
+                     */
                     range?: number;
+                    /**
+                     * spot only: half-angle of the cone in radians (default π/6)
+                     */
                     angle?: number;
                 };
                 environment?: {
@@ -341,6 +350,9 @@ export type Scene = {
                 portal?: {
                     world?: string;
                     spawn: string;
+                    /**
+                     * trigger radius in metres
+                     */
                     radius: number;
                     key?: {
                         chainId: number;
@@ -362,6 +374,9 @@ export type Scene = {
                 };
                 'nft-frame'?: {
                     binding?: string;
+                    /**
+                     * any visitor may show a token they hold here
+                     */
                     open: boolean;
                     size: [
                         number,
@@ -370,6 +385,9 @@ export type Scene = {
                 };
                 'voice-zone'?: {
                     mode: 'private' | 'stage' | 'global';
+                    /**
+                     * half the box’s size along x, y, z in metres
+                     */
                     halfExtents: [
                         number,
                         number,
@@ -379,10 +397,16 @@ export type Scene = {
                 text?: {
                     text: string;
                     color: string;
+                    /**
+                     * letter height in metres
+                     */
                     size: number;
                 };
                 interactable?: {
                     action: 'sit' | 'grab' | 'trigger';
+                    /**
+                     * metres a visitor may be from it to use it
+                     */
                     reach: number;
                 };
             };
@@ -394,6 +418,7 @@ export type SceneVersion = {
     version: number;
     message: string;
     authorId: string | null;
+    authorName: string | null;
     rollbackOf: number | null;
     createdAt: string;
     etag: string;
@@ -2646,8 +2671,17 @@ export type ScenesReplaceData = {
                     light?: {
                         kind: 'ambient' | 'directional' | 'point' | 'spot';
                         color?: string;
+                        /**
+                         * candela for point and spot, lux for directional and ambient
+                         */
                         intensity: number;
+                        /**
+                         * metres; 0 = no limit (point and spot)
+                         */
                         range?: number;
+                        /**
+                         * spot only: half-angle of the cone in radians (default π/6)
+                         */
                         angle?: number;
                     };
                     environment?: {
@@ -2685,6 +2719,9 @@ export type ScenesReplaceData = {
                     portal?: {
                         world?: string;
                         spawn: string;
+                        /**
+                         * trigger radius in metres
+                         */
                         radius?: number;
                         key?: {
                             chainId: number;
@@ -2706,6 +2743,9 @@ export type ScenesReplaceData = {
                     };
                     'nft-frame'?: {
                         binding?: string;
+                        /**
+                         * any visitor may show a token they hold here
+                         */
                         open?: boolean;
                         size?: [
                             number,
@@ -2714,6 +2754,9 @@ export type ScenesReplaceData = {
                     };
                     'voice-zone'?: {
                         mode: 'private' | 'stage' | 'global';
+                        /**
+                         * half the box’s size along x, y, z in metres
+                         */
                         halfExtents: [
                             number,
                             number,
@@ -2723,10 +2766,16 @@ export type ScenesReplaceData = {
                     text?: {
                         text: string;
                         color?: string;
+                        /**
+                         * letter height in metres
+                         */
                         size?: number;
                     };
                     interactable?: {
                         action: 'sit' | 'grab' | 'trigger';
+                        /**
+                         * metres a visitor may be from it to use it
+                         */
                         reach?: number;
                     };
                 };

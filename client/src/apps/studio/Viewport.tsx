@@ -1,0 +1,136 @@
+/**
+ * The editor's 3D view: the shared scene renderer with editor overlays, the orbit camera, handles on the
+ * selected entity, click to select (Ctrl/⌘ adds or removes), Shift+drag to select what lies in a
+ * rectangle, and drops: a model dragged from the asset panel lands on the surface under the pointer, model
+ * files dropped here are uploaded and then placed where they fell.
+ */
+import { Canvas } from '@react-three/fiber';
+import { useRef, useState, type PointerEvent } from 'react';
+import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
+import type { SceneDocument, SceneEntity } from '../../../../protocol/index.js';
+import { SceneView } from '../../shared/scene/SceneView.js';
+import type { SceneSource } from '../../shared/scene/scene-source.js';
+import { ASSET_DRAG_TYPE } from './AssetPanel.js';
+import { EditorCamera, type CameraView } from './EditorCamera.js';
+import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
+import { ViewportTools, type ViewportApi } from './ViewportTools.js';
+
+/** Pointer travel (px) under which a press and release is a click, not a drag. */
+const CLICK_PX = 4;
+
+export function Viewport({
+  source,
+  scene,
+  primary,
+  canEdit,
+  mode,
+  space,
+  snap,
+  initialView,
+  api,
+  onSelect,
+  onTransform,
+  onDropAsset,
+  onDropFile,
+}: {
+  source: SceneSource;
+  scene: SceneDocument | null;
+  /** The entity with the handles (the last selected). */
+  primary: string | null;
+  canEdit: boolean;
+  mode: GizmoMode;
+  space: 'world' | 'local';
+  snap: boolean;
+  initialView: CameraView | null;
+  api: { current: ViewportApi | null };
+  /** `ids` picked by a click (at most one) or a rectangle; `add` when Ctrl/⌘ was held. */
+  onSelect: (ids: string[], add: boolean) => void;
+  onTransform: (transform: SceneEntity['transform']) => void;
+  onDropAsset: (asset: { hash: string; name: string }, at: [number, number, number]) => void;
+  onDropFile: (file: File, at: [number, number, number]) => void;
+}) {
+  const [orbit, setOrbit] = useState<OrbitControls | null>(null);
+  const handles = useRef<TransformControls | null>(null);
+  const press = useRef<{ x: number; y: number; box: boolean; onHandle: boolean } | null>(null);
+  const [box, setBox] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+
+  // In the capture phase: before the orbit controls see the press, so a Shift+drag never orbits.
+  const down = (event: PointerEvent) => {
+    if (event.button !== 0) return;
+    const onHandle = handles.current?.axis != null;
+    press.current = { x: event.clientX, y: event.clientY, box: event.shiftKey && !onHandle, onHandle };
+    if (press.current.box && orbit) orbit.enabled = false; // Shift+drag draws a rectangle, not an orbit
+  };
+  const move = (event: PointerEvent) => {
+    const at = press.current;
+    if (at?.box) setBox({ x0: at.x, y0: at.y, x1: event.clientX, y1: event.clientY });
+  };
+  const up = (event: PointerEvent) => {
+    const at = press.current;
+    press.current = null;
+    if (!at || !api.current) return;
+    const add = event.ctrlKey || event.metaKey;
+    if (at.box) {
+      if (orbit) orbit.enabled = true;
+      setBox(null);
+      if (Math.hypot(event.clientX - at.x, event.clientY - at.y) >= CLICK_PX)
+        return onSelect(api.current.inRect(at.x, at.y, event.clientX, event.clientY), add);
+    }
+    if (at.onHandle || Math.hypot(event.clientX - at.x, event.clientY - at.y) >= CLICK_PX) return;
+    const id = api.current.pick(event.clientX, event.clientY);
+    onSelect(id ? [id] : [], add);
+  };
+
+  return (
+    <section
+      className="studio-viewport"
+      aria-label="Viewport"
+      onPointerDownCapture={down}
+      onPointerMove={move}
+      onPointerUp={up}
+      onDragOver={(event) => {
+        if (!canEdit) return;
+        const types = event.dataTransfer.types;
+        if (types.includes(ASSET_DRAG_TYPE) || types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        if (!canEdit || !api.current) return;
+        event.preventDefault();
+        const at = api.current.surfaceAt(event.clientX, event.clientY);
+        const asset = event.dataTransfer.getData(ASSET_DRAG_TYPE);
+        if (asset) return onDropAsset(JSON.parse(asset) as { hash: string; name: string }, at);
+        for (const file of event.dataTransfer.files) onDropFile(file, at);
+      }}
+    >
+      <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
+        <SceneView source={source} editor showColliders={false} />
+        <EditorCamera scene={scene} initialView={initialView} onControls={setOrbit} />
+        <ViewportTools scene={scene} orbit={orbit} api={api} />
+        {canEdit && scene && primary && scene.entities[primary] && (
+          <TransformGizmo
+            scene={scene}
+            entity={primary}
+            mode={mode}
+            space={space}
+            snap={snap}
+            orbit={orbit}
+            handles={handles}
+            onChange={onTransform}
+          />
+        )}
+      </Canvas>
+      {box && (
+        <div
+          className="studio-box-select"
+          style={{
+            left: Math.min(box.x0, box.x1),
+            top: Math.min(box.y0, box.y1),
+            width: Math.abs(box.x1 - box.x0),
+            height: Math.abs(box.y1 - box.y0),
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * What the editor asks of the viewport, from outside the canvas: which entity is under the pointer (a
+ * model or sign hit by a ray, else the nearest entity's origin within a few pixels), which entities a
+ * dragged rectangle holds, the surface point under the pointer (where a dropped model lands: the first
+ * model or marker hit, else the ground), and framing the camera on some entities or all of them.
+ */
+import { useThree } from '@react-three/fiber';
+import { useEffect } from 'react';
+import { Box3, Plane, Raycaster, Sphere, Vector2, Vector3, type Object3D } from 'three';
+import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { sceneEntities, transformResolver, type SceneDocument } from '../../../../protocol/index.js';
+
+/** Pixels from an entity's origin that still pick it when no model is hit. */
+const PICK_PX = 14;
+
+export interface ViewportApi {
+  pick(clientX: number, clientY: number): string | null;
+  /** Ids whose origin falls in the rectangle (client pixels). */
+  inRect(x0: number, y0: number, x1: number, y1: number): string[];
+  /** The surface point under the pointer (metres); the ground plane when nothing else is hit. */
+  surfaceAt(clientX: number, clientY: number): [number, number, number];
+  /** Frames the entities (and what is under them), or all when `ids` is 'all'. */
+  frame(ids: readonly string[] | 'all'): void;
+  /** The camera as it is now, to come back to. */
+  view(): { position: [number, number, number]; target: [number, number, number] } | null;
+}
+
+/** The entity an object of the scene renderer draws (`model-<id>`, `text-<id>`), if any. */
+function entityOf(object: Object3D | null): string | null {
+  for (let at = object; at; at = at.parent) {
+    const match = /^(?:model|text)-(.+)$/.exec(at.name);
+    if (match) return match[1]!;
+  }
+  return null;
+}
+
+export function ViewportTools({
+  scene,
+  orbit,
+  api,
+}: {
+  scene: SceneDocument | null;
+  orbit: OrbitControls | null;
+  api: { current: ViewportApi | null };
+}) {
+  const camera = useThree((state) => state.camera);
+  const gl = useThree((state) => state.gl);
+  const three = useThree((state) => state.scene);
+
+  useEffect(() => {
+    const raycaster = new Raycaster();
+    const ndc = (clientX: number, clientY: number) => {
+      const box = gl.domElement.getBoundingClientRect();
+      return new Vector2(
+        ((clientX - box.left) / box.width) * 2 - 1,
+        -((clientY - box.top) / box.height) * 2 + 1,
+      );
+    };
+    const origins = (): { id: string; p: Vector3 }[] => {
+      if (!scene) return [];
+      const resolve = transformResolver(scene);
+      return sceneEntities(scene).map((entity) => ({ id: entity.id, p: new Vector3(...resolve(entity).p) }));
+    };
+    const toClient = (p: Vector3) => {
+      const box = gl.domElement.getBoundingClientRect();
+      const v = p.clone().project(camera);
+      return {
+        x: box.left + ((v.x + 1) / 2) * box.width,
+        y: box.top + ((1 - v.y) / 2) * box.height,
+        front: v.z < 1,
+      };
+    };
+    const drawn = () =>
+      three.children.filter((child) => child.name !== 'editor-overlays' && !child.type.includes('Helper'));
+    api.current = {
+      pick(clientX, clientY) {
+        raycaster.setFromCamera(ndc(clientX, clientY), camera);
+        for (const hit of raycaster.intersectObjects(drawn(), true)) {
+          const id = entityOf(hit.object);
+          if (id && scene?.entities[id]) return id;
+        }
+        let best: { id: string; d: number } | null = null;
+        for (const { id, p } of origins()) {
+          const at = toClient(p);
+          const d = Math.hypot(at.x - clientX, at.y - clientY);
+          if (at.front && d <= PICK_PX && (!best || d < best.d)) best = { id, d };
+        }
+        return best?.id ?? null;
+      },
+      inRect(x0, y0, x1, y1) {
+        const [left, right, top, bottom] = [
+          Math.min(x0, x1),
+          Math.max(x0, x1),
+          Math.min(y0, y1),
+          Math.max(y0, y1),
+        ];
+        return origins()
+          .filter(({ p }) => {
+            const at = toClient(p);
+            return at.front && at.x >= left && at.x <= right && at.y >= top && at.y <= bottom;
+          })
+          .map(({ id }) => id);
+      },
+      surfaceAt(clientX, clientY) {
+        raycaster.setFromCamera(ndc(clientX, clientY), camera);
+        const hit = raycaster
+          .intersectObjects(drawn(), true)
+          .find((h) => h.object.visible && (entityOf(h.object) !== null || h.object.name === 'ground'));
+        const ground = new Vector3();
+        const point = hit?.point ?? raycaster.ray.intersectPlane(new Plane(new Vector3(0, 1, 0), 0), ground);
+        const round = (v: number) => Math.round(v * 1000) / 1000;
+        return point ? [round(point.x), round(point.y), round(point.z)] : [0, 0, 0];
+      },
+      frame(ids) {
+        if (!scene || !orbit) return;
+        const resolve = transformResolver(scene);
+        const wanted = ids === 'all' ? null : new Set(ids);
+        const box = new Box3();
+        for (const entity of sceneEntities(scene)) {
+          let inside = !wanted || wanted.has(entity.id);
+          for (let at = entity.parent; !inside && at !== undefined; at = scene.entities[at]?.parent)
+            inside = wanted!.has(at);
+          if (!inside) continue;
+          box.expandByPoint(new Vector3(...resolve(entity).p));
+          const model = three.getObjectByName(`model-${entity.id}`);
+          if (model) box.expandByObject(model);
+        }
+        if (box.isEmpty()) return;
+        const sphere = box.getBoundingSphere(new Sphere());
+        const radius = Math.max(sphere.radius, 1.5);
+        // Keep the direction the camera looks from; back off until the sphere fits the narrower field of view.
+        const direction = camera.position.clone().sub(orbit.target).normalize();
+        const fov = 'fov' in camera ? (camera.fov * Math.PI) / 180 : Math.PI / 4;
+        const aspect = gl.domElement.clientWidth / Math.max(1, gl.domElement.clientHeight);
+        const fit = Math.min(fov, 2 * Math.atan(Math.tan(fov / 2) * aspect));
+        const distance = (radius / Math.sin(fit / 2)) * 1.1;
+        orbit.target.copy(sphere.center);
+        camera.position.copy(sphere.center).addScaledVector(direction, distance);
+        orbit.update();
+      },
+      view() {
+        if (!orbit) return null;
+        return { position: camera.position.toArray(), target: orbit.target.toArray() };
+      },
+    };
+    return () => {
+      api.current = null;
+    };
+  }, [scene, orbit, camera, gl, three, api]);
+  return null;
+}
