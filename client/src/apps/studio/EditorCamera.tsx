@@ -6,13 +6,14 @@
 import { useThree } from '@react-three/fiber';
 import { useEffect, useState } from 'react';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { sceneEntities, transformResolver, type SceneDocument } from '../../../../protocol/index.js';
+import { transformResolver, type SceneDocument } from '../../../../protocol/index.js';
+import { framedEntities } from './framing.js';
 
 /** Where the entities stand: the centre and radius (metres) that frame them all. */
 function framing(scene: SceneDocument | null): { centre: [number, number, number]; radius: number } {
   if (!scene) return { centre: [0, 0, 0], radius: 10 };
   const resolve = transformResolver(scene);
-  const points = sceneEntities(scene).map((entity) => resolve(entity).p);
+  const points = framedEntities(scene).map((entity) => resolve(entity).p);
   if (points.length === 0) return { centre: [0, 0, 0], radius: 10 };
   const min = [0, 1, 2].map((i) => Math.min(...points.map((p) => p[i]!)));
   const max = [0, 1, 2].map((i) => Math.max(...points.map((p) => p[i]!)));

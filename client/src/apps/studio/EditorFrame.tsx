@@ -42,6 +42,7 @@ import { ShortcutHelp } from './ShortcutHelp.js';
 import { problemText, studioClient } from './studio-api.js';
 import type { GizmoMode } from './TransformGizmo.js';
 import { copyEntities, duplicateCommand, pasteCommand, readClip, reparentCommand } from './tree-commands.js';
+import { publishStudioHook } from './test-hook.js';
 import { Viewport } from './Viewport.js';
 import type { ViewportApi } from './ViewportTools.js';
 
@@ -172,6 +173,19 @@ export function EditorFrame({
   const present = useMemo(() => selection.filter((id) => scene?.entities[id]), [selection, scene]);
   const primary = present.at(-1) ?? null;
   const chosen = primary && scene ? { ...scene.entities[primary]!, id: primary } : null;
+
+  useEffect(() =>
+    publishStudioHook({
+      scene,
+      selection: present,
+      save: session?.state.kind ?? 'saved',
+      // Read when asked: the viewport's tools are ready only after the canvas first draws.
+      viewport: {
+        project: (id) => viewport.current?.project(id) ?? null,
+        view: () => viewport.current?.view() ?? null,
+      },
+    }),
+  );
 
   const run = useCallback(
     (command: Command): string | null => {
@@ -373,6 +387,7 @@ export function EditorFrame({
               <button
                 type="button"
                 className="primary"
+                disabled={!canEdit}
                 title="Save, then walk the draft in the player (a preview only editors can join)"
                 onClick={play}
               >

@@ -9,30 +9,30 @@ import { useEffect } from 'react';
 import { Box3, Plane, Raycaster, Sphere, Vector2, Vector3, type Object3D } from 'three';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { sceneEntities, transformResolver, type SceneDocument } from '../../../../protocol/index.js';
+import { framedEntities } from './framing.js';
+import type { ViewportApi } from './viewport-api.js';
 
 /** Pixels from an entity's origin that still pick it when no model is hit. */
 const PICK_PX = 14;
 
-export interface ViewportApi {
-  pick(clientX: number, clientY: number): string | null;
-  /** Ids whose origin falls in the rectangle (client pixels). */
-  inRect(x0: number, y0: number, x1: number, y1: number): string[];
-  /** The surface point under the pointer (metres); the ground plane when nothing else is hit. */
-  surfaceAt(clientX: number, clientY: number): [number, number, number];
-  /** Frames the entities (and what is under them), or all when `ids` is 'all'. */
-  frame(ids: readonly string[] | 'all'): void;
-  /** The camera as it is now, to come back to. */
-  view(): { position: [number, number, number]; target: [number, number, number] } | null;
-}
-
-/** The entity an object of the scene renderer draws (`model-<id>`, `text-<id>`), if any. */
+/** The entity an object of the scene renderer draws (`model-<id>`, `text-<id>`, `frame-<id>`…), if any. */
 function entityOf(object: Object3D | null): string | null {
   for (let at = object; at; at = at.parent) {
-    const match = /^(?:model|text)-(.+)$/.exec(at.name);
+    const match = /^(?:model|text|frame|light)-(.+)$/.exec(at.name);
     if (match) return match[1]!;
   }
   return null;
 }
+
+/** Whether a dropped model may stand on this object: a model, a sign or a frame (not a light's marker). */
+function onSurface(object: Object3D): boolean {
+  const id = entityOf(object);
+  if (id === null) return false;
+  for (let at: Object3D | null = object; at; at = at.parent) if (at.name.startsWith('light-')) return false;
+  return true;
+}
+
+export type { ViewportApi };
 
 export function ViewportTools({
   scene,
@@ -70,8 +70,8 @@ export function ViewportTools({
         front: v.z < 1,
       };
     };
-    const drawn = () =>
-      three.children.filter((child) => child.name !== 'editor-overlays' && !child.type.includes('Helper'));
+    // What a ray may hit: the scene and its overlays' frames and lights, never the handles.
+    const drawn = () => three.children.filter((child) => !child.type.includes('Helper'));
     api.current = {
       pick(clientX, clientY) {
         raycaster.setFromCamera(ndc(clientX, clientY), camera);
@@ -105,7 +105,7 @@ export function ViewportTools({
         raycaster.setFromCamera(ndc(clientX, clientY), camera);
         const hit = raycaster
           .intersectObjects(drawn(), true)
-          .find((h) => h.object.visible && (entityOf(h.object) !== null || h.object.name === 'ground'));
+          .find((h) => h.object.visible && (onSurface(h.object) || h.object.name === 'ground'));
         const ground = new Vector3();
         const point = hit?.point ?? raycaster.ray.intersectPlane(new Plane(new Vector3(0, 1, 0), 0), ground);
         const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -116,7 +116,7 @@ export function ViewportTools({
         const resolve = transformResolver(scene);
         const wanted = ids === 'all' ? null : new Set(ids);
         const box = new Box3();
-        for (const entity of sceneEntities(scene)) {
+        for (const entity of wanted ? sceneEntities(scene) : framedEntities(scene)) {
           let inside = !wanted || wanted.has(entity.id);
           for (let at = entity.parent; !inside && at !== undefined; at = scene.entities[at]?.parent)
             inside = wanted!.has(at);
@@ -137,6 +137,11 @@ export function ViewportTools({
         orbit.target.copy(sphere.center);
         camera.position.copy(sphere.center).addScaledVector(direction, distance);
         orbit.update();
+      },
+      project(id) {
+        if (!scene?.entities[id]) return null;
+        const at = toClient(new Vector3(...transformResolver(scene)({ ...scene.entities[id], id }).p));
+        return at.front ? { x: at.x, y: at.y } : null;
       },
       view() {
         if (!orbit) return null;

@@ -266,12 +266,18 @@ export class DraftSession {
   }
 }
 
-/** A command that sets one value at `path` (an entity's property), undone to what was there. */
+/**
+ * A command that sets one value at `path` (an entity's property), undone to what was there. Changes of a
+ * value that was there merge (a drag, typing); adding one never merges, so undo can take the next change
+ * back without taking the addition with it.
+ */
 export function setCommand(label: string, path: string, before: unknown, after: unknown): Command {
+  if (before === undefined)
+    return { label, forward: [{ op: 'add', path, value: after }], backward: [{ op: 'remove', path }] };
   return {
     label,
-    forward: [{ op: before === undefined ? 'add' : 'replace', path, value: after }],
-    backward: [before === undefined ? { op: 'remove', path } : { op: 'replace', path, value: before }],
+    forward: [{ op: 'replace', path, value: after }],
+    backward: [{ op: 'replace', path, value: before }],
     mergeKey: path,
   };
 }

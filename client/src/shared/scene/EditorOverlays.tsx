@@ -1,11 +1,14 @@
 /**
  * What a creator needs to see and visitors never do: colliders as wireframes (SceneGeometry draws them
  * solid only on request), voice zones as coloured wireframe boxes, spawn points with an arrow for the way
- * visitors face, and each portal's line to its same-world target (a target in another world is marked
- * with a post). Redrawn when the scene version changes.
+ * visitors face, each portal's line to its same-world target (a target in another world is marked
+ * with a post), NFT frames as empty panels (what they show comes from a live room) and lights as small
+ * wireframe gems in their colour. Named `<kind>-<entity id>`, so the studio can tell what was clicked.
+ * Redrawn when the scene version changes.
  */
 import { useMemo } from 'react';
 import { BufferGeometry, Float32BufferAttribute } from 'three';
+import { sceneEntities, transformResolver } from '../../../../protocol/index.js';
 import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
 
@@ -38,8 +41,36 @@ export function EditorOverlays({ store }: { store: SceneSource }) {
     // The static world changes only with the scene version.
     [version],
   );
+  const lights = useMemo(() => {
+    const scene = store.scene;
+    if (!scene) return [];
+    const resolve = transformResolver(scene);
+    return sceneEntities(scene).flatMap((entity) =>
+      entity.components.light
+        ? [{ entity: entity.id, p: resolve(entity).p, color: entity.components.light.color }]
+        : [],
+    );
+    // The scene changes only with the scene version.
+  }, [version]);
   return (
     <group key={version} name="editor-overlays">
+      {world.frames.map((frame) => (
+        <mesh
+          key={`f${frame.entity}`}
+          name={`frame-${frame.entity}`}
+          position={[frame.x, frame.y, frame.z]}
+          rotation-y={frame.yaw}
+        >
+          <boxGeometry args={[frame.width, frame.height, 0.05]} />
+          <meshStandardMaterial color="#3a3f4b" emissive="#1b1e24" />
+        </mesh>
+      ))}
+      {lights.map((light) => (
+        <mesh key={`l${light.entity}`} name={`light-${light.entity}`} position={light.p}>
+          <octahedronGeometry args={[0.3]} />
+          <meshBasicMaterial color={light.color} wireframe />
+        </mesh>
+      ))}
       {world.obstacles.map((o, i) =>
         o.kind === 'box' ? (
           <mesh

@@ -29,7 +29,9 @@ export function useReferenceChoices(
   current.current = scene;
   const published = useRef(new Map<string, Promise<string[]>>());
 
+  const open = scene !== null;
   useEffect(() => {
+    if (!open) return;
     let live = true;
     void (async () => {
       const client = await studioClient();
@@ -57,7 +59,7 @@ export function useReferenceChoices(
     return () => {
       live = false;
     };
-  }, [slug, refresh]);
+  }, [slug, refresh, open]);
 
   return useMemo(
     () => ({

@@ -1,0 +1,19 @@
+/**
+ * What the studio shows tests (`window.__mibStudio`): the draft as the editor holds it, the selection, the
+ * save state, the camera, and where an entity is on the page — read-only figures, so browser tests can
+ * check and aim without reaching into React. Written on every render of the editor.
+ */
+import type { SceneDocument } from '../../../../protocol/index.js';
+import type { SaveState } from './draft-session.js';
+import type { ViewportApi } from './viewport-api.js';
+
+export interface StudioTestHook {
+  scene: SceneDocument | null;
+  selection: string[];
+  save: SaveState['kind'];
+  viewport: Pick<ViewportApi, 'project' | 'view'> | null;
+}
+
+export function publishStudioHook(hook: StudioTestHook): void {
+  (window as unknown as { __mibStudio?: StudioTestHook }).__mibStudio = hook;
+}

@@ -1,0 +1,14 @@
+/** What the editor asks of the viewport from outside the canvas (ViewportTools.tsx answers it). */
+export interface ViewportApi {
+  pick(clientX: number, clientY: number): string | null;
+  /** Ids whose origin falls in the rectangle (client pixels). */
+  inRect(x0: number, y0: number, x1: number, y1: number): string[];
+  /** The surface point under the pointer (metres); the ground plane when nothing else is hit. */
+  surfaceAt(clientX: number, clientY: number): [number, number, number];
+  /** Frames the entities (and what is under them), or all when `ids` is 'all'. */
+  frame(ids: readonly string[] | 'all'): void;
+  /** Where an entity's origin is on the page (client pixels), or null when it is not in front. */
+  project(id: string): { x: number; y: number } | null;
+  /** The camera as it is now, to come back to. */
+  view(): { position: [number, number, number]; target: [number, number, number] } | null;
+}

@@ -1,0 +1,329 @@
+/**
+ * The creator studio as a newcomer meets it, in Chromium against the built server: sign up, make a first
+ * world from the gallery template, upload a model and watch it process, drag it onto the viewport and
+ * move it with the handles, add a spawn point, a portal, a light and a voice zone through the generated
+ * properties panel (an invalid value refused inline), undo and redo, reload and find everything saved, a
+ * REST edit made meanwhile kept, play-test and come back to the same selection and camera, publish refused
+ * over the world's limits and then accepted, compare a version with the draft, roll back. One screenshot
+ * per step in test-artifacts/screenshots/studio-*.png.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import type { SceneDocument } from '../../protocol/index.js';
+import { apiClient, ok, sdk } from '../helpers/api.js';
+import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
+import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { waitFor } from '../helpers/wait.js';
+import { pmndrsModels } from '../../bench/assets/sample-models.js';
+import type { StudioTestHook } from '../../client/src/apps/studio/test-hook.js';
+
+const CREATOR = { name: 'Maya', email: 'maya@example.com', password: 'correct horse battery 9' };
+const SLUG = 'harbor-gallery';
+
+let server: ServerProcess;
+let browser: Browser;
+let watched: WatchedPage;
+let page: Page;
+let step = 0;
+
+const shot = async (name: string) => {
+  step += 1;
+  await page.waitForTimeout(400); // a frame or two after the last change
+  await saveScreenshot(page, `studio-${String(step).padStart(2, '0')}-${name}`);
+};
+const studio = () =>
+  page.evaluate(() => {
+    const hook = (window as unknown as { __mibStudio?: StudioTestHook }).__mibStudio;
+    return hook
+      ? { scene: hook.scene, selection: hook.selection, save: hook.save, view: hook.viewport?.view() ?? null }
+      : null;
+  });
+const saved = () =>
+  waitFor(studio, (s) => s?.save === 'saved', { what: 'the studio to save its edits', timeoutMs: 15_000 });
+const api = async () => {
+  const body = { email: CREATOR.email, password: CREATOR.password };
+  const session = await ok(sdk.authLogin({ client: apiClient(server.url), body }));
+  return apiClient(server.url, session.accessToken);
+};
+const serverDraft = async () => await ok(sdk.scenesDraft({ client: await api(), path: { slug: SLUG } }));
+const entitiesWith = (scene: SceneDocument | null | undefined, type: string) =>
+  Object.entries(scene?.entities ?? {}).filter(([, e]) => Object.hasOwn(e.components, type));
+/** An entity's name in the tree. */
+const row = (id: string) => page.locator(`[data-entity="${id}"] .studio-tree-name`);
+const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
+const tab = (name: string) => inspector().getByRole('tab', { name }).click();
+const addComponent = async (title: string) => {
+  await tab('Inspector');
+  await inspector().getByLabel('Add component').selectOption({ label: title });
+};
+const addEntity = async () => {
+  const before = (await studio())!.selection;
+  await page.getByRole('button', { name: 'Add entity' }).click();
+  const after = await waitFor(studio, (s) => s!.selection.length === 1 && s!.selection[0] !== before[0], {
+    what: 'the new entity to be selected',
+  });
+  return after!.selection[0]!;
+};
+
+beforeAll(async () => {
+  server = await startServerProcess({ DATA_DIR: await tempDir() });
+  browser = await launchBrowser();
+  // The REST edit made while the studio is open makes its next save answer 412 (then rebased).
+  watched = await openWatchedPage(browser, [/status of 412/], { width: 1440, height: 900 });
+  page = watched.page;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the creator studio, first run to published world', () => {
+  it('signs a newcomer up and makes a first world from the gallery template', async () => {
+    await page.goto(`${server.url}/studio`);
+    await page.getByRole('tab', { name: 'Create an account' }).click();
+    await page.getByLabel('Display name').fill(CREATOR.name);
+    await page.getByLabel('Email').fill(CREATOR.email);
+    await page.getByLabel('Password').fill(CREATOR.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('No worlds to edit yet').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Harbor Gallery');
+    await page.getByText('Gallery', { exact: true }).click();
+    await page.getByLabel(/Your organization/).fill('Harbor Arts');
+    await shot('first-run');
+    await page.getByRole('button', { name: 'Create world' }).click();
+    await page.waitForURL(new RegExp(`/studio/${SLUG}$`));
+    const opened = await waitFor(studio, (s) => s?.scene !== null && s?.scene !== undefined, {
+      what: 'the editor to load the template draft',
+      timeoutMs: 20_000,
+    });
+    expect(entitiesWith(opened!.scene, 'nft-frame')).toHaveLength(6);
+    await row('frame-6').waitFor();
+    await shot('template-opened');
+  });
+
+  it('uploads a model with progress, drops it on the viewport and moves it with the handles', async () => {
+    const glb = (await pmndrsModels())[0]!.glb;
+    const file = path.join(await tempDir('mib-studio-upload-'), 'bunny.glb');
+    await writeFile(file, glb);
+    await tab('Assets');
+    await page.locator('.studio-upload input[type=file]').setInputFiles(file);
+    await page
+      .getByText(/^bunny\.glb: .* %$|^Sending bunny\.glb/)
+      .first()
+      .waitFor();
+    await shot('upload-progress');
+    await page.getByText('bunny.glb is ready.').waitFor({ timeout: 90_000 });
+    const viewport = page.getByRole('region', { name: 'Viewport' });
+    const box = (await viewport.boundingBox())!;
+    await page
+      .locator('.studio-asset-list li[draggable=true]')
+      .first()
+      .dragTo(viewport, { targetPosition: { x: box.width / 2, y: box.height * 0.6 } });
+    const placed = await waitFor(studio, (s) => entitiesWith(s?.scene, 'model').length === 1, {
+      what: 'the dropped model to be placed',
+    });
+    const [id] = entitiesWith(placed!.scene, 'model')[0]!;
+    expect(placed!.selection).toEqual([id]);
+    await saved();
+    await shot('model-dropped');
+
+    // Drag the move handle's centre: the model moves in the view plane, one undo step, saved.
+    const before = placed!.scene!.entities[id]!.transform.position;
+    const at = await page.evaluate(
+      (entity) =>
+        (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.project(entity),
+      id,
+    );
+    await page.mouse.move(at!.x, at!.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i += 1) await page.mouse.move(at!.x + i * 12, at!.y);
+    await page.mouse.up();
+    const moved = await waitFor(
+      studio,
+      (s) => Math.abs(s!.scene!.entities[id]!.transform.position[0] - before[0]) > 0.5,
+      { what: 'the handles to move the model' },
+    );
+    expect(moved!.selection).toEqual([id]); // releasing a handle is no click on the scene
+    const settled = await saved();
+    expect((await serverDraft()).entities[id]!.transform.position).toEqual(
+      settled!.scene!.entities[id]!.transform.position,
+    );
+    await shot('model-moved');
+  }, 150_000);
+
+  it('adds a spawn point, a portal, a light and a voice zone through the properties panel', async () => {
+    const spawn = await addEntity();
+    await addComponent('Spawn point');
+    await waitFor(studio, (s) => s!.scene!.entities[spawn]!.components['spawn-point']?.name === 'spawn-3', {
+      what: 'the spawn point with a fresh name',
+    });
+    const portal = await addEntity();
+    await addComponent('Portal');
+    await inspector().getByLabel('Spawn', { exact: true }).fill('spawn-3');
+    await waitFor(studio, (s) => s!.scene!.entities[portal]!.components.portal?.spawn === 'spawn-3', {
+      what: 'the portal to lead to the new spawn point',
+    });
+    // A spawn name no spawn point has: refused inline, never saved.
+    await inspector().getByLabel('Spawn', { exact: true }).fill('nowhere');
+    await inspector()
+      .getByText(/no spawn point named "nowhere"/)
+      .waitFor();
+    expect((await studio())!.scene!.entities[portal]!.components.portal?.spawn).toBe('spawn-3');
+
+    const light = await addEntity();
+    await addComponent('Light');
+    const intensity = inspector().getByLabel('Intensity', { exact: true });
+    await intensity.fill('200000');
+    await inspector().getByText('must be at most 100000').waitFor();
+    await shot('inline-validation');
+    await intensity.fill('300');
+    await waitFor(studio, (s) => s!.scene!.entities[light]!.components.light?.intensity === 300, {
+      what: 'the light at 300 cd',
+    });
+    expect(await inspector().getByText('must be at most 100000').count()).toBe(0);
+
+    const zone = await addEntity();
+    await addComponent('Voice zone');
+    await inspector().getByLabel('Mode', { exact: true }).selectOption('stage');
+    await waitFor(studio, (s) => s!.scene!.entities[zone]!.components['voice-zone']?.mode === 'stage', {
+      what: 'the voice zone on stage mode',
+    });
+    await saved();
+    await shot('components-added');
+
+    // Undo the mode change, redo it: each saved.
+    await page.getByRole('region', { name: 'Viewport' }).click({ position: { x: 5, y: 5 }, modifiers: [] });
+    await page.keyboard.press('Control+z');
+    await waitFor(studio, (s) => s!.scene!.entities[zone]!.components['voice-zone']?.mode === 'private', {
+      what: 'undo to restore private mode',
+    });
+    await page.keyboard.press('Control+Shift+z');
+    await waitFor(studio, (s) => s!.scene!.entities[zone]!.components['voice-zone']?.mode === 'stage', {
+      what: 'redo to set stage mode again',
+    });
+    await saved();
+    const draft = await serverDraft();
+    expect(draft.entities[spawn]!.components['spawn-point']).toEqual({ name: 'spawn-3', default: false });
+    expect(draft.entities[portal]!.components.portal).toMatchObject({ spawn: 'spawn-3' });
+    expect(draft.entities[light]!.components.light).toMatchObject({ kind: 'point', intensity: 300 });
+    expect(draft.entities[zone]!.components['voice-zone']).toMatchObject({ mode: 'stage' });
+  }, 60_000);
+
+  it('keeps everything over a reload, and a REST edit made meanwhile', async () => {
+    const before = (await studio())!;
+    await page.reload();
+    const after = await waitFor(studio, (s) => s?.scene !== null && s?.scene !== undefined, {
+      what: 'the editor to open again',
+    });
+    expect(after!.scene).toEqual(before.scene);
+    expect(after!.selection).toEqual(before.selection);
+
+    // Someone renames the hall over the API; then the creator renames a frame here (a stale ETag → 412,
+    // rebased): both names are in the saved draft.
+    const client = await api();
+    const { response } = await sdk.scenesDraft({ client, path: { slug: SLUG } });
+    await ok(
+      sdk.scenesPatch({
+        client,
+        path: { slug: SLUG },
+        headers: { 'If-Match': response.headers.get('etag')! },
+        body: [{ op: 'replace', path: '/entities/hall/name', value: 'Great hall' }] as never,
+      }),
+    );
+    await row('frame-2').dblclick();
+    await page.getByLabel('Rename frame-2').fill('Window frame');
+    await page.keyboard.press('Enter');
+    await saved();
+    const draft = await serverDraft();
+    expect(draft.entities['hall']!.name).toBe('Great hall');
+    expect(draft.entities['frame-2']!.name).toBe('Window frame');
+    await row('hall').getByText('Great hall').waitFor();
+    await shot('conflict-merged');
+  });
+
+  it('play-tests the draft and comes back to the same selection and camera', async () => {
+    const zone = entitiesWith((await studio())!.scene, 'voice-zone')[0]![0];
+    await row(zone).click();
+    const before = await waitFor(studio, (s) => s!.selection[0] === zone, { what: 'the zone selected' });
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForURL(/\/\?world=harbor-gallery&preview=1$/);
+    await waitFor(
+      () =>
+        page.evaluate(
+          () => (window as unknown as { __mib?: { connection: string; scene: { version: number } } }).__mib,
+        ),
+      (h) => h?.connection === 'joined' && h.scene.version > 0,
+      { what: 'the preview to join the draft', timeoutMs: 30_000 },
+    );
+    await shot('play-test');
+    await page.getByRole('link', { name: '← Back to studio' }).click();
+    await page.waitForURL(new RegExp(`/studio/${SLUG}$`));
+    const back = await waitFor(
+      studio,
+      (s) => s?.scene !== null && s?.view !== null && s?.view !== undefined,
+      {
+        what: 'the studio to open again',
+      },
+    );
+    expect(back!.selection).toEqual([zone]);
+    for (const key of ['position', 'target'] as const)
+      back!.view![key].forEach((value: number, i: number) =>
+        expect(value).toBeCloseTo(before!.view![key][i]!, 3),
+      );
+    await shot('back-to-studio');
+  }, 60_000);
+
+  it('refuses to publish over the world’s limits, then publishes within them', async () => {
+    const client = await api();
+    await ok(sdk.sceneLimitsSet({ client, path: { slug: SLUG }, body: { limits: { entities: 10 } } }));
+    await page.reload();
+    const budget = page.getByRole('region', { name: 'Scene budget' });
+    await budget.getByText(/Over Entities/).waitFor();
+    expect(await budget.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
+    const refused = await sdk.scenesPublish({ client, path: { slug: SLUG }, body: { message: 'too big' } });
+    expect(refused.response.status).toBe(422); // the server refuses it too
+    await shot('publish-over-budget');
+    await ok(sdk.sceneLimitsSet({ client, path: { slug: SLUG }, body: { limits: null } }));
+    await page.reload();
+    await budget.getByLabel('Version message').fill('first light');
+    await budget.getByRole('button', { name: 'Publish' }).click();
+    await budget.getByText('Published version 1.').waitFor();
+    await shot('published');
+  });
+
+  it('compares a version with the draft, publishes again and rolls back', async () => {
+    // Delete frame 6 and move the sun: the diff names both.
+    await row('frame-6').click();
+    await page.keyboard.press('Delete');
+    await row('sun').click();
+    await tab('Inspector');
+    await inspector().getByLabel('Position (m) y').fill('30');
+    await saved();
+    await tab('History');
+    const history = page.getByRole('region', { name: 'Version history' });
+    await history.getByRole('listitem', { name: 'Version 1' }).getByText('Maya').waitFor();
+    await history.getByRole('button', { name: 'Compare with draft' }).click();
+    const diff = history.getByLabel('Draft against version 1');
+    await diff.getByText('Frame 6 (frame-6)').waitFor();
+    expect(await diff.textContent()).toMatch(/Removed \(1\)Frame 6 \(frame-6\)/);
+    expect(await diff.textContent()).toMatch(/Sun \(sun\): transform\.position/);
+    await shot('diff');
+    const budget = page.getByRole('region', { name: 'Scene budget' });
+    await budget.getByLabel('Version message').fill('without frame 6');
+    await budget.getByRole('button', { name: 'Publish' }).click();
+    await history.getByRole('listitem', { name: 'Version 2' }).waitFor();
+    await history
+      .getByRole('listitem', { name: 'Version 1' })
+      .getByRole('button', { name: 'Roll back' })
+      .click();
+    await history.getByRole('button', { name: 'Publish version 1 again?' }).click();
+    await history.getByRole('listitem', { name: 'Version 3' }).getByText('(rollback to 1)').waitFor();
+    const published = await ok(sdk.scenesPublished({ client: await api(), path: { slug: SLUG } }));
+    expect(Object.keys(published.entities)).toContain('frame-6');
+    await shot('rolled-back');
+    expect(watched.problems).toEqual([]);
+  });
+});
