@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { SceneDocument } from '../../protocol/index.js';
-import { apiClient, ok, sdk } from '../helpers/api.js';
+import { apiClient, ok, registerAccount, sdk } from '../helpers/api.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
@@ -324,6 +324,49 @@ describe('the creator studio, first run to published world', () => {
     const published = await ok(sdk.scenesPublished({ client: await api(), path: { slug: SLUG } }));
     expect(Object.keys(published.entities)).toContain('frame-6');
     await shot('rolled-back');
+  });
+
+  it('administers the world: settings, a thumbnail from the viewport, an invitation, a ban', async () => {
+    await tab('World');
+    const admin = page.getByRole('region', { name: 'World admin' });
+    await admin.getByLabel('Voice').selectOption('global');
+    await admin.getByRole('button', { name: 'Save settings' }).click();
+    await admin.getByText('Settings saved').waitFor();
+    const client = await api();
+    expect((await ok(sdk.worldsGet({ client, path: { slug: SLUG } }))).voiceMode).toBe('global');
+    await admin.getByRole('button', { name: 'Use the viewport’s view' }).click();
+    await admin.getByText('The thumbnail is now what the viewport shows.').waitFor();
+    const thumbnail = await fetch(`${server.url}/worlds/${SLUG}/thumbnail`, { redirect: 'manual' });
+    expect(thumbnail.status).toBe(302);
+
+    // An invitation link, accepted by a newcomer; then the owner bans them from the members list.
+    await admin.getByRole('tab', { name: 'Members' }).click();
+    await admin.getByRole('button', { name: 'Make a link' }).click();
+    const link = await admin.getByLabel('Invitation link').inputValue();
+    const token = new URL(link).searchParams.get('invite')!;
+    const drifter = await registerAccount(server.url, 'Drifter');
+    expect(await ok(sdk.worldsAccept({ client: drifter.api, body: { token } }))).toEqual({
+      world: SLUG,
+      role: 'visitor',
+    });
+    await admin.getByRole('tab', { name: 'Settings' }).click();
+    await admin.getByRole('tab', { name: 'Members' }).click();
+    const member = admin.getByRole('listitem', { name: 'Drifter' });
+    await member.getByRole('button', { name: 'Ban…' }).click();
+    await member.getByLabel('Reason for the ban').fill('spamming the stage');
+    await member.getByRole('button', { name: 'Ban Drifter' }).click();
+    await admin
+      .getByRole('listitem', { name: 'Ban of Drifter' })
+      .getByText(/spamming the stage/)
+      .waitFor();
+    expect(await ok(sdk.worldsBans({ client, path: { slug: SLUG } }))).toEqual([
+      expect.objectContaining({
+        accountId: drifter.accountId,
+        reason: 'spamming the stage',
+        expiresAt: null,
+      }),
+    ]);
+    await shot('banned');
     expect(watched.problems).toEqual([]);
   });
 });

@@ -44,6 +44,7 @@ import type { GizmoMode } from './TransformGizmo.js';
 import { copyEntities, duplicateCommand, pasteCommand, readClip, reparentCommand } from './tree-commands.js';
 import { publishStudioHook } from './test-hook.js';
 import { Viewport } from './Viewport.js';
+import { WorldAdmin } from './admin/WorldAdmin.js';
 import type { ViewportApi } from './ViewportTools.js';
 
 /** How often the open world and this account's role in it are read again, in ms. */
@@ -51,7 +52,7 @@ const ACCESS_POLL_MS = 5_000;
 /** Where copied entities wait to be pasted (any world of this browser). */
 const CLIPBOARD_KEY = 'mib.studio.clipboard';
 
-type SideTab = 'inspector' | 'assets' | 'history';
+type SideTab = 'inspector' | 'assets' | 'history' | 'world';
 
 function saveText(state: SaveState): string {
   switch (state.kind) {
@@ -461,6 +462,7 @@ export function EditorFrame({
                 ['inspector', 'Inspector'],
                 ['assets', 'Assets'],
                 ['history', 'History'],
+                ['world', 'World'],
               ] as const
             ).map(([name, title]) => (
               <button
@@ -521,6 +523,13 @@ export function EditorFrame({
               published={publishes}
               run={run}
               onPublished={() => setPublishes((n) => n + 1)}
+            />
+          )}
+          {tab === 'world' && (
+            <WorldAdmin
+              world={world}
+              onSaved={setWorld}
+              snapshot={() => viewport.current?.snapshot() ?? Promise.resolve(null)}
             />
           )}
         </aside>

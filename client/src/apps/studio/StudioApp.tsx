@@ -1,11 +1,12 @@
 /**
  * The studio at /studio: sign in (or up) with a password, pick or make a world, open it in the editor at
- * /studio/<slug>. The address always says where the creator is, so reloading or sharing a link returns
+ * /studio/<slug>, or follow an invitation link (/studio?invite=<token>). The address always says where the creator is, so reloading or sharing a link returns
  * there (after signing in, if the session ended).
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { signOut, signedInAs } from '../../shared/net/guest-session.js';
 import { AuthPage } from './AuthPage.js';
+import { InviteAcceptance, inviteFromUrl } from './InviteAcceptance.js';
 import { EditorFrame } from './EditorFrame.js';
 import { WorldPicker } from './WorldPicker.js';
 import { ORIGIN } from './studio-api.js';
@@ -19,15 +20,17 @@ function slugFromPath(pathname: string): string | null {
 export function StudioApp() {
   const [who, setWho] = useState(signedInAs);
   const [slug, setSlug] = useState(() => slugFromPath(window.location.pathname));
+  const [invite, setInvite] = useState(() => inviteFromUrl(window.location.search));
   useEffect(() => {
     const onPop = () => setSlug(slugFromPath(window.location.pathname));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const go = (next: string | null) => {
+  const go = useCallback((next: string | null) => {
     window.history.pushState(null, '', next ? `/studio/${next}` : '/studio');
+    setInvite(null);
     setSlug(next);
-  };
+  }, []);
   const signedOut = () => setWho(null);
 
   if (!who) return <AuthPage onSignedIn={() => setWho(signedInAs())} />;
@@ -39,7 +42,9 @@ export function StudioApp() {
           Sign out
         </button>
       </div>
-      {slug ? (
+      {invite ? (
+        <InviteAcceptance token={invite} onOpen={go} />
+      ) : slug ? (
         <EditorFrame slug={slug} onBack={() => go(null)} onSignedOut={signedOut} />
       ) : (
         <WorldPicker onOpen={go} onSignedOut={signedOut} />

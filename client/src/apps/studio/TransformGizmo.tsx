@@ -94,7 +94,7 @@ export function TransformGizmo({
       const q = new Quaternion();
       const s = new Vector3();
       local.decompose(p, q, s);
-      const round = (v: number) => Math.round(v * 1e4) / 1e4; // 0.1 mm, and no -0.000000001 noise
+      const round = (v: number) => Math.round(v * 1e4) / 1e4 + 0; // 0.1 mm; no -0.000000001 noise, no -0
       onChange({
         position: [round(p.x), round(p.y), round(p.z)],
         rotation: [round(q.x), round(q.y), round(q.z), round(q.w)],

@@ -143,6 +143,14 @@ export function ViewportTools({
         const at = toClient(new Vector3(...transformResolver(scene)({ ...scene.entities[id], id }).p));
         return at.front ? { x: at.x, y: at.y } : null;
       },
+      snapshot() {
+        // Drawn again just before reading, in the same task: the canvas keeps no copy between frames.
+        const helpers = three.children.filter((child) => child.type.includes('Helper'));
+        for (const helper of helpers) helper.visible = false;
+        gl.render(three, camera);
+        for (const helper of helpers) helper.visible = true;
+        return new Promise((resolve) => gl.domElement.toBlob(resolve, 'image/png'));
+      },
       view() {
         if (!orbit) return null;
         return { position: camera.position.toArray(), target: orbit.target.toArray() };

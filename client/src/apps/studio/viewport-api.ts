@@ -9,6 +9,8 @@ export interface ViewportApi {
   frame(ids: readonly string[] | 'all'): void;
   /** Where an entity's origin is on the page (client pixels), or null when it is not in front. */
   project(id: string): { x: number; y: number } | null;
+  /** A PNG of the view as it is now (without the handles), or null before anything is drawn. */
+  snapshot(): Promise<Blob | null>;
   /** The camera as it is now, to come back to. */
   view(): { position: [number, number, number]; target: [number, number, number] } | null;
 }
