@@ -17,13 +17,10 @@ import {
   type KeyboardEvent as ReactKeyboardEvent,
 } from 'react';
 import { sceneEntities, type SceneEntity } from '../../../../protocol/index.js';
-import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
-import type { World } from '../../shared/api/generated/types.gen.js';
-import { createSceneSource, showScene } from '../../shared/scene/scene-source.js';
+import { createSceneSource } from '../../shared/scene/scene-source.js';
 import { AssetPanel, type IncomingFile } from './AssetPanel.js';
 import { BudgetMeter } from './BudgetMeter.js';
-import { DraftSession, type Command, type SaveState } from './draft-session.js';
-import { browserPendingStore, draftTransport } from './draft-transport.js';
+import type { Command } from './draft-session.js';
 import { actionOf, type EditorAction } from './editor-keys.js';
 import { readEditorView, saveEditorView } from './editor-view.js';
 import { EntityInspector } from './EntityInspector.js';
@@ -39,39 +36,19 @@ import { HistoryPanel } from './HistoryPanel.js';
 import { ReferenceChoicesContext } from './properties/ReferencePicker.js';
 import { useReferenceChoices } from './properties/reference-choices.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
-import { problemText, studioClient } from './studio-api.js';
 import type { GizmoMode } from './TransformGizmo.js';
 import { copyEntities, duplicateCommand, pasteCommand, readClip, reparentCommand } from './tree-commands.js';
 import { publishStudioHook } from './test-hook.js';
 import { Viewport } from './Viewport.js';
+import { EditorToolbar, saveText } from './EditorToolbar.js';
+import { editorRole, useDraftSession } from './use-draft-session.js';
 import { WorldAdmin } from './admin/WorldAdmin.js';
 import type { ViewportApi } from './ViewportTools.js';
 
-/** How often the open world and this account's role in it are read again, in ms. */
-const ACCESS_POLL_MS = 5_000;
 /** Where copied entities wait to be pasted (any world of this browser). */
 const CLIPBOARD_KEY = 'mib.studio.clipboard';
 
 type SideTab = 'inspector' | 'assets' | 'history' | 'world';
-
-function saveText(state: SaveState): string {
-  switch (state.kind) {
-    case 'saved':
-      return 'Saved';
-    case 'saving':
-      return 'Saving…';
-    case 'pending':
-      return 'Unsaved changes';
-    case 'offline':
-      return `Offline — will retry in ${Math.round(state.retryInMs / 1000)} s`;
-    case 'refused':
-      return 'Not saved';
-    case 'read-only':
-      return 'Read-only';
-  }
-}
-
-const editorRole = (world: World | null) => world?.role === 'owner' || world?.role === 'editor';
 
 export function EditorFrame({
   slug,
@@ -84,80 +61,19 @@ export function EditorFrame({
 }) {
   const source = useMemo(() => createSceneSource(), []);
   const remembered = useMemo(() => readEditorView(slug), [slug]);
-  const [world, setWorld] = useState<World | null>(null);
-  const [session, setSession] = useState<DraftSession | null>(null);
-  const [, setTick] = useState(0);
+  const { world, setWorld, session, problem, setProblem, saves } = useDraftSession(slug, source, onSignedOut);
   const [selection, setSelection] = useState<string[]>(remembered?.selection ?? []);
-  const [problem, setProblem] = useState<string | null>(null);
   const [mode, setMode] = useState<GizmoMode>('translate');
   const [space, setSpace] = useState<'world' | 'local'>('world');
   const [snap, setSnap] = useState(false);
   const [help, setHelp] = useState(false);
   const [tab, setTab] = useState<SideTab>('inspector');
   const [incoming, setIncoming] = useState<IncomingFile | null>(null);
-  /** Counts saves, so the budget is read again after each. */
-  const [saves, setSaves] = useState(0);
   /** Counts processed uploads, so the reference pickers offer them. */
   const [uploads, setUploads] = useState(0);
   /** Counts publishes, so the history is read again. */
   const [publishes, setPublishes] = useState(0);
   const viewport = useRef<ViewportApi | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void (async () => {
-      const client = await studioClient();
-      if (!client) return onSignedOut();
-      const info = await worldsGet({ client, path: { slug } });
-      if (!live) return;
-      if (!info.data)
-        return setProblem(
-          info.response.status === 404
-            ? `There is no world "${slug}" you can see. Check the address, or sign in with an account that may edit it.`
-            : problemText(info.error, info.response, `open world "${slug}"`),
-        );
-      setWorld(info.data);
-      // Not an editor: a page that says so, never an editor that cannot load what it needs.
-      if (!editorRole(info.data)) return;
-      let wasSaved = true;
-      const draft = new DraftSession(draftTransport(slug, onSignedOut), browserPendingStore(slug), () => {
-        showScene(source, draft.scene);
-        setTick((n) => n + 1);
-        const saved = draft.state.kind === 'saved';
-        if (saved && !wasSaved) setSaves((n) => n + 1);
-        wasSaved = saved;
-      });
-      await draft
-        .open()
-        .catch((error: unknown) =>
-          setProblem(`The draft cannot be opened: ${error instanceof Error ? error.message : String(error)}`),
-        );
-      if (live) setSession(draft);
-    })();
-    return () => {
-      live = false;
-    };
-  }, [slug, source]);
-
-  // The world deleted or this account's role changed while open: say so and stop editing.
-  useEffect(() => {
-    if (!session) return;
-    const timer = setInterval(() => {
-      void (async () => {
-        const client = await studioClient();
-        if (!client || session.readOnly) return;
-        const { data, response } = await worldsGet({ client, path: { slug } });
-        if (response.status === 404) session.lock('this world no longer exists (it was deleted)');
-        else if (data && !editorRole(data)) {
-          setWorld(data);
-          session.lock(
-            `your role in this world is now ${data.role ?? 'none'}; only owners and editors may edit it — ask an owner`,
-          );
-        }
-      })();
-    }, ACCESS_POLL_MS);
-    return () => clearInterval(timer);
-  }, [session, slug]);
 
   // Leaving the page (a reload, another address): remember where the creator was.
   const remember = useRef(() => undefined as void);
@@ -325,84 +241,21 @@ export function EditorFrame({
             {scene === null ? 'Loading the draft…' : saveText(state)}
           </span>
           {session && (
-            <span className="studio-tools" role="toolbar" aria-label="Edit">
-              <button
-                type="button"
-                onClick={() => perform('undo')}
-                disabled={!canEdit || !session.canUndo}
-                title="Undo (Ctrl+Z)"
-              >
-                Undo
-              </button>
-              <button
-                type="button"
-                onClick={() => perform('redo')}
-                disabled={!canEdit || !session.canRedo}
-                title="Redo (Ctrl+Shift+Z)"
-              >
-                Redo
-              </button>
-              {(['translate', 'rotate', 'scale'] as const).map((tool, i) => (
-                <button
-                  key={tool}
-                  type="button"
-                  aria-pressed={mode === tool}
-                  className={mode === tool ? 'selected' : ''}
-                  onClick={() => setMode(tool)}
-                  title={`${tool} (${'WER'[i]})`}
-                >
-                  {tool === 'translate' ? 'Move' : tool === 'rotate' ? 'Rotate' : 'Scale'}
-                </button>
-              ))}
-              <button
-                type="button"
-                aria-pressed={space === 'local'}
-                onClick={() => perform('space')}
-                title="Handles along the world's axes or the entity's own (Q)"
-              >
-                {space === 'world' ? 'World axes' : 'Local axes'}
-              </button>
-              <button
-                type="button"
-                aria-pressed={snap}
-                className={snap ? 'selected' : ''}
-                onClick={() => perform('snap')}
-                title="Snap to 0.25 m, 15°, 0.1 (X)"
-              >
-                Snap
-              </button>
-              <button type="button" onClick={() => perform('frame-all')} title="Frame everything (Home)">
-                Frame all
-              </button>
-              <button
-                type="button"
-                disabled={!canEdit}
-                onClick={() => {
-                  if (!scene) return;
-                  const { command, id } = addEntityCommand(scene, lookedAt());
-                  if (run(command) === null) setSelection([id]);
-                }}
-              >
-                Add entity
-              </button>
-              <button
-                type="button"
-                className="primary"
-                disabled={!canEdit}
-                title="Save, then walk the draft in the player (a preview only editors can join)"
-                onClick={play}
-              >
-                Play
-              </button>
-              <button
-                type="button"
-                onClick={() => setHelp(true)}
-                title="Keyboard shortcuts (?)"
-                aria-label="Keyboard shortcuts"
-              >
-                ?
-              </button>
-            </span>
+            <EditorToolbar
+              session={session}
+              canEdit={canEdit}
+              mode={mode}
+              space={space}
+              snap={snap}
+              onMode={setMode}
+              perform={perform}
+              onAdd={() => {
+                if (!scene) return;
+                const { command, id } = addEntityCommand(scene, lookedAt());
+                if (run(command) === null) setSelection([id]);
+              }}
+              onPlay={play}
+            />
           )}
         </header>
         {banner && (

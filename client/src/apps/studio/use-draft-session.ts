@@ -1,0 +1,85 @@
+/**
+ * Opens one world for the editor: reads the world (and this account's role in it), then — for owners and
+ * editors only — its draft session, whose changes redraw the scene source. While open, the world and the
+ * role are read again every few seconds: deleted, or no longer an editor, and the session is locked
+ * read-only with the reason.
+ */
+import { useEffect, useState } from 'react';
+import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
+import type { World } from '../../shared/api/generated/types.gen.js';
+import { showScene, type SceneSource } from '../../shared/scene/scene-source.js';
+import { DraftSession } from './draft-session.js';
+import { browserPendingStore, draftTransport } from './draft-transport.js';
+import { problemText, studioClient } from './studio-api.js';
+
+/** How often the open world and this account's role in it are read again, in ms. */
+const ACCESS_POLL_MS = 5_000;
+
+export const editorRole = (world: World | null) => world?.role === 'owner' || world?.role === 'editor';
+
+export function useDraftSession(slug: string, source: SceneSource, onSignedOut: () => void) {
+  const [world, setWorld] = useState<World | null>(null);
+  const [session, setSession] = useState<DraftSession | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [, setTick] = useState(0);
+  /** Counts saves, so what reads the saved draft (the budget) reads it again. */
+  const [saves, setSaves] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const client = await studioClient();
+      if (!client) return onSignedOut();
+      const info = await worldsGet({ client, path: { slug } });
+      if (!live) return;
+      if (!info.data)
+        return setProblem(
+          info.response.status === 404
+            ? `There is no world "${slug}" you can see. Check the address, or sign in with an account that may edit it.`
+            : problemText(info.error, info.response, `open world "${slug}"`),
+        );
+      setWorld(info.data);
+      // Not an editor: a page that says so, never an editor that cannot load what it needs.
+      if (!editorRole(info.data)) return;
+      let wasSaved = true;
+      const draft = new DraftSession(draftTransport(slug, onSignedOut), browserPendingStore(slug), () => {
+        showScene(source, draft.scene);
+        setTick((n) => n + 1);
+        const saved = draft.state.kind === 'saved';
+        if (saved && !wasSaved) setSaves((n) => n + 1);
+        wasSaved = saved;
+      });
+      await draft
+        .open()
+        .catch((error: unknown) =>
+          setProblem(`The draft cannot be opened: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      if (live) setSession(draft);
+    })();
+    return () => {
+      live = false;
+    };
+    // Opened once per world; onSignedOut is the app's and stays the same.
+  }, [slug, source]);
+
+  useEffect(() => {
+    if (!session) return;
+    const timer = setInterval(() => {
+      void (async () => {
+        const client = await studioClient();
+        if (!client || session.readOnly) return;
+        const { data, response } = await worldsGet({ client, path: { slug } });
+        if (response.status === 404) session.lock('this world no longer exists (it was deleted)');
+        else if (data && !editorRole(data)) {
+          setWorld(data);
+          session.lock(
+            `your role in this world is now ${data.role ?? 'none'}; only owners and editors may edit it — ask an owner`,
+          );
+        }
+      })();
+    }, ACCESS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [session, slug]);
+
+  return { world, setWorld, session, problem, setProblem, saves };
+}
