@@ -55,58 +55,61 @@ export const sceneDocumentSchema = z
     entities: z.record(entityIdSchema, sceneEntitySchema),
   })
   .superRefine((scene, ctx) => {
-    const ids = Object.keys(scene.entities);
-    if (ids.length > MAX_SCENE_ENTITIES)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['entities'],
-        message: `${ids.length} entities; a scene holds at most ${MAX_SCENE_ENTITIES}`,
-      });
-    for (const [id, entity] of Object.entries(scene.entities)) {
-      if (entity.parent === undefined) continue;
-      if (entity.parent === id)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['entities', id, 'parent'],
-          message: `entity "${id}" cannot be its own parent`,
-        });
-      else if (!Object.hasOwn(scene.entities, entity.parent))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['entities', id, 'parent'],
-          message: `parent "${entity.parent}" is not an entity of this scene; add it or remove "parent"`,
-        });
-    }
-    const cycle = findParentCycle(scene.entities);
-    if (cycle)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['entities', cycle[0]!, 'parent'],
-        message: `entities ${cycle.join(' → ')} are each other's parents; the hierarchy must be a tree`,
-      });
-    const defaults = ids.filter((id) => scene.entities[id]!.components['spawn-point']?.default === true);
-    if (defaults.length > 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['entities', defaults[1]!, 'components', 'spawn-point', 'default'],
-        message: `${defaults.length} spawn points are marked default (${defaults.join(', ')}); mark at most one`,
-      });
-    const spawns = new Set(
-      Object.values(scene.entities).flatMap((e) => e.components['spawn-point']?.name ?? []),
-    );
-    for (const [id, entity] of Object.entries(scene.entities)) {
-      const portal = entity.components.portal;
-      if (portal && portal.world === undefined && !spawns.has(portal.spawn))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['entities', id, 'components', 'portal', 'spawn'],
-          message: `this scene has no spawn point named "${portal.spawn}"; name one of its spawn points or set "world"`,
-        });
-    }
+    for (const issue of sceneStructureIssues(scene.entities)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type SceneDocument = z.infer<typeof sceneDocumentSchema>;
 /** A scene as written (defaults not yet applied): what the simulation reads, so it does not need zod's output. */
 export type SceneDocumentInput = z.input<typeof sceneDocumentSchema>;
+
+/**
+ * What makes a set of valid entities an invalid scene: too many, a parent that is missing or the entity
+ * itself, a parent cycle, more than one default spawn point, a same-world portal to a spawn point the
+ * scene lacks. Linear in the entities; the schema runs it, and so does a draft patch that re-parses only
+ * the entities it touched.
+ */
+export function sceneStructureIssues(
+  entities: Record<string, Pick<SceneEntityInput, 'parent'> & { components?: EntityComponentsInput }>,
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const ids = Object.keys(entities);
+  if (ids.length > MAX_SCENE_ENTITIES)
+    issues.push({
+      path: ['entities'],
+      message: `${ids.length} entities; a scene holds at most ${MAX_SCENE_ENTITIES}`,
+    });
+  for (const [id, entity] of Object.entries(entities)) {
+    if (entity.parent === undefined) continue;
+    if (entity.parent === id)
+      issues.push({ path: ['entities', id, 'parent'], message: `entity "${id}" cannot be its own parent` });
+    else if (!Object.hasOwn(entities, entity.parent))
+      issues.push({
+        path: ['entities', id, 'parent'],
+        message: `parent "${entity.parent}" is not an entity of this scene; add it or remove "parent"`,
+      });
+  }
+  const cycle = findParentCycle(entities);
+  if (cycle)
+    issues.push({
+      path: ['entities', cycle[0]!, 'parent'],
+      message: `entities ${cycle.join(' → ')} are each other's parents; the hierarchy must be a tree`,
+    });
+  const defaults = ids.filter((id) => entities[id]!.components?.['spawn-point']?.default === true);
+  if (defaults.length > 1)
+    issues.push({
+      path: ['entities', defaults[1]!, 'components', 'spawn-point', 'default'],
+      message: `${defaults.length} spawn points are marked default (${defaults.join(', ')}); mark at most one`,
+    });
+  const spawns = new Set(Object.values(entities).flatMap((e) => e.components?.['spawn-point']?.name ?? []));
+  for (const [id, entity] of Object.entries(entities)) {
+    const portal = entity.components?.portal;
+    if (portal && portal.world === undefined && !spawns.has(portal.spawn))
+      issues.push({
+        path: ['entities', id, 'components', 'portal', 'spawn'],
+        message: `this scene has no spawn point named "${portal.spawn}"; name one of its spawn points or set "world"`,
+      });
+  }
+  return issues;
+}
 
 /** An empty scene: what a new world's draft starts as. */
 export function emptyScene(): SceneDocument {

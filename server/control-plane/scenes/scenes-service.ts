@@ -4,7 +4,7 @@
  * canonical JSON text, so a read returns exactly the bytes stored. `publish` freezes the draft as the next
  * numbered, immutable version and tells running rooms; `rollback` publishes an older version's body again.
  */
-import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
 import type { Kysely } from 'kysely';
 import type { Database, World } from '../../db/tables.js';
 import { Problem } from '../api/problem.js';
@@ -14,6 +14,7 @@ import { accountOf } from '../access/access-service.js';
 import { UsageService, storageBytesOf } from '../usage/usage-service.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
 import { parseSubmittedScene, requireKnownReferences } from './scene-validation.js';
+import { DraftCache, applyDraftPatch, parseStoredDraft } from './draft-patcher.js';
 import { sceneFromAnySchema, type SceneBudget } from '../../../protocol/index.js';
 import { measureScene } from './scene-budget.js';
 import { worldSceneLimits } from './scene-limits.js';
@@ -43,6 +44,9 @@ export interface VersionView {
 }
 
 export class ScenesService {
+  /** Recently patched drafts, parsed (this process's; a write elsewhere changes the ETag: a miss). */
+  private readonly parsedDrafts = new DraftCache();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly events: SceneEvents,
@@ -71,7 +75,10 @@ export class ScenesService {
     return this.saveDraft(world, actor, ifMatch, canonicalJson(stored));
   }
 
-  /** Applies an RFC 6902 JSON Patch to the draft if its ETag is still `ifMatch`; the result must be a valid scene. */
+  /**
+   * Applies an RFC 6902 JSON Patch to the draft if its ETag is still `ifMatch`; the result must be a valid
+   * scene. Work follows what the patch touches (draft-patcher.ts), not the size of the scene.
+   */
   async patchDraft(
     world: World,
     actor: Principal,
@@ -79,25 +86,17 @@ export class ScenesService {
     operations: Operation[],
   ): Promise<StoredBody> {
     requireIfMatch(ifMatch);
-    const current = await this.draft(world);
-    if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
-    const document: unknown = JSON.parse(current.body);
-    try {
-      fastJsonPatch.applyPatch(document, operations, true, true, true);
-    } catch (error) {
-      const patchError = error as { name?: string; index?: number; message?: string };
-      const at = patchError.index !== undefined ? `operation ${patchError.index}` : 'the patch';
-      if (patchError.name === 'TEST_OPERATION_FAILED')
-        throw new Problem(
-          409,
-          'conflict',
-          `${at}: a "test" did not match the draft; re-read it and patch again`,
-        );
-      throw new Problem(422, 'patch-failed', `${at} cannot be applied: ${firstLine(patchError.message)}`);
+    let draft = this.parsedDrafts.get(world.id, ifMatch);
+    if (!draft) {
+      const current = await this.draft(world);
+      if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
+      draft = parseStoredDraft(current.body, current.etag);
     }
-    const { scene, stored } = parseSubmittedScene(document, 'body(patched)');
-    await requireKnownReferences(this.db, world.id, scene, 'body(patched)');
-    return this.saveDraft(world, actor, ifMatch, canonicalJson(stored));
+    const patched = applyDraftPatch(draft, operations);
+    await requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
+    const saved = await this.saveDraft(world, actor, ifMatch, patched.body);
+    this.parsedDrafts.set(world.id, { etag: saved.etag, ...patched.draft });
+    return saved;
   }
 
   /** Freezes the current draft as the next version. With `ifMatch`, only if the draft is still that one. */
@@ -203,12 +202,12 @@ export class ScenesService {
     const saved = await this.db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('scene_drafts')
-        .select(['etag', 'body'])
+        .select(['etag', (eb) => eb.fn<number>('octet_length', ['body']).as('bytes')])
         .where('world_id', '=', world.id)
         .forUpdate()
         .executeTakeFirstOrThrow();
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
-      await requireStorage(trx, world, Buffer.byteLength(body) - Buffer.byteLength(current.body));
+      await requireStorage(trx, world, Buffer.byteLength(body) - Number(current.bytes));
       const { revision } = await trx
         .updateTable('scene_drafts')
         .set((eb) => ({
@@ -347,10 +346,6 @@ function stale(current: string): Problem {
       currentEtag: current,
     },
   );
-}
-
-function firstLine(message: string | undefined): string {
-  return (message ?? 'invalid operation').split('\n')[0]!;
 }
 
 function versionView(row: {
