@@ -70,6 +70,17 @@ const ifMatchHeader = {
   description: 'ETag of the draft you edited (from GET …/scene/draft). Stale → 412, missing → 428.',
 };
 
+/**
+ * Times a draft write for the Server-Timing header (`draft-write;dur=<ms>`): what the studio's benchmark
+ * reads as the write's time in the server (validation, canonical form, the database), per request.
+ */
+async function timedWrite(res: Response, write: () => Promise<StoredBody>): Promise<StoredBody> {
+  const started = performance.now();
+  const stored = await write();
+  res.setHeader('Server-Timing', `draft-write;dur=${(performance.now() - started).toFixed(2)}`);
+  return stored;
+}
+
 /** Sends a stored scene exactly as stored (canonical JSON), with its ETag. */
 function sendBody(res: Response, stored: StoredBody, extra: Record<string, string> = {}): void {
   res.setHeader('ETag', stored.etag);
@@ -137,7 +148,7 @@ export class ScenesController {
     @Res() res: Response,
   ) {
     const world = await this.access.world(caller, slug, 'scene.write');
-    sendBody(res, await this.scenes.replaceDraft(world, caller, ifMatch, body));
+    sendBody(res, await timedWrite(res, () => this.scenes.replaceDraft(world, caller, ifMatch, body)));
   }
 
   /** Applies a JSON Patch (RFC 6902, application/json-patch+json) to the draft. Needs If-Match. */
@@ -154,7 +165,10 @@ export class ScenesController {
     @Res() res: Response,
   ) {
     const world = await this.access.world(caller, slug, 'scene.write');
-    sendBody(res, await this.scenes.patchDraft(world, caller, ifMatch, operations as Operation[]));
+    sendBody(
+      res,
+      await timedWrite(res, () => this.scenes.patchDraft(world, caller, ifMatch, operations as Operation[])),
+    );
   }
 
   /** Publishes the draft as the next immutable version; running instances load it. */

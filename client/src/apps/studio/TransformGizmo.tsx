@@ -1,17 +1,25 @@
 /**
  * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity, along
- * the world's axes or the entity's own, snapping to steps when asked (SNAP). Each change is turned back
- * into the entity's transform relative to its parent and handed to `onChange` (the editor makes it a
- * command: a whole drag is one undo step).
+ * the world's axes or the entity's own, snapping to steps when asked (SNAP). During a drag only the
+ * entity's drawn objects move (fast whatever the scene's size); when the handle is let go, the entity's
+ * new transform relative to its parent goes to `onChange` — one command, one undo step, one save.
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
 import { Matrix4, Object3D, Quaternion, Vector3 } from 'three';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { transformResolver, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
+import {
+  sceneEntities,
+  transformResolver,
+  type SceneDocument,
+  type SceneEntity,
+} from '../../../../protocol/index.js';
 
 export type GizmoMode = 'translate' | 'rotate' | 'scale';
+
+/** What the scene renderer and the editor overlays name after an entity (`<prefix>-<id>`). */
+const DRAWN_PREFIXES = ['model', 'text', 'frame', 'light'] as const;
 
 /** Steps while snapping: 0.25 m, 15°, 0.1 of the size. */
 export const SNAP = { metres: 0.25, radians: Math.PI / 12, scale: 0.1 } as const;
@@ -86,8 +94,19 @@ export function TransformGizmo({
     return parentEntity ? matrixOf(resolve({ ...parentEntity, id: parent! })).invert() : new Matrix4();
   }, [scene, entity, proxy]);
 
+  // While a handle is dragged, only what is drawn for the entity (and everything under it) moves — no
+  // edit, no redraw of the scene; the one edit is made when the handle is let go.
   useEffect(() => {
-    const changed = () => {
+    let start: { inverse: Matrix4; drawn: { object: Object3D; matrix: Matrix4 }[] } | null = null;
+    const drawnUnder = (): Object3D[] => {
+      const ids = new Set([entity]);
+      for (const child of sceneEntities(scene))
+        if (child.parent !== undefined && ids.has(child.parent)) ids.add(child.id);
+      return [...ids].flatMap((id) =>
+        DRAWN_PREFIXES.flatMap((prefix) => three.getObjectByName(`${prefix}-${id}`) ?? []),
+      );
+    };
+    const localTransform = (): SceneEntity['transform'] => {
       proxy.updateMatrix();
       const local = new Matrix4().multiplyMatrices(parentInverse, proxy.matrix);
       const p = new Vector3();
@@ -95,14 +114,43 @@ export function TransformGizmo({
       const s = new Vector3();
       local.decompose(p, q, s);
       const round = (v: number) => Math.round(v * 1e4) / 1e4 + 0; // 0.1 mm; no -0.000000001 noise, no -0
-      onChange({
+      return {
         position: [round(p.x), round(p.y), round(p.z)],
         rotation: [round(q.x), round(q.y), round(q.z), round(q.w)],
         scale: [round(s.x), round(s.y), round(s.z)],
-      });
+      };
     };
+    const dragging = (event: { value: unknown }) => {
+      if (event.value) {
+        proxy.updateMatrix();
+        start = {
+          inverse: proxy.matrix.clone().invert(),
+          drawn: drawnUnder().map((object) => {
+            object.updateMatrix();
+            return { object, matrix: object.matrix.clone() };
+          }),
+        };
+        return;
+      }
+      if (!start) return;
+      start = null;
+      onChange(localTransform());
+    };
+    const changed = () => {
+      if (!start) return;
+      proxy.updateMatrix();
+      const delta = new Matrix4().multiplyMatrices(proxy.matrix, start.inverse);
+      for (const { object, matrix } of start.drawn)
+        new Matrix4()
+          .multiplyMatrices(delta, matrix)
+          .decompose(object.position, object.quaternion, object.scale);
+    };
+    controls.addEventListener('dragging-changed', dragging);
     controls.addEventListener('objectChange', changed);
-    return () => controls.removeEventListener('objectChange', changed);
-  }, [controls, proxy, parentInverse, onChange]);
+    return () => {
+      controls.removeEventListener('dragging-changed', dragging);
+      controls.removeEventListener('objectChange', changed);
+    };
+  }, [controls, proxy, parentInverse, onChange, scene, entity, three]);
   return null;
 }

@@ -39,10 +39,11 @@ export interface Command {
 /** How the session talks to the server (the generated client in the app; a fake in tests). */
 export interface DraftTransport {
   load(): Promise<{ body: unknown; etag: string }>;
-  /** PATCH with If-Match: the new ETag, or why not. */
+  /** PATCH with If-Match: the new ETag, or why not. `document` is the page's copy with them applied. */
   patch(
     etag: string,
     operations: Operation[],
+    document: unknown,
   ): Promise<{ ok: true; etag: string } | { ok: false; status: number; detail: string }>;
 }
 
@@ -172,7 +173,7 @@ export class DraftSession {
       for (let attempt = 0; attempt < STALE_RETRIES; attempt += 1) {
         const sending = [...this.pending];
         if (sending.length === 0) return;
-        const answer = await this.transport.patch(this.etag, sending).catch(() => undefined);
+        const answer = await this.transport.patch(this.etag, sending, this.doc).catch(() => undefined);
         if (!answer) {
           const retryInMs = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)]!;
           this.retries += 1;

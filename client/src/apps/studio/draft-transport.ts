@@ -3,11 +3,30 @@
  * and to the browser (unsaved operations in localStorage, per world, until the server has them).
  */
 import type { Operation } from 'fast-json-patch';
-import { scenesDraft, scenesPatch } from '../../shared/api/generated/sdk.gen.js';
+import { scenesDraft, scenesPatch, scenesReplace } from '../../shared/api/generated/sdk.gen.js';
 import type { DraftTransport, PendingStore } from './draft-session.js';
 import { studioClient } from './studio-api.js';
 
-export function draftTransport(slug: string, onSignedOut: () => void): DraftTransport {
+/**
+ * How edits reach the server: 'patch' (the studio's way: the operations, a JSON Patch) or 'replace' (the
+ * whole document, PUT — what `bench:studio` compares against; chosen with localStorage
+ * `mib.studio.saveMode = replace`).
+ */
+export type SaveMode = 'patch' | 'replace';
+
+export function saveModeOf(storage: Pick<Storage, 'getItem'>): SaveMode {
+  try {
+    return storage.getItem('mib.studio.saveMode') === 'replace' ? 'replace' : 'patch';
+  } catch {
+    return 'patch';
+  }
+}
+
+export function draftTransport(
+  slug: string,
+  onSignedOut: () => void,
+  mode: SaveMode = 'patch',
+): DraftTransport {
   const client = async () => {
     const made = await studioClient();
     if (!made) {
@@ -22,13 +41,21 @@ export function draftTransport(slug: string, onSignedOut: () => void): DraftTran
       if (!data) throw new Error(`the draft could not be read (HTTP ${response.status})`);
       return { body: data, etag: response.headers.get('etag') ?? '' };
     },
-    async patch(etag: string, operations: Operation[]) {
-      const { response, error } = await scenesPatch({
-        client: await client(),
-        path: { slug },
-        headers: { 'If-Match': etag },
-        body: operations as never,
-      });
+    async patch(etag: string, operations: Operation[], document: unknown) {
+      const { response, error } =
+        mode === 'replace'
+          ? await scenesReplace({
+              client: await client(),
+              path: { slug },
+              headers: { 'If-Match': etag },
+              body: document as never,
+            })
+          : await scenesPatch({
+              client: await client(),
+              path: { slug },
+              headers: { 'If-Match': etag },
+              body: operations as never,
+            });
       if (response.ok) return { ok: true as const, etag: response.headers.get('etag') ?? '' };
       const problem = error as { detail?: string } | undefined;
       return {

@@ -9,7 +9,7 @@ import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
 import type { World } from '../../shared/api/generated/types.gen.js';
 import { showScene, type SceneSource } from '../../shared/scene/scene-source.js';
 import { DraftSession } from './draft-session.js';
-import { browserPendingStore, draftTransport } from './draft-transport.js';
+import { browserPendingStore, draftTransport, saveModeOf } from './draft-transport.js';
 import { problemText, studioClient } from './studio-api.js';
 
 /** How often the open world and this account's role in it are read again, in ms. */
@@ -42,7 +42,8 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
       // Not an editor: a page that says so, never an editor that cannot load what it needs.
       if (!editorRole(info.data)) return;
       let wasSaved = true;
-      const draft = new DraftSession(draftTransport(slug, onSignedOut), browserPendingStore(slug), () => {
+      const transport = draftTransport(slug, onSignedOut, saveModeOf(localStorage));
+      const draft = new DraftSession(transport, browserPendingStore(slug), () => {
         showScene(source, draft.scene);
         setTick((n) => n + 1);
         const saved = draft.state.kind === 'saved';

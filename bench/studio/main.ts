@@ -1,0 +1,219 @@
+/**
+ * `npm run bench:studio -- --entities N`: the studio in headless Chromium (software WebGL) on a generated
+ * draft of N entities (generated-draft.ts; its models are the bench:assets set, uploaded through the real
+ * pipeline), camera on "frame all". Measures, on the built server:
+ *   openMs            navigation → the draft editable (tree listed, inspector ready)
+ *   selectMsP95       a click on a model in the viewport → selected, its properties filled, the next frame
+ *   idleFrameMsP95    frame intervals with the selection's handles showing
+ *   dragFrameMsP95    frame intervals while a handle is dragged
+ *   saveMsP95         an edit typed in the inspector → the draft saved (new ETag); includes the 400 ms debounce
+ *   serverSaveMsP95   the write's time in the server (its Server-Timing header)
+ *   undoMsP95         Ctrl+Z → the scene changed and drawn
+ *   jsHeapMB          the page's JS heap after all of it
+ * and, in the same run, `baseline`: saveMsP95 and serverSaveMsP95 when each save replaces the whole draft
+ * (PUT) instead of patching it. Last line: one JSON object. Targets at 2,000 entities: selectMsP95 < 100,
+ * dragFrameMsP95 ≤ 1.2 × idleFrameMsP95, serverSaveMsP95 ≤ 0.5 × baseline.serverSaveMsP95.
+ */
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
+import { generatedModels, pmndrsModels } from '../assets/sample-models.js';
+import { startBenchServer } from '../shared/server-process.js';
+import { percentile, round } from '../shared/stats.js';
+import { generatedDraft } from './generated-draft.js';
+import { studioPageProbes, type StudioProbe } from './page-probes.js';
+
+const USAGE =
+  'usage: npm run bench:studio -- [--entities N (10..10000, default 2000)] [--samples K (default 20)]';
+const VIEWPORT = { width: 1440, height: 900 };
+const SLUG = 'bench-studio';
+
+function options(): { entities: number; samples: number } {
+  const { values } = parseArgs({
+    options: { entities: { type: 'string', default: '2000' }, samples: { type: 'string', default: '20' } },
+  });
+  const entities = Number(values.entities);
+  const samples = Number(values.samples);
+  if (!Number.isInteger(entities) || entities < 10 || entities > 10_000)
+    throw new Error(`--entities: ${USAGE}`);
+  if (!Number.isInteger(samples) || samples < 3 || samples > 200) throw new Error(`--samples: ${USAGE}`);
+  return { entities, samples };
+}
+
+async function call(
+  url: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
+  const { token, json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(url, {
+    ...rest,
+    headers,
+    ...(json !== undefined && { body: JSON.stringify(json) }),
+  });
+  if (!response.ok)
+    throw new Error(
+      `bench:studio: ${rest.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`,
+    );
+  return response;
+}
+
+/** Uploads the bench:assets set through the pipeline; the hashes of those it accepts. */
+async function uploadModels(origin: string, token: string): Promise<string[]> {
+  const hashes: string[] = [];
+  for (const model of [...(await pmndrsModels()), ...(await generatedModels())]) {
+    const query = new URLSearchParams({ profile: 'scene', name: `${model.name}.glb`, world: SLUG });
+    const job = (await (
+      await call(`${origin}/assets?${query.toString()}`, {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'model/gltf-binary' },
+        body: Buffer.from(model.glb),
+      })
+    ).json()) as { id: string };
+    for (;;) {
+      const state = (await (await call(`${origin}/assets/jobs/${job.id}`, { token })).json()) as {
+        status: string;
+        assetHash: string | null;
+      };
+      if (state.status === 'succeeded' && state.assetHash) {
+        hashes.push(state.assetHash);
+        break;
+      }
+      if (state.status === 'rejected' || state.status === 'failed') {
+        console.error(`  ${model.name}: ${state.status} by the pipeline; left out`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  if (hashes.length === 0)
+    throw new Error('bench:studio: the pipeline accepted none of the bench:assets models');
+  return hashes;
+}
+
+/** Opens the studio on the world and measures everything; `replace` saves by PUT (the baseline). */
+async function measure(page: Page, origin: string, samples: number, replace: boolean) {
+  await page.evaluate(
+    (mode) => localStorage.setItem('mib.studio.saveMode', mode),
+    replace ? 'replace' : 'patch',
+  );
+  const probe = (name: StudioProbe, ...args: unknown[]) => page.evaluate(studioPageProbes, { name, args });
+  await page.goto(`${origin}/studio/${SLUG}`);
+  const openMs = (await probe('open')) as number;
+  await page.keyboard.press('Home'); // frame all
+  await page.waitForTimeout(1_500);
+  const select: number[] = [];
+  for (let i = 0; i < samples; i += 1) select.push((await probe('select', i)) as number);
+  const idle = (await probe('frames', 3_000)) as number[];
+  // Drag the handles' centre across the view with the real pointer, sampling frames meanwhile.
+  const [x, y] = (await probe('drag-start')) as number[];
+  await page.mouse.move(x!, y!);
+  await page.mouse.down();
+  for (let step = 1; step <= 60; step += 1)
+    await page.mouse.move(x! + step * 4, y! + Math.sin(step / 6) * 30);
+  await page.mouse.up();
+  const drag = (await probe('drag-stop')) as number[];
+  const save: number[] = [];
+  const server: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const [saved, inServer] = (await probe('save', i)) as number[];
+    save.push(saved!);
+    server.push(inServer!);
+  }
+  const undo: number[] = [];
+  for (let i = 0; i < Math.min(samples, 10); i += 1) undo.push((await probe('undo')) as number);
+  const heap = (await probe('heap')) as number;
+  return {
+    openMs: round(openMs),
+    selectMsP95: round(percentile(select, 95)),
+    idleFrameMsP95: round(percentile(idle, 95)),
+    dragFrameMsP95: round(percentile(drag, 95)),
+    dragFrames: drag.length,
+    saveMsP95: round(percentile(save, 95)),
+    serverSaveMsP95: round(percentile(server, 95)),
+    undoMsP95: round(percentile(undo, 95)),
+    jsHeapMB: round(heap / 2 ** 20, 1),
+  };
+}
+
+async function main(): Promise<void> {
+  const { entities, samples } = options();
+  const server = await startBenchServer({ RATE_LIMIT_WRITES_PER_MINUTE: '100000' });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
+  });
+  try {
+    const origin = server.url;
+    const email = `bench-${Date.now()}@example.com`;
+    const password = 'bench studio password 1';
+    const session = (await (
+      await call(`${origin}/auth/register`, {
+        method: 'POST',
+        json: { email, password, displayName: 'Bench' },
+      })
+    ).json()) as { accessToken: string; refreshToken: string; expiresIn: number };
+    const token = session.accessToken;
+    await call(`${origin}/orgs`, { method: 'POST', token, json: { slug: 'bench-org', name: 'Bench' } });
+    await call(`${origin}/orgs/bench-org/worlds`, {
+      method: 'POST',
+      token,
+      json: { slug: SLUG, name: 'Bench studio' },
+    });
+    console.error(`bench:studio: uploading the bench:assets models…`);
+    const assets = await uploadModels(origin, token);
+    const draft = generatedDraft(entities, assets);
+    const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token })).headers.get('etag')!;
+    await call(`${origin}/worlds/${SLUG}/scene/draft`, {
+      method: 'PUT',
+      token,
+      headers: { 'if-match': etag },
+      json: draft,
+    });
+    console.error(`bench:studio: ${entities} entities over ${assets.length} models; ${samples} samples each`);
+
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.addInitScript(
+      (stored) => sessionStorage.setItem('mib.session', stored),
+      JSON.stringify({
+        accessToken: session.accessToken,
+        refreshToken: session.refreshToken,
+        expiresAt: Date.now() + session.expiresIn * 1000,
+        displayName: 'Bench',
+        registered: true,
+      }),
+    );
+    await page.goto(`${origin}/studio`);
+    const figures = await measure(page, origin, samples, false);
+    console.error(`  patch: ${JSON.stringify(figures)}`);
+    await page.screenshot({ path: 'test-artifacts/bench-studio.png' });
+    const replaced = await measure(page, origin, samples, true);
+    console.error(`  replace: ${JSON.stringify(replaced)}`);
+    if (problems.length > 0)
+      throw new Error(`bench:studio: the page reported errors:\n${problems.join('\n')}`);
+    console.log(
+      JSON.stringify({
+        entities,
+        ...figures,
+        baseline: { saveMsP95: replaced.saveMsP95, serverSaveMsP95: replaced.serverSaveMsP95 },
+        dragToIdle: round(figures.dragFrameMsP95 / figures.idleFrameMsP95, 3),
+        serverSaveToBaseline: round(figures.serverSaveMsP95 / replaced.serverSaveMsP95, 3),
+        targets: { selectMsP95Max: 100, dragToIdleMax: 1.2, serverSaveToBaselineMax: 0.5 },
+        screenshot: 'test-artifacts/bench-studio.png',
+      }),
+    );
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,178 @@
+/**
+ * What bench:studio measures inside the studio page. One self-contained function (Playwright sends its
+ * source to the page, so it may use nothing from this module), reading the studio's test hook
+ * (`window.__mibStudio`) and the DOM, and driving the editor as a creator does: clicks on the viewport,
+ * keys on the editor, typing in the inspector. Times are `performance.now()` differences in the page; a
+ * step ends with the next animation frame, when what it changed has been drawn.
+ */
+export type StudioProbe =
+  'open' | 'select' | 'frames' | 'drag-start' | 'drag-stop' | 'save' | 'undo' | 'heap';
+
+export async function studioPageProbes({
+  name,
+  args,
+}: {
+  name: StudioProbe;
+  args: unknown[];
+}): Promise<number | number[]> {
+  interface Hook {
+    scene: { entities: Record<string, { components: Record<string, unknown> }> } | null;
+    selection: string[];
+    save: string;
+    viewport: { project(id: string): { x: number; y: number } | null } | null;
+  }
+  const page = globalThis as unknown as {
+    __mibStudio?: Hook;
+    __benchFrames?: { intervals: number[]; stop: boolean };
+    document: {
+      querySelector(selector: string): {
+        textContent: string | null;
+        dispatchEvent(event: unknown): boolean;
+        getBoundingClientRect(): { left: number; top: number; right: number; bottom: number };
+      } | null;
+      querySelectorAll(selector: string): { length: number };
+    };
+    requestAnimationFrame(callback: (now: number) => void): number;
+    performance: {
+      now(): number;
+      memory?: { usedJSHeapSize: number };
+      getEntriesByType(type: string): { name: string; serverTiming?: { name: string; duration: number }[] }[];
+    };
+    PointerEvent: new (type: string, init: Record<string, unknown>) => unknown;
+    KeyboardEvent: new (type: string, init: Record<string, unknown>) => unknown;
+    Event: new (type: string, init: Record<string, unknown>) => unknown;
+    HTMLInputElement: { prototype: object };
+  };
+  const frame = () => new Promise<number>((resolve) => page.requestAnimationFrame(resolve));
+  const until = async (ready: () => boolean, what: string, timeoutMs = 60_000): Promise<void> => {
+    const end = page.performance.now() + timeoutMs;
+    while (!ready()) {
+      if (page.performance.now() > end) throw new Error(`bench:studio page: timed out waiting for ${what}`);
+      await frame();
+    }
+  };
+  const hook = () => page.__mibStudio!;
+  const editor = () => page.document.querySelector('.studio-editor')!;
+  const key = (init: Record<string, unknown>) =>
+    editor().dispatchEvent(new page.KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
+  const inspectorId = () =>
+    page.document.querySelector('.studio-inspector .studio-field code')?.textContent ?? null;
+
+  switch (name) {
+    case 'open': {
+      await until(
+        () =>
+          (page.__mibStudio?.scene ?? null) !== null &&
+          page.document.querySelectorAll('[role=treeitem]').length > 0,
+        'the draft to open',
+        180_000,
+      );
+      await frame();
+      return page.performance.now(); // since navigation started
+    }
+    case 'select': {
+      // A model whose origin is in view, a different one each sample; nothing selected before the click.
+      const viewport = page.document.querySelector('.studio-viewport')!;
+      const box = viewport.getBoundingClientRect();
+      const models = Object.keys(hook().scene!.entities).filter(
+        (id) => hook().scene!.entities[id]!.components['model'],
+      );
+      const inView = models.flatMap((id) => {
+        const at = hook().viewport?.project(id);
+        return at &&
+          at.x > box.left + 20 &&
+          at.x < box.right - 20 &&
+          at.y > box.top + 20 &&
+          at.y < box.bottom - 20
+          ? [{ id, at }]
+          : [];
+      });
+      if (inView.length === 0) throw new Error('bench:studio page: no model in view to click');
+      key({ key: 'Escape' });
+      await until(() => hook().selection.length === 0, 'the selection to clear');
+      await frame();
+      const { at } = inView[((args[0] as number) * 7_919) % inView.length]!;
+      const pointer = {
+        clientX: at.x,
+        clientY: at.y,
+        button: 0,
+        bubbles: true,
+        pointerId: 1,
+        isPrimary: true,
+      };
+      const started = page.performance.now();
+      viewport.dispatchEvent(new page.PointerEvent('pointerdown', pointer));
+      viewport.dispatchEvent(new page.PointerEvent('pointerup', pointer));
+      await until(
+        () => hook().selection.length === 1 && inspectorId() === hook().selection[0],
+        'the clicked entity to be selected and shown',
+      );
+      await frame(); // the frame that draws its handles
+      return page.performance.now() - started;
+    }
+    case 'frames': {
+      const intervals: number[] = [];
+      const end = page.performance.now() + (args[0] as number);
+      let last = await frame();
+      while (last < end) {
+        const now = await frame();
+        intervals.push(now - last);
+        last = now;
+      }
+      return intervals;
+    }
+    case 'drag-start': {
+      // Frame intervals are recorded until 'drag-stop' (the pointer is moved from outside the page).
+      const sampler = { intervals: [] as number[], stop: false };
+      page.__benchFrames = sampler;
+      void (async () => {
+        let last = await frame();
+        while (!sampler.stop) {
+          const now = await frame();
+          sampler.intervals.push(now - last);
+          last = now;
+        }
+      })();
+      const id = hook().selection[0]!;
+      const at = hook().viewport!.project(id)!;
+      return [at.x, at.y];
+    }
+    case 'drag-stop': {
+      page.__benchFrames!.stop = true;
+      return page.__benchFrames!.intervals;
+    }
+    case 'save': {
+      const input = page.document.querySelector(
+        '.studio-inspector input[aria-label="Position (m) y"]',
+      ) as unknown as {
+        value: string;
+        dispatchEvent(event: unknown): boolean;
+      };
+      await until(() => hook().save === 'saved', 'earlier edits to be saved');
+      // React keeps its own copy of an input's value: set it the way the browser would, then say so.
+      const { set: setValue } = Object.getOwnPropertyDescriptor(page.HTMLInputElement.prototype, 'value') as {
+        set: (this: unknown, value: string) => void;
+      };
+      const started = page.performance.now();
+      setValue.call(input, String(((args[0] as number) % 5) + 0.5));
+      input.dispatchEvent(new page.Event('input', { bubbles: true }));
+      await until(() => hook().save !== 'saved', 'the edit to be made');
+      await until(() => hook().save === 'saved', 'the edit to be saved');
+      const took = page.performance.now() - started;
+      const writes = page.performance
+        .getEntriesByType('resource')
+        .flatMap((entry) => entry.serverTiming?.filter((timing) => timing.name === 'draft-write') ?? []);
+      return [took, writes.at(-1)?.duration ?? Number.NaN];
+    }
+    case 'undo': {
+      const before = hook().scene;
+      const started = page.performance.now();
+      key({ key: 'z', ctrlKey: true });
+      await until(() => hook().scene !== before, 'the undo to change the scene');
+      await frame();
+      return page.performance.now() - started;
+    }
+    case 'heap':
+      return page.performance.memory?.usedJSHeapSize ?? Number.NaN;
+  }
+}
