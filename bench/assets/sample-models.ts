@@ -28,8 +28,8 @@ export async function pmndrsModels(): Promise<SampleModel[]> {
   );
 }
 
-/** Mulberry32: a small seeded PRNG, so generated models are identical run to run. */
-function random(seed: number): () => number {
+/** Mulberry32: a small seeded PRNG, so generated models (and drafts) are identical run to run. */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

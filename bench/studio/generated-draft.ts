@@ -5,23 +5,12 @@
  * run edits the same world.
  */
 import { generateNKeysBetween } from 'fractional-indexing';
+import { random } from '../assets/sample-models.js';
 import {
   SCENE_SCHEMA_VERSION,
   type SceneDocumentInput,
   type SceneEntityInput,
 } from '../../protocol/index.js';
-
-/** Mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const MAX_DEPTH = 6;
 

@@ -7,23 +7,13 @@ import { describe, expect, it } from '@jest/globals';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { sceneDocumentSchema, templateScene } from '../../protocol/index.js';
 import { canonicalJson } from '../../server/db/canonical-json.js';
+import { random } from '../../bench/assets/sample-models.js';
 import { Problem } from '../../server/control-plane/api/problem.js';
 import {
   applyDraftPatch,
   parseStoredDraft,
   type ParsedDraft,
 } from '../../server/control-plane/scenes/draft-patcher.js';
-
-/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One patch of some kind, against the entities there are (some invalid on purpose). */
 function somePatch(next: () => number, ids: string[], n: number): Operation[] {

@@ -78,54 +78,29 @@ export function ReferencePicker({
     };
   }, [kind, world, choices]);
 
-  switch (kind) {
-    case 'asset':
-      return (
-        <Choices
-          label={label}
-          value={value}
-          disabled={disabled}
-          onChange={onChange}
-          choices={choices.assets.map((asset) => ({ value: asset.hash, name: asset.name }))}
-        />
-      );
-    case 'world':
-      return (
-        <Choices
-          label={label}
-          value={value}
-          disabled={disabled}
-          onChange={onChange}
-          choices={choices.worlds.map((w) => ({ value: w.slug, name: `${w.name} (${w.slug})` }))}
-        />
-      );
-    case 'binding':
-      return (
-        <Choices
-          label={label}
-          value={value}
-          disabled={disabled}
-          onChange={onChange}
-          choices={choices.bindings.map((binding) => ({ value: binding.id, name: binding.name }))}
-        />
-      );
-    case 'spawn':
-      // Free text with suggestions: the target world may gain the spawn point before it publishes.
-      return (
-        <>
-          <input
-            aria-label={label}
-            list={listId}
-            value={value}
-            disabled={disabled}
-            onChange={(event) => onChange(event.target.value)}
-          />
-          <datalist id={listId}>
-            {spawns.map((name) => (
-              <option key={name} value={name} />
-            ))}
-          </datalist>
-        </>
-      );
+  if (kind !== 'spawn') {
+    const listed = {
+      asset: choices.assets.map((asset) => ({ value: asset.hash, name: asset.name })),
+      world: choices.worlds.map((w) => ({ value: w.slug, name: `${w.name} (${w.slug})` })),
+      binding: choices.bindings.map((binding) => ({ value: binding.id, name: binding.name })),
+    }[kind];
+    return <Choices label={label} value={value} disabled={disabled} onChange={onChange} choices={listed} />;
   }
+  // A spawn is free text with suggestions: the target world may gain the spawn point before it publishes.
+  return (
+    <>
+      <input
+        aria-label={label}
+        list={listId}
+        value={value}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      <datalist id={listId}>
+        {spawns.map((name) => (
+          <option key={name} value={name} />
+        ))}
+      </datalist>
+    </>
+  );
 }
