@@ -10,6 +10,9 @@
  *   serverSaveMsP95   the write's time in the server (its Server-Timing header)
  *   undoMsP95         Ctrl+Z → the scene changed and drawn
  *   jsHeapMB          the page's JS heap after all of it
+ *   frameAll          what the "frame all" view drew (draw calls, triangles) and whether WebGL ran in
+ *                     software (then the studio draws at half resolution within a triangle budget:
+ *                     client/src/shared/scene/model-detail.ts)
  * and, in the same run, `baseline`: saveMsP95 and serverSaveMsP95 when each save replaces the whole draft
  * (PUT) instead of patching it. Last line: one JSON object. Targets at 2,000 entities: selectMsP95 < 100,
  * dragFrameMsP95 ≤ 1.2 × idleFrameMsP95, serverSaveMsP95 ≤ 0.5 × baseline.serverSaveMsP95.
@@ -105,6 +108,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   const openMs = (await probe('open')) as number;
   await page.keyboard.press('Home'); // frame all
   await page.waitForTimeout(1_500);
+  const [calls, triangles, software] = (await probe('drawn')) as number[];
   const select: number[] = [];
   for (let i = 0; i < samples; i += 1) select.push((await probe('select', i)) as number);
   const idle = (await probe('frames', 3_000)) as number[];
@@ -136,6 +140,8 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
     serverSaveMsP95: round(percentile(server, 95)),
     undoMsP95: round(percentile(undo, 95)),
     jsHeapMB: round(heap / 2 ** 20, 1),
+    // What "frame all" drew: on software WebGL the studio keeps models within a triangle budget (dots beyond).
+    frameAll: { drawCalls: calls!, triangles: triangles!, softwareRenderer: software === 1 },
   };
 }
 

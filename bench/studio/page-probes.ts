@@ -6,7 +6,7 @@
  * step ends with the next animation frame, when what it changed has been drawn.
  */
 export type StudioProbe =
-  'open' | 'select' | 'frames' | 'drag-start' | 'drag-stop' | 'save' | 'undo' | 'heap';
+  'open' | 'select' | 'frames' | 'drag-start' | 'drag-stop' | 'save' | 'undo' | 'heap' | 'drawn';
 
 export async function studioPageProbes({
   name,
@@ -19,7 +19,10 @@ export async function studioPageProbes({
     scene: { entities: Record<string, { components: Record<string, unknown> }> } | null;
     selection: string[];
     save: string;
-    viewport: { project(id: string): { x: number; y: number } | null } | null;
+    viewport: {
+      project(id: string): { x: number; y: number } | null;
+      drawn(): { calls: number; triangles: number; programs: number };
+    } | null;
   }
   const page = globalThis as unknown as {
     __mibStudio?: Hook;
@@ -174,5 +177,21 @@ export async function studioPageProbes({
     }
     case 'heap':
       return page.performance.memory?.usedJSHeapSize ?? Number.NaN;
+    case 'drawn': {
+      // What the last frame drew (draw calls, triangles), and the renderer's name.
+      const drawn = hook().viewport!.drawn();
+      const context = (
+        page.document as unknown as { createElement(tag: string): { getContext(kind: string): unknown } }
+      )
+        .createElement('canvas')
+        .getContext('webgl2') as {
+        RENDERER: number;
+        getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
+        getParameter(name: number): unknown;
+      };
+      const named = context.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(context.getParameter(named ? named.UNMASKED_RENDERER_WEBGL : context.RENDERER));
+      return [drawn.calls, drawn.triangles, /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? 1 : 0];
+    }
   }
 }

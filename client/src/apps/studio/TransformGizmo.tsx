@@ -1,6 +1,8 @@
 /**
  * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity, along
- * the world's axes or the entity's own, snapping to steps when asked (SNAP). During a drag only the
+ * the world's axes or the entity's own, snapping to steps when asked (SNAP). Made once with the viewport
+ * and its shaders compiled then: selecting shows the handles, it never builds or compiles them (a compile
+ * takes seconds in software WebGL). During a drag only the
  * entity's drawn objects move (fast whatever the scene's size); when the handle is let go, the entity's
  * new transform relative to its parent goes to `onChange` — one command, one undo step, one save.
  */
@@ -41,8 +43,9 @@ export function TransformGizmo({
   handles,
   onChange,
 }: {
-  scene: SceneDocument;
-  entity: string;
+  scene: SceneDocument | null;
+  /** The entity with the handles; null hides them. */
+  entity: string | null;
   mode: GizmoMode;
   /** Handles along the world's axes or the entity's own. */
   space: 'world' | 'local';
@@ -61,20 +64,28 @@ export function TransformGizmo({
   useEffect(() => {
     const helper = controls.getHelper();
     three.add(proxy, helper);
-    controls.attach(proxy);
     if (handles) handles.current = controls;
-    const dragging = (event: { value: unknown }) => {
-      if (orbit) orbit.enabled = !event.value; // the camera holds still while a handle is dragged
-    };
-    controls.addEventListener('dragging-changed', dragging);
     return () => {
-      controls.removeEventListener('dragging-changed', dragging);
       controls.detach();
       three.remove(proxy, helper);
       controls.dispose();
       if (handles?.current === controls) handles.current = null;
     };
-  }, [controls, proxy, three, orbit, handles]);
+  }, [controls, proxy, three, handles]);
+  useEffect(() => {
+    const dragging = (event: { value: unknown }) => {
+      if (orbit) orbit.enabled = !event.value; // the camera holds still while a handle is dragged
+    };
+    controls.addEventListener('dragging-changed', dragging);
+    return () => controls.removeEventListener('dragging-changed', dragging);
+  }, [controls, orbit]);
+
+  // Compiled now, shown or not, so the first selection draws at once.
+  useEffect(() => void gl.compileAsync(controls.getHelper(), camera, three), [controls, gl, camera, three]);
+  useEffect(() => {
+    if (entity !== null) controls.attach(proxy);
+    else controls.detach();
+  }, [controls, proxy, entity]);
 
   useEffect(() => controls.setMode(mode), [controls, mode]);
   useEffect(() => controls.setSpace(space), [controls, space]);
@@ -86,6 +97,7 @@ export function TransformGizmo({
 
   // Where the entity is (its world transform), and what undoes its parent's.
   const parentInverse = useMemo(() => {
+    if (!scene || entity === null) return new Matrix4();
     const resolve = transformResolver(scene);
     const parent = scene.entities[entity]?.parent;
     const parentEntity = parent !== undefined ? scene.entities[parent] : undefined;
@@ -98,6 +110,7 @@ export function TransformGizmo({
   // edit, no redraw of the scene; the one edit is made when the handle is let go.
   useEffect(() => {
     let start: { inverse: Matrix4; drawn: { object: Object3D; matrix: Matrix4 }[] } | null = null;
+    if (!scene || entity === null) return;
     const drawnUnder = (): Object3D[] => {
       const ids = new Set([entity]);
       for (const child of sceneEntities(scene))

@@ -3,9 +3,17 @@
  * selected entity, click to select (Ctrl/⌘ adds or removes), Shift+drag to select what lies in a
  * rectangle, and drops: a model dragged from the asset panel lands on the surface under the pointer, model
  * files dropped here are uploaded and then placed where they fell.
+ *
+ * Two ways to draw it (the buttons in its corner, remembered in this browser): Lit, the scene's own lights
+ * and fog as visitors see them; Solid, a sky light and a sun only, no fog — quick, and a whole world framed
+ * is not lost in its fog. Where WebGL runs in software (no GPU: SwiftShader, llvmpipe) the studio starts in
+ * Solid, draws at half resolution and keeps the models within a triangle budget (model-detail.ts), so it
+ * stays usable; with a GPU it starts Lit, at full resolution, every model at the detail its size calls for.
  */
 import { Canvas } from '@react-three/fiber';
 import { useRef, useState, type PointerEvent } from 'react';
+import { SOFTWARE_TRIANGLE_BUDGET, isSoftwareRenderer } from '../../shared/scene/model-detail.js';
+import { rendererName } from '../../shared/scene/renderer-name.js';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import type { SceneDocument, SceneEntity } from '../../../../protocol/index.js';
@@ -18,6 +26,16 @@ import { ViewportTools, type ViewportApi } from './ViewportTools.js';
 
 /** Pointer travel (px) under which a press and release is a click, not a drag. */
 const CLICK_PX = 4;
+/** The view's pixels per CSS pixel where WebGL runs in software. */
+const SOFTWARE_PIXEL_RATIO = 0.5;
+/** Where the creator's choice of Lit or Solid is kept. */
+const SHADING_KEY = 'mib.studio.shading';
+
+type Shading = 'lit' | 'solid';
+const storedShading = (): Shading | null => {
+  const stored = localStorage.getItem(SHADING_KEY);
+  return stored === 'lit' || stored === 'solid' ? stored : null;
+};
 
 export function Viewport({
   source,
@@ -54,6 +72,14 @@ export function Viewport({
   const handles = useRef<TransformControls | null>(null);
   const press = useRef<{ x: number; y: number; box: boolean; onHandle: boolean } | null>(null);
   const [box, setBox] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+  // Known once the canvas has its WebGL context.
+  const [software, setSoftware] = useState(false);
+  const [chosen, setChosen] = useState<Shading | null>(storedShading);
+  const shading: Shading = chosen ?? (software ? 'solid' : 'lit');
+  const shade = (to: Shading) => {
+    localStorage.setItem(SHADING_KEY, to);
+    setChosen(to);
+  };
 
   // In the capture phase: before the orbit controls see the press, so a Shift+drag never orbits.
   const down = (event: PointerEvent) => {
@@ -103,14 +129,27 @@ export function Viewport({
         for (const file of event.dataTransfer.files) onDropFile(file, at);
       }}
     >
-      <Canvas camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}>
-        <SceneView source={source} editor showColliders={false} />
+      <Canvas
+        camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}
+        onCreated={(state) => {
+          if (!isSoftwareRenderer(rendererName(state.gl))) return;
+          state.setDpr(SOFTWARE_PIXEL_RATIO);
+          setSoftware(true);
+        }}
+      >
+        <SceneView
+          source={source}
+          editor
+          showColliders={false}
+          lighting={shading === 'lit' ? 'scene' : 'studio'}
+          triangleBudget={software ? SOFTWARE_TRIANGLE_BUDGET : undefined}
+        />
         <EditorCamera scene={scene} initialView={initialView} onControls={setOrbit} />
         <ViewportTools scene={scene} orbit={orbit} api={api} />
-        {canEdit && scene && primary && scene.entities[primary] && (
+        {canEdit && (
           <TransformGizmo
             scene={scene}
-            entity={primary}
+            entity={scene && primary && scene.entities[primary] ? primary : null}
             mode={mode}
             space={space}
             snap={snap}
@@ -120,6 +159,24 @@ export function Viewport({
           />
         )}
       </Canvas>
+      <span className="studio-shading" role="group" aria-label="Shading">
+        {(['solid', 'lit'] as const).map((to) => (
+          <button
+            key={to}
+            type="button"
+            aria-pressed={shading === to}
+            className={shading === to ? 'selected' : ''}
+            title={
+              to === 'lit'
+                ? "The scene's lights and fog, as visitors see them"
+                : 'A sky light and a sun only, no fog (quicker to draw)'
+            }
+            onClick={() => shade(to)}
+          >
+            {to === 'lit' ? 'Lit' : 'Solid'}
+          </button>
+        ))}
+      </span>
       {box && (
         <div
           className="studio-box-select"

@@ -155,6 +155,10 @@ export function ViewportTools({
         if (!orbit) return null;
         return { position: camera.position.toArray(), target: orbit.target.toArray() };
       },
+      drawn() {
+        const { calls, triangles } = gl.info.render;
+        return { calls, triangles, programs: gl.info.programs?.length ?? 0 };
+      },
     };
     return () => {
       api.current = null;

@@ -1,18 +1,17 @@
 /**
- * What a creator needs to see and visitors never do: colliders as wireframes (SceneGeometry draws them
- * solid only on request), voice zones as coloured wireframe boxes, spawn points with an arrow for the way
+ * What a creator needs to see and visitors never do: colliders and voice zones as outlines (one draw for all:
+ * overlay-outlines.ts; SceneGeometry draws colliders solid only on request), spawn points with an arrow for the way
  * visitors face, each portal's line to its same-world target (a target in another world is marked
  * with a post), NFT frames as empty panels (what they show comes from a live room) and lights as small
  * wireframe gems in their colour. Named `<kind>-<entity id>`, so the studio can tell what was clicked.
  * Redrawn when the scene version changes.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { BufferGeometry, Float32BufferAttribute } from 'three';
 import { sceneEntities, transformResolver } from '../../../../protocol/index.js';
+import { outlineGeometry } from './overlay-outlines.js';
 import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
-
-const ZONE_COLOURS = { private: '#ff9f1c', stage: '#2ec4b6', global: '#e71d36' } as const;
 
 function lineBetween(a: [number, number, number], b: [number, number, number]): BufferGeometry {
   return new BufferGeometry().setAttribute('position', new Float32BufferAttribute([...a, ...b], 3));
@@ -41,6 +40,9 @@ export function EditorOverlays({ store }: { store: SceneSource }) {
     // The static world changes only with the scene version.
     [version],
   );
+  // The static world changes only with the scene version.
+  const outlines = useMemo(() => outlineGeometry(world), [version]);
+  useEffect(() => () => outlines.dispose(), [outlines]);
   const lights = useMemo(() => {
     const scene = store.scene;
     if (!scene) return [];
@@ -53,7 +55,7 @@ export function EditorOverlays({ store }: { store: SceneSource }) {
     // The scene changes only with the scene version.
   }, [version]);
   return (
-    <group key={version} name="editor-overlays">
+    <group name="editor-overlays">
       {world.frames.map((frame) => (
         <mesh
           key={`f${frame.entity}`}
@@ -71,35 +73,9 @@ export function EditorOverlays({ store }: { store: SceneSource }) {
           <meshBasicMaterial color={light.color} wireframe />
         </mesh>
       ))}
-      {world.obstacles.map((o, i) =>
-        o.kind === 'box' ? (
-          <mesh
-            key={`c${i}`}
-            name="collider-outline"
-            position={[o.cx, (o.top + o.bottom) / 2, o.cz]}
-            rotation-y={Math.atan2(o.sin, o.cos)}
-          >
-            <boxGeometry args={[o.hx * 2, o.top - o.bottom, o.hz * 2]} />
-            <meshBasicMaterial color="#00e5ff" wireframe />
-          </mesh>
-        ) : (
-          <mesh key={`c${i}`} name="collider-outline" position={[o.cx, (o.top + o.bottom) / 2, o.cz]}>
-            <cylinderGeometry args={[o.r, o.r, o.top - o.bottom, 16]} />
-            <meshBasicMaterial color="#00e5ff" wireframe />
-          </mesh>
-        ),
-      )}
-      {world.voiceZones.map((zone) => (
-        <mesh
-          key={`z${zone.entity}`}
-          name="voice-zone-outline"
-          position={[zone.x, zone.y, zone.z]}
-          rotation-y={zone.yaw}
-        >
-          <boxGeometry args={[zone.hx * 2, zone.hy * 2, zone.hz * 2]} />
-          <meshBasicMaterial color={ZONE_COLOURS[zone.mode]} wireframe />
-        </mesh>
-      ))}
+      <lineSegments name="outlines" geometry={outlines}>
+        <lineBasicMaterial vertexColors />
+      </lineSegments>
       {world.spawns.map((spawn) => (
         <mesh
           key={`s${spawn.name}`}

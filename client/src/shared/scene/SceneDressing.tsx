@@ -5,7 +5,7 @@
  * version is loaded.
  */
 import { useThree } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import { CanvasTexture, Color, Fog, SRGBColorSpace } from 'three';
 import {
   componentsOf,
@@ -93,7 +93,11 @@ function SignText({ sign }: { sign: Sign }) {
   );
 }
 
-export function SceneDressing({ store }: { store: SceneSource }) {
+/** A sign's texture is drawn again only when the sign changed (an edit elsewhere leaves it). */
+const DrawnSign = memo(SignText, (a, b) => JSON.stringify(a.sign) === JSON.stringify(b.sign));
+
+/** `fog` false: none, whatever the scene says (the studio's solid view). */
+export function SceneDressing({ store, fog: fogged = true }: { store: SceneSource; fog?: boolean }) {
   const version = useSceneVersion(store);
   // The scene changes only with its version.
   const { signs, environment } = useMemo(() => dressingOf(store.scene), [version, store]);
@@ -102,12 +106,14 @@ export function SceneDressing({ store }: { store: SceneSource }) {
     const sky = environment?.sky ?? DEFAULT_SKY;
     scene.background = new Color(sky);
     const fog = environment?.fog;
-    scene.fog = new Fog(fog?.color ?? sky, fog?.near ?? DEFAULT_FOG.near, fog?.far ?? DEFAULT_FOG.far);
-  }, [environment, scene]);
+    scene.fog = fogged
+      ? new Fog(fog?.color ?? sky, fog?.near ?? DEFAULT_FOG.near, fog?.far ?? DEFAULT_FOG.far)
+      : null;
+  }, [environment, scene, fogged]);
   return (
-    <group key={version}>
+    <group>
       {signs.map((sign) => (
-        <SignText key={sign.entity} sign={sign} />
+        <DrawnSign key={sign.entity} sign={sign} />
       ))}
     </group>
   );

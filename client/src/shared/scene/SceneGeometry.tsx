@@ -9,10 +9,10 @@ import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
 
 export function SceneGeometry({ store, showColliders }: { store: SceneSource; showColliders: boolean }) {
-  const version = useSceneVersion(store);
+  useSceneVersion(store); // drawn again when a new scene version is loaded
   const world = store.staticWorld;
   return (
-    <group key={version}>
+    <group>
       {world.obstacles.map((o, i) =>
         o.kind === 'box' ? (
           <mesh

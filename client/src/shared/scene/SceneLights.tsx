@@ -91,12 +91,21 @@ function Spot({ light }: { light: SceneLight }) {
   );
 }
 
-export function SceneLights({ store, shadows }: { store: SceneSource; shadows: boolean }) {
+/** `studio`: the default sky light and sun whatever the scene has (the studio's solid view). */
+export function SceneLights({
+  store,
+  shadows,
+  studio = false,
+}: {
+  store: SceneSource;
+  shadows: boolean;
+  studio?: boolean;
+}) {
   const version = useSceneVersion(store);
   // The scene changes only with its version.
-  const lighting = useMemo(() => sceneLighting(store.scene), [version, store]);
+  const lighting = useMemo(() => sceneLighting(studio ? null : store.scene), [version, store, studio]);
   return (
-    <group key={version}>
+    <group>
       {lighting.ambient.length > 0 ? (
         lighting.ambient.map((light) => (
           <ambientLight key={light.entity} color={light.color} intensity={light.intensity} />

@@ -1,7 +1,8 @@
 /**
  * The scene's models (model components), from the asset pipeline: each entity's GLB placed at its world
- * transform, with the asset's levels of detail switched by distance (coarsest loaded first, finer ones
- * streamed in after, nearest models first). Models within NEEDED_RADIUS of where the visitor starts count
+ * transform, with the asset's levels of detail switched by their size on screen (model-detail.ts; the
+ * coarsest loaded first, finer ones streamed in after, nearest models first; models a few pixels wide drawn
+ * as dots). An edit redraws only the models it moved or changed. Models within NEEDED_RADIUS of where the visitor starts count
  * toward the loading bar; the rest load after entering. A model that cannot be loaded shows as a marked
  * placeholder box, with a notice — the world still loads.
  *
@@ -10,17 +11,17 @@
  * the loading bar (it is the first thing seen).
  */
 import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Box3,
   DoubleSide,
-  LOD,
   MeshBasicMaterial,
   Sphere,
   type Group,
   type Material,
   type Mesh,
   type MeshStandardMaterial,
+  type PerspectiveCamera,
 } from 'three';
 import {
   componentsOf,
@@ -31,13 +32,12 @@ import {
 } from '../../../../protocol/index.js';
 import { modelLoadsFor, type AssetInfo, type ModelLoads, type NeededModel } from '../assets/model-loads.js';
 import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import { DrawnModel, DrawnModels, ModelDots } from './drawn-models.js';
 import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
 
 /** Models this close to the start (metres) must load before the visitor enters. */
 const NEEDED_RADIUS = 30;
-/** Each coarser level of detail takes over this many metres farther out. */
-const LOD_STEP_METRES = 25;
 /** Priority offset so every model's coarse level loads before any model's fine levels. */
 const DETAIL_LATER = 10_000;
 
@@ -147,22 +147,31 @@ function ModelEntity({
   placement,
   loads,
   store,
+  drawn,
   start,
 }: {
   placement: ModelPlacement;
   loads: ModelLoads;
   store: SceneSource;
+  drawn: DrawnModels;
   start: { x: number; z: number };
 }) {
   const holder = useRef<Group>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const { entity, asset, transform } = placement;
+  // Where the model stood, and the visitor started, when its loads were queued (nearest first); later
+  // edits move the holder, they do not load the model again.
+  const queued = useRef({ at: transform.p, start });
 
   useEffect(() => {
+    const group = holder.current;
+    if (!group) return;
     let live = true;
-    const distance = Math.hypot(transform.p[0] - start.x, transform.p[2] - start.z);
+    const { at, start: from } = queued.current;
+    const distance = Math.hypot(at[0] - from.x, at[2] - from.z);
     const entering = distance <= NEEDED_RADIUS ? loads.need() : null;
-    const lod = new LOD();
+    const model = new DrawnModel(group);
+    drawn.add(model);
     store.models.set(entity, 'loading');
     const fail = (error: unknown) => {
       entering?.settle();
@@ -171,15 +180,14 @@ function ModelEntity({
     loads
       .info(asset)
       .then(async (info) => {
-        // Coarsest first: something to see early, finer levels replace it as they arrive.
+        // Coarsest first: something to see early; the finer levels are there when it is seen up close.
         for (let index = info.levels.length - 1; index >= 0; index--) {
           const first = index === info.levels.length - 1;
           const priority = distance + (first ? 0 : DETAIL_LATER);
           const gltf = await loadLevel(loads, info, index, priority, first ? entering : null);
           if (!live) return;
-          lod.addLevel(gltf.scene.clone(true), index * LOD_STEP_METRES);
+          model.addLevel(index, gltf.scene.clone(true));
           if (first) {
-            holder.current?.add(lod);
             store.models.set(entity, 'loaded');
             entering?.settle();
           }
@@ -188,10 +196,10 @@ function ModelEntity({
       .catch(fail);
     return () => {
       live = false;
-      lod.removeFromParent();
+      drawn.delete(model);
       store.models.delete(entity);
     };
-  }, [asset, entity, loads, store, transform, start]);
+  }, [asset, entity, loads, store, drawn]);
 
   return (
     <group
@@ -211,6 +219,19 @@ function ModelEntity({
   );
 }
 
+/** An entity's model is drawn again only when its asset or transform changed (an edit elsewhere leaves it). */
+const sameTransform = (a: ModelPlacement['transform'], b: ModelPlacement['transform']) =>
+  a.p.every((v, i) => v === b.p[i]) && a.q.every((v, i) => v === b.q[i]) && a.s.every((v, i) => v === b.s[i]);
+const PlacedModel = memo(
+  ModelEntity,
+  (before, after) =>
+    before.placement.asset === after.placement.asset &&
+    sameTransform(before.placement.transform, after.placement.transform) &&
+    before.loads === after.loads &&
+    before.store === after.store &&
+    before.drawn === after.drawn,
+);
+
 /** The environment's sky when it is an asset (a model), not a colour. */
 function skyAssetOf(scene: SceneDocument | null): { entity: string; asset: string } | null {
   for (const entity of scene ? sceneEntities(scene) : [])
@@ -220,7 +241,16 @@ function skyAssetOf(scene: SceneDocument | null): { entity: string; asset: strin
   return null;
 }
 
-export function SceneModels({ store, assetBase = '' }: { store: SceneSource; assetBase?: string }) {
+export function SceneModels({
+  store,
+  assetBase = '',
+  triangleBudget = Number.POSITIVE_INFINITY,
+}: {
+  store: SceneSource;
+  assetBase?: string;
+  /** Most triangles the models may draw a frame (model-detail.ts); unlimited by default. */
+  triangleBudget?: number;
+}) {
   const gl = useThree((state) => state.gl);
   const loads = useMemo(() => modelLoadsFor(gl, store.entryProgress, assetBase), [gl, store, assetBase]);
   const version = useSceneVersion(store);
@@ -238,15 +268,31 @@ export function SceneModels({ store, assetBase = '' }: { store: SceneSource; ass
       : { x: spawn?.x ?? 0, z: spawn?.z ?? 0 };
     // Measured once per scene version.
   }, [version]);
+  const drawn = useMemo(() => new DrawnModels(), []);
+  const dots = useMemo(() => new ModelDots(), []);
+  useEffect(() => () => dots.dispose(), [dots]);
+  // Each model's level of detail for this frame's view, and the dots of those too small for any.
+  useFrame(({ camera, size }) => {
+    if ((camera as PerspectiveCamera).isPerspectiveCamera)
+      dots.draw(drawn.update(camera as PerspectiveCamera, size.height, triangleBudget));
+  });
   // Children's effects (which count the models needed to enter) run before this one.
   useEffect(() => {
     store.modelsForVersion = version;
   }, [store, version]);
   return (
-    <group key={version}>
+    <group>
       {placements.map((placement) => (
-        <ModelEntity key={placement.entity} placement={placement} loads={loads} store={store} start={start} />
+        <PlacedModel
+          key={placement.entity}
+          placement={placement}
+          loads={loads}
+          store={store}
+          drawn={drawn}
+          start={start}
+        />
       ))}
+      <primitive object={dots.points} />
       {sky && <SkyModel entity={sky.entity} asset={sky.asset} loads={loads} store={store} />}
     </group>
   );

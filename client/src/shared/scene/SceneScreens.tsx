@@ -186,7 +186,7 @@ export function SceneScreens({ store, volume }: { store: SceneSource; volume: nu
   // The scene changes only with its version.
   const screens = useMemo(() => screensOf(store.scene), [version, store]);
   return (
-    <group key={version}>
+    <group>
       {screens.map((screen) => (
         <ScreenPanel key={screen.entity} screen={screen} store={store} volume={volume} />
       ))}

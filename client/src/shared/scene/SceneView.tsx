@@ -29,6 +29,13 @@ export interface SceneViewProps {
   mediaVolume?: number | undefined;
   /** A click on the ground, in world metres. */
   onGroundPick?: ((x: number, z: number) => void) | undefined;
+  /** Most triangles the models may draw a frame (the studio's on software WebGL); unlimited by default. */
+  triangleBudget?: number | undefined;
+  /**
+   * 'scene': the scene's lights and fog, as visitors see it; 'studio': a sky light and a sun only, no fog
+   * (the studio's solid view: quick to draw, and a whole world in view is not lost in its fog).
+   */
+  lighting?: 'scene' | 'studio' | undefined;
   /** Receives the group of what blocks the view (the player's follow camera keeps out of it). */
   blockers?: Ref<Group> | undefined;
 }
@@ -42,15 +49,17 @@ export function SceneView({
   mediaVolume = 1,
   onGroundPick,
   blockers,
+  triangleBudget,
+  lighting = 'scene',
 }: SceneViewProps) {
   return (
     <>
-      <SceneLights store={source} shadows={shadows} />
+      <SceneLights store={source} shadows={shadows} studio={lighting === 'studio'} />
       <SceneGround onPick={onGroundPick} />
       <group ref={blockers}>
         <SceneGeometry store={source} showColliders={showColliders} />
-        <SceneModels store={source} assetBase={assetBase} />
-        <SceneDressing store={source} />
+        <SceneModels store={source} assetBase={assetBase} triangleBudget={triangleBudget} />
+        <SceneDressing store={source} fog={lighting === 'scene'} />
         <SceneScreens store={source} volume={mediaVolume} />
       </group>
       {editor && <EditorOverlays store={source} />}
