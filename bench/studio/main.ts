@@ -113,13 +113,13 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   for (let i = 0; i < samples; i += 1) select.push((await probe('select', i)) as number);
   const idle = (await probe('frames', 3_000)) as number[];
   // Drag the handles' centre across the view with the real pointer, sampling frames meanwhile.
-  const [x, y] = (await probe('drag-start')) as number[];
+  const [x, y, transform] = (await probe('drag-start')) as [number, number, string];
   await page.mouse.move(x!, y!);
   await page.mouse.down();
   for (let step = 1; step <= 60; step += 1)
     await page.mouse.move(x! + step * 4, y! + Math.sin(step / 6) * 30);
   await page.mouse.up();
-  const drag = (await probe('drag-stop')) as number[];
+  const drag = (await probe('drag-stop', transform)) as number[];
   const save: number[] = [];
   const server: number[] = [];
   for (let i = 0; i < samples; i += 1) {

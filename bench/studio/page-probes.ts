@@ -14,9 +14,9 @@ export async function studioPageProbes({
 }: {
   name: StudioProbe;
   args: unknown[];
-}): Promise<number | number[]> {
+}): Promise<number | (number | string)[]> {
   interface Hook {
-    scene: { entities: Record<string, { components: Record<string, unknown> }> } | null;
+    scene: { entities: Record<string, { components: Record<string, unknown>; transform: unknown }> } | null;
     selection: string[];
     save: string;
     viewport: {
@@ -138,10 +138,18 @@ export async function studioPageProbes({
       })();
       const id = hook().selection[0]!;
       const at = hook().viewport!.project(id)!;
-      return [at.x, at.y];
+      return [at.x, at.y, JSON.stringify(hook().scene!.entities[id]!.transform)];
     }
     case 'drag-stop': {
       page.__benchFrames!.stop = true;
+      // The handles must have moved the entity: else the frames were of something else (an orbit).
+      const id = hook().selection[0]!;
+      const before = args[0] as string;
+      await until(
+        () => JSON.stringify(hook().scene!.entities[id]!.transform) !== before,
+        'the dragged handles to move the selected entity',
+        10_000,
+      );
       return page.__benchFrames!.intervals;
     }
     case 'save': {
@@ -165,6 +173,8 @@ export async function studioPageProbes({
       const writes = page.performance
         .getEntriesByType('resource')
         .flatMap((entry) => entry.serverTiming?.filter((timing) => timing.name === 'draft-write') ?? []);
+      // Apart from the next edit by more than the editor's merge window, so each is its own undo step.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       return [took, writes.at(-1)?.duration ?? Number.NaN];
     }
     case 'undo': {

@@ -128,20 +128,28 @@ export class DraftSession {
     if (this.readOnly) return;
     const command = this.undoStack.pop();
     if (!command) return;
-    if (this.apply(command.backward) === null) {
+    const problem = this.apply(command.backward);
+    if (problem === null) {
       this.redoStack.push(command);
       this.record(command.backward);
-    }
+    } else this.cannot('undo', command, problem);
+  }
+
+  /** An undo or redo that no longer applies is dropped from the history, and said. */
+  private cannot(what: 'undo' | 'redo', command: Command, problem: string): void {
+    this.notices.push(`Could not ${what} “${command.label}”: ${problem}. It was taken out of the history.`);
+    this.onChange();
   }
 
   redo(): void {
     if (this.readOnly) return;
     const command = this.redoStack.pop();
     if (!command) return;
-    if (this.apply(command.forward) === null) {
+    const problem = this.apply(command.forward);
+    if (problem === null) {
       this.undoStack.push({ ...command, at: 0 });
       this.record(command.forward);
-    }
+    } else this.cannot('redo', command, problem);
   }
 
   /** Saves now (the debounce skipped); resolves once nothing is pending or saving failed. */
