@@ -116,8 +116,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   const [x, y, transform] = (await probe('drag-start')) as [number, number, string];
   await page.mouse.move(x, y);
   await page.mouse.down();
-  for (let step = 1; step <= 60; step += 1)
-    await page.mouse.move(x + step * 4, y + Math.sin(step / 6) * 30);
+  for (let step = 1; step <= 60; step += 1) await page.mouse.move(x + step * 4, y + Math.sin(step / 6) * 30);
   await page.mouse.up();
   const drag = (await probe('drag-stop', transform)) as number[];
   const save: number[] = [];
