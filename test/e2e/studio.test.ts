@@ -152,6 +152,33 @@ describe('the creator studio, first run to published world', () => {
       settled!.scene!.entities[id]!.transform.position,
     );
     await shot('model-moved');
+
+    // Raised 3 m, then moved with "On surfaces" (V): it stands on what is under the pointer — the ground.
+    await page.getByRole('tab', { name: 'Inspector' }).click();
+    await inspector().getByLabel('Position (m) y').fill('3');
+    await waitFor(studio, (s) => s!.scene!.entities[id]!.transform.position[1] === 3, {
+      what: 'the model raised',
+    });
+    await page.locator('.studio-editor').press('v');
+    await page.getByRole('button', { name: 'On surfaces', pressed: true }).waitFor();
+    const raised = await page.evaluate(
+      (entity) =>
+        (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.project(entity),
+      id,
+    );
+    await page.mouse.move(raised!.x, raised!.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i += 1) await page.mouse.move(raised!.x - i * 8, raised!.y + i * 10);
+    await page.mouse.up();
+    const grounded = await waitFor(
+      studio,
+      (s) => Math.abs(s!.scene!.entities[id]!.transform.position[1]) < 0.01,
+      { what: 'the model to stand on the ground' },
+    );
+    expect(grounded!.selection).toEqual([id]);
+    await page.locator('.studio-editor').press('v');
+    await saved();
+    await shot('model-on-surface');
   }, 150_000);
 
   it('adds a spawn point, a portal, a light and a voice zone through the properties panel', async () => {

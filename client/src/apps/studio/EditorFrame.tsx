@@ -66,6 +66,7 @@ export function EditorFrame({
   const [mode, setMode] = useState<GizmoMode>('translate');
   const [space, setSpace] = useState<'world' | 'local'>('world');
   const [snap, setSnap] = useState(false);
+  const [surface, setSurface] = useState(false);
   const [help, setHelp] = useState(false);
   const [tab, setTab] = useState<SideTab>('inspector');
   const [incoming, setIncoming] = useState<IncomingFile | null>(null);
@@ -160,6 +161,7 @@ export function EditorFrame({
     if (action === 'translate' || action === 'rotate' || action === 'scale') return setMode(action);
     if (action === 'space') return setSpace((s) => (s === 'world' ? 'local' : 'world'));
     if (action === 'snap') return setSnap((on) => !on);
+    if (action === 'surface') return setSurface((on) => !on);
     if (!session || !scene || !canEdit) return;
     if (action === 'undo') return session.undo();
     if (action === 'redo') return session.redo();
@@ -248,6 +250,7 @@ export function EditorFrame({
               mode={mode}
               space={space}
               snap={snap}
+              surface={surface}
               onMode={setMode}
               perform={perform}
               onAdd={() => {
@@ -299,6 +302,7 @@ export function EditorFrame({
           mode={mode}
           space={space}
           snap={snap}
+          surface={surface}
           initialView={remembered?.camera ?? null}
           api={viewport}
           onSelect={select}

@@ -31,6 +31,7 @@ export function EditorToolbar({
   mode,
   space,
   snap,
+  surface,
   onMode,
   perform,
   onAdd,
@@ -41,6 +42,7 @@ export function EditorToolbar({
   mode: GizmoMode;
   space: 'world' | 'local';
   snap: boolean;
+  surface: boolean;
   onMode: (mode: GizmoMode) => void;
   perform: (action: EditorAction) => void;
   onAdd: () => void;
@@ -92,6 +94,15 @@ export function EditorToolbar({
         title="Snap to 0.25 m, 15°, 0.1 (X)"
       >
         Snap
+      </button>
+      <button
+        type="button"
+        aria-pressed={surface}
+        className={surface ? 'selected' : ''}
+        onClick={() => perform('surface')}
+        title="Moving, stand the entity on the surface under the pointer (V)"
+      >
+        On surfaces
       </button>
       <button type="button" onClick={() => perform('frame-all')} title="Frame everything (Home)">
         Frame all

@@ -1,6 +1,8 @@
 /**
  * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity, along
- * the world's axes or the entity's own, snapping to steps when asked (SNAP). Made once with the viewport
+ * the world's axes or the entity's own, snapping to steps when asked (SNAP), or standing the moved entity
+ * on the surface under the pointer (`surface`: its origin on the first model, sign or frame hit, else the
+ * ground). Made once with the viewport
  * and its shaders compiled then: selecting shows the handles, it never builds or compiles them (a compile
  * takes seconds in software WebGL). During a drag only the
  * entity's drawn objects move (fast whatever the scene's size); when the handle is let go, the entity's
@@ -8,9 +10,10 @@
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
-import { Matrix4, Object3D, Quaternion, Vector3 } from 'three';
+import { Matrix4, Object3D, Quaternion, Raycaster, Vector2, Vector3 } from 'three';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { surfaceHit } from './surface-hit.js';
 import {
   sceneEntities,
   transformResolver,
@@ -39,6 +42,7 @@ export function TransformGizmo({
   mode,
   space,
   snap,
+  surface = false,
   orbit,
   handles,
   onChange,
@@ -50,6 +54,8 @@ export function TransformGizmo({
   /** Handles along the world's axes or the entity's own. */
   space: 'world' | 'local';
   snap: boolean;
+  /** Moving stands the entity on the surface under the pointer (the ground where there is nothing else). */
+  surface?: boolean;
   orbit: OrbitControls | null;
   /** Receives the controls (the viewport asks whether a press is on a handle). */
   handles?: { current: TransformControls | null };
@@ -151,6 +157,11 @@ export function TransformGizmo({
     };
     const changed = () => {
       if (!start) return;
+      if (surface && controls.mode === 'translate' && pointer) {
+        raycaster.setFromCamera(pointer, camera);
+        const hit = surfaceHit(raycaster, three, new Set(start.drawn.map(({ object }) => object)));
+        if (hit) proxy.position.copy(hit.point);
+      }
       proxy.updateMatrix();
       const delta = new Matrix4().multiplyMatrices(proxy.matrix, start.inverse);
       for (const { object, matrix } of start.drawn)
@@ -158,12 +169,25 @@ export function TransformGizmo({
           .multiplyMatrices(delta, matrix)
           .decompose(object.position, object.quaternion, object.scale);
     };
+    // Where the pointer is (normalised device coordinates), for standing the entity on surfaces.
+    const raycaster = new Raycaster();
+    let pointer: Vector2 | null = null;
+    const track = (event: PointerEvent) => {
+      const box = gl.domElement.getBoundingClientRect();
+      pointer = new Vector2(
+        ((event.clientX - box.left) / box.width) * 2 - 1,
+        -((event.clientY - box.top) / box.height) * 2 + 1,
+      );
+    };
+    // Before TransformControls moves the entity, so each move sees where the pointer is now.
+    gl.domElement.addEventListener('pointermove', track, { capture: true });
     controls.addEventListener('dragging-changed', dragging);
     controls.addEventListener('objectChange', changed);
     return () => {
+      gl.domElement.removeEventListener('pointermove', track, { capture: true });
       controls.removeEventListener('dragging-changed', dragging);
       controls.removeEventListener('objectChange', changed);
     };
-  }, [controls, proxy, parentInverse, onChange, scene, entity, three]);
+  }, [controls, proxy, parentInverse, onChange, scene, entity, three, surface, camera, gl]);
   return null;
 }

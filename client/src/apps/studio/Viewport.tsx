@@ -45,6 +45,7 @@ export function Viewport({
   mode,
   space,
   snap,
+  surface,
   initialView,
   api,
   onSelect,
@@ -60,6 +61,8 @@ export function Viewport({
   mode: GizmoMode;
   space: 'world' | 'local';
   snap: boolean;
+  /** Moving stands the entity on the surface under the pointer. */
+  surface: boolean;
   initialView: CameraView | null;
   api: { current: ViewportApi | null };
   /** `ids` picked by a click (at most one) or a rectangle; `add` when Ctrl/⌘ was held. */
@@ -153,6 +156,7 @@ export function Viewport({
             mode={mode}
             space={space}
             snap={snap}
+            surface={surface}
             orbit={orbit}
             handles={handles}
             onChange={onTransform}

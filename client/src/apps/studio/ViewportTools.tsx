@@ -6,31 +6,15 @@
  */
 import { useThree } from '@react-three/fiber';
 import { useEffect } from 'react';
-import { Box3, Plane, Raycaster, Sphere, Vector2, Vector3, type Object3D } from 'three';
+import { Box3, Plane, Raycaster, Sphere, Vector2, Vector3 } from 'three';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { sceneEntities, transformResolver, type SceneDocument } from '../../../../protocol/index.js';
 import { framedEntities } from './framing.js';
+import { drawnRoots, entityOf, surfaceHit } from './surface-hit.js';
 import type { ViewportApi } from './viewport-api.js';
 
 /** Pixels from an entity's origin that still pick it when no model is hit. */
 const PICK_PX = 14;
-
-/** The entity an object of the scene renderer draws (`model-<id>`, `text-<id>`, `frame-<id>`…), if any. */
-function entityOf(object: Object3D | null): string | null {
-  for (let at = object; at; at = at.parent) {
-    const match = /^(?:model|text|frame|light)-(.+)$/.exec(at.name);
-    if (match) return match[1]!;
-  }
-  return null;
-}
-
-/** Whether a dropped model may stand on this object: a model, a sign or a frame (not a light's marker). */
-function onSurface(object: Object3D): boolean {
-  const id = entityOf(object);
-  if (id === null) return false;
-  for (let at: Object3D | null = object; at; at = at.parent) if (at.name.startsWith('light-')) return false;
-  return true;
-}
 
 export type { ViewportApi };
 
@@ -70,12 +54,10 @@ export function ViewportTools({
         front: v.z < 1,
       };
     };
-    // What a ray may hit: the scene and its overlays' frames and lights, never the handles.
-    const drawn = () => three.children.filter((child) => !child.type.includes('Helper'));
     api.current = {
       pick(clientX, clientY) {
         raycaster.setFromCamera(ndc(clientX, clientY), camera);
-        for (const hit of raycaster.intersectObjects(drawn(), true)) {
+        for (const hit of raycaster.intersectObjects(drawnRoots(three), true)) {
           const id = entityOf(hit.object);
           if (id && scene?.entities[id]) return id;
         }
@@ -103,9 +85,7 @@ export function ViewportTools({
       },
       surfaceAt(clientX, clientY) {
         raycaster.setFromCamera(ndc(clientX, clientY), camera);
-        const hit = raycaster
-          .intersectObjects(drawn(), true)
-          .find((h) => h.object.visible && (onSurface(h.object) || h.object.name === 'ground'));
+        const hit = surfaceHit(raycaster, three);
         const ground = new Vector3();
         const point = hit?.point ?? raycaster.ray.intersectPlane(new Plane(new Vector3(0, 1, 0), 0), ground);
         const round = (v: number) => Math.round(v * 1000) / 1000;

@@ -15,6 +15,7 @@ export type EditorAction =
   | 'scale'
   | 'space'
   | 'snap'
+  | 'surface'
   | 'focus'
   | 'frame-all'
   | 'deselect'
@@ -35,6 +36,7 @@ export const SHORTCUTS: readonly { keys: string; action: EditorAction | null; do
   { keys: 'R', action: 'scale', does: 'Scale handles' },
   { keys: 'Q', action: 'space', does: 'Handles along the world’s axes or the entity’s own' },
   { keys: 'X', action: 'snap', does: 'Snap to 0.25 m, 15° and 0.1 steps, or not' },
+  { keys: 'V', action: 'surface', does: 'Moving, stand the entity on the surface under the pointer, or not' },
   { keys: 'F', action: 'focus', does: 'Frame the selection' },
   { keys: 'Home', action: 'frame-all', does: 'Frame everything' },
   { keys: '?', action: 'help', does: 'Show or hide this help' },
@@ -68,6 +70,14 @@ export function actionOf(
   if (event.key === 'Delete' || event.key === 'Backspace') return 'delete';
   if (event.key === 'Escape') return 'deselect';
   if (event.key === 'Home') return 'frame-all';
-  const plain = { w: 'translate', e: 'rotate', r: 'scale', q: 'space', x: 'snap', f: 'focus' } as const;
+  const plain = {
+    w: 'translate',
+    e: 'rotate',
+    r: 'scale',
+    q: 'space',
+    x: 'snap',
+    v: 'surface',
+    f: 'focus',
+  } as const;
   return event.shiftKey ? null : (plain[key as keyof typeof plain] ?? null);
 }
