@@ -24,6 +24,7 @@ describe.each(DATABASE_BACKENDS)('migrations on %s', (_name, open) => {
       '0007-world-media',
       '0008-scene-schema-2',
       '0009-library-and-limits',
+      '0010-draft-body-uncompressed',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`
@@ -31,6 +32,17 @@ describe.each(DATABASE_BACKENDS)('migrations on %s', (_name, open) => {
       where table_schema = current_schema() and table_name in ('worlds', 'world_state') order by table_name
     `.execute(handle.database.db);
     expect(rows.map((row) => row.table_name)).toEqual(['world_state', 'worlds']);
+    // A draft's body is kept out of line without compression (rewritten on every save); versions' are not.
+    const storage = await sql<{ relname: string; attstorage: string }>`
+      select c.relname, a.attstorage from pg_attribute a join pg_class c on c.oid = a.attrelid
+      where c.relname in ('scene_drafts', 'scene_versions') and a.attname = 'body'
+        and c.relnamespace = current_schema()::regnamespace
+      order by c.relname
+    `.execute(handle.database.db);
+    expect(storage.rows).toEqual([
+      { relname: 'scene_drafts', attstorage: 'e' },
+      { relname: 'scene_versions', attstorage: 'x' },
+    ]);
   });
 
   it('seed the demo world idempotently', async () => {

