@@ -53,6 +53,17 @@ const entitiesWith = (scene: SceneDocument | null | undefined, type: string) =>
 /** An entity's name in the tree. */
 const row = (id: string) => page.locator(`[data-entity="${id}"] .studio-tree-name`);
 const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
+/** Drags the move handles' centre on an entity ten steps of (dx, dy) pixels with the real pointer. */
+const dragHandles = async (id: string, dx: number, dy: number) => {
+  const at = await page.evaluate(
+    (entity) => (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.project(entity),
+    id,
+  );
+  await page.mouse.move(at!.x, at!.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i += 1) await page.mouse.move(at!.x + i * dx, at!.y + i * dy);
+  await page.mouse.up();
+};
 const tab = (name: string) => inspector().getByRole('tab', { name }).click();
 const addComponent = async (title: string) => {
   await tab('Inspector');
@@ -132,15 +143,7 @@ describe('the creator studio, first run to published world', () => {
 
     // Drag the move handle's centre: the model moves in the view plane, one undo step, saved.
     const before = placed!.scene!.entities[id]!.transform.position;
-    const at = await page.evaluate(
-      (entity) =>
-        (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.project(entity),
-      id,
-    );
-    await page.mouse.move(at!.x, at!.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 10; i += 1) await page.mouse.move(at!.x + i * 12, at!.y);
-    await page.mouse.up();
+    await dragHandles(id, 12, 0);
     const moved = await waitFor(
       studio,
       (s) => Math.abs(s!.scene!.entities[id]!.transform.position[0] - before[0]) > 0.5,
@@ -161,15 +164,7 @@ describe('the creator studio, first run to published world', () => {
     });
     await page.locator('.studio-editor').press('v');
     await page.getByRole('button', { name: 'On surfaces', pressed: true }).waitFor();
-    const raised = await page.evaluate(
-      (entity) =>
-        (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.project(entity),
-      id,
-    );
-    await page.mouse.move(raised!.x, raised!.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 10; i += 1) await page.mouse.move(raised!.x - i * 8, raised!.y + i * 10);
-    await page.mouse.up();
+    await dragHandles(id, -8, 10);
     const grounded = await waitFor(
       studio,
       (s) => Math.abs(s!.scene!.entities[id]!.transform.position[1]) < 0.01,

@@ -25,6 +25,25 @@ export function saveText(state: SaveState): string {
   }
 }
 
+/** A button that stays pressed while its setting is on. */
+function Toggle({
+  on,
+  onClick,
+  title,
+  children,
+}: {
+  on: boolean;
+  onClick: () => void;
+  title: string;
+  children: string;
+}) {
+  return (
+    <button type="button" aria-pressed={on} className={on ? 'selected' : ''} onClick={onClick} title={title}>
+      {children}
+    </button>
+  );
+}
+
 export function EditorToolbar({
   session,
   canEdit,
@@ -86,24 +105,16 @@ export function EditorToolbar({
       >
         {space === 'world' ? 'World axes' : 'Local axes'}
       </button>
-      <button
-        type="button"
-        aria-pressed={snap}
-        className={snap ? 'selected' : ''}
-        onClick={() => perform('snap')}
-        title="Snap to 0.25 m, 15°, 0.1 (X)"
-      >
+      <Toggle on={snap} onClick={() => perform('snap')} title="Snap to 0.25 m, 15°, 0.1 (X)">
         Snap
-      </button>
-      <button
-        type="button"
-        aria-pressed={surface}
-        className={surface ? 'selected' : ''}
+      </Toggle>
+      <Toggle
+        on={surface}
         onClick={() => perform('surface')}
         title="Moving, stand the entity on the surface under the pointer (V)"
       >
         On surfaces
-      </button>
+      </Toggle>
       <button type="button" onClick={() => perform('frame-all')} title="Frame everything (Home)">
         Frame all
       </button>
