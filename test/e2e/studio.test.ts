@@ -375,6 +375,11 @@ describe('the creator studio, first run to published world', () => {
     await admin.getByRole('tab', { name: 'Members' }).click();
     const member = admin.getByRole('listitem', { name: 'Drifter' });
     await member.getByRole('button', { name: 'Ban…' }).click();
+    // The owner is offered to ban others, never themselves.
+    await admin.getByRole('listitem', { name: CREATOR.name }).getByLabel(`Role of ${CREATOR.name}`).waitFor();
+    expect(
+      await admin.getByRole('listitem', { name: CREATOR.name }).getByRole('button', { name: 'Ban…' }).count(),
+    ).toBe(0);
     await member.getByLabel('Reason for the ban').fill('spamming the stage');
     await member.getByRole('button', { name: 'Ban Drifter' }).click();
     await admin

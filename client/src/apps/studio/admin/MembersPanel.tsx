@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import {
+  authMe,
   worldsBan,
   worldsBans,
   worldsInvite,
@@ -73,6 +74,8 @@ export function MembersPanel({ world }: { world: World }) {
   const [members, setMembers] = useState<WorldRoleAssignment[] | null>(null);
   const [bans, setBans] = useState<Sanction[] | null>(null);
   const [banning, setBanning] = useState<string | null>(null);
+  // Whose studio this is: nobody is offered to ban themselves.
+  const [me, setMe] = useState<string | null>(null);
   const [invite, setInvite] = useState<{ role: 'editor' | 'moderator' | 'visitor'; hours: string }>({
     role: 'visitor',
     hours: '72',
@@ -80,12 +83,14 @@ export function MembersPanel({ world }: { world: World }) {
   const [link, setLink] = useState<string | null>(null);
 
   const load = async () => {
-    const [roles, banned] = await Promise.all([
+    const [roles, banned, self] = await Promise.all([
       owner
         ? call('list the members', (client) => worldsRoles({ client, path: { slug } }))
         : Promise.resolve(undefined),
       call('list the bans', (client) => worldsBans({ client, path: { slug } })),
+      owner ? call('read your account', (client) => authMe({ client })) : Promise.resolve(undefined),
     ]);
+    if (self) setMe(self.account.id);
     if (roles) setMembers(roles);
     if (banned) setBans(banned);
   };
@@ -151,12 +156,14 @@ export function MembersPanel({ world }: { world: World }) {
                 <button type="button" disabled={busy} onClick={() => void remove(member)}>
                   Remove
                 </button>
-                <button
-                  type="button"
-                  onClick={() => setBanning(banning === member.accountId ? null : member.accountId)}
-                >
-                  Ban…
-                </button>
+                {member.accountId !== me && (
+                  <button
+                    type="button"
+                    onClick={() => setBanning(banning === member.accountId ? null : member.accountId)}
+                  >
+                    Ban…
+                  </button>
+                )}
                 {banning === member.accountId && (
                   <BanForm
                     slug={slug}
