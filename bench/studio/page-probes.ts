@@ -21,7 +21,7 @@ export async function studioPageProbes({
     save: string;
     viewport: {
       project(id: string): { x: number; y: number } | null;
-      drawn(): { calls: number; triangles: number; programs: number };
+      drawn(): { calls: number; triangles: number };
     } | null;
   }
   const page = globalThis as unknown as {

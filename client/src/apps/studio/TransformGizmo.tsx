@@ -2,9 +2,8 @@
  * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity, along
  * the world's axes or the entity's own, snapping to steps when asked (SNAP), or standing the moved entity
  * on the surface under the pointer (`surface`: its origin on the first model, sign or frame hit, else the
- * ground). Made once with the viewport
- * and its shaders compiled then: selecting shows the handles, it never builds or compiles them (a compile
- * takes seconds in software WebGL). During a drag only the
+ * ground). Made once with the viewport and its shaders compiled then: selecting shows the handles, it
+ * never builds or compiles them (a compile takes seconds in software WebGL). During a drag only the
  * entity's drawn objects move (fast whatever the scene's size); when the handle is let go, the entity's
  * new transform relative to its parent goes to `onChange` — one command, one undo step, one save.
  */
@@ -157,7 +156,7 @@ export function TransformGizmo({
     };
     const changed = () => {
       if (!start) return;
-      if (surface && controls.mode === 'translate' && pointer) {
+      if (surface && controls.mode === 'translate' && tracked) {
         raycaster.setFromCamera(pointer, camera);
         const hit = surfaceHit(raycaster, three, new Set(start.drawn.map(({ object }) => object)));
         if (hit) proxy.position.copy(hit.point);
@@ -171,13 +170,15 @@ export function TransformGizmo({
     };
     // Where the pointer is (normalised device coordinates), for standing the entity on surfaces.
     const raycaster = new Raycaster();
-    let pointer: Vector2 | null = null;
+    const pointer = new Vector2();
+    let tracked = false;
     const track = (event: PointerEvent) => {
       const box = gl.domElement.getBoundingClientRect();
-      pointer = new Vector2(
+      pointer.set(
         ((event.clientX - box.left) / box.width) * 2 - 1,
         -((event.clientY - box.top) / box.height) * 2 + 1,
       );
+      tracked = true;
     };
     // Before TransformControls moves the entity, so each move sees where the pointer is now.
     gl.domElement.addEventListener('pointermove', track, { capture: true });

@@ -137,7 +137,7 @@ export function ViewportTools({
       },
       drawn() {
         const { calls, triangles } = gl.info.render;
-        return { calls, triangles, programs: gl.info.programs?.length ?? 0 };
+        return { calls, triangles };
       },
     };
     return () => {

@@ -13,6 +13,6 @@ export interface ViewportApi {
   snapshot(): Promise<Blob | null>;
   /** The camera as it is now, to come back to. */
   view(): { position: [number, number, number]; target: [number, number, number] } | null;
-  /** What the last frame drew: draw calls, triangles, and the shader programs compiled so far. */
-  drawn(): { calls: number; triangles: number; programs: number };
+  /** What the last frame drew: draw calls and triangles. */
+  drawn(): { calls: number; triangles: number };
 }

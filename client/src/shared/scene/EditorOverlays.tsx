@@ -1,10 +1,10 @@
 /**
- * What a creator needs to see and visitors never do: colliders and voice zones as outlines (one draw for all:
- * overlay-outlines.ts; SceneGeometry draws colliders solid only on request), spawn points with an arrow for the way
- * visitors face, each portal's line to its same-world target (a target in another world is marked
- * with a post), NFT frames as empty panels (what they show comes from a live room) and lights as small
- * wireframe gems in their colour. Named `<kind>-<entity id>`, so the studio can tell what was clicked.
- * Redrawn when the scene version changes.
+ * What a creator needs to see and visitors never do: colliders and voice zones as outlines (one draw for
+ * all: overlay-outlines.ts; SceneGeometry draws colliders solid only on request), spawn points with an
+ * arrow for the way visitors face, each portal's line to its same-world target (a target in another world
+ * is marked with a post), NFT frames as empty panels (what they show comes from a live room) and lights as
+ * small wireframe gems in their colour. Named `<kind>-<entity id>`, so the studio can tell what was
+ * clicked. Redrawn when the scene version changes.
  */
 import { useEffect, useMemo } from 'react';
 import { BufferGeometry, Float32BufferAttribute } from 'three';

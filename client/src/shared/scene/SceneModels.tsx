@@ -2,9 +2,9 @@
  * The scene's models (model components), from the asset pipeline: each entity's GLB placed at its world
  * transform, with the asset's levels of detail switched by their size on screen (model-detail.ts; the
  * coarsest loaded first, finer ones streamed in after, nearest models first; models a few pixels wide drawn
- * as dots). An edit redraws only the models it moved or changed. Models within NEEDED_RADIUS of where the visitor starts count
- * toward the loading bar; the rest load after entering. A model that cannot be loaded shows as a marked
- * placeholder box, with a notice — the world still loads.
+ * as dots). An edit redraws only the models it moved or changed. Models within NEEDED_RADIUS of where the
+ * visitor starts count toward the loading bar; the rest load after entering. A model that cannot be loaded
+ * shows as a marked placeholder box, with a notice — the world still loads.
  *
  * A sky given as an asset (the environment's `sky`) is a model too: drawn unlit around the camera, behind
  * everything, fitted inside the view distance — a dome or box whose inside is the sky. It counts toward

@@ -24,7 +24,6 @@ import { chooseLevels, focalPixels, NOTHING, PROXY, radiusOnScreen } from './mod
 
 /** An asset's extent in its own frame, and the colour its dot is drawn in when it is tiny. */
 export interface ModelBounds {
-  box: Box3;
   sphere: Sphere;
   colour: Color;
 }
@@ -49,7 +48,7 @@ export function boundsOf(level: Object3D): ModelBounds {
     if (material.map) colour.multiplyScalar(TEXTURED_GREY);
     found = true;
   });
-  return { box, sphere: box.getBoundingSphere(new Sphere()), colour };
+  return { sphere: box.getBoundingSphere(new Sphere()), colour };
 }
 
 function trianglesOf(level: Object3D): number {
@@ -102,8 +101,6 @@ export class DrawnModels {
   private readonly models = new Set<DrawnModel>();
   private readonly small: DrawnModel[] = [];
   private readonly sized: DrawnModel[] = [];
-  /** Triangles of the levels shown last frame (not counting the boxes). */
-  triangles = 0;
 
   add(model: DrawnModel): void {
     this.models.add(model);
@@ -134,12 +131,10 @@ export class DrawnModels {
     }
     const levels = chooseLevels(this.sized, budget);
     this.small.length = 0;
-    this.triangles = 0;
     this.sized.forEach((model, index) => {
       const level = levels[index]!;
       model.show(level);
       if (level === PROXY) this.small.push(model);
-      else if (level >= 0) this.triangles += model.triangles[level]!;
     });
     return this.small;
   }

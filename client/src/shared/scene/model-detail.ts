@@ -27,9 +27,9 @@ export const SOFTWARE_TRIANGLE_BUDGET = 6_000;
 /** What a dot drawn for a model costs (one point: about one triangle's work). */
 export const PROXY_TRIANGLES = 1;
 /**
- * Each level's error as a share of the model's radius: the pipeline's levels keep within 1 %, 2 % and
- * 5 % of its size (optimize-document.ts: error 0.01 / ratio for ratios 0.5 and 0.2); a dot misses by its
- * whole size.
+ * Each level's error as a share of the model's size: full detail none, the pipeline's levels within 2 % and
+ * 5 % (optimize-document.ts: error 0.01 / ratio for ratios 0.5 and 0.2), a third level (none today) 10 %;
+ * a dot misses by the model's whole size.
  */
 const LEVEL_ERROR = [0, 0.02, 0.05, 0.1] as const;
 const PROXY_ERROR = 1;
@@ -110,12 +110,12 @@ export function chooseLevels(models: readonly SizedModel[], budget: number): num
   return levels;
 }
 
-/** The radius (pixels) a sphere of `radius` metres at `distance` metres shows with `focalPx` (see focalPixels). */
+/** The radius (pixels) a sphere of `radius` metres shows at `distance` metres, with `focalPx` (focalPixels). */
 export function radiusOnScreen(radius: number, distance: number, focalPx: number): number {
   return distance <= radius ? Number.POSITIVE_INFINITY : (radius * focalPx) / distance;
 }
 
-/** Pixels per metre at one metre's distance: a perspective view `heightPx` tall with `fovDegrees` vertical field. */
+/** Pixels per metre at one metre away, in a perspective view `heightPx` tall with a `fovDegrees` vertical field. */
 export function focalPixels(heightPx: number, fovDegrees: number, zoom = 1): number {
   return (heightPx / 2 / Math.tan((fovDegrees * Math.PI) / 360)) * zoom;
 }

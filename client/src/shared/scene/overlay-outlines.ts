@@ -5,8 +5,8 @@
 import { BufferGeometry, Color, Float32BufferAttribute } from 'three';
 import type { StaticWorld } from '../../../../protocol/index.js';
 
-export const COLLIDER_COLOUR = '#00e5ff';
-export const ZONE_COLOURS = { private: '#ff9f1c', stage: '#2ec4b6', global: '#e71d36' } as const;
+const COLLIDER_COLOUR = '#00e5ff';
+const ZONE_COLOURS = { private: '#ff9f1c', stage: '#2ec4b6', global: '#e71d36' } as const;
 /** Segments of a cylinder's top and bottom circles. */
 const CIRCLE_SEGMENTS = 16;
 
