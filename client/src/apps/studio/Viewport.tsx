@@ -7,13 +7,14 @@
  * Two ways to draw it (the buttons in its corner, remembered in this browser): Lit, the scene's own lights
  * and fog as visitors see them; Solid, a sky light and a sun only, no fog — quick, and a whole world framed
  * is not lost in its fog. Where WebGL runs in software (no GPU: SwiftShader, llvmpipe) the studio starts in
- * Solid, draws at half resolution and keeps the models within a triangle budget (model-detail.ts), so it
- * stays usable; with a GPU it starts Lit, at full resolution, every model at the detail its size calls for.
+ * Solid, draws at half resolution without antialiasing (multisampling costs SwiftShader as much as the
+ * scene) and keeps the models within a triangle budget (model-detail.ts), so it stays usable; with a GPU it
+ * starts Lit, at full resolution with antialiasing, every model at the detail its size calls for.
  */
 import { Canvas } from '@react-three/fiber';
 import { useRef, useState, type PointerEvent } from 'react';
-import { SOFTWARE_TRIANGLE_BUDGET, isSoftwareRenderer } from '../../shared/scene/model-detail.js';
-import { rendererName } from '../../shared/scene/renderer-name.js';
+import { SOFTWARE_TRIANGLE_BUDGET } from '../../shared/scene/model-detail.js';
+import { webglInSoftware } from '../../shared/scene/webgl-in-software.js';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import type { SceneDocument, SceneEntity } from '../../../../protocol/index.js';
@@ -75,8 +76,7 @@ export function Viewport({
   const handles = useRef<TransformControls | null>(null);
   const press = useRef<{ x: number; y: number; box: boolean; onHandle: boolean } | null>(null);
   const [box, setBox] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
-  // Known once the canvas has its WebGL context.
-  const [software, setSoftware] = useState(false);
+  const [software] = useState(webglInSoftware);
   const [chosen, setChosen] = useState<Shading | null>(storedShading);
   const shading: Shading = chosen ?? (software ? 'solid' : 'lit');
   const shade = (to: Shading) => {
@@ -134,11 +134,10 @@ export function Viewport({
     >
       <Canvas
         camera={{ position: [12, 10, 14], fov: 50, near: 0.1, far: 1000 }}
-        onCreated={(state) => {
-          if (!isSoftwareRenderer(rendererName(state.gl))) return;
-          state.setDpr(SOFTWARE_PIXEL_RATIO);
-          setSoftware(true);
-        }}
+        // Given on every render: the canvas applies its `dpr` each time it renders, so a resolution set
+        // any other way would not last.
+        dpr={software ? SOFTWARE_PIXEL_RATIO : [1, 2]}
+        gl={{ antialias: !software }}
       >
         <SceneView
           source={source}

@@ -40,13 +40,19 @@ export function ViewportTools({
         -((clientY - box.top) / box.height) * 2 + 1,
       );
     };
+    // Every entity's origin in the world, worked out once per scene (when first asked).
+    let known: { id: string; p: Vector3 }[] | undefined;
     const origins = (): { id: string; p: Vector3 }[] => {
       if (!scene) return [];
       const resolve = transformResolver(scene);
-      return sceneEntities(scene).map((entity) => ({ id: entity.id, p: new Vector3(...resolve(entity).p) }));
+      known ??= sceneEntities(scene).map((entity) => ({
+        id: entity.id,
+        p: new Vector3(...resolve(entity).p),
+      }));
+      return known;
     };
-    const toClient = (p: Vector3) => {
-      const box = gl.domElement.getBoundingClientRect();
+    /** Where a point is on the page; `box` is the canvas's (asked once per question: it costs a layout). */
+    const toClient = (p: Vector3, box = gl.domElement.getBoundingClientRect()) => {
       const v = p.clone().project(camera);
       return {
         x: box.left + ((v.x + 1) / 2) * box.width,
@@ -62,8 +68,9 @@ export function ViewportTools({
           if (id && scene?.entities[id]) return id;
         }
         let best: { id: string; d: number } | null = null;
+        const box = gl.domElement.getBoundingClientRect();
         for (const { id, p } of origins()) {
-          const at = toClient(p);
+          const at = toClient(p, box);
           const d = Math.hypot(at.x - clientX, at.y - clientY);
           if (at.front && d <= PICK_PX && (!best || d < best.d)) best = { id, d };
         }
@@ -76,9 +83,10 @@ export function ViewportTools({
           Math.min(y0, y1),
           Math.max(y0, y1),
         ];
+        const box = gl.domElement.getBoundingClientRect();
         return origins()
           .filter(({ p }) => {
-            const at = toClient(p);
+            const at = toClient(p, box);
             return at.front && at.x >= left && at.x <= right && at.y >= top && at.y <= bottom;
           })
           .map(({ id }) => id);
