@@ -5,7 +5,8 @@
  *   openMs            navigation → the draft editable (tree listed, inspector ready)
  *   selectMsP95       a click on a model in the viewport → selected, its properties filled, the next frame
  *   idleFrameMsP95    frame intervals with the selection's handles showing
- *   dragFrameMsP95    frame intervals while a handle is dragged
+ *   dragFrameMsP95    frame intervals while a handle is dragged (until it is let go)
+ *   dropFrameMsMax    the longest frame from letting go until the edit is made and drawn
  *   saveMsP95         an edit typed in the inspector → the draft saved (new ETag); includes the 400 ms debounce
  *   serverSaveMsP95   the write's time in the server (its Server-Timing header)
  *   undoMsP95         Ctrl+Z → the scene changed and drawn
@@ -111,6 +112,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   const [calls, triangles, software] = (await probe('drawn')) as number[];
   const select: number[] = [];
   for (let i = 0; i < samples; i += 1) select.push((await probe('select', i)) as number);
+  console.error(`  select (ms, in order): ${select.map((ms) => Math.round(ms)).join(' ')}`);
   const idle = (await probe('frames', 3_000)) as number[];
   // Drag the handles' centre across the view with the real pointer, sampling frames meanwhile.
   const [x, y, transform] = (await probe('drag-start')) as [number, number, string];
@@ -118,7 +120,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   await page.mouse.down();
   for (let step = 1; step <= 60; step += 1) await page.mouse.move(x + step * 4, y + Math.sin(step / 6) * 30);
   await page.mouse.up();
-  const drag = (await probe('drag-stop', transform)) as number[];
+  const [drag, drop] = (await probe('drag-stop', transform)) as number[][];
   const save: number[] = [];
   const server: number[] = [];
   for (let i = 0; i < samples; i += 1) {
@@ -133,8 +135,10 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
     openMs: round(openMs),
     selectMsP95: round(percentile(select, 95)),
     idleFrameMsP95: round(percentile(idle, 95)),
-    dragFrameMsP95: round(percentile(drag, 95)),
-    dragFrames: drag.length,
+    dragFrameMsP95: round(percentile(drag!, 95)),
+    dragFrames: drag!.length,
+    // The longest frame from letting go until the moved entity is in the draft and drawn: the one edit.
+    dropFrameMsMax: round(Math.max(...drop!)),
     saveMsP95: round(percentile(save, 95)),
     serverSaveMsP95: round(percentile(server, 95)),
     undoMsP95: round(percentile(undo, 95)),

@@ -14,7 +14,7 @@ export async function studioPageProbes({
 }: {
   name: StudioProbe;
   args: unknown[];
-}): Promise<number | (number | string)[]> {
+}): Promise<number | (number | string)[] | number[][]> {
   interface Hook {
     scene: { entities: Record<string, { components: Record<string, unknown>; transform: unknown }> } | null;
     selection: string[];
@@ -26,7 +26,7 @@ export async function studioPageProbes({
   }
   const page = globalThis as unknown as {
     __mibStudio?: Hook;
-    __benchFrames?: { intervals: number[]; stop: boolean };
+    __benchFrames?: { intervals: number[]; ends: number[]; releasedAt: number; stop: boolean };
     document: {
       querySelector(selector: string): {
         textContent: string | null;
@@ -36,6 +36,7 @@ export async function studioPageProbes({
       querySelectorAll(selector: string): { length: number };
     };
     requestAnimationFrame(callback: (now: number) => void): number;
+    addEventListener(type: string, listener: () => void, capture: boolean): void;
     performance: {
       now(): number;
       memory?: { usedJSHeapSize: number };
@@ -125,14 +126,18 @@ export async function studioPageProbes({
       return intervals;
     }
     case 'drag-start': {
-      // Frame intervals are recorded until 'drag-stop' (the pointer is moved from outside the page).
-      const sampler = { intervals: [] as number[], stop: false };
+      // Frame intervals are recorded until 'drag-stop' (the pointer is moved from outside the page); those
+      // that end after the handle is let go are the edit's (the drop), kept apart from the drag's.
+      const sampler = { intervals: [] as number[], ends: [] as number[], releasedAt: Infinity, stop: false };
       page.__benchFrames = sampler;
+      const released = () => (sampler.releasedAt = Math.min(sampler.releasedAt, page.performance.now()));
+      page.addEventListener('pointerup', released, true);
       void (async () => {
         let last = await frame();
         while (!sampler.stop) {
           const now = await frame();
           sampler.intervals.push(now - last);
+          sampler.ends.push(now);
           last = now;
         }
       })();
@@ -141,7 +146,6 @@ export async function studioPageProbes({
       return [at.x, at.y, JSON.stringify(hook().scene!.entities[id]!.transform)];
     }
     case 'drag-stop': {
-      page.__benchFrames!.stop = true;
       // The handles must have moved the entity: else the frames were of something else (an orbit).
       const id = hook().selection[0]!;
       const before = args[0] as string;
@@ -150,7 +154,14 @@ export async function studioPageProbes({
         'the dragged handles to move the selected entity',
         10_000,
       );
-      return page.__benchFrames!.intervals;
+      await frame(); // the frame that draws the edit
+      page.__benchFrames!.stop = true;
+      const { intervals, ends, releasedAt } = page.__benchFrames!;
+      if (releasedAt === Infinity)
+        throw new Error('bench:studio page: the handle was never let go (no pointerup)');
+      const held = intervals.filter((_, i) => ends[i]! <= releasedAt);
+      const drop = intervals.filter((_, i) => ends[i]! > releasedAt);
+      return [held, drop];
     }
     case 'save': {
       const input = page.document.querySelector(
