@@ -70,6 +70,8 @@ export class DrawnModel {
   readonly triangles: number[] = [];
   /** Its radius on screen this frame (pixels). */
   radiusPx = 0;
+  /** A level has loaded since the levels were last chosen. */
+  levelAdded = false;
   /** The level in the holder now, or PROXY (a dot) / NOTHING. */
   shown = NOTHING;
   bounds: ModelBounds | null = null;
@@ -81,6 +83,7 @@ export class DrawnModel {
     this.loaded[index] = true;
     this.triangles[index] = trianglesOf(level);
     this.bounds ??= boundsOf(level);
+    this.levelAdded = true;
   }
 
   /** Shows `level` (an index into levels, or PROXY / NOTHING) in the holder in place of what it showed. */
@@ -101,14 +104,20 @@ export class DrawnModels {
   private readonly models = new Set<DrawnModel>();
   private readonly small: DrawnModel[] = [];
   private readonly sized: DrawnModel[] = [];
+  /** Each sized model's radius on screen when the levels were last chosen, and the budget then. */
+  private readonly chosenAt: number[] = [];
+  private chosenBudget = Number.NaN;
+  private setChanged = true;
 
   add(model: DrawnModel): void {
     this.models.add(model);
+    this.setChanged = true;
   }
 
   delete(model: DrawnModel): void {
     model.show(NOTHING);
     this.models.delete(model);
+    this.setChanged = true;
   }
 
   /**
@@ -128,6 +137,19 @@ export class DrawnModels {
       const radius = bounds.sphere.radius * world.getMaxScaleOnAxis();
       model.radiusPx = radiusOnScreen(radius, centre.distanceTo(eye), focal);
       this.sized.push(model);
+    }
+    // Nothing on screen changed size, nothing loaded, no model came or went: the levels stand (and a
+    // still view makes no garbage each frame).
+    let same = !this.setChanged && budget === this.chosenBudget && this.sized.length === this.chosenAt.length;
+    for (let i = 0; same && i < this.sized.length; i += 1)
+      same = !this.sized[i]!.levelAdded && this.sized[i]!.radiusPx === this.chosenAt[i];
+    if (same) return this.small;
+    this.setChanged = false;
+    this.chosenBudget = budget;
+    this.chosenAt.length = 0;
+    for (const model of this.sized) {
+      this.chosenAt.push(model.radiusPx);
+      model.levelAdded = false;
     }
     const levels = chooseLevels(this.sized, budget);
     this.small.length = 0;
