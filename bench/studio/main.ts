@@ -28,20 +28,36 @@ import { generatedDraft } from './generated-draft.js';
 import { studioPageProbes, type StudioProbe } from './page-probes.js';
 
 const USAGE =
-  'usage: npm run bench:studio -- [--entities N (10..10000, default 2000)] [--samples K (default 20)]';
+  'usage: npm run bench:studio -- [--entities N (10..10000, default 2000)] [--samples K (default 20)] ' +
+  "[--trace FILE (a Chrome trace of the first pass's clicks to its drag, for chrome://tracing or Perfetto)]";
 const VIEWPORT = { width: 1440, height: 900 };
 const SLUG = 'bench-studio';
+/** What --trace records: the page's tasks and scripts, garbage collection, frames and the probes' marks. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'v8',
+  'v8.execute',
+  'blink.user_timing',
+  'toplevel',
+  'gpu',
+];
 
-function options(): { entities: number; samples: number } {
+function options(): { entities: number; samples: number; trace: string | undefined } {
   const { values } = parseArgs({
-    options: { entities: { type: 'string', default: '2000' }, samples: { type: 'string', default: '20' } },
+    options: {
+      entities: { type: 'string', default: '2000' },
+      samples: { type: 'string', default: '20' },
+      trace: { type: 'string' },
+    },
   });
   const entities = Number(values.entities);
   const samples = Number(values.samples);
   if (!Number.isInteger(entities) || entities < 10 || entities > 10_000)
     throw new Error(`--entities: ${USAGE}`);
   if (!Number.isInteger(samples) || samples < 3 || samples > 200) throw new Error(`--samples: ${USAGE}`);
-  return { entities, samples };
+  return { entities, samples, trace: values.trace };
 }
 
 async function call(
@@ -99,7 +115,7 @@ async function uploadModels(origin: string, token: string): Promise<string[]> {
 }
 
 /** Opens the studio on the world and measures everything; `replace` saves by PUT (the baseline). */
-async function measure(page: Page, origin: string, samples: number, replace: boolean) {
+async function measure(page: Page, origin: string, samples: number, replace: boolean, trace?: string) {
   await page.evaluate(
     (mode) => localStorage.setItem('mib.studio.saveMode', mode),
     replace ? 'replace' : 'patch',
@@ -111,6 +127,11 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   await page.waitForTimeout(1_500);
   const [calls, triangles, software] = (await probe('drawn')) as number[];
   const select: number[] = [];
+  if (trace)
+    await page
+      .context()
+      .browser()!
+      .startTracing(page, { path: trace, screenshots: false, categories: TRACE_CATEGORIES });
   for (let i = 0; i < samples; i += 1) select.push((await probe('select', i)) as number);
   console.error(`  select (ms, in order): ${select.map((ms) => Math.round(ms)).join(' ')}`);
   const idle = (await probe('frames', 3_000)) as number[];
@@ -121,6 +142,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   for (let step = 1; step <= 60; step += 1) await page.mouse.move(x + step * 4, y + Math.sin(step / 6) * 30);
   await page.mouse.up();
   const [drag, drop] = (await probe('drag-stop', transform)) as number[][];
+  if (trace) await page.context().browser()!.stopTracing();
   const save: number[] = [];
   const server: number[] = [];
   for (let i = 0; i < samples; i += 1) {
@@ -149,7 +171,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
 }
 
 async function main(): Promise<void> {
-  const { entities, samples } = options();
+  const { entities, samples, trace } = options();
   const server = await startBenchServer({ RATE_LIMIT_WRITES_PER_MINUTE: '100000' });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -198,7 +220,7 @@ async function main(): Promise<void> {
       }),
     );
     await page.goto(`${origin}/studio`);
-    const figures = await measure(page, origin, samples, false);
+    const figures = await measure(page, origin, samples, false, trace);
     console.error(`  patch: ${JSON.stringify(figures)}`);
     await page.screenshot({ path: 'test-artifacts/bench-studio.png' });
     const replaced = await measure(page, origin, samples, true);

@@ -39,6 +39,8 @@ export async function studioPageProbes({
     addEventListener(type: string, listener: () => void, capture: boolean): void;
     performance: {
       now(): number;
+      mark(name: string): void;
+      measure(name: string, start: string): void;
       memory?: { usedJSHeapSize: number };
       getEntriesByType(type: string): { name: string; serverTiming?: { name: string; duration: number }[] }[];
     };
@@ -104,6 +106,8 @@ export async function studioPageProbes({
         pointerId: 1,
         isPrimary: true,
       };
+      const mark = `select ${String(args[0])}`;
+      page.performance.mark(mark);
       const started = page.performance.now();
       viewport.dispatchEvent(new page.PointerEvent('pointerdown', pointer));
       viewport.dispatchEvent(new page.PointerEvent('pointerup', pointer));
@@ -112,10 +116,12 @@ export async function studioPageProbes({
         'the clicked entity to be selected and shown',
       );
       await frame(); // the frame that draws its handles
+      page.performance.measure(mark, mark); // a span in a --trace
       return page.performance.now() - started;
     }
     case 'frames': {
       const intervals: number[] = [];
+      page.performance.mark('frames');
       const end = page.performance.now() + (args[0] as number);
       let last = await frame();
       while (last < end) {
@@ -123,6 +129,7 @@ export async function studioPageProbes({
         intervals.push(now - last);
         last = now;
       }
+      page.performance.measure('frames', 'frames'); // a span in a --trace
       return intervals;
     }
     case 'drag-start': {
@@ -132,6 +139,7 @@ export async function studioPageProbes({
       page.__benchFrames = sampler;
       const released = () => (sampler.releasedAt = Math.min(sampler.releasedAt, page.performance.now()));
       page.addEventListener('pointerup', released, true);
+      page.performance.mark('drag');
       void (async () => {
         let last = await frame();
         while (!sampler.stop) {
@@ -156,6 +164,7 @@ export async function studioPageProbes({
       );
       await frame(); // the frame that draws the edit
       page.__benchFrames!.stop = true;
+      page.performance.measure('drag', 'drag'); // a span in a --trace
       const { intervals, ends, releasedAt } = page.__benchFrames!;
       if (releasedAt === Infinity)
         throw new Error('bench:studio page: the handle was never let go (no pointerup)');

@@ -2,16 +2,18 @@
  * The viewport's move / rotate / scale handles (three's TransformControls) on the selected entity, along
  * the world's axes or the entity's own, snapping to steps when asked (SNAP), or standing the moved entity
  * on the surface under the pointer (`surface`: its origin on the first model, sign or frame hit, else the
- * ground). Made once with the viewport and its shaders compiled then: selecting shows the handles, it
- * never builds or compiles them (a compile takes seconds in software WebGL). During a drag only the
- * entity's drawn objects move (fast whatever the scene's size); when the handle is let go, the entity's
- * new transform relative to its parent goes to `onChange` — one command, one undo step, one save.
+ * ground). Made once with the viewport, its shaders compiled and its draws warmed then (GizmoWarmUp):
+ * selecting shows the handles, it never builds or compiles them (a compile takes seconds in software
+ * WebGL). During a drag only the entity's drawn objects move (fast whatever the scene's size); when the
+ * handle is let go, the entity's new transform relative to its parent goes to `onChange` — one command,
+ * one undo step, one save.
  */
 import { useThree } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Matrix4, Object3D, Quaternion, Raycaster, Vector2, Vector3 } from 'three';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { GizmoWarmUp } from './GizmoWarmUp.js';
 import { surfaceHit } from './surface-hit.js';
 import {
   sceneEntities,
@@ -85,8 +87,9 @@ export function TransformGizmo({
     return () => controls.removeEventListener('dragging-changed', dragging);
   }, [controls, orbit]);
 
-  // Compiled now, shown or not, so the first selection draws at once.
+  // Compiled now, and drawn once out of sight, so the first selection draws at once.
   useEffect(() => void gl.compileAsync(controls.getHelper(), camera, three), [controls, gl, camera, three]);
+  const [warm, setWarm] = useState(false);
   useEffect(() => {
     if (entity !== null) controls.attach(proxy);
     else controls.detach();
@@ -190,5 +193,7 @@ export function TransformGizmo({
       controls.removeEventListener('objectChange', changed);
     };
   }, [controls, proxy, parentInverse, onChange, scene, entity, three, surface, camera, gl]);
-  return null;
+  return warm ? null : (
+    <GizmoWarmUp controls={controls} proxy={proxy} mode={mode} onDone={() => setWarm(true)} />
+  );
 }
