@@ -1,10 +1,16 @@
 /**
  * The models' levels as the view changes: chosen again when a model's size on screen changes, a level
- * loads or a model comes or goes — and only then (a still view keeps what it chose).
+ * loads or a model comes or goes — and only then (a still view keeps what it chose); the dots sent to the
+ * GPU only when one moved.
  */
 import { describe, expect, it } from '@jest/globals';
-import { BoxGeometry, Group, Mesh, PerspectiveCamera } from 'three';
-import { DrawnModel, DrawnModels } from '../../client/src/shared/scene/drawn-models.js';
+import { BoxGeometry, Group, Mesh, PerspectiveCamera, type BufferAttribute } from 'three';
+import {
+  DrawnModel,
+  DrawnModels,
+  ModelDots,
+  RESIZE_SHARE,
+} from '../../client/src/shared/scene/drawn-models.js';
 import { PROXY } from '../../client/src/shared/scene/model-detail.js';
 
 const HEIGHT_PX = 800;
@@ -68,5 +74,50 @@ describe('drawn models', () => {
     models.add(other);
     models.update(near, HEIGHT_PX, Infinity);
     expect(other.shown).toBe(0);
+  });
+
+  it('keeps the levels while no size on screen changed by more than RESIZE_SHARE', () => {
+    const fresh = (distance: number) => {
+      const { model, models } = placed();
+      model.addLevel(0, box(4));
+      model.addLevel(1, box());
+      models.update(view(distance), HEIGHT_PX, Infinity);
+      return model.shown;
+    };
+    // The distance (m) where a fresh choice turns from the finest level to the next.
+    let edge = 3;
+    while (fresh(edge) === 0) edge *= 1.01;
+    expect(fresh(edge)).toBe(1);
+    const { model, models } = placed();
+    model.addLevel(0, box(4));
+    model.addLevel(1, box());
+    models.update(view(edge / 1.02), HEIGHT_PX, Infinity);
+    expect(model.shown).toBe(0);
+    models.update(view(edge * 1.02), HEIGHT_PX, Infinity); // about 4 % smaller on screen: kept
+    expect(model.shown).toBe(0);
+    models.update(view(edge * (1 + 3 * RESIZE_SHARE)), HEIGHT_PX, Infinity); // far smaller: chosen again
+    expect(model.shown).toBe(1);
+  });
+
+  it('sends the dots to the GPU only when one moved, came or went', () => {
+    const { model, models } = placed();
+    model.addLevel(0, box());
+    const far = view(3_000);
+    const dots = new ModelDots();
+    const version = () => (dots.points.geometry.getAttribute('position') as BufferAttribute).version;
+    dots.draw(models.update(far, HEIGHT_PX, Infinity));
+    const first = version();
+    expect(first).toBeGreaterThan(0);
+    dots.draw(models.update(far, HEIGHT_PX, Infinity));
+    expect(version()).toBe(first); // a still view: nothing sent
+    model.holder.position.x = 5;
+    model.holder.updateMatrixWorld();
+    dots.draw(models.update(far, HEIGHT_PX, Infinity));
+    expect(version()).toBe(first + 1); // the dot moved
+    expect(dots.points.geometry.getAttribute('position').getX(0)).toBeCloseTo(5);
+    dots.draw([]);
+    expect(version()).toBe(first + 2); // it went
+    expect(dots.points.geometry.drawRange.count).toBe(0);
+    dots.dispose();
   });
 });

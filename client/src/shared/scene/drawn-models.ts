@@ -99,6 +99,12 @@ export class DrawnModel {
 
 const eye = new Vector3();
 const centre = new Vector3();
+/**
+ * How much a model's size on screen may change (a share of what it was) before the levels are chosen
+ * again: a model dragged or a camera orbiting changes every size a little each frame, and choosing for
+ * thousands of models each frame costs the frame a few milliseconds for no visible difference.
+ */
+export const RESIZE_SHARE = 0.1;
 
 export class DrawnModels {
   private readonly models = new Set<DrawnModel>();
@@ -138,11 +144,14 @@ export class DrawnModels {
       model.radiusPx = radiusOnScreen(radius, centre.distanceTo(eye), focal);
       this.sized.push(model);
     }
-    // Nothing on screen changed size, nothing loaded, no model came or went: the levels stand (and a
-    // still view makes no garbage each frame).
+    // Nothing on screen changed size by more than RESIZE_SHARE, nothing loaded, no model came or went:
+    // the levels stand (and a still view makes no garbage each frame).
     let same = !this.setChanged && budget === this.chosenBudget && this.sized.length === this.chosenAt.length;
-    for (let i = 0; same && i < this.sized.length; i += 1)
-      same = !this.sized[i]!.levelAdded && this.sized[i]!.radiusPx === this.chosenAt[i];
+    for (let i = 0; same && i < this.sized.length; i += 1) {
+      const model = this.sized[i]!;
+      const chosen = this.chosenAt[i]!;
+      same = !model.levelAdded && Math.abs(model.radiusPx - chosen) <= chosen * RESIZE_SHARE;
+    }
     if (same) return this.small;
     this.setChanged = false;
     this.chosenBudget = budget;
@@ -175,6 +184,8 @@ const dotAt = new Vector3();
 export class ModelDots {
   readonly points: Points;
   private capacity = 0;
+  /** How many dots the last upload held. */
+  private uploaded = -1;
 
   constructor() {
     this.points = new Points(
@@ -197,19 +208,33 @@ export class ModelDots {
     }
     this.points.geometry.dispose();
     this.points.geometry = geometry;
+    this.uploaded = -1;
   }
 
+  /** Draws a dot for each of `models`; sends them to the GPU only when one moved, came or went. */
   draw(models: readonly DrawnModel[]): void {
     if (models.length > this.capacity) this.grow(Math.max(models.length, this.capacity * 2));
     const geometry = this.points.geometry;
     const position = geometry.getAttribute('position') as BufferAttribute;
     const colour = geometry.getAttribute('color') as BufferAttribute;
+    const [xyz, rgb] = [position.array, colour.array];
+    let changed = models.length !== this.uploaded;
     models.forEach((model, dot) => {
       const { sphere, colour: tint } = model.bounds!;
       dotAt.copy(sphere.center).applyMatrix4(model.holder.matrixWorld);
+      const at = dot * 3;
+      changed ||=
+        xyz[at] !== Math.fround(dotAt.x) ||
+        xyz[at + 1] !== Math.fround(dotAt.y) ||
+        xyz[at + 2] !== Math.fround(dotAt.z) ||
+        rgb[at] !== Math.fround(tint.r) ||
+        rgb[at + 1] !== Math.fround(tint.g) ||
+        rgb[at + 2] !== Math.fround(tint.b);
       position.setXYZ(dot, dotAt.x, dotAt.y, dotAt.z);
       colour.setXYZ(dot, tint.r, tint.g, tint.b);
     });
+    if (!changed) return;
+    this.uploaded = models.length;
     geometry.setDrawRange(0, models.length);
     for (const attribute of [position, colour]) {
       attribute.clearUpdateRanges();
