@@ -53,7 +53,9 @@ describe('drawn models', () => {
     model.addLevel(1, box());
     models.update(view(3), HEIGHT_PX, Infinity);
     expect(model.shown).toBe(0);
-    expect(models.update(view(3_000), HEIGHT_PX, Infinity)).toEqual([model]); // a dot, far away
+    expect(models.update(view(3), HEIGHT_PX, Infinity)).toBe(false); // still: nothing chosen, nothing to draw
+    expect(models.update(view(3_000), HEIGHT_PX, Infinity)).toBe(true);
+    expect(models.dots).toEqual([model]); // a dot, far away
     expect(model.shown).toBe(PROXY);
     models.update(view(3), HEIGHT_PX, Infinity);
     expect(model.shown).toBe(0);
@@ -105,17 +107,20 @@ describe('drawn models', () => {
     const far = view(3_000);
     const dots = new ModelDots();
     const version = () => (dots.points.geometry.getAttribute('position') as BufferAttribute).version;
-    dots.draw(models.update(far, HEIGHT_PX, Infinity));
+    models.update(far, HEIGHT_PX, Infinity);
+    expect(dots.draw(models.dots)).toBe(true);
     const first = version();
     expect(first).toBeGreaterThan(0);
-    dots.draw(models.update(far, HEIGHT_PX, Infinity));
+    models.update(far, HEIGHT_PX, Infinity);
+    expect(dots.draw(models.dots)).toBe(false);
     expect(version()).toBe(first); // a still view: nothing sent
     model.holder.position.x = 5;
     model.holder.updateMatrixWorld();
-    dots.draw(models.update(far, HEIGHT_PX, Infinity));
+    models.update(far, HEIGHT_PX, Infinity);
+    expect(dots.draw(models.dots)).toBe(true);
     expect(version()).toBe(first + 1); // the dot moved
     expect(dots.points.geometry.getAttribute('position').getX(0)).toBeCloseTo(5);
-    dots.draw([]);
+    expect(dots.draw([])).toBe(true);
     expect(version()).toBe(first + 2); // it went
     expect(dots.points.geometry.drawRange.count).toBe(0);
     dots.dispose();

@@ -174,6 +174,17 @@ describe('the creator studio, first run to published world', () => {
     await page.locator('.studio-editor').press('v');
     await saved();
     await shot('model-on-surface');
+
+    // Still, the view is not drawn again (DrawOnChange); a change is drawn.
+    const drawnFrames = () =>
+      page.evaluate(
+        () => (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.drawn().frames,
+      );
+    const still = await drawnFrames();
+    await page.waitForTimeout(1_000);
+    expect(await drawnFrames()).toBe(still);
+    await page.locator('.studio-editor').press('Escape');
+    await waitFor(drawnFrames, (frames) => frames > still, { what: 'the cleared selection to be drawn' });
   }, 150_000);
 
   it('adds a spawn point, a portal, a light and a voice zone through the properties panel', async () => {

@@ -101,7 +101,8 @@ export function EditorFrame({
       viewport: {
         project: (id) => viewport.current?.project(id) ?? null,
         view: () => viewport.current?.view() ?? null,
-        drawn: () => viewport.current?.drawn() ?? { calls: 0, triangles: 0 },
+        drawn: () => viewport.current?.drawn() ?? { calls: 0, triangles: 0, frames: 0 },
+        redraw: () => viewport.current?.redraw(),
       },
     }),
   );

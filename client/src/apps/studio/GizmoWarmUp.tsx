@@ -2,10 +2,11 @@
  * Draws the move / rotate / scale handles once, into one pixel, just after the viewport opens — so the
  * creator's first click draws them at once. Compiling the handles' shaders is not enough: the GPU driver
  * builds each draw's pipeline the first time it is used (SwiftShader: 90–150 ms for the handles, all on the
- * first selection). For three frames (one per mode) it draws the frame as usual, then the scene again
- * with the handles on in a 1×1 scissor at the canvas's corner, where the scene alone would be drawn the
- * same — nothing shows. The handles take no pointer input meanwhile; then it unmounts and the canvas
- * draws itself again.
+ * first selection, and as much again for the lines shown only while a handle is dragged, on the first
+ * drag). For three frames (one per mode) it draws the frame as usual, then the scene again with the
+ * handles on — as they look at rest and while dragged — in a 1×1 scissor at the canvas's corner, where
+ * the scene alone would be drawn the same: nothing shows. The handles take no pointer input meanwhile;
+ * then it unmounts and the canvas draws itself again.
  */
 import { useFrame, useThree } from '@react-three/fiber';
 import { useRef } from 'react';
@@ -17,6 +18,9 @@ const MODES: readonly GizmoMode[] = ['translate', 'rotate', 'scale'];
 /** Metres ahead of the camera where the handles are drawn (in view, so nothing culls them). */
 const AHEAD_M = 10;
 const ahead = new Vector3();
+
+/** The part of TransformControls that draws the handles: as at rest, or dragged along an axis. */
+type HandlesLook = Object3D & { dragging: boolean; axis: string | null };
 
 export function GizmoWarmUp({
   controls,
@@ -54,6 +58,14 @@ export function GizmoWarmUp({
     gl.setScissorTest(true);
     gl.setScissor(0, 0, 2, 2); // CSS pixels: at least one of the canvas's
     gl.render(scene, camera);
+    const look = controls.getHelper().children.find((child) => child.type === 'TransformControlsGizmo') as
+      HandlesLook | undefined;
+    if (look) {
+      // Only how they look changes: the controls themselves are not dragging (no events are sent).
+      [look.dragging, look.axis] = [true, 'X'];
+      gl.render(scene, camera);
+      [look.dragging, look.axis] = [false, null];
+    }
     gl.setScissorTest(false);
     gl.autoClear = autoClear;
     controls.detach();

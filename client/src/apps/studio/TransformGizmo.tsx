@@ -65,6 +65,7 @@ export function TransformGizmo({
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
   const three = useThree((state) => state.scene);
+  const invalidate = useThree((state) => state.invalidate);
   const proxy = useMemo(() => new Object3D(), []);
   const controls = useMemo(() => new TransformControls(camera, gl.domElement), [camera, gl]);
 
@@ -93,7 +94,14 @@ export function TransformGizmo({
   useEffect(() => {
     if (entity !== null) controls.attach(proxy);
     else controls.detach();
-  }, [controls, proxy, entity]);
+    invalidate();
+  }, [controls, proxy, entity, invalidate]);
+  // Whatever changes how the handles look (a hover, a drag, a mode) is drawn (the canvas draws on change).
+  useEffect(() => {
+    const redraw = () => invalidate();
+    controls.addEventListener('change', redraw);
+    return () => controls.removeEventListener('change', redraw);
+  }, [controls, invalidate]);
 
   useEffect(() => controls.setMode(mode), [controls, mode]);
   useEffect(() => controls.setSpace(space), [controls, space]);

@@ -9,7 +9,9 @@
  * is not lost in its fog. Where WebGL runs in software (no GPU: SwiftShader, llvmpipe) the studio starts in
  * Solid, draws at half resolution without antialiasing (multisampling costs SwiftShader as much as the
  * scene) and keeps the models within a triangle budget (model-detail.ts), so it stays usable; with a GPU it
- * starts Lit, at full resolution with antialiasing, every model at the detail its size calls for.
+ * starts Lit, at full resolution with antialiasing, every model at the detail its size calls for. Either
+ * way it draws only when something changed (DrawOnChange): a still studio leaves the GPU, and the machine,
+ * alone.
  */
 import { Canvas } from '@react-three/fiber';
 import { useRef, useState, type PointerEvent } from 'react';
@@ -18,6 +20,7 @@ import { webglInSoftware } from '../../shared/scene/webgl-in-software.js';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import type { SceneDocument, SceneEntity } from '../../../../protocol/index.js';
+import { DrawOnChange } from '../../shared/scene/DrawOnChange.js';
 import { SceneView } from '../../shared/scene/SceneView.js';
 import type { SceneSource } from '../../shared/scene/scene-source.js';
 import { ASSET_DRAG_TYPE } from './AssetPanel.js';
@@ -139,6 +142,7 @@ export function Viewport({
         dpr={software ? SOFTWARE_PIXEL_RATIO : [1, 2]}
         gl={{ antialias: !software }}
       >
+        <DrawOnChange />
         <SceneView
           source={source}
           editor

@@ -30,6 +30,7 @@ export function ViewportTools({
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
   const three = useThree((state) => state.scene);
+  const invalidate = useThree((state) => state.invalidate);
 
   useEffect(() => {
     const raycaster = new Raycaster();
@@ -137,6 +138,7 @@ export function ViewportTools({
         for (const helper of helpers) helper.visible = false;
         gl.render(three, camera);
         for (const helper of helpers) helper.visible = true;
+        invalidate(); // the next frame shows the handles again
         return new Promise((resolve) => gl.domElement.toBlob(resolve, 'image/png'));
       },
       view() {
@@ -144,13 +146,14 @@ export function ViewportTools({
         return { position: camera.position.toArray(), target: orbit.target.toArray() };
       },
       drawn() {
-        const { calls, triangles } = gl.info.render;
-        return { calls, triangles };
+        const { calls, triangles, frame } = gl.info.render;
+        return { calls, triangles, frames: frame };
       },
+      redraw: () => invalidate(),
     };
     return () => {
       api.current = null;
     };
-  }, [scene, orbit, camera, gl, three, api]);
+  }, [scene, orbit, camera, gl, three, api, invalidate]);
   return null;
 }

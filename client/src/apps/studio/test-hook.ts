@@ -11,7 +11,7 @@ export interface StudioTestHook {
   scene: SceneDocument | null;
   selection: string[];
   save: SaveState['kind'];
-  viewport: Pick<ViewportApi, 'project' | 'view' | 'drawn'> | null;
+  viewport: Pick<ViewportApi, 'project' | 'view' | 'drawn' | 'redraw'> | null;
 }
 
 export function publishStudioHook(hook: StudioTestHook): void {

@@ -100,6 +100,7 @@ function SkyModel({
 }) {
   const holder = useRef<Group>(null);
   const camera = useThree((state) => state.camera);
+  const invalidate = useThree((state) => state.invalidate);
   useEffect(() => {
     let live = true;
     const entering = loads.need();
@@ -125,6 +126,7 @@ function SkyModel({
             : skyMaterial(mesh.material);
         });
         holder.current?.add(sky);
+        invalidate();
         store.models.set(entity, 'loaded');
         entering.settle();
       })
@@ -137,7 +139,7 @@ function SkyModel({
       sky?.removeFromParent();
       store.models.delete(entity);
     };
-  }, [asset, entity, loads, store]);
+  }, [asset, entity, loads, store, invalidate]);
   // Always centred on the viewer: a sky is infinitely far away.
   useFrame(() => holder.current?.position.copy(camera.position));
   return <group ref={holder} name={`sky-${entity}`} />;
@@ -272,9 +274,10 @@ export function SceneModels({
   const dots = useMemo(() => new ModelDots(), []);
   useEffect(() => () => dots.dispose(), [dots]);
   // Each model's level of detail for this frame's view, and the dots of those too small for any.
-  useFrame(({ camera, size }) => {
-    if ((camera as PerspectiveCamera).isPerspectiveCamera)
-      dots.draw(drawn.update(camera as PerspectiveCamera, size.height, triangleBudget));
+  useFrame(({ camera, size, invalidate }) => {
+    if (!(camera as PerspectiveCamera).isPerspectiveCamera) return;
+    const levelsChanged = drawn.update(camera as PerspectiveCamera, size.height, triangleBudget);
+    if (dots.draw(drawn.dots) || levelsChanged) invalidate(); // a canvas drawn on change must show it
   });
   // Children's effects (which count the models needed to enter) run before this one.
   useEffect(() => {

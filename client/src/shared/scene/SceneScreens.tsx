@@ -143,14 +143,17 @@ function ScreenPanel({ screen, store, volume }: { screen: Screen; store: SceneSo
   const shownTime = useRef(-1);
   const shownShare = useRef({ time: -1 });
   const [cx, cy, cz] = screen.transform.p;
-  useFrame(() => {
+  useFrame(({ invalidate }) => {
     if (share) {
       share.drawn = true;
       drawFeed(share, shownShare.current);
+      invalidate(); // a live feed: every frame drawn while it is shown
     }
     if (!playing) return;
     const { video, texture } = playing;
-    shownTime.current = uploadNewFrame(video, texture, shownTime.current);
+    const shown = uploadNewFrame(video, texture, shownTime.current);
+    if (shown !== shownTime.current) invalidate(); // a new video frame to draw
+    shownTime.current = shown;
     const self = store.local?.predicted;
     if (video.muted || !self) return;
     const distance = Math.hypot(self.x - cx, self.y - cy, self.z - cz);

@@ -126,12 +126,17 @@ export class DrawnModels {
     this.setChanged = true;
   }
 
+  /** The models drawn as dots (too small on screen for any level, or over the budget). */
+  get dots(): readonly DrawnModel[] {
+    return this.small;
+  }
+
   /**
    * Gives every model the level its size on screen calls for, seen by `camera` in a view `heightPx`
    * tall (holders' world matrices as of the last frame), within `budget` triangles (model-detail.ts);
-   * returns those drawn as dots.
+   * true when the levels were chosen again (what is drawn may have changed).
    */
-  update(camera: PerspectiveCamera, heightPx: number, budget: number): readonly DrawnModel[] {
+  update(camera: PerspectiveCamera, heightPx: number, budget: number): boolean {
     const focal = focalPixels(heightPx, camera.fov, camera.zoom);
     eye.setFromMatrixPosition(camera.matrixWorld);
     this.sized.length = 0;
@@ -152,7 +157,7 @@ export class DrawnModels {
       const chosen = this.chosenAt[i]!;
       same = !model.levelAdded && Math.abs(model.radiusPx - chosen) <= chosen * RESIZE_SHARE;
     }
-    if (same) return this.small;
+    if (same) return false;
     this.setChanged = false;
     this.chosenBudget = budget;
     this.chosenAt.length = 0;
@@ -167,7 +172,7 @@ export class DrawnModels {
       model.show(level);
       if (level === PROXY) this.small.push(model);
     });
-    return this.small;
+    return true;
   }
 }
 
@@ -211,8 +216,11 @@ export class ModelDots {
     this.uploaded = -1;
   }
 
-  /** Draws a dot for each of `models`; sends them to the GPU only when one moved, came or went. */
-  draw(models: readonly DrawnModel[]): void {
+  /**
+   * Draws a dot for each of `models`; sends them to the GPU only when one moved, came or went (then
+   * true).
+   */
+  draw(models: readonly DrawnModel[]): boolean {
     if (models.length > this.capacity) this.grow(Math.max(models.length, this.capacity * 2));
     const geometry = this.points.geometry;
     const position = geometry.getAttribute('position') as BufferAttribute;
@@ -233,7 +241,7 @@ export class ModelDots {
       position.setXYZ(dot, dotAt.x, dotAt.y, dotAt.z);
       colour.setXYZ(dot, tint.r, tint.g, tint.b);
     });
-    if (!changed) return;
+    if (!changed) return false;
     this.uploaded = models.length;
     geometry.setDrawRange(0, models.length);
     for (const attribute of [position, colour]) {
@@ -241,6 +249,7 @@ export class ModelDots {
       attribute.addUpdateRange(0, models.length * 3);
       attribute.needsUpdate = true;
     }
+    return true;
   }
 
   dispose(): void {
