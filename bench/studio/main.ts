@@ -4,7 +4,9 @@
  * pipeline), camera on "frame all". Measures, on the built server:
  *   openMs            navigation → the draft editable (tree listed, inspector ready)
  *   selectMsP95       a click on a model in the viewport → selected, its properties filled, the next frame
- *   idleFrameMsP95    frame intervals with the selection's handles showing
+ *   idleFrameMsP95    frame intervals with the selection's handles showing, the view drawn every frame
+ *                     (the studio draws only on change; this is a drawn frame's cost with nothing else)
+ *   idleDrawsPerSecond frames the studio drew per second while nothing happened (0 when all is still)
  *   dragFrameMsP95    frame intervals while a handle is dragged (until it is let go)
  *   dropFrameMsMax    the longest frame from letting go until the edit is made and drawn
  *   saveMsP95         an edit typed in the inspector → the draft saved (new ETag); includes the 400 ms debounce
@@ -42,6 +44,7 @@ const TRACE_CATEGORIES = [
   'blink.user_timing',
   'toplevel',
   'gpu',
+  'disabled-by-default-v8.cpu_profiler',
 ];
 
 function options(): { entities: number; samples: number; trace: string | undefined } {
@@ -134,7 +137,8 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
       .startTracing(page, { path: trace, screenshots: false, categories: TRACE_CATEGORIES });
   for (let i = 0; i < samples; i += 1) select.push((await probe('select', i)) as number);
   console.error(`  select (ms, in order): ${select.map((ms) => Math.round(ms)).join(' ')}`);
-  const idle = (await probe('frames', 3_000)) as number[];
+  const stillDraws = (await probe('still', 3_000)) as number;
+  const idle = (await probe('frames', 3_000, true)) as number[];
   // Drag the handles' centre across the view with the real pointer, sampling frames meanwhile.
   const [x, y, transform] = (await probe('drag-start')) as [number, number, string];
   await page.mouse.move(x, y);
@@ -157,6 +161,8 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
     openMs: round(openMs),
     selectMsP95: round(percentile(select, 95)),
     idleFrameMsP95: round(percentile(idle, 95)),
+    // Frames drawn per second while nothing happens (the studio draws on change: 0 when it is still).
+    idleDrawsPerSecond: round(stillDraws, 1),
     dragFrameMsP95: round(percentile(drag!, 95)),
     dragFrames: drag!.length,
     // The longest frame from letting go until the moved entity is in the draft and drawn: the one edit.

@@ -6,7 +6,7 @@
  * step ends with the next animation frame, when what it changed has been drawn.
  */
 export type StudioProbe =
-  'open' | 'select' | 'frames' | 'drag-start' | 'drag-stop' | 'save' | 'undo' | 'heap' | 'drawn';
+  'open' | 'select' | 'frames' | 'still' | 'drag-start' | 'drag-stop' | 'save' | 'undo' | 'heap' | 'drawn';
 
 export async function studioPageProbes({
   name,
@@ -21,7 +21,8 @@ export async function studioPageProbes({
     save: string;
     viewport: {
       project(id: string): { x: number; y: number } | null;
-      drawn(): { calls: number; triangles: number };
+      drawn(): { calls: number; triangles: number; frames: number };
+      redraw(): void;
     } | null;
   }
   const page = globalThis as unknown as {
@@ -120,17 +121,28 @@ export async function studioPageProbes({
       return page.performance.now() - started;
     }
     case 'frames': {
+      // Frame intervals for args[0] ms; with args[1], the view is drawn every frame though nothing changes
+      // (the studio draws only on change: this is what a drawn frame costs when nothing else happens).
       const intervals: number[] = [];
+      const redraw = args[1] === true;
       page.performance.mark('frames');
       const end = page.performance.now() + (args[0] as number);
       let last = await frame();
       while (last < end) {
+        if (redraw) hook().viewport!.redraw();
         const now = await frame();
         intervals.push(now - last);
         last = now;
       }
       page.performance.measure('frames', 'frames'); // a span in a --trace
       return intervals;
+    }
+    case 'still': {
+      // Frames the view drew in args[0] ms with nothing happening, per second.
+      const before = hook().viewport!.drawn().frames;
+      const started = page.performance.now();
+      await new Promise((resolve) => setTimeout(resolve, args[0] as number));
+      return ((hook().viewport!.drawn().frames - before) * 1000) / (page.performance.now() - started);
     }
     case 'drag-start': {
       // Frame intervals are recorded until 'drag-stop' (the pointer is moved from outside the page); those
