@@ -3,15 +3,17 @@
  * draft of N entities (generated-draft.ts; its models are the bench:assets set, uploaded through the real
  * pipeline), camera on "frame all". Measures, on the built server:
  *   openMs            navigation → the draft editable (tree listed, inspector ready)
- *   selectMsP95       a click on a model in the viewport → selected, its properties filled, the next frame
+ *   selectMsP95       a click on a model in the viewport → selected, its properties filled, its handles
+ *                     drawn, and the next frame (then they are on the screen)
  *   idleFrameMsP95    frame intervals with the selection's handles showing, the view drawn every frame
  *                     (the studio draws only on change; this is a drawn frame's cost with nothing else)
  *   idleDrawsPerSecond frames the studio drew per second while nothing happened (0 when all is still)
- *   dragFrameMsP95    frame intervals while a handle is dragged (until it is let go)
+ *   dragFrameMsP95    frame intervals while a handle is dragged (until it is let go), the view drawn every
+ *                     frame as for idleFrameMsP95
  *   dropFrameMsMax    the longest frame from letting go until the edit is made and drawn
  *   saveMsP95         an edit typed in the inspector → the draft saved (new ETag); includes the 400 ms debounce
  *   serverSaveMsP95   the write's time in the server (its Server-Timing header)
- *   undoMsP95         Ctrl+Z → the scene changed and drawn
+ *   undoMsP95         Ctrl+Z → the scene changed and drawn, and the next frame
  *   jsHeapMB          the page's JS heap after all of it
  *   frameAll          what the "frame all" view drew (draw calls, triangles) and whether WebGL ran in
  *                     software (then the studio draws at half resolution within a triangle budget:

@@ -51,6 +51,15 @@ export async function studioPageProbes({
     HTMLInputElement: { prototype: object };
   };
   const frame = () => new Promise<number>((resolve) => page.requestAnimationFrame(resolve));
+  /**
+   * The next animation frame's time, once every callback of that frame has run — the renderer's too, so
+   * `drawn().frames` then says whether it drew in that frame.
+   */
+  const tick = async (): Promise<number> => {
+    const at = await frame();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return at;
+  };
   const until = async (ready: () => boolean, what: string, timeoutMs = 60_000): Promise<void> => {
     const end = page.performance.now() + timeoutMs;
     while (!ready()) {
@@ -59,6 +68,21 @@ export async function studioPageProbes({
     }
   };
   const hook = () => page.__mibStudio!;
+  /**
+   * Until the view has drawn since it had drawn `frames` (read before the change: the studio draws on
+   * change), then the next animation frame: what changed is on the screen.
+   */
+  const drawnSince = async (frames: number) => {
+    const end = page.performance.now() + 10_000;
+    while (hook().viewport!.drawn().frames <= frames) {
+      if (page.performance.now() > end)
+        throw new Error(
+          `bench:studio page: ${name} ${String(args[0])}: no frame drawn in 10 s after the change`,
+        );
+      await tick();
+    }
+    await frame();
+  };
   const editor = () => page.document.querySelector('.studio-editor')!;
   const key = (init: Record<string, unknown>) =>
     editor().dispatchEvent(new page.KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));
@@ -109,6 +133,7 @@ export async function studioPageProbes({
       };
       const mark = `select ${String(args[0])}`;
       page.performance.mark(mark);
+      const drawnBefore = hook().viewport!.drawn().frames;
       const started = page.performance.now();
       viewport.dispatchEvent(new page.PointerEvent('pointerdown', pointer));
       viewport.dispatchEvent(new page.PointerEvent('pointerup', pointer));
@@ -116,7 +141,7 @@ export async function studioPageProbes({
         () => hook().selection.length === 1 && inspectorId() === hook().selection[0],
         'the clicked entity to be selected and shown',
       );
-      await frame(); // the frame that draws its handles
+      await drawnSince(drawnBefore); // the frame that draws its handles
       page.performance.measure(mark, mark); // a span in a --trace
       return page.performance.now() - started;
     }
@@ -127,10 +152,14 @@ export async function studioPageProbes({
       const redraw = args[1] === true;
       page.performance.mark('frames');
       const end = page.performance.now() + (args[0] as number);
-      let last = await frame();
+      // Intervals between frames that drew (the studio draws on change).
+      let last = await tick();
+      let drawn = hook().viewport!.drawn().frames;
       while (last < end) {
         if (redraw) hook().viewport!.redraw();
-        const now = await frame();
+        const now = await tick();
+        if (hook().viewport!.drawn().frames === drawn) continue;
+        drawn = hook().viewport!.drawn().frames;
         intervals.push(now - last);
         last = now;
       }
@@ -138,7 +167,9 @@ export async function studioPageProbes({
       return intervals;
     }
     case 'still': {
-      // Frames the view drew in args[0] ms with nothing happening, per second.
+      // Frames the view drew in args[0] ms with nothing happening, per second (from half a second after
+      // the last step, whose own frames are drawn by then).
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const before = hook().viewport!.drawn().frames;
       const started = page.performance.now();
       await new Promise((resolve) => setTimeout(resolve, args[0] as number));
@@ -153,9 +184,15 @@ export async function studioPageProbes({
       page.addEventListener('pointerup', released, true);
       page.performance.mark('drag');
       void (async () => {
-        let last = await frame();
+        // Intervals between frames that drew; each frame is drawn as in 'frames' with args[1] (the studio
+        // draws on change: a pointer moved less often than frames would leave some undrawn).
+        let last = await tick();
+        let drawn = hook().viewport!.drawn().frames;
         while (!sampler.stop) {
-          const now = await frame();
+          hook().viewport!.redraw();
+          const now = await tick();
+          if (hook().viewport!.drawn().frames === drawn) continue;
+          drawn = hook().viewport!.drawn().frames;
           sampler.intervals.push(now - last);
           sampler.ends.push(now);
           last = now;
@@ -174,7 +211,9 @@ export async function studioPageProbes({
         'the dragged handles to move the selected entity',
         10_000,
       );
-      await frame(); // the frame that draws the edit
+      const edited = page.performance.now();
+      // The frame that draws the edit, as the sampler saw it.
+      await until(() => page.__benchFrames!.ends.some((end) => end > edited), 'the edit to be drawn', 10_000);
       page.__benchFrames!.stop = true;
       page.performance.measure('drag', 'drag'); // a span in a --trace
       const { intervals, ends, releasedAt } = page.__benchFrames!;
@@ -211,10 +250,11 @@ export async function studioPageProbes({
     }
     case 'undo': {
       const before = hook().scene;
+      const drawnBefore = hook().viewport!.drawn().frames;
       const started = page.performance.now();
       key({ key: 'z', ctrlKey: true });
       await until(() => hook().scene !== before, 'the undo to change the scene');
-      await frame();
+      await drawnSince(drawnBefore);
       return page.performance.now() - started;
     }
     case 'heap':
