@@ -148,6 +148,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
   for (let step = 1; step <= 60; step += 1) await page.mouse.move(x + step * 4, y + Math.sin(step / 6) * 30);
   await page.mouse.up();
   const [drag, drop] = (await probe('drag-stop', transform)) as number[][];
+  console.error(`  drag frames (ms, in order): ${drag!.map((ms) => Math.round(ms)).join(' ')}`);
   if (trace) await page.context().browser()!.stopTracing();
   const save: number[] = [];
   const server: number[] = [];

@@ -27,7 +27,13 @@ export async function studioPageProbes({
   }
   const page = globalThis as unknown as {
     __mibStudio?: Hook;
-    __benchFrames?: { intervals: number[]; ends: number[]; releasedAt: number; stop: boolean };
+    __benchFrames?: {
+      intervals: number[];
+      ends: number[];
+      pressedAt: number;
+      releasedAt: number;
+      stop: boolean;
+    };
     document: {
       querySelector(selector: string): {
         textContent: string | null;
@@ -178,9 +184,17 @@ export async function studioPageProbes({
     case 'drag-start': {
       // Frame intervals are recorded until 'drag-stop' (the pointer is moved from outside the page); those
       // that end after the handle is let go are the edit's (the drop), kept apart from the drag's.
-      const sampler = { intervals: [] as number[], ends: [] as number[], releasedAt: Infinity, stop: false };
+      const sampler = {
+        intervals: [] as number[],
+        ends: [] as number[],
+        pressedAt: Infinity,
+        releasedAt: Infinity,
+        stop: false,
+      };
       page.__benchFrames = sampler;
+      const pressed = () => (sampler.pressedAt = Math.min(sampler.pressedAt, page.performance.now()));
       const released = () => (sampler.releasedAt = Math.min(sampler.releasedAt, page.performance.now()));
+      page.addEventListener('pointerdown', pressed, true);
       page.addEventListener('pointerup', released, true);
       page.performance.mark('drag');
       void (async () => {
@@ -216,10 +230,11 @@ export async function studioPageProbes({
       await until(() => page.__benchFrames!.ends.some((end) => end > edited), 'the edit to be drawn', 10_000);
       page.__benchFrames!.stop = true;
       page.performance.measure('drag', 'drag'); // a span in a --trace
-      const { intervals, ends, releasedAt } = page.__benchFrames!;
+      const { intervals, ends, pressedAt, releasedAt } = page.__benchFrames!;
       if (releasedAt === Infinity)
         throw new Error('bench:studio page: the handle was never let go (no pointerup)');
-      const held = intervals.filter((_, i) => ends[i]! <= releasedAt);
+      // From the first frame that ends after the press (it handles the press) until the release.
+      const held = intervals.filter((_, i) => ends[i]! > pressedAt && ends[i]! <= releasedAt);
       const drop = intervals.filter((_, i) => ends[i]! > releasedAt);
       return [held, drop];
     }
