@@ -105,6 +105,32 @@ describe('incremental draft patches', () => {
     expect(refused).toBeGreaterThan(50);
   });
 
+  it('refuses a one-entity patch that breaks a scene-wide rule, and keeps the rest', () => {
+    const draft = parseStoredDraft(canonicalJson(templateScene('gallery')), 'e');
+    const refused = (operations: Operation[]) => {
+      try {
+        applyDraftPatch(draft, operations);
+        return false;
+      } catch (error) {
+        return error instanceof Problem && error.getStatus() === 400;
+      }
+    };
+    const spawn = '/entities/stage-front/components/spawn-point';
+    expect(refused([{ op: 'add', path: `${spawn}/default`, value: true }])).toBe(true); // two defaults
+    expect(refused([{ op: 'replace', path: `${spawn}/name`, value: 'elsewhere' }])).toBe(true); // portal's
+    expect(refused([{ op: 'remove', path: '/entities/stage-front' }])).toBe(true); // the portal's spawn
+    expect(refused([{ op: 'add', path: '/entities/stage-portal/components/portal/spawn', value: 'x' }])).toBe(
+      true,
+    );
+    expect(refused([{ op: 'add', path: '/entities/stage-spot/parent', value: 'stage-spot' }])).toBe(true);
+    expect(refused([{ op: 'add', path: '/entities/stage-spot/parent', value: 'nobody' }])).toBe(true);
+    // Moving, renaming or restyling one entity keeps the rules: accepted.
+    expect(
+      refused([{ op: 'replace', path: '/entities/stage-sign/transform/position', value: [1, 2, 3] }]),
+    ).toBe(false);
+    expect(refused([{ op: 'replace', path: `${spawn}/name`, value: 'stage-front' }])).toBe(false);
+  });
+
   it('answers an invalid patch as a whole-document parse does: 400, the path under body, a note', () => {
     const draft = parseStoredDraft(canonicalJson(templateScene('plaza')), 'e');
     const tried = (operations: Operation[]) => {
