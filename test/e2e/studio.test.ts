@@ -15,9 +15,9 @@ import type { SceneDocument } from '../../protocol/index.js';
 import { apiClient, ok, registerAccount, sdk } from '../helpers/api.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { studioPage } from '../helpers/studio-page.js';
 import { waitFor } from '../helpers/wait.js';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
-import type { StudioTestHook } from '../../client/src/apps/studio/test-hook.js';
 
 const CREATOR = { name: 'Maya', email: 'maya@example.com', password: 'correct horse battery 9' };
 const SLUG = 'harbor-gallery';
@@ -33,15 +33,6 @@ const shot = async (name: string) => {
   await page.waitForTimeout(400); // a frame or two after the last change
   await saveScreenshot(page, `studio-${String(step).padStart(2, '0')}-${name}`);
 };
-const studio = () =>
-  page.evaluate(() => {
-    const hook = (window as unknown as { __mibStudio?: StudioTestHook }).__mibStudio;
-    return hook
-      ? { scene: hook.scene, selection: hook.selection, save: hook.save, view: hook.viewport?.view() ?? null }
-      : null;
-  });
-const saved = () =>
-  waitFor(studio, (s) => s?.save === 'saved', { what: 'the studio to save its edits', timeoutMs: 15_000 });
 const api = async () => {
   const body = { email: CREATOR.email, password: CREATOR.password };
   const session = await ok(sdk.authLogin({ client: apiClient(server.url), body }));
@@ -50,33 +41,10 @@ const api = async () => {
 const serverDraft = async () => await ok(sdk.scenesDraft({ client: await api(), path: { slug: SLUG } }));
 const entitiesWith = (scene: SceneDocument | null | undefined, type: string) =>
   Object.entries(scene?.entities ?? {}).filter(([, e]) => Object.hasOwn(e.components, type));
-/** An entity's name in the tree. */
-const row = (id: string) => page.locator(`[data-entity="${id}"] .studio-tree-name`);
-const inspector = () => page.getByRole('complementary', { name: 'Inspector' });
-/** Drags the move handles' centre on an entity ten steps of (dx, dy) pixels with the real pointer. */
-const dragHandles = async (id: string, dx: number, dy: number) => {
-  const at = await page.evaluate(
-    (entity) => (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.project(entity),
-    id,
-  );
-  await page.mouse.move(at!.x, at!.y);
-  await page.mouse.down();
-  for (let i = 1; i <= 10; i += 1) await page.mouse.move(at!.x + i * dx, at!.y + i * dy);
-  await page.mouse.up();
-};
-const tab = (name: string) => inspector().getByRole('tab', { name }).click();
-const addComponent = async (title: string) => {
-  await tab('Inspector');
-  await inspector().getByLabel('Add component').selectOption({ label: title });
-};
-const addEntity = async () => {
-  const before = (await studio())!.selection;
-  await page.getByRole('button', { name: 'Add entity' }).click();
-  const after = await waitFor(studio, (s) => s!.selection.length === 1 && s!.selection[0] !== before[0], {
-    what: 'the new entity to be selected',
-  });
-  return after!.selection[0]!;
-};
+
+const { studio, saved, drawnFrames, row, inspector, tab, dragHandles, addComponent, addEntity } = studioPage(
+  () => page,
+);
 
 beforeAll(async () => {
   server = await startServerProcess({ DATA_DIR: await tempDir() });
@@ -176,10 +144,6 @@ describe('the creator studio, first run to published world', () => {
     await shot('model-on-surface');
 
     // Still, the view is not drawn again (DrawOnChange); a change is drawn.
-    const drawnFrames = () =>
-      page.evaluate(
-        () => (window as unknown as { __mibStudio: StudioTestHook }).__mibStudio.viewport!.drawn().frames,
-      );
     const still = await drawnFrames();
     await page.waitForTimeout(1_000);
     expect(await drawnFrames()).toBe(still);
