@@ -66,11 +66,17 @@ export async function studioPageProbes({
     await new Promise((resolve) => setTimeout(resolve, 0));
     return at;
   };
-  const until = async (ready: () => boolean, what: string, timeoutMs = 60_000): Promise<void> => {
+  /** Waits (`wait`: frame by frame) until `ready()`; fails after `timeoutMs` naming `what`. */
+  const until = async (
+    ready: () => boolean,
+    what: string,
+    timeoutMs = 60_000,
+    wait: () => Promise<number> = frame,
+  ): Promise<void> => {
     const end = page.performance.now() + timeoutMs;
     while (!ready()) {
       if (page.performance.now() > end) throw new Error(`bench:studio page: timed out waiting for ${what}`);
-      await frame();
+      await wait();
     }
   };
   const hook = () => page.__mibStudio!;
@@ -79,14 +85,8 @@ export async function studioPageProbes({
    * change), then the next animation frame: what changed is on the screen.
    */
   const drawnSince = async (frames: number) => {
-    const end = page.performance.now() + 10_000;
-    while (hook().viewport!.drawn().frames <= frames) {
-      if (page.performance.now() > end)
-        throw new Error(
-          `bench:studio page: ${name} ${String(args[0])}: no frame drawn in 10 s after the change`,
-        );
-      await tick();
-    }
+    const what = `${name} ${String(args[0])}: a frame drawn after the change`;
+    await until(() => hook().viewport!.drawn().frames > frames, what, 10_000, tick);
     await frame();
   };
   const editor = () => page.document.querySelector('.studio-editor')!;
