@@ -205,7 +205,7 @@ export class AssetLibrary {
     const needle = `%"${hash}"%`;
     const [drafts, versions] = await Promise.all([
       this.db
-        .selectFrom('scene_drafts as d')
+        .selectFrom('scene_draft_documents as d')
         .innerJoin('worlds as w', 'w.id', 'd.world_id')
         .select('w.slug')
         .where('d.body', 'like', needle)

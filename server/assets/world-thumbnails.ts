@@ -88,7 +88,7 @@ export class WorldThumbnails {
     const row =
       from === 'draft'
         ? await this.db
-            .selectFrom('scene_drafts')
+            .selectFrom('scene_draft_documents')
             .select('body')
             .where('world_id', '=', world.id)
             .executeTakeFirst()

@@ -8,7 +8,7 @@ export class SceneVersionsRepository {
   /** The world's saved draft and its revision (bumped by every save). */
   async draft(worldId: string): Promise<{ body: string; revision: number } | undefined> {
     return this.db
-      .selectFrom('scene_drafts')
+      .selectFrom('scene_draft_documents')
       .select(['body', 'revision'])
       .where('world_id', '=', worldId)
       .executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DEMO_WORLD_SLUG } from '../../protocol/index.js';
 import { canonicalJson, etagOf } from './canonical-json.js';
+import { storeDraftBody } from './draft-bodies.js';
 import { demoScene } from './demo-scene.js';
 import type { Database, World } from './tables.js';
 import type { WorldsRepository } from './worlds-repository.js';
@@ -32,11 +33,14 @@ export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsReposito
     allow_screen_share: true,
   });
   const body = canonicalJson(demoScene());
-  await db
+  const inserted = await db
     .insertInto('scene_drafts')
     .values({ world_id: world.id, revision: 1, body, etag: etagOf(body), updated_by: null })
     .onConflict((c) => c.column('world_id').doNothing())
-    .execute();
+    .returning('world_id')
+    .executeTakeFirst();
+  // Stored whole first (a valid form), then per entity: an interruption between leaves a whole draft.
+  if (inserted) await storeDraftBody(db, world.id, body);
   if (world.published_version !== null) return world;
   return db.transaction().execute(async (trx) => {
     await trx

@@ -111,11 +111,33 @@ export interface WorldBansTable {
 export interface SceneDraftsTable {
   world_id: string;
   revision: number;
-  /** Canonical JSON text (RFC 8785). */
-  body: string;
+  /**
+   * Canonical JSON text (RFC 8785) of a draft stored whole; null when it is stored per entity (every schema
+   * 2 draft: scene_draft_entities). Read drafts from scene_draft_documents (draft-bodies.ts).
+   */
+  body: string | null;
+  /** The ETag of the draft's canonical text, however it is stored. */
   etag: string;
   updated_by: string | null;
   updated_at: ColumnType<Date, never, Date>;
+}
+
+/** One entity of a draft stored per entity: its canonical JSON text. */
+export interface SceneDraftEntitiesTable {
+  world_id: string;
+  entity_id: string;
+  body: string;
+}
+
+/** A view: every draft's canonical text, however it is stored, and its length in bytes (not joined). */
+export interface SceneDraftDocumentsView {
+  world_id: ColumnType<string, never, never>;
+  revision: ColumnType<number, never, never>;
+  etag: ColumnType<string, never, never>;
+  updated_by: ColumnType<string | null, never, never>;
+  updated_at: ColumnType<Date, never, never>;
+  body: ColumnType<string, never, never>;
+  bytes: ColumnType<string, never, never>;
 }
 
 /** Stored schema 1 scenes the 0008 migration could not convert (left as they were), and why. */
@@ -337,6 +359,8 @@ export interface Database {
   /** Same columns as bans: a muted visitor stays in the world but cannot chat. */
   world_mutes: WorldBansTable;
   scene_drafts: SceneDraftsTable;
+  scene_draft_entities: SceneDraftEntitiesTable;
+  scene_draft_documents: SceneDraftDocumentsView;
   scene_versions: SceneVersionsTable;
   scene_conversion_problems: SceneConversionProblemsTable;
   library_assets: LibraryAssetsTable;

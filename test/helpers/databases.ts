@@ -2,7 +2,14 @@
  * The two databases a server runs on, opened bare (no server) for tests of migrations and repositories:
  * embedded PGlite in a temp directory, and a fresh schema on the test PostgreSQL. Use with describe.each.
  */
-import { openDatabase, type OpenDatabase } from '../../server/index.js';
+import { sql, type Kysely } from 'kysely';
+import {
+  DEFAULT_ORG_SLUG,
+  etagOf,
+  openDatabase,
+  type Database,
+  type OpenDatabase,
+} from '../../server/index.js';
 import { tempDir } from './server-process.js';
 import { createPostgresSchema } from './services.js';
 
@@ -31,3 +38,23 @@ export const DATABASE_BACKENDS: Array<[string, () => Promise<OpenedDatabase>]> =
     },
   ],
 ];
+
+/**
+ * A world of the default organization with `draft` stored whole, written with SQL alone, so it works on
+ * the schema of any migration since 0002 (for tests of later migrations' conversions).
+ */
+export async function storedWorld(
+  db: Kysely<Database>,
+  slug: string,
+  draft: string,
+): Promise<{ id: string }> {
+  const { rows } = await sql<{ id: string }>`
+    insert into worlds (slug, name, org_id)
+    select ${slug}, ${slug}, id from organizations where slug = ${DEFAULT_ORG_SLUG}
+    returning id`.execute(db);
+  const world = rows[0]!;
+  await sql`
+    insert into scene_drafts (world_id, revision, body, etag)
+    values (${world.id}, 1, ${draft}, ${etagOf(draft)})`.execute(db);
+  return world;
+}

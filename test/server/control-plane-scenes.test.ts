@@ -3,6 +3,8 @@
  * Through the generated typed client, on both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
+import { canonicalJson, etagOf } from '../../server/index.js';
 import {
   createOrg,
   createWorld,
@@ -256,6 +258,74 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
       const invalid = await problem(patchStage(after.etag, [{ op: 'replace', path: '/schema', value: 7 }]));
       expect(invalid.status).toBe(400);
       expect((await draftOf('stage')).etag).toBe(after.etag);
+    });
+
+    it('stores the draft per entity: a save writes only the entities it changed, and reads give the bytes the ETag names', async () => {
+      const { db } = fixture.server.database;
+      const world = (
+        await db.selectFrom('worlds').select('id').where('slug', '=', 'stage').executeTakeFirstOrThrow()
+      ).id;
+      /** Each stored entity row's transaction id (xmin): it changes only when the row is written. */
+      const writes = async () =>
+        new Map(
+          (
+            await sql<{ entity_id: string; xmin: string }>`
+              select entity_id, xmin::text from scene_draft_entities where world_id = ${world}`.execute(db)
+          ).rows.map((row) => [row.entity_id, row.xmin]),
+        );
+      const expectDraft = async (etag: string, entities: string[]) => {
+        const read = await draftOf('stage');
+        expect(read.etag).toBe(etag);
+        expect(etagOf(read.text)).toBe(etag);
+        expect(read.text).toBe(canonicalJson(JSON.parse(read.text)));
+        expect(Object.keys((JSON.parse(read.text) as { entities: object }).entities).sort()).toEqual(
+          entities,
+        );
+        expect([...(await writes()).keys()].sort()).toEqual(entities);
+      };
+      const start = await draftOf('stage');
+      const ids = Object.keys((JSON.parse(start.text) as { entities: object }).entities).sort();
+      const sign = { order: 'b0', transform: { position: [3, 0, 0] }, components: { text: { text: 'Hi' } } };
+      const added = await fetch(`${url}/worlds/stage/scene/draft`, {
+        method: 'PATCH',
+        headers: {
+          'content-type': 'application/json-patch+json',
+          'if-match': start.etag,
+          prefer: 'return=minimal',
+          authorization: `Bearer ${owner.token}`,
+        },
+        body: JSON.stringify([{ op: 'add', path: '/entities/hello', value: sign }]),
+      });
+      // Prefer: return=minimal: 204 and the new ETag, no body.
+      expect(added.status).toBe(204);
+      expect(added.headers.get('preference-applied')).toBe('return=minimal');
+      expect(await added.text()).toBe('');
+      await expectDraft(added.headers.get('etag')!, [...ids, 'hello'].sort());
+      const before = await writes();
+
+      const renamed = await patchStage(added.headers.get('etag')!, [
+        { op: 'replace', path: '/entities/hello/components/text/text', value: 'Hello' },
+      ]);
+      expect(renamed.response.status).toBe(200);
+      const afterPatch = await writes();
+      for (const id of ids) expect(afterPatch.get(id)).toBe(before.get(id));
+      expect(afterPatch.get('hello')).not.toBe(before.get('hello'));
+      await expectDraft(renamed.response.headers.get('etag')!, [...ids, 'hello'].sort());
+
+      // A PUT of the draft without "hello": the row goes, the others are not written.
+      const document = JSON.parse((await draftOf('stage')).text) as { entities: Record<string, unknown> };
+      delete document.entities.hello;
+      const replaced = await sdk.scenesReplace({
+        client: owner.api,
+        path: { slug: 'stage' },
+        headers: { 'If-Match': renamed.response.headers.get('etag')!, Prefer: 'return=minimal' },
+        body: document as never,
+      });
+      expect(replaced.response.status).toBe(204);
+      const afterPut = await writes();
+      for (const id of ids) expect(afterPut.get(id)).toBe(before.get(id));
+      await expectDraft(replaced.response.headers.get('etag')!, ids);
+      expect(replaced.response.headers.get('etag')).toBe(start.etag);
     });
 
     it('publishes immutable numbered versions, lists history, rolls back, and running rooms get the new version', async () => {

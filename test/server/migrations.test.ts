@@ -25,6 +25,7 @@ describe.each(DATABASE_BACKENDS)('migrations on %s', (_name, open) => {
       '0008-scene-schema-2',
       '0009-library-and-limits',
       '0010-draft-body-uncompressed',
+      '0011-draft-entities',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`

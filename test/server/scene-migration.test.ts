@@ -8,15 +8,13 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import pino from 'pino';
 import {
-  WorldsRepository,
   canonicalJson,
   etagOf,
   migrateTo,
   migrateToLatest,
   reportSceneConversionProblems,
-  seedDemoWorld,
 } from '../../server/index.js';
-import { DATABASE_BACKENDS } from '../helpers/databases.js';
+import { DATABASE_BACKENDS, storedWorld } from '../helpers/databases.js';
 import { demoScene } from '../../server/db/demo-scene.js';
 
 /** Two entities that are each other's parents: schema 1 stored it; no conversion can. */
@@ -36,18 +34,14 @@ describe.each(DATABASE_BACKENDS)('scene schema 2 migration on %s', (_name, open)
     handle = await open();
     const { db } = handle.database;
     await migrateTo(db, '0007-world-media');
-    const world = await seedDemoWorld(db, new WorldsRepository(db));
     const demoV1 = canonicalJson(
       JSON.parse(await readFile(new URL('../fixtures/scenes-v1/demo-world.json', import.meta.url), 'utf8')),
     );
     const v2Already = canonicalJson(demoScene());
-    await sql`update scene_drafts set body = ${demoV1}, etag = ${etagOf(demoV1)} where world_id = ${world.id}`.execute(
-      db,
-    );
-    await sql`update scene_versions set body = ${demoV1}, etag = ${etagOf(demoV1)} where world_id = ${world.id}`.execute(
-      db,
-    );
+    // The demo world as a 0007 server stored it (today's seed writes today's schema).
+    const world = await storedWorld(db, 'demo', demoV1);
     for (const [version, body] of [
+      [1, demoV1],
       [2, CYCLIC_V1],
       [3, v2Already],
     ] as const)
@@ -58,7 +52,7 @@ describe.each(DATABASE_BACKENDS)('scene schema 2 migration on %s', (_name, open)
     expect((await migrateToLatest(db))[0]).toBe('0008-scene-schema-2'); // and every later one
 
     const draft = await db
-      .selectFrom('scene_drafts')
+      .selectFrom('scene_draft_documents')
       .select(['body', 'etag'])
       .where('world_id', '=', world.id)
       .executeTakeFirstOrThrow();

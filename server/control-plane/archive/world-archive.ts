@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
+import { storeDraftBody } from '../../db/draft-bodies.js';
 import { UsageService, storageBytesOf } from '../usage/usage-service.js';
 import type { WorldsService } from '../worlds/worlds-service.js';
 import { createWorldRequest } from '../worlds/world-schemas.js';
@@ -84,7 +85,7 @@ export class WorldArchiveService {
   async export(world: World): Promise<WorldArchive> {
     const [draft, versions] = await Promise.all([
       this.db
-        .selectFrom('scene_drafts')
+        .selectFrom('scene_draft_documents')
         .select('body')
         .where('world_id', '=', world.id)
         .executeTakeFirstOrThrow(),
@@ -148,9 +149,10 @@ export class WorldArchiveService {
     return this.worlds.create(org, principal, targetSlug, settings, async (trx, world) => {
       await trx
         .updateTable('scene_drafts')
-        .set({ body: draft, etag: etagOf(draft), updated_by: actorId })
+        .set({ etag: etagOf(draft), updated_by: actorId })
         .where('world_id', '=', world.id)
         .execute();
+      await storeDraftBody(trx, world.id, draft);
       for (const [index, version] of archive.versions.entries())
         await trx
           .insertInto('scene_versions')

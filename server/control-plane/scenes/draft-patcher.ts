@@ -22,6 +22,7 @@ import {
   type SceneEntity,
 } from '../../../protocol/index.js';
 import { canonicalJson } from '../../db/canonical-json.js';
+import { joinEntityTexts } from '../../db/draft-bodies.js';
 import { Problem } from '../api/problem.js';
 import { parseSubmittedScene } from './scene-validation.js';
 
@@ -43,6 +44,8 @@ export interface PatchResult {
   scene: SceneDocument;
   /** The entities added or changed (all of them on the whole-document path). */
   touched: SceneDocument;
+  /** What to store: the canonical text of each entity the patch touched, null if removed (null: all). */
+  changed: Map<string, string | null> | null;
 }
 
 /** Most worlds whose parsed draft a process keeps (least recently patched dropped first). */
@@ -77,13 +80,6 @@ export function parseStoredDraft(body: string, etag: string): ParsedDraft {
   const canonical = new Map<string, string>();
   for (const [id, entity] of Object.entries(document.entities)) canonical.set(id, canonicalJson(entity));
   return { etag, written: document.entities, parsed: scene.entities, canonical };
-}
-
-/** The canonical text of a schema 2 document from its entities' canonical texts (RFC 8785 key order). */
-function joinCanonical(canonical: Map<string, string>): string {
-  const ids = [...canonical.keys()].sort(); // UTF-16 code unit order, as RFC 8785 sorts keys
-  const parts = ids.map((id) => `${JSON.stringify(id)}:${canonical.get(id)!}`);
-  return `{"entities":{${parts.join(',')}},"schema":${SCENE_SCHEMA_VERSION}}`;
 }
 
 /** The entity ids a patch touches, or null when it addresses anything else. */
@@ -198,10 +194,11 @@ export function applyDraftPatch(draft: ParsedDraft, operations: Operation[]): Pa
   if (issues.length > 0) throw invalid(issues);
   const scene: SceneDocument = { schema: SCENE_SCHEMA_VERSION, entities: parsed };
   return {
-    body: joinCanonical(canonical),
+    body: joinEntityTexts(canonical),
     draft: { written, parsed, canonical },
     scene,
     touched: { schema: SCENE_SCHEMA_VERSION, entities: touched },
+    changed: new Map([...ids].map((id) => [id, canonical.get(id) ?? null])),
   };
 }
 
@@ -217,8 +214,13 @@ function wholeDocument(draft: ParsedDraft, operations: Operation[]): PatchResult
     throw patchFailure(error);
   }
   const { scene, stored } = parseSubmittedScene(document, 'body(patched)');
-  const body = canonicalJson(stored);
   const entities = (stored as { entities: Record<string, unknown> }).entities;
   const canonical = new Map(Object.entries(entities).map(([id, entity]) => [id, canonicalJson(entity)]));
-  return { body, draft: { written: entities, parsed: scene.entities, canonical }, scene, touched: scene };
+  return {
+    body: joinEntityTexts(canonical),
+    draft: { written: entities, parsed: scene.entities, canonical },
+    scene,
+    touched: scene,
+    changed: null,
+  };
 }

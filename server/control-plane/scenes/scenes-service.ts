@@ -1,18 +1,21 @@
 /**
  * Scene drafts and published versions. Drafts change under optimistic concurrency: every write names the
- * ETag it was based on (If-Match) and loses with 412 if someone else wrote first. Bodies are stored as
- * canonical JSON text, so a read returns exactly the bytes stored. `publish` freezes the draft as the next
+ * ETag it was based on (If-Match) and loses with 412 if someone else wrote first. Bodies are canonical JSON
+ * text, so a read returns exactly the bytes stored; a draft is stored per entity (db/draft-bodies.ts), so a
+ * patch writes only the entities it changed. `publish` freezes the draft as the next
  * numbered, immutable version and tells running rooms; `rollback` publishes an older version's body again.
  */
 import type { Operation } from 'fast-json-patch';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, World } from '../../db/tables.js';
+import { storeDraftBody, storeDraftEntities } from '../../db/draft-bodies.js';
 import { Problem } from '../api/problem.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
 import { UsageService, storageBytesOf } from '../usage/usage-service.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
+import { joinEntityTexts } from '../../db/draft-bodies.js';
 import { parseSubmittedScene, requireKnownReferences } from './scene-validation.js';
 import { DraftCache, applyDraftPatch, parseStoredDraft } from './draft-patcher.js';
 import { sceneFromAnySchema, type SceneBudget } from '../../../protocol/index.js';
@@ -54,7 +57,7 @@ export class ScenesService {
 
   async draft(world: World): Promise<StoredBody & { revision: number }> {
     const row = await this.db
-      .selectFrom('scene_drafts')
+      .selectFrom('scene_draft_documents')
       .select(['body', 'etag', 'revision'])
       .where('world_id', '=', world.id)
       .executeTakeFirst();
@@ -72,7 +75,19 @@ export class ScenesService {
     requireIfMatch(ifMatch);
     const { scene, stored } = parseSubmittedScene(document, 'body');
     await requireKnownReferences(this.db, world.id, scene);
-    return this.saveDraft(world, actor, ifMatch, canonicalJson(stored));
+    const written = (stored as { entities: Record<string, unknown> }).entities;
+    const canonical = new Map(Object.entries(written).map(([id, entity]) => [id, canonicalJson(entity)]));
+    const body = joinEntityTexts(canonical);
+    // The draft replaced, if this process holds it: then only the entities that differ are written.
+    const before = this.parsedDrafts.get(world.id, ifMatch);
+    const changed = before && changedEntities(before.canonical, canonical);
+    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
+      changed && perEntity
+        ? storeDraftEntities(trx, world.id, changed)
+        : storeDraftBody(trx, world.id, body, canonical),
+    );
+    this.parsedDrafts.set(world.id, { etag: saved.etag, written, parsed: scene.entities, canonical });
+    return saved;
   }
 
   /**
@@ -94,7 +109,12 @@ export class ScenesService {
     }
     const patched = applyDraftPatch(draft, operations);
     await requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
-    const saved = await this.saveDraft(world, actor, ifMatch, patched.body);
+    const { body, changed } = patched;
+    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
+      changed && perEntity
+        ? storeDraftEntities(trx, world.id, changed)
+        : storeDraftBody(trx, world.id, body, patched.draft.canonical),
+    );
     this.parsedDrafts.set(world.id, { etag: saved.etag, ...patched.draft });
     return saved;
   }
@@ -108,11 +128,16 @@ export class ScenesService {
   ): Promise<VersionView> {
     const actorId = accountOf(actor) ?? null;
     const version = await this.db.transaction().execute(async (trx) => {
-      const draft = await trx
+      await trx
         .selectFrom('scene_drafts')
-        .select(['body', 'etag'])
+        .select('etag')
         .where('world_id', '=', world.id)
         .forUpdate()
+        .executeTakeFirstOrThrow();
+      const draft = await trx
+        .selectFrom('scene_draft_documents')
+        .select(['body', 'etag'])
+        .where('world_id', '=', world.id)
         .executeTakeFirstOrThrow();
       if (ifMatch !== undefined && !ifMatchAllows(ifMatch, draft.etag)) throw stale(draft.etag);
       return this.appendVersion(trx, world, actorId, draft.body, message, null);
@@ -192,26 +217,32 @@ export class ScenesService {
     return { ...(await this.version(world, world.published_version)), version: world.published_version };
   }
 
+  /**
+   * Saves `body` as the draft if its ETag is still `ifMatch`: `store` writes it (told whether the draft is
+   * stored per entity now) under the draft row's lock; the ETag, revision and storage are done here.
+   */
   private async saveDraft(
     world: World,
     actor: Principal,
     ifMatch: string | undefined,
     body: string,
+    store: (trx: Transaction<Database>, perEntity: boolean) => Promise<void>,
   ): Promise<StoredBody> {
     const etag = etagOf(body);
     const saved = await this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('scene_drafts')
-        .select(['etag', (eb) => eb.fn<number>('octet_length', ['body']).as('bytes')])
-        .where('world_id', '=', world.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const { rows } = await sql<{ etag: string; per_entity: boolean; bytes: string }>`
+        select d.etag, d.body is null as per_entity, v.bytes
+        from scene_drafts d join scene_draft_documents v on v.world_id = d.world_id
+        where d.world_id = ${world.id}
+        for update of d`.execute(trx);
+      const current = rows[0];
+      if (!current) throw new Error(`scenes: world ${world.slug} has no draft row`);
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
       await requireStorage(trx, world, Buffer.byteLength(body) - Number(current.bytes));
+      await store(trx, current.per_entity);
       const { revision } = await trx
         .updateTable('scene_drafts')
         .set((eb) => ({
-          body,
           etag,
           revision: eb('revision', '+', 1),
           updated_by: accountOf(actor) ?? null,
@@ -283,6 +314,17 @@ export class ScenesService {
       : undefined;
     return versionView({ ...row, author_name: author?.display_name ?? null, bytes: Buffer.byteLength(body) });
   }
+}
+
+/** The entities whose canonical text differs between two drafts (null: removed). */
+function changedEntities(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): Map<string, string | null> {
+  const changed = new Map<string, string | null>();
+  for (const [id, text] of after) if (before.get(id) !== text) changed.set(id, text);
+  for (const id of before.keys()) if (!after.has(id)) changed.set(id, null);
+  return changed;
 }
 
 /** Refuses a write that would take the organization past its storage quota (403 naming the quota). */

@@ -81,6 +81,27 @@ async function timedWrite(res: Response, write: () => Promise<StoredBody>): Prom
   return stored;
 }
 
+const preferHeader = {
+  name: 'Prefer',
+  required: false,
+  description:
+    '`return=minimal` (RFC 7240): answer 204 with the new ETag and no body, instead of the whole stored draft.',
+};
+
+/**
+ * Answers a draft write: the stored draft, or with `Prefer: return=minimal` 204 and its ETag alone (the
+ * studio's saves: sending a large draft back, and parsing it in the page, is work for nothing).
+ */
+function sendWritten(res: Response, prefer: string | undefined, stored: StoredBody): void {
+  const minimal = (prefer ?? '')
+    .split(',')
+    .some((preference) => preference.split(';')[0]!.trim().toLowerCase() === 'return=minimal');
+  if (!minimal) return sendBody(res, stored);
+  res.setHeader('ETag', stored.etag);
+  res.setHeader('Preference-Applied', 'return=minimal');
+  res.status(204).end();
+}
+
 /** Sends a stored scene exactly as stored (canonical JSON), with its ETag. */
 function sendBody(res: Response, stored: StoredBody, extra: Record<string, string> = {}): void {
   res.setHeader('ETag', stored.etag);
@@ -137,36 +158,47 @@ export class ScenesController {
   /** Replaces the draft. Needs If-Match; the stored form is canonical JSON (RFC 8785). */
   @Put('draft')
   @ApiHeader(ifMatchHeader)
+  @ApiHeader(preferHeader)
   @Returns(200, sceneSchema)
+  @Returns(204, undefined, 'Saved (with Prefer: return=minimal): the new ETag, no body')
   @Fails(400, 401, 403, 404, 412, 413, 428, 429)
   async replace(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     // Validated by the service, which stores the body as given (canonicalised), not zod's output.
     @ZodBody(z.unknown(), sceneDocumentSchema) body: unknown,
     @Res() res: Response,
   ) {
     const world = await this.access.world(caller, slug, 'scene.write');
-    sendBody(res, await timedWrite(res, () => this.scenes.replaceDraft(world, caller, ifMatch, body)));
+    sendWritten(
+      res,
+      prefer,
+      await timedWrite(res, () => this.scenes.replaceDraft(world, caller, ifMatch, body)),
+    );
   }
 
   /** Applies a JSON Patch (RFC 6902, application/json-patch+json) to the draft. Needs If-Match. */
   @Patch('draft')
   @ApiConsumes('application/json-patch+json')
   @ApiHeader(ifMatchHeader)
+  @ApiHeader(preferHeader)
   @Returns(200, sceneSchema)
+  @Returns(204, undefined, 'Saved (with Prefer: return=minimal): the new ETag, no body')
   @Fails(400, 401, 403, 404, 409, 412, 413, 422, 428, 429)
   async patch(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @ZodBody(jsonPatchSchema) operations: z.output<typeof jsonPatchSchema>,
     @Res() res: Response,
   ) {
     const world = await this.access.world(caller, slug, 'scene.write');
-    sendBody(
+    sendWritten(
       res,
+      prefer,
       await timedWrite(res, () => this.scenes.patchDraft(world, caller, ifMatch, operations as Operation[])),
     );
   }

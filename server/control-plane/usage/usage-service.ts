@@ -20,7 +20,7 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 export async function storageBytesOf(db: Kysely<Database>, orgId: string): Promise<number> {
   const { rows } = await sql<{ bytes: string | null }>`
     select
-      coalesce((select sum(octet_length(d.body)) from scene_drafts d join worlds w on w.id = d.world_id where w.org_id = ${orgId}), 0)
+      coalesce((select sum(d.bytes) from scene_draft_documents d join worlds w on w.id = d.world_id where w.org_id = ${orgId}), 0)
       + coalesce((select sum(octet_length(v.body)) from scene_versions v join worlds w on w.id = v.world_id where w.org_id = ${orgId}), 0)
       as bytes`.execute(db);
   return Number(rows[0]?.bytes ?? 0);

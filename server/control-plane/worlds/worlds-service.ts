@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
 import { effectiveWorldRole } from '../access/policy.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
+import { storeDraftBody } from '../../db/draft-bodies.js';
 
 /** Live visitor counts by world slug, across every process (from the matchmaker's listings). */
 export interface PopulationSource {
@@ -107,8 +108,9 @@ export class WorldsService {
       const body = canonicalJson(scene);
       await trx
         .insertInto('scene_drafts')
-        .values({ world_id: world.id, revision: 1, body, etag: etagOf(body), updated_by: actorId })
+        .values({ world_id: world.id, revision: 1, body: null, etag: etagOf(body), updated_by: actorId })
         .execute();
+      await storeDraftBody(trx, world.id, body);
       if (actorId && principal.kind === 'account')
         await trx
           .insertInto('world_roles')

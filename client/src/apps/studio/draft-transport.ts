@@ -42,18 +42,20 @@ export function draftTransport(
       return { body: data, etag: response.headers.get('etag') ?? '' };
     },
     async patch(etag: string, operations: Operation[], document: unknown) {
+      // The new ETag is all a save needs back: not the whole draft to download and parse (RFC 7240).
+      const headers = { 'If-Match': etag, Prefer: 'return=minimal' };
       const { response, error } =
         mode === 'replace'
           ? await scenesReplace({
               client: await client(),
               path: { slug },
-              headers: { 'If-Match': etag },
+              headers,
               body: document as never,
             })
           : await scenesPatch({
               client: await client(),
               path: { slug },
-              headers: { 'If-Match': etag },
+              headers,
               body: operations as never,
             });
       if (response.ok) return { ok: true as const, etag: response.headers.get('etag') ?? '' };

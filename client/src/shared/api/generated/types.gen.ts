@@ -2573,6 +2573,10 @@ export type ScenesPatchData = {
     }>;
     headers: {
         /**
+         * `return=minimal` (RFC 7240): answer 204 with the new ETag and no body, instead of the whole stored draft.
+         */
+        Prefer?: string;
+        /**
          * ETag of the draft you edited (from GET …/scene/draft). Stale → 412, missing → 428.
          */
         'If-Match': string;
@@ -2634,6 +2638,10 @@ export type ScenesPatchResponses = {
      * OK
      */
     200: Scene;
+    /**
+     * Saved (with Prefer: return=minimal): the new ETag, no body
+     */
+    204: void;
 };
 
 export type ScenesPatchResponse = ScenesPatchResponses[keyof ScenesPatchResponses];
@@ -2784,6 +2792,10 @@ export type ScenesReplaceData = {
     };
     headers: {
         /**
+         * `return=minimal` (RFC 7240): answer 204 with the new ETag and no body, instead of the whole stored draft.
+         */
+        Prefer?: string;
+        /**
          * ETag of the draft you edited (from GET …/scene/draft). Stale → 412, missing → 428.
          */
         'If-Match': string;
@@ -2837,6 +2849,10 @@ export type ScenesReplaceResponses = {
      * OK
      */
     200: Scene;
+    /**
+     * Saved (with Prefer: return=minimal): the new ETag, no body
+     */
+    204: void;
 };
 
 export type ScenesReplaceResponse = ScenesReplaceResponses[keyof ScenesReplaceResponses];
