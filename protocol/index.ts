@@ -18,3 +18,4 @@ export type { SceneV1Document, SceneV1DocumentInput, SceneV1EntityInput } from '
 export * from './scene-limits.js';
 export * from './scene-templates.js';
 export * from './scene-diff.js';
+export * from './scene-patch.js';

@@ -20,6 +20,7 @@ import {
   type SceneEntityInput,
 } from './scene.js';
 import { sceneV1DocumentSchema } from './scene-v1.js';
+import { jsonPointer } from './scene-patch.js';
 import type { SceneComponentType } from './scene-components.js';
 
 export type SceneConversion =
@@ -48,7 +49,7 @@ export function convertSceneV1(document: unknown): SceneConversion {
     return {
       ok: false,
       ...(entity !== undefined && { entity }),
-      path: pointer(issue.path),
+      path: jsonPointer(issue.path),
       reason: `not a valid schema 1 scene: ${issue.message}`,
     };
   }
@@ -140,7 +141,7 @@ export function sceneFromAnySchema(document: unknown): SceneConversion {
   const v2 = sceneDocumentSchema.safeParse(document);
   if (v2.success) return { ok: true, scene: v2.data, changes: [] };
   const issue = v2.error.issues[0]!;
-  return { ok: false, path: pointer(issue.path), reason: issue.message };
+  return { ok: false, path: jsonPointer(issue.path), reason: issue.message };
 }
 
 function fail(entity: string, path: string, reason: string): SceneConversion {
@@ -151,10 +152,6 @@ function idAt(entities: unknown, index: number): string | undefined {
   if (!Array.isArray(entities)) return undefined;
   const id = (entities[index] as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? id : undefined;
-}
-
-function pointer(path: readonly PropertyKey[]): string {
-  return path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 function ordinal(n: number): string {

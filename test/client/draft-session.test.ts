@@ -143,4 +143,48 @@ describe('studio draft session', () => {
     expect(session.scene.entities.a!.parent).toBeUndefined();
     expect(session.state.kind).toBe('saved');
   });
+
+  it('applies an edit of some entities to those alone: the others stay the same objects, and the scene-wide rules still hold', async () => {
+    const server = fakeServer({
+      schema: 2,
+      entities: {
+        a: entity(0),
+        b: { ...entity(5, 'a1'), parent: 'a' },
+        c: { ...entity(9, 'a2'), components: { 'spawn-point': { name: 'main', default: true } } },
+      },
+    });
+    const session = new DraftSession(server.transport, memoryStore(), undefined, 10_000);
+    await session.open();
+    const before = session.scene;
+    expect(session.run(position('b', 5, 6), 0)).toBeNull();
+    expect(session.scene).not.toBe(before);
+    expect(session.scene.entities.a).toBe(before.entities.a);
+    expect(session.scene.entities.c).toBe(before.entities.c);
+    expect(session.scene.entities.b).not.toBe(before.entities.b);
+    expect(session.scene.entities.b!.transform.position).toEqual([6, 0, 0]);
+    expect(before.entities.b!.transform.position).toEqual([5, 0, 0]); // the scene before is left as it was
+    // An edit that breaks a rule across entities is refused as a whole-document parse refuses it.
+    expect(session.run(setCommand('parent', '/entities/a/parent', undefined, 'b'), 0)).toMatch(
+      /parent|cycle/,
+    );
+    expect(
+      session.run(
+        {
+          label: 'second spawn',
+          forward: [
+            {
+              op: 'add',
+              path: '/entities/d',
+              value: { ...entity(1, 'a3'), components: { 'spawn-point': { name: 'two', default: true } } },
+            },
+          ],
+          backward: [{ op: 'remove', path: '/entities/d' }],
+        },
+        0,
+      ),
+    ).toMatch(/marked default/);
+    expect(Object.keys(session.scene.entities).sort()).toEqual(['a', 'b', 'c']);
+    // Defaults are filled in for a touched entity as for a whole parse.
+    expect(session.scene.entities.b!.components).toEqual({});
+  });
 });

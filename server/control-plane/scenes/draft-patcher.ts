@@ -1,11 +1,11 @@
 /**
  * Applies a JSON Patch to a draft doing work in proportion to what the patch touches, not to the scene:
  * the parsed draft of each recently patched world is kept in memory (per process, keyed by its ETag, so a
- * write from anywhere else is simply a miss), only the entities a patch touches are parsed again, the
- * scene-wide rules run over plain objects (`sceneStructureIssues`) unless the patch surely kept them
- * (`structureSurelyKept`: most edits move, rename or restyle an entity), only the touched entities'
- * references are looked up, and the canonical body is joined from each entity's canonical text, re-made
- * only for those touched. The result is byte for byte what canonicalising the whole patched document gives.
+ * write from anywhere else is simply a miss), only the entities a patch touches are parsed again and the
+ * scene-wide rules walked only when the patch may have broken them (protocol's `patchEntities`, which the
+ * studio runs per edit too), only the touched entities' references are looked up, and the canonical body
+ * is joined from each entity's canonical text, re-made only for those touched. The result is byte for byte
+ * what canonicalising the whole patched document gives.
  *
  * A patch that addresses anything but `/entities/<id>/…` (the whole entity map, the schema field) takes
  * the whole-document path: parsed, checked and canonicalised as a PUT is.
@@ -13,10 +13,8 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { z } from 'zod';
 import {
-  entityIdSchema,
-  MAX_SCENE_ENTITIES,
-  sceneEntitySchema,
-  sceneStructureIssues,
+  patchEntities,
+  patchedEntityIds,
   SCENE_SCHEMA_VERSION,
   type SceneDocument,
   type SceneEntity,
@@ -82,30 +80,28 @@ export function parseStoredDraft(body: string, etag: string): ParsedDraft {
   return { etag, written: document.entities, parsed: scene.entities, canonical };
 }
 
-/** The entity ids a patch touches, or null when it addresses anything else. */
-function touchedIds(operations: Operation[]): Set<string> | null {
-  const ids = new Set<string>();
-  for (const operation of operations)
-    for (const pointer of [operation.path, 'from' in operation ? operation.from : undefined]) {
-      if (pointer === undefined) continue;
-      const match = /^\/entities\/([^/]+)(\/.*)?$/.exec(pointer);
-      if (!match) return null;
-      ids.add(match[1]!.replaceAll('~1', '/').replaceAll('~0', '~'));
-    }
-  return ids;
-}
-
-function patchFailure(error: unknown): Problem {
-  const failure = error as { name?: string; index?: number; message?: string };
+function patchFailure(failure: {
+  failure: 'test' | 'apply';
+  index: number | undefined;
+  message: string;
+}): Problem {
   const at = failure.index !== undefined ? `operation ${failure.index}` : 'the patch';
-  if (failure.name === 'TEST_OPERATION_FAILED')
+  if (failure.failure === 'test')
     return new Problem(
       409,
       'conflict',
       `${at}: a "test" did not match the draft; re-read it and patch again`,
     );
-  const message = (failure.message ?? 'invalid operation').split('\n')[0]!;
-  return new Problem(422, 'patch-failed', `${at} cannot be applied: ${message}`);
+  return new Problem(422, 'patch-failed', `${at} cannot be applied: ${failure.message}`);
+}
+
+function thrownFailure(error: unknown): Problem {
+  const failure = error as { name?: string; index?: number; message?: string };
+  return patchFailure({
+    failure: failure.name === 'TEST_OPERATION_FAILED' ? 'test' : 'apply',
+    index: failure.index,
+    message: (failure.message ?? 'invalid operation').split('\n')[0]!,
+  });
 }
 
 /** The same answer a whole-document parse gives: 400 with each path under `body`, and a note. */
@@ -115,88 +111,21 @@ function invalid(issues: z.core.$ZodIssue[]): Problem {
   return problem;
 }
 
-/**
- * Whether a patch of the entities `ids` surely kept the scene-wide rules that `before` (a stored draft:
- * it kept them) kept — so the whole scene need not be walked again (2.5 ms at 2,000 entities): no touched
- * entity was removed, none holds or held a spawn point or a portal (they name each other), the scene is
- * within its size, and each touched entity's parent exists and is not among its own descendants (an
- * unchanged part was a tree). False only means "run the full check", which also words every issue as a
- * whole-document parse does.
- */
-function structureSurelyKept(
-  before: Record<string, SceneEntity>,
-  after: Record<string, SceneEntity>,
-  ids: ReadonlySet<string>,
-): boolean {
-  if (Object.keys(after).length > MAX_SCENE_ENTITIES) return false;
-  for (const id of ids) {
-    const now = after[id];
-    if (!now) return false;
-    for (const entity of [before[id], now])
-      if (entity?.components['spawn-point'] !== undefined || entity?.components.portal !== undefined)
-        return false;
-    const up = new Set([id]);
-    for (let parent = now.parent; parent !== undefined; parent = after[parent]!.parent) {
-      if (up.has(parent) || !Object.hasOwn(after, parent)) return false;
-      up.add(parent);
-    }
-  }
-  return true;
-}
-
 /** Applies `operations` to `draft` (which is left as it was). Throws the Problem to answer when it cannot. */
 export function applyDraftPatch(draft: ParsedDraft, operations: Operation[]): PatchResult {
-  const ids = touchedIds(operations);
+  const ids = patchedEntityIds(operations);
   if (!ids) return wholeDocument(draft, operations);
-  // Copy the map, and deep-copy only the entities the patch may change.
-  const written: Record<string, unknown> = { ...draft.written };
-  for (const id of ids)
-    if (Object.hasOwn(written, id)) written[id] = fastJsonPatch.deepClone(written[id]) as unknown;
-  const document = { schema: SCENE_SCHEMA_VERSION, entities: written };
-  try {
-    fastJsonPatch.applyPatch(document, operations, true, true, true);
-  } catch (error) {
-    throw patchFailure(error);
-  }
-  const parsed: Record<string, SceneEntity> = { ...draft.parsed };
+  const patched = patchEntities(draft, operations, ids);
+  if (!patched.ok) throw patched.failure === 'invalid' ? invalid(patched.issues) : patchFailure(patched);
+  const { written, parsed, touched } = patched;
   const canonical = new Map(draft.canonical);
-  const touched: Record<string, SceneEntity> = {};
-  const issues: z.core.$ZodIssue[] = [];
-  for (const id of ids) {
-    if (!Object.hasOwn(written, id)) {
-      delete parsed[id];
-      canonical.delete(id);
-      continue;
-    }
-    const idCheck = entityIdSchema.safeParse(id);
-    if (!idCheck.success) {
-      issues.push({
-        code: 'custom',
-        input: id,
-        path: ['entities', id],
-        message: idCheck.error.issues[0]!.message,
-      });
-      continue;
-    }
-    const result = sceneEntitySchema.safeParse(written[id]);
-    if (!result.success) {
-      for (const issue of result.error.issues)
-        issues.push({ ...issue, path: ['entities', id, ...issue.path] });
-      continue;
-    }
-    parsed[id] = result.data;
-    touched[id] = result.data;
-    canonical.set(id, canonicalJson(written[id]));
-  }
-  if (issues.length === 0 && !structureSurelyKept(draft.parsed, parsed, ids))
-    for (const issue of sceneStructureIssues(parsed))
-      issues.push({ code: 'custom', input: undefined, ...issue });
-  if (issues.length > 0) throw invalid(issues);
-  const scene: SceneDocument = { schema: SCENE_SCHEMA_VERSION, entities: parsed };
+  for (const id of ids)
+    if (Object.hasOwn(written, id)) canonical.set(id, canonicalJson(written[id]));
+    else canonical.delete(id);
   return {
     body: joinEntityTexts(canonical),
     draft: { written, parsed, canonical },
-    scene,
+    scene: { schema: SCENE_SCHEMA_VERSION, entities: parsed },
     touched: { schema: SCENE_SCHEMA_VERSION, entities: touched },
     changed: new Map([...ids].map((id) => [id, canonical.get(id) ?? null])),
   };
@@ -211,7 +140,7 @@ function wholeDocument(draft: ParsedDraft, operations: Operation[]): PatchResult
   try {
     fastJsonPatch.applyPatch(document, operations, true, true, true);
   } catch (error) {
-    throw patchFailure(error);
+    throw thrownFailure(error);
   }
   const { scene, stored } = parseSubmittedScene(document, 'body(patched)');
   const entities = (stored as { entities: Record<string, unknown> }).entities;

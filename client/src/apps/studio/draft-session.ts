@@ -8,7 +8,17 @@
  * and an operation that no longer applies (its entity was deleted) is dropped and said plainly.
  */
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import { sceneFromAnySchema, type SceneDocument } from '../../../../protocol/index.js';
+import {
+  jsonPointer,
+  patchEntities,
+  patchedEntityIds,
+  sceneFromAnySchema,
+  SCENE_SCHEMA_VERSION,
+  type SceneDocument,
+} from '../../../../protocol/index.js';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** How long the session waits after an edit before saving, in ms (edits within it go in one PATCH). */
 export const SAVE_DEBOUNCE_MS = 400;
@@ -257,8 +267,24 @@ export class DraftSession {
     return kept;
   }
 
-  /** Applies operations to the local copy if the result is a valid scene; else says why. */
+  /**
+   * Applies operations to the local copy if the result is a valid scene; else says why. An edit of named
+   * entities (nearly all) copies and parses just those (`patchEntities`): the rest of the scene, and the
+   * objects a renderer keeps per entity, stay as they were.
+   */
   private apply(operations: Operation[]): string | null {
+    const ids = patchedEntityIds(operations);
+    const doc = this.doc as { schema?: unknown; entities?: unknown };
+    if (ids && doc.schema === SCENE_SCHEMA_VERSION && isRecord(doc.entities)) {
+      const patched = patchEntities({ written: doc.entities, parsed: this.scene.entities }, operations, ids);
+      if (!patched.ok)
+        return patched.failure === 'invalid'
+          ? `${patched.issues[0]!.message} (at ${jsonPointer(patched.issues[0]!.path)})`
+          : patched.message;
+      this.doc = { schema: SCENE_SCHEMA_VERSION, entities: patched.written };
+      this.scene = { schema: SCENE_SCHEMA_VERSION, entities: patched.parsed };
+      return null;
+    }
     const next = fastJsonPatch.deepClone(this.doc) as unknown;
     try {
       fastJsonPatch.applyPatch(next, operations, true, true, true);
