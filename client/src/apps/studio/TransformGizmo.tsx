@@ -15,12 +15,7 @@ import { TransformControls } from 'three/examples/jsm/controls/TransformControls
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { GizmoWarmUp } from './GizmoWarmUp.js';
 import { surfaceHit } from './surface-hit.js';
-import {
-  sceneEntities,
-  transformResolver,
-  type SceneDocument,
-  type SceneEntity,
-} from '../../../../protocol/index.js';
+import { transformResolver, type SceneDocument, type SceneEntity } from '../../../../protocol/index.js';
 
 export type GizmoMode = 'translate' | 'rotate' | 'scale';
 
@@ -29,6 +24,32 @@ const DRAWN_PREFIXES = ['model', 'text', 'frame', 'light'] as const;
 
 /** Steps while snapping: 0.25 m, 15°, 0.1 of the size. */
 export const SNAP = { metres: 0.25, radians: Math.PI / 12, scale: 0.1 } as const;
+
+/** The entity and every entity under it (parent links followed down; no copies of the entities). */
+function subtree(scene: SceneDocument, root: string): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const id in scene.entities) {
+    const parent = scene.entities[id]!.parent;
+    if (parent === undefined) continue;
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(id);
+    else children.set(parent, [id]);
+  }
+  const ids = new Set([root]);
+  for (const id of ids) for (const child of children.get(id) ?? []) ids.add(child); // a Set visits what is added
+  return ids;
+}
+
+/** The objects drawn for `ids` (the first named `<prefix>-<id>` each, as getObjectByName finds), in one walk. */
+function drawnFor(three: Object3D, ids: ReadonlySet<string>): Object3D[] {
+  const names = new Set<string>();
+  for (const id of ids) for (const prefix of DRAWN_PREFIXES) names.add(`${prefix}-${id}`);
+  const found = new Map<string, Object3D>();
+  three.traverse((object) => {
+    if (names.has(object.name) && !found.has(object.name)) found.set(object.name, object);
+  });
+  return [...found.values()];
+}
 
 const matrixOf = (t: { p: number[]; q: number[]; s: number[] }) =>
   new Matrix4().compose(
@@ -127,14 +148,9 @@ export function TransformGizmo({
   useEffect(() => {
     let start: { inverse: Matrix4; drawn: { object: Object3D; matrix: Matrix4 }[] } | null = null;
     if (!scene || entity === null) return;
-    const drawnUnder = (): Object3D[] => {
-      const ids = new Set([entity]);
-      for (const child of sceneEntities(scene))
-        if (child.parent !== undefined && ids.has(child.parent)) ids.add(child.id);
-      return [...ids].flatMap((id) =>
-        DRAWN_PREFIXES.flatMap((prefix) => three.getObjectByName(`${prefix}-${id}`) ?? []),
-      );
-    };
+    // One walk of the parent links and one of the drawn scene at the press (not one per name: the press
+    // is a drag's first frame).
+    const drawnUnder = (): Object3D[] => drawnFor(three, subtree(scene, entity));
     const localTransform = (): SceneEntity['transform'] => {
       proxy.updateMatrix();
       const local = new Matrix4().multiplyMatrices(parentInverse, proxy.matrix);
@@ -173,12 +189,12 @@ export function TransformGizmo({
         if (hit) proxy.position.copy(hit.point);
       }
       proxy.updateMatrix();
-      const delta = new Matrix4().multiplyMatrices(proxy.matrix, start.inverse);
+      delta.multiplyMatrices(proxy.matrix, start.inverse);
       for (const { object, matrix } of start.drawn)
-        new Matrix4()
-          .multiplyMatrices(delta, matrix)
-          .decompose(object.position, object.quaternion, object.scale);
+        moved.multiplyMatrices(delta, matrix).decompose(object.position, object.quaternion, object.scale);
     };
+    const delta = new Matrix4(); // scratch, reused by every move
+    const moved = new Matrix4();
     // Where the pointer is (normalised device coordinates), for standing the entity on surfaces.
     const raycaster = new Raycaster();
     const pointer = new Vector2();
