@@ -13,12 +13,12 @@ import { Problem } from '../api/problem.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
-import { UsageService, storageBytesOf } from '../usage/usage-service.js';
+import { UsageService, storageStanding } from '../usage/usage-service.js';
 import { canonicalJson, etagOf } from '../../db/canonical-json.js';
 import { joinEntityTexts } from '../../db/draft-bodies.js';
 import { parseSubmittedScene, requireKnownReferences } from './scene-validation.js';
 import { DraftCache, applyDraftPatch, parseStoredDraft } from './draft-patcher.js';
-import { sceneFromAnySchema, type SceneBudget } from '../../../protocol/index.js';
+import { SCENE_SCHEMA_VERSION, sceneFromAnySchema, type SceneBudget } from '../../../protocol/index.js';
 import { measureScene } from './scene-budget.js';
 import { worldSceneLimits } from './scene-limits.js';
 
@@ -74,18 +74,20 @@ export class ScenesService {
   ): Promise<StoredBody> {
     requireIfMatch(ifMatch);
     const { scene, stored } = parseSubmittedScene(document, 'body');
-    await requireKnownReferences(this.db, world.id, scene);
+    const references = requireKnownReferences(this.db, world.id, scene); // meanwhile, as a patch's
+    references.catch(() => undefined);
     const written = (stored as { entities: Record<string, unknown> }).entities;
     const canonical = new Map(Object.entries(written).map(([id, entity]) => [id, canonicalJson(entity)]));
     const body = joinEntityTexts(canonical);
     // The draft replaced, if this process holds it: then only the entities that differ are written.
     const before = this.parsedDrafts.get(world.id, ifMatch);
     const changed = before && changedEntities(before.canonical, canonical);
-    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
-      changed && perEntity
+    const saved = await this.saveDraft(world, actor, ifMatch, body, async (trx, perEntity) => {
+      await references;
+      await (changed && perEntity
         ? storeDraftEntities(trx, world.id, changed)
-        : storeDraftBody(trx, world.id, body, canonical),
-    );
+        : storeDraftBody(trx, world.id, body, canonical));
+    });
     this.parsedDrafts.set(world.id, { etag: saved.etag, written, parsed: scene.entities, canonical });
     return saved;
   }
@@ -108,13 +110,17 @@ export class ScenesService {
       draft = parseStoredDraft(current.body, current.etag);
     }
     const patched = applyDraftPatch(draft, operations);
-    await requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
+    // Looked up meanwhile on another connection (one round trip fewer in a row); nothing is written unless
+    // every reference is known.
+    const references = requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
+    references.catch(() => undefined); // awaited below, or moot when the draft turns out stale
     const { body, changed } = patched;
-    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
-      changed && perEntity
+    const saved = await this.saveDraft(world, actor, ifMatch, body, async (trx, perEntity) => {
+      await references;
+      await (changed && perEntity
         ? storeDraftEntities(trx, world.id, changed)
-        : storeDraftBody(trx, world.id, body, patched.draft.canonical),
-    );
+        : storeDraftBody(trx, world.id, body, patched.draft.canonical));
+    });
     this.parsedDrafts.set(world.id, { etag: saved.etag, ...patched.draft });
     return saved;
   }
@@ -165,6 +171,19 @@ export class ScenesService {
 
   /** What the draft weighs against the world's scene limits (the studio's meter; publish checks the same). */
   async draftBudget(world: World): Promise<SceneBudget> {
+    // The studio asks after every save: the draft this process just saved is at hand, parsed (by its ETag).
+    const head = await this.db
+      .selectFrom('scene_drafts')
+      .select('etag')
+      .where('world_id', '=', world.id)
+      .executeTakeFirst();
+    const parsed = head && this.parsedDrafts.get(world.id, head.etag);
+    if (parsed)
+      return measureScene(
+        this.db,
+        { schema: SCENE_SCHEMA_VERSION, entities: parsed.parsed },
+        (await worldSceneLimits(this.db, world)).effective,
+      );
     return this.budgetOf(this.db, world, (await this.draft(world)).body);
   }
 
@@ -240,19 +259,14 @@ export class ScenesService {
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
       await requireStorage(trx, world, Buffer.byteLength(body) - Number(current.bytes));
       await store(trx, current.per_entity);
-      const { revision } = await trx
-        .updateTable('scene_drafts')
-        .set((eb) => ({
-          etag,
-          revision: eb('revision', '+', 1),
-          updated_by: accountOf(actor) ?? null,
-          updated_at: new Date(),
-        }))
-        .where('world_id', '=', world.id)
-        .returning('revision')
-        .executeTakeFirstOrThrow();
-      await UsageService.recordStorage(trx, world.org_id);
-      return { body, etag, revision };
+      // The new ETag and revision, and the organization's storage recorded, in one statement.
+      const { rows: updated } = await sql<{ revision: number }>`
+        with recorded as (${UsageService.storageRecord(world.org_id)})
+        update scene_drafts
+        set etag = ${etag}, revision = revision + 1, updated_by = ${accountOf(actor) ?? null}, updated_at = now()
+        where world_id = ${world.id}
+        returning revision`.execute(trx);
+      return { body, etag, revision: updated[0]!.revision };
     });
     this.events.draftSaved(world.id, saved.revision);
     return { body: saved.body, etag: saved.etag };
@@ -330,18 +344,12 @@ function changedEntities(
 /** Refuses a write that would take the organization past its storage quota (403 naming the quota). */
 async function requireStorage(trx: Kysely<Database>, world: World, addedBytes: number): Promise<void> {
   if (addedBytes <= 0) return;
-  const org = await trx
-    .selectFrom('organizations')
-    .select(['slug', 'quota_storage_bytes'])
-    .where('id', '=', world.org_id)
-    .executeTakeFirstOrThrow();
-  const quota = Number(org.quota_storage_bytes);
-  const used = await storageBytesOf(trx, world.org_id);
+  const { slug, quota, used } = await storageStanding(trx, world.org_id);
   if (used + addedBytes > quota)
     throw Problem.quota(
       403,
       'storage_bytes',
-      `organization "${org.slug}" would store ${used + addedBytes} bytes, over its ${quota}-byte storage quota; delete old worlds or ask the operator to raise it`,
+      `organization "${slug}" would store ${used + addedBytes} bytes, over its ${quota}-byte storage quota; delete old worlds or ask the operator to raise it`,
       quota,
     );
 }

@@ -16,14 +16,31 @@ export interface UsageDay {
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
+/** The bytes an organization stores now, as an SQL expression: scene drafts and versions. */
+function storageBytesSql(orgId: string) {
+  return sql<string>`(
+    coalesce((select sum(d.bytes) from scene_draft_documents d join worlds w on w.id = d.world_id where w.org_id = ${orgId}), 0)
+    + coalesce((select sum(octet_length(v.body)) from scene_versions v join worlds w on w.id = v.world_id where w.org_id = ${orgId}), 0)
+  )`;
+}
+
 /** Bytes an organization stores now: scene drafts and versions (assets join when the asset store lands). */
 export async function storageBytesOf(db: Kysely<Database>, orgId: string): Promise<number> {
-  const { rows } = await sql<{ bytes: string | null }>`
-    select
-      coalesce((select sum(d.bytes) from scene_draft_documents d join worlds w on w.id = d.world_id where w.org_id = ${orgId}), 0)
-      + coalesce((select sum(octet_length(v.body)) from scene_versions v join worlds w on w.id = v.world_id where w.org_id = ${orgId}), 0)
-      as bytes`.execute(db);
+  const { rows } = await sql<{ bytes: string | null }>`select ${storageBytesSql(orgId)} as bytes`.execute(db);
   return Number(rows[0]?.bytes ?? 0);
+}
+
+/** An organization's slug, storage quota and the bytes it stores now, in one query. */
+export async function storageStanding(
+  db: Kysely<Database>,
+  orgId: string,
+): Promise<{ slug: string; quota: number; used: number }> {
+  const { rows } = await sql<{ slug: string; quota: string; used: string }>`
+    select slug, quota_storage_bytes as quota, ${storageBytesSql(orgId)} as used
+    from organizations where id = ${orgId}`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`usage: organization ${orgId} does not exist`);
+  return { slug: row.slug, quota: Number(row.quota), used: Number(row.used) };
 }
 
 export class UsageService {
@@ -58,12 +75,15 @@ export class UsageService {
 
   /** Records the organization's stored bytes now (call after a write that changed them, inside its transaction). */
   static async recordStorage(db: Kysely<Database>, orgId: string): Promise<void> {
-    const bytes = await storageBytesOf(db, orgId);
-    await db
-      .insertInto('usage_daily')
-      .values({ org_id: orgId, day: today(), storage_bytes: bytes })
-      .onConflict((c) => c.columns(['org_id', 'day']).doUpdateSet({ storage_bytes: bytes }))
-      .execute();
+    await UsageService.storageRecord(orgId).execute(db);
+  }
+
+  /** The statement `recordStorage` runs, for a caller that runs it with another (one round trip). */
+  static storageRecord(orgId: string) {
+    return sql`
+      insert into usage_daily (org_id, day, storage_bytes)
+      values (${orgId}, ${today()}, ${storageBytesSql(orgId)})
+      on conflict (org_id, day) do update set storage_bytes = excluded.storage_bytes`;
   }
 
   async read(orgId: string, from: string, to: string): Promise<UsageDay[]> {
