@@ -157,6 +157,7 @@ async function measure(page: Page, origin: string, samples: number, replace: boo
     save.push(saved!);
     server.push(inServer!);
   }
+  console.error(`  saves in the server (ms, in order): ${server.map((ms) => ms.toFixed(1)).join(' ')}`);
   const undo: number[] = [];
   for (let i = 0; i < Math.min(samples, 10); i += 1) undo.push((await probe('undo')) as number);
   const heap = (await probe('heap')) as number;
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: VIEWPORT });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
+    // Every request's timing kept (the default buffer, 250 entries, fills with the page's own loads).
+    await page.addInitScript(() => performance.setResourceTimingBufferSize(100_000));
     await page.addInitScript(
       (stored) => sessionStorage.setItem('mib.session', stored),
       JSON.stringify({

@@ -49,7 +49,9 @@ export async function studioPageProbes({
       mark(name: string): void;
       measure(name: string, start: string): void;
       memory?: { usedJSHeapSize: number };
-      getEntriesByType(type: string): { name: string; serverTiming?: { name: string; duration: number }[] }[];
+      getEntriesByType(
+        type: string,
+      ): { name: string; startTime: number; serverTiming?: { name: string; duration: number }[] }[];
     };
     PointerEvent: new (type: string, init: Record<string, unknown>) => unknown;
     KeyboardEvent: new (type: string, init: Record<string, unknown>) => unknown;
@@ -256,9 +258,15 @@ export async function studioPageProbes({
       await until(() => hook().save !== 'saved', 'the edit to be made');
       await until(() => hook().save === 'saved', 'the edit to be saved');
       const took = page.performance.now() - started;
-      const writes = page.performance
-        .getEntriesByType('resource')
-        .flatMap((entry) => entry.serverTiming?.filter((timing) => timing.name === 'draft-write') ?? []);
+      // This edit's write: the requests since the edit (a request's entry is added once its response is
+      // read, which may come after the page says "saved").
+      const writesSince = () =>
+        page.performance
+          .getEntriesByType('resource')
+          .filter((entry) => entry.startTime >= started)
+          .flatMap((entry) => entry.serverTiming?.filter((timing) => timing.name === 'draft-write') ?? []);
+      await until(() => writesSince().length > 0, "the save's timing");
+      const writes = writesSince();
       // Apart from the next edit by more than the editor's merge window, so each is its own undo step.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       return [took, writes.at(-1)?.duration ?? Number.NaN];
