@@ -35,7 +35,7 @@ export function joinEntityTexts(texts: ReadonlyMap<string, string>): string {
  * Stores `body` (canonical JSON) as the draft of `worldId`, whose `scene_drafts` row exists: a schema 2
  * document as one row per entity, writing only rows whose text changed and deleting the others; any other
  * document whole. `texts` (each entity's canonical text) saves splitting the body when the caller has them.
- * The ETag and revision are the caller's to set.
+ * Sets the draft's `bytes`; the ETag and revision are the caller's to set.
  */
 export async function storeDraftBody(
   db: Kysely<Database> | Transaction<Database>,
@@ -43,9 +43,10 @@ export async function storeDraftBody(
   body: string,
   texts: ReadonlyMap<string, string> | null = entityTextsOf(body),
 ): Promise<void> {
+  const bytes = Buffer.byteLength(body);
   if (!texts) {
     await db.deleteFrom('scene_draft_entities').where('world_id', '=', worldId).execute();
-    await db.updateTable('scene_drafts').set({ body }).where('world_id', '=', worldId).execute();
+    await db.updateTable('scene_drafts').set({ body, bytes }).where('world_id', '=', worldId).execute();
     return;
   }
   const ids = [...texts.keys()];
@@ -62,17 +63,12 @@ export async function storeDraftBody(
     select ${worldId}, entity_id, body from incoming
     on conflict (world_id, entity_id) do update set body = excluded.body
     where scene_draft_entities.body is distinct from excluded.body`.execute(db);
-  await db
-    .updateTable('scene_drafts')
-    .set({ body: null })
-    .where('world_id', '=', worldId)
-    .where('body', 'is not', null)
-    .execute();
+  await db.updateTable('scene_drafts').set({ body: null, bytes }).where('world_id', '=', worldId).execute();
 }
 
 /**
  * Writes the entities a patch changed (`changed`: id → canonical text, or null when removed) of a draft
- * stored per entity (the caller read it so: its ETag matched under the row lock).
+ * stored per entity (the caller read it so: its ETag matched under the row lock). The caller sets `bytes`.
  */
 export async function storeDraftEntities(
   db: Kysely<Database> | Transaction<Database>,

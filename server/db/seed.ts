@@ -35,7 +35,14 @@ export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsReposito
   const body = canonicalJson(demoScene());
   const inserted = await db
     .insertInto('scene_drafts')
-    .values({ world_id: world.id, revision: 1, body, etag: etagOf(body), updated_by: null })
+    .values({
+      world_id: world.id,
+      revision: 1,
+      body,
+      bytes: Buffer.byteLength(body),
+      etag: etagOf(body),
+      updated_by: null,
+    })
     .onConflict((c) => c.column('world_id').doNothing())
     .returning('world_id')
     .executeTakeFirst();

@@ -118,6 +118,8 @@ export interface SceneDraftsTable {
   body: string | null;
   /** The ETag of the draft's canonical text, however it is stored. */
   etag: string;
+  /** The canonical text's length in bytes (kept by every write; quotas read it). */
+  bytes: ColumnType<string, number, number>;
   updated_by: string | null;
   updated_at: ColumnType<Date, never, Date>;
 }

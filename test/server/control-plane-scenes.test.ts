@@ -282,6 +282,12 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
           entities,
         );
         expect([...(await writes()).keys()].sort()).toEqual(entities);
+        const stored = await db
+          .selectFrom('scene_drafts')
+          .select('bytes')
+          .where('world_id', '=', world)
+          .executeTakeFirstOrThrow();
+        expect(Number(stored.bytes)).toBe(Buffer.byteLength(read.text)); // what quotas count
       };
       const start = await draftOf('stage');
       const ids = Object.keys((JSON.parse(start.text) as { entities: object }).entities).sort();

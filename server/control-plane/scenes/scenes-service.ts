@@ -248,22 +248,24 @@ export class ScenesService {
     store: (trx: Transaction<Database>, perEntity: boolean) => Promise<void>,
   ): Promise<StoredBody> {
     const etag = etagOf(body);
+    const bytes = Buffer.byteLength(body);
     const saved = await this.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ etag: string; per_entity: boolean; bytes: string }>`
-        select d.etag, d.body is null as per_entity, v.bytes
-        from scene_drafts d join scene_draft_documents v on v.world_id = d.world_id
-        where d.world_id = ${world.id}
-        for update of d`.execute(trx);
-      const current = rows[0];
+      const current = await trx
+        .selectFrom('scene_drafts')
+        .select(['etag', 'bytes', sql<boolean>`body is null`.as('per_entity')])
+        .where('world_id', '=', world.id)
+        .forUpdate()
+        .executeTakeFirst();
       if (!current) throw new Error(`scenes: world ${world.slug} has no draft row`);
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
-      await requireStorage(trx, world, Buffer.byteLength(body) - Number(current.bytes));
+      await requireStorage(trx, world, bytes - Number(current.bytes));
       await store(trx, current.per_entity);
       // The new ETag and revision, and the organization's storage recorded, in one statement.
       const { rows: updated } = await sql<{ revision: number }>`
         with recorded as (${UsageService.storageRecord(world.org_id)})
         update scene_drafts
-        set etag = ${etag}, revision = revision + 1, updated_by = ${accountOf(actor) ?? null}, updated_at = now()
+        set etag = ${etag}, bytes = ${bytes}, revision = revision + 1, updated_by = ${accountOf(actor) ?? null},
+          updated_at = now()
         where world_id = ${world.id}
         returning revision`.execute(trx);
       return { body, etag, revision: updated[0]!.revision };

@@ -19,7 +19,7 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 /** The bytes an organization stores now, as an SQL expression: scene drafts and versions. */
 function storageBytesSql(orgId: string) {
   return sql<string>`(
-    coalesce((select sum(d.bytes) from scene_draft_documents d join worlds w on w.id = d.world_id where w.org_id = ${orgId}), 0)
+    coalesce((select sum(d.bytes) from scene_drafts d join worlds w on w.id = d.world_id where w.org_id = ${orgId}), 0)
     + coalesce((select sum(octet_length(v.body)) from scene_versions v join worlds w on w.id = v.world_id where w.org_id = ${orgId}), 0)
   )`;
 }

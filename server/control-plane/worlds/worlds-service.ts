@@ -108,7 +108,14 @@ export class WorldsService {
       const body = canonicalJson(scene);
       await trx
         .insertInto('scene_drafts')
-        .values({ world_id: world.id, revision: 1, body: null, etag: etagOf(body), updated_by: actorId })
+        .values({
+          world_id: world.id,
+          revision: 1,
+          body: null,
+          bytes: Buffer.byteLength(body),
+          etag: etagOf(body),
+          updated_by: actorId,
+        })
         .execute();
       await storeDraftBody(trx, world.id, body);
       if (actorId && principal.kind === 'account')

@@ -7,9 +7,9 @@ const BATCH = 50;
 /**
  * Drafts stored one row per entity (see draft-bodies.ts): a save writes the entities it changed instead of
  * the whole document. Every schema 2 draft is split into `scene_draft_entities` and its `body` set to null;
- * any other draft stays whole. `scene_draft_documents` gives every draft's canonical text (joined from its
- * rows when stored per entity) and its length in bytes (computed without joining it: 26 bytes of envelope,
- * and per entity its quoted id, a colon and its text, with commas between).
+ * any other draft stays whole. `scene_drafts.bytes` is the draft's length in bytes, kept by every write.
+ * `scene_draft_documents` gives every draft's canonical text (joined from its rows when stored per entity)
+ * and that length.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -20,6 +20,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (world_id, entity_id)
     )`.execute(db);
   await sql`alter table scene_drafts alter column body drop not null`.execute(db);
+  // The draft's length in bytes, kept by every write: quotas and usage read it instead of summing rows.
+  await sql`alter table scene_drafts add column bytes bigint`.execute(db);
+  await sql`update scene_drafts set bytes = octet_length(body)`.execute(db);
+  await sql`alter table scene_drafts alter column bytes set not null`.execute(db);
   await sql`
     create view scene_draft_documents as
     select
@@ -31,13 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           from scene_draft_entities e where e.world_id = d.world_id
         ), '') || '},"schema":2}'
       ) as body,
-      coalesce(
-        octet_length(d.body),
-        (
-          select 26 + coalesce(sum(octet_length(e.entity_id) + 3 + octet_length(e.body)) + count(*) - 1, 0)
-          from scene_draft_entities e where e.world_id = d.world_id
-        )
-      )::bigint as bytes
+      d.bytes
     from scene_drafts d`.execute(db);
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
@@ -72,5 +70,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     from scene_draft_documents v where v.world_id = d.world_id and d.body is null`.execute(db);
   await sql`drop view scene_draft_documents`.execute(db);
   await sql`drop table scene_draft_entities`.execute(db);
+  await sql`alter table scene_drafts drop column bytes`.execute(db);
   await sql`alter table scene_drafts alter column body set not null`.execute(db);
 }
