@@ -74,20 +74,18 @@ export class ScenesService {
   ): Promise<StoredBody> {
     requireIfMatch(ifMatch);
     const { scene, stored } = parseSubmittedScene(document, 'body');
-    const references = requireKnownReferences(this.db, world.id, scene); // meanwhile, as a patch's
-    references.catch(() => undefined);
+    await requireKnownReferences(this.db, world.id, scene);
     const written = (stored as { entities: Record<string, unknown> }).entities;
     const canonical = new Map(Object.entries(written).map(([id, entity]) => [id, canonicalJson(entity)]));
     const body = joinEntityTexts(canonical);
     // The draft replaced, if this process holds it: then only the entities that differ are written.
     const before = this.parsedDrafts.get(world.id, ifMatch);
     const changed = before && changedEntities(before.canonical, canonical);
-    const saved = await this.saveDraft(world, actor, ifMatch, body, async (trx, perEntity) => {
-      await references;
-      await (changed && perEntity
+    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
+      changed && perEntity
         ? storeDraftEntities(trx, world.id, changed)
-        : storeDraftBody(trx, world.id, body, canonical));
-    });
+        : storeDraftBody(trx, world.id, body, canonical),
+    );
     this.parsedDrafts.set(world.id, { etag: saved.etag, written, parsed: scene.entities, canonical });
     return saved;
   }
@@ -110,17 +108,15 @@ export class ScenesService {
       draft = parseStoredDraft(current.body, current.etag);
     }
     const patched = applyDraftPatch(draft, operations);
-    // Looked up meanwhile on another connection (one round trip fewer in a row); nothing is written unless
-    // every reference is known.
-    const references = requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
-    references.catch(() => undefined); // awaited below, or moot when the draft turns out stale
+    // Before the transaction, not meanwhile: embedded PGlite has one connection, which the transaction
+    // would hold while waiting for this lookup queued behind it.
+    await requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
     const { body, changed } = patched;
-    const saved = await this.saveDraft(world, actor, ifMatch, body, async (trx, perEntity) => {
-      await references;
-      await (changed && perEntity
+    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
+      changed && perEntity
         ? storeDraftEntities(trx, world.id, changed)
-        : storeDraftBody(trx, world.id, body, patched.draft.canonical));
-    });
+        : storeDraftBody(trx, world.id, body, patched.draft.canonical),
+    );
     this.parsedDrafts.set(world.id, { etag: saved.etag, ...patched.draft });
     return saved;
   }
