@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { VoiceRoomGrant } from '../../protocol/index.js';
-import { allows, captureProblem, refusal } from '../../client/src/shared/voice/media-problems.js';
+import {
+  allows,
+  captureProblem,
+  refusal,
+  voiceConnectProblem,
+  VoiceTokenRefused,
+} from '../../client/src/shared/voice/media-problems.js';
 
 const grant = (change: Partial<VoiceRoomGrant>): VoiceRoomGrant => ({
   room: 'w.1.island-1',
@@ -38,7 +44,33 @@ describe('camera and screen share problems', () => {
     expect(captureProblem('camera', domError('NotFoundError'))).toBe('No camera was found on this device.');
     expect(captureProblem('camera', domError('NotReadableError'))).toMatch(/in use by another program/);
     expect(captureProblem('screen', domError('AbortError', 'device lost'))).toBe(
-      'Your screen share could not be started: device lost',
+      'Your screen share stopped while starting; try again.',
     );
+  });
+
+  it('words the microphone’s refusals too, and never shows the raw error text', () => {
+    expect(captureProblem('microphone', domError('NotAllowedError'))).toBe(
+      'The browser did not allow the microphone: allow it for this site (the microphone icon in the address bar) and try again.',
+    );
+    expect(captureProblem('microphone', domError('NotFoundError'))).toBe(
+      'No microphone was found on this device.',
+    );
+    expect(captureProblem('microphone', domError('SecurityError'))).toMatch(/needs https/);
+    expect(captureProblem('camera', domError('OverconstrainedError'))).toMatch(/choose another camera/);
+    const odd = captureProblem('microphone', domError('InternalError', 'pa_stream_connect failed: 0x1f'));
+    expect(odd).toMatch(/^Your microphone could not be started; check/);
+    expect(odd).not.toMatch(/pa_stream|0x1f/);
+  });
+
+  it('says why voice cannot connect: this server’s refusal in its words, the servers unreachable in ours', () => {
+    expect(
+      voiceConnectProblem('token', new VoiceTokenRefused('voice is off in this world; ask its owner'), 5),
+    ).toBe('Voice is not available: voice is off in this world; ask its owner. Trying again in 5 s.');
+    expect(voiceConnectProblem('token', new TypeError('Failed to fetch'), 5)).toBe(
+      'Voice cannot connect right now: this server could not be reached. Trying again in 5 s.',
+    );
+    const lost = voiceConnectProblem('connect', new Error('could not establish signal connection'), 5);
+    expect(lost).toMatch(/^Voice cannot connect right now: the voice server could not be reached/);
+    expect(lost).not.toMatch(/signal connection/);
   });
 });

@@ -36,6 +36,7 @@ import {
 import { playEmote } from '../avatars/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
 import type { VideoKind } from '../voice/media-videos.js';
+import { VoiceTokenRefused } from '../voice/media-problems.js';
 import { guestAccessToken } from './guest-session.js';
 import {
   addChat,
@@ -263,14 +264,16 @@ export async function connectToWorld(
         },
         body: JSON.stringify({ sessionId: room.sessionId, room: voiceRoom }),
       });
-      const body = (await response.json()) as {
+      // A proxy's error page is not JSON: then the status says it.
+      const body = (await response.json().catch(() => ({}))) as {
         detail?: string;
         url: string;
         token: string;
         room: string;
         canPublish: boolean;
       };
-      if (!response.ok) throw new Error(body.detail ?? `voice token refused (HTTP ${response.status})`);
+      if (!response.ok)
+        throw new VoiceTokenRefused(body.detail ?? `this server answered HTTP ${response.status}`);
       return body;
     },
   });

@@ -106,7 +106,8 @@ export class LocalMedia {
       try {
         await room.localParticipant.publishTrack(track, { source });
       } catch (error) {
-        this.tell(`Your ${NAME_OF[kind]} could not be sent: ${(error as Error).message}`);
+        console.warn(`voice: the ${NAME_OF[kind]} could not be published`, error);
+        this.tell(`Your ${NAME_OF[kind]} could not be sent to the others; turn it off and on to try again.`);
       }
     }
   }

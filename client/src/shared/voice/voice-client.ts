@@ -18,6 +18,7 @@ import {
 import type { VoiceEvent, VoiceRoomGrant } from '../../../../protocol/index.js';
 import type { WorldStore } from '../world/world-store.js';
 import { LocalMedia } from './local-media.js';
+import { captureProblem, voiceConnectProblem } from './media-problems.js';
 import { EarMeter, inboundOf, type ListenerPose, type VoiceLevel } from './voice-probe.js';
 import { CAMERA_NEAR_METRES, MediaVideos, type VideoKind } from './media-videos.js';
 
@@ -143,7 +144,8 @@ export class VoiceClient {
     } catch (error) {
       this.microphone = false;
       this.deps.store.microphone = false;
-      this.deps.store.voiceStatus = `The microphone could not be used: ${(error as Error).message}`;
+      console.warn('voice: the microphone could not be started', error);
+      this.deps.store.voiceStatus = captureProblem('microphone', error);
     }
   }
 
@@ -243,8 +245,10 @@ export class VoiceClient {
       this.deps.store.speaking = new Set(speakers.map((p) => sessionOf(p.identity)).filter((s) => s !== ''));
     });
     if (slot === 'room') this.deps.store.voiceStatus = 'Voice: connecting…';
+    let step: 'token' | 'connect' = 'token';
     try {
       const token = await requested;
+      step = 'connect';
       if (this.joined.get(slot)?.room !== room) return; // reassigned meanwhile
       // Subscriptions are ours: every sound and screen share, camera video from near avatars only.
       // The embedded LiveKit is reached through this page's origin: its url is then a path (/livekit-signal).
@@ -259,8 +263,10 @@ export class VoiceClient {
       }
     } catch (error) {
       if (this.joined.get(slot)?.room !== room) return;
-      if (slot === 'room')
-        this.deps.store.voiceStatus = `Voice cannot connect right now (${(error as Error).message}); retrying`;
+      if (slot === 'room') {
+        console.warn(`voice: the ${step === 'token' ? 'token request' : 'connection'} failed`, error);
+        this.deps.store.voiceStatus = voiceConnectProblem(step, error, RETRY_MS / 1000);
+      }
       this.joined.delete(slot);
       clearTimeout(this.retry);
       this.retry = setTimeout(() => {
