@@ -37,6 +37,17 @@ export type EntityPatch =
   /** It applied, and the result is not a valid scene: each issue's path starts at "entities". */
   | { ok: false; failure: 'invalid'; issues: z.core.$ZodIssue[] };
 
+/** Why fast-json-patch refused to apply an operation (what it throws), as an `EntityPatch` failure. */
+export function patchFailureOf(error: unknown): Extract<EntityPatch, { failure: 'test' | 'apply' }> {
+  const failure = error as { name?: string; index?: number; message?: string };
+  return {
+    ok: false,
+    failure: failure.name === 'TEST_OPERATION_FAILED' ? 'test' : 'apply',
+    index: failure.index,
+    message: (failure.message ?? 'invalid operation').split('\n')[0]!,
+  };
+}
+
 /** A JSON Pointer (RFC 6901) to a path given as keys. */
 export function jsonPointer(path: readonly PropertyKey[]): string {
   return path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
@@ -105,13 +116,7 @@ export function patchEntities(
       true,
     );
   } catch (error) {
-    const failure = error as { name?: string; index?: number; message?: string };
-    return {
-      ok: false,
-      failure: failure.name === 'TEST_OPERATION_FAILED' ? 'test' : 'apply',
-      index: failure.index,
-      message: (failure.message ?? 'invalid operation').split('\n')[0]!,
-    };
+    return patchFailureOf(error);
   }
   const parsed: Record<string, SceneEntity> = { ...before.parsed };
   const touched: Record<string, SceneEntity> = {};

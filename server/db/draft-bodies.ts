@@ -6,8 +6,8 @@
  *
  * Readers take the document from the `scene_draft_documents` view: the canonical text joined from the rows
  * in the order RFC 8785 sorts keys (entity ids are ASCII, so byte order, collation "C", is that order),
- * byte for byte what `canonicalJson` gives for the whole document — and `bytes`, its length, without
- * joining it. The ETag in `scene_drafts` is always that of the joined text.
+ * byte for byte what `canonicalJson` gives for the whole document. `scene_drafts.bytes` is that text's
+ * length and its ETag that text's, however the draft is stored; every write keeps both.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
@@ -16,12 +16,17 @@ import type { Database } from './tables.js';
 /** The schema whose documents are stored per entity (the view's text names it too: see 0011). */
 const PER_ENTITY_SCHEMA = 2;
 
+/** Each entity's canonical text, by id. */
+export function entityTexts(entities: Record<string, unknown>): Map<string, string> {
+  return new Map(Object.entries(entities).map(([id, entity]) => [id, canonicalJson(entity)]));
+}
+
 /** Each entity's canonical text, by id, when `body` is a schema 2 document; null for any other form. */
 export function entityTextsOf(body: string): Map<string, string> | null {
   const document = JSON.parse(body) as { schema?: unknown; entities?: unknown };
   if (document.schema !== PER_ENTITY_SCHEMA || typeof document.entities !== 'object' || !document.entities)
     return null;
-  return new Map(Object.entries(document.entities).map(([id, entity]) => [id, canonicalJson(entity)]));
+  return entityTexts(document.entities as Record<string, unknown>);
 }
 
 /** The canonical text of a schema 2 document from its entities' canonical texts (RFC 8785 key order). */

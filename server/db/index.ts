@@ -4,7 +4,13 @@ export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';
 export { seedDemoWorld, DEFAULT_ORG_SLUG } from './seed.js';
 export { canonicalJson, etagOf } from './canonical-json.js';
-export { entityTextsOf, joinEntityTexts, storeDraftBody, storeDraftEntities } from './draft-bodies.js';
+export {
+  entityTexts,
+  entityTextsOf,
+  joinEntityTexts,
+  storeDraftBody,
+  storeDraftEntities,
+} from './draft-bodies.js';
 export type { Database, World, WorldSnapshot } from './tables.js';
 export { SceneVersionsRepository } from './scene-versions-repository.js';
 export { reportSceneConversionProblems } from './scene-conversion-report.js';

@@ -15,12 +15,13 @@ import { z } from 'zod';
 import {
   patchEntities,
   patchedEntityIds,
+  patchFailureOf,
   SCENE_SCHEMA_VERSION,
   type SceneDocument,
   type SceneEntity,
 } from '../../../protocol/index.js';
 import { canonicalJson } from '../../db/canonical-json.js';
-import { joinEntityTexts } from '../../db/draft-bodies.js';
+import { entityTexts, joinEntityTexts } from '../../db/draft-bodies.js';
 import { Problem } from '../api/problem.js';
 import { parseSubmittedScene } from './scene-validation.js';
 
@@ -75,9 +76,23 @@ export class DraftCache {
 export function parseStoredDraft(body: string, etag: string): ParsedDraft {
   const document = JSON.parse(body) as { entities: Record<string, unknown> };
   const { scene } = parseSubmittedScene(document, 'draft');
-  const canonical = new Map<string, string>();
-  for (const [id, entity] of Object.entries(document.entities)) canonical.set(id, canonicalJson(entity));
-  return { etag, written: document.entities, parsed: scene.entities, canonical };
+  return {
+    etag,
+    written: document.entities,
+    parsed: scene.entities,
+    canonical: entityTexts(document.entities),
+  };
+}
+
+/** The entities whose canonical text differs between two drafts (null: removed): what a PUT writes. */
+export function changedEntities(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): Map<string, string | null> {
+  const changed = new Map<string, string | null>();
+  for (const [id, text] of after) if (before.get(id) !== text) changed.set(id, text);
+  for (const id of before.keys()) if (!after.has(id)) changed.set(id, null);
+  return changed;
 }
 
 function patchFailure(failure: {
@@ -93,15 +108,6 @@ function patchFailure(failure: {
       `${at}: a "test" did not match the draft; re-read it and patch again`,
     );
   return new Problem(422, 'patch-failed', `${at} cannot be applied: ${failure.message}`);
-}
-
-function thrownFailure(error: unknown): Problem {
-  const failure = error as { name?: string; index?: number; message?: string };
-  return patchFailure({
-    failure: failure.name === 'TEST_OPERATION_FAILED' ? 'test' : 'apply',
-    index: failure.index,
-    message: (failure.message ?? 'invalid operation').split('\n')[0]!,
-  });
 }
 
 /** The same answer a whole-document parse gives: 400 with each path under `body`, and a note. */
@@ -140,11 +146,11 @@ function wholeDocument(draft: ParsedDraft, operations: Operation[]): PatchResult
   try {
     fastJsonPatch.applyPatch(document, operations, true, true, true);
   } catch (error) {
-    throw thrownFailure(error);
+    throw patchFailure(patchFailureOf(error));
   }
   const { scene, stored } = parseSubmittedScene(document, 'body(patched)');
   const entities = (stored as { entities: Record<string, unknown> }).entities;
-  const canonical = new Map(Object.entries(entities).map(([id, entity]) => [id, canonicalJson(entity)]));
+  const canonical = entityTexts(entities);
   return {
     body: joinEntityTexts(canonical),
     draft: { written: entities, parsed: scene.entities, canonical },

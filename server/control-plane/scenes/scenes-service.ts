@@ -6,19 +6,23 @@
  * numbered, immutable version and tells running rooms; `rollback` publishes an older version's body again.
  */
 import type { Operation } from 'fast-json-patch';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, World } from '../../db/tables.js';
-import { storeDraftBody, storeDraftEntities } from '../../db/draft-bodies.js';
 import { Problem } from '../api/problem.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { accountOf } from '../access/access-service.js';
 import { UsageService, storageStanding } from '../usage/usage-service.js';
-import { canonicalJson, etagOf } from '../../db/canonical-json.js';
-import { joinEntityTexts } from '../../db/draft-bodies.js';
+import { etagOf } from '../../db/canonical-json.js';
+import { entityTexts, joinEntityTexts, storeDraftBody, storeDraftEntities } from '../../db/draft-bodies.js';
 import { parseSubmittedScene, requireKnownReferences } from './scene-validation.js';
-import { DraftCache, applyDraftPatch, parseStoredDraft } from './draft-patcher.js';
-import { SCENE_SCHEMA_VERSION, sceneFromAnySchema, type SceneBudget } from '../../../protocol/index.js';
+import { DraftCache, applyDraftPatch, changedEntities, parseStoredDraft } from './draft-patcher.js';
+import {
+  SCENE_SCHEMA_VERSION,
+  sceneFromAnySchema,
+  type SceneBudget,
+  type SceneDocument,
+} from '../../../protocol/index.js';
 import { measureScene } from './scene-budget.js';
 import { worldSceneLimits } from './scene-limits.js';
 
@@ -76,16 +80,15 @@ export class ScenesService {
     const { scene, stored } = parseSubmittedScene(document, 'body');
     await requireKnownReferences(this.db, world.id, scene);
     const written = (stored as { entities: Record<string, unknown> }).entities;
-    const canonical = new Map(Object.entries(written).map(([id, entity]) => [id, canonicalJson(entity)]));
-    const body = joinEntityTexts(canonical);
+    const canonical = entityTexts(written);
     // The draft replaced, if this process holds it: then only the entities that differ are written.
     const before = this.parsedDrafts.get(world.id, ifMatch);
-    const changed = before && changedEntities(before.canonical, canonical);
-    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
-      changed && perEntity
-        ? storeDraftEntities(trx, world.id, changed)
-        : storeDraftBody(trx, world.id, body, canonical),
-    );
+    const changed = before ? changedEntities(before.canonical, canonical) : null;
+    const saved = await this.saveDraft(world, actor, ifMatch, {
+      body: joinEntityTexts(canonical),
+      canonical,
+      changed,
+    });
     this.parsedDrafts.set(world.id, { etag: saved.etag, written, parsed: scene.entities, canonical });
     return saved;
   }
@@ -111,12 +114,8 @@ export class ScenesService {
     // Before the transaction, not meanwhile: embedded PGlite has one connection, which the transaction
     // would hold while waiting for this lookup queued behind it.
     await requireKnownReferences(this.db, world.id, patched.touched, 'body(patched)');
-    const { body, changed } = patched;
-    const saved = await this.saveDraft(world, actor, ifMatch, body, (trx, perEntity) =>
-      changed && perEntity
-        ? storeDraftEntities(trx, world.id, changed)
-        : storeDraftBody(trx, world.id, body, patched.draft.canonical),
-    );
+    const { body, draft: next, changed } = patched;
+    const saved = await this.saveDraft(world, actor, ifMatch, { body, canonical: next.canonical, changed });
     this.parsedDrafts.set(world.id, { etag: saved.etag, ...patched.draft });
     return saved;
   }
@@ -174,24 +173,10 @@ export class ScenesService {
       .where('world_id', '=', world.id)
       .executeTakeFirst();
     const parsed = head && this.parsedDrafts.get(world.id, head.etag);
-    if (parsed)
-      return measureScene(
-        this.db,
-        { schema: SCENE_SCHEMA_VERSION, entities: parsed.parsed },
-        (await worldSceneLimits(this.db, world)).effective,
-      );
-    return this.budgetOf(this.db, world, (await this.draft(world)).body);
-  }
-
-  private async budgetOf(db: Kysely<Database>, world: World, body: string): Promise<SceneBudget> {
-    const read = sceneFromAnySchema(JSON.parse(body));
-    if (!read.ok)
-      throw new Problem(
-        409,
-        'conflict',
-        `the scene cannot be read (${read.reason} at ${read.path}); fix it and save it again`,
-      );
-    return measureScene(db, read.scene, (await worldSceneLimits(db, world)).effective);
+    const scene: SceneDocument = parsed
+      ? { schema: SCENE_SCHEMA_VERSION, entities: parsed.parsed }
+      : readableScene((await this.draft(world)).body);
+    return measureScene(this.db, scene, (await worldSceneLimits(this.db, world)).effective);
   }
 
   async versions(world: World): Promise<VersionView[]> {
@@ -233,16 +218,22 @@ export class ScenesService {
   }
 
   /**
-   * Saves `body` as the draft if its ETag is still `ifMatch`: `store` writes it (told whether the draft is
-   * stored per entity now) under the draft row's lock; the ETag, revision and storage are done here.
+   * Saves the draft `body` (joined from the entities' canonical texts `canonical`) if its ETag is still
+   * `ifMatch`, under the draft row's lock: only the entities in `changed` when given and the draft is stored
+   * per entity, else every entity that differs (`storeDraftBody`); with the ETag, revision, length and the
+   * day's storage figure.
    */
   private async saveDraft(
     world: World,
     actor: Principal,
     ifMatch: string | undefined,
-    body: string,
-    store: (trx: Transaction<Database>, perEntity: boolean) => Promise<void>,
+    draft: {
+      body: string;
+      canonical: ReadonlyMap<string, string>;
+      changed: ReadonlyMap<string, string | null> | null;
+    },
   ): Promise<StoredBody> {
+    const { body, canonical, changed } = draft;
     const etag = etagOf(body);
     const bytes = Buffer.byteLength(body);
     const saved = await this.db.transaction().execute(async (trx) => {
@@ -255,7 +246,9 @@ export class ScenesService {
       if (!current) throw new Error(`scenes: world ${world.slug} has no draft row`);
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
       await requireStorage(trx, world, bytes - Number(current.bytes));
-      await store(trx, current.per_entity);
+      await (changed && current.per_entity
+        ? storeDraftEntities(trx, world.id, changed)
+        : storeDraftBody(trx, world.id, body, canonical));
       // The new ETag and revision, and the organization's storage recorded, in one statement.
       const { rows: updated } = await sql<{ revision: number }>`
         with recorded as (${UsageService.storageRecord(world.org_id)})
@@ -286,7 +279,11 @@ export class ScenesService {
       .forUpdate()
       .executeTakeFirst();
     if (!locked) throw Problem.notFound(`world "${world.slug}" not found`);
-    const budget = await this.budgetOf(trx, world, body);
+    const budget = await measureScene(
+      trx,
+      readableScene(body),
+      (await worldSceneLimits(trx, world)).effective,
+    );
     if (!budget.ok) throw overLimits(budget);
     await requireStorage(trx, world, Buffer.byteLength(body));
     const last = await trx
@@ -328,15 +325,16 @@ export class ScenesService {
   }
 }
 
-/** The entities whose canonical text differs between two drafts (null: removed). */
-function changedEntities(
-  before: ReadonlyMap<string, string>,
-  after: ReadonlyMap<string, string>,
-): Map<string, string | null> {
-  const changed = new Map<string, string | null>();
-  for (const [id, text] of after) if (before.get(id) !== text) changed.set(id, text);
-  for (const id of before.keys()) if (!after.has(id)) changed.set(id, null);
-  return changed;
+/** A stored scene as a document, or 409 when it cannot be read (a schema 1 draft no conversion takes). */
+function readableScene(body: string) {
+  const read = sceneFromAnySchema(JSON.parse(body));
+  if (!read.ok)
+    throw new Problem(
+      409,
+      'conflict',
+      `the scene cannot be read (${read.reason} at ${read.path}); fix it and save it again`,
+    );
+  return read.scene;
 }
 
 /** Refuses a write that would take the organization past its storage quota (403 naming the quota). */
