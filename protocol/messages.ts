@@ -48,6 +48,11 @@ export const MessageType = {
   moderate: 'moderate',
   moderated: 'moderated',
   moderationRefused: 'moderationRefused',
+  /**
+   * A spectator's camera moved (SpectatorCamera): its area of interest follows it. Ignored from visitors.
+   * Sent at most a few times a second.
+   */
+  spectatorCamera: 'spectatorCamera',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -90,9 +95,26 @@ export const joinOptionsSchema = z
     spawn: z.string().min(1).max(64).optional(),
     /** The avatar's look, "<build>-<headwear>" (avatar-appearance.ts); the default look when absent. */
     appearance: appearanceSchema.optional(),
+    /**
+     * Watch with no avatar (an embed's spectator): not counted in the world's capacity, seen by no one,
+     * its area of interest centred on its camera (spectatorCamera). Name and colour are then unused.
+     */
+    spectate: z.boolean().optional(),
   })
   .strict();
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
+
+/** Farthest a spectator's camera may be from the world's origin on each axis, in metres. */
+export const SPECTATOR_CAMERA_RANGE = 10_000;
+
+export const spectatorCameraSchema = z
+  .object({
+    /** Where the camera looks, on the ground plane (metres). */
+    x: z.number().min(-SPECTATOR_CAMERA_RANGE).max(SPECTATOR_CAMERA_RANGE),
+    z: z.number().min(-SPECTATOR_CAMERA_RANGE).max(SPECTATOR_CAMERA_RANGE),
+  })
+  .strict();
+export type SpectatorCamera = z.infer<typeof spectatorCameraSchema>;
 
 /**
  * Largest WebSocket frame the server accepts, in bytes. Inputs are ~30 bytes; anything near this is abuse,

@@ -77,6 +77,8 @@ export const WorldState = schema(
     sceneVersion: t.uint32().default(0),
     /** Tokens shown on the scene's nft-frames (few, for everyone: not filtered by interest). */
     frames: t.map(NftFrame),
+    /** Visitors (avatars) in this instance, whether or not this client sees them; spectators not counted. */
+    visitors: t.uint16().default(0),
   },
   'WorldState',
 );
@@ -90,6 +92,7 @@ export const UnfilteredWorldState = schema(
     presses: t.uint32().default(0),
     sceneVersion: t.uint32().default(0),
     frames: t.map(NftFrame),
+    visitors: t.uint16().default(0),
   },
   'WorldState',
 );
@@ -135,6 +138,8 @@ export interface WorldStateView {
   frames?: Map<string, NftFrameView>;
   presses: number;
   sceneVersion: number;
+  /** Absent from states sent before spectators existed. */
+  visitors?: number;
   avatars: Map<string, AvatarView>;
   /** Absent from states sent before items existed; treat as empty. */
   items?: Map<string, ItemView>;

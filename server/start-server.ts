@@ -30,6 +30,8 @@ import {
   InstanceDirectory,
   ModerationService,
   SessionTokens,
+  EmbedTokens,
+  EmbedService,
   UsageService,
   loadSigningKey,
 } from './control-plane/index.js';
@@ -124,16 +126,15 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const states = new WorldStateRepository(database.db);
     await seedDemoWorld(database.db, worlds);
 
-    const sessions = new SessionTokens(
-      database.db,
-      await loadSigningKey(database.db, config.auth.secret),
-      config.auth.accessTokenTtlSeconds,
-    );
+    const signingKey = await loadSigningKey(database.db, config.auth.secret);
+    const sessions = new SessionTokens(database.db, signingKey, config.auth.accessTokenTtlSeconds);
+    const embedTokens = new EmbedTokens(signingKey);
     const accounts = new AccountsService(database.db);
     await accounts.ensureOperator(config.auth.operator, logger);
-    const authenticator = new Authenticator(database.db, sessions);
+    const authenticator = new Authenticator(database.db, sessions, embedTokens);
     const usage = new UsageService(database.db);
     const instances = new InstanceDirectory();
+    const embeds = new EmbedService(database.db, embedTokens, instances);
 
     const metrics = createMetrics();
     const backend = await createMatchmakingBackend(config);
@@ -224,6 +225,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         scenes: new SceneVersionsRepository(database.db),
         usage,
         instances,
+        embeds,
+        embedRevocationCheckMs: config.embedRevocationCheckMs,
         voice: voiceBackend,
         nft:
           chains.clients.size > 0 ? { gates: nft.gates, bindings: nft.bindings, models: assets } : undefined,
@@ -245,6 +248,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           sessions,
           accounts,
           authenticator,
+          embeds,
           usage,
           instances,
           roomEvents,
@@ -296,7 +300,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     app.use(rooms.matchmakingMiddleware);
     useBodyParsers(app);
     serveApiDocs(app);
-    servePlayer(app, options.clientDir ?? DEFAULT_CLIENT_DIR, logger);
+    servePlayer(app, options.clientDir ?? DEFAULT_CLIENT_DIR, logger, embeds);
 
     await app.init();
     const httpServer: http.Server = app.getHttpServer();

@@ -90,7 +90,23 @@ export async function joinWorld(
   return wrapRoom(joined);
 }
 
-export async function wrapRoom(room: Room): Promise<Visitor> {
+/**
+ * Watches a world as a spectator (an embed's seat: no avatar), with `token` (an embed token) if given. Its
+ * avatars() are those in its camera's area of interest; self() stays undefined.
+ */
+export async function spectateWorld(baseUrl: string, world: string, token?: string): Promise<Visitor> {
+  const client = new Client(baseUrl);
+  if (token) client.auth.token = token;
+  const joined = await client.joinOrCreate(RoomName.world, {
+    world,
+    name: 'spectator',
+    color: '#888888',
+    spectate: true,
+  });
+  return wrapRoom(joined, { spectator: true });
+}
+
+export async function wrapRoom(room: Room, { spectator = false } = {}): Promise<Visitor> {
   let closeCode: number | undefined;
   room.onLeave((code) => {
     closeCode = code;
@@ -138,7 +154,7 @@ export async function wrapRoom(room: Room): Promise<Visitor> {
     }
     return map;
   };
-  await waitFor(() => avatars().has(room.sessionId), Boolean, { what: 'own avatar placed' });
+  if (!spectator) await waitFor(() => avatars().has(room.sessionId), Boolean, { what: 'own avatar placed' });
   return {
     room,
     sessionId: room.sessionId,

@@ -31,6 +31,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Visitors per world instance; a full instance sends newcomers to another (created when needed). */
   worldCapacity: number;
+  /** How often each room checks whether the embed keys its clients came through were revoked, in ms. */
+  embedRevocationCheckMs: number;
   auth: AuthConfig;
   /** Requests per minute per client address on /auth routes, and per caller on writes. */
   rateLimits: { authPerMinute: number; writesPerMinute: number; voiceTokensPerMinute: number };
@@ -169,6 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     logFormat: value.LOG_FORMAT,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     worldCapacity: value.WORLD_CAPACITY,
+    embedRevocationCheckMs: value.EMBED_REVOCATION_CHECK_SECONDS * 1000,
     auth: {
       secret: value.AUTH_SECRET,
       operator:

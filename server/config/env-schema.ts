@@ -67,6 +67,12 @@ export const envSchema = z
       .min(1, 'must be at least 1')
       .max(5000, 'must be at most 5000')
       .default(1000),
+    EMBED_REVOCATION_CHECK_SECONDS: z.coerce
+      .number({ message: 'must be a whole number of seconds, e.g. 30' })
+      .int('must be a whole number of seconds, e.g. 30')
+      .min(1, 'must be at least 1')
+      .max(60, 'must be at most 60: a revoked embed key must end running embeds within a minute')
+      .default(30),
     AUTH_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters of random text (e.g. `openssl rand -base64 48`)')

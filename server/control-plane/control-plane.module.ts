@@ -18,6 +18,8 @@ import { AccountsService } from './auth/accounts-service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { Authenticator } from './auth/authenticator.js';
 import { SessionTokens } from './auth/session-tokens.js';
+import { EmbedController } from './embed/embed.controller.js';
+import { EmbedService } from './embed/embed-service.js';
 import { ApiKeysService } from './keys/api-keys-service.js';
 import { OrgsController } from './orgs/orgs.controller.js';
 import { OrgsService } from './orgs/orgs-service.js';
@@ -36,6 +38,8 @@ export interface ControlPlaneOptions {
   sessions: SessionTokens;
   accounts: AccountsService;
   authenticator: Authenticator;
+  /** Embeds on other sites (shared with the embed page's framing and the rooms' revocation sweep). */
+  embeds: EmbedService;
   usage: UsageService;
   instances: InstanceDirectory;
   /** Tells running rooms about published versions and deleted worlds. */
@@ -48,6 +52,8 @@ export interface ControlPlaneOptions {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Embed sessions per client address and world per minute (a large classroom behind one NAT fits). */
+const EMBED_SESSIONS_PER_MINUTE = 600;
 const requestOf = (context: ExecutionContext): Request => context.switchToHttp().getRequest<Request>();
 
 @Module({})
@@ -80,6 +86,17 @@ export class ControlPlaneModule {
               generateKey: (_context, tracker, name) => `${name}:${tracker}`,
             },
             {
+              // Embed sessions: a whole classroom behind one address opens the same embed at once, so they
+              // are counted per address and world, apart from other writes (one site cannot starve another).
+              name: 'embeds',
+              ttl: 60_000,
+              limit: EMBED_SESSIONS_PER_MINUTE,
+              skipIf: (context) => !/^\/embeds\/[^/]+\/sessions$/.test(requestOf(context).path),
+              getTracker: (req: Record<string, unknown>) =>
+                `ip:${String(req.ip)}:${String((req as unknown as Request).params?.slug ?? '')}`,
+              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+            },
+            {
               name: 'writes',
               ttl: 60_000,
               limit: options.rateLimits.writesPerMinute,
@@ -87,6 +104,7 @@ export class ControlPlaneModule {
               skipIf: (context) =>
                 READ_METHODS.has(requestOf(context).method) ||
                 requestOf(context).path.startsWith('/auth/') ||
+                requestOf(context).path.startsWith('/embeds/') ||
                 requestOf(context).path === '/livekit/webhook',
               getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
               generateKey: (_context, tracker, name) => `${name}:${tracker}`,
@@ -102,6 +120,7 @@ export class ControlPlaneModule {
         ScenesController,
         SceneLimitsController,
         ArchiveController,
+        EmbedController,
       ],
       providers: [
         { provide: DATABASE, useValue: db },
@@ -112,6 +131,7 @@ export class ControlPlaneModule {
         { provide: InstanceDirectory, useValue: options.instances },
         { provide: AccessService, useValue: new AccessService(db) },
         { provide: ApiKeysService, useValue: new ApiKeysService(db) },
+        { provide: EmbedService, useValue: options.embeds },
         { provide: OrgsService, useValue: new OrgsService(db) },
         { provide: WorldsService, useValue: worlds },
         { provide: WorldMembersService, useValue: new WorldMembersService(db) },

@@ -6,6 +6,8 @@ export { Authenticator } from './auth/authenticator.js';
 export { AccountsService, accountView } from './auth/accounts-service.js';
 export { sessionResponse, slugSchema } from './api/common-schemas.js';
 export { SessionTokens, loadSigningKey } from './auth/session-tokens.js';
+export { EmbedTokens } from './auth/embed-tokens.js';
+export { EmbedService, type EmbedCredential } from './embed/embed-service.js';
 export type { Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
 export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam } from './api/zod-api.js';

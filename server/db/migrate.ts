@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-scene-schema-2.js';
 import * as m0009 from './migrations/0009-library-and-limits.js';
 import * as m0010 from './migrations/0010-draft-body-uncompressed.js';
 import * as m0011 from './migrations/0011-draft-entities.js';
+import * as m0012 from './migrations/0012-embed-keys.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-library-and-limits': m0009,
   '0010-draft-body-uncompressed': m0010,
   '0011-draft-entities': m0011,
+  '0012-embed-keys': m0012,
 };
 
 /** Tries of the migration run when another schema vanished under Kysely's catalog scan. */

@@ -176,6 +176,8 @@ export interface ApiKeysTable {
   scopes: ApiKeyScope[];
   origins: Generated<string[]>;
   key_hash: string;
+  /** The key itself, for embed keys only (public by design: they sit in a page's HTML); null for secrets. */
+  public_key: string | null;
   created_by: string | null;
   created_at: ColumnType<Date, never, never>;
   last_used_at: Date | null;

@@ -10,7 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ARCHIVE_MEDIA_TYPE, addNamedSchemas } from '../control-plane/index.js';
+import { ARCHIVE_MEDIA_TYPE, addNamedSchemas, type EmbedService } from '../control-plane/index.js';
 import { sendProblem } from './problem-details.filter.js';
 
 /** A JSON body parser with a size limit whose errors are problem responses (it runs before Nest's filter). */
@@ -92,18 +92,61 @@ export function serveApiDocs(app: NestExpressApplication): void {
 
 /**
  * The built apps (Vite output in `clientDir`): the player at / and /w/<slug> (a world's entry page), the
- * studio at /studio and /studio/<slug>, the embed at /embed/<slug>. Without a build, one warning names the fix.
+ * studio at /studio and /studio/<slug>, the embed at /embed/<slug> (framed only by the sites its key or
+ * token allows) and the widget's loader at /embed.js. Without a build, one warning names the fix.
  */
-export function servePlayer(app: NestExpressApplication, clientDir: string, logger: Logger): void {
+export function servePlayer(
+  app: NestExpressApplication,
+  clientDir: string,
+  logger: Logger,
+  embeds: EmbedService,
+): void {
+  // The poster route is asked from other sites' pages: its answer (or its refusal) is readable by them.
+  app.use('/embeds/:slug', (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.method === 'GET') {
+      res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+      res.setHeader('Vary', 'Origin');
+    }
+    next();
+  });
   if (!existsSync(clientDir)) {
     logger.warn({ clientDir }, 'the player is not built, so / has nothing to serve: run `npm run build`');
     return;
   }
+  // The loader is fetched cross-site by every embedding page, and changes with each release.
+  app.use('/embed.js', (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    next();
+  });
   app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
   const page = (file: string) => (_req: express.Request, res: express.Response) =>
     res.sendFile(path.join(clientDir, file));
   // The apps route inside themselves; their addresses all load the app's page.
   app.use('/w/:slug', page('index.html'));
   app.use(/^\/studio(\/[a-z0-9-]*)?\/?$/, page('studio.html'));
-  app.use('/embed/:slug', page('embed.html'));
+  app.use('/embed/:slug', (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    embedFraming(embeds, req)
+      .then((ancestors) => {
+        res.setHeader('Content-Security-Policy', `frame-ancestors ${ancestors.join(' ')}`);
+        res.setHeader('Cache-Control', 'no-store');
+        res.sendFile(path.join(clientDir, 'embed.html'));
+      })
+      .catch(next);
+  });
+}
+
+/**
+ * Who may frame this embed page: this server itself (the studio's preview) and the origins the key or
+ * token in its address allows. A page with no valid key frames only here — the browser then blocks it on
+ * other sites, and the widget's loader, which asks first, says why in its box.
+ */
+async function embedFraming(embeds: EmbedService, req: express.Request): Promise<string[]> {
+  const slug = String(req.params.slug ?? '');
+  const key = typeof req.query.k === 'string' ? req.query.k : undefined;
+  const token = typeof req.query.t === 'string' ? req.query.t : undefined;
+  const credential = key ? { key } : token ? { token } : undefined;
+  const origins =
+    credential && /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await embeds.frameAncestors(slug, credential) : [];
+  return ["'self'", ...origins];
 }

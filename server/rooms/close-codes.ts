@@ -13,6 +13,8 @@ export const BANNED_CLOSE_CODE = 4403;
 export const KICKED_CLOSE_CODE = 4408;
 /** Close code for a visitor who no longer meets the world's token gate (sold the key while inside). */
 export const TOKEN_GATE_CLOSE_CODE = 4412;
+/** Close code for a visitor or spectator who came in through an embed whose key was since revoked. */
+export const EMBED_REVOKED_CLOSE_CODE = 4411;
 /** Close code for everyone in an instance whose world was deleted. */
 export const WORLD_DELETED_CLOSE_CODE = 4410;
 /**
@@ -31,6 +33,7 @@ export const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
   BANNED_CLOSE_CODE,
   KICKED_CLOSE_CODE,
   TOKEN_GATE_CLOSE_CODE,
+  EMBED_REVOKED_CLOSE_CODE,
   WORLD_DELETED_CLOSE_CODE,
 ]);
 

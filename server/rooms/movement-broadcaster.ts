@@ -31,6 +31,7 @@ export interface Mover extends Viewer {
 }
 
 const FULL_RATE_WITHIN_2 = FULL_RATE_WITHIN * FULL_RATE_WITHIN;
+const NONE: ReadonlyMap<string, Mover> = new Map();
 const HALF_RATE_WITHIN_2 = HALF_RATE_WITHIN * HALF_RATE_WITHIN;
 
 export class MovementBroadcaster {
@@ -44,12 +45,26 @@ export class MovementBroadcaster {
 
   constructor(private readonly filtered: boolean) {}
 
-  /** Sends this tick's frames; returns how many were sent. */
-  send(tick: number, movers: ReadonlyMap<string, Mover>): number {
-    return this.filtered ? this.sendFiltered(tick, movers) : this.sendToEveryone(tick, movers);
+  /**
+   * Sends this tick's frames to the movers and to `watchers` (spectators: they receive frames but have no
+   * position of their own); returns how many were sent.
+   */
+  send(
+    tick: number,
+    movers: ReadonlyMap<string, Mover>,
+    watchers: ReadonlyMap<string, Mover> = NONE,
+  ): number {
+    return this.filtered
+      ? this.sendFiltered(tick, movers, movers) + this.sendFiltered(tick, NONE, watchers)
+      : this.sendToEveryone(tick, movers, watchers);
   }
 
-  private sendFiltered(tick: number, movers: ReadonlyMap<string, Mover>): number {
+  /** Encodes `movers` (when given) and sends a frame to each of `viewers`. */
+  private sendFiltered(
+    tick: number,
+    movers: ReadonlyMap<string, Mover>,
+    viewers: ReadonlyMap<string, Mover>,
+  ): number {
     const writer = this.writer;
     const encoded = this.encoded;
     const { movedAt, atX, atZ } = this;
@@ -62,7 +77,7 @@ export class MovementBroadcaster {
       atZ[id] = mover.body.z;
     }
     let sent = 0;
-    for (const viewer of movers.values()) {
+    for (const viewer of viewers.values()) {
       writer.begin(tick, viewer.ackSeq, viewer.body.vy);
       if (viewer.movedAtTick > viewer.selfSentTick || viewer.ackSeq !== viewer.ackSent) {
         writer.addEncoded(encoded, viewer.netId);
@@ -98,7 +113,11 @@ export class MovementBroadcaster {
     return sent;
   }
 
-  private sendToEveryone(tick: number, movers: ReadonlyMap<string, Mover>): number {
+  private sendToEveryone(
+    tick: number,
+    movers: ReadonlyMap<string, Mover>,
+    watchers: ReadonlyMap<string, Mover>,
+  ): number {
     const shared = this.shared;
     shared.begin(tick, 0, 0);
     for (const mover of movers.values()) {
@@ -106,20 +125,21 @@ export class MovementBroadcaster {
     }
     const frame = shared.finish();
     let sent = 0;
-    for (const viewer of movers.values()) {
-      if (viewer.selfSentTick < 0) {
-        // Just joined (or reconnected): everyone's position once.
-        this.writer.begin(tick, viewer.ackSeq, viewer.body.vy);
-        for (const mover of movers.values()) this.writer.add(mover.netId, mover.body);
-        viewer.client.sendBytes(ServerMessage.movement, this.writer.finish());
-      } else if (shared.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
-        shared.setReceiver(viewer.ackSeq, viewer.body.vy);
-        viewer.client.sendBytes(ServerMessage.movement, frame);
-      } else continue;
-      viewer.selfSentTick = tick;
-      viewer.ackSent = viewer.ackSeq;
-      sent += 1;
-    }
+    for (const group of [movers, watchers])
+      for (const viewer of group.values()) {
+        if (viewer.selfSentTick < 0) {
+          // Just joined (or reconnected): everyone's position once.
+          this.writer.begin(tick, viewer.ackSeq, viewer.body.vy);
+          for (const mover of movers.values()) this.writer.add(mover.netId, mover.body);
+          viewer.client.sendBytes(ServerMessage.movement, this.writer.finish());
+        } else if (shared.entries > 0 || viewer.ackSeq !== viewer.ackSent) {
+          shared.setReceiver(viewer.ackSeq, viewer.body.vy);
+          viewer.client.sendBytes(ServerMessage.movement, frame);
+        } else continue;
+        viewer.selfSentTick = tick;
+        viewer.ackSent = viewer.ackSeq;
+        sent += 1;
+      }
     return sent;
   }
 }

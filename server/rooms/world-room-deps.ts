@@ -5,7 +5,7 @@ import type { UsageService } from '../control-plane/index.js';
 import type { SceneVersionsRepository, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VoiceBackend } from '../voice/index.js';
-import type { InstanceDirectory } from '../control-plane/index.js';
+import type { EmbedService, InstanceDirectory } from '../control-plane/index.js';
 import type { InstanceLock } from './instances/instance-lock.js';
 import type { JoinAdmission } from './join-admission.js';
 import type { ModerationDesk } from './room-moderation.js';
@@ -27,6 +27,10 @@ export interface WorldRoomDeps {
   scenes: SceneVersionsRepository;
   usage: UsageService;
   instances: InstanceDirectory;
+  /** Which embed keys were revoked: clients that came in through one are sent away within a minute. */
+  embeds: Pick<EmbedService, 'revoked'>;
+  /** How often that is checked, in ms (at most a minute). */
+  embedRevocationCheckMs: number;
   /** LiveKit, when configured; voice is off (and visitors are told so) without it. */
   voice: VoiceBackend | undefined;
   /** Frames and token gates, when the server reads chains. */

@@ -18,6 +18,7 @@ import {
   WorldState,
   moveInputSchema,
   pressSchema,
+  spectatorCameraSchema,
   step,
   type AvatarBody,
   type MoveInput,
@@ -40,8 +41,11 @@ import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
 import { PersistentWorldState } from './persistent-world-state.js';
+import { Spectators, SPECTATOR_SEATS } from './spectators.js';
+import { EmbedRevocations } from './embed-revocations.js';
 import {
   BANNED_CLOSE_CODE,
+  EMBED_REVOKED_CLOSE_CODE,
   KICKED_CLOSE_CODE,
   NO_GRACE_CLOSE_CODES,
   RECONNECT_GRACE_SECONDS,
@@ -74,6 +78,9 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
     private readonly movement = new MovementBroadcaster(deps.interest.enabled);
     private readonly netIds = new NetIds();
+    /** Embeds watching with no avatar (not visitors: they take no visitor seat). */
+    private readonly spectators = new Spectators(this.interest);
+    private readonly embeds = new EmbedRevocations((keyIds) => deps.embeds.revoked(keyIds));
     private ticks = 0;
 
     private world!: World;
@@ -150,12 +157,20 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         this.clock.setInterval(() => void this.meter?.flush(this.occupants.values()), USAGE_FLUSH_MS);
         const lease = { worldId: world.id, instance: this.instance, owner: this.roomId };
         this.clock.setInterval(() => renewLease(deps.instanceLock, lease, this.log), INSTANCE_LEASE_MS / 3);
+        this.clock.setInterval(() => void this.endRevokedEmbeds(), deps.embedRevocationCheckMs);
       }
 
       this.setPatchRate(SCHEMA_PATCH_MS);
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
-      this.onMessage(MessageType.press, pressSchema, () => persisted.enqueue());
+      this.onMessage(MessageType.press, pressSchema, (client) => {
+        if (this.spectators.has(client.sessionId))
+          throw new ServerError(403, 'press: spectators watch only; join the world to press');
+        return persisted.enqueue();
+      });
+      this.onMessage(MessageType.spectatorCamera, spectatorCameraSchema, (client, camera) =>
+        this.spectators.moveCamera(client, camera),
+      );
       this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity }) => {
         const occupant = this.occupants.get(client.sessionId);
         if (occupant) occupant.pendingInteraction = entity;
@@ -175,8 +190,16 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     }
 
     override onJoin(client: Client<{ auth: Admitted }>, options: unknown): void {
-      const { name: chosenName, color, spawn, appearance } = parseJoinOptionsFor(options, this.world.slug);
+      const {
+        name: chosenName,
+        color,
+        spawn,
+        appearance,
+        spectate,
+      } = parseJoinOptionsFor(options, this.world.slug);
       const admitted = client.auth;
+      this.embeds.track(client.sessionId, admitted?.principal);
+      if (spectate) return this.seatSpectator(client, spawn);
       const name = admitted?.displayName?.slice(0, 32) ?? chosenName;
       // At the requested (or default) spawn point, on a small ring so joiners don't stack.
       const body: AvatarBody = this.scene.spawnBody(this.occupants.size, spawn);
@@ -208,7 +231,62 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       } satisfies Privileges);
       this.voice?.joined(this.voiceListener(this.occupants.get(client.sessionId)!));
       this.nft?.dress([this.occupants.get(client.sessionId)!]);
-      this.meter?.joined(this.clients.length);
+      this.meter?.joined(this.occupants.size);
+      this.state.visitors = this.occupants.size;
+    }
+
+    /** Seats a spectator (an embed watching) at the spawn point it asked for, within the instance's cap. */
+    private seatSpectator(client: Client<{ auth: Admitted }>, spawn: string | undefined): void {
+      if (this.spectators.size >= SPECTATOR_SEATS) {
+        this.embeds.forget(client.sessionId);
+        throw new ServerError(
+          503,
+          `join: all ${SPECTATOR_SEATS} spectator seats of this instance are taken; try again in a minute`,
+        );
+      }
+      const at = this.scene.spawnBody(0, spawn);
+      this.spectators.add(client, at, client.auth?.principal ?? null);
+      client.send(MessageType.privileges, { canModerate: false } satisfies Privileges);
+      this.countSpectators();
+    }
+
+    /** Lists the spectator count (the directory's population leaves spectators out). */
+    private countSpectators(): void {
+      this.setMetadata({ ...this.metadata, spectators: this.spectators.size }).catch((error: unknown) =>
+        this.log.warn({ err: error }, 'listing the spectator count failed'),
+      );
+    }
+
+    /**
+     * Only visitors take seats: spectators are capped on their own (SPECTATOR_SEATS). Colyseus asks this
+     * before reserving a seat and to lock a full room; seats reserved but not yet joined count by the
+     * options they were reserved with.
+     */
+    override hasReachedMaxClients(): boolean {
+      if (!super.hasReachedMaxClients()) return false;
+      // Colyseus keeps reserved seats privately: read their join options to tell spectators apart.
+      const reserved = Object.values(
+        (this as unknown as { _reservedSeats: Record<string, [unknown]> })._reservedSeats,
+      );
+      const total = this.clients.length + reserved.length;
+      if (total < this.maxClients) return true; // disposing
+      const spectating = reserved.filter(
+        ([options]) => (options as { spectate?: unknown })?.spectate === true,
+      );
+      return total - this.spectators.size - spectating.length >= this.maxClients;
+    }
+
+    /** Sends away the clients whose embed key was revoked (every embedRevocationCheckMs). */
+    private async endRevokedEmbeds(): Promise<void> {
+      const ended = await this.embeds.sweep().catch((error: unknown) => {
+        this.log.warn({ err: error }, 'checking embed keys failed; trying again at the next sweep');
+        return [];
+      });
+      for (const sessionId of ended) {
+        const client = this.clients.getById(sessionId);
+        if (client)
+          sendAway(client, EMBED_REVOKED_CLOSE_CODE, 'the site’s embed key for this world was revoked');
+      }
     }
 
     /**
@@ -296,6 +374,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
 
     /** A reconnected client starts from a blank picture: send it every position it may see again. */
     override onReconnect(client: Client): void {
+      this.spectators.reconnected(client);
       const occupant = this.occupants.get(client.sessionId);
       if (!occupant) return;
       occupant.client = client; // the new connection's client object
@@ -306,6 +385,8 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     }
 
     override onLeave(client: Client, code?: number): void {
+      this.embeds.forget(client.sessionId);
+      if (this.spectators.remove(client.sessionId)) return this.countSpectators();
       const occupant = this.occupants.get(client.sessionId);
       if (occupant) {
         this.meter?.left(occupant);
@@ -314,6 +395,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       }
       this.occupants.delete(client.sessionId);
       this.state.avatars.delete(client.sessionId);
+      this.state.visitors = this.occupants.size;
       if (occupant) {
         this.interest?.detach(occupant, this.occupants.values());
         this.netIds.release(occupant.netId);
@@ -400,6 +482,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
           this.scene.world,
         );
       this.interest?.update(tick, this.occupants, this.items.all);
+      this.interest?.updateWatchers(tick, this.spectators.all.values(), this.items.all);
       if (this.persisted) {
         this.persisted.apply();
         this.state.presses = this.persisted.presses; // also picks up presses merged from other instances
@@ -408,7 +491,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       deps.metrics.roomTickSeconds.observe((simulated - started) / 1000);
       deps.metrics.roomTickMs.observe(simulated - started);
       // The movement frames are this room's per-tick patch: timed as patches, not as simulation.
-      this.movement.send(tick, this.occupants);
+      this.movement.send(tick, this.occupants, this.spectators.all);
       deps.metrics.roomPatchMs.observe(performance.now() - simulated);
     }
 

@@ -37,7 +37,11 @@ export interface ControlPlaneFixture {
   close(): Promise<void>;
 }
 
-export async function startControlPlane(database: 'PGlite' | 'PostgreSQL'): Promise<ControlPlaneFixture> {
+export async function startControlPlane(
+  database: 'PGlite' | 'PostgreSQL',
+  /** More server settings (environment variables), e.g. a shorter check interval. */
+  env: Record<string, string> = {},
+): Promise<ControlPlaneFixture> {
   const schema: PostgresSchema | undefined =
     database === 'PostgreSQL' ? await createPostgresSchema() : undefined;
   const logLines: string[] = [];
@@ -49,6 +53,7 @@ export async function startControlPlane(database: 'PGlite' | 'PostgreSQL'): Prom
       RATE_LIMIT_AUTH_PER_MINUTE: '1000',
       RATE_LIMIT_WRITES_PER_MINUTE: '10000',
       ...(schema ? { DATABASE_URL: schema.url } : {}),
+      ...env,
     },
     { logLines },
   );

@@ -60,6 +60,9 @@ let target: SignedIn & { email: string; password: string }; // the account role/
 const tokens = {} as Record<CallerName, string | undefined>;
 const accounts = {} as Record<CallerName, (SignedIn & { email?: string; password?: string }) | undefined>;
 let archive: unknown;
+/** A public embed key of world "mx-public", allowed on EMBED_SITE. */
+let embedKey: string;
+const EMBED_SITE = 'https://site.example';
 let sequence = 0;
 
 const unique = (prefix: string): string => `${prefix}-${process.pid}-${(sequence += 1)}`;
@@ -226,7 +229,13 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       );
       return { path: { slug: 'mx', accountId: target.accountId } };
     case 'POST /worlds/{slug}/keys':
-      return { path: { slug: 'mx' }, body: { name: 'k', scopes: ['embed'] } };
+      return { path: { slug: 'mx' }, body: { name: 'k', scopes: ['embed'], origins: [EMBED_SITE] } };
+    case 'GET /embeds/{slug}':
+      return { path: { slug: 'mx-public' }, query: { key: embedKey }, headers: { origin: EMBED_SITE } };
+    case 'POST /embeds/{slug}/sessions':
+      return { path: { slug: 'mx-public' }, body: { key: embedKey, host: EMBED_SITE } };
+    case 'POST /worlds/{slug}/embed-tokens':
+      return { path: { slug: 'mx' }, body: { origin: EMBED_SITE } };
     case 'DELETE /worlds/{slug}/keys/{keyId}': {
       const key = await ok(
         sdk.worldsCreateKey({
@@ -391,6 +400,17 @@ describe.each([['PGlite'], ['PostgreSQL']])('authorization matrix on %s', (datab
       204,
     );
     archive = await ok(sdk.archiveExport({ client: founder.api, path: { slug: 'mx' } }));
+    await createWorld(founder.api, 'matrix', { slug: 'mx-public', name: 'Public', visibility: 'public' });
+    embedKey = (
+      await ok(
+        sdk.worldsCreateKey({
+          client: founder.api,
+          path: { slug: 'mx-public' },
+          body: { name: 'site', scopes: ['embed'], origins: [EMBED_SITE] },
+        }),
+        201,
+      )
+    ).key;
     for (const caller of CALLERS) tokens[caller] = accounts[caller]?.token;
     tokens.revoked = revoked.key;
   });

@@ -121,6 +121,8 @@ export function decideWorld(
 ): Decision {
   const open = world.visibility !== 'private';
   if (principal.kind === 'key') {
+    // An embed is public: it sees a private world only through a token the world's backend minted.
+    if (principal.embed && !open && !principal.embed.private) return deny(404, 'world not found');
     const scoped = principal.scopes.some((scope) => SCOPE_WORLD_ACTIONS[scope].has(action));
     if (principal.worldId !== null) {
       if (principal.worldId !== world.id)

@@ -82,6 +82,28 @@ export const createApiKeySchema = z.strictObject({
     .describe('Sites allowed to use this key from a browser (checked against the Origin header).'),
 });
 
+/**
+ * A world key. An embed key is public — it sits in a page's HTML — so it holds the embed scope alone and
+ * names the sites that may show the world (at least one).
+ */
+export const createWorldKeySchema = createApiKeySchema.superRefine((key, context) => {
+  if (!key.scopes.includes('embed')) return;
+  if (key.scopes.some((scope) => scope !== 'embed'))
+    context.addIssue({
+      code: 'custom',
+      path: ['scopes'],
+      message:
+        'an embed key is public (it sits in a page’s HTML), so it cannot hold another scope; create the read or manage key separately',
+    });
+  if (key.origins.length === 0)
+    context.addIssue({
+      code: 'custom',
+      path: ['origins'],
+      message:
+        'an embed key needs at least one origin: the sites that may show this world, e.g. https://example.com',
+    });
+});
+
 export const apiKeySchema = named(
   'ApiKey',
   z.object({
@@ -89,6 +111,12 @@ export const apiKeySchema = named(
     name: z.string(),
     scopes: z.array(apiKeyScopeSchema),
     origins: z.array(z.string()),
+    embedKey: z
+      .string()
+      .nullable()
+      .describe(
+        'For an embed key, the key itself (public: it goes in the embedding page); null for secrets.',
+      ),
     organization: z.string().describe('Slug of the organization the key acts in.'),
     world: z.string().nullable().describe('Slug of the key’s world; null for an account key.'),
     createdAt: z.string(),
@@ -109,7 +137,9 @@ export const createdApiKeySchema = named(
   z.object({
     key: z
       .string()
-      .describe('The secret. Shown this once; store it now. Use as Authorization: Bearer <key>.'),
+      .describe(
+        'The key. A secret (read, manage) is shown this once: store it now, use as Authorization: Bearer <key>. An embed key (mibe_…) is public and goes in the embedding page.',
+      ),
     apiKey: apiKeySchema,
   }),
 );

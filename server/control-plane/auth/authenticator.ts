@@ -9,11 +9,14 @@ import { Problem } from '../api/problem.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { hashSecret, secretKindOf } from './secret-tokens.js';
 import type { SessionTokens } from './session-tokens.js';
+import { isEmbedToken, type EmbedTokens } from './embed-tokens.js';
 
 export class Authenticator {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly tokens: SessionTokens,
+    /** Verifies embed tokens (embed pages join with them); without it they are refused. */
+    private readonly embedTokens?: EmbedTokens,
   ) {}
 
   /** Principal for an Authorization header value (or a bare token, as room joins pass it). */
@@ -23,11 +26,77 @@ export class Authenticator {
     const credential = match ? match[1]! : authorization.trim();
     if (!match && /\s/.test(credential))
       throw Problem.unauthenticated('the Authorization header must be "Bearer <access token or API key>"');
+    if (isEmbedToken(credential)) return this.embedToken(credential);
     const kind = secretKindOf(credential);
     if (kind === 'apiKey') return this.apiKey(credential, origin);
+    if (kind === 'embedKey') return this.embedKey(credential, origin);
     if (kind)
       throw Problem.unauthenticated(`a ${kind} token cannot authorize requests; send an access token`);
     return this.tokens.verifyAccess(credential);
+  }
+
+  /** An embed token, as long as the key behind it is live. */
+  private async embedToken(token: string): Promise<Principal> {
+    if (!this.embedTokens) throw Problem.unauthenticated('this server does not accept embed tokens');
+    const grant = await this.embedTokens.verify(token);
+    if (grant.keyId) {
+      const key = await this.db
+        .selectFrom('api_keys')
+        .select('revoked_at')
+        .where('id', '=', grant.keyId)
+        .executeTakeFirst();
+      if (!key || key.revoked_at)
+        throw Problem.unauthenticated('the key behind this embed was revoked; ask the site for a new embed');
+    }
+    return {
+      kind: 'key',
+      keyId: grant.keyId ?? 'minted',
+      orgId: grant.orgId,
+      worldId: grant.worldId,
+      accountId: null,
+      scopes: ['embed'],
+      embed: { origin: grant.origin, private: grant.private },
+    };
+  }
+
+  /**
+   * A public embed key presented directly: only from a browser on one of its origins (a request with no
+   * Origin is refused — the key is public, so it proves nothing on its own).
+   */
+  private async embedKey(key: string, origin: string | undefined): Promise<Principal> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'org_id', 'world_id', 'scopes', 'origins', 'revoked_at'])
+      .where('key_hash', '=', hashSecret(key))
+      .executeTakeFirst();
+    if (!row || row.revoked_at)
+      throw Problem.unauthenticated('this embed key is unknown or has been revoked');
+    return this.asEmbed(row, origin);
+  }
+
+  /**
+   * An embed-only key (a public mibe_ key, or an older mibk_ key made with the embed scope alone): only
+   * from a page on one of its origins; an empty list allows none.
+   */
+  private asEmbed(
+    row: { id: string; org_id: string; world_id: string | null; origins: string[] },
+    origin: string | undefined,
+  ): Principal {
+    if (!origin || !row.origins.includes(origin))
+      throw Problem.forbidden(
+        origin
+          ? `this embed key is not allowed on ${origin}; add that site to the key's origins in the studio's Share panel`
+          : 'an embed key works only from a web page on one of its origins (the request had no Origin header)',
+      );
+    return {
+      kind: 'key',
+      keyId: row.id,
+      orgId: row.org_id,
+      worldId: row.world_id,
+      accountId: null,
+      scopes: ['embed'],
+      embed: { origin, private: false },
+    };
   }
 
   private async apiKey(key: string, origin: string | undefined): Promise<Principal> {
@@ -37,6 +106,7 @@ export class Authenticator {
       .where('key_hash', '=', hashSecret(key))
       .executeTakeFirst();
     if (!row || row.revoked_at) throw Problem.unauthenticated('this API key is unknown or has been revoked');
+    if (row.scopes.length === 1 && row.scopes[0] === 'embed') return this.asEmbed(row, origin);
     // Browsers always send Origin on cross-site requests; a key with an allowlist refuses other sites.
     if (origin && row.origins.length > 0 && !row.origins.includes(origin))
       throw Problem.forbidden(

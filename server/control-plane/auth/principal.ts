@@ -27,6 +27,12 @@ export interface KeyPrincipal {
   worldId: string | null;
   accountId: string | null;
   scopes: readonly ApiKeyScope[];
+  /**
+   * Set for an embed (a public embed key or an embed token): the embedding page's origin, and whether it
+   * may join a private world (only a token the world's backend minted). An embed gets no more than an
+   * anonymous visitor would.
+   */
+  embed?: { origin: string; private: boolean };
 }
 
 export type Principal = AnonymousPrincipal | AccountPrincipal | KeyPrincipal;

@@ -5,7 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export const TOKEN_PREFIX = { refresh: 'mibr_', apiKey: 'mibk_', invitation: 'mibi_' } as const;
+/** An embed key (`mibe_`) is public by design; it authorizes nothing by itself (see embed/embed-service.ts). */
+export const TOKEN_PREFIX = {
+  refresh: 'mibr_',
+  apiKey: 'mibk_',
+  embedKey: 'mibe_',
+  invitation: 'mibi_',
+} as const;
 export type SecretKind = keyof typeof TOKEN_PREFIX;
 
 export function newSecret(kind: SecretKind): string {

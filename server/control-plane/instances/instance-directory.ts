@@ -12,6 +12,8 @@ export interface InstanceMetadata {
   /** The world's organization id (population and quotas per organization). */
   org: string;
   instance: number;
+  /** Spectators (embeds watching with no avatar) among the room's clients: not visitors. */
+  spectators?: number;
 }
 
 export interface InstanceListing {
@@ -19,7 +21,12 @@ export interface InstanceListing {
   roomId: string;
   clients: number;
   maxClients: number;
+  /** Visitors with an avatar: the clients less the spectators. */
+  visitors: number;
 }
+
+const visitorsOf = (room: { clients: number; metadata?: unknown }): number =>
+  room.clients - ((room.metadata as InstanceMetadata | undefined)?.spectators ?? 0);
 
 export class InstanceDirectory {
   async instancesOf(slug: string): Promise<InstanceListing[]> {
@@ -31,6 +38,7 @@ export class InstanceDirectory {
         roomId: room.roomId,
         clients: room.clients,
         maxClients: room.maxClients,
+        visitors: visitorsOf(room),
       }))
       .sort((a, b) => a.instance - b.instance);
   }
@@ -41,7 +49,7 @@ export class InstanceDirectory {
     const counts = new Map<string, number>();
     for (const room of rooms) {
       const world = (room.metadata as InstanceMetadata | undefined)?.world;
-      if (world) counts.set(world, (counts.get(world) ?? 0) + room.clients);
+      if (world) counts.set(world, (counts.get(world) ?? 0) + visitorsOf(room));
     }
     return counts;
   }
@@ -51,6 +59,6 @@ export class InstanceDirectory {
     const rooms = await matchMaker.query({ name: RoomName.world });
     return rooms
       .filter((room) => (room.metadata as InstanceMetadata | undefined)?.org === orgId)
-      .reduce((sum, room) => sum + room.clients, 0);
+      .reduce((sum, room) => sum + visitorsOf(room), 0);
   }
 }

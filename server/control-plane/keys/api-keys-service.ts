@@ -43,6 +43,10 @@ export class ApiKeysService {
       .where('m.account_id', '=', accountId)
       .executeTakeFirst();
     if (!org) throw Problem.notFound(`you are not a member of an organization "${orgSlug}"`);
+    if (request.scopes.includes('embed'))
+      throw Problem.badRequest(
+        'an embed key shows one world: create it on the world (POST /worlds/<slug>/keys with scopes ["embed"])',
+      );
     const owner = { org_id: org.id, world_id: null, account_id: accountId };
     return this.create(owner, orgSlug, null, accountId, request);
   }
@@ -80,8 +84,9 @@ export class ApiKeysService {
     actorId: string,
     request: CreateApiKey,
   ): Promise<{ key: string; apiKey: ApiKeyView }> {
-    const key = newSecret('apiKey');
     const scopes = [...new Set(request.scopes)];
+    const embed = scopes.includes('embed');
+    const key = newSecret(embed ? 'embedKey' : 'apiKey');
     const row = await this.db.transaction().execute(async (trx) => {
       let live = trx
         .selectFrom('api_keys')
@@ -101,6 +106,7 @@ export class ApiKeysService {
           scopes,
           origins: [...new Set(request.origins)],
           key_hash: hashSecret(key),
+          public_key: embed ? key : null,
           created_by: actorId,
           last_used_at: null,
           revoked_at: null,
@@ -164,6 +170,7 @@ function view(row: ApiKeyRow, organization: string, world: string | null): ApiKe
     organization,
     scopes: row.scopes,
     origins: row.origins,
+    embedKey: row.public_key,
     world,
     createdAt: row.created_at.toISOString(),
     lastUsedAt: row.last_used_at?.toISOString() ?? null,

@@ -9,7 +9,7 @@ import { Caller } from '../api/caller.js';
 import {
   apiKeySchema,
   auditPageSchema,
-  createApiKeySchema,
+  createWorldKeySchema,
   createdApiKeySchema,
   pageQuerySchema,
   slugSchema,
@@ -296,7 +296,7 @@ export class WorldsController {
   async createKey(
     @Caller() caller: Principal,
     @ZodParam('slug', slugSchema) slug: string,
-    @ZodBody(createApiKeySchema) body: z.output<typeof createApiKeySchema>,
+    @ZodBody(createWorldKeySchema) body: z.output<typeof createWorldKeySchema>,
   ) {
     const world = await this.access.world(caller, slug, 'world.keys');
     const account = this.access.requireSession(caller, 'create API keys');

@@ -87,6 +87,19 @@ export class InterestManager {
     }
   }
 
+  /**
+   * Brings spectators' areas of interest up to date against the grid `update` built this tick (they are
+   * not in it: nobody sees a spectator). Same staggering as visitors.
+   */
+  updateWatchers(tick: number, watchers: Iterable<Viewer>, items: readonly ViewedItem[] = []): void {
+    for (const viewer of watchers) {
+      if (viewer.phase < 0) viewer.phase = -1 - viewer.phase;
+      else if ((tick + viewer.phase) % INTEREST_EVERY_TICKS !== 0) continue;
+      this.refresh(viewer);
+      this.refreshItems(viewer, items);
+    }
+  }
+
   /** Items are few (a scene's movable props), so each refresh scans them all rather than a grid. */
   private refreshItems(viewer: Viewer, items: readonly ViewedItem[]): void {
     const view = viewer.view;

@@ -93,6 +93,10 @@ export type ApiKey = {
     scopes: Array<'read' | 'embed' | 'manage'>;
     origins: Array<string>;
     /**
+     * For an embed key, the key itself (public: it goes in the embedding page); null for secrets.
+     */
+    embedKey: string | null;
+    /**
      * Slug of the organization the key acts in.
      */
     organization: string;
@@ -107,7 +111,7 @@ export type ApiKey = {
 
 export type CreatedApiKey = {
     /**
-     * The secret. Shown this once; store it now. Use as Authorization: Bearer <key>.
+     * The key. A secret (read, manage) is shown this once: store it now, use as Authorization: Bearer <key>. An embed key (mibe_…) is public and goes in the embedding page.
      */
     key: string;
     apiKey: ApiKey;
@@ -224,6 +228,38 @@ export type WorldArchive = {
     assets: {
         [key: string]: string;
     };
+};
+
+export type EmbedPoster = {
+    world: {
+        slug: string;
+        name: string;
+        description: string;
+        thumbnailUrl: string | null;
+    };
+    /**
+     * Visitors in the world now (spectators not counted).
+     */
+    population: number;
+    voice: boolean;
+    camera: boolean;
+};
+
+export type EmbedSession = {
+    /**
+     * An embed token (mibet_…) to join the world with; keep it in memory.
+     */
+    token: string;
+    /**
+     * Seconds until it expires.
+     */
+    expiresIn: number;
+    poster: EmbedPoster;
+};
+
+export type MintedEmbedToken = {
+    token: string;
+    expiresIn: number;
 };
 
 export type Organization = {
@@ -3300,6 +3336,159 @@ export type ArchiveImportResponses = {
 };
 
 export type ArchiveImportResponse = ArchiveImportResponses[keyof ArchiveImportResponses];
+
+export type EmbedPosterData = {
+    body?: never;
+    path: {
+        slug: string;
+    };
+    query?: {
+        /**
+         * The public embed key (mibe_…).
+         */
+        key?: string;
+        /**
+         * An embed token minted by the world’s backend.
+         */
+        token?: string;
+    };
+    url: '/embeds/{slug}';
+};
+
+export type EmbedPosterErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+};
+
+export type EmbedPosterError = EmbedPosterErrors[keyof EmbedPosterErrors];
+
+export type EmbedPosterResponses = {
+    /**
+     * OK
+     */
+    200: EmbedPoster;
+};
+
+export type EmbedPosterResponse = EmbedPosterResponses[keyof EmbedPosterResponses];
+
+export type EmbedSessionData = {
+    body: {
+        /**
+         * The public embed key (mibe_…).
+         */
+        key?: string;
+        /**
+         * An embed token minted by the world’s backend.
+         */
+        token?: string;
+        /**
+         * The origin of the page the embed is shown on, as the frame sees it.
+         */
+        host: string;
+    };
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/embeds/{slug}/sessions';
+};
+
+export type EmbedSessionErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+};
+
+export type EmbedSessionError = EmbedSessionErrors[keyof EmbedSessionErrors];
+
+export type EmbedSessionResponses = {
+    /**
+     * OK
+     */
+    200: EmbedSession;
+};
+
+export type EmbedSessionResponse = EmbedSessionResponses[keyof EmbedSessionResponses];
+
+export type EmbedMintData = {
+    body: {
+        /**
+         * The origin of the page that will show the world.
+         */
+        origin: string;
+        ttlSeconds?: number;
+    };
+    path: {
+        slug: string;
+    };
+    query?: never;
+    url: '/worlds/{slug}/embed-tokens';
+};
+
+export type EmbedMintErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    429: Problem;
+};
+
+export type EmbedMintError = EmbedMintErrors[keyof EmbedMintErrors];
+
+export type EmbedMintResponses = {
+    /**
+     * OK
+     */
+    201: MintedEmbedToken;
+};
+
+export type EmbedMintResponse = EmbedMintResponses[keyof EmbedMintResponses];
 
 export type VoiceTokenData = {
     body: {

@@ -1,0 +1,90 @@
+/**
+ * Spectators: embeds that watch an instance with no avatar. Each has a camera the client moves (a
+ * `spectatorCamera` message), and its area of interest is centred there — the same grid query and
+ * movement frames as a visitor's, but nobody sees a spectator, it takes no visitor seat (the world's
+ * capacity counts visitors only), it has no voice and it cannot chat, emote or use items. Seats for
+ * spectators are capped per instance. A spectator becomes a visitor by joining again with `spectate` off.
+ */
+import type { Client } from '@colyseus/core';
+import { StateView } from '@colyseus/schema';
+import { Avatar, type SpectatorCamera } from '../../protocol/index.js';
+import type { Principal } from '../control-plane/index.js';
+import { VisibleSet } from './interest/visible-set.js';
+import type { InterestManager } from './interest/interest-manager.js';
+import type { Mover } from './movement-broadcaster.js';
+
+/** Most spectators per instance. */
+export const SPECTATOR_SEATS = 200;
+
+export interface Spectator extends Mover {
+  /** Who it is (an embed key's keyId, so revoking that key ends the watch). */
+  principal: Principal | null;
+}
+
+export class Spectators {
+  readonly all = new Map<string, Spectator>();
+
+  constructor(private readonly interest: InterestManager | undefined) {}
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  has(sessionId: string): boolean {
+    return this.all.has(sessionId);
+  }
+
+  /**
+   * Seats a spectator with its camera at `at` (the spawn point the client watches first). Its movement
+   * frames never carry a position of its own: it has none (movedAtTick and ackSeq never change).
+   */
+  add(client: Client, at: { x: number; z: number }, principal: Principal | null): Spectator {
+    const view = this.interest ? new StateView() : null;
+    if (view) client.view = view;
+    const spectator: Spectator = {
+      client,
+      principal,
+      // No avatar of its own: a placeholder that never enters the state, so no one can see it.
+      avatar: new Avatar(),
+      netId: 0,
+      body: { x: at.x, y: 0, z: at.z, yaw: 0, vy: 0 },
+      view,
+      visible: new VisibleSet(),
+      visibleItems: new Set(),
+      phase: this.interest?.nextPhase() ?? 0,
+      mark: 0,
+      ackSeq: 0,
+      ackSent: 0,
+      movedAtTick: -1,
+      selfSentTick: -1,
+    };
+    this.all.set(client.sessionId, spectator);
+    return spectator;
+  }
+
+  /** Moves a spectator's area of interest to where its camera looks (ignored for anyone else). */
+  moveCamera(client: Client, camera: SpectatorCamera): void {
+    const spectator = this.all.get(client.sessionId);
+    if (!spectator) return;
+    spectator.body.x = camera.x;
+    spectator.body.z = camera.z;
+  }
+
+  remove(sessionId: string): Spectator | undefined {
+    const spectator = this.all.get(sessionId);
+    if (!spectator) return undefined;
+    this.all.delete(sessionId);
+    spectator.visible.clear();
+    spectator.visibleItems.clear();
+    return spectator;
+  }
+
+  /** A reconnected spectator starts from a blank picture, as a visitor does. */
+  reconnected(client: Client): void {
+    const spectator = this.all.get(client.sessionId);
+    if (!spectator) return;
+    spectator.client = client;
+    spectator.selfSentTick = -1;
+    spectator.visible.resetSent();
+  }
+}
