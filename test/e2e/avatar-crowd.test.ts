@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { servePlayer, type PlayerPreview } from '../../bench/shared/player-preview.js';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import { launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
 import { waitFor } from '../helpers/wait.js';
 

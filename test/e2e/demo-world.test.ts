@@ -9,7 +9,7 @@ import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 
 let server: ServerProcess;
 /** The operator owns every world, so signed in as it the page may moderate the demo world. */

@@ -18,7 +18,7 @@ import {
 import { launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 
 let server: ServerProcess;
 let browser: Browser;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startEntryPoint, type EntryPoint } from '../helpers/entry-point.js';
 import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';

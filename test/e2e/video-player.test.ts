@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import { FAKE_MEDIA_ARGS, launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
 import {
   LIVEKIT_TEST_KEY,

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import { guestAccount } from '../helpers/api.js';
 import { launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
 import {

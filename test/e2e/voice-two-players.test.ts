@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import type { VoiceLevel } from '../../client/src/shared/voice/voice-probe.js';
 import { FAKE_MEDIA_ARGS, launchBrowser, openWatchedPage, saveScreenshot } from '../helpers/browser.js';
 import { startTestLiveKit, type TestLiveKit } from '../helpers/livekit-server.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // The small module itself, not the pipeline's index: browser tests need none of the pipeline.
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
-import type { MibTestHook } from '../../client/src/apps/player/test-hook.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = path.resolve('test-artifacts');

@@ -1,84 +1,84 @@
 /**
- * The embeddable view at /embed/<slug>, for an iframe on any site: the world's published scene drawn by
- * the shared renderer from a slowly circling camera, its name, and a button that opens the world in the
- * player. (Joining inside the frame, the host page's API and the poster image come with the widget.)
+ * The embed page at /embed/<slug>, inside a widget's frame on another site (or a plain iframe): the live
+ * world drawn by the shared renderer — spectating with an orbiting camera, or joined with an avatar — with
+ * a small bar: the world's name, who is here, and Join / Leave. Problems show in words (and reach the host
+ * page as `error` events, see embed-world.ts).
  */
-import { Canvas, useFrame } from '@react-three/fiber';
-import { useEffect, useMemo, useState } from 'react';
-import { sceneFromAnySchema } from '../../../../protocol/index.js';
-import { createClient, createConfig } from '../../shared/api/generated/client/index.js';
-import { scenesPublished, worldsGet } from '../../shared/api/generated/sdk.gen.js';
-import { SceneView } from '../../shared/scene/SceneView.js';
-import { createSceneSource, showScene } from '../../shared/scene/scene-source.js';
+import { useEffect, useRef, useState } from 'react';
+import { WorldScene } from '../../shared/world/view/WorldScene.js';
+import { installKeyboard } from '../../shared/world/systems/keyboard.js';
+import { loadSettings, pageStorage } from '../../shared/world/settings.js';
+import type { EmbedWorld } from './embed-world.js';
 
-/** Seconds per turn of the circling camera. */
-const TURN_SECONDS = 60;
+/** How often the bar re-reads the store, in ms. */
+const BAR_REFRESH_MS = 200;
 
-export function embedSlugOf(pathname: string): string | null {
-  const match = /^\/embed\/([a-z0-9][a-z0-9-]{0,62})\/?$/.exec(pathname);
-  return match ? match[1]! : null;
-}
-
-function CirclingCamera() {
-  useFrame(({ camera, clock }) => {
-    const angle = (clock.elapsedTime / TURN_SECONDS) * Math.PI * 2;
-    camera.position.set(Math.sin(angle) * 18, 9, Math.cos(angle) * 18);
-    camera.lookAt(0, 1, 0);
+function useBar(world: EmbedWorld) {
+  const read = () => ({
+    connection: world.store.connection,
+    problem: world.store.problem,
+    population: world.store.population,
+    joined: world.store.local !== null && world.store.connection === 'joined',
+    progress: world.store.loading.progress,
+    stage: world.store.loading.stage,
+    name: world.worldName,
   });
-  return null;
+  const [bar, setBar] = useState(read);
+  useEffect(() => {
+    const timer = setInterval(() => setBar(read()), BAR_REFRESH_MS);
+    return () => clearInterval(timer);
+  });
+  return bar;
 }
 
-export function EmbedApp({ slug }: { slug: string | null }) {
-  const source = useMemo(() => createSceneSource(), []);
-  const [name, setName] = useState<string | null>(null);
-  /** The world's thumbnail, shown as a poster until its scene is in. */
-  const [poster, setPoster] = useState<string | null>(null);
-  const [sceneIn, setSceneIn] = useState(false);
-  const [problem, setProblem] = useState<string | null>(
-    slug ? null : 'This embed address names no world: use /embed/<world-slug>.',
-  );
-  useEffect(() => {
-    if (!slug) return;
-    const client = createClient(createConfig({ baseUrl: window.location.origin }));
-    void worldsGet({ client, path: { slug } }).then(({ data, response }) => {
-      if (data) {
-        setName(data.name);
-        if (data.thumbnailAsset) setPoster(`/assets/files/${data.thumbnailAsset}`);
-      } else
-        setProblem(
-          response.status === 404
-            ? `There is no public world "${slug}".`
-            : `The world could not be loaded (HTTP ${response.status}).`,
-        );
-    });
-    void scenesPublished({ client, path: { slug } }).then(({ data }) => {
-      if (!data) return; // nothing published yet: the bare ground
-      const read = sceneFromAnySchema(data);
-      if (read.ok) showScene(source, read.scene);
-      // The scene's models take a moment more; the poster fades once they have had it.
-      setTimeout(() => setSceneIn(true), 1_500);
-    });
-  }, [slug, source]);
+export function EmbedApp({
+  world,
+  onJoin,
+  onLeave,
+}: {
+  world: EmbedWorld;
+  onJoin: () => void;
+  onLeave: () => void;
+}) {
+  const nameTags = useRef<HTMLDivElement>(null);
+  const [settings] = useState(() => (world.store.settings = loadSettings(pageStorage())));
+  const bar = useBar(world);
+  useEffect(() => (bar.joined ? installKeyboard() : undefined), [bar.joined]);
   return (
     <div className="embed">
-      <Canvas camera={{ position: [0, 9, 18], fov: 50, near: 0.1, far: 500 }}>
-        <SceneView source={source} />
-        <CirclingCamera />
-      </Canvas>
-      {poster && <img className={`embed-poster${sceneIn ? ' gone' : ''}`} src={poster} alt="" />}
+      <WorldScene
+        store={world.store}
+        connection={world.connection}
+        nameTagLayer={nameTags}
+        settings={settings}
+      />
+      <div className="name-tags" ref={nameTags} />
+      {bar.progress < 1 && !bar.problem && (
+        <div className="embed-loading" role="status">
+          <div className="embed-loading-bar" style={{ width: `${Math.round(bar.progress * 100)}%` }} />
+          <span>{bar.stage}</span>
+        </div>
+      )}
+      {bar.problem && (
+        <p className="embed-problem" role="alert">
+          {bar.problem}
+        </p>
+      )}
       <div className="embed-card">
-        {problem ? (
-          <p role="alert">{problem}</p>
-        ) : (
-          <>
-            <strong>{name ?? 'Loading…'}</strong>
-            {slug && (
-              <a className="embed-visit" href={`/w/${slug}`} target="_blank" rel="noopener">
-                Visit this world
-              </a>
-            )}
-          </>
-        )}
+        <strong>{bar.name || 'Loading…'}</strong>
+        <span className="embed-population" aria-live="polite">
+          {bar.population === 1 ? '1 here' : `${bar.population} here`}
+        </span>
+        {bar.connection === 'joined' &&
+          (bar.joined ? (
+            <button type="button" className="embed-action" onClick={onLeave}>
+              Leave
+            </button>
+          ) : (
+            <button type="button" className="embed-action" onClick={onJoin}>
+              Join
+            </button>
+          ))}
       </div>
     </div>
   );

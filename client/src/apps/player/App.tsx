@@ -11,7 +11,7 @@ import { SettingsPanel } from './SettingsPanel.js';
 import { SignInPanel } from './SignInPanel.js';
 import { signedInAs } from '../../shared/net/guest-session.js';
 import { TouchControls, hasTouchScreen } from './TouchControls.js';
-import { loadSettings, saveSettings, type PlayerSettings } from '../../shared/world/settings.js';
+import { loadSettings, pageStorage, saveSettings, type PlayerSettings } from '../../shared/world/settings.js';
 import type { AvatarRendererOptions } from '../../shared/avatars/avatar-renderer.js';
 import { WorldScene } from '../../shared/world/view/WorldScene.js';
 import { installKeyboard } from '../../shared/world/systems/keyboard.js';
@@ -70,10 +70,10 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
   const [showAccount, setShowAccount] = useState(false);
   const [account] = useState(signedInAs);
   const [touch] = useState(hasTouchScreen);
-  const [settings, setSettings] = useState(() => (store.settings = loadSettings(window.localStorage)));
+  const [settings, setSettings] = useState(() => (store.settings = loadSettings(pageStorage())));
   const changeSettings = (next: PlayerSettings) => {
     store.settings = next;
-    saveSettings(window.localStorage, next);
+    saveSettings(pageStorage(), next);
     setSettings(next);
   };
   const view = useStoreView(store);

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { EntryPage, entrySlugOf } from './EntryPage.js';
 import { benchFromUrl, benchRendering, startCrowdFeed } from './bench/crowd-feed.js';
-import { installTestHook } from './test-hook.js';
+import { installTestHook } from '../../shared/world/test-hook.js';
 import { createWorldStore } from '../../shared/world/world-store.js';
 import { previewFromUrl } from '../../shared/world/join-options.js';
 

@@ -16,13 +16,13 @@ export async function loadScene(
   world: string,
   /** The version the room runs: a preview's is its draft's revision (the draft answer carries none). */
   roomVersion: number,
+  /** The token the room was joined with (a private world's scene is for those it admits), if any. */
+  joinedWith: () => Promise<string | null> = () => Promise.resolve(null),
 ): Promise<void> {
   const client = createClient(createConfig({ baseUrl: endpoint }));
-  if (store.preview) {
-    // The editor's own session (the room admitted it): the draft is for the world's editors.
-    const token = await accountAccessToken(endpoint);
-    client.setConfig({ headers: token ? { authorization: `Bearer ${token}` } : {} });
-  }
+  // A preview: the editor's own session (the draft is for the world's editors); else the join's token.
+  const token = store.preview ? await accountAccessToken(endpoint) : await joinedWith().catch(() => null);
+  client.setConfig({ headers: token ? { authorization: `Bearer ${token}` } : {} });
   const { data, response } = store.preview
     ? await scenesDraft({ client, path: { slug: world } })
     : await scenesPublished({ client, path: { slug: world } });

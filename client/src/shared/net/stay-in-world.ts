@@ -7,7 +7,7 @@
  */
 import type { JoinOptions } from '../../../../protocol/index.js';
 import type { WorldStore } from '../world/world-store.js';
-import { connectToWorld, type WorldConnection } from './world-connection.js';
+import { GUEST_ACCESS, connectToWorld, type JoinAccess, type WorldConnection } from './world-connection.js';
 
 /** Close codes after which joining again is the way back: resuming failed or the instance went away. */
 const REJOIN_CODES: ReadonlySet<number> = new Set([
@@ -30,6 +30,7 @@ export function stayInWorld(
   onConnection: (connection: WorldConnection | null) => void,
   /** Join this instance first (an invite link); rejoins after a loss go wherever the matchmaker says. */
   instance?: string,
+  access: JoinAccess = GUEST_ACCESS,
 ): WorldStay {
   let connection: WorldConnection | null = null;
   let stopped = false;
@@ -49,6 +50,7 @@ export function stayInWorld(
           if (!stopped && REJOIN_CODES.has(code)) void rejoin(0);
         },
         attempt === 0 ? instance : undefined,
+        access,
       );
       if (stopped) {
         await joined.leave();

@@ -32,6 +32,7 @@ import {
   type ModerationAction,
   type ModerationOutcome,
   type Privileges,
+  type SpectatorCamera,
 } from '../../../../protocol/index.js';
 import { playEmote } from '../avatars/motion-state.js';
 import { VoiceClient } from '../voice/voice-client.js';
@@ -67,8 +68,18 @@ export interface WorldConnection {
   say(channel: ChatChannel, text: string): void;
   /** A moderator acts on a visitor (by session id); the outcome shows as a notice and a chat note. */
   moderate(target: string, action: ModerationAction, reason: string): void;
+  /** A spectator's camera moved: the room centres its area of interest there. */
+  watch(at: { x: number; z: number }): void;
   leave(): Promise<void>;
 }
+
+/** How this page proves who it is when joining: a guest session by default, or an embed's token. */
+export interface JoinAccess {
+  /** The bearer token to join with (and ask voice tokens with), or null to join anonymously. */
+  token(endpoint: string, name: string): Promise<string | null>;
+}
+
+export const GUEST_ACCESS: JoinAccess = { token: guestAccessToken };
 
 /** How long the view fades out before a portal takes the visitor to another world, in ms. */
 const PORTAL_FADE_MS = 600;
@@ -85,6 +96,8 @@ function closeMessage(code: number, reason: string | undefined): string {
       return `You no longer hold what this world asks of its visitors${why}.`;
     case 4410:
       return 'This world was deleted.';
+    case 4411:
+      return 'This site’s embed of the world has ended: its embed key was revoked.';
     case 4002:
       return 'You were disconnected because your client sent something the server does not accept.';
     case 4001:
@@ -160,14 +173,16 @@ export async function connectToWorld(
   onLeft: (code: number) => void = () => undefined,
   /** One instance to join (an invite link's room id), rather than whichever the matchmaker picks. */
   instance?: string,
+  access: JoinAccess = GUEST_ACCESS,
 ): Promise<WorldConnection> {
   store.connection = 'connecting';
+  store.closedWith = null;
   loadingStep(store, LOADING_STEPS.connecting, 'Finding your world');
   const client = new Client(endpoint);
   let room: Room;
   try {
     // A guest session gives the visitor an identity (voice needs one); without it, it joins anonymously.
-    const token = await guestAccessToken(endpoint, options.name);
+    const token = await access.token(endpoint, options.name);
     if (token) client.auth.token = token;
     room = instance
       ? await client.joinById(instance, options)
@@ -183,13 +198,16 @@ export async function connectToWorld(
   loadingStep(store, LOADING_STEPS.joining, 'Receiving the world');
   store.roomId = room.roomId;
   store.sessionId = room.sessionId;
-  store.local = createLocalAvatar(options.name, options.color, options.appearance);
+  // A spectator has no avatar: the camera orbits the spawn point until told otherwise.
+  store.local = options.spectate ? null : createLocalAvatar(options.name, options.color, options.appearance);
 
   let selfMoved = false;
   const tracker = createTracker(store, room.sessionId, () => (selfMoved = true));
   const joinedOnce = (): void => {
-    // Joined once the room has told us who we are (state) and where we are (a movement frame).
-    if (store.connection === 'connecting' && tracker.avatars.get(room.sessionId)?.placed) {
+    // Joined once the room has told us who we are (state) and where we are (a movement frame); a
+    // spectator, once it has the state.
+    const placed = options.spectate ? room.state !== undefined : tracker.avatars.get(room.sessionId)?.placed;
+    if (store.connection === 'connecting' && placed) {
       store.connection = 'joined';
       loadingStep(store, LOADING_STEPS.entering, 'Entering');
     }
@@ -211,10 +229,13 @@ export async function connectToWorld(
   };
   room.onStateChange((state: WorldStateView) => {
     store.presses = state.presses;
+    store.population = state.visitors ?? 0;
     store.roomSceneVersion = state.sceneVersion;
     // A newer published scene: load it (the room already runs it), for prediction and drawing.
     if (state.sceneVersion > store.sceneVersion)
-      loadScene(store, endpoint, options.world, state.sceneVersion).catch(sceneFailed);
+      loadScene(store, endpoint, options.world, state.sceneVersion, () =>
+        access.token(endpoint, options.name),
+      ).catch(sceneFailed);
     tracker.applyState(state);
     for (const tracked of tracker.avatars.values()) {
       const remote = store.remotes.get(tracked.sessionId);
@@ -255,7 +276,7 @@ export async function connectToWorld(
   const voice = new VoiceClient({
     store,
     requestToken: async (voiceRoom) => {
-      const token = await guestAccessToken(endpoint, options.name);
+      const token = await access.token(endpoint, options.name);
       const response = await fetch(`${endpoint}/voice/token`, {
         method: 'POST',
         headers: {
@@ -322,6 +343,7 @@ export async function connectToWorld(
     onLeft(code);
     if (store.connection === 'reconnecting') return; // joining again (see stay-in-world.ts)
     store.connection = 'closed';
+    store.closedWith = code;
     store.problem = closeMessage(code, removedFor ?? reason);
   });
   room.onError((code, message) => {
@@ -339,6 +361,7 @@ export async function connectToWorld(
     moderate: (target, action, reason) =>
       room.send(MessageType.moderate, { target, action, reason } satisfies ModerateRequest),
     press: () => room.request<object, PressReply>(MessageType.press, {}),
+    watch: (at) => room.send(MessageType.spectatorCamera, { x: at.x, z: at.z } satisfies SpectatorCamera),
     leave: async () => {
       await room.leave();
     },

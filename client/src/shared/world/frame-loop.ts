@@ -17,6 +17,7 @@ import { orbit } from './systems/camera-orbit.js';
 import { interpolateAvatar } from './systems/interpolate-avatars.js';
 import { takeEmote, takeUse } from './systems/keyboard.js';
 import { predictLocalAvatar } from './systems/predict-local-avatar.js';
+import { followTarget, shouldWatch, spectatorCamera } from './systems/spectator-camera.js';
 import { nearestUsableItem } from './systems/use-nearest-item.js';
 import { updateNameTags } from './systems/update-name-tags.js';
 import type { WorldStore } from './world-store.js';
@@ -50,6 +51,12 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
   if (store.local) {
     store.stats.cameraDistance = followCamera(ctx.camera, store.local.predicted, dtSeconds, ctx.blockers);
     store.stats.cameraYaw = orbit.yaw;
+  } else if (store.spectator) {
+    const spectator = store.spectator;
+    if (spectator.follow) followTarget(spectator, store.remotes, spectator.followed);
+    spectatorCamera(ctx.camera, spectator, dtSeconds);
+    store.stats.cameraYaw = orbit.yaw;
+    if (ctx.connection && shouldWatch(spectator.target, now)) ctx.connection.watch(spectator.target);
   }
   if (ctx.nameTagLayer) updateNameTags(store, ctx.nameTagLayer, ctx.camera);
 

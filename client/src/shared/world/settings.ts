@@ -40,6 +40,18 @@ export const DEFAULT_SETTINGS: PlayerSettings = {
 
 const STORAGE_KEY = 'mib.settings.v1';
 
+/**
+ * This page's localStorage, or undefined where reading it throws: a frame on another site with third-party
+ * storage blocked (embeds), or storage turned off.
+ */
+export function pageStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): PlayerSettings {
   try {
     const stored = storage?.getItem(STORAGE_KEY);

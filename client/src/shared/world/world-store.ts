@@ -199,6 +199,22 @@ export interface WorldStore {
    * draws the draft, reloaded whenever it is saved.
    */
   preview: boolean;
+  /** The close code the room connection last ended with for good (null while connected). */
+  closedWith: number | null;
+  /** Visitors in this instance (avatars, seen or not; spectators not counted), as the room last said. */
+  population: number;
+  /**
+   * Watching with no avatar (an embed's spectator): the camera orbits `target` — following a visitor when
+   * `follow` — turning slowly on its own when `autoTurn` (never under prefers-reduced-motion); null for a
+   * visitor with an avatar.
+   */
+  spectator: {
+    target: { x: number; y: number; z: number };
+    autoTurn: boolean;
+    follow: boolean;
+    /** The visitor followed (session id), chosen by the camera. */
+    followed: { id: string | null };
+  } | null;
 }
 
 export function createWorldStore(): WorldStore {
@@ -212,6 +228,9 @@ export function createWorldStore(): WorldStore {
     sessionId: null,
     presses: 0,
     local: null,
+    closedWith: null,
+    population: 0,
+    spectator: null,
     remotes: new Map(),
     items: new Map(),
     itemsVersion: 0,

@@ -3,10 +3,10 @@
  * assert on scene data rather than pixels alone. Every read returns a fresh, frozen copy.
  */
 import type { PlacedAvatar } from '../../../../protocol/index.js';
-import { MOTIONS } from '../../shared/avatars/avatar-motions.js';
-import { moveTarget } from '../../shared/world/systems/pointer-move.js';
-import type { WorldStore } from '../../shared/world/world-store.js';
-import type { ListenerPose, VoiceLevel } from '../../shared/voice/voice-probe.js';
+import { MOTIONS } from '../avatars/avatar-motions.js';
+import { moveTarget } from './systems/pointer-move.js';
+import type { WorldStore } from './world-store.js';
+import type { ListenerPose, VoiceLevel } from '../voice/voice-probe.js';
 
 export interface MibAvatarView extends PlacedAvatar {
   id: string;
