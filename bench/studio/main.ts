@@ -29,7 +29,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
-import { generatedModels, pmndrsModels } from '../assets/sample-models.js';
+import { call, uploadModels } from '../shared/bench-api.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { percentile, round } from '../shared/stats.js';
 import { generatedDraft } from './generated-draft.js';
@@ -94,60 +94,6 @@ async function niceChromium(executable: string, niceness: number): Promise<strin
     { mode: 0o755 },
   );
   return wrapper;
-}
-
-async function call(
-  url: string,
-  init: RequestInit & { token?: string; json?: unknown } = {},
-): Promise<Response> {
-  const { token, json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (token) headers.set('authorization', `Bearer ${token}`);
-  if (json !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(url, {
-    ...rest,
-    headers,
-    ...(json !== undefined && { body: JSON.stringify(json) }),
-  });
-  if (!response.ok)
-    throw new Error(
-      `bench:studio: ${rest.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`,
-    );
-  return response;
-}
-
-/** Uploads the bench:assets set through the pipeline; the hashes of those it accepts. */
-async function uploadModels(origin: string, token: string): Promise<string[]> {
-  const hashes: string[] = [];
-  for (const model of [...(await pmndrsModels()), ...(await generatedModels())]) {
-    const query = new URLSearchParams({ profile: 'scene', name: `${model.name}.glb`, world: SLUG });
-    const job = (await (
-      await call(`${origin}/assets?${query.toString()}`, {
-        method: 'POST',
-        token,
-        headers: { 'content-type': 'model/gltf-binary' },
-        body: Buffer.from(model.glb),
-      })
-    ).json()) as { id: string };
-    for (;;) {
-      const state = (await (await call(`${origin}/assets/jobs/${job.id}`, { token })).json()) as {
-        status: string;
-        assetHash: string | null;
-      };
-      if (state.status === 'succeeded' && state.assetHash) {
-        hashes.push(state.assetHash);
-        break;
-      }
-      if (state.status === 'rejected' || state.status === 'failed') {
-        console.error(`  ${model.name}: ${state.status} by the pipeline; left out`);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
-  if (hashes.length === 0)
-    throw new Error('bench:studio: the pipeline accepted none of the bench:assets models');
-  return hashes;
 }
 
 /** Opens the studio on the world and measures everything; `replace` saves by PUT (the baseline). */
@@ -236,7 +182,7 @@ async function main(): Promise<void> {
       json: { slug: SLUG, name: 'Bench studio' },
     });
     console.error(`bench:studio: uploading the bench:assets models…`);
-    const assets = await uploadModels(origin, token);
+    const assets = await uploadModels(origin, token, SLUG);
     const draft = generatedDraft(entities, assets);
     const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token })).headers.get('etag')!;
     await call(`${origin}/worlds/${SLUG}/scene/draft`, {

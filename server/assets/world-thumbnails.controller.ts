@@ -9,6 +9,7 @@ import {
   Returns,
   ZodBody,
   ZodParam,
+  ZodQuery,
   named,
   slugSchema,
   type Principal,
@@ -25,6 +26,14 @@ const thumbnailSchema = named(
     bytes: z.number().int(),
   }),
 );
+
+// Not strict: pages add cache-busting parameters (?v=) to the picture's address.
+const sizeQuery = z.object({
+  width: z
+    .enum(['320', '640'])
+    .optional()
+    .describe('A smaller copy at most this wide (for posters and cards), instead of the full picture.'),
+});
 
 const renderRequest = z.strictObject({
   from: z.enum(['published', 'draft']).default('published').describe('Which scene to draw.'),
@@ -45,11 +54,31 @@ const renderedSchema = named(
 export class WorldThumbnailsController {
   constructor(@Inject(WorldThumbnails) private readonly thumbnails: WorldThumbnails) {}
 
-  /** The thumbnail image: a redirect to its immutable file. 404 until one is set. */
+  /**
+   * The thumbnail image: a redirect to its immutable file; with `width` (320 or 640), a smaller copy
+   * (WebP) for posters and cards. 404 until one is set.
+   */
   @Get()
-  @Fails(404)
-  async get(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string, @Res() res: Response) {
+  @Fails(400, 404)
+  async get(
+    @Caller() caller: Principal,
+    @ZodParam('slug', slugSchema) slug: string,
+    @ZodQuery(sizeQuery) query: z.output<typeof sizeQuery>,
+    @Res() res: Response,
+  ) {
     const world = await this.thumbnails.world(caller, slug, 'world.read');
+    if (query.width) {
+      const smaller = await this.thumbnails.smaller(world, Number(query.width));
+      if (!smaller)
+        throw Problem.notFound(
+          `world "${slug}" has no thumbnail yet; its owners set one with PUT /worlds/${slug}/thumbnail`,
+        );
+      res.setHeader('Content-Type', 'image/webp');
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      res.setHeader('ETag', `"${world.thumbnail_asset}-${query.width}"`);
+      res.end(smaller);
+      return;
+    }
     const url = await this.thumbnails.urlOf(world);
     if (!url)
       throw Problem.notFound(

@@ -42,7 +42,14 @@ const RENDER_HEIGHT = 720;
 /** Longest wait for a scene's models before the picture is taken, in ms. */
 const RENDER_TIMEOUT_MS = 30_000;
 
+/** Smaller copies kept in memory; the WebP qualities tried in turn until one is within the byte budget. */
+const POSTER_CACHE = 64;
+const POSTER_QUALITIES = [72, 55, 40, 28];
+const POSTER_MAX_BYTES = 40 * 1024;
+
 export class WorldThumbnails {
+  private readonly posters = new Map<string, Buffer>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly access: AccessService,
@@ -125,6 +132,37 @@ export class WorldThumbnails {
       .where('hash', '=', world.thumbnail_asset)
       .executeTakeFirst();
     return row ? `/assets/files/${row.hash}` : undefined;
+  }
+
+  /**
+   * The thumbnail at most `width` pixels wide and POSTER_MAX_BYTES heavy (a poster in a page must not weigh
+   * what the full picture does): resized once per thumbnail and width, then kept in memory (the
+   * POSTER_CACHE newest).
+   */
+  async smaller(world: World, width: number): Promise<Buffer | undefined> {
+    const hash = world.thumbnail_asset;
+    if (!hash) return undefined;
+    const key = `${hash}:${width}`;
+    const cached = this.posters.get(key);
+    if (cached) return cached;
+    const stream = await this.store.read(hash);
+    if (!stream) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    const image = Buffer.concat(chunks);
+    // Within the byte budget: lower the quality until it fits (most pictures fit at once), then the size
+    // (only a picture as busy as noise gets there).
+    let resized = Buffer.alloc(0);
+    fitting: for (let fit = width; fit >= 160; fit = Math.round(fit * 0.75)) {
+      const source = sharp(image).resize({ width: fit, withoutEnlargement: true });
+      for (const quality of POSTER_QUALITIES) {
+        resized = await source.clone().webp({ quality }).toBuffer();
+        if (resized.length <= POSTER_MAX_BYTES) break fitting;
+      }
+    }
+    this.posters.set(key, resized);
+    if (this.posters.size > POSTER_CACHE) this.posters.delete(this.posters.keys().next().value!);
+    return resized;
   }
 
   private async save(

@@ -10,7 +10,7 @@ export { EmbedTokens } from './auth/embed-tokens.js';
 export { EmbedService, type EmbedCredential } from './embed/embed-service.js';
 export type { Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
-export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam } from './api/zod-api.js';
+export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam, ZodQuery } from './api/zod-api.js';
 export { Caller, SignedByAnotherService } from './api/caller.js';
 export { UsageService } from './usage/usage-service.js';
 export {

@@ -8,6 +8,7 @@ import { THUMBNAIL_MEDIA_TYPES } from '../assets/index.js';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ARCHIVE_MEDIA_TYPE, addNamedSchemas, type EmbedService } from '../control-plane/index.js';
@@ -109,6 +110,16 @@ export function servePlayer(
     }
     next();
   });
+  // The apps' own files (scripts, styles, pages) and the embed poster go out compressed: a page that embeds
+  // a world pays for the loader's gzipped bytes only. (API answers and asset files are left as they are.)
+  app.use(
+    compression({
+      filter: (req, res) =>
+        req.method === 'GET' &&
+        /\.(js|css|html|svg)$|^\/embeds\//.test(req.path) &&
+        compression.filter(req, res),
+    }),
+  );
   if (!existsSync(clientDir)) {
     logger.warn({ clientDir }, 'the player is not built, so / has nothing to serve: run `npm run build`');
     return;

@@ -369,6 +369,23 @@ describe('the creator studio, first run to published world', () => {
       }),
     ]);
     await shot('banned');
+
+    // Share / Embed: an embed key for a site, the two-line snippet, and a live preview of the embed.
+    await admin.getByRole('tab', { name: 'Share / Embed' }).click();
+    await admin
+      .getByLabel('Sites that may show the world (space-separated origins)')
+      .fill('https://fans.example');
+    await admin.getByRole('button', { name: 'Make an embed key' }).click();
+    const snippet = admin.getByLabel('Embed snippet');
+    await snippet.waitFor();
+    const text = await snippet.inputValue();
+    expect(text).toContain(`<script type="module" src="${server.url}/embed.js"></script>`);
+    expect(text).toMatch(
+      new RegExp(`<mib-world world="${SLUG}" embed-key="mibe_[\\w-]+" reveal="interaction"></mib-world>`),
+    );
+    const preview = page.frameLocator('iframe[title="Preview of the embed"]');
+    await preview.locator('.embed-card').getByText(/here$/).waitFor({ timeout: 30_000 });
+    await shot('share-embed');
     expect(watched.problems).toEqual([]);
   });
 });

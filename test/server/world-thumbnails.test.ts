@@ -63,6 +63,27 @@ describe('world thumbnails', () => {
     });
   });
 
+  it('serves a smaller copy for posters, within its byte budget even for a busy picture', async () => {
+    // Noise: the worst case for an image encoder (a photograph weighs far less).
+    const noise = Buffer.alloc(1280 * 720 * 3);
+    for (let i = 0; i < noise.length; i += 1) noise[i] = (i * 2654435761) >>> 24;
+    const busy = await sharp(noise, { raw: { width: 1280, height: 720, channels: 3 } })
+      .png()
+      .toBuffer();
+    expect((await put(owner, busy, 'image/png')).status).toBe(200);
+    const poster = await fetch(`${server.url}/worlds/plaza/thumbnail?width=640`);
+    expect(poster.status).toBe(200);
+    expect(poster.headers.get('content-type')).toBe('image/webp');
+    const bytes = Buffer.from(await poster.arrayBuffer());
+    expect(bytes.length).toBeLessThanOrEqual(40 * 1024);
+    const { format, width } = await sharp(bytes).metadata();
+    expect(format).toBe('webp');
+    expect(width).toBeLessThanOrEqual(640);
+    const refused = await fetch(`${server.url}/worlds/plaza/thumbnail?width=999`);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('width');
+  });
+
   it('refuses what is not an image, other types, and callers who may not change the world', async () => {
     const garbage = await put(owner, Buffer.from('not a picture at all'), 'image/png');
     expect(garbage.status).toBe(400);

@@ -120,7 +120,12 @@ export class EmbedService {
         slug: world.slug,
         name: world.name,
         description: world.description,
-        thumbnailUrl: world.thumbnail_asset ? `/assets/files/${world.thumbnail_asset}` : null,
+        // The poster's copy (at most 640 wide, tens of kB): a page that only shows the poster stays light.
+        // A private world's picture is not served to anonymous requests (an <img> sends no token): none.
+        thumbnailUrl:
+          world.thumbnail_asset && world.visibility !== 'private'
+            ? `/worlds/${world.slug}/thumbnail?width=640`
+            : null,
       },
       population: instances.reduce((sum, instance) => sum + instance.visitors, 0),
       voice: world.voice_mode !== 'off',
@@ -136,8 +141,11 @@ export class EmbedService {
     slug: string,
     credential: EmbedCredential,
     host: string,
+    /** The request's Origin: the embed page's own. A page framed by this server itself (the studio's
+     * preview), or opened on its own, names this origin as its host; the key need not list it. */
+    self: string | undefined,
   ): Promise<{ token: string; expiresIn: number; poster: EmbedPoster }> {
-    const embed = await this.resolve(slug, credential, host);
+    const embed = await this.resolve(slug, credential, host === self ? undefined : host);
     const poster = await this.posterOf(embed.world);
     if ('token' in credential) {
       // A minted token is the session already: it expires when its backend chose.

@@ -103,10 +103,11 @@ export class EmbedController {
   async session(
     @ZodParam('slug', slugSchema) slug: string,
     @ZodBody(sessionRequest) body: z.output<typeof sessionRequest>,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Cache-Control', 'no-store');
-    return this.embeds.session(slug, credentialOf(body), body.host);
+    return this.embeds.session(slug, credentialOf(body), body.host, req.headers.origin);
   }
 
   /**

@@ -18,7 +18,7 @@ function KeysSection({ slug }: { slug: string }) {
   const { call, problem, busy } = useCall();
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<(typeof SCOPES)[number][]>(['embed']);
+  const [scopes, setScopes] = useState<(typeof SCOPES)[number][]>(['read']);
   const [origins, setOrigins] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const load = async () => {
@@ -115,7 +115,12 @@ function KeysSection({ slug }: { slug: string }) {
           Make a key
         </button>
       </div>
-      {secret && (
+      {secret?.startsWith('mibe_') && (
+        <p role="status">
+          An embed key is public (it goes in the embedding page): Share / Embed shows its snippet.
+        </p>
+      )}
+      {secret && !secret.startsWith('mibe_') && (
         <p role="status">
           The key (shown only now; keep it secret):{' '}
           <input readOnly aria-label="New key" value={secret} onFocus={(e) => e.target.select()} />

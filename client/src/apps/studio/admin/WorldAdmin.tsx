@@ -1,15 +1,16 @@
 /**
  * The world's administration in the editor's side column: settings (with the thumbnail and token gate),
- * members (roles, invitations, bans), and keys with the audit log. Owners get all of it; editors get the
+ * members (roles, invitations, bans), sharing (embed keys and snippets), and keys with the audit log. Owners get all of it; editors get the
  * bans (moderation) and are told the rest is the owners'.
  */
 import { useState } from 'react';
 import type { World } from '../../../shared/api/generated/types.gen.js';
 import { KeysAndAuditPanel } from './KeysAndAuditPanel.js';
 import { MembersPanel } from './MembersPanel.js';
+import { SharePanel } from './SharePanel.js';
 import { WorldSettingsPanel } from './WorldSettingsPanel.js';
 
-type Section = 'settings' | 'members' | 'keys';
+type Section = 'settings' | 'members' | 'share' | 'keys';
 
 export function WorldAdmin({
   world,
@@ -26,6 +27,7 @@ export function WorldAdmin({
     ? [
         ['settings', 'Settings'],
         ['members', 'Members'],
+        ['share', 'Share / Embed'],
         ['keys', 'Keys & audit'],
       ]
     : [['members', 'Bans']];
@@ -49,6 +51,7 @@ export function WorldAdmin({
         <WorldSettingsPanel world={world} onSaved={onSaved} snapshot={snapshot} />
       )}
       {section === 'members' && <MembersPanel world={world} />}
+      {section === 'share' && owner && <SharePanel slug={world.slug} />}
       {section === 'keys' && owner && <KeysAndAuditPanel slug={world.slug} />}
     </section>
   );

@@ -3957,11 +3957,20 @@ export type WorldThumbnailsGetData = {
     path: {
         slug: string;
     };
-    query?: never;
+    query?: {
+        /**
+         * A smaller copy at most this wide (for posters and cards), instead of the full picture.
+         */
+        width?: '320' | '640';
+    };
     url: '/worlds/{slug}/thumbnail';
 };
 
 export type WorldThumbnailsGetErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */

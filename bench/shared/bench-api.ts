@@ -1,0 +1,55 @@
+/** Calls the built server's API from a benchmark: JSON in and out, a thrown error naming any failure. */
+import { generatedModels, pmndrsModels } from '../assets/sample-models.js';
+
+export async function call(
+  url: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
+  const { token, json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(url, {
+    ...rest,
+    headers,
+    ...(json !== undefined && { body: JSON.stringify(json) }),
+  });
+  if (!response.ok)
+    throw new Error(
+      `bench: ${rest.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`,
+    );
+  return response;
+}
+
+/** Uploads the bench:assets set for `world` through the pipeline; the hashes of those it accepts. */
+export async function uploadModels(origin: string, token: string, world: string): Promise<string[]> {
+  const hashes: string[] = [];
+  for (const model of [...(await pmndrsModels()), ...(await generatedModels())]) {
+    const query = new URLSearchParams({ profile: 'scene', name: `${model.name}.glb`, world });
+    const job = (await (
+      await call(`${origin}/assets?${query.toString()}`, {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'model/gltf-binary' },
+        body: Buffer.from(model.glb),
+      })
+    ).json()) as { id: string };
+    for (;;) {
+      const state = (await (await call(`${origin}/assets/jobs/${job.id}`, { token })).json()) as {
+        status: string;
+        assetHash: string | null;
+      };
+      if (state.status === 'succeeded' && state.assetHash) {
+        hashes.push(state.assetHash);
+        break;
+      }
+      if (state.status === 'rejected' || state.status === 'failed') {
+        console.error(`  ${model.name}: ${state.status} by the pipeline; left out`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+  if (hashes.length === 0) throw new Error('bench: the pipeline accepted none of the bench:assets models');
+  return hashes;
+}
