@@ -19,6 +19,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { Authenticator } from './auth/authenticator.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { EmbedController } from './embed/embed.controller.js';
+import { OEmbedController } from './embed/oembed.controller.js';
 import { EmbedService } from './embed/embed-service.js';
 import { ApiKeysService } from './keys/api-keys-service.js';
 import { OrgsController } from './orgs/orgs.controller.js';
@@ -121,6 +122,7 @@ export class ControlPlaneModule {
         SceneLimitsController,
         ArchiveController,
         EmbedController,
+        OEmbedController,
       ],
       providers: [
         { provide: DATABASE, useValue: db },

@@ -8,6 +8,7 @@ export { sessionResponse, slugSchema } from './api/common-schemas.js';
 export { SessionTokens, loadSigningKey } from './auth/session-tokens.js';
 export { EmbedTokens } from './auth/embed-tokens.js';
 export { EmbedService, type EmbedCredential } from './embed/embed-service.js';
+export { escapeHtml } from './embed/oembed.controller.js';
 export type { Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
 export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam, ZodQuery } from './api/zod-api.js';

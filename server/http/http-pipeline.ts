@@ -3,7 +3,7 @@
  * document and its docs page, and the built player's files. start-server.ts composes them in this order
  * after the metrics, LiveKit proxy and matchmaking middleware.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { THUMBNAIL_MEDIA_TYPES } from '../assets/index.js';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,7 +11,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ARCHIVE_MEDIA_TYPE, addNamedSchemas, type EmbedService } from '../control-plane/index.js';
+import {
+  ARCHIVE_MEDIA_TYPE,
+  addNamedSchemas,
+  escapeHtml,
+  type EmbedService,
+} from '../control-plane/index.js';
 import { sendProblem } from './problem-details.filter.js';
 
 /** A JSON body parser with a size limit whose errors are problem responses (it runs before Nest's filter). */
@@ -133,18 +138,59 @@ export function servePlayer(
   app.useStaticAssets(clientDir, { index: 'index.html', maxAge: '1h' });
   const page = (file: string) => (_req: express.Request, res: express.Response) =>
     res.sendFile(path.join(clientDir, file));
-  // The apps route inside themselves; their addresses all load the app's page.
-  app.use('/w/:slug', page('index.html'));
+  // The apps route inside themselves; their addresses all load the app's page. A world's entry page (its
+  // share link) carries Open Graph tags for link previews.
+  const player = readFileSync(path.join(clientDir, 'index.html'), 'utf8');
+  app.use('/w/:slug', (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    shareTags(embeds, req)
+      // The tags carry the world's own <title>.
+      .then((tags) =>
+        res
+          .type('html')
+          .send(
+            tags ? player.replace(/<title>[^<]*<\/title>/, '').replace('</head>', `${tags}</head>`) : player,
+          ),
+      )
+      .catch(next);
+  });
   app.use(/^\/studio(\/[a-z0-9-]*)?\/?$/, page('studio.html'));
+  const embedPage = readFileSync(path.join(clientDir, 'embed.html'), 'utf8');
   app.use('/embed/:slug', (req: express.Request, res: express.Response, next: express.NextFunction) => {
     embedFraming(embeds, req)
       .then((ancestors) => {
         res.setHeader('Content-Security-Policy', `frame-ancestors ${ancestors.join(' ')}`);
         res.setHeader('Cache-Control', 'no-store');
-        res.sendFile(path.join(clientDir, 'embed.html'));
+        // oEmbed discovery: content systems given this address find how to embed it.
+        const here = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+        const discovery = `<link rel="alternate" type="application/json+oembed" href="/oembed?url=${encodeURIComponent(here)}" title="oEmbed" />`;
+        res.type('html').send(embedPage.replace('</head>', `${discovery}</head>`));
       })
       .catch(next);
   });
+}
+
+/**
+ * Open Graph and Twitter card tags for a world's share link (/w/<slug>): its name, description and
+ * thumbnail, for public and unlisted worlds only (a private world's name must not leak into previews).
+ */
+async function shareTags(embeds: EmbedService, req: express.Request): Promise<string> {
+  const slug = String(req.params.slug ?? '');
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return '';
+  const facts = await embeds.shareFacts(slug);
+  if (!facts) return '';
+  const server = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const meta = (property: string, content: string) =>
+    `<meta property="${property}" content="${escapeHtml(content)}" />`;
+  return [
+    meta('og:type', 'website'),
+    meta('og:site_name', 'metaverse-in-a-box'),
+    meta('og:title', facts.name),
+    meta('og:description', facts.description || `${facts.name}: a live 3D world to walk in together`),
+    meta('og:url', `${server}/w/${slug}`),
+    ...(facts.thumbnail ? [meta('og:image', `${server}/worlds/${slug}/thumbnail`)] : []),
+    `<meta name="twitter:card" content="${facts.thumbnail ? 'summary_large_image' : 'summary'}" />`,
+    `<title>${escapeHtml(facts.name)} · metaverse-in-a-box</title>`,
+  ].join('');
 }
 
 /**

@@ -353,6 +353,45 @@ describe('the world widget on another site', () => {
     await page.close();
   });
 
+  it('answers oEmbed for an embed address, and gives share links Open Graph tags (public worlds only)', async () => {
+    const address = `${server.url}/embed/plaza?k=${plazaKey}`;
+    const oembed = await fetch(`${server.url}/oembed?url=${encodeURIComponent(address)}&maxwidth=640`);
+    expect(oembed.status).toBe(200);
+    const answer = (await oembed.json()) as {
+      type: string;
+      title: string;
+      html: string;
+      width: number;
+      height: number;
+    };
+    expect(answer).toMatchObject({ type: 'rich', version: '1.0', title: 'Plaza', width: 640, height: 360 });
+    expect(answer.html).toContain(`src="${server.url}/embed/plaza?k=${plazaKey}"`);
+    const keyless = await fetch(
+      `${server.url}/oembed?url=${encodeURIComponent(`${server.url}/embed/plaza`)}`,
+    );
+    expect(keyless.status).toBe(400);
+    expect(((await keyless.json()) as { detail: string }).detail).toContain('Share panel');
+    expect((await fetch(`${server.url}/oembed?url=${encodeURIComponent(address)}&format=xml`)).status).toBe(
+      501,
+    );
+    expect(
+      (
+        await fetch(
+          `${server.url}/oembed?url=${encodeURIComponent('https://elsewhere.example/embed/plaza?k=x')}`,
+        )
+      ).status,
+    ).toBe(404);
+    const embedPage = await (await fetch(address)).text();
+    expect(embedPage).toContain('type="application/json+oembed"');
+    const share = await (await fetch(`${server.url}/w/plaza`)).text();
+    expect(share).toContain('<meta property="og:title" content="Plaza" />');
+    expect(share).toContain(`<meta property="og:url" content="${server.url}/w/plaza" />`);
+    expect(share.match(/<title>/g)).toHaveLength(1);
+    const hidden = await (await fetch(`${server.url}/w/vault`)).text();
+    expect(hidden).not.toContain('og:title');
+    expect(hidden).not.toContain('Vault');
+  });
+
   it('embeds a private world only with a token its backend minted, never with the public key', async () => {
     const vaultKey = await embedKey('vault', [site.origin]);
     const backend = await ok(

@@ -57,6 +57,7 @@ export const EXPECTED: Record<string, string> = {
   'POST /worlds/{slug}/embed-tokens': '              404  404  403  403  403  201  201  201  404  401',
   'GET /embeds/{slug}': '                            200  200  200  200  200  200  200  200  200  401',
   'POST /embeds/{slug}/sessions': '                  200  200  200  200  200  200  200  200  200  401',
+  'GET /oembed': '                                   200  200  200  200  200  200  200  200  200  401',
   'GET /worlds/{slug}/audit': '                      404  404  403  403  403  200  200  200  404  401',
   'GET /worlds/{slug}/scene': '                      404  404  200  200  200  200  200  200  404  401',
   'GET /worlds/{slug}/scene/draft': '                404  404  403  403  200  200  200  200  404  401',

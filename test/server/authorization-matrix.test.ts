@@ -232,6 +232,8 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       return { path: { slug: 'mx' }, body: { name: 'k', scopes: ['embed'], origins: [EMBED_SITE] } };
     case 'GET /embeds/{slug}':
       return { path: { slug: 'mx-public' }, query: { key: embedKey }, headers: { origin: EMBED_SITE } };
+    case 'GET /oembed':
+      return { query: { url: `${url}/embed/mx-public?k=${embedKey}` } };
     case 'POST /embeds/{slug}/sessions':
       return { path: { slug: 'mx-public' }, body: { key: embedKey, host: EMBED_SITE } };
     case 'POST /worlds/{slug}/embed-tokens':

@@ -178,6 +178,23 @@ export class EmbedService {
     return { token: await this.tokens.issue(grant, ttlSeconds), expiresIn: ttlSeconds };
   }
 
+  /**
+   * What a share link shows to link previews (Open Graph) and oEmbed consumers: a public or unlisted
+   * world's name, description and thumbnail; undefined for a private or missing one (its name must not
+   * leak).
+   */
+  async shareFacts(
+    slug: string,
+  ): Promise<{ name: string; description: string; thumbnail: boolean } | undefined> {
+    const world = await this.db
+      .selectFrom('worlds')
+      .select(['name', 'description', 'visibility', 'thumbnail_asset'])
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    if (!world || world.visibility === 'private') return undefined;
+    return { name: world.name, description: world.description, thumbnail: world.thumbnail_asset !== null };
+  }
+
   /** The origins that may frame `/embed/<slug>` with this credential; [] when it is not a valid embed. */
   async frameAncestors(slug: string, credential: EmbedCredential): Promise<string[]> {
     try {

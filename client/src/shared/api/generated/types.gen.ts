@@ -262,6 +262,18 @@ export type MintedEmbedToken = {
     expiresIn: number;
 };
 
+export type OEmbed = {
+    type: 'rich';
+    version: '1.0';
+    title: string;
+    provider_name: string;
+    provider_url: string;
+    html: string;
+    width: number;
+    height: number;
+    thumbnail_url?: string;
+};
+
 export type Organization = {
     slug: string;
     name: string;
@@ -3489,6 +3501,55 @@ export type EmbedMintResponses = {
 };
 
 export type EmbedMintResponse = EmbedMintResponses[keyof EmbedMintResponses];
+
+export type OEmbedGetData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * The embed address from the studio’s Share panel: /embed/<slug>?k=<embed key>.
+         */
+        url: string;
+        format?: 'json' | 'xml';
+        maxwidth?: number;
+        maxheight?: number;
+    };
+    url: '/oembed';
+};
+
+export type OEmbedGetErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
+    /**
+     * application/problem+json
+     */
+    501: Problem;
+};
+
+export type OEmbedGetError = OEmbedGetErrors[keyof OEmbedGetErrors];
+
+export type OEmbedGetResponses = {
+    /**
+     * OK
+     */
+    200: OEmbed;
+};
+
+export type OEmbedGetResponse = OEmbedGetResponses[keyof OEmbedGetResponses];
 
 export type VoiceTokenData = {
     body: {
