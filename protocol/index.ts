@@ -19,3 +19,4 @@ export * from './scene-limits.js';
 export * from './scene-templates.js';
 export * from './scene-diff.js';
 export * from './scene-patch.js';
+export * from './embed-errors.js';

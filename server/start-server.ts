@@ -134,7 +134,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const authenticator = new Authenticator(database.db, sessions, embedTokens);
     const usage = new UsageService(database.db);
     const instances = new InstanceDirectory();
-    const embeds = new EmbedService(database.db, embedTokens, instances);
+    const embeds = new EmbedService(database.db, embedTokens, instances, accounts);
 
     const metrics = createMetrics();
     const backend = await createMatchmakingBackend(config);

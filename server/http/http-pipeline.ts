@@ -115,13 +115,14 @@ export function servePlayer(
     }
     next();
   });
-  // The apps' own files (scripts, styles, pages) and the embed poster go out compressed: a page that embeds
-  // a world pays for the loader's gzipped bytes only. (API answers and asset files are left as they are.)
+  // The apps' bundles, the widget's loader and the embed poster go out compressed: a page that embeds a
+  // world pays for the loader's gzipped bytes only. (API answers, asset files and the decoders, whose
+  // bytes the loading bar counts by Content-Length, are left as they are.)
   app.use(
     compression({
       filter: (req, res) =>
         req.method === 'GET' &&
-        /\.(js|css|html|svg)$|^\/embeds\//.test(req.path) &&
+        /^\/(embed\.js|assets\/[^/]+\.(js|css)|embeds\/.*)$/.test(req.path) &&
         compression.filter(req, res),
     }),
   );

@@ -4,6 +4,7 @@
  * it reads the database — and sends their clients away, so a revoked key ends running embeds within a
  * minute (new embeds are refused at once by the authenticator).
  */
+import type { Logger } from 'pino';
 import type { Principal } from '../control-plane/index.js';
 
 export class EmbedRevocations {
@@ -21,10 +22,18 @@ export class EmbedRevocations {
     this.keyOf.delete(sessionId);
   }
 
-  /** The sessions whose embed key has been revoked since they joined. */
-  async sweep(): Promise<string[]> {
+  /**
+   * The sessions whose embed key has been revoked since they joined; none when the check fails (logged:
+   * the next sweep tries again).
+   */
+  async sweep(log: Logger): Promise<string[]> {
     if (this.keyOf.size === 0) return [];
-    const revoked = await this.revoked([...new Set(this.keyOf.values())]);
-    return [...this.keyOf].filter(([, keyId]) => revoked.has(keyId)).map(([sessionId]) => sessionId);
+    try {
+      const revoked = await this.revoked([...new Set(this.keyOf.values())]);
+      return [...this.keyOf].filter(([, keyId]) => revoked.has(keyId)).map(([sessionId]) => sessionId);
+    } catch (error) {
+      log.warn({ err: error }, 'checking embed keys failed; trying again at the next sweep');
+      return [];
+    }
   }
 }

@@ -5,7 +5,7 @@
  * capacity counts visitors only), it has no voice and it cannot chat, emote or use items. Seats for
  * spectators are capped per instance. A spectator becomes a visitor by joining again with `spectate` off.
  */
-import type { Client } from '@colyseus/core';
+import { ServerError, type Client, type Room } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { Avatar, type SpectatorCamera } from '../../protocol/index.js';
 import type { Principal } from '../control-plane/index.js';
@@ -38,6 +38,16 @@ export class Spectators {
    * Seats a spectator with its camera at `at` (the spawn point the client watches first). Its movement
    * frames never carry a position of its own: it has none (movedAtTick and ackSeq never change).
    */
+  /** Seats a spectator, or refuses the join when the instance's SPECTATOR_SEATS are all taken. */
+  seat(client: Client, at: { x: number; z: number }, principal: Principal | null): Spectator {
+    if (this.all.size >= SPECTATOR_SEATS)
+      throw new ServerError(
+        503,
+        `join: all ${SPECTATOR_SEATS} spectator seats of this instance are taken; try again in a minute`,
+      );
+    return this.add(client, at, principal);
+  }
+
   add(client: Client, at: { x: number; z: number }, principal: Principal | null): Spectator {
     const view = this.interest ? new StateView() : null;
     if (view) client.view = view;
@@ -87,4 +97,23 @@ export class Spectators {
     spectator.selfSentTick = -1;
     spectator.visible.resetSent();
   }
+}
+
+/**
+ * Whether a room Colyseus found full (its clients and reserved seats at maxClients, or disposing) has all
+ * its visitor seats taken: Colyseus counts spectators too, so those joined (`spectators`) and those with a
+ * seat reserved (read from the reservation's join options) are taken off. Colyseus asks before reserving
+ * a seat and to lock a full room, so a room full of visitors locks, while spectators never fill it.
+ */
+export function visitorSeatsFull(room: Room, spectators: number): boolean {
+  // Colyseus keeps reserved seats privately: its join options tell spectators apart.
+  const reserved = Object.values(
+    (room as unknown as { _reservedSeats: Record<string, [unknown]> })._reservedSeats,
+  );
+  const total = room.clients.length + reserved.length;
+  if (total < room.maxClients) return true; // full only because it is disposing
+  const reservedSpectators = reserved.filter(
+    ([options]) => (options as { spectate?: unknown } | null)?.spectate === true,
+  );
+  return total - spectators - reservedSpectators.length >= room.maxClients;
 }

@@ -41,7 +41,7 @@ import { MovementBroadcaster } from './movement-broadcaster.js';
 import { NetIds } from './net-ids.js';
 import { violatedProtocol } from './protocol-violations.js';
 import { PersistentWorldState } from './persistent-world-state.js';
-import { Spectators, SPECTATOR_SEATS } from './spectators.js';
+import { Spectators, visitorSeatsFull } from './spectators.js';
 import { EmbedRevocations } from './embed-revocations.js';
 import {
   BANNED_CLOSE_CODE,
@@ -198,6 +198,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         spectate,
       } = parseJoinOptionsFor(options, this.world.slug);
       const admitted = client.auth;
+      // Through an embed: its key is checked for revocation while the client stays.
       this.embeds.track(client.sessionId, admitted?.principal);
       if (spectate) return this.seatSpectator(client, spawn);
       const name = admitted?.displayName?.slice(0, 32) ?? chosenName;
@@ -237,15 +238,12 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
 
     /** Seats a spectator (an embed watching) at the spawn point it asked for, within the instance's cap. */
     private seatSpectator(client: Client<{ auth: Admitted }>, spawn: string | undefined): void {
-      if (this.spectators.size >= SPECTATOR_SEATS) {
-        this.embeds.forget(client.sessionId);
-        throw new ServerError(
-          503,
-          `join: all ${SPECTATOR_SEATS} spectator seats of this instance are taken; try again in a minute`,
-        );
+      try {
+        this.spectators.seat(client, this.scene.spawnBody(0, spawn), client.auth?.principal ?? null);
+      } catch (refused) {
+        this.embeds.forget(client.sessionId); // no seat: never joined, so no onLeave will
+        throw refused;
       }
-      const at = this.scene.spawnBody(0, spawn);
-      this.spectators.add(client, at, client.auth?.principal ?? null);
       client.send(MessageType.privileges, { canModerate: false } satisfies Privileges);
       this.countSpectators();
     }
@@ -257,32 +255,14 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       );
     }
 
-    /**
-     * Only visitors take seats: spectators are capped on their own (SPECTATOR_SEATS). Colyseus asks this
-     * before reserving a seat and to lock a full room; seats reserved but not yet joined count by the
-     * options they were reserved with.
-     */
+    /** Only visitors take seats; spectators are capped on their own (see visitorSeatsFull). */
     override hasReachedMaxClients(): boolean {
-      if (!super.hasReachedMaxClients()) return false;
-      // Colyseus keeps reserved seats privately: read their join options to tell spectators apart.
-      const reserved = Object.values(
-        (this as unknown as { _reservedSeats: Record<string, [unknown]> })._reservedSeats,
-      );
-      const total = this.clients.length + reserved.length;
-      if (total < this.maxClients) return true; // disposing
-      const spectating = reserved.filter(
-        ([options]) => (options as { spectate?: unknown })?.spectate === true,
-      );
-      return total - this.spectators.size - spectating.length >= this.maxClients;
+      return super.hasReachedMaxClients() && visitorSeatsFull(this, this.spectators.size);
     }
 
     /** Sends away the clients whose embed key was revoked (every embedRevocationCheckMs). */
     private async endRevokedEmbeds(): Promise<void> {
-      const ended = await this.embeds.sweep().catch((error: unknown) => {
-        this.log.warn({ err: error }, 'checking embed keys failed; trying again at the next sweep');
-        return [];
-      });
-      for (const sessionId of ended) {
+      for (const sessionId of await this.embeds.sweep(this.log)) {
         const client = this.clients.getById(sessionId);
         if (client)
           sendAway(client, EMBED_REVOKED_CLOSE_CODE, 'the site’s embed key for this world was revoked');

@@ -29,6 +29,17 @@ export interface VoiceSetup {
   assignments: VoiceAssignments;
 }
 
+/**
+ * Who may talk: a signed-in account (guests included), or an embed's visitor, who joined as the guest
+ * account its embed token names.
+ */
+function speakerOf(caller: Principal): { accountId: string; displayName: string } | undefined {
+  if (caller.kind === 'account') return caller;
+  if (caller.kind === 'key' && caller.embed?.name && caller.accountId)
+    return { accountId: caller.accountId, displayName: caller.embed.name };
+  return undefined;
+}
+
 export class VoiceGate {
   constructor(
     private readonly setup: VoiceSetup | undefined,
@@ -36,7 +47,8 @@ export class VoiceGate {
   ) {}
 
   async token(caller: Principal, sessionId: string, room: string): Promise<VoiceTokenReply> {
-    if (caller.kind !== 'account')
+    const speaker = speakerOf(caller);
+    if (!speaker)
       throw Problem.unauthenticated(
         caller.kind === 'key'
           ? 'voice: API keys cannot get voice tokens; sign in as the visitor (a guest session is enough)'
@@ -44,7 +56,7 @@ export class VoiceGate {
       );
     if (!this.setup) throw Problem.unavailable(`voice: ${VOICE_NOT_CONFIGURED}`);
     const assignment = await this.setup.assignments.get(sessionId);
-    if (!assignment || assignment.accountId !== caller.accountId)
+    if (!assignment || assignment.accountId !== speaker.accountId)
       throw Problem.forbidden(
         `voice: room session "${sessionId}" is not one of yours in a running world; join the world, then ask with the session id it gave you`,
       );
@@ -53,11 +65,11 @@ export class VoiceGate {
       throw Problem.forbidden(
         `voice: "${room}" is not a voice room the world assigned you right now; ask for the rooms in the latest voice message`,
       );
-    const ban = await this.moderation.activeBan(assignment.worldId, caller.accountId);
+    const ban = await this.moderation.activeBan(assignment.worldId, speaker.accountId);
     if (ban) throw new Problem(403, 'banned', `voice: you are banned from this world (${ban.reason})`);
     const token = await this.setup.tokens.mint({
-      identity: voiceIdentity(caller.accountId, sessionId),
-      name: caller.displayName,
+      identity: voiceIdentity(speaker.accountId, sessionId),
+      name: speaker.displayName,
       grant,
     });
     return {

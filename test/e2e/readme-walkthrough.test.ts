@@ -39,7 +39,7 @@ describe('README walk-through', () => {
     expect(run.stdout).toContain('"version":1,"message":"first version"');
     expect(run.stdout).toContain('"sign":{"components":{"text":{"text":"Welcome"}}'); // patched by id
     expect(run.stdout).toContain('{"limit":"entities","allowed":10000,"total":2,"ok":true}');
-    expect(run.stdout).toMatch(/"key":"mibk_/);
+    expect(run.stdout).toMatch(/"key":"mibe_/); // an embed key: public, so prefixed apart from secrets
     expect(run.stdout).toContain('"action":"scene.publish"');
     expect(run.stdout).toMatch(/"quotas":\{"worlds":50/);
     const archive = JSON.parse(await readFile(path.join(cwd, 'plaza.mib-world.json'), 'utf8')) as {

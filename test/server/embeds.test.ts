@@ -9,6 +9,13 @@ import { apiClient, createWorld, ok, problem, sdk } from '../helpers/api.js';
 import { SCENE, startControlPlane, type ControlPlaneFixture } from '../helpers/control-plane-fixture.js';
 import { drive, joinWorld, spectateWorld } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
+import {
+  LIVEKIT_TEST_KEY,
+  LIVEKIT_TEST_SECRET,
+  startFakeLiveKit,
+  type FakeLiveKit,
+} from '../helpers/fake-livekit.js';
+import type { VoiceEvent } from '../../protocol/index.js';
 
 const SITE = 'https://school.example';
 
@@ -18,6 +25,7 @@ describe('embeds', () => {
   let owner: ControlPlaneFixture['owner'];
   let embedKey: string;
   let embedKeyId: string;
+  let livekit: FakeLiveKit;
 
   const poster = (slug: string, query: string, origin?: string) =>
     fetch(`${url}/embeds/${slug}?${query}`, { headers: origin ? { origin } : {} });
@@ -30,7 +38,13 @@ describe('embeds', () => {
   const codeOf = async (response: Response) => ((await response.json()) as { code?: string }).code;
 
   beforeAll(async () => {
-    fixture = await startControlPlane('PGlite', { EMBED_REVOCATION_CHECK_SECONDS: '1' });
+    livekit = await startFakeLiveKit();
+    fixture = await startControlPlane('PGlite', {
+      EMBED_REVOCATION_CHECK_SECONDS: '1',
+      LIVEKIT_URL: livekit.url,
+      LIVEKIT_API_KEY: LIVEKIT_TEST_KEY,
+      LIVEKIT_API_SECRET: LIVEKIT_TEST_SECRET,
+    });
     ({ url, owner } = fixture);
     await createWorld(owner.api, 'acme', { slug: 'shown', name: 'Shown Hall', visibility: 'public' });
     await createWorld(owner.api, 'acme', { slug: 'backstage', name: 'Backstage', visibility: 'private' });
@@ -57,7 +71,10 @@ describe('embeds', () => {
     embedKey = created.key;
     embedKeyId = created.apiKey.id;
   });
-  afterAll(async () => fixture?.close());
+  afterAll(async () => {
+    await fixture?.close();
+    await livekit?.close();
+  });
 
   it('makes embed keys public, embed-only and bound to at least one origin', async () => {
     expect(embedKey).toMatch(/^mibe_/);
@@ -182,6 +199,34 @@ describe('embeds', () => {
     );
     await visitor.leave();
     await spectator.leave();
+  });
+
+  it('lets an embed visitor talk as a guest account made for it; a spectator’s token gets no voice', async () => {
+    const visiting = (await (
+      await session('shown', { key: embedKey, host: SITE, visitor: { name: 'Pupil' } })
+    ).json()) as { token: string };
+    const pupil = await joinWorld(url, { world: 'shown', name: 'Pupil' }, visiting.token);
+    const assigned = (await waitFor(
+      () => pupil.voice.at(-1),
+      (event) => event?.enabled === true,
+      { what: 'a voice room for the embed visitor' },
+    )) as Extract<VoiceEvent, { enabled: true }>;
+    const ask = (token: string) =>
+      fetch(`${url}/voice/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ sessionId: pupil.sessionId, room: assigned.room.room }),
+      });
+    const granted = await ask(visiting.token);
+    expect(granted.status).toBe(200);
+    expect(((await granted.json()) as { canPublish: boolean }).canPublish).toBe(true);
+    const watching = (await (await session('shown', { key: embedKey, host: SITE })).json()) as {
+      token: string;
+    };
+    expect((await ask(watching.token)).status).toBe(401);
+    const badName = await session('shown', { key: embedKey, host: SITE, visitor: { name: '' } });
+    expect(badName.status).toBe(400);
+    await pupil.leave();
   });
 
   it('embeds a private world only with a token its backend minted, for the origin it names', async () => {

@@ -53,9 +53,14 @@ export class Authenticator {
       keyId: grant.keyId ?? 'minted',
       orgId: grant.orgId,
       worldId: grant.worldId,
-      accountId: null,
+      // An embed visitor acts as the guest account made for it (voice needs one); a spectator as nobody.
+      accountId: grant.visitor?.accountId ?? null,
       scopes: ['embed'],
-      embed: { origin: grant.origin, private: grant.private },
+      embed: {
+        origin: grant.origin,
+        private: grant.private,
+        ...(grant.visitor && { name: grant.visitor.name }),
+      },
     };
   }
 

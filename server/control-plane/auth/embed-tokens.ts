@@ -21,6 +21,11 @@ export interface EmbedGrant {
   origin: string;
   /** May join a private world (minted by the world's backend), not only public and unlisted ones. */
   private: boolean;
+  /**
+   * A visitor who joins (not only watches): the guest account made for it, so voice knows who talks.
+   * Absent for a spectator's token and for minted tokens.
+   */
+  visitor?: { accountId: string; name: string } | undefined;
 }
 
 /** A verified grant, with when its token expires (epoch ms). */
@@ -35,6 +40,7 @@ export class EmbedTokens {
       kid: grant.keyId,
       ori: grant.origin,
       prv: grant.private,
+      ...(grant.visitor && { acc: grant.visitor.accountId, nam: grant.visitor.name }),
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
@@ -54,17 +60,27 @@ export class EmbedTokens {
         audience: AUDIENCE,
         algorithms: ['HS256'],
       });
-      const { sub, org, kid, ori, prv, exp } = payload;
+      const { sub, org, kid, ori, prv, exp, acc, nam } = payload;
       if (
         typeof sub !== 'string' ||
         typeof org !== 'string' ||
         (kid !== null && typeof kid !== 'string') ||
         typeof ori !== 'string' ||
         typeof prv !== 'boolean' ||
-        typeof exp !== 'number'
+        typeof exp !== 'number' ||
+        (acc !== undefined && (typeof acc !== 'string' || typeof nam !== 'string'))
       )
         throw new Error('claims');
-      return { worldId: sub, orgId: org, keyId: kid, origin: ori, private: prv, expiresAt: exp * 1000 };
+      const visitor = typeof acc === 'string' ? { accountId: acc, name: nam as string } : undefined;
+      return {
+        worldId: sub,
+        orgId: org,
+        keyId: kid,
+        origin: ori,
+        private: prv,
+        visitor,
+        expiresAt: exp * 1000,
+      };
     } catch (error) {
       throw Problem.unauthenticated(
         error instanceof joseErrors.JWTExpired

@@ -32,7 +32,12 @@ export interface KeyPrincipal {
    * may join a private world (only a token the world's backend minted). An embed gets no more than an
    * anonymous visitor would.
    */
-  embed?: { origin: string; private: boolean };
+  embed?: {
+    origin: string;
+    private: boolean;
+    /** The name an embed visitor joined with (its guest account's), for voice; absent for spectators. */
+    name?: string;
+  };
 }
 
 export type Principal = AnonymousPrincipal | AccountPrincipal | KeyPrincipal;

@@ -2,16 +2,8 @@
  * What can stop an embed, each with a stable `code` (the widget's `error` event carries it) and words that
  * name the fix. The codes are public API: docs/embed.md lists them.
  */
+import type { EmbedServerErrorCode as EmbedErrorCode } from '../../../protocol/index.js';
 import { Problem } from '../api/problem.js';
-
-export type EmbedErrorCode =
-  | 'bad-embed'
-  | 'world-not-found'
-  | 'key-invalid'
-  | 'key-revoked'
-  | 'origin-not-allowed'
-  | 'world-private'
-  | 'token-expired';
 
 export function embedProblem(code: EmbedErrorCode, detail: string): Problem {
   const status =

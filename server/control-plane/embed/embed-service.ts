@@ -11,6 +11,7 @@ import { hashSecret, secretKindOf } from '../auth/secret-tokens.js';
 import { isEmbedToken, type EmbedTokens } from '../auth/embed-tokens.js';
 import { Problem } from '../api/problem.js';
 import type { InstanceDirectory } from '../instances/instance-directory.js';
+import type { AccountsService } from '../auth/accounts-service.js';
 import { embedProblem } from './embed-problems.js';
 
 /** How long an embed token from a public key lasts, in seconds (the page asks again to rejoin). */
@@ -40,11 +41,15 @@ export interface EmbedPoster {
   camera: boolean;
 }
 
+const secondsUntil = (epochMs: number): number => Math.max(0, Math.floor((epochMs - Date.now()) / 1000));
+
 export class EmbedService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly tokens: EmbedTokens,
     private readonly instances: InstanceDirectory,
+    /** Makes the guest account an embed visitor joins as (voice needs one). */
+    private readonly accounts: Pick<AccountsService, 'createGuest'>,
   ) {}
 
   /**
@@ -144,27 +149,28 @@ export class EmbedService {
     /** The request's Origin: the embed page's own. A page framed by this server itself (the studio's
      * preview), or opened on its own, names this origin as its host; the key need not list it. */
     self: string | undefined,
+    /** A visitor about to join (not watch): a guest account is made for it, named so (voice needs one). */
+    visitor?: { name: string },
   ): Promise<{ token: string; expiresIn: number; poster: EmbedPoster }> {
     const embed = await this.resolve(slug, credential, host === self ? undefined : host);
     const poster = await this.posterOf(embed.world);
-    if ('token' in credential) {
-      // A minted token is the session already: it expires when its backend chose.
-      const grant = await this.tokens.verify(credential.token);
-      const expiresIn = Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000));
-      return { token: credential.token, expiresIn, poster };
-    }
+    // A minted token's grant (private worlds) carries over, and so does its expiry.
+    const minted = 'token' in credential ? await this.tokens.verify(credential.token) : undefined;
+    if (minted && !visitor && 'token' in credential)
+      return { token: credential.token, expiresIn: secondsUntil(minted.expiresAt), poster };
+    const expiresIn = minted
+      ? Math.min(secondsUntil(minted.expiresAt), EMBED_SESSION_SECONDS)
+      : EMBED_SESSION_SECONDS;
+    const guest = visitor ? await this.accounts.createGuest(visitor.name) : undefined;
     const grant = {
       worldId: embed.world.id,
       orgId: embed.world.org_id,
       keyId: embed.keyId,
-      origin: host,
-      private: false,
+      origin: minted?.origin ?? host,
+      private: minted?.private ?? false,
+      visitor: guest && { accountId: guest.id, name: guest.display_name },
     };
-    return {
-      token: await this.tokens.issue(grant, EMBED_SESSION_SECONDS),
-      expiresIn: EMBED_SESSION_SECONDS,
-      poster,
-    };
+    return { token: await this.tokens.issue(grant, Math.max(1, expiresIn)), expiresIn, poster };
   }
 
   /** A token for a private (or any) world, minted by its backend for a page on `origin`. */

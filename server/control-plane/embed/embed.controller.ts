@@ -21,6 +21,10 @@ const credentialQuery = z.strictObject({
 
 const sessionRequest = credentialQuery.extend({
   host: originSchema.describe('The origin of the page the embed is shown on, as the frame sees it.'),
+  visitor: z
+    .strictObject({ name: z.string().trim().min(1).max(32) })
+    .optional()
+    .describe('To join as a visitor (not watch): the name shown; a guest account is made for voice.'),
 });
 
 const posterSchema = named(
@@ -107,7 +111,7 @@ export class EmbedController {
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Cache-Control', 'no-store');
-    return this.embeds.session(slug, credentialOf(body), body.host, req.headers.origin);
+    return this.embeds.session(slug, credentialOf(body), body.host, req.headers.origin, body.visitor);
   }
 
   /**

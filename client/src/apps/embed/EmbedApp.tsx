@@ -22,6 +22,9 @@ function useBar(world: EmbedWorld) {
     progress: world.store.loading.progress,
     stage: world.store.loading.stage,
     name: world.worldName,
+    canTalk: world.store.voice?.enabled === true && world.store.voice.room.canPublish,
+    microphone: world.store.microphone,
+    sound: world.store.settings.voiceVolume > 0,
   });
   const [bar, setBar] = useState(read);
   useEffect(() => {
@@ -31,17 +34,33 @@ function useBar(world: EmbedWorld) {
   return bar;
 }
 
-export function EmbedApp({
-  world,
-  onJoin,
-  onLeave,
-}: {
+export interface EmbedAppProps {
   world: EmbedWorld;
   onJoin: () => void;
   onLeave: () => void;
-}) {
+  /** Offer the microphone to visitors (the `voice` attribute); else they listen only. */
+  offerVoice: boolean;
+  /** Start with the world's sound off (the `muted` attribute); a button turns it on. */
+  muted: boolean;
+}
+
+export function EmbedApp({ world, onJoin, onLeave, offerVoice, muted }: EmbedAppProps) {
   const nameTags = useRef<HTMLDivElement>(null);
-  const [settings] = useState(() => (world.store.settings = loadSettings(pageStorage())));
+  const [settings, setSettings] = useState(() => {
+    const loaded = loadSettings(pageStorage());
+    return (world.store.settings = muted ? { ...loaded, voiceVolume: 0, mediaVolume: 0 } : loaded);
+  });
+  const toggleSound = () => {
+    const on = settings.voiceVolume === 0;
+    const next = { ...settings, voiceVolume: on ? 1 : 0, mediaVolume: on ? 1 : 0 };
+    world.store.settings = next;
+    setSettings(next);
+  };
+  const toggleMicrophone = () => {
+    void world.connection.current?.setMicrophone(!world.store.microphone).catch((error: unknown) => {
+      world.store.problem = error instanceof Error ? error.message : String(error);
+    });
+  };
   const bar = useBar(world);
   useEffect(() => (bar.joined ? installKeyboard() : undefined), [bar.joined]);
   return (
@@ -69,6 +88,19 @@ export function EmbedApp({
         <span className="embed-population" aria-live="polite">
           {bar.population === 1 ? '1 here' : `${bar.population} here`}
         </span>
+        <button type="button" className="embed-action quiet" aria-pressed={bar.sound} onClick={toggleSound}>
+          {bar.sound ? 'Sound on' : 'Sound off'}
+        </button>
+        {offerVoice && bar.joined && bar.canTalk && (
+          <button
+            type="button"
+            className="embed-action quiet"
+            aria-pressed={bar.microphone}
+            onClick={toggleMicrophone}
+          >
+            {bar.microphone ? 'Mic on' : 'Mic off'}
+          </button>
+        )}
         {bar.connection === 'joined' &&
           (bar.joined ? (
             <button type="button" className="embed-action" onClick={onLeave}>

@@ -35,6 +35,8 @@ class SessionRefused extends Error {
 interface EmbedSession {
   token: string;
   expiresAt: number;
+  /** The visitor's name it was made for (visitor tokens). */
+  name?: string | undefined;
 }
 
 export class EmbedWorld {
@@ -42,7 +44,9 @@ export class EmbedWorld {
   /** The live connection, read by the frame loop and the HUD. */
   readonly connection: { current: WorldConnection | null } = { current: null };
   worldName = '';
+  /** The tokens to watch with, and to join with as a visitor. */
   private session: EmbedSession | null = null;
+  private visitorSession: EmbedSession | null = null;
   private stay: WorldStay | null = null;
   private readonly colour = GUEST_COLOURS[Math.floor(Math.random() * GUEST_COLOURS.length)] ?? '#4363d8';
   private name: string;
@@ -105,7 +109,7 @@ export class EmbedWorld {
       ...(spawn ? { spawn } : {}),
       ...(spectate ? { spectate: true } : {}),
     };
-    const access: JoinAccess = { token: () => this.token() };
+    const access: JoinAccess = { token: () => this.token(mode) };
     this.stay = stayInWorld(
       this.store,
       window.location.origin,
@@ -228,13 +232,19 @@ export class EmbedWorld {
     }
   }
 
-  /** The embed token to join with, renewed before it expires (a revoked key then ends the embed). */
-  private async token(): Promise<string | null> {
-    if (!this.session || this.session.expiresAt - RENEW_MARGIN_MS < Date.now()) await this.renew();
-    return this.session?.token ?? null;
+  /**
+   * The embed token to watch or join with, renewed before it expires (a revoked key then ends the embed).
+   * A visitor's names the guest account made for it (voice needs one), once per name.
+   */
+  private async token(mode: 'spectate' | 'join'): Promise<string | null> {
+    const held = mode === 'join' ? this.visitorSession : this.session;
+    const stale =
+      !held || held.expiresAt - RENEW_MARGIN_MS < Date.now() || (mode === 'join' && held.name !== this.name);
+    if (stale) await this.renew(mode === 'join' ? this.name : undefined);
+    return (mode === 'join' ? this.visitorSession : this.session)?.token ?? null;
   }
 
-  private async renew(): Promise<boolean> {
+  private async renew(visitor?: string): Promise<boolean> {
     const credential = this.params.credential;
     if (!credential) return false;
     // Not framed (opened on its own, or by this server's studio): the page's own origin.
@@ -242,7 +252,7 @@ export class EmbedWorld {
     const response = await fetch(`/embeds/${this.params.slug}/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...credential, host }),
+      body: JSON.stringify({ ...credential, host, ...(visitor && { visitor: { name: visitor } }) }),
     }).catch(() => null);
     if (!response) throw new SessionRefused('unreachable', 'The world’s server could not be reached.');
     const body = (await response.json().catch(() => ({}))) as {
@@ -257,7 +267,13 @@ export class EmbedWorld {
         body.code ?? 'unreachable',
         body.detail ?? `The server answered HTTP ${response.status}.`,
       );
-    this.session = { token: body.token, expiresAt: Date.now() + (body.expiresIn ?? 0) * 1000 };
+    const session = {
+      token: body.token,
+      expiresAt: Date.now() + (body.expiresIn ?? 0) * 1000,
+      name: visitor,
+    };
+    if (visitor) this.visitorSession = session;
+    else this.session = session;
     if (body.poster) this.worldName = body.poster.world.name;
     return true;
   }

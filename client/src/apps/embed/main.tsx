@@ -27,7 +27,13 @@ if (!params) {
     });
   createRoot(root).render(
     <StrictMode>
-      <EmbedApp world={world} onJoin={act('join')} onLeave={act('leave')} />
+      <EmbedApp
+        world={world}
+        onJoin={act('join')}
+        onLeave={act('leave')}
+        offerVoice={params.voice}
+        muted={params.muted}
+      />
     </StrictMode>,
   );
 }

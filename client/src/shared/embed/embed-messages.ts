@@ -7,6 +7,7 @@
  * Host → frame: a command `{ mib: "embed", id, method, args }`, answered once by a reply.
  * Frame → host: an event `{ mib: "embed", event, detail }`, or a reply `{ mib: "embed", reply: id, ok, … }`.
  */
+import type { EmbedErrorCode } from '../../../../protocol/embed-errors.js';
 
 export const EMBED_CHANNEL = 'embed';
 
@@ -33,24 +34,7 @@ export const EMBED_EVENTS = [
 ] as const;
 export type EmbedEventName = (typeof EMBED_EVENTS)[number];
 
-/**
- * Stable error codes (docs/embed.md): the server's (bad-embed … token-expired) and the widget's own.
- */
-export type EmbedErrorCode =
-  | 'bad-embed'
-  | 'world-not-found'
-  | 'key-invalid'
-  | 'key-revoked'
-  | 'origin-not-allowed'
-  | 'world-private'
-  | 'token-expired'
-  | 'unreachable'
-  | 'world-full'
-  | 'join-refused'
-  | 'removed'
-  | 'not-joined'
-  | 'bad-argument'
-  | 'frame-failed';
+export type { EmbedErrorCode };
 
 export interface EmbedError {
   code: EmbedErrorCode;

@@ -35,7 +35,7 @@ import {
   type SpectatorCamera,
 } from '../../../../protocol/index.js';
 import { playEmote } from '../avatars/motion-state.js';
-import { VoiceClient } from '../voice/voice-client.js';
+import { LazyVoice } from '../voice/lazy-voice.js';
 import type { VideoKind } from '../voice/media-videos.js';
 import { VoiceTokenRefused } from '../voice/media-problems.js';
 import { guestAccessToken } from './guest-session.js';
@@ -273,7 +273,7 @@ export async function connectToWorld(
   room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) => {
     store.notice = { text: refusal.reason.replace(/^interact: /, ''), until: performance.now() + 3_000 };
   });
-  const voice = new VoiceClient({
+  const voice = new LazyVoice({
     store,
     requestToken: async (voiceRoom) => {
       const token = await access.token(endpoint, options.name);

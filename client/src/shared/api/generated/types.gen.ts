@@ -3411,6 +3411,12 @@ export type EmbedSessionData = {
          * The origin of the page the embed is shown on, as the frame sees it.
          */
         host: string;
+        /**
+         * To join as a visitor (not watch): the name shown; a guest account is made for voice.
+         */
+        visitor?: {
+            name: string;
+        };
     };
     path: {
         slug: string;
