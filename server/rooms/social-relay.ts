@@ -1,7 +1,7 @@
 /**
  * A room's social messages: chat (nearby / instance, length cap, rate limit), emotes and typing
  * indicators. "Nearby" means the clients whose area of interest holds the sender (everyone when interest
- * management is off). Refusals are messages, not disconnects; malformed payloads never get here (the room
+ * management is off), spectators included; only members (visitors) may send. Refusals are messages, not disconnects; malformed payloads never get here (the room
  * validates them with the protocol's schemas and closes the sender).
  */
 import type { Client } from '@colyseus/core';
@@ -31,6 +31,8 @@ export class SocialRelay {
     private readonly members: ReadonlyMap<string, Mover>,
     private readonly filtered: boolean,
     private readonly broadcast: (type: string, message: unknown) => void,
+    /** Spectators: they see and hear what nearby members say and play, and say nothing themselves. */
+    private readonly watchers: ReadonlyMap<string, Mover> = new Map(),
   ) {}
 
   /** Delivers a chat line to its channel, or tells the sender why not (length cap, rate limit). */
@@ -100,9 +102,10 @@ export class SocialRelay {
     const member = this.members.get(sender.sessionId);
     if (!member) return;
     if (echo) sender.send(type, message);
-    for (const watcher of this.members.values()) {
-      if (watcher !== member && (!this.filtered || watcher.visible.has(member)))
-        watcher.client.send(type, message);
-    }
+    for (const group of [this.members, this.watchers])
+      for (const watcher of group.values()) {
+        if (watcher !== member && (!this.filtered || watcher.visible.has(member)))
+          watcher.client.send(type, message);
+      }
   }
 }

@@ -85,8 +85,11 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
 
     private world!: World;
     private readonly occupants = new Map<string, Occupant>();
-    private readonly social = new SocialRelay(this.occupants, deps.interest.enabled, (type, message) =>
-      this.broadcast(type, message),
+    private readonly social = new SocialRelay(
+      this.occupants,
+      deps.interest.enabled,
+      (type, message) => this.broadcast(type, message),
+      this.spectators.all,
     );
     /** The world's saved state (press count, moved items); unset when onCreate failed before loading it. */
     private persisted: PersistentWorldState | undefined;

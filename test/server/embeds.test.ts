@@ -185,6 +185,17 @@ describe('embeds', () => {
     );
     spectator.room.send('spectatorCamera', { x: 0, z: 0 });
     await spectator.waitToSee(visitor, 'visitor back in view');
+    // It hears what is said near where it looks, and says nothing itself (quietly ignored, not closed).
+    visitor.say('hello, watchers');
+    await waitFor(
+      () => spectator.chats.map((line) => line.text),
+      (texts) => texts.includes('hello, watchers'),
+      { what: 'nearby chat reaching the spectator' },
+    );
+    spectator.say('can anyone hear me?');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(visitor.chats.map((line) => line.text)).not.toContain('can anyone hear me?');
+    expect(spectator.leftWith()).toBeUndefined();
     // Moves of the visitor reach the spectator.
     await drive(
       visitor,
