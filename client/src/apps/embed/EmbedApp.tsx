@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { WorldScene } from '../../shared/world/view/WorldScene.js';
+import { usePolled } from '../../shared/world/use-polled.js';
 import { installKeyboard } from '../../shared/world/systems/keyboard.js';
 import { loadSettings, pageStorage } from '../../shared/world/settings.js';
 import type { EmbedWorld } from './embed-world.js';
@@ -26,12 +27,7 @@ function useBar(world: EmbedWorld) {
     microphone: world.store.microphone,
     sound: world.store.settings.voiceVolume > 0,
   });
-  const [bar, setBar] = useState(read);
-  useEffect(() => {
-    const timer = setInterval(() => setBar(read()), BAR_REFRESH_MS);
-    return () => clearInterval(timer);
-  });
-  return bar;
+  return usePolled(read, BAR_REFRESH_MS);
 }
 
 export interface EmbedAppProps {

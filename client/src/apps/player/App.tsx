@@ -14,6 +14,7 @@ import { TouchControls, hasTouchScreen } from './TouchControls.js';
 import { loadSettings, pageStorage, saveSettings, type PlayerSettings } from '../../shared/world/settings.js';
 import type { AvatarRendererOptions } from '../../shared/avatars/avatar-renderer.js';
 import { WorldScene } from '../../shared/world/view/WorldScene.js';
+import { usePolled } from '../../shared/world/use-polled.js';
 import { installKeyboard } from '../../shared/world/systems/keyboard.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 import { VideoButtons } from './VideoButtons.js';
@@ -42,12 +43,7 @@ function useStoreView(store: WorldStore) {
     roomId: store.roomId,
     otherInstance: store.joinFailure?.otherInstance === true,
   });
-  const [view, setView] = useState(read);
-  useEffect(() => {
-    const timer = setInterval(() => setView(read()), HUD_REFRESH_MS);
-    return () => clearInterval(timer);
-  });
-  return view;
+  return usePolled(read, HUD_REFRESH_MS);
 }
 
 export interface AppProps {

@@ -1,6 +1,6 @@
 /**
- * The world's API keys (owners): make one with its scopes (read, embed, manage) and the sites that may use
- * it (for embeds), see its secret once, revoke it; and the world's audit log, newest first, page by page.
+ * The world's API keys (owners): make a secret one with its scopes (read, manage) and the sites that may use
+ * it from a browser, see it once, revoke any key (embed keys too, made in Share / Embed); and the world's audit log, newest first, page by page.
  */
 import { useEffect, useState } from 'react';
 import {
@@ -12,7 +12,8 @@ import {
 import type { ApiKey, AuditPage } from '../../../shared/api/generated/types.gen.js';
 import { Problem, useCall } from './use-call.js';
 
-const SCOPES = ['read', 'embed', 'manage'] as const;
+/** Secret keys' scopes; embed keys (public) are made in Share / Embed. */
+const SCOPES = ['read', 'manage'] as const;
 
 function KeysSection({ slug }: { slug: string }) {
   const { call, problem, busy } = useCall();
@@ -100,7 +101,7 @@ function KeysSection({ slug }: { slug: string }) {
           ))}
         </fieldset>
         <label>
-          Sites that may use it (for embeds; space-separated origins)
+          Sites that may use it from a browser (space-separated origins; for embeds use Share / Embed)
           <input
             value={origins}
             onChange={(e) => setOrigins(e.target.value)}
@@ -115,12 +116,7 @@ function KeysSection({ slug }: { slug: string }) {
           Make a key
         </button>
       </div>
-      {secret?.startsWith('mibe_') && (
-        <p role="status">
-          An embed key is public (it goes in the embedding page): Share / Embed shows its snippet.
-        </p>
-      )}
-      {secret && !secret.startsWith('mibe_') && (
+      {secret && (
         <p role="status">
           The key (shown only now; keep it secret):{' '}
           <input readOnly aria-label="New key" value={secret} onFocus={(e) => e.target.select()} />
