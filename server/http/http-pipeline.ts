@@ -15,6 +15,7 @@ import {
   ARCHIVE_MEDIA_TYPE,
   addNamedSchemas,
   escapeHtml,
+  slugSchema,
   type EmbedService,
 } from '../control-plane/index.js';
 import { sendProblem } from './problem-details.filter.js';
@@ -176,7 +177,7 @@ export function servePlayer(
  */
 async function shareTags(embeds: EmbedService, req: express.Request): Promise<string> {
   const slug = String(req.params.slug ?? '');
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return '';
+  if (!slugSchema.safeParse(slug).success) return '';
   const facts = await embeds.shareFacts(slug);
   if (!facts) return '';
   const server = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -205,6 +206,6 @@ async function embedFraming(embeds: EmbedService, req: express.Request): Promise
   const token = typeof req.query.t === 'string' ? req.query.t : undefined;
   const credential = key ? { key } : token ? { token } : undefined;
   const origins =
-    credential && /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await embeds.frameAncestors(slug, credential) : [];
+    credential && slugSchema.safeParse(slug).success ? await embeds.frameAncestors(slug, credential) : [];
   return ["'self'", ...origins];
 }

@@ -1,11 +1,11 @@
 /**
  * Clients that came in through an embed (a public embed key, or a token minted with a secret key), by the
- * key behind it. Every EMBED_REVOCATION_CHECK_SECONDS (30 s by default) the room asks which of those keys were revoked — from any process:
- * it reads the database — and sends their clients away, so a revoked key ends running embeds within a
- * minute (new embeds are refused at once by the authenticator).
+ * key behind it. Every EMBED_REVOCATION_CHECK_SECONDS (30 s by default) the room asks which of those keys
+ * were revoked — from any process: it reads the database — and sends their clients away, so a revoked key
+ * ends running embeds within a minute (new embeds are refused at once by the authenticator).
  */
 import type { Logger } from 'pino';
-import type { Principal } from '../control-plane/index.js';
+import { MINTED_BY_SESSION, type Principal } from '../control-plane/index.js';
 
 export class EmbedRevocations {
   private readonly keyOf = new Map<string, string>();
@@ -14,7 +14,7 @@ export class EmbedRevocations {
 
   /** Remembers the key behind a client's embed, if it came through one. */
   track(sessionId: string, principal: Principal | undefined): void {
-    if (principal?.kind === 'key' && principal.embed && principal.keyId !== 'minted')
+    if (principal?.kind === 'key' && principal.embed && principal.keyId !== MINTED_BY_SESSION)
       this.keyOf.set(sessionId, principal.keyId);
   }
 

@@ -1,8 +1,9 @@
 /**
  * A room's social messages: chat (nearby / instance, length cap, rate limit), emotes and typing
  * indicators. "Nearby" means the clients whose area of interest holds the sender (everyone when interest
- * management is off), spectators included; only members (visitors) may send. Refusals are messages, not disconnects; malformed payloads never get here (the room
- * validates them with the protocol's schemas and closes the sender).
+ * management is off), spectators included; only members (visitors) may send. Refusals are messages, not
+ * disconnects; malformed payloads never get here (the room validates them with the protocol's schemas and
+ * closes the sender).
  */
 import type { Client } from '@colyseus/core';
 import {

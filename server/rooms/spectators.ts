@@ -8,7 +8,6 @@
 import { ServerError, type Client, type Room } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { Avatar, type SpectatorCamera } from '../../protocol/index.js';
-import type { Principal } from '../control-plane/index.js';
 import { VisibleSet } from './interest/visible-set.js';
 import type { InterestManager } from './interest/interest-manager.js';
 import type { Mover } from './movement-broadcaster.js';
@@ -16,10 +15,8 @@ import type { Mover } from './movement-broadcaster.js';
 /** Most spectators per instance. */
 export const SPECTATOR_SEATS = 200;
 
-export interface Spectator extends Mover {
-  /** Who it is (an embed key's keyId, so revoking that key ends the watch). */
-  principal: Principal | null;
-}
+/** A spectator: a viewer with frames but no position of its own (movedAtTick and ackSeq never change). */
+export type Spectator = Mover;
 
 export class Spectators {
   readonly all = new Map<string, Spectator>();
@@ -35,25 +32,19 @@ export class Spectators {
   }
 
   /**
-   * Seats a spectator with its camera at `at` (the spawn point the client watches first). Its movement
-   * frames never carry a position of its own: it has none (movedAtTick and ackSeq never change).
+   * Seats a spectator with its camera at `at` (the spawn point the client watches first), or refuses the
+   * join when the instance's SPECTATOR_SEATS are all taken.
    */
-  /** Seats a spectator, or refuses the join when the instance's SPECTATOR_SEATS are all taken. */
-  seat(client: Client, at: { x: number; z: number }, principal: Principal | null): Spectator {
+  seat(client: Client, at: { x: number; z: number }): Spectator {
     if (this.all.size >= SPECTATOR_SEATS)
       throw new ServerError(
         503,
         `join: all ${SPECTATOR_SEATS} spectator seats of this instance are taken; try again in a minute`,
       );
-    return this.add(client, at, principal);
-  }
-
-  add(client: Client, at: { x: number; z: number }, principal: Principal | null): Spectator {
     const view = this.interest ? new StateView() : null;
     if (view) client.view = view;
     const spectator: Spectator = {
       client,
-      principal,
       // No avatar of its own: a placeholder that never enters the state, so no one can see it.
       avatar: new Avatar(),
       netId: 0,

@@ -242,7 +242,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     /** Seats a spectator (an embed watching) at the spawn point it asked for, within the instance's cap. */
     private seatSpectator(client: Client<{ auth: Admitted }>, spawn: string | undefined): void {
       try {
-        this.spectators.seat(client, this.scene.spawnBody(0, spawn), client.auth?.principal ?? null);
+        this.spectators.seat(client, this.scene.spawnBody(0, spawn));
       } catch (refused) {
         this.embeds.forget(client.sessionId); // no seat: never joined, so no onLeave will
         throw refused;

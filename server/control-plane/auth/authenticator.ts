@@ -9,7 +9,8 @@ import { Problem } from '../api/problem.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 import { hashSecret, secretKindOf } from './secret-tokens.js';
 import type { SessionTokens } from './session-tokens.js';
-import { isEmbedToken, type EmbedTokens } from './embed-tokens.js';
+import { MINTED_BY_SESSION, isEmbedToken, type EmbedTokens } from './embed-tokens.js';
+import { liveKeyIds } from '../keys/api-keys-service.js';
 
 export class Authenticator {
   constructor(
@@ -39,18 +40,11 @@ export class Authenticator {
   private async embedToken(token: string): Promise<Principal> {
     if (!this.embedTokens) throw Problem.unauthenticated('this server does not accept embed tokens');
     const grant = await this.embedTokens.verify(token);
-    if (grant.keyId) {
-      const key = await this.db
-        .selectFrom('api_keys')
-        .select('revoked_at')
-        .where('id', '=', grant.keyId)
-        .executeTakeFirst();
-      if (!key || key.revoked_at)
-        throw Problem.unauthenticated('the key behind this embed was revoked; ask the site for a new embed');
-    }
+    if (grant.keyId && !(await liveKeyIds(this.db, [grant.keyId])).has(grant.keyId))
+      throw Problem.unauthenticated('the key behind this embed was revoked; ask the site for a new embed');
     return {
       kind: 'key',
-      keyId: grant.keyId ?? 'minted',
+      keyId: grant.keyId ?? MINTED_BY_SESSION,
       orgId: grant.orgId,
       worldId: grant.worldId,
       // An embed visitor acts as the guest account made for it (voice needs one); a spectator as nobody.

@@ -9,6 +9,8 @@ import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { Problem } from '../api/problem.js';
 
 export const EMBED_TOKEN_PREFIX = 'mibet_';
+/** The key id of a principal from a token an owner's session minted: there is no key to revoke. */
+export const MINTED_BY_SESSION = 'minted-by-session';
 const ISSUER = 'metaverse-in-a-box';
 const AUDIENCE = 'embed';
 

@@ -3,24 +3,20 @@
  * name the fix. The codes are public API: docs/embed.md lists them.
  */
 import type { EmbedServerErrorCode as EmbedErrorCode } from '../../../protocol/index.js';
-import { Problem } from '../api/problem.js';
+import { Problem, type ProblemKind } from '../api/problem.js';
+
+/** Each refusal's HTTP status and problem kind. */
+const ANSWER: Record<EmbedErrorCode, [number, ProblemKind]> = {
+  'bad-embed': [400, 'bad-request'],
+  'world-not-found': [404, 'not-found'],
+  'origin-not-allowed': [403, 'forbidden'],
+  'world-private': [403, 'forbidden'],
+  'key-invalid': [401, 'unauthenticated'],
+  'key-revoked': [401, 'unauthenticated'],
+  'token-expired': [401, 'unauthenticated'],
+};
 
 export function embedProblem(code: EmbedErrorCode, detail: string): Problem {
-  const status =
-    code === 'bad-embed'
-      ? 400
-      : code === 'world-not-found'
-        ? 404
-        : code === 'origin-not-allowed' || code === 'world-private'
-          ? 403
-          : 401;
-  const kind =
-    status === 400
-      ? 'bad-request'
-      : status === 404
-        ? 'not-found'
-        : status === 403
-          ? 'forbidden'
-          : 'unauthenticated';
+  const [status, kind] = ANSWER[code];
   return new Problem(status, kind, detail, { code });
 }

@@ -8,7 +8,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, World } from '../../db/tables.js';
 import { hashSecret, secretKindOf } from '../auth/secret-tokens.js';
-import { isEmbedToken, type EmbedTokens } from '../auth/embed-tokens.js';
+import { isEmbedToken, type EmbedTokens, type VerifiedEmbedGrant } from '../auth/embed-tokens.js';
+import { liveKeyIds } from '../keys/api-keys-service.js';
 import { Problem } from '../api/problem.js';
 import type { InstanceDirectory } from '../instances/instance-directory.js';
 import type { AccountsService } from '../auth/accounts-service.js';
@@ -30,6 +31,8 @@ export interface ResolvedEmbed {
   /** The origins that may frame it. */
   origins: string[];
   private: boolean;
+  /** The grant of the token it came with (a minted token), already verified. */
+  minted?: VerifiedEmbedGrant;
 }
 
 export interface EmbedPoster {
@@ -62,12 +65,11 @@ export class EmbedService {
     origin: string | undefined,
   ): Promise<ResolvedEmbed> {
     const world = await this.db.selectFrom('worlds').selectAll().where('slug', '=', slug).executeTakeFirst();
-    const missing = () =>
-      embedProblem(
+    if (!world)
+      throw embedProblem(
         'world-not-found',
         `there is no world "${slug}"; check the world attribute (the world's slug)`,
       );
-    if (!world) throw missing();
     let resolved: ResolvedEmbed;
     if ('token' in credential) {
       if (!isEmbedToken(credential.token))
@@ -87,7 +89,13 @@ export class EmbedService {
       if (grant.worldId !== world.id)
         throw embedProblem('key-invalid', `this embed token is for another world, not "${slug}"`);
       if (grant.keyId) await this.liveKey(grant.keyId);
-      resolved = { world, keyId: grant.keyId, origins: [grant.origin], private: grant.private };
+      resolved = {
+        world,
+        keyId: grant.keyId,
+        origins: [grant.origin],
+        private: grant.private,
+        minted: grant,
+      };
     } else {
       const row = await this.keyRow(credential.key);
       if (row.world_id !== world.id)
@@ -155,7 +163,7 @@ export class EmbedService {
     const embed = await this.resolve(slug, credential, host === self ? undefined : host);
     const poster = await this.posterOf(embed.world);
     // A minted token's grant (private worlds) carries over, and so does its expiry.
-    const minted = 'token' in credential ? await this.tokens.verify(credential.token) : undefined;
+    const { minted } = embed;
     if (minted && !visitor && 'token' in credential)
       return { token: credential.token, expiresIn: secondsUntil(minted.expiresAt), poster };
     const expiresIn = minted
@@ -211,16 +219,10 @@ export class EmbedService {
     }
   }
 
-  /** Which of `keyIds` have been revoked (running rooms ask every half minute). */
+  /** Which of `keyIds` have been revoked (or deleted with their world): running rooms ask every half minute. */
   async revoked(keyIds: readonly string[]): Promise<Set<string>> {
-    if (keyIds.length === 0) return new Set();
-    const rows = await this.db
-      .selectFrom('api_keys')
-      .select('id')
-      .where('id', 'in', [...keyIds])
-      .where('revoked_at', 'is not', null)
-      .execute();
-    return new Set(rows.map((row) => row.id));
+    const live = await liveKeyIds(this.db, keyIds);
+    return new Set(keyIds.filter((id) => !live.has(id)));
   }
 
   private async keyRow(key: string) {
@@ -254,12 +256,7 @@ export class EmbedService {
   }
 
   private async liveKey(keyId: string): Promise<void> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .select('revoked_at')
-      .where('id', '=', keyId)
-      .executeTakeFirst();
-    if (!row || row.revoked_at)
+    if (!(await liveKeyIds(this.db, [keyId])).has(keyId))
       throw embedProblem(
         'key-revoked',
         'the key behind this embed token has been revoked; the site needs a new one',

@@ -2,7 +2,9 @@ import { Controller, Get, Inject, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
+import { escapeHtml } from '../api/escape-html.js';
 import { Problem } from '../api/problem.js';
+import { slugSchema } from '../api/common-schemas.js';
 import { Fails, Returns, ZodQuery, named } from '../api/zod-api.js';
 import { EmbedService } from './embed-service.js';
 
@@ -51,15 +53,14 @@ export class OEmbedController {
       throw new Problem(501, 'bad-request', 'only format=json is answered; ask for JSON');
     const server = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const url = new URL(query.url);
-    const match = /^\/embed\/([a-z0-9][a-z0-9-]{0,62})\/?$/.exec(url.pathname);
+    const slug = /^\/embed\/([^/]+)\/?$/.exec(url.pathname)?.[1] ?? '';
     const key = url.searchParams.get('k');
-    if (url.origin !== server || !match)
+    if (url.origin !== server || !slugSchema.safeParse(slug).success)
       throw Problem.notFound(`${query.url} is not a world's embed address on ${server} (/embed/<slug>?k=…)`);
     if (!key)
       throw Problem.badRequest(
         'the address has no embed key (k=…); copy the plain-frame address from the studio’s Share panel',
       );
-    const slug = match[1]!;
     const { world } = await this.embeds.resolve(slug, { key }, undefined);
     const width = Math.min(query.maxwidth ?? DEFAULT_WIDTH, DEFAULT_WIDTH);
     const height = Math.min(query.maxheight ?? Math.round((width * 9) / 16), Math.round((width * 9) / 16));
@@ -79,8 +80,4 @@ export class OEmbedController {
         : {}),
     };
   }
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

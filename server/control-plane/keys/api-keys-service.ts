@@ -13,6 +13,18 @@ import { hashSecret, newSecret } from '../auth/secret-tokens.js';
 type ApiKeyView = z.infer<typeof apiKeySchema>;
 type CreateApiKey = z.output<typeof createApiKeySchema>;
 
+/** Which of `keyIds` name keys that exist and are not revoked (embeds ask: their key may be revoked since). */
+export async function liveKeyIds(db: Kysely<Database>, keyIds: readonly string[]): Promise<Set<string>> {
+  if (keyIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('id', 'in', [...keyIds])
+    .where('revoked_at', 'is', null)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Most live keys per world or account. */
 const MAX_KEYS = 50;
 

@@ -64,7 +64,7 @@ export class EmbedWorld {
   ) {
     this.name = params.name ?? `Guest ${Math.floor(1000 + Math.random() * 9000)}`;
     this.store.loading = { progress: 0.1, stage: 'Opening the world' };
-    bridge.listen((command) => this.run(command.method, command.args));
+    bridge.listen((command) => this.command(command.method, command.args));
   }
 
   /** Gets the embed token, then watches or joins as the embed asks. */
@@ -74,11 +74,14 @@ export class EmbedWorld {
         'bad-embed',
         'This embed has no embed key: embed it with the snippet from the studio’s Share panel.',
       );
-    const opened = await this.renew().catch((error: unknown) => {
-      if (error instanceof SessionRefused) this.fail(error.code, error.message);
-      else this.fail('unreachable', 'The world’s server could not be reached.');
-      return false;
-    });
+    // The token the first seat needs (a visitor's when the embed joins at once).
+    const opened = await this.renew(this.params.mode === 'join' ? this.name : undefined).catch(
+      (error: unknown) => {
+        if (error instanceof SessionRefused) this.fail(error.code, error.message);
+        else this.fail('unreachable', 'The world’s server could not be reached.');
+        return false;
+      },
+    );
     if (!opened) return;
     setInterval(() => this.report(), REPORT_EVERY_MS);
     this.enter(this.params.mode);
@@ -154,11 +157,7 @@ export class EmbedWorld {
   }
 
   /** Runs a command of the host page's API (also the bar's Join and Leave buttons). */
-  command(method: string, args: unknown = {}): Promise<unknown> {
-    return this.run(method, args);
-  }
-
-  private async run(method: string, args: unknown): Promise<unknown> {
+  async command(method: string, args: unknown = {}): Promise<unknown> {
     const input = (args ?? {}) as Record<string, unknown>;
     const joined = this.store.local !== null && this.store.connection === 'joined';
     switch (method) {
