@@ -3,7 +3,11 @@
 # installs from Debian's packages what is missing and starts on loopback what is down —
 #   PostgreSQL on 127.0.0.1:5432 (database `test`, role `postgres`, trusted on loopback only),
 #   Redis on 127.0.0.1:6379 (no persistence: test data only),
-#   Chromium (/usr/bin/chromium, for the browser tests and asset thumbnails);
+#   Chromium (/usr/bin/chromium, for the browser tests and asset thumbnails),
+#   nginx (the deployment's reverse proxy, run by the topology tests on their own ports),
+#   podman, runc and debootstrap (the container image test), with the stand-in for the image's base
+#   (scripts/container-base.sh; no registry is reachable from the test machines),
+#   the compose-spec JSON schema (Go module github.com/compose-spec/compose-go/v2, for the compose test);
 # and builds the LiveKit server from its Go module, pinned, into a folder outside the checkout that names
 # the version (see scripts/livekit-install.sh). Idempotent: a second run checks and returns in seconds.
 #
@@ -51,6 +55,10 @@ missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------
@@ -91,5 +99,12 @@ fi
 
 # --- LiveKit ---------------------------------------------------------------------------------------------
 if [ "$with_voice" -eq 1 ]; then bash scripts/livekit-install.sh; fi
+
+# --- containers: the image's base, and the compose-spec schema ---------------------------------------------
+bash scripts/container-base.sh >/dev/null || fail "the container base image could not be made (see above)"
+compose_spec="$(sed -n "s/^export const COMPOSE_SPEC_MODULE = '\(.*\)';/\1/p" test/helpers/compose-spec.ts)"
+[ -n "$compose_spec" ] || fail "no COMPOSE_SPEC_MODULE in test/helpers/compose-spec.ts"
+GOFLAGS=-mod=mod go mod download -json "$compose_spec" >/dev/null ||
+  fail "go mod download of the compose-spec schema failed: check the Go module proxy is reachable"
 
 say "ready: PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379, $(chromium --version 2>/dev/null | head -n 1)"

@@ -281,6 +281,14 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
         nft: nft.module,
         readinessChecks: [
+          {
+            // Draining (SIGTERM): out of rotation at once, while the rooms save and send visitors on.
+            name: 'accepting',
+            probe: () =>
+              rooms.draining
+                ? Promise.reject(new Error('draining: this process is shutting down'))
+                : Promise.resolve(),
+          },
           { name: 'database', probe: () => database.ping() },
           { name: 'presence', probe: () => backend.ping() },
           ...(s3Store ? [{ name: 'asset-store', probe: () => s3Store.ping() }] : []),
@@ -295,6 +303,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     app.useLogger(app.get(NestPinoLogger));
     app.useGlobalFilters(new ProblemDetailsFilter(logger));
     app.disable('x-powered-by');
+    // Behind a reverse proxy: the visitor's address (rate limits) and scheme (links) come from its headers.
+    if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
     app.use(metrics.httpMiddleware);
     if (devVoice) app.use(devVoice.proxy.http);
     app.use(rooms.matchmakingMiddleware);
@@ -327,9 +337,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     const close = (): Promise<void> => {
       closing ??= (async () => {
         logger.info('shutting down: no new joins; rooms are saving their state');
+        // Rooms first: seats stop at once and visitors move on while the rest winds down.
+        await rooms.shutdown();
         await assetRunner.stop();
         await stopNft();
-        await rooms.shutdown();
         await nest.close();
         await chains?.stop();
         await devVoice?.stop();

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { envSchema, type LOG_LEVELS } from './env-schema.js';
+import type { TrustProxy } from './trust-proxy.js';
 import {
   parseBudgetOverrides,
   type Budget,
@@ -22,8 +23,15 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** Redis connection string; absent → in-process presence and matchmaking driver. */
   redisUrl: string | undefined;
-  /** Public base URL of this process; with Redis, each process needs its own. */
+  /** Public base URL of the service (links, sign-in origins); with Redis, also each process's address. */
   publicUrl: string | undefined;
+  /**
+   * The path under publicUrl at which the reverse proxy reaches this process only (e.g. /p1), when several
+   * processes share one publicUrl: visitors' room sockets go to `<publicUrl><publicRoomPath>/…`.
+   */
+  publicRoomPath: string | undefined;
+  /** Which proxies in front may name the client (Express `trust proxy`); undefined: none. */
+  trustProxy: TrustProxy | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   /** auto: pino-pretty lines when stdout is a terminal, JSON lines otherwise. */
   logFormat: 'auto' | 'pretty' | 'json';
@@ -167,6 +175,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     databaseUrl: value.DATABASE_URL,
     redisUrl: value.REDIS_URL,
     publicUrl: value.PUBLIC_URL,
+    publicRoomPath: value.PUBLIC_ROOM_PATH,
+    trustProxy: value.TRUST_PROXY,
     logLevel: value.LOG_LEVEL,
     logFormat: value.LOG_FORMAT,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
@@ -253,9 +263,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   };
 }
 
-/** Colyseus' public address (host[:port][/path], no scheme) for this process, when a public URL is set. */
-export function publicAddressOf(config: AppConfig): string | undefined {
+/**
+ * Colyseus' public address (host[:port][/path], no scheme) of this process's room sockets, when a public
+ * URL is set: PUBLIC_URL's host and path, then PUBLIC_ROOM_PATH (the proxy's route to this process).
+ */
+export function publicAddressOf(config: Pick<AppConfig, 'publicUrl' | 'publicRoomPath'>): string | undefined {
   if (!config.publicUrl) return undefined;
   const url = new URL(config.publicUrl);
-  return `${url.host}${url.pathname.replace(/\/$/, '')}`;
+  return `${url.host}${url.pathname.replace(/\/$/, '')}${config.publicRoomPath ?? ''}`;
 }

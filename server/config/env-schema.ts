@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { pemFileSchema } from './pem-file.js';
+import { parseTrustProxy } from './trust-proxy.js';
 import { parseBudgetOverrides } from '../../asset-pipeline/index.js';
 import { parseChains } from '../../nft-bridge/index.js';
 
@@ -44,6 +45,24 @@ export const envSchema = z
     ).optional(),
     REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
     PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'https://worlds.example.com').optional(),
+    PUBLIC_ROOM_PATH: z
+      .string()
+      .regex(
+        /^\/[A-Za-z0-9_-]{1,40}$/,
+        'must be one path segment starting with /, e.g. /p1 (the path at which the proxy reaches this process only)',
+      )
+      .optional(),
+    TRUST_PROXY: z
+      .string()
+      .transform((value, context) => {
+        const parsed = parseTrustProxy(value);
+        if (typeof parsed === 'string') {
+          context.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     INTEREST_MANAGEMENT: z
       .enum(['on', 'off'], {
@@ -241,6 +260,11 @@ export const envSchema = z
   .refine((env) => env.ASSET_S3_BUCKET || (!env.ASSET_S3_ENDPOINT && !env.ASSET_S3_ACCESS_KEY_ID), {
     path: ['ASSET_S3_BUCKET'],
     message: 'is required when other ASSET_S3_* settings are given (the bucket assets are stored in)',
+  })
+  .refine((env) => !env.PUBLIC_ROOM_PATH || env.PUBLIC_URL, {
+    path: ['PUBLIC_ROOM_PATH'],
+    message:
+      'needs PUBLIC_URL: it is the path under PUBLIC_URL at which the proxy reaches this process, e.g. PUBLIC_URL=https://worlds.example.com PUBLIC_ROOM_PATH=/p1',
   })
   .refine((env) => !env.REDIS_URL || env.PUBLIC_URL, {
     path: ['PUBLIC_URL'],

@@ -26,18 +26,34 @@ import { createWorldRoom, type WorldRoomDeps } from './world-room.js';
  */
 const STATE_BUFFER_BYTES = 1024 * 1024;
 
+type Middleware = ReturnType<typeof createNodeMatchmakingMiddleware>;
+
+/** Said to a join that reaches a draining process directly (the proxy normally retries another one). */
+export const DRAINING_MESSAGE =
+  'join: this server is restarting and takes no new visitors; join again (another server will take you)';
+
+const isMatchmaking = (req: http.IncomingMessage): boolean => (req.url ?? '').startsWith('/matchmake/');
+
 /** WebSocket paths Colyseus serves: /<processId>/<roomId>. */
 const ROOM_SOCKET_PATH = /^\/[\w-]+\/[\w-]+$/;
 
 export interface RoomHost {
-  /** Express-style middleware answering POST /matchmake/…; mount it before the control plane's routes. */
-  matchmakingMiddleware: ReturnType<typeof createNodeMatchmakingMiddleware>;
+  /**
+   * Express-style middleware answering POST /matchmake/…; mount it before the control plane's routes.
+   * While this process drains it answers 503 (a proxy retries another process; nothing was reserved).
+   */
+  matchmakingMiddleware: Middleware;
+  /** Whether shutdown has begun: no new seats here (readiness reports it). */
+  readonly draining: boolean;
   /**
    * Attaches the WebSocket transport to the server and starts accepting rooms. Upgrades to other paths are
    * answered 404 unless `handledElsewhere` claims them (another upgrade listener serves those).
    */
   attach(server: http.Server, handledElsewhere?: (req: http.IncomingMessage) => boolean): Promise<void>;
-  /** Stops joins, lets every room persist and close, then closes the sockets. */
+  /**
+   * Drains: stops joins (503), has every room save and free its instance number before telling its
+   * visitors to rejoin (4001; they land on another process), then closes the sockets.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -50,9 +66,19 @@ export async function createRoomHost(
   await matchMaker.setup(backend.presence, backend.driver, publicAddress);
   const transport = new ViolationTrackingTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let stopped = false;
+  const matchmaking = createNodeMatchmakingMiddleware();
 
   return {
-    matchmakingMiddleware: createNodeMatchmakingMiddleware(),
+    matchmakingMiddleware: async (req, res, next) => {
+      if (!stopped || !isMatchmaking(req)) return matchmaking(req, res, next);
+      res.statusCode = 503;
+      res.setHeader('retry-after', '1');
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ code: 503, error: DRAINING_MESSAGE }));
+    },
+    get draining() {
+      return stopped;
+    },
     async attach(server, handledElsewhere = () => false) {
       const isRoomSocket = (req: http.IncomingMessage): boolean =>
         ROOM_SOCKET_PATH.test(new URL(req.url ?? '/', 'http://localhost').pathname);

@@ -4,7 +4,7 @@
  * of interest up to date and sends each client a movement frame. Who is there (names, colours) travels in
  * the schema state, patched by Colyseus at the same rate.
  */
-import { Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { CloseCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import type { Logger } from 'pino';
 import {
   Avatar,
@@ -95,6 +95,10 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     private persisted: PersistentWorldState | undefined;
     private readonly items = new MovableItems(this.state.items, () => this.persisted);
     private log: Logger = deps.logger;
+    /** Set once this process drains (SIGTERM): changes are refused while the final state is saved. */
+    private draining = false;
+    /** The final save and release, once started (drain or dispose). */
+    private closing: Promise<void> | undefined;
 
     /** Set in onCreate, once the world is known. */
     private meter: RoomUsageMeter | undefined;
@@ -167,6 +171,11 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.onMessage(MessageType.input, moveInputSchema, (client, input) => this.enqueueInput(client, input));
       this.onMessage(MessageType.press, pressSchema, (client) => {
+        if (this.draining)
+          throw new ServerError(
+            503,
+            'press: this server is restarting and your world is moving; press again in a moment',
+          );
         if (this.spectators.has(client.sessionId))
           throw new ServerError(403, 'press: spectators watch only; join the world to press');
         return persisted.enqueue();
@@ -175,7 +184,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         this.spectators.moveCamera(client, camera),
       );
       this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity }) => {
-        const occupant = this.occupants.get(client.sessionId);
+        const occupant = this.draining ? undefined : this.occupants.get(client.sessionId);
         if (occupant) occupant.pendingInteraction = entity;
       });
       const desk = { desk: deps.moderationDesk, occupants: this.occupants, social: this.social };
@@ -388,21 +397,48 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         this.log.warn({ sessionId: client.sessionId, code }, 'client removed for a protocol error');
     }
 
+    /**
+     * This process drains (SIGTERM; Colyseus has locked the room): changes stop, carried items are put
+     * down, the final state is saved and the instance number freed — only then is everyone told to rejoin
+     * (4001), so the process they land on next loads all of it.
+     */
+    override onBeforeShutdown(): void {
+      this.draining = true;
+      void this.saveAndRelease()
+        .catch((error: unknown) => this.log.error({ err: error }, 'draining: the final save failed'))
+        .finally(() => {
+          this.log.info({ visitors: this.occupants.size }, 'drained: visitors are told to rejoin');
+          return this.disconnect(CloseCode.SERVER_SHUTDOWN);
+        });
+    }
+
     override async onDispose(): Promise<void> {
       this.unsubscribe?.();
-      await this.meter?.flush(this.occupants.values());
-      if (this.instance > 0) {
-        await deps.instanceLock
-          .release(this.world.id, this.instance, this.roomId)
-          .catch((error: unknown) => this.log.error({ err: error }, 'releasing the instance number failed'));
-      }
-      if (!this.persisted) return;
-      // Presses queued since the last tick are applied and saved with the final snapshot.
-      await this.persisted.close();
-      this.log.info(
-        { presses: this.persisted.presses, revision: this.persisted.savedRevision },
-        'world room disposed',
-      );
+      await this.saveAndRelease();
+      if (this.persisted)
+        this.log.info(
+          { presses: this.persisted.presses, revision: this.persisted.savedRevision },
+          'world room disposed',
+        );
+    }
+
+    /** Saves the final state (queued presses included), then frees the instance number; once only. */
+    private saveAndRelease(): Promise<void> {
+      this.closing ??= (async () => {
+        for (const occupant of this.occupants.values()) this.items.release(occupant);
+        await this.meter?.flush(this.occupants.values());
+        try {
+          await this.persisted?.close();
+        } finally {
+          if (this.instance > 0)
+            await deps.instanceLock
+              .release(this.world.id, this.instance, this.roomId)
+              .catch((error: unknown) =>
+                this.log.error({ err: error }, 'releasing the instance number failed'),
+              );
+        }
+      })();
+      return this.closing;
     }
 
     /** Applies changed world settings to the running instance: capacity for new joins, the voice mode. */
@@ -423,7 +459,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     }
 
     private enqueueInput(client: Client, input: MoveInput): void {
-      const occupant = this.occupants.get(client.sessionId);
+      const occupant = this.draining ? undefined : this.occupants.get(client.sessionId);
       if (!occupant || input.seq <= occupant.ackSeq) return; // stale or duplicate
       if (occupant.inputs.length >= INPUT_BUFFER_SIZE) occupant.inputs.shift();
       occupant.inputs.push(input);

@@ -20,7 +20,10 @@ describe('operations endpoints', () => {
   it('GET /readyz reports the database and presence', async () => {
     const res = await fetch(`${server.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', checks: { database: 'ok', presence: 'ok' } });
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      checks: { accepting: 'ok', database: 'ok', presence: 'ok' },
+    });
   });
 
   it('GET /metrics exposes process, HTTP, room and client metrics in Prometheus text', async () => {

@@ -117,7 +117,10 @@ describe('two processes sharing Redis', () => {
   it('report presence through Redis in /readyz on both processes', async () => {
     for (const process of [a, b]) {
       const res = await fetch(`${process.url}/readyz`);
-      expect(await res.json()).toEqual({ status: 'ready', checks: { database: 'ok', presence: 'ok' } });
+      expect(await res.json()).toEqual({
+        status: 'ready',
+        checks: { accepting: 'ok', database: 'ok', presence: 'ok' },
+      });
     }
   });
 });

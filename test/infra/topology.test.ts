@@ -1,0 +1,261 @@
+/**
+ * The compose deployment's topology, as processes (bench/shared/topology.ts): two server processes,
+ * PostgreSQL, Redis, a real LiveKit and Debian's nginx running the configuration rendered from
+ * infra/proxy/nginx.conf.template — the very one compose's proxy renders. Visitors enter only through the
+ * proxy; their room sockets reach the process that holds their room, and voice reaches LiveKit through it.
+ * Then a rolling restart: one process is sent SIGTERM while visitors (a real player page and bots) are in
+ * its room moving a crate and pressing the button; it drains (saves, frees its instance number, sends
+ * everyone on) and exits 0; every visitor is back in the world on the other process through the proxy,
+ * voice included, with every acknowledged change still there — and the other process's visitor never
+ * notices.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from '@colyseus/sdk';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { createOrg, createWorld, registerAccount, type SignedIn } from '../helpers/api.js';
+import {
+  hookReader,
+  launchBrowser,
+  openWatchedPage,
+  saveScreenshot,
+  type WatchedPage,
+} from '../helpers/browser.js';
+import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '../helpers/services.js';
+import { tempDir } from '../helpers/server-process.js';
+import { ROUTES, startTopology, type Route, type Topology } from '../../bench/shared/topology.js';
+import { MessageType } from '../../protocol/index.js';
+import { walkTowards, wrapRoom, type Visitor } from '../helpers/visitors.js';
+import { HEARD_RMS, levelOf, voiceBots, type VoiceBots } from '../helpers/voice-bots.js';
+import { waitFor } from '../helpers/wait.js';
+
+let schema: PostgresSchema;
+let topology: Topology;
+let owner: SignedIn;
+let bots: VoiceBots;
+let browser: Browser | undefined;
+let watched: WatchedPage | undefined;
+const visitors: Visitor[] = [];
+
+beforeAll(async () => {
+  schema = await createPostgresSchema();
+  topology = await startTopology({ databaseUrl: schema.url, redisUrl: await createRedisDatabase() });
+  owner = await registerAccount(topology.url, 'Topology Owner');
+  await createOrg(owner.api, 'topo', 'Topology');
+  for (const slug of ['annex', 'annex-2', 'annex-3'])
+    await createWorld(owner.api, 'topo', { slug, name: slug });
+  bots = voiceBots(topology.url);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(visitors.map((visitor) => visitor.leave().catch(() => undefined)));
+  await bots?.close();
+  await browser?.close();
+  await topology?.stop();
+  await schema?.drop();
+});
+
+interface Entered {
+  visitor: Visitor;
+  /** The process whose room it is in, from the address the matchmaker gave (…/p1 or …/p2). */
+  route: Route;
+}
+
+/** Joins through the proxy as the SDK does, keeping the seat reservation to see where it was sent. */
+async function enter(world: string, name: string): Promise<Entered> {
+  const response = await fetch(`${topology.url}/matchmake/joinOrCreate/world`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ world, name, color: '#3366ff' }),
+  });
+  expect(response.status).toBe(200);
+  const reservation = (await response.json()) as { publicAddress?: string; roomId: string };
+  const route = ROUTES.find((r) => reservation.publicAddress === `${new URL(topology.url).host}/${r}`);
+  if (!route) throw new Error(`the reservation's address ${reservation.publicAddress} names no process`);
+  const room = await new Client(topology.url).consumeSeatReservation(reservation as never);
+  const visitor = await wrapRoom(room);
+  visitors.push(visitor);
+  return { visitor, route };
+}
+
+const other = (route: Route): Route => (route === 'p1' ? 'p2' : 'p1');
+
+describe('the compose topology as processes', () => {
+  it('renders the proxy from the one template, and terminates TLS with it', async () => {
+    const config = readFileSync(topology.proxyConfig, 'utf8');
+    expect(config).toMatch(/location \/p1\/ \{\s+proxy_pass http:\/\/mib_p1\/;/);
+    expect(config).toMatch(/location \/p2\/ \{\s+proxy_pass http:\/\/mib_p2\/;/);
+    expect(config).not.toMatch(/\{\{[A-Z_]+\}\}/);
+
+    const dir = await tempDir('mib-tls-');
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const made = spawnSync('openssl', [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
+    ]);
+    expect(made.status).toBe(0);
+    const tls = await topology.renderTls(cert, key);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      https
+        .get(`${tls.url}/healthz`, { ca: readFileSync(cert) }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
+    });
+    expect(answer).toEqual({ status: 200, body: JSON.stringify({ status: 'ok' }) });
+    await tls.stop();
+  });
+
+  it("sends each visitor's room socket to the process holding its room, and voice through the proxy", async () => {
+    const first = await enter('demo', 'Scout');
+    expect(topology.processes[first.route].output()).toContain(first.visitor.room.roomId);
+    expect(topology.processes[other(first.route)].output()).not.toContain(first.visitor.room.roomId);
+
+    // Two islanders in the demo world hear each other: tokens and LiveKit's signalling through the proxy.
+    const ada = await bots.bot('Ada', { world: 'demo' });
+    const bob = await bots.bot('Bob', { world: 'demo' });
+    expect(ada.voiceRoom).toBe(bob.voiceRoom);
+    await waitFor(
+      () => levelOf(bob, ada),
+      (level) => level > HEARD_RMS,
+      { what: 'Bob hearing Ada through the proxied LiveKit', timeoutMs: 20_000 },
+    );
+    const token = (await (await bots.voiceToken(ada, ada.voiceRoom)).json()) as { url: string };
+    expect(token.url).toBe(topology.livekitPublicUrl);
+  });
+
+  it('restarts one process under its visitors: all come back through the proxy, nothing saved is lost, the other process does not notice', async () => {
+    // A world on each process (the matchmaker creates rooms where there are fewest).
+    const stayer = await enter('demo', 'Mover');
+    const drained = stayer.route;
+    let elsewhere: Entered | undefined;
+    for (const slug of ['annex', 'annex-2', 'annex-3']) {
+      const candidate = await enter(slug, 'Yuri');
+      if (candidate.route !== drained) {
+        elsewhere = candidate;
+        break;
+      }
+    }
+    if (!elsewhere) throw new Error('every world landed on one process; the matchmaker did not spread them');
+    const yuri = elsewhere.visitor;
+
+    // A real player page in the demo world, through the proxy.
+    browser = await launchBrowser();
+    watched = await openWatchedPage(browser, [/WebSocket connection to .* failed/]);
+    const page = watched.page;
+    await page.goto(`${topology.url}/?name=Pagey&color=%2300aa88`);
+    const readHook = hookReader(() => page, ['connection', 'roomId', 'presses', 'loading'] as const);
+    const joined = await waitFor(
+      readHook,
+      (hook) => hook.connection === 'joined' && hook.loading.progress === 1,
+      {
+        timeoutMs: 45_000,
+        what: 'the page to join through the proxy',
+      },
+    );
+    expect(joined.roomId).toBe(stayer.visitor.room.roomId);
+
+    // The mover carries crate-1 somewhere new and presses the button; both are acknowledged.
+    let seq = 0;
+    const mover = stayer.visitor;
+    const crate = await waitFor(() => mover.items().get('crate-1'), Boolean, { what: 'crate-1 in view' });
+    await walkTowards(
+      mover,
+      crate!,
+      () => Math.hypot(mover.self()!.x - crate!.x, mover.self()!.z - crate!.z) < 1.2,
+      () => ++seq,
+    );
+    mover.room.send(MessageType.interact, { entity: 'crate-1' });
+    await waitFor(
+      () => mover.items().get('crate-1')?.heldBy,
+      (by) => by === mover.sessionId,
+      { what: 'the grab' },
+    );
+    await walkTowards(
+      mover,
+      { x: -5, z: -5 },
+      () => Math.hypot(mover.self()!.x + 5, mover.self()!.z + 5) < 1,
+      () => ++seq,
+    );
+    mover.room.send(MessageType.interact, { entity: 'crate-1' });
+    const put = await waitFor(
+      () => mover.items().get('crate-1'),
+      (item) => item?.heldBy === '',
+      { what: 'the drop' },
+    );
+    const pressesBefore = mover.presses();
+    const acknowledged = (await mover.press()).presses;
+    expect(acknowledged).toBe(pressesBefore + 1);
+
+    // Voice in the demo world before the restart.
+    const ada = await bots.bot('Ada-2', { world: 'demo' });
+    const bob = await bots.bot('Bob-2', { world: 'demo' });
+    await waitFor(
+      () => levelOf(bob, ada),
+      (level) => level > HEARD_RMS,
+      { what: 'voice before', timeoutMs: 20_000 },
+    );
+
+    // SIGTERM: the process drains and exits 0 well within SHUTDOWN_TIMEOUT_MS (10 s).
+    const yuriSession = yuri.sessionId;
+    const stopping = topology.processes[drained].stop();
+    const closed = await waitFor(
+      () => mover.leftWith(),
+      (code) => code !== undefined,
+      { what: 'the mover sent on' },
+    );
+    expect(closed).toBe(4001);
+    const { code, ms } = await stopping;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+    expect(topology.processes[drained].output()).toContain('drained: visitors are told to rejoin');
+
+    // The player page rejoins by itself, on the other process, with the world's state intact.
+    const back = await waitFor(
+      readHook,
+      (hook) => hook.connection === 'joined' && hook.roomId !== joined.roomId && hook.loading.progress === 1,
+      { timeoutMs: 30_000, intervalMs: 200, what: 'the page back in the world through the proxy' },
+    );
+    expect(back.presses).toBe(acknowledged);
+    await page.waitForTimeout(700);
+    await saveScreenshot(page, 'rolling-restart-back');
+
+    // The bots rejoin as the player does; the crate is where it was put, the count is what was acknowledged.
+    const returned = await enter('demo', 'Mover');
+    expect(returned.route).toBe(other(drained));
+    expect(returned.visitor.room.roomId).toBe(back.roomId);
+    const crateNow = await waitFor(() => returned.visitor.items().get('crate-1'), Boolean, {
+      what: 'crate-1',
+    });
+    expect(crateNow!.x).toBeCloseTo(put!.x, 2);
+    expect(crateNow!.z).toBeCloseTo(put!.z, 2);
+    expect(returned.visitor.presses()).toBe(acknowledged);
+    expect((await returned.visitor.press()).presses).toBe(acknowledged + 1);
+
+    // Voice again, through the proxy, in the world's new room.
+    const ada3 = await bots.bot('Ada-3', { world: 'demo' });
+    const bob3 = await bots.bot('Bob-3', { world: 'demo' });
+    await waitFor(
+      () => levelOf(bob3, ada3),
+      (level) => level > HEARD_RMS,
+      { what: 'voice after', timeoutMs: 20_000 },
+    );
+
+    // The other process's visitor never noticed: same session, never closed, never told anything.
+    expect(yuri.leftWith()).toBeUndefined();
+    expect(yuri.sessionId).toBe(yuriSession);
+    expect(yuri.removed).toEqual([]);
+    expect(yuri.self()).toBeDefined();
+
+    // The second half of the rolling restart: the process comes back and takes visitors again.
+    await topology.processes[drained].start();
+    expect((await fetch(`${topology.processes[drained].directUrl}/readyz`)).status).toBe(200);
+    expect(watched.problems).toEqual([]);
+  });
+});
