@@ -45,6 +45,8 @@ export interface TopologyProcess {
   output(): string;
   /** SIGTERM; resolves with the exit code and how long the drain took, in ms. */
   stop(): Promise<{ code: number | null; ms: number }>;
+  /** SIGKILL: a crash, or an engine that does not wait (no drain). */
+  kill(): Promise<{ code: number | null; ms: number }>;
   /** Starts it again with the same settings (a rolling restart's second half). */
   start(): Promise<void>;
 }
@@ -151,6 +153,11 @@ function serverProcess(route: Route, port: number, env: Record<string, string>):
     stop: async () => {
       const started = performance.now();
       const code = child ? await stopChild(child) : null;
+      return { code, ms: performance.now() - started };
+    },
+    kill: async () => {
+      const started = performance.now();
+      const code = child ? await stopChild(child, 'SIGKILL') : null;
       return { code, ms: performance.now() - started };
     },
   };

@@ -57,13 +57,41 @@ export interface RoomHost {
   shutdown(): Promise<void>;
 }
 
+/** Rooms placed per process in the last few seconds (a Redis hash that expires once placements stop). */
+const PLACEMENTS_KEY = 'mib:room-placements';
+const PLACEMENTS_WINDOW_SECONDS = 5;
+
+/**
+ * Where a new room is made: the live process with the fewest rooms listed plus rooms placed on it in the
+ * last few seconds (whose listings may not be written yet), ties at random. Colyseus' default reads room
+ * counts each process writes at most once a second, so a burst of new worlds — the visitors of a drained
+ * process rejoining — all lands on one process. Draining processes have left the live set (Colyseus
+ * excludes them first).
+ */
+async function leastLoadedProcess(backend: MatchmakingBackend): Promise<string> {
+  const live = (await matchMaker.stats.fetchAll()).map((stats) => stats.processId);
+  if (live.length === 0) return matchMaker.processId;
+  const load = new Map(live.map((id) => [id, 0]));
+  const add = (id: string, count: number): void => {
+    if (load.has(id)) load.set(id, load.get(id)! + count);
+  };
+  for (const listing of await backend.driver.query({})) add(listing.processId, 1);
+  for (const [id, count] of Object.entries(await backend.presence.hgetall(PLACEMENTS_KEY)))
+    add(id, Number(count) || 0);
+  const least = Math.min(...load.values());
+  const candidates = live.filter((id) => load.get(id) === least);
+  const chosen = candidates[Math.floor(Math.random() * candidates.length)]!;
+  await backend.presence.hincrbyex(PLACEMENTS_KEY, chosen, 1, PLACEMENTS_WINDOW_SECONDS);
+  return chosen;
+}
+
 export async function createRoomHost(
   backend: MatchmakingBackend,
   deps: WorldRoomDeps,
   publicAddress: string | undefined,
 ): Promise<RoomHost> {
   Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
-  await matchMaker.setup(backend.presence, backend.driver, publicAddress);
+  await matchMaker.setup(backend.presence, backend.driver, publicAddress, () => leastLoadedProcess(backend));
   const transport = new ViolationTrackingTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let stopped = false;
   const matchmaking = createNodeMatchmakingMiddleware();
