@@ -49,7 +49,7 @@ describe('the embedded dev LiveKit (npm start)', () => {
   it('gives voice through the server’s own port, and comes back by itself after a crash', async () => {
     expect(await readiness()).toEqual({
       code: 200,
-      body: { status: 'ready', checks: { database: 'ok', presence: 'ok', livekit: 'ok' } },
+      body: { status: 'ready', checks: { accepting: 'ok', database: 'ok', presence: 'ok', livekit: 'ok' } },
     });
     const ada = await bots.bot('Ada');
     const token = (await (await bots.voiceToken(ada, ada.voiceRoom)).json()) as { url: string };

@@ -264,7 +264,12 @@ describe('two players talking over a real LiveKit server', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'degraded',
-      checks: { database: 'ok', presence: 'ok', livekit: expect.stringMatching(/^unavailable/) },
+      checks: {
+        accepting: 'ok',
+        database: 'ok',
+        presence: 'ok',
+        livekit: expect.stringMatching(/^unavailable/),
+      },
     });
     // The world itself goes on: Cat walks, and Dan sees her move.
     const before = (await hook(dan.page, 'avatars')).find((a) => a.id === cat.session)!;
