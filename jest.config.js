@@ -12,7 +12,9 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 60_000,
+  // A guard against hangs, not a timing check: with three workers on two cores a slow test may take
+  // twice as long as alone.
+  testTimeout: 120_000,
   // Three workers on two cores: about a third of the suite's time is spent waiting (servers starting,
   // LiveKit retrying, podman building, pages loading), which a third worker fills.
   maxWorkers: 3,

@@ -414,6 +414,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
 
     override async onDispose(): Promise<void> {
       this.unsubscribe?.();
+      await this.meter?.flush(this.occupants.values());
       await this.saveAndRelease();
       if (this.persisted)
         this.log.info(
@@ -426,7 +427,6 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     private saveAndRelease(): Promise<void> {
       this.closing ??= (async () => {
         for (const occupant of this.occupants.values()) this.items.release(occupant);
-        await this.meter?.flush(this.occupants.values());
         try {
           await this.persisted?.close();
         } finally {

@@ -17,7 +17,7 @@ let rocks: SampleModel;
 beforeAll(async () => {
   // Colour maps of 640 px: over a 512 px cap, and quick to compress.
   [avatar, forest, rocks] = await Promise.all([skinnedAvatar(), instancedScene(), texturedScene(640)]);
-}, 60_000);
+});
 
 describe('budgets per profile', () => {
   it('avatar: the rigged avatar fits; more bones than allowed is refused', async () => {
@@ -59,7 +59,7 @@ describe('budgets per profile', () => {
     const fitted = await processAsset(forest.glb, { profile: 'prop', fit: true, lodRatios: [] });
     expect(fitted.report.output.measures.triangles).toBeLessThanOrEqual(20_000);
     expect(fitted.report.fitted.vertexRatio).toBeLessThan(0.2);
-  }, 60_000);
+  }, 180_000);
 
   it('prop: textures over the count and size limits are each named', async () => {
     const problems = await rejectionOf(rocks.glb, { profile: 'prop' });
@@ -69,7 +69,7 @@ describe('budgets per profile', () => {
       allowed: 4,
       measured: 8,
     });
-  }, 60_000);
+  }, 180_000);
 
   it('hero: a 122k-triangle scene is refused, then fitted; textures beyond the size cap are resized when fitting', async () => {
     const problems = await rejectionOf(rocks.glb, {
@@ -85,7 +85,7 @@ describe('budgets per profile', () => {
     });
     expect(fitted.report.output.measures.triangles).toBeLessThanOrEqual(100_000);
     expect(fitted.report.output.measures.textureMaxPx).toBeLessThanOrEqual(512);
-  }, 90_000);
+  }, 180_000);
 
   it('scene: the whole scene fits; GPU texture memory over the limit is refused', async () => {
     const fits = await processAsset(rocks.glb, { profile: 'scene', lodRatios: [] });
@@ -99,7 +99,7 @@ describe('budgets per profile', () => {
     expect(problems).toEqual([
       expect.objectContaining({ limit: 'gpuTextureBytes', allowed: 1_000_000, measured: gpu }),
     ]);
-  }, 60_000);
+  }, 180_000);
 
   it('operators override budgets with JSON; bad overrides name the field and the fix', () => {
     expect(parseBudgetOverrides('{"prop":{"triangles":50000}}').prop.triangles).toBe(50_000);

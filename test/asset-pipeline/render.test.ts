@@ -19,7 +19,7 @@ beforeAll(async () => {
   });
   if ('unavailable' in opened) throw new Error(`this test needs the renderer: ${opened.unavailable}`);
   renderer = opened;
-}, 60_000);
+});
 
 afterAll(async () => {
   await renderer?.close();
@@ -51,7 +51,7 @@ describe('pipeline outputs in Chromium', () => {
     expect(image.drawCalls).toBeGreaterThanOrEqual(1);
     expect(image.triangles).toBe(asset.report.output.measures.triangles);
     expect(await coverage(image.png, 'asset-avatar-meshopt-ktx2')).toBeGreaterThan(0.05);
-  }, 60_000);
+  });
 
   it('draws a Draco model with its WebP texture', async () => {
     const pmndrs = (await pmndrsModels())[2]!;
@@ -59,7 +59,7 @@ describe('pipeline outputs in Chromium', () => {
     const image = await renderer.render(asset.glb, { size: 256 });
     expect(image.triangles).toBe(asset.report.output.measures.triangles);
     expect(await coverage(image.png, 'asset-pmndrs-draco-webp')).toBeGreaterThan(0.05);
-  }, 60_000);
+  });
 
   it('refuses, with the page error, a file that is not a model', async () => {
     await expect(renderer.render(new TextEncoder().encode('not a model'), { size: 64 })).rejects.toThrow(

@@ -121,5 +121,5 @@ describe('texture coverage', () => {
       lodRatios: [],
     });
     expect(kept.report.texturesSizedToDetail).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -18,7 +18,7 @@ let browser: Browser;
 beforeAll(async () => {
   player = await servePlayer(); // the built player: npm test builds first
   browser = await launchBrowser();
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -207,7 +207,7 @@ describe('the creator studio, first run to published world', () => {
     expect(draft.entities[portal]!.components.portal).toMatchObject({ spawn: 'spawn-3' });
     expect(draft.entities[light]!.components.light).toMatchObject({ kind: 'point', intensity: 300 });
     expect(draft.entities[zone]!.components['voice-zone']).toMatchObject({ mode: 'stage' });
-  }, 60_000);
+  });
 
   it('keeps everything over a reload, and a REST edit made meanwhile', async () => {
     const before = (await studio())!;
@@ -271,7 +271,7 @@ describe('the creator studio, first run to published world', () => {
         expect(value).toBeCloseTo(before!.view![key][i]!, 3),
       );
     await shot('back-to-studio');
-  }, 60_000);
+  });
 
   it('refuses to publish over the world’s limits, then publishes within them', async () => {
     const client = await api();

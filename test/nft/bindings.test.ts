@@ -117,7 +117,7 @@ describe('NFT bindings', () => {
     expect(((await wrongFrame.json()) as { detail: string }).detail).toContain('its frames: gallery-frame');
     const tooMany = await bind(1, { contract: items, tokenId: '1', amount: '6', use: 'collectible' });
     expect(tooMany.status).toBe(403);
-  }, 60_000);
+  });
 
   it('shows a framed token to visitors, empties the frame after a transfer and fills it when the token is back', async () => {
     const created = await bind(1, { tokenId: '1', use: 'frame', world: 'demo', frame: 'gallery-frame' });
@@ -227,7 +227,7 @@ describe('NFT bindings', () => {
         what: 'the frame back to the older binding',
       },
     );
-  }, 60_000);
+  });
 
   it('wears an ERC-1155 binding of 5 while the wallet holds 5, and takes it off at 4', async () => {
     const observer = visitors[0]!;
@@ -256,7 +256,7 @@ describe('NFT bindings', () => {
     });
     expect(removed.status).toBe(204);
     expect(await bindingStatus(1, id)).toBeUndefined();
-  }, 60_000);
+  });
 });
 
 describe('keys', () => {

@@ -74,7 +74,7 @@ describe('the dev chain', () => {
     expect(reset.deployedNow).toBe(true);
     expect(reset.genesisHash).not.toBe(first.genesisHash);
     await anvil.stop();
-  }, 60_000);
+  });
 
   it('stops an anvil a crashed server left running on the same state', async () => {
     const stateFile = path.join(await chainDir(), 'state.json');

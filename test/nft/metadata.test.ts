@@ -88,7 +88,7 @@ beforeAll(async () => {
     contractKinds: {},
     dev: true,
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   server?.closeAllConnections();

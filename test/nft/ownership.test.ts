@@ -37,7 +37,7 @@ beforeAll(async () => {
   blackHole = net.createServer(() => undefined);
   await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
   blackHoleUrl = `http://127.0.0.1:${(blackHole.address() as net.AddressInfo).port}`;
-}, 60_000);
+});
 
 afterAll(async () => {
   await chain?.stop();

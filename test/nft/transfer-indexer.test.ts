@@ -23,7 +23,7 @@ const [alice, bob] = [devAccount(1).address, devAccount(2).address];
 
 beforeAll(async () => {
   chain = await startTestChain();
-}, 60_000);
+});
 afterAll(async () => chain?.stop());
 
 /** What a database sink would hold, committed only when apply returns (a throw = a crash before commit). */
@@ -152,7 +152,7 @@ describe('transfer indexer', () => {
     ranges.slice(1).forEach(([from], index) => expect(from).toBe(ranges[index]![1]! + 1n));
     // Only confirmed blocks: the cursor never passes head − confirmations.
     expect(cursorBlock(sink.stored!).number).toBeLessThanOrEqual((await chain.reader.getBlockNumber()) - 2n);
-  }, 60_000);
+  });
 
   it('ignores contracts that are not watched', async () => {
     const sink = new MemorySink([chain.demo.items]);
@@ -167,7 +167,7 @@ describe('transfer indexer', () => {
     const minedAt = await chain.reader.getBlockNumber();
     await stepUntil(indexer, () => cursorBlock(sink.stored!).number >= minedAt);
     expect(sink.applied).toEqual([]);
-  }, 60_000);
+  });
 
   it('resumes after a crash in the middle of a range with nothing lost or applied twice', async () => {
     const reference = new MemorySink([chain.demo.collectibles, chain.demo.items]);

@@ -43,7 +43,7 @@ beforeAll(async () => {
     bytecode: contracts.OwnedWalletFactory.bytecode,
   });
   factory = (await reader.waitForTransactionReceipt({ hash })).contractAddress!;
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.close();

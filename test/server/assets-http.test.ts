@@ -132,7 +132,7 @@ describe('asset uploads over HTTP', () => {
     });
     expect(retry.status).toBe(409);
     expect(((await retry.json()) as { detail: string }).detail).toMatch(/fix the model and upload it again/);
-  }, 60_000);
+  });
 
   it('refuses uploads over the cap by Content-Length, before reading them', async () => {
     const response = await upload(new Uint8Array(UPLOAD_CAP + 1));
@@ -201,5 +201,5 @@ describe('asset uploads over HTTP', () => {
     expect((await fetch(`${server.url}/assets/${'0'.repeat(64)}`)).status).toBe(404);
     expect((await fetch(`${server.url}/assets/files/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
     await finished(job);
-  }, 60_000);
+  });
 });

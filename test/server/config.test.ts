@@ -50,6 +50,16 @@ describe('parseConfig', () => {
       /^config: ASSET_UPLOAD_MAX_BYTES="12" is invalid: must be at least 1024 bytes/,
     ],
     [
+      { PUBLIC_URL: 'https://w.example.com', PUBLIC_ROOM_PATH: 'p1' },
+      /^config: PUBLIC_ROOM_PATH="p1" is invalid: must be one path segment starting with \/, e\.g\. \/p1/,
+    ],
+    [{ PUBLIC_ROOM_PATH: '/p1' }, /^config: PUBLIC_ROOM_PATH="\/p1" is invalid: needs PUBLIC_URL/],
+    [{ TRUST_PROXY: '0' }, /^config: TRUST_PROXY="0" is invalid: must be from 1 to 10 hops/],
+    [
+      { TRUST_PROXY: 'loopback, 10.0.0.0/33' },
+      /^config: TRUST_PROXY=.* is invalid: "10\.0\.0\.0\/33" is not an address, a CIDR range or a range name/,
+    ],
+    [
       { ASSET_S3_ENDPOINT: 'http://minio:9000' },
       /^config: ASSET_S3_BUCKET="" is invalid: is required when other ASSET_S3_\* settings are given/,
     ],
@@ -151,9 +161,21 @@ describe('parseConfig', () => {
     );
   });
 
-  it('derives the Colyseus public address from PUBLIC_URL', () => {
+  it('derives the Colyseus public address from PUBLIC_URL, and PUBLIC_ROOM_PATH behind a shared proxy', () => {
     const config = parseConfig({ PUBLIC_URL: 'https://worlds.example.com:8443/eu/' });
     expect(publicAddressOf(config)).toBe('worlds.example.com:8443/eu');
     expect(publicAddressOf(parseConfig({}))).toBeUndefined();
+    const routed = parseConfig({ PUBLIC_URL: 'https://worlds.example.com', PUBLIC_ROOM_PATH: '/p2' });
+    expect(publicAddressOf(routed)).toBe('worlds.example.com/p2');
+  });
+
+  it('reads TRUST_PROXY as hops, or addresses, ranges and range names', () => {
+    expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, ::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(parseConfig({}).trustProxy).toBeUndefined();
   });
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   visitor = await registerAccount(server.url, 'Visitor');
   await createOrg(owner.api, 'plaza-co', 'Plaza');
   await createWorld(owner.api, 'plaza-co', { slug: 'plaza', name: 'Plaza', visibility: 'public' });
-}, 60_000);
+});
 
 afterAll(async () => server?.close());
 
