@@ -23,12 +23,11 @@ import '../voice/quiet-rtc-node.js';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { Client } from '@colyseus/sdk';
 import { MessageType, type ItemPose } from '../../protocol/index.js';
 import { call } from '../shared/bench-api.js';
 import { percentile, round } from '../shared/stats.js';
-import { startTopology, ROUTES, type Route, type Topology } from '../shared/topology.js';
-import { walkTowards, wrapRoom, type Visitor } from '../shared/visitors.js';
+import { enterThroughProxy, startTopology, ROUTES, type Route, type Topology } from '../shared/topology.js';
+import { walkTowards, type Visitor } from '../shared/visitors.js';
 import { HEARD_RMS, levelOf, voiceBots, type VoiceBots } from '../shared/voice-bots.js';
 import { waitFor, within } from '../shared/wait.js';
 
@@ -104,32 +103,12 @@ async function freshRedis(): Promise<string> {
   return REDIS_URL;
 }
 
-/** Enters `world` through the proxy; which process it landed on comes from the reservation's address. */
-async function enter(
-  topology: Topology,
-  world: string,
-  name: string,
-): Promise<{ visitor: Visitor; route: Route }> {
-  const response = await fetch(`${topology.url}/matchmake/joinOrCreate/world`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ world, name, color: '#3366ff' }),
-  });
-  if (!response.ok) throw new Error(`join ${world}: ${response.status} ${await response.text()}`);
-  const reservation = (await response.json()) as { publicAddress?: string };
-  const route = ROUTES.find((r) => reservation.publicAddress?.endsWith(`/${r}`));
-  if (!route)
-    throw new Error(`join ${world}: the reservation names no process (${reservation.publicAddress})`);
-  const room = await new Client(topology.url).consumeSeatReservation(reservation as never);
-  return { visitor: await wrapRoom(room), route };
-}
-
 /** Keeps a bot in its world: on a close it was not asked for, rejoins through the proxy, as the player. */
 function keepIn(topology: Topology, bot: Bot): Promise<void> {
   const join = async (): Promise<void> => {
     for (let attempt = 0; !bot.stopped; attempt++) {
       try {
-        const { visitor, route } = await enter(topology, bot.world, bot.name);
+        const { visitor, route } = await enterThroughProxy(topology, bot.world, bot.name);
         bot.visitor = visitor;
         bot.route = route;
         bot.joinedAt = performance.now();
@@ -464,7 +443,7 @@ async function main(): Promise<void> {
 
 /** The world's press count as stored now (a visitor's view right after joining). */
 async function enterAndRead(topology: Topology, world: string): Promise<number | undefined> {
-  const { visitor } = await enter(topology, world, 'reader');
+  const { visitor } = await enterThroughProxy(topology, world, 'reader');
   const presses = visitor.presses();
   await visitor.leave();
   return presses;

@@ -17,7 +17,9 @@ import {
   startLiveKitProcess,
   type RunningLiveKit,
 } from '../../server/voice/dev-livekit/livekit-process.js';
+import { Client } from '@colyseus/sdk';
 import { freePort, freeUdpPort } from './server-process.js';
+import { wrapRoom, type Visitor } from './visitors.js';
 
 /** The checkout: the nearest folder up from here with infra/proxy (from bench/shared or dist/bench/shared). */
 function repoRoot(): string {
@@ -269,4 +271,32 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       await livekit.stop();
     },
   };
+}
+
+/** A visitor that entered through the proxy, and the process its room is on. */
+export interface Entered {
+  visitor: Visitor;
+  /** From the address the matchmaker gave the seat (<proxy>/p1 or /p2). */
+  route: Route;
+}
+
+/** Joins `world` through the proxy as the SDK does, keeping the seat reservation to see where it went. */
+export async function enterThroughProxy(
+  topology: Pick<Topology, 'url'>,
+  world: string,
+  name: string,
+): Promise<Entered> {
+  const response = await fetch(`${topology.url}/matchmake/joinOrCreate/world`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ world, name, color: '#3366ff' }),
+  });
+  if (!response.ok) throw new Error(`join ${world}: ${response.status} ${await response.text()}`);
+  const reservation = (await response.json()) as { publicAddress?: string };
+  const host = new URL(topology.url).host;
+  const route = ROUTES.find((r) => reservation.publicAddress === `${host}/${r}`);
+  if (!route)
+    throw new Error(`join ${world}: the seat's address ${reservation.publicAddress} names no process`);
+  const room = await new Client(topology.url).consumeSeatReservation(reservation as never);
+  return { visitor: await wrapRoom(room), route };
 }

@@ -10,7 +10,6 @@
  * notices.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Client } from '@colyseus/sdk';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
@@ -26,9 +25,15 @@ import {
 } from '../helpers/browser.js';
 import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '../helpers/services.js';
 import { tempDir } from '../helpers/server-process.js';
-import { ROUTES, startTopology, type Route, type Topology } from '../../bench/shared/topology.js';
+import {
+  enterThroughProxy,
+  startTopology,
+  type Entered,
+  type Route,
+  type Topology,
+} from '../../bench/shared/topology.js';
 import { MessageType } from '../../protocol/index.js';
-import { walkTowards, wrapRoom, type Visitor } from '../helpers/visitors.js';
+import { walkTowards, type Visitor } from '../helpers/visitors.js';
 import { HEARD_RMS, levelOf, voiceBots, type VoiceBots } from '../helpers/voice-bots.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -58,27 +63,11 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-interface Entered {
-  visitor: Visitor;
-  /** The process whose room it is in, from the address the matchmaker gave (…/p1 or …/p2). */
-  route: Route;
-}
-
-/** Joins through the proxy as the SDK does, keeping the seat reservation to see where it was sent. */
+/** Enters through the proxy (and leaves again after the file). */
 async function enter(world: string, name: string): Promise<Entered> {
-  const response = await fetch(`${topology.url}/matchmake/joinOrCreate/world`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ world, name, color: '#3366ff' }),
-  });
-  expect(response.status).toBe(200);
-  const reservation = (await response.json()) as { publicAddress?: string; roomId: string };
-  const route = ROUTES.find((r) => reservation.publicAddress === `${new URL(topology.url).host}/${r}`);
-  if (!route) throw new Error(`the reservation's address ${reservation.publicAddress} names no process`);
-  const room = await new Client(topology.url).consumeSeatReservation(reservation as never);
-  const visitor = await wrapRoom(room);
-  visitors.push(visitor);
-  return { visitor, route };
+  const entered = await enterThroughProxy(topology, world, name);
+  visitors.push(entered.visitor);
+  return entered;
 }
 
 const other = (route: Route): Route => (route === 'p1' ? 'p2' : 'p1');
