@@ -13,6 +13,10 @@
 #   PROXY_SERVER_NAME=worlds.example.com              (default _)
 #   PROXY_UPLOAD_MAX=300m                             largest request body (uploads; default 300m)
 #   PROXY_STATE_DIR=/var/cache/nginx                  pid and temporary files (default /var/cache/nginx)
+#   PROXY_RESOLVER=auto                               re-resolve the processes' names every 5 s through this
+#                                                      DNS server (auto: /etc/resolv.conf's first), so a
+#                                                      recreated container's new address is found; needs
+#                                                      nginx 1.27.3 or newer. Unset: resolved once at start
 #   PROXY_ACCESS_LOG=/dev/stdout PROXY_ERROR_LOG=/dev/stderr
 #
 #   infra/proxy/render.sh <output file>
@@ -25,6 +29,16 @@ fail() {
 }
 
 processes="${PROXY_PROCESSES:?PROXY_PROCESSES must list the server processes, e.g. p1=mib-1:2567 p2=mib-2:2567}"
+resolver=""
+resolve=""
+if [ -n "${PROXY_RESOLVER:-}" ]; then
+  dns="$PROXY_RESOLVER"
+  [ "$dns" = auto ] && dns="$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)"
+  [ -n "$dns" ] || fail "PROXY_RESOLVER=auto found no nameserver in /etc/resolv.conf: name one, e.g. PROXY_RESOLVER=127.0.0.11"
+  resolver="  resolver $dns valid=5s ipv6=off;"
+  resolve=" resolve"
+fi
+
 all_servers=""
 upstreams=""
 locations=""
@@ -33,10 +47,11 @@ for entry in $processes; do
   address="${entry#*=}"
   case "$route" in '' | *[!A-Za-z0-9_-]*) fail "\"$entry\": the route must be letters, digits, - or _ (e.g. p1=mib-1:2567)" ;; esac
   case "$address" in '' | "$entry" | *[!A-Za-z0-9_.:-]*) fail "\"$entry\": give host:port after = (e.g. p1=mib-1:2567)" ;; esac
-  all_servers="$all_servers    server $address max_fails=1 fail_timeout=5s;
+  all_servers="$all_servers    server $address max_fails=1 fail_timeout=5s$resolve;
 "
   upstreams="$upstreams  upstream mib_$route {
-    server $address;
+    zone mib_$route 64k;
+    server $address$resolve;
   }
 "
   locations="$locations    # Room sockets of the process started with PUBLIC_ROOM_PATH=/$route.
@@ -67,7 +82,7 @@ if [ -n "${PROXY_TLS_CERT:-}" ] || [ -n "${PROXY_TLS_KEY:-}" ]; then
 "
 fi
 
-ALL_SERVERS="$all_servers" PROCESS_UPSTREAMS="$upstreams" PROCESS_LOCATIONS="$locations" TLS="$tls" \
+RESOLVER="$resolver" ALL_SERVERS="$all_servers" PROCESS_UPSTREAMS="$upstreams" PROCESS_LOCATIONS="$locations" TLS="$tls" \
   REDIRECT_SERVER="$redirect" LISTEN="${PROXY_LISTEN:-80}" LIVEKIT_LISTEN="${PROXY_LIVEKIT_LISTEN:-7880}" \
   LIVEKIT_UPSTREAM="${PROXY_LIVEKIT_UPSTREAM:-livekit:7880}" INTERNAL_LISTEN="${PROXY_INTERNAL_LISTEN:-8080}" \
   SERVER_NAME="${PROXY_SERVER_NAME:-_}" UPLOAD_MAX="${PROXY_UPLOAD_MAX:-300m}" \

@@ -101,7 +101,7 @@ describe('infra/init.sh and infra/compose.yaml', () => {
     expect(validate(broken)).toBe(false);
   });
 
-  it('has healthchecks for `up --wait`, no shipped secrets, and one proxy route per server process', () => {
+  it('has healthchecks for `up --wait`, no shipped secrets, and one proxy route per server process', async () => {
     const compose = parse(readFileSync('infra/compose.yaml', 'utf8'), { merge: true }) as ComposeFile;
     const { services } = compose;
     for (const name of ['mib-1', 'mib-2', 'proxy', 'postgres', 'redis', 'minio'])
@@ -130,6 +130,17 @@ describe('infra/init.sh and infra/compose.yaml', () => {
     expect(routes.map(([route, address]) => [`/${route}`, address.split(':')[0]])).toEqual(
       ['mib-1', 'mib-2'].map((name) => [services[name]!.environment!.PUBLIC_ROOM_PATH, name]),
     );
+    // Rendered with compose's own settings: both routes, TLS, and names looked up again as containers
+    // are recreated (nginx 1.27.3+: `resolve`; Debian's nginx here is older, so this is not run by nginx).
+    const dir = await tempDir('mib-proxy-');
+    execFileSync('sh', ['infra/proxy/render.sh', path.join(dir, 'nginx.conf')], {
+      env: { PATH: process.env.PATH ?? '', ...proxy.environment, PROXY_SERVER_NAME: 'worlds.example.com' },
+    });
+    const rendered = readFileSync(path.join(dir, 'nginx.conf'), 'utf8');
+    expect(rendered).toMatch(/listen 443 ssl;/);
+    expect(rendered).toMatch(/ssl_certificate \/certs\/fullchain\.pem;/);
+    expect(rendered).toMatch(/server mib-1:2567 resolve;/);
+    expect(rendered).toMatch(/^  resolver \S+ valid=5s/m);
     // LiveKit: one UDP port for media, TCP as the fallback where UDP is blocked.
     expect(services.livekit!.ports).toEqual(expect.arrayContaining(['7881:7881/tcp', '7882:7882/udp']));
   });
