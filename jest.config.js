@@ -15,6 +15,7 @@ export default {
   // A guard against hangs, not a timing check: with three workers on two cores a slow test may take
   // twice as long as alone.
   testTimeout: 120_000,
+  testSequencer: '<rootDir>/scripts/test-sequencer.mjs',
   // Three workers on two cores: about a third of the suite's time is spent waiting (servers starting,
   // LiveKit retrying, podman building, pages loading), which a third worker fills.
   maxWorkers: 3,

@@ -1,0 +1,39 @@
+/**
+ * The order jest starts test files in: the heaviest first, so the workers do not end the run waiting on
+ * one long file started late. Jest does this itself from the timings of earlier runs in its cache; a fresh
+ * clone (CI) has none, and jest then goes by file size, which says little here. The list comes from CI's
+ * reports (test-artifacts/jest-results.json: longest files first); the rest keep jest's own order.
+ */
+import Sequencer from '@jest/test-sequencer';
+
+const HEAVIEST = [
+  'asset-pipeline/budgets',
+  'infra/image',
+  'e2e/voice-two-players',
+  'server/authorization-matrix',
+  'e2e/scene-world',
+  'e2e/demo-world',
+  'e2e/studio',
+  'server/scene-migration',
+  'server/durability',
+  'e2e/server-restart',
+  'e2e/asset-crash',
+  'asset-pipeline/outputs',
+  'e2e/nft-frame',
+  'server/draft-entities-migration',
+  'server/migrations',
+  'server/world-archive',
+  'infra/topology',
+];
+
+const rank = (file) => {
+  const index = HEAVIEST.findIndex((name) => file.endsWith(`/test/${name}.test.ts`));
+  return index === -1 ? HEAVIEST.length : index;
+};
+
+export default class HeaviestFirst extends Sequencer {
+  sort(tests) {
+    // Array.prototype.sort is stable: files off the list stay in jest's order (timings, else size).
+    return super.sort(tests).sort((a, b) => rank(a.path) - rank(b.path));
+  }
+}
