@@ -140,7 +140,7 @@ describe('infra/init.sh and infra/compose.yaml', () => {
     expect(rendered).toMatch(/listen 443 ssl;/);
     expect(rendered).toMatch(/ssl_certificate \/certs\/fullchain\.pem;/);
     expect(rendered).toMatch(/server mib-1:2567 resolve;/);
-    expect(rendered).toMatch(/^  resolver \S+ valid=5s/m);
+    expect(rendered).toMatch(/^ {2}resolver \S+ valid=5s/m);
     // LiveKit: one UDP port for media, TCP as the fallback where UDP is blocked.
     expect(services.livekit!.ports).toEqual(expect.arrayContaining(['7881:7881/tcp', '7882:7882/udp']));
   });
