@@ -244,7 +244,20 @@ describe('the creator studio, first run to published world', () => {
   it('play-tests the draft and comes back to the same selection and camera', async () => {
     const zone = entitiesWith((await studio())!.scene, 'voice-zone')[0]![0];
     await row(zone).click();
-    const before = await waitFor(studio, (s) => s!.selection[0] === zone, { what: 'the zone selected' });
+    await waitFor(studio, (s) => s!.selection[0] === zone, { what: 'the zone selected' });
+    // The camera glides to rest (damped); what Play remembers is where it is when pressed.
+    let last = '';
+    const before = await waitFor(
+      async () => {
+        await page.waitForTimeout(250);
+        const now = await studio();
+        const same = JSON.stringify(now?.view) === last;
+        last = JSON.stringify(now?.view);
+        return same ? now : undefined;
+      },
+      Boolean,
+      { what: 'the camera at rest', timeoutMs: 15_000 },
+    );
     await page.getByRole('button', { name: 'Play' }).click();
     await page.waitForURL(/\/\?world=harbor-gallery&preview=1$/);
     await waitFor(

@@ -136,7 +136,13 @@ describe('the compose topology as processes', () => {
 
     // A real player page in the demo world, through the proxy.
     browser = await launchBrowser();
-    watched = await openWatchedPage(browser, [/WebSocket connection to .* failed/]);
+    watched = await openWatchedPage(browser, [
+      /WebSocket connection to .* failed/,
+      // Its world moves, so the player leaves its LiveKit room on purpose; livekit-client reports the data
+      // channels closing under it.
+      /^DataChannel error on \w+: User-Initiated Abort/,
+      /^publisher data channel '\w+' closed unexpectedly/,
+    ]);
     const page = watched.page;
     await page.goto(`${topology.url}/?name=Pagey&color=%2300aa88`);
     const readHook = hookReader(() => page, ['connection', 'roomId', 'presses', 'loading'] as const);
