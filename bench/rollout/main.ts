@@ -19,174 +19,18 @@
  * Targets: lostChanges = 0, otherProcessDisconnects = 0, visitorsBackMsP99 ≤ 5,000.
  */
 // First: rtc-node (the voice bots) must load quiet, or its debug lines bury the JSON line.
+// First: rtc-node (the voice bots) must load quiet, or its debug lines bury the JSON line.
 import '../voice/quiet-rtc-node.js';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { Redis } from 'ioredis';
-import { MessageType, type ItemPose } from '../../protocol/index.js';
 import { call } from '../shared/bench-api.js';
 import { percentile, round } from '../shared/stats.js';
 import { enterThroughProxy, startTopology, ROUTES, type Route, type Topology } from '../shared/topology.js';
-import { walkTowards, type Visitor } from '../shared/visitors.js';
 import { HEARD_RMS, levelOf, voiceBots, type VoiceBots } from '../shared/voice-bots.js';
-import { waitFor, within } from '../shared/wait.js';
+import { waitFor } from '../shared/wait.js';
+import { REJOIN_AFTER_MS, keepIn, mover, newBot, presser, type Bot, type Tally } from './bots.js';
+import { expectedCrates, freshRedis, freshSchema, lostCrates, lostPresses, type Db } from './saved-state.js';
 
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = `${process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'}/13`;
 const WORLDS = ['demo', 'rollout-1', 'rollout-2', 'rollout-3'];
-/** As the player: the first rejoin 500 ms after the close (client/src/shared/net/stay-in-world.ts). */
-const REJOIN_AFTER_MS = 500;
-const PRESS_EVERY_MS = 2_000;
-
-interface Bot {
-  name: string;
-  world: string;
-  visitor: Visitor | undefined;
-  route: Route | undefined;
-  /** When its current connection was made (performance.now()). */
-  joinedAt: number;
-  closes: number;
-  stopped: boolean;
-}
-
-interface Tally {
-  presses: Map<string, number>;
-  /** Last crate pose each mover saw acknowledged (resting where the server put it). */
-  crates: Map<string, ItemPose>;
-  /** Which bot carries which crate around. */
-  movers: Map<string, Bot>;
-  acknowledged: number;
-}
-
-/** Where the saved state must have a crate after a stop, and how exactly. */
-interface ExpectedCrate {
-  x: number;
-  z: number;
-  /** 0.01 m for a put-down the mover saw acknowledged; ~ an arm's length for one carried at the stop. */
-  within: number;
-  /** The acknowledged pose it was (unchanged unless the mover has put it down again since). */
-  acknowledged: ItemPose | undefined;
-}
-
-async function freshSchema(): Promise<{
-  url: string;
-  name: string;
-  client: pg.Client;
-  drop(): Promise<void>;
-}> {
-  const schema = `mib_bench_rollout_${Date.now()}`;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect().catch((error: unknown) => {
-    throw new Error(
-      `bench:rollout needs PostgreSQL at ${POSTGRES_URL} (run npm run services): ${String(error)}`,
-    );
-  });
-  await client.query(`create schema ${schema}`);
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    name: schema,
-    client,
-    drop: async () => {
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    },
-  };
-}
-
-async function freshRedis(): Promise<string> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
-  await redis.connect();
-  await redis.flushdb();
-  redis.disconnect();
-  return REDIS_URL;
-}
-
-/** Keeps a bot in its world: on a close it was not asked for, rejoins through the proxy, as the player. */
-function keepIn(topology: Topology, bot: Bot): Promise<void> {
-  const join = async (): Promise<void> => {
-    for (let attempt = 0; !bot.stopped; attempt++) {
-      try {
-        const { visitor, route } = await enterThroughProxy(topology, bot.world, bot.name);
-        bot.visitor = visitor;
-        bot.route = route;
-        bot.joinedAt = performance.now();
-        visitor.room.onLeave(() => {
-          if (bot.stopped) return;
-          bot.closes += 1;
-          bot.visitor = undefined;
-          setTimeout(() => void join(), REJOIN_AFTER_MS);
-        });
-        return;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(4_000, 500 * 2 ** attempt)));
-      }
-    }
-  };
-  return join();
-}
-
-/** Presses now and then; counts each press the room acknowledged (stored before it answers). */
-async function presser(bot: Bot, tally: Tally, until: () => boolean): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * PRESS_EVERY_MS));
-  while (!until()) {
-    const visitor = bot.visitor;
-    if (visitor) {
-      try {
-        await within(visitor.press(), 5_000, () => {
-          throw new Error('no answer');
-        });
-        tally.presses.set(bot.world, (tally.presses.get(bot.world) ?? 0) + 1);
-        tally.acknowledged += 1;
-      } catch {
-        // refused while draining, or the connection went: not acknowledged, so not counted
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, PRESS_EVERY_MS));
-  }
-}
-
-/** Carries one crate of the demo world to random spots; records each put-down the server confirms. */
-async function mover(bot: Bot, crate: string, tally: Tally, until: () => boolean): Promise<void> {
-  let seq = 0;
-  while (!until()) {
-    const visitor = bot.visitor;
-    try {
-      if (!visitor) throw new Error('between connections');
-      const at = await waitFor(() => visitor.items().get(crate), Boolean, { what: crate, timeoutMs: 5_000 });
-      const near = (x: number, z: number, d: number) => () =>
-        Math.hypot(visitor.self()!.x - x, visitor.self()!.z - z) < d;
-      await walkTowards(visitor, at!, near(at!.x, at!.z, 1.2), () => ++seq);
-      visitor.room.send(MessageType.interact, { entity: crate });
-      await waitFor(
-        () => visitor.items().get(crate)?.heldBy,
-        (by) => by === visitor.sessionId,
-        {
-          what: 'grab',
-          timeoutMs: 3_000,
-        },
-      );
-      const target = { x: -8 + Math.random() * 16, z: -8 + Math.random() * 6 };
-      await walkTowards(visitor, target, near(target.x, target.z, 1), () => ++seq);
-      visitor.room.send(MessageType.interact, { entity: crate });
-      const put = await waitFor(
-        () => visitor.items().get(crate),
-        (item) => item?.heldBy === '',
-        {
-          what: 'put down',
-          timeoutMs: 3_000,
-        },
-      );
-      tally.crates.set(crate, { x: put!.x, y: put!.y, z: put!.z, yaw: put!.yaw });
-      tally.movers.set(crate, bot);
-      tally.acknowledged += 1;
-    } catch {
-      // the connection moved mid-carry: start over (the carried crate was put down by the drain)
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
 
 interface Phase {
   /** Crates put down (acknowledged) before the stop, not moved since, and not where the saved state has them. */
@@ -278,64 +122,6 @@ async function restart(
   };
 }
 
-/** The bench's PostgreSQL schema and a connection to read it. */
-type Db = { name: string; client: pg.Client };
-
-type SavedStates = Map<string, { presses: number; items?: Record<string, ItemPose> }>;
-
-async function savedStates(db: Db): Promise<SavedStates> {
-  const rows = await db.client.query<{
-    slug: string;
-    state: { presses: number; items?: Record<string, ItemPose> };
-  }>(`select w.slug, s.state from ${db.name}.world_state s join ${db.name}.worlds w on w.id = s.world_id`);
-  return new Map(rows.rows.map((row) => [row.slug, row.state]));
-}
-
-/**
- * Where each crate must be saved after a stop now: where its mover last put it down (acknowledged), or —
- * when the mover carries it at this moment — about where the mover stands (a drain puts carried items down
- * where their holders are, as when they leave).
- */
-function expectedCrates(tally: Tally): Map<string, ExpectedCrate> {
-  const expected = new Map<string, ExpectedCrate>();
-  for (const [crate, bot] of tally.movers) {
-    const visitor = bot.visitor;
-    const acknowledged = tally.crates.get(crate);
-    const self = visitor?.self();
-    if (visitor && self && visitor.items().get(crate)?.heldBy === visitor.sessionId)
-      expected.set(crate, { x: self.x, z: self.z, within: 2, acknowledged });
-    else if (acknowledged) expected.set(crate, { ...acknowledged, within: 0.01, acknowledged });
-  }
-  return expected;
-}
-
-/** Crates the demo world's saved state does not have where they must be. */
-async function lostCrates(db: Db, crates: Map<string, ExpectedCrate>): Promise<number> {
-  const saved = (await savedStates(db)).get('demo');
-  let lost = 0;
-  for (const [crate, want] of crates) {
-    const stored = saved?.items?.[crate];
-    if (!stored || Math.hypot(stored.x - want.x, stored.z - want.z) > want.within) {
-      console.error(
-        `bench:rollout: ${crate} saved at ${JSON.stringify(stored)}, expected ${JSON.stringify(want)}`,
-      );
-      lost += 1;
-    }
-  }
-  return lost;
-}
-
-/** Acknowledged presses missing from the saved counts (each is stored before it is answered). */
-async function lostPresses(db: Db, before: Map<string, number>, tally: Tally): Promise<number> {
-  const saved = await savedStates(db);
-  let lost = 0;
-  for (const [world, acknowledged] of tally.presses) {
-    const gained = (saved.get(world)?.presses ?? 0) - (before.get(world) ?? 0);
-    lost += Math.max(0, acknowledged - gained);
-  }
-  return lost;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { visitors: { type: 'string', default: '200' }, seconds: { type: 'string', default: '10' } },
@@ -380,16 +166,7 @@ async function main(): Promise<void> {
         json: { slug, name: slug, visibility: 'public' },
       });
 
-    for (let i = 0; i < visitorCount; i++)
-      bots.push({
-        name: `bot-${i}`,
-        world: WORLDS[i % WORLDS.length]!,
-        visitor: undefined,
-        route: undefined,
-        joinedAt: 0,
-        closes: 0,
-        stopped: false,
-      });
+    for (let i = 0; i < visitorCount; i++) bots.push(newBot(`bot-${i}`, WORLDS[i % WORLDS.length]!));
     // In batches: a crowd arriving at once is not what this measures.
     for (let i = 0; i < bots.length; i += 20)
       await Promise.all(bots.slice(i, i + 20).map((bot) => keepIn(topology, bot)));

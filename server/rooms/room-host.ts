@@ -29,7 +29,7 @@ const STATE_BUFFER_BYTES = 1024 * 1024;
 type Middleware = ReturnType<typeof createNodeMatchmakingMiddleware>;
 
 /** Said to a join that reaches a draining process directly (the proxy normally retries another one). */
-export const DRAINING_MESSAGE =
+const DRAINING_MESSAGE =
   'join: this server is restarting and takes no new visitors; join again (another server will take you)';
 
 const isMatchmaking = (req: http.IncomingMessage): boolean => (req.url ?? '').startsWith('/matchmake/');

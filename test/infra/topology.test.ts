@@ -33,8 +33,8 @@ import {
   type Topology,
 } from '../../bench/shared/topology.js';
 import { MessageType } from '../../protocol/index.js';
-import { walkTowards, type Visitor } from '../helpers/visitors.js';
-import { HEARD_RMS, levelOf, voiceBots, type VoiceBots } from '../helpers/voice-bots.js';
+import { drive, walkTowards, type Visitor } from '../helpers/visitors.js';
+import { HEARD_RMS, levelOf, voiceBots, type VoiceBot, type VoiceBots } from '../helpers/voice-bots.js';
 import { waitFor } from '../helpers/wait.js';
 
 let schema: PostgresSchema;
@@ -72,6 +72,18 @@ async function enter(world: string, name: string): Promise<Entered> {
 
 const other = (route: Route): Route => (route === 'p1' ? 'p2' : 'p1');
 
+/** Two voice bots in the demo world through the proxy; resolves once `listener` hears `speaker`. */
+async function islanders(speaker: string, listener: string, when: string): Promise<[VoiceBot, VoiceBot]> {
+  const a = await bots.bot(speaker, { world: 'demo' });
+  const b = await bots.bot(listener, { world: 'demo' });
+  await waitFor(
+    () => levelOf(b, a),
+    (level) => level > HEARD_RMS,
+    { what: `${listener} hearing ${speaker} ${when} (LiveKit through the proxy)`, timeoutMs: 20_000 },
+  );
+  return [a, b];
+}
+
 describe('the compose topology as processes', () => {
   it('renders the proxy from the one template, and terminates TLS with it', async () => {
     const config = readFileSync(topology.proxyConfig, 'utf8');
@@ -107,14 +119,8 @@ describe('the compose topology as processes', () => {
     expect(topology.processes[other(first.route)].output()).not.toContain(first.visitor.room.roomId);
 
     // Two islanders in the demo world hear each other: tokens and LiveKit's signalling through the proxy.
-    const ada = await bots.bot('Ada', { world: 'demo' });
-    const bob = await bots.bot('Bob', { world: 'demo' });
+    const [ada, bob] = await islanders('Ada', 'Bob', 'at first');
     expect(ada.voiceRoom).toBe(bob.voiceRoom);
-    await waitFor(
-      () => levelOf(bob, ada),
-      (level) => level > HEARD_RMS,
-      { what: 'Bob hearing Ada through the proxied LiveKit', timeoutMs: 20_000 },
-    );
     const token = (await (await bots.voiceToken(ada, ada.voiceRoom)).json()) as { url: string };
     expect(token.url).toBe(topology.livekitPublicUrl);
   });
@@ -189,16 +195,9 @@ describe('the compose topology as processes', () => {
     expect(acknowledged).toBe(pressesBefore + 1);
 
     // Voice in the demo world before the restart.
-    const ada = await bots.bot('Ada-2', { world: 'demo' });
-    const bob = await bots.bot('Bob-2', { world: 'demo' });
-    await waitFor(
-      () => levelOf(bob, ada),
-      (level) => level > HEARD_RMS,
-      { what: 'voice before', timeoutMs: 20_000 },
-    );
+    await islanders('Ada-2', 'Bob-2', 'before the restart');
 
-    // SIGTERM: the process drains and exits 0 well within SHUTDOWN_TIMEOUT_MS (10 s).
-    const yuriSession = yuri.sessionId;
+    // SIGTERM: the process drains and exits 0 (it exits 1 when SHUTDOWN_TIMEOUT_MS runs out first).
     const stopping = topology.processes[drained].stop();
     const closed = await waitFor(
       () => mover.leftWith(),
@@ -206,9 +205,7 @@ describe('the compose topology as processes', () => {
       { what: 'the mover sent on' },
     );
     expect(closed).toBe(4001);
-    const { code, ms } = await stopping;
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
+    expect((await stopping).code).toBe(0);
     expect(topology.processes[drained].output()).toContain('drained: visitors are told to rejoin');
 
     // The player page rejoins by itself, on the other process, with the world's state intact.
@@ -234,19 +231,13 @@ describe('the compose topology as processes', () => {
     expect((await returned.visitor.press()).presses).toBe(acknowledged + 1);
 
     // Voice again, through the proxy, in the world's new room.
-    const ada3 = await bots.bot('Ada-3', { world: 'demo' });
-    const bob3 = await bots.bot('Bob-3', { world: 'demo' });
-    await waitFor(
-      () => levelOf(bob3, ada3),
-      (level) => level > HEARD_RMS,
-      { what: 'voice after', timeoutMs: 20_000 },
-    );
+    await islanders('Ada-3', 'Bob-3', 'after the restart');
 
-    // The other process's visitor never noticed: same session, never closed, never told anything.
+    // The other process's visitor never noticed: never closed, never told anything, and its room still
+    // answers it (a step is acknowledged).
     expect(yuri.leftWith()).toBeUndefined();
-    expect(yuri.sessionId).toBe(yuriSession);
     expect(yuri.removed).toEqual([]);
-    expect(yuri.self()).toBeDefined();
+    await drive(yuri, [{ seq: 1, x: 1, z: 0, run: false }]);
 
     // The second half of the rolling restart: the process comes back and takes visitors again.
     await topology.processes[drained].start();
