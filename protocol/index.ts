@@ -19,4 +19,7 @@ export * from './scene-limits.js';
 export * from './scene-templates.js';
 export * from './scene-diff.js';
 export * from './scene-patch.js';
+export * from './scene-crdt.js';
+export * from './editor-messages.js';
+export * from './editor-state.js';
 export * from './embed-errors.js';

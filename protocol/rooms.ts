@@ -7,6 +7,11 @@ export const RoomName = {
    * live when the draft is saved; the world's saved state is read but never written; no voice.
    */
   preview: 'preview',
+  /**
+   * A world's draft edited live by its editors (one room per draft across processes): Yjs updates checked
+   * and relayed by the server, who is editing and where they look.
+   */
+  editor: 'editor',
 } as const;
 export type RoomName = (typeof RoomName)[keyof typeof RoomName];
 

@@ -25,6 +25,7 @@ import {
 } from './db/index.js';
 import {
   AccessService,
+  ScenesService,
   AccountsService,
   Authenticator,
   InstanceDirectory,
@@ -61,6 +62,8 @@ import { createLogger, isPrettyLogging } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createMatchmakingBackend } from './rooms/matchmaking-backend.js';
 import { createRoomHost } from './rooms/room-host.js';
+import { EditorAdmission } from './rooms/editor/editor-room-deps.js';
+import { LiveDraftStore } from './rooms/editor/live-draft-store.js';
 import { JoinAdmission } from './rooms/join-admission.js';
 import { ModerationDesk } from './rooms/room-moderation.js';
 import { NftEvents, RoomEvents } from './rooms/room-events.js';
@@ -232,6 +235,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           chains.clients.size > 0 ? { gates: nft.gates, bindings: nft.bindings, models: assets } : undefined,
       },
       publicAddressOf(config),
+      {
+        worlds,
+        admission: new EditorAdmission(authenticator, roomAccess),
+        store: new LiveDraftStore(database.db, new ScenesService(database.db, roomEvents)),
+        lock: backend.instanceLock,
+        logger,
+      },
     );
 
     app = await NestFactory.create<NestExpressApplication>(

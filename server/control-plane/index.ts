@@ -9,7 +9,7 @@ export { SessionTokens, loadSigningKey } from './auth/session-tokens.js';
 export { EmbedTokens, MINTED_BY_SESSION } from './auth/embed-tokens.js';
 export { EmbedService, type EmbedCredential } from './embed/embed-service.js';
 export { escapeHtml } from './api/escape-html.js';
-export type { Principal } from './auth/principal.js';
+export { ANONYMOUS, type Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
 export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam, ZodQuery } from './api/zod-api.js';
 export { Caller, SignedByAnotherService } from './api/caller.js';
@@ -19,7 +19,9 @@ export {
   type InstanceListing,
   type InstanceMetadata,
 } from './instances/instance-directory.js';
-export type { SceneEvents } from './scenes/scenes-service.js';
+export { ScenesService, type SceneEvents } from './scenes/scenes-service.js';
+export { requireKnownReferences } from './scenes/scene-validation.js';
+export { recordWorldAudit } from './audit/audit-log.js';
 export { ModerationService, type ModerationEvents } from './worlds/moderation-service.js';
 export type { WorldEvents } from './worlds/worlds-service.js';
 export { ARCHIVE_MEDIA_TYPE } from './archive/world-archive.js';

@@ -11,6 +11,7 @@ import * as m0009 from './migrations/0009-library-and-limits.js';
 import * as m0010 from './migrations/0010-draft-body-uncompressed.js';
 import * as m0011 from './migrations/0011-draft-entities.js';
 import * as m0012 from './migrations/0012-embed-keys.js';
+import * as m0013 from './migrations/0013-live-drafts.js';
 
 /**
  * Every migration, in order. Listed here (not read from a directory) so the compiled server and the tests
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-draft-body-uncompressed': m0010,
   '0011-draft-entities': m0011,
   '0012-embed-keys': m0012,
+  '0013-live-drafts': m0013,
 };
 
 /** Tries of the migration run when another schema vanished under Kysely's catalog scan. */

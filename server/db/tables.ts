@@ -131,6 +131,14 @@ export interface SceneDraftEntitiesTable {
   body: string;
 }
 
+/** A draft's live-editing (Yjs) state, saved with the draft whose ETag it names (0013). */
+export interface SceneDraftLiveTable {
+  world_id: string;
+  state: Uint8Array;
+  etag: string;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
 /** A view: every draft's canonical text, however it is stored, and its length in bytes (not joined). */
 export interface SceneDraftDocumentsView {
   world_id: ColumnType<string, never, never>;
@@ -365,6 +373,7 @@ export interface Database {
   scene_drafts: SceneDraftsTable;
   scene_draft_entities: SceneDraftEntitiesTable;
   scene_draft_documents: SceneDraftDocumentsView;
+  scene_draft_live: SceneDraftLiveTable;
   scene_versions: SceneVersionsTable;
   scene_conversion_problems: SceneConversionProblemsTable;
   library_assets: LibraryAssetsTable;

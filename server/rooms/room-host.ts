@@ -18,6 +18,8 @@ import { MAX_MESSAGE_BYTES, RoomName } from '../../protocol/index.js';
 import type { MatchmakingBackend } from './matchmaking-backend.js';
 import { ViolationTrackingTransport } from './protocol-violations.js';
 import { createWorldRoom, type WorldRoomDeps } from './world-room.js';
+import { createEditorRoom } from './editor/editor-room.js';
+import type { EditorRoomDeps } from './editor/editor-room-deps.js';
 
 /**
  * Initial size of each room's state encoding buffer, in bytes. The default (16 KB) overflows with a few
@@ -89,6 +91,7 @@ export async function createRoomHost(
   backend: MatchmakingBackend,
   deps: WorldRoomDeps,
   publicAddress: string | undefined,
+  editorDeps: EditorRoomDeps,
 ): Promise<RoomHost> {
   Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
   await matchMaker.setup(backend.presence, backend.driver, publicAddress, () => leastLoadedProcess(backend));
@@ -120,6 +123,7 @@ export async function createRoomHost(
       registerRoomDefinitions({
         [RoomName.world]: defineRoom(createWorldRoom(deps)).filterBy(['world']),
         [RoomName.preview]: defineRoom(createWorldRoom(deps, 'preview')).filterBy(['world']),
+        [RoomName.editor]: defineRoom(createEditorRoom(editorDeps)).filterBy(['world']),
       });
       await matchMaker.accept();
     },

@@ -271,18 +271,21 @@ describe('the creator studio, first run to published world', () => {
     await shot('play-test');
     await page.getByRole('link', { name: '← Back to studio' }).click();
     await page.waitForURL(new RegExp(`/studio/${SLUG}$`));
+    // The canvas opens on its default camera and moves to the remembered view once the draft has loaded.
+    const near = (a: number[], b: number[]) => a.every((value, i) => Math.abs(value - b[i]!) < 5e-4);
     const back = await waitFor(
       studio,
-      (s) => s?.scene !== null && s?.view !== null && s?.view !== undefined,
+      (s) =>
+        s?.scene !== null &&
+        s?.view !== null &&
+        s?.view !== undefined &&
+        near(s.view.position, before!.view!.position) &&
+        near(s.view.target, before!.view!.target),
       {
-        what: 'the studio to open again',
+        what: `the studio to open again with the camera where Play left it (${JSON.stringify(before!.view)})`,
       },
     );
     expect(back!.selection).toEqual([zone]);
-    for (const key of ['position', 'target'] as const)
-      back!.view![key].forEach((value: number, i: number) =>
-        expect(value).toBeCloseTo(before!.view![key][i]!, 3),
-      );
     await shot('back-to-studio');
   });
 

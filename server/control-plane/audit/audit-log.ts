@@ -14,6 +14,8 @@ export type AuditAction =
   | 'world.import'
   | 'scene.publish'
   | 'scene.rollback'
+  /** A live-edited draft saved: `detail.editors` names the accounts whose changes it holds. */
+  | 'scene.draft-save'
   | 'role.set'
   | 'role.remove'
   | 'invitation.create'

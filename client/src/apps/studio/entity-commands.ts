@@ -10,8 +10,9 @@ import {
   type SceneEntity,
 } from '../../../../protocol/index.js';
 import { setCommand, type Command } from './draft-session.js';
+import { mintEntityId } from './entity-ids.js';
 
-/** A new root entity at `position`, after the last root; its id is the first free `entity-<n>`. */
+/** A new root entity at `position`, after the last root; its id is the first free `entity-<n>` (tagged live). */
 export function addEntityCommand(
   scene: SceneDocument,
   position: [number, number, number],
@@ -20,8 +21,14 @@ export function addEntityCommand(
   id: string;
 } {
   let n = 1;
-  while (Object.hasOwn(scene.entities, `entity-${n}`)) n += 1;
-  const id = `entity-${n}`;
+  while (
+    Object.hasOwn(
+      scene.entities,
+      mintEntityId(`entity-${n}`, () => false),
+    )
+  )
+    n += 1;
+  const id = mintEntityId(`entity-${n}`, (taken) => Object.hasOwn(scene.entities, taken));
   const roots = sceneEntities(scene).filter((entity) => entity.parent === undefined);
   const order = generateKeyBetween(roots.at(-1)?.order ?? null, null);
   const value = { name: `Entity ${n}`, order, transform: { position }, components: {} };

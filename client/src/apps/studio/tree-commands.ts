@@ -14,6 +14,7 @@ import {
   type WorldTransform,
 } from '../../../../protocol/index.js';
 import type { Command } from './draft-session.js';
+import { mintEntityId } from './entity-ids.js';
 
 /** Entities copied to paste elsewhere: the roots placed in world space, their descendants as they were. */
 export interface EntityClip {
@@ -133,9 +134,8 @@ export function copyEntities(scene: SceneDocument, ids: readonly string[]): Enti
 
 /** A fresh id for a copy of `id`. */
 function freshId(id: string, used: Set<string>): string {
-  const base = `${id.replace(/-copy(-\d+)?$/, '').slice(0, 50)}-copy`;
-  let candidate = base;
-  for (let n = 2; used.has(candidate); n += 1) candidate = `${base}-${n}`;
+  const base = `${id.replace(/-copy(-\d+)?(-[0-9a-z]{1,7})?$/, '').slice(0, 50)}-copy`;
+  const candidate = mintEntityId(base, (taken) => used.has(taken));
   used.add(candidate);
   return candidate;
 }
