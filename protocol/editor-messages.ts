@@ -110,6 +110,8 @@ export interface SavedMessage {
 
 export interface ReadOnlyMessage {
   reason: string;
+  /** The draft as the server holds it (a Yjs update): the studio's copy from now on. */
+  state: Uint8Array;
 }
 
 /** The suffix of new entity ids an editor with Yjs client id `clientId` mints. */

@@ -7,7 +7,7 @@
  * two seconds after the first unsaved one, and when the last editor leaves; a REST edit of the saved draft
  * is merged into the live one.
  */
-import { CloseCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { CloseCode, Room, ServerError, type AuthContext, type Client, type Deferred } from '@colyseus/core';
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
 import {
@@ -50,6 +50,8 @@ interface Editor {
   canEdit: boolean;
   /** This editor's last update applied (−1: none yet). */
   lastSeq: number;
+  /** Set while its connection is down and the room waits for it to come back. */
+  waiting: Deferred<Client> | undefined;
 }
 
 const parseJoin = (options: unknown) => {
@@ -138,9 +140,16 @@ export function createEditorRoom(deps: EditorRoomDeps) {
 
     override onJoin(client: Client, options: unknown, auth: EditorAdmitted): void {
       const { clientId } = parseJoin(options);
-      for (const other of this.editors.values())
-        if (other.author.clientId === clientId)
-          throw new ServerError(409, 'editor: another studio uses this Yjs client id; reload the page');
+      for (const [sessionId, other] of this.editors)
+        if (other.author.clientId === clientId) {
+          // The same studio joining afresh while its old session waits to reconnect: the old one ends.
+          if (other.waiting && other.auth.accountId === auth.accountId) {
+            (other.waiting.reject as (reason?: unknown) => void)(new Error('the same studio joined again'));
+            this.editors.delete(sessionId);
+            this.state.editors.delete(sessionId);
+          } else
+            throw new ServerError(409, 'editor: another studio uses this Yjs client id; reload the page');
+        }
       const editor: Editor = {
         client,
         author: { clientId, idTag: idTagOf(clientId) },
@@ -148,6 +157,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
         chunks: new ChunkAssembler(),
         canEdit: auth.canEdit,
         lastSeq: -1,
+        waiting: undefined,
       };
       this.editors.set(client.sessionId, editor);
       this.state.editors.set(
@@ -165,10 +175,24 @@ export function createEditorRoom(deps: EditorRoomDeps) {
     override onDrop(client: Client, code?: number): void {
       if (code === CloseCode.WITH_ERROR || code === EDITOR_REMOVED_CLOSE_CODE || violatedProtocol(client))
         return;
-      this.allowReconnection(client, RECONNECT_GRACE_SECONDS).catch(() => undefined);
+      const editor = this.editors.get(client.sessionId);
+      const waiting = this.allowReconnection(client, RECONNECT_GRACE_SECONDS);
+      waiting.catch(() => undefined); // expiry (or a fresh join of the same studio) → onLeave
+      if (editor) editor.waiting = waiting;
+    }
+
+    /** The same editor on a new connection: answers go to it from now on. */
+    override onReconnect(client: Client): void {
+      const editor = this.editors.get(client.sessionId);
+      if (editor) {
+        editor.client = client;
+        editor.waiting = undefined;
+        editor.chunks = new ChunkAssembler(); // a message cut off by the drop is sent again whole
+      }
     }
 
     override onLeave(client: Client): void {
+      if (this.editors.get(client.sessionId)?.client !== client && this.editors.has(client.sessionId)) return;
       this.editors.delete(client.sessionId);
       this.state.editors.delete(client.sessionId);
       if (this.editors.size === 0) void this.saveNow();
@@ -187,7 +211,8 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       const whole = editor.chunks.add(chunk);
       if (whole === null) return;
       if (typeof whole === 'string') return this.refuse(editor, whole);
-      if (whole.kind === 'vector') return this.welcome(editor, whole.bytes);
+      // Through the queue: the answer holds every update this studio sent before its vector.
+      if (whole.kind === 'vector') return void this.enqueue(() => this.welcome(editor, whole.bytes));
       void this.enqueue(() => this.onUpdate(editor, whole.seq, whole.bytes));
     }
 
@@ -233,6 +258,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       editor.lastSeq = seq;
       editor.client.send(EditorMessage.ack, { seq, ...(problem ? { problem } : {}) } satisfies AckMessage);
       if (outcome.kind === 'applied' && outcome.touched.length > 0) this.markDirty(editor.auth);
+      else if (this.dirtySince === undefined) void this.confirmSaved(editor, seq);
       if (staged.malformed) this.refuse(editor, staged.malformed);
     }
 
@@ -261,7 +287,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       editor.client.send(EditorMessage.readOnly, {
         reason,
         state: Y.encodeStateAsUpdate(this.live.doc),
-      } satisfies ReadOnlyMessage & { state: Uint8Array });
+      } satisfies ReadOnlyMessage);
     }
 
     private markDirty(author: EditorAdmitted | null): void {
@@ -271,6 +297,13 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       clearTimeout(this.saveTimer);
       const wait = Math.max(0, Math.min(LIVE_SAVE_QUIET_MS, this.dirtySince + LIVE_SAVE_MAX_MS - now));
       this.saveTimer = setTimeout(() => void this.saveNow(), wait);
+    }
+
+    /** Nothing of `seq` is left to save (it was corrected, or changed nothing): say so once earlier saves end. */
+    private async confirmSaved(editor: Editor, seq: number): Promise<void> {
+      await this.saving;
+      if (this.dirtySince === undefined)
+        editor.client.send(EditorMessage.saved, { etag: this.savedEtag, seq } satisfies SavedMessage);
     }
 
     /** A studio's "save now" (Publish, Play): after the updates it sent before, saved. */

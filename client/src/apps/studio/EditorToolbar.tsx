@@ -16,6 +16,8 @@ export function saveText(state: SaveState): string {
       return 'Saving…';
     case 'pending':
       return 'Unsaved changes';
+    case 'applied':
+      return 'Applied — saving…';
     case 'offline':
       return `Offline — will retry in ${Math.round(state.retryInMs / 1000)} s`;
     case 'refused':

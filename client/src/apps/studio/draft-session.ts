@@ -33,6 +33,8 @@ export type SaveState =
   | { kind: 'saved' }
   | { kind: 'saving' }
   | { kind: 'pending' }
+  /** Editing live: every change is with the other editors (applied), not all of it saved yet. */
+  | { kind: 'applied' }
   | { kind: 'offline'; retryInMs: number }
   | { kind: 'refused'; reason: string }
   /** No more edits: the world was deleted or this account may no longer edit it (unsaved edits stay kept). */
@@ -57,13 +59,33 @@ export interface DraftTransport {
   ): Promise<{ ok: true; etag: string } | { ok: false; status: number; detail: string }>;
 }
 
+/**
+ * What the editor works with: a draft session alone (this file: REST saves) or live with other editors
+ * (live/live-draft-session.ts). Edits are commands; the scene is what they made.
+ */
+export interface EditorSession {
+  readonly scene: SceneDocument;
+  readonly state: SaveState;
+  readonly notices: readonly string[];
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly readOnly: boolean;
+  run(command: Command): string | null;
+  undo(): void;
+  redo(): void;
+  /** Resolves once everything changed so far is saved in the draft (Publish and Play call it first). */
+  flush(): Promise<void>;
+  /** Stops editing for good, with the reason shown. */
+  lock(reason: string): void;
+}
+
 /** Where unsaved operations wait for the server (localStorage in the app). */
 export interface PendingStore {
   read(): Operation[];
   write(operations: Operation[]): void;
 }
 
-export class DraftSession {
+export class DraftSession implements EditorSession {
   scene!: SceneDocument;
   private doc: unknown;
   private etag = '';

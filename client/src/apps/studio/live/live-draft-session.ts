@@ -1,0 +1,329 @@
+/**
+ * The studio editing a draft live with other editors: a LiveReplica kept in step with the server's editor
+ * room (RoomName.editor). Changes are sent 20 times a second at most (a drag's steps merged), each
+ * acknowledged as *applied* (relayed to the others) or corrected (the server's fix arrives first, then the
+ * reason); *saved* comes when the server has written the draft. While the connection is down the studio
+ * keeps editing; on the way back (the SDK's reconnect, or a fresh join when the room's process is gone) the
+ * state vectors are exchanged and whatever either side lacks is sent, so offline edits merge.
+ *
+ * No DOM: the studio runs it in the browser, bench:collab's editors in Node.
+ */
+import { Client, type Room } from '@colyseus/sdk';
+import * as Y from 'yjs';
+import {
+  chunksOf,
+  EditorMessage,
+  RoomName,
+  type AckMessage,
+  type EditorJoinOptions,
+  type EditorState,
+  type Presence,
+  type ReadOnlyMessage,
+  type SavedMessage,
+  type WelcomeMessage,
+} from '../../../../../protocol/index.js';
+import type { Command, EditorSession, SaveState } from '../draft-session.js';
+import { LiveReplica, type SceneChange } from './live-replica.js';
+
+/** Least time between two sends of changes, in ms (20 a second). */
+const SEND_EVERY_MS = 50;
+/** Least time between two presence messages, in ms. */
+const PRESENCE_EVERY_MS = 100;
+/** Waits between attempts to join again after the room was lost, in ms. */
+const REJOIN_MS = [500, 1_000, 2_000, 5_000];
+/** Close codes after which the studio does not join again (it was sent away on purpose). */
+const FINAL_CLOSE_CODES = new Set([4002, 4410, 4413, 4403, 4000, 1000]);
+
+/** Another editor, as the studio shows it. */
+export interface OtherEditor {
+  sessionId: string;
+  name: string;
+  colour: string;
+  canEdit: boolean;
+  selection: string[];
+  camera: { position: [number, number, number]; target: [number, number, number] } | null;
+  pointer: [number, number, number] | null;
+}
+
+export interface LiveSessionOptions {
+  /** The server's base URL (http or https). */
+  endpoint: string;
+  slug: string;
+  /** The signed-in account's access token, or null when the session ended. */
+  token: () => Promise<string | null>;
+  /** Told the id tag new entity ids must end with, once welcomed. */
+  onIdTag?: (tag: string) => void;
+  /** Told after every change of the scene, the save state, the notices or the other editors. */
+  onChange?: (change: SceneChange | null) => void;
+}
+
+export class LiveDraftSession implements EditorSession {
+  replica: LiveReplica;
+  notices: string[] = [];
+  /** The last saved draft's ETag. */
+  etag = '';
+  private room: Room<EditorState> | undefined;
+  private connected = false;
+  private seq = 0;
+  private lastAcked = -1;
+  private lastSent = -1;
+  private lastSaved = -1;
+  private readOnlyReason: string | undefined;
+  private sendTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSendAt = 0;
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private presence: Presence | undefined;
+  private lastPresenceAt = 0;
+  private closed = false;
+  private welcomed: (() => void) | undefined;
+
+  constructor(private readonly options: LiveSessionOptions) {
+    this.replica = this.newReplica();
+  }
+
+  get scene() {
+    return this.replica.scene;
+  }
+  get canUndo() {
+    return !this.readOnly && this.replica.canUndo;
+  }
+  get canRedo() {
+    return !this.readOnly && this.replica.canRedo;
+  }
+  get readOnly() {
+    return this.readOnlyReason !== undefined;
+  }
+
+  get state(): SaveState {
+    if (this.readOnlyReason !== undefined) return { kind: 'read-only', reason: this.readOnlyReason };
+    if (!this.connected) return { kind: 'offline', retryInMs: REJOIN_MS[0]! };
+    if (this.sendTimer !== undefined || this.lastSent > this.lastAcked) return { kind: 'pending' };
+    if (this.lastAcked > this.lastSaved) return { kind: 'applied' };
+    return { kind: 'saved' };
+  }
+
+  /** Joins the draft's editor room and waits for the draft. */
+  async open(): Promise<void> {
+    await this.join();
+  }
+
+  /** Leaves for good (the page closes): what is applied the server saves when the last editor leaves. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.sendTimer);
+    this.sendNow();
+    // A connection that is already gone never answers: do not wait on it.
+    const left = this.room?.leave(true).catch(() => undefined);
+    await Promise.race([left, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  }
+
+  run(command: Command): string | null {
+    if (this.readOnlyReason !== undefined) return this.readOnlyReason;
+    const problem = this.replica.run(command.forward, command.mergeKey);
+    if (problem === null) this.scheduleSend();
+    return problem;
+  }
+
+  undo(): void {
+    if (this.readOnly) return;
+    this.replica.undo();
+    this.scheduleSend();
+  }
+
+  redo(): void {
+    if (this.readOnly) return;
+    this.replica.redo();
+    this.scheduleSend();
+  }
+
+  /** Sends what is unsent, then asks the server to save; resolves once the draft holds it. */
+  async flush(): Promise<void> {
+    clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+    this.sendNow();
+    if (!this.room || !this.connected)
+      throw new Error('not connected to the live draft; try again once back online');
+    const answer: unknown = await this.room.request(EditorMessage.save);
+    const { etag } = answer as { etag: string };
+    this.etag = etag;
+    this.lastSaved = Math.max(this.lastSaved, this.lastAcked);
+    this.changed(null);
+  }
+
+  lock(reason: string): void {
+    if (this.readOnlyReason !== undefined) return;
+    this.readOnlyReason = reason;
+    clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+    this.changed(null);
+  }
+
+  /** Where this editor looks and what it has selected, for the others (sent 10 times a second at most). */
+  setPresence(presence: Presence): void {
+    this.presence = presence;
+    if (this.presenceTimer !== undefined) return;
+    const wait = Math.max(0, this.lastPresenceAt + PRESENCE_EVERY_MS - Date.now());
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = undefined;
+      this.lastPresenceAt = Date.now();
+      if (this.connected && this.presence) this.room?.send(EditorMessage.presence, this.presence);
+    }, wait);
+  }
+
+  /** The other editors in the room, as the server describes them. */
+  others(): OtherEditor[] {
+    const editors = this.room?.state?.editors;
+    if (!editors) return [];
+    const out: OtherEditor[] = [];
+    editors.forEach((editor, sessionId) => {
+      if (sessionId === this.room?.sessionId) return;
+      const camera = [...editor.camera];
+      const pointer = [...editor.pointer];
+      out.push({
+        sessionId,
+        name: editor.name,
+        colour: editor.colour,
+        canEdit: editor.canEdit,
+        selection: [...editor.selection],
+        camera:
+          camera.length === 6
+            ? {
+                position: camera.slice(0, 3) as [number, number, number],
+                target: camera.slice(3, 6) as [number, number, number],
+              }
+            : null,
+        pointer: pointer.length === 3 ? (pointer as [number, number, number]) : null,
+      });
+    });
+    return out;
+  }
+
+  private newReplica(doc?: Y.Doc): LiveReplica {
+    return new LiveReplica((change) => {
+      if (change.remote)
+        for (const id of change.removedRemotely)
+          this.notice(`“${id}” was deleted by another editor (or the server refused it).`);
+      this.changed(change);
+    }, doc);
+  }
+
+  private changed(change: SceneChange | null): void {
+    this.options.onChange?.(change);
+  }
+
+  private notice(text: string): void {
+    this.notices.push(text);
+    if (this.notices.length > 50) this.notices.splice(0, this.notices.length - 50);
+  }
+
+  private scheduleSend(): void {
+    if (this.sendTimer !== undefined) return this.changed(null);
+    const wait = Math.max(0, this.lastSendAt + SEND_EVERY_MS - Date.now());
+    this.sendTimer = setTimeout(() => {
+      this.sendTimer = undefined;
+      this.sendNow();
+      this.changed(null);
+    }, wait);
+    this.changed(null);
+  }
+
+  /** Sends this studio's queued changes as one update (kept for the reconnect exchange when offline). */
+  private sendNow(): void {
+    if (!this.connected || !this.room) return;
+    const update = this.replica.takeOutgoing();
+    if (!update) return;
+    this.lastSendAt = Date.now();
+    this.sendUpdate(update);
+  }
+
+  private sendUpdate(update: Uint8Array): void {
+    const seq = ++this.seq;
+    this.lastSent = seq;
+    for (const chunk of chunksOf('update', seq, update)) this.room!.send(EditorMessage.chunk, chunk);
+  }
+
+  private async join(): Promise<void> {
+    const client = new Client(this.options.endpoint);
+    const token = await this.options.token();
+    if (!token) throw new Error('the session ended; sign in again');
+    client.auth.token = token;
+    const options: EditorJoinOptions = { world: this.options.slug, clientId: this.replica.doc.clientID };
+    const room = await client.joinOrCreate<EditorState>(RoomName.editor, options);
+    this.room = room;
+    const welcomed = new Promise<void>((resolve) => {
+      this.welcomed = resolve;
+    });
+    room.onMessage(EditorMessage.welcome, (message: WelcomeMessage) => this.onWelcome(message));
+    room.onMessage(EditorMessage.update, ({ update }: { update: Uint8Array }) =>
+      this.replica.receive(update),
+    );
+    room.onMessage(EditorMessage.ack, ({ seq, problem }: AckMessage) => {
+      this.lastAcked = Math.max(this.lastAcked, seq);
+      if (problem) this.notice(`Your change was not kept: ${problem}`);
+      this.changed(null);
+    });
+    room.onMessage(EditorMessage.saved, ({ etag, seq }: SavedMessage) => {
+      this.etag = etag;
+      this.lastSaved = Math.max(this.lastSaved, seq);
+      this.changed(null);
+    });
+    room.onMessage(EditorMessage.readOnly, ({ reason, state }: ReadOnlyMessage) => {
+      // What this studio changed and the server did not keep is dropped: the server's copy is the truth.
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, state);
+      this.replica = this.newReplica(doc);
+      this.lock(reason);
+    });
+    room.onStateChange(() => this.changed(null));
+    room.onDrop(() => {
+      this.connected = false;
+      this.changed(null);
+    });
+    room.onReconnect(() => this.handshake());
+    room.onLeave((code) => {
+      this.connected = false;
+      this.changed(null);
+      if (this.closed || this.readOnlyReason !== undefined) return;
+      if (FINAL_CLOSE_CODES.has(code))
+        return this.lock(`the live draft closed this studio (code ${code}); reload`);
+      void this.rejoin();
+    });
+    this.handshake();
+    await welcomed;
+  }
+
+  /** Our state vector; the server answers with what we lack and its own vector (onWelcome). */
+  private handshake(): void {
+    for (const chunk of chunksOf('vector', 0, Y.encodeStateVector(this.replica.doc)))
+      this.room!.send(EditorMessage.chunk, chunk);
+  }
+
+  private onWelcome(message: WelcomeMessage): void {
+    this.replica.receive(message.update);
+    this.etag = message.etag;
+    this.options.onIdTag?.(message.idTag);
+    if (!message.canEdit) this.lock('you may not edit this draft');
+    // Whatever the server lacks — changes made offline, or sent and lost with the connection — goes now.
+    this.replica.dropOutgoing();
+    this.lastAcked = Math.max(this.lastAcked, this.lastSent); // what was lost on the way is in `missing`
+    const missing = Y.encodeStateAsUpdate(this.replica.doc, message.vector);
+    this.connected = true;
+    const decoded = Y.decodeUpdate(missing);
+    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) this.sendUpdate(missing);
+    this.welcomed?.();
+    this.welcomed = undefined;
+    this.changed(null);
+  }
+
+  private async rejoin(): Promise<void> {
+    for (let attempt = 0; !this.closed && this.readOnlyReason === undefined; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, REJOIN_MS[Math.min(attempt, REJOIN_MS.length - 1)]));
+      try {
+        await this.join();
+        return;
+      } catch {
+        // The server is still away (or restarting): try again.
+      }
+    }
+  }
+}
