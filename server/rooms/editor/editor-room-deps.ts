@@ -48,11 +48,12 @@ export class EditorAdmission {
   /** Whether the editor may still edit `world` (roles change while the studio is open), and why not. */
   async recheck(admitted: EditorAdmitted, world: World): Promise<{ canEdit: boolean; reason: string }> {
     const decision = await this.access.decideWorld(admitted.principal, world, 'scene.write');
-    return decision.allowed
-      ? { canEdit: true, reason: '' }
-      : {
-          canEdit: false,
-          reason: `you may no longer edit this world (${decision.reason}); ask one of its owners`,
-        };
+    if (decision.allowed) return { canEdit: true, reason: '' };
+    const { worldRole } = await this.access.relation(admitted.accountId, world);
+    return {
+      canEdit: false,
+      // The studio's own words when it finds the same over REST (use-draft-session.ts).
+      reason: `your role in this world is now ${worldRole ?? 'none'}; only owners and editors may edit it — ask an owner`,
+    };
   }
 }

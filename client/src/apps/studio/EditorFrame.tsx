@@ -42,6 +42,13 @@ import { publishStudioHook } from './test-hook.js';
 import { Viewport } from './Viewport.js';
 import { EditorToolbar, saveText } from './EditorToolbar.js';
 import { editorRole, useDraftSession } from './use-draft-session.js';
+import { LiveDraftSession } from './live/live-draft-session.js';
+import { EditorsPresent } from './live/EditorsPresent.js';
+import { useRecentNotice } from './live/use-recent-notice.js';
+import type { EditorMark } from './Hierarchy.js';
+
+/** How often this editor's selection, camera and pointer are looked at for the others, in ms. */
+const PRESENCE_SAMPLE_MS = 150;
 import { WorldAdmin } from './admin/WorldAdmin.js';
 import type { ViewportApi } from './ViewportTools.js';
 
@@ -75,6 +82,10 @@ export function EditorFrame({
   /** Counts publishes, so the history is read again. */
   const [publishes, setPublishes] = useState(0);
   const viewport = useRef<ViewportApi | null>(null);
+  const live = session instanceof LiveDraftSession ? session : null;
+  const others = live?.others() ?? [];
+  const [following, setFollowing] = useState<string | null>(null);
+  const pointer = useRef<[number, number, number] | null>(null);
 
   // Leaving the page (a reload, another address): remember where the creator was.
   const remember = useRef(() => undefined as void);
@@ -92,11 +103,45 @@ export function EditorFrame({
   const primary = present.at(-1) ?? null;
   const chosen = primary && scene ? { ...scene.entities[primary]!, id: primary } : null;
 
+  // What the other editors see of this one: its selection, camera and pointer (sent when they change).
+  useEffect(() => {
+    if (!live) return;
+    let last = '';
+    const timer = setInterval(() => {
+      const presence = {
+        selection: present,
+        camera: viewport.current?.view() ?? null,
+        pointer: pointer.current,
+      };
+      const text = JSON.stringify(presence);
+      if (text !== last) live.setPresence(presence);
+      last = text;
+    }, PRESENCE_SAMPLE_MS);
+    return () => clearInterval(timer);
+  }, [live, present]);
+  // Following another editor: the camera goes where theirs is, until they leave or Follow is pressed again.
+  const followed = others.find((other) => other.sessionId === following);
+  useEffect(() => {
+    if (following && !followed) setFollowing(null);
+    else if (followed?.camera) viewport.current?.look(followed.camera);
+  }, [following, followed, JSON.stringify(followed?.camera)]);
+  const marks = useMemo(() => {
+    const byEntity = new Map<string, EditorMark[]>();
+    for (const other of others)
+      for (const id of other.selection)
+        byEntity.set(id, [...(byEntity.get(id) ?? []), { name: other.name, colour: other.colour }]);
+    return byEntity;
+  }, [JSON.stringify(others.map((o) => [o.name, o.colour, o.selection]))]);
+  const notice = useRecentNotice(live);
+
   useEffect(() =>
     publishStudioHook({
       scene,
       selection: present,
       save: session?.state.kind ?? 'saved',
+      others: others.map(({ name, canEdit, selection, camera }) => ({ name, canEdit, selection, camera })),
+      following: followed?.name ?? null,
+      notices: [...(session?.notices ?? [])],
       // Read when asked: the viewport's tools are ready only after the canvas first draws.
       viewport: {
         project: (id) => viewport.current?.project(id) ?? null,
@@ -228,11 +273,10 @@ export function EditorFrame({
     );
 
   const state = session?.state ?? { kind: 'saved' as const };
-  const notice = session?.notices.at(-1);
   const banner =
     state.kind === 'read-only'
-      ? `Read-only: ${state.reason}. Nothing more you change here is saved; your unsaved edits stay in this browser.`
-      : (problem ?? (state.kind === 'refused' ? notice : undefined));
+      ? `Read-only: ${state.reason}. Nothing more you change here is saved${live ? '' : '; your unsaved edits stay in this browser'}.`
+      : (problem ?? (state.kind === 'refused' ? session?.notices.at(-1) : (notice ?? undefined)));
   return (
     <ReferenceChoicesContext.Provider value={choices}>
       <div className="studio-editor" onKeyDown={onKey} tabIndex={-1}>
@@ -244,6 +288,7 @@ export function EditorFrame({
           <span className={`studio-status save-${state.kind}`} role="status" aria-live="polite">
             {scene === null ? 'Loading the draft…' : saveText(state)}
           </span>
+          {live && <EditorsPresent others={others} following={following} onFollow={setFollowing} />}
           {session && (
             <EditorToolbar
               session={session}
@@ -274,6 +319,7 @@ export function EditorFrame({
           <Hierarchy
             entities={entities}
             selection={present}
+            marks={marks}
             canEdit={canEdit}
             onSelect={selectInTree}
             onRename={(id, name) => scene && run(renameCommand(scene, id, name))}
@@ -312,6 +358,10 @@ export function EditorFrame({
           onDropFile={(file, at) => {
             setTab('assets');
             setIncoming({ file, at });
+          }}
+          others={others}
+          onPointer={(at) => {
+            pointer.current = at;
           }}
         />
         <aside className="studio-inspector" aria-label="Inspector">

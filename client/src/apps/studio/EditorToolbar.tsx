@@ -3,7 +3,7 @@
  * frame all, add an entity, Play (save, then walk the draft) and the shortcut help. Each button does what
  * its key does (editor-keys.ts), through the same `perform`.
  */
-import type { DraftSession, SaveState } from './draft-session.js';
+import type { EditorSession, SaveState } from './draft-session.js';
 import type { EditorAction } from './editor-keys.js';
 import type { GizmoMode } from './TransformGizmo.js';
 
@@ -58,7 +58,7 @@ export function EditorToolbar({
   onAdd,
   onPlay,
 }: {
-  session: DraftSession;
+  session: EditorSession;
   canEdit: boolean;
   mode: GizmoMode;
   space: 'world' | 'local';

@@ -19,6 +19,13 @@ interface Row {
   hasChildren: boolean;
 }
 
+/** Another editor who has an entity selected. */
+export interface EditorMark {
+  name: string;
+  colour: string;
+}
+const NO_MARKS: ReadonlyMap<string, readonly EditorMark[]> = new Map();
+
 export function Hierarchy({
   entities,
   selection,
@@ -26,9 +33,12 @@ export function Hierarchy({
   onSelect,
   onRename,
   onMove,
+  marks = NO_MARKS,
 }: {
   /** In tree order (`sceneEntities`). */
   entities: IdentifiedEntity<SceneEntity>[];
+  /** Other editors' selections: who has each entity selected (their name and colour). */
+  marks?: ReadonlyMap<string, readonly EditorMark[]>;
   selection: readonly string[];
   canEdit: boolean;
   /** `visible` is the rows in view order, for a Shift range. */
@@ -211,6 +221,15 @@ export function Hierarchy({
                     {entity.name ?? entity.id}
                   </button>
                 )}
+                {marks.get(entity.id)?.map((mark) => (
+                  <span
+                    key={mark.name + mark.colour}
+                    className="studio-tree-mark"
+                    style={{ background: mark.colour }}
+                    title={`Selected by ${mark.name}`}
+                    aria-label={`Selected by ${mark.name}`}
+                  />
+                ))}
               </div>
             );
           })}

@@ -27,6 +27,8 @@ import { ASSET_DRAG_TYPE } from './AssetPanel.js';
 import { EditorCamera, type CameraView } from './EditorCamera.js';
 import { TransformGizmo, type GizmoMode } from './TransformGizmo.js';
 import { ViewportTools, type ViewportApi } from './ViewportTools.js';
+import { OtherEditorsView } from './live/OtherEditorsView.js';
+import type { OtherEditor } from './live/live-draft-session.js';
 
 /** Pointer travel (px) under which a press and release is a click, not a drag. */
 const CLICK_PX = 4;
@@ -56,6 +58,8 @@ export function Viewport({
   onTransform,
   onDropAsset,
   onDropFile,
+  others = [],
+  onPointer,
 }: {
   source: SceneSource;
   scene: SceneDocument | null;
@@ -74,6 +78,10 @@ export function Viewport({
   onTransform: (transform: SceneEntity['transform']) => void;
   onDropAsset: (asset: { hash: string; name: string }, at: [number, number, number]) => void;
   onDropFile: (file: File, at: [number, number, number]) => void;
+  /** Other editors live on this draft (their cameras, pointers and selections are drawn). */
+  others?: OtherEditor[];
+  /** Where the pointer rests on the scene (metres), or null when it leaves the view. */
+  onPointer?: (at: [number, number, number] | null) => void;
 }) {
   const [orbit, setOrbit] = useState<OrbitControls | null>(null);
   const handles = useRef<TransformControls | null>(null);
@@ -97,6 +105,7 @@ export function Viewport({
   const move = (event: PointerEvent) => {
     const at = press.current;
     if (at?.box) setBox({ x0: at.x, y0: at.y, x1: event.clientX, y1: event.clientY });
+    if (onPointer && api.current) onPointer(api.current.surfaceAt(event.clientX, event.clientY));
   };
   const up = (event: PointerEvent) => {
     const at = press.current;
@@ -121,6 +130,7 @@ export function Viewport({
       onPointerDownCapture={down}
       onPointerMove={move}
       onPointerUp={up}
+      onPointerLeave={() => onPointer?.(null)}
       onDragOver={(event) => {
         if (!canEdit) return;
         const types = event.dataTransfer.types;
@@ -152,6 +162,7 @@ export function Viewport({
         />
         <EditorCamera scene={scene} initialView={initialView} onControls={setOrbit} />
         <ViewportTools scene={scene} orbit={orbit} api={api} />
+        {others.length > 0 && <OtherEditorsView others={others} scene={scene} />}
         {canEdit && (
           <TransformGizmo
             scene={scene}

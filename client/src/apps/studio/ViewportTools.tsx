@@ -145,6 +145,13 @@ export function ViewportTools({
         if (!orbit) return null;
         return { position: camera.position.toArray(), target: orbit.target.toArray() };
       },
+      look(view) {
+        if (!orbit) return;
+        orbit.target.set(...view.target);
+        camera.position.set(...view.position);
+        orbit.update();
+        invalidate();
+      },
       drawn() {
         const { calls, triangles, frame } = gl.info.render;
         return { calls, triangles, frames: frame };

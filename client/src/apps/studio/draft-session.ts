@@ -64,6 +64,8 @@ export interface DraftTransport {
  * (live/live-draft-session.ts). Edits are commands; the scene is what they made.
  */
 export interface EditorSession {
+  /** Reads the draft (and, live, joins the other editors); the scene is there once it resolves. */
+  open(): Promise<void>;
   readonly scene: SceneDocument;
   readonly state: SaveState;
   readonly notices: readonly string[];

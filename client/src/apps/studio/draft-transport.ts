@@ -8,24 +8,25 @@ import type { DraftTransport, PendingStore } from './draft-session.js';
 import { studioClient } from './studio-api.js';
 
 /**
- * How edits reach the server: 'patch' (the studio's way: the operations, a JSON Patch) or 'replace' (the
- * whole document, PUT — what `bench:studio` compares against; chosen with localStorage
- * `mib.studio.saveMode = replace`).
+ * How edits reach the server: 'live' (the studio's way: the editor room, with everyone else editing the
+ * world), or alone over REST — 'patch' (the operations, a JSON Patch) or 'replace' (the whole document,
+ * PUT). `bench:studio` measures the REST ones, chosen with localStorage `mib.studio.saveMode`.
  */
-export type SaveMode = 'patch' | 'replace';
+export type SaveMode = 'live' | 'patch' | 'replace';
 
 export function saveModeOf(storage: Pick<Storage, 'getItem'>): SaveMode {
   try {
-    return storage.getItem('mib.studio.saveMode') === 'replace' ? 'replace' : 'patch';
+    const mode = storage.getItem('mib.studio.saveMode');
+    return mode === 'replace' || mode === 'patch' ? mode : 'live';
   } catch {
-    return 'patch';
+    return 'live';
   }
 }
 
 export function draftTransport(
   slug: string,
   onSignedOut: () => void,
-  mode: SaveMode = 'patch',
+  mode: Exclude<SaveMode, 'live'> = 'patch',
 ): DraftTransport {
   const client = async () => {
     const made = await studioClient();

@@ -11,6 +11,16 @@ export interface StudioTestHook {
   scene: SceneDocument | null;
   selection: string[];
   save: SaveState['kind'];
+  /** Other editors live on the draft, as this studio shows them. */
+  others: {
+    name: string;
+    canEdit: boolean;
+    selection: string[];
+    camera: { position: number[]; target: number[] } | null;
+  }[];
+  /** The name of the editor whose view this studio follows. */
+  following: string | null;
+  notices: string[];
   viewport: Pick<ViewportApi, 'project' | 'view' | 'drawn' | 'redraw'> | null;
 }
 

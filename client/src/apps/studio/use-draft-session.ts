@@ -1,6 +1,7 @@
 /**
  * Opens one world for the editor: reads the world (and this account's role in it), then — for owners and
- * editors only — its draft session, whose changes redraw the scene source. While open, the world and the
+ * editors only — its draft session (live with the other editors, unless `mib.studio.saveMode` asks for
+ * REST saves), whose changes redraw the scene source. While open, the world and the
  * role are read again every few seconds: deleted, or no longer an editor, and the session is locked
  * read-only with the reason.
  */
@@ -8,9 +9,12 @@ import { useEffect, useState } from 'react';
 import { worldsGet } from '../../shared/api/generated/sdk.gen.js';
 import type { World } from '../../shared/api/generated/types.gen.js';
 import { showScene, type SceneSource } from '../../shared/scene/scene-source.js';
-import { DraftSession } from './draft-session.js';
+import { accountAccessToken } from '../../shared/net/guest-session.js';
+import { DraftSession, type EditorSession } from './draft-session.js';
 import { browserPendingStore, draftTransport, saveModeOf } from './draft-transport.js';
-import { problemText, studioClient } from './studio-api.js';
+import { setEntityIdTag } from './entity-ids.js';
+import { LiveDraftSession } from './live/live-draft-session.js';
+import { ORIGIN, problemText, studioClient } from './studio-api.js';
 
 /** How often the open world and this account's role in it are read again, in ms. */
 const ACCESS_POLL_MS = 5_000;
@@ -19,7 +23,7 @@ export const editorRole = (world: World | null) => world?.role === 'owner' || wo
 
 export function useDraftSession(slug: string, source: SceneSource, onSignedOut: () => void) {
   const [world, setWorld] = useState<World | null>(null);
-  const [session, setSession] = useState<DraftSession | null>(null);
+  const [session, setSession] = useState<EditorSession | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [, setTick] = useState(0);
   /** Counts saves, so what reads the saved draft (the budget) reads it again. */
@@ -27,6 +31,7 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
 
   useEffect(() => {
     let live = true;
+    let opened: EditorSession | null = null;
     void (async () => {
       const client = await studioClient();
       if (!client) return onSignedOut();
@@ -42,14 +47,28 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
       // Not an editor: a page that says so, never an editor that cannot load what it needs.
       if (!editorRole(info.data)) return;
       let wasSaved = true;
-      const transport = draftTransport(slug, onSignedOut, saveModeOf(localStorage));
-      const draft = new DraftSession(transport, browserPendingStore(slug), () => {
-        showScene(source, draft.scene);
+      let shown: unknown = null;
+      const onChange = () => {
+        // Redraw only when the scene itself changed (not for a save state or another editor's camera).
+        if (draft.scene !== shown) showScene(source, draft.scene);
+        shown = draft.scene;
         setTick((n) => n + 1);
         const saved = draft.state.kind === 'saved';
         if (saved && !wasSaved) setSaves((n) => n + 1);
         wasSaved = saved;
-      });
+      };
+      const mode = saveModeOf(localStorage);
+      const draft: EditorSession =
+        mode === 'live'
+          ? new LiveDraftSession({
+              endpoint: ORIGIN,
+              slug,
+              token: () => accountAccessToken(ORIGIN),
+              onIdTag: setEntityIdTag,
+              onChange,
+            })
+          : new DraftSession(draftTransport(slug, onSignedOut, mode), browserPendingStore(slug), onChange);
+      opened = draft;
       await draft
         .open()
         .catch((error: unknown) =>
@@ -59,6 +78,8 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
     })();
     return () => {
       live = false;
+      if (opened instanceof LiveDraftSession) void opened.close();
+      setEntityIdTag('');
     };
     // Opened once per world; onSignedOut is the app's and stays the same.
   }, [slug, source]);

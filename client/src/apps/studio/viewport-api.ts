@@ -13,6 +13,8 @@ export interface ViewportApi {
   snapshot(): Promise<Blob | null>;
   /** The camera as it is now, to come back to. */
   view(): { position: [number, number, number]; target: [number, number, number] } | null;
+  /** Puts the camera there (following another editor's view). */
+  look(view: { position: [number, number, number]; target: [number, number, number] }): void;
   /** What the last frame drew (draw calls, triangles), and how many frames have been drawn so far. */
   drawn(): { calls: number; triangles: number; frames: number };
   /** Draws the view again on the next frame though nothing changed (it is drawn only on change). */

@@ -31,8 +31,14 @@ const SEND_EVERY_MS = 50;
 const PRESENCE_EVERY_MS = 100;
 /** Waits between attempts to join again after the room was lost, in ms. */
 const REJOIN_MS = [500, 1_000, 2_000, 5_000];
-/** Close codes after which the studio does not join again (it was sent away on purpose). */
-const FINAL_CLOSE_CODES = new Set([4002, 4410, 4413, 4403, 4000, 1000]);
+/** Close codes after which the studio does not join again (it was sent away on purpose), and why. */
+const FINAL_CLOSE_CODES = new Map([
+  [4002, 'the server refused what this studio sent (a fault of this page); reload to edit again'],
+  [4410, 'this world no longer exists (it was deleted)'],
+  [4413, 'you may no longer edit this world'],
+  [4403, 'you may no longer edit this world'],
+  [1000, 'the live draft closed; reload to edit again'],
+]);
 
 /** Another editor, as the studio shows it. */
 export interface OtherEditor {
@@ -284,8 +290,8 @@ export class LiveDraftSession implements EditorSession {
       this.connected = false;
       this.changed(null);
       if (this.closed || this.readOnlyReason !== undefined) return;
-      if (FINAL_CLOSE_CODES.has(code))
-        return this.lock(`the live draft closed this studio (code ${code}); reload`);
+      const final = FINAL_CLOSE_CODES.get(code);
+      if (final) return this.lock(final);
       void this.rejoin();
     });
     this.handshake();
