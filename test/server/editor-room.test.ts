@@ -154,11 +154,14 @@ describe('the live editor room', () => {
 
   it('lets a delete win over an edit, and tells the editor who lost', async () => {
     const before = a.notices.length;
+    a.setPresence({ selection: ['table'], camera: null, pointer: null }); // A is working on the table
     b.run({ label: 'delete table', forward: [{ op: 'remove', path: '/entities/table' }], backward: [] });
     move(a, 'table', 20);
     await converged(a, b);
     expect(a.scene.entities['table']).toBeUndefined();
-    expect(a.notices.slice(before).join(' ')).toMatch(/“table” was deleted by another editor/);
+    expect(a.notices.slice(before).join(' ')).toMatch(
+      /“table” was deleted by another editor while you had it selected/,
+    );
   });
 
   it('refuses a reparent cycle made by two editors at once, and both end the same', async () => {
@@ -313,8 +316,10 @@ describe('the live editor room', () => {
       { what: 'B read-only' },
     );
     expect(b.readOnly).toBe(true);
-    expect(b.state).toMatchObject({ reason: expect.stringMatching(/no longer edit this world/) });
-    expect(move(b, 'hall', 99)).toMatch(/no longer edit/);
+    expect(b.state).toMatchObject({
+      reason: expect.stringMatching(/your role in this world is now visitor/),
+    });
+    expect(move(b, 'hall', 99)).toMatch(/your role in this world is now visitor/);
     expect(liveJson(b)).toBe(liveJson(a));
   });
 });

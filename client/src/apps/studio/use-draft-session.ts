@@ -47,6 +47,7 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
       // Not an editor: a page that says so, never an editor that cannot load what it needs.
       if (!editorRole(info.data)) return;
       let wasSaved = true;
+      let savedEtag = '';
       let shown: unknown = null;
       const onChange = () => {
         // Redraw only when the scene itself changed (not for a save state or another editor's camera).
@@ -54,8 +55,11 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
         shown = draft.scene;
         setTick((n) => n + 1);
         const saved = draft.state.kind === 'saved';
-        if (saved && !wasSaved) setSaves((n) => n + 1);
+        // Live, others' saves count too (the budget reads the saved draft): a new ETag is a new save.
+        const etag = draft instanceof LiveDraftSession ? draft.etag : '';
+        if ((saved && !wasSaved) || etag !== savedEtag) setSaves((n) => n + 1);
         wasSaved = saved;
+        savedEtag = etag;
       };
       const mode = saveModeOf(localStorage);
       const draft: EditorSession =

@@ -3,8 +3,9 @@
  * they look, their pointer as a dot on the scene, and a box around each entity they have selected. Drawn
  * again (the view draws only on change) whenever any of it moves.
  */
-import { useThree } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
+import { useEffect, useMemo, useRef } from 'react';
+import type { Group } from 'three';
 import { Box3, BufferGeometry, Float32BufferAttribute, Vector3 } from 'three';
 import { transformResolver, type SceneDocument } from '../../../../../protocol/index.js';
 import type { OtherEditor } from './live-draft-session.js';
@@ -12,6 +13,8 @@ import type { OtherEditor } from './live-draft-session.js';
 /** The frustum's length and half-width at its far end, metres. */
 const FRUSTUM_LENGTH = 1.2;
 const FRUSTUM_HALF = 0.5;
+/** A frustum whose eye is this close to this editor's camera is hidden (it would fill the view), metres. */
+const HIDE_NEAR = 2.5;
 /** An entity without a model gets a box this big, metres. */
 const MARKER_SIZE = 0.6;
 
@@ -76,14 +79,31 @@ export function OtherEditorsView({ others, scene }: { others: OtherEditor[]; sce
     invalidate();
     return () => drawn.forEach(({ frustum }) => frustum?.dispose());
   }, [drawn, invalidate]);
+  // Someone looking from where this camera is (followed, or just there) would be a frame around the view.
+  const frustums = useRef<Map<string, Group>>(new Map());
+  const eye = useMemo(() => new Vector3(), []);
+  useFrame(({ camera }) => {
+    for (const { other } of drawn) {
+      const group = frustums.current.get(other.sessionId);
+      if (group && other.camera)
+        group.visible = camera.position.distanceTo(eye.set(...other.camera.position)) > HIDE_NEAR;
+    }
+  });
   return (
     <group name="other-editors">
       {drawn.map(({ other, frustum, boxes }) => (
         <group key={other.sessionId} name={`editor-${other.sessionId}`}>
           {frustum && (
-            <lineSegments geometry={frustum}>
-              <lineBasicMaterial color={other.colour} />
-            </lineSegments>
+            <group
+              ref={(group) => {
+                if (group) frustums.current.set(other.sessionId, group);
+                else frustums.current.delete(other.sessionId);
+              }}
+            >
+              <lineSegments geometry={frustum}>
+                <lineBasicMaterial color={other.colour} />
+              </lineSegments>
+            </group>
           )}
           {other.pointer && (
             <mesh position={other.pointer}>

@@ -68,6 +68,8 @@ export class LiveDraftSession implements EditorSession {
   notices: string[] = [];
   /** The last saved draft's ETag. */
   etag = '';
+  /** The suffix this studio's new entity ids end with (from the server). */
+  idTag = '';
   private room: Room<EditorState> | undefined;
   private connected = false;
   private seq = 0;
@@ -179,7 +181,8 @@ export class LiveDraftSession implements EditorSession {
   /** The other editors in the room, as the server describes them. */
   others(): OtherEditor[] {
     const editors = this.room?.state?.editors;
-    if (!editors) return [];
+    // Away from the room (offline, or sent away) its last picture of who is there is stale: show no one.
+    if (!editors || !this.connected) return [];
     const out: OtherEditor[] = [];
     editors.forEach((editor, sessionId) => {
       if (sessionId === this.room?.sessionId) return;
@@ -206,11 +209,18 @@ export class LiveDraftSession implements EditorSession {
 
   private newReplica(doc?: Y.Doc): LiveReplica {
     return new LiveReplica((change) => {
+      // Told only about what this editor had selected (what it was working on), not every delete.
       if (change.remote)
         for (const id of change.removedRemotely)
-          this.notice(`“${id}” was deleted by another editor (or the server refused it).`);
+          if (this.presence?.selection.includes(id) && !this.refusedOwn(id))
+            this.notice(`“${id}” was deleted by another editor while you had it selected.`);
       this.changed(change);
     }, doc);
+  }
+
+  /** Whether a removal is the server taking back an entity this studio added (said by the ack instead). */
+  private refusedOwn(id: string): boolean {
+    return this.idTag !== '' && id.endsWith(`-${this.idTag}`) && this.lastSent > this.lastAcked;
   }
 
   private changed(change: SceneChange | null): void {
@@ -307,6 +317,7 @@ export class LiveDraftSession implements EditorSession {
   private onWelcome(message: WelcomeMessage): void {
     this.replica.receive(message.update);
     this.etag = message.etag;
+    this.idTag = message.idTag;
     this.options.onIdTag?.(message.idTag);
     if (!message.canEdit) this.lock('you may not edit this draft');
     // Whatever the server lacks — changes made offline, or sent and lost with the connection — goes now.
