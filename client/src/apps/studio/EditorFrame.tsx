@@ -107,7 +107,7 @@ export function EditorFrame({
   useEffect(() => {
     if (!live) return;
     let last = '';
-    const timer = setInterval(() => {
+    const sample = () => {
       const presence = {
         selection: present,
         camera: viewport.current?.view() ?? null,
@@ -116,7 +116,9 @@ export function EditorFrame({
       const text = JSON.stringify(presence);
       if (text !== last) live.setPresence(presence);
       last = text;
-    }, PRESENCE_SAMPLE_MS);
+    };
+    sample(); // the selection at once: what this editor works on is told when someone deletes it
+    const timer = setInterval(sample, PRESENCE_SAMPLE_MS);
     return () => clearInterval(timer);
   }, [live, present]);
   // Following another editor: the camera goes where theirs is, until they leave or Follow is pressed again.
