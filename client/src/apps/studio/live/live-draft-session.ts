@@ -61,6 +61,8 @@ export interface LiveSessionOptions {
   onIdTag?: (tag: string) => void;
   /** Told after every change of the scene, the save state, the notices or the other editors. */
   onChange?: (change: SceneChange | null) => void;
+  /** Told when the server acknowledges update `seq` (`problem`: it was corrected, not kept). */
+  onAck?: (seq: number, problem: string | undefined) => void;
 }
 
 export class LiveDraftSession implements EditorSession {
@@ -70,6 +72,9 @@ export class LiveDraftSession implements EditorSession {
   etag = '';
   /** The suffix this studio's new entity ids end with (from the server). */
   idTag = '';
+  /** Yjs update bytes sent and received since the draft opened (the welcome not counted). */
+  bytesSent = 0;
+  bytesReceived = 0;
   private room: Room<EditorState> | undefined;
   private connected = false;
   private seq = 0;
@@ -252,7 +257,13 @@ export class LiveDraftSession implements EditorSession {
     this.sendUpdate(update);
   }
 
+  /** The sequence number the next update sent will carry (edits made now travel in it). */
+  get nextSeq(): number {
+    return this.seq + 1;
+  }
+
   private sendUpdate(update: Uint8Array): void {
+    this.bytesSent += update.byteLength;
     const seq = ++this.seq;
     this.lastSent = seq;
     for (const chunk of chunksOf('update', seq, update)) this.room!.send(EditorMessage.chunk, chunk);
@@ -270,12 +281,14 @@ export class LiveDraftSession implements EditorSession {
       this.welcomed = resolve;
     });
     room.onMessage(EditorMessage.welcome, (message: WelcomeMessage) => this.onWelcome(message));
-    room.onMessage(EditorMessage.update, ({ update }: { update: Uint8Array }) =>
-      this.replica.receive(update),
-    );
+    room.onMessage(EditorMessage.update, ({ update }: { update: Uint8Array }) => {
+      this.bytesReceived += update.byteLength;
+      this.replica.receive(update);
+    });
     room.onMessage(EditorMessage.ack, ({ seq, problem }: AckMessage) => {
       this.lastAcked = Math.max(this.lastAcked, seq);
       if (problem) this.notice(`Your change was not kept: ${problem}`);
+      this.options.onAck?.(seq, problem);
       this.changed(null);
     });
     room.onMessage(EditorMessage.saved, ({ etag, seq }: SavedMessage) => {

@@ -16,7 +16,6 @@ import {
   patchedEntityIds,
   sceneEntitySchema,
   sceneFromAnySchema,
-  sceneStructureIssues,
   SCENE_SCHEMA_VERSION,
   touchedEntityIds,
   writeLiveEntity,
@@ -43,9 +42,9 @@ export class LiveReplica {
   /** The scene as the renderer shows it (never a parent cycle, even while a merge briefly holds one). */
   scene: SceneDocument = { schema: SCENE_SCHEMA_VERSION, entities: {} };
   /** The entities as the document holds them (written form). */
-  private written: Record<string, unknown> = {};
+  private readonly written: Record<string, unknown> = {};
   /** The last valid parse of each entity. */
-  private parsed: Record<string, SceneEntity> = {};
+  private readonly parsed: Record<string, SceneEntity> = {};
   private outbox: Uint8Array[] = [];
   private readonly undoManager: Y.UndoManager;
   private lastMergeKey: string | undefined;
@@ -158,8 +157,10 @@ export class LiveReplica {
 
   /** Reads the touched entities back from the document into the scene. */
   private refresh(touched: Set<string>, remote: boolean): void {
-    const written = { ...this.written };
-    const parsed = { ...this.parsed };
+    // In place: a copy of a thousand entities per change, times every change of every editor, is what a
+    // busy draft would spend its time on. The scene object is new each time (what React compares); the
+    // entity objects untouched stay the same ones (what the renderer keys on).
+    const { written, parsed } = this;
     const removedRemotely: string[] = [];
     for (const id of touched) {
       const entity = liveEntityJson(this.doc, id);
@@ -174,22 +175,34 @@ export class LiveReplica {
       // Invalid for a moment (a merge the server is about to correct): the last valid one stays shown.
       if (read.success) parsed[id] = read.data;
     }
-    this.written = written;
-    this.parsed = parsed;
-    this.scene = { schema: SCENE_SCHEMA_VERSION, entities: withoutCycles(parsed) };
+    this.scene = { schema: SCENE_SCHEMA_VERSION, entities: withoutCycles(parsed, touched) };
     this.onChange({ touched, remote, removedRemotely });
   }
 }
 
-/** The entities with any parent cycle broken (its first member shown as a root), for display only. */
-function withoutCycles(entities: Record<string, SceneEntity>): Record<string, SceneEntity> {
+/**
+ * The entities with any parent cycle through `touched` broken (its first member shown as a root), for
+ * display only: a cycle can only appear where a parent just changed, so only those chains are walked.
+ */
+function withoutCycles(
+  entities: Record<string, SceneEntity>,
+  touched: ReadonlySet<string>,
+): Record<string, SceneEntity> {
   let shown = entities;
-  for (let round = 0; round < 100; round++) {
-    const cycle = sceneStructureIssues(shown).find((issue) => issue.message.includes("each other's parents"));
-    if (!cycle) return shown;
-    const id = String(cycle.path[1]);
-    const { parent: _cut, ...rest } = shown[id]!;
-    shown = { ...shown, [id]: rest };
+  for (const start of touched) {
+    const path = new Set<string>();
+    for (
+      let at: string | undefined = start;
+      at !== undefined && Object.hasOwn(shown, at);
+      at = shown[at]!.parent
+    ) {
+      if (path.has(at)) {
+        const { parent: _cut, ...rest } = shown[at]!;
+        shown = { ...shown, [at]: rest };
+        break;
+      }
+      path.add(at);
+    }
   }
   return shown;
 }
