@@ -233,7 +233,7 @@ async function rest(origin: string, token: string, editors: number, seconds: num
             // Stale: read again and apply the same edit to the fresh copy, unless its entity is gone.
             copies[e] = await read();
             const entity = planned.operations[0]!.path.split('/')[2]!;
-            if (!copies[e]!.scene.entities[entity] || attempt > 20) {
+            if (!copies[e].scene.entities[entity] || attempt > 20) {
               dropped += 1;
               break;
             }
