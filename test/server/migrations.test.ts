@@ -27,6 +27,7 @@ describe.each(DATABASE_BACKENDS)('migrations on %s', (_name, open) => {
       '0010-draft-body-uncompressed',
       '0011-draft-entities',
       '0012-embed-keys',
+      '0013-live-drafts',
     ]);
     expect(await migrateToLatest(handle.database.db)).toEqual([]);
     const { rows } = await sql<{ table_name: string }>`

@@ -9,6 +9,17 @@ import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '
 import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { wrapRoom, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
+import {
+  apiClient,
+  createOrg,
+  createWorld,
+  grantWorldRoles,
+  registerAccount,
+  replaceDraft,
+} from '../helpers/api.js';
+
+const apiOn = (through: ServerProcess, token: string) => apiClient(through.url, token);
+import { LiveDraftSession } from '../../client/src/apps/studio/live/live-draft-session.js';
 
 let schema: PostgresSchema;
 let a: ServerProcess;
@@ -122,5 +133,44 @@ describe('two processes sharing Redis', () => {
         checks: { accepting: 'ok', database: 'ok', presence: 'ok' },
       });
     }
+  });
+
+  it('keep one live editor room per draft, and turn a studio read-only when its role changes on the other process', async () => {
+    const owner = await registerAccount(a.url, 'Owner');
+    const editor = await registerAccount(b.url, 'Editor');
+    await createOrg(owner.api, 'duo', 'Duo');
+    await createWorld(owner.api, 'duo', { slug: 'duo-draft', name: 'Duo draft' });
+    await grantWorldRoles(owner.api, 'duo-draft', [[editor, 'editor']]);
+    await replaceDraft(owner.api, 'duo-draft', {
+      schema: 2,
+      entities: { crate: { order: 'a0', transform: { position: [0, 0, 0] }, components: {} } },
+    });
+    const studio = (through: ServerProcess, token: string) =>
+      new LiveDraftSession({ endpoint: through.url, slug: 'duo-draft', token: () => Promise.resolve(token) });
+    // Both at once, through different processes: one room (the other process's create loses the lease).
+    const [onA, onB] = [studio(a, owner.token), studio(b, editor.token)];
+    await Promise.all([onA.open(), onB.open()]);
+    const roomOf = (s: LiveDraftSession) => (s as unknown as { room: { roomId: string } }).room.roomId;
+    expect(roomOf(onA)).toBe(roomOf(onB));
+    onA.run({
+      label: 'move',
+      forward: [{ op: 'replace', path: '/entities/crate/transform/position', value: [4, 0, 0] }],
+      backward: [],
+    });
+    await waitFor(
+      () => onB.scene.entities['crate']?.transform.position[0],
+      (x) => x === 4,
+      {
+        what: 'B to see A’s move',
+      },
+    );
+    // The role changes through process B's API; the room may live on either process.
+    await grantWorldRoles(apiOn(b, owner.token), 'duo-draft', [[editor, 'visitor']]);
+    await waitFor(
+      () => onB.state.kind,
+      (kind) => kind === 'read-only',
+      { what: 'B read-only' },
+    );
+    await Promise.all([onA.close(), onB.close()]);
   });
 });

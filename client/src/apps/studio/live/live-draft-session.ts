@@ -117,7 +117,16 @@ export class LiveDraftSession implements EditorSession {
 
   /** Joins the draft's editor room and waits for the draft. */
   async open(): Promise<void> {
-    await this.join();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.join();
+      } catch (error) {
+        // Two processes made the draft's room at once and this one lost the lease (409): the other's
+        // room is listed a moment later, and the next join finds it.
+        if ((error as { code?: number }).code !== 409 || attempt >= 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
+      }
+    }
   }
 
   /** Leaves for good (the page closes): what is applied the server saves when the last editor leaves. */
