@@ -54,8 +54,12 @@ const bytesSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array,
 });
 
 export const chunkSchema = z.strictObject({
-  /** 'vector': this client's state vector (once, first); 'update': a Yjs update. */
-  kind: z.enum(['vector', 'update']),
+  /**
+   * 'vector': this client's state vector (first, and again after each reconnect); 'update': a Yjs update of
+   * this client's own changes; 'resync': the one update right after a welcome, with whatever the server
+   * lacks — it may carry other editors' changes this client received before an outage.
+   */
+  kind: z.enum(['vector', 'update', 'resync']),
   /** The client's own sequence number of the update: acknowledged by `ack`. */
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   part: z.number().int().min(0),

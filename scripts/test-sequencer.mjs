@@ -9,11 +9,14 @@ import Sequencer from '@jest/test-sequencer';
 const HEAVIEST = [
   'asset-pipeline/budgets',
   'infra/image',
-  'e2e/voice-two-players',
+  // Not beside the two above: real-time audio starved of CPU by a cold image build times out.
   'server/authorization-matrix',
+  'e2e/voice-two-players',
   'e2e/scene-world',
   'e2e/demo-world',
   'e2e/studio',
+  'e2e/studio-collab',
+  'server/editor-room',
   'server/scene-migration',
   'server/durability',
   'e2e/server-restart',

@@ -205,7 +205,15 @@ describe('the compose topology as processes', () => {
       { what: 'the mover sent on' },
     );
     expect(closed).toBe(4001);
-    expect((await stopping).code).toBe(0);
+    const stopped = await stopping;
+    // On failure, what the process said (a shutdown error, or the deadline) is in the message.
+    expect({
+      code: stopped.code,
+      output: stopped.code === 0 ? '' : topology.processes[drained]!.output().slice(-3000),
+    }).toEqual({
+      code: 0,
+      output: '',
+    });
     expect(topology.processes[drained].output()).toContain('drained: visitors are told to rejoin');
 
     // The player page rejoins by itself, on the other process, with the world's state intact.

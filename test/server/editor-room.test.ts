@@ -250,6 +250,39 @@ describe('the live editor room', () => {
     });
   });
 
+  it('takes a paste of thousands of entities, sent in paced chunks, without cutting the studio off', async () => {
+    // About 500 kB: 160 chunks, more than an editor may send in a second.
+    const ids = Array.from({ length: 4_000 }, (_, i) => `bulk-${i}-${a.idTag}`);
+    const forward = ids.map((id, i) => ({
+      op: 'add' as const,
+      path: `/entities/${id}`,
+      value: {
+        name: `Bulk ${i}`,
+        order: `b${i.toString(36)}`,
+        transform: { position: [i, 0, 0] },
+        components: {},
+      },
+    }));
+    expect(a.run({ label: 'paste', forward, backward: [] })).toBeNull();
+    await waitFor(
+      () => ids.filter((id) => b.scene.entities[id]).length,
+      (n) => n === ids.length,
+      { what: 'B to receive the whole paste', timeoutMs: 30_000 },
+    );
+    expect(a.state.kind).not.toBe('read-only');
+    a.run({
+      label: 'clear',
+      forward: ids.map((id) => ({ op: 'remove' as const, path: `/entities/${id}` })),
+      backward: [],
+    });
+    await converged(a, b);
+    await waitFor(
+      () => a.state.kind,
+      (k) => k === 'saved',
+      { what: 'the clear saved', timeoutMs: 30_000 },
+    );
+  });
+
   it('keeps editing through a dropped connection and merges on the way back', async () => {
     const listing = (await matchMaker.query({ name: RoomName.editor }))[0]!;
     const live = matchMaker.getLocalRoomById(listing.roomId);

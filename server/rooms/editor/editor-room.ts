@@ -50,6 +50,8 @@ interface Editor {
   canEdit: boolean;
   /** This editor's last update applied (−1: none yet). */
   lastSeq: number;
+  /** Whether its next 'resync' update is expected (one after each welcome). */
+  resyncAllowed: boolean;
   /** Set while its connection is down and the room waits for it to come back. */
   waiting: Deferred<Client> | undefined;
 }
@@ -86,6 +88,9 @@ export function createEditorRoom(deps: EditorRoomDeps) {
     private saveTimer: ReturnType<typeof setTimeout> | undefined;
     private saving: Promise<void> | undefined;
     private checking = false;
+    /** Set once the world was deleted (nothing more is saved) or the room is going away. */
+    private worldGone = false;
+    private disposing = false;
 
     static override onAuth(token: string | undefined, options: unknown, context: AuthContext) {
       const { world } = parseJoin(options);
@@ -157,6 +162,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
         chunks: new ChunkAssembler(),
         canEdit: auth.canEdit,
         lastSeq: -1,
+        resyncAllowed: false,
         waiting: undefined,
       };
       this.editors.set(client.sessionId, editor);
@@ -199,6 +205,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
     }
 
     override async onDispose(): Promise<void> {
+      this.disposing = true;
       await this.queue;
       await this.saveNow();
       clearTimeout(this.saveTimer);
@@ -213,7 +220,10 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       if (typeof whole === 'string') return this.refuse(editor, whole);
       // Through the queue: the answer holds every update this studio sent before its vector.
       if (whole.kind === 'vector') return void this.enqueue(() => this.welcome(editor, whole.bytes));
-      void this.enqueue(() => this.onUpdate(editor, whole.seq, whole.bytes));
+      const resync = whole.kind === 'resync';
+      if (resync && !editor.resyncAllowed) return this.refuse(editor, 'a resync without a welcome before it');
+      if (resync) editor.resyncAllowed = false;
+      void this.enqueue(() => this.onUpdate(editor, whole.seq, whole.bytes, resync));
     }
 
     /** Runs `work` after every change queued before it: changes of the live draft never interleave. */
@@ -234,6 +244,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       } catch {
         return this.refuse(editor, 'the state vector could not be read');
       }
+      editor.resyncAllowed = true;
       editor.client.send(EditorMessage.welcome, {
         update,
         vector: Y.encodeStateVector(this.live.doc),
@@ -243,11 +254,15 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       } satisfies WelcomeMessage);
     }
 
-    private async onUpdate(editor: Editor, seq: number, update: Uint8Array): Promise<void> {
+    /**
+     * `resync`: the update right after a welcome, which may carry other editors' changes (received before an
+     * outage, never saved): exact copies of theirs, which Yjs takes once. Any other update may carry only
+     * the sender's own.
+     */
+    private async onUpdate(editor: Editor, seq: number, update: Uint8Array, resync = false): Promise<void> {
       if (!this.editors.has(editor.client.sessionId)) return;
       if (!editor.canEdit) return this.sendReadOnly(editor, 'you may not edit this draft');
-      const connected = new Set([...this.editors.values()].map((e) => e.author.clientId));
-      const staged = this.live.stage(update, editor.author, (other) => !connected.has(other));
+      const staged = this.live.stage(update, editor.author, () => resync);
       if (typeof staged === 'string') return this.refuse(editor, staged);
       const problem = staged.problem ?? (await this.referenceProblem(staged));
       const outcome = problem ? this.live.correct(staged, problem) : this.live.commit(staged);
@@ -316,7 +331,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
     /** Saves what is applied and not yet saved; then tells every editor. */
     private async saveNow(): Promise<void> {
       if (this.saving) await this.saving;
-      if (this.dirtySince === undefined) return;
+      if (this.dirtySince === undefined || this.worldGone) return;
       clearTimeout(this.saveTimer);
       this.dirtySince = undefined;
       const authors = new Map(this.authors);
@@ -331,9 +346,11 @@ export function createEditorRoom(deps: EditorRoomDeps) {
             } satisfies SavedMessage);
         })
         .catch((error: unknown) => {
+          if (this.worldGone) return; // nothing left to save into
           this.log.error({ err: error }, 'saving the live draft failed; trying again');
           for (const [account, principal] of authors) this.authors.set(account, principal);
-          this.markDirty(null);
+          // Again shortly while the room lives; the last try is onDispose's (a timer would outlive it).
+          if (!this.disposing) this.markDirty(null);
         })
         .finally(() => {
           this.saving = undefined;
@@ -377,6 +394,9 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       try {
         const world = await deps.worlds.findBySlug(this.world.slug);
         if (!world || world.id !== this.world.id) {
+          this.worldGone = true;
+          this.dirtySince = undefined;
+          clearTimeout(this.saveTimer);
           for (const editor of this.editors.values())
             editor.client.leave(WORLD_DELETED_CLOSE_CODE, 'editor: this world was deleted');
           return;

@@ -63,7 +63,14 @@ export function BudgetMeter({
   const publish = async () => {
     setBusy(true);
     setOutcome(null);
-    await beforePublish();
+    try {
+      await beforePublish();
+    } catch (error) {
+      setBusy(false);
+      return setOutcome(
+        `Not published: the draft could not be saved first (${error instanceof Error ? error.message : String(error)}).`,
+      );
+    }
     const client = await studioClient();
     if (!client) return setBusy(false);
     const { data, error, response } = await scenesPublish({ client, path: { slug }, body: { message } });

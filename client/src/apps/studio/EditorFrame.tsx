@@ -197,7 +197,13 @@ export function EditorFrame({
   const play = () => {
     if (!session) return;
     remember.current();
-    void session.flush().then(() => window.location.assign(`/?world=${slug}&preview=1`));
+    session.flush().then(
+      () => window.location.assign(`/?world=${slug}&preview=1`),
+      (error: unknown) =>
+        setProblem(
+          `Not played: the draft could not be saved first (${error instanceof Error ? error.message : String(error)}).`,
+        ),
+    );
   };
 
   const perform = (action: EditorAction) => {

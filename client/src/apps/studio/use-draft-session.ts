@@ -95,6 +95,8 @@ export function useDraftSession(slug: string, source: SceneSource, onSignedOut: 
         const client = await studioClient();
         if (!client || session.readOnly) return;
         const { data, response } = await worldsGet({ client, path: { slug } });
+        // No answer at all (the server busy or the network away): the next check will tell.
+        if (!response) return;
         if (response.status === 404) session.lock('this world no longer exists (it was deleted)');
         else if (data && !editorRole(data)) {
           setWorld(data);

@@ -15,6 +15,7 @@ import {
   EditorMessage,
   RoomName,
   type AckMessage,
+  type Chunk,
   type EditorJoinOptions,
   type EditorState,
   type Presence,
@@ -27,8 +28,13 @@ import { LiveReplica, type SceneChange } from './live-replica.js';
 
 /** Least time between two sends of changes, in ms (20 a second). */
 const SEND_EVERY_MS = 50;
+/** Chunks sent at once, and the pause before the next burst, in ms (40 every 500 ms: 80 a second). */
+const CHUNKS_PER_BURST = 40;
+const BURST_MS = 500;
 /** Least time between two presence messages, in ms. */
 const PRESENCE_EVERY_MS = 100;
+/** Tries to resume the session after a drop before joining afresh. */
+const RESUME_ATTEMPTS = 4;
 /** Waits between attempts to join again after the room was lost, in ms. */
 const REJOIN_MS = [500, 1_000, 2_000, 5_000];
 /** Close codes after which the studio does not join again (it was sent away on purpose), and why. */
@@ -88,6 +94,9 @@ export class LiveDraftSession implements EditorSession {
   private presence: Presence | undefined;
   private lastPresenceAt = 0;
   private closed = false;
+  /** Chunks waiting their turn (`pump`). */
+  private outgoing: Chunk[] = [];
+  private pumping: ReturnType<typeof setTimeout> | undefined;
   private welcomed: (() => void) | undefined;
 
   constructor(private readonly options: LiveSessionOptions) {
@@ -271,11 +280,27 @@ export class LiveDraftSession implements EditorSession {
     return this.seq + 1;
   }
 
-  private sendUpdate(update: Uint8Array): void {
+  private sendUpdate(update: Uint8Array, kind: 'update' | 'resync' = 'update'): void {
     this.bytesSent += update.byteLength;
     const seq = ++this.seq;
     this.lastSent = seq;
-    for (const chunk of chunksOf('update', seq, update)) this.room!.send(EditorMessage.chunk, chunk);
+    this.outgoing.push(...chunksOf(kind, seq, update));
+    this.pump();
+  }
+
+  /**
+   * Sends queued chunks, at most CHUNKS_PER_BURST every BURST_MS: the server disconnects a client above
+   * EDITOR_MESSAGES_PER_SECOND, and a large paste is hundreds of chunks.
+   */
+  private pump(): void {
+    if (this.pumping) return;
+    const burst = this.outgoing.splice(0, CHUNKS_PER_BURST);
+    for (const chunk of burst) this.room?.send(EditorMessage.chunk, chunk);
+    if (this.outgoing.length === 0) return;
+    this.pumping = setTimeout(() => {
+      this.pumping = undefined;
+      this.pump();
+    }, BURST_MS);
   }
 
   private async join(): Promise<void> {
@@ -285,6 +310,9 @@ export class LiveDraftSession implements EditorSession {
     client.auth.token = token;
     const options: EditorJoinOptions = { world: this.options.slug, clientId: this.replica.doc.clientID };
     const room = await client.joinOrCreate<EditorState>(RoomName.editor, options);
+    // A few quick tries to resume the same session; then a fresh join, which merges just as well (and is
+    // all that works once the room's process is gone).
+    room.reconnection.maxRetries = RESUME_ATTEMPTS;
     this.room = room;
     const welcomed = new Promise<void>((resolve) => {
       this.welcomed = resolve;
@@ -332,6 +360,10 @@ export class LiveDraftSession implements EditorSession {
 
   /** Our state vector; the server answers with what we lack and its own vector (onWelcome). */
   private handshake(): void {
+    // Chunks still queued from before would interleave with the vector's: the exchange re-sends their content.
+    this.outgoing = [];
+    clearTimeout(this.pumping);
+    this.pumping = undefined;
     for (const chunk of chunksOf('vector', 0, Y.encodeStateVector(this.replica.doc)))
       this.room!.send(EditorMessage.chunk, chunk);
   }
@@ -344,11 +376,12 @@ export class LiveDraftSession implements EditorSession {
     if (!message.canEdit) this.lock('you may not edit this draft');
     // Whatever the server lacks — changes made offline, or sent and lost with the connection — goes now.
     this.replica.dropOutgoing();
+    this.outgoing = []; // chunks not sent on the old connection: their content is in `missing`
     this.lastAcked = Math.max(this.lastAcked, this.lastSent); // what was lost on the way is in `missing`
     const missing = Y.encodeStateAsUpdate(this.replica.doc, message.vector);
     this.connected = true;
     const decoded = Y.decodeUpdate(missing);
-    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) this.sendUpdate(missing);
+    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) this.sendUpdate(missing, 'resync');
     this.welcomed?.();
     this.welcomed = undefined;
     this.changed(null);
