@@ -209,7 +209,7 @@ describe('the compose topology as processes', () => {
     // On failure, what the process said (a shutdown error, or the deadline) is in the message.
     expect({
       code: stopped.code,
-      output: stopped.code === 0 ? '' : topology.processes[drained]!.output().slice(-3000),
+      output: stopped.code === 0 ? '' : topology.processes[drained].output().slice(-3000),
     }).toEqual({
       code: 0,
       output: '',
