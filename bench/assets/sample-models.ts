@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { Document, type Material, type Node, type Texture } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { gltfIO } from '../../asset-pipeline/index.js';
+import { random } from '../shared/random.js';
 
 export interface SampleModel {
   name: string;
@@ -28,17 +29,7 @@ export async function pmndrsModels(): Promise<SampleModel[]> {
   );
 }
 
-/** Mulberry32: a small seeded PRNG, so generated models (and drafts) are identical run to run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random };
 
 /**
  * A PNG with soft blobs and fine noise (compresses like a real photo texture, not like a flat fill). The

@@ -8,6 +8,8 @@
 import type { Operation } from 'fast-json-patch';
 import type { SceneDocument } from '../../protocol/index.js';
 
+export { random as seeded } from '../shared/random.js';
+
 export const HOT = Array.from({ length: 10 }, (_, i) => `hot-${i}`);
 /** Cold entities the editors also delete (a delete-versus-edit conflict now and then). */
 export const DOOMED = 200;
@@ -111,16 +113,4 @@ export function markersOf(
 ): string[] {
   if (!entity) return [];
   return [...(entity.name ? [entity.name] : []), `x${entity.transform.position[0]}`];
-}
-
-/** A small seeded generator (mulberry32): the same edits for the same seed. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
