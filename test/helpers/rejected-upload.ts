@@ -17,7 +17,8 @@ export async function rejectedUploadJob(url: string, token: string): Promise<str
         status: string;
       },
     (job) => job.status === 'rejected',
-    { what: 'the rejected upload job' },
+    // A hang guard, not a timing check: a worker thread busy with another test's encodes answers late.
+    { what: 'the rejected upload job', timeoutMs: 60_000, intervalMs: 100 },
   );
   return id;
 }
