@@ -10,6 +10,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { REPORT_PATH, summarize, summaryLines } from './test-summary.mjs';
 
+// The suite needs the project's Node (24, the `node` devDependency): older Node cannot load NestJS 12's ESM
+// from jest's CommonJS side. `npm test` puts it first on PATH; a bare `node scripts/run-tests.mjs` may not.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  console.error(
+    `run-tests: this is Node ${process.versions.node}; the tests need Node 24 — run \`npm test -- <files>\` or \`npx node scripts/run-tests.mjs <files>\``,
+  );
+  process.exit(2);
+}
+
 const require = createRequire(import.meta.url);
 const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
 mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
