@@ -96,6 +96,8 @@ async function openPlayer(
     // data channels closing under it.
     /^DataChannel error on \w+: User-Initiated Abort/,
     /^publisher data channel '\w+' closed unexpectedly/,
+    // …and, when the leave cuts its signal socket first, the socket's close.
+    /^error reading from signal stream \{room: .*WS closed unexpectedly with code 1006/,
     ...expected,
   ]);
   await watched.page.goto(`${server.url}/?name=${name}`);

@@ -148,6 +148,8 @@ describe('the compose topology as processes', () => {
       // channels closing under it.
       /^DataChannel error on \w+: User-Initiated Abort/,
       /^publisher data channel '\w+' closed unexpectedly/,
+      // …and, when the leave cuts its signal socket first, the socket's close.
+      /^error reading from signal stream \{room: .*WS closed unexpectedly with code 1006/,
     ]);
     const page = watched.page;
     await page.goto(`${topology.url}/?name=Pagey&color=%2300aa88`);

@@ -101,5 +101,8 @@ describe('live editing through a server crash', () => {
     expect(JSON.stringify(liveEntitiesJson(a.replica.doc))).toBe(
       JSON.stringify(liveEntitiesJson(b.replica.doc)),
     );
+    // Each studio says that what the crash held back was sent again.
+    for (const studio of [a, b])
+      expect(studio.notices.join(' ')).toMatch(/Back online: changes the server did not have yet/);
   });
 });

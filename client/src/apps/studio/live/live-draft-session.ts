@@ -94,6 +94,8 @@ export class LiveDraftSession implements EditorSession {
   private presence: Presence | undefined;
   private lastPresenceAt = 0;
   private closed = false;
+  /** Set once the first welcome came (later ones follow an outage). */
+  private opened = false;
   /** Chunks waiting their turn (`pump`). */
   private outgoing: Chunk[] = [];
   private pumping: ReturnType<typeof setTimeout> | undefined;
@@ -381,7 +383,13 @@ export class LiveDraftSession implements EditorSession {
     const missing = Y.encodeStateAsUpdate(this.replica.doc, message.vector);
     this.connected = true;
     const decoded = Y.decodeUpdate(missing);
-    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) this.sendUpdate(missing, 'resync');
+    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
+      this.sendUpdate(missing, 'resync');
+      // Say what the outage held back: changes made offline, or applied and not yet saved when it began.
+      if (this.opened)
+        this.notice('Back online: changes the server did not have yet were sent again and merged.');
+    }
+    this.opened = true;
     this.welcomed?.();
     this.welcomed = undefined;
     this.changed(null);
