@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import fastJsonPatch from 'fast-json-patch';
 import { liveEntitiesJson, type SceneDocument } from '../../protocol/index.js';
 import { LiveDraftSession } from '../../client/src/apps/studio/live/live-draft-session.js';
+import { canonicalJson } from '../../server/db/canonical-json.js';
 import { call } from '../shared/bench-api.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { cpuSeconds, percentile, round } from '../shared/stats.js';
@@ -140,10 +141,8 @@ async function live(origin: string, token: string, editors: number, seconds: num
     token: () => Promise.resolve(token),
   });
   await observer.open();
-  const serverDoc = JSON.stringify(sorted(liveEntitiesJson(observer.replica.doc)));
-  const converged = sessions.filter(
-    (s) => JSON.stringify(sorted(liveEntitiesJson(s.replica.doc))) === serverDoc,
-  );
+  const serverDoc = canonicalJson(liveEntitiesJson(observer.replica.doc));
+  const converged = sessions.filter((s) => canonicalJson(liveEntitiesJson(s.replica.doc)) === serverDoc);
   const saved = (await (
     await call(`${origin}/worlds/${LIVE_WORLD}/scene/draft`, { token })
   ).json()) as SceneDocument;
@@ -162,7 +161,7 @@ async function live(origin: string, token: string, editors: number, seconds: num
     markersSeenByAll: latencies.length,
     bytesPerEdit: Math.round(bytes / Math.max(1, edits)),
     serverCpuPercent: round(cpuPercent, 1),
-    savedMatchesLive: JSON.stringify(sorted(saved.entities)) === serverDoc,
+    savedMatchesLive: canonicalJson(saved.entities) === serverDoc,
   };
 }
 
@@ -261,17 +260,6 @@ async function rest(origin: string, token: string, editors: number, seconds: num
     editToRemoteMsP50: round(percentile(latencies, 50), 1),
     editToRemoteMsP99: round(percentile(latencies, 99), 1),
   };
-}
-
-/** A copy with every object's keys in order, so two documents compare as text whatever order they were written in. */
-function sorted<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sorted) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([key, inner]) => [key, sorted(inner)]),
-  ) as T;
 }
 
 let serverPid = 0;

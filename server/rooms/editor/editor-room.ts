@@ -287,7 +287,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
         await deps.store.checkReferences(this.world, entities);
         return undefined;
       } catch (error) {
-        if (error instanceof Problem) return deps.store.problemText(error);
+        if (error instanceof Problem) return error.message;
         throw error;
       }
     }

@@ -132,8 +132,4 @@ export class LiveDraftStore {
   checkReferences(world: World, entities: Record<string, SceneEntity>): Promise<void> {
     return requireKnownReferences(this.db, world.id, { schema: SCENE_SCHEMA_VERSION, entities }, 'entities');
   }
-
-  problemText(problem: Problem): string {
-    return problem.message;
-  }
 }

@@ -126,11 +126,7 @@ export class LiveDraft {
   }
 
   /** Writes the touched entities back as they were; answers the correction. */
-  correct(staged: Staged, problem: string): LiveOutcome {
-    return this.corrected(staged, problem);
-  }
-
-  private corrected(staged: Staged, problem: string): Extract<LiveOutcome, { kind: 'corrected' }> {
+  correct(staged: Staged, problem: string): Extract<LiveOutcome, { kind: 'corrected' }> {
     const correction = this.serverChange(() => {
       for (const id of staged.touched) writeLiveEntity(this.doc, id, this.written[id]);
     });
@@ -196,7 +192,7 @@ export class LiveDraft {
       this.accept(staged);
       return { update, problem: undefined };
     }
-    const { correction } = this.corrected(staged, staged.problem);
+    const { correction } = this.correct(staged, staged.problem);
     return { update: Y.mergeUpdates([update, correction]), problem: staged.problem };
   }
 
