@@ -5,7 +5,7 @@
  */
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: '<rootDir>/test/environment/fast-globals-environment.cjs',
+  testEnvironment: '<rootDir>/test/environment/fast-globals-environment.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -9,8 +9,11 @@
  * fast as in the main context; this environment is Jest's own with that context. What it gives up: Jest's
  * proxy that deletes globals a test file set, at teardown (the whole context is dropped then anyway).
  */
-const vm = require('node:vm');
-const { TestEnvironment } = require('jest-environment-node');
+import { createRequire } from 'node:module';
+import { TestEnvironment } from 'jest-environment-node';
+
+// The very module object jest-environment-node requires (an ESM import of node:vm would be a copy).
+const vm = createRequire(import.meta.url)('node:vm');
 
 if (vm.constants?.DONT_CONTEXTIFY === undefined) {
   throw new Error(
@@ -18,7 +21,7 @@ if (vm.constants?.DONT_CONTEXTIFY === undefined) {
   );
 }
 
-class FastGlobalsEnvironment extends TestEnvironment {
+export default class FastGlobalsEnvironment extends TestEnvironment {
   constructor(config, context) {
     const createContext = vm.createContext;
     // Jest's constructor calls vm.createContext(proxy) once; hand it an ordinary-global context instead.
@@ -30,5 +33,3 @@ class FastGlobalsEnvironment extends TestEnvironment {
     }
   }
 }
-
-module.exports = FastGlobalsEnvironment;
