@@ -3,42 +3,38 @@
  * mib-assets — the asset pipeline on the command line.
  *   mib-assets optimize <in> <out.glb> --profile prop [--ktx2] [--draco] [--fit] [--no-lods]
  *   mib-assets inspect <file>
- * Exit code 0 on success, 1 when the asset is rejected (the reasons are printed), 2 on a usage error.
+ * A .gltf's buffers and images are read from beside it. Exit code 0 on success, 1 when the asset is
+ * rejected (the reasons are printed), 2 on a usage error. --debug adds an internal fault's raw error.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { AssetRejectedError } from './errors.js';
-import { gltfIO } from './gltf-io.js';
+import { AssetPipelineFault, AssetRejectedError } from './errors.js';
 import { DEFAULT_INGEST_LIMITS } from './ingest/ingest-limits.js';
 import { ingestUpload } from './ingest/read-upload.js';
+import { localResourcePaths } from './ingest/resource-uris.js';
 import { measureDocument } from './measure-document.js';
 import { processAsset } from './process-asset.js';
 import { DEFAULT_BUDGETS, PROFILE_NAMES, isProfileName, parseBudgetOverrides } from './profiles.js';
+import { readDocument } from './read-document.js';
 import { validateGltf } from './validate-gltf.js';
 
 const USAGE = `usage:
   mib-assets optimize <input.glb|.gltf|.zip> <output.glb> --profile <${PROFILE_NAMES.join('|')}> [--ktx2] [--draco] [--fit] [--no-lods]
   mib-assets inspect <file.glb|.gltf|.zip>
+A .gltf's .bin and image files are read from beside it. --debug prints the raw error of an internal fault.
 Budgets come from the profile; override them with ASSET_BUDGETS='{"prop":{"triangles":50000}}'.`;
 
 class UsageError extends Error {}
 
+/** --debug: print an internal fault's raw error (for a bug report). */
+let debug = false;
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      profile: { type: 'string' },
-      ktx2: { type: 'boolean', default: false },
-      draco: { type: 'boolean', default: false },
-      fit: { type: 'boolean', default: false },
-      'no-lods': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv);
   const [command, input, output] = positionals;
+  debug = values.debug;
   if (values.help || !command) throw new UsageError('');
   if (command === 'inspect') {
     if (!input) throw new UsageError('inspect needs a file');
@@ -52,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const budgets = parseBudgetOverrides(process.env.ASSET_BUDGETS);
-  const upload = await readInput(input);
+  const { upload, neighbours } = await readInput(input);
   const bar = new SingleBar(
     { format: ' {bar} {percentage}% | {stage}', hideCursor: true, stream: process.stderr },
     Presets.shades_classic,
@@ -63,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     result = await processAsset(upload, {
       profile: values.profile,
       budget: budgets[values.profile],
+      neighbours,
       ktx2: values.ktx2,
       geometry: values.draco ? 'draco' : 'meshopt',
       fit: values.fit,
@@ -104,6 +101,27 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        profile: { type: 'string' },
+        ktx2: { type: 'boolean', default: false },
+        draco: { type: 'boolean', default: false },
+        fit: { type: 'boolean', default: false },
+        'no-lods': { type: 'boolean', default: false },
+        debug: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    // Node's own words name the option, e.g. "Unknown option '--ktx'".
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function inputFigure(measures: Record<string, unknown>, limit: string, bytes: number): number | string {
   if (limit === 'fileBytes') return bytes;
   const value = measures[limit];
@@ -111,18 +129,16 @@ function inputFigure(measures: Record<string, unknown>, limit: string, bytes: nu
 }
 
 async function inspect(file: string): Promise<number> {
-  const upload = await readInput(file);
-  const ingested = await ingestUpload(upload, DEFAULT_INGEST_LIMITS);
+  const { upload, neighbours } = await readInput(file);
+  const ingested = await ingestUpload(upload, DEFAULT_INGEST_LIMITS, neighbours);
   const validation = await validateGltf(ingested, DEFAULT_INGEST_LIMITS.maxImagePixels);
-  const io = await gltfIO();
-  const document =
-    ingested.format === 'glb' && ingested.resources.size === 0
-      ? await io.readBinary(ingested.main)
-      : await io.readJSON({
-          json: ingested.json as never,
-          resources: Object.fromEntries(ingested.resources) as never,
-        });
-  const measures = measureDocument(document);
+  const document = await readDocument(ingested);
+  let measures;
+  try {
+    measures = measureDocument(document);
+  } catch (error) {
+    throw AssetPipelineFault.of('measured the model', error);
+  }
   console.log(
     `${file}: ${ingested.format.toUpperCase()}, ${upload.length} bytes, valid (glTF validator ${validation.validatorVersion})`,
   );
@@ -150,19 +166,50 @@ async function inspect(file: string): Promise<number> {
   return 0;
 }
 
-async function readInput(file: string): Promise<Uint8Array> {
+/** Largest input, the files beside a .gltf included. */
+const INPUT_CAP_BYTES = DEFAULT_BUDGETS.scene.fileBytes * 4;
+
+/** The file, and for a .gltf the files its `uri`s name beside it (those missing are named by ingest). */
+async function readInput(file: string): Promise<{ upload: Uint8Array; neighbours: Map<string, Uint8Array> }> {
+  let total = await sizeOf(file, 0);
+  if (total === undefined) throw new UsageError(`cannot read ${file}: no such file`);
+  const upload = new Uint8Array(await readFile(file));
+  const neighbours = new Map<string, Uint8Array>();
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(upload).replace(/^\uFEFF/, ''));
+  } catch {
+    return { upload, neighbours }; // a .glb or a .zip (or broken JSON, which ingest names)
+  }
+  if (typeof json !== 'object' || json === null) return { upload, neighbours };
+  for (const relative of localResourcePaths(json)) {
+    const beside = path.join(path.dirname(file), ...relative.split('/'));
+    const size = await sizeOf(beside, total);
+    if (size === undefined) continue;
+    total += size;
+    neighbours.set(relative, new Uint8Array(await readFile(beside)));
+  }
+  return { upload, neighbours };
+}
+
+/** A regular file's size (undefined when there is none); refuses inputs over the cap, `before` counted. */
+async function sizeOf(file: string, before: number): Promise<number | undefined> {
   let size: number;
   try {
-    size = (await stat(file)).size;
+    const info = await stat(file);
+    if (!info.isFile()) return undefined;
+    size = info.size;
   } catch {
-    throw new UsageError(`cannot read ${file}: no such file`);
+    return undefined;
   }
-  const cap = DEFAULT_BUDGETS.scene.fileBytes * 4;
-  if (size > cap)
+  if (before + size > INPUT_CAP_BYTES)
     throw new AssetRejectedError([
-      { code: 'FILE_TOO_LARGE', message: `${file} is ${size} bytes, over the ${cap}-byte upload cap` },
+      {
+        code: 'FILE_TOO_LARGE',
+        message: `${file} brings the input to ${before + size} bytes, over the ${INPUT_CAP_BYTES}-byte cap; reduce the model or its textures`,
+      },
     ]);
-  return new Uint8Array(await readFile(file));
+  return size;
 }
 
 main(process.argv.slice(2)).then(
@@ -173,12 +220,14 @@ main(process.argv.slice(2)).then(
       console.error(USAGE);
       process.exit(2);
     }
-    if (error instanceof AssetRejectedError) {
-      console.error('mib-assets: rejected:');
-      for (const problem of error.problems) console.error(`  - ${problem.code}: ${problem.message}`);
-      process.exit(1);
-    }
-    console.error(`mib-assets: ${error instanceof Error ? error.message : String(error)}`);
+    const refusal = error instanceof AssetRejectedError ? error : AssetPipelineFault.of('ran', error);
+    console.error('mib-assets: rejected:');
+    for (const problem of refusal.problems)
+      console.error(
+        `  - ${problem.code}: ${problem.message}${problem.pointer ? ` (at ${problem.pointer})` : ''}`,
+      );
+    if (refusal instanceof AssetPipelineFault)
+      console.error(debug ? refusal.detail : '  (run again with --debug to print the internal error)');
     process.exit(1);
   },
 );

@@ -34,3 +34,32 @@ export class AssetRejectedError extends Error {
 export function reject(code: string, message: string, extra: Partial<AssetProblem> = {}): never {
   throw new AssetRejectedError([{ code, message, ...extra }]);
 }
+
+/**
+ * The pipeline failed on a model for no reason it can name (a bug of ours, not the creator's). Users see
+ * one PIPELINE_FAULT problem naming the stage and what to do; `detail` (the raw error) is for the server's
+ * log and a bug report only — it never goes into a problem, a job result or an API answer.
+ */
+export class AssetPipelineFault extends AssetRejectedError {
+  override name = 'AssetPipelineFault';
+  readonly stage: string;
+  readonly detail: string;
+
+  constructor(stage: string, detail: string) {
+    super([
+      {
+        code: 'PIPELINE_FAULT',
+        message: `the asset pipeline failed while it ${stage}: a fault in metaverse-in-a-box, not a problem found in the model — report it with the file (the server's log has the details), or try exporting the model with different settings`,
+      },
+    ]);
+    this.stage = stage;
+    this.detail = detail;
+  }
+
+  /** `error` as a fault of `stage`, unless it already says why the upload was refused. */
+  static of(stage: string, error: unknown): AssetRejectedError {
+    if (error instanceof AssetRejectedError) return error;
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    return new AssetPipelineFault(stage, detail);
+  }
+}

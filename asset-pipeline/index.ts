@@ -2,7 +2,7 @@
  * asset-pipeline: glTF ingest — validate → budget → optimize → LOD → content-addressed store.
  * Public surface of the part; it must not import server/.
  */
-export { AssetRejectedError, assetProblemSchema, type AssetProblem } from './errors.js';
+export { AssetPipelineFault, AssetRejectedError, assetProblemSchema, type AssetProblem } from './errors.js';
 export {
   AVATAR_RIG_BONES,
   DEFAULT_BUDGETS,
@@ -27,6 +27,7 @@ export { gltfIO } from './gltf-io.js';
 export { sampledTexels } from './texture-coverage.js';
 export { encodeTexturesToKtx2, type Ktx2Plan, type Ktx2Settings } from './ktx2-encode-pool.js';
 export { validateDecoded } from './validate-decoded.js';
+export { MAX_VALIDATOR_ISSUES } from './validate-gltf.js';
 export { processInWorker } from './jobs/process-in-worker.js';
 export {
   openChromiumRenderer,

@@ -5,19 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import { cloneDocument } from '@gltf-transform/functions';
-import type { Document, JSONDocument } from '@gltf-transform/core';
+import type { Document } from '@gltf-transform/core';
 import type { AssetReport, LodReport } from './asset-report.js';
 import { budgetProblems, checkBudget, type BudgetCheck } from './check-budget.js';
-import { AssetRejectedError } from './errors.js';
-import { gltfIO, QUIET } from './gltf-io.js';
+import { AssetPipelineFault, AssetRejectedError } from './errors.js';
+import { gltfIO } from './gltf-io.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest/ingest-limits.js';
-import { ingestUpload, type IngestedGltf } from './ingest/read-upload.js';
+import { ingestUpload } from './ingest/read-upload.js';
 import { isZip } from './ingest/zip-entries.js';
 import { measureDocument, type AssetMeasures } from './measure-document.js';
+import { normalizeDocument } from './normalize-document.js';
 import { finishLevel, prepareGeometry, simplifyForLod } from './optimize-document.js';
 import { sizeTexturesToDetail, type DetailResize } from './texture-detail.js';
 import { DEFAULT_OPTIMIZE_OPTIONS, textureCapPx, type OptimizeOptions } from './optimize-options.js';
 import { percentAt, type ProgressListener, type Stage } from './progress.js';
+import { readDocument } from './read-document.js';
 import { DEFAULT_BUDGETS, type Budget, type ProfileName } from './profiles.js';
 import { validateDecoded } from './validate-decoded.js';
 import { validateGltf } from './validate-gltf.js';
@@ -27,6 +29,8 @@ export interface ProcessOptions extends Partial<OptimizeOptions> {
   /** Budget of the profile; defaults to DEFAULT_BUDGETS[profile] (operators pass their overrides). */
   budget?: Budget;
   limits?: IngestLimits;
+  /** Files beside a .gltf upload, by their path relative to it (see ingestUpload). */
+  neighbours?: ReadonlyMap<string, Uint8Array>;
   onProgress?: ProgressListener;
   /** Renders a 256² PNG of a GLB; absent → the report says why thumbnails were skipped. */
   renderThumbnail?: (glb: Uint8Array) => Promise<Uint8Array>;
@@ -40,6 +44,17 @@ export interface ProcessedAsset {
   thumbnail: Uint8Array | undefined;
   report: AssetReport;
 }
+
+/** What each stage does, as the end of "the asset pipeline failed while it …". */
+const STAGE_WORK: Record<Stage, string> = {
+  ingest: 'read the upload',
+  validate: 'validated the model',
+  prepare: 'prepared the model (reading and checking its textures)',
+  optimize: 'optimized the model (geometry and textures)',
+  lods: 'built levels of detail',
+  thumbnail: 'rendered the thumbnail',
+  store: 'stored the results',
+};
 
 /** A level of detail is kept only when it has at most this fraction of the previous level's triangles. */
 const MIN_LOD_REDUCTION = 0.8;
@@ -58,22 +73,25 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   const stageMs: Record<string, number> = {};
   const report = (stage: Stage, fraction: number) =>
     options.onProgress?.({ stage, percent: percentAt(stage, fraction) });
+  // A stage that throws anything but a refusal has hit a fault of ours: users get the stage, not the raw text.
   const timed = async <T>(stage: Stage, run: () => Promise<T>): Promise<T> => {
     report(stage, 0);
     const started = performance.now();
-    const result = await run();
+    const result = await run().catch((error: unknown) => {
+      throw AssetPipelineFault.of(STAGE_WORK[stage], error);
+    });
     stageMs[stage] = Math.round(performance.now() - started);
     report(stage, 1);
     return result;
   };
 
-  const ingested = await timed('ingest', () => ingestUpload(upload, limits));
+  const ingested = await timed('ingest', () => ingestUpload(upload, limits, options.neighbours));
   const validation = await timed('validate', () => validateGltf(ingested, limits.maxImagePixels));
   const io = await gltfIO();
   let sizedToDetail: DetailResize[] = [];
   const source = await timed('prepare', async () => {
     const document = await readDocument(ingested);
-    document.setLogger(QUIET);
+    normalizeDocument(document);
     await validateDecoded(document, ingested, limits.maxImagePixels);
     sizedToDetail = await sizeTexturesToDetail(document, limits.maxImagePixels);
     return document;
@@ -173,27 +191,6 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
       thumbnail: thumbnailNote,
     },
   };
-}
-
-async function readDocument(ingested: IngestedGltf): Promise<Document> {
-  const io = await gltfIO();
-  try {
-    if (ingested.format === 'glb' && ingested.resources.size === 0) return await io.readBinary(ingested.main);
-    const jsonDocument: JSONDocument =
-      ingested.format === 'glb'
-        ? await io.binaryToJSON(ingested.main)
-        : { json: ingested.json as unknown as JSONDocument['json'], resources: {} };
-    for (const [uri, bytes] of ingested.resources)
-      jsonDocument.resources[uri] = bytes as Uint8Array<ArrayBuffer>;
-    return await io.readJSON(jsonDocument);
-  } catch (error) {
-    throw new AssetRejectedError([
-      {
-        code: 'UNREADABLE',
-        message: `the model passed validation but could not be read (${(error as Error).message}); re-export it`,
-      },
-    ]);
-  }
 }
 
 function definedOnly(options: Partial<OptimizeOptions>): Partial<OptimizeOptions> {

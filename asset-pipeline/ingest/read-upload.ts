@@ -20,21 +20,34 @@ export interface IngestedGltf {
   resources: Map<string, Uint8Array>;
 }
 
-export async function ingestUpload(bytes: Uint8Array, limits: IngestLimits): Promise<IngestedGltf> {
+/**
+ * `neighbours`: files beside a .gltf upload, by their path relative to it (the CLI reads them from disk;
+ * an upload over HTTP has none — it sends a .glb or a .zip).
+ */
+export async function ingestUpload(
+  bytes: Uint8Array,
+  limits: IngestLimits,
+  neighbours: ReadonlyMap<string, Uint8Array> = new Map(),
+): Promise<IngestedGltf> {
   if (bytes.length === 0)
     reject('EMPTY_FILE', 'the upload is empty (0 bytes); choose the .glb, .gltf or .zip file again');
-  if (isGlb(bytes)) return single('glb', bytes, limits);
+  if (isGlb(bytes)) return single('glb', bytes, limits, new Map());
   if (isZip(bytes)) return fromZip(bytes, limits);
-  if (looksLikeJson(bytes)) return single('gltf', bytes, limits);
+  if (looksLikeJson(bytes)) return single('gltf', bytes, limits, neighbours);
   reject(
     'UNKNOWN_FORMAT',
     'the upload is not a glTF asset (no GLB "glTF" magic, not a zip, not glTF JSON); upload a .glb, a .gltf, or a .zip with a .gltf and its files',
   );
 }
 
-function single(format: 'glb' | 'gltf', bytes: Uint8Array, limits: IngestLimits): IngestedGltf {
+function single(
+  format: 'glb' | 'gltf',
+  bytes: Uint8Array,
+  limits: IngestLimits,
+  neighbours: ReadonlyMap<string, Uint8Array>,
+): IngestedGltf {
   const json = parseJson(format === 'glb' ? readGlbJsonText(bytes) : new TextDecoder().decode(bytes));
-  const resources = resolveResources(json, new Map(), '', limits.maxDataUriBytes);
+  const resources = resolveResources(json, neighbours, '', limits.maxDataUriBytes);
   return { format, main: bytes, json, resources };
 }
 

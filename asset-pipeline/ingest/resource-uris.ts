@@ -84,6 +84,24 @@ export function resolveResources(
   return resources;
 }
 
+/**
+ * The path, relative to the glTF's folder, of each file its `uri`s name (data URIs and external schemes
+ * left out; paths that would leave the folder too — resolveResources refuses those).
+ */
+export function localResourcePaths(json: GltfJsonWithUris): string[] {
+  const paths = new Set<string>();
+  for (const { uri } of [...(json.buffers ?? []), ...(json.images ?? [])]) {
+    if (typeof uri !== 'string' || uri.startsWith('data:') || /^[a-z][a-z0-9+.-]*:/i.test(uri)) continue;
+    try {
+      const joined = joinInside('', decodeURIComponent(uri));
+      if (joined) paths.add(joined);
+    } catch {
+      // a bad % escape: resolveResources names it
+    }
+  }
+  return [...paths];
+}
+
 /** `base/relative` normalized, or undefined when it would leave `base` or is absolute. */
 function joinInside(base: string, relative: string): string | undefined {
   if (relative.startsWith('/') || relative.startsWith('\\') || relative.includes('\0')) return undefined;

@@ -1,6 +1,6 @@
 /** processAsset in a worker thread, with progress, so a long optimization never stalls the caller's thread. */
 import { Worker } from 'node:worker_threads';
-import { AssetRejectedError, type AssetProblem } from '../errors.js';
+import { AssetPipelineFault, AssetRejectedError, type AssetProblem } from '../errors.js';
 import type { ProcessOptions, ProcessedAsset } from '../process-asset.js';
 import type { ProgressListener } from '../progress.js';
 import { builtWorkerScript } from './worker-script.js';
@@ -8,7 +8,12 @@ import { builtWorkerScript } from './worker-script.js';
 type WorkerMessage =
   | { type: 'progress'; progress: Parameters<ProgressListener>[0] }
   | { type: 'done'; result: ProcessedAsset }
-  | { type: 'error'; problems?: AssetProblem[]; message: string };
+  | {
+      type: 'error';
+      problems?: AssetProblem[];
+      fault?: { stage: string; detail: string };
+      message: string;
+    };
 
 export function processInWorker(
   upload: Uint8Array,
@@ -32,14 +37,16 @@ export function processInWorker(
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') onProgress?.(message.progress);
       else if (message.type === 'done') settle(() => resolve(message.result));
-      else
-        settle(() =>
-          reject(message.problems ? new AssetRejectedError(message.problems) : new Error(message.message)),
-        );
+      else settle(() => reject(errorOf(message)));
     });
     worker.on('error', (error: Error) => settle(() => reject(error)));
     worker.on('exit', (code) =>
       settle(() => reject(new Error(`asset-pipeline: the worker exited with code ${code} before finishing`))),
     );
   });
+}
+
+function errorOf(message: Extract<WorkerMessage, { type: 'error' }>): Error {
+  if (message.fault) return new AssetPipelineFault(message.fault.stage, message.fault.detail);
+  return message.problems ? new AssetRejectedError(message.problems) : new Error(message.message);
 }

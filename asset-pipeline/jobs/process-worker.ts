@@ -3,7 +3,7 @@
  * thread runs world rooms at 20 Hz). Talks to process-in-worker.ts through messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AssetRejectedError } from '../errors.js';
+import { AssetPipelineFault, AssetRejectedError } from '../errors.js';
 import { processAsset, type ProcessOptions } from '../process-asset.js';
 
 interface Input {
@@ -34,6 +34,7 @@ processAsset(upload, {
     port.postMessage({
       type: 'error',
       problems: error instanceof AssetRejectedError ? error.problems : undefined,
+      ...(error instanceof AssetPipelineFault ? { fault: { stage: error.stage, detail: error.detail } } : {}),
       message: error instanceof Error ? error.message : String(error),
     });
   },

@@ -8,6 +8,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
+  AssetPipelineFault,
   AssetRejectedError,
   openChromiumRenderer,
   processInWorker,
@@ -112,7 +113,7 @@ export class AssetJobRunner {
       return { png: (await renderer.render(glb, { size: THUMBNAIL_PX })).png };
     } catch (error) {
       this.logger.warn({ err: error }, 'asset thumbnail not rendered');
-      return { skipped: `rendering failed: ${(error as Error).message}` };
+      return { skipped: "rendering failed (the server's log says why); the asset is usable without it" };
     }
   }
 
@@ -188,11 +189,14 @@ export class AssetJobRunner {
       if (error instanceof AssetRejectedError) {
         await this.jobs.finish(job.id, 'rejected', { problems: error.problems });
         await rm(this.inputPath(job.id), { force: true });
-        log.info({ problems: error.problems.length }, 'asset rejected');
+        if (error instanceof AssetPipelineFault)
+          log.error({ stage: error.stage, detail: error.detail }, 'asset pipeline fault (a bug: report it)');
+        else log.info({ problems: error.problems.length }, 'asset rejected');
       } else {
-        const message = error instanceof Error ? error.message : String(error);
+        // Not the model's fault and maybe passing (a worker killed, a disk full): the raw error goes to the
+        // log; the job says what to do.
         await this.jobs.finish(job.id, 'failed', {
-          error: `${message}; retry with POST /assets/jobs/${job.id}/retry`,
+          error: `the server could not finish processing this upload (the server's log says why); retry with POST /assets/jobs/${job.id}/retry`,
         });
         log.error({ err: error }, 'asset job failed');
       }

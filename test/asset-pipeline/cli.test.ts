@@ -1,10 +1,11 @@
 /** The mib-assets CLI as a user runs it (the built script): optimize, inspect, rejections, usage errors. */
 import { execFile } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
+import { gltfWithNeighbours } from '../helpers/gltf-corpus.js';
 import { tempDir } from '../helpers/server-process.js';
 
 const CLI = path.resolve('dist/asset-pipeline/cli.js');
@@ -59,9 +60,37 @@ describe('mib-assets', () => {
     );
   });
 
+  it('reads a .gltf with its .bin and textures from beside it, and names one that is missing', async () => {
+    const folder = path.join(directory, 'exported');
+    await mkdir(path.join(folder, 'textures'), { recursive: true });
+    const { gltf, files } = await gltfWithNeighbours();
+    await writeFile(path.join(folder, 'quad.gltf'), gltf);
+    for (const [name, bytes] of Object.entries(files)) await writeFile(path.join(folder, name), bytes);
+    const inspected = await mibAssets('inspect', path.join(folder, 'quad.gltf'));
+    expect(inspected).toMatchObject({ code: 0 });
+    expect(inspected.stdout).toMatch(/GLTF, \d+ bytes, valid/);
+    const optimized = await mibAssets(
+      'optimize',
+      path.join(folder, 'quad.gltf'),
+      path.join(directory, 'quad.glb'),
+      '--profile',
+      'prop',
+      '--no-lods',
+    );
+    expect(optimized).toMatchObject({ code: 0 });
+
+    await rm(path.join(folder, 'textures', 'gradient map.png'));
+    const missing = await mibAssets('inspect', path.join(folder, 'quad.gltf'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/MISSING_RESOURCE: \/images\/0\/uri names "textures\/gradient map\.png"/);
+  });
+
   it('exits 2 on a usage error', async () => {
     const result = await mibAssets('optimize', input, path.join(directory, 'x.glb'), '--profile', 'statue');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--profile must be one of avatar, wearable, prop, hero, scene/);
+    const unknown = await mibAssets('inspect', input, '--verbose');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--verbose'/);
   });
 });
