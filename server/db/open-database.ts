@@ -51,10 +51,18 @@ async function ensureWritableDirectory(dir: string): Promise<void> {
   }
 }
 
+/**
+ * PostgreSQL settings of the embedded database. PGlite starts with shared_buffers at 128 MB, which its
+ * WASM heap holds (and the process's RSS counts) from the start; one server's working set is far smaller,
+ * and reads that miss the buffers are served from the OS page cache (PGlite's files are ordinary files).
+ * 16 MB keeps the process ~150 MB smaller at idle. Durability is untouched: WAL and fsync are not changed.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=16MB', 'wal_buffers=512kB'];
+
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const dir = path.join(dataDir, 'pglite');
   await ensureWritableDirectory(dir);
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
   return wrap(new Kysely<Database>({ dialect: new PGliteDialect(client) }), 'pglite');
 }
 
