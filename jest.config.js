@@ -16,7 +16,7 @@ export default {
   // twice as long as alone.
   testTimeout: 120_000,
   testSequencer: '<rootDir>/scripts/test-sequencer.mjs',
-  // Three workers on two cores: about a third of the suite's time is spent waiting (servers starting,
-  // LiveKit retrying, podman building, pages loading), which a third worker fills.
-  maxWorkers: 3,
+  // Four workers on two cores: the suite waits a lot (servers starting, LiveKit retrying, podman building,
+  // pages loading) — CI used 1.3 of 2 cores with three — and more files in flight fill that time.
+  maxWorkers: 4,
 };

@@ -7,26 +7,30 @@
 import Sequencer from '@jest/test-sequencer';
 
 const HEAVIEST = [
-  'asset-pipeline/budgets',
   'infra/image',
-  // Not beside the two above: real-time audio starved of CPU by a cold image build times out.
   'server/authorization-matrix',
-  'e2e/voice-two-players',
-  'e2e/scene-world',
   'e2e/demo-world',
+  'e2e/scene-world',
   'e2e/studio',
-  'e2e/studio-collab',
-  'server/editor-room',
-  'server/scene-migration',
+  // After the image build has had a head start: real-time audio starved of CPU by it times out.
+  'e2e/voice-two-players',
   'server/durability',
-  'e2e/server-restart',
   'e2e/asset-crash',
-  'asset-pipeline/outputs',
+  'e2e/process-loss',
   'e2e/nft-frame',
-  'server/draft-entities-migration',
-  'server/migrations',
+  'nft/bindings',
+  'e2e/server-restart',
+  'e2e/embed',
+  'server/transactional-writes',
   'server/world-archive',
+  'e2e/video-player',
+  'e2e/livekit-real',
   'infra/topology',
+  'e2e/voice-player',
+  'e2e/studio-access',
+  'server/editor-crash',
+  'e2e/studio-collab',
+  'asset-pipeline/budgets',
 ];
 
 const rank = (file) => {
