@@ -16,7 +16,8 @@ export default {
   // twice as long as alone.
   testTimeout: 120_000,
   testSequencer: '<rootDir>/scripts/test-sequencer.mjs',
-  // Four workers on two cores: the suite waits a lot (servers starting, LiveKit retrying, podman building,
-  // pages loading) — CI used 1.3 of 2 cores with three — and more files in flight fill that time.
-  maxWorkers: 4,
+  // Three workers on two cores: the suite waits a lot (servers starting, LiveKit retrying, podman building,
+  // pages loading), which a third worker fills. A fourth was tried (2026-12-06): no faster (18:18 against
+  // 17:24), and real-time voice and chain checks starved.
+  maxWorkers: 3,
 };
