@@ -41,6 +41,13 @@ describe('describeJoinError', () => {
     });
   });
 
+  it('tries again when the seat kept for the visitor expired before it connected (a slow device)', () => {
+    expect(describeJoinError(serverError(524, 'seat reservation expired.'))).toMatchObject({
+      retry: true,
+      refusal: false,
+    });
+  });
+
   it('offers another instance when an invited one is full or over', () => {
     const full = describeJoinError(serverError(522, 'room "AbC123" is locked'));
     expect(full).toMatchObject({ retry: false, refusal: true, otherInstance: true });

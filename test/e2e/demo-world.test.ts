@@ -310,7 +310,11 @@ describe('the demo world in a browser', () => {
     await friend.page.goto(invite);
     const joined = await waitFor(
       () =>
-        friend.page.evaluate(() => ({ connection: window.__mib!.connection, roomId: window.__mib!.roomId })),
+        friend.page.evaluate(() => ({
+          connection: window.__mib!.connection,
+          roomId: window.__mib!.roomId,
+          problem: window.__mib!.problem,
+        })),
       (hook) => hook.connection === 'joined',
       { what: 'the friend to join through the invite', timeoutMs: 30_000 },
     );

@@ -63,6 +63,13 @@ export function describeJoinError(error: unknown): JoinFailure {
         refusal: true,
         otherInstance: true,
       };
+    case 524: // MATCHMAKE_EXPIRED: the seat kept for this visitor expired before its socket arrived
+      return {
+        message: 'Joining took longer than the world keeps a place for you.',
+        retry: true,
+        signIn: false,
+        refusal: false,
+      };
     case 503:
       return {
         message: `The world cannot check who may enter right now: ${reason}`,

@@ -39,7 +39,8 @@ export function stayInWorld(
     onConnection(next);
   };
 
-  const join = async (attempt: number): Promise<void> => {
+  /** `target`: the instance to join (an invite's), kept while a first join is retried after a passing failure. */
+  const join = async (attempt: number, target: string | undefined): Promise<void> => {
     try {
       const joined = await connectToWorld(
         store,
@@ -47,9 +48,10 @@ export function stayInWorld(
         options,
         (code) => {
           set(null);
-          if (!stopped && REJOIN_CODES.has(code)) void rejoin(0);
+          // After a loss, wherever the matchmaker says (the instance may be gone with its process).
+          if (!stopped && REJOIN_CODES.has(code)) void rejoin(0, undefined);
         },
-        attempt === 0 ? instance : undefined,
+        target,
         access,
       );
       if (stopped) {
@@ -64,11 +66,11 @@ export function stayInWorld(
       // The store says what went wrong (connectToWorld set it). While the server cannot be reached — or,
       // after a loss, answers oddly while it restarts — keep trying; a refusal stands, saying why.
       const failure = store.joinFailure;
-      if (failure && !failure.refusal && (failure.retry || attempt > 0)) void rejoin(attempt);
+      if (failure && !failure.refusal && (failure.retry || attempt > 0)) void rejoin(attempt, target);
     }
   };
 
-  const rejoin = async (attempt: number): Promise<void> => {
+  const rejoin = async (attempt: number, target: string | undefined): Promise<void> => {
     if (stopped) return;
     const delay = REJOIN_DELAYS_MS[Math.min(attempt, REJOIN_DELAYS_MS.length - 1)]!;
     store.connection = 'reconnecting';
@@ -78,10 +80,10 @@ export function stayInWorld(
         : null;
     store.remotes.clear();
     await new Promise((resolve) => setTimeout(resolve, delay));
-    if (!stopped) await join(attempt + 1);
+    if (!stopped) await join(attempt + 1, target);
   };
 
-  void join(0);
+  void join(0, instance);
   return {
     stop: async () => {
       stopped = true;
