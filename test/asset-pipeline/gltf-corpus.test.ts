@@ -12,12 +12,8 @@ import {
   type AssetProblem,
 } from '../../asset-pipeline/index.js';
 import { rejectionOf } from '../helpers/asset-rejections.js';
-import {
-  errorPastManyWarnings,
-  invalidCorpus,
-  validCorpus,
-  type CorpusCase,
-} from '../helpers/gltf-corpus.js';
+import { validCorpus, type CorpusCase } from '../helpers/gltf-corpus.js';
+import { errorPastManyWarnings, invalidCorpus } from '../helpers/gltf-invalid-corpus.js';
 
 /** What a JavaScript error's own text looks like: none of it may reach a user. */
 const RAW_ERROR =

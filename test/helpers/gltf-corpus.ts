@@ -3,80 +3,27 @@
  * features real exporters write and a pipeline tuned on simple models trips over — lights, texture
  * transforms, second UV sets, sparse accessors, cameras, morph targets, interleaving, unused objects,
  * newer minor versions. Every case must come through the asset pipeline, or be refused by a named budget.
+ * The invalid counterpart is gltf-invalid-corpus.ts.
  */
-import sharp from 'sharp';
+import {
+  ARRAY_BUFFER,
+  ELEMENT_ARRAY_BUFFER,
+  gradientPng,
+  quad,
+  quadScene,
+  texture,
+  type CorpusBuild,
+  type CorpusCase,
+} from './gltf-corpus-parts.js';
+import { materialCases } from './gltf-corpus-materials.js';
 import { RawGltf } from './raw-gltf.js';
 
-export interface CorpusCase {
-  name: string;
-  glb: Uint8Array;
-}
-
-const ARRAY_BUFFER = 34962;
-const ELEMENT_ARRAY_BUFFER = 34963;
-
-/** A 16×16 PNG of a colour gradient (the texture every textured case uses). */
-async function gradientPng(): Promise<Uint8Array> {
-  const size = 16;
-  const pixels = Buffer.alloc(size * size * 3);
-  for (let y = 0; y < size; y += 1) {
-    for (let x = 0; x < size; x += 1) {
-      const at = (y * size + x) * 3;
-      pixels[at] = x * 16;
-      pixels[at + 1] = y * 16;
-      pixels[at + 2] = 128;
-    }
-  }
-  return new Uint8Array(
-    await sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
-      .png()
-      .toBuffer(),
-  );
-}
-
-/** A unit quad facing +Z: positions, normals, two UV sets and indices, on `gltf`'s buffer. */
-function quad(gltf: RawGltf, options: { secondUv?: boolean } = {}): Record<string, number> {
-  const position = gltf.accessor(new Float32Array([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), 'VEC3', {
-    bounds: true,
-    target: ARRAY_BUFFER,
-  });
-  const normal = gltf.accessor(new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]), 'VEC3', {
-    target: ARRAY_BUFFER,
-  });
-  const uv0 = gltf.accessor(new Float32Array([0, 1, 1, 1, 1, 0, 0, 0]), 'VEC2', { target: ARRAY_BUFFER });
-  const attributes: Record<string, number> = { POSITION: position, NORMAL: normal, TEXCOORD_0: uv0 };
-  if (options.secondUv) {
-    attributes.TEXCOORD_1 = gltf.accessor(new Float32Array([0, 0.5, 0.5, 0.5, 0.5, 0, 0, 0]), 'VEC2', {
-      target: ARRAY_BUFFER,
-    });
-  }
-  const indices = gltf.accessor(new Uint16Array([0, 1, 2, 0, 2, 3]), 'SCALAR', {
-    target: ELEMENT_ARRAY_BUFFER,
-  });
-  return { ...attributes, indices };
-}
-
-/** One mesh of the quad with `material` (if any), in a scene of one node. */
-function quadScene(gltf: RawGltf, material?: number, secondUv = false): number {
-  const { indices, ...attributes } = quad(gltf, { secondUv });
-  const mesh = gltf.add('meshes', {
-    primitives: [{ attributes, indices, ...(material === undefined ? {} : { material }) }],
-  });
-  const node = gltf.add('nodes', { mesh, name: 'Quad' });
-  gltf.json.scenes = [{ nodes: [node] }];
-  gltf.json.scene = 0;
-  return node;
-}
-
-function texture(gltf: RawGltf, png: Uint8Array, name = 'gradient'): number {
-  const view = gltf.view(png);
-  const image = gltf.add('images', { bufferView: view, mimeType: 'image/png', name });
-  return gltf.add('textures', { source: image });
-}
+export type { CorpusCase } from './gltf-corpus-parts.js';
 
 export async function validCorpus(): Promise<CorpusCase[]> {
   const png = await gradientPng();
-  const cases: [string, () => RawGltf][] = [
+  const cases: CorpusBuild[] = [
+    ...materialCases(png),
     [
       'KHR_lights_punctual: a point, a spot and a directional light',
       () => {
@@ -96,39 +43,6 @@ export async function validCorpus(): Promise<CorpusCase[]> {
           gltf.add('nodes', { translation: [light, 2, 1], extensions: { KHR_lights_punctual: { light } } }),
         );
         (gltf.json.scenes as { nodes: number[] }[])[0]!.nodes = [quadNode, ...lights];
-        return gltf;
-      },
-    ],
-    [
-      'KHR_texture_transform on the base colour, with a texCoord override',
-      () => {
-        const gltf = new RawGltf();
-        gltf.uses('KHR_texture_transform');
-        const index = texture(gltf, png);
-        const material = gltf.add('materials', {
-          pbrMetallicRoughness: {
-            baseColorTexture: {
-              index,
-              extensions: {
-                KHR_texture_transform: { offset: [0.5, 0], rotation: 0.3, scale: [2, 2], texCoord: 1 },
-              },
-            },
-          },
-        });
-        quadScene(gltf, material, true);
-        return gltf;
-      },
-    ],
-    [
-      'a material whose textures read the second UV set (TEXCOORD_1)',
-      () => {
-        const gltf = new RawGltf();
-        const index = texture(gltf, png);
-        const material = gltf.add('materials', {
-          pbrMetallicRoughness: { baseColorTexture: { index, texCoord: 1 } },
-          occlusionTexture: { index, texCoord: 1, strength: 0.5 },
-        });
-        quadScene(gltf, material, true);
         return gltf;
       },
     ],
@@ -352,54 +266,6 @@ export async function validCorpus(): Promise<CorpusCase[]> {
       },
     ],
     [
-      'material extensions: emissive strength, clearcoat, transmission, variants',
-      () => {
-        const gltf = new RawGltf();
-        for (const name of [
-          'KHR_materials_emissive_strength',
-          'KHR_materials_clearcoat',
-          'KHR_materials_transmission',
-          'KHR_materials_variants',
-        ])
-          gltf.uses(name);
-        const index = texture(gltf, png);
-        const glowing = gltf.add('materials', {
-          emissiveFactor: [1, 0.5, 0],
-          emissiveTexture: { index },
-          extensions: {
-            KHR_materials_emissive_strength: { emissiveStrength: 4 },
-            KHR_materials_clearcoat: { clearcoatFactor: 1, clearcoatRoughnessFactor: 0.1 },
-          },
-        });
-        const glass = gltf.add('materials', {
-          extensions: { KHR_materials_transmission: { transmissionFactor: 1 } },
-        });
-        gltf.json.extensions = {
-          KHR_materials_variants: { variants: [{ name: 'glowing' }, { name: 'glass' }] },
-        };
-        const { indices, ...attributes } = quad(gltf);
-        const mesh = gltf.add('meshes', {
-          primitives: [
-            {
-              attributes,
-              indices,
-              material: glowing,
-              extensions: {
-                KHR_materials_variants: {
-                  mappings: [
-                    { material: glowing, variants: [0] },
-                    { material: glass, variants: [1] },
-                  ],
-                },
-              },
-            },
-          ],
-        });
-        gltf.json.scenes = [{ nodes: [gltf.add('nodes', { mesh })] }];
-        return gltf;
-      },
-    ],
-    [
       'vertex colours as normalized unsigned-short RGB, a primitive without a material',
       () => {
         const gltf = new RawGltf();
@@ -413,27 +279,6 @@ export async function validCorpus(): Promise<CorpusCase[]> {
           primitives: [{ attributes: { ...attributes, COLOR_0: color }, indices }],
         });
         gltf.json.scenes = [{ nodes: [gltf.add('nodes', { mesh })] }];
-        return gltf;
-      },
-    ],
-    [
-      'one image shared by two textures with different samplers; a texture without a sampler',
-      () => {
-        const gltf = new RawGltf();
-        const view = gltf.view(png);
-        const image = gltf.add('images', { bufferView: view, mimeType: 'image/png' });
-        const nearest = gltf.add('samplers', {
-          magFilter: 9728,
-          minFilter: 9728,
-          wrapS: 33071,
-          wrapT: 33648,
-        });
-        const a = gltf.add('textures', { source: image, sampler: nearest });
-        const b = gltf.add('textures', { source: image });
-        const material = gltf.add('materials', {
-          pbrMetallicRoughness: { baseColorTexture: { index: a }, metallicRoughnessTexture: { index: b } },
-        });
-        quadScene(gltf, material);
         return gltf;
       },
     ],
@@ -489,32 +334,6 @@ export async function validCorpus(): Promise<CorpusCase[]> {
         return gltf;
       },
     ],
-    [
-      'texture transforms on the normal, occlusion, emissive and clearcoat textures, some on UV set 1',
-      () => {
-        const gltf = new RawGltf();
-        gltf.uses('KHR_texture_transform').uses('KHR_materials_clearcoat');
-        const index = texture(gltf, png);
-        const transform = (texCoord?: number) => ({
-          KHR_texture_transform: { scale: [3, 3], ...(texCoord === undefined ? {} : { texCoord }) },
-        });
-        const material = gltf.add('materials', {
-          normalTexture: { index, scale: 0.5, extensions: transform(1) },
-          occlusionTexture: { index, texCoord: 1, extensions: transform() },
-          emissiveTexture: { index, extensions: transform(0) },
-          emissiveFactor: [1, 1, 1],
-          extensions: {
-            KHR_materials_clearcoat: {
-              clearcoatFactor: 1,
-              clearcoatTexture: { index, extensions: transform(1) },
-              clearcoatNormalTexture: { index, texCoord: 1 },
-            },
-          },
-        });
-        quadScene(gltf, material, true);
-        return gltf;
-      },
-    ],
   ];
   return cases.map(([name, build]) => ({ name, glb: build().glb() }));
 }
@@ -529,102 +348,4 @@ export async function gltfWithNeighbours(): Promise<{ gltf: Uint8Array; files: R
   quadScene(gltf, material);
   const { gltf: json, bin } = gltf.gltf('quad.bin');
   return { gltf: json, files: { 'quad.bin': bin, 'textures/gradient map.png': png } };
-}
-
-/**
- * glTF the Khronos validator refuses, each for one reason: the pipeline must refuse it with the
- * validator's words and a JSON pointer, never with a raw JavaScript error.
- */
-export interface InvalidCase extends CorpusCase {
-  /** Where the refusal must point. */
-  pointer: RegExp;
-  /** The validator only warns; the pipeline refuses it all the same (a loader could not use it). */
-  validatorWarnsOnly?: boolean;
-}
-
-export function invalidCorpus(): InvalidCase[] {
-  const broken = (
-    name: string,
-    pointer: RegExp,
-    spoil: (gltf: RawGltf) => void,
-    validatorWarnsOnly = false,
-  ): InvalidCase => {
-    const gltf = new RawGltf();
-    quadScene(gltf);
-    spoil(gltf);
-    return { name, pointer, glb: gltf.glb(), validatorWarnsOnly };
-  };
-  return [
-    broken(
-      'an accessor of type "NotaVEC3"',
-      /^\/(accessors\/0|meshes\/0\/primitives\/0\/attributes\/POSITION)/,
-      (gltf) => {
-        gltf.json.accessors[0]!.type = 'NotaVEC3';
-      },
-    ),
-    broken('indices pointing past the last vertex', /^\/(meshes|accessors)/, (gltf) => {
-      const indices = gltf.json.accessors.findIndex((accessor) => accessor.type === 'SCALAR');
-      gltf.json.accessors[indices]!.count = 6;
-      const view = gltf.json.bufferViews[gltf.json.accessors[indices]!.bufferView as number]!;
-      // Rewrite the index data through the view's offset: a vertex 40 of 4.
-      view.byteLength = 12;
-      gltf.json.accessors.push({ ...gltf.json.accessors[indices], max: [40], min: [0] });
-      (gltf.json.meshes as { primitives: { indices: number }[] }[])[0]!.primitives[0]!.indices =
-        gltf.json.accessors.length - 1;
-    }),
-    broken('a buffer view reaching past the end of its buffer', /^\/bufferViews\/\d+/, (gltf) => {
-      gltf.json.bufferViews[0]!.byteLength = 1_000_000;
-    }),
-    broken('a node naming a mesh that does not exist', /^\/nodes\/0\/mesh/, (gltf) => {
-      (gltf.json.nodes as { mesh: number }[])[0]!.mesh = 7;
-    }),
-    broken('a mesh without primitives', /^\/meshes\/0/, (gltf) => {
-      (gltf.json.meshes as { primitives: unknown[] }[])[0]!.primitives = [];
-    }),
-    broken('asset.version "3.0"', /^\/asset/, (gltf) => {
-      gltf.json.asset = { version: '3.0' };
-    }),
-    broken(
-      'asset.minVersion "2.1" (needs a newer loader)',
-      /^\/asset\/minVersion$/,
-      (gltf) => {
-        gltf.json.asset = { version: '2.1', minVersion: '2.1' };
-      },
-      true,
-    ),
-    broken('an animation whose key times go backwards', /^\/(animations|accessors)/, (gltf) => {
-      const times = gltf.accessor(new Float32Array([1, 0]), 'SCALAR', { bounds: true });
-      const values = gltf.accessor(new Float32Array([0, 0, 0, 1, 1, 1]), 'VEC3');
-      gltf.add('animations', {
-        samplers: [{ input: times, output: values }],
-        channels: [{ sampler: 0, target: { node: 0, path: 'translation' } }],
-      });
-    }),
-    broken(
-      'an image whose bytes are not an image',
-      /^\/images\/0$/,
-      (gltf) => {
-        const view = gltf.view(new TextEncoder().encode('not a png at all'));
-        const image = gltf.add('images', { bufferView: view, mimeType: 'image/png' });
-        const texture = gltf.add('textures', { source: image });
-        gltf.add('materials', { pbrMetallicRoughness: { baseColorTexture: { index: texture } } });
-        (gltf.json.meshes as { primitives: { material?: number }[] }[])[0]!.primitives[0]!.material = 0;
-      },
-      true,
-    ),
-  ];
-}
-
-/**
- * `warnings` primitives the validator warns about (4 vertices drawn as TRIANGLES), then one that names an
- * accessor that does not exist: past the validator's issue limit, that error would go unseen.
- */
-export function errorPastManyWarnings(warnings: number): Uint8Array {
-  const gltf = new RawGltf();
-  const { POSITION } = quad(gltf);
-  const primitives: unknown[] = Array.from({ length: warnings }, () => ({ attributes: { POSITION } }));
-  primitives.push({ attributes: { POSITION: 999 } });
-  const mesh = gltf.add('meshes', { primitives });
-  gltf.json.scenes = [{ nodes: [gltf.add('nodes', { mesh })] }];
-  return gltf.glb();
 }
