@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { AssetPipelineFault, AssetRejectedError } from './errors.js';
 import { DEFAULT_INGEST_LIMITS } from './ingest/ingest-limits.js';
-import { ingestUpload } from './ingest/read-upload.js';
+import { ingestUpload, looksLikeJson } from './ingest/read-upload.js';
 import { localResourcePaths } from './ingest/resource-uris.js';
 import { measureDocument } from './measure-document.js';
 import { processAsset } from './process-asset.js';
@@ -175,11 +175,12 @@ async function readInput(file: string): Promise<{ upload: Uint8Array; neighbours
   if (total === undefined) throw new UsageError(`cannot read ${file}: no such file`);
   const upload = new Uint8Array(await readFile(file));
   const neighbours = new Map<string, Uint8Array>();
+  if (!looksLikeJson(upload)) return { upload, neighbours }; // a .glb or a .zip
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(upload).replace(/^\uFEFF/, ''));
   } catch {
-    return { upload, neighbours }; // a .glb or a .zip (or broken JSON, which ingest names)
+    return { upload, neighbours }; // broken JSON: ingest names it
   }
   if (typeof json !== 'object' || json === null) return { upload, neighbours };
   for (const relative of localResourcePaths(json)) {

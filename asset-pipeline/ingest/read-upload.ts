@@ -73,7 +73,8 @@ async function fromZip(bytes: Uint8Array, limits: IngestLimits): Promise<Ingeste
   return { format, main, json, resources };
 }
 
-function looksLikeJson(bytes: Uint8Array): boolean {
+/** Whether the bytes start (after a BOM and whitespace) with "{", as glTF JSON does. */
+export function looksLikeJson(bytes: Uint8Array): boolean {
   for (let index = 0; index < Math.min(bytes.length, 64); index += 1) {
     const byte = bytes[index] as number;
     if (

@@ -9,6 +9,17 @@ interface GltfJsonWithUris {
   images?: { uri?: unknown }[];
 }
 
+/** A URI with a scheme (`http:`, `file:` …): never fetched. */
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** Every `uri` of the glTF's buffers and images, with its JSON pointer. */
+function uriReferences(json: GltfJsonWithUris): { uri: unknown; pointer: string }[] {
+  return [
+    ...(json.buffers ?? []).map((buffer, index) => ({ uri: buffer?.uri, pointer: `/buffers/${index}/uri` })),
+    ...(json.images ?? []).map((image, index) => ({ uri: image?.uri, pointer: `/images/${index}/uri` })),
+  ];
+}
+
 /** Resolves every external reference of `json` against `files` (paths relative to the glTF's folder). */
 export function resolveResources(
   json: GltfJsonWithUris,
@@ -18,11 +29,7 @@ export function resolveResources(
 ): Map<string, Uint8Array> {
   const problems: AssetProblem[] = [];
   const resources = new Map<string, Uint8Array>();
-  const refs = [
-    ...(json.buffers ?? []).map((buffer, index) => ({ uri: buffer?.uri, pointer: `/buffers/${index}/uri` })),
-    ...(json.images ?? []).map((image, index) => ({ uri: image?.uri, pointer: `/images/${index}/uri` })),
-  ];
-  for (const { uri, pointer } of refs) {
+  for (const { uri, pointer } of uriReferences(json)) {
     if (uri === undefined) continue;
     if (typeof uri !== 'string') {
       problems.push({ code: 'URI_INVALID', message: `${pointer} must be a string`, pointer });
@@ -41,7 +48,7 @@ export function resolveResources(
       }
       continue;
     }
-    if (/^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('//')) {
+    if (SCHEME.test(uri) || uri.startsWith('//')) {
       problems.push({
         code: 'EXTERNAL_URI',
         message: `${pointer} points outside the upload (${uri.slice(0, 80)}); external URIs are never fetched — put the file in the upload (a .glb, or a .zip with the .gltf and its files)`,
@@ -90,8 +97,8 @@ export function resolveResources(
  */
 export function localResourcePaths(json: GltfJsonWithUris): string[] {
   const paths = new Set<string>();
-  for (const { uri } of [...(json.buffers ?? []), ...(json.images ?? [])]) {
-    if (typeof uri !== 'string' || uri.startsWith('data:') || /^[a-z][a-z0-9+.-]*:/i.test(uri)) continue;
+  for (const { uri } of uriReferences(json)) {
+    if (typeof uri !== 'string' || uri.startsWith('data:') || SCHEME.test(uri)) continue;
     try {
       const joined = joinInside('', decodeURIComponent(uri));
       if (joined) paths.add(joined);
