@@ -9,16 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { SceneDocument } from '../../protocol/index.js';
 import type { StudioTestHook } from '../../client/src/apps/studio/test-hook.js';
-import {
-  createOrg,
-  createWorld,
-  grantWorldRoles,
-  ok,
-  registerAccount,
-  replaceDraft,
-  sdk,
-  type SignedIn,
-} from '../helpers/api.js';
+import { grantWorldRoles, ok, worldWithEditor, replaceDraft, sdk, type SignedIn } from '../helpers/api.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
@@ -98,11 +89,11 @@ async function open(page: Page, who: Account): Promise<void> {
 beforeAll(async () => {
   server = await startServerProcess({ DATA_DIR: await tempDir() });
   browser = await launchBrowser();
-  owner = await registerAccount(server.url, 'Ada');
-  editor = await registerAccount(server.url, 'Ben');
-  await createOrg(owner.api, 'co-lab-org', 'Co Lab');
-  await createWorld(owner.api, 'co-lab-org', { slug: SLUG, name: 'Co Lab', visibility: 'private' });
-  await grantWorldRoles(owner.api, SLUG, [[editor, 'editor']]);
+  ({ owner, editor } = await worldWithEditor(server.url, SLUG, {
+    owner: 'Ada',
+    editor: 'Ben',
+    world: 'Co Lab',
+  }));
   await replaceDraft(owner.api, SLUG, {
     schema: 2,
     entities: {

@@ -129,3 +129,24 @@ export async function grantWorldRoles(
 export function createOrg(api: Client, slug: string, name = slug): Promise<Organization> {
   return ok(sdk.orgsCreate({ client: api, body: { slug, name } }), 201);
 }
+
+/**
+ * A private world `slug` in a new organization `${slug}-org`, owned by a fresh account named
+ * `names.owner`, with a second fresh account (`names.editor`) as its editor: what the live-editing tests
+ * start from.
+ */
+export async function worldWithEditor(
+  baseUrl: string,
+  slug: string,
+  names: { owner: string; editor: string; world: string },
+): Promise<{
+  owner: Awaited<ReturnType<typeof registerAccount>>;
+  editor: Awaited<ReturnType<typeof registerAccount>>;
+}> {
+  const owner = await registerAccount(baseUrl, names.owner);
+  const editor = await registerAccount(baseUrl, names.editor);
+  await createOrg(owner.api, `${slug}-org`, names.world);
+  await createWorld(owner.api, `${slug}-org`, { slug, name: names.world, visibility: 'private' });
+  await grantWorldRoles(owner.api, slug, [[editor, 'editor']]);
+  return { owner, editor };
+}

@@ -10,11 +10,9 @@ import { LiveDraftSession } from '../../client/src/apps/studio/live/live-draft-s
 import { setCommand } from '../../client/src/apps/studio/draft-session.js';
 import {
   apiClient,
-  createOrg,
-  createWorld,
-  grantWorldRoles,
   ok,
-  registerAccount,
+  type registerAccount,
+  worldWithEditor,
   replaceDraft,
   sdk,
   type SignedIn,
@@ -33,11 +31,11 @@ const sessions: LiveDraftSession[] = [];
 beforeAll(async () => {
   dataDir = await tempDir();
   server = await startServerProcess({ DATA_DIR: dataDir });
-  owner = await registerAccount(server.url, 'Owner');
-  editor = await registerAccount(server.url, 'Editor');
-  await createOrg(owner.api, 'crash-co', 'Crash');
-  await createWorld(owner.api, 'crash-co', { slug: SLUG, name: 'Crash pad' });
-  await grantWorldRoles(owner.api, SLUG, [[editor, 'editor']]);
+  ({ owner, editor } = await worldWithEditor(server.url, SLUG, {
+    owner: 'Owner',
+    editor: 'Editor',
+    world: 'Crash pad',
+  }));
   await replaceDraft(owner.api, SLUG, {
     schema: 2,
     entities: {

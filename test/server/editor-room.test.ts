@@ -14,16 +14,7 @@ import type { RunningServer } from '../../server/index.js';
 import { LiveDraftSession } from '../../client/src/apps/studio/live/live-draft-session.js';
 import { LOCAL_ORIGIN } from '../../client/src/apps/studio/live/live-replica.js';
 import { setCommand } from '../../client/src/apps/studio/draft-session.js';
-import {
-  createOrg,
-  createWorld,
-  grantWorldRoles,
-  ok,
-  registerAccount,
-  replaceDraft,
-  sdk,
-  type SignedIn,
-} from '../helpers/api.js';
+import { grantWorldRoles, ok, worldWithEditor, replaceDraft, sdk, type SignedIn } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -79,11 +70,11 @@ const rename = (s: LiveDraftSession, id: string, name: string) =>
 
 beforeAll(async () => {
   server = await startInProcessServer();
-  owner = await registerAccount(server.url, 'Olive');
-  editor = await registerAccount(server.url, 'Eddie');
-  await createOrg(owner.api, 'atelier-co', 'Atelier');
-  await createWorld(owner.api, 'atelier-co', { slug: SLUG, name: 'Atelier', visibility: 'private' });
-  await grantWorldRoles(owner.api, SLUG, [[editor, 'editor']]);
+  ({ owner, editor } = await worldWithEditor(server.url, SLUG, {
+    owner: 'Olive',
+    editor: 'Eddie',
+    world: 'Atelier',
+  }));
   await replaceDraft(owner.api, SLUG, {
     schema: 2,
     entities: {
