@@ -8,6 +8,7 @@
 #   podman, runc and debootstrap (the container image test), with the stand-in for the image's base
 #   (scripts/container-base.sh; no registry is reachable from the test machines),
 #   the compose-spec JSON schema (Go module github.com/compose-spec/compose-go/v2, for the compose test);
+#   Kustomize (Go module sigs.k8s.io/kustomize/kustomize/v5, pinned; renders infra/k8s in the tests);
 # and builds the LiveKit server from its Go module, pinned, into a folder outside the checkout that names
 # the version (see scripts/livekit-install.sh). Idempotent: a second run checks and returns in seconds.
 #
@@ -99,6 +100,13 @@ fi
 
 # --- LiveKit ---------------------------------------------------------------------------------------------
 if [ "$with_voice" -eq 1 ]; then bash scripts/livekit-install.sh; fi
+
+# --- Kustomize (renders infra/k8s in the tests), pinned in test/helpers/kustomize.ts -----------------------
+kustomize_module="$(sed -n "s/^export const KUSTOMIZE_MODULE = '\(.*\)';/\1/p" test/helpers/kustomize.ts)"
+kustomize_version="$(sed -n "s/^export const KUSTOMIZE_VERSION = '\(.*\)';/\1/p" test/helpers/kustomize.ts)"
+[ -n "$kustomize_module" ] && [ -n "$kustomize_version" ] || fail "no KUSTOMIZE_MODULE/KUSTOMIZE_VERSION in test/helpers/kustomize.ts"
+bash scripts/go-install.sh kustomize "$kustomize_module" "$kustomize_version" kustomize version >/dev/null ||
+  fail "Kustomize could not be built (see above); the Kubernetes manifest tests need it"
 
 # --- containers: the image's base, and the compose-spec schema ---------------------------------------------
 bash scripts/container-base.sh >/dev/null || fail "the container base image could not be made (see above)"

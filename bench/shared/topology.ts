@@ -75,7 +75,7 @@ export interface TopologyOptions {
   logLevel?: string;
 }
 
-function nginxBinary(): string {
+export function nginxBinary(): string {
   for (const candidate of ['/usr/sbin/nginx', '/usr/bin/nginx'])
     if (spawnSync(candidate, ['-v']).status === 0) return candidate;
   throw new Error(
