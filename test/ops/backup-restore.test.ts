@@ -1,0 +1,285 @@
+/**
+ * Backups that restore: a populated installation (a world, an uploaded asset with its optimized files, an
+ * NFT binding, a saved world state) on PostgreSQL and an S3 bucket is backed up with the ops command
+ * (`backup`: pg_dump and the asset blobs to a backup bucket), restored with it into an empty database and an
+ * empty bucket (`restore`), and found whole: every row of every table, every blob byte for byte, and a
+ * server started on the restored pair serves the world and the asset. A restore never touches a database
+ * that already holds data; bad settings and arguments get clear answers. s3rver stands in for S3; the
+ * database is the machine's PostgreSQL (Debian's pg_dump and pg_restore, same major version).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import S3rver from 's3rver';
+import { pmndrsModels } from '../../bench/assets/sample-models.js';
+import type { RunningServer } from '../../server/index.js';
+import { createOrg, createWorld, registerAccount } from '../helpers/api.js';
+import { startInProcessServer } from '../helpers/in-process-server.js';
+import { startServerProcess } from '../helpers/server-process.js';
+import { createPostgresSchema, POSTGRES_BASE_URL, type PostgresSchema } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
+
+const run = promisify(execFile);
+
+let s3: S3rver;
+let s3Url: string;
+let source: RunningServer;
+let sourceSchema: PostgresSchema;
+let assetHash: string;
+const restoredDatabase = `mib_restore_${process.pid}_${Date.now()}`;
+
+const bucketEnv = (bucket: string): Record<string, string> => ({
+  ASSET_S3_BUCKET: bucket,
+  ASSET_S3_ENDPOINT: s3Url,
+  ASSET_S3_ACCESS_KEY_ID: 'S3RVER',
+  ASSET_S3_SECRET_ACCESS_KEY: 'S3RVER',
+});
+const backupEnv = (): Record<string, string> => ({
+  BACKUP_S3_URL: 's3://backups/nightly/',
+  BACKUP_S3_ENDPOINT: s3Url,
+  BACKUP_S3_ACCESS_KEY_ID: 'S3RVER',
+  BACKUP_S3_SECRET_ACCESS_KEY: 'S3RVER',
+});
+
+/** Runs the built ops command; resolves with its exit code and output (never throws on a failure). */
+async function ops(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['dist/server/ops/main.js', ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        DATA_DIR: await mkdtemp(path.join(tmpdir(), 'mib-ops-')),
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Every row of every table of `schema`, as sorted JSON text: what "finds everything" compares. */
+async function contents(url: string, schema: string): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by 1`,
+      [schema],
+    );
+    const result: Record<string, string[]> = {};
+    for (const { table_name: table } of tables.rows) {
+      const rows = await client.query<{ row: string }>(
+        `select row_to_json(t)::text as row from "${schema}"."${table}" t`,
+      );
+      result[table] = rows.rows.map((row) => row.row).sort();
+    }
+    return result;
+  } finally {
+    await client.end();
+  }
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_BASE_URL });
+  await client.connect();
+  await client.query(statement).finally(() => client.end());
+}
+
+function databaseUrl(database: string, schema: string): string {
+  const url = new URL(POSTGRES_BASE_URL);
+  url.pathname = `/${database}`;
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+beforeAll(async () => {
+  s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: await mkdtemp(path.join(tmpdir(), 'mib-s3rver-')),
+    configureBuckets: ['live', 'backups', 'restored'].map((name) => ({ name, configs: [] })),
+  });
+  const { port } = (await s3.run()) as { port: number };
+  s3Url = `http://127.0.0.1:${port}`;
+  sourceSchema = await createPostgresSchema();
+  source = await startInProcessServer({ DATABASE_URL: sourceSchema.url, ...bucketEnv('live') });
+
+  // A world, an uploaded model (optimized files and a thumbnail in the bucket), a binding, saved state.
+  const creator = await registerAccount(source.url, 'Keeper');
+  await createOrg(creator.api, 'keepers', 'Keepers');
+  await createWorld(creator.api, 'keepers', { slug: 'kept-world', name: 'Kept world' });
+  const auth = { authorization: `Bearer ${creator.token}` };
+  const upload = await fetch(`${source.url}/assets?profile=prop&lods=false`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'model/gltf-binary' },
+    body: Buffer.from((await pmndrsModels())[1]!.glb),
+  });
+  const { id } = (await upload.json()) as { id: string };
+  const job = await waitFor(
+    async () =>
+      (await (await fetch(`${source.url}/assets/jobs/${id}`, { headers: auth })).json()) as {
+        status: string;
+        assetHash: string;
+      },
+    (state) => ['succeeded', 'rejected', 'failed'].includes(state.status),
+    { what: 'the upload job', timeoutMs: 90_000 },
+  );
+  expect(job.status).toBe('succeeded');
+  assetHash = job.assetHash;
+  const db = source.database.db;
+  const world = await db
+    .selectFrom('worlds')
+    .select('id')
+    .where('slug', '=', 'kept-world')
+    .executeTakeFirstOrThrow();
+  const wallet = '0x00000000000000000000000000000000000000aa';
+  await db
+    .insertInto('wallets')
+    .values({ address: wallet, account_id: creator.accountId, chain_id: 31337 })
+    .execute();
+  await db
+    .insertInto('nft_bindings')
+    .values({
+      account_id: creator.accountId,
+      wallet,
+      chain_id: 31337,
+      contract: '0x00000000000000000000000000000000000000bb',
+      token_id: '7',
+      amount: '1',
+      standard: 'erc721',
+      use: 'frame',
+      world_id: world.id,
+      target: 'frame-1',
+      revoked_reason: null,
+      metadata: JSON.stringify({ name: 'Kept token', model: assetHash }),
+    })
+    .execute();
+  await db
+    .insertInto('world_state')
+    .values({
+      world_id: world.id,
+      revision: 3,
+      state: JSON.stringify({ v: 1, items: { crate: { x: 1, y: 0, z: 2, yaw: 0.5 } } }),
+    })
+    .execute();
+}, 180_000);
+
+afterAll(async () => {
+  await source?.close();
+  await sourceSchema?.drop();
+  await admin(`drop database if exists ${restoredDatabase} with (force)`).catch(() => undefined);
+  await s3?.close();
+});
+
+describe('backup and restore (ops command)', () => {
+  it('backs up, restores into an empty database and bucket, and everything is there', async () => {
+    const { url: sourceUrl, schema } = sourceSchema;
+    const first = await ops(['backup'], { DATABASE_URL: sourceUrl, ...bucketEnv('live'), ...backupEnv() });
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const backedUp = JSON.parse(first.stdout.trim().split('\n').at(-1)!) as {
+      name: string;
+      assets: number;
+      assetsUploaded: number;
+      assetsMissing: string[];
+    };
+    expect(backedUp.assets).toBeGreaterThanOrEqual(2); // the model and its thumbnail
+    expect(backedUp.assetsUploaded).toBe(backedUp.assets);
+    expect(backedUp.assetsMissing).toEqual([]);
+
+    // A second backup a second later stores no blob twice; both are listed.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const second = await ops(['backup'], { DATABASE_URL: sourceUrl, ...bucketEnv('live'), ...backupEnv() });
+    expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      assets: backedUp.assets,
+      assetsUploaded: 0,
+    });
+    const listed = await ops(['backups'], { ...backupEnv() });
+    expect(listed.stdout.trim().split('\n')).toHaveLength(2);
+
+    // Restore the first into a new, empty database and an empty bucket.
+    await admin(`create database ${restoredDatabase}`);
+    const restoredUrl = databaseUrl(restoredDatabase, schema);
+    const restored = await ops(['restore', '--backup', backedUp.name], {
+      DATABASE_URL: restoredUrl,
+      ...bucketEnv('restored'),
+      ...backupEnv(),
+    });
+    expect([restored.code, restored.stderr]).toEqual([0, '']);
+    expect(restored.stdout).toContain(`restored ${backedUp.name}`);
+
+    const before = await contents(sourceUrl, schema);
+    const after = await contents(restoredUrl, schema);
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    for (const table of Object.keys(before)) expect([table, after[table]]).toEqual([table, before[table]]);
+    expect(before.nft_bindings).toHaveLength(1);
+    expect(before.world_state).toHaveLength(1);
+
+    // A server on the restored pair serves the world and the asset's bytes.
+    // (A process of its own: Colyseus' matchmaker is one per process.)
+    const replica = await startServerProcess({ DATABASE_URL: restoredUrl, ...bucketEnv('restored') });
+    try {
+      const world = await fetch(`${replica.url}/worlds/kept-world`);
+      expect(world.status).toBe(200);
+      const original = Buffer.from(
+        await (await fetch(`${source.url}/assets/files/${assetHash}`)).arrayBuffer(),
+      );
+      const copy = Buffer.from(await (await fetch(`${replica.url}/assets/files/${assetHash}`)).arrayBuffer());
+      expect(copy.equals(original)).toBe(true);
+      expect(copy.subarray(0, 4).toString()).toBe('glTF');
+    } finally {
+      await replica.stop();
+    }
+
+    // Restoring again into the same database is refused, and nothing changes.
+    const again = await ops(['restore'], {
+      DATABASE_URL: restoredUrl,
+      ...bucketEnv('restored'),
+      ...backupEnv(),
+    });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(
+      /already holds \d+ tables in schema "mib_test_\w+": restore only into an empty database/,
+    );
+    expect(await contents(restoredUrl, schema)).toEqual(after);
+  }, 180_000);
+
+  it('answers bad settings and arguments with what to do', async () => {
+    const noTarget = await ops(['backup'], { DATABASE_URL: sourceSchema.url });
+    expect(noTarget.code).toBe(1);
+    expect(noTarget.stderr).toMatch(
+      /BACKUP_S3_URL is required: the bucket and prefix backups go to, e\.g\. s3:\/\//,
+    );
+    const badUrl = await ops(['backups'], { ...backupEnv(), BACKUP_S3_URL: 'https://backups' });
+    expect(badUrl.stderr).toMatch(/BACKUP_S3_URL must be s3:\/\/<bucket>/);
+    const embedded = await ops(['backup'], { ...backupEnv() });
+    expect(embedded.stderr).toMatch(/backups need PostgreSQL \(DATABASE_URL\)/);
+    const unknown = await ops(['bakup'], {});
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^unknown command "bakup"\nusage:/),
+    ]);
+    const period = await ops(['backup', '--every', '0h'], {});
+    expect([period.code, period.stderr]).toEqual([2, expect.stringMatching(/--every "0h" is not a period/)]);
+    const noBackup = await ops(['restore', '--backup', '1999-01-01T00-00-00Z'], {
+      DATABASE_URL: sourceSchema.url,
+      ...bucketEnv('live'),
+      ...backupEnv(),
+    });
+    expect(noBackup.stderr).toMatch(
+      // (whether or not the other test has made backups by now)
+      /no finished backup "1999-01-01T00-00-00Z" in s3:\/\/backups\/nightly\/; there are: |s3:\/\/backups\/nightly\/ holds no finished backup/,
+    );
+    expect(noBackup.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
