@@ -38,6 +38,12 @@ add MINIO_ROOT_USER "mib-$(secret 8)"
 add MINIO_ROOT_PASSWORD "$(secret 32)"
 add LIVEKIT_API_KEY "API$(secret 12)"
 add LIVEKIT_API_SECRET "$(secret 40)"
+# Backups go to a bucket of the deployment's MinIO until you point these at another place (an S3 bucket in
+# another account or provider: a backup on the same disk does not survive the disk).
+add BACKUP_S3_URL "s3://mib-backups/nightly/"
+add BACKUP_S3_ENDPOINT "http://minio:9000"
+add BACKUP_S3_ACCESS_KEY_ID "$(sed -n 's/^MINIO_ROOT_USER=//p' "$env_file")"
+add BACKUP_S3_SECRET_ACCESS_KEY "$(sed -n 's/^MINIO_ROOT_PASSWORD=//p' "$env_file")"
 
 mkdir -p "$here/certs"
 if [ ! -s "$here/certs/fullchain.pem" ] || [ ! -s "$here/certs/privkey.pem" ]; then

@@ -8,7 +8,8 @@
 #   DATABASE_URL=postgres://mib:…@db.example.internal:5432/mib \
 #   REDIS_URL=redis://:…@redis.example.internal:6379 \
 #   ASSET_S3_BUCKET=mib-assets ASSET_S3_ACCESS_KEY_ID=… ASSET_S3_SECRET_ACCESS_KEY=… \
-#   [ASSET_S3_ENDPOINT=https://s3.example.com] [ASSET_S3_REGION=eu-west-1] [LIVEKIT_DOMAIN=livekit.<domain>] \
+#   BACKUP_S3_URL=s3://mib-backups/nightly/ BACKUP_S3_ACCESS_KEY_ID=… BACKUP_S3_SECRET_ACCESS_KEY=… \
+#   [ASSET_S3_ENDPOINT=…] [ASSET_S3_REGION=…] [BACKUP_S3_ENDPOINT=…] [BACKUP_S3_REGION=…] [LIVEKIT_DOMAIN=livekit.<domain>] \
 #   infra/k8s/init.sh <domain> [operator email] [overlay directory, default infra/k8s/overlays/production]
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,6 +38,10 @@ need REDIS_URL "your Redis, e.g. REDIS_URL=redis://:password@redis.example.inter
 need ASSET_S3_BUCKET "the S3 bucket for uploaded assets, e.g. ASSET_S3_BUCKET=mib-assets"
 need ASSET_S3_ACCESS_KEY_ID "the access key of an S3 user allowed to read and write the bucket"
 need ASSET_S3_SECRET_ACCESS_KEY "that user's secret key"
+need BACKUP_S3_URL "where the nightly backups go, in another bucket (better: another account or provider), e.g. BACKUP_S3_URL=s3://mib-backups/nightly/"
+need BACKUP_S3_ACCESS_KEY_ID "the access key of an S3 user allowed to write the backup bucket"
+need BACKUP_S3_SECRET_ACCESS_KEY "that user's secret key"
+case "$BACKUP_S3_URL" in s3://?*) ;; *) fail "BACKUP_S3_URL must be s3://<bucket>/<prefix>, e.g. s3://mib-backups/nightly/" ;; esac
 case "$IMAGE" in *[!A-Za-z0-9./:@_-]*) fail "IMAGE=\"$IMAGE\" is not an image reference, e.g. registry.example.com/metaverse-in-a-box:0.1.0" ;; esac
 case "$DATABASE_URL" in postgres://* | postgresql://*) ;; *) fail "DATABASE_URL must start with postgres:// (e.g. postgres://mib:password@db:5432/mib)" ;; esac
 case "$REDIS_URL" in redis://* | rediss://*) ;; *) fail "REDIS_URL must start with redis:// or rediss:// (e.g. redis://:password@redis:6379)" ;; esac
@@ -75,6 +80,9 @@ put "$site" LIVEKIT_PUBLIC_URL "wss://$livekit_domain"
 put "$site" ASSET_S3_BUCKET "$ASSET_S3_BUCKET"
 [ -z "${ASSET_S3_ENDPOINT:-}" ] || put "$site" ASSET_S3_ENDPOINT "$ASSET_S3_ENDPOINT"
 [ -z "${ASSET_S3_REGION:-}" ] || put "$site" ASSET_S3_REGION "$ASSET_S3_REGION"
+put "$site" BACKUP_S3_URL "$BACKUP_S3_URL"
+[ -z "${BACKUP_S3_ENDPOINT:-}" ] || put "$site" BACKUP_S3_ENDPOINT "$BACKUP_S3_ENDPOINT"
+[ -z "${BACKUP_S3_REGION:-}" ] || put "$site" BACKUP_S3_REGION "$BACKUP_S3_REGION"
 
 secrets="$(file_of secrets.env)"
 keep "$secrets" AUTH_SECRET "$(secret 48)"
@@ -85,6 +93,8 @@ put "$secrets" DATABASE_URL "$DATABASE_URL"
 put "$secrets" REDIS_URL "$REDIS_URL"
 put "$secrets" ASSET_S3_ACCESS_KEY_ID "$ASSET_S3_ACCESS_KEY_ID"
 put "$secrets" ASSET_S3_SECRET_ACCESS_KEY "$ASSET_S3_SECRET_ACCESS_KEY"
+put "$secrets" BACKUP_S3_ACCESS_KEY_ID "$BACKUP_S3_ACCESS_KEY_ID"
+put "$secrets" BACKUP_S3_SECRET_ACCESS_KEY "$BACKUP_S3_SECRET_ACCESS_KEY"
 
 # LiveKit's chart (livekit/livekit-server): the same keys, the same Redis, TURN on this domain.
 redis_rest="${REDIS_URL#*://}"

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +15,26 @@ import type { AssetStore } from '../../asset-pipeline/index.js';
 import type { Database } from '../db/index.js';
 import type { BackupBucket, BackupManifest } from './backup-bucket.js';
 import { dumpSchema } from './pg-tools.js';
+
+/** pg_dump's custom format starts with PGDMP; anything else is not a dump this restores. */
+async function assertCustomDump(file: string): Promise<void> {
+  const head = Buffer.alloc(5);
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    throw new Error(
+      `backup: --dump-file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: error },
+    );
+  });
+  try {
+    await handle.read(head, 0, 5, 0);
+  } finally {
+    await handle.close();
+  }
+  if (head.toString() !== 'PGDMP')
+    throw new Error(
+      `backup: --dump-file ${file} is not a pg_dump custom-format dump: make it with pg_dump --format=custom`,
+    );
+}
 
 export interface BackupSource {
   db: Kysely<Database>;
@@ -66,19 +86,26 @@ export async function currentSchema(db: Kysely<Database>): Promise<string> {
   return rows[0].schema;
 }
 
+/**
+ * `dumpFile`: a dump another program already made of this schema (pg_dump --format=custom, e.g. in a
+ * Kubernetes init container from the official PostgreSQL image of the server's version); else pg_dump runs
+ * here.
+ */
 export async function runBackup(
   source: BackupSource,
   bucket: BackupBucket,
-  now: Date = new Date(),
+  options: { now?: Date; dumpFile?: string } = {},
 ): Promise<BackupResult> {
+  const now = options.now ?? new Date();
   const started = performance.now();
   await bucket.ping();
   const name = backupName(now);
   const schema = await currentSchema(source.db);
   const scratch = await mkdtemp(path.join(tmpdir(), 'mib-backup-'));
   try {
-    const dump = path.join(scratch, 'database.dump');
-    await dumpSchema(source.databaseUrl, schema, dump);
+    const dump = options.dumpFile ?? path.join(scratch, 'database.dump');
+    if (options.dumpFile) await assertCustomDump(options.dumpFile);
+    else await dumpSchema(source.databaseUrl, schema, dump);
     const hashes = (await source.db.selectFrom('asset_files').select('hash').orderBy('hash').execute()).map(
       (row) => row.hash,
     );

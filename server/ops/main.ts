@@ -5,6 +5,7 @@
  *                                                       service); to BACKUP_S3_URL
  *   node dist/server/ops/main.js restore [--backup NAME] the newest (or named) backup into an empty database
  *                                                       (DATABASE_URL) and the asset store (ASSET_S3_* or DATA_DIR)
+ *   node dist/server/ops/main.js backup --dump-file F    the same, of a dump another container made
  *   node dist/server/ops/main.js backups                 the finished backups, oldest first
  *
  * Exit codes: 0 done, 1 failed (one line on stderr says why and what to do), 2 a usage mistake.
@@ -16,26 +17,16 @@ import { openDatabase, type OpenDatabase } from '../db/index.js';
 import { BackupBucket } from './backup-bucket.js';
 import { parseBackupTarget } from './backup-config.js';
 import { runBackup } from './backup.js';
+import { parsePeriod, UsageError } from './period.js';
 import { runRestore } from './restore.js';
 
 const USAGE = `usage: node dist/server/ops/main.js <command>
   backup [--every <period>]   a backup now, or one every period (e.g. 24h, 6h, 30m) until stopped
+  backup --dump-file <file>   a backup of a dump pg_dump --format=custom already made of this database
   restore [--backup <name>]   the newest (or the named) backup into an empty database and asset store
   backups                     lists the finished backups, oldest first
 Settings: DATABASE_URL (PostgreSQL), the asset store's (ASSET_S3_* or DATA_DIR) and BACKUP_S3_URL,
 BACKUP_S3_ENDPOINT, BACKUP_S3_REGION, BACKUP_S3_ACCESS_KEY_ID, BACKUP_S3_SECRET_ACCESS_KEY.`;
-
-class UsageError extends Error {}
-
-/** "24h" → milliseconds. */
-export function parsePeriod(text: string): number {
-  const match = /^(\d+)(m|h|d)$/.exec(text);
-  if (!match || Number(match[1]) === 0)
-    throw new UsageError(
-      `--every "${text}" is not a period: give minutes, hours or days, e.g. 30m, 6h or 1d`,
-    );
-  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
-}
 
 function assetStoreOf(config: AppConfig): AssetStore {
   return config.assets.s3 ? new S3AssetStore(config.assets.s3) : new LocalAssetStore(config.assets.storeDir);
@@ -59,9 +50,13 @@ async function withDatabase<T>(
 
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 
-async function backupOnce(config: AppConfig, bucket: BackupBucket): Promise<void> {
+async function backupOnce(config: AppConfig, bucket: BackupBucket, dumpFile?: string): Promise<void> {
   const result = await withDatabase(config, (database, databaseUrl) =>
-    runBackup({ db: database.db, databaseUrl, store: assetStoreOf(config) }, bucket),
+    runBackup(
+      { db: database.db, databaseUrl, store: assetStoreOf(config) },
+      bucket,
+      dumpFile ? { dumpFile } : {},
+    ),
   );
   say(
     `backup ${result.name}: database ${result.databaseBytes} bytes, ${result.assets} assets (${result.assetsUploaded} new) to ${bucket.description} in ${result.seconds} s`,
@@ -79,7 +74,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       return parseArgs({
         args: rest,
-        options: { every: { type: 'string' }, backup: { type: 'string' } },
+        options: { every: { type: 'string' }, backup: { type: 'string' }, 'dump-file': { type: 'string' } },
         strict: true,
         allowPositionals: false,
       });
@@ -91,6 +86,8 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError(command ? `unknown command "${command}"` : 'give a command');
   if (values.every !== undefined && command !== 'backup')
     throw new UsageError('--every goes with backup only');
+  if (values['dump-file'] !== undefined && (command !== 'backup' || values.every !== undefined))
+    throw new UsageError('--dump-file goes with a single backup only (not with --every)');
   if (values.backup !== undefined && command !== 'restore')
     throw new UsageError('--backup goes with restore only');
   const period = values.every === undefined ? undefined : parsePeriod(values.every);
@@ -113,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
     say(JSON.stringify(result));
     return;
   }
-  if (period === undefined) return backupOnce(config, bucket);
+  if (period === undefined) return backupOnce(config, bucket, values['dump-file']);
   // A scheduler of its own (compose, Akash): a failed backup is reported and tried again next period.
   let stopped = false;
   let wake: () => void = () => undefined;

@@ -12,11 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { parseBackupTarget } from '../../server/ops/backup-config.js';
+import { parsePeriod } from '../../server/ops/period.js';
 import { composeSpecSchema } from '../helpers/compose-spec.js';
 import { tempDir } from '../helpers/server-process.js';
 
 interface Service {
   image?: string;
+  entrypoint?: string[] | string;
   command?: string[] | string;
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
@@ -101,6 +104,38 @@ describe('infra/init.sh and infra/compose.yaml', () => {
     expect(validate(broken)).toBe(false);
   });
 
+  it('backs up every 24 h with the ops command, to a bucket init.sh names, on the settings it parses', async () => {
+    const dir = await infraCopy();
+    init(dir, 'worlds.example.com');
+    const env = readEnv(path.join(dir, '.env'));
+    const text = readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
+    const compose = parse(interpolate(text, env), { merge: true }) as ComposeFile & {
+      services: Record<string, Service & { build?: { target?: string } }>;
+    };
+    const backup = compose.services.backup!;
+    expect(backup.build?.target).toBe('backup');
+    expect(backup.command).toEqual(['backup', '--every', '24h']);
+    expect(parsePeriod('24h')).toBe(86_400_000);
+    expect(parseBackupTarget(backup.environment!)).toEqual({
+      bucket: 'mib-backups',
+      prefix: 'nightly/',
+      region: 'us-east-1',
+      endpoint: 'http://minio:9000',
+      credentials: { accessKeyId: env.MINIO_ROOT_USER, secretAccessKey: env.MINIO_ROOT_PASSWORD },
+    });
+    // The same database and asset store as the servers; the bucket is made with the assets' one.
+    expect(backup.environment!.DATABASE_URL).toBe(compose.services['mib-1']!.environment!.DATABASE_URL);
+    expect(backup.environment!.ASSET_S3_BUCKET).toBe(compose.services['mib-1']!.environment!.ASSET_S3_BUCKET);
+    expect(String(compose.services['minio-bucket']!.entrypoint)).toContain(
+      'mc mb --ignore-existing local/mib-backups',
+    );
+    // The Dockerfile's backup target runs the ops command on PostgreSQL's own image.
+    const dockerfile = readFileSync('infra/Dockerfile', 'utf8');
+    expect(dockerfile).toMatch(/^FROM \$\{POSTGRES_IMAGE\} AS backup$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/server\/ops\/main\.js"\]$/m);
+    expect(dockerfile.trimEnd().split('\n').at(-1)).toBe('FROM runtime');
+  });
+
   it('has healthchecks for `up --wait`, no shipped secrets, and one proxy route per server process', async () => {
     const compose = parse(readFileSync('infra/compose.yaml', 'utf8'), { merge: true }) as ComposeFile;
     const { services } = compose;
@@ -118,7 +153,7 @@ describe('infra/init.sh and infra/compose.yaml', () => {
     );
     expect(secrets.length).toBeGreaterThan(5);
     for (const [key, value] of secrets)
-      expect([key, value]).toEqual([key, expect.stringMatching(/^\$\{[A-Z_]+(:\?[^}]*)?\}$/)]);
+      expect([key, value]).toEqual([key, expect.stringMatching(/^\$\{[A-Z0-9_]+(:\?[^}]*)?\}$/)]);
 
     // The proxy renders infra/proxy/nginx.conf.template at start; its routes are the processes' paths.
     const proxy = services.proxy!;

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../server/config/app-config.js';
+import { parseBackupTarget } from '../../server/ops/backup-config.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 import { kubeProblems } from '../helpers/kube-validate.js';
 import { kustomizeBuild, type KubeObject } from '../helpers/kustomize.js';
@@ -25,6 +26,9 @@ const SETTINGS = {
   ASSET_S3_ACCESS_KEY_ID: 'access-key',
   ASSET_S3_SECRET_ACCESS_KEY: 'secret-key',
   ASSET_S3_REGION: 'eu-west-1',
+  BACKUP_S3_URL: 's3://mib-backups/nightly/',
+  BACKUP_S3_ACCESS_KEY_ID: 'backup-key',
+  BACKUP_S3_SECRET_ACCESS_KEY: 'backup-secret',
 };
 
 /** A copy of infra/k8s where init.sh may write. */
@@ -122,6 +126,7 @@ describe('infra/k8s/overlays/production', () => {
     ).toEqual([
       'ConfigMap/mib-config',
       'ConfigMap/mib-proxy-templates',
+      'CronJob/mib-backup',
       'Deployment/mib-proxy',
       'HorizontalPodAutoscaler/mib-server',
       'Ingress/mib',
@@ -288,6 +293,39 @@ describe('infra/k8s/overlays/production', () => {
         stdio: 'pipe',
       },
     );
+  });
+
+  it('backs up every night: pg_dump writes the dump the server image uploads, with the settings it parses', async () => {
+    const { objects } = await rendered();
+    const cron = one<k8s.V1CronJob>(objects, 'CronJob', 'mib-backup').spec;
+    expect(cron.schedule).toBe('0 3 * * *');
+    expect(cron.concurrencyPolicy).toBe('Forbid');
+    const pod = cron.jobTemplate.spec!.template.spec!;
+    const dump = pod.initContainers!.find((c) => c.name === 'dump')!;
+    const upload = pod.containers.find((c) => c.name === 'upload')!;
+    expect(dump.command).toEqual(['pg_dump']);
+    const written = dump.args!.find((arg) => arg.startsWith('--file='))!.slice('--file='.length);
+    expect(dump.args).toEqual(expect.arrayContaining(['--format=custom', '--dbname=$(DATABASE_URL)']));
+    expect(upload.command!.slice(-2)).toEqual(['--dump-file', written]);
+    expect(upload.image).toBe(SETTINGS.IMAGE);
+    const mountOf = (container: k8s.V1Container): string =>
+      container.volumeMounts!.find((mount) => written.startsWith(`${mount.mountPath}/`))!.name;
+    expect(mountOf(dump)).toBe(mountOf(upload));
+    expect(pod.volumes!.find((volume) => volume.name === mountOf(dump))!.emptyDir).toBeDefined();
+    // The upload container's settings are the backup command's: the bucket parses, with credentials.
+    const [fromConfig, fromSecret] = upload.envFrom!;
+    const configMap = one<k8s.V1ConfigMap>(objects, 'ConfigMap', fromConfig!.configMapRef!.name!);
+    const secret = one<k8s.V1Secret>(objects, 'Secret', fromSecret!.secretRef!.name!);
+    const secrets = Object.fromEntries(
+      Object.entries(secret.data!).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
+    );
+    expect(parseBackupTarget({ ...configMap.data, ...secrets })).toEqual({
+      bucket: 'mib-backups',
+      prefix: 'nightly/',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'backup-key', secretAccessKey: 'backup-secret' },
+    });
+    expect(dump.env![0]!.valueFrom!.secretKeyRef!.name).toBe(secret.metadata!.name);
   });
 
   it("scales on the server's own visitors gauge, with CPU second, and drains one pod at a time", async () => {

@@ -199,7 +199,21 @@ describe('backup and restore (ops command)', () => {
 
     // A second backup a second later stores no blob twice; both are listed.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const second = await ops(['backup'], { DATABASE_URL: sourceUrl, ...bucketEnv('live'), ...backupEnv() });
+    // This one from a dump another container made (Kubernetes' init container runs PostgreSQL's pg_dump).
+    const dumpFile = path.join(await mkdtemp(path.join(tmpdir(), 'mib-dump-')), 'database.dump');
+    await run('pg_dump', [
+      '--format=custom',
+      '--no-owner',
+      '--no-privileges',
+      `--schema=${schema}`,
+      `--file=${dumpFile}`,
+      `--dbname=${POSTGRES_BASE_URL}`,
+    ]);
+    const second = await ops(['backup', '--dump-file', dumpFile], {
+      DATABASE_URL: sourceUrl,
+      ...bucketEnv('live'),
+      ...backupEnv(),
+    });
     expect(JSON.parse(second.stdout.trim().split('\n').at(-1)!)).toMatchObject({
       assets: backedUp.assets,
       assetsUploaded: 0,
@@ -264,6 +278,14 @@ describe('backup and restore (ops command)', () => {
     expect(badUrl.stderr).toMatch(/BACKUP_S3_URL must be s3:\/\/<bucket>/);
     const embedded = await ops(['backup'], { ...backupEnv() });
     expect(embedded.stderr).toMatch(/backups need PostgreSQL \(DATABASE_URL\)/);
+    const notADump = await ops(['backup', '--dump-file', 'package.json'], {
+      DATABASE_URL: sourceSchema.url,
+      ...bucketEnv('live'),
+      ...backupEnv(),
+    });
+    expect(notADump.stderr).toMatch(
+      /--dump-file package\.json is not a pg_dump custom-format dump: make it with pg_dump --format=custom/,
+    );
     const unknown = await ops(['bakup'], {});
     expect([unknown.code, unknown.stderr]).toEqual([
       2,
