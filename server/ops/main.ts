@@ -8,16 +8,20 @@
  *   node dist/server/ops/main.js backup --dump-file F    the same, of a dump another container made
  *   node dist/server/ops/main.js backups                 the finished backups, oldest first
  *
+ *   node dist/server/ops/main.js move-to-postgres        the embedded database and assets into PostgreSQL
+ *                                                       (DATABASE_URL) and S3 (ASSET_S3_*), server stopped
+ *
  * Exit codes: 0 done, 1 failed (one line on stderr says why and what to do), 2 a usage mistake.
  */
 import { parseArgs } from 'node:util';
 import { LocalAssetStore, S3AssetStore, type AssetStore } from '../../asset-pipeline/index.js';
 import { parseConfig, type AppConfig } from '../config/app-config.js';
-import { openDatabase, type OpenDatabase } from '../db/index.js';
+import { openDatabase, redactUrl, type OpenDatabase } from '../db/index.js';
 import { BackupBucket } from './backup-bucket.js';
 import { parseBackupTarget } from './backup-config.js';
 import { runBackup } from './backup.js';
 import { parsePeriod, UsageError } from './period.js';
+import { moveToPostgres } from './move-to-postgres.js';
 import { runRestore } from './restore.js';
 
 const USAGE = `usage: node dist/server/ops/main.js <command>
@@ -25,6 +29,8 @@ const USAGE = `usage: node dist/server/ops/main.js <command>
   backup --dump-file <file>   a backup of a dump pg_dump --format=custom already made of this database
   restore [--backup <name>]   the newest (or the named) backup into an empty database and asset store
   backups                     lists the finished backups, oldest first
+  move-to-postgres            copies the embedded database (DATA_DIR) into an empty PostgreSQL (DATABASE_URL)
+                              and DATA_DIR/assets into the bucket ASSET_S3_* names, if any; stop the server first
 Settings: DATABASE_URL (PostgreSQL), the asset store's (ASSET_S3_* or DATA_DIR) and BACKUP_S3_URL,
 BACKUP_S3_ENDPOINT, BACKUP_S3_REGION, BACKUP_S3_ACCESS_KEY_ID, BACKUP_S3_SECRET_ACCESS_KEY.`;
 
@@ -82,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
       throw new UsageError((error as Error).message);
     }
   })();
-  if (command !== 'backup' && command !== 'restore' && command !== 'backups')
+  if (!['backup', 'restore', 'backups', 'move-to-postgres'].includes(command ?? ''))
     throw new UsageError(command ? `unknown command "${command}"` : 'give a command');
   if (values.every !== undefined && command !== 'backup')
     throw new UsageError('--every goes with backup only');
@@ -93,6 +99,15 @@ async function main(argv: string[]): Promise<void> {
   const period = values.every === undefined ? undefined : parsePeriod(values.every);
 
   const config = parseConfig(process.env);
+  if (command === 'move-to-postgres') {
+    const result = await moveToPostgres(config, config.assets.s3 ? assetStoreOf(config) : undefined);
+    say(
+      `moved ${result.rows} rows in ${result.tables.length} tables into ${redactUrl(config.databaseUrl!)}, ${result.assets} assets (${result.assetsCopied} copied) — assets in ${result.assetStore} — in ${result.seconds} s`,
+    );
+    say('next: start the server with these settings; the embedded data under DATA_DIR was left as it was');
+    say(JSON.stringify(result));
+    return;
+  }
   const bucket = new BackupBucket(parseBackupTarget(process.env));
 
   if (command === 'backups') {
