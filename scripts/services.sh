@@ -7,6 +7,7 @@
 #   nginx (the deployment's reverse proxy, run by the topology tests on their own ports),
 #   podman, runc and debootstrap (the container image test), with the stand-in for the image's base
 #   (scripts/container-base.sh; no registry is reachable from the test machines),
+#   promtool (Debian's prometheus package, for the monitoring configuration test),
 #   the compose-spec JSON schema (Go module github.com/compose-spec/compose-go/v2, for the compose test);
 #   Kustomize (Go module sigs.k8s.io/kustomize/kustomize/v5, pinned; renders infra/k8s in the tests);
 # and builds the LiveKit server from its Go module, pinned, into a folder outside the checkout that names
@@ -59,6 +60,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-liberation)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || missing+=(runc)
+# promtool (checks and unit-tests infra/monitoring); Debian's package brings Prometheus itself, unused here.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 

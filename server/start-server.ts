@@ -40,6 +40,7 @@ import { LocalAssetStore, S3AssetStore } from '../asset-pipeline/index.js';
 import {
   AssetJobRunner,
   AssetJobsRepository,
+  registerAssetJobMetrics,
   AssetLibrary,
   WorldThumbnails,
   renderAssetFiles,
@@ -57,6 +58,7 @@ import {
 import { createNftServices } from './nft/index.js';
 import { AppModule } from './http/app.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { registerReadinessMetrics, type ReadinessCheck } from './http/readiness.js';
 import { serveApiDocs, servePlayer, useBodyParsers } from './http/http-pipeline.js';
 import { createLogger, isPrettyLogging } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -206,6 +208,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       store: assetStore,
       events: nftEvents,
       logger,
+      registry: metrics.registry,
     });
     const rooms = await createRoomHost(
       backend,
@@ -243,6 +246,24 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         logger,
       },
     );
+
+    const readinessChecks: ReadinessCheck[] = [
+      {
+        // Draining (SIGTERM): out of rotation at once, while the rooms save and send visitors on.
+        name: 'accepting',
+        probe: () =>
+          rooms.draining
+            ? Promise.reject(new Error('draining: this process is shutting down'))
+            : Promise.resolve(),
+      },
+      { name: 'database', probe: () => database.ping() },
+      { name: 'presence', probe: () => backend.ping() },
+      ...(s3Store ? [{ name: 'asset-store', probe: () => s3Store.ping() }] : []),
+      ...(voiceAdmin ? [{ name: 'livekit', probe: () => voiceAdmin.ping(), optional: true }] : []),
+      ...(chains.clients.size > 0 ? [{ name: 'chains', probe: () => chains!.ping(), optional: true }] : []),
+    ];
+    registerReadinessMetrics(metrics.registry, readinessChecks);
+    registerAssetJobMetrics(metrics.registry, assetJobs);
 
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({
@@ -290,23 +311,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         ),
         wallets: { signIn: walletSignIn, access: new AccessService(database.db), accounts },
         nft: nft.module,
-        readinessChecks: [
-          {
-            // Draining (SIGTERM): out of rotation at once, while the rooms save and send visitors on.
-            name: 'accepting',
-            probe: () =>
-              rooms.draining
-                ? Promise.reject(new Error('draining: this process is shutting down'))
-                : Promise.resolve(),
-          },
-          { name: 'database', probe: () => database.ping() },
-          { name: 'presence', probe: () => backend.ping() },
-          ...(s3Store ? [{ name: 'asset-store', probe: () => s3Store.ping() }] : []),
-          ...(voiceAdmin ? [{ name: 'livekit', probe: () => voiceAdmin.ping(), optional: true }] : []),
-          ...(chains.clients.size > 0
-            ? [{ name: 'chains', probe: () => chains!.ping(), optional: true }]
-            : []),
-        ],
+        readinessChecks,
       }),
       { bufferLogs: true, bodyParser: false },
     );

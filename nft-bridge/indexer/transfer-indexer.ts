@@ -46,6 +46,9 @@ export interface StepResult {
   rewound?: RewindReason;
   /** More confirmed blocks are waiting: step again without pausing. */
   behind: boolean;
+  /** The chain's newest block, and the newest block indexed after this step (their gap is the lag). */
+  headBlock: number;
+  indexedBlock: number;
 }
 
 /** Applied block hashes kept for finding where a reorg forked. */
@@ -74,7 +77,13 @@ export class TransferIndexer {
       const start = await this.block(confirmed < 0n ? 0n : confirmed);
       cursor = { genesisHash: await this.genesisHash(), recent: [start] };
       await this.sink.apply(chainId, [], cursor);
-      return { blocks: 0, transfers: 0, behind: false };
+      return {
+        blocks: 0,
+        transfers: 0,
+        behind: false,
+        headBlock: Number(head),
+        indexedBlock: Number(start.number),
+      };
     }
     const forked = await this.forkPoint(cursor, head);
     if (forked) {
@@ -84,7 +93,8 @@ export class TransferIndexer {
     }
 
     const from = cursorBlock(cursor).number + 1n;
-    if (from > confirmed) return { blocks: 0, transfers: 0, rewound, behind: false };
+    const at = { headBlock: Number(head), indexedBlock: Number(from - 1n) };
+    if (from > confirmed) return { blocks: 0, transfers: 0, rewound, behind: false, ...at };
     const to =
       from + BigInt(this.chain.logRange) - 1n < confirmed
         ? from + BigInt(this.chain.logRange) - 1n
@@ -104,10 +114,17 @@ export class TransferIndexer {
     const transfers = decodeTransfers(logs);
     // The range's last block must be the one the logs came from; if a reorg slipped in between, retry.
     if (transfers.some((transfer) => transfer.blockNumber === to && transfer.blockHash !== end.hash))
-      return { blocks: 0, transfers: 0, rewound, behind: true };
+      return { blocks: 0, transfers: 0, rewound, behind: true, ...at };
     const recent = [...cursor.recent, end].slice(-RECENT_BLOCKS);
     await this.sink.apply(chainId, transfers, { genesisHash: cursor.genesisHash, recent });
-    return { blocks: Number(to - from + 1n), transfers: transfers.length, rewound, behind: to < confirmed };
+    return {
+      blocks: Number(to - from + 1n),
+      transfers: transfers.length,
+      rewound,
+      behind: to < confirmed,
+      headBlock: Number(head),
+      indexedBlock: Number(to),
+    };
   }
 
   /**

@@ -69,6 +69,21 @@ export class AssetJobsRepository {
     return this.db.selectFrom('asset_jobs').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Jobs waiting and running, and how long the oldest waiting one has waited (s; 0 when none waits). */
+  async queueStats(): Promise<{ queued: number; running: number; oldestQueuedSeconds: number }> {
+    const { rows } = await sql<{ queued: string; running: string; oldest: string | null }>`
+      select count(*) filter (where status = 'queued')::text as queued,
+             count(*) filter (where status = 'running')::text as running,
+             extract(epoch from now() - min(created_at) filter (where status = 'queued'))::text as oldest
+      from asset_jobs where status in ('queued', 'running')`.execute(this.db);
+    const row = rows[0];
+    return {
+      queued: Number(row?.queued ?? 0),
+      running: Number(row?.running ?? 0),
+      oldestQueuedSeconds: Math.max(0, Number(row?.oldest ?? 0)),
+    };
+  }
+
   async job(id: string): Promise<AssetJob | undefined> {
     const row = await this.rawJob(id);
     return row ? toJob(row) : undefined;

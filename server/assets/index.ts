@@ -9,3 +9,4 @@ export type { AssetJobDispatch } from './asset-job-dispatch.js';
 export { AssetLibrary } from './asset-library.js';
 export { WorldThumbnails, THUMBNAIL_MEDIA_TYPES, THUMBNAIL_MAX_BYTES } from './world-thumbnails.js';
 export { renderAssetFiles } from './render-asset-files.js';
+export { registerAssetJobMetrics } from './asset-job-metrics.js';

@@ -1,4 +1,5 @@
 /** What /readyz checks: every dependency a join needs must answer. */
+import { Gauge, type Registry } from 'prom-client';
 export interface ReadinessCheck {
   name: string;
   /** Resolves when the dependency answers; rejects (or times out) otherwise. */
@@ -46,4 +47,36 @@ export async function runReadinessChecks(
     degraded: outcomes.some(([, status, optional]) => optional && status !== 'ok'),
     checks: Object.fromEntries(outcomes.map(([name, status]) => [name, status])),
   };
+}
+
+/**
+ * Readiness as Prometheus sees it, checked at each scrape: `mib_ready` (1 when /readyz would answer 200)
+ * and `mib_readiness_check{check}` (1 when that dependency answers), so an alert can say which one failed.
+ */
+export function registerReadinessMetrics(registry: Registry, checks: ReadinessCheck[]): void {
+  let latest: Promise<ReadinessResult> | undefined;
+  const result = (): Promise<ReadinessResult> => {
+    latest ??= runReadinessChecks(checks).finally(() =>
+      setTimeout(() => (latest = undefined), 1_000).unref(),
+    );
+    return latest;
+  };
+  new Gauge({
+    name: 'mib_ready',
+    help: 'Whether this process is ready for visitors (1) or not (0), as /readyz answers.',
+    registers: [registry],
+    async collect() {
+      this.set((await result()).ready ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'mib_readiness_check',
+    help: 'Whether each dependency /readyz checks answers (1) or not (0).',
+    labelNames: ['check'] as const,
+    registers: [registry],
+    async collect() {
+      for (const [check, status] of Object.entries((await result()).checks))
+        this.set({ check }, status === 'ok' ? 1 : 0);
+    },
+  });
 }

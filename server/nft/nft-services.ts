@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AssetStore } from '../../asset-pipeline/index.js';
 import { pointDemoMetadataAt } from '../../nft-bridge/index.js';
 import type { AccessService } from '../control-plane/index.js';
@@ -33,6 +34,8 @@ export interface NftServicesDeps {
   /** Imports tokens' animation_url GLBs through the asset pipeline (the assets service). */
   models?: ModelImports;
   timing?: IndexerTiming;
+  /** Where the indexers' lag gauges go (the server's /metrics). */
+  registry?: Registry;
 }
 
 /** How long fetching one metadata document or image may take, redirects included, in ms. */
@@ -92,7 +95,13 @@ export function createNftServices(deps: NftServicesDeps): NftServices {
           ),
         );
       }
-      indexers = startTransferIndexers(deps.chains, bindings, deps.timing ?? DEFAULT_TIMING, deps.logger);
+      indexers = startTransferIndexers(
+        deps.chains,
+        bindings,
+        deps.timing ?? DEFAULT_TIMING,
+        deps.logger,
+        deps.registry,
+      );
     },
     stop: async () => indexers?.stop(),
   };
