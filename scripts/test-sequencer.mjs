@@ -23,6 +23,8 @@ const HEAVIEST = [
   'e2e/embed',
   'server/transactional-writes',
   'server/world-archive',
+  'ops/backup-restore',
+  'ops/move-to-postgres',
   'e2e/video-player',
   'e2e/livekit-real',
   'infra/topology',
