@@ -22,6 +22,8 @@ const FLOORS: Record<string, number> = {
   rooms: 4,
   nft: 5,
   http: 6,
+  // The ops command (backup, restore, move): beside http, on the floors below; nothing imports it.
+  ops: 6,
 };
 const TOP = 7;
 
