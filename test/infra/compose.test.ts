@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import { parseBackupTarget } from '../../server/ops/backup-config.js';
 import { parsePeriod } from '../../server/ops/period.js';
 import { composeSpecSchema } from '../helpers/compose-spec.js';
+import { readEnv } from '../helpers/env-file.js';
 import { tempDir } from '../helpers/server-process.js';
 
 interface Service {
@@ -43,15 +44,6 @@ function interpolate(text: string, env: Record<string, string>): string {
       if (kind === '?') throw new Error(`required variable ${name} is missing a value: ${rest}`);
       return kind === '-' ? rest! : '';
     },
-  );
-}
-
-function readEnv(file: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
 }
 

@@ -15,6 +15,7 @@ import { parseBackupTarget } from '../../server/ops/backup-config.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 import { kubeProblems } from '../helpers/kube-validate.js';
 import { kustomizeBuild, type KubeObject } from '../helpers/kustomize.js';
+import { readEnv } from '../helpers/env-file.js';
 import { tempDir } from '../helpers/server-process.js';
 import { nginxBinary } from '../../bench/shared/topology.js';
 
@@ -47,15 +48,6 @@ function init(dir: string, env: Record<string, string>, ...args: string[]): stri
     stdio: 'pipe',
     env: { PATH: process.env.PATH ?? '', ...env },
   });
-}
-
-function readEnv(file: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
 }
 
 async function rendered(): Promise<{ dir: string; objects: KubeObject[] }> {

@@ -14,58 +14,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import S3rver from 's3rver';
-import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import type { RunningServer } from '../../server/index.js';
-import { createOrg, createWorld, registerAccount } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
+import { populateInstallation, runOps as ops } from '../helpers/installation.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { createPostgresSchema, POSTGRES_BASE_URL, type PostgresSchema } from '../helpers/services.js';
-import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 
-let s3: S3rver;
-let s3Url: string;
+let s3: TestS3;
 let source: RunningServer;
 let sourceSchema: PostgresSchema;
 let assetHash: string;
 const restoredDatabase = `mib_restore_${process.pid}_${Date.now()}`;
 
-const bucketEnv = (bucket: string): Record<string, string> => ({
-  ASSET_S3_BUCKET: bucket,
-  ASSET_S3_ENDPOINT: s3Url,
-  ASSET_S3_ACCESS_KEY_ID: 'S3RVER',
-  ASSET_S3_SECRET_ACCESS_KEY: 'S3RVER',
-});
+const bucketEnv = (bucket: string): Record<string, string> => s3.env(bucket);
 const backupEnv = (): Record<string, string> => ({
   BACKUP_S3_URL: 's3://backups/nightly/',
-  BACKUP_S3_ENDPOINT: s3Url,
+  BACKUP_S3_ENDPOINT: s3.endpoint,
   BACKUP_S3_ACCESS_KEY_ID: 'S3RVER',
   BACKUP_S3_SECRET_ACCESS_KEY: 'S3RVER',
 });
-
-/** Runs the built ops command; resolves with its exit code and output (never throws on a failure). */
-async function ops(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/server/ops/main.js', ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        DATA_DIR: await mkdtemp(path.join(tmpdir(), 'mib-ops-')),
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** Every row of every table of `schema`, as sorted JSON text: what "finds everything" compares. */
 async function contents(url: string, schema: string): Promise<Record<string, string[]>> {
@@ -103,76 +73,10 @@ function databaseUrl(database: string, schema: string): string {
 }
 
 beforeAll(async () => {
-  s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: await mkdtemp(path.join(tmpdir(), 'mib-s3rver-')),
-    configureBuckets: ['live', 'backups', 'restored'].map((name) => ({ name, configs: [] })),
-  });
-  const { port } = (await s3.run()) as { port: number };
-  s3Url = `http://127.0.0.1:${port}`;
+  s3 = await startS3(['live', 'backups', 'restored']);
   sourceSchema = await createPostgresSchema();
   source = await startInProcessServer({ DATABASE_URL: sourceSchema.url, ...bucketEnv('live') });
-
-  // A world, an uploaded model (optimized files and a thumbnail in the bucket), a binding, saved state.
-  const creator = await registerAccount(source.url, 'Keeper');
-  await createOrg(creator.api, 'keepers', 'Keepers');
-  await createWorld(creator.api, 'keepers', { slug: 'kept-world', name: 'Kept world' });
-  const auth = { authorization: `Bearer ${creator.token}` };
-  const upload = await fetch(`${source.url}/assets?profile=prop&lods=false`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'model/gltf-binary' },
-    body: Buffer.from((await pmndrsModels())[1]!.glb),
-  });
-  const { id } = (await upload.json()) as { id: string };
-  const job = await waitFor(
-    async () =>
-      (await (await fetch(`${source.url}/assets/jobs/${id}`, { headers: auth })).json()) as {
-        status: string;
-        assetHash: string;
-      },
-    (state) => ['succeeded', 'rejected', 'failed'].includes(state.status),
-    { what: 'the upload job', timeoutMs: 90_000 },
-  );
-  expect(job.status).toBe('succeeded');
-  assetHash = job.assetHash;
-  const db = source.database.db;
-  const world = await db
-    .selectFrom('worlds')
-    .select('id')
-    .where('slug', '=', 'kept-world')
-    .executeTakeFirstOrThrow();
-  const wallet = '0x00000000000000000000000000000000000000aa';
-  await db
-    .insertInto('wallets')
-    .values({ address: wallet, account_id: creator.accountId, chain_id: 31337 })
-    .execute();
-  await db
-    .insertInto('nft_bindings')
-    .values({
-      account_id: creator.accountId,
-      wallet,
-      chain_id: 31337,
-      contract: '0x00000000000000000000000000000000000000bb',
-      token_id: '7',
-      amount: '1',
-      standard: 'erc721',
-      use: 'frame',
-      world_id: world.id,
-      target: 'frame-1',
-      revoked_reason: null,
-      metadata: JSON.stringify({ name: 'Kept token', model: assetHash }),
-    })
-    .execute();
-  await db
-    .insertInto('world_state')
-    .values({
-      world_id: world.id,
-      revision: 3,
-      state: JSON.stringify({ v: 1, items: { crate: { x: 1, y: 0, z: 2, yaw: 0.5 } } }),
-    })
-    .execute();
+  ({ assetHash } = await populateInstallation(source, 'kept-world'));
 }, 180_000);
 
 afterAll(async () => {

@@ -7,57 +7,21 @@
  * populated database is refused with nothing changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import S3rver from 's3rver';
-import { pmndrsModels } from '../../bench/assets/sample-models.js';
-import { createOrg, createWorld, registerAccount } from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
+import { populateInstallation, runOps as ops } from '../helpers/installation.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
 import { startServerProcess, tempDir } from '../helpers/server-process.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
-import { waitFor } from '../helpers/wait.js';
 
-const run = promisify(execFile);
-
-let s3: S3rver;
-let s3Url: string;
+let s3: TestS3;
 let dataDir: string;
 let target: PostgresSchema;
 let assetHash: string;
 
-const bucketEnv = (): Record<string, string> => ({
-  ASSET_S3_BUCKET: 'moved',
-  ASSET_S3_ENDPOINT: s3Url,
-  ASSET_S3_ACCESS_KEY_ID: 'S3RVER',
-  ASSET_S3_SECRET_ACCESS_KEY: 'S3RVER',
-});
-
-async function ops(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/server/ops/main.js', ...args], {
-      // A port nothing listens on: the command checks that no server answers on the configured one.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        PORT: '9',
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const bucketEnv = (): Record<string, string> => s3.env('moved');
 
 const TABLES_SQL = `select table_name from information_schema.tables
   where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by 1`;
@@ -90,77 +54,13 @@ async function postgresContents(url: string): Promise<Record<string, string[]>> 
 }
 
 beforeAll(async () => {
-  s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: await mkdtemp(path.join(tmpdir(), 'mib-s3rver-')),
-    configureBuckets: [{ name: 'moved', configs: [] }],
-  });
-  s3Url = `http://127.0.0.1:${((await s3.run()) as { port: number }).port}`;
+  s3 = await startS3(['moved']);
   target = await createPostgresSchema();
-
-  // An installation on the embedded defaults, populated through the API, then stopped.
+  // An installation on the embedded defaults, populated, then stopped.
   dataDir = await tempDir('mib-embedded-');
   const embedded = await startInProcessServer({ DATABASE_URL: '', DATA_DIR: dataDir });
   try {
-    const creator = await registerAccount(embedded.url, 'Mover');
-    await createOrg(creator.api, 'movers', 'Movers');
-    await createWorld(creator.api, 'movers', { slug: 'moved-world', name: 'Moved world' });
-    const auth = { authorization: `Bearer ${creator.token}` };
-    const upload = await fetch(`${embedded.url}/assets?profile=prop&lods=false`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'model/gltf-binary' },
-      body: Buffer.from((await pmndrsModels())[1]!.glb),
-    });
-    const { id } = (await upload.json()) as { id: string };
-    const job = await waitFor(
-      async () =>
-        (await (await fetch(`${embedded.url}/assets/jobs/${id}`, { headers: auth })).json()) as {
-          status: string;
-          assetHash: string;
-        },
-      (state) => ['succeeded', 'rejected', 'failed'].includes(state.status),
-      { what: 'the upload job', timeoutMs: 90_000 },
-    );
-    expect(job.status).toBe('succeeded');
-    assetHash = job.assetHash;
-    const db = embedded.database.db;
-    const world = await db
-      .selectFrom('worlds')
-      .select('id')
-      .where('slug', '=', 'moved-world')
-      .executeTakeFirstOrThrow();
-    const wallet = '0x00000000000000000000000000000000000000cc';
-    await db
-      .insertInto('wallets')
-      .values({ address: wallet, account_id: creator.accountId, chain_id: 31337 })
-      .execute();
-    await db
-      .insertInto('nft_bindings')
-      .values({
-        account_id: creator.accountId,
-        wallet,
-        chain_id: 31337,
-        contract: '0x00000000000000000000000000000000000000dd',
-        token_id: '42',
-        amount: '1',
-        standard: 'erc721',
-        use: 'wearable',
-        world_id: null,
-        target: null,
-        revoked_reason: null,
-        metadata: JSON.stringify({ name: 'Moved token', model: assetHash }),
-      })
-      .execute();
-    await db
-      .insertInto('world_state')
-      .values({
-        world_id: world.id,
-        revision: 5,
-        state: JSON.stringify({ v: 1, items: { lever: { x: 2, y: 0, z: 1, yaw: 0 } } }),
-      })
-      .execute();
+    ({ assetHash } = await populateInstallation(embedded, 'moved-world'));
   } finally {
     await embedded.close();
   }
