@@ -36,6 +36,10 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
+/** The player's settings key (client/src/shared/world/settings.ts) and the cap the browser tests store. */
+const SETTINGS_KEY = 'mib.settings.v1';
+const E2E_MAX_FPS = 10;
+
 export interface WatchedPage {
   page: Page;
   /** Uncaught errors and console errors not matched by `expected`. */
@@ -49,6 +53,30 @@ export async function openWatchedPage(
   viewport = { width: 1024, height: 640 },
 ): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport });
+  // Pages draw at most E2E_MAX_FPS frames a second (the player's own frame-rate cap) unless a test stored
+  // settings of its own: software WebGL takes a core and more per page at full rate, starving the other
+  // test workers. Nothing in the tests times frames; the simulation runs at its own rate.
+  await page.addInitScript(
+    ([key, fps]) => {
+      try {
+        if (!window.localStorage.getItem(key))
+          window.localStorage.setItem(
+            key,
+            JSON.stringify({
+              quality: 'medium',
+              pixelRatio: 1,
+              shadows: false,
+              lodBias: 1,
+              voiceVolume: 1,
+              maxFps: fps,
+            }),
+          );
+      } catch {
+        // A page without storage (opaque origins) runs uncapped.
+      }
+    },
+    [SETTINGS_KEY, E2E_MAX_FPS] as const,
+  );
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {

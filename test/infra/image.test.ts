@@ -46,6 +46,11 @@ function baseImage(): string {
   return image;
 }
 
+/** The host's npm cache folder (`npm config get cache`). */
+function npmCache(): string {
+  return execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim();
+}
+
 /** podman build of infra/Dockerfile from the repository root; resolves with the seconds it took. */
 async function build(): Promise<number> {
   // Behind a TLS-inspecting proxy (these machines), npm in the build needs the host's CA bundle.
@@ -60,6 +65,8 @@ async function build(): Promise<number> {
       ...(ca
         ? ['-v', `${ca}:/run/host-ca.crt:ro`, '--build-arg', 'NODE_EXTRA_CA_CERTS=/run/host-ca.crt']
         : []),
+      // npm's downloads from the host's cache (filled by the checkout's own `npm ci`), not the registry again.
+      ...['-v', `${npmCache()}:/run/npm-cache`, '--build-arg', 'NPM_CACHE=/run/npm-cache'],
       ...[
         '--build-arg',
         `REVISION=${execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()}`,

@@ -16,6 +16,8 @@ import {
 import { drawnLook } from '../../shared/avatars/avatar-look.js';
 import { AvatarRenderer, type DrawnAvatar } from '../../shared/avatars/avatar-renderer.js';
 import { createMotionState } from '../../shared/avatars/motion-state.js';
+import { loadSettings, pageStorage } from '../../shared/world/settings.js';
+import { FrameRateLimit, frameloopFor } from '../../shared/world/view/FrameRateLimit.js';
 import { parseColor } from '../../shared/world/world-store.js';
 
 const BUILD_LABELS: Record<AvatarBuild, string> = { regular: 'Regular', slim: 'Slim', broad: 'Broad' };
@@ -83,10 +85,13 @@ function Choices<T extends string>(props: {
 
 export function LookPicker(props: { look: AvatarLook; color: string; onChange: (look: AvatarLook) => void }) {
   const { look, onChange } = props;
+  // The preview keeps to the visitor's frame-rate cap too.
+  const [maxFps] = useState(() => loadSettings(pageStorage()).maxFps);
   return (
     <div className="look-picker">
       <div className="look-preview" aria-hidden="true">
-        <Canvas camera={{ position: [0, 1.25, -3.5], fov: 38 }} dpr={1}>
+        <Canvas camera={{ position: [0, 1.25, -3.5], fov: 38 }} dpr={1} frameloop={frameloopFor(maxFps)}>
+          <FrameRateLimit fps={maxFps} />
           <hemisphereLight args={['#ffffff', '#55704a', 1.4]} />
           <directionalLight position={[2, 4, -3]} intensity={1.4} />
           <PreviewAvatar look={look} color={props.color} />

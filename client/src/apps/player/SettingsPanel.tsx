@@ -1,5 +1,6 @@
 /** Settings: graphics quality, voice volume and the controls, for this browser (see settings.ts). */
 import {
+  FRAME_RATE_LIMITS,
   QUALITY_PRESETS,
   type PlayerSettings,
   type QualityPreset,
@@ -99,6 +100,20 @@ export function SettingsPanel({
         value={settings.lodBias}
         onChange={(lodBias) => set({ lodBias })}
       />
+      <label>
+        Frame rate limit
+        <select
+          aria-label="Frame rate limit"
+          value={settings.maxFps}
+          onChange={(event) => onChange({ ...settings, maxFps: Number(event.target.value) })}
+        >
+          {FRAME_RATE_LIMITS.map((fps) => (
+            <option key={fps} value={fps}>
+              {fps === 0 ? 'None (display rate)' : `${fps} fps`}
+            </option>
+          ))}
+        </select>
+      </label>
       <Check
         label="Show colliders"
         checked={settings.showColliders}

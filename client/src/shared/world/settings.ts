@@ -1,6 +1,6 @@
 /**
- * The visitor's settings: graphics quality (pixel ratio, shadows, level-of-detail bias), voice volume and
- * whether to show the scene's colliders,
+ * The visitor's settings: graphics quality (pixel ratio, shadows, level-of-detail bias, a frame-rate cap),
+ * voice volume and whether to show the scene's colliders,
  * kept in this browser (localStorage) and checked when read back — a bad or old stored value falls back to
  * the defaults rather than breaking the page.
  */
@@ -27,6 +27,11 @@ export const settingsSchema = z.object({
   mediaVolume: z.number().min(0).max(1).default(1),
   /** Draws the scene's colliders (invisible otherwise), for creators checking where walls are. */
   showColliders: z.boolean().default(false),
+  /**
+   * Frames drawn per second at most; 0 draws at the display's own rate. A cap saves battery and heat on a
+   * laptop (and CPU where WebGL runs in software); the simulation keeps its own rate either way.
+   */
+  maxFps: z.number().int().min(0).max(240).default(0),
 });
 export type PlayerSettings = z.infer<typeof settingsSchema>;
 
@@ -36,7 +41,11 @@ export const DEFAULT_SETTINGS: PlayerSettings = {
   voiceVolume: 1,
   mediaVolume: 1,
   showColliders: false,
+  maxFps: 0,
 };
+
+/** The frame-rate caps the settings offer (0: the display's rate). */
+export const FRAME_RATE_LIMITS = [0, 120, 60, 30, 15] as const;
 
 const STORAGE_KEY = 'mib.settings.v1';
 

@@ -7,6 +7,7 @@ import type { PlayerSettings } from '../settings.js';
 import { moveTarget, setMoveTarget } from '../systems/pointer-move.js';
 import { installCameraOrbit } from '../systems/camera-orbit.js';
 import type { WorldConnection } from '../../net/world-connection.js';
+import { FrameRateLimit, frameloopFor } from './FrameRateLimit.js';
 import type { WorldStore } from '../world-store.js';
 import { SceneView } from '../../scene/SceneView.js';
 import { MovableItems } from './MovableItems.js';
@@ -75,7 +76,9 @@ export function WorldScene(props: SceneProps) {
       camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }}
       dpr={props.settings.pixelRatio}
       shadows={props.settings.shadows}
+      frameloop={frameloopFor(props.settings.maxFps)}
     >
+      <FrameRateLimit fps={props.settings.maxFps} />
       <SceneView
         source={props.store}
         shadows={props.settings.shadows}
