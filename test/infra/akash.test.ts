@@ -8,12 +8,12 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { generateManifest, validateSDL, type SDLInput } from '@akashnetwork/chain-sdk';
-import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig } from '../../server/config/app-config.js';
 import { parseBackupTarget } from '../../server/ops/backup-config.js';
+import { runInit } from '../helpers/env-file.js';
 import { tempDir } from '../helpers/server-process.js';
 
 const SETTINGS = {
@@ -65,13 +65,7 @@ async function akashCopy(): Promise<string> {
   return dir;
 }
 
-function init(dir: string, env: Record<string, string>, ...args: string[]): string {
-  return execFileSync('sh', [path.join(dir, 'init.sh'), ...args], {
-    encoding: 'utf8',
-    stdio: 'pipe',
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-}
+const init = runInit;
 
 async function rendered(): Promise<{ dir: string; text: string; sdl: Sdl }> {
   const dir = await akashCopy();

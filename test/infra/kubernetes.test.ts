@@ -15,7 +15,7 @@ import { parseBackupTarget } from '../../server/ops/backup-config.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 import { kubeProblems } from '../helpers/kube-validate.js';
 import { kustomizeBuild, type KubeObject } from '../helpers/kustomize.js';
-import { readEnv } from '../helpers/env-file.js';
+import { readEnv, runInit } from '../helpers/env-file.js';
 import { tempDir } from '../helpers/server-process.js';
 import { nginxBinary } from '../../bench/shared/topology.js';
 
@@ -42,13 +42,7 @@ async function k8sCopy(): Promise<string> {
   return dir;
 }
 
-function init(dir: string, env: Record<string, string>, ...args: string[]): string {
-  return execFileSync('sh', [path.join(dir, 'init.sh'), ...args], {
-    encoding: 'utf8',
-    stdio: 'pipe',
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-}
+const init = runInit;
 
 async function rendered(): Promise<{ dir: string; objects: KubeObject[] }> {
   const dir = await k8sCopy();
