@@ -4,18 +4,14 @@
  * oldest job keeps ageing while nothing runs is stuck (the alert rule in infra/monitoring says so).
  */
 import { Gauge, type Registry } from 'prom-client';
+import { oncePerScrape } from '../observability/metrics.js';
 import type { AssetJobsRepository } from './asset-jobs-repository.js';
 
 export function registerAssetJobMetrics(
   registry: Registry,
   jobs: Pick<AssetJobsRepository, 'queueStats'>,
 ): void {
-  let latest: Promise<Awaited<ReturnType<AssetJobsRepository['queueStats']>>> | undefined;
-  // Both gauges read one query per scrape (the first collect starts it, the second reuses it).
-  const stats = (): Promise<Awaited<ReturnType<AssetJobsRepository['queueStats']>>> => {
-    latest ??= jobs.queueStats().finally(() => setTimeout(() => (latest = undefined), 1_000).unref());
-    return latest;
-  };
+  const stats = oncePerScrape(() => jobs.queueStats());
   new Gauge({
     name: 'mib_asset_jobs',
     help: 'Asset pipeline jobs in the database, by status (queued, running), across all processes.',

@@ -1,5 +1,6 @@
 /** What /readyz checks: every dependency a join needs must answer. */
 import { Gauge, type Registry } from 'prom-client';
+import { oncePerScrape } from '../observability/metrics.js';
 export interface ReadinessCheck {
   name: string;
   /** Resolves when the dependency answers; rejects (or times out) otherwise. */
@@ -54,13 +55,7 @@ export async function runReadinessChecks(
  * and `mib_readiness_check{check}` (1 when that dependency answers), so an alert can say which one failed.
  */
 export function registerReadinessMetrics(registry: Registry, checks: ReadinessCheck[]): void {
-  let latest: Promise<ReadinessResult> | undefined;
-  const result = (): Promise<ReadinessResult> => {
-    latest ??= runReadinessChecks(checks).finally(() =>
-      setTimeout(() => (latest = undefined), 1_000).unref(),
-    );
-    return latest;
-  };
+  const result = oncePerScrape(() => runReadinessChecks(checks));
   new Gauge({
     name: 'mib_ready',
     help: 'Whether this process is ready for visitors (1) or not (0), as /readyz answers.',

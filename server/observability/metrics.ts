@@ -105,3 +105,12 @@ export function createMetrics(): Metrics {
     httpMiddleware,
   };
 }
+
+/**
+ * `read` shared by the gauges of one scrape: the first collect starts it, the others reuse its answer for a
+ * second, so several gauges fed by one query (or one round of readiness checks) cost it once.
+ */
+export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let latest: Promise<T> | undefined;
+  return () => (latest ??= read().finally(() => setTimeout(() => (latest = undefined), 1_000).unref()));
+}

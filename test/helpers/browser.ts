@@ -2,6 +2,7 @@
  * Headless Chromium from Debian (`apt-get install chromium`), driven by playwright-core with software
  * WebGL. No browser is downloaded. Pages fail the test on uncaught errors and unexpected console errors.
  */
+import { DEFAULT_SETTINGS, STORAGE_KEY } from '../../client/src/shared/world/settings.js';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,8 +37,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
-/** The player's settings key (client/src/shared/world/settings.ts) and the cap the browser tests store. */
-const SETTINGS_KEY = 'mib.settings.v1';
+/** The frame-rate cap the browser tests store in the player's settings. */
 const E2E_MAX_FPS = 10;
 
 export interface WatchedPage {
@@ -57,25 +57,14 @@ export async function openWatchedPage(
   // settings of its own: software WebGL takes a core and more per page at full rate, starving the other
   // test workers. Nothing in the tests times frames; the simulation runs at its own rate.
   await page.addInitScript(
-    ([key, fps]) => {
+    ([key, settings]) => {
       try {
-        if (!window.localStorage.getItem(key))
-          window.localStorage.setItem(
-            key,
-            JSON.stringify({
-              quality: 'medium',
-              pixelRatio: 1,
-              shadows: false,
-              lodBias: 1,
-              voiceVolume: 1,
-              maxFps: fps,
-            }),
-          );
+        if (!window.localStorage.getItem(key)) window.localStorage.setItem(key, JSON.stringify(settings));
       } catch {
         // A page without storage (opaque origins) runs uncapped.
       }
     },
-    [SETTINGS_KEY, E2E_MAX_FPS] as const,
+    [STORAGE_KEY, { ...DEFAULT_SETTINGS, maxFps: E2E_MAX_FPS }] as const,
   );
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));

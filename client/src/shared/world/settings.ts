@@ -47,7 +47,8 @@ export const DEFAULT_SETTINGS: PlayerSettings = {
 /** The frame-rate caps the settings offer (0: the display's rate). */
 export const FRAME_RATE_LIMITS = [0, 120, 60, 30, 15] as const;
 
-const STORAGE_KEY = 'mib.settings.v1';
+/** Where the settings are kept in localStorage. */
+export const STORAGE_KEY = 'mib.settings.v1';
 
 /**
  * This page's localStorage, or undefined where reading it throws: a frame on another site with third-party
