@@ -10,6 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import type { RunningServer } from '../../server/index.js';
 import { createOrg, createWorld, registerAccount } from './api.js';
@@ -108,5 +109,43 @@ export async function runOps(
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Runs one SQL statement on some database (PGlite or PostgreSQL) and resolves with its rows. */
+export type RowsOf = <R>(sql: string) => Promise<R[]>;
+
+/**
+ * Every row of every table of the current schema, as PostgreSQL's own JSON of each row, sorted per table:
+ * what "finds everything" compares across a backup/restore or a move. Kysely's migration bookkeeping is
+ * left out on request (a move migrates the target itself, so its rows differ in time).
+ */
+export async function tableContents(
+  rows: RowsOf,
+  options: { migrationTables: boolean },
+): Promise<Record<string, string[]>> {
+  const tables = await rows<{ table_name: string }>(
+    `select table_name from information_schema.tables where table_schema = current_schema()
+       and table_type = 'BASE TABLE' ${options.migrationTables ? '' : "and table_name not like 'kysely_%'"} order by 1`,
+  );
+  const result: Record<string, string[]> = {};
+  for (const { table_name: table } of tables)
+    result[table] = (await rows<{ row: string }>(`select row_to_json(t)::text as row from "${table}" t`))
+      .map((row) => row.row)
+      .sort();
+  return result;
+}
+
+/** tableContents of a PostgreSQL database (its URL's search_path picks the schema). */
+export async function postgresContents(
+  url: string,
+  options: { migrationTables: boolean },
+): Promise<Record<string, string[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await tableContents(async <R>(sql: string) => (await client.query(sql)).rows as R[], options);
+  } finally {
+    await client.end();
   }
 }

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { RunningServer } from '../../server/index.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
-import { populateInstallation, runOps as ops } from '../helpers/installation.js';
+import { populateInstallation, postgresContents, runOps as ops } from '../helpers/installation.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { createPostgresSchema, POSTGRES_BASE_URL, type PostgresSchema } from '../helpers/services.js';
@@ -36,28 +36,6 @@ const backupEnv = (): Record<string, string> => ({
   BACKUP_S3_ACCESS_KEY_ID: 'S3RVER',
   BACKUP_S3_SECRET_ACCESS_KEY: 'S3RVER',
 });
-
-/** Every row of every table of `schema`, as sorted JSON text: what "finds everything" compares. */
-async function contents(url: string, schema: string): Promise<Record<string, string[]>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const tables = await client.query<{ table_name: string }>(
-      `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by 1`,
-      [schema],
-    );
-    const result: Record<string, string[]> = {};
-    for (const { table_name: table } of tables.rows) {
-      const rows = await client.query<{ row: string }>(
-        `select row_to_json(t)::text as row from "${schema}"."${table}" t`,
-      );
-      result[table] = rows.rows.map((row) => row.row).sort();
-    }
-    return result;
-  } finally {
-    await client.end();
-  }
-}
 
 async function admin(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_BASE_URL });
@@ -136,8 +114,8 @@ describe('backup and restore (ops command)', () => {
     expect([restored.code, restored.stderr]).toEqual([0, '']);
     expect(restored.stdout).toContain(`restored ${backedUp.name}`);
 
-    const before = await contents(sourceUrl, schema);
-    const after = await contents(restoredUrl, schema);
+    const before = await postgresContents(sourceUrl, { migrationTables: true });
+    const after = await postgresContents(restoredUrl, { migrationTables: true });
     expect(Object.keys(after)).toEqual(Object.keys(before));
     for (const table of Object.keys(before)) expect([table, after[table]]).toEqual([table, before[table]]);
     expect(before.nft_bindings).toHaveLength(1);
@@ -169,7 +147,7 @@ describe('backup and restore (ops command)', () => {
     expect(again.stderr).toMatch(
       /already holds \d+ tables in schema "mib_test_\w+": restore only into an empty database/,
     );
-    expect(await contents(restoredUrl, schema)).toEqual(after);
+    expect(await postgresContents(restoredUrl, { migrationTables: true })).toEqual(after);
   }, 180_000);
 
   it('answers bad settings and arguments with what to do', async () => {

@@ -9,9 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { startInProcessServer } from '../helpers/in-process-server.js';
-import { populateInstallation, runOps as ops } from '../helpers/installation.js';
+import {
+  populateInstallation,
+  postgresContents,
+  runOps as ops,
+  tableContents,
+} from '../helpers/installation.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { startServerProcess, tempDir } from '../helpers/server-process.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
@@ -23,33 +27,15 @@ let assetHash: string;
 
 const bucketEnv = (): Record<string, string> => s3.env('moved');
 
-const TABLES_SQL = `select table_name from information_schema.tables
-  where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by 1`;
-const rowsSql = (table: string): string => `select row_to_json(t)::text as row from "${table}" t`;
-
-/** Every row of every table of the embedded database, as sorted JSON text. */
+/** Every row of every table of the embedded database. */
 async function embeddedContents(dir: string): Promise<Record<string, string[]>> {
   const db = await PGlite.create(path.join(dir, 'pglite'));
   try {
-    const result: Record<string, string[]> = {};
-    for (const { table_name: table } of (await db.query<{ table_name: string }>(TABLES_SQL)).rows)
-      result[table] = (await db.query<{ row: string }>(rowsSql(table))).rows.map((row) => row.row).sort();
-    return result;
+    return await tableContents(async <R>(sql: string) => (await db.query<R>(sql)).rows, {
+      migrationTables: false,
+    });
   } finally {
     await db.close();
-  }
-}
-
-async function postgresContents(url: string): Promise<Record<string, string[]>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result: Record<string, string[]> = {};
-    for (const { table_name: table } of (await client.query<{ table_name: string }>(TABLES_SQL)).rows)
-      result[table] = (await client.query<{ row: string }>(rowsSql(table))).rows.map((row) => row.row).sort();
-    return result;
-  } finally {
-    await client.end();
   }
 }
 
@@ -94,7 +80,7 @@ describe('move-to-postgres (ops command)', () => {
     expect(result.assetsCopied).toBe(result.assets);
     expect(result.rows).toBe(Object.values(before).reduce((sum, rows) => sum + rows.length, 0));
 
-    const after = await postgresContents(target.url);
+    const after = await postgresContents(target.url, { migrationTables: false });
     expect(Object.keys(after)).toEqual(Object.keys(before));
     for (const table of Object.keys(before)) expect([table, after[table]]).toEqual([table, before[table]]);
     // The embedded data is as it was.
