@@ -215,12 +215,13 @@ describe('the demo world in a browser', () => {
     const canvasWidth = () => page.evaluate(() => document.querySelector('canvas')!.width);
     const cssWidth = await page.evaluate(() => document.querySelector('canvas')!.clientWidth);
     await page.click('button.settings-button');
-    await page.locator('input[aria-label="Pixel ratio"]').fill('0.5');
-    const half = await waitFor(readHook, (hook) => hook.stats.pixelRatio === 0.5, {
-      what: 'the renderer to draw at half resolution',
+    // The browser tests store a pixel ratio of 0.5 (E2E_SETTINGS): change it to another.
+    await page.locator('input[aria-label="Pixel ratio"]').fill('0.75');
+    const changed = await waitFor(readHook, (hook) => hook.stats.pixelRatio === 0.75, {
+      what: 'the renderer to draw at three quarters of the resolution',
     });
-    expect(half.settings).toMatchObject({ pixelRatio: 0.5, quality: 'custom' });
-    expect(await canvasWidth()).toBe(Math.floor(cssWidth * 0.5));
+    expect(changed.settings).toMatchObject({ pixelRatio: 0.75, quality: 'custom' });
+    expect(await canvasWidth()).toBe(Math.floor(cssWidth * 0.75));
     await page.locator('input[aria-label="Shadows"]').check();
     await waitFor(readHook, (hook) => hook.settings.shadows, { what: 'shadows on' });
     await page.waitForTimeout(300);
@@ -229,7 +230,7 @@ describe('the demo world in a browser', () => {
     const stored = await page.evaluate(
       () => JSON.parse(localStorage.getItem('mib.settings.v1') ?? 'null') as unknown,
     );
-    expect(stored).toMatchObject({ pixelRatio: 0.5, shadows: true });
+    expect(stored).toMatchObject({ pixelRatio: 0.75, shadows: true });
     await page.selectOption('select[aria-label="Quality"]', 'medium');
     await waitFor(readHook, (hook) => hook.stats.pixelRatio === 1 && !hook.settings.shadows, {
       what: 'the medium preset',
