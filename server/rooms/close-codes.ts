@@ -24,6 +24,11 @@ export const WORLD_DELETED_CLOSE_CODE = 4410;
  * resuming the session, which skips onAuth.
  */
 export const NO_GRACE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  // "Going away": the browser closes a page's sockets with 1001 as the page unloads (closed, reloaded,
+  // navigated), and every app of ours leaves on pagehide anyway — but that leave message may not make it
+  // out while the page is torn down (seen with the embed's frame). A lost network gives 1006, which keeps
+  // its grace.
+  1001,
   1002,
   1003,
   1007,
