@@ -1,4 +1,5 @@
 export { openDatabase, redactUrl, DatabaseUnavailableError, type OpenDatabase } from './open-database.js';
+export { isDatabaseUnavailable } from './database-errors.js';
 export { migrateToLatest, migrateTo } from './migrate.js';
 export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';

@@ -81,6 +81,11 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5_000, max: 10 });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor one that is checked out between two queries (inside a transaction) when the server ends its
+  // connection (`pg_ctl stop -m immediate`, a failover): pg emits that as an 'error' event nobody would
+  // hear. The transaction's next query fails and answers its caller; the pool drops the dead client on
+  // release. Found by bench:reliability's crash harness, which stops PostgreSQL under writes.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     client.release();

@@ -3,6 +3,10 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { Problem, kindForStatus, problemType } from '../control-plane/api/problem.js';
+import { isDatabaseUnavailable } from '../db/index.js';
+
+/** What a 503 for an unreachable database asks clients to wait before trying again. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Every HTTP error as RFC 9457 `application/problem+json` with a stable `type` (see problem.ts).
@@ -35,6 +39,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         : typeof message === 'string'
           ? message
           : exception.message;
+    } else if (isDatabaseUnavailable(exception)) {
+      // Down, restarting or cut off mid-request: the client may retry; not a bug to page anyone about.
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      kind = kindForStatus(status);
+      detail =
+        'The database is not answering right now (it may be restarting), so this request may not have been saved: try again in a few seconds.';
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      this.logger.warn(
+        { err: exception, url: req.originalUrl },
+        'database unavailable during an HTTP request',
+      );
     } else {
       this.logger.error({ err: exception, url: req.originalUrl }, 'unhandled error in HTTP handler');
     }

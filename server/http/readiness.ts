@@ -21,10 +21,17 @@ export interface ReadinessResult {
   checks: Record<string, string>;
 }
 
+/**
+ * How long a dependency may take to answer a readiness probe. A silent one (a blackholed Redis, a database
+ * answering seconds late) then takes the process out of rotation within 2 s of going quiet, counting the
+ * load balancer's request; measured by bench:reliability's outages harness.
+ */
+export const READINESS_PROBE_TIMEOUT_MS = 1_500;
+
 /** Runs every check in parallel, each bounded by `timeoutMs`. */
 export async function runReadinessChecks(
   checks: ReadinessCheck[],
-  timeoutMs = 2_000,
+  timeoutMs = READINESS_PROBE_TIMEOUT_MS,
 ): Promise<ReadinessResult> {
   const outcomes = await Promise.all(
     checks.map(async ({ name, probe, optional = false }) => {
