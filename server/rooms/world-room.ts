@@ -413,6 +413,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     }
 
     override async onDispose(): Promise<void> {
+      deps.metrics.roomDisposed(this);
       this.unsubscribe?.();
       await this.meter?.flush(this.occupants.values());
       await this.saveAndRelease();
