@@ -25,12 +25,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `nodeArgs` go to the server's node, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile it. */
+/**
+ * `nodeArgs` go to the server's node, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile it. A
+ * PORT in `env` is used (e.g. when PUBLIC_URL must name it); otherwise a free one is picked.
+ */
 export async function startBenchServer(
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<BenchServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mib-bench-'));
   const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     env: {

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench:reliability [-- --only outages,churn] [--long]`: the resilience campaign's harnesses in
+ * their short form (loopback only; PostgreSQL, Redis and the LiveKit server from `npm run services`):
+ *
+ *   fuzz        room protocol fuzzing beside 100 undisturbed visitors (fuzz.ts)
+ *   crash       SIGKILLed server and an immediately stopped PostgreSQL under acknowledged writes (crash.ts)
+ *   outages     Redis, PostgreSQL and LiveKit cut off through fault proxies (outages.ts)
+ *   churn       rooms created and disposed, checked for leaks after GC (churn.ts); --long: 30 minutes
+ *   presence    two processes on Redis, one frozen and one killed (presence.ts)
+ *
+ * Each harness prints its figures to stderr as it goes. The last line on stdout is one JSON object with one
+ * key per harness holding its raw figures and its `pass`, each recomputed from those figures by the
+ * harness, and `pass` over all of them.
+ */
+import { parseArgs } from 'node:util';
+import { runChurn } from './churn.js';
+import { runCrash } from './crash.js';
+import { runOutages } from './outages.js';
+
+interface Harness {
+  run(options: { long: boolean }): Promise<{ pass: boolean }>;
+}
+
+const HARNESSES: Record<string, Harness> = {
+  crash: {
+    run: async () => {
+      const postgres = await runCrash('postgres');
+      const embedded = await runCrash('embedded');
+      return { postgres, embedded, pass: postgres.pass && embedded.pass };
+    },
+  },
+  outages: { run: () => runOutages() },
+  churn: { run: () => runChurn() },
+};
+
+function usage(message: string): never {
+  process.stderr.write(
+    `bench:reliability: ${message}\nusage: npm run bench:reliability -- [--only ${Object.keys(HARNESSES).join(',')}] [--long]\n`,
+  );
+  process.exit(2);
+}
+
+function readArgs(): { only: string[]; long: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { only: { type: 'string' }, long: { type: 'boolean', default: false } },
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const only = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(HARNESSES);
+  const unknown = only.filter((name) => !(name in HARNESSES));
+  if (unknown.length > 0)
+    usage(`unknown harness ${unknown.join(', ')}: choose from ${Object.keys(HARNESSES).join(', ')}`);
+  return { only, long: values.long };
+}
+
+const { only, long } = readArgs();
+const results: Record<string, unknown> = {};
+let pass = true;
+for (const name of only) {
+  const started = Date.now();
+  console.error(`bench:reliability: ${name} …`);
+  try {
+    const figures = await HARNESSES[name]!.run({ long });
+    results[name] = { ...figures, seconds: Math.round((Date.now() - started) / 1000) };
+    pass &&= figures.pass;
+  } catch (error) {
+    // A harness that cannot run fails; its reason is in the JSON, the others still run.
+    results[name] = { error: (error as Error).message, pass: false };
+    pass = false;
+  }
+  console.error(`bench:reliability: ${name} done: ${JSON.stringify(results[name])}`);
+}
+console.log(JSON.stringify({ ...results, pass, date: new Date().toISOString().slice(0, 10) }));
+// Redis and pg clients of the harnesses may keep handles; the figures are out.
+process.exit(0);
