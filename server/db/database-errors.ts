@@ -27,13 +27,20 @@ const PG_MESSAGES = [
   'Client was closed and is not queryable',
 ];
 
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && (SOCKET_CODES.has(code) || isConnectionState(code))) return true;
-    if (PG_MESSAGES.some((message) => cause instanceof Error && cause.message.includes(message))) return true;
-    if (cause instanceof AggregateError) return cause.errors.some(isDatabaseUnavailable);
-    cause = cause.cause;
-  }
-  return false;
+/** Read by shape, not `instanceof`: errors from Node's own modules may come from another realm. */
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, message, cause, errors } = error as ErrorLike;
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || isConnectionState(code))) return true;
+  if (typeof message === 'string' && PG_MESSAGES.some((known) => message.includes(known))) return true;
+  // AggregateError (a host name with several addresses, each refused).
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
 }
