@@ -15,13 +15,16 @@
 import { parseArgs } from 'node:util';
 import { runChurn } from './churn.js';
 import { runCrash } from './crash.js';
+import { runFuzz } from './fuzz.js';
 import { runOutages } from './outages.js';
+import { runPresence } from './presence.js';
 
 interface Harness {
   run(options: { long: boolean }): Promise<{ pass: boolean }>;
 }
 
 const HARNESSES: Record<string, Harness> = {
+  fuzz: { run: () => runFuzz() },
   crash: {
     run: async () => {
       const postgres = await runCrash('postgres');
@@ -31,6 +34,7 @@ const HARNESSES: Record<string, Harness> = {
   },
   outages: { run: () => runOutages() },
   churn: { run: () => runChurn() },
+  presence: { run: () => runPresence() },
 };
 
 function usage(message: string): never {

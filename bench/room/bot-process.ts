@@ -1,8 +1,9 @@
 /**
  * One bot process of the room benchmark: joins `count` bots to the demo world with the 0.18 SDK, walks
  * each to a point in the test area and then in circles, 20 inputs per second, and measures what the bots
- * receive. Controlled by its parent over IPC: 'start' opens the measurement window; at its end the
- * results go back as one message.
+ * receive. Controlled by its parent over IPC: 'start' opens the measurement window; at its end ('stop')
+ * the results go back as one message, and the process exits; 'lap' sends the window so far and opens the
+ * next.
  *
  * Latency: a few "marker" bots stand still and now and then take one step; every other bot of this
  * process that decodes state and has the marker in view timestamps when the step shows up in its decoded
@@ -132,6 +133,8 @@ async function joinBot(index: number): Promise<void> {
     connected: true,
   };
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => onFrame(bot, bytes));
+  // Chat, emotes and the rest (bench:reliability's fuzzers send them): received, not looked at.
+  room.onMessage('*', () => undefined);
   socketOf(room).addEventListener('message', (event: { data: ArrayBuffer }) => {
     if (measuring) bot.bytes += wsFrameBytes(event.data.byteLength);
   });
@@ -221,6 +224,19 @@ async function main(): Promise<void> {
       measuring = true;
       windowStart = performance.now();
       pulser = setInterval(pulseMarker, 500);
+    } else if (message.type === 'lap') {
+      // The window so far, and a new one from now (bench:reliability's interleaved phases).
+      const seconds = (performance.now() - windowStart) / 1000;
+      const result: BotProcessResult = {
+        connectedAtEnd: bots.filter((bot) => bot.connected).length,
+        disconnects,
+        downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
+        latenciesMs: latencies.splice(0),
+        joinFailures,
+      };
+      for (const bot of bots) bot.bytes = 0;
+      windowStart = performance.now();
+      process.send?.({ type: 'lap', result });
     } else if (message.type === 'stop') {
       measuring = false;
       const seconds = (performance.now() - windowStart) / 1000;
@@ -233,7 +249,12 @@ async function main(): Promise<void> {
         latenciesMs: latencies,
         joinFailures,
       };
-      process.send?.({ type: 'result', result }, () => process.exit(0));
+      // Everyone leaves (consented, no reconnection grace) before the process ends, at most 5 s.
+      const left = Promise.all(
+        bots.filter((bot) => bot.connected).map((bot) => bot.room.leave().catch(() => undefined)),
+      );
+      const done = (): void => void process.send?.({ type: 'result', result }, () => process.exit(0));
+      void Promise.race([left, new Promise((resolve) => setTimeout(resolve, 5_000))]).then(done);
     }
   });
   process.send?.({ type: 'ready', joined: bots.length });

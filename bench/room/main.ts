@@ -8,6 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { nextMessage } from '../shared/child-messages.js';
 import { cpuSeconds, percentile, round, rssMB } from '../shared/stats.js';
 import { metric, startBenchServer } from '../shared/server-process.js';
 import type { BotProcessOptions, BotProcessResult } from './bot-process.js';
@@ -81,26 +82,6 @@ function readArgs(): Args {
   };
 }
 
-function waitFor<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`bench: a bot process sent no '${type}' within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onMessage = (message: { type: string; message?: string } & T): void => {
-      if (message.type === 'error') {
-        clearTimeout(timer);
-        reject(new Error(`bench: a bot process failed: ${message.message}`));
-      } else if (message.type === type) {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        resolve(message);
-      }
-    };
-    child.on('message', onMessage);
-  });
-}
-
 async function run(
   mode: 'interest' | 'baseline',
   { clients, seconds, botProcesses, profileServer }: Args,
@@ -127,7 +108,7 @@ async function run(
         fork(BOT_ENTRY, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
       );
     }
-    await Promise.all(bots.map((bot) => waitFor(bot, 'ready', 300_000)));
+    await Promise.all(bots.map((bot) => nextMessage(bot, 'ready', 300_000)));
     // Let bots spread out, and let the join burst age out of the server's 30 s quantile window.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     const cpuStart = cpuSeconds(server.pid);
@@ -139,7 +120,7 @@ async function run(
     const started = performance.now();
     for (const bot of bots) bot.send({ type: 'start' });
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const results = bots.map((bot) => waitFor<{ result: BotProcessResult }>(bot, 'result', 60_000));
+    const results = bots.map((bot) => nextMessage<{ result: BotProcessResult }>(bot, 'result', 60_000));
     for (const bot of bots) bot.send({ type: 'stop' });
     const elapsed = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(server.pid) - cpuStart;
