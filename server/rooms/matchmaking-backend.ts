@@ -12,6 +12,8 @@ import { LocalInstanceLock, RedisInstanceLock, type InstanceLock } from './insta
 
 export interface MatchmakingBackend {
   kind: 'local' | 'redis';
+  /** REDIS_URL when kind is 'redis' (the process heartbeat opens its own connection). */
+  redisUrl?: string;
   presence: Presence;
   driver: MatchMakerDriver;
   /** Instance-number leases, shared by every process of the deployment. */
@@ -69,5 +71,5 @@ export async function createMatchmakingBackend(
     const value: unknown = await presence.get(key);
     if (value !== 'ok') throw new Error('presence did not return what was just written');
   };
-  return { kind, presence, driver, instanceLock, ping };
+  return { kind, redisUrl: config.redisUrl, presence, driver, instanceLock, ping };
 }

@@ -12,10 +12,13 @@ import {
   matchMaker,
   registerRoomDefinitions,
 } from '@colyseus/core';
+import { setLogger } from '@colyseus/core/Logger';
 import { setTransport } from '@colyseus/core/Transport';
 import { Encoder } from '@colyseus/schema';
 import { MAX_MESSAGE_BYTES, RoomName } from '../../protocol/index.js';
 import type { MatchmakingBackend } from './matchmaking-backend.js';
+import { colyseusLogger } from './colyseus-logger.js';
+import { startProcessLiveness, type ProcessLiveness } from './process-liveness.js';
 import { ViolationTrackingTransport } from './protocol-violations.js';
 import { createWorldRoom, type WorldRoomDeps } from './world-room.js';
 import { createEditorRoom } from './editor/editor-room.js';
@@ -94,7 +97,15 @@ export async function createRoomHost(
   editorDeps: EditorRoomDeps,
 ): Promise<RoomHost> {
   Encoder.BUFFER_SIZE = STATE_BUFFER_BYTES;
+  setLogger(colyseusLogger(deps.logger));
   await matchMaker.setup(backend.presence, backend.driver, publicAddress, () => leastLoadedProcess(backend));
+  // Across processes, a process is dead when its heartbeat stops, not when one call to it is slow
+  // (process-liveness.ts): Colyseus' own health check would unlist a busy process's rooms.
+  let liveness: ProcessLiveness | undefined;
+  if (backend.kind === 'redis' && backend.redisUrl) {
+    matchMaker.setHealthChecksEnabled(false);
+    liveness = startProcessLiveness(backend, backend.redisUrl, deps.logger);
+  }
   const transport = new ViolationTrackingTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let stopped = false;
   const matchmaking = createNodeMatchmakingMiddleware();
@@ -131,6 +142,7 @@ export async function createRoomHost(
       if (stopped) return;
       stopped = true;
       await matchMaker.gracefullyShutdown();
+      await liveness?.stop();
       transport.shutdown();
       await backend.driver.shutdown();
       await backend.instanceLock.close();
