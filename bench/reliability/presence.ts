@@ -16,6 +16,7 @@ import { freshRedis, freshSchema } from '../rollout/saved-state.js';
 import { freePort, startBenchServer, type BenchServer } from '../shared/server-process.js';
 import { joinWorld, type Visitor } from '../shared/visitors.js';
 import { within } from '../shared/wait.js';
+import { holdBusy } from './busy-loop.js';
 
 export interface PresenceFigures {
   busySeconds: number;
@@ -34,29 +35,6 @@ export interface PresenceFigures {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `seconds` of busy loop on the server's own event loop, through its inspector (started with --inspect). */
-async function holdBusy(inspectPort: number, seconds: number): Promise<void> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{
-    webSocketDebuggerUrl: string;
-  }>;
-  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = reject;
-  });
-  const done = new Promise<void>((resolve) => (socket.onmessage = () => resolve()));
-  socket.send(
-    JSON.stringify({
-      id: 1,
-      method: 'Runtime.evaluate',
-      params: { expression: `{ const until = Date.now() + ${seconds * 1000}; while (Date.now() < until); }` },
-    }),
-  );
-  await within(done, (seconds + 30) * 1000, () => undefined);
-  socket.close();
-}
-
-/** The demo world's rooms as Redis lists them, with the process holding each. */
 interface Listing {
   roomId: string;
   processId: string;
@@ -71,6 +49,7 @@ interface Process {
   inspectPort: number;
 }
 
+/** The demo world's rooms as Redis lists them, with the process holding each. */
 async function demoRooms(redis: Redis): Promise<Listing[]> {
   const listings = await redis.hgetall('roomcaches');
   return Object.values(listings)

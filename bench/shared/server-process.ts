@@ -49,6 +49,9 @@ export async function startBenchServer(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Its log lines (stdout) are read and dropped: a pipe nobody reads fills up, and a server that logs a lot
+  // (bench:reliability's fuzzers get a warning each) then hangs on its way out, flushing into it.
+  child.stdout?.resume();
   // A benchmark stopped half way (Ctrl+C, a time limit) must not leave its server running.
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);
