@@ -24,7 +24,13 @@ interface Harness {
 }
 
 const HARNESSES: Record<string, Harness> = {
-  fuzz: { run: () => runFuzz() },
+  fuzz: {
+    run: async () => {
+      const embedded = await runFuzz({ database: 'embedded' });
+      const postgres = await runFuzz({ database: 'postgres' });
+      return { embedded, postgres, pass: embedded.pass && postgres.pass };
+    },
+  },
   crash: {
     run: async () => {
       const postgres = await runCrash('postgres');
