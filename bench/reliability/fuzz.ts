@@ -248,16 +248,25 @@ async function embedKey(url: string, token: string): Promise<string> {
   return ((await response.json()) as { key: string }).key;
 }
 
+export interface FuzzOptions {
+  fuzzers?: number;
+  phaseSeconds?: number;
+  pairs?: number;
+  seed?: number;
+  /** Node arguments for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile it. */
+  serverNodeArgs?: string[];
+  /** The embedded database (in the server's own thread) or PostgreSQL (its own processes). */
+  database?: 'embedded' | 'postgres';
+}
+
 export async function runFuzz({
   fuzzers = 50,
   phaseSeconds = 16,
   pairs = 3,
   seed = 1,
-  /** Node arguments for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile it. */
-  serverNodeArgs = [] as string[],
-  /** The embedded database (in the server's own thread) or PostgreSQL (its own processes). */
-  database = 'embedded' as 'embedded' | 'postgres',
-} = {}): Promise<FuzzFigures> {
+  serverNodeArgs = [],
+  database = 'embedded',
+}: FuzzOptions = {}): Promise<FuzzFigures> {
   const next = random(seed);
   const schema = database === 'postgres' ? await freshSchema() : undefined;
   const port = await freePort();
