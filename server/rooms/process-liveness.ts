@@ -8,8 +8,8 @@
  * `mib:alive:<processId>` that expires ALIVE_TTL_MS after the last beat (Redis keeps the time, so clocks
  * across machines do not matter). Every process sweeps every SWEEP_INTERVAL_MS: a process that beat before
  * (listed in `mib:alive-seen`) and whose key has expired is dead, and its rooms and room count are removed.
- * Colyseus' own health checks are turned off (room-host.ts); a join that reaches a busy process waits and
- * is retried or refused, and never opens a duplicate.
+ * Colyseus' own health checks are turned off once the process is up (room-host.ts); a join that reaches a
+ * busy process waits and is retried or refused, and never opens a duplicate.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +22,9 @@ export const ALIVE_BEAT_MS = 1_000;
 export const ALIVE_TTL_MS = 4_000;
 /** How often each process looks for dead ones. A dead process is unlisted within TTL + this. */
 export const SWEEP_INTERVAL_MS = 2_000;
+
+/** How long the sweep receipt waits for a frozen process to wake (Colyseus' own: 600 s). */
+const SWEPT_RECEIPT_SECONDS = 600;
 
 const aliveKey = (processId: string): string => `mib:alive:${processId}`;
 const SEEN_KEY = 'mib:alive-seen';
@@ -85,6 +88,9 @@ export function startProcessLiveness(
       await matchMaker.stats.excludeProcess(processId);
       await backend.driver.cleanup?.(processId);
       await backend.presence.srem(SEEN_KEY, processId);
+      // Colyseus' receipt: a process that was only frozen (SIGSTOP, a paused VM) finds it when it runs
+      // again and lists its rooms anew.
+      await backend.presence.setex(`swept:${processId}`, '1', SWEPT_RECEIPT_SECONDS);
       logger.warn(
         { processId, rooms: rooms.length },
         'a server process stopped beating: its rooms are unlisted (it died, or lost Redis for good)',

@@ -102,10 +102,8 @@ export async function createRoomHost(
   // Across processes, a process is dead when its heartbeat stops, not when one call to it is slow
   // (process-liveness.ts): Colyseus' own health check would unlist a busy process's rooms.
   let liveness: ProcessLiveness | undefined;
-  if (backend.kind === 'redis' && backend.redisUrl) {
-    matchMaker.setHealthChecksEnabled(false);
+  if (backend.kind === 'redis' && backend.redisUrl)
     liveness = startProcessLiveness(backend, backend.redisUrl, deps.logger);
-  }
   const transport = new ViolationTrackingTransport({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let stopped = false;
   const matchmaking = createNodeMatchmakingMiddleware();
@@ -137,6 +135,10 @@ export async function createRoomHost(
         [RoomName.editor]: defineRoom(createEditorRoom(editorDeps)).filterBy(['world']),
       });
       await matchMaker.accept();
+      // Off only now: at start Colyseus still checks the processes already listed (those without a
+      // subscriber are gone) and starts its room-count persistence and its "was I swept?" check, which
+      // re-lists this process's rooms if a sweep (ours, after a freeze) unlisted them.
+      if (liveness) matchMaker.setHealthChecksEnabled(false);
     },
     async shutdown() {
       if (stopped) return;
