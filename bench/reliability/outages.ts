@@ -9,15 +9,14 @@
  * (≥ 90 % of the tick rate) through the Redis outage; every acknowledged press is stored (0 lost) and no
  * press is stored that was not sent (0 phantom).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TICK_HZ } from '../../protocol/index.js';
-import { defaultLiveKitBinary, startLiveKitProcess } from '../../server/voice/dev-livekit/livekit-process.js';
 import { freshRedis, freshSchema } from '../rollout/saved-state.js';
+import { startBenchLiveKit } from '../shared/bench-livekit.js';
 import { round } from '../shared/stats.js';
-import { freePort, freeUdpPort, startBenchServer } from '../shared/server-process.js';
+import { freePort, startBenchServer } from '../shared/server-process.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { monitorReadiness, outageTimings, type OutageTimings } from './readiness-monitor.js';
 import { startWorldLoad } from './world-load.js';
@@ -67,16 +66,9 @@ export async function runOutages({ blackholeSeconds = 30, faultSeconds = 10 } = 
   const schema = await freshSchema();
   const redisUrl = new URL(await freshRedis());
   const work = await mkdtemp(path.join(os.tmpdir(), 'mib-outages-'));
-  const apiKey = 'APIoutages';
-  const apiSecret = randomBytes(24).toString('base64url');
-  const livekit = await startLiveKitProcess({
-    binary: process.env.LIVEKIT_SERVER_BINARY || defaultLiveKitBinary(),
-    workDir: path.join(work, 'livekit'),
-    apiKey,
-    apiSecret,
-    port: await freePort(),
-    udpPort: await freeUdpPort(),
-    tcpPort: await freePort(),
+  const { livekit, apiKey, apiSecret } = await startBenchLiveKit({
+    workDir: work,
+    apiKey: 'APIoutages',
     logLevel: 'error',
   });
   const postgresUrl = new URL(schema.url);

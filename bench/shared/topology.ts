@@ -6,19 +6,15 @@
  * process's room sockets (/p1/…, /p2/…) and LiveKit's signalling.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  defaultLiveKitBinary,
-  startLiveKitProcess,
-  type RunningLiveKit,
-} from '../../server/voice/dev-livekit/livekit-process.js';
+import type { RunningLiveKit } from '../../server/voice/dev-livekit/livekit-process.js';
 import { Client } from '@colyseus/sdk';
-import { freePort, freeUdpPort } from './server-process.js';
+import { startBenchLiveKit } from './bench-livekit.js';
+import { freePort } from './server-process.js';
 import { wrapRoom, type Visitor } from './visitors.js';
 
 /** The checkout: the nearest folder up from here with infra/proxy (from bench/shared or dist/bench/shared). */
@@ -170,19 +166,11 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const proxyPort = await freePort();
   const livekitProxyPort = await freePort();
   const internalPort = await freePort();
-  const apiKey = 'APItopology';
-  const apiSecret = randomBytes(24).toString('base64url');
-  const livekit = await startLiveKitProcess({
-    binary: process.env.LIVEKIT_SERVER_BINARY || defaultLiveKitBinary(),
-    workDir: path.join(work, 'livekit'),
-    apiKey,
-    apiSecret,
-    port: await freePort(),
-    udpPort: await freeUdpPort(),
-    tcpPort: await freePort(),
-    // Webhooks reach whichever process is up through the proxy's internal listener, as in compose.
+  // Webhooks reach whichever process is up through the proxy's internal listener, as in compose.
+  const { livekit, apiKey, apiSecret } = await startBenchLiveKit({
+    workDir: work,
+    apiKey: 'APItopology',
     webhookUrl: `http://127.0.0.1:${internalPort}/livekit/webhook`,
-    logLevel: 'warn',
   });
   const url = `http://127.0.0.1:${proxyPort}`;
   const livekitPublicUrl = `ws://127.0.0.1:${livekitProxyPort}`;
