@@ -15,6 +15,7 @@ import { WalletsModule, type WalletsModuleOptions } from '../wallets/index.js';
 import { HealthController } from './health.controller.js';
 import { METRICS_REGISTRY, MetricsController } from './metrics.controller.js';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
+import { LEAVE_LOGGER, RoomLeaveController } from './room-leave.controller.js';
 
 export interface AppModuleOptions {
   logger: Logger;
@@ -50,10 +51,11 @@ export class AppModule {
         WalletsModule.forRoot(options.wallets),
         NftModule.forRoot(options.nft),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, RoomLeaveController],
       providers: [
         { provide: METRICS_REGISTRY, useValue: options.registry },
         { provide: READINESS_CHECKS, useValue: options.readinessChecks },
+        { provide: LEAVE_LOGGER, useValue: options.logger },
       ],
     };
   }

@@ -56,6 +56,7 @@ import { parseJoinOptions, parseJoinOptionsFor } from './join-options.js';
 import { INPUT_BUFFER_SIZE, SCHEMA_PATCH_MS, USAGE_FLUSH_MS } from './room-timing.js';
 import type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 import { MovableItems } from './movable-items.js';
+import { LeaveNotices, type LeaveNoticeOutcome } from './leave-notices.js';
 import { VOICE_EVERY_TICKS, VoiceDirector, voiceSettingsOf, type VoiceListener } from '../voice/index.js';
 
 export type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
@@ -78,6 +79,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     private readonly interest = deps.interest.enabled ? new InterestManager(deps.interest) : undefined;
     private readonly movement = new MovementBroadcaster(deps.interest.enabled);
     private readonly netIds = new NetIds();
+    private readonly leaveNotices = new LeaveNotices();
     /** Embeds watching with no avatar (not visitors: they take no visitor seat). */
     private readonly spectators = new Spectators(this.interest);
     private readonly embeds = new EmbedRevocations((keyIds) => deps.embeds.revoked(keyIds));
@@ -360,8 +362,25 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     override onDrop(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
       if (occupant) occupant.inputs.length = 0;
-      if ((code !== undefined && NO_GRACE_CLOSE_CODES.has(code)) || violatedProtocol(client)) return;
-      this.allowReconnection(client, RECONNECT_GRACE_SECONDS).catch(() => undefined); // expiry → onLeave
+      const noticed = this.leaveNotices.takeNotice(client.sessionId);
+      const grace =
+        !noticed && !((code !== undefined && NO_GRACE_CLOSE_CODES.has(code)) || violatedProtocol(client));
+      this.log.debug({ sessionId: client.sessionId, code, grace, noticed }, 'client dropped');
+      if (!grace) return;
+      const waiting = this.allowReconnection(client, RECONNECT_GRACE_SECONDS);
+      waiting.catch(() => undefined); // expiry → onLeave
+      this.leaveNotices.waiting(client, waiting);
+    }
+
+    /**
+     * A page's leave notice (POST /rooms/<roomId>/leave, called through the matchmaker so it reaches the
+     * process holding this room): ends the session's grace at once, or — its socket still open — takes
+     * the grace away from its coming drop. See leave-notices.ts.
+     */
+    leaveNoticed(sessionId: string, token: string): LeaveNoticeOutcome {
+      const outcome = this.leaveNotices.notice(sessionId, token, this.clients.getById(sessionId));
+      this.log.debug({ sessionId, outcome }, 'leave notice');
+      return outcome;
     }
 
     /** A reconnected client starts from a blank picture: send it every position it may see again. */
@@ -377,6 +396,8 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     }
 
     override onLeave(client: Client, code?: number): void {
+      this.leaveNotices.takeNotice(client.sessionId);
+      this.log.debug({ sessionId: client.sessionId, code }, 'client left');
       this.embeds.forget(client.sessionId);
       if (this.spectators.remove(client.sessionId)) return this.countSpectators();
       const occupant = this.occupants.get(client.sessionId);
@@ -414,6 +435,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
 
     override async onDispose(): Promise<void> {
       deps.metrics.roomDisposed(this);
+      this.leaveNotices.clear();
       this.unsubscribe?.();
       await this.meter?.flush(this.occupants.values());
       await this.saveAndRelease();

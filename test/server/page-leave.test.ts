@@ -2,7 +2,8 @@
  * A page going away is a leave: browsers close a page's sockets with 1001 as it unloads, and the leave
  * message our apps send on pagehide may not make it out first (seen with the embed's frame). Such a close
  * ends the visit at once — no avatar left waiting for the reconnection grace — while a lost network (1006,
- * or any other code) keeps its grace (test/server/world-room.test.ts).
+ * or any other code) keeps its grace (test/server/world-room.test.ts) — unless the page's leave notice, a
+ * keepalive HTTP request that outlives the page, says it left.
  */
 import '../helpers/ws-package-sockets.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -39,5 +40,75 @@ describe('a page going away', () => {
       { what: 'the avatar gone at once (no reconnection grace)' },
     );
     await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
+  });
+});
+
+/** The page's socket gone without a leave: a close code that keeps the grace, as a vanished socket does. */
+const vanish = (visitor: Visitor): void =>
+  (visitor.room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws.close(3001, 'gone');
+
+const notice = (roomId: string, body: unknown): Promise<Response> =>
+  fetch(`${server.url}/rooms/${roomId}/leave`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+const secretOf = (visitor: Visitor): string => visitor.room.reconnectionToken.split(':')[1]!;
+
+describe('a leave notice (the keepalive request a page sends as it goes away)', () => {
+  it('ends a waiting avatar’s grace at once; a wrong token changes nothing', async () => {
+    const leaving = await joinWorld(server.url, { name: 'Framed page' });
+    const onlooker = await joinWorld(server.url, { name: 'Onlooker 2' });
+    visitors.push(onlooker);
+    await onlooker.waitToSee(leaving);
+    const token = leaving.room.reconnectionToken;
+    vanish(leaving);
+    await waitFor(
+      () => leaving.leftWith(),
+      (code) => code !== undefined,
+      { what: 'the socket closed' },
+    );
+    const forged = await notice(leaving.room.roomId, { sessionId: leaving.sessionId, token: 'notTheOne' });
+    expect(forged.status).toBe(204); // says nothing about the session
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(onlooker.avatars().has(leaving.sessionId)).toBe(true); // still waiting for its page
+    expect(
+      (await notice(leaving.room.roomId, { sessionId: leaving.sessionId, token: secretOf(leaving) })).status,
+    ).toBe(204);
+    await waitFor(
+      () => onlooker.avatars().has(leaving.sessionId),
+      (seen) => !seen,
+      { what: 'the avatar gone on the notice' },
+    );
+    await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
+  });
+
+  it('sent while the socket is still open, takes the grace away from the drop that follows', async () => {
+    const leaving = await joinWorld(server.url, { name: 'Closing frame' });
+    const onlooker = await joinWorld(server.url, { name: 'Onlooker 3' });
+    visitors.push(onlooker);
+    await onlooker.waitToSee(leaving);
+    const answer = await notice(leaving.room.roomId, {
+      sessionId: leaving.sessionId,
+      token: secretOf(leaving),
+    });
+    expect(answer.status).toBe(204);
+    expect(onlooker.avatars().has(leaving.sessionId)).toBe(true); // a notice alone does not close a socket
+    vanish(leaving);
+    await waitFor(
+      () => onlooker.avatars().has(leaving.sessionId),
+      (seen) => !seen,
+      { what: 'the avatar gone with its socket (no grace)' },
+    );
+  });
+
+  it('answers a malformed notice with what is wrong, and one for a room that is gone with 204', async () => {
+    const bad = await notice('room-1', { sessionId: 'a b', token: 'x' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('sessionId is 1–64 letters');
+    const extra = await notice('room-1', { sessionId: 'abc', token: 'x', more: 1 });
+    expect(extra.status).toBe(400);
+    expect((await notice('gone-room', { sessionId: 'abc', token: 'x' })).status).toBe(204);
   });
 });

@@ -49,6 +49,7 @@ import {
   type WorldStore,
 } from '../world/world-store.js';
 import { describeJoinError } from './join-errors.js';
+import { sendLeaveNotice } from './leave-notice.js';
 import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
@@ -363,6 +364,7 @@ export async function connectToWorld(
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     watch: (at) => room.send(MessageType.spectatorCamera, { x: at.x, z: at.z } satisfies SpectatorCamera),
     leave: async () => {
+      sendLeaveNotice(endpoint, room);
       await room.leave();
     },
   };

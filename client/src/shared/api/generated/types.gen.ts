@@ -797,6 +797,11 @@ export type VoiceToken = {
     expiresAt: string;
 };
 
+export type LeaveNotice = {
+    sessionId: string;
+    token: string;
+};
+
 export type HealthHealthzData = {
     body?: never;
     path?: never;
@@ -844,6 +849,43 @@ export type MetricsMetricsResponses = {
 };
 
 export type MetricsMetricsResponse = MetricsMetricsResponses[keyof MetricsMetricsResponses];
+
+export type RoomLeaveLeaveData = {
+    body: {
+        sessionId: string;
+        token: string;
+    };
+    path: {
+        /**
+         * The room id: the part before ":" of room.reconnectionToken
+         */
+        roomId: string;
+    };
+    query?: never;
+    url: '/rooms/{roomId}/leave';
+};
+
+export type RoomLeaveLeaveErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type RoomLeaveLeaveError = RoomLeaveLeaveErrors[keyof RoomLeaveLeaveErrors];
+
+export type RoomLeaveLeaveResponses = {
+    /**
+     * Noted (or matched nothing)
+     */
+    204: void;
+};
+
+export type RoomLeaveLeaveResponse = RoomLeaveLeaveResponses[keyof RoomLeaveLeaveResponses];
 
 export type AuthGuestData = {
     body: {
