@@ -236,6 +236,11 @@ export interface RemovedEvent {
 /** What the joining visitor may do in this world (sent once, on joining). */
 export interface Privileges {
   canModerate: boolean;
+  /**
+   * Proves a leave notice for this session (POST /rooms/<roomId>/leave, sent as the page goes away, so
+   * the avatar does not wait out the reconnection grace). It ends the session and can do nothing else.
+   */
+  leaveToken: string;
 }
 
 export const MODERATION_ACTIONS = ['mute', 'unmute', 'kick', 'ban'] as const;

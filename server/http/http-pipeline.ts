@@ -72,6 +72,11 @@ export function useBodyParsers(app: NestExpressApplication): void {
     '/livekit/webhook',
     express.text({ type: ['application/webhook+json', 'application/json'], limit: '256kb' }),
   );
+  // Leave notices come as beacons, whose cross-site form needs no preflight (room-leave.controller.ts).
+  app.use(
+    '/rooms/:roomId/leave',
+    withProblems(express.urlencoded({ extended: false, limit: '1kb', parameterLimit: 4 }), '1kb'),
+  );
   const smallJson = jsonBody('64kb', ['application/json']);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
     req.method === 'POST' && req.path === '/assets' ? next() : smallJson(req, res, next),

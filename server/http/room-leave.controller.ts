@@ -22,7 +22,7 @@ const leaveNotice = named(
     .object({
       /** The room's sessionId for this page. */
       sessionId: colyseusId('sessionId'),
-      /** The secret part of the SDK's room.reconnectionToken (after "<roomId>:"), current at leaving. */
+      /** The seat's leave token (Privileges.leaveToken, sent by the room on joining). */
       token: colyseusId('token'),
     })
     .strict(),
@@ -38,14 +38,15 @@ export class RoomLeaveController {
 
   /**
    * Says that a page left its world room: the session's avatar leaves now instead of waiting for a
-   * reconnection. Answers 204 whether or not the session was found (a wrong token learns nothing).
+   * reconnection. Answers 204 whether or not the session was found (a wrong token learns nothing). Takes
+   * JSON or a form body (a beacon from a host page on another site sends a form: no preflight).
    */
   @Post('rooms/:roomId/leave')
   @HttpCode(204)
   @Returns(204, undefined, 'Noted (or matched nothing)')
   @Fails(400, 503)
   async leave(
-    @ZodParam('roomId', colyseusId('roomId'), 'The room id: the part before ":" of room.reconnectionToken')
+    @ZodParam('roomId', colyseusId('roomId'), 'The world room’s id (room.roomId)')
     roomId: string,
     @ZodBody(leaveNotice) body: z.output<typeof leaveNotice>,
   ): Promise<void> {

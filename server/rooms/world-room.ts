@@ -56,7 +56,7 @@ import { parseJoinOptions, parseJoinOptionsFor } from './join-options.js';
 import { INPUT_BUFFER_SIZE, SCHEMA_PATCH_MS, USAGE_FLUSH_MS } from './room-timing.js';
 import type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
 import { MovableItems } from './movable-items.js';
-import { LeaveNotices, type LeaveNoticeOutcome } from './leave-notices.js';
+import { LeaveNotices, dropSocket, type LeaveNoticeOutcome } from './leave-notices.js';
 import { VOICE_EVERY_TICKS, VoiceDirector, voiceSettingsOf, type VoiceListener } from '../voice/index.js';
 
 export type { InstanceMetadata, WorldRoomDeps } from './world-room-deps.js';
@@ -243,6 +243,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       if (admitted?.mutedFor) this.social.setMuted(client.sessionId, admitted.mutedFor);
       client.send(MessageType.privileges, {
         canModerate: admitted?.canModerate ?? false,
+        leaveToken: this.leaveNotices.seat(client.sessionId),
       } satisfies Privileges);
       this.voice?.joined(this.voiceListener(this.occupants.get(client.sessionId)!));
       this.nft?.dress([this.occupants.get(client.sessionId)!]);
@@ -258,7 +259,10 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         this.embeds.forget(client.sessionId); // no seat: never joined, so no onLeave will
         throw refused;
       }
-      client.send(MessageType.privileges, { canModerate: false } satisfies Privileges);
+      client.send(MessageType.privileges, {
+        canModerate: false,
+        leaveToken: this.leaveNotices.seat(client.sessionId),
+      } satisfies Privileges);
       this.countSpectators();
     }
 
@@ -362,24 +366,26 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     override onDrop(client: Client, code?: number): void {
       const occupant = this.occupants.get(client.sessionId);
       if (occupant) occupant.inputs.length = 0;
-      const noticed = this.leaveNotices.takeNotice(client.sessionId);
+      const noticed = this.leaveNotices.noticed(client.sessionId);
       const grace =
         !noticed && !((code !== undefined && NO_GRACE_CLOSE_CODES.has(code)) || violatedProtocol(client));
       this.log.debug({ sessionId: client.sessionId, code, grace, noticed }, 'client dropped');
       if (!grace) return;
       const waiting = this.allowReconnection(client, RECONNECT_GRACE_SECONDS);
       waiting.catch(() => undefined); // expiry → onLeave
-      this.leaveNotices.waiting(client, waiting);
+      this.leaveNotices.waiting(client.sessionId, waiting);
     }
 
     /**
      * A page's leave notice (POST /rooms/<roomId>/leave, called through the matchmaker so it reaches the
-     * process holding this room): ends the session's grace at once, or — its socket still open — takes
-     * the grace away from its coming drop. See leave-notices.ts.
+     * process holding this room): ends the session's grace at once, or — its socket still open, the page
+     * gone — closes that socket, and the drop gets no grace. See leave-notices.ts.
      */
     leaveNoticed(sessionId: string, token: string): LeaveNoticeOutcome {
-      const outcome = this.leaveNotices.notice(sessionId, token, this.clients.getById(sessionId));
+      const outcome = this.leaveNotices.notice(sessionId, token);
       this.log.debug({ sessionId, outcome }, 'leave notice');
+      const open = outcome === 'kept' ? this.clients.getById(sessionId) : undefined;
+      if (open) dropSocket(open); // its page is gone: its drop follows, with no grace
       return outcome;
     }
 
@@ -396,7 +402,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     }
 
     override onLeave(client: Client, code?: number): void {
-      this.leaveNotices.takeNotice(client.sessionId);
+      this.leaveNotices.ended(client.sessionId);
       this.log.debug({ sessionId: client.sessionId, code }, 'client left');
       this.embeds.forget(client.sessionId);
       if (this.spectators.remove(client.sessionId)) return this.countSpectators();

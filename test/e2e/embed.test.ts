@@ -94,6 +94,11 @@ const waitForEvent = (page: Page, id: string, name: string, what = `${id}: ${nam
   });
 
 /** The world frame of element `id` (the embed page inside it). */
+/** Everyone in the plaza's instances (visitors and spectators), as its owner's API lists them. */
+async function plazaPopulation(): Promise<number> {
+  return (await ok(sdk.worldsListInstances({ client: owner.api, path: { slug: 'plaza' } }), 200)).population;
+}
+
 async function frameOf(page: Page, id: string): Promise<Frame> {
   const handle = await page.locator(`#${id}`).evaluateHandle((el) => el.shadowRoot!.querySelector('iframe'));
   const frame = await (handle.asElement() as ElementHandle<HTMLIFrameElement>).contentFrame();
@@ -181,6 +186,55 @@ describe('the world widget on another site', () => {
     expect(watched.problems).toEqual([]);
     // Leaving the host page leaves the world at once (no avatar left behind for the grace period).
     await page.goto('about:blank');
+    await page.close();
+    await waitFor(
+      () => plazaPopulation(),
+      (count) => count === 0,
+      {
+        what: 'the visitor gone with its page, well within the 30 s reconnection grace',
+      },
+    );
+  });
+
+  it('ends the seat of a frame torn down while busy: the loader on the host page sends the leave', async () => {
+    const watched = await open(
+      '/torn',
+      `<mib-world id="w" world="plaza" embed-key="${plazaKey}" loading="eager" mode="join" name="Torn"></mib-world>`,
+    );
+    const { page } = watched;
+    await waitForEvent(page, 'w', 'joined');
+    await waitFor(
+      () => plazaPopulation(),
+      (count) => count === 1,
+      { what: 'the visitor counted' },
+    );
+    const notices: Array<{ fromHost: boolean; body: string }> = [];
+    page.on('request', (request) => {
+      if (/\/rooms\/[^/]+\/leave$/.test(request.url()))
+        notices.push({ fromHost: request.frame() === page.mainFrame(), body: request.postData() ?? '' });
+    });
+    // The frame's thread is busy (a heavy frame on a slow machine): its pagehide cannot run as it is torn
+    // down, so the host page's loader says it left.
+    const frame = await frameOf(page, 'w');
+    await frame.evaluate(() => {
+      setTimeout(() => {
+        const until = Date.now() + 3_000;
+        while (Date.now() < until);
+      });
+    });
+    await page.locator('#w').evaluate((element) => element.remove());
+    const sent = await waitFor(() => notices.find((notice) => notice.fromHost), Boolean, {
+      what: 'the loader’s leave notice',
+    });
+    expect(sent!.body).toMatch(/^sessionId=[\w-]+&token=[\w-]+$/);
+    await waitFor(
+      () => plazaPopulation(),
+      (count) => count === 0,
+      {
+        what: 'the seat ended, within the 30 s reconnection grace',
+      },
+    );
+    expect(watched.problems).toEqual([]);
     await page.close();
   });
 

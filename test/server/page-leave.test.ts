@@ -54,7 +54,15 @@ const notice = (roomId: string, body: unknown): Promise<Response> =>
     body: JSON.stringify(body),
   });
 
-const secretOf = (visitor: Visitor): string => visitor.room.reconnectionToken.split(':')[1]!;
+/** As a page's beacon sends it: a form body. */
+const beacon = (visitor: Visitor, token: string): Promise<Response> =>
+  fetch(`${server.url}/rooms/${visitor.room.roomId}/leave`, {
+    method: 'POST',
+    body: new URLSearchParams({ sessionId: visitor.sessionId, token }),
+  });
+
+const leaveTokenOf = async (visitor: Visitor): Promise<string> =>
+  (await waitFor(() => visitor.privileges()?.leaveToken, Boolean, { what: 'the seat’s leave token' }))!;
 
 describe('a leave notice (the keepalive request a page sends as it goes away)', () => {
   it('ends a waiting avatar’s grace at once; a wrong token changes nothing', async () => {
@@ -71,11 +79,11 @@ describe('a leave notice (the keepalive request a page sends as it goes away)', 
     );
     const forged = await notice(leaving.room.roomId, { sessionId: leaving.sessionId, token: 'notTheOne' });
     expect(forged.status).toBe(204); // says nothing about the session
+    // The reconnection token is no leave token.
+    expect((await beacon(leaving, token.split(':')[1]!)).status).toBe(204);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(onlooker.avatars().has(leaving.sessionId)).toBe(true); // still waiting for its page
-    expect(
-      (await notice(leaving.room.roomId, { sessionId: leaving.sessionId, token: secretOf(leaving) })).status,
-    ).toBe(204);
+    expect((await beacon(leaving, await leaveTokenOf(leaving))).status).toBe(204);
     await waitFor(
       () => onlooker.avatars().has(leaving.sessionId),
       (seen) => !seen,
@@ -84,23 +92,20 @@ describe('a leave notice (the keepalive request a page sends as it goes away)', 
     await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
   });
 
-  it('sent while the socket is still open, takes the grace away from the drop that follows', async () => {
+  it('sent while the socket is still open (its page is gone), closes it: the avatar leaves at once', async () => {
     const leaving = await joinWorld(server.url, { name: 'Closing frame' });
     const onlooker = await joinWorld(server.url, { name: 'Onlooker 3' });
     visitors.push(onlooker);
     await onlooker.waitToSee(leaving);
-    const answer = await notice(leaving.room.roomId, {
-      sessionId: leaving.sessionId,
-      token: secretOf(leaving),
-    });
-    expect(answer.status).toBe(204);
-    expect(onlooker.avatars().has(leaving.sessionId)).toBe(true); // a notice alone does not close a socket
-    vanish(leaving);
+    const token = leaving.room.reconnectionToken;
+    expect((await beacon(leaving, await leaveTokenOf(leaving))).status).toBe(204);
     await waitFor(
       () => onlooker.avatars().has(leaving.sessionId),
       (seen) => !seen,
-      { what: 'the avatar gone with its socket (no grace)' },
+      { what: 'the avatar gone on the notice (no grace)' },
     );
+    expect(leaving.leftWith()).toBeDefined();
+    await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
   });
 
   it('answers a malformed notice with what is wrong, and one for a room that is gone with 204', async () => {

@@ -66,7 +66,7 @@ describe('moderation from the room', () => {
       [anonymous, false],
     ] as const) {
       const said = await waitFor(() => visitor.privileges(), Boolean, { what: 'the privileges message' });
-      expect(said).toEqual({ canModerate });
+      expect(said).toEqual({ canModerate, leaveToken: expect.stringMatching(/^[\w-]{22}$/) });
     }
   });
 

@@ -15,6 +15,7 @@ import {
   type EmbedMethod,
   type Vector,
 } from '../../shared/embed/embed-messages.js';
+import { sendLeaveNotice, type Seat } from '../../shared/net/leave-notice.js';
 import { PosterView } from './poster-view.js';
 
 /** Where this script came from: the server every element talks to. */
@@ -61,6 +62,8 @@ export class MibWorld extends HTMLElement {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private frameTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The frame's seat in its room: the leave notice sent for it when the frame is torn down. */
+  private seat: Seat | null = null;
 
   constructor() {
     super();
@@ -76,6 +79,7 @@ export class MibWorld extends HTMLElement {
     if (!this.hasAttribute('role')) this.setAttribute('role', 'region');
     if (!this.hasAttribute('aria-label')) this.setAttribute('aria-label', 'Live 3D world');
     window.addEventListener('message', this.onMessage);
+    window.addEventListener('pagehide', this.leaveSeat);
     if (this.started) return;
     if (this.getAttribute('loading') === 'eager' || typeof IntersectionObserver !== 'function')
       void this.start();
@@ -95,7 +99,18 @@ export class MibWorld extends HTMLElement {
   disconnectedCallback(): void {
     this.observer?.disconnect();
     window.removeEventListener('message', this.onMessage);
+    window.removeEventListener('pagehide', this.leaveSeat);
+    this.leaveSeat(); // the frame goes with the element
   }
+
+  /**
+   * The frame is being torn down (host page leaving, element removed, another world): its own leave may
+   * not make it out, so this page says it (shared/net/leave-notice.ts).
+   */
+  private readonly leaveSeat = (): void => {
+    sendLeaveNotice(this.seat);
+    this.seat = null;
+  };
 
   attributeChangedCallback(): void {
     // Another world or key after the start: begin again with it.
@@ -103,6 +118,7 @@ export class MibWorld extends HTMLElement {
     this.started = false;
     this.failed = false;
     this.framing = null;
+    this.leaveSeat();
     this.frame?.remove();
     this.frame = null;
     this.view.hideMessage();
@@ -253,6 +269,10 @@ export class MibWorld extends HTMLElement {
     if (!this.frame || event.source !== this.frame.contentWindow || event.origin !== SERVER) return;
     const message = readFrameMessage(event.data);
     if (!message) return;
+    if ('seat' in message) {
+      this.seat = message.seat?.server === SERVER ? message.seat : null;
+      return;
+    }
     if ('reply' in message) {
       const pending = this.pending.get(message.reply);
       if (!pending) return;

@@ -53,7 +53,7 @@ export class EmbedWorld {
   private cameraSet = false;
   private readySent = false;
   private loadSent = false;
-  private reported = { population: -1, chat: 0, loaded: -1 };
+  private reported = { population: -1, chat: 0, loaded: -1, seat: null as string | null };
   private fatal = false;
   /** Between seats (join, leave, teleport): the old seat's closing is not an ending. */
   private switching = false;
@@ -284,6 +284,11 @@ export class EmbedWorld {
       const spawn = store.staticWorld.defaultSpawn;
       store.spectator.target = { x: spawn.x, y: spawn.y + 1, z: spawn.z };
       this.cameraSet = true;
+    }
+    const seat = store.seat ? `${store.seat.roomId}/${store.seat.sessionId}` : null;
+    if (seat !== this.reported.seat) {
+      this.reported.seat = seat;
+      this.bridge.seat(store.seat);
     }
     const entry = store.entryProgress;
     if (entry.loaded !== this.reported.loaded) {

@@ -10,6 +10,7 @@ import {
   type EmbedEventName,
   type HostCommand,
 } from '../../shared/embed/embed-messages.js';
+import type { Seat } from '../../shared/net/leave-notice.js';
 
 /** The origin of the page framing this one, or null when not framed (opened on its own). */
 export function parentOrigin(claimed: string | null): string | null {
@@ -37,6 +38,11 @@ export class FrameBridge {
 
   emit(event: EmbedEventName, detail: unknown = {}): void {
     if (this.host) window.parent.postMessage({ mib: EMBED_CHANNEL, event, detail }, this.host);
+  }
+
+  /** Tells the loader the seat this frame holds now (it sends the leave notice if the frame is torn down). */
+  seat(seat: Seat | null): void {
+    if (this.host) window.parent.postMessage({ mib: EMBED_CHANNEL, seat }, this.host);
   }
 
   private readonly onMessage = (event: MessageEvent): void => {

@@ -5,9 +5,12 @@
  * stay small.
  *
  * Host → frame: a command `{ mib: "embed", id, method, args }`, answered once by a reply.
- * Frame → host: an event `{ mib: "embed", event, detail }`, or a reply `{ mib: "embed", reply: id, ok, … }`.
+ * Frame → host: an event `{ mib: "embed", event, detail }`, a reply `{ mib: "embed", reply: id, ok, … }`,
+ * or the seat the frame holds now `{ mib: "embed", seat }` (null: none) — the loader sends its leave
+ * notice when the host page goes away or drops the element (shared/net/leave-notice.ts).
  */
 import type { EmbedErrorCode } from '../../../../protocol/embed-errors.js';
+import { readSeat, type Seat } from '../net/leave-notice.js';
 
 export const EMBED_CHANNEL = 'embed';
 
@@ -57,7 +60,8 @@ export interface HostCommand {
 export type FrameMessage =
   | { mib: typeof EMBED_CHANNEL; event: EmbedEventName; detail: unknown }
   | { mib: typeof EMBED_CHANNEL; reply: number; ok: true; value: unknown }
-  | { mib: typeof EMBED_CHANNEL; reply: number; ok: false; error: EmbedError };
+  | { mib: typeof EMBED_CHANNEL; reply: number; ok: false; error: EmbedError }
+  | { mib: typeof EMBED_CHANNEL; seat: Seat | null };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,6 +78,10 @@ export function readHostCommand(data: unknown): HostCommand | null {
 /** An event or reply from the frame, or null when `data` is not one. */
 export function readFrameMessage(data: unknown): FrameMessage | null {
   if (!isObject(data) || data.mib !== EMBED_CHANNEL) return null;
+  if ('seat' in data) {
+    const seat = data.seat === null ? null : readSeat(data.seat);
+    return seat || data.seat === null ? { mib: EMBED_CHANNEL, seat } : null;
+  }
   if (typeof data.event === 'string')
     return (EMBED_EVENTS as readonly string[]).includes(data.event)
       ? { mib: EMBED_CHANNEL, event: data.event as EmbedEventName, detail: data.detail }

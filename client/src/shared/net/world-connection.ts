@@ -49,7 +49,7 @@ import {
   type WorldStore,
 } from '../world/world-store.js';
 import { describeJoinError } from './join-errors.js';
-import { sendLeaveNotice } from './leave-notice.js';
+import { readSeat, sendLeaveNotice } from './leave-notice.js';
 import { loadScene } from './scene-loader.js';
 
 export interface WorldConnection {
@@ -316,6 +316,12 @@ export async function connectToWorld(
   });
   room.onMessage(MessageType.privileges, (privileges: Privileges) => {
     store.canModerate = privileges.canModerate;
+    store.seat = readSeat({
+      server: endpoint.replace(/\/+$/, ''), // an origin (readSeat checks)
+      roomId: room.roomId,
+      sessionId: room.sessionId,
+      leaveToken: privileges.leaveToken,
+    });
   });
   const moderationNote = (outcome: ModerationOutcome): void => {
     store.notice = { text: outcome.message, until: performance.now() + 4_000 };
@@ -341,6 +347,7 @@ export async function connectToWorld(
   });
   room.onLeave((code, reason) => {
     void voice.stop();
+    if (store.seat?.sessionId === room.sessionId) store.seat = null; // ended: nothing left to notice
     onLeft(code);
     if (store.connection === 'reconnecting') return; // joining again (see stay-in-world.ts)
     store.connection = 'closed';
@@ -364,7 +371,8 @@ export async function connectToWorld(
     press: () => room.request<object, PressReply>(MessageType.press, {}),
     watch: (at) => room.send(MessageType.spectatorCamera, { x: at.x, z: at.z } satisfies SpectatorCamera),
     leave: async () => {
-      sendLeaveNotice(endpoint, room);
+      sendLeaveNotice(store.seat);
+      store.seat = null;
       await room.leave();
     },
   };

@@ -22,6 +22,7 @@ import { drawnLook, type DrawnLook } from '../avatars/avatar-look.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 import type { EntryProgress, ModelState } from '../assets/model-loads.js';
 import type { JoinFailure } from '../net/join-errors.js';
+import type { Seat } from '../net/leave-notice.js';
 import type { VideoFeed } from '../voice/media-videos.js';
 import type { VoiceProbe } from '../voice/voice-probe.js';
 
@@ -136,6 +137,8 @@ export interface WorldStore {
   loading: { progress: number; stage: string };
   roomId: string | null;
   sessionId: string | null;
+  /** What a leave notice for the current seat needs (see shared/net/leave-notice.ts), or null. */
+  seat: Seat | null;
   presses: number;
   local: LocalAvatar | null;
   remotes: Map<string, RemoteAvatar>;
@@ -226,6 +229,7 @@ export function createWorldStore(): WorldStore {
     loading: { progress: 0, stage: 'Loading the player' },
     roomId: null,
     sessionId: null,
+    seat: null,
     presses: 0,
     local: null,
     closedWith: null,

@@ -857,7 +857,7 @@ export type RoomLeaveLeaveData = {
     };
     path: {
         /**
-         * The room id: the part before ":" of room.reconnectionToken
+         * The world room’s id (room.roomId)
          */
         roomId: string;
     };
