@@ -258,7 +258,13 @@ describe('a world with a published scene in the browser', () => {
 
   it('sits on a bench with E (the room checks reach), sends nothing while seated, and stands up by walking', async () => {
     const page = watched.page;
+    await waitFor(readHook, (hook) => hook.notice === null, { what: 'earlier notices gone' });
     await page.keyboard.press('KeyE');
+    // A refusal shows as a notice for 3 s: fail with its words rather than time out without them.
+    const answered = await waitFor(readHook, (hook) => hook.seat === 'bench' || hook.notice !== null, {
+      what: 'the page to sit on the bench or say why not',
+    });
+    expect(answered.notice).toBeNull();
     // On the seat (positions travel quantised to a few millimetres).
     const seated = await waitFor(
       readHook,

@@ -78,6 +78,8 @@ export const EXPECTED: Record<string, string> = {
   'GET /worlds/{slug}/export': '                     404  404  403  403  403  200  200  200  404  401',
   // This server runs without LiveKit: a signed-in caller learns voice is not set up (503).
   'POST /voice/token': '                             401  503  503  503  503  503  503  503  503  401',
+  // A page's leave notice: proven by its seat's leave token, not by a caller (a wrong one changes nothing).
+  'POST /rooms/{roomId}/leave': '                    204  204  204  204  204  204  204  204  204  401',
   // Signed by LiveKit, not by our callers: our credentials play no part.
   'POST /livekit/webhook': '                         503  503  503  503  503  503  503  503  503  503',
   // Registered accounts upload; jobs are their uploader's (and the operator's) alone; assets are public.

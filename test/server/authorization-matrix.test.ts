@@ -277,6 +277,8 @@ async function argumentsFor(route: string, caller: CallerName): Promise<Record<s
       await ok(sdk.walletsLink({ client: owner.api, body: await signedSiwe(url, wallet) }), 201);
       return { path: { address: wallet.address } };
     }
+    case 'POST /rooms/{roomId}/leave':
+      return { path: { roomId: 'no-such-room' }, body: { sessionId: 'session1', token: 'not-a-token' } };
     case 'POST /voice/token':
       return { body: { sessionId: 'session1', room: 'some-room' } };
     case 'POST /assets':
