@@ -1,6 +1,7 @@
 /**
  * Harness 2, crash durability, on PostgreSQL and on the embedded database: a visitor presses the demo
- * button and an editor adds entities to the demo draft through REST (each with a unique id) while the
+ * button, an editor adds entities to the demo draft through REST and a studio session adds entities live
+ * in another world's editor room (each edit with a unique id) while the
  * server process is SIGKILLed `kills` times at seeded random moments; on PostgreSQL (a cluster of the
  * harness' own) the database is also stopped with `-m immediate` `databaseCrashes` times under the same
  * writes and started again. After the last kill the server starts once more and the checker
@@ -9,7 +10,7 @@
  * Pass: 0 lost, 0 duplicated, 0 invented; each time, back in the world within 10 s of the kill (the new
  * process started and a visitor joined); the process never exits on a database crash.
  *
- * Not covered: live collaborative edits (the editor room's "saved"), and item moves — an item put down is
+ * Not covered: item moves — an item put down is
  * saved in a debounced snapshot that is never acknowledged to the mover, so there is nothing to hold it to
  * (test/server/durability.test.ts checks a moved item once its snapshot is stored).
  */
@@ -23,6 +24,7 @@ import { joinWorld } from '../shared/visitors.js';
 import { checkAcknowledged, type AcknowledgedCheck } from './acknowledged.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
 import { EDIT_PREFIX, newLedger, operatorToken, startWriters } from './writers.js';
+import { COLLAB_WORLD, createCollabWorld, startCollabWriter } from './collab-writer.js';
 
 export type Engine = 'postgres' | 'embedded';
 
@@ -38,6 +40,10 @@ export interface CrashFigures extends AcknowledgedCheck {
   editsSent: number;
   editsAcknowledged: number;
   editsStored: number;
+  /** Live edits in the editor room: made, acknowledged (*saved* after them) and found in the draft. */
+  collabSent: number;
+  collabAcknowledged: number;
+  collabStored: number;
   /** Kill → the next process ready and a visitor in the world, in ms. */
   backInWorldMsP50: number;
   backInWorldMsMax: number;
@@ -74,6 +80,7 @@ export async function runCrash(
     ...(database && { DATABASE_URL: database.url }),
   };
   const ledger = newLedger();
+  const collabLedger = newLedger();
   let editNumber = 0;
   const nextId = (): string => String(++editNumber);
   const backInWorldMs: number[] = [];
@@ -86,6 +93,10 @@ export async function runCrash(
     ),
   );
   let server = await startBenchServer(env);
+  const freshToken = () => operatorToken(server.url, OPERATOR.email, OPERATOR.password);
+  await createCollabWorld(server.url, await freshToken());
+  const collab = await startCollabWriter(server.url, freshToken, collabLedger, nextId);
+  let collabStopped = false;
   try {
     for (let cycle = 0; cycle < kills; cycle++) {
       const token = await operatorToken(server.url, OPERATOR.email, OPERATOR.password);
@@ -109,21 +120,37 @@ export async function runCrash(
       await stopped;
       refusals.push(...writers.refusals.slice(0, 5 - refusals.length));
       console.error(
-        `crash ${engine}: kill ${cycle + 1}/${kills}, back in ${Math.round(backInWorldMs.at(-1)!)} ms, presses ${ledger.pressesAcknowledged}/${ledger.pressesSent}, edits ${ledger.editsAcknowledged.size}/${ledger.editsSent.size}`,
+        `crash ${engine}: kill ${cycle + 1}/${kills}, back in ${Math.round(backInWorldMs.at(-1)!)} ms, presses ${ledger.pressesAcknowledged}/${ledger.pressesSent}, edits ${ledger.editsAcknowledged.size}/${ledger.editsSent.size}, live ${collabLedger.editsAcknowledged.size}/${collabLedger.editsSent.size}`,
       );
     }
-    // What the world holds now, read as a client would.
-    const token = await operatorToken(server.url, OPERATOR.email, OPERATOR.password);
-    const draft = (await (
-      await fetch(`${server.url}/worlds/demo/scene/draft`, { headers: { authorization: `Bearer ${token}` } })
-    ).json()) as { entities: Record<string, { name?: string }> };
-    const edits = Object.values(draft.entities)
-      .map((entity) => entity.name ?? '')
-      .filter((name) => name.startsWith(EDIT_PREFIX));
+    // The live session's last edits: saved once it is back (it may still be rejoining).
+    await collab.stop(15_000);
+    collabStopped = true;
+    // What the worlds hold now, read as a client would.
+    const token = await freshToken();
+    const harnessEdits = async (slug: string): Promise<string[]> => {
+      const draft = (await (
+        await fetch(`${server.url}/worlds/${slug}/scene/draft`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { entities: Record<string, { name?: string }> };
+      return Object.values(draft.entities)
+        .map((entity) => entity.name ?? '')
+        .filter((name) => name.startsWith(EDIT_PREFIX));
+    };
+    const edits = await harnessEdits('demo');
+    const collabEdits = await harnessEdits(COLLAB_WORLD);
     const checker = await joinWorld(server.url, { name: 'Checker' });
     const presses = checker.presses();
     await checker.leave();
-    const check = checkAcknowledged(ledger, { presses, edits });
+    const rest = checkAcknowledged(ledger, { presses, edits });
+    const live = checkAcknowledged(collabLedger, { presses: 0, edits: collabEdits });
+    const check = {
+      lost: rest.lost + live.lost,
+      duplicated: rest.duplicated + live.duplicated,
+      invented: rest.invented + live.invented,
+      lostEdits: [...rest.lostEdits, ...live.lostEdits].slice(0, 10),
+    };
     const backMax = Math.max(...backInWorldMs);
     return {
       engine,
@@ -136,10 +163,13 @@ export async function runCrash(
       editsSent: ledger.editsSent.size,
       editsAcknowledged: ledger.editsAcknowledged.size,
       editsStored: edits.length,
+      collabSent: collabLedger.editsSent.size,
+      collabAcknowledged: collabLedger.editsAcknowledged.size,
+      collabStored: collabEdits.length,
       ...check,
       backInWorldMsP50: Math.round(percentile(backInWorldMs, 50)),
       backInWorldMsMax: Math.round(backMax),
-      editRefusals: refusals,
+      editRefusals: [...refusals, ...collab.refusals].slice(0, 5),
       pass:
         check.lost === 0 &&
         check.duplicated === 0 &&
@@ -147,9 +177,11 @@ export async function runCrash(
         exitsOnDatabaseCrash === 0 &&
         backMax <= 10_000 &&
         ledger.pressesAcknowledged > 0 &&
-        ledger.editsAcknowledged.size > 0,
+        ledger.editsAcknowledged.size > 0 &&
+        collabLedger.editsAcknowledged.size > 0,
     };
   } finally {
+    if (!collabStopped) await collab.stop(0).catch(() => undefined);
     await killHard(server);
     await database?.close();
   }

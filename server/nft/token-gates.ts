@@ -90,13 +90,15 @@ export class TokenGates implements EntryGates {
   }
 
   /** Whether `accountId` (null: an anonymous visitor) may be in world `worldId` now; fails closed. */
-  async decide(worldId: string, accountId: string | null): Promise<EntryDecision> {
-    const world = await this.db
-      .selectFrom('worlds')
-      .select('token_gate')
-      .where('id', '=', worldId)
-      .executeTakeFirst();
-    const gate = (world?.token_gate ?? null) as TokenGate | null;
+  async decide(
+    world: string | { id: string; token_gate: unknown },
+    accountId: string | null,
+  ): Promise<EntryDecision> {
+    const row =
+      typeof world === 'string'
+        ? await this.db.selectFrom('worlds').select('token_gate').where('id', '=', world).executeTakeFirst()
+        : world;
+    const gate = (row?.token_gate ?? null) as TokenGate | null;
     if (!gate) return { allowed: true };
     if (!accountId)
       return {

@@ -70,7 +70,7 @@ export class JoinAdmission {
           org.quota_peak_ccu,
         );
       const accountId = principal.kind === 'anonymous' ? null : principal.accountId;
-      const gate = await this.gates?.decide(world.id, accountId);
+      const gate = await this.gates?.decide(world, accountId);
       if (gate && !gate.allowed) throw new ServerError(gate.status, `join: ${gate.reason}`);
       const mute = accountId ? await this.moderation.activeMute(world.id, accountId) : undefined;
       const moderate = accountId

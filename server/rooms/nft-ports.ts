@@ -11,7 +11,14 @@ export type EntryDecision = { allowed: true } | { allowed: false; status: 401 | 
 
 /** A world's token gate, checked at join and again when tokens move; fails closed. */
 export interface EntryGates {
-  decide(worldId: string, accountId: string | null): Promise<EntryDecision>;
+  /**
+   * `world`: its id, and its `token_gate` column when the caller has just read the world's row (a join
+   * does) — it is then not read again.
+   */
+  decide(
+    world: string | { id: string; token_gate: unknown },
+    accountId: string | null,
+  ): Promise<EntryDecision>;
 }
 
 /** A stored binding of a token to a frame, a wearable or a key. */

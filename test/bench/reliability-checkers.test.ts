@@ -8,6 +8,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { checkAcknowledged, type WriteLedger } from '../../bench/reliability/acknowledged.js';
 import { churnPasses } from '../../bench/reliability/churn.js';
+import { churnLongPasses, slope } from '../../bench/reliability/churn-long.js';
 import { scenarioPasses, type OutageScenario } from '../../bench/reliability/outages.js';
 import { outageTimings, type ReadinessSample } from '../../bench/reliability/readiness-monitor.js';
 import { metric } from '../../bench/shared/server-process.js';
@@ -128,5 +129,40 @@ describe('the outage harness checker', () => {
     const degraded = scenario([at(500, 200, 'degraded'), at(10_400, 200)]);
     expect(scenarioPasses(degraded, { required: false })).toBe(true);
     expect(scenarioPasses(scenario([at(500, 503), at(10_400, 200)]), { required: false })).toBe(false);
+  });
+});
+
+describe('the long churn checker', () => {
+  /** Post-GC heap samples every 30 s for 27 minutes: a base, a leak in MB per 10 minutes, and noise. */
+  const heap = (leakPer10Min: number) =>
+    Array.from({ length: 55 }, (_, i): [number, number] => {
+      const minutes = 3 + i * 0.5;
+      return [minutes, 80 + (leakPer10Min * minutes) / 10 + Math.sin(i * 1.7) * 0.8];
+    });
+  const figures = (leakPer10Min: number) => ({
+    minutes: 30,
+    visitors: 300,
+    roomsCreated: 900,
+    roomsRetained: 0,
+    churnFailures: 0,
+    botDisconnects: 0,
+    heapSamples: 55,
+    heapStartMB: 80,
+    heapEndMB: 80,
+    heapSlopeMBPer10Min: slope(heap(leakPer10Min)) * 10,
+    fdsAfterWarmup: 400,
+    fdsAtEnd: 402,
+  });
+
+  it('catches a slow leak under the noise of a real heap, and passes a flat one', () => {
+    expect(slope(heap(1.5)) * 10).toBeCloseTo(1.5, 1);
+    expect(churnLongPasses(figures(1.5), 900)).toBe(false);
+    expect(churnLongPasses(figures(0), 900)).toBe(true);
+  });
+
+  it('fails a run that retained a room, lost a bot or made too few rooms', () => {
+    expect(churnLongPasses({ ...figures(0), roomsRetained: 1 }, 900)).toBe(false);
+    expect(churnLongPasses({ ...figures(0), botDisconnects: 2 }, 900)).toBe(false);
+    expect(churnLongPasses({ ...figures(0), roomsCreated: 500 }, 900)).toBe(false);
   });
 });
