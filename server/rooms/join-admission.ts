@@ -6,6 +6,8 @@ import { ServerError } from '@colyseus/core';
 import type { AccessService, Authenticator, ModerationService, Principal } from '../control-plane/index.js';
 import { Problem } from '../control-plane/index.js';
 import type { EntryGates } from './nft-ports.js';
+import type { World } from '../db/index.js';
+import { RecentReads } from './recent-reads.js';
 import type { InstanceDirectory } from '../control-plane/index.js';
 
 /** What onAuth hands to onJoin (as client.auth). */
@@ -22,7 +24,17 @@ export interface Admitted {
   principal: Principal;
 }
 
+/**
+ * How old the world and organization rows a join is decided on may be, in ms: a world made private, a
+ * token gate set or a quota lowered applies to joins at most this much later. Bans, roles, mutes and the
+ * wallets' holdings are read fresh for every join.
+ */
+export const ADMISSION_READ_TTL_MS = 1_000;
+
 export class JoinAdmission {
+  private readonly worlds = new RecentReads<World>(ADMISSION_READ_TTL_MS);
+  private readonly orgs = new RecentReads<{ slug: string; quota_peak_ccu: number }>(ADMISSION_READ_TTL_MS);
+
   constructor(
     private readonly authenticator: Authenticator,
     private readonly access: AccessService,
@@ -59,8 +71,9 @@ export class JoinAdmission {
   async admit(token: string | undefined, slug: string, origin: string | undefined): Promise<Admitted> {
     try {
       const principal: Principal = await this.authenticator.authenticate(token || undefined, origin);
-      const world = await this.access.world(principal, slug, 'world.join');
-      const org = await this.access.orgQuotaOf(world.org_id);
+      const world = await this.worlds.read(slug, () => this.access.worldRow(slug));
+      await this.access.checkWorld(principal, world, 'world.join');
+      const org = await this.orgs.read(world.org_id, () => this.access.orgQuotaOf(world.org_id));
       const concurrent = await this.instances.byOrg(world.org_id);
       if (concurrent >= org.quota_peak_ccu)
         throw Problem.quota(

@@ -21,9 +21,15 @@ export class AccessService {
 
   /** The world `slug` if `principal` may take `action` on it; the policy's problem otherwise. */
   async world(principal: Principal, slug: string, action: WorldAction): Promise<World> {
+    const world = await this.worldRow(slug);
+    await this.checkWorld(principal, world, action);
+    return world;
+  }
+
+  /** The world `slug`, unchecked (the caller checks it next); 404 when there is none. */
+  async worldRow(slug: string): Promise<World> {
     const world = await this.db.selectFrom('worlds').selectAll().where('slug', '=', slug).executeTakeFirst();
     if (!world) throw Problem.notFound(`world "${slug}" not found`);
-    await this.checkWorld(principal, world, action);
     return world;
   }
 

@@ -44,10 +44,19 @@ export async function storageStanding(
 }
 
 export class UsageService {
+  /**
+   * The highest peak this process wrote per organization today ("<org>|<day>"): the row only ever keeps
+   * the greatest value, so a join that does not beat it need not be written (joins come in bursts).
+   */
+  private readonly peaksWritten = new Map<string, number>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** A visitor joined; `concurrent` is the organization's visitor count across instances with them. */
   async recordConcurrency(orgId: string, concurrent: number): Promise<void> {
+    const day = today();
+    const key = `${orgId}|${day}`;
+    if ((this.peaksWritten.get(key) ?? -1) >= concurrent) return;
     await this.db
       .insertInto('usage_daily')
       .values({ org_id: orgId, day: today(), peak_ccu: concurrent })
@@ -57,6 +66,10 @@ export class UsageService {
           .doUpdateSet({ peak_ccu: sql`greatest(usage_daily.peak_ccu, excluded.peak_ccu)` }),
       )
       .execute();
+    // Written: later joins below it are skipped; yesterday's marks go.
+    for (const kept of this.peaksWritten.keys())
+      if (!kept.endsWith(`|${day}`)) this.peaksWritten.delete(kept);
+    this.peaksWritten.set(key, Math.max(this.peaksWritten.get(key) ?? 0, concurrent));
   }
 
   /** Adds time visitors spent in an organization's worlds, in seconds. */
