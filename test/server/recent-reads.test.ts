@@ -27,10 +27,7 @@ describe('recent reads', () => {
   it('never keeps a failed read: the next join reads again', async () => {
     const reads = new RecentReads<string>(10_000);
     let fail = true;
-    const load = async () => {
-      if (fail) throw new Error('world "w" not found');
-      return 'found';
-    };
+    const load = () => (fail ? Promise.reject(new Error('world "w" not found')) : Promise.resolve('found'));
     await expect(reads.read('w', load)).rejects.toThrow('not found');
     fail = false;
     expect(await reads.read('w', load)).toBe('found');
