@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { BotProcessOptions } from '../room/bot-process.js';
 import { call } from '../shared/bench-api.js';
 import { nextMessage } from '../shared/child-messages.js';
-import { freePort, metric, startBenchServer } from '../shared/server-process.js';
+import { metric, startBenchServer } from '../shared/server-process.js';
 import { round } from '../shared/stats.js';
 import { joinWorld } from '../shared/visitors.js';
 import { fileDescriptors, retainedRooms, scrape } from './churn.js';
@@ -74,10 +74,8 @@ export async function runChurnLong({
   sampleEveryMs = 30_000,
   warmupMinutes = 3,
 } = {}): Promise<ChurnLongFigures> {
-  const port = await freePort();
   const server = await startBenchServer(
     {
-      PORT: String(port),
       DEV_CHAIN: 'off',
       OPERATOR_EMAIL: OPERATOR.email,
       OPERATOR_PASSWORD: OPERATOR.password,
