@@ -110,11 +110,18 @@ export async function runChurnLong({
 
     let churnFailures = 0;
     let running = true;
+    // Access tokens live 15 minutes: a fresh one every 5 (a sign-in per visit would load the server).
+    let visitToken = token;
+    let tokenAt = performance.now();
     const churner = (async () => {
       while (running) {
         const started = performance.now();
         try {
-          const visitor = await joinWorld(server.url, { world: CHURN_WORLD, name: 'Churner' }, token);
+          if (started - tokenAt > 5 * 60_000) {
+            visitToken = await operatorToken(server.url, OPERATOR.email, OPERATOR.password);
+            tokenAt = started;
+          }
+          const visitor = await joinWorld(server.url, { world: CHURN_WORLD, name: 'Churner' }, visitToken);
           await visitor.leave();
         } catch (error) {
           churnFailures++;
