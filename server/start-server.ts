@@ -35,6 +35,7 @@ import {
   EmbedService,
   UsageService,
   loadSigningKey,
+  SharedRateLimits,
 } from './control-plane/index.js';
 import { LocalAssetStore, S3AssetStore } from '../asset-pipeline/index.js';
 import {
@@ -120,6 +121,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw error;
   });
   let app: NestExpressApplication | undefined;
+  let rateLimitStorage: SharedRateLimits | undefined;
   let chains: ChainRuntime | undefined;
   let stopNft: () => Promise<void> = () => Promise.resolve();
   try {
@@ -143,6 +145,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
     const metrics = createMetrics();
     const backend = await createMatchmakingBackend(config);
+    // With Redis, every process counts rate limits together (else each counts its own, in memory).
+    rateLimitStorage = config.redisUrl ? new SharedRateLimits(config.redisUrl, logger) : undefined;
     const roomEvents = new RoomEvents(backend.presence, logger);
     const moderation = new ModerationService(database.db, roomEvents);
     const roomAccess = new AccessService(database.db);
@@ -286,6 +290,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
           moderation,
           defaultCapacity: config.worldCapacity,
           rateLimits: config.rateLimits,
+          rateLimitStorage,
         },
         voice: {
           gate: new VoiceGate(
@@ -357,6 +362,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await assetRunner.stop();
         await stopNft();
         await nest.close();
+        await rateLimitStorage?.close();
         await chains?.stop();
         await devVoice?.stop();
         await database.close();
@@ -368,6 +374,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   } catch (error) {
     await stopNft().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await rateLimitStorage?.close().catch(() => undefined);
     await chains?.stop().catch(() => undefined);
     await (devVoice ?? (await devVoiceStarting))?.stop().catch(() => undefined);
     await database.close().catch(() => undefined);

@@ -43,7 +43,12 @@ export interface AppConfig {
   embedRevocationCheckMs: number;
   auth: AuthConfig;
   /** Requests per minute per client address on /auth routes, and per caller on writes. */
-  rateLimits: { authPerMinute: number; writesPerMinute: number; voiceTokensPerMinute: number };
+  rateLimits: {
+    authPerMinute: number;
+    guestsPerMinute: number;
+    writesPerMinute: number;
+    voiceTokensPerMinute: number;
+  };
   /** Area of interest per client; `enabled: false` sends every avatar to everyone (benchmark baseline). */
   interest: InterestConfig;
   /** Voice through LiveKit; undefined when LIVEKIT_URL is unset (voice off, and the player says so). */
@@ -192,6 +197,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     rateLimits: {
       authPerMinute: value.RATE_LIMIT_AUTH_PER_MINUTE,
+      guestsPerMinute: value.RATE_LIMIT_GUESTS_PER_MINUTE,
       writesPerMinute: value.RATE_LIMIT_WRITES_PER_MINUTE,
       voiceTokensPerMinute: value.RATE_LIMIT_VOICE_TOKENS_PER_MINUTE,
     },

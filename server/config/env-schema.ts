@@ -113,6 +113,11 @@ export const envSchema = z
       .int('must be a whole number of requests')
       .min(1, 'must be at least 1')
       .default(20),
+    RATE_LIMIT_GUESTS_PER_MINUTE: z.coerce
+      .number({ message: 'must be a whole number of new guests, e.g. 600' })
+      .int('must be a whole number of new guests')
+      .min(1, 'must be at least 1')
+      .default(600),
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce
       .number({ message: 'must be a whole number of requests, e.g. 300' })
       .int('must be a whole number of requests')

@@ -4,14 +4,13 @@
  */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import type { ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import { ThrottlerGuard, ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables.js';
 import { InstanceDirectory } from './instances/instance-directory.js';
 import { AccessService } from './access/access-service.js';
-import { AuthenticationGuard, rateLimitTracker } from './api/caller.js';
+import { AuthenticationGuard } from './api/caller.js';
+import { rateLimitOptions, type RateLimits } from './api/rate-limits.js';
 import { ArchiveController } from './archive/archive.controller.js';
 import { WorldArchiveService } from './archive/world-archive.js';
 import { AccountsService } from './auth/accounts-service.js';
@@ -49,13 +48,10 @@ export interface ControlPlaneOptions {
   moderation: ModerationService;
   /** Capacity of new worlds unless they say otherwise. */
   defaultCapacity: number;
-  rateLimits: { authPerMinute: number; writesPerMinute: number; voiceTokensPerMinute: number };
+  rateLimits: RateLimits;
+  /** Where rate-limit counters live: this process's memory unless given (SharedRateLimits with Redis). */
+  rateLimitStorage?: ThrottlerStorage;
 }
-
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Embed sessions per client address and world per minute (a large classroom behind one NAT fits). */
-const EMBED_SESSIONS_PER_MINUTE = 600;
-const requestOf = (context: ExecutionContext): Request => context.switchToHttp().getRequest<Request>();
 
 @Module({})
 export class ControlPlaneModule {
@@ -64,56 +60,7 @@ export class ControlPlaneModule {
     const worlds = new WorldsService(db, options.instances, options.defaultCapacity, options.roomEvents);
     return {
       module: ControlPlaneModule,
-      imports: [
-        ThrottlerModule.forRoot({
-          // Per process (in memory): with N processes behind a balancer the effective limit is up to N×.
-          throttlers: [
-            {
-              name: 'auth',
-              ttl: 60_000,
-              limit: options.rateLimits.authPerMinute,
-              skipIf: (context) =>
-                !requestOf(context).path.startsWith('/auth/') || READ_METHODS.has(requestOf(context).method),
-              getTracker: (req: Record<string, unknown>) => `ip:${String(req.ip)}`,
-              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
-            },
-            {
-              // Voice tokens: a client needs one per room change (about one a second at most while walking).
-              name: 'voice',
-              ttl: 60_000,
-              limit: options.rateLimits.voiceTokensPerMinute,
-              skipIf: (context) => requestOf(context).path !== '/voice/token',
-              getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
-              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
-            },
-            {
-              // Embed sessions: a whole classroom behind one address opens the same embed at once, so they
-              // are counted per address and world, apart from other writes (one site cannot starve another).
-              name: 'embeds',
-              ttl: 60_000,
-              limit: EMBED_SESSIONS_PER_MINUTE,
-              skipIf: (context) => !/^\/embeds\/[^/]+\/sessions$/.test(requestOf(context).path),
-              getTracker: (req: Record<string, unknown>) =>
-                `ip:${String(req.ip)}:${String((req as unknown as Request).params?.slug ?? '')}`,
-              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
-            },
-            {
-              name: 'writes',
-              ttl: 60_000,
-              limit: options.rateLimits.writesPerMinute,
-              // Sign-in routes have the stricter limit above instead; LiveKit's webhooks are not a caller's writes.
-              skipIf: (context) =>
-                READ_METHODS.has(requestOf(context).method) ||
-                requestOf(context).path.startsWith('/auth/') ||
-                requestOf(context).path.startsWith('/embeds/') ||
-                requestOf(context).path === '/livekit/webhook',
-              getTracker: (req: Record<string, unknown>) => rateLimitTracker(req as unknown as Request),
-              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
-            },
-          ],
-          errorMessage: 'too many requests; wait a minute (see Retry-After) and try again',
-        }),
-      ],
+      imports: [ThrottlerModule.forRoot(rateLimitOptions(options.rateLimits, options.rateLimitStorage))],
       controllers: [
         AuthController,
         OrgsController,

@@ -13,6 +13,7 @@ export { ANONYMOUS, type Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
 export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam, ZodQuery } from './api/zod-api.js';
 export { Caller, SignedByAnotherService } from './api/caller.js';
+export { SharedRateLimits } from './api/shared-rate-limits.js';
 export { UsageService } from './usage/usage-service.js';
 export {
   InstanceDirectory,

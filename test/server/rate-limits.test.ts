@@ -1,7 +1,19 @@
-/** Rate limits: sign-in routes per client address, writes per caller; answered 429 problem with Retry-After. */
+/**
+ * Rate limits: sign-in routes and new guests per client address (apart), writes per caller; answered with a
+ * 429 problem naming the limit, with Retry-After.
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunningServer } from '../../server/index.js';
-import { createOrg, apiClient, ok, problem, registerAccount, sdk, type SignedIn } from '../helpers/api.js';
+import {
+  createOrg,
+  apiClient,
+  guestAccount,
+  ok,
+  problem,
+  registerAccount,
+  sdk,
+  type SignedIn,
+} from '../helpers/api.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 
 let server: RunningServer;
@@ -9,7 +21,11 @@ let a: SignedIn;
 let b: SignedIn;
 
 beforeAll(async () => {
-  server = await startInProcessServer({ RATE_LIMIT_AUTH_PER_MINUTE: '6', RATE_LIMIT_WRITES_PER_MINUTE: '5' });
+  server = await startInProcessServer({
+    RATE_LIMIT_AUTH_PER_MINUTE: '6',
+    RATE_LIMIT_WRITES_PER_MINUTE: '5',
+    RATE_LIMIT_GUESTS_PER_MINUTE: '12',
+  });
   // Two of this address's six sign-in requests; registrations are writes of the anonymous address.
   a = await registerAccount(server.url, 'A');
   b = await registerAccount(server.url, 'B');
@@ -37,5 +53,17 @@ describe('rate limits', () => {
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     const { body } = await problem(attempt());
     expect(body.type).toBe('urn:mib:problem:rate-limited');
+  });
+
+  it('counts new guests apart from sign-in, so a class behind one address gets in, and refuses a flood', async () => {
+    // Sign-in is used up by the test above (6 a minute); guests have a limit of their own (12).
+    for (let i = 0; i < 12; i += 1) await guestAccount(server.url, `Pupil ${i}`);
+    const refused = await problem(
+      sdk.authGuest({ client: apiClient(server.url), body: { displayName: 'One more' } }),
+    );
+    expect(refused.status).toBe(429);
+    expect(refused.body.detail).toMatch(
+      /^too many new guests from this address \(12 a minute; .*RATE_LIMIT_GUESTS_PER_MINUTE\): try again in \d+ s/,
+    );
   });
 });
