@@ -1,8 +1,8 @@
 /**
  * Fetching what token metadata points at, without letting a token creator reach into the server's network
  * (SSRF). Every address a host resolves to must be public unicast — no loopback, private, link-local (the
- * cloud metadata service at 169.254.169.254), CGNAT, unique-local, IPv4-mapped or NAT64-embedded private
- * addresses, whatever the spelling (the URL parser normalizes 127.1, 0x7f000001 and 2130706433; IPv6
+ * cloud metadata service at 169.254.169.254), CGNAT, unique-local, IPv4-mapped, IPv4-compatible or
+ * NAT64-embedded private addresses, and no IPv6 outside global unicast (2000::/3), whatever the spelling (the URL parser normalizes 127.1, 0x7f000001 and 2130706433; IPv6
  * forms are unwrapped). The connection goes to the address that was checked (no second DNS answer), each
  * redirect is checked the same way, and the body is capped in size and time and must have an accepted
  * content type.
@@ -43,6 +43,7 @@ export class UnsafeFetchError extends Error {
 }
 
 const PUBLIC_RANGES = new Set(['unicast']);
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 
 /** Why `address` may not be fetched from, or undefined when it is a public unicast address. */
 export function refusedAddress(address: string): string | undefined {
@@ -53,6 +54,9 @@ export function refusedAddress(address: string): string | undefined {
     if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
     else if (v6.range() === 'rfc6052' || v6.range() === '6to4' || v6.range() === 'teredo')
       return `${address} embeds an IPv4 address (${v6.range()})`;
+    // Only global unicast (2000::/3) is public; ipaddr.js calls every address it has no name for
+    // "unicast", e.g. the deprecated IPv4-compatible ::127.0.0.1 (found by bench:security's ssrf harness).
+    else if (!v6.match(GLOBAL_UNICAST_V6)) return `${address} is not a global unicast IPv6 address`;
   }
   const range = parsed.range();
   return PUBLIC_RANGES.has(range) ? undefined : `${address} is a ${range} address`;

@@ -126,6 +126,10 @@ describe('safe fetch', () => {
     'http://[fd00::1]/',
     'http://[64:ff9b::a9fe:a9fe]/',
     'http://0.0.0.0/',
+    // Found by bench:security (ssrf): ipaddr.js calls these "unicast"; only 2000::/3 is.
+    'http://[::127.0.0.1]/',
+    'http://[::7f00:1]/',
+    'http://[100::1]/',
   ])('refuses %s', async (url) => {
     await expect(safeFetch(url, strict)).rejects.toThrow(UnsafeFetchError);
   });
