@@ -13,17 +13,13 @@
  * key per harness holding its raw figures and its `pass`, each recomputed from those figures by the
  * harness, and `pass` over all of them.
  */
-import { parseArgs } from 'node:util';
+import { runHarnesses, type Harness } from '../shared/harness-runner.js';
 import { runChurn } from './churn.js';
 import { runCrash } from './crash.js';
 import { runChurnLong } from './churn-long.js';
 import { runFuzz } from './fuzz.js';
 import { runOutages } from './outages.js';
 import { runPresence } from './presence.js';
-
-interface Harness {
-  run(options: { long: boolean }): Promise<{ pass: boolean }>;
-}
 
 const HARNESSES: Record<string, Harness> = {
   fuzz: {
@@ -52,46 +48,4 @@ const HARNESSES: Record<string, Harness> = {
   presence: { run: () => runPresence() },
 };
 
-function usage(message: string): never {
-  process.stderr.write(
-    `bench:reliability: ${message}\nusage: npm run bench:reliability -- [--only ${Object.keys(HARNESSES).join(',')}] [--long]\n`,
-  );
-  process.exit(2);
-}
-
-function readArgs(): { only: string[]; long: boolean } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { only: { type: 'string' }, long: { type: 'boolean', default: false } },
-    }));
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  const only = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(HARNESSES);
-  const unknown = only.filter((name) => !(name in HARNESSES));
-  if (unknown.length > 0)
-    usage(`unknown harness ${unknown.join(', ')}: choose from ${Object.keys(HARNESSES).join(', ')}`);
-  return { only, long: values.long };
-}
-
-const { only, long } = readArgs();
-const results: Record<string, unknown> = {};
-let pass = true;
-for (const name of only) {
-  const started = Date.now();
-  console.error(`bench:reliability: ${name} …`);
-  try {
-    const figures = await HARNESSES[name]!.run({ long });
-    results[name] = { ...figures, seconds: Math.round((Date.now() - started) / 1000) };
-    pass &&= figures.pass;
-  } catch (error) {
-    // A harness that cannot run fails; its reason is in the JSON, the others still run.
-    results[name] = { error: (error as Error).message, pass: false };
-    pass = false;
-  }
-  console.error(`bench:reliability: ${name} done: ${JSON.stringify(results[name])}`);
-}
-console.log(JSON.stringify({ ...results, pass, date: new Date().toISOString().slice(0, 10) }));
-// Redis and pg clients of the harnesses may keep handles; the figures are out.
-process.exit(0);
+await runHarnesses('bench:reliability', HARNESSES);
