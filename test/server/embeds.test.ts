@@ -285,6 +285,42 @@ describe('embeds', () => {
     expect(await codeOf(await poster('backstage', `token=${minted.token}`, SITE))).toBe('key-revoked');
   });
 
+  it('lists no more worlds to an embed (key or minted token) than to anyone, even its own private world', async () => {
+    const key = await ok(
+      sdk.worldsCreateKey({
+        client: owner.api,
+        path: { slug: 'backstage' },
+        body: { name: 'site', scopes: ['embed'], origins: [SITE] },
+      }),
+      201,
+    );
+    const backend = await ok(
+      sdk.worldsCreateKey({
+        client: owner.api,
+        path: { slug: 'backstage' },
+        body: { name: 'b', scopes: ['manage'] },
+      }),
+      201,
+    );
+    const minted = await ok(
+      sdk.embedMint({
+        client: apiClient(url, backend.key),
+        path: { slug: 'backstage' },
+        body: { origin: SITE },
+      }),
+      201,
+    );
+    const slugs = async (client: ReturnType<typeof apiClient>) =>
+      (await ok(sdk.worldsList({ client, query: { limit: 100 } }))).items.map((world) => world.slug).sort();
+    const anyone = await slugs(apiClient(url));
+    expect(anyone).not.toContain('backstage');
+    // Found by bench:security's token probe: the public embed key listed its private world.
+    expect(await slugs(apiClient(url, key.key, { origin: SITE }))).toEqual(anyone);
+    expect(await slugs(apiClient(url, minted.token, { origin: SITE }))).toEqual(anyone);
+    // A world's own secret key still sees it.
+    expect(await slugs(apiClient(url, backend.key))).toContain('backstage');
+  });
+
   it('refuses a revoked key at once and sends its running embeds away within the check interval', async () => {
     const { token } = (await (await session('shown', { key: embedKey, host: SITE })).json()) as {
       token: string;

@@ -191,7 +191,11 @@ export class WorldsService {
                 ]),
               ]
             : []),
-          ...(principal.kind === 'key' && principal.worldId ? [eb('w.id', '=', principal.worldId)] : []),
+          // A world key sees its world — but not an embed: it is public (in a page's HTML) and gets no more
+          // than an anonymous visitor (found by bench:security's token probe: a private world was listed).
+          ...(principal.kind === 'key' && principal.worldId && !principal.embed
+            ? [eb('w.id', '=', principal.worldId)]
+            : []),
         ]),
       );
     if (query.org) select = select.where('o.slug', '=', query.org);
