@@ -1,5 +1,5 @@
 /**
- * `npm run bench:security [-- --only ssrf,ratelimits]`: the security campaign's harnesses in their short
+ * `npm run bench:security [-- --only ssrf,ratelimits,tokens]`: the security campaign's harnesses in their short
  * form (loopback only; PostgreSQL and Redis from `npm run services`, anvil from its npm package):
  *
  *   ssrf        token metadata, images, models and gateway redirects naming private addresses in every
@@ -7,15 +7,19 @@
  *               reaches it (ssrf.ts)
  *   ratelimits  two processes on one Redis: a flood from one address, a class behind one address, and
  *               the same without Redis as the baseline (rate-limits.ts)
+ *   tokens      forged, replayed and misused credentials and another tenant's against every operation of
+ *               /docs-json with the victim's ids (forged-tokens.ts)
  *
  * The last line on stdout is one JSON object: one key per harness with its raw figures and `pass`,
  * recomputed by the harness from those figures (never set by hand), and `pass` over all of them.
  */
 import { runHarnesses } from '../shared/harness-runner.js';
+import { runTokenProbe } from './forged-tokens.js';
 import { runRateLimits } from './rate-limits.js';
 import { runSsrf } from './ssrf.js';
 
 await runHarnesses('bench:security', {
   ssrf: { run: () => runSsrf() },
   ratelimits: { run: () => runRateLimits() },
+  tokens: { run: () => runTokenProbe() },
 });

@@ -1,9 +1,11 @@
 /**
  * bench:security's checkers catch what they are there to catch: a fetch that reached or tried to reach
- * an address inside the network (ssrf), and limits that let in more than one process's worth, refuse
- * without saying why, or lock out a class (rate limits).
+ * an address inside the network (ssrf); limits that let in more than one process's worth, refuse without
+ * saying why, or lock out a class (rate limits); a forged token let in, another tenant's object served,
+ * a leak in a body, a server error (tokens).
  */
 import { describe, expect, it } from '@jest/globals';
+import { tokenProbePasses, violationOf, type ProbeAnswer } from '../../bench/security/forged-tokens.js';
 import { rateLimitsPass, type FloodFigures } from '../../bench/security/rate-limits.js';
 import { outcomeOf, ssrfPasses } from '../../bench/security/ssrf.js';
 
@@ -79,5 +81,55 @@ describe('the rate-limit checker', () => {
     expect(rateLimitsPass({ ...clean, signIn: { ...flood(10, 60), other: [500] } })).toBe(false);
     expect(rateLimitsPass({ ...clean, classroom: { size: 40, admitted: 20 } })).toBe(false);
     expect(rateLimitsPass({ ...clean, flood: flood(0) })).toBe(false);
+  });
+});
+
+describe('the token probe checker', () => {
+  const answer = (overrides: Partial<ProbeAnswer>): ProbeAnswer => ({
+    credential: 'alg none',
+    group: 'forged',
+    operation: 'GET /worlds/{slug}',
+    status: 401,
+    leaked: false,
+    victimPath: true,
+    ...overrides,
+  });
+
+  it('accepts a forged token refused as unauthenticated, and another tenant refused or served its own', () => {
+    expect(violationOf(answer({}))).toBeUndefined();
+    expect(violationOf(answer({ group: 'other tenant', status: 404 }))).toBeUndefined();
+    expect(
+      violationOf(answer({ group: 'other tenant', operation: 'GET /orgs', victimPath: false, status: 200 })),
+    ).toBeUndefined();
+    expect(violationOf(answer({ operation: 'POST /livekit/webhook', status: 400 }))).toBeUndefined();
+  });
+
+  it('catches a forged token let in (or refused for another reason), a foreign object served, a leak and a 5xx', () => {
+    expect(violationOf(answer({ status: 200 }))).toMatch(/not refused as unauthenticated/);
+    expect(violationOf(answer({ status: 400 }))).toMatch(/not refused as unauthenticated/);
+    expect(violationOf(answer({ group: 'other tenant', status: 200 }))).toMatch(/another tenant's object/);
+    expect(
+      violationOf(answer({ group: 'other tenant', victimPath: false, status: 200, leaked: true })),
+    ).toMatch(/victim's data/);
+    expect(violationOf(answer({ status: 500 }))).toMatch(/server error/);
+  });
+
+  it('fails a run with a violation, a jku fetch or a replay that was not refused', () => {
+    const clean = {
+      operations: 87,
+      credentials: 26,
+      requests: 2262,
+      violations: [],
+      leaks: 0,
+      serverErrors: 0,
+      jkuFetches: 0,
+      refreshReplay: { refused: true, sessionEnded: true },
+      siwe: { replayRefused: true, otherDomainRefused: true, statuses: { replay: 401, otherDomain: 400 } },
+    };
+    expect(tokenProbePasses(clean)).toBe(true);
+    expect(tokenProbePasses({ ...clean, violations: ['alg none → GET /auth/me: 200'] })).toBe(false);
+    expect(tokenProbePasses({ ...clean, jkuFetches: 1 })).toBe(false);
+    expect(tokenProbePasses({ ...clean, refreshReplay: { refused: true, sessionEnded: false } })).toBe(false);
+    expect(tokenProbePasses({ ...clean, siwe: { ...clean.siwe, replayRefused: false } })).toBe(false);
   });
 });
