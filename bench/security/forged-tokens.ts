@@ -15,16 +15,22 @@
  *   other tenant an attacker's own valid access token, and the victim's embed key used from its own
  *                origin for anything but embedding
  *
+ * The same credentials then try to join the victim's world, its preview and its editor room (the victim
+ * itself joins each, so a refusal is the credential's).
+ *
  * Pass: every forged, right-key and misused credential answered 401 on every operation that reads
  * Authorization (or 431 when Node refuses the header's size); other tenants never get a 2xx on an operation naming the victim's objects; no body ever
  * holds the victim's marker or email; no 5xx; the jku listener never connected to; a replayed refresh
- * token is refused and ends its session; a replayed or other-domain SIWE message is refused.
+ * token is refused and ends its session; a replayed or other-domain SIWE message is refused; no room seat
+ * for anyone but the victim.
  */
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { Client } from '@colyseus/sdk';
 import { SignJWT, generateKeyPair } from 'jose';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
+import { RoomName } from '../../protocol/index.js';
 import { startBenchServer, type BenchServer } from '../shared/server-process.js';
 
 const AUTH_SECRET = randomBytes(32).toString('base64url');
@@ -60,6 +66,8 @@ export interface TokenProbeFigures {
   leaks: number;
   serverErrors: number;
   jkuFetches: number;
+  /** Joins of the victim's world, its preview and its editor room with every credential but the victim's. */
+  roomJoins: { tried: number; accepted: string[]; victimJoined: number; rooms: number };
   refreshReplay: { refused: boolean; sessionEnded: boolean };
   /** A SIWE message sent twice, and one made for another site: refused (4xx, no session). */
   siwe: {
@@ -93,6 +101,9 @@ export function tokenProbePasses(figures: Omit<TokenProbeFigures, 'pass'>): bool
     figures.leaks === 0 &&
     figures.serverErrors === 0 &&
     figures.jkuFetches === 0 &&
+    figures.roomJoins.tried > 0 &&
+    figures.roomJoins.accepted.length === 0 &&
+    figures.roomJoins.victimJoined === figures.roomJoins.rooms &&
     figures.refreshReplay.refused &&
     figures.refreshReplay.sessionEnded &&
     figures.siwe.replayRefused &&
@@ -295,6 +306,45 @@ async function siweRefusals(server: BenchServer): Promise<TokenProbeFigures['siw
   };
 }
 
+const ROOMS = [RoomName.world, RoomName.preview, RoomName.editor] as const;
+const joinOptions = (room: (typeof ROOMS)[number], world: string) =>
+  room === RoomName.editor ? { world, clientId: 4242 } : { world, name: 'probe', color: '#336699' };
+
+/** Whether `token` gets a seat in `room` of `world` (the seat is left at once). */
+async function joins(server: BenchServer, room: (typeof ROOMS)[number], world: string, token: string) {
+  const client = new Client(server.url);
+  client.auth.token = token;
+  try {
+    const seat = await client.joinOrCreate(room, joinOptions(room, world));
+    await seat.leave();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The victim joins each room; every other credential is refused in each. */
+async function roomJoins(
+  server: BenchServer,
+  world: string,
+  victimToken: string,
+  credentials: Credential[],
+): Promise<TokenProbeFigures['roomJoins']> {
+  let victimJoined = 0;
+  for (const room of ROOMS) if (await joins(server, room, world, victimToken)) victimJoined++;
+  const accepted: string[] = [];
+  let tried = 0;
+  for (const credential of credentials) {
+    const token = /^Bearer (.+)$/.exec(credential.headers.authorization ?? '')?.[1];
+    if (!token) continue;
+    for (const room of ROOMS) {
+      tried++;
+      if (await joins(server, room, world, token)) accepted.push(`${credential.name} → ${room}`);
+    }
+  }
+  return { tried, accepted, victimJoined, rooms: ROOMS.length };
+}
+
 export async function runTokenProbe(): Promise<TokenProbeFigures> {
   const jku = await jkuListener();
   const server = await startBenchServer({
@@ -435,6 +485,7 @@ export async function runTokenProbe(): Promise<TokenProbeFigures> {
         (answer) => answer.status >= 500 && !IGNORES_AUTHORIZATION.has(answer.operation),
       ).length,
       jkuFetches: jku.connections(),
+      roomJoins: await roomJoins(server, world, victim.accessToken, credentials),
       refreshReplay: { refused: replay.status === 401, sessionEnded },
       siwe: await siweRefusals(server),
     };

@@ -114,7 +114,7 @@ describe('the token probe checker', () => {
     expect(violationOf(answer({ status: 500 }))).toMatch(/server error/);
   });
 
-  it('fails a run with a violation, a jku fetch or a replay that was not refused', () => {
+  it('fails a run with a violation, a jku fetch, a room seat, a blind control or a replay not refused', () => {
     const clean = {
       operations: 87,
       credentials: 26,
@@ -123,12 +123,17 @@ describe('the token probe checker', () => {
       leaks: 0,
       serverErrors: 0,
       jkuFetches: 0,
+      roomJoins: { tried: 75, accepted: [], victimJoined: 3, rooms: 3 },
       refreshReplay: { refused: true, sessionEnded: true },
       siwe: { replayRefused: true, otherDomainRefused: true, statuses: { replay: 401, otherDomain: 400 } },
     };
     expect(tokenProbePasses(clean)).toBe(true);
     expect(tokenProbePasses({ ...clean, violations: ['alg none → GET /auth/me: 200'] })).toBe(false);
     expect(tokenProbePasses({ ...clean, jkuFetches: 1 })).toBe(false);
+    expect(
+      tokenProbePasses({ ...clean, roomJoins: { ...clean.roomJoins, accepted: ['alg none → world'] } }),
+    ).toBe(false);
+    expect(tokenProbePasses({ ...clean, roomJoins: { ...clean.roomJoins, victimJoined: 2 } })).toBe(false);
     expect(tokenProbePasses({ ...clean, refreshReplay: { refused: true, sessionEnded: false } })).toBe(false);
     expect(tokenProbePasses({ ...clean, siwe: { ...clean.siwe, replayRefused: false } })).toBe(false);
   });
