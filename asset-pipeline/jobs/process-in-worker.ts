@@ -25,6 +25,10 @@ export function processInWorker(
     signal?.throwIfAborted();
     const worker = new Worker(builtWorkerScript(import.meta.url, 'process-worker.js'), {
       workerData: { upload, options },
+      // A bounded heap: an upload built to exhaust memory (a million-node glTF parsed by the validator)
+      // ends this worker, not the server. Buffers and images live outside this heap and have caps of
+      // their own (ingest limits, pixel limits).
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_LIMIT_MB },
     });
     let settled = false;
     signal?.addEventListener('abort', () => settle(() => reject(signal.reason as Error)), { once: true });
@@ -39,11 +43,30 @@ export function processInWorker(
       else if (message.type === 'done') settle(() => resolve(message.result));
       else settle(() => reject(errorOf(message)));
     });
-    worker.on('error', (error: Error) => settle(() => reject(error)));
+    worker.on('error', (error: Error & { code?: string }) =>
+      settle(() => reject(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooMuchMemory() : error)),
+    );
     worker.on('exit', (code) =>
       settle(() => reject(new Error(`asset-pipeline: the worker exited with code ${code} before finishing`))),
     );
   });
+}
+
+/**
+ * Most heap one job's worker may use, in MB. The largest real models measured (bench:assets) use a
+ * fraction of it; an upload that needs more is refused.
+ */
+export const WORKER_HEAP_LIMIT_MB = 384;
+
+function tooMuchMemory(): AssetRejectedError {
+  return new AssetRejectedError([
+    {
+      code: 'TOO_MUCH_MEMORY',
+      message: `processing this upload needed more than the ${WORKER_HEAP_LIMIT_MB} MB a model may use (its glTF JSON is likely huge: millions of nodes, accessors or other objects); merge meshes and nodes, or split the model, and export again`,
+      limit: 'workerHeapMb',
+      allowed: WORKER_HEAP_LIMIT_MB,
+    },
+  ]);
 }
 
 function errorOf(message: Extract<WorkerMessage, { type: 'error' }>): Error {

@@ -6,7 +6,13 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_INGEST_LIMITS, processAsset, type AssetProblem } from '../../asset-pipeline/index.js';
+import {
+  AssetRejectedError,
+  DEFAULT_INGEST_LIMITS,
+  processAsset,
+  processInWorker,
+  type AssetProblem,
+} from '../../asset-pipeline/index.js';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import {
   jsonBytes,
@@ -16,7 +22,7 @@ import {
   triangleGltf,
   zip,
   zipBomb,
-} from '../helpers/bad-uploads.js';
+} from '../../bench/shared/bad-uploads.js';
 import { rejectionOf } from '../helpers/asset-rejections.js';
 
 const problemsOf = (upload: Uint8Array, limits = DEFAULT_INGEST_LIMITS): Promise<AssetProblem[]> =>
@@ -87,6 +93,23 @@ describe('asset pipeline refuses bad uploads', () => {
       measured: 1_600_000_000,
     });
     expect(problems[0]!.message).toMatch(/40000×40000 px/);
+  });
+
+  it('refuses an upload whose processing needs more memory than a job may use, and only that job ends', async () => {
+    // Found by bench:security (uploads): 11 MB of glTF with a million nodes took the validator ~1 GB.
+    const gltf = triangleGltf();
+    gltf.nodes = Array.from({ length: 1_000_000 }, () => ({ mesh: 7 }));
+    const refusal = await processInWorker(jsonBytes(gltf), { profile: 'scene' }).catch(
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(AssetRejectedError);
+    expect((refusal as AssetRejectedError).problems[0]).toMatchObject({
+      code: 'TOO_MUCH_MEMORY',
+      allowed: 384,
+    });
+    // The next job runs as before.
+    const fine = await processInWorker(jsonBytes(triangleGltf()), { profile: 'scene' });
+    expect(fine.report).toBeDefined();
   });
 
   it('refuses a zip bomb while inflating it', async () => {
