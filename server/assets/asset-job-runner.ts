@@ -41,12 +41,17 @@ export interface AssetJobRunnerOptions {
   renderPageDir: string;
 }
 
+/** Chromium is closed after this long without a render, in milliseconds. */
+export const RENDERER_IDLE_MS = 30_000;
 /** Thumbnail side, in pixels. */
 const THUMBNAIL_PX = 256;
 
 export class AssetJobRunner {
   private active = new Map<string, AbortController>();
   private renderer: Promise<GltfRenderer | RendererUnavailable> | undefined;
+  /** Renders running now, and the timer that closes Chromium when none has run for a while. */
+  private rendering = 0;
+  private idleClose: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: AssetJobsRepository,
@@ -75,8 +80,8 @@ export class AssetJobRunner {
   async stop(): Promise<void> {
     for (const controller of this.active.values()) controller.abort(new Error('the server is shutting down'));
     await this.dispatch.stop();
-    const renderer = await this.renderer?.catch(() => undefined);
-    if (renderer && 'close' in renderer) await renderer.close();
+    clearTimeout(this.idleClose);
+    await this.closeRenderer();
   }
 
   /**
@@ -88,9 +93,38 @@ export class AssetJobRunner {
     options: { width: number; height: number; timeoutMs: number },
     assets: AssetFiles,
   ): Promise<RenderedScene | { unavailable: string }> {
-    const renderer = await this.openRenderer();
-    if ('unavailable' in renderer) return renderer;
-    return renderer.renderScene(scene, options, assets);
+    return this.withRenderer(async (renderer) =>
+      'unavailable' in renderer ? renderer : renderer.renderScene(scene, options, assets),
+    );
+  }
+
+  /**
+   * Runs `use` with the Chromium page; once no render has run for RENDERER_IDLE_MS, Chromium is closed
+   * (its processes hold ~450 MB) and launched again on the next render (about a second).
+   */
+  private async withRenderer<T>(
+    use: (renderer: GltfRenderer | RendererUnavailable) => Promise<T>,
+  ): Promise<T> {
+    this.rendering++;
+    clearTimeout(this.idleClose);
+    try {
+      return await use(await this.openRenderer());
+    } finally {
+      if (--this.rendering === 0) {
+        this.idleClose = setTimeout(() => void this.closeRenderer(), RENDERER_IDLE_MS);
+        this.idleClose.unref();
+      }
+    }
+  }
+
+  private async closeRenderer(): Promise<void> {
+    const open = this.renderer;
+    this.renderer = undefined;
+    const renderer = await open?.catch(() => undefined);
+    if (renderer && 'close' in renderer)
+      await renderer
+        .close()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'closing Chromium failed'));
   }
 
   /** The one Chromium page of this process (launched on first use; launched again after a failed launch). */
@@ -108,9 +142,11 @@ export class AssetJobRunner {
   /** A 256² PNG of the asset, or why there is none (no Chromium here, or the render failed). */
   private async thumbnail(glb: Uint8Array): Promise<{ png: Uint8Array } | { skipped: string }> {
     try {
-      const renderer = await this.openRenderer();
-      if ('unavailable' in renderer) return { skipped: renderer.unavailable };
-      return { png: (await renderer.render(glb, { size: THUMBNAIL_PX })).png };
+      return await this.withRenderer(async (renderer) =>
+        'unavailable' in renderer
+          ? { skipped: renderer.unavailable }
+          : { png: (await renderer.render(glb, { size: THUMBNAIL_PX })).png },
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'asset thumbnail not rendered');
       return { skipped: "rendering failed (the server's log says why); the asset is usable without it" };
