@@ -1,5 +1,5 @@
 /**
- * `npm run bench:security [-- --only ssrf,ratelimits,tokens]`: the security campaign's harnesses in their short
+ * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads]`: the security campaign's harnesses in their short
  * form (loopback only; PostgreSQL and Redis from `npm run services`, anvil from its npm package):
  *
  *   ssrf        token metadata, images, models and gateway redirects naming private addresses in every
@@ -7,6 +7,9 @@
  *               reaches it (ssrf.ts)
  *   ratelimits  two processes on one Redis: a flood from one address, a class behind one address, and
  *               the same without Redis as the baseline (rate-limits.ts)
+ *   uploads     zip bombs, zip-slip, pixel and accessor bombs, a million validator issues, a 4 GB meshopt
+ *               claim and URIs at loopback, through POST /assets, with the process tree's memory sampled
+ *               (upload-bombs.ts)
  *   tokens      forged, replayed and misused credentials and another tenant's against every operation of
  *               /docs-json with the victim's ids (forged-tokens.ts)
  *
@@ -17,9 +20,11 @@ import { runHarnesses } from '../shared/harness-runner.js';
 import { runTokenProbe } from './forged-tokens.js';
 import { runRateLimits } from './rate-limits.js';
 import { runSsrf } from './ssrf.js';
+import { runUploadBombs } from './upload-bombs.js';
 
 await runHarnesses('bench:security', {
   ssrf: { run: () => runSsrf() },
   ratelimits: { run: () => runRateLimits() },
   tokens: { run: () => runTokenProbe() },
+  uploads: { run: () => runUploadBombs() },
 });

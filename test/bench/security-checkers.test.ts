@@ -2,11 +2,13 @@
  * bench:security's checkers catch what they are there to catch: a fetch that reached or tried to reach
  * an address inside the network (ssrf); limits that let in more than one process's worth, refuse without
  * saying why, or lock out a class (rate limits); a forged token let in, another tenant's object served,
- * a leak in a body, a server error (tokens).
+ * a leak in a body, a server error (tokens); a bomb accepted or slow, memory over 1 GB, a fetch or a file
+ * written outside (uploads).
  */
 import { describe, expect, it } from '@jest/globals';
 import { tokenProbePasses, violationOf, type ProbeAnswer } from '../../bench/security/forged-tokens.js';
 import { rateLimitsPass, type FloodFigures } from '../../bench/security/rate-limits.js';
+import { uploadBombsPass, type BombOutcome } from '../../bench/security/upload-bombs.js';
 import { outcomeOf, ssrfPasses } from '../../bench/security/ssrf.js';
 
 describe('the ssrf checker', () => {
@@ -136,5 +138,42 @@ describe('the token probe checker', () => {
     expect(tokenProbePasses({ ...clean, roomJoins: { ...clean.roomJoins, victimJoined: 2 } })).toBe(false);
     expect(tokenProbePasses({ ...clean, refreshReplay: { refused: true, sessionEnded: false } })).toBe(false);
     expect(tokenProbePasses({ ...clean, siwe: { ...clean.siwe, replayRefused: false } })).toBe(false);
+  });
+});
+
+describe('the upload bomb checker', () => {
+  const bomb = (overrides: Partial<BombOutcome> = {}): BombOutcome => ({
+    name: 'zip inflating to 2 GB',
+    uploadBytes: 2_087_812,
+    status: 202,
+    outcome: 'rejected',
+    reason: 'ZIP_TOO_LARGE_UNPACKED',
+    seconds: 0.4,
+    ...overrides,
+  });
+  const clean = {
+    bombs: [bomb(), bomb({ name: 'too large', status: 413, outcome: 'refused', reason: 'over the limit' })],
+    peakRssMb: 882,
+    restRssMb: 257,
+    restTree: 'MainThread 257 MB',
+    peakTree: 'MainThread 848 MB',
+    listenerConnections: 0,
+    escapedFiles: [],
+    baselineAccepted: true,
+  };
+
+  it('passes bombs refused in time, within 1 GB, with nothing fetched or written outside', () => {
+    expect(uploadBombsPass(clean)).toBe(true);
+  });
+
+  it('fails on a bomb accepted, failed or slow, memory over 1 GB, a fetch, an escaped file or a blind baseline', () => {
+    expect(uploadBombsPass({ ...clean, bombs: [bomb({ outcome: 'succeeded' })] })).toBe(false);
+    expect(uploadBombsPass({ ...clean, bombs: [bomb({ outcome: 'failed' })] })).toBe(false);
+    expect(uploadBombsPass({ ...clean, bombs: [bomb({ outcome: 'timeout', seconds: 120 })] })).toBe(false);
+    expect(uploadBombsPass({ ...clean, bombs: [bomb({ seconds: 61 })] })).toBe(false);
+    expect(uploadBombsPass({ ...clean, peakRssMb: 1_025 })).toBe(false);
+    expect(uploadBombsPass({ ...clean, listenerConnections: 1 })).toBe(false);
+    expect(uploadBombsPass({ ...clean, escapedFiles: ['/tmp/escaped-1234.bin'] })).toBe(false);
+    expect(uploadBombsPass({ ...clean, baselineAccepted: false })).toBe(false);
   });
 });

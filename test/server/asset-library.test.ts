@@ -15,7 +15,7 @@ import {
   replaceDraft,
   type SignedIn,
 } from '../helpers/api.js';
-import { jsonBytes, triangleGltf } from '../helpers/bad-uploads.js';
+import { jsonBytes, triangleGltf } from '../../bench/shared/bad-uploads.js';
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { uploadToLibrary } from '../helpers/scene-models.js';
 import type { LibraryListData } from '../../client/src/shared/api/generated/types.gen.js';

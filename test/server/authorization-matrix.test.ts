@@ -28,7 +28,7 @@ import {
 import { startInProcessServer } from '../helpers/in-process-server.js';
 import { rejectedUploadJob } from '../helpers/rejected-upload.js';
 import { signedSiwe } from '../helpers/siwe.js';
-import { jsonBytes, triangleGltf } from '../helpers/bad-uploads.js';
+import { jsonBytes, triangleGltf } from '../../bench/shared/bad-uploads.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 import { EXPECTED } from './authorization-matrix.expected.js';
 
