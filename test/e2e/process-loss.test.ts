@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
 import { startEntryPoint, type EntryPoint } from '../helpers/entry-point.js';
-import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { startSharedServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '../helpers/services.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
@@ -21,16 +21,8 @@ let browser: Browser;
 let watched: WatchedPage;
 let bot: Visitor | undefined;
 
-async function startProcess(redisUrl: string): Promise<ServerProcess> {
-  const port = await freePort();
-  return startServerProcess({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    REDIS_URL: redisUrl,
-    DATABASE_URL: schema.url,
-    DATA_DIR: await tempDir(),
-  });
-}
+const startProcess = (redisUrl: string): Promise<ServerProcess> =>
+  startSharedServerProcess(schema.url, redisUrl);
 
 type Hook = Pick<MibTestHook, 'connection' | 'roomId' | 'presses' | 'loading'>;
 const readHook = (): Promise<Hook> =>

@@ -107,6 +107,26 @@ export async function startServerProcess(
   };
 }
 
+/**
+ * One of several server processes sharing `databaseUrl` and `redisUrl`, as behind a balancer: on a port
+ * of its own, named by its PUBLIC_URL (Redis needs one), with a data folder of its own.
+ */
+export async function startSharedServerProcess(
+  databaseUrl: string,
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServerProcess({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: await tempDir(),
+    ...env,
+  });
+}
+
 /** Runs the server expecting it to fail at start-up; resolves with its exit code and output. */
 export async function runServerExpectingExit(
   env: Record<string, string>,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@colyseus/sdk';
 import { RoomName } from '../../protocol/index.js';
 import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '../helpers/services.js';
-import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { startSharedServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { wrapRoom, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 import {
@@ -26,17 +26,8 @@ let a: ServerProcess;
 let b: ServerProcess;
 const visitors: Visitor[] = [];
 
-async function startProcess(redisUrl: string): Promise<ServerProcess> {
-  const port = await freePort();
-  return startServerProcess({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    REDIS_URL: redisUrl,
-    DATABASE_URL: schema.url,
-    DATA_DIR: await tempDir(),
-    WORLD_CAPACITY: '2',
-  });
-}
+const startProcess = (redisUrl: string): Promise<ServerProcess> =>
+  startSharedServerProcess(schema.url, redisUrl, { WORLD_CAPACITY: '2' });
 
 beforeAll(async () => {
   schema = await createPostgresSchema();

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { SharedRateLimits } from '../../server/control-plane/index.js';
 import { apiClient, guestAccount, problem, sdk } from '../helpers/api.js';
 import { createPostgresSchema, createRedisDatabase, type PostgresSchema } from '../helpers/services.js';
-import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { freePort, startSharedServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
 const GUESTS_PER_MINUTE = 5;
 
@@ -23,17 +23,10 @@ describe('two processes on one Redis', () => {
   let a: ServerProcess;
   let b: ServerProcess;
 
-  async function startProcess(redisUrl: string): Promise<ServerProcess> {
-    const port = await freePort();
-    return startServerProcess({
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      REDIS_URL: redisUrl,
-      DATABASE_URL: schema.url,
-      DATA_DIR: await tempDir(),
+  const startProcess = (redisUrl: string): Promise<ServerProcess> =>
+    startSharedServerProcess(schema.url, redisUrl, {
       RATE_LIMIT_GUESTS_PER_MINUTE: String(GUESTS_PER_MINUTE),
     });
-  }
 
   beforeAll(async () => {
     schema = await createPostgresSchema();
