@@ -281,6 +281,16 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
       // Two visitors for at least 1.2 s each: at least 0.04 visitor-minutes (rounded to 0.1 → ≥ 0.1 only if long).
       expect(days[0]!.visitorMinutes).toBeGreaterThan(0);
     });
+
+    it('refuses usage days that do not exist with a 400 naming the field (a 500 before)', async () => {
+      for (const from of ['1063-87-20', '2026-02-30', '2026-13-01']) {
+        const refused = await problem(
+          sdk.orgsUsageDays({ client: owner.api, path: { org: 'metered-co' }, query: { from } }),
+        );
+        expect(refused.status).toBe(400);
+        expect(refused.body.detail).toMatch(/^query\.from: must be a UTC day that exists, as yyyy-mm-dd/);
+      }
+    });
   });
 
   it('never writes the passwords, tokens or keys it handed out to the logs', async () => {
