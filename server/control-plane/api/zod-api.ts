@@ -54,6 +54,22 @@ export function addNamedSchemas(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
+/**
+ * Where `value` holds a string (or key) with U+0000, as a path, else undefined. PostgreSQL's text and
+ * jsonb cannot store it, so such input got a 500 from the database; it is refused here with its path
+ * (found by schemathesis: a NUL in GET /worlds?cursor=).
+ */
+export function nulAt(value: unknown, depth = 0): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined;
+  if (value === null || typeof value !== 'object' || depth > 100) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [key.replaceAll('\u0000', '\\0')];
+    const inner = nulAt(item, depth + 1);
+    if (inner) return [key, ...inner];
+  }
+  return undefined;
+}
+
 class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.output<T>> {
   constructor(
     private readonly schema: T,
@@ -62,6 +78,14 @@ class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.output<T>
   ) {}
 
   transform(value: unknown): z.output<T> {
+    const nul = nulAt(value);
+    if (nul)
+      throw Problem.fields([
+        {
+          path: [this.where, ...(this.name ? [this.name] : []), ...nul].join('.'),
+          message: 'must not contain the NUL character (U+0000); remove it',
+        },
+      ]);
     const result = this.schema.safeParse(value ?? (this.where === 'query' ? {} : undefined));
     if (!result.success) {
       if (this.name) result.error.issues.forEach((issue) => issue.path.unshift(this.name!));
@@ -156,5 +180,21 @@ export const problemSchema = named(
       .describe('For validation-failed: every failing field, as a dotted path.'),
     quota: z.string().optional().describe('For quota-exceeded: the quota that would be exceeded.'),
     limit: z.number().optional(),
+    // The members below were sent but not documented until schemathesis said so (ST108).
+    code: z
+      .string()
+      .optional()
+      .describe('For embed problems: a stable code, e.g. origin-not-allowed, key-revoked, world-private.'),
+    currentEtag: z.string().optional().describe('For 412 on a draft: the ETag the draft has now.'),
+    limits: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe(
+        "For a publish over the world's scene limits: each limit with its total (as in SceneBudget).",
+      ),
+    heaviest: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('With limits: the heaviest entities (as in SceneBudget).'),
   }),
 );

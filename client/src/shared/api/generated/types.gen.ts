@@ -45,6 +45,26 @@ export type Problem = {
      */
     quota?: string;
     limit?: number;
+    /**
+     * For embed problems: a stable code, e.g. origin-not-allowed, key-revoked, world-private.
+     */
+    code?: string;
+    /**
+     * For 412 on a draft: the ETag the draft has now.
+     */
+    currentEtag?: string;
+    /**
+     * For a publish over the world's scene limits: each limit with its total (as in SceneBudget).
+     */
+    limits?: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * With limits: the heaviest entities (as in SceneBudget).
+     */
+    heaviest?: Array<{
+        [key: string]: unknown;
+    }>;
 };
 
 export type Account = {
