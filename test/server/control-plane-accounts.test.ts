@@ -120,6 +120,24 @@ describe.each([['PGlite' as const], ['PostgreSQL' as const]])('%s', (database) =
       expect(body.errors?.map((e) => e.path).sort()).toEqual(['body.admin', 'body.email', 'body.password']);
     });
 
+    it('refuses a NUL character in a body or a query with its path, not a 500 from the database', async () => {
+      // Found by schemathesis: GET /worlds?cursor=%00 answered 500 (PostgreSQL text cannot hold U+0000).
+      const query = await fetch(`${url}/worlds?cursor=a%00b`);
+      expect(query.status).toBe(400);
+      expect(((await query.json()) as { detail: string }).detail).toBe(
+        'query.cursor: must not contain the NUL character (U+0000); remove it',
+      );
+      const body = await problem(
+        sdk.orgsCreate({ client: owner.api, body: { slug: 'nul-co', name: 'Nul\u0000Co' } }),
+      );
+      expect(body.status).toBe(400);
+      expect(body.body.errors).toEqual([
+        { path: 'body.name', message: 'must not contain the NUL character (U+0000); remove it' },
+      ]);
+      // Nothing was stored: the slug is still free.
+      await createOrg(owner.api, 'nul-co', 'Nul Co');
+    });
+
     it('answers a body over the route limit with 413 problem+json', async () => {
       const res = await fetch(`${url}/auth/guest`, {
         method: 'POST',
