@@ -1,5 +1,5 @@
 /**
- * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads]`: the security campaign's harnesses in their short
+ * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract]`: the security campaign's harnesses in their short
  * form (loopback only; PostgreSQL and Redis from `npm run services`, anvil from its npm package):
  *
  *   ssrf        token metadata, images, models and gateway redirects naming private addresses in every
@@ -10,6 +10,8 @@
  *   uploads     zip bombs, zip-slip, pixel and accessor bombs, a million validator issues, a 4 GB meshopt
  *               claim and URIs at loopback, through POST /assets, with the process tree's memory sampled
  *               (upload-bombs.ts)
+ *   contract    schemathesis (PyPI, pinned, installed on first use) over every operation of /docs-json as
+ *               the operator and as anonymous: server errors, undocumented answers, schema breaks (contract.ts)
  *   tokens      forged, replayed and misused credentials and another tenant's against every operation of
  *               /docs-json with the victim's ids (forged-tokens.ts)
  *
@@ -17,6 +19,7 @@
  * recomputed by the harness from those figures (never set by hand), and `pass` over all of them.
  */
 import { runHarnesses } from '../shared/harness-runner.js';
+import { runContract } from './contract.js';
 import { runTokenProbe } from './forged-tokens.js';
 import { runRateLimits } from './rate-limits.js';
 import { runSsrf } from './ssrf.js';
@@ -27,4 +30,5 @@ await runHarnesses('bench:security', {
   ratelimits: { run: () => runRateLimits() },
   tokens: { run: () => runTokenProbe() },
   uploads: { run: () => runUploadBombs() },
+  contract: { run: () => runContract() },
 });

@@ -6,6 +6,7 @@
  * written outside (uploads).
  */
 import { describe, expect, it } from '@jest/globals';
+import { contractPasses } from '../../bench/security/contract.js';
 import { tokenProbePasses, violationOf, type ProbeAnswer } from '../../bench/security/forged-tokens.js';
 import { rateLimitsPass, type FloodFigures } from '../../bench/security/rate-limits.js';
 import { uploadBombsPass, type BombOutcome } from '../../bench/security/upload-bombs.js';
@@ -175,5 +176,21 @@ describe('the upload bomb checker', () => {
     expect(uploadBombsPass({ ...clean, listenerConnections: 1 })).toBe(false);
     expect(uploadBombsPass({ ...clean, escapedFiles: ['/tmp/escaped-1234.bin'] })).toBe(false);
     expect(uploadBombsPass({ ...clean, baselineAccepted: false })).toBe(false);
+  });
+});
+
+describe('the contract checker', () => {
+  const clean = {
+    schemathesis: '4.32.5',
+    cases: 10_400,
+    runs: [{ principal: 'operator', cases: 10_400, failures: [] }],
+    failures: 0,
+  };
+
+  it('passes a run of enough cases with no failure, and fails one with a failure or too few cases', () => {
+    expect(contractPasses(clean)).toBe(true);
+    expect(contractPasses({ ...clean, failures: 1 })).toBe(false);
+    expect(contractPasses({ ...clean, cases: 9_999 })).toBe(false);
+    expect(contractPasses({ ...clean, runs: [] })).toBe(false);
   });
 });
