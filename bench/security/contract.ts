@@ -15,6 +15,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { BENCH_OPERATOR, operatorToken } from '../shared/bench-api.js';
 import { startBenchServer } from '../shared/server-process.js';
 
 const run = promisify(execFile);
@@ -119,20 +120,14 @@ async function fuzz(
 export async function runContract(): Promise<ContractFigures> {
   await ensureSchemathesis();
   const server = await startBenchServer({
-    OPERATOR_EMAIL: 'operator@example.com',
-    OPERATOR_PASSWORD: 'operator-password-1',
+    ...BENCH_OPERATOR,
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
     RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     RATE_LIMIT_GUESTS_PER_MINUTE: '1000000',
     RATE_LIMIT_VOICE_TOKENS_PER_MINUTE: '1000000',
   });
   try {
-    const login = await fetch(`${server.url}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'operator@example.com', password: 'operator-password-1' }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const accessToken = await operatorToken(server.url);
     const runs = [
       await fuzz(server.url, 'operator', [`Authorization: Bearer ${accessToken}`]),
       await fuzz(server.url, 'anonymous', []),

@@ -29,6 +29,7 @@ import {
 } from '../shared/bad-uploads.js';
 import { RENDERER_IDLE_MS } from '../../server/assets/asset-job-runner.js';
 import { freshSchema } from '../rollout/saved-state.js';
+import { BENCH_OPERATOR, operatorToken } from '../shared/bench-api.js';
 import { startBenchServer } from '../shared/server-process.js';
 
 const GB = 1024 ** 3;
@@ -249,8 +250,7 @@ export async function runUploadBombs(): Promise<UploadBombFigures> {
   const server = await startBenchServer({
     DATABASE_URL: schema.url,
     DEV_CHAIN: 'off',
-    OPERATOR_EMAIL: 'operator@example.com',
-    OPERATOR_PASSWORD: 'operator-password-1',
+    ...BENCH_OPERATOR,
     RATE_LIMIT_WRITES_PER_MINUTE: '100000',
   });
   let peak = 0;
@@ -267,12 +267,7 @@ export async function runUploadBombs(): Promise<UploadBombFigures> {
     }
   })();
   try {
-    const login = await fetch(`${server.url}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'operator@example.com', password: 'operator-password-1' }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const accessToken = await operatorToken(server.url);
     const upload = async (name: string, body: Uint8Array, mediaType: string): Promise<BombOutcome> => {
       const started = performance.now();
       const query = new URLSearchParams({ profile: 'scene', name, lods: 'false' });

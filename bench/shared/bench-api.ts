@@ -53,3 +53,18 @@ export async function uploadModels(origin: string, token: string, world: string)
   if (hashes.length === 0) throw new Error('bench: the pipeline accepted none of the bench:assets models');
   return hashes;
 }
+
+/** The operator a benchmark's server is started with (spread into its environment). */
+export const BENCH_OPERATOR = {
+  OPERATOR_EMAIL: 'operator@example.com',
+  OPERATOR_PASSWORD: 'operator-password-1',
+} as const;
+
+/** Signs in as BENCH_OPERATOR; its access token. */
+export async function operatorToken(origin: string): Promise<string> {
+  const response = await call(`${origin}/auth/login`, {
+    method: 'POST',
+    json: { email: BENCH_OPERATOR.OPERATOR_EMAIL, password: BENCH_OPERATOR.OPERATOR_PASSWORD },
+  });
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
