@@ -132,7 +132,9 @@ export function servePlayer(
         compression.filter(req, res),
     }),
   );
-  if (!existsSync(clientDir)) {
+  // The folder alone is not enough: building the server (its benchmarks import client code) makes
+  // dist/client/src without the player's page.
+  if (!existsSync(path.join(clientDir, 'index.html'))) {
     logger.warn({ clientDir }, 'the player is not built, so / has nothing to serve: run `npm run build`');
     return;
   }
