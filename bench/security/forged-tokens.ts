@@ -24,13 +24,13 @@
  * token is refused and ends its session; a replayed or other-domain SIWE message is refused; no room seat
  * for anyone but the victim.
  */
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@colyseus/sdk';
 import { SignJWT, generateKeyPair } from 'jose';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { RoomName } from '../../protocol/index.js';
+import { connectionCounter } from '../shared/connection-counter.js';
 import { startBenchServer, type BenchServer } from '../shared/server-process.js';
 
 const AUTH_SECRET = randomBytes(32).toString('base64url');
@@ -145,21 +145,6 @@ async function register(server: BenchServer, email: string): Promise<Session> {
     password: 'a-long-enough-password',
     displayName: email.split('@')[0],
   });
-}
-
-/** A listener that counts connections (a `jku` the server must never fetch). */
-async function jkuListener() {
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/jwks.json`,
-    connections: () => connections,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
 }
 
 async function forgedCredentials(victim: Session, jkuUrl: string): Promise<Credential[]> {
@@ -346,7 +331,8 @@ async function roomJoins(
 }
 
 export async function runTokenProbe(): Promise<TokenProbeFigures> {
-  const jku = await jkuListener();
+  const jku = await connectionCounter();
+  const jkuUrl = `http://127.0.0.1:${jku.port}/jwks.json`;
   const server = await startBenchServer({
     AUTH_SECRET,
     RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
@@ -427,7 +413,7 @@ export async function runTokenProbe(): Promise<TokenProbeFigures> {
       .sign(randomBytes(32));
 
     const credentials: Credential[] = [
-      ...(await forgedCredentials(victim, jku.url)),
+      ...(await forgedCredentials(victim, jkuUrl)),
       { name: 'session of a logout', group: 'right key', headers: bearer(loggedOut.accessToken) },
       {
         name: 'embed token without its prefix',

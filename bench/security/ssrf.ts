@@ -13,7 +13,7 @@
  */
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -25,6 +25,7 @@ import {
   type Hex,
 } from 'viem';
 import { contracts, devAccount, safeFetch, startAnvil } from '../../nft-bridge/index.js';
+import { connectionCounter } from '../shared/connection-counter.js';
 import { startBenchServer, type BenchServer } from '../shared/server-process.js';
 import { signedSiwe } from '../shared/siwe.js';
 import { privateSpellings, type Spelling } from './private-spellings.js';
@@ -68,41 +69,6 @@ export function ssrfPasses(figures: Omit<SsrfFigures, 'pass'>): boolean {
 
 /** Where the listener listens: the loopback addresses the reachable spellings lead to. */
 const LISTEN_ON = ['127.0.0.1', '127.8.9.10', '::1'];
-
-/** Counts TCP connections to one port on each LISTEN_ON address, and closes each at once. */
-async function listener(): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
-  let connections = 0;
-  const count = (socket: net.Socket) => {
-    connections++;
-    socket.destroy();
-  };
-  const listen = (server: net.Server, port: number, host: string) =>
-    new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, host, () => resolve(true));
-    });
-  const close = (server: net.Server) => new Promise((resolve) => server.close(resolve));
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const first = net.createServer(count);
-    await listen(first, 0, LISTEN_ON[0]!);
-    const port = (first.address() as net.AddressInfo).port;
-    const servers = [first];
-    for (const host of LISTEN_ON.slice(1)) {
-      const server = net.createServer(count);
-      if (await listen(server, port, host)) servers.push(server);
-    }
-    if (servers.length < LISTEN_ON.length) {
-      await Promise.all(servers.map(close));
-      continue;
-    }
-    return {
-      port,
-      connections: () => connections,
-      close: async () => void (await Promise.all(servers.map(close))),
-    };
-  }
-  throw new Error(`bench:security: no port free on all of ${LISTEN_ON.join(', ')}`);
-}
 
 interface GatewayCase {
   path: Exclude<Path, 'metadata'>;
@@ -205,7 +171,7 @@ async function deploy(rpcUrl: string, spellings: Spelling[], gatewayIds: bigint[
 
 export async function runSsrf(): Promise<SsrfFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), 'mib-bench-ssrf-'));
-  const recorder = await listener();
+  const recorder = await connectionCounter(LISTEN_ON);
   const spellings = privateSpellings(recorder.port);
   const gatewayCases = new Map<bigint, GatewayCase>();
   let nextId = 1n;

@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -30,6 +29,7 @@ import {
 import { RENDERER_IDLE_MS } from '../../server/assets/asset-job-runner.js';
 import { freshSchema } from '../rollout/saved-state.js';
 import { BENCH_OPERATOR, operatorToken } from '../shared/bench-api.js';
+import { connectionCounter } from '../shared/connection-counter.js';
 import { startBenchServer } from '../shared/server-process.js';
 
 const GB = 1024 ** 3;
@@ -237,13 +237,8 @@ async function highWaterMark(pid: number): Promise<number> {
 }
 
 export async function runUploadBombs(): Promise<UploadBombFigures> {
-  let connections = 0;
-  const listener = net.createServer((socket) => {
-    connections++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  const probe = `http://127.0.0.1:${(listener.address() as net.AddressInfo).port}`;
+  const listener = await connectionCounter();
+  const probe = `http://127.0.0.1:${listener.port}`;
   const marker = `escaped-${randomBytes(4).toString('hex')}`;
   // On PostgreSQL, as a deployment runs: the embedded database alone holds ~500 MB (its WASM memory).
   const schema = await freshSchema();
@@ -364,7 +359,7 @@ export async function runUploadBombs(): Promise<UploadBombFigures> {
       restRssMb: Math.round(rest.total / MB),
       restTree: byCommand(rest),
       peakTree,
-      listenerConnections: connections,
+      listenerConnections: listener.connections(),
       escapedFiles,
       baselineAccepted: baseline.outcome === 'succeeded',
     };
@@ -374,6 +369,6 @@ export async function runUploadBombs(): Promise<UploadBombFigures> {
     await sampler;
     await server.stop();
     await schema.drop();
-    await new Promise((resolve) => listener.close(resolve));
+    await listener.close();
   }
 }
