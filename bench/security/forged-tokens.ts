@@ -26,26 +26,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from '@colyseus/sdk';
-import { SignJWT, generateKeyPair } from 'jose';
+import { SignJWT } from 'jose';
+import {
+  AUTH_SECRET,
+  bearer,
+  claimsOf,
+  forgedCredentials,
+  type Credential,
+  type Group,
+} from './forged-credentials.js';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
 import { RoomName } from '../../protocol/index.js';
 import { connectionCounter } from '../shared/connection-counter.js';
 import { startBenchServer, type BenchServer } from '../shared/server-process.js';
 
-const AUTH_SECRET = randomBytes(32).toString('base64url');
-const ISSUER = 'metaverse-in-a-box';
 /** Operations that do not read our Authorization header (their own signature, or none). */
 export const IGNORES_AUTHORIZATION = new Set(['POST /livekit/webhook']);
 /** What an embed key is for: showing the world on its sites (the poster, a session, oEmbed). */
 const EMBEDDING = /^(GET|POST) \/embeds\/|^GET \/oembed$/;
-
-type Group = 'forged' | 'right key' | 'misused' | 'other tenant';
-interface Credential {
-  name: string;
-  group: Group;
-  headers: Record<string, string>;
-}
 
 export interface ProbeAnswer {
   credential: string;
@@ -111,11 +110,6 @@ export function tokenProbePasses(figures: Omit<TokenProbeFigures, 'pass'>): bool
   );
 }
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const claimsOf = (jwt: string) =>
-  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string };
-
 async function call<T = unknown>(
   server: BenchServer,
   method: string,
@@ -147,86 +141,6 @@ async function register(server: BenchServer, email: string): Promise<Session> {
   });
 }
 
-async function forgedCredentials(victim: Session, jkuUrl: string): Promise<Credential[]> {
-  const { sub, sid } = claimsOf(victim.accessToken);
-  const claims = { sub, sid, iss: ISSUER, iat: Math.floor(Date.now() / 1000) };
-  const later = claims.iat + 900;
-  const unsigned = (alg: string) => `${b64({ alg, typ: 'JWT' })}.${b64({ ...claims, exp: later })}.`;
-  const signWith = (key: Parameters<SignJWT['sign']>[0], alg: string, header: Record<string, unknown> = {}) =>
-    new SignJWT({ sid })
-      .setProtectedHeader({ alg, ...header })
-      .setSubject(sub)
-      .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setExpirationTime('15m')
-      .sign(key);
-  const rightKey = new TextEncoder().encode(AUTH_SECRET);
-  const rsa = await generateKeyPair('RS256');
-  const ec = await generateKeyPair('ES256');
-  const [header, payload, signature] = victim.accessToken.split('.') as [string, string, string];
-  const edited = `${header}.${b64({ ...claimsOf(victim.accessToken), sub: 'someone-else' })}.${signature}`;
-  const flipped = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
-  const forged: Array<[string, Group, string]> = [
-    ['alg none', 'forged', unsigned('none')],
-    ['alg None', 'forged', unsigned('None')],
-    ['alg NONE', 'forged', unsigned('NONE')],
-    ['wrong HS256 key', 'forged', await signWith(randomBytes(32), 'HS256')],
-    ['HS512 with the right key', 'forged', await signWith(rightKey, 'HS512')],
-    ['RS256', 'forged', await signWith(rsa.privateKey, 'RS256')],
-    ['RS256 with a jku header', 'forged', await signWith(rsa.privateKey, 'RS256', { jku: jkuUrl })],
-    ['ES256', 'forged', await signWith(ec.privateKey, 'ES256')],
-    ['payload edited under its signature', 'forged', edited],
-    ['signature flipped', 'forged', flipped],
-    ['8 kB token', 'forged', `${header}.${'A'.repeat(8_000)}.${signature}`],
-    ['100 kB token', 'forged', `${header}.${'A'.repeat(100_000)}.${signature}`],
-    ['garbage', 'forged', 'not-a-token'],
-    [
-      'expired',
-      'right key',
-      await new SignJWT({ sid })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setIssuer(ISSUER)
-        .setIssuedAt(claims.iat - 3_600)
-        .setExpirationTime(claims.iat - 1_800)
-        .sign(rightKey),
-    ],
-    [
-      'not yet valid',
-      'right key',
-      await new SignJWT({ sid })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setIssuer(ISSUER)
-        .setNotBefore(later)
-        .setExpirationTime(later + 900)
-        .sign(rightKey),
-    ],
-    [
-      'another issuer',
-      'right key',
-      await new SignJWT({ sid })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setIssuer('someone-else')
-        .setExpirationTime('15m')
-        .sign(rightKey),
-    ],
-    [
-      'no session id',
-      'right key',
-      await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(sub)
-        .setIssuer(ISSUER)
-        .setExpirationTime('15m')
-        .sign(rightKey),
-    ],
-  ];
-  return forged.map(([name, group, token]) => ({ name, group, headers: bearer(token) }));
-}
-
-/** Every operation of /docs-json with the victim's ids in its path. */
 async function operations(server: BenchServer, ids: Record<string, string>) {
   const document = (await (await fetch(`${server.url}/docs-json`)).json()) as {
     paths: Record<string, Record<string, unknown>>;
@@ -413,7 +327,7 @@ export async function runTokenProbe(): Promise<TokenProbeFigures> {
       .sign(randomBytes(32));
 
     const credentials: Credential[] = [
-      ...(await forgedCredentials(victim, jkuUrl)),
+      ...(await forgedCredentials(victim.accessToken, jkuUrl)),
       { name: 'session of a logout', group: 'right key', headers: bearer(loggedOut.accessToken) },
       {
         name: 'embed token without its prefix',
