@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { makeRunTmp } from './run-tmp.mjs';
 import { REPORT_PATH, summarize, summaryLines } from './test-summary.mjs';
 
 // The suite needs the project's Node (24, the `node` devDependency): older Node cannot load NestJS 12's ESM
@@ -25,6 +26,9 @@ const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'b
 mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
 rmSync(REPORT_PATH, { force: true });
 
+// The run's temporary directory (scripts/run-tmp.mjs): removed when jest ends.
+const runTmp = makeRunTmp('mib-test-run-');
+
 const started = Date.now();
 const child = spawn(
   process.execPath,
@@ -33,6 +37,7 @@ const child = spawn(
     stdio: 'inherit',
     env: {
       ...process.env,
+      TMPDIR: runTmp.dir,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
     },
   },
@@ -41,6 +46,7 @@ child.on('exit', (code, signal) => {
   const summary = summarize();
   if (summary.note) console.error(`run-tests: ${summary.note}`);
   console.log(`jest finished in ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${code ?? signal})`);
+  runTmp.remove();
   for (const line of summaryLines(summary)) console.log(line);
   process.exit(code === 0 && summary.failed === 0 ? 0 : 1);
 });

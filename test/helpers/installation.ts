@@ -97,6 +97,7 @@ export async function runOps(
         env: {
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '/tmp',
+          TMPDIR: tmpdir(),
           DATA_DIR: await mkdtemp(path.join(tmpdir(), 'mib-ops-')),
           // A port nothing listens on: move-to-postgres checks that no server answers on the configured one.
           PORT: '9',

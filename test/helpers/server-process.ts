@@ -51,6 +51,8 @@ function launch(env: Record<string, string>): { child: ChildProcess; output: () 
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      // The run's temporary directory (scripts/run-tests.mjs removes it when jest ends).
+      TMPDIR: os.tmpdir(),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       // The dev chain (anvil) only where a test asks for it (DEV_CHAIN=on): each server would start its own.
