@@ -58,6 +58,7 @@ import {
 } from './wallets/index.js';
 import { createNftServices } from './nft/index.js';
 import { AppModule } from './http/app.module.js';
+import { AllowedMethods } from './http/allowed-methods.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { registerReadinessMetrics, type ReadinessCheck } from './http/readiness.js';
 import { serveApiDocs, servePlayer, useBodyParsers } from './http/http-pipeline.js';
@@ -321,7 +322,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       { bufferLogs: true, bodyParser: false },
     );
     app.useLogger(app.get(NestPinoLogger));
-    app.useGlobalFilters(new ProblemDetailsFilter(logger));
+    const problems = new ProblemDetailsFilter(logger);
+    app.useGlobalFilters(problems);
     app.disable('x-powered-by');
     // Behind a reverse proxy: the visitor's address (rate limits) and scheme (links) come from its headers.
     if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
@@ -329,7 +331,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     if (devVoice) app.use(devVoice.proxy.http);
     app.use(rooms.matchmakingMiddleware);
     useBodyParsers(app);
-    serveApiDocs(app);
+    problems.answerWrongMethods(new AllowedMethods(serveApiDocs(app)));
     servePlayer(app, options.clientDir ?? DEFAULT_CLIENT_DIR, logger, embeds);
 
     await app.init();

@@ -67,6 +67,10 @@ export const assetJobSchema = named(
   'AssetJob',
   z.object({
     id: z.string(),
+    accountId: z.string().describe('Who uploaded it.'),
+    options: z
+      .record(z.string(), z.unknown())
+      .describe('What the upload asked for (profile options from the query: ktx2, draco, fit, lods…).'),
     status: z.enum(['queued', 'running', 'succeeded', 'rejected', 'failed']),
     profile: z.enum(PROFILE_NAMES),
     stage: z
@@ -94,6 +98,12 @@ export const assetJobSchema = named(
       .describe("The upload's entry in the asset library (GET /library/{id}); in the upload's answer."),
   }),
 );
+
+/** One server-sent event of GET /assets/jobs/{id}/events. */
+export const jobEventSchema = z.object({
+  event: z.enum(['progress', 'done']),
+  data: z.string().describe('The job (AssetJob) as JSON.'),
+});
 
 export const assetSchema = named(
   'Asset',
@@ -151,7 +161,8 @@ export const libraryUpdate = z
       .optional()
       .describe("Move it to this world's library (null: no world)."),
   })
-  .refine((change) => Object.keys(change).length > 0, 'send at least one of name, tags, world');
+  .refine((change) => Object.keys(change).length > 0, 'send at least one of name, tags, world')
+  .meta({ minProperties: 1 });
 
 export const libraryEntrySchema = named(
   'LibraryAsset',

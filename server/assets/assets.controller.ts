@@ -1,13 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import { Caller, Fails, Problem, Returns, type Principal } from '../control-plane/index.js';
+import {
+  AnonymousAllowed,
+  Caller,
+  Fails,
+  Problem,
+  Returns,
+  ReturnsFile,
+  type Principal,
+} from '../control-plane/index.js';
 import { ZodParam, ZodQuery } from '../control-plane/api/zod-api.js';
 import { AssetsService, UPLOAD_MEDIA_TYPES } from './assets-service.js';
 import { AssetLibrary } from './asset-library.js';
-import { assetJobSchema, assetSchema, hashSchema, jobIdSchema, uploadQuery } from './asset-schemas.js';
+import {
+  assetJobSchema,
+  assetSchema,
+  hashSchema,
+  jobEventSchema,
+  jobIdSchema,
+  uploadQuery,
+} from './asset-schemas.js';
 
 /** How often an event stream looks at its job, in milliseconds. */
 const EVENTS_POLL_MS = 400;
@@ -28,6 +43,11 @@ export class AssetsController {
   @Post()
   @HttpCode(202)
   @ApiConsumes(...UPLOAD_MEDIA_TYPES)
+  @ApiBody({
+    required: true,
+    schema: { type: 'string', format: 'binary', minLength: 1 },
+    description: 'The file itself',
+  })
   @Returns(202, assetJobSchema, 'Accepted: the upload is queued for processing')
   @Fails(400, 401, 403, 404, 413, 415)
   async upload(
@@ -68,6 +88,7 @@ export class AssetsController {
 
   /** Server-sent events: `progress` with the job on every change, then `done` with its final state. */
   @Get('jobs/:id/events')
+  @Returns(200, jobEventSchema, 'The events, until the job is done', 'text/event-stream')
   @Fails(401, 404)
   async events(
     @Caller() caller: Principal,
@@ -122,6 +143,7 @@ export class AssetsController {
 
   /** An optimized asset: its URLs and its report. Public: assets are addressed by content hash. */
   @Get(':hash')
+  @AnonymousAllowed()
   @Returns(200, assetSchema)
   @Fails(404)
   async asset(@ZodParam('hash', hashSchema) hash: string) {
@@ -130,6 +152,10 @@ export class AssetsController {
 
   /** A stored file by hash: immutable caching, ETag = hash, range requests. */
   @Get('files/:hash')
+  @AnonymousAllowed()
+  @ReturnsFile(200, ['*/*'], 'The file, with the media type it was stored with')
+  @ReturnsFile(206, ['*/*'], 'The range asked for')
+  @Returns(304, undefined, 'Not modified (If-None-Match matched)')
   @Fails(404, 416)
   async file(@Param('hash') raw: string, @Req() req: Request, @Res() res: Response) {
     const hash = hashSchema.safeParse(raw);

@@ -52,6 +52,7 @@ export class LibraryController {
   /** Removes the entry; refused (409, naming them) while a draft or published version uses the asset. */
   @Delete(':id')
   @HttpCode(204)
+  @Returns(204, undefined, 'Removed from the library')
   @Fails(401, 403, 404, 409)
   async remove(@Caller() caller: Principal, @ZodParam('id', libraryIdSchema) id: string) {
     await this.library.remove(caller, id);

@@ -1,12 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
+  AnonymousAllowed,
   Caller,
   Fails,
   Problem,
   Returns,
+  ReturnsFile,
   ZodBody,
   ZodParam,
   ZodQuery,
@@ -59,6 +61,9 @@ export class WorldThumbnailsController {
    * (WebP) for posters and cards. 404 until one is set.
    */
   @Get()
+  @AnonymousAllowed()
+  @ReturnsFile(200, ['image/webp'], 'With width: the smaller copy')
+  @Returns(302, undefined, 'Without width: a redirect to the thumbnail file')
   @Fails(400, 404)
   async get(
     @Caller() caller: Principal,
@@ -94,6 +99,11 @@ export class WorldThumbnailsController {
    */
   @Put()
   @ApiConsumes(...THUMBNAIL_MEDIA_TYPES)
+  @ApiBody({
+    required: true,
+    schema: { type: 'string', format: 'binary', minLength: 1 },
+    description: 'The image itself',
+  })
   @Returns(200, thumbnailSchema)
   @Fails(400, 401, 403, 404, 413, 415)
   async put(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string, @Req() req: Request) {

@@ -11,8 +11,18 @@ export { EmbedService, type EmbedCredential } from './embed/embed-service.js';
 export { escapeHtml } from './api/escape-html.js';
 export { ANONYMOUS, type Principal } from './auth/principal.js';
 export { Problem } from './api/problem.js';
-export { addNamedSchemas, named, Fails, Returns, ZodBody, ZodParam, ZodQuery } from './api/zod-api.js';
-export { Caller, SignedByAnotherService } from './api/caller.js';
+export {
+  addNamedSchemas,
+  documentCommonProblems,
+  named,
+  Fails,
+  Returns,
+  ReturnsFile,
+  ZodBody,
+  ZodParam,
+  ZodQuery,
+} from './api/zod-api.js';
+export { AnonymousAllowed, Caller, SignedByAnotherService } from './api/caller.js';
 export { SharedRateLimits } from './api/shared-rate-limits.js';
 export { UsageService } from './usage/usage-service.js';
 export {

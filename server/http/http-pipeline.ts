@@ -7,13 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { THUMBNAIL_MEDIA_TYPES } from '../assets/index.js';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import {
   ARCHIVE_MEDIA_TYPE,
   addNamedSchemas,
+  documentCommonProblems,
   escapeHtml,
   slugSchema,
   type EmbedService,
@@ -83,8 +84,11 @@ export function useBodyParsers(app: NestExpressApplication): void {
   );
 }
 
-/** The OpenAPI document at /docs-json and its page at /docs, built from the controllers when first asked. */
-export function serveApiDocs(app: NestExpressApplication): void {
+/**
+ * The OpenAPI document at /docs-json and its page at /docs, built from the controllers when first asked;
+ * returns the document's getter (the 405 answers read the paths' methods from it).
+ */
+export function serveApiDocs(app: NestExpressApplication): () => OpenAPIObject {
   const openApi = new DocumentBuilder()
     .setTitle('metaverse-in-a-box')
     .setDescription('Control plane of a self-hosted real-time 3D world service.')
@@ -94,12 +98,13 @@ export function serveApiDocs(app: NestExpressApplication): void {
   // Operation ids become the typed client's function names: worldsCreate, scenesPublish, authLogin…
   const operationIdFactory = (controller: string, method: string): string =>
     `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`;
-  SwaggerModule.setup(
-    'docs',
-    app,
-    () => addNamedSchemas(SwaggerModule.createDocument(app, openApi, { operationIdFactory })),
-    { jsonDocumentUrl: 'docs-json' },
-  );
+  let document: OpenAPIObject | undefined;
+  const documentOnce = (): OpenAPIObject =>
+    (document ??= documentCommonProblems(
+      addNamedSchemas(SwaggerModule.createDocument(app, openApi, { operationIdFactory })),
+    ));
+  SwaggerModule.setup('docs', app, documentOnce, { jsonDocumentUrl: 'docs-json' });
+  return documentOnce;
 }
 
 /**
@@ -113,6 +118,15 @@ export function servePlayer(
   logger: Logger,
   embeds: EmbedService,
 ): void {
+  // Clickjacking: no other site may frame the player, the studio or anything else of ours but the embed
+  // page, whose framing its key or token decides (embedFraming below). Old browsers read X-Frame-Options.
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!req.path.startsWith('/embed/')) {
+      res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+      res.setHeader('X-Frame-Options', 'DENY');
+    }
+    next();
+  });
   // The poster route is asked from other sites' pages: its answer (or its refusal) is readable by them.
   app.use('/embeds/:slug', (req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (req.method === 'GET') {

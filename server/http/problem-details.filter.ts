@@ -1,9 +1,17 @@
 import { STATUS_CODES } from 'node:http';
-import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  NotFoundException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { Problem, kindForStatus, problemType } from '../control-plane/api/problem.js';
 import { isDatabaseUnavailable } from '../db/index.js';
+import type { AllowedMethods } from './allowed-methods.js';
 
 /** What a 503 for an unreachable database asks clients to wait before trying again. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -14,12 +22,36 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
+  private allowedMethods?: AllowedMethods;
+
   constructor(private readonly logger: Logger) {}
+
+  /** From now on, a request no route takes whose path the API documents for other methods gets 405. */
+  answerWrongMethods(allowedMethods: AllowedMethods): void {
+    this.allowedMethods = allowedMethods;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
+    // Nest's own "no route" 404 (routes-resolver.ts words it so; our handlers throw Problems).
+    if (
+      exception instanceof NotFoundException &&
+      exception.message === `Cannot ${req.method} ${req.originalUrl}`
+    ) {
+      const allowed = this.allowedMethods?.for(req.path);
+      if (allowed && !allowed.includes(req.method)) {
+        res.setHeader('Allow', allowed.join(', '));
+        return sendProblem(
+          res,
+          405,
+          'method-not-allowed',
+          `${req.path} does not take ${req.method}; it takes ${allowed.join(', ')} (see /docs)`,
+          { instance: req.originalUrl },
+        );
+      }
+    }
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let detail = 'An unexpected error occurred; it has been logged.';
     let kind = kindForStatus(status);

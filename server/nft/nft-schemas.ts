@@ -5,6 +5,8 @@ import type { BindingRow } from './nft-bindings-repository.js';
 import { gateRuleSchema, tokenGateSchema } from './token-gate.js';
 
 const uint = z.string().regex(/^\d{1,78}$/, 'must be a whole number as a decimal string, e.g. "1"');
+/** True for a decimal string above zero. The regex check above does not stop zod's later checks. */
+const isPositiveUint = (value: string): boolean => /^\d{1,78}$/.test(value) && BigInt(value) > 0n;
 const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a scene entity id');
 
 export const createBindingSchema = z
@@ -13,7 +15,7 @@ export const createBindingSchema = z
     contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x and 40 hex digits'),
     tokenId: uint.describe('The ERC-721 token id or ERC-1155 id, in decimal.'),
     amount: uint
-      .refine((value) => BigInt(value) > 0n, 'must be at least "1"')
+      .refine((value) => isPositiveUint(value), 'must be at least "1"')
       .default('1')
       .describe('ERC-1155: how many of the id (your wallet must hold at least this many).'),
     use: z.enum(['wearable', 'frame', 'key', 'collectible'], {
@@ -86,14 +88,18 @@ export function bindingView(row: BindingRow): z.output<typeof bindingSchema> {
 }
 
 export const gateBodySchema = tokenGateSchema;
-/** The gate as documented (OpenAPI cannot name a schema that contains itself): nested gates are opaque. */
+/** `all`/`any` of `gate`, 1 to `most` of them. */
+const gateGroups = (gate: z.ZodType, most: number) => [
+  z.strictObject({ all: z.array(gate).min(1).max(most).describe('Gates that must all be met') }),
+  z.strictObject({ any: z.array(gate).min(1).max(most).describe('Gates of which one must be met') }),
+];
+/**
+ * The gate as documented, two levels deep (the schema generator cannot name a schema that contains
+ * itself), sized so a documented gate stays within MAX_GATE_RULES (8 × 2); the server takes deeper ones.
+ */
 export const gateBodyDocumented = named(
   'TokenGateRules',
-  z.union([
-    gateRuleSchema,
-    z.strictObject({ all: z.array(z.unknown()).describe('Gates that must all be met') }),
-    z.strictObject({ any: z.array(z.unknown()).describe('Gates of which one must be met') }),
-  ]),
+  z.union([gateRuleSchema, ...gateGroups(z.union([gateRuleSchema, ...gateGroups(gateRuleSchema, 2)]), 8)]),
 );
 
 export const gateViewSchema = named(

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   AccessService,
+  AnonymousAllowed,
   Caller,
   Fails,
   Returns,
@@ -84,6 +85,7 @@ export class NftController {
 
   /** The world's token gate (what a visitor must hold to enter), if it has one. */
   @Get('worlds/:slug/token-gate')
+  @AnonymousAllowed()
   @Returns(200, gateViewSchema)
   @Fails(400, 401, 404)
   gate(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {

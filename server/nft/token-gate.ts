@@ -16,7 +16,11 @@ export const gateRuleSchema = z.strictObject({
   /** A specific ERC-721 token or ERC-1155 id; absent = any token of an ERC-721 collection. */
   tokenId: uint.optional(),
   /** At least this many (of the id, or of the collection). */
-  minBalance: uint.refine((value) => BigInt(value) > 0n, 'must be at least "1"').default('1'),
+  // The regex check does not stop zod's later checks: BigInt() only sees digits (a 500 before, found by
+  // schemathesis).
+  minBalance: uint
+    .refine((value) => /^\d+$/.test(value) && BigInt(value) > 0n, 'must be at least "1"')
+    .default('1'),
   /** What visitors are told they need, e.g. "a Demo Collectibles key". */
   label: z.string().min(1).max(80).optional(),
 });
@@ -25,11 +29,17 @@ export type GateRule = z.output<typeof gateRuleSchema>;
 export type TokenGate = GateRule | { all: TokenGate[] } | { any: TokenGate[] };
 
 export const tokenGateSchema: z.ZodType<TokenGate> = z.lazy(() =>
-  z.union([
-    gateRuleSchema,
-    z.strictObject({ all: z.array(tokenGateSchema).min(1).max(8) }),
-    z.strictObject({ any: z.array(tokenGateSchema).min(1).max(8) }),
-  ]),
+  z.union(
+    [
+      gateRuleSchema,
+      z.strictObject({ all: z.array(tokenGateSchema).min(1).max(8) }),
+      z.strictObject({ any: z.array(tokenGateSchema).min(1).max(8) }),
+    ],
+    {
+      error:
+        'a gate is a rule {chainId, contract, tokenId?, minBalance?, label?}, or {all: [1 to 8 gates]}, or {any: [1 to 8 gates]}',
+    },
+  ),
 );
 
 /** Most rules in one gate: each is read from a chain at every join. */

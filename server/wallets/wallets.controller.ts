@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   AccessService,
   AccountsService,
+  AnonymousAllowed,
   Caller,
   Fails,
   Returns,
@@ -29,6 +30,7 @@ export class WalletsController {
 
   /** A single-use nonce for a SIWE message (valid for 10 minutes). */
   @Post('siwe/nonce')
+  @AnonymousAllowed()
   @Returns(201, nonceResponse)
   @Fails(429, 503)
   nonce() {
@@ -37,6 +39,7 @@ export class WalletsController {
 
   /** Signs in with a signed SIWE message: the wallet's account, created on first sign-in. */
   @Post('siwe')
+  @AnonymousAllowed()
   @HttpCode(200)
   @Returns(200, sessionResponse)
   @Fails(400, 401, 429, 503)

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { contractPasses } from '../../bench/security/contract.js';
+import { rulesToml } from '../../bench/security/contract-rules.js';
 import { tokenProbePasses, violationOf, type ProbeAnswer } from '../../bench/security/forged-tokens.js';
 import { rateLimitsPass, type FloodFigures } from '../../bench/security/rate-limits.js';
 import { uploadBombsPass, type BombOutcome } from '../../bench/security/upload-bombs.js';
@@ -183,8 +184,13 @@ describe('the contract checker', () => {
   const clean = {
     schemathesis: '4.32.5',
     cases: 10_400,
-    runs: [{ principal: 'operator', cases: 10_400, failures: [] }],
+    runs: [{ principal: 'operator', cases: 10_400, failures: [], errors: [] }],
     failures: 0,
+    errors: 0,
+    leastPerOperation: 120,
+    operationsUnderMinimum: {},
+    withoutInput: { 'GET /healthz': 15 },
+    rules: 11,
   };
 
   it('passes a run of enough cases with no failure, and fails one with a failure or too few cases', () => {
@@ -192,5 +198,28 @@ describe('the contract checker', () => {
     expect(contractPasses({ ...clean, failures: 1 })).toBe(false);
     expect(contractPasses({ ...clean, cases: 9_999 })).toBe(false);
     expect(contractPasses({ ...clean, runs: [] })).toBe(false);
+  });
+
+  it('fails a run where schemathesis could not test an operation, or one got too few requests', () => {
+    expect(contractPasses({ ...clean, errors: 1 })).toBe(false);
+    expect(
+      contractPasses({ ...clean, leastPerOperation: 99, operationsUnderMinimum: { 'GET /x': 99 } }),
+    ).toBe(false);
+    expect(contractPasses({ ...clean, withoutInput: { 'GET /healthz': 0 } })).toBe(false);
+  });
+});
+
+describe('the rules told to schemathesis', () => {
+  it('widen only the named check of the named operations, keeping its defaults', () => {
+    const toml = rulesToml([
+      { operations: ['GET /a', 'PUT /b'], statuses: [400], why: 'x' },
+      { operations: ['GET /a'], statuses: [422], why: 'y' },
+      { operations: ['GET /c'], statuses: [501], why: 'z', check: 'not_a_server_error' },
+    ]);
+    expect(toml.match(/\[\[operations\]\]/g)).toHaveLength(3);
+    expect(toml).toContain(
+      'include-name = "GET /a"\nchecks.positive_data_acceptance.expected-statuses = ["2xx","3xx","401","403","404","409","429","5xx","400","422"]',
+    );
+    expect(toml).toContain('checks.not_a_server_error.expected-statuses = ["2xx","3xx","4xx","501"]');
   });
 });

@@ -56,6 +56,17 @@ describe('operations endpoints', () => {
     expect(await res.json()).toMatchObject({ status: 404, detail: 'Cannot GET /no/such/route' });
   });
 
+  it('lets no other site frame the player, the studio or the API; the embed page decides for itself', async () => {
+    for (const path of ['/', '/w/some-world', '/studio', '/studio/some-world', '/healthz']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect([path, res.headers.get('content-security-policy')]).toEqual([path, "frame-ancestors 'none'"]);
+      expect([path, res.headers.get('x-frame-options')]).toEqual([path, 'DENY']);
+    }
+    const embed = await fetch(`${server.url}/embed/some-world`);
+    expect(embed.headers.get('content-security-policy')).toMatch(/^frame-ancestors 'self'/);
+    expect(embed.headers.get('x-frame-options')).toBeNull();
+  });
+
   it('does not stamp Colyseus CORS headers on control-plane routes', async () => {
     const res = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://elsewhere.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();

@@ -11,9 +11,11 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiSecurity, DECORATORS } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
+import { Problem } from './problem.js';
 
 interface AuthenticatedRequest extends Request {
   principal?: Principal;
@@ -27,6 +29,20 @@ const SIGNED_BY_ANOTHER_SERVICE = 'mib:signed-by-another-service';
  */
 export const SignedByAnotherService = (): MethodDecorator => SetMetadata(SIGNED_BY_ANOTHER_SERVICE, true);
 
+/**
+ * Marks an operation of a bearer-secured controller (`@ApiBearerAuth()`) that anonymous callers may use
+ * too, e.g. reading a public world. The OpenAPI document then says the credential is optional.
+ */
+export const AnonymousAllowed = (): MethodDecorator => ApiSecurity({});
+
+/** An OpenAPI security requirement as @nestjs/swagger stores it; `{}` means "no credential". */
+type SecurityRequirement = Record<string, string[]>;
+
+/**
+ * The guard enforces what the OpenAPI document says: on an operation whose security requires a bearer
+ * credential, an anonymous caller is answered 401 before its input is read (so "sign in" comes first,
+ * not a validation error, and nothing about the resource is revealed).
+ */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
@@ -41,7 +57,19 @@ export class AuthenticationGuard implements CanActivate {
       return true;
     }
     req.principal = await this.authenticator.authenticate(req.headers.authorization, req.headers.origin);
+    if (req.principal.kind === 'anonymous' && this.needsCredential(context))
+      throw Problem.unauthenticated(
+        `${req.method} ${req.path} is for signed-in callers: send "Authorization: Bearer <token>" with an access token (POST /auth/login, /auth/guest or /auth/siwe) or an API key`,
+      );
     return true;
+  }
+
+  private needsCredential(context: ExecutionContext): boolean {
+    const security = this.reflector.getAllAndOverride<SecurityRequirement[] | undefined>(
+      DECORATORS.API_SECURITY,
+      [context.getHandler(), context.getClass()],
+    );
+    return !!security?.length && security.every((requirement) => Object.keys(requirement).length > 0);
   }
 }
 

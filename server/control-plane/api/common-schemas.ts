@@ -2,6 +2,15 @@
 import { z } from 'zod';
 import { named } from './zod-api.js';
 
+/**
+ * An account's email: zod's address syntax, at most 254 characters, and a local part (before the @) of
+ * at most 64 (RFC 5321 §4.5.3.1.1; schemathesis found longer ones accepted).
+ */
+export const accountEmailSchema = z
+  .email('must be an email address')
+  .max(254)
+  .refine((email) => email.lastIndexOf('@') <= 64, 'the part before @ is at most 64 characters');
+
 export const slugSchema = z
   .string()
   .regex(

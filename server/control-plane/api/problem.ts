@@ -12,6 +12,7 @@ export type ProblemKind =
   | 'forbidden'
   | 'banned'
   | 'not-found'
+  | 'method-not-allowed'
   | 'conflict'
   | 'precondition-failed'
   | 'precondition-required'
@@ -41,6 +42,8 @@ export function kindForStatus(status: number): ProblemKind {
       return 'forbidden';
     case 404:
       return 'not-found';
+    case 405:
+      return 'method-not-allowed';
     case 409:
       return 'conflict';
     case 412:

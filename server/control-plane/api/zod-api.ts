@@ -35,9 +35,27 @@ function toOpenApi(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   // Definitions zod collected are named schemas, already in the document's components.
   delete json.$defs;
   delete json.definitions;
-  return JSON.parse(
+  const documented = JSON.parse(
     JSON.stringify(json).replace(/"#\/(\$defs|definitions)\//g, `"${REF_PREFIX}`),
   ) as JsonSchema;
+  if (io === 'input') refuseNul(documented);
+  return documented;
+}
+
+/** ECMA and Python regex alike: no U+0000 anywhere. */
+const WITHOUT_NUL = '^[^\\u0000]*$';
+
+/**
+ * Gives every free-form input string the pattern WITHOUT_NUL: ZodPipe refuses U+0000 in any input
+ * (nulAt), and the document should say so (schemathesis generated it as valid and was refused).
+ */
+function refuseNul(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseNul);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as JsonSchema;
+  const free = ['pattern', 'format', 'enum', 'const'].every((keyword) => schema[keyword] === undefined);
+  if (schema.type === 'string' && free) schema.pattern = WITHOUT_NUL;
+  for (const value of Object.values(schema)) refuseNul(value);
 }
 
 /** Adds every named schema to the document's components (call once, after SwaggerModule.createDocument). */
@@ -145,8 +163,22 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
   };
 }
 
-/** Documents a success response whose body matches `schema` (or no body). */
-export function Returns(status: number, schema?: z.ZodType, description = 'OK'): MethodDecorator {
+/**
+ * Documents a success response whose body matches `schema` (or no body), as JSON unless `mediaType`
+ * says otherwise.
+ */
+export function Returns(
+  status: number,
+  schema?: z.ZodType,
+  description = 'OK',
+  mediaType?: string,
+): MethodDecorator {
+  if (schema && mediaType)
+    return ApiResponse({
+      status,
+      description,
+      content: { [mediaType]: { schema: toOpenApi(schema, 'output') } },
+    });
   return ApiResponse({
     status,
     description,
@@ -154,16 +186,48 @@ export function Returns(status: number, schema?: z.ZodType, description = 'OK'):
   });
 }
 
+/** Documents a response whose body is a file of one of `mediaTypes` (a range such as `image/*` allowed). */
+export function ReturnsFile(status: number, mediaTypes: string[], description: string): MethodDecorator {
+  return ApiResponse({
+    status,
+    description,
+    content: Object.fromEntries(
+      mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  });
+}
+
+const problemResponse = () => ({
+  description: 'application/problem+json',
+  content: { 'application/problem+json': { schema: { $ref: `${REF_PREFIX}Problem` } } },
+});
+
 /** Documents the problem responses a route can give. */
 export function Fails(...statuses: number[]): MethodDecorator {
   return (target, key, descriptor) => {
-    for (const status of statuses)
-      ApiResponse({
-        status,
-        description: 'application/problem+json',
-        content: { 'application/problem+json': { schema: { $ref: `${REF_PREFIX}Problem` } } },
-      })(target, key, descriptor);
+    for (const status of statuses) ApiResponse({ status, ...problemResponse() })(target, key, descriptor);
   };
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * Adds the problem responses every operation of a kind can give where its controller did not list them:
+ * 401 everywhere (a credential that is presented and not valid is refused even where none is needed),
+ * 400 where it takes parameters or a body (malformed input), 404 where its path names something.
+ */
+export function documentCommonProblems(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths))
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])];
+      const statuses = ['401'];
+      if (parameters.length > 0 || operation.requestBody) statuses.push('400');
+      if (parameters.some((parameter) => 'in' in parameter && parameter.in === 'path')) statuses.push('404');
+      for (const status of statuses) operation.responses[status] ??= problemResponse();
+    }
+  return document;
 }
 
 export const problemSchema = named(
@@ -186,6 +250,7 @@ export const problemSchema = named(
       .optional()
       .describe('For embed problems: a stable code, e.g. origin-not-allowed, key-revoked, world-private.'),
     currentEtag: z.string().optional().describe('For 412 on a draft: the ETag the draft has now.'),
+    note: z.string().optional().describe('For a draft patch that breaks the scene: that nothing was saved.'),
     limits: z
       .array(z.record(z.string(), z.unknown()))
       .optional()

@@ -33,7 +33,7 @@ export class ArchiveController {
 
   /** The whole world as one archive: settings, draft, every version, referenced assets. */
   @Get('worlds/:slug/export')
-  @Returns(200, worldArchiveSchema)
+  @Returns(200, worldArchiveSchema, 'OK', ARCHIVE_MEDIA_TYPE)
   @Fails(401, 403, 404)
   async export(
     @Caller() caller: Principal,

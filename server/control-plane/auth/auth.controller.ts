@@ -1,8 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Caller } from '../api/caller.js';
+import { AnonymousAllowed, Caller } from '../api/caller.js';
 import {
+  accountEmailSchema,
   accountSchema,
   apiKeySchema,
   createAccountKeySchema,
@@ -18,7 +19,7 @@ import { AccountsService, accountView } from './accounts-service.js';
 import type { Principal } from './principal.js';
 import { SessionTokens } from './session-tokens.js';
 
-const emailSchema = z.email('must be an email address').max(254);
+const emailSchema = accountEmailSchema;
 const passwordSchema = z
   .string()
   .min(12, 'must be at least 12 characters')
@@ -60,6 +61,7 @@ export class AuthController {
 
   /** A guest session: a display name only, usable at once (expires after 7 days). */
   @Post('guest')
+  @AnonymousAllowed()
   @Returns(201, sessionResponse)
   @Fails(400, 429)
   async guest(@ZodBody(guestRequest) body: z.output<typeof guestRequest>) {
@@ -68,6 +70,7 @@ export class AuthController {
   }
 
   @Post('register')
+  @AnonymousAllowed()
   @Returns(201, sessionResponse)
   @Fails(400, 409, 429)
   async register(@ZodBody(registerRequest) body: z.output<typeof registerRequest>) {
@@ -76,6 +79,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @AnonymousAllowed()
   @HttpCode(200)
   @Returns(200, sessionResponse)
   @Fails(400, 401, 429)
@@ -86,6 +90,7 @@ export class AuthController {
 
   /** Rotates: the refresh token is spent; using it again ends the session. */
   @Post('refresh')
+  @AnonymousAllowed()
   @HttpCode(200)
   @Returns(200, sessionResponse)
   @Fails(400, 401, 429)
@@ -99,6 +104,7 @@ export class AuthController {
 
   /** Ends the session: its refresh token and every access token issued for it stop working. */
   @Post('logout')
+  @AnonymousAllowed()
   @HttpCode(204)
   @Returns(204, undefined, 'Signed out')
   @Fails(400, 429)

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { AccessService } from '../access/access-service.js';
@@ -119,6 +119,7 @@ export class EmbedController {
    * by an owner): the way to embed a private world. Never put the secret key itself in a page.
    */
   @Post('worlds/:slug/embed-tokens')
+  @ApiBearerAuth()
   @Returns(201, mintedSchema)
   @Fails(400, 401, 403, 404, 429)
   async mint(

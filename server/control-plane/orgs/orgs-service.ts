@@ -139,10 +139,14 @@ export class OrgsService {
         .selectAll()
         .where('email', '=', email.toLowerCase())
         .executeTakeFirst();
-      if (!account)
-        throw Problem.notFound(
-          `no registered account has email ${email.toLowerCase()}; they must register first`,
-        );
+      // 422, not 404: the organization exists; what the body names does not (schemathesis read the
+      // 404 as the organization gone).
+      if (!account) {
+        const message = `no registered account has email ${email.toLowerCase()}; they must register first`;
+        throw new Problem(422, 'validation-failed', `body.email: ${message}`, {
+          errors: [{ path: 'body.email', message }],
+        });
+      }
       const current = await trx
         .selectFrom('org_members')
         .select('role')

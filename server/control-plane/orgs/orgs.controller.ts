@@ -6,7 +6,13 @@ import { z } from 'zod';
 import type { Database } from '../../db/tables.js';
 import { DATABASE } from '../tokens.js';
 import { Caller } from '../api/caller.js';
-import { auditPageSchema, pageQuerySchema, slugSchema, uuidSchema } from '../api/common-schemas.js';
+import {
+  accountEmailSchema,
+  auditPageSchema,
+  pageQuerySchema,
+  slugSchema,
+  uuidSchema,
+} from '../api/common-schemas.js';
 import { Problem } from '../api/problem.js';
 import { Fails, Returns, ZodBody, ZodParam, ZodQuery, named } from '../api/zod-api.js';
 import { AccessService, accountOf } from '../access/access-service.js';
@@ -57,7 +63,7 @@ const usageSchema = named(
 );
 
 const createOrgRequest = z.strictObject({ slug: slugSchema, name: z.string().trim().min(1).max(120) });
-const setMemberRequest = z.strictObject({ email: z.email('must be an email address'), role: orgRoleSchema });
+const setMemberRequest = z.strictObject({ email: accountEmailSchema, role: orgRoleSchema });
 const quotaRequest = z
   .strictObject({
     worlds: z.number().int().min(0).max(1_000_000).optional(),
@@ -69,7 +75,8 @@ const quotaRequest = z
   .refine(
     (q) => Object.keys(q).length > 0,
     'name at least one quota: worlds, storageBytes, peakCcu, uploadBytes, sceneLimits',
-  );
+  )
+  .meta({ minProperties: 1 });
 // A day that exists (2026-02-30 and month 87 refused): found by schemathesis, a 500 before.
 const day = z.iso.date('must be a UTC day that exists, as yyyy-mm-dd, e.g. 2026-12-06');
 const usageQuery = z.strictObject({
@@ -138,7 +145,7 @@ export class OrgsController {
   /** Adds a registered account by email, or changes its role. */
   @Put(':org/members')
   @Returns(200, memberSchema)
-  @Fails(400, 401, 403, 404, 409, 429)
+  @Fails(400, 401, 403, 404, 409, 422, 429)
   async setMember(
     @Caller() caller: Principal,
     @ZodParam('org', slugSchema) slug: string,

@@ -127,6 +127,7 @@ export class ScenesService {
     message: string,
     ifMatch: string | undefined,
   ): Promise<VersionView> {
+    checkIfMatchSyntax(ifMatch);
     const actorId = accountOf(actor) ?? null;
     const version = await this.db.transaction().execute(async (trx) => {
       await trx
@@ -367,12 +368,26 @@ function overLimits(budget: SceneBudget): Problem {
   );
 }
 
+/** RFC 9110's If-Match: "*" or a comma-separated list of entity tags (`"…"` or `W/"…"`). */
+export const IF_MATCH_PATTERN =
+  '^(\\*|(W/)?"[\\x21\\x23-\\x7e]*"([ \\t]*,[ \\t]*(W/)?"[\\x21\\x23-\\x7e]*")*)$';
+const ifMatchSyntax = new RegExp(IF_MATCH_PATTERN);
+
 function requireIfMatch(ifMatch: string | undefined): asserts ifMatch is string {
   if (!ifMatch)
     throw new Problem(
       428,
       'precondition-required',
       'send If-Match with the ETag of the draft you edited (from GET …/scene/draft)',
+    );
+  checkIfMatchSyntax(ifMatch);
+}
+
+/** A malformed If-Match is the client's mistake (400), not a stale draft (412). */
+export function checkIfMatchSyntax(ifMatch: string | undefined): void {
+  if (ifMatch !== undefined && !ifMatchSyntax.test(ifMatch.trim()))
+    throw Problem.badRequest(
+      'If-Match must be * or ETags in double quotes, e.g. If-Match: "3f2a…" (the ETag header of GET …/scene/draft)',
     );
 }
 

@@ -4,12 +4,12 @@ import type { Response } from 'express';
 import type { Operation } from 'fast-json-patch';
 import { z } from 'zod';
 import { SCENE_LIMIT_NAMES, sceneDocumentSchema } from '../../../protocol/index.js';
-import { Caller } from '../api/caller.js';
+import { AnonymousAllowed, Caller } from '../api/caller.js';
 import { slugSchema } from '../api/common-schemas.js';
 import { Fails, Returns, ZodBody, ZodParam, named } from '../api/zod-api.js';
 import { AccessService } from '../access/access-service.js';
 import type { Principal } from '../auth/principal.js';
-import { ScenesService, type StoredBody } from './scenes-service.js';
+import { IF_MATCH_PATTERN, ScenesService, type StoredBody } from './scenes-service.js';
 
 const sceneSchema = named('Scene', sceneDocumentSchema);
 const pointer = z
@@ -67,6 +67,7 @@ const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
 const ifMatchHeader = {
   name: 'If-Match',
   required: true,
+  schema: { type: 'string' as const, pattern: IF_MATCH_PATTERN },
   description: 'ETag of the draft you edited (from GET …/scene/draft). Stale → 412, missing → 428.',
 };
 
@@ -120,6 +121,7 @@ export class ScenesController {
 
   /** The published scene running instances load (the latest version). */
   @Get()
+  @AnonymousAllowed()
   @Returns(200, sceneSchema)
   @Fails(401, 404)
   async published(

@@ -56,7 +56,8 @@ export const updateWorldRequest = z
     allowScreenShare: settings.allowScreenShare.optional(),
     thumbnailAsset: settings.thumbnailAsset.optional(),
   })
-  .refine((change) => Object.keys(change).length > 0, 'name at least one setting to change');
+  .refine((change) => Object.keys(change).length > 0, 'name at least one setting to change')
+  .meta({ minProperties: 1 });
 
 export const worldSchema = named(
   'World',

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/tables.js';
 import { emptyScene, templateScene } from '../../../protocol/index.js';
 import { InstanceDirectory } from '../instances/instance-directory.js';
-import { Caller } from '../api/caller.js';
+import { AnonymousAllowed, Caller } from '../api/caller.js';
 import {
   apiKeySchema,
   auditPageSchema,
@@ -74,6 +74,7 @@ export class WorldsController {
 
   /** Worlds you can see: public ones and those you have a role in; with live population. */
   @Get('worlds')
+  @AnonymousAllowed()
   @Returns(200, worldPageSchema)
   @Fails(400, 401)
   list(@Caller() caller: Principal, @ZodQuery(listWorldsQuery) query: z.output<typeof listWorldsQuery>) {
@@ -81,6 +82,7 @@ export class WorldsController {
   }
 
   @Get('worlds/:slug')
+  @AnonymousAllowed()
   @Returns(200, worldSchema)
   @Fails(401, 404)
   async get(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {
@@ -111,6 +113,7 @@ export class WorldsController {
 
   /** Live instances of the world across every process, with their population. */
   @Get('worlds/:slug/instances')
+  @AnonymousAllowed()
   @Returns(200, instancesSchema)
   @Fails(401, 404)
   async listInstances(@Caller() caller: Principal, @ZodParam('slug', slugSchema) slug: string) {

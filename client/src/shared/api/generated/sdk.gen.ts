@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsFileData, AssetsFileErrors, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, EmbedMintData, EmbedMintErrors, EmbedMintResponses, EmbedPosterData, EmbedPosterErrors, EmbedPosterResponses, EmbedSessionData, EmbedSessionErrors, EmbedSessionResponses, HealthHealthzData, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, LibraryGetData, LibraryGetErrors, LibraryGetResponses, LibraryListData, LibraryListErrors, LibraryListResponses, LibraryRemoveData, LibraryRemoveErrors, LibraryUpdateData, LibraryUpdateErrors, LibraryUpdateResponses, MetricsMetricsData, MetricsMetricsResponses, NftClearGateData, NftClearGateErrors, NftClearGateResponses, NftCreateData, NftCreateErrors, NftCreateResponses, NftGateData, NftGateErrors, NftGateResponses, NftListData, NftListErrors, NftListResponses, NftRemoveData, NftRemoveErrors, NftRemoveResponses, NftSetGateData, NftSetGateErrors, NftSetGateResponses, OEmbedGetData, OEmbedGetErrors, OEmbedGetResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, RoomLeaveLeaveData, RoomLeaveLeaveErrors, RoomLeaveLeaveResponses, SceneLimitsGetData, SceneLimitsGetErrors, SceneLimitsGetResponses, SceneLimitsSetData, SceneLimitsSetErrors, SceneLimitsSetResponses, ScenesBudgetData, ScenesBudgetErrors, ScenesBudgetResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WalletsLinkData, WalletsLinkErrors, WalletsLinkResponses, WalletsListData, WalletsListErrors, WalletsListResponses, WalletsNonceData, WalletsNonceErrors, WalletsNonceResponses, WalletsSignInData, WalletsSignInErrors, WalletsSignInResponses, WalletsUnlinkData, WalletsUnlinkErrors, WalletsUnlinkResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses, WorldThumbnailsGetData, WorldThumbnailsGetErrors, WorldThumbnailsPutData, WorldThumbnailsPutErrors, WorldThumbnailsPutResponses, WorldThumbnailsRenderData, WorldThumbnailsRenderErrors, WorldThumbnailsRenderResponses } from './types.gen.js';
+import type { ArchiveExportData, ArchiveExportErrors, ArchiveExportResponses, ArchiveImportData, ArchiveImportErrors, ArchiveImportResponses, AssetsAssetData, AssetsAssetErrors, AssetsAssetResponses, AssetsEventsData, AssetsEventsErrors, AssetsEventsResponse, AssetsEventsResponses, AssetsFileData, AssetsFileErrors, AssetsFileResponses, AssetsJobData, AssetsJobErrors, AssetsJobResponses, AssetsRetryData, AssetsRetryErrors, AssetsRetryResponses, AssetsUploadData, AssetsUploadErrors, AssetsUploadResponses, AuthCreateKeyData, AuthCreateKeyErrors, AuthCreateKeyResponses, AuthGuestData, AuthGuestErrors, AuthGuestResponses, AuthListKeysData, AuthListKeysErrors, AuthListKeysResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeKeyData, AuthRevokeKeyErrors, AuthRevokeKeyResponses, EmbedMintData, EmbedMintErrors, EmbedMintResponses, EmbedPosterData, EmbedPosterErrors, EmbedPosterResponses, EmbedSessionData, EmbedSessionErrors, EmbedSessionResponses, HealthHealthzData, HealthHealthzErrors, HealthHealthzResponses, HealthReadyzData, HealthReadyzErrors, HealthReadyzResponses, LibraryGetData, LibraryGetErrors, LibraryGetResponses, LibraryListData, LibraryListErrors, LibraryListResponses, LibraryRemoveData, LibraryRemoveErrors, LibraryRemoveResponses, LibraryUpdateData, LibraryUpdateErrors, LibraryUpdateResponses, MetricsMetricsData, MetricsMetricsErrors, MetricsMetricsResponses, NftClearGateData, NftClearGateErrors, NftClearGateResponses, NftCreateData, NftCreateErrors, NftCreateResponses, NftGateData, NftGateErrors, NftGateResponses, NftListData, NftListErrors, NftListResponses, NftRemoveData, NftRemoveErrors, NftRemoveResponses, NftSetGateData, NftSetGateErrors, NftSetGateResponses, OEmbedGetData, OEmbedGetErrors, OEmbedGetResponses, OrgsAuditData, OrgsAuditErrors, OrgsAuditResponses, OrgsCreateData, OrgsCreateErrors, OrgsCreateResponses, OrgsGetData, OrgsGetErrors, OrgsGetResponses, OrgsListData, OrgsListErrors, OrgsListResponses, OrgsMembersData, OrgsMembersErrors, OrgsMembersResponses, OrgsRemoveMemberData, OrgsRemoveMemberErrors, OrgsRemoveMemberResponses, OrgsSetMemberData, OrgsSetMemberErrors, OrgsSetMemberResponses, OrgsSetQuotasData, OrgsSetQuotasErrors, OrgsSetQuotasResponses, OrgsUsageDaysData, OrgsUsageDaysErrors, OrgsUsageDaysResponses, RoomLeaveLeaveData, RoomLeaveLeaveErrors, RoomLeaveLeaveResponses, SceneLimitsGetData, SceneLimitsGetErrors, SceneLimitsGetResponses, SceneLimitsSetData, SceneLimitsSetErrors, SceneLimitsSetResponses, ScenesBudgetData, ScenesBudgetErrors, ScenesBudgetResponses, ScenesDraftData, ScenesDraftErrors, ScenesDraftResponses, ScenesPatchData, ScenesPatchErrors, ScenesPatchResponses, ScenesPublishData, ScenesPublishedData, ScenesPublishedErrors, ScenesPublishedResponses, ScenesPublishErrors, ScenesPublishResponses, ScenesReplaceData, ScenesReplaceErrors, ScenesReplaceResponses, ScenesRollbackData, ScenesRollbackErrors, ScenesRollbackResponses, ScenesVersionData, ScenesVersionErrors, ScenesVersionResponses, ScenesVersionsData, ScenesVersionsErrors, ScenesVersionsResponses, VoiceTokenData, VoiceTokenErrors, VoiceTokenResponses, VoiceWebhookData, VoiceWebhookErrors, VoiceWebhookResponses, WalletsLinkData, WalletsLinkErrors, WalletsLinkResponses, WalletsListData, WalletsListErrors, WalletsListResponses, WalletsNonceData, WalletsNonceErrors, WalletsNonceResponses, WalletsSignInData, WalletsSignInErrors, WalletsSignInResponses, WalletsUnlinkData, WalletsUnlinkErrors, WalletsUnlinkResponses, WorldsAcceptData, WorldsAcceptErrors, WorldsAcceptResponses, WorldsAuditData, WorldsAuditErrors, WorldsAuditResponses, WorldsBanData, WorldsBanErrors, WorldsBanResponses, WorldsBansData, WorldsBansErrors, WorldsBansResponses, WorldsCreateData, WorldsCreateErrors, WorldsCreateKeyData, WorldsCreateKeyErrors, WorldsCreateKeyResponses, WorldsCreateResponses, WorldsGetData, WorldsGetErrors, WorldsGetResponses, WorldsInviteData, WorldsInviteErrors, WorldsInviteResponses, WorldsKickData, WorldsKickErrors, WorldsKickResponses, WorldsListData, WorldsListErrors, WorldsListInstancesData, WorldsListInstancesErrors, WorldsListInstancesResponses, WorldsListKeysData, WorldsListKeysErrors, WorldsListKeysResponses, WorldsListResponses, WorldsMuteData, WorldsMuteErrors, WorldsMuteResponses, WorldsMutesData, WorldsMutesErrors, WorldsMutesResponses, WorldsRemoveData, WorldsRemoveErrors, WorldsRemoveResponses, WorldsRemoveRoleData, WorldsRemoveRoleErrors, WorldsRemoveRoleResponses, WorldsRevokeKeyData, WorldsRevokeKeyErrors, WorldsRevokeKeyResponses, WorldsRolesData, WorldsRolesErrors, WorldsRolesResponses, WorldsSetRoleData, WorldsSetRoleErrors, WorldsSetRoleResponses, WorldsUnbanData, WorldsUnbanErrors, WorldsUnbanResponses, WorldsUnmuteData, WorldsUnmuteErrors, WorldsUnmuteResponses, WorldsUpdateData, WorldsUpdateErrors, WorldsUpdateResponses, WorldThumbnailsGetData, WorldThumbnailsGetErrors, WorldThumbnailsGetResponses, WorldThumbnailsPutData, WorldThumbnailsPutErrors, WorldThumbnailsPutResponses, WorldThumbnailsRenderData, WorldThumbnailsRenderErrors, WorldThumbnailsRenderResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -18,11 +18,11 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
     meta?: Record<string, unknown>;
 };
 
-export const healthHealthz = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthzData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthzResponses, unknown, ThrowOnError>({ url: '/healthz', ...options });
+export const healthHealthz = <ThrowOnError extends boolean = false>(options?: Options<HealthHealthzData, ThrowOnError>) => (options?.client ?? client).get<HealthHealthzResponses, HealthHealthzErrors, ThrowOnError>({ url: '/healthz', ...options });
 
 export const healthReadyz = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyzData, ThrowOnError>) => (options?.client ?? client).get<HealthReadyzResponses, HealthReadyzErrors, ThrowOnError>({ url: '/readyz', ...options });
 
-export const metricsMetrics = <ThrowOnError extends boolean = false>(options?: Options<MetricsMetricsData, ThrowOnError>) => (options?.client ?? client).get<MetricsMetricsResponses, unknown, ThrowOnError>({ url: '/metrics', ...options });
+export const metricsMetrics = <ThrowOnError extends boolean = false>(options?: Options<MetricsMetricsData, ThrowOnError>) => (options?.client ?? client).get<MetricsMetricsResponses, MetricsMetricsErrors, ThrowOnError>({ url: '/metrics', ...options });
 
 export const roomLeaveLeave = <ThrowOnError extends boolean = false>(options: Options<RoomLeaveLeaveData, ThrowOnError>) => (options.client ?? client).post<RoomLeaveLeaveResponses, RoomLeaveLeaveErrors, ThrowOnError>({
     url: '/rooms/{roomId}/leave',
@@ -459,6 +459,7 @@ export const embedSession = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 export const embedMint = <ThrowOnError extends boolean = false>(options: Options<EmbedMintData, ThrowOnError>) => (options.client ?? client).post<EmbedMintResponses, EmbedMintErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
     url: '/worlds/{slug}/embed-tokens',
     ...options,
     headers: {
@@ -486,9 +487,14 @@ export const voiceWebhook = <ThrowOnError extends boolean = false>(options?: Opt
 });
 
 export const assetsUpload = <ThrowOnError extends boolean = false>(options: Options<AssetsUploadData, ThrowOnError>) => (options.client ?? client).post<AssetsUploadResponses, AssetsUploadErrors, ThrowOnError>({
+    bodySerializer: null,
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/assets',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'model/gltf-binary',
+        ...options.headers
+    }
 });
 
 export const assetsJob = <ThrowOnError extends boolean = false>(options: Options<AssetsJobData, ThrowOnError>) => (options.client ?? client).get<AssetsJobResponses, AssetsJobErrors, ThrowOnError>({
@@ -497,7 +503,7 @@ export const assetsJob = <ThrowOnError extends boolean = false>(options: Options
     ...options
 });
 
-export const assetsEvents = <ThrowOnError extends boolean = false>(options: Options<AssetsEventsData, ThrowOnError>) => (options.client ?? client).get<unknown, AssetsEventsErrors, ThrowOnError>({
+export const assetsEvents = <ThrowOnError extends boolean = false>(options: Options<AssetsEventsData, ThrowOnError, AssetsEventsResponse>) => (options.client ?? client).sse.get<AssetsEventsResponses, AssetsEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/assets/jobs/{id}/events',
     ...options
@@ -515,7 +521,7 @@ export const assetsAsset = <ThrowOnError extends boolean = false>(options: Optio
     ...options
 });
 
-export const assetsFile = <ThrowOnError extends boolean = false>(options: Options<AssetsFileData, ThrowOnError>) => (options.client ?? client).get<unknown, AssetsFileErrors, ThrowOnError>({
+export const assetsFile = <ThrowOnError extends boolean = false>(options: Options<AssetsFileData, ThrowOnError>) => (options.client ?? client).get<AssetsFileResponses, AssetsFileErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/assets/files/{hash}',
     ...options
@@ -527,7 +533,7 @@ export const libraryList = <ThrowOnError extends boolean = false>(options?: Opti
     ...options
 });
 
-export const libraryRemove = <ThrowOnError extends boolean = false>(options: Options<LibraryRemoveData, ThrowOnError>) => (options.client ?? client).delete<unknown, LibraryRemoveErrors, ThrowOnError>({
+export const libraryRemove = <ThrowOnError extends boolean = false>(options: Options<LibraryRemoveData, ThrowOnError>) => (options.client ?? client).delete<LibraryRemoveResponses, LibraryRemoveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/library/{id}',
     ...options
@@ -549,16 +555,21 @@ export const libraryUpdate = <ThrowOnError extends boolean = false>(options: Opt
     }
 });
 
-export const worldThumbnailsGet = <ThrowOnError extends boolean = false>(options: Options<WorldThumbnailsGetData, ThrowOnError>) => (options.client ?? client).get<unknown, WorldThumbnailsGetErrors, ThrowOnError>({
+export const worldThumbnailsGet = <ThrowOnError extends boolean = false>(options: Options<WorldThumbnailsGetData, ThrowOnError>) => (options.client ?? client).get<WorldThumbnailsGetResponses, WorldThumbnailsGetErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/worlds/{slug}/thumbnail',
     ...options
 });
 
 export const worldThumbnailsPut = <ThrowOnError extends boolean = false>(options: Options<WorldThumbnailsPutData, ThrowOnError>) => (options.client ?? client).put<WorldThumbnailsPutResponses, WorldThumbnailsPutErrors, ThrowOnError>({
+    bodySerializer: null,
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/worlds/{slug}/thumbnail',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'image/png',
+        ...options.headers
+    }
 });
 
 export const worldThumbnailsRender = <ThrowOnError extends boolean = false>(options: Options<WorldThumbnailsRenderData, ThrowOnError>) => (options.client ?? client).post<WorldThumbnailsRenderResponses, WorldThumbnailsRenderErrors, ThrowOnError>({

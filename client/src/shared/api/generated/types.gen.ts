@@ -54,6 +54,10 @@ export type Problem = {
      */
     currentEtag?: string;
     /**
+     * For a draft patch that breaks the scene: that nothing was saved.
+     */
+    note?: string;
+    /**
      * For a publish over the world's scene limits: each limit with its total (as in SceneBudget).
      */
     limits?: Array<{
@@ -566,6 +570,16 @@ export type Me = {
 
 export type AssetJob = {
     id: string;
+    /**
+     * Who uploaded it.
+     */
+    accountId: string;
+    /**
+     * What the upload asked for (profile options from the query: ktx2, draco, fit, lods…).
+     */
+    options: {
+        [key: string]: unknown;
+    };
     status: 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
     profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
     /**
@@ -780,12 +794,68 @@ export type TokenGateRules = {
     /**
      * Gates that must all be met
      */
-    all: Array<unknown>;
+    all: Array<{
+        chainId: number;
+        contract: string;
+        tokenId?: string;
+        minBalance: string;
+        label?: string;
+    } | {
+        /**
+         * Gates that must all be met
+         */
+        all: Array<{
+            chainId: number;
+            contract: string;
+            tokenId?: string;
+            minBalance: string;
+            label?: string;
+        }>;
+    } | {
+        /**
+         * Gates of which one must be met
+         */
+        any: Array<{
+            chainId: number;
+            contract: string;
+            tokenId?: string;
+            minBalance: string;
+            label?: string;
+        }>;
+    }>;
 } | {
     /**
      * Gates of which one must be met
      */
-    any: Array<unknown>;
+    any: Array<{
+        chainId: number;
+        contract: string;
+        tokenId?: string;
+        minBalance: string;
+        label?: string;
+    } | {
+        /**
+         * Gates that must all be met
+         */
+        all: Array<{
+            chainId: number;
+            contract: string;
+            tokenId?: string;
+            minBalance: string;
+            label?: string;
+        }>;
+    } | {
+        /**
+         * Gates of which one must be met
+         */
+        any: Array<{
+            chainId: number;
+            contract: string;
+            tokenId?: string;
+            minBalance: string;
+            label?: string;
+        }>;
+    }>;
 };
 
 export type TokenGate = {
@@ -829,6 +899,15 @@ export type HealthHealthzData = {
     url: '/healthz';
 };
 
+export type HealthHealthzErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+};
+
+export type HealthHealthzError = HealthHealthzErrors[keyof HealthHealthzErrors];
+
 export type HealthHealthzResponses = {
     200: LivenessDto;
 };
@@ -843,6 +922,10 @@ export type HealthReadyzData = {
 };
 
 export type HealthReadyzErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
     503: ReadinessDto;
 };
 
@@ -860,6 +943,15 @@ export type MetricsMetricsData = {
     query?: never;
     url: '/metrics';
 };
+
+export type MetricsMetricsErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+};
+
+export type MetricsMetricsError = MetricsMetricsErrors[keyof MetricsMetricsErrors];
 
 export type MetricsMetricsResponses = {
     /**
@@ -890,6 +982,14 @@ export type RoomLeaveLeaveErrors = {
      * application/problem+json
      */
     400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    404: Problem;
     /**
      * application/problem+json
      */
@@ -924,6 +1024,10 @@ export type AuthGuestErrors = {
     /**
      * application/problem+json
      */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
     429: Problem;
 };
 
@@ -954,6 +1058,10 @@ export type AuthRegisterErrors = {
      * application/problem+json
      */
     400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
     /**
      * application/problem+json
      */
@@ -1060,6 +1168,10 @@ export type AuthLogoutErrors = {
      * application/problem+json
      */
     400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
     /**
      * application/problem+json
      */
@@ -1316,6 +1428,10 @@ export type OrgsGetErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -1407,6 +1523,10 @@ export type OrgsMembersErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -1458,6 +1578,10 @@ export type OrgsSetMemberErrors = {
      * application/problem+json
      */
     409: Problem;
+    /**
+     * application/problem+json
+     */
+    422: Problem;
     /**
      * application/problem+json
      */
@@ -1742,6 +1866,10 @@ export type WorldsRemoveErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -1778,6 +1906,10 @@ export type WorldsGetData = {
 };
 
 export type WorldsGetErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -1873,6 +2005,10 @@ export type WorldsListInstancesErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -1901,6 +2037,10 @@ export type WorldsRolesData = {
 };
 
 export type WorldsRolesErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -2118,6 +2258,10 @@ export type WorldsBansErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -2293,6 +2437,10 @@ export type WorldsMutesErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -2419,6 +2567,10 @@ export type WorldsListKeysData = {
 };
 
 export type WorldsListKeysErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -2603,6 +2755,10 @@ export type ScenesPublishedErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -2631,6 +2787,10 @@ export type ScenesDraftData = {
 };
 
 export type ScenesDraftErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -3039,6 +3199,10 @@ export type ScenesBudgetErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -3075,6 +3239,10 @@ export type ScenesVersionsData = {
 };
 
 export type ScenesVersionsErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -3203,6 +3371,10 @@ export type SceneLimitsGetErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -3290,6 +3462,10 @@ export type ArchiveExportData = {
 };
 
 export type ArchiveExportErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -3699,7 +3875,10 @@ export type VoiceWebhookResponses = {
 export type VoiceWebhookResponse = VoiceWebhookResponses[keyof VoiceWebhookResponses];
 
 export type AssetsUploadData = {
-    body?: never;
+    /**
+     * The file itself
+     */
+    body: Blob | File;
     path?: never;
     query: {
         /**
@@ -3793,6 +3972,10 @@ export type AssetsJobErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -3824,6 +4007,10 @@ export type AssetsEventsErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -3832,6 +4019,18 @@ export type AssetsEventsErrors = {
 };
 
 export type AssetsEventsError = AssetsEventsErrors[keyof AssetsEventsErrors];
+
+export type AssetsEventsResponses = {
+    /**
+     * The events, until the job is done
+     */
+    200: {
+        event: 'progress' | 'done';
+        data: string;
+    };
+};
+
+export type AssetsEventsResponse = AssetsEventsResponses[keyof AssetsEventsResponses];
 
 export type AssetsRetryData = {
     body?: never;
@@ -3843,6 +4042,10 @@ export type AssetsRetryData = {
 };
 
 export type AssetsRetryErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -3881,6 +4084,14 @@ export type AssetsAssetErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
     404: Problem;
 };
 
@@ -3908,6 +4119,14 @@ export type AssetsFileErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
     404: Problem;
     /**
      * application/problem+json
@@ -3916,6 +4135,19 @@ export type AssetsFileErrors = {
 };
 
 export type AssetsFileError = AssetsFileErrors[keyof AssetsFileErrors];
+
+export type AssetsFileResponses = {
+    /**
+     * The file, with the media type it was stored with
+     */
+    200: Blob | File;
+    /**
+     * The range asked for
+     */
+    206: Blob | File;
+};
+
+export type AssetsFileResponse = AssetsFileResponses[keyof AssetsFileResponses];
 
 export type LibraryListData = {
     body?: never;
@@ -3987,6 +4219,10 @@ export type LibraryRemoveErrors = {
     /**
      * application/problem+json
      */
+    400: Problem;
+    /**
+     * application/problem+json
+     */
     401: Problem;
     /**
      * application/problem+json
@@ -4004,6 +4240,15 @@ export type LibraryRemoveErrors = {
 
 export type LibraryRemoveError = LibraryRemoveErrors[keyof LibraryRemoveErrors];
 
+export type LibraryRemoveResponses = {
+    /**
+     * Removed from the library
+     */
+    204: void;
+};
+
+export type LibraryRemoveResponse = LibraryRemoveResponses[keyof LibraryRemoveResponses];
+
 export type LibraryGetData = {
     body?: never;
     path: {
@@ -4014,6 +4259,10 @@ export type LibraryGetData = {
 };
 
 export type LibraryGetErrors = {
+    /**
+     * application/problem+json
+     */
+    400: Problem;
     /**
      * application/problem+json
      */
@@ -4103,13 +4352,29 @@ export type WorldThumbnailsGetErrors = {
     /**
      * application/problem+json
      */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
     404: Problem;
 };
 
 export type WorldThumbnailsGetError = WorldThumbnailsGetErrors[keyof WorldThumbnailsGetErrors];
 
+export type WorldThumbnailsGetResponses = {
+    /**
+     * With width: the smaller copy
+     */
+    200: Blob | File;
+};
+
+export type WorldThumbnailsGetResponse = WorldThumbnailsGetResponses[keyof WorldThumbnailsGetResponses];
+
 export type WorldThumbnailsPutData = {
-    body?: never;
+    /**
+     * The image itself
+     */
+    body: Blob | File;
     path: {
         slug: string;
     };
@@ -4215,6 +4480,10 @@ export type WalletsNonceData = {
 };
 
 export type WalletsNonceErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
     /**
      * application/problem+json
      */
@@ -4622,12 +4891,68 @@ export type NftSetGateData = {
         /**
          * Gates that must all be met
          */
-        all: Array<unknown>;
+        all: Array<{
+            chainId: number;
+            contract: string;
+            tokenId?: string;
+            minBalance?: string;
+            label?: string;
+        } | {
+            /**
+             * Gates that must all be met
+             */
+            all: Array<{
+                chainId: number;
+                contract: string;
+                tokenId?: string;
+                minBalance?: string;
+                label?: string;
+            }>;
+        } | {
+            /**
+             * Gates of which one must be met
+             */
+            any: Array<{
+                chainId: number;
+                contract: string;
+                tokenId?: string;
+                minBalance?: string;
+                label?: string;
+            }>;
+        }>;
     } | {
         /**
          * Gates of which one must be met
          */
-        any: Array<unknown>;
+        any: Array<{
+            chainId: number;
+            contract: string;
+            tokenId?: string;
+            minBalance?: string;
+            label?: string;
+        } | {
+            /**
+             * Gates that must all be met
+             */
+            all: Array<{
+                chainId: number;
+                contract: string;
+                tokenId?: string;
+                minBalance?: string;
+                label?: string;
+            }>;
+        } | {
+            /**
+             * Gates of which one must be met
+             */
+            any: Array<{
+                chainId: number;
+                contract: string;
+                tokenId?: string;
+                minBalance?: string;
+                label?: string;
+            }>;
+        }>;
     };
     path: {
         slug: string;
