@@ -4,6 +4,7 @@
  */
 export {
   anvilBinary,
+  isRunning,
   startAnvil,
   DEV_CHAIN_ID,
   type AnvilOptions,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract]`: the security campaign's harnesses in their short
+ * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract,web]`: the security campaign's harnesses in their short
  * form (loopback only; PostgreSQL and Redis from `npm run services`, anvil from its npm package):
  *
  *   ssrf        token metadata, images, models and gateway redirects naming private addresses in every
@@ -14,6 +14,8 @@
  *               the operator and as anonymous: server errors, undocumented answers, schema breaks (contract.ts)
  *   tokens      forged, replayed and misused credentials and another tenant's against every operation of
  *               /docs-json with the victim's ids (forged-tokens.ts)
+ *   web         stored XSS payloads in every typed-in text, opened in the player, the studio and the
+ *               embed in Chromium; the player and studio framed by another site (web-surfaces.ts)
  *
  * The last line on stdout is one JSON object: one key per harness with its raw figures and `pass`,
  * recomputed by the harness from those figures (never set by hand), and `pass` over all of them.
@@ -24,6 +26,7 @@ import { runTokenProbe } from './forged-tokens.js';
 import { runRateLimits } from './rate-limits.js';
 import { runSsrf } from './ssrf.js';
 import { runUploadBombs } from './upload-bombs.js';
+import { runWebSurfaces } from './web-surfaces.js';
 
 await runHarnesses('bench:security', {
   ssrf: { run: () => runSsrf() },
@@ -31,4 +34,5 @@ await runHarnesses('bench:security', {
   tokens: { run: () => runTokenProbe() },
   uploads: { run: () => runUploadBombs() },
   contract: { run: () => runContract() },
+  web: { run: () => runWebSurfaces() },
 });

@@ -4,7 +4,7 @@
  * seconds and on exit), and it mines a block every `blockTimeSeconds` so confirmations advance.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -66,9 +66,26 @@ async function stopLeftover(pidFile: string, stateFile: string): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 0) return;
   const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (!commandLine.includes('anvil') || !commandLine.includes(stateFile)) return;
-  process.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < 5_000 && existsSync(`/proc/${pid}`); waited += 50)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  // SIGTERM, then SIGKILL if it is still running after 5 s (a loaded machine can take that long).
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    if (!isRunning(pid)) return;
+    process.kill(pid, signal);
+    for (let waited = 0; waited < 5_000 && isRunning(pid); waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Whether process `pid` exists and has not exited (a zombie waiting for its parent has). */
+export function isRunning(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false; // gone
+  }
+  // "<pid> (<command>) <state> …": the state follows the last ")".
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
 }
 
 export async function startAnvil(options: AnvilOptions): Promise<RunningAnvil> {
