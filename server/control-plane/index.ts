@@ -14,6 +14,7 @@ export { Problem } from './api/problem.js';
 export {
   addNamedSchemas,
   documentCommonProblems,
+  HTTP_METHODS,
   named,
   Fails,
   Returns,

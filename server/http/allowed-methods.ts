@@ -3,8 +3,7 @@
  * method a path does not take is answered 405 with `Allow` (RFC 9110 §15.5.6) instead of 404.
  */
 import type { OpenAPIObject } from '@nestjs/swagger';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+import { HTTP_METHODS } from '../control-plane/index.js';
 
 interface PathMethods {
   pattern: RegExp;
@@ -33,7 +32,7 @@ export class AllowedMethods {
   for(path: string): string[] | undefined {
     this.table ??= Object.entries(this.document().paths).map(([template, item]) => ({
       pattern: templatePattern(template),
-      methods: METHODS.filter((method) => item[method]).map((method) => method.toUpperCase()),
+      methods: HTTP_METHODS.filter((method) => item[method]).map((method) => method.toUpperCase()),
     }));
     const methods = new Set(this.table.filter((entry) => entry.pattern.test(path)).flatMap((e) => e.methods));
     if (methods.size === 0) return undefined;

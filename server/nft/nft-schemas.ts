@@ -2,11 +2,8 @@
 import { z } from 'zod';
 import { named } from '../control-plane/index.js';
 import type { BindingRow } from './nft-bindings-repository.js';
-import { gateRuleSchema, tokenGateSchema } from './token-gate.js';
+import { gateRuleSchema, positiveUint, tokenGateSchema, uint } from './token-gate.js';
 
-const uint = z.string().regex(/^\d{1,78}$/, 'must be a whole number as a decimal string, e.g. "1"');
-/** True for a decimal string above zero. The regex check above does not stop zod's later checks. */
-const isPositiveUint = (value: string): boolean => /^\d{1,78}$/.test(value) && BigInt(value) > 0n;
 const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a scene entity id');
 
 export const createBindingSchema = z
@@ -14,8 +11,7 @@ export const createBindingSchema = z
     chainId: z.number({ message: 'must be the chain id, e.g. 31337 for the dev chain' }).int().positive(),
     contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x and 40 hex digits'),
     tokenId: uint.describe('The ERC-721 token id or ERC-1155 id, in decimal.'),
-    amount: uint
-      .refine((value) => isPositiveUint(value), 'must be at least "1"')
+    amount: positiveUint
       .default('1')
       .describe('ERC-1155: how many of the id (your wallet must hold at least this many).'),
     use: z.enum(['wearable', 'frame', 'key', 'collectible'], {

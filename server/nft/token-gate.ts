@@ -8,7 +8,16 @@ import { getAddress } from 'viem';
 import { z } from 'zod';
 import { ChainUnreadableError, type OwnershipReader } from '../../nft-bridge/index.js';
 
-const uint = z.string().regex(/^\d{1,78}$/, 'must be a whole number as a decimal string, e.g. "1"');
+/** A whole number as a decimal string (up to uint256's 78 digits). */
+export const uint = z.string().regex(/^\d{1,78}$/, 'must be a whole number as a decimal string, e.g. "1"');
+/**
+ * Above zero. The regex check does not stop zod's later checks, so BigInt() only sees digits (a 500
+ * before, found by schemathesis).
+ */
+export const positiveUint = uint.refine(
+  (value) => /^\d{1,78}$/.test(value) && BigInt(value) > 0n,
+  'must be at least "1"',
+);
 
 export const gateRuleSchema = z.strictObject({
   chainId: z.number().int().positive(),
@@ -16,11 +25,7 @@ export const gateRuleSchema = z.strictObject({
   /** A specific ERC-721 token or ERC-1155 id; absent = any token of an ERC-721 collection. */
   tokenId: uint.optional(),
   /** At least this many (of the id, or of the collection). */
-  // The regex check does not stop zod's later checks: BigInt() only sees digits (a 500 before, found by
-  // schemathesis).
-  minBalance: uint
-    .refine((value) => /^\d+$/.test(value) && BigInt(value) > 0n, 'must be at least "1"')
-    .default('1'),
+  minBalance: positiveUint.default('1'),
   /** What visitors are told they need, e.g. "a Demo Collectibles key". */
   label: z.string().min(1).max(80).optional(),
 });

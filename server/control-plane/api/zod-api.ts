@@ -209,7 +209,8 @@ export function Fails(...statuses: number[]): MethodDecorator {
   };
 }
 
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The operation keys of an OpenAPI path item. */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /**
  * Adds the problem responses every operation of a kind can give where its controller did not list them:

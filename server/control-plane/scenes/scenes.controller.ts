@@ -9,7 +9,8 @@ import { slugSchema } from '../api/common-schemas.js';
 import { Fails, Returns, ZodBody, ZodParam, named } from '../api/zod-api.js';
 import { AccessService } from '../access/access-service.js';
 import type { Principal } from '../auth/principal.js';
-import { IF_MATCH_PATTERN, ScenesService, type StoredBody } from './scenes-service.js';
+import { IF_MATCH_PATTERN } from './if-match.js';
+import { ScenesService, type StoredBody } from './scenes-service.js';
 
 const sceneSchema = named('Scene', sceneDocumentSchema);
 const pointer = z
