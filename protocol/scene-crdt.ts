@@ -152,6 +152,46 @@ export function touchedEntityIds(transaction: Y.Transaction, doc: Y.Doc): Set<st
 }
 
 /**
+ * Whether `item` has the shape of a live scene: an entity map (a Y.Map) under a key of the root map, or
+ * one plain value (a string, a number, a vector…) under a property key of an entity map. Anything else — a
+ * root other than `entities`, list content in a map, text, binary, nested types, subdocuments, several
+ * values in one item — is never written by the studio: only a crafted update holds it.
+ */
+function inSceneShape(item: Y.Item, root: object): boolean {
+  if (item.parentSub === null) return false;
+  if (item.parent === root)
+    return item.content instanceof Y.ContentType && item.content.type instanceof Y.Map;
+  const entity = item.parent instanceof Y.Map ? (item.parent as Y.Map<unknown>)._item : null;
+  return (
+    entity !== null &&
+    entity.parent === root &&
+    entity.parentSub !== null &&
+    item.content instanceof Y.ContentAny &&
+    item.content.getLength() === 1
+  );
+}
+
+/**
+ * The items not deleted that lie outside the scene's shape (`inSceneShape`): content no schema check sees
+ * (other roots, hidden values), which would otherwise be kept, saved and relayed. `since`: each client's
+ * clock to start from (a transaction's `beforeState`: what it added); empty: the whole document.
+ */
+export function strayItems(doc: Y.Doc, since: ReadonlyMap<number, number> = new Map()): Y.Item[] {
+  const root = liveEntities(doc);
+  const stray: Y.Item[] = [];
+  for (const [client, structs] of doc.store.clients) {
+    const from = since.get(client) ?? 0;
+    const last = structs.at(-1);
+    if (!last || last.id.clock + last.length <= from) continue;
+    for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const struct = structs[i]!;
+      if (struct instanceof Y.Item && !struct.deleted && !inSceneShape(struct, root)) stray.push(struct);
+    }
+  }
+  return stray;
+}
+
+/**
  * The clients whose structs an update carries (an update is refused when it carries another connected
  * editor's). Throws when the bytes are not a Yjs update.
  */

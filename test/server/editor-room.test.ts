@@ -332,6 +332,19 @@ describe('the live editor room', () => {
     expect(b.scene.entities['hall']!.transform.position).toEqual([31, 0, 0]);
   });
 
+  it('answers one state vector per connection: a second closes it (each answer is the whole draft)', async () => {
+    const client = new Client(server.url);
+    client.auth.token = editor.token;
+    const room = await client.joinOrCreate(RoomName.editor, { world: SLUG, clientId: 777001 });
+    const closed = new Promise<number>((resolve) => room.onLeave((code) => resolve(code)));
+    const vector = { kind: 'vector', seq: 0, part: 0, parts: 1, bytes: new Uint8Array([0]) };
+    room.send(EditorMessage.chunk, vector);
+    room.send(EditorMessage.chunk, vector);
+    expect(await closed).toBe(4002);
+    move(a, 'hall', 32);
+    await converged(a, b);
+  });
+
   it('turns a demoted editor read-only, with the reason', async () => {
     await grantWorldRoles(owner.api, SLUG, [[editor, 'visitor']]);
     await waitFor(

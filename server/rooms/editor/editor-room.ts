@@ -52,6 +52,10 @@ interface Editor {
   lastSeq: number;
   /** Whether its next 'resync' update is expected (one after each welcome). */
   resyncAllowed: boolean;
+  /** The connection its last state vector came on: one per connection (each is answered with the draft). */
+  vectorFrom: Client | undefined;
+  /** Whether it was told it may not edit (an update after that closes its connection). */
+  toldReadOnly: boolean;
   /** Set while its connection is down and the room waits for it to come back. */
   waiting: Deferred<Client> | undefined;
 }
@@ -163,6 +167,8 @@ export function createEditorRoom(deps: EditorRoomDeps) {
         canEdit: auth.canEdit,
         lastSeq: -1,
         resyncAllowed: false,
+        vectorFrom: undefined,
+        toldReadOnly: false,
         waiting: undefined,
       };
       this.editors.set(client.sessionId, editor);
@@ -219,7 +225,13 @@ export function createEditorRoom(deps: EditorRoomDeps) {
       if (whole === null) return;
       if (typeof whole === 'string') return this.refuse(editor, whole);
       // Through the queue: the answer holds every update this studio sent before its vector.
-      if (whole.kind === 'vector') return void this.enqueue(() => this.welcome(editor, whole.bytes));
+      if (whole.kind === 'vector') {
+        // Each vector is answered with what the studio lacks (up to the whole draft): once per connection.
+        if (editor.vectorFrom === editor.client)
+          return this.refuse(editor, 'a second state vector on one connection');
+        editor.vectorFrom = editor.client;
+        return void this.enqueue(() => this.welcome(editor, whole.bytes));
+      }
       const resync = whole.kind === 'resync';
       if (resync && !editor.resyncAllowed) return this.refuse(editor, 'a resync without a welcome before it');
       if (resync) editor.resyncAllowed = false;
@@ -261,7 +273,12 @@ export function createEditorRoom(deps: EditorRoomDeps) {
      */
     private async onUpdate(editor: Editor, seq: number, update: Uint8Array, resync = false): Promise<void> {
       if (!this.editors.has(editor.client.sessionId)) return;
-      if (!editor.canEdit) return this.sendReadOnly(editor, 'you may not edit this draft');
+      if (!editor.canEdit) {
+        // Told once, with the draft as it stands; a studio told never sends another.
+        if (editor.toldReadOnly) return this.refuse(editor, 'an update after being told it may not edit');
+        editor.toldReadOnly = true;
+        return this.sendReadOnly(editor, 'you may not edit this draft');
+      }
       const staged = this.live.stage(update, editor.author, () => resync);
       if (typeof staged === 'string') return this.refuse(editor, staged);
       const problem = staged.problem ?? (await this.referenceProblem(staged));
@@ -412,6 +429,7 @@ export function createEditorRoom(deps: EditorRoomDeps) {
             const shown = this.state.editors.get(editor.client.sessionId);
             if (shown) shown.canEdit = false;
             editor.canEdit = false;
+            editor.toldReadOnly = true;
             this.sendReadOnly(editor, now.reason);
             editor.client.leave(EDITOR_REMOVED_CLOSE_CODE, 'editor: your role changed');
           }

@@ -18,6 +18,7 @@ import {
   MAX_SCENE_ENTITIES,
   sceneEntitySchema,
   sceneStructureIssues,
+  strayItems,
   touchedEntityIds,
   updateAuthors,
   writeLiveEntity,
@@ -115,8 +116,22 @@ export class LiveDraft {
       store.pendingDs = null;
       malformed = 'the update depends on changes the server never received';
     }
+    const stray = transaction ? strayItems(this.doc, transaction.beforeState) : [];
+    if (stray.length > 0) {
+      // Content outside the scene's shape: removed at once (its own deletion relayed with it), never kept.
+      const removal = this.serverChange(() => {
+        this.doc.transact((tr) => {
+          for (const item of stray) item.delete(tr);
+        }, SERVER_ORIGIN);
+      });
+      update = Y.mergeUpdates([update, removal]);
+      malformed ??= `the update writes outside the scene's entities (${stray.length} item(s): other roots, list or text content, nested types); the studio never sends that`;
+    }
     const touched = transaction ? [...touchedEntityIds(transaction, this.doc)] : [];
-    return { ...this.check(update, touched, author), malformed };
+    const staged = this.check(update, touched, author);
+    // Stray content may have displaced values (the previous name…): the entities it touched go back as they were.
+    if (stray.length > 0) staged.problem ??= malformed;
+    return { ...staged, malformed };
   }
 
   /** Keeps a staged update. */
