@@ -1,5 +1,5 @@
 /**
- * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract,web]`: the security campaign's harnesses in their short
+ * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract,web,collab]`: the security campaign's harnesses in their short
  * form (loopback only; PostgreSQL and Redis from `npm run services`, anvil from its npm package):
  *
  *   ssrf        token metadata, images, models and gateway redirects naming private addresses in every
@@ -16,11 +16,14 @@
  *               /docs-json with the victim's ids (forged-tokens.ts)
  *   web         stored XSS payloads in every typed-in text, opened in the player, the studio and the
  *               embed in Chromium; the player and studio framed by another site (web-surfaces.ts)
+ *   collab      a hostile editor's malformed, oversized and forged live updates and floods while two
+ *               honest studios edit the same draft (collab-fuzz.ts, collab-cases.ts)
  *
  * The last line on stdout is one JSON object: one key per harness with its raw figures and `pass`,
  * recomputed by the harness from those figures (never set by hand), and `pass` over all of them.
  */
 import { runHarnesses } from '../shared/harness-runner.js';
+import { runCollabFuzz } from './collab-fuzz.js';
 import { runContract } from './contract.js';
 import { runTokenProbe } from './forged-tokens.js';
 import { runRateLimits } from './rate-limits.js';
@@ -35,4 +38,5 @@ await runHarnesses('bench:security', {
   uploads: { run: () => runUploadBombs() },
   contract: { run: () => runContract() },
   web: { run: () => runWebSurfaces() },
+  collab: { run: () => runCollabFuzz() },
 });

@@ -3,9 +3,13 @@
  * an address inside the network (ssrf); limits that let in more than one process's worth, refuse without
  * saying why, or lock out a class (rate limits); a forged token let in, another tenant's object served,
  * a leak in a body, a server error (tokens); a bomb accepted or slow, memory over 1 GB, a fetch or a file
- * written outside (uploads).
+ * written outside (uploads); a hostile editor's update answered the wrong way, an honest studio cut off or
+ * an edit of its lost, replicas that disagree, and content outside the scene's shape left in one (collab).
  */
 import { describe, expect, it } from '@jest/globals';
+import * as Y from 'yjs';
+import { liveDocOf, strayItems } from '../../protocol/index.js';
+import { collabFuzzPass } from '../../bench/security/collab-fuzz.js';
 import { contractPasses } from '../../bench/security/contract.js';
 import { rulesToml } from '../../bench/security/contract-rules.js';
 import { tokenProbePasses, violationOf, type ProbeAnswer } from '../../bench/security/forged-tokens.js';
@@ -221,5 +225,46 @@ describe('the rules told to schemathesis', () => {
       'include-name = "GET /a"\nchecks.positive_data_acceptance.expected-statuses = ["2xx","3xx","401","403","404","409","429","5xx","400","422"]',
     );
     expect(toml).toContain('checks.not_a_server_error.expected-statuses = ["2xx","3xx","4xx","501"]');
+  });
+});
+
+describe('the collab checker', () => {
+  const clean = {
+    cases: 1_140,
+    outcomes: { 'random bytes as an update': { closed: 60 } },
+    wrongOutcomes: [],
+    wrongOutcomeCount: 0,
+    honestEdits: 280,
+    honestOutages: 0,
+    honestOutageReasons: [],
+    honestEditsLost: 0,
+    converged: true,
+    replicasAgree: true,
+    savedMatches: true,
+    quiet: true,
+    savedDraftValid: true,
+    strayItems: 0,
+    stateBytes: { start: 965, end: 16_825 },
+    serverUp: true,
+  };
+
+  it('passes a clean run, and fails a wrong answer, an outage, a lost edit, a divergence or stray content', () => {
+    expect(collabFuzzPass(clean)).toBe(true);
+    expect(collabFuzzPass({ ...clean, wrongOutcomeCount: 1 })).toBe(false);
+    expect(collabFuzzPass({ ...clean, honestOutages: 1 })).toBe(false);
+    expect(collabFuzzPass({ ...clean, honestEditsLost: 1 })).toBe(false);
+    expect(collabFuzzPass({ ...clean, converged: false })).toBe(false);
+    expect(collabFuzzPass({ ...clean, savedDraftValid: false })).toBe(false);
+    expect(collabFuzzPass({ ...clean, strayItems: 1 })).toBe(false);
+    expect(collabFuzzPass({ ...clean, serverUp: false })).toBe(false);
+    expect(collabFuzzPass({ ...clean, cases: 999 })).toBe(false);
+  });
+
+  it('finds planted content outside the scene’s shape in a replica, hidden or not', () => {
+    const doc = liveDocOf({ a: { name: 'A', order: 'a0', components: {} } });
+    expect(strayItems(doc)).toHaveLength(0);
+    doc.getMap('junk').set('k', 'planted');
+    doc.getMap<Y.Map<unknown>>('entities').get('a')!.set('name', new Y.Text('hidden'));
+    expect(strayItems(doc)).toHaveLength(3); // the junk value, the text under `name`, and the text's content
   });
 });

@@ -92,6 +92,25 @@ describe('live updates outside the scene’s shape', () => {
     expect(Y.encodeStateAsUpdate(server.doc).byteLength).toBeLessThan(2_000);
   });
 
+  it('relays only what it integrated of an update that depends on changes it never received', () => {
+    const { server, other } = setUp();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(server.doc));
+    doc.clientID = CLIENT;
+    const map = new Y.Map<unknown>();
+    entities(doc).set(`n-${author.idTag}`, map); // never sent
+    const skipped = Y.encodeStateVector(doc);
+    map.set('name', 'x'.repeat(50_000)); // sent: depends on the map above
+    const update = Y.encodeStateAsUpdate(doc, skipped);
+    const staged = server.stage(update, author, () => false);
+    if (typeof staged === 'string') throw new Error(staged);
+    expect(staged.malformed).toMatch(/depends on changes the server never received/);
+    Y.applyUpdate(other, staged.update);
+    // Nothing of it waits in the other replica for changes that will never come, or travels again later.
+    expect(other.store.pendingStructs).toBeNull();
+    expect(staged.update.byteLength).toBeLessThan(1_000);
+  });
+
   it('finds nothing out of shape in what the studio writes', () => {
     const { server } = setUp();
     const update = crafted(server, (doc) => {

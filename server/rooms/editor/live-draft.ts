@@ -100,6 +100,7 @@ export class LiveDraft {
     const capture = (tr: Y.Transaction) => {
       transaction = tr;
     };
+    const before = Y.encodeStateVector(this.doc);
     this.doc.on('afterTransaction', capture);
     try {
       Y.applyUpdate(this.doc, update, author);
@@ -118,17 +119,16 @@ export class LiveDraft {
     }
     const stray = transaction ? strayItems(this.doc, transaction.beforeState) : [];
     if (stray.length > 0) {
-      // Content outside the scene's shape: removed at once (its own deletion relayed with it), never kept.
-      const removal = this.serverChange(() => {
-        this.doc.transact((tr) => {
-          for (const item of stray) item.delete(tr);
-        }, SERVER_ORIGIN);
-      });
-      update = Y.mergeUpdates([update, removal]);
+      // Content outside the scene's shape: removed at once, never kept (the others get only its removal).
+      this.doc.transact((tr) => {
+        for (const item of stray) item.delete(tr);
+      }, SERVER_ORIGIN);
       malformed ??= `the update writes outside the scene's entities (${stray.length} item(s): other roots, list or text content, nested types); the studio never sends that`;
     }
+    // Relayed in place of the update: what was integrated (pending structs left out, stray content removed).
+    const relay = malformed ? Y.encodeStateAsUpdate(this.doc, before) : update;
     const touched = transaction ? [...touchedEntityIds(transaction, this.doc)] : [];
-    const staged = this.check(update, touched, author);
+    const staged = this.check(relay, touched, author);
     // Stray content may have displaced values (the previous name…): the entities it touched go back as they were.
     if (stray.length > 0) staged.problem ??= malformed;
     return { ...staged, malformed };
