@@ -22,4 +22,5 @@ export type EmbedErrorCode =
   | 'removed'
   | 'not-joined'
   | 'bad-argument'
+  | 'busy'
   | 'frame-failed';

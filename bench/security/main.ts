@@ -1,5 +1,5 @@
 /**
- * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract,web,collab]`: the security campaign's harnesses in their short
+ * `npm run bench:security [-- --only ssrf,ratelimits,tokens,uploads,contract,web,collab,widget]`: the security campaign's harnesses in their short
  * form (loopback only; PostgreSQL and Redis from `npm run services`, anvil from its npm package):
  *
  *   ssrf        token metadata, images, models and gateway redirects naming private addresses in every
@@ -18,6 +18,8 @@
  *               embed in Chromium; the player and studio framed by another site (web-surfaces.ts)
  *   collab      a hostile editor's malformed, oversized and forged live updates and floods while two
  *               honest studios edit the same draft (collab-fuzz.ts, collab-cases.ts)
+ *   widget      a hostile host page posts odd messages, hostile arguments and bursts to the embed's frame
+ *               in Chromium, and a sibling frame of another origin posts commands (widget-fuzz.ts)
  *
  * The last line on stdout is one JSON object: one key per harness with its raw figures and `pass`,
  * recomputed by the harness from those figures (never set by hand), and `pass` over all of them.
@@ -30,6 +32,7 @@ import { runRateLimits } from './rate-limits.js';
 import { runSsrf } from './ssrf.js';
 import { runUploadBombs } from './upload-bombs.js';
 import { runWebSurfaces } from './web-surfaces.js';
+import { runWidgetFuzz } from './widget-fuzz.js';
 
 await runHarnesses('bench:security', {
   ssrf: { run: () => runSsrf() },
@@ -39,4 +42,5 @@ await runHarnesses('bench:security', {
   contract: { run: () => runContract() },
   web: { run: () => runWebSurfaces() },
   collab: { run: () => runCollabFuzz() },
+  widget: { run: () => runWidgetFuzz() },
 });

@@ -24,6 +24,7 @@ export type EmbedErrorCode =
   | 'removed'
   | 'not-joined'
   | 'bad-argument'
+  | 'busy'
   | 'frame-failed';
 
 export declare class MibWorldError extends Error {

@@ -336,6 +336,44 @@ describe('the world widget on another site', () => {
     await page.close();
   });
 
+  it('runs the host’s commands one at a time: joins and leaves at once hold one seat at most, and a flood hears busy', async () => {
+    // Alone in its instance, a seat that leaves ends it: the next seat asked there meets 522 (the browser
+    // logs it), then takes any instance.
+    const watched = await open(
+      '/burst',
+      `<mib-world id="b" world="plaza" embed-key="${plazaKey}" loading="eager" style="width:600px"></mib-world>`,
+      [REFUSED(522)],
+    );
+    const { page } = watched;
+    await waitForEvent(page, 'b', 'ready');
+    const outcomes = await page.evaluate(async () => {
+      const el = document.getElementById('b') as unknown as Record<
+        string,
+        (...a: unknown[]) => Promise<unknown>
+      >;
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0 ? el.join!({ name: 'Burst' }) : el.leave!(),
+      );
+      return (await Promise.allSettled(calls)).map((r) =>
+        r.status === 'fulfilled'
+          ? 'ok'
+          : `${(r.reason as { code?: string }).code}: ${(r.reason as { message?: string }).message}`,
+      );
+    });
+    // 32 wait their turn and run; the rest are refused at once, saying why.
+    expect(outcomes.filter((o) => o.startsWith('busy:'))).toHaveLength(8);
+    expect(outcomes.filter((o) => o !== 'ok' && !o.startsWith('busy:'))).toEqual([]);
+    expect(await call(page, 'b', 'leave')).toEqual({ value: undefined });
+    // The embed watching, and no visitor seat: before commands ran one at a time, each overlapping join
+    // took a seat and kept it.
+    await waitFor(plazaPopulation, (n) => n === 1, {
+      what: 'only the spectator left after the last leave',
+      timeoutMs: 15_000,
+    });
+    expect(watched.problems).toEqual([]);
+    await page.close();
+  });
+
   it('runs two widgets on one page independently, one of them refused with its reason', async () => {
     const watched = await open(
       '/two',

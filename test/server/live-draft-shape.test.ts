@@ -38,7 +38,10 @@ const entities = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('entities');
 const outOfShape: Array<[string, (doc: Y.Doc) => void]> = [
   ['another root map', (doc) => doc.getMap('junk').set('k', 'x'.repeat(100_000))],
   ['a text root', (doc) => doc.getText('notes').insert(0, 'y'.repeat(100_000))],
-  ['a plain value where an entity map belongs', (doc) => entities(doc).set(`z-${author.idTag}`, 'z')],
+  [
+    'a plain value where an entity map belongs',
+    (doc) => doc.getMap('entities').set(`z-${author.idTag}`, 'z'),
+  ],
   ['binary under an entity key', (doc) => entities(doc).get('a')!.set('name', new Uint8Array(50_000))],
   ['text under an entity key', (doc) => entities(doc).get('a')!.set('name', new Y.Text('hidden'))],
   ['a nested map under an entity key', (doc) => entities(doc).get('a')!.set('transform/x', new Y.Map())],

@@ -57,6 +57,8 @@ export class EmbedWorld {
   private fatal = false;
   /** Between seats (join, leave, teleport): the old seat's closing is not an ending. */
   private switching = false;
+  /** The command running now and those waiting behind it (`command`). */
+  private commands: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly params: EmbedParams,
@@ -135,7 +137,15 @@ export class EmbedWorld {
       this.enter(mode, instance, spawn);
       await this.until(() => this.store.connection === 'joined' || this.store.joinFailure !== null);
       // Set by the join just started (TypeScript cannot see the callbacks change it).
-      const failure = this.store.joinFailure as JoinFailure | null;
+      let failure = this.store.joinFailure as JoinFailure | null;
+      if (failure?.otherInstance && instance) {
+        // The instance ended when the old seat left it (nobody else was there): any instance will do.
+        await this.stay?.stop();
+        this.store.joinFailure = null;
+        this.enter(mode, undefined, spawn);
+        await this.until(() => this.store.connection === 'joined' || this.store.joinFailure !== null);
+        failure = this.store.joinFailure;
+      }
       if (failure && mode === 'join') {
         // Refused (full, banned…): back to watching, and the host hears why.
         await this.stay?.stop();
@@ -156,8 +166,17 @@ export class EmbedWorld {
     await this.stay?.stop();
   }
 
-  /** Runs a command of the host page's API (also the bar's Join and Leave buttons). */
-  async command(method: string, args: unknown = {}): Promise<unknown> {
+  /**
+   * Runs a command of the host page's API (also the bar's Join and Leave buttons), one at a time in order
+   * of arrival: two joins at once would each take a seat, and the first would never be given back.
+   */
+  command(method: string, args: unknown = {}): Promise<unknown> {
+    const run = this.commands.then(() => this.run(method, args));
+    this.commands = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(method: string, args: unknown): Promise<unknown> {
     const input = (args ?? {}) as Record<string, unknown>;
     const joined = this.store.local !== null && this.store.connection === 'joined';
     switch (method) {

@@ -23,15 +23,20 @@ export function parentOrigin(claimed: string | null): string | null {
 
 export type CommandHandler = (command: HostCommand) => Promise<unknown>;
 
+/** Commands of the host's that may wait for an answer at once; more are refused as `busy`. */
+export const MAX_WAITING_COMMANDS = 32;
+
 export class FrameBridge {
   private handler: CommandHandler | null = null;
+  /** Commands received and not yet answered. */
+  private waiting = 0;
 
   /** `host`: the framing page's origin (null: not framed — events then go nowhere). */
   constructor(readonly host: string | null) {
     if (host) window.addEventListener('message', this.onMessage);
   }
 
-  /** Answers the host's commands with `handler` (one at a time, in order of arrival). */
+  /** Answers the host's commands with `handler` (which runs them one at a time, in order of arrival). */
   listen(handler: CommandHandler): void {
     this.handler = handler;
   }
@@ -50,16 +55,26 @@ export class FrameBridge {
     const command = readHostCommand(event.data);
     if (!command || !this.handler) return;
     const host = this.host;
-    this.handler(command).then(
-      (value) => window.parent.postMessage({ mib: EMBED_CHANNEL, reply: command.id, ok: true, value }, host),
-      (error: unknown) => {
-        const failure: EmbedError =
-          error instanceof EmbedCommandError
-            ? { code: error.code, message: error.message }
-            : { code: 'bad-argument', message: error instanceof Error ? error.message : String(error) };
-        window.parent.postMessage({ mib: EMBED_CHANNEL, reply: command.id, ok: false, error: failure }, host);
-      },
-    );
+    const refuse = (error: EmbedError) =>
+      window.parent.postMessage({ mib: EMBED_CHANNEL, reply: command.id, ok: false, error }, host);
+    if (this.waiting >= MAX_WAITING_COMMANDS)
+      return refuse({
+        code: 'busy',
+        message: `${MAX_WAITING_COMMANDS} commands are already waiting for their answers; await them before sending more`,
+      });
+    this.waiting += 1;
+    this.handler(command)
+      .then(
+        (value) =>
+          window.parent.postMessage({ mib: EMBED_CHANNEL, reply: command.id, ok: true, value }, host),
+        (error: unknown) =>
+          refuse(
+            error instanceof EmbedCommandError
+              ? { code: error.code, message: error.message }
+              : { code: 'bad-argument', message: error instanceof Error ? error.message : String(error) },
+          ),
+      )
+      .finally(() => (this.waiting -= 1));
   };
 }
 
