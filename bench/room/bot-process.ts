@@ -26,9 +26,18 @@ import { wsFrameBytes } from '../shared/stats.js';
 
 export interface BotProcessOptions {
   url: string;
+  /** The world the bots join (default: demo). */
+  world?: string;
   count: number;
   /** Half the side of the square the bots spread over, in metres. */
   areaHalf: number;
+  /**
+   * How bots move: 'scattered' (the default) runs to a point of the square and circles it (2–8 m);
+   * 'crowd' walks there and circles it closely (1–3 m), never running, all inside the square.
+   */
+  spread?: 'scattered' | 'crowd';
+  /** Bots of this process that leave, and as many new ones that join, every second (0: none). */
+  churn?: number;
   /** How many bots decode state; the rest count bytes only (the baseline cannot decode everything). */
   decoders: number;
   markers: number;
@@ -37,7 +46,11 @@ export interface BotProcessOptions {
 
 export interface BotProcessResult {
   connectedAtEnd: number;
+  /** Bots cut off by the server or the network (planned leaves of the churn not counted). */
   disconnects: number;
+  /** Bots that left as planned (churn), and new ones that joined in their place. */
+  churnLeaves: number;
+  churnJoins: number;
   /** Bytes each bot received per second during the window (framing included). */
   downBytesPerSec: number[];
   latenciesMs: number[];
@@ -83,7 +96,10 @@ const pulses: Pulse[] = [];
 const latencies: number[] = [];
 const joinFailures: string[] = [];
 let disconnects = 0;
+let churnLeaves = 0;
+let churnJoins = 0;
 let measuring = false;
+const crowd = options.spread === 'crowd';
 
 function socketOf(room: Room): WebSocket {
   return (room.connection as unknown as { transport: { ws: WebSocket } }).transport.ws;
@@ -111,11 +127,14 @@ function onFrame(bot: Bot, bytes: Uint8Array): void {
 async function joinBot(index: number): Promise<void> {
   const client = new Client(options.url);
   const room = await client.joinOrCreate(RoomName.world, {
-    world: 'demo',
+    world: options.world ?? 'demo',
     name: `bot-${options.seed}-${index}`,
     color: '#7f7f7f',
   });
   const decodes = index < options.decoders;
+  const circle = crowd ? 1 + random() * 2 : 2 + random() * 6;
+  // A crowd's circles stay inside its square.
+  const reach = crowd ? Math.max(0, options.areaHalf - circle) : options.areaHalf;
   const bot: Bot = {
     room,
     netId: 0,
@@ -124,8 +143,8 @@ async function joinBot(index: number): Promise<void> {
     early: new Map(),
     body: bodyAt(0, 0),
     seq: 0,
-    target: { x: (random() * 2 - 1) * options.areaHalf, z: (random() * 2 - 1) * options.areaHalf },
-    circle: 2 + random() * 6,
+    target: { x: (random() * 2 - 1) * reach, z: (random() * 2 - 1) * reach },
+    circle,
     phase: random() * Math.PI * 2,
     marker: index < options.markers,
     decodes,
@@ -166,7 +185,7 @@ function nextIntent(bot: Bot, t: number): Omit<MoveInput, 'seq'> | null {
   const dx = bot.target.x - bot.body.x;
   const dz = bot.target.z - bot.body.z;
   const distance = Math.hypot(dx, dz);
-  if (distance > bot.circle + 0.5) return { x: dx / distance, z: dz / distance, run: true };
+  if (distance > bot.circle + 0.5) return { x: dx / distance, z: dz / distance, run: !crowd };
   if (bot.marker) return null;
   const angle = bot.phase + t * (4 / bot.circle); // walking speed along a circle of this radius
   return { x: Math.cos(angle), z: Math.sin(angle), run: false };
@@ -176,6 +195,25 @@ function send(bot: Bot, intent: Omit<MoveInput, 'seq'>): void {
   const input: MoveInput = { seq: ++bot.seq, ...intent };
   step(bot.body, input, STEP_SECONDS);
   bot.room.send(MessageType.input, input);
+}
+
+/**
+ * The churn of one second: `options.churn` bots (not markers) leave as planned, and as many new ones join
+ * (their joins are not awaited: a slow join shows in the next seconds, not as a stall of the inputs).
+ */
+function churnOnce(): void {
+  const leaving = bots.filter((bot) => bot.connected && !bot.marker).slice(0, options.churn ?? 0);
+  for (const bot of leaving) {
+    bot.connected = false; // planned: not a disconnect
+    bots.splice(bots.indexOf(bot), 1);
+    churnLeaves += 1;
+    void bot.room.leave().catch(() => undefined);
+  }
+  for (let i = 0; i < leaving.length; i++)
+    joinBot(nextIndex++).then(
+      () => (churnJoins += 1),
+      (error: unknown) => joinFailures.push(String((error as Error)?.message ?? error)),
+    );
 }
 
 function tickAll(t: number): void {
@@ -204,6 +242,8 @@ function pulseMarker(): void {
   if (pulses.length > 4) pulses.shift();
 }
 
+let nextIndex = options.count;
+
 async function main(): Promise<void> {
   const concurrency = 16;
   for (let i = 0; i < options.count; i += concurrency) {
@@ -217,6 +257,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const inputs = setInterval(() => tickAll((performance.now() - started) / 1000), STEP_SECONDS * 1000);
   let pulser: NodeJS.Timeout | undefined;
+  let churner: NodeJS.Timeout | undefined;
   let windowStart = 0;
   process.on('message', (message: { type: string }) => {
     if (message.type === 'start') {
@@ -224,12 +265,15 @@ async function main(): Promise<void> {
       measuring = true;
       windowStart = performance.now();
       pulser = setInterval(pulseMarker, 500);
+      if (options.churn) churner = setInterval(churnOnce, 1_000);
     } else if (message.type === 'lap') {
       // The window so far, and a new one from now (bench:reliability's interleaved phases).
       const seconds = (performance.now() - windowStart) / 1000;
       const result: BotProcessResult = {
         connectedAtEnd: bots.filter((bot) => bot.connected).length,
         disconnects,
+        churnLeaves,
+        churnJoins,
         downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
         latenciesMs: latencies.splice(0),
         joinFailures,
@@ -241,10 +285,13 @@ async function main(): Promise<void> {
       measuring = false;
       const seconds = (performance.now() - windowStart) / 1000;
       clearInterval(pulser);
+      clearInterval(churner);
       clearInterval(inputs);
       const result: BotProcessResult = {
         connectedAtEnd: bots.filter((bot) => bot.connected).length,
         disconnects,
+        churnLeaves,
+        churnJoins,
         downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
         latenciesMs: latencies,
         joinFailures,

@@ -1,22 +1,34 @@
 /**
- * `npm run bench:room -- --clients N --seconds S [--bot-processes P]`
+ * `npm run bench:room -- --clients N --seconds S [--spread scattered|crowd] [--churn C] [--bot-processes P]`
  *
- * Starts the built server as its own process, drives N bot clients from P bot processes, measures a
- * window of S seconds, then does the same with interest management off (every avatar to everyone) as the
- * baseline. Prints a readable summary, then, as its last line, one JSON object with the figures.
+ * Starts the built server as its own process, makes the benchmark's own world (`bench-room`: a flat scene
+ * with one spawn point, so changes to the demo world never move these figures), drives N bot clients from
+ * P bot processes, measures a window of S seconds, then does the same with interest management off (every
+ * avatar to everyone) as the baseline. `--spread crowd` keeps everyone walking inside a 20 m square (as
+ * before a stage); `--churn C`: C visitors leave and C join every second (planned leaves are not
+ * disconnects). Prints a readable summary, then, as its last line, one JSON object with the figures.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nextMessage } from '../shared/child-messages.js';
 import { cpuSeconds, percentile, round, rssMB } from '../shared/stats.js';
+import { BENCH_OPERATOR, call, operatorToken } from '../shared/bench-api.js';
 import { metric, startBenchServer } from '../shared/server-process.js';
 import type { BotProcessOptions, BotProcessResult } from './bot-process.js';
 
 const BOT_ENTRY = fileURLToPath(new URL('./bot-process.js', import.meta.url));
+const WORLD = 'bench-room';
+/** Half the side of a crowd's square, in metres (20 m across). */
+const CROWD_HALF = 10;
 
 interface Figures {
   clients: number;
+  spread: 'scattered' | 'crowd';
+  churn: number;
+  /** Planned leaves and the joins that replaced them (churn). */
+  churnLeaves: number;
+  churnJoins: number;
   connectedAtEnd: number;
   disconnects: number;
   joinFailures: number;
@@ -40,7 +52,7 @@ interface Figures {
 
 function usage(message: string): never {
   process.stderr.write(
-    `bench:room: ${message}\nusage: npm run bench:room -- --clients 100 --seconds 30 [--bot-processes 2]\n`,
+    `bench:room: ${message}\nusage: npm run bench:room -- --clients 100 --seconds 30 [--spread scattered|crowd] [--churn 10] [--bot-processes 2]\n`,
   );
   process.exit(2);
 }
@@ -49,6 +61,8 @@ interface Args {
   clients: number;
   seconds: number;
   botProcesses: number;
+  spread: 'scattered' | 'crowd';
+  churn: number;
   /** Measure only ours (no baseline run); the JSON then has no baseline or ratios. */
   skipBaseline: boolean;
   /** Directory for a CPU profile of the server (ours only). */
@@ -61,6 +75,8 @@ function readArgs(): Args {
       clients: { type: 'string', default: '100' },
       seconds: { type: 'string', default: '30' },
       'bot-processes': { type: 'string' },
+      spread: { type: 'string', default: 'scattered' },
+      churn: { type: 'string', default: '0' },
       'skip-baseline': { type: 'boolean', default: false },
       'profile-server': { type: 'string' },
     },
@@ -73,10 +89,17 @@ function readArgs(): Args {
   const botProcesses = values['bot-processes'] ? Number(values['bot-processes']) : clients > 200 ? 2 : 1;
   if (!Number.isInteger(botProcesses) || botProcesses < 1 || botProcesses > 16)
     usage('--bot-processes must be from 1 to 16');
+  const spread = values.spread;
+  if (spread !== 'scattered' && spread !== 'crowd') usage('--spread must be scattered or crowd');
+  const churn = Number(values.churn);
+  if (!Number.isInteger(churn) || churn < 0 || churn > clients / 2)
+    usage(`--churn must be a whole number of visitors a second from 0 to half of --clients (${clients / 2})`);
   return {
     clients,
     seconds,
     botProcesses,
+    spread,
+    churn,
     skipBaseline: values['skip-baseline'],
     profileServer: values['profile-server'],
   };
@@ -84,22 +107,28 @@ function readArgs(): Args {
 
 async function run(
   mode: 'interest' | 'baseline',
-  { clients, seconds, botProcesses, profileServer }: Args,
+  { clients, seconds, botProcesses, spread, churn, profileServer }: Args,
 ): Promise<Figures> {
   const server = await startBenchServer(
-    { INTEREST_MANAGEMENT: mode === 'interest' ? 'on' : 'off' },
+    { ...BENCH_OPERATOR, INTEREST_MANAGEMENT: mode === 'interest' ? 'on' : 'off' },
     profileServer && mode === 'interest' ? ['--cpu-prof', `--cpu-prof-dir=${profileServer}`] : [],
   );
   const bots: ChildProcess[] = [];
   try {
-    // Spread so that each bot has well over K = 64 others within its 40 m radius.
-    const areaHalf = Math.max(10, Math.sqrt(clients) * 1.2);
+    await makeWorld(server.url, clients);
+    // Scattered: so that each bot has well over K = 64 others within its 40 m radius. Crowd: 20 m across.
+    const areaHalf = spread === 'crowd' ? CROWD_HALF : Math.max(10, Math.sqrt(clients) * 1.2);
+    const share = (total: number, p: number) =>
+      Math.floor(total / botProcesses) + (p < total % botProcesses ? 1 : 0);
     for (let p = 0; p < botProcesses; p++) {
-      const count = Math.floor(clients / botProcesses) + (p < clients % botProcesses ? 1 : 0);
+      const count = share(clients, p);
       const options: BotProcessOptions = {
         url: server.url,
+        world: WORLD,
         count,
         areaHalf,
+        spread,
+        churn: share(churn, p),
         decoders: mode === 'interest' ? count : Math.min(count, 20),
         markers: 4,
         seed: 1000 + p,
@@ -135,6 +164,10 @@ async function run(
     const latencies = merged.flatMap((result) => result.latenciesMs);
     return {
       clients,
+      spread,
+      churn,
+      churnLeaves: merged.reduce((sum, result) => sum + result.churnLeaves, 0),
+      churnJoins: merged.reduce((sum, result) => sum + result.churnJoins, 0),
       connectedAtEnd: merged.reduce((sum, result) => sum + result.connectedAtEnd, 0),
       disconnects: merged.reduce((sum, result) => sum + result.disconnects, 0),
       joinFailures: merged.reduce((sum, result) => sum + result.joinFailures.length, 0),
@@ -159,11 +192,44 @@ async function run(
   }
 }
 
+/** The benchmark's own world: public, room for everyone in one instance, one spawn point at the centre. */
+async function makeWorld(origin: string, clients: number): Promise<void> {
+  const token = await operatorToken(origin);
+  await call(`${origin}/orgs/default/worlds`, {
+    method: 'POST',
+    token,
+    json: {
+      slug: WORLD,
+      name: 'Room benchmark',
+      visibility: 'public',
+      capacity: Math.min(5000, clients * 2),
+    },
+  });
+  const etag = (await call(`${origin}/worlds/${WORLD}/scene/draft`, { token })).headers.get('etag')!;
+  await call(`${origin}/worlds/${WORLD}/scene/draft`, {
+    method: 'PUT',
+    token,
+    headers: { 'if-match': etag },
+    json: {
+      schema: 2,
+      entities: {
+        spawn: {
+          name: 'Spawn',
+          order: 'a0',
+          transform: { position: [0, 0, 0] },
+          components: { 'spawn-point': { name: 'centre', default: true } },
+        },
+      },
+    },
+  });
+  await call(`${origin}/worlds/${WORLD}/scene/publish`, { method: 'POST', token, json: {} });
+}
+
 async function main(): Promise<void> {
   const args = readArgs();
-  const { clients, seconds, botProcesses } = args;
+  const { clients, seconds, botProcesses, spread, churn } = args;
   process.stderr.write(
-    `bench:room: ${clients} clients, ${seconds} s, ${botProcesses} bot process(es); interest management on\n`,
+    `bench:room: ${clients} clients (${spread}, churn ${churn}/s), ${seconds} s, ${botProcesses} bot process(es); interest management on\n`,
   );
   const ours = await run('interest', args);
   if (args.skipBaseline) {
