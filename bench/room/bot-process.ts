@@ -202,7 +202,12 @@ function send(bot: Bot, intent: Omit<MoveInput, 'seq'>): void {
  * (their joins are not awaited: a slow join shows in the next seconds, not as a stall of the inputs).
  */
 function churnOnce(): void {
-  const leaving = bots.filter((bot) => bot.connected && !bot.marker).slice(0, options.churn ?? 0);
+  // Bots that only count bytes leave first: the decoding ones time latency (all of them decode in ours).
+  const candidates = bots.filter((bot) => bot.connected && !bot.marker);
+  const leaving = [
+    ...candidates.filter((bot) => !bot.decodes),
+    ...candidates.filter((bot) => bot.decodes),
+  ].slice(0, options.churn ?? 0);
   for (const bot of leaving) {
     bot.connected = false; // planned: not a disconnect
     bots.splice(bots.indexOf(bot), 1);
