@@ -51,6 +51,8 @@ export interface BotProcessResult {
   /** Bots that left as planned (churn), and new ones that joined in their place. */
   churnLeaves: number;
   churnJoins: number;
+  /** How long each churn join took, from asking to holding a position, in ms. */
+  churnJoinMs: number[];
   /** Bytes each bot received per second during the window (framing included). */
   downBytesPerSec: number[];
   latenciesMs: number[];
@@ -98,6 +100,7 @@ const joinFailures: string[] = [];
 let disconnects = 0;
 let churnLeaves = 0;
 let churnJoins = 0;
+const churnJoinMs: number[] = [];
 let measuring = false;
 const crowd = options.spread === 'crowd';
 
@@ -214,11 +217,16 @@ function churnOnce(): void {
     churnLeaves += 1;
     void bot.room.leave().catch(() => undefined);
   }
-  for (let i = 0; i < leaving.length; i++)
+  for (let i = 0; i < leaving.length; i++) {
+    const asked = performance.now();
     joinBot(nextIndex++).then(
-      () => (churnJoins += 1),
+      () => {
+        churnJoins += 1;
+        churnJoinMs.push(performance.now() - asked);
+      },
       (error: unknown) => joinFailures.push(String((error as Error)?.message ?? error)),
     );
+  }
 }
 
 function tickAll(t: number): void {
@@ -279,6 +287,7 @@ async function main(): Promise<void> {
         disconnects,
         churnLeaves,
         churnJoins,
+        churnJoinMs,
         downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
         latenciesMs: latencies.splice(0),
         joinFailures,
@@ -297,6 +306,7 @@ async function main(): Promise<void> {
         disconnects,
         churnLeaves,
         churnJoins,
+        churnJoinMs,
         downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
         latenciesMs: latencies,
         joinFailures,

@@ -29,6 +29,9 @@ interface Figures {
   /** Planned leaves and the joins that replaced them (churn). */
   churnLeaves: number;
   churnJoins: number;
+  /** How long a churn join took, from asking to holding a position, in ms. */
+  churnJoinMsP50: number;
+  churnJoinMsP99: number;
   connectedAtEnd: number;
   disconnects: number;
   joinFailures: number;
@@ -162,12 +165,15 @@ async function run(
       process.stderr.write(`bench:room: ${failures.length} joins failed, e.g. ${failures[0]}\n`);
     const down = merged.flatMap((result) => result.downBytesPerSec);
     const latencies = merged.flatMap((result) => result.latenciesMs);
+    const joinMs = merged.flatMap((result) => result.churnJoinMs);
     return {
       clients,
       spread,
       churn,
       churnLeaves: merged.reduce((sum, result) => sum + result.churnLeaves, 0),
       churnJoins: merged.reduce((sum, result) => sum + result.churnJoins, 0),
+      churnJoinMsP50: round(percentile(joinMs, 50), 1),
+      churnJoinMsP99: round(percentile(joinMs, 99), 1),
       connectedAtEnd: merged.reduce((sum, result) => sum + result.connectedAtEnd, 0),
       disconnects: merged.reduce((sum, result) => sum + result.disconnects, 0),
       joinFailures: merged.reduce((sum, result) => sum + result.joinFailures.length, 0),
