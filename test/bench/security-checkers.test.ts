@@ -4,12 +4,15 @@
  * saying why, or lock out a class (rate limits); a forged token let in, another tenant's object served,
  * a leak in a body, a server error (tokens); a bomb accepted or slow, memory over 1 GB, a fetch or a file
  * written outside (uploads); a hostile editor's update answered the wrong way, an honest studio cut off or
- * an edit of its lost, replicas that disagree, and content outside the scene's shape left in one (collab).
+ * an edit of its lost, replicas that disagree, and content outside the scene's shape left in one (collab);
+ * a command unanswered or answered twice, a sibling frame obeyed, an error thrown in the frame, a leaked
+ * seat or a visitor cut off (widget).
  */
 import { describe, expect, it } from '@jest/globals';
 import * as Y from 'yjs';
 import { liveDocOf, strayItems } from '../../protocol/index.js';
 import { collabFuzzPass } from '../../bench/security/collab-fuzz.js';
+import { widgetFuzzPass } from '../../bench/security/widget-fuzz.js';
 import { contractPasses } from '../../bench/security/contract.js';
 import { rulesToml } from '../../bench/security/contract-rules.js';
 import { tokenProbePasses, violationOf, type ProbeAnswer } from '../../bench/security/forged-tokens.js';
@@ -266,5 +269,43 @@ describe('the collab checker', () => {
     doc.getMap('junk').set('k', 'planted');
     doc.getMap<Y.Map<unknown>>('entities').get('a')!.set('name', new Y.Text('hidden'));
     expect(strayItems(doc)).toHaveLength(3); // the junk value, the text under `name`, and the text's content
+  });
+});
+
+describe('the widget checker', () => {
+  const clean = {
+    posted: 1_320,
+    notPostable: 22,
+    answerable: 710,
+    repliesMissing: 0,
+    repliesDuplicated: 0,
+    unexpectedReplies: 0,
+    unknownErrorCodes: [],
+    errorCodes: { 'bad-argument': 243, busy: 88 },
+    frameErrors: [],
+    scriptsRun: 0,
+    sibling: { posted: 200, answered: 0, chatSeen: false },
+    mostSeatsAtOnce: 1,
+    seatsLeftAfterLeave: 0,
+    visitorDisconnected: false,
+    stillWorks: true,
+  };
+
+  it('passes a clean run, and fails each fault it is there to see', () => {
+    expect(widgetFuzzPass(clean)).toBe(true);
+    expect(widgetFuzzPass({ ...clean, repliesMissing: 1 })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, repliesDuplicated: 1 })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, unexpectedReplies: 1 })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, unknownErrorCodes: ['oops'] })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, frameErrors: ['TypeError'] })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, scriptsRun: 1 })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, sibling: { posted: 200, answered: 1, chatSeen: false } })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, sibling: { posted: 200, answered: 0, chatSeen: true } })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, sibling: { posted: 0, answered: 0, chatSeen: false } })).toBe(false);
+    // The seat leak the harness found: 64 seats at once, all still held after the last leave.
+    expect(widgetFuzzPass({ ...clean, mostSeatsAtOnce: 64, seatsLeftAfterLeave: 64 })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, visitorDisconnected: true })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, stillWorks: false })).toBe(false);
+    expect(widgetFuzzPass({ ...clean, answerable: 499 })).toBe(false);
   });
 });
