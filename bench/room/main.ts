@@ -113,7 +113,13 @@ async function run(
   { clients, seconds, botProcesses, spread, churn, profileServer }: Args,
 ): Promise<Figures> {
   const server = await startBenchServer(
-    { ...BENCH_OPERATOR, INTEREST_MANAGEMENT: mode === 'interest' ? 'on' : 'off' },
+    {
+      ...BENCH_OPERATOR,
+      INTEREST_MANAGEMENT: mode === 'interest' ? 'on' : 'off',
+      // Room for everyone in one instance, churn included (the default, 1,000, is exactly --clients 1000:
+      // a join racing a leave would find the instance full and open another).
+      WORLD_CAPACITY: String(worldCapacity(clients)),
+    },
     profileServer && mode === 'interest' ? ['--cpu-prof', `--cpu-prof-dir=${profileServer}`] : [],
   );
   const bots: ChildProcess[] = [];
@@ -198,6 +204,8 @@ async function run(
   }
 }
 
+const worldCapacity = (clients: number): number => Math.min(5000, clients * 2);
+
 /** The benchmark's own world: public, room for everyone in one instance, one spawn point at the centre. */
 async function makeWorld(origin: string, clients: number): Promise<void> {
   const token = await operatorToken(origin);
@@ -208,7 +216,7 @@ async function makeWorld(origin: string, clients: number): Promise<void> {
       slug: WORLD,
       name: 'Room benchmark',
       visibility: 'public',
-      capacity: Math.min(5000, clients * 2),
+      capacity: worldCapacity(clients),
     },
   });
   const etag = (await call(`${origin}/worlds/${WORLD}/scene/draft`, { token })).headers.get('etag')!;
