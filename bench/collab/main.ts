@@ -22,7 +22,7 @@ import fastJsonPatch from 'fast-json-patch';
 import { liveEntitiesJson, type SceneDocument } from '../../protocol/index.js';
 import { LiveDraftSession } from '../../client/src/apps/studio/live/live-draft-session.js';
 import { canonicalJson } from '../../server/db/canonical-json.js';
-import { call } from '../shared/bench-api.js';
+import { call, replaceDraft } from '../shared/bench-api.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { cpuSeconds, percentile, round } from '../shared/stats.js';
 import { waitFor } from '../shared/wait.js';
@@ -287,13 +287,7 @@ async function main(): Promise<void> {
     await call(`${origin}/orgs`, { method: 'POST', token, json: { slug: 'collab-org', name: 'Collab' } });
     for (const slug of [LIVE_WORLD, REST_WORLD]) {
       await call(`${origin}/orgs/collab-org/worlds`, { method: 'POST', token, json: { slug, name: slug } });
-      const etag = (await call(`${origin}/worlds/${slug}/scene/draft`, { token })).headers.get('etag')!;
-      await call(`${origin}/worlds/${slug}/scene/draft`, {
-        method: 'PUT',
-        token,
-        headers: { 'if-match': etag },
-        json: benchDraft(ENTITIES),
-      });
+      await replaceDraft(origin, token, slug, benchDraft(ENTITIES));
     }
     console.error(`bench:collab: ${editors} live editors for ${seconds} s on ${ENTITIES} entities…`);
     const measured = await live(origin, token, editors, seconds);

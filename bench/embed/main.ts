@@ -24,7 +24,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
 import sharp from 'sharp';
 import { random } from '../assets/sample-models.js';
-import { call, uploadModels } from '../shared/bench-api.js';
+import { call, createEmbedKey, publishDraft, replaceDraft, uploadModels } from '../shared/bench-api.js';
 import { hostPage, startHostSite, type HostSite } from '../shared/host-site.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { round } from '../shared/stats.js';
@@ -219,18 +219,8 @@ async function main(): Promise<void> {
         components: { model: { asset } },
       };
     });
-    const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token })).headers.get('etag')!;
-    await call(`${origin}/worlds/${SLUG}/scene/draft`, {
-      method: 'PUT',
-      token,
-      headers: { 'if-match': etag },
-      json: { schema: 2, entities },
-    });
-    await call(`${origin}/worlds/${SLUG}/scene/publish`, {
-      method: 'POST',
-      token,
-      json: { message: 'bench' },
-    });
+    await replaceDraft(origin, token, SLUG, { schema: 2, entities });
+    await publishDraft(origin, token, SLUG, 'bench');
     console.error('bench:embed: rendering the world’s thumbnail (the poster)…');
     const thumbnail = (await (
       await call(`${origin}/worlds/${SLUG}/thumbnail/render`, {
@@ -239,15 +229,7 @@ async function main(): Promise<void> {
         json: { from: 'published' },
       })
     ).json()) as { bytes: number; width: number; height: number };
-    const key = (
-      (await (
-        await call(`${origin}/worlds/${SLUG}/keys`, {
-          method: 'POST',
-          token,
-          json: { name: 'bench site', scopes: ['embed'], origins: [site.origin] },
-        })
-      ).json()) as { key: string }
-    ).key;
+    const key = await createEmbedKey(origin, token, SLUG, 'bench site', [site.origin]);
 
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

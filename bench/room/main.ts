@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nextMessage } from '../shared/child-messages.js';
 import { cpuSeconds, percentile, round, rssMB } from '../shared/stats.js';
-import { BENCH_OPERATOR, call, operatorToken } from '../shared/bench-api.js';
+import { BENCH_OPERATOR, call, operatorToken, publishDraft, replaceDraft } from '../shared/bench-api.js';
 import { metric, startBenchServer } from '../shared/server-process.js';
 import type { BotProcessOptions, BotProcessResult } from './bot-process.js';
 
@@ -219,24 +219,18 @@ async function makeWorld(origin: string, clients: number): Promise<void> {
       capacity: worldCapacity(clients),
     },
   });
-  const etag = (await call(`${origin}/worlds/${WORLD}/scene/draft`, { token })).headers.get('etag')!;
-  await call(`${origin}/worlds/${WORLD}/scene/draft`, {
-    method: 'PUT',
-    token,
-    headers: { 'if-match': etag },
-    json: {
-      schema: 2,
-      entities: {
-        spawn: {
-          name: 'Spawn',
-          order: 'a0',
-          transform: { position: [0, 0, 0] },
-          components: { 'spawn-point': { name: 'centre', default: true } },
-        },
+  await replaceDraft(origin, token, WORLD, {
+    schema: 2,
+    entities: {
+      spawn: {
+        name: 'Spawn',
+        order: 'a0',
+        transform: { position: [0, 0, 0] },
+        components: { 'spawn-point': { name: 'centre', default: true } },
       },
     },
   });
-  await call(`${origin}/worlds/${WORLD}/scene/publish`, { method: 'POST', token, json: {} });
+  await publishDraft(origin, token, WORLD);
 }
 
 async function main(): Promise<void> {

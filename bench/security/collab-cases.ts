@@ -1,6 +1,6 @@
 /**
  * What a hostile editor sends the live editor room (bench:security collab): each case is one connection's
- * worth of messages, made from the draft as the server holds it (`base`), with the outcomes that are right
+ * worth of messages, made from the draft as an honest studio holds it (`base`), with the outcomes that are right
  * for it. Kinds:
  *
  *   malformed   random bytes as an update or a state vector, a valid update cut short, bit flips in one
@@ -41,7 +41,7 @@ export interface FuzzCase {
 }
 
 export interface CaseInput {
-  /** The draft as the server holds it (its welcome to an empty vector). */
+  /** The draft as an honest studio holds it (changes are made on top of what it has). */
   base: Uint8Array;
   /** This connection's Yjs client id, and the tag its new entity ids must end in. */
   clientId: number;

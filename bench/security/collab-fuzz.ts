@@ -21,12 +21,11 @@ import {
   sceneDocumentSchema,
   strayItems,
   type AckMessage,
-  type WelcomeMessage,
 } from '../../protocol/index.js';
 import { LiveDraftSession } from '../../client/src/apps/studio/live/live-draft-session.js';
 import { setCommand } from '../../client/src/apps/studio/draft-session.js';
 import { canonicalJson } from '../../server/db/canonical-json.js';
-import { BENCH_OPERATOR, call, operatorToken } from '../shared/bench-api.js';
+import { BENCH_OPERATOR, call, operatorToken, replaceDraft } from '../shared/bench-api.js';
 import { random as seeded } from '../shared/random.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { waitFor } from '../shared/wait.js';
@@ -109,13 +108,7 @@ async function setUpWorld(origin: string): Promise<{ operator: string; attacker:
     token: operator,
     json: { slug: SLUG, name: 'Collaboration fuzz' },
   });
-  const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token: operator })).headers.get('etag')!;
-  await call(`${origin}/worlds/${SLUG}/scene/draft`, {
-    method: 'PUT',
-    token: operator,
-    headers: { 'if-match': etag },
-    json: startDraft(),
-  });
+  await replaceDraft(origin, operator, SLUG, startDraft());
   const attacker = { email: 'hostile-editor@example.com', password: 'hostile-password-1' };
   const registered = (await (
     await call(`${origin}/auth/register`, { method: 'POST', json: { ...attacker, displayName: 'Hostile' } })
@@ -162,7 +155,7 @@ async function honestStudio(origin: string, token: string) {
   };
 }
 
-/** One hostile connection: joins, (maybe) takes its welcome, sends the case, and reads the answer. */
+/** One hostile connection: joins, takes its welcome when the case needs one, sends the case, reads the answer. */
 async function runCase(origin: string, token: string, n: number, victimId: number, base: () => Uint8Array) {
   const clientId = 0x0100_0000 + n;
   const client = new Client(origin);
@@ -171,13 +164,13 @@ async function runCase(origin: string, token: string, n: number, victimId: numbe
   let settle: (outcome: Outcome) => void = () => undefined;
   const answered = new Promise<Outcome>((resolve) => (settle = resolve));
   let reason = '';
-  let welcome: (message: WelcomeMessage) => void = () => undefined;
-  const welcomed = new Promise<WelcomeMessage>((resolve) => (welcome = resolve));
+  let welcome: () => void = () => undefined;
+  const welcomed = new Promise<void>((resolve) => (welcome = resolve));
   room.onLeave((code, why) => {
     reason = `${code} ${why ?? ''}`.trim();
     settle('closed');
   });
-  room.onMessage(EditorMessage.welcome, (message: WelcomeMessage) => welcome(message));
+  room.onMessage(EditorMessage.welcome, () => welcome());
   // A malformed update is acknowledged (with its correction) just before its sender is closed: an ack
   // counts once no close follows within ACK_GRACE_MS.
   room.onMessage(EditorMessage.ack, (ack: AckMessage) => {
@@ -185,23 +178,18 @@ async function runCase(origin: string, token: string, n: number, victimId: numbe
   });
   for (const type of [EditorMessage.update, EditorMessage.saved, EditorMessage.readOnly])
     room.onMessage(type, () => undefined);
-  const random = seeded(1_000 + n);
-  const probe = fuzzCase(n, { base: base(), clientId, idTag: clientId.toString(36), victimId, random });
-  let draft = base();
-  if (probe.welcome) {
+  const built = fuzzCase(n, {
+    base: base(),
+    clientId,
+    idTag: clientId.toString(36),
+    victimId,
+    random: seeded(1_000 + n),
+  });
+  if (built.welcome) {
+    // The exchange a studio opens with; the case's messages come after its answer (or the close).
     for (const chunk of chunksOf('vector', 0, new Uint8Array([0]))) room.send(EditorMessage.chunk, chunk);
-    draft = (await Promise.race([welcomed, answered.then(() => null)]))?.update ?? draft;
+    await Promise.race([welcomed, answered]);
   }
-  // Built again from the draft the welcome brought (the same case: the same seed).
-  const built = probe.welcome
-    ? fuzzCase(n, {
-        base: draft,
-        clientId,
-        idTag: clientId.toString(36),
-        victimId,
-        random: seeded(1_000 + n),
-      })
-    : probe;
   for (const [type, payload] of built.messages) {
     try {
       room.send(type, payload);

@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
-import { BENCH_OPERATOR, call } from '../shared/bench-api.js';
+import { BENCH_OPERATOR, call, createEmbedKey, publishDraft, replaceDraft } from '../shared/bench-api.js';
 import { jsonBytes, triangleGltf } from '../shared/bad-uploads.js';
 import { startHostSite } from '../shared/host-site.js';
 import { startBenchServer } from '../shared/server-process.js';
@@ -65,7 +65,6 @@ async function storePayloads(origin: string, token: string, hostOrigin: string):
     token,
     json: { slug: SLUG, name: `XSS-W ${first![1]}`, description: `XSS-D ${second![1]}` },
   });
-  const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token })).headers.get('etag')!;
   const entities = Object.fromEntries(
     entries.map(([, payload], i) => [
       `e${i}`,
@@ -77,13 +76,8 @@ async function storePayloads(origin: string, token: string, hostOrigin: string):
       },
     ]),
   );
-  await call(`${origin}/worlds/${SLUG}/scene/draft`, {
-    method: 'PUT',
-    token,
-    headers: { 'if-match': etag },
-    json: { schema: 2, entities },
-  });
-  await call(`${origin}/worlds/${SLUG}/scene/publish`, { method: 'POST', token, json: {} });
+  await replaceDraft(origin, token, SLUG, { schema: 2, entities });
+  await publishDraft(origin, token, SLUG);
   const query = new URLSearchParams({ profile: 'prop', name: `XSS-A ${first![1]}`, world: SLUG });
   await call(`${origin}/assets?${query.toString()}`, {
     method: 'POST',
@@ -91,14 +85,7 @@ async function storePayloads(origin: string, token: string, hostOrigin: string):
     headers: { 'content-type': 'model/gltf+json' },
     body: Buffer.from(jsonBytes(triangleGltf())),
   });
-  const { key } = (await (
-    await call(`${origin}/worlds/${SLUG}/keys`, {
-      method: 'POST',
-      token,
-      json: { name: 'xss embed', scopes: ['embed'], origins: [hostOrigin] },
-    })
-  ).json()) as { key: string };
-  return key;
+  return createEmbedKey(origin, token, SLUG, 'xss embed', [hostOrigin]);
 }
 
 /** Markers shown as text in the page and its frames, and links or sources to `javascript:`. */

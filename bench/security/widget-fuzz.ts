@@ -16,7 +16,14 @@ import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
 import { EMBED_SERVER_ERROR_CODES } from '../../protocol/index.js';
-import { BENCH_OPERATOR, call, operatorToken } from '../shared/bench-api.js';
+import {
+  BENCH_OPERATOR,
+  call,
+  createEmbedKey,
+  operatorToken,
+  publishDraft,
+  replaceDraft,
+} from '../shared/bench-api.js';
 import { startHostSite } from '../shared/host-site.js';
 import { random as seeded } from '../shared/random.js';
 import { startBenchServer } from '../shared/server-process.js';
@@ -142,28 +149,18 @@ async function setUpWorld(origin: string, hostOrigin: string): Promise<string> {
     token,
     json: { slug: SLUG, name: 'Widget fuzz', visibility: 'public' },
   });
-  const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token })).headers.get('etag')!;
   const spawn = (name: string, x: number, isDefault: boolean) => ({
     name,
     order: `a${x}`,
     transform: { position: [x, 0, 0] },
     components: { 'spawn-point': { name, default: isDefault } },
   });
-  await call(`${origin}/worlds/${SLUG}/scene/draft`, {
-    method: 'PUT',
-    token,
-    headers: { 'if-match': etag },
-    json: { schema: 2, entities: { north: spawn('north', 0, true), south: spawn('south', 6, false) } },
+  await replaceDraft(origin, token, SLUG, {
+    schema: 2,
+    entities: { north: spawn('north', 0, true), south: spawn('south', 6, false) },
   });
-  await call(`${origin}/worlds/${SLUG}/scene/publish`, { method: 'POST', token, json: {} });
-  const { key } = (await (
-    await call(`${origin}/worlds/${SLUG}/keys`, {
-      method: 'POST',
-      token,
-      json: { name: 'hostile host', scopes: ['embed'], origins: [hostOrigin] },
-    })
-  ).json()) as { key: string };
-  return key;
+  await publishDraft(origin, token, SLUG);
+  return createEmbedKey(origin, token, SLUG, 'hostile host', [hostOrigin]);
 }
 
 type Reply = { id: unknown; ok: boolean; code: string | null };

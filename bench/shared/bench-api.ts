@@ -68,3 +68,49 @@ export async function operatorToken(origin: string): Promise<string> {
   });
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
+
+/** Replaces world `slug`'s draft with `scene` (read its ETag, then PUT with If-Match). */
+export async function replaceDraft(
+  origin: string,
+  token: string,
+  slug: string,
+  scene: unknown,
+): Promise<void> {
+  const etag = (await call(`${origin}/worlds/${slug}/scene/draft`, { token })).headers.get('etag')!;
+  await call(`${origin}/worlds/${slug}/scene/draft`, {
+    method: 'PUT',
+    token,
+    headers: { 'if-match': etag },
+    json: scene,
+  });
+}
+
+/** Publishes world `slug`'s draft. */
+export async function publishDraft(
+  origin: string,
+  token: string,
+  slug: string,
+  message?: string,
+): Promise<void> {
+  await call(`${origin}/worlds/${slug}/scene/publish`, {
+    method: 'POST',
+    token,
+    json: message === undefined ? {} : { message },
+  });
+}
+
+/** A new embed key of world `slug` for the sites `origins`: the key's secret. */
+export async function createEmbedKey(
+  origin: string,
+  token: string,
+  slug: string,
+  name: string,
+  origins: string[],
+): Promise<string> {
+  const response = await call(`${origin}/worlds/${slug}/keys`, {
+    method: 'POST',
+    token,
+    json: { name, scopes: ['embed'], origins },
+  });
+  return ((await response.json()) as { key: string }).key;
+}

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
-import { call, uploadModels } from '../shared/bench-api.js';
+import { call, replaceDraft, uploadModels } from '../shared/bench-api.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { percentile, round } from '../shared/stats.js';
 import { generatedDraft } from './generated-draft.js';
@@ -184,13 +184,7 @@ async function main(): Promise<void> {
     console.error(`bench:studio: uploading the bench:assets models…`);
     const assets = await uploadModels(origin, token, SLUG);
     const draft = generatedDraft(entities, assets);
-    const etag = (await call(`${origin}/worlds/${SLUG}/scene/draft`, { token })).headers.get('etag')!;
-    await call(`${origin}/worlds/${SLUG}/scene/draft`, {
-      method: 'PUT',
-      token,
-      headers: { 'if-match': etag },
-      json: draft,
-    });
+    await replaceDraft(origin, token, SLUG, draft);
     console.error(`bench:studio: ${entities} entities over ${assets.length} models; ${samples} samples each`);
 
     const page = await browser.newPage({ viewport: VIEWPORT });

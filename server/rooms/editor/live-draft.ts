@@ -100,7 +100,6 @@ export class LiveDraft {
     const capture = (tr: Y.Transaction) => {
       transaction = tr;
     };
-    const before = Y.encodeStateVector(this.doc);
     this.doc.on('afterTransaction', capture);
     try {
       Y.applyUpdate(this.doc, update, author);
@@ -126,7 +125,10 @@ export class LiveDraft {
       malformed ??= `the update writes outside the scene's entities (${stray.length} item(s): other roots, list or text content, nested types); the studio never sends that`;
     }
     // Relayed in place of the update: what was integrated (pending structs left out, stray content removed).
-    const relay = malformed ? Y.encodeStateAsUpdate(this.doc, before) : update;
+    const relay =
+      malformed && transaction
+        ? Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(transaction.beforeState))
+        : update;
     const touched = transaction ? [...touchedEntityIds(transaction, this.doc)] : [];
     const staged = this.check(relay, touched, author);
     // Stray content may have displaced values (the previous name…): the entities it touched go back as they were.

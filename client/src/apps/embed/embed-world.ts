@@ -134,17 +134,12 @@ export class EmbedWorld {
       this.store.connection = 'connecting';
       this.store.joinFailure = null;
       this.store.problem = null;
-      this.enter(mode, instance, spawn);
-      await this.until(() => this.store.connection === 'joined' || this.store.joinFailure !== null);
-      // Set by the join just started (TypeScript cannot see the callbacks change it).
-      let failure = this.store.joinFailure as JoinFailure | null;
+      let failure = await this.seat(mode, instance, spawn);
       if (failure?.otherInstance && instance) {
         // The instance ended when the old seat left it (nobody else was there): any instance will do.
         await this.stay?.stop();
         this.store.joinFailure = null;
-        this.enter(mode, undefined, spawn);
-        await this.until(() => this.store.connection === 'joined' || this.store.joinFailure !== null);
-        failure = this.store.joinFailure;
+        failure = await this.seat(mode, undefined, spawn);
       }
       if (failure && mode === 'join') {
         // Refused (full, banned…): back to watching, and the host hears why.
@@ -159,6 +154,17 @@ export class EmbedWorld {
     } finally {
       this.switching = false;
     }
+  }
+
+  /** Takes a seat of kind `mode` (in `instance` when given); the refusal, or null once it is held. */
+  private async seat(
+    mode: 'spectate' | 'join',
+    instance?: string,
+    spawn?: string,
+  ): Promise<JoinFailure | null> {
+    this.enter(mode, instance, spawn);
+    await this.until(() => this.store.connection === 'joined' || this.store.joinFailure !== null);
+    return this.store.joinFailure; // set by the join just started, through the callbacks
   }
 
   /** Leaves the world (the page is going away). */
