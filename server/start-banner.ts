@@ -9,7 +9,7 @@ export interface BannerFacts {
   config: Pick<AppConfig, 'host' | 'port' | 'publicUrl' | 'dataDir' | 'redisUrl' | 'livekit' | 'devVoice'>;
   /** The port actually listened on. */
   port: number;
-  database: 'pglite' | 'postgres';
+  database: 'pglite' | 'postgres' | 'embedded-postgres';
   devChainRpc: string | undefined;
   devVoice: { udp: number; tcp: number; nodeIp: string } | undefined;
 }
@@ -46,9 +46,11 @@ export function startBanner(facts: BannerFacts): string {
     ['', ''],
     [
       'Database',
-      facts.database === 'pglite'
-        ? `embedded (PGlite) in ${facts.config.dataDir}`
-        : 'PostgreSQL (DATABASE_URL)',
+      facts.database === 'embedded-postgres'
+        ? `embedded PostgreSQL in ${facts.config.dataDir}/postgres`
+        : facts.database === 'pglite'
+          ? `embedded (PGlite) in ${facts.config.dataDir}/pglite`
+          : 'PostgreSQL (DATABASE_URL)',
     ],
     ['Presence', facts.config.redisUrl ? 'Redis (REDIS_URL)' : 'in this process'],
     [

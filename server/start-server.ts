@@ -117,7 +117,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       })
     : Promise.resolve(undefined);
   let devVoice: DevVoice | undefined;
-  const database = await openDatabase(config).catch(async (error: unknown) => {
+  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
     await (await devVoiceStarting)?.stop();
     throw error;
   });

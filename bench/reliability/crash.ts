@@ -14,7 +14,7 @@
  * saved in a debounced snapshot that is never acknowledged to the mover, so there is nothing to hold it to
  * (test/server/durability.test.ts checks a moved item once its snapshot is stored).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { random } from '../shared/random.js';
@@ -25,6 +25,13 @@ import { checkAcknowledged, type AcknowledgedCheck } from './acknowledged.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
 import { EDIT_PREFIX, newLedger, operatorToken, startWriters } from './writers.js';
 import { COLLAB_WORLD, createCollabWorld, startCollabWriter } from './collab-writer.js';
+
+/** A fresh DATA_DIR that `nobody` (the embedded PostgreSQL's user when run as root) may enter. */
+async function enterableTempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await chmod(dir, 0o711);
+  return dir;
+}
 
 export type Engine = 'postgres' | 'embedded';
 
@@ -71,7 +78,7 @@ export async function runCrash(
   const port = await freePort();
   const env = {
     PORT: String(port),
-    DATA_DIR: await mkdtemp(path.join(os.tmpdir(), `mib-crash-${engine}-`)),
+    DATA_DIR: await enterableTempDir(`mib-crash-${engine}-`),
     OPERATOR_EMAIL: OPERATOR.email,
     OPERATOR_PASSWORD: OPERATOR.password,
     DEV_CHAIN: 'off',

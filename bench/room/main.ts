@@ -12,7 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nextMessage } from '../shared/child-messages.js';
-import { cpuSeconds, percentile, round, rssMB } from '../shared/stats.js';
+import { cpuSeconds, percentile, round, serverMemory } from '../shared/stats.js';
 import { BENCH_OPERATOR, call, operatorToken, publishDraft, replaceDraft } from '../shared/bench-api.js';
 import { metric, startBenchServer } from '../shared/server-process.js';
 import type { BotProcessOptions, BotProcessResult } from './bot-process.js';
@@ -46,7 +46,20 @@ interface Figures {
   latencyMsP99: number;
   latencySamples: number;
   serverCpuPercent: number;
+  /** The server process at the end of the run (with everyone in), in MB. */
   serverRssMB: number;
+  serverPssMB: number;
+  /** Its embedded PostgreSQL (every process of it) at the end; 0 on PGlite or DATABASE_URL. */
+  databaseRssMB: number;
+  databasePssMB: number;
+  databaseProcesses: number;
+  /** Server + embedded database, shared pages counted once (PSS). */
+  totalPssMB: number;
+  /** The same before any visitor joined (the world made, 8 s after start). */
+  idleServerRssMB: number;
+  idleDatabaseRssMB: number;
+  idleDatabasePssMB: number;
+  idleTotalPssMB: number;
   /** Patches (movement-frame rounds and schema patches) the room sent per second; 20+ when it keeps up. */
   patchesPerSec: number;
   /** CPU of all bot processes together, in % of one core: on 2 cores, what the server did not get. */
@@ -125,6 +138,8 @@ async function run(
   const bots: ChildProcess[] = [];
   try {
     await makeWorld(server.url, clients);
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    const idle = serverMemory(server.pid);
     // Scattered: so that each bot has well over K = 64 others within its 40 m radius. Crowd: 20 m across.
     const areaHalf = spread === 'crowd' ? CROWD_HALF : Math.max(10, Math.sqrt(clients) * 1.2);
     const share = (total: number, p: number) =>
@@ -163,7 +178,7 @@ async function run(
     const elapsed = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(server.pid) - cpuStart;
     const botCpu = bots.reduce((sum, bot) => sum + cpuSeconds(bot.pid!), 0) - botCpuStart;
-    const rss = rssMB(server.pid);
+    const memory = serverMemory(server.pid);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const merged = (await Promise.all(results)).map((message) => message.result);
     const failures = merged.flatMap((result) => result.joinFailures);
@@ -194,7 +209,16 @@ async function run(
       latencyMsP99: round(percentile(latencies, 99), 1),
       latencySamples: latencies.length,
       serverCpuPercent: round((cpu / elapsed) * 100, 1),
-      serverRssMB: round(rss, 1),
+      serverRssMB: memory.serverRssMB,
+      serverPssMB: memory.serverPssMB,
+      databaseRssMB: memory.databaseRssMB,
+      databasePssMB: memory.databasePssMB,
+      databaseProcesses: memory.databaseProcesses,
+      totalPssMB: memory.totalPssMB,
+      idleServerRssMB: idle.serverRssMB,
+      idleDatabaseRssMB: idle.databaseRssMB,
+      idleDatabasePssMB: idle.databasePssMB,
+      idleTotalPssMB: idle.totalPssMB,
       patchesPerSec: round((metric(metrics, 'mib_room_patch_ms_count') - patchesStart) / elapsed, 1),
       botCpuPercent: round((botCpu / elapsed) * 100, 1),
     };

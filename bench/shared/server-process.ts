@@ -1,7 +1,7 @@
 /** Starts the built server as its own process for a benchmark and stops it again. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,8 @@ export async function startBenchServer(
 ): Promise<BenchServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mib-bench-'));
+  // Enterable by `nobody`, whom the embedded PostgreSQL runs as when the benchmark runs as root.
+  await chmod(dataDir, 0o711);
   const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     env: {
       ...process.env,

@@ -17,10 +17,15 @@ export interface AppConfig {
   /** TCP port for HTTP and WebSockets (one port for both); 0 picks a free one. */
   port: number;
   host: string;
-  /** Absolute directory for embedded data (PGlite files). */
+  /** Absolute directory for the embedded data (database cluster, assets, voice keys, dev chain). */
   dataDir: string;
-  /** PostgreSQL connection string; absent → embedded PGlite under dataDir. */
+  /** PostgreSQL connection string; absent → the embedded database under dataDir. */
   databaseUrl: string | undefined;
+  /**
+   * Without DATABASE_URL: `postgres` runs PostgreSQL as a child process (DATA_DIR/postgres); `pglite` runs
+   * PGlite in this process (DATA_DIR/pglite: heavier, and its queries share the rooms' thread).
+   */
+  embeddedDatabase: 'postgres' | 'pglite';
   /** Redis connection string; absent → in-process presence and matchmaking driver. */
   redisUrl: string | undefined;
   /** Public base URL of the service (links, sign-in origins); with Redis, also each process's address. */
@@ -178,6 +183,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     host: value.HOST,
     dataDir: path.resolve(cwd, value.DATA_DIR),
     databaseUrl: value.DATABASE_URL,
+    embeddedDatabase: value.EMBEDDED_DATABASE,
     redisUrl: value.REDIS_URL,
     publicUrl: value.PUBLIC_URL,
     publicRoomPath: value.PUBLIC_ROOM_PATH,

@@ -43,6 +43,12 @@ export const envSchema = z
       ['postgres:', 'postgresql:'],
       'postgres://user@127.0.0.1:5432/mib',
     ).optional(),
+    EMBEDDED_DATABASE: z
+      .enum(['postgres', 'pglite'], {
+        message:
+          'must be postgres (the default: PostgreSQL run by the server under DATA_DIR) or pglite (in process)',
+      })
+      .default('postgres'),
     REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
     PUBLIC_URL: urlWithProtocol(['http:', 'https:'], 'https://worlds.example.com').optional(),
     PUBLIC_ROOM_PATH: z

@@ -1,5 +1,5 @@
-export { openDatabase, redactUrl, DatabaseUnavailableError, type OpenDatabase } from './open-database.js';
-export { isDatabaseUnavailable } from './database-errors.js';
+export { openDatabase, redactUrl, type OpenDatabase } from './open-database.js';
+export { isDatabaseUnavailable, DatabaseUnavailableError } from './database-errors.js';
 export { migrateToLatest, migrateTo } from './migrate.js';
 export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';
@@ -15,3 +15,5 @@ export {
 export type { Database, World, WorldSnapshot } from './tables.js';
 export { SceneVersionsRepository } from './scene-versions-repository.js';
 export { reportSceneConversionProblems } from './scene-conversion-report.js';
+export { copyTables, type CopiedTable } from './table-copy.js';
+export { stopLeftoverPostgres } from './embedded-postgres/postgres-cluster.js';

@@ -1,8 +1,11 @@
 /**
- * Opens the database the configuration names: embedded PGlite under DATA_DIR when DATABASE_URL is unset,
- * PostgreSQL otherwise. Both speak the same SQL, so the same migrations and queries run on either.
- * Fails fast with a message that names the variable and the fix.
+ * Opens the database the configuration names: PostgreSQL at DATABASE_URL when set; otherwise the embedded
+ * database under DATA_DIR — a PostgreSQL run as a child process (embedded-postgres/, the default) or PGlite
+ * in this process (EMBEDDED_DATABASE=pglite; also what a root server falls back to when the unprivileged
+ * user PostgreSQL needs cannot reach DATA_DIR). All speak the same SQL, so the same migrations and queries
+ * run on each. Fails fast with a message that names the variable and the fix.
  */
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,19 +13,27 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
+import { DatabaseUnavailableError } from './database-errors.js';
+import {
+  moveFromPglite,
+  pgliteDirOf,
+  pgliteWaitsToMove,
+  setPgliteAside,
+} from './embedded-postgres/move-from-pglite.js';
+import {
+  PostgresUserCannotReach,
+  startEmbeddedPostgres,
+  type ClusterLog,
+} from './embedded-postgres/postgres-cluster.js';
 import type { Database } from './tables.js';
 
 export interface OpenDatabase {
   db: Kysely<Database>;
-  kind: 'pglite' | 'postgres';
+  /** postgres: DATABASE_URL; embedded-postgres: the child PostgreSQL under DATA_DIR; pglite: in process. */
+  kind: 'pglite' | 'postgres' | 'embedded-postgres';
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A problem opening the database, reported as one line. */
-export class DatabaseUnavailableError extends Error {
-  override name = 'DatabaseUnavailableError';
 }
 
 /** Removes the password from a connection string so it can appear in messages. */
@@ -36,7 +47,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-async function ensureWritableDirectory(dir: string): Promise<void> {
+async function ensureWritableDirectory(dataDir: string, dir: string): Promise<void> {
   try {
     await fs.mkdir(dir, { recursive: true });
     const probe = path.join(dir, `.write-probe-${process.pid}`);
@@ -45,7 +56,7 @@ async function ensureWritableDirectory(dir: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new DatabaseUnavailableError(
-      `DATA_DIR=${path.dirname(dir)} is not a writable directory (${code}): point DATA_DIR at a directory this user can write, or set DATABASE_URL to use PostgreSQL`,
+      `DATA_DIR=${dataDir} is not a writable directory (${code}): point DATA_DIR at a directory this user can write, or set DATABASE_URL to use PostgreSQL`,
       { cause: error },
     );
   }
@@ -60,24 +71,31 @@ async function ensureWritableDirectory(dir: string): Promise<void> {
 const PGLITE_SETTINGS = ['shared_buffers=16MB', 'wal_buffers=512kB'];
 
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
-  const dir = path.join(dataDir, 'pglite');
-  await ensureWritableDirectory(dir);
+  const dir = pgliteDirOf(dataDir);
+  await ensureWritableDirectory(dataDir, dir);
   const client = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
   return wrap(new Kysely<Database>({ dialect: new PGliteDialect(client) }), 'pglite');
 }
 
-function wrap(db: Kysely<Database>, kind: OpenDatabase['kind']): OpenDatabase {
+function wrap(
+  db: Kysely<Database>,
+  kind: OpenDatabase['kind'],
+  afterClose: () => Promise<void> = () => Promise.resolve(),
+): OpenDatabase {
   return {
     db,
     kind,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      await afterClose();
+    },
   };
 }
 
-async function openPostgres(url: string): Promise<OpenDatabase> {
+async function openPostgres(url: string, kind: OpenDatabase['kind'] = 'postgres'): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5_000, max: 10 });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -97,9 +115,59 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
       { cause: error },
     );
   }
-  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  return wrap(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind);
 }
 
-export function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<OpenDatabase> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+/**
+ * The embedded PostgreSQL under DATA_DIR; an installation that still has PGlite data is moved into it on
+ * this first start (see move-from-pglite.ts).
+ */
+async function openEmbeddedPostgres(dataDir: string, log?: ClusterLog): Promise<OpenDatabase> {
+  await ensureWritableDirectory(dataDir, dataDir);
+  const moving = pgliteWaitsToMove(dataDir);
+  const cluster = await startEmbeddedPostgres(dataDir, log);
+  let database: OpenDatabase | undefined;
+  try {
+    database = await openPostgres(cluster.url, 'embedded-postgres');
+    if (moving) {
+      const source = await openPglite(dataDir);
+      const moved = await moveFromPglite(dataDir, source.db, database.db).finally(() => source.close());
+      const keptAt = await setPgliteAside(dataDir);
+      log?.info(
+        { rows: moved.rows, tables: moved.tables, keptAt },
+        'embedded database: the PGlite data was moved into the embedded PostgreSQL (the PGlite folder is kept; delete it once you are content)',
+      );
+    }
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    await cluster.stop();
+    if (moving) await fs.rm(path.join(dataDir, 'postgres'), { recursive: true, force: true });
+    if (!moving || error instanceof DatabaseUnavailableError) throw error;
+    throw new DatabaseUnavailableError(
+      `moving this installation's PGlite data (${pgliteDirOf(dataDir)}) into the embedded PostgreSQL failed (${(error as Error).message}); nothing was changed: start with EMBEDDED_DATABASE=pglite to go on with PGlite, and report this`,
+      { cause: error },
+    );
+  }
+  const opened = database;
+  return { ...opened, close: () => opened.close().finally(() => cluster.stop()) };
+}
+
+export type DatabaseChoice = Pick<AppConfig, 'databaseUrl' | 'dataDir'> &
+  Partial<Pick<AppConfig, 'embeddedDatabase'>>;
+
+export async function openDatabase(config: DatabaseChoice, log?: ClusterLog): Promise<OpenDatabase> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  if (config.embeddedDatabase === 'pglite') return openPglite(config.dataDir);
+  try {
+    return await openEmbeddedPostgres(config.dataDir, log);
+  } catch (error) {
+    // Never when a cluster exists: PGlite would show an installation without its data.
+    const clusterMade = existsSync(path.join(config.dataDir, 'postgres', 'PG_VERSION'));
+    if (!(error instanceof PostgresUserCannotReach) || clusterMade) throw error;
+    log?.warn(
+      { reason: error.message },
+      'embedded database: using PGlite in this process instead of the embedded PostgreSQL (about 150 MB more memory)',
+    );
+    return openPglite(config.dataDir);
+  }
 }

@@ -8,9 +8,15 @@
 import { sql, type Kysely } from 'kysely';
 import { LocalAssetStore, type AssetStore } from '../../asset-pipeline/index.js';
 import type { AppConfig } from '../config/app-config.js';
-import { migrateToLatest, openDatabase, redactUrl, type Database } from '../db/index.js';
+import {
+  copyTables,
+  migrateToLatest,
+  openDatabase,
+  redactUrl,
+  type CopiedTable,
+  type Database,
+} from '../db/index.js';
 import { readVerified } from './backup.js';
-import { copyTables, type CopiedTable } from './table-copy.js';
 
 export interface MoveResult {
   tables: CopiedTable[];
@@ -54,7 +60,11 @@ export async function moveToPostgres(
     throw new Error(
       `move: a server answers on port ${config.port}: stop it first (the embedded database has one user at a time)`,
     );
-  const source = await openDatabase({ databaseUrl: undefined, dataDir: config.dataDir });
+  const source = await openDatabase({
+    databaseUrl: undefined,
+    dataDir: config.dataDir,
+    embeddedDatabase: config.embeddedDatabase,
+  });
   try {
     const target = await openDatabase(config);
     try {

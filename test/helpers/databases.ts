@@ -1,6 +1,7 @@
 /**
  * The two databases a server runs on, opened bare (no server) for tests of migrations and repositories:
- * embedded PGlite in a temp directory, and a fresh schema on the test PostgreSQL. Use with describe.each.
+ * PGlite in a temp directory (EMBEDDED_DATABASE=pglite), and a fresh schema on the test PostgreSQL (the
+ * embedded PostgreSQL of `npm start` is the same engine). Use with describe.each.
  */
 import { sql, type Kysely } from 'kysely';
 import {
@@ -19,7 +20,11 @@ export const DATABASE_BACKENDS: Array<[string, () => Promise<OpenedDatabase>]> =
   [
     'PGlite',
     async () => {
-      const database = await openDatabase({ dataDir: await tempDir(), databaseUrl: undefined });
+      const database = await openDatabase({
+        dataDir: await tempDir(),
+        databaseUrl: undefined,
+        embeddedDatabase: 'pglite',
+      });
       return { database, cleanup: () => database.close() };
     },
   ],

@@ -6,9 +6,9 @@ import { createPostgresSchema } from './services.js';
 
 /**
  * Starts the whole server inside the test process on a free port, on a PostgreSQL schema of its own
- * (dropped on close). `DATABASE_URL: ''` gives it embedded PGlite in a temp dir instead, as `npm start`
- * runs; the control-plane suites run on both, and durability, migrations and the README walkthrough on
- * PGlite. (PGlite boots and migrates in seconds of CPU per server; a schema costs a few milliseconds.)
+ * (dropped on close). `DATABASE_URL: ''` gives it the embedded database in a temp dir instead, as `npm
+ * start` runs (the embedded PostgreSQL; with `EMBEDDED_DATABASE: 'pglite'`, PGlite). A cluster costs about a
+ * second to make and start; a schema a few milliseconds.
  */
 export async function startInProcessServer(
   env: Record<string, string> = {},

@@ -6,14 +6,13 @@
  */
 import { expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import type { RunningServer } from '../../server/index.js';
 import { createOrg, createWorld, registerAccount } from './api.js';
+import { tempDir } from './server-process.js';
 import { waitFor } from './wait.js';
 
 /** Uploads a real model as `token`'s account and waits for its job; resolves with the finished job. */
@@ -98,7 +97,7 @@ export async function runOps(
           PATH: process.env.PATH ?? '',
           HOME: process.env.HOME ?? '/tmp',
           TMPDIR: tmpdir(),
-          DATA_DIR: await mkdtemp(path.join(tmpdir(), 'mib-ops-')),
+          DATA_DIR: await tempDir('mib-ops-'),
           // A port nothing listens on: move-to-postgres checks that no server answers on the configured one.
           PORT: '9',
           LOG_LEVEL: 'warn',

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,8 +35,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export function tempDir(prefix = 'mib-test-'): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+/** A fresh directory, enterable by others (the embedded PostgreSQL runs as `nobody` when tests run as root). */
+export async function tempDir(prefix = 'mib-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await chmod(dir, 0o711);
+  return dir;
 }
 
 function requireBuild(): void {

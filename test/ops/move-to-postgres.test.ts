@@ -1,6 +1,6 @@
 /**
- * Moving off the embedded defaults: an installation populated on `npm start`'s embedded database (PGlite
- * under DATA_DIR) and local asset files — an organization, accounts, a world with versions, an uploaded
+ * Moving off the embedded defaults: an installation populated on an embedded database (PGlite under
+ * DATA_DIR, EMBEDDED_DATABASE=pglite) and local asset files — an organization, accounts, a world with versions, an uploaded
  * model, a binding, a saved state, audit rows — is moved by the ops command into an empty PostgreSQL and an
  * S3 bucket (s3rver), and found whole: every row of every table, every blob, and a server started on the
  * new settings serves the world and the asset. The embedded data is untouched; a second move into the now
@@ -44,7 +44,11 @@ beforeAll(async () => {
   target = await createPostgresSchema();
   // An installation on the embedded defaults, populated, then stopped.
   dataDir = await tempDir('mib-embedded-');
-  const embedded = await startInProcessServer({ DATABASE_URL: '', DATA_DIR: dataDir });
+  const embedded = await startInProcessServer({
+    DATABASE_URL: '',
+    EMBEDDED_DATABASE: 'pglite',
+    DATA_DIR: dataDir,
+  });
   try {
     ({ assetHash } = await populateInstallation(embedded, 'moved-world'));
   } finally {
@@ -67,6 +71,7 @@ describe('move-to-postgres (ops command)', () => {
 
     const moved = await ops(['move-to-postgres'], {
       DATA_DIR: dataDir,
+      EMBEDDED_DATABASE: 'pglite',
       DATABASE_URL: target.url,
       ...bucketEnv(),
     });
@@ -101,6 +106,7 @@ describe('move-to-postgres (ops command)', () => {
     // Into a database that now holds data: refused, nothing changed.
     const again = await ops(['move-to-postgres'], {
       DATA_DIR: dataDir,
+      EMBEDDED_DATABASE: 'pglite',
       DATABASE_URL: target.url,
       ...bucketEnv(),
     });

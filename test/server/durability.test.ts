@@ -1,6 +1,6 @@
 /**
  * "Nothing acknowledged is lost": presses the room acknowledged survive SIGTERM (graceful) and SIGKILL
- * (crash) of the real server process, on embedded PGlite and on PostgreSQL; an item a visitor moved stays
+ * (crash) of the real server process, on the embedded PostgreSQL and on PostgreSQL; an item a visitor moved stays
  * where it was put once the debounced snapshot has landed, even across a crash.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -16,8 +16,8 @@ afterAll(async () => {
   await Promise.all(schemas.map((schema) => schema.drop()));
 });
 
-async function databaseEnv(kind: 'PGlite' | 'PostgreSQL'): Promise<Record<string, string>> {
-  if (kind === 'PGlite') return { DATA_DIR: await tempDir() };
+async function databaseEnv(kind: 'embedded PostgreSQL' | 'PostgreSQL'): Promise<Record<string, string>> {
+  if (kind === 'embedded PostgreSQL') return { DATA_DIR: await tempDir() };
   const schema = await createPostgresSchema();
   schemas.push(schema);
   return { DATABASE_URL: schema.url, DATA_DIR: await tempDir() };
@@ -37,7 +37,7 @@ async function storedPresses(url: string): Promise<number> {
   return presses;
 }
 
-describe.each(['PGlite', 'PostgreSQL'] as const)('world state on %s', (kind) => {
+describe.each(['embedded PostgreSQL', 'PostgreSQL'] as const)('world state on %s', (kind) => {
   it('survives SIGTERM: press N times, stop, restart, the count is N; exit code 0', async () => {
     const env = await databaseEnv(kind);
     const first = await startServerProcess(env);

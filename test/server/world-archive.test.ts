@@ -1,5 +1,5 @@
 /**
- * A world exported from one installation imports into another (here: embedded PGlite → a separate server
+ * A world exported from one installation imports into another (here: the embedded PostgreSQL → a separate server
  * process on PostgreSQL) with every scene version byte-identical.
  */
 import { readFile } from 'node:fs/promises';

@@ -5,7 +5,7 @@
  * jsonb, arrays, timestamps, bytea — arrives as it was, whichever engine (PGlite or PostgreSQL) reads it.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/index.js';
+import type { Database } from './tables.js';
 
 /** Kysely's own bookkeeping: the target has it from running the migrations itself. */
 const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock']);
