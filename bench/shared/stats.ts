@@ -53,7 +53,8 @@ function parentOf(pid: string): number {
 function memoryOf(pid: number): ProcessMemory | undefined {
   try {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+    const kb = (field: string): number =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
     return {
       pid,
       name: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(),
