@@ -9,6 +9,7 @@
  * disconnects). Prints a readable summary, then, as its last line, one JSON object with the figures.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nextMessage } from '../shared/child-messages.js';
@@ -81,7 +82,7 @@ interface Args {
   churn: number;
   /** Measure only ours (no baseline run); the JSON then has no baseline or ratios. */
   skipBaseline: boolean;
-  /** Directory for a CPU profile of the server (ours only). */
+  /** Directory for CPU profiles of the server (ours only), and of the bot processes in its bots/. */
   profileServer: string | undefined;
 }
 
@@ -158,7 +159,13 @@ async function run(
         seed: 1000 + p,
       };
       bots.push(
-        fork(BOT_ENTRY, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+        fork(BOT_ENTRY, [JSON.stringify(options)], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          execArgv:
+            profileServer && mode === 'interest'
+              ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileServer, 'bots')}`]
+              : [],
+        }),
       );
     }
     await Promise.all(bots.map((bot) => nextMessage(bot, 'ready', 300_000)));
