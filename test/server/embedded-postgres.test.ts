@@ -6,11 +6,11 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../server/index.js';
-import { startServerProcess, runServerExpectingExit, tempDir } from '../helpers/server-process.js';
+import { startServerProcess, tempDir } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 const opened: OpenDatabase[] = [];
@@ -84,19 +84,21 @@ describe('the embedded PostgreSQL', () => {
 
   it('refuses a second server on the same DATA_DIR while the first runs, saying which', async () => {
     const dataDir = await tempDir();
-    const server = await startServerProcess({ DATA_DIR: dataDir });
-    try {
-      const second = await runServerExpectingExit({ DATA_DIR: dataDir });
-      expect(second.code).toBe(1);
-      expect(second.output).toContain(
-        `DATA_DIR=${dataDir} is in use by another server (pid ${server.child.pid})`,
-      );
-      expect(second.output).not.toMatch(/\n\s+at /);
-      expect((await fetch(`${server.url}/readyz`)).status).toBe(200); // the first one untouched
-    } finally {
-      await server.stop('SIGTERM');
-    }
-  }, 120_000);
+    const first = await open(dataDir);
+    // As if another live process (here: the test runner's parent) had started this PostgreSQL.
+    const other = process.ppid;
+    await writeFile(path.join(dataDir, 'postgres.owner'), String(other));
+    const refused = await openDatabase({ dataDir, databaseUrl: undefined }).then(
+      () => new Error('opened'),
+      (error: unknown) => error as Error,
+    );
+    expect(refused.name).toBe('DatabaseUnavailableError');
+    expect(refused.message).toBe(
+      `DATA_DIR=${dataDir} is in use by another server (pid ${other}): stop it, or give this one another DATA_DIR (if no server runs, delete ${path.join(dataDir, 'postgres.owner')})`,
+    );
+    await sql`select 1`.execute(first.db); // the first one untouched
+    await first.close();
+  }, 60_000);
 
   it('starts PostgreSQL again when it dies under a running server', async () => {
     const dataDir = await tempDir();
