@@ -50,6 +50,9 @@ interface Figures {
   /** The server process at the end of the run (with everyone in), in MB. */
   serverRssMB: number;
   serverPssMB: number;
+  /** Of serverRssMB: the JS heap in use, and memory outside it (buffers, WASM), from /metrics. */
+  serverHeapUsedMB: number;
+  serverExternalMB: number;
   /** Its embedded PostgreSQL (every process of it) at the end; 0 on PGlite or DATABASE_URL. */
   databaseRssMB: number;
   databasePssMB: number;
@@ -218,6 +221,8 @@ async function run(
       serverCpuPercent: round((cpu / elapsed) * 100, 1),
       serverRssMB: memory.serverRssMB,
       serverPssMB: memory.serverPssMB,
+      serverHeapUsedMB: round(metric(metrics, 'nodejs_heap_size_used_bytes') / 2 ** 20, 1),
+      serverExternalMB: round(metric(metrics, 'nodejs_external_memory_bytes') / 2 ** 20, 1),
       databaseRssMB: memory.databaseRssMB,
       databasePssMB: memory.databasePssMB,
       databaseProcesses: memory.databaseProcesses,
