@@ -55,6 +55,8 @@ export interface BotProcessResult {
   churnJoinMs: number[];
   /** Bytes each bot received per second during the window (framing included). */
   downBytesPerSec: number[];
+  /** Schema patches the decoding bots decoded with @colyseus/sdk during the window, all together. */
+  decodedPatches: number;
   latenciesMs: number[];
   joinFailures: string[];
 }
@@ -104,6 +106,7 @@ let churnLeaves = 0;
 let churnJoins = 0;
 const churnJoinMs: number[] = [];
 let measuring = false;
+let decodedPatches = 0;
 const crowd = options.spread === 'crowd';
 
 function socketOf(room: Room): WebSocket {
@@ -159,6 +162,11 @@ async function joinBot(index: number): Promise<void> {
     connected: true,
   };
   room.onMessage(ServerMessage.movement, (bytes: Uint8Array) => onFrame(bot, bytes));
+  // Every bot's SDK decodes every schema patch it is sent; the decoding ones count them.
+  if (decodes)
+    room.onStateChange(() => {
+      if (measuring) decodedPatches += 1;
+    });
   // Chat, emotes and the rest (bench:reliability's fuzzers send them): received, not looked at.
   room.onMessage('*', () => undefined);
   socketOf(room).addEventListener('message', (event: { data: ArrayBuffer }) => {
@@ -294,10 +302,12 @@ async function main(): Promise<void> {
         churnJoins,
         churnJoinMs,
         downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
+        decodedPatches,
         latenciesMs: latencies.splice(0),
         joinFailures,
       };
       for (const bot of bots) bot.bytes = 0;
+      decodedPatches = 0;
       windowStart = performance.now();
       process.send?.({ type: 'lap', result });
     } else if (message.type === 'stop') {
@@ -313,6 +323,7 @@ async function main(): Promise<void> {
         churnJoins,
         churnJoinMs,
         downBytesPerSec: bots.filter((bot) => bot.connected).map((bot) => bot.bytes / seconds),
+        decodedPatches,
         latenciesMs: latencies,
         joinFailures,
       };

@@ -68,6 +68,8 @@ interface Figures {
   patchesPerSec: number;
   /** CPU of all bot processes together, in % of one core: on 2 cores, what the server did not get. */
   botCpuPercent: number;
+  /** Schema patches decoded by the bots per second (@colyseus/sdk; the bots that only count bytes aside). */
+  decodedPatchesPerSec: number;
 }
 
 function usage(message: string): never {
@@ -233,6 +235,10 @@ async function run(
       idleTotalPssMB: idle.totalPssMB,
       patchesPerSec: round((metric(metrics, 'mib_room_patch_ms_count') - patchesStart) / elapsed, 1),
       botCpuPercent: round((botCpu / elapsed) * 100, 1),
+      decodedPatchesPerSec: round(
+        merged.reduce((sum, result) => sum + result.decodedPatches, 0) / elapsed,
+        1,
+      ),
     };
   } finally {
     for (const bot of bots) if (bot.exitCode === null) bot.kill();
