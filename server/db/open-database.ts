@@ -166,7 +166,7 @@ export async function openDatabase(config: DatabaseChoice, log?: ClusterLog): Pr
     if (!(error instanceof PostgresUserCannotReach) || clusterMade) throw error;
     log?.warn(
       { reason: error.message },
-      'embedded database: using PGlite in this process instead of the embedded PostgreSQL (about 150 MB more memory)',
+      'embedded database: using PGlite in this process instead of the embedded PostgreSQL (about 230 MB more memory)',
     );
     return openPglite(config.dataDir);
   }
