@@ -16,4 +16,4 @@ export type { Database, World, WorldSnapshot } from './tables.js';
 export { SceneVersionsRepository } from './scene-versions-repository.js';
 export { reportSceneConversionProblems } from './scene-conversion-report.js';
 export { copyTables, type CopiedTable } from './table-copy.js';
-export { stopLeftoverPostgres } from './embedded-postgres/postgres-cluster.js';
+export { processRunning } from './embedded-postgres/leftover-postgres.js';

@@ -5,7 +5,6 @@
  * user PostgreSQL needs cannot reach DATA_DIR). All speak the same SQL, so the same migrations and queries
  * run on each. Fails fast with a message that names the variable and the fix.
  */
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -20,11 +19,9 @@ import {
   pgliteWaitsToMove,
   setPgliteAside,
 } from './embedded-postgres/move-from-pglite.js';
-import {
-  PostgresUserCannotReach,
-  startEmbeddedPostgres,
-  type ClusterLog,
-} from './embedded-postgres/postgres-cluster.js';
+import { clusterExists } from './embedded-postgres/cluster-layout.js';
+import { startEmbeddedPostgres, type ClusterLog } from './embedded-postgres/postgres-cluster.js';
+import { PostgresUserCannotReach } from './embedded-postgres/postgres-user.js';
 import type { Database } from './tables.js';
 
 export interface OpenDatabase {
@@ -162,8 +159,7 @@ export async function openDatabase(config: DatabaseChoice, log?: ClusterLog): Pr
     return await openEmbeddedPostgres(config.dataDir, log);
   } catch (error) {
     // Never when a cluster exists: PGlite would show an installation without its data.
-    const clusterMade = existsSync(path.join(config.dataDir, 'postgres', 'PG_VERSION'));
-    if (!(error instanceof PostgresUserCannotReach) || clusterMade) throw error;
+    if (!(error instanceof PostgresUserCannotReach) || clusterExists(config.dataDir)) throw error;
     log?.warn(
       { reason: error.message },
       'embedded database: using PGlite in this process instead of the embedded PostgreSQL (about 230 MB more memory)',

@@ -5,11 +5,11 @@
  * again; an installation's PGlite data moved into it on first start, and kept aside.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { migrateToLatest, openDatabase, type OpenDatabase } from '../../server/index.js';
+import { migrateToLatest, openDatabase, processRunning, type OpenDatabase } from '../../server/index.js';
 import { startServerProcess, tempDir } from '../helpers/server-process.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -30,15 +30,6 @@ async function open(
 async function postmasterPid(dataDir: string): Promise<number> {
   return Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 }
-
-const running = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe('the embedded PostgreSQL', () => {
   it('makes its cluster on first start and keeps what was written across a restart', async () => {
@@ -63,12 +54,12 @@ describe('the embedded PostgreSQL', () => {
     expect((await fetch(`${server.url}/worlds/demo`)).status).toBe(200);
     const leftover = await postmasterPid(dataDir);
     await server.stop('SIGKILL');
-    expect(running(leftover)).toBe(true); // SIGKILL leaves the child behind
+    expect(processRunning(leftover)).toBe(true); // SIGKILL leaves the child behind
 
     const next = await startServerProcess({ DATA_DIR: dataDir });
     try {
       expect(next.output()).toContain('stopping the one a stopped server left running');
-      expect(running(leftover)).toBe(false);
+      expect(processRunning(leftover)).toBe(false);
       expect((await fetch(`${next.url}/worlds/demo`)).status).toBe(200);
       expect(await postmasterPid(dataDir)).not.toBe(leftover);
     } finally {

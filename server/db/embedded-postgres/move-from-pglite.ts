@@ -9,6 +9,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../migrate.js';
+import { clusterExists } from './cluster-layout.js';
 import { copyTables } from '../table-copy.js';
 import type { Database } from '../tables.js';
 
@@ -17,10 +18,7 @@ export const pgliteDirOf = (dataDir: string): string => path.join(dataDir, 'pgli
 
 /** Whether DATA_DIR holds PGlite data and no embedded PostgreSQL cluster yet: then it is moved. */
 export function pgliteWaitsToMove(dataDir: string): boolean {
-  return (
-    existsSync(path.join(pgliteDirOf(dataDir), 'PG_VERSION')) &&
-    !existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))
-  );
+  return existsSync(path.join(pgliteDirOf(dataDir), 'PG_VERSION')) && !clusterExists(dataDir);
 }
 
 export interface MovedFromPglite {

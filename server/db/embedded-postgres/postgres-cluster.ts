@@ -16,38 +16,21 @@
  *   as `nobody` (uid 65534); the cluster's files are given to that user.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import {
-  chmod,
-  chown,
-  mkdir,
-  open,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-  type FileHandle,
-} from 'node:fs/promises';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { DatabaseUnavailableError } from '../database-errors.js';
+import { layoutOf, PORT, type Layout } from './cluster-layout.js';
+import { STOP_GRACE_MS, stopLeftoverPostgres, type ClusterLog } from './leftover-postgres.js';
 import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+import { checkReachable, giveTo, runAs, type PostgresUser } from './postgres-user.js';
 
-/** What the cluster reports while it runs (pino-compatible). */
-export interface ClusterLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+export type { ClusterLog } from './leftover-postgres.js';
 
 export interface RunningCluster {
   /** postgresql://…?host=<socket dir>: for node-postgres. */
   url: string;
-  /** The postmaster's pid now (it changes if PostgreSQL had to be started again). */
-  pid(): number;
   /** Fast shutdown; resolves once PostgreSQL has exited. Idempotent. */
   stop(): Promise<void>;
 }
@@ -56,12 +39,7 @@ export interface RunningCluster {
 const MAJOR = '18';
 const ROLE = 'mib';
 const DATABASE = 'postgres';
-const PORT = 5432;
-const NOBODY = 65534;
 const READY_TIMEOUT_MS = 120_000;
-const STOP_GRACE_MS = 20_000;
-/** A Unix socket's path must fit sockaddr_un (108 bytes on Linux, 104 on macOS). */
-const MAX_SOCKET_PATH = 100;
 const MAX_LOG_BYTES = 10 * 1024 * 1024;
 
 /**
@@ -83,143 +61,10 @@ const SETTINGS: ReadonlyArray<[string, string]> = [
   ['log_checkpoints', 'off'],
 ];
 
-interface Layout {
-  dataDir: string;
-  cluster: string;
-  socketDir: string;
-  log: string;
-  /** The pid of the server process that runs the cluster now. */
-  owner: string;
-}
-
-function layoutOf(dataDir: string): Layout {
-  const cluster = path.join(dataDir, 'postgres');
-  const socketFile = path.join(cluster, `.s.PGSQL.${PORT}`);
-  const socketDir =
-    Buffer.byteLength(socketFile) <= MAX_SOCKET_PATH
-      ? cluster
-      : path.join(os.tmpdir(), `mib-pg-${createHash('sha256').update(cluster).digest('hex').slice(0, 12)}`);
-  return {
-    dataDir,
-    cluster,
-    socketDir,
-    log: path.join(dataDir, 'postgres.log'),
-    owner: path.join(dataDir, 'postgres.owner'),
-  };
-}
-
-/** Who PostgreSQL runs as: this user, or (as root) DATA_DIR's owner, or nobody. */
-async function runAs(dataDir: string): Promise<{ uid: number; gid: number } | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  const owner = await stat(dataDir);
-  return owner.uid !== 0 ? { uid: owner.uid, gid: owner.gid } : { uid: NOBODY, gid: NOBODY };
-}
-
-/** Raised when, as root, the user PostgreSQL runs as cannot reach the binaries or DATA_DIR. */
-export class PostgresUserCannotReach extends DatabaseUnavailableError {
-  override name = 'PostgresUserCannotReach';
-}
-
-/** Whether `user` may traverse every directory down to `target` (and enter `target`). */
-async function traversable(user: { uid: number; gid: number }, target: string): Promise<string | undefined> {
-  let current = path.resolve(target);
-  const chain: string[] = [];
-  for (;;) {
-    chain.unshift(current);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const dir of chain) {
-    const info = await stat(dir);
-    const bit = info.uid === user.uid ? 0o100 : info.gid === user.gid ? 0o010 : 0o001;
-    if ((info.mode & bit) === 0) return dir;
-  }
-  return undefined;
-}
-
-async function checkReachable(
-  user: { uid: number; gid: number } | undefined,
-  binaries: PostgresBinaries,
-  dataDir: string,
-): Promise<void> {
-  if (!user) return;
-  for (const target of [path.dirname(binaries.postgres), dataDir]) {
-    const blocked = await traversable(user, target);
-    if (blocked)
-      throw new PostgresUserCannotReach(
-        `run as root, the embedded PostgreSQL runs as uid ${user.uid} (PostgreSQL refuses root), which cannot enter ${blocked}: run the server as an ordinary user, or allow entering that directory (chmod o+x ${blocked}), or set DATABASE_URL`,
-      );
-  }
-}
-
-async function giveTo(user: { uid: number; gid: number } | undefined, ...paths: string[]): Promise<void> {
-  if (!user) return;
-  for (const file of paths) await chown(file, user.uid, user.gid);
-}
-
-/** Whether `pid` runs (a zombie — exited, not yet reaped by an init that may never reap it — does not). */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (macOS): kill(pid, 0) is all there is
-  }
-};
-
-async function readPid(file: string): Promise<number> {
-  const first = (await readFile(file, 'utf8').catch(() => '')).split('\n')[0] ?? '';
-  const pid = Number(first.trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : 0;
-}
-
-/** Whether `pid` is a postmaster of this cluster (Linux: by its command line; elsewhere: alive). */
-async function isPostmasterOf(pid: number, cluster: string): Promise<boolean> {
-  if (!alive(pid)) return false;
-  if (!existsSync('/proc/self/cmdline')) return true;
-  const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return commandLine.includes(cluster);
-}
-
-async function waitForExit(pid: number, ms: number): Promise<boolean> {
-  for (let waited = 0; waited < ms; waited += 50) {
-    if (!alive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return !alive(pid);
-}
-
-/**
- * Stops the PostgreSQL a killed server left running on this cluster. Refuses when the server that started
- * it still runs: two servers must not share one DATA_DIR.
- */
-export async function stopLeftoverPostgres(dataDir: string, log?: ClusterLog): Promise<void> {
-  const layout = layoutOf(dataDir);
-  const pid = await readPid(path.join(layout.cluster, 'postmaster.pid'));
-  if (!pid || !(await isPostmasterOf(pid, layout.cluster))) return;
-  const owner = await readPid(layout.owner);
-  if (owner && owner !== process.pid && alive(owner))
-    throw new DatabaseUnavailableError(
-      `DATA_DIR=${dataDir} is in use by another server (pid ${owner}): stop it, or give this one another DATA_DIR (if no server runs, delete ${layout.owner})`,
-    );
-  log?.warn({ postgresPid: pid }, 'embedded PostgreSQL: stopping the one a stopped server left running');
-  process.kill(pid, 'SIGINT');
-  if (await waitForExit(pid, STOP_GRACE_MS)) return;
-  process.kill(pid, 'SIGQUIT');
-  if (await waitForExit(pid, 5_000)) return;
-  process.kill(pid, 'SIGKILL');
-  await waitForExit(pid, 5_000);
-}
-
 async function runToEnd(
   file: string,
   args: string[],
-  user: { uid: number; gid: number } | undefined,
+  user: PostgresUser | undefined,
 ): Promise<{ code: number | null; output: string }> {
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let output = '';
@@ -235,7 +80,7 @@ async function runToEnd(
 async function ensureCluster(
   layout: Layout,
   binaries: PostgresBinaries,
-  user: { uid: number; gid: number } | undefined,
+  user: PostgresUser | undefined,
   log?: ClusterLog,
 ): Promise<void> {
   const version = await readFile(path.join(layout.cluster, 'PG_VERSION'), 'utf8').catch(() => undefined);
@@ -305,7 +150,7 @@ async function waitUntilReady(url: string, child: ChildProcess, layout: Layout):
   );
 }
 
-async function openLog(layout: Layout, user: { uid: number; gid: number } | undefined): Promise<FileHandle> {
+async function openLog(layout: Layout, user: PostgresUser | undefined): Promise<FileHandle> {
   const size = await stat(layout.log).then(
     (info) => info.size,
     () => 0,
@@ -318,7 +163,7 @@ async function openLog(layout: Layout, user: { uid: number; gid: number } | unde
 async function spawnPostmaster(
   layout: Layout,
   binaries: PostgresBinaries,
-  user: { uid: number; gid: number } | undefined,
+  user: PostgresUser | undefined,
 ): Promise<ChildProcess> {
   const logFile = await openLog(layout, user);
   const args = ['-D', layout.cluster, '-k', layout.socketDir, '-p', String(PORT)];
@@ -394,7 +239,6 @@ export async function startEmbeddedPostgres(dataDir: string, log?: ClusterLog): 
   let stopped: Promise<void> | undefined;
   return {
     url,
-    pid: () => child.pid ?? 0,
     stop: () =>
       (stopped ??= (async () => {
         stopping = true;
