@@ -49,3 +49,11 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 export class DatabaseUnavailableError extends Error {
   override name = 'DatabaseUnavailableError';
 }
+
+/**
+ * Whether an error is PostgreSQL's foreign_key_violation (23503): a write that refers to a row deleted
+ * while the request ran (most often its world). The request cannot succeed as asked; answered 409, not 500.
+ */
+export function isReferenceGone(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as ErrorLike).code === '23503';
+}

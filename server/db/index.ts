@@ -1,5 +1,5 @@
 export { openDatabase, redactUrl, type OpenDatabase } from './open-database.js';
-export { isDatabaseUnavailable, DatabaseUnavailableError } from './database-errors.js';
+export { isDatabaseUnavailable, isReferenceGone, DatabaseUnavailableError } from './database-errors.js';
 export { migrateToLatest, migrateTo } from './migrate.js';
 export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';

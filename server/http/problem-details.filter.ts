@@ -10,7 +10,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { Problem, kindForStatus, problemType } from '../control-plane/api/problem.js';
-import { isDatabaseUnavailable } from '../db/index.js';
+import { isDatabaseUnavailable, isReferenceGone } from '../db/index.js';
 import type { AllowedMethods } from './allowed-methods.js';
 
 /** What a 503 for an unreachable database asks clients to wait before trying again. */
@@ -82,6 +82,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         { err: exception, url: req.originalUrl },
         'database unavailable during an HTTP request',
       );
+    } else if (isReferenceGone(exception)) {
+      // A concurrent delete won (the world, or what the write refers to): the client reloads and sees why.
+      status = HttpStatus.CONFLICT;
+      kind = kindForStatus(status);
+      detail =
+        'Something this request refers to was deleted while it ran (or something still refers to what it removes); reload and try again.';
+      this.logger.warn({ err: exception, url: req.originalUrl }, 'a write lost a race with a delete');
     } else {
       this.logger.error({ err: exception, url: req.originalUrl }, 'unhandled error in HTTP handler');
     }

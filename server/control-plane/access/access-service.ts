@@ -35,7 +35,16 @@ export class AccessService {
 
   async checkWorld(principal: Principal, world: World, action: WorldAction): Promise<void> {
     const decision = await this.decideWorld(principal, world, action);
-    if (!decision.allowed) throw this.problem(decision, `world "${world.slug}" not found`);
+    if (decision.allowed) return;
+    // Deleted between reading the world and reading the caller's roles (its roles went with it): that is
+    // a 404, not the 403 the missing role would give.
+    if (decision.status !== 404 && !(await this.stillExists(world))) throw worldDeleted(world);
+    throw this.problem(decision, `world "${world.slug}" not found`);
+  }
+
+  private async stillExists(world: World): Promise<boolean> {
+    const row = await this.db.selectFrom('worlds').select('id').where('id', '=', world.id).executeTakeFirst();
+    return row !== undefined;
   }
 
   async decideWorld(principal: Principal, world: World, action: WorldAction): Promise<Decision> {
@@ -159,4 +168,9 @@ export async function existingAccount(
     .executeTakeFirst();
   if (!account) throw Problem.notFound(`account ${accountId} not found`);
   return account;
+}
+
+/** A world deleted while a request about it ran (the request read it a moment before). */
+export function worldDeleted(world: Pick<World, 'slug'>): Problem {
+  return Problem.notFound(`world "${world.slug}" no longer exists (it was deleted while this request ran)`);
 }

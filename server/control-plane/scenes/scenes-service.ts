@@ -11,7 +11,7 @@ import type { Database, World } from '../../db/tables.js';
 import { Problem } from '../api/problem.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
-import { accountOf } from '../access/access-service.js';
+import { accountOf, worldDeleted } from '../access/access-service.js';
 import { UsageService, storageStanding } from '../usage/usage-service.js';
 import { etagOf } from '../../db/canonical-json.js';
 import { entityTexts, joinEntityTexts, storeDraftBody, storeDraftEntities } from '../../db/draft-bodies.js';
@@ -66,7 +66,7 @@ export class ScenesService {
       .select(['body', 'etag', 'revision'])
       .where('world_id', '=', world.id)
       .executeTakeFirst();
-    if (!row) throw new Error(`scenes: world ${world.slug} has no draft row`);
+    if (!row) throw worldDeleted(world);
     return row;
   }
 
@@ -245,7 +245,7 @@ export class ScenesService {
         .where('world_id', '=', world.id)
         .forUpdate()
         .executeTakeFirst();
-      if (!current) throw new Error(`scenes: world ${world.slug} has no draft row`);
+      if (!current) throw worldDeleted(world);
       if (!ifMatchAllows(ifMatch, current.etag)) throw stale(current.etag);
       await requireStorage(trx, world, bytes - Number(current.bytes));
       await (changed && current.per_entity
