@@ -30,6 +30,11 @@ export const MessageType = {
   interaction: 'interaction',
   interactionRefused: 'interactionRefused',
   /**
+   * Server → client: where an item this visitor put down now rests is stored (ItemSaved) and survives any
+   * crash from now on. Sent only for a put-down whose InteractRequest carried a `ref`, echoing it.
+   */
+  itemSaved: 'itemSaved',
+  /**
    * Server → client: the voice rooms the server assigned this visitor now (VoiceEvent), sent on joining
    * and whenever the assignment changes. The client asks `POST /voice/token` for exactly these rooms.
    */
@@ -189,15 +194,29 @@ export interface PortalEvent {
 export const interactRequestSchema = z
   .object({
     entity: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an entity id is 1–64 letters, digits, "_" or "-"'),
+    /** The client's own number for this use; a put-down that carries one is acknowledged (`itemSaved`). */
+    ref: z.number().int().min(0).max(MAX_INPUT_SEQ).optional(),
   })
   .strict();
 export type InteractRequest = z.infer<typeof interactRequestSchema>;
+
+/** A put-down item's resting pose as stored (metres, radians), with the `ref` its request carried. */
+export interface ItemSaved {
+  entity: string;
+  ref: number;
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+}
 
 export interface InteractionEvent {
   /** Session id of the visitor who acted. */
   by: string;
   entity: string;
   action: 'sit' | 'stand' | 'trigger' | 'grab' | 'drop';
+  /** drop: where the item now rests (sent before it is stored; `itemSaved` tells the mover when it is). */
+  pose?: { x: number; y: number; z: number; yaw: number };
 }
 
 export interface InteractionRefusal {

@@ -47,3 +47,46 @@ export function checkAcknowledged(ledger: WriteLedger, stored: StoredWrites): Ac
     lostEdits: lostEdits.slice(0, 10),
   };
 }
+
+/** Where an item rests: metres and radians, as the state and the stored snapshot hold it. */
+export interface RestingPose {
+  x: number;
+  y: number;
+  z: number;
+  yaw: number;
+}
+
+/** One put-down of the item mover: its ref, the pose the room announced (if it got that far), its ack. */
+export interface ItemMoveRecord {
+  ref: number;
+  pose: RestingPose | undefined;
+  acknowledged: boolean;
+}
+
+/** Equal within the state's quantisation (about 2 mm of position, 0.01° of yaw), with room to spare. */
+export function samePose(a: RestingPose, b: RestingPose): boolean {
+  const yaw = Math.abs(Math.atan2(Math.sin(a.yaw - b.yaw), Math.cos(a.yaw - b.yaw)));
+  return Math.hypot(a.x - b.x, a.z - b.z) < 0.01 && Math.abs(a.y - b.y) < 0.02 && yaw < 0.01;
+}
+
+/**
+ * Where an item was found after recovery, against the put-downs before it (in the order sent). It must
+ * rest where the last acknowledged put-down left it or where a later one did (sent, maybe stored, not yet
+ * acknowledged); with none acknowledged, where the scene put it or any put-down did. Resting where an
+ * earlier put-down left it means the acknowledged one was lost; resting where none did, invented.
+ */
+export function checkItemMoves(
+  moves: readonly ItemMoveRecord[],
+  initial: RestingPose,
+  found: RestingPose,
+): { lost: number; invented: number } {
+  let lastAcknowledged = -1;
+  moves.forEach((move, i) => {
+    if (move.acknowledged) lastAcknowledged = i;
+  });
+  const poses = (list: readonly ItemMoveRecord[]) => list.flatMap((move) => (move.pose ? [move.pose] : []));
+  const allowed = lastAcknowledged < 0 ? [initial, ...poses(moves)] : poses(moves.slice(lastAcknowledged));
+  if (allowed.some((pose) => samePose(pose, found))) return { lost: 0, invented: 0 };
+  if ([initial, ...poses(moves)].some((pose) => samePose(pose, found))) return { lost: 1, invented: 0 };
+  return { lost: lastAcknowledged < 0 ? 0 : 1, invented: 1 };
+}

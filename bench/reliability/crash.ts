@@ -1,18 +1,16 @@
 /**
  * Harness 2, crash durability, on PostgreSQL and on the embedded database: a visitor presses the demo
- * button, an editor adds entities to the demo draft through REST and a studio session adds entities live
- * in another world's editor room (each edit with a unique id) while the
+ * button, another carries the demo crate about (each put-down with a unique ref, item-mover.ts), an editor
+ * adds entities to the demo draft through REST and a studio session adds entities live in another world's
+ * editor room (each edit with a unique id) while the
  * server process is SIGKILLed `kills` times at seeded random moments; on PostgreSQL (a cluster of the
  * harness' own) the database is also stopped with `-m immediate` `databaseCrashes` times under the same
  * writes and started again. After the last kill the server starts once more and the checker
  * (acknowledged.ts) compares what the clients saw acknowledged with what the world holds.
  *
  * Pass: 0 lost, 0 duplicated, 0 invented; each time, back in the world within 10 s of the kill (the new
- * process started and a visitor joined); the process never exits on a database crash.
- *
- * Not covered: item moves — an item put down is
- * saved in a debounced snapshot that is never acknowledged to the mover, so there is nothing to hold it to
- * (test/server/durability.test.ts checks a moved item once its snapshot is stored).
+ * process started and a visitor joined); the process never exits on a database crash. The crate is checked
+ * after every restart (where the mover finds it) and at the end.
  */
 import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,6 +23,7 @@ import { checkAcknowledged, type AcknowledgedCheck } from './acknowledged.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
 import { EDIT_PREFIX, newLedger, operatorToken, startWriters } from './writers.js';
 import { COLLAB_WORLD, createCollabWorld, startCollabWriter } from './collab-writer.js';
+import { checkCrate, newMoveLedger, startMover } from './item-mover.js';
 
 /** A fresh DATA_DIR that `nobody` (the embedded PostgreSQL's user when run as root) may enter. */
 async function enterableTempDir(prefix: string): Promise<string> {
@@ -51,6 +50,10 @@ export interface CrashFigures extends AcknowledgedCheck {
   collabSent: number;
   collabAcknowledged: number;
   collabStored: number;
+  /** Put-downs of the crate: sent, acknowledged (`itemSaved`), and poses checked after restarts. */
+  movesSent: number;
+  movesAcknowledged: number;
+  moveChecks: number;
   /** Kill → the next process ready and a visitor in the world, in ms. */
   backInWorldMsP50: number;
   backInWorldMsMax: number;
@@ -88,6 +91,7 @@ export async function runCrash(
   };
   const ledger = newLedger();
   const collabLedger = newLedger();
+  const moveLedger = newMoveLedger();
   let editNumber = 0;
   const nextId = (): string => String(++editNumber);
   const backInWorldMs: number[] = [];
@@ -108,6 +112,7 @@ export async function runCrash(
     for (let cycle = 0; cycle < kills; cycle++) {
       const token = await operatorToken(server.url, OPERATOR.email, OPERATOR.password);
       const writers = await startWriters(server.url, token, ledger, nextId);
+      const mover = await startMover(server.url, moveLedger, next);
       await sleep(1_000 + next() * 2_500);
       if (database && crashCycles.has(cycle)) {
         await database.crash();
@@ -119,7 +124,7 @@ export async function runCrash(
       const killedAt = performance.now();
       await killHard(server);
       // The writers wind down meanwhile (their visitor's SDK may still be trying to reconnect).
-      const stopped = writers.stop();
+      const stopped = Promise.all([writers.stop(), mover.stop()]);
       server = await startBenchServer(env);
       const visitor = await joinWorld(server.url, { name: 'Returning' });
       backInWorldMs.push(performance.now() - killedAt);
@@ -127,7 +132,7 @@ export async function runCrash(
       await stopped;
       refusals.push(...writers.refusals.slice(0, 5 - refusals.length));
       console.error(
-        `crash ${engine}: kill ${cycle + 1}/${kills}, back in ${Math.round(backInWorldMs.at(-1)!)} ms, presses ${ledger.pressesAcknowledged}/${ledger.pressesSent}, edits ${ledger.editsAcknowledged.size}/${ledger.editsSent.size}, live ${collabLedger.editsAcknowledged.size}/${collabLedger.editsSent.size}`,
+        `crash ${engine}: kill ${cycle + 1}/${kills}, back in ${Math.round(backInWorldMs.at(-1)!)} ms, presses ${ledger.pressesAcknowledged}/${ledger.pressesSent}, edits ${ledger.editsAcknowledged.size}/${ledger.editsSent.size}, live ${collabLedger.editsAcknowledged.size}/${collabLedger.editsSent.size}, moves ${moveLedger.moves.filter((m) => m.acknowledged).length}/${moveLedger.moves.length}`,
       );
     }
     // The live session's last edits: saved once it is back (it may still be rejoining).
@@ -149,13 +154,14 @@ export async function runCrash(
     const collabEdits = await harnessEdits(COLLAB_WORLD);
     const checker = await joinWorld(server.url, { name: 'Checker' });
     const presses = checker.presses();
+    await checkCrate(checker, moveLedger);
     await checker.leave();
     const rest = checkAcknowledged(ledger, { presses, edits });
     const live = checkAcknowledged(collabLedger, { presses: 0, edits: collabEdits });
     const check = {
-      lost: rest.lost + live.lost,
+      lost: rest.lost + live.lost + moveLedger.lost,
       duplicated: rest.duplicated + live.duplicated,
-      invented: rest.invented + live.invented,
+      invented: rest.invented + live.invented + moveLedger.invented,
       lostEdits: [...rest.lostEdits, ...live.lostEdits].slice(0, 10),
     };
     const backMax = Math.max(...backInWorldMs);
@@ -173,6 +179,9 @@ export async function runCrash(
       collabSent: collabLedger.editsSent.size,
       collabAcknowledged: collabLedger.editsAcknowledged.size,
       collabStored: collabEdits.length,
+      movesSent: moveLedger.moves.length,
+      movesAcknowledged: moveLedger.moves.filter((move) => move.acknowledged).length,
+      moveChecks: moveLedger.checks,
       ...check,
       backInWorldMsP50: Math.round(percentile(backInWorldMs, 50)),
       backInWorldMsMax: Math.round(backMax),
@@ -185,7 +194,9 @@ export async function runCrash(
         backMax <= 10_000 &&
         ledger.pressesAcknowledged > 0 &&
         ledger.editsAcknowledged.size > 0 &&
-        collabLedger.editsAcknowledged.size > 0,
+        collabLedger.editsAcknowledged.size > 0 &&
+        moveLedger.checks === kills &&
+        moveLedger.moves.some((move) => move.acknowledged),
     };
   } finally {
     if (!collabStopped) await collab.stop(0).catch(() => undefined);

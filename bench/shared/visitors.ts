@@ -21,6 +21,8 @@ import {
   type JoinOptions,
   type MoveInput,
   type PressReply,
+  type ItemSaved,
+  type InteractionEvent,
 } from '../../protocol/index.js';
 import { waitFor } from './wait.js';
 
@@ -50,6 +52,10 @@ export interface Visitor {
   presses(): number;
   /** Movable items in this visitor's state (its area of interest), decoded, by entity id. */
   items(): Map<string, SeenItem>;
+  /** Put-downs of ours acknowledged as stored (those sent with a `ref`), oldest first. */
+  itemSaves: ItemSaved[];
+  /** Uses of scene items this visitor saw (its own included), oldest first. */
+  interactions: InteractionEvent[];
   /** Chat lines received, oldest first, and reasons chat lines of ours were refused. */
   chats: ChatLine[];
   chatRefusals: string[];
@@ -119,14 +125,18 @@ export async function wrapRoom(room: Room, { spectator = false } = {}): Promise<
   room.onMessage(MessageType.emote, (message: EmoteEvent) => events.push({ type: 'emote', message }));
   room.onMessage(MessageType.typing, (message: TypingEvent) => events.push({ type: 'typing', message }));
   // Messages most tests do not look at (tests that do add their own handlers).
-  for (const type of [MessageType.interaction, MessageType.interactionRefused, MessageType.portal])
+  for (const type of [MessageType.interactionRefused, MessageType.portal])
     room.onMessage(type, () => undefined);
+  const interactions: InteractionEvent[] = [];
+  room.onMessage(MessageType.interaction, (event: InteractionEvent) => interactions.push(event));
   const voice: VoiceEvent[] = [];
   const voiceListeners: Array<(event: VoiceEvent) => void> = [];
   room.onMessage(MessageType.voice, (event: VoiceEvent) => {
     voice.push(event);
     for (const listener of voiceListeners) listener(event);
   });
+  const itemSaves: ItemSaved[] = [];
+  room.onMessage(MessageType.itemSaved, (saved: ItemSaved) => itemSaves.push(saved));
   const removed: RemovedEvent[] = [];
   room.onMessage(MessageType.removed, (event: RemovedEvent) => removed.push(event));
   let privileges: Privileges | undefined;
@@ -173,6 +183,8 @@ export async function wrapRoom(room: Room, { spectator = false } = {}): Promise<
       );
       return items;
     },
+    itemSaves,
+    interactions,
     chats,
     chatRefusals,
     events,

@@ -26,7 +26,14 @@ export interface LiveItem extends ViewedItem {
   holder: Occupant | null;
 }
 
-export type ItemUse = { kind: 'grab' | 'drop' } | { kind: 'refused'; reason: string };
+/** An item put down: where it rests, and (in a world that keeps its state) when that is stored. */
+export interface ItemDrop {
+  kind: 'drop';
+  pose: Readonly<ItemPose>;
+  saved: Promise<void> | undefined;
+}
+
+export type ItemUse = { kind: 'grab' } | ItemDrop | { kind: 'refused'; reason: string };
 
 export class MovableItems {
   /** Every item, for interest scans (no allocation per scan). */
@@ -89,8 +96,8 @@ export class MovableItems {
     if (!item)
       return { kind: 'refused', reason: `"${entity}" is not something you can pick up in this scene` };
     if (item.holder === occupant) {
-      this.putDown(item, restingPose(occupant.body, world));
-      return { kind: 'drop' };
+      const pose = restingPose(occupant.body, world);
+      return { kind: 'drop', pose, saved: this.putDown(item, pose) };
     }
     if (item.holder) return { kind: 'refused', reason: `someone is already carrying "${entity}"` };
     const distance = Math.hypot(occupant.body.x - item.pose.x, occupant.body.z - item.pose.z);
@@ -116,19 +123,21 @@ export class MovableItems {
     const item = occupant.carrying === null ? undefined : this.byEntity.get(occupant.carrying);
     if (!item || item.holder !== occupant) return;
     const { x, y, z, yaw } = occupant.body;
-    this.putDown(item, { x, y, z, yaw });
+    // Nobody is left to tell when it is stored (a failed save is retried and logged by the writer).
+    void this.putDown(item, { x, y, z, yaw });
   }
 
   private carry(item: LiveItem): void {
     writeItemPose(item.state, carriedPose(item.holder!.body, item.pose));
   }
 
-  private putDown(item: LiveItem, pose: ItemPose): void {
+  /** Returns when the new pose is stored (undefined for a world that keeps no state). */
+  private putDown(item: LiveItem, pose: ItemPose): Promise<void> | undefined {
     if (item.holder) item.holder.carrying = null;
     item.holder = null;
     item.state.heldBy = '';
     Object.assign(item.pose, pose);
     writeItemPose(item.state, pose);
-    this.persisted()?.itemMoved(item.entity, pose);
+    return this.persisted()?.itemMoved(item.entity, pose);
   }
 }

@@ -13,8 +13,11 @@ export interface Occupant extends Mover {
   joinedAt: number;
   /** The portal entity the avatar stands in, so a portal fires once on entering, not every tick. */
   portal: string | null;
-  /** The scene item the visitor asked to use, applied by the next tick (the latest request wins). */
-  pendingInteraction: string | null;
+  /**
+   * The scene item the visitor asked to use, applied by the next tick (the latest request wins), and the
+   * request's `ref` when it asked for a put-down to be acknowledged.
+   */
+  pendingInteraction: { entity: string; ref: number | undefined } | null;
   /** The movable item (entity id) the visitor carries, if any. */
   carrying: string | null;
   /** May moderate the world (talks on stages and in announcements). */

@@ -97,10 +97,17 @@ export class PersistentWorldState {
     return unsaved === null ? undefined : (unsaved ?? this.storedItems.get(entity));
   }
 
-  /** Records that an item was put down at `pose`; saved with the next snapshot. */
-  itemMoved(entity: string, pose: ItemPose): void {
+  /**
+   * Records that an item was put down at `pose`; saved with the next snapshot. Resolves once a snapshot
+   * holding this pose (or a later move of the item) is committed; rejects if that save failed (the writer
+   * retries; nobody has to wait on it). Undefined where nothing is ever stored (a preview's copy).
+   */
+  itemMoved(entity: string, pose: ItemPose): Promise<void> | undefined {
     this.unsavedItems.set(entity, { ...pose });
-    this.markDirty();
+    if (this.discarded) return undefined;
+    const saved = this.writer.markDirty();
+    saved.catch(() => undefined);
+    return saved;
   }
 
   /** Forgets the pose of items the scene no longer has, so a later item with the same id starts fresh. */

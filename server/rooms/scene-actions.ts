@@ -8,10 +8,11 @@ import {
   MessageType,
   type InteractionEvent,
   type InteractionRefusal,
+  type ItemSaved,
   type PortalEvent,
 } from '../../protocol/index.js';
 import { decideInteraction, seatBody } from './interactions.js';
-import type { MovableItems } from './movable-items.js';
+import type { ItemDrop, MovableItems } from './movable-items.js';
 import type { Occupant } from './occupant.js';
 import type { SceneRuntime } from './scene-runtime.js';
 import type { SocialRelay } from './social-relay.js';
@@ -29,9 +30,10 @@ export class SceneActions {
 
   /** Applies the visitor's pending use of a scene item, or tells it why not. */
   interact(occupant: Occupant, tick: number): void {
-    const entity = occupant.pendingInteraction;
-    if (entity === null) return;
+    const pending = occupant.pendingInteraction;
+    if (pending === null) return;
     occupant.pendingInteraction = null;
+    const { entity, ref } = pending;
     if (occupant.carrying !== null && occupant.carrying !== entity) {
       this.refuse(
         occupant,
@@ -42,8 +44,12 @@ export class SceneActions {
     }
     if (this.items.has(entity)) {
       const use = this.items.use(occupant, entity, this.scene.world);
-      if (use.kind === 'refused') this.refuse(occupant, entity, use.reason);
-      else this.announce(occupant, entity, use.kind);
+      if (use.kind === 'refused') {
+        this.refuse(occupant, entity, use.reason);
+        return;
+      }
+      this.announce(occupant, entity, use.kind, use.kind === 'drop' ? use.pose : undefined);
+      if (use.kind === 'drop' && ref !== undefined) this.acknowledgeWhenSaved(occupant, entity, ref, use);
       return;
     }
     const taken = (seat: string): boolean => {
@@ -62,6 +68,19 @@ export class SceneActions {
       occupant.movedAtTick = tick;
     }
     this.announce(occupant, entity, outcome.kind);
+  }
+
+  /**
+   * Tells the visitor where the item rests once that is stored. A save that fails is retried by the world
+   * state's writer and logged there; this put-down is then never acknowledged (the client must not
+   * count it as kept), even though a later save may still hold it.
+   */
+  private acknowledgeWhenSaved(occupant: Occupant, entity: string, ref: number, drop: ItemDrop): void {
+    const { x, y, z, yaw } = drop.pose;
+    drop.saved?.then(
+      () => occupant.client.send(MessageType.itemSaved, { entity, ref, x, y, z, yaw } satisfies ItemSaved),
+      () => undefined,
+    );
   }
 
   /** Stands a seated avatar up (before it moves), telling those who see it. */
@@ -103,11 +122,14 @@ export class SceneActions {
     } satisfies InteractionRefusal);
   }
 
-  private announce(occupant: Occupant, entity: string, action: InteractionEvent['action']): void {
-    this.social.sendToWatchers(occupant.client, MessageType.interaction, {
-      by: occupant.client.sessionId,
-      entity,
-      action,
-    } satisfies InteractionEvent);
+  private announce(
+    occupant: Occupant,
+    entity: string,
+    action: InteractionEvent['action'],
+    pose?: InteractionEvent['pose'],
+  ): void {
+    const event: InteractionEvent = { by: occupant.client.sessionId, entity, action };
+    if (pose) event.pose = { x: pose.x, y: pose.y, z: pose.z, yaw: pose.yaw };
+    this.social.sendToWatchers(occupant.client, MessageType.interaction, event);
   }
 }

@@ -185,9 +185,9 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       this.onMessage(MessageType.spectatorCamera, spectatorCameraSchema, (client, camera) =>
         this.spectators.moveCamera(client, camera),
       );
-      this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity }) => {
+      this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity, ref }) => {
         const occupant = this.draining ? undefined : this.occupants.get(client.sessionId);
-        if (occupant) occupant.pendingInteraction = entity;
+        if (occupant) occupant.pendingInteraction = { entity, ref };
       });
       const desk = { desk: deps.moderationDesk, occupants: this.occupants, social: this.social };
       listenToSocialMessages(

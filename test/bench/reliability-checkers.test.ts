@@ -6,7 +6,12 @@
 import { describe, expect, it } from '@jest/globals';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { checkAcknowledged, type WriteLedger } from '../../bench/reliability/acknowledged.js';
+import {
+  checkAcknowledged,
+  checkItemMoves,
+  type ItemMoveRecord,
+  type WriteLedger,
+} from '../../bench/reliability/acknowledged.js';
 import { churnPasses } from '../../bench/reliability/churn.js';
 import { churnLongPasses, slope } from '../../bench/reliability/churn-long.js';
 import { scenarioPasses, type OutageScenario } from '../../bench/reliability/outages.js';
@@ -41,6 +46,32 @@ describe('the crash harness checker', () => {
     expect(checkAcknowledged(ledger(['a']), { presses: 10, edits: ['a', 'a'] }).duplicated).toBe(1);
     expect(checkAcknowledged(ledger(['a']), { presses: 13, edits: ['a'] }).duplicated).toBe(1);
     expect(checkAcknowledged(ledger(['a']), { presses: 10, edits: ['a', 'z'] }).invented).toBe(1);
+  });
+});
+
+describe('the crash harness item-move checker', () => {
+  const at = (x: number, z: number) => ({ x, y: 0, z, yaw: 0.5 });
+  const initial = at(0, 0);
+  const moves: ItemMoveRecord[] = [
+    { ref: 1, pose: at(1, 0), acknowledged: true },
+    { ref: 2, pose: at(2, 0), acknowledged: true },
+    { ref: 3, pose: at(3, 0), acknowledged: false },
+    { ref: 4, pose: undefined, acknowledged: false },
+  ];
+
+  it('passes the last acknowledged put-down, or a later one sent but not acknowledged', () => {
+    expect(checkItemMoves(moves, initial, at(2, 0))).toEqual({ lost: 0, invented: 0 });
+    expect(checkItemMoves(moves, initial, at(3.004, 0))).toEqual({ lost: 0, invented: 0 });
+    expect(checkItemMoves([], initial, initial)).toEqual({ lost: 0, invented: 0 });
+    expect(checkItemMoves(moves.slice(2), initial, initial)).toEqual({ lost: 0, invented: 0 });
+  });
+
+  it('catches an acknowledged put-down lost (an older pose), and a pose nobody put it at', () => {
+    expect(checkItemMoves(moves, initial, at(1, 0))).toEqual({ lost: 1, invented: 0 });
+    expect(checkItemMoves(moves, initial, initial)).toEqual({ lost: 1, invented: 0 });
+    expect(checkItemMoves(moves, initial, at(2, 0.05))).toEqual({ lost: 1, invented: 1 });
+    expect(checkItemMoves(moves, initial, { ...at(2, 0), yaw: 1.5 })).toEqual({ lost: 1, invented: 1 });
+    expect(checkItemMoves(moves.slice(2), initial, at(5, 5))).toEqual({ lost: 0, invented: 1 });
   });
 });
 

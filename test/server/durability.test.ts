@@ -70,7 +70,7 @@ describe.each(['embedded PostgreSQL', 'PostgreSQL'] as const)('world state on %s
 });
 
 describe('moved items', () => {
-  it('stay where a visitor put them after a crash (SIGKILL) once the debounced snapshot is stored', async () => {
+  it('stay where a visitor put them after a crash (SIGKILL) once the put-down is acknowledged as stored', async () => {
     const env = await databaseEnv('PostgreSQL');
     const first = await startServerProcess(env);
     let seq = 0;
@@ -88,7 +88,7 @@ describe('moved items', () => {
       },
     );
     await walkTowards(visitor, { x: -4, z: -4 }, () => visitor.self()!.x < -2, nextSeq);
-    visitor.room.send(MessageType.interact, { entity: 'crate-1' });
+    visitor.room.send(MessageType.interact, { entity: 'crate-1', ref: 7 });
     const put = await waitFor(
       () => visitor.items().get('crate-1'),
       (item) => item?.heldBy === '',
@@ -97,24 +97,27 @@ describe('moved items', () => {
       },
     );
 
-    // The snapshot is debounced, not acknowledged to the mover: wait until the row holds it, then crash.
+    // Acknowledged once stored, with the request's ref and the pose the room put it at; the pick-up (no
+    // ref asked) is not acknowledged.
+    const saved = await waitFor(() => visitor.itemSaves[0], Boolean, { what: 'the put-down acknowledged' });
+    expect(visitor.itemSaves).toHaveLength(1);
+    expect(saved).toMatchObject({ entity: 'crate-1', ref: 7 });
+    expect(Math.hypot(saved!.x - put!.x, saved!.z - put!.z)).toBeLessThan(0.01);
+
+    // Killed the moment the acknowledgement arrived: the stored row must already hold the pose.
+    await first.stop('SIGKILL');
     const db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
     try {
-      await waitFor(
-        async () =>
-          (
-            await db.query<{ state: { items?: Record<string, { x: number }> } }>(
-              'select state from world_state',
-            )
-          ).rows[0]?.state.items?.['crate-1']?.x,
-        (x) => x !== undefined && Math.abs(x - put!.x) < 0.01,
-        { what: 'the moved crate in the stored snapshot' },
-      );
+      const stored = (
+        await db.query<{ state: { items?: Record<string, { x: number; z: number }> } }>(
+          'select state from world_state',
+        )
+      ).rows[0]?.state.items?.['crate-1'];
+      expect(Math.hypot(stored!.x - saved!.x, stored!.z - saved!.z)).toBeLessThan(0.01);
     } finally {
       await db.end();
     }
-    await first.stop('SIGKILL');
 
     const second = await startServerProcess(env);
     try {

@@ -359,7 +359,11 @@ describe('movable items', () => {
     const facing = carrier.self()!;
     expect(rested!.y).toBeCloseTo(0.8, 2);
     expect(Math.hypot(rested!.x - facing.x, rested!.z - facing.z)).toBeCloseTo(CARRY_DISTANCE, 1);
-    expect(seen).toContainEqual({ by: carrier.sessionId, entity: 'vase', action: 'drop' });
+    // The drop names where the item rests, as the state does (before it is stored).
+    const drop = seen.find((e) => e.action === 'drop');
+    expect(drop).toMatchObject({ by: carrier.sessionId, entity: 'vase', action: 'drop' });
+    expect(Math.hypot(drop!.pose!.x - rested!.x, drop!.pose!.z - rested!.z)).toBeLessThan(0.01);
+    expect(drop!.pose!.y).toBeCloseTo(rested!.y, 2);
     expect(carrier.leftWith()).toBeUndefined();
     expect(watcher.leftWith()).toBeUndefined();
   });
