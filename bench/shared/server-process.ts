@@ -1,6 +1,7 @@
 /** Starts the built server as its own process for a benchmark and stops it again. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { createWriteStream } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -51,9 +52,12 @@ export async function startBenchServer(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  // Its log lines (stdout) are read and dropped: a pipe nobody reads fills up, and a server that logs a lot
-  // (bench:reliability's fuzzers get a warning each) then hangs on its way out, flushing into it.
-  child.stdout?.resume();
+  // Its log lines (stdout) are read and dropped — or appended to BENCH_SERVER_LOG when set, to see why a
+  // run went wrong: a pipe nobody reads fills up, and a server that logs a lot (bench:reliability's
+  // fuzzers get a warning each) then hangs on its way out, flushing into it.
+  if (process.env.BENCH_SERVER_LOG)
+    child.stdout?.pipe(createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }));
+  else child.stdout?.resume();
   // A benchmark stopped half way (Ctrl+C, a time limit) must not leave its server running.
   const killOnExit = (): void => void child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -68,10 +68,22 @@ export async function stopLeftoverPostgres(dataDir: string, log?: ClusterLog): P
       `DATA_DIR=${dataDir} is in use by another server (pid ${owner}): stop it, or give this one another DATA_DIR (if no server runs, delete ${layout.owner})`,
     );
   log?.warn({ postgresPid: pid }, 'embedded PostgreSQL: stopping the one a stopped server left running');
+  const started = performance.now();
+  const how = await stopPostmaster(pid);
+  // How long the start waited for it (a fast shutdown writes a checkpoint first), for whoever wonders why
+  // a restart was slow.
+  log?.warn(
+    { postgresPid: pid, stoppedInMs: Math.round(performance.now() - started), how },
+    'embedded PostgreSQL: the leftover one stopped',
+  );
+}
+
+async function stopPostmaster(pid: number): Promise<'fast' | 'immediate' | 'killed'> {
   process.kill(pid, 'SIGINT');
-  if (await waitForExit(pid, STOP_GRACE_MS)) return;
+  if (await waitForExit(pid, STOP_GRACE_MS)) return 'fast';
   process.kill(pid, 'SIGQUIT');
-  if (await waitForExit(pid, 5_000)) return;
+  if (await waitForExit(pid, 5_000)) return 'immediate';
   process.kill(pid, 'SIGKILL');
   await waitForExit(pid, 5_000);
+  return 'killed';
 }
