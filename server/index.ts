@@ -3,3 +3,4 @@ export { startServer, type RunningServer, type StartOptions } from './start-serv
 export { parseConfig, ConfigError, type AppConfig } from './config/app-config.js';
 export * from './db/index.js';
 export { createLogger } from './observability/logger.js';
+export { SERVER_NODE_FLAGS } from './node-flags.js';

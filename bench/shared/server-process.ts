@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
 
 const SERVER_ENTRY = fileURLToPath(new URL('../../server/main.js', import.meta.url));
 
@@ -38,7 +39,7 @@ export async function startBenchServer(
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mib-bench-'));
   // Enterable by `nobody`, whom the embedded PostgreSQL runs as when the benchmark runs as root.
   await chmod(dataDir, 0o711);
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, SERVER_ENTRY], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -48,6 +49,8 @@ export async function startBenchServer(
       DEV_CHAIN_PORT: '0',
       // No embedded LiveKit unless a benchmark asks (bench:voice starts its own).
       DEV_VOICE: 'off',
+      // Node options for the server alone (the bots keep theirs), to compare GC settings in one command.
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

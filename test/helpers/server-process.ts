@@ -8,6 +8,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags.js';
 
 export const SERVER_ENTRY = path.resolve('dist/server/main.js');
 
@@ -50,7 +51,7 @@ function requireBuild(): void {
 
 function launch(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   requireBuild();
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
