@@ -10,6 +10,9 @@ import type { AppConfig } from '../config/app-config.js';
 import { redactUrl } from '../db/index.js';
 import { LocalInstanceLock, RedisInstanceLock, type InstanceLock } from './instances/instance-lock.js';
 
+/** Listeners one presence channel may hold before Node warns (joins waiting on one world at once). */
+const CONCURRENT_JOIN_LISTENERS = 2_000;
+
 export interface MatchmakingBackend {
   kind: 'local' | 'redis';
   /** REDIS_URL when kind is 'redis' (the process heartbeat opens its own connection). */
@@ -65,6 +68,10 @@ export async function createMatchmakingBackend(
     driver = new LocalDriver();
     instanceLock = new LocalInstanceLock();
   }
+  // Every joinOrCreate that waits for a room being created subscribes to one channel; a burst of joins to
+  // one world (a thousand visitors arriving) is many listeners by design, not a leak, and Node's warning
+  // at 11 would say otherwise in the server's log.
+  presence.setMaxListeners(CONCURRENT_JOIN_LISTENERS);
   const key = `mib:readyz:${process.pid}:${Math.random().toString(36).slice(2)}`;
   const ping = async (): Promise<void> => {
     await presence.setex(key, 'ok', 5);
