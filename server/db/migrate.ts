@@ -36,8 +36,12 @@ const MIGRATIONS: Record<string, Migration> = {
 /** Tries of the migration run when another schema vanished under Kysely's catalog scan. */
 const MIGRATE_ATTEMPTS = 3;
 
-function droppedMeanwhile(error: unknown, ours: string): boolean {
-  const match = error instanceof Error ? /schema "([^"]+)" does not exist/.exec(error.message) : null;
+export function droppedMeanwhile(error: unknown, ours: string): boolean {
+  if (!(error instanceof Error)) return false;
+  // The whole schema gone, or one of its tables as `drop schema … cascade` works through them.
+  const match =
+    /schema "([^"]+)" does not exist/.exec(error.message) ??
+    /relation "([^".]+)\.[^"]+" does not exist/.exec(error.message);
   return match !== null && match[1] !== ours;
 }
 
