@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { appearanceSchema } from './avatar-appearance.js';
+import type { ItemPose } from './items.js';
 
 export const MessageType = {
   /** One fixed step of movement intent (see MoveInput). Sent at TICK_HZ. */
@@ -201,13 +202,9 @@ export const interactRequestSchema = z
 export type InteractRequest = z.infer<typeof interactRequestSchema>;
 
 /** A put-down item's resting pose as stored (metres, radians), with the `ref` its request carried. */
-export interface ItemSaved {
+export interface ItemSaved extends ItemPose {
   entity: string;
   ref: number;
-  x: number;
-  y: number;
-  z: number;
-  yaw: number;
 }
 
 export interface InteractionEvent {
@@ -216,7 +213,7 @@ export interface InteractionEvent {
   entity: string;
   action: 'sit' | 'stand' | 'trigger' | 'grab' | 'drop';
   /** drop: where the item now rests (sent before it is stored; `itemSaved` tells the mover when it is). */
-  pose?: { x: number; y: number; z: number; yaw: number };
+  pose?: ItemPose;
 }
 
 export interface InteractionRefusal {

@@ -2,6 +2,7 @@
  * The crash harness' checker: what clients saw acknowledged against what is stored after recovery. Pure,
  * so its own test can plant a lost, a duplicated and an invented write and see each caught.
  */
+import type { ItemPose } from '../../protocol/index.js';
 
 export interface WriteLedger {
   /** Presses sent, and answered (an answer comes after the save that holds the press committed). */
@@ -48,23 +49,15 @@ export function checkAcknowledged(ledger: WriteLedger, stored: StoredWrites): Ac
   };
 }
 
-/** Where an item rests: metres and radians, as the state and the stored snapshot hold it. */
-export interface RestingPose {
-  x: number;
-  y: number;
-  z: number;
-  yaw: number;
-}
-
 /** One put-down of the item mover: its ref, the pose the room announced (if it got that far), its ack. */
 export interface ItemMoveRecord {
   ref: number;
-  pose: RestingPose | undefined;
+  pose: ItemPose | undefined;
   acknowledged: boolean;
 }
 
 /** Equal within the state's quantisation (about 2 mm of position, 0.01° of yaw), with room to spare. */
-export function samePose(a: RestingPose, b: RestingPose): boolean {
+export function samePose(a: ItemPose, b: ItemPose): boolean {
   const yaw = Math.abs(Math.atan2(Math.sin(a.yaw - b.yaw), Math.cos(a.yaw - b.yaw)));
   return Math.hypot(a.x - b.x, a.z - b.z) < 0.01 && Math.abs(a.y - b.y) < 0.02 && yaw < 0.01;
 }
@@ -77,8 +70,8 @@ export function samePose(a: RestingPose, b: RestingPose): boolean {
  */
 export function checkItemMoves(
   moves: readonly ItemMoveRecord[],
-  initial: RestingPose,
-  found: RestingPose,
+  initial: ItemPose,
+  found: ItemPose,
 ): { lost: number; invented: number } {
   let lastAcknowledged = -1;
   moves.forEach((move, i) => {

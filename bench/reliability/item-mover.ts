@@ -6,8 +6,8 @@
  * checks that pose against the moves so far (checkItemMoves): the crate must rest where the last
  * acknowledged put-down left it, or where a later one did.
  */
-import { MessageType, type ItemPose } from '../../protocol/index.js';
-import { joinWorld, walkTowards, type Visitor } from '../shared/visitors.js';
+import { MessageType, type ItemPose, type ItemSaved } from '../../protocol/index.js';
+import { joinWorld, stepTowards, walkTowards, type Visitor } from '../shared/visitors.js';
 import { waitFor } from '../shared/wait.js';
 import { checkItemMoves, samePose, type ItemMoveRecord } from './acknowledged.js';
 
@@ -55,16 +55,11 @@ async function walkAsFar(visitor: Visitor, target: { x: number; z: number }, nex
   for (let step = 0; step < 40 && distance() > 0.4; step++) {
     recent.push(distance());
     if (recent.length > 5 && recent.at(-6)! - recent.at(-1)! < 0.1) return;
-    const at = visitor.self()!;
-    const length = Math.max(1e-6, distance());
-    const input = { seq: nextSeq(), x: (target.x - at.x) / length, z: (target.z - at.z) / length, run: true };
-    visitor.sendInput(input);
-    const applied = await waitFor(
-      () => visitor.self()?.ackSeq ?? 0,
-      (ack) => ack >= input.seq,
-      { what: 'a step', timeoutMs: 2_000 },
-    ).catch(() => undefined);
-    if (applied === undefined) return;
+    const applied = await stepTowards(visitor, target, nextSeq, 2_000).then(
+      () => true,
+      () => false,
+    );
+    if (!applied) return;
   }
 }
 
@@ -83,7 +78,7 @@ export async function startMover(url: string, ledger: MoveLedger, next: () => nu
   const near = (x: number, z: number, metres: number) => () =>
     Math.hypot(visitor.self()!.x - x, visitor.self()!.z - z) < metres;
   const byRef = new Map<number, ItemMoveRecord>();
-  visitor.room.onMessage(MessageType.itemSaved, (saved: { ref: number } & ItemPose) => {
+  visitor.room.onMessage(MessageType.itemSaved, (saved: ItemSaved) => {
     const move = byRef.get(saved.ref);
     if (!move) return;
     move.acknowledged = true;

@@ -214,6 +214,26 @@ export async function drive(visitor: Visitor, inputs: MoveInput[]): Promise<void
   }
 }
 
+/** Sends one running step toward `target` and waits until the room applied it (at most `timeoutMs`). */
+export async function stepTowards(
+  visitor: Visitor,
+  target: { x: number; z: number },
+  nextSeq: () => number,
+  timeoutMs?: number,
+): Promise<void> {
+  const at = visitor.self()!;
+  const dx = target.x - at.x;
+  const dz = target.z - at.z;
+  const length = Math.max(1e-6, Math.hypot(dx, dz));
+  const input = { seq: nextSeq(), x: dx / length, z: dz / length, run: true };
+  visitor.sendInput(input);
+  await waitFor(
+    () => visitor.self()?.ackSeq ?? 0,
+    (ack) => ack >= input.seq,
+    { what: 'ack', timeoutMs },
+  );
+}
+
 /**
  * Runs one acknowledged step at a time toward `target` until `done()` holds (at most 100 steps), with
  * sequence numbers from `nextSeq` (shared with any other inputs the test sends to this visitor).
@@ -224,18 +244,6 @@ export async function walkTowards(
   done: () => boolean,
   nextSeq: () => number,
 ): Promise<void> {
-  for (let i = 0; i < 100 && !done(); i++) {
-    const at = visitor.self()!;
-    const dx = target.x - at.x;
-    const dz = target.z - at.z;
-    const length = Math.max(1e-6, Math.hypot(dx, dz));
-    const input = { seq: nextSeq(), x: dx / length, z: dz / length, run: true };
-    visitor.sendInput(input);
-    await waitFor(
-      () => visitor.self()?.ackSeq ?? 0,
-      (ack) => ack >= input.seq,
-      { what: 'ack' },
-    );
-  }
+  for (let i = 0; i < 100 && !done(); i++) await stepTowards(visitor, target, nextSeq);
   await waitFor(done, Boolean, { what: `the walk toward (${target.x}, ${target.z}) to get there` });
 }

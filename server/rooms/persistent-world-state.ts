@@ -104,10 +104,7 @@ export class PersistentWorldState {
    */
   itemMoved(entity: string, pose: ItemPose): Promise<void> | undefined {
     this.unsavedItems.set(entity, { ...pose });
-    if (this.discarded) return undefined;
-    const saved = this.writer.markDirty();
-    saved.catch(() => undefined);
-    return saved;
+    return this.discarded ? undefined : this.markDirty();
   }
 
   /** Forgets the pose of items the scene no longer has, so a later item with the same id starts fresh. */
@@ -118,7 +115,7 @@ export class PersistentWorldState {
       this.unsavedItems.set(entity, null);
       changed = true;
     }
-    if (changed) this.markDirty();
+    if (changed) void this.markDirty();
   }
 
   /** Queues a press; its reply comes once stored. Refused when too many are waiting. */
@@ -152,9 +149,14 @@ export class PersistentWorldState {
     await this.writer.close();
   }
 
-  /** A change nobody waits on (item moves): failures are logged and retried by the writer. */
-  private markDirty(): void {
-    this.writer.markDirty().catch(() => undefined);
+  /**
+   * A change nobody has to wait on (item moves): resolves once stored; a failure is logged and retried by
+   * the writer, so the promise is marked handled here.
+   */
+  private markDirty(): Promise<void> {
+    const saved = this.writer.markDirty();
+    saved.catch(() => undefined);
+    return saved;
   }
 
   private async save(): Promise<void> {

@@ -8,6 +8,7 @@ import {
   MessageType,
   type InteractionEvent,
   type InteractionRefusal,
+  type ItemPose,
   type ItemSaved,
   type PortalEvent,
 } from '../../protocol/index.js';
@@ -76,9 +77,8 @@ export class SceneActions {
    * count it as kept), even though a later save may still hold it.
    */
   private acknowledgeWhenSaved(occupant: Occupant, entity: string, ref: number, drop: ItemDrop): void {
-    const { x, y, z, yaw } = drop.pose;
     drop.saved?.then(
-      () => occupant.client.send(MessageType.itemSaved, { entity, ref, x, y, z, yaw } satisfies ItemSaved),
+      () => occupant.client.send(MessageType.itemSaved, { entity, ref, ...drop.pose } satisfies ItemSaved),
       () => undefined,
     );
   }
@@ -126,10 +126,10 @@ export class SceneActions {
     occupant: Occupant,
     entity: string,
     action: InteractionEvent['action'],
-    pose?: InteractionEvent['pose'],
+    pose?: Readonly<ItemPose>,
   ): void {
     const event: InteractionEvent = { by: occupant.client.sessionId, entity, action };
-    if (pose) event.pose = { x: pose.x, y: pose.y, z: pose.z, yaw: pose.yaw };
+    if (pose) event.pose = pose;
     this.social.sendToWatchers(occupant.client, MessageType.interaction, event);
   }
 }

@@ -51,14 +51,14 @@ async function deleteUncommitted(): Promise<{ commit: () => Promise<void> }> {
   return { commit: async () => void (await deleter.query('commit')) };
 }
 
-/** Resolves once some other connection waits for a lock (the request ran into the open delete). */
+/** Resolves once a connection waits for a lock the deleting transaction holds (the request ran into it). */
 async function requestBlocked(): Promise<void> {
   await waitFor(
     async () =>
       (
         await deleter.query<{ n: string }>(
           `select count(*) as n from pg_stat_activity
-           where wait_event_type = 'Lock' and pid <> pg_backend_pid() and datname = current_database()`,
+           where pg_backend_pid() = any(pg_blocking_pids(pid))`,
         )
       ).rows[0]!.n,
     (n) => Number(n) > 0,
