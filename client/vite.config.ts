@@ -36,17 +36,43 @@ function decoders(): Plugin {
   };
 }
 
+const THREE_ELEMENTS = fileURLToPath(new URL('src/shared/scene/three-elements.ts', import.meta.url));
+
+/**
+ * R3F's <Canvas> registers `import * as THREE from 'three'` as its JSX catalogue, which keeps all of three
+ * in every app's bundle. Its `three` import is answered with the classes the apps draw as JSX
+ * (src/shared/scene/three-elements.ts) instead; everything else of three is imported by name and
+ * tree-shaken as usual.
+ */
+function threeElements(): Plugin {
+  return {
+    name: 'mib-three-elements',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (
+        source === 'three' &&
+        importer &&
+        /@react-three[\\/]fiber[\\/]dist[\\/]react-three-fiber\.esm\.js$/.test(importer)
+      )
+        return THREE_ELEMENTS;
+      return null;
+    },
+  };
+}
+
 /**
  * Builds the apps — the player (index.html, at `/`), the studio (studio.html, at /studio), the embed
  * (embed.html, at /embed/<slug>) and the render page (render.html) — into dist/client.
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react(), decoders()],
+  plugins: [react(), threeElements(), decoders()],
   build: {
     outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
+    // .vite/manifest.json: each chunk's static and dynamic imports (bench:client reads what the player can load).
+    manifest: true,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       input: {

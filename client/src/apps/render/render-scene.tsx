@@ -4,7 +4,7 @@
  * request's timeout), frames what the scene holds from above at three quarters, and takes one picture.
  */
 import { createRoot, extend } from '@react-three/fiber';
-import * as THREE from 'three';
+import * as THREE_ELEMENTS from '../../shared/scene/three-elements.js';
 import { createRef } from 'react';
 import { Box3, PerspectiveCamera, Sphere, Vector3, type Group } from 'three';
 import {
@@ -17,8 +17,8 @@ import { createSceneSource } from '../../shared/scene/scene-source.js';
 
 const FOV_DEGREES = 45;
 
-// <Canvas> registers three's classes for JSX itself; a bare root needs them registered here.
-extend(THREE as unknown as Parameters<typeof extend>[0]);
+// <Canvas> registers the JSX elements itself (see three-elements.ts); a bare root needs them here.
+extend(THREE_ELEMENTS);
 
 function settled(source: ReturnType<typeof createSceneSource>): boolean {
   if (source.modelsForVersion !== source.sceneVersion) return false;
