@@ -6,8 +6,8 @@
  * thrown: the world still loads.
  */
 import type { WebGLRenderer } from 'three';
-import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
-import { createGltfLoader, DECODER_FILES, type Decoder } from './gltf-loaders.js';
+import type { GLTF, GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import { DECODER_FILES, type Decoder } from './decoder-files.js';
 
 /** Most downloads at once (the browser allows about six per origin; leave room for the API). */
 const CONCURRENT_LOADS = 4;
@@ -61,21 +61,20 @@ interface Job {
 }
 
 export class ModelLoads {
-  private readonly loader;
+  /** The glTF loader and its decoders' code, imported with the first model (never for a world without). */
+  private loader: Promise<GLTFLoader> | undefined;
   private readonly infos = new Map<string, Promise<AssetInfo>>();
   private readonly files = new Map<string, Promise<GLTF>>();
   private readonly decoderFiles = new Map<string, DecoderFetch>();
   private readonly queue: Job[] = [];
   private running = 0;
   constructor(
-    renderer: WebGLRenderer,
+    private readonly renderer: WebGLRenderer,
     /** Written as files arrive (the store's, read by the loading bar). */
     readonly progress: EntryProgress,
     /** Where assets are read: the server's origin ('' = this page's), e.g. https://worlds.example.com. */
     private readonly assetBase = '',
-  ) {
-    this.loader = createGltfLoader(renderer);
-  }
+  ) {}
 
   /** The asset's levels (404 → an error naming the hash). Fetched once per hash. */
   info(hash: string): Promise<AssetInfo> {
@@ -217,29 +216,44 @@ export class ModelLoads {
       this.progress.loaded += next - counted;
       counted = next;
     };
-    return new Promise<GLTF>((resolve, reject) => {
-      this.loader.load(
-        url,
-        (gltf) => {
-          count(expected);
-          resolve(gltf);
-        },
-        (event) => count(event.loaded),
-        (error) => {
-          count(expected); // nothing more will come: the bar must not wait for it
-          // three's HttpError carries the response: say what the server answered, not the loader's words.
-          const status = (error as { response?: Response }).response?.status;
-          const file = url.slice(url.lastIndexOf('/') + 1, url.lastIndexOf('/') + 13);
-          reject(
-            status !== undefined
-              ? new Error(`its file ${file}… could not be downloaded (HTTP ${status})`)
-              : error instanceof Error
-                ? error
-                : new Error(String(error)),
+    return this.gltfLoader().then(
+      (loader) =>
+        new Promise<GLTF>((resolve, reject) => {
+          loader.load(
+            url,
+            (gltf) => {
+              count(expected);
+              resolve(gltf);
+            },
+            (event) => count(event.loaded),
+            (error) => {
+              count(expected); // nothing more will come: the bar must not wait for it
+              // three's HttpError carries the response: say what the server answered, not the loader's words.
+              const status = (error as { response?: Response }).response?.status;
+              const file = url.slice(url.lastIndexOf('/') + 1, url.lastIndexOf('/') + 13);
+              reject(
+                status !== undefined
+                  ? new Error(`its file ${file}… could not be downloaded (HTTP ${status})`)
+                  : error instanceof Error
+                    ? error
+                    : new Error(String(error)),
+              );
+            },
           );
-        },
-      );
-    });
+        }),
+    );
+  }
+
+  /** The glTF loader, its code imported once; a failed import is tried again by the next model. */
+  private gltfLoader(): Promise<GLTFLoader> {
+    this.loader ??= import('./gltf-loaders.js').then(
+      ({ createGltfLoader }) => createGltfLoader(this.renderer),
+      () => {
+        this.loader = undefined;
+        throw new Error('the player could not download its model loader (check the connection and reload)');
+      },
+    );
+    return this.loader;
   }
 
   private enqueue(priority: number, run: () => Promise<void>): void {
