@@ -10,8 +10,7 @@ import { formatAppearance, parseAppearance, type JoinOptions } from '../../../..
 import { App } from './App.js';
 import { GUEST_COLOURS } from '../../shared/world/join-options.js';
 import { guestAccessToken, signedInAs } from '../../shared/net/guest-session.js';
-import { LookPicker } from './LookPicker.js';
-import { SignInPanel } from './SignInPanel.js';
+import { LookPicker, SignInPanel } from './on-demand.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 
 interface WorldInfo {
@@ -26,11 +25,6 @@ interface WorldInfo {
 
 type InfoState =
   { kind: 'loading' } | { kind: 'found'; world: WorldInfo } | { kind: 'problem'; text: string };
-
-/** The world slug of an entry page address (`/w/<slug>`), or null. */
-export function entrySlugOf(pathname: string): string | null {
-  return /^\/w\/([a-z0-9][a-z0-9-]{0,62})\/?$/.exec(pathname)?.[1] ?? null;
-}
 
 const NAME_KEY = 'mib.guest-name';
 const LOOK_KEY = 'mib.look';

@@ -6,28 +6,7 @@ import { useState } from 'react';
 import type { ModerationAction } from '../../../../protocol/index.js';
 import type { WorldConnection } from '../../shared/net/world-connection.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
-
-export interface PersonView {
-  id: string;
-  name: string;
-  inVoice: boolean;
-  speaking: boolean;
-  mutedLocally: boolean;
-  blocked: boolean;
-}
-
-export function readPeople(store: WorldStore): PersonView[] {
-  return [...store.remotes.values()]
-    .map((remote) => ({
-      id: remote.id,
-      name: remote.name,
-      inVoice: remote.inVoice,
-      speaking: store.speaking.has(remote.id),
-      mutedLocally: store.mutedLocally.has(remote.id),
-      blocked: store.blocked.has(remote.id),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
+import type { PersonView } from './people.js';
 
 const MODERATION: Array<[ModerationAction, string]> = [
   ['mute', 'Mute for all'],

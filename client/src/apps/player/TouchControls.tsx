@@ -9,9 +9,6 @@ import { setJoystick } from '../../shared/world/systems/pointer-move.js';
 /** The joystick's radius in CSS pixels (the knob travels this far from the centre). */
 const RADIUS = 56;
 
-export const hasTouchScreen = (): boolean =>
-  navigator.maxTouchPoints > 0 || window.matchMedia('(pointer: coarse)').matches;
-
 export function TouchControls() {
   const base = useRef<HTMLDivElement>(null);
   const [knob, setKnob] = useState({ x: 0, y: 0 });

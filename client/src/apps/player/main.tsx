@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { EntryPage, entrySlugOf } from './EntryPage.js';
+import { EntryPage } from './on-demand.js';
+import { entrySlugOf } from './entry-path.js';
 import { benchFromUrl, benchRendering, startCrowdFeed } from './bench/crowd-feed.js';
 import { installTestHook } from '../../shared/world/test-hook.js';
 import { createWorldStore } from '../../shared/world/world-store.js';

@@ -1,0 +1,24 @@
+/** Who is near this visitor, as the HUD shows them (read on its refresh, not per frame). */
+import type { WorldStore } from '../../shared/world/world-store.js';
+
+export interface PersonView {
+  id: string;
+  name: string;
+  inVoice: boolean;
+  speaking: boolean;
+  mutedLocally: boolean;
+  blocked: boolean;
+}
+
+export function readPeople(store: WorldStore): PersonView[] {
+  return [...store.remotes.values()]
+    .map((remote) => ({
+      id: remote.id,
+      name: remote.name,
+      inVoice: remote.inVoice,
+      speaking: store.speaking.has(remote.id),
+      mutedLocally: store.mutedLocally.has(remote.id),
+      blocked: store.blocked.has(remote.id),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
