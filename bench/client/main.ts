@@ -5,14 +5,28 @@
  * run, the naive one (a skinned mesh and mixer per avatar). Frame times are the intervals between animation
  * frames (at 1,000 avatars in software WebGL they are far above the 16.7 ms vsync floor).
  *
- * Last line: one JSON object. Targets: avatarDrawCalls ≤ 10 at 1,000 avatars; frameMsP50 ≤ 0.5 × baseline.
+ * Then a first visit to the demo world, cold (first-visit.ts), `--first-visits` times against the built
+ * server on its embedded defaults: the bytes and time before the first frame, beside the baseline of all
+ * the JavaScript the player can load. `--preset` picks the graphics preset for every page (as a visitor's
+ * saved setting); the default preset otherwise.
+ *
+ * Last line: one JSON object. Targets: avatarDrawCalls ≤ 10 at 1,000 avatars; frameMsP50 ≤ 0.5 × baseline;
+ * firstLoadJsBytes ≤ 350 kB.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../asset-pipeline/render/chromium-args.js';
+import {
+  DEFAULT_SETTINGS,
+  STORAGE_KEY,
+  withPreset,
+  type PlayerSettings,
+} from '../../client/src/shared/world/settings.js';
 import { servePlayer } from '../shared/player-preview.js';
+import { startBenchServer } from '../shared/server-process.js';
 import { percentile, round } from '../shared/stats.js';
+import { allPlayerJsBytes, firstVisit, type FirstVisit } from './first-visit.js';
 
 interface Figures {
   avatars: number;
@@ -35,18 +49,39 @@ interface BenchPage {
 /** The browser tests' viewport too. */
 const VIEWPORT = { width: 1024, height: 640 };
 
-const USAGE =
-  'usage: npm run bench:client -- [--avatars N (1..10000, default 1000)] [--seconds S (default 6)]';
+const PRESETS = ['low', 'medium', 'high'] as const;
+type Preset = (typeof PRESETS)[number];
 
-function options(): { avatars: number; seconds: number } {
+const USAGE =
+  'usage: npm run bench:client -- [--avatars N (1..10000, default 1000)] [--seconds S (default 6)] ' +
+  '[--preset low|medium|high (default: the default preset)] [--first-visits N (0..10, default 3)]';
+
+interface Options {
+  avatars: number;
+  seconds: number;
+  preset: Preset;
+  firstVisits: number;
+}
+
+function options(): Options {
   const { values } = parseArgs({
-    options: { avatars: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '6' } },
+    options: {
+      avatars: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '6' },
+      preset: { type: 'string' },
+      'first-visits': { type: 'string', default: '3' },
+    },
   });
   const avatars = Number(values.avatars);
   const seconds = Number(values.seconds);
+  const firstVisits = Number(values['first-visits']);
+  const preset = values.preset ?? DEFAULT_SETTINGS.quality;
   if (!Number.isInteger(avatars) || avatars < 1 || avatars > 10_000) throw new Error(`--avatars: ${USAGE}`);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 120) throw new Error(`--seconds: ${USAGE}`);
-  return { avatars, seconds };
+  if (!Number.isInteger(firstVisits) || firstVisits < 0 || firstVisits > 10)
+    throw new Error(`--first-visits: ${USAGE}`);
+  if (!PRESETS.includes(preset as Preset)) throw new Error(`--preset "${preset}": ${USAGE}`);
+  return { avatars, seconds, preset: preset as Preset, firstVisits };
 }
 
 async function measure(
@@ -55,8 +90,13 @@ async function measure(
   renderer: 'crowd' | 'naive',
   avatars: number,
   seconds: number,
+  settings: PlayerSettings,
 ): Promise<Figures> {
   const page = await browser.newPage({ viewport: VIEWPORT });
+  await page.addInitScript(
+    ({ key, value }) => (globalThis as unknown as { localStorage: Storage }).localStorage.setItem(key, value),
+    { key: STORAGE_KEY, value: JSON.stringify(settings) },
+  );
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
@@ -114,8 +154,34 @@ async function measure(
   }
 }
 
+/** Cold first visits to the demo world on a server of its own (its embedded defaults). */
+async function firstVisits(
+  browser: Browser,
+  settings: PlayerSettings,
+  visits: number,
+): Promise<FirstVisit[]> {
+  if (visits === 0) return [];
+  const server = await startBenchServer({});
+  try {
+    const runs: FirstVisit[] = [];
+    for (let visit = 0; visit < visits; visit += 1) {
+      const run = await firstVisit(browser, server.url, settings, STORAGE_KEY);
+      console.error(
+        `  first visit ${visit + 1}: ${JSON.stringify({ ...run, scripts: undefined })}\n    scripts: ${run.scripts
+          .map(({ file, bytes }) => `${file.replace('/assets/', '')} ${bytes}`)
+          .join(', ')}`,
+      );
+      runs.push(run);
+    }
+    return runs;
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
-  const { avatars, seconds } = options();
+  const { avatars, seconds, preset, firstVisits: visits } = options();
+  const settings = withPreset(DEFAULT_SETTINGS, preset);
   const player = await servePlayer();
   const origin = player.origin;
   const browser = await chromium.launch({
@@ -125,17 +191,34 @@ async function main(): Promise<void> {
   });
   try {
     console.error(`bench:client: ${avatars} avatars, ${seconds} s per renderer`);
-    const crowd = await measure(browser, origin, 'crowd', avatars, seconds);
+    const crowd = await measure(browser, origin, 'crowd', avatars, seconds, settings);
     console.error(`  crowd: ${JSON.stringify(crowd)}`);
-    const baseline = await measure(browser, origin, 'naive', avatars, seconds);
+    const baseline = await measure(browser, origin, 'naive', avatars, seconds, settings);
     console.error(`  naive: ${JSON.stringify(baseline)}`);
+    const visitsRun = await firstVisits(browser, settings, visits);
+    const worst = (key: 'firstLoadJsBytes' | 'firstLoadBytes' | 'timeToFirstFrameMs') =>
+      visitsRun.length > 0 ? Math.max(...visitsRun.map((run) => run[key])) : null;
     console.log(
       JSON.stringify({
         ...crowd,
         baseline,
+        preset,
         viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
         frameMsRatio: round(crowd.frameMsP50 / baseline.frameMsP50, 3),
-        targets: { avatarDrawCallsMax: 10, frameMsRatioMax: 0.5 },
+        // The worst of the first visits; the median time beside it (a cold start varies more).
+        firstLoadJsBytes: worst('firstLoadJsBytes'),
+        firstLoadBytes: worst('firstLoadBytes'),
+        timeToFirstFrameMs: worst('timeToFirstFrameMs'),
+        timeToFirstFrameMsP50:
+          visitsRun.length > 0
+            ? percentile(
+                visitsRun.map((run) => run.timeToFirstFrameMs),
+                50,
+              )
+            : null,
+        firstVisits: visitsRun.length,
+        allPlayerJsBytes: allPlayerJsBytes(),
+        targets: { avatarDrawCallsMax: 10, frameMsRatioMax: 0.5, firstLoadJsBytesMax: 350_000 },
         screenshots: ['test-artifacts/bench-client-crowd.png', 'test-artifacts/bench-client-naive.png'],
       }),
     );

@@ -21,6 +21,7 @@ import { followTarget, shouldWatch, spectatorCamera } from './systems/spectator-
 import { nearestUsableItem } from './systems/use-nearest-item.js';
 import { updateNameTags } from './systems/update-name-tags.js';
 import type { WorldStore } from './world-store.js';
+import { FIRST_FRAME_MARK } from './first-frame.js';
 
 export interface FrameContext {
   store: WorldStore;
@@ -59,6 +60,11 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
     if (ctx.connection && shouldWatch(spectator.target, now)) ctx.connection.watch(spectator.target);
   }
   if (ctx.nameTagLayer) updateNameTags(store, ctx.nameTagLayer, ctx.camera);
+
+  if (store.enteredAt === null && store.loading.progress >= 1) {
+    store.enteredAt = now;
+    performance.mark(FIRST_FRAME_MARK);
+  }
 
   const stats = store.stats;
   const frameMs = dtSeconds * 1000;

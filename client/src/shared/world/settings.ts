@@ -47,6 +47,12 @@ export const DEFAULT_SETTINGS: PlayerSettings = {
 /** The frame-rate caps the settings offer (0: the display's rate). */
 export const FRAME_RATE_LIMITS = [0, 120, 60, 30, 15] as const;
 
+/** The part of the Web Storage API the settings use (localStorage in a page). */
+export interface SettingsStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 /** Where the settings are kept in localStorage. */
 export const STORAGE_KEY = 'mib.settings.v1';
 
@@ -54,15 +60,16 @@ export const STORAGE_KEY = 'mib.settings.v1';
  * This page's localStorage, or undefined where reading it throws: a frame on another site with third-party
  * storage blocked (embeds), or storage turned off.
  */
-export function pageStorage(): Storage | undefined {
+export function pageStorage(): SettingsStorage | undefined {
   try {
-    return window.localStorage;
+    // globalThis, not window: this module is DOM-free, so benchmarks (built without the DOM) use it too.
+    return (globalThis as { localStorage?: SettingsStorage }).localStorage;
   } catch {
     return undefined;
   }
 }
 
-export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): PlayerSettings {
+export function loadSettings(storage: Pick<SettingsStorage, 'getItem'> | undefined): PlayerSettings {
   try {
     const stored = storage?.getItem(STORAGE_KEY);
     if (!stored) return DEFAULT_SETTINGS;
@@ -73,7 +80,10 @@ export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): Pla
   }
 }
 
-export function saveSettings(storage: Pick<Storage, 'setItem'> | undefined, settings: PlayerSettings): void {
+export function saveSettings(
+  storage: Pick<SettingsStorage, 'setItem'> | undefined,
+  settings: PlayerSettings,
+): void {
   try {
     storage?.setItem(STORAGE_KEY, JSON.stringify(settingsSchema.parse(settings)));
   } catch {

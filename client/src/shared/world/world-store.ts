@@ -135,6 +135,11 @@ export interface WorldStore {
   /** Why the last join failed (whether retrying or signing in helps), or null. */
   joinFailure: JoinFailure | null;
   loading: { progress: number; stage: string };
+  /**
+   * performance.now() of the first frame drawn after entering (loading at 1), or null before; that frame
+   * also leaves the User Timing mark FIRST_FRAME_MARK (bench:client reads it).
+   */
+  enteredAt: number | null;
   roomId: string | null;
   sessionId: string | null;
   /** What a leave notice for the current seat needs (see shared/net/leave-notice.ts), or null. */
@@ -227,6 +232,7 @@ export function createWorldStore(): WorldStore {
     joinFailure: null,
     travellingTo: null,
     loading: { progress: 0, stage: 'Loading the player' },
+    enteredAt: null,
     roomId: null,
     sessionId: null,
     seat: null,
