@@ -356,7 +356,7 @@ describe('a world with a published scene in the browser', () => {
     await expect(page.locator('h1.entry-title').textContent()).resolves.toBe('Courtyard');
     await expect(page.locator('.entry-population').textContent()).resolves.toMatch(/here now|Nobody here/);
     await page.fill('input[name="name"]', 'Door Person');
-    await page.click('button[aria-label="#3cb44b"]');
+    await page.getByRole('radio', { name: 'Green' }).click();
     await page.click('[data-look="build:broad"]');
     await page.click('[data-look="headwear:horns"]');
     await page.waitForTimeout(300); // the preview redraws in the new look

@@ -1,5 +1,5 @@
 import { entryBarProgress, megabytes } from '../../shared/world/loading-progress.js';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { stayInWorld } from '../../shared/net/stay-in-world.js';
 import type { WorldConnection } from '../../shared/net/world-connection.js';
 import { instanceFromUrl, inviteLink, joinOptionsFromUrl } from '../../shared/world/join-options.js';
@@ -13,12 +13,22 @@ import { loadSettings, pageStorage, saveSettings, type PlayerSettings } from '..
 import type { AvatarRendererOptions } from '../../shared/avatars/avatar-renderer.js';
 import { WorldScene } from '../../shared/world/view/WorldScene.js';
 import { usePolled } from '../../shared/world/use-polled.js';
-import { installKeyboard } from '../../shared/world/systems/keyboard.js';
+import { installKeyboard, isTyping } from '../../shared/world/systems/keyboard.js';
+import { focusFirstWhenShown, focusedByKeyboard } from './panel-focus.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 import { VideoButtons } from './VideoButtons.js';
 
 /** How often the HUD re-reads the store, in ms (the 3D view itself updates every frame). */
 const HUD_REFRESH_MS = 100;
+
+type Panel = 'people' | 'emotes' | 'settings' | 'account';
+/** Each panel's root element (the panels' own class names). */
+const PANEL_SELECTOR: Record<Panel, string> = {
+  people: '.people-list',
+  emotes: '.emotes',
+  settings: '.settings',
+  account: '.sign-in',
+};
 
 function useStoreView(store: WorldStore) {
   const read = () => ({
@@ -114,7 +124,43 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
     } else store.loading = { progress: 1, stage: 'Ready' };
   });
 
-  const closeEmotes = useCallback(() => setShowEmotes(false), []);
+  // Keyboard use of the panels: a panel opened from the keyboard takes the focus (its first control);
+  // Escape closes the panel holding the focus — or every panel, when the focus is in none — and gives the
+  // focus back to the button that opened it.
+  const toggleButtons = useRef(new Map<Panel, HTMLButtonElement>());
+  const toggleRef = (panel: Panel) => (button: HTMLButtonElement | null) => {
+    if (button) toggleButtons.current.set(panel, button);
+  };
+  const toggle = (panel: Panel, shown: boolean, set: (shown: boolean) => void) => (event: MouseEvent) => {
+    set(!shown);
+    if (!shown && event.detail === 0) focusFirstWhenShown(PANEL_SELECTOR[panel]);
+  };
+  const shown: Record<Panel, [boolean, (shown: boolean) => void]> = {
+    people: [showPeople, setShowPeople],
+    emotes: [showEmotes, setShowEmotes],
+    settings: [showSettings, setShowSettings],
+    account: [showAccount, setShowAccount],
+  };
+  useEffect(() => {
+    const escape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      const open = (Object.keys(PANEL_SELECTOR) as Panel[]).filter((panel) => shown[panel][0]);
+      const active = document.activeElement;
+      const holding = open.find((panel) => active?.closest(PANEL_SELECTOR[panel]));
+      if (!holding && isTyping(active)) return; // Escape in the chat field leaves the field only
+      for (const panel of holding ? [holding] : open) shown[panel][1](false);
+      if (holding) toggleButtons.current.get(holding)?.focus();
+    };
+    window.addEventListener('keydown', escape);
+    return () => window.removeEventListener('keydown', escape);
+    // `shown` is rebuilt each render from these four; the setters never change.
+  }, [showPeople, showEmotes, showSettings, showAccount]);
+
+  const closeEmotes = useCallback(() => {
+    // An emote picked from the keyboard hands the focus back to the Emote button.
+    if (focusedByKeyboard(PANEL_SELECTOR.emotes)) toggleButtons.current.get('emotes')?.focus();
+    setShowEmotes(false);
+  }, []);
   const press = () => {
     if (!connection.current) return;
     setPressing(true);
@@ -173,33 +219,37 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         <button
           type="button"
           className="people"
+          ref={toggleRef('people')}
           aria-expanded={showPeople}
-          onClick={() => setShowPeople(!showPeople)}
+          onClick={toggle('people', showPeople, setShowPeople)}
         >
           {view.people} here
         </button>
         <button
           type="button"
           className="emote"
+          ref={toggleRef('emotes')}
           aria-expanded={showEmotes}
           disabled={view.connection !== 'joined'}
-          onClick={() => setShowEmotes(!showEmotes)}
+          onClick={toggle('emotes', showEmotes, setShowEmotes)}
         >
           Emote
         </button>
         <button
           type="button"
           className="settings-button"
+          ref={toggleRef('settings')}
           aria-expanded={showSettings}
-          onClick={() => setShowSettings(!showSettings)}
+          onClick={toggle('settings', showSettings, setShowSettings)}
         >
           Settings
         </button>
         <button
           type="button"
           className="account-button"
+          ref={toggleRef('account')}
           aria-expanded={showAccount}
-          onClick={() => setShowAccount(!showAccount)}
+          onClick={toggle('account', showAccount, setShowAccount)}
         >
           {account ?? 'Sign in'}
         </button>
@@ -222,11 +272,12 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         </button>
         <VideoButtons view={view} setVideo={(kind, on) => void connection.current?.setVideo(kind, on)} />
         {view.voiceStatus && <span className="voice">{view.voiceStatus}</span>}
-        <span className="help">
+        {/* Notices are captions: read out by screen readers as they appear (a live region kept mounted). */}
+        <span className="help" role="status">
           {view.notice ??
             (touch
               ? 'Drag the stick or tap the ground to move'
-              : 'WASD or arrows to move · Shift run · Space jump · E use · 1–6 emote · Enter chat')}
+              : 'WASD or arrows to move · Shift run · Space jump · E use · 1–6 emote · Enter chat · Tab for the buttons')}
         </span>
       </div>
       {(view.connection === 'reconnecting' ||
@@ -245,6 +296,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
           <div
             className="loading-bar"
             role="progressbar"
+            aria-label="Loading the world"
             aria-valuenow={Math.round(view.progress * 100)}
             aria-valuemin={0}
             aria-valuemax={100}

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CHAT_MAX_CHARS, type ChatChannel } from '../../../../protocol/index.js';
 import type { WorldConnection } from '../../shared/net/world-connection.js';
-import { isTyping } from '../../shared/world/systems/keyboard.js';
+import { keyBelongsToControl } from '../../shared/world/systems/keyboard.js';
 import type { ChatEntry, WorldStore } from '../../shared/world/world-store.js';
 
 const CHANNEL_LABEL: Record<ChatEntry['channel'], string> = {
@@ -32,7 +32,7 @@ export function ChatPanel({
 
   useEffect(() => {
     const open = (event: globalThis.KeyboardEvent) => {
-      if (event.code !== 'Enter' || isTyping(event.target)) return;
+      if (event.code !== 'Enter' || keyBelongsToControl(event)) return;
       event.preventDefault();
       input.current?.focus();
     };

@@ -25,11 +25,10 @@ export function EmoteBar({ onPicked }: { onPicked: () => void }) {
   }, [onPicked]);
   return (
     <div className="emote-wheel-backdrop" onClick={onPicked}>
-      <div className="emotes" role="menu" aria-label="Emotes" onClick={(event) => event.stopPropagation()}>
+      <div className="emotes" role="group" aria-label="Emotes" onClick={(event) => event.stopPropagation()}>
         {EMOTES.map((emote, index) => (
           <button
             type="button"
-            role="menuitem"
             key={emote}
             data-emote={emote}
             // Clockwise from the top, one slice each.
@@ -42,7 +41,7 @@ export function EmoteBar({ onPicked }: { onPicked: () => void }) {
             {LABEL[emote]} <kbd>{index + 1}</kbd>
           </button>
         ))}
-        <button type="button" className="emote-wheel-close" aria-label="Close" onClick={onPicked}>
+        <button type="button" className="emote-wheel-close" aria-label="Close the emotes" onClick={onPicked}>
           ×
         </button>
       </div>

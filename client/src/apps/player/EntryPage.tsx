@@ -11,6 +11,7 @@ import { App } from './App.js';
 import { GUEST_COLOURS } from '../../shared/world/join-options.js';
 import { guestAccessToken, signedInAs } from '../../shared/net/guest-session.js';
 import { LookPicker, SignInPanel } from './on-demand.js';
+import { radioGroupKeys, radioTabIndex } from './radio-keys.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 
 interface WorldInfo {
@@ -25,6 +26,18 @@ interface WorldInfo {
 
 type InfoState =
   { kind: 'loading' } | { kind: 'found'; world: WorldInfo } | { kind: 'problem'; text: string };
+
+/** What a screen reader says for each guest colour (GUEST_COLOURS). */
+const COLOUR_NAMES: Record<string, string> = {
+  '#e6194b': 'Red',
+  '#3cb44b': 'Green',
+  '#ffe119': 'Yellow',
+  '#4363d8': 'Blue',
+  '#f58231': 'Orange',
+  '#911eb4': 'Purple',
+  '#42d4f4': 'Cyan',
+  '#f032e6': 'Magenta',
+};
 
 const NAME_KEY = 'mib.guest-name';
 const LOOK_KEY = 'mib.look';
@@ -127,14 +140,20 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
                 onChange={(event) => setName(event.target.value)}
               />
             </label>
-            <div className="entry-colours" role="radiogroup" aria-label="Your colour">
+            <div
+              className="entry-colours"
+              role="radiogroup"
+              aria-label="Your colour"
+              onKeyDown={radioGroupKeys(GUEST_COLOURS, color, setColor)}
+            >
               {GUEST_COLOURS.map((swatch) => (
                 <button
                   type="button"
                   key={swatch}
                   role="radio"
                   aria-checked={swatch === color}
-                  aria-label={swatch}
+                  aria-label={COLOUR_NAMES[swatch] ?? swatch}
+                  tabIndex={radioTabIndex(GUEST_COLOURS, color, swatch)}
                   className={`swatch ${swatch === color ? 'chosen' : ''}`}
                   style={{ background: swatch }}
                   onClick={() => setColor(swatch)}

@@ -3,6 +3,7 @@
  * itself turning slowly beside them in the chosen colour and look — drawn by the world's own avatar
  * renderer, so what is picked here is exactly what others will see.
  */
+import { radioGroupKeys, radioTabIndex } from './radio-keys.js';
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useState } from 'react';
 import {
@@ -64,7 +65,12 @@ function Choices<T extends string>(props: {
   onChange: (value: T) => void;
 }) {
   return (
-    <div className="look-row" role="radiogroup" aria-label={props.label}>
+    <div
+      className="look-row"
+      role="radiogroup"
+      aria-label={props.label}
+      onKeyDown={radioGroupKeys(props.options, props.value, props.onChange)}
+    >
       <span className="look-label">{props.label}</span>
       {props.options.map((option) => (
         <button
@@ -72,6 +78,7 @@ function Choices<T extends string>(props: {
           key={option}
           role="radio"
           aria-checked={option === props.value}
+          tabIndex={radioTabIndex(props.options, props.value, option)}
           data-look={`${props.name}:${option}`}
           className={`look-choice ${option === props.value ? 'chosen' : ''}`}
           onClick={() => props.onChange(option)}

@@ -27,13 +27,33 @@ const MOVEMENT_KEYS = new Set([
   'Space',
 ]);
 
+/** A field that takes keys of its own (text, a range, a list): the world ignores keys typed there. */
 export function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+/** Controls that Space and Enter activate when a keyboard user has focused them. */
+const ACTIVATED_BY_KEYS = 'button, a[href], summary, [role="button"], [role="radio"], [role="menuitem"]';
+
+/**
+ * Whether a key belongs to the focused control rather than to the world: everything typed into a field,
+ * and Space or Enter on a button, link or radio — so a keyboard user presses the HUD's buttons instead of
+ * jumping or opening the chat. (A button clicked with the pointer gives up its focus: see installKeyboard.)
+ */
+export function keyBelongsToControl(event: Pick<KeyboardEvent, 'code' | 'target'>): boolean {
+  if (isTyping(event.target)) return true;
+  if (event.code !== 'Space' && event.code !== 'Enter' && event.code !== 'NumpadEnter') return false;
+  return event.target instanceof Element && event.target.closest(ACTIVATED_BY_KEYS) !== null;
 }
 
 export function installKeyboard(target: Window = window): () => void {
   const down = (event: KeyboardEvent): void => {
-    if (isTyping(event.target)) return;
+    if (keyBelongsToControl(event)) return;
     if (event.code === 'KeyE' && !event.repeat) {
       usePressed = true;
       event.preventDefault();
@@ -56,13 +76,21 @@ export function installKeyboard(target: Window = window): () => void {
     held.clear();
     tapped.clear();
   };
+  // A HUD button clicked with the pointer (detail > 0; keyboard activation has 0) lets go of the focus,
+  // so the next Space jumps instead of pressing it again. Focus reached with Tab stays, and shows.
+  const pointerClick = (event: MouseEvent): void => {
+    const button = event.target instanceof Element ? event.target.closest('button') : null;
+    if (event.detail > 0 && button && button === document.activeElement) button.blur();
+  };
   target.addEventListener('keydown', down);
   target.addEventListener('keyup', up);
   target.addEventListener('blur', clear);
+  target.addEventListener('click', pointerClick);
   return () => {
     target.removeEventListener('keydown', down);
     target.removeEventListener('keyup', up);
     target.removeEventListener('blur', clear);
+    target.removeEventListener('click', pointerClick);
     held.clear();
   };
 }
