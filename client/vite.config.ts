@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { ENVIRONMENT_HDRIS } from '../protocol/scene-components.js';
 
 const require = createRequire(import.meta.url);
 // three exports no package.json; its main entry sits in build/, next to examples/.
@@ -17,6 +18,36 @@ const DECODERS: Record<string, string> = {
   'decoders/draco/draco_decoder.wasm': path.join(threeLibs, 'draco', 'gltf', 'draco_decoder.wasm'),
   'decoders/draco/draco_wasm_wrapper.js': path.join(threeLibs, 'draco', 'gltf', 'draco_wasm_wrapper.js'),
 };
+
+/**
+ * The built-in HDR environments (protocol's ENVIRONMENT_HDRIS), served from this origin under
+ * /environments/<name>.exr: @pmndrs/assets ships each as a base64 data URL in a JS module; the build
+ * writes the EXR bytes themselves (fetched only by a scene that names one, and not as JavaScript).
+ */
+function environmentFile(name: string): Buffer {
+  const module = readFileSync(require.resolve(`@pmndrs/assets/hdri/${name}.exr.js`), 'utf8');
+  const base64 = /base64,([A-Za-z0-9+/=]+)/.exec(module)?.[1];
+  if (!base64) throw new Error(`@pmndrs/assets/hdri/${name}.exr.js holds no base64 data URL`);
+  return Buffer.from(base64, 'base64');
+}
+
+function environments(): Plugin {
+  return {
+    name: 'mib-environments',
+    generateBundle() {
+      for (const name of ENVIRONMENT_HDRIS)
+        this.emitFile({ type: 'asset', fileName: `environments/${name}.exr`, source: environmentFile(name) });
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = /^\/environments\/([a-z]+)\.exr$/.exec((req.url ?? '').split('?')[0] ?? '')?.[1];
+        if (!name || !(ENVIRONMENT_HDRIS as readonly string[]).includes(name)) return next();
+        res.setHeader('Content-Type', 'image/x-exr');
+        res.end(environmentFile(name));
+      });
+    },
+  };
+}
 
 function decoders(): Plugin {
   return {
@@ -66,7 +97,7 @@ function threeElements(): Plugin {
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react(), threeElements(), decoders()],
+  plugins: [react(), threeElements(), decoders(), environments()],
   build: {
     outDir: fileURLToPath(new URL('../dist/client', import.meta.url)),
     emptyOutDir: true,

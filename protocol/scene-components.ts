@@ -9,6 +9,7 @@
  * studio's properties panel, generated from these schemas, offers a picker for each.
  */
 import { z } from 'zod';
+import { WORLD_HALF_EXTENT } from './world-bounds.js';
 
 /** A sha-256 content hash in lowercase hex: how scenes refer to uploaded assets. */
 export const assetHashSchema = z
@@ -68,10 +69,62 @@ const light = z.strictObject({
     .optional()
     .describe('spot only: half-angle of the cone in radians (default π/6)'),
 });
+/**
+ * The HDR environments every server has (CC0, from Poly Haven by way of @pmndrs/assets; served under
+ * /environments/<name>.exr): image-based lighting and, unless turned off, the sky.
+ */
+export const ENVIRONMENT_HDRIS = [
+  'park',
+  'sky',
+  'dawn',
+  'sunrise',
+  'sunset',
+  'night',
+  'city',
+  'forest',
+  'bridge',
+  'esplanade',
+  'apartment',
+  'lobby',
+  'hall',
+  'lab',
+  'studio',
+] as const;
+export type EnvironmentHdri = (typeof ENVIRONMENT_HDRIS)[number];
+
 const environment = z.strictObject({
-  /** A colour, or an uploaded image asset (by hash) drawn as the sky. */
+  /** A colour, or an uploaded image asset (by hash) drawn as the sky (behind an HDR sky: its fog colour). */
   sky: z.union([colour, assetHashSchema]),
   fog: z.strictObject({ color: colour, near: z.number().min(0), far: z.number().positive() }).optional(),
+  /** Light and reflections from a built-in HDR environment (image-based lighting). */
+  hdri: z
+    .enum(ENVIRONMENT_HDRIS, {
+      error: `hdri is one of the built-in environments: ${ENVIRONMENT_HDRIS.join(', ')}`,
+    })
+    .optional()
+    .describe('image-based lighting (and sky) from a built-in HDR environment'),
+  /** Whether the HDR environment is also drawn as the sky (default true); false keeps `sky`. */
+  hdriSky: z.boolean().optional().describe('draw the HDR environment as the sky (default: yes)'),
+});
+/**
+ * The ground visitors walk on, as it looks: the floor itself stays at height 0 across the world's bounds
+ * (the simulation's); this says how it is drawn, centred on the entity, `halfExtent` metres each way. A
+ * scene with a ground entity replaces the player's default grid.
+ */
+const ground = z.strictObject({
+  pattern: z
+    .enum(['paving', 'grass', 'grid', 'plain'], { error: 'pattern is one of paving, grass, grid, plain' })
+    .default('paving'),
+  color: colour.default('#b8b0a2'),
+  /** Metres from the entity to the ground's edge, each way. */
+  halfExtent: z
+    .number()
+    .positive()
+    .max(WORLD_HALF_EXTENT)
+    .default(WORLD_HALF_EXTENT)
+    .describe('metres each way'),
+  /** Metres one repeat of the pattern covers (a paving slab, a grid cell). */
+  tile: z.number().min(0.25).max(50).default(2).describe('metres one slab or cell covers'),
 });
 const spawnPoint = z.strictObject({
   /** Spawn points with a name can be a portal's target; the default one is where visitors appear. */
@@ -152,6 +205,7 @@ export const componentSchemas = {
   model,
   light,
   environment,
+  ground,
   'spawn-point': spawnPoint,
   collider,
   portal,
@@ -170,6 +224,7 @@ export const entityComponentsSchema = z.strictObject({
   model: model.optional(),
   light: light.optional(),
   environment: environment.optional(),
+  ground: ground.optional(),
   'spawn-point': spawnPoint.optional(),
   collider: collider.optional(),
   portal: portal.optional(),

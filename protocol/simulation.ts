@@ -22,8 +22,9 @@ export const STEP_SECONDS = 1 / TICK_HZ;
 export const WALK_SPEED = 4;
 /** Running speed, in metres per second. The most any avatar moves in one step is RUN_SPEED × STEP_SECONDS. */
 export const RUN_SPEED = 7;
-/** Half the side of the square walkable ground, in metres: positions stay within [-extent, extent]. */
-export const WORLD_HALF_EXTENT = 64;
+import { WORLD_HALF_EXTENT } from './world-bounds.js';
+
+export { WORLD_HALF_EXTENT };
 /** Downward acceleration, in metres per second squared. */
 export const GRAVITY = 20;
 /** Upward speed a jump starts with, in metres per second (peak ≈ JUMP_SPEED² / 2·GRAVITY = 0.9 m). */

@@ -3,7 +3,8 @@
  * spawn point, a bench to sit on, a lever to pull, crates to carry around,
  * an open gallery frame where any visitor can show an NFT they hold, and a screen that shows whoever shares
  * their screen nearby (the demo world allows camera and screen share). No colliders near the spawn
- * point, so visitors (and the room benchmark's bots) move freely around it.
+ * point, so visitors (and the room benchmark's bots) move freely around it. It stands on a paved plaza in a
+ * lawn, lit by a park's HDR environment (its sky too).
  */
 import { SCENE_SCHEMA_VERSION, sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
 
@@ -22,6 +23,30 @@ export function demoScene(): SceneDocument {
   return sceneDocumentSchema.parse({
     schema: SCENE_SCHEMA_VERSION,
     entities: {
+      sky: {
+        name: 'Sky and light',
+        order: 'a9',
+        transform: { position: [0, 0, 0] },
+        components: {
+          environment: {
+            sky: '#a8d0ff',
+            hdri: 'park',
+            fog: { color: '#cfdde8', near: 45, far: 170 },
+          },
+        },
+      },
+      lawn: {
+        name: 'Lawn',
+        order: 'aA',
+        transform: { position: [0, 0, 0] },
+        components: { ground: { pattern: 'grass', color: '#6f9a4c', tile: 2 } },
+      },
+      plaza: {
+        name: 'Plaza',
+        order: 'aB',
+        transform: { position: [0, 0, 5] },
+        components: { ground: { pattern: 'paving', color: '#c2b8a6', halfExtent: 16, tile: 1.5 } },
+      },
       spawn: {
         name: 'Spawn point',
         order: 'a0',

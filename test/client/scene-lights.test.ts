@@ -52,7 +52,29 @@ describe('scene lighting', () => {
     expect(lighting.local).toHaveLength(MAX_LOCAL_LIGHTS);
     expect(lighting.local[0]).toMatchObject({ range: 0, position: [0, 2, 0] });
     expect(lighting.dropped).toBe(3);
-    expect(sceneLighting(null)).toEqual({ ambient: [], directional: [], local: [], dropped: 0 });
+    expect(sceneLighting(null)).toEqual({
+      ambient: [],
+      directional: [],
+      local: [],
+      dropped: 0,
+      imageBased: false,
+    });
+  });
+
+  it('is lit by the environment when the scene names an HDR environment', () => {
+    const withSky = (environment: Record<string, unknown>) =>
+      fromV1({
+        schema: 1,
+        entities: [
+          {
+            id: 'env',
+            transform: { position: [0, 0, 0] },
+            components: [{ type: 'environment', ...environment }],
+          },
+        ],
+      });
+    expect(sceneLighting(withSky({ sky: '#88aaff', hdri: 'park' })).imageBased).toBe(true);
+    expect(sceneLighting(withSky({ sky: '#88aaff' })).imageBased).toBe(false);
   });
 
   it('refuses a spot cone wider than a hemisphere', () => {

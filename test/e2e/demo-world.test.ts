@@ -33,6 +33,7 @@ type Hook = Pick<
   | 'settings'
   | 'moveTarget'
   | 'canModerate'
+  | 'environment'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -49,6 +50,7 @@ const readHook = (): Promise<Hook> =>
       settings: mib.settings,
       moveTarget: mib.moveTarget,
       canModerate: mib.canModerate,
+      environment: mib.environment,
     };
   });
 
@@ -84,6 +86,13 @@ describe('the demo world in a browser', () => {
     });
     expect(withAll.avatars.map((a) => a.name).sort()).toEqual(['Bot One', 'Bot Two', 'Viewer']);
     expect(withAll.avatars.find((a) => a.local)).toMatchObject({ name: 'Viewer', color: '#44dd66' });
+    // The plaza is lit by its HDR environment (served by this server, loaded on demand), which is its sky.
+    await waitFor(readHook, (hook) => !!hook.environment && hook.environment.state !== 'loading', {
+      what: 'the sky to load',
+    });
+    expect((await readHook()).environment).toEqual({ hdri: 'park', state: 'loaded' });
+    // The picture on the README: the world at spawn once the loading card has faded.
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.loading')!).opacity === '0');
     await saveScreenshot(page, 'demo-world-joined');
 
     // The bot walks +x for 20 steps, in batches the room's input buffer holds.

@@ -15,7 +15,7 @@ import {
   reportSceneConversionProblems,
 } from '../../server/index.js';
 import { DATABASE_BACKENDS, storedWorld } from '../helpers/databases.js';
-import { demoScene } from '../../server/db/demo-scene.js';
+import { demoSceneBeforeItsLook } from '../helpers/scene-v1.js';
 
 /** Two entities that are each other's parents: schema 1 stored it; no conversion can. */
 const CYCLIC_V1 = canonicalJson({
@@ -37,7 +37,7 @@ describe.each(DATABASE_BACKENDS)('scene schema 2 migration on %s', (_name, open)
     const demoV1 = canonicalJson(
       JSON.parse(await readFile(new URL('../fixtures/scenes-v1/demo-world.json', import.meta.url), 'utf8')),
     );
-    const v2Already = canonicalJson(demoScene());
+    const v2Already = canonicalJson(demoSceneBeforeItsLook());
     // The demo world as a 0007 server stored it (today's seed writes today's schema).
     const world = await storedWorld(db, 'demo', demoV1);
     for (const [version, body] of [

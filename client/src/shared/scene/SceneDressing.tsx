@@ -13,6 +13,7 @@ import {
   transformResolver,
   type SceneDocument,
 } from '../../../../protocol/index.js';
+import { applyHdri } from './hdri-environment.js';
 import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
 
@@ -30,7 +31,9 @@ interface Sign {
 
 function dressingOf(scene: SceneDocument | null) {
   const signs: Sign[] = [];
-  let environment: { sky: string; fog?: { color: string; near: number; far: number } } | undefined;
+  let environment:
+    | { sky: string; fog?: { color: string; near: number; far: number }; hdri?: string; hdriSky: boolean }
+    | undefined;
   if (!scene) return { signs, environment };
   const transformOf = transformResolver(scene);
   for (const entity of sceneEntities(scene))
@@ -42,6 +45,8 @@ function dressingOf(scene: SceneDocument | null) {
         environment = {
           sky: component.sky.startsWith('#') ? component.sky : (component.fog?.color ?? DEFAULT_SKY),
           ...(component.fog ? { fog: component.fog } : {}),
+          ...(component.hdri ? { hdri: component.hdri } : {}),
+          hdriSky: component.hdriSky !== false,
         };
     }
   return { signs, environment };
@@ -96,8 +101,19 @@ function SignText({ sign }: { sign: Sign }) {
 /** A sign's texture is drawn again only when the sign changed (an edit elsewhere leaves it). */
 const DrawnSign = memo(SignText, (a, b) => JSON.stringify(a.sign) === JSON.stringify(b.sign));
 
-/** `fog` false: none, whatever the scene says (the studio's solid view). */
-export function SceneDressing({ store, fog: fogged = true }: { store: SceneSource; fog?: boolean }) {
+/**
+ * `fog` false: no fog and no HDR environment, whatever the scene says (the studio's solid view). `assetBase`:
+ * the server's origin the environments are read from ('' = this page's).
+ */
+export function SceneDressing({
+  store,
+  fog: fogged = true,
+  assetBase = '',
+}: {
+  store: SceneSource;
+  fog?: boolean;
+  assetBase?: string;
+}) {
   const version = useSceneVersion(store);
   // The scene changes only with its version.
   const { signs, environment } = useMemo(() => dressingOf(store.scene), [version, store]);
@@ -109,7 +125,9 @@ export function SceneDressing({ store, fog: fogged = true }: { store: SceneSourc
     scene.fog = fogged
       ? new Fog(fog?.color ?? sky, fog?.near ?? DEFAULT_FOG.near, fog?.far ?? DEFAULT_FOG.far)
       : null;
-  }, [environment, scene, fogged]);
+    if (!fogged || !environment?.hdri) return;
+    return applyHdri(scene, store, environment.hdri, environment.hdriSky, new Color(sky), assetBase);
+  }, [environment, scene, fogged, store, assetBase]);
   return (
     <group>
       {signs.map((sign) => (

@@ -110,7 +110,8 @@ export function SceneLights({
         lighting.ambient.map((light) => (
           <ambientLight key={light.entity} color={light.color} intensity={light.intensity} />
         ))
-      ) : (
+      ) : lighting.imageBased ? null : (
+        // The default sky light; a scene lit by an HDR environment has its light from that instead.
         <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
       )}
       {lighting.directional.length > 0 ? (

@@ -55,11 +55,11 @@ export function SceneView({
   return (
     <>
       <SceneLights store={source} shadows={shadows} studio={lighting === 'studio'} />
-      <SceneGround onPick={onGroundPick} />
+      <SceneGround store={source} onPick={onGroundPick} />
       <group ref={blockers}>
         <SceneGeometry store={source} showColliders={showColliders} />
         <SceneModels store={source} assetBase={assetBase} triangleBudget={triangleBudget} />
-        <SceneDressing store={source} fog={lighting === 'scene'} />
+        <SceneDressing store={source} fog={lighting === 'scene'} assetBase={assetBase} />
         <SceneScreens store={source} volume={mediaVolume} />
       </group>
       {editor && <EditorOverlays store={source} />}

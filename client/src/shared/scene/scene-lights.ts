@@ -35,14 +35,17 @@ export interface SceneLighting {
   local: SceneLight[];
   /** Point and spot lights beyond the cap, not drawn. */
   dropped: number;
+  /** The scene names an HDR environment: it lights the scene, instead of the default sky light. */
+  imageBased: boolean;
 }
 
 export function sceneLighting(scene: SceneDocument | null): SceneLighting {
-  const lighting: SceneLighting = { ambient: [], directional: [], local: [], dropped: 0 };
+  const lighting: SceneLighting = { ambient: [], directional: [], local: [], dropped: 0, imageBased: false };
   if (!scene) return lighting;
   const transformOf = transformResolver(scene);
   for (const entity of sceneEntities(scene))
     for (const component of componentsOf(entity)) {
+      if (component.type === 'environment' && component.hdri) lighting.imageBased = true;
       if (component.type !== 'light') continue;
       const { p, q } = transformOf(entity);
       const light: SceneLight = {

@@ -28,6 +28,8 @@ export interface SceneSource {
   modelsForVersion: number;
   /** Each screen's video state by entity id (written by the renderer). */
   screens: Map<string, ScreenState>;
+  /** The scene's HDR environment and how its loading went (written by the renderer); null = none. */
+  environment: { hdri: string; state: 'loading' | 'loaded' | 'failed' } | null;
   /** Bytes needed before the view is ready (the player's loading bar). */
   entryProgress: EntryProgress;
   /** A short message about something that failed to draw, and until when to show it (ms). */
@@ -51,6 +53,7 @@ export function createSceneSource(scene: SceneDocument | null = null): SceneSour
     models: new Map(),
     modelsForVersion: 0,
     screens: new Map(),
+    environment: null,
     entryProgress: { loaded: 0, total: 0, needed: 0, neededSized: 0, neededSettled: 0 },
     notice: null,
     local: null,

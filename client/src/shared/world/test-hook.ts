@@ -71,6 +71,8 @@ export interface MibTestHook {
   readonly models: Record<string, string>;
   /** Each scene screen's video state (loading, playing, failed) by entity id. */
   readonly screens: Record<string, string>;
+  /** The scene's HDR environment (image-based lighting and sky) and whether it loaded; null = none. */
+  readonly environment: { hdri: string; state: string } | null;
   /** Whether the room said this visitor may moderate the world. */
   readonly canModerate: boolean;
   /** The visitor's settings as applied. */
@@ -196,6 +198,9 @@ export function installTestHook(store: WorldStore): void {
     },
     get models() {
       return Object.freeze(Object.fromEntries(store.models));
+    },
+    get environment() {
+      return store.environment ? Object.freeze({ ...store.environment }) : null;
     },
     get screens() {
       return Object.freeze(Object.fromEntries(store.screens));

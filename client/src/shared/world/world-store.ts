@@ -192,6 +192,8 @@ export interface WorldStore {
   models: Map<string, ModelState>;
   /** Each scene screen's video state by entity id (SceneScreens). */
   screens: Map<string, 'loading' | 'playing' | 'failed' | 'sharing'>;
+  /** The scene's HDR environment and its loading (see SceneSource). */
+  environment: { hdri: string; state: 'loading' | 'loaded' | 'failed' } | null;
   /** The bytes needed to enter, for the loading bar. */
   entryProgress: EntryProgress;
   /** The scene version whose models have been handed to the loader (their bytes are then counted). */
@@ -280,6 +282,7 @@ export function createWorldStore(): WorldStore {
     canModerate: false,
     models: new Map(),
     screens: new Map(),
+    environment: null,
     modelsForVersion: 0,
     entryProgress: { loaded: 0, total: 0, needed: 0, neededSized: 0, neededSettled: 0 },
   };

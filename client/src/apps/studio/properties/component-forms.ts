@@ -47,7 +47,8 @@ export const COMPONENT_FORMS = Object.fromEntries(
 export const COMPONENT_TITLES: Record<SceneComponentType, string> = {
   model: 'Model',
   light: 'Light',
-  environment: 'Environment (sky and fog)',
+  environment: 'Environment (sky, fog and lighting)',
+  ground: 'Ground',
   'spawn-point': 'Spawn point',
   collider: 'Collider',
   portal: 'Portal',
@@ -117,6 +118,8 @@ export function starterComponent(
       return { kind: 'point', color: '#ffffff', intensity: 50, range: 10 };
     case 'environment':
       return { sky: '#9cc7e6' };
+    case 'ground':
+      return { pattern: 'paving', color: '#b8b0a2' };
     case 'spawn-point': {
       let n = spawnNames.length + 1;
       while (spawnNames.includes(`spawn-${n}`)) n += 1;

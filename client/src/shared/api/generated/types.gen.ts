@@ -394,6 +394,26 @@ export type Scene = {
                         near: number;
                         far: number;
                     };
+                    /**
+                     * image-based lighting (and sky) from a built-in HDR environment
+                     */
+                    hdri?: 'park' | 'sky' | 'dawn' | 'sunrise' | 'sunset' | 'night' | 'city' | 'forest' | 'bridge' | 'esplanade' | 'apartment' | 'lobby' | 'hall' | 'lab' | 'studio';
+                    /**
+                     * draw the HDR environment as the sky (default: yes)
+                     */
+                    hdriSky?: boolean;
+                };
+                ground?: {
+                    pattern: 'paving' | 'grass' | 'grid' | 'plain';
+                    color: string;
+                    /**
+                     * metres each way
+                     */
+                    halfExtent: number;
+                    /**
+                     * metres one slab or cell covers
+                     */
+                    tile: number;
                 };
                 'spawn-point'?: {
                     name: string;
@@ -2969,6 +2989,26 @@ export type ScenesReplaceData = {
                             near: number;
                             far: number;
                         };
+                        /**
+                         * image-based lighting (and sky) from a built-in HDR environment
+                         */
+                        hdri?: 'park' | 'sky' | 'dawn' | 'sunrise' | 'sunset' | 'night' | 'city' | 'forest' | 'bridge' | 'esplanade' | 'apartment' | 'lobby' | 'hall' | 'lab' | 'studio';
+                        /**
+                         * draw the HDR environment as the sky (default: yes)
+                         */
+                        hdriSky?: boolean;
+                    };
+                    ground?: {
+                        pattern?: 'paving' | 'grass' | 'grid' | 'plain';
+                        color?: string;
+                        /**
+                         * metres each way
+                         */
+                        halfExtent?: number;
+                        /**
+                         * metres one slab or cell covers
+                         */
+                        tile?: number;
                     };
                     'spawn-point'?: {
                         name: string;

@@ -1,0 +1,63 @@
+/**
+ * A scene's HDR environment (its environment component's `hdri`): image-based lighting for every lit
+ * material and, unless the scene says otherwise, the sky. Loaded on demand — three's EXR loader and the
+ * environment's file (100–200 kB, /environments/<name>.exr, copied there from @pmndrs/assets by the build)
+ * come only for a scene that names one. A failure keeps the colour sky and tells the visitor.
+ */
+import { EquirectangularReflectionMapping, type Color, type Scene, type Texture } from 'three';
+import type { SceneSource } from './scene-source.js';
+
+/** Where the built-in environments are served (client/vite.config.ts emits them there). */
+export const ENVIRONMENTS_PATH = '/environments/';
+
+/** How strongly the environment lights the scene (three's scene.environmentIntensity). */
+const ENVIRONMENT_INTENSITY = 1;
+
+/**
+ * Loads `hdri` and puts it on `scene` (as its environment, and its background when `asSky`); the returned
+ * function takes it off again and frees it. `colourSky` is the background while it loads or if it fails.
+ */
+export function applyHdri(
+  scene: Scene,
+  source: SceneSource,
+  hdri: string,
+  asSky: boolean,
+  colourSky: Color,
+  assetBase = '',
+): () => void {
+  let texture: Texture | undefined;
+  let cancelled = false;
+  source.environment = { hdri, state: 'loading' };
+  import('three/examples/jsm/loaders/EXRLoader.js')
+    .then(({ EXRLoader }) => new EXRLoader().loadAsync(`${assetBase}${ENVIRONMENTS_PATH}${hdri}.exr`))
+    .then((loaded) => {
+      if (cancelled) {
+        loaded.dispose();
+        return;
+      }
+      loaded.mapping = EquirectangularReflectionMapping;
+      texture = loaded;
+      scene.environment = loaded;
+      scene.environmentIntensity = ENVIRONMENT_INTENSITY;
+      if (asSky) scene.background = loaded;
+      source.environment = { hdri, state: 'loaded' };
+    })
+    .catch((error: unknown) => {
+      if (cancelled) return;
+      source.environment = { hdri, state: 'failed' };
+      const status = (error as { response?: Response }).response?.status;
+      const why =
+        status !== undefined ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
+      source.notice = {
+        text: `The world's sky and lighting (${hdri}) could not be loaded (${why}); it shows its plain sky.`,
+        until: performance.now() + 8_000,
+      };
+    });
+  return () => {
+    cancelled = true;
+    if (scene.environment === texture) scene.environment = null;
+    if (scene.background === texture) scene.background = colourSky;
+    texture?.dispose();
+    source.environment = null;
+  };
+}
