@@ -1,7 +1,9 @@
 /**
- * The default avatar, made here in code (no avatar service, nothing downloaded): a low-poly figure of boxes,
- * 1.8 m tall, feet at the origin, facing +z, rigidly skinned to a 12-bone skeleton. Each box follows one
- * bone (weight 1), which is all a blocky figure needs and keeps the crowd shader's work to one matrix.
+ * The default avatar, made here in code (no avatar service, nothing downloaded): a low-poly figure 1.8 m
+ * tall, feet at the origin, facing +z, rigidly skinned to a 12-bone skeleton. Near, it reads as a person —
+ * a rounded head with a face visor, a neck, a torso wider at the shoulders than the waist, rounded limbs,
+ * hands and shoes; farther levels of detail are boxes. Each part follows one bone (weight 1), which keeps
+ * the crowd shader's work to one matrix.
  *
  * Vertex colours: tinted parts are near white so the per-avatar colour (instance colour or material colour)
  * shows; the visor and shoes are dark whatever the colour.
@@ -10,7 +12,16 @@
  * index in the `avatarPart` attribute (0 = body); the shaders fold away the headwear an avatar does not
  * wear (avatar-look.ts), so all looks share one geometry and the crowd stays one draw call.
  */
-import { Bone, BoxGeometry, BufferAttribute, type BufferGeometry, Skeleton } from 'three';
+import {
+  Bone,
+  BoxGeometry,
+  BufferAttribute,
+  CapsuleGeometry,
+  CylinderGeometry,
+  Skeleton,
+  SphereGeometry,
+  type BufferGeometry,
+} from 'three';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { AVATAR_HEADWEAR } from '../../../../protocol/index.js';
 import { HEADWEAR_ATTRIBUTE } from './avatar-look.js';
@@ -50,6 +61,15 @@ const JOINTS: Record<BoneName, { parent: BoneName | null; at: [number, number, n
 
 interface Part {
   bone: BoneName;
+  /**
+   * 'box' (the default); 'capsule' (a rounded limb: width is its diameter, height end to end); 'trunk' (a
+   * rounded-off cylinder, `taper` times as wide at the bottom as at the top); 'ball' (an ellipsoid).
+   * Widths are along x, depths along z.
+   */
+  shape?: 'box' | 'capsule' | 'trunk' | 'ball';
+  taper?: number;
+  /** A ball's segments around (default 6). */
+  segments?: number;
   size: [number, number, number];
   centre: [number, number, number];
   /** Vertex colour (grey level): 1 shows the avatar's colour as is, lower darkens it. */
@@ -62,22 +82,35 @@ const TINT = 1;
 const LIMB = 0.78;
 const DARK = 0.12;
 
+/** Hands: a shade lighter than the sleeves, so they read as hands. */
+const HAND = 0.9;
+
 const PARTS: Part[] = [
-  { bone: 'hips', size: [0.34, 0.2, 0.2], centre: [0, 0.95, 0], shade: LIMB },
-  { bone: 'spine', size: [0.32, 0.22, 0.19], centre: [0, 1.15, 0], shade: TINT },
-  { bone: 'chest', size: [0.44, 0.32, 0.23], centre: [0, 1.41, 0], shade: TINT },
-  { bone: 'head', size: [0.26, 0.28, 0.26], centre: [0, 1.73, 0], shade: TINT },
-  { bone: 'head', size: [0.2, 0.08, 0.04], centre: [0, 1.75, 0.14], shade: DARK },
-  { bone: 'upperArmL', size: [0.1, 0.32, 0.1], centre: [0.27, 1.37, 0], shade: TINT },
-  { bone: 'lowerArmL', size: [0.09, 0.32, 0.09], centre: [0.27, 1.07, 0], shade: LIMB },
-  { bone: 'upperArmR', size: [0.1, 0.32, 0.1], centre: [-0.27, 1.37, 0], shade: TINT },
-  { bone: 'lowerArmR', size: [0.09, 0.32, 0.09], centre: [-0.27, 1.07, 0], shade: LIMB },
-  { bone: 'upperLegL', size: [0.14, 0.45, 0.14], centre: [0.1, 0.69, 0], shade: LIMB },
-  { bone: 'lowerLegL', size: [0.12, 0.44, 0.12], centre: [0.1, 0.25, 0], shade: LIMB },
-  { bone: 'lowerLegL', size: [0.13, 0.07, 0.22], centre: [0.1, 0.035, 0.04], shade: DARK },
-  { bone: 'upperLegR', size: [0.14, 0.45, 0.14], centre: [-0.1, 0.69, 0], shade: LIMB },
-  { bone: 'lowerLegR', size: [0.12, 0.44, 0.12], centre: [-0.1, 0.25, 0], shade: LIMB },
-  { bone: 'lowerLegR', size: [0.13, 0.07, 0.22], centre: [-0.1, 0.035, 0.04], shade: DARK },
+  { bone: 'hips', shape: 'trunk', size: [0.33, 0.2, 0.22], centre: [0, 0.95, 0], shade: LIMB },
+  { bone: 'spine', shape: 'trunk', taper: 1.12, size: [0.29, 0.22, 0.2], centre: [0, 1.15, 0], shade: TINT },
+  { bone: 'chest', shape: 'trunk', taper: 0.72, size: [0.44, 0.32, 0.24], centre: [0, 1.41, 0], shade: TINT },
+  { bone: 'chest', shape: 'trunk', size: [0.1, 0.09, 0.1], centre: [0, 1.6, 0], shade: LIMB },
+  { bone: 'head', shape: 'ball', segments: 10, size: [0.25, 0.29, 0.27], centre: [0, 1.74, 0], shade: TINT },
+  {
+    bone: 'head',
+    shape: 'ball',
+    segments: 8,
+    size: [0.21, 0.09, 0.1],
+    centre: [0, 1.76, 0.095],
+    shade: DARK,
+  },
+  { bone: 'upperArmL', shape: 'capsule', size: [0.1, 0.34, 0.1], centre: [0.27, 1.37, 0], shade: TINT },
+  { bone: 'lowerArmL', shape: 'capsule', size: [0.085, 0.3, 0.085], centre: [0.27, 1.08, 0], shade: LIMB },
+  { bone: 'lowerArmL', shape: 'ball', size: [0.085, 0.12, 0.065], centre: [0.27, 0.88, 0.01], shade: HAND },
+  { bone: 'upperArmR', shape: 'capsule', size: [0.1, 0.34, 0.1], centre: [-0.27, 1.37, 0], shade: TINT },
+  { bone: 'lowerArmR', shape: 'capsule', size: [0.085, 0.3, 0.085], centre: [-0.27, 1.08, 0], shade: LIMB },
+  { bone: 'lowerArmR', shape: 'ball', size: [0.085, 0.12, 0.065], centre: [-0.27, 0.88, 0.01], shade: HAND },
+  { bone: 'upperLegL', shape: 'capsule', size: [0.15, 0.48, 0.15], centre: [0.1, 0.69, 0], shade: LIMB },
+  { bone: 'lowerLegL', shape: 'capsule', size: [0.12, 0.44, 0.12], centre: [0.1, 0.28, 0], shade: LIMB },
+  { bone: 'lowerLegL', size: [0.13, 0.08, 0.24], centre: [0.1, 0.04, 0.04], shade: DARK },
+  { bone: 'upperLegR', shape: 'capsule', size: [0.15, 0.48, 0.15], centre: [-0.1, 0.69, 0], shade: LIMB },
+  { bone: 'lowerLegR', shape: 'capsule', size: [0.12, 0.44, 0.12], centre: [-0.1, 0.28, 0], shade: LIMB },
+  { bone: 'lowerLegR', size: [0.13, 0.08, 0.24], centre: [-0.1, 0.04, 0.04], shade: DARK },
 ];
 
 const CAP = AVATAR_HEADWEAR.indexOf('cap');
@@ -120,9 +153,29 @@ const LEVEL_HEADWEAR: Part[][] = [HEADWEAR_PARTS, FAR_HEADWEAR_PARTS, []];
 /** Levels of detail createAvatarGeometry offers (0 = full). */
 export const AVATAR_LODS = 1 + FAR_PARTS.length;
 
-/** One body part: a box with colour and a single bone influence. */
+/** The part's shape, centred on the origin, at its size (few segments: a crowd draws thousands). */
+function shapeOf(part: Part): BufferGeometry {
+  const [width, height, depth] = part.size;
+  const segments = part.segments ?? 6;
+  switch (part.shape ?? 'box') {
+    case 'box':
+      return new BoxGeometry(width, height, depth);
+    case 'capsule':
+      return new CapsuleGeometry(width / 2, Math.max(0, height - width), 1, 6).scale(1, 1, depth / width);
+    case 'trunk':
+      return new CylinderGeometry(width / 2, (width / 2) * (part.taper ?? 1), height, 10).scale(
+        1,
+        1,
+        depth / width,
+      );
+    case 'ball':
+      return new SphereGeometry(0.5, segments, Math.ceil(segments / 2)).scale(width, height, depth);
+  }
+}
+
+/** One body part: its shape with colour and a single bone influence. */
 function partGeometry(part: Part): BufferGeometry {
-  const box = new BoxGeometry(...part.size);
+  const box = shapeOf(part);
   box.translate(...part.centre);
   const count = box.getAttribute('position').count;
   const colors = new Float32Array(count * 3).fill(part.shade);
@@ -144,7 +197,7 @@ function partGeometry(part: Part): BufferGeometry {
 
 /**
  * The avatar's geometry in its bind pose at a level of detail, every headwear included (see FAR_PARTS and
- * LEVEL_HEADWEAR): the body is 180, 72 and 36 triangles; at most 24 of headwear are drawn on top.
+ * LEVEL_HEADWEAR): the body is 648, 72 and 36 triangles; at most 24 of headwear are drawn on top.
  */
 export function createAvatarGeometry(level = 0): BufferGeometry {
   const parts = level === 0 ? PARTS : FAR_PARTS[level - 1];
