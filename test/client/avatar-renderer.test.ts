@@ -5,12 +5,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Matrix4, PerspectiveCamera, Vector3, type InstancedMesh, type SkinnedMesh } from 'three';
 import { AVATAR_HEADWEAR, bodyAt, parseAppearance } from '../../protocol/index.js';
-import { motionIndex } from '../../client/src/shared/avatars/avatar-motions.js';
+import { motionIndex, POSE_FLOATS, samplePose } from '../../client/src/shared/avatars/avatar-motions.js';
 import { AvatarRenderer, type DrawnAvatar } from '../../client/src/shared/avatars/avatar-renderer.js';
 import { createMotionState, playEmote, updateMotion } from '../../client/src/shared/avatars/motion-state.js';
 import { NearestPicker } from '../../client/src/shared/world/systems/nearest.js';
 import { drawnLook } from '../../client/src/shared/avatars/avatar-look.js';
-import { createAvatarGeometry } from '../../client/src/shared/avatars/avatar-rig.js';
+import { BONES, createAvatarGeometry } from '../../client/src/shared/avatars/avatar-rig.js';
 
 function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAvatar[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -19,6 +19,7 @@ function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAv
     colorHex: 0x336699,
     look: drawnLook(appearance),
     motion: createMotionState(),
+    seated: false,
   }));
 }
 
@@ -169,6 +170,31 @@ describe('motion choice', () => {
     expect(walker.motion).toBe(motionIndex('walk'));
     move(walker, 0, 0.5, bodyAt(0, 2), 0.7);
     expect(walker.motion).toBe(motionIndex('idle')); // the dance does not come back
+  });
+
+  it('sits on a seat, plays an emote there, and sits again after it', () => {
+    const state = createMotionState();
+    const body = bodyAt(0, 0);
+    const seated = (from: number, seconds: number) => {
+      for (let f = 0; f <= seconds * 60; f++) updateMotion(state, body, from + f / 60, 1 / 60, true);
+    };
+    seated(0, 0.5);
+    expect(state.motion).toBe(motionIndex('sit'));
+    playEmote(state, 'clap', 0.5);
+    seated(0.5, 0.5);
+    expect(state.motion).toBe(motionIndex('clap'));
+    seated(1, 3);
+    expect(state.motion).toBe(motionIndex('sit'));
+    // Standing up (the room clears the seat) ends it.
+    for (let f = 0; f <= 30; f++) updateMotion(state, body, 4 + f / 60, 1 / 60, false);
+    expect(state.motion).toBe(motionIndex('idle'));
+  });
+
+  it('lowers the hips onto the seat and bends the knees in the sitting pose', () => {
+    const pose = samplePose('sit', 0, new Float32Array(POSE_FLOATS));
+    expect(pose[BONES.length * 4]).toBeLessThan(-0.7); // the hips' lift, metres
+    const knee = BONES.indexOf('lowerLegL') * 4;
+    expect(Math.abs(pose[knee]!)).toBeGreaterThan(0.5); // a quaternion's x: well bent
   });
 });
 

@@ -42,6 +42,7 @@ function PreviewAvatar({ look, color }: { look: AvatarLook; color: string }) {
     colorHex: 0,
     look: drawnLook(''),
     motion: createMotionState(),
+    seated: false,
   }));
   useEffect(() => {
     avatar.colorHex = parseColor(color);

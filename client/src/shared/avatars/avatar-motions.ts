@@ -11,7 +11,7 @@ import { EMOTES, type Emote } from '../../../../protocol/index.js';
 import { BONES, restPosition, type BoneName } from './avatar-rig.js';
 
 /** Motion names; a motion's index here is what the crowd's per-instance attribute carries. */
-export const MOTIONS = ['idle', 'walk', 'run', 'jump', ...EMOTES] as const;
+export const MOTIONS = ['idle', 'walk', 'run', 'jump', 'sit', ...EMOTES] as const;
 export type MotionName = (typeof MOTIONS)[number];
 export const motionIndex = (name: MotionName): number => MOTIONS.indexOf(name);
 
@@ -50,7 +50,7 @@ function gait(phase: number, swing: number, out: PoseWriter, lean: number): void
 /** 0 → 1 → 0 over an emote, so it eases in and out of the standing pose. */
 const envelope = (t: number, seconds: number): number => Math.sin((Math.PI * Math.min(t, seconds)) / seconds);
 
-const LOCOMOTION: Record<'idle' | 'walk' | 'run' | 'jump', Motion> = {
+const LOCOMOTION: Record<'idle' | 'walk' | 'run' | 'jump' | 'sit', Motion> = {
   idle: {
     seconds: 2.4,
     loop: true,
@@ -79,6 +79,27 @@ const LOCOMOTION: Record<'idle' | 'walk' | 'run' | 'jump', Motion> = {
       out.rotate('upperArmL', 0, 0, 2.4 * tuck);
       out.rotate('upperArmR', 0, 0, -2.4 * tuck);
       out.rotate('spine', 0.15 * tuck);
+    },
+  },
+  // On a seat: the room puts the feet where the seat is (its top), so the hips come down onto it, the
+  // thighs forward, the shins hanging, the hands on the knees; breathing keeps it from looking frozen.
+  sit: {
+    seconds: 3,
+    loop: true,
+    pose(t, out) {
+      const breath = Math.sin((TAU * t) / 3);
+      out.lift(-0.84);
+      out.rotate('upperLegL', -1.5, 0, 0.06);
+      out.rotate('upperLegR', -1.5, 0, -0.06);
+      out.rotate('lowerLegL', 1.45);
+      out.rotate('lowerLegR', 1.45);
+      out.rotate('spine', -0.05 + 0.015 * breath);
+      out.rotate('chest', 0.02 * breath);
+      out.rotate('head', 0.05, 0.1 * Math.sin((TAU * t) / 6));
+      out.rotate('upperArmL', -0.55, 0, 0.12);
+      out.rotate('upperArmR', -0.55, 0, -0.12);
+      out.rotate('lowerArmL', -0.75);
+      out.rotate('lowerArmR', -0.75);
     },
   },
 };

@@ -56,6 +56,8 @@ export interface DrawnAvatar {
   colorHex: number;
   look: DrawnLook;
   motion: MotionState;
+  /** On a seat (the room says so): it sits. */
+  seated: boolean;
 }
 
 const matrix = new Matrix4();
@@ -132,7 +134,10 @@ export class AvatarRenderer {
   ): number {
     const frame = ++this.frame;
     const drawn = Math.min(count, this.options.capacity);
-    for (let i = 0; i < drawn; i++) updateMotion(avatars[i]!.motion, avatars[i]!.body, now, dt);
+    for (let i = 0; i < drawn; i++) {
+      const avatar = avatars[i]!;
+      updateMotion(avatar.motion, avatar.body, now, dt, avatar.seated);
+    }
 
     const local = hasLocal ? avatars[0] : undefined;
     if (local) focus.set(local.body.x, local.body.y, local.body.z);

@@ -37,6 +37,7 @@ const IDLE = motionIndex('idle');
 const WALK = motionIndex('walk');
 const RUN = motionIndex('run');
 const JUMP = motionIndex('jump');
+const SIT = motionIndex('sit');
 
 export function createMotionState(): MotionState {
   // eslint-disable-next-line no-restricted-syntax -- once per avatar, when it appears
@@ -63,11 +64,13 @@ export function playEmote(state: MotionState, emote: Emote, nowSeconds: number):
   state.since = nowSeconds;
 }
 
+/** `seated`: the avatar is on a seat (the room says so), where it sits unless an emote is playing. */
 export function updateMotion(
   state: MotionState,
   body: AvatarBody,
   nowSeconds: number,
   dtSeconds: number,
+  seated = false,
 ): void {
   if (!state.primed || dtSeconds <= 0) {
     state.lastX = body.x;
@@ -86,7 +89,8 @@ export function updateMotion(
   state.lastZ = body.z;
 
   let next: number;
-  if (Math.abs(state.climb) > AIRBORNE_CLIMB) next = JUMP;
+  if (seated) next = state.emote >= 0 && nowSeconds < state.emoteUntil ? state.emote : SIT;
+  else if (Math.abs(state.climb) > AIRBORNE_CLIMB) next = JUMP;
   else if (state.speed > RUN_THRESHOLD) next = RUN;
   else if (state.speed > WALK_THRESHOLD) next = WALK;
   else if (state.emote >= 0 && nowSeconds < state.emoteUntil) next = state.emote;

@@ -243,6 +243,7 @@ export async function connectToWorld(
       if (remote) {
         remote.inVoice = tracked.inVoice;
         remote.wearing = tracked.wearing;
+        remote.seat = tracked.seat;
       }
     }
     applyItems(store, state.items);

@@ -59,6 +59,8 @@ export interface RemoteAvatar {
   inVoice: boolean;
   /** Picture (asset hash) of the token it wears ('' = none). */
   wearing: string;
+  /** The scene item it sits on, as the room says ('' = standing). */
+  seat: string;
   /** Which motion it plays (chosen from how it moves, or an emote it was told about). */
   motion: MotionState;
 }
@@ -319,6 +321,7 @@ export function createRemoteAvatar(
     rendered: bodyAt(body.x, body.z, body.yaw),
     inVoice: false,
     wearing: '',
+    seat: '',
     motion: createMotionState(),
   };
 }

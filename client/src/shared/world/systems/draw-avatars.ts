@@ -20,6 +20,7 @@ function viewAt(index: number): DrawnAvatar {
       colorHex: 0,
       look: DEFAULT_DRAWN_LOOK,
       motion: createMotionState(),
+      seated: false,
     };
     /* eslint-enable no-restricted-syntax */
     views[index] = view;
@@ -44,6 +45,7 @@ export function drawAvatars(
     view.colorHex = local.colorHex;
     view.look = local.look;
     view.motion = local.motion;
+    view.seated = local.seat !== '';
   }
   for (const remote of store.remotes.values()) {
     if (remote.count === 0) continue; // no position received yet
@@ -53,6 +55,7 @@ export function drawAvatars(
     view.colorHex = remote.colorHex;
     view.look = remote.look;
     view.motion = remote.motion;
+    view.seated = remote.seat !== '';
   }
   return renderer.draw(views, count, local !== null, camera, nowSeconds, dtSeconds);
 }
