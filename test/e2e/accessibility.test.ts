@@ -165,6 +165,12 @@ describe('the player with a keyboard and a screen reader', () => {
       (now) => now?.tag === 'select',
       { what: 'the focus on Quality' },
     );
+    // The stored frame-rate cap (5, which the list does not offer) shows as it is, not as "None".
+    const cap = page.locator('select[aria-label="Frame rate limit"]');
+    expect(await cap.inputValue()).toBe('5');
+    expect(
+      await cap.evaluate((select) => (select as HTMLSelectElement).selectedOptions[0]?.textContent),
+    ).toBe('5 fps');
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowDown');
     const changed = await waitFor(readHook, (hook) => hook.settings.quality === 'medium', {

@@ -107,7 +107,11 @@ export function SettingsPanel({
           value={settings.maxFps}
           onChange={(event) => onChange({ ...settings, maxFps: Number(event.target.value) })}
         >
-          {FRAME_RATE_LIMITS.map((fps) => (
+          {/* A stored limit the list does not offer (the schema allows any up to 240) is shown as it is. */}
+          {[
+            ...FRAME_RATE_LIMITS,
+            ...((FRAME_RATE_LIMITS as readonly number[]).includes(settings.maxFps) ? [] : [settings.maxFps]),
+          ].map((fps) => (
             <option key={fps} value={fps}>
               {fps === 0 ? 'None (display rate)' : `${fps} fps`}
             </option>
