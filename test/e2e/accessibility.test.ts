@@ -173,8 +173,12 @@ describe('the player with a keyboard and a screen reader', () => {
     ).toBe('5 fps');
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowDown');
-    const changed = await waitFor(readHook, (hook) => hook.settings.quality === 'medium', {
+    await waitFor(readHook, (hook) => hook.settings.quality === 'medium', {
       what: 'the quality to change from custom to low, then medium',
+    });
+    await page.keyboard.press('ArrowUp'); // back to low: the lightest to draw for the rest of the test
+    const changed = await waitFor(readHook, (hook) => hook.settings.quality === 'low', {
+      what: 'the quality back to low',
     });
     expect(changed.self).toEqual(before.self);
     await page.keyboard.press('Escape');

@@ -34,6 +34,7 @@ type Hook = Pick<
   | 'moveTarget'
   | 'canModerate'
   | 'environment'
+  | 'postEffects'
 >;
 const readHook = (): Promise<Hook> =>
   watched.page.evaluate(() => {
@@ -51,6 +52,7 @@ const readHook = (): Promise<Hook> =>
       moveTarget: mib.moveTarget,
       canModerate: mib.canModerate,
       environment: mib.environment,
+      postEffects: mib.postEffects,
     };
   });
 
@@ -86,14 +88,23 @@ describe('the demo world in a browser', () => {
     });
     expect(withAll.avatars.map((a) => a.name).sort()).toEqual(['Bot One', 'Bot Two', 'Viewer']);
     expect(withAll.avatars.find((a) => a.local)).toMatchObject({ name: 'Viewer', color: '#44dd66' });
-    // The plaza is lit by its HDR environment (served by this server, loaded on demand), which is its sky.
+    // The plaza is lit by its HDR environment (served by this server, loaded on demand), which is its sky —
+    // with the setting on (the tests store it off: software WebGL).
+    expect((await readHook()).environment).toBeNull();
+    await page.click('button.settings-button');
+    await page.locator('input[aria-label="HDR sky and lighting"]').check();
     await waitFor(readHook, (hook) => !!hook.environment && hook.environment.state !== 'loading', {
       what: 'the sky to load',
     });
     expect((await readHook()).environment).toEqual({ hdri: 'park', state: 'loaded' });
-    // The picture on the README: the world at spawn once the loading card has faded.
+    await page.click('button.settings-button');
+    // The world at spawn once the loading card has faded.
     await page.waitForFunction(() => getComputedStyle(document.querySelector('.loading')!).opacity === '0');
     await saveScreenshot(page, 'demo-world-joined');
+    await page.click('button.settings-button');
+    await page.locator('input[aria-label="HDR sky and lighting"]').uncheck();
+    await waitFor(readHook, (hook) => hook.environment === null, { what: 'the colour sky again' });
+    await page.click('button.settings-button');
 
     // The bot walks +x for 20 steps, in batches the room's input buffer holds.
     const start = mover.self()!;
@@ -233,17 +244,26 @@ describe('the demo world in a browser', () => {
     expect(await canvasWidth()).toBe(Math.floor(cssWidth * 0.75));
     await page.locator('input[aria-label="Shadows"]').check();
     await waitFor(readHook, (hook) => hook.settings.shadows, { what: 'shadows on' });
+    // Ambient occlusion and glow: their code comes when first turned on, and they draw without errors.
+    expect((await readHook()).postEffects).toBe('off');
+    await page.locator('input[aria-label="Ambient occlusion and glow"]').check();
+    await waitFor(readHook, (hook) => hook.postEffects === 'on', { what: 'the post-processing to draw' });
     await page.waitForTimeout(300);
     await saveScreenshot(page, 'demo-world-settings-shadows');
     // Kept in this browser, checked when read back.
     const stored = await page.evaluate(
       () => JSON.parse(localStorage.getItem('mib.settings.v1') ?? 'null') as unknown,
     );
-    expect(stored).toMatchObject({ pixelRatio: 0.75, shadows: true });
+    expect(stored).toMatchObject({ pixelRatio: 0.75, shadows: true, effects: true });
     await page.selectOption('select[aria-label="Quality"]', 'medium');
-    await waitFor(readHook, (hook) => hook.stats.pixelRatio === 1 && !hook.settings.shadows, {
-      what: 'the medium preset',
-    });
+    await waitFor(
+      readHook,
+      (hook) => hook.stats.pixelRatio === 1 && !hook.settings.shadows && hook.postEffects === 'off',
+      { what: 'the medium preset (no shadows, no post-processing)' },
+    );
+    // Back to the tests' half resolution: software WebGL at full resolution slows the tests after this one.
+    await page.locator('input[aria-label="Pixel ratio"]').fill('0.5');
+    await waitFor(readHook, (hook) => hook.stats.pixelRatio === 0.5, { what: 'half resolution again' });
     await page.click('button.settings-button');
     expect(watched.problems).toEqual([]);
   });

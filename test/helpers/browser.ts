@@ -43,7 +43,15 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
  * page at full rate; measured on the demo world at 1024×640, one idle page took 127 % of a core at 10
  * frames/s and full resolution, 35 % with these settings and 22 % with software compositing as well.
  */
-const E2E_SETTINGS = { ...DEFAULT_SETTINGS, quality: 'custom', pixelRatio: 0.5, maxFps: 5 } as const;
+const E2E_SETTINGS = {
+  ...DEFAULT_SETTINGS,
+  quality: 'custom',
+  pixelRatio: 0.5,
+  maxFps: 5,
+  // A scene's HDR sky and lighting tripled the demo world's frame here (17 → 50 ms at half resolution),
+  // and slowed the browser tests several times over: tests that look at it turn it on themselves.
+  environmentMaps: false,
+} as const;
 
 /** Chromium for the browser tests: the product's flags, plus compositing in software (no GPU here anyway). */
 const E2E_ARGS = ['--disable-gpu-compositing'];

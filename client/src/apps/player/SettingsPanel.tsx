@@ -93,6 +93,16 @@ export function SettingsPanel({
         onChange={(pixelRatio) => set({ pixelRatio })}
       />
       <Check label="Shadows" checked={settings.shadows} onChange={(shadows) => set({ shadows })} />
+      <Check
+        label="HDR sky and lighting"
+        checked={settings.environmentMaps}
+        onChange={(environmentMaps) => set({ environmentMaps })}
+      />
+      <Check
+        label="Ambient occlusion and glow"
+        checked={settings.effects}
+        onChange={(effects) => set({ effects })}
+      />
       <Slider
         label="Detail distance"
         shown={`${settings.lodBias.toFixed(1)}×`}

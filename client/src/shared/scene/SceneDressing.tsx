@@ -108,10 +108,13 @@ const DrawnSign = memo(SignText, (a, b) => JSON.stringify(a.sign) === JSON.strin
 export function SceneDressing({
   store,
   fog: fogged = true,
+  hdr = true,
   assetBase = '',
 }: {
   store: SceneSource;
   fog?: boolean;
+  /** Draw the scene's HDR environment, if it names one (SceneView's environmentMaps). */
+  hdr?: boolean;
   assetBase?: string;
 }) {
   const version = useSceneVersion(store);
@@ -125,9 +128,9 @@ export function SceneDressing({
     scene.fog = fogged
       ? new Fog(fog?.color ?? sky, fog?.near ?? DEFAULT_FOG.near, fog?.far ?? DEFAULT_FOG.far)
       : null;
-    if (!fogged || !environment?.hdri) return;
+    if (!fogged || !hdr || !environment?.hdri) return;
     return applyHdri(scene, store, environment.hdri, environment.hdriSky, new Color(sky), assetBase);
-  }, [environment, scene, fogged, store, assetBase]);
+  }, [environment, scene, fogged, hdr, store, assetBase]);
   return (
     <group>
       {signs.map((sign) => (

@@ -96,10 +96,13 @@ export function SceneLights({
   store,
   shadows,
   studio = false,
+  hdr = true,
 }: {
   store: SceneSource;
   shadows: boolean;
   studio?: boolean;
+  /** Whether the scene's HDR environment is drawn (SceneView's environmentMaps). */
+  hdr?: boolean;
 }) {
   const version = useSceneVersion(store);
   // The scene changes only with its version.
@@ -110,9 +113,10 @@ export function SceneLights({
         lighting.ambient.map((light) => (
           <ambientLight key={light.entity} color={light.color} intensity={light.intensity} />
         ))
-      ) : lighting.imageBased ? null : (
-        // The default sky light; a scene lit by an HDR environment has its light from that instead.
-        <hemisphereLight args={['#ffffff', '#55704a', 1.2]} />
+      ) : (
+        // The default sky light. Under an HDR environment (which lights PBR materials itself) it is dimmer:
+        // it still lights what the environment does not — avatars and the ground (Lambert).
+        <hemisphereLight args={['#ffffff', '#55704a', lighting.imageBased && hdr ? 0.7 : 1.2]} />
       )}
       {lighting.directional.length > 0 ? (
         lighting.directional.map((light, index) => (

@@ -36,6 +36,11 @@ export interface SceneViewProps {
    * (the studio's solid view: quick to draw, and a whole world in view is not lost in its fog).
    */
   lighting?: 'scene' | 'studio' | undefined;
+  /**
+   * Draw the scene's HDR environment (its sky and image-based lighting) where it names one (default yes);
+   * the low preset says no — on a weak device (or WebGL in software) it costs several times the frame.
+   */
+  environmentMaps?: boolean | undefined;
   /** Receives the group of what blocks the view (the player's follow camera keeps out of it). */
   blockers?: Ref<Group> | undefined;
 }
@@ -51,15 +56,17 @@ export function SceneView({
   blockers,
   triangleBudget,
   lighting = 'scene',
+  environmentMaps = true,
 }: SceneViewProps) {
+  const hdr = lighting === 'scene' && environmentMaps;
   return (
     <>
-      <SceneLights store={source} shadows={shadows} studio={lighting === 'studio'} />
+      <SceneLights store={source} shadows={shadows} studio={lighting === 'studio'} hdr={hdr} />
       <SceneGround store={source} onPick={onGroundPick} />
       <group ref={blockers}>
         <SceneGeometry store={source} showColliders={showColliders} />
         <SceneModels store={source} assetBase={assetBase} triangleBudget={triangleBudget} />
-        <SceneDressing store={source} fog={lighting === 'scene'} assetBase={assetBase} />
+        <SceneDressing store={source} fog={lighting === 'scene'} hdr={hdr} assetBase={assetBase} />
         <SceneScreens store={source} volume={mediaVolume} />
       </group>
       {editor && <EditorOverlays store={source} />}

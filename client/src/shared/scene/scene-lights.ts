@@ -35,7 +35,7 @@ export interface SceneLighting {
   local: SceneLight[];
   /** Point and spot lights beyond the cap, not drawn. */
   dropped: number;
-  /** The scene names an HDR environment: it lights the scene, instead of the default sky light. */
+  /** The scene names an HDR environment: it lights PBR materials, and the default sky light is dimmer. */
   imageBased: boolean;
 }
 

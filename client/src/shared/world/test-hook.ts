@@ -77,6 +77,8 @@ export interface MibTestHook {
   readonly canModerate: boolean;
   /** The visitor's settings as applied. */
   readonly settings: WorldStore['settings'];
+  /** Where the post-processing stands (the high preset's ambient occlusion and glow). */
+  readonly postEffects: WorldStore['postEffects'];
   /** The motion each avatar plays now (idle, walk, run, jump or an emote), by session id. */
   readonly motions: Record<string, string>;
   /** Movable items in view: where they rest (metres) and who carries them ('' = nobody). */
@@ -210,6 +212,9 @@ export function installTestHook(store: WorldStore): void {
     },
     get settings() {
       return Object.freeze({ ...store.settings });
+    },
+    get postEffects() {
+      return store.postEffects;
     },
     get chat() {
       return Object.freeze(

@@ -142,6 +142,8 @@ export interface WorldStore {
    * also leaves the User Timing mark FIRST_FRAME_MARK (bench:client reads it).
    */
   enteredAt: number | null;
+  /** The post-processing (settings.effects): off, its code downloading, drawing, or failed to load. */
+  postEffects: 'off' | 'loading' | 'on' | 'failed';
   roomId: string | null;
   sessionId: string | null;
   /** What a leave notice for the current seat needs (see shared/net/leave-notice.ts), or null. */
@@ -237,6 +239,7 @@ export function createWorldStore(): WorldStore {
     travellingTo: null,
     loading: { progress: 0, stage: 'Loading the player' },
     enteredAt: null,
+    postEffects: 'off',
     roomId: null,
     sessionId: null,
     seat: null,

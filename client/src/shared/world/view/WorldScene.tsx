@@ -1,5 +1,5 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { Group, Mesh } from 'three';
 import { AvatarRenderer, type AvatarRendererOptions } from '../../avatars/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
@@ -13,6 +13,7 @@ import { SceneView } from '../../scene/SceneView.js';
 import { MovableItems } from './MovableItems.js';
 import { NftFrames } from './NftFrames.js';
 import { CameraBillboards } from './CameraBillboards.js';
+import { PostEffects, type PostEffectsState } from './PostEffects.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -71,6 +72,8 @@ export function WorldScene(props: SceneProps) {
   // One renderer for the page's life: it owns the avatars' GPU resources and their animation state.
   const [avatars] = useState(() => new AvatarRenderer(props.avatarRendering));
   const blockers = useRef<Group>(null);
+  const { store } = props;
+  const reportEffects = useCallback((state: PostEffectsState) => (store.postEffects = state), [store]);
   return (
     <Canvas
       camera={{ position: [0, 7, -10], fov: 55, near: 0.1, far: 400 }}
@@ -81,6 +84,7 @@ export function WorldScene(props: SceneProps) {
       <FrameRateLimit fps={props.settings.maxFps} />
       <SceneView
         source={props.store}
+        environmentMaps={props.settings.environmentMaps}
         shadows={props.settings.shadows}
         showColliders={props.settings.showColliders}
         mediaVolume={props.settings.mediaVolume}
@@ -93,6 +97,7 @@ export function WorldScene(props: SceneProps) {
       <CameraBillboards store={props.store} />
       <primitive object={avatars.root} />
       <FrameDriver {...props} avatars={avatars} blockers={blockers} />
+      {props.settings.effects && <PostEffects report={reportEffects} />}
     </Canvas>
   );
 }
