@@ -92,7 +92,7 @@ describe('the demo world in a browser', () => {
     // with the setting on (the tests store it off: software WebGL).
     expect((await readHook()).environment).toBeNull();
     await page.click('button.settings-button');
-    await page.locator('input[aria-label="HDR sky and lighting"]').check();
+    await page.locator('input[aria-label="Detailed sky and ground"]').check();
     await waitFor(readHook, (hook) => !!hook.environment && hook.environment.state !== 'loading', {
       what: 'the sky to load',
     });
@@ -102,7 +102,7 @@ describe('the demo world in a browser', () => {
     await page.waitForFunction(() => getComputedStyle(document.querySelector('.loading')!).opacity === '0');
     await saveScreenshot(page, 'demo-world-joined');
     await page.click('button.settings-button');
-    await page.locator('input[aria-label="HDR sky and lighting"]').uncheck();
+    await page.locator('input[aria-label="Detailed sky and ground"]').uncheck();
     await waitFor(readHook, (hook) => hook.environment === null, { what: 'the colour sky again' });
     await page.click('button.settings-button');
 

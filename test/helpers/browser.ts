@@ -48,9 +48,10 @@ const E2E_SETTINGS = {
   quality: 'custom',
   pixelRatio: 0.5,
   maxFps: 5,
-  // A scene's HDR sky and lighting tripled the demo world's frame here (17 → 50 ms at half resolution),
-  // and slowed the browser tests several times over: tests that look at it turn it on themselves.
-  environmentMaps: false,
+  // A scene's HDR sky and its ground's patterns ("Detailed sky and ground") tripled the demo world's frame
+  // here (17 → 50 ms at half resolution) and slowed the browser tests several times over: tests that look
+  // at them turn them on themselves.
+  sceneDetail: false,
 } as const;
 
 /** Chromium for the browser tests: the product's flags, plus compositing in software (no GPU here anyway). */

@@ -94,9 +94,9 @@ export function SettingsPanel({
       />
       <Check label="Shadows" checked={settings.shadows} onChange={(shadows) => set({ shadows })} />
       <Check
-        label="HDR sky and lighting"
-        checked={settings.environmentMaps}
-        onChange={(environmentMaps) => set({ environmentMaps })}
+        label="Detailed sky and ground"
+        checked={settings.sceneDetail}
+        onChange={(sceneDetail) => set({ sceneDetail })}
       />
       <Check
         label="Ambient occlusion and glow"

@@ -113,7 +113,7 @@ export function SceneDressing({
 }: {
   store: SceneSource;
   fog?: boolean;
-  /** Draw the scene's HDR environment, if it names one (SceneView's environmentMaps). */
+  /** Draw the scene's HDR environment, if it names one (SceneView's sceneDetail). */
   hdr?: boolean;
   assetBase?: string;
 }) {

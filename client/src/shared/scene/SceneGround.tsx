@@ -14,6 +14,7 @@ import {
 } from '../../../../protocol/index.js';
 import { groundTexture, PATTERN_REPEATS, type GroundPattern } from './ground-textures.js';
 import type { SceneSource } from './scene-source.js';
+import { webglInSoftware } from './webgl-in-software.js';
 import { useSceneVersion } from './use-scene-version.js';
 
 interface Ground {
@@ -60,19 +61,24 @@ function groundsOf(source: SceneSource): Ground[] {
 
 function GroundPlane({
   ground,
+  patterns,
   onPick,
 }: {
   ground: Ground;
+  patterns: boolean;
   onPick?: ((x: number, z: number) => void) | undefined;
 }) {
   const maxAnisotropy = useThree((state) => state.gl.capabilities.getMaxAnisotropy());
   const size = ground.halfExtent * 2;
   const texture = useMemo(() => {
-    const made = groundTexture(ground.pattern, ground.color, size / (ground.tile * PATTERN_REPEATS));
-    // Seen at a glancing angle to the horizon: sharp far away too.
-    if (made) made.anisotropy = Math.min(4, maxAnisotropy);
+    const made = patterns
+      ? groundTexture(ground.pattern, ground.color, size / (ground.tile * PATTERN_REPEATS))
+      : null;
+    // Seen at a glancing angle to the horizon: sharp far away too — but not where WebGL runs in software,
+    // whose rasterizer pays for every extra sample on most of the screen's pixels.
+    if (made) made.anisotropy = webglInSoftware() ? 1 : Math.min(4, maxAnisotropy);
     return made;
-  }, [ground.pattern, ground.color, ground.tile, size, maxAnisotropy]);
+  }, [patterns, ground.pattern, ground.color, ground.tile, size, maxAnisotropy]);
   useEffect(() => () => texture?.dispose(), [texture]);
   return (
     <mesh
@@ -100,12 +106,15 @@ function GroundPlane({
   );
 }
 
+/** `patterns` false: every ground in its plain colour (the low preset's; see SceneView's sceneDetail). */
 export function SceneGround({
   store,
   onPick,
+  patterns = true,
 }: {
   store: SceneSource;
   onPick?: ((x: number, z: number) => void) | undefined;
+  patterns?: boolean;
 }) {
   const version = useSceneVersion(store);
   // The scene changes only with its version.
@@ -113,7 +122,7 @@ export function SceneGround({
   return (
     <group>
       {grounds.map((ground) => (
-        <GroundPlane key={ground.key} ground={ground} onPick={onPick} />
+        <GroundPlane key={ground.key} ground={ground} patterns={patterns} onPick={onPick} />
       ))}
     </group>
   );

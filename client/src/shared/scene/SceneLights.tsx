@@ -101,7 +101,7 @@ export function SceneLights({
   store: SceneSource;
   shadows: boolean;
   studio?: boolean;
-  /** Whether the scene's HDR environment is drawn (SceneView's environmentMaps). */
+  /** Whether the scene's HDR environment is drawn (SceneView's sceneDetail). */
   hdr?: boolean;
 }) {
   const version = useSceneVersion(store);

@@ -37,10 +37,11 @@ export interface SceneViewProps {
    */
   lighting?: 'scene' | 'studio' | undefined;
   /**
-   * Draw the scene's HDR environment (its sky and image-based lighting) where it names one (default yes);
-   * the low preset says no — on a weak device (or WebGL in software) it costs several times the frame.
+   * Draw the scene's HDR environment (its sky and image-based lighting) where it names one, and the
+   * ground's patterns (default yes); the low preset says no — on a weak device (or WebGL in software) they
+   * cost several times the frame, and the ground is then drawn in its plain colours.
    */
-  environmentMaps?: boolean | undefined;
+  sceneDetail?: boolean | undefined;
   /** Receives the group of what blocks the view (the player's follow camera keeps out of it). */
   blockers?: Ref<Group> | undefined;
 }
@@ -56,13 +57,13 @@ export function SceneView({
   blockers,
   triangleBudget,
   lighting = 'scene',
-  environmentMaps = true,
+  sceneDetail = true,
 }: SceneViewProps) {
-  const hdr = lighting === 'scene' && environmentMaps;
+  const hdr = lighting === 'scene' && sceneDetail;
   return (
     <>
       <SceneLights store={source} shadows={shadows} studio={lighting === 'studio'} hdr={hdr} />
-      <SceneGround store={source} onPick={onGroundPick} />
+      <SceneGround store={source} onPick={onGroundPick} patterns={sceneDetail} />
       <group ref={blockers}>
         <SceneGeometry store={source} showColliders={showColliders} />
         <SceneModels store={source} assetBase={assetBase} triangleBudget={triangleBudget} />

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 
 export const QUALITY_PRESETS = {
-  low: { pixelRatio: 0.75, shadows: false, lodBias: 0.6, effects: false, environmentMaps: false },
-  medium: { pixelRatio: 1, shadows: false, lodBias: 1, effects: false, environmentMaps: true },
-  high: { pixelRatio: 2, shadows: true, lodBias: 1.5, effects: true, environmentMaps: true },
+  low: { pixelRatio: 0.75, shadows: false, lodBias: 0.6, effects: false, sceneDetail: false },
+  medium: { pixelRatio: 1, shadows: false, lodBias: 1, effects: false, sceneDetail: true },
+  high: { pixelRatio: 2, shadows: true, lodBias: 1.5, effects: true, sceneDetail: true },
 } as const;
 export type QualityPreset = keyof typeof QUALITY_PRESETS;
 
@@ -21,8 +21,8 @@ export const settingsSchema = z.object({
   shadows: z.boolean(),
   /** Post-processing: ambient occlusion and glow (fetched when first turned on; the high preset's). */
   effects: z.boolean().default(false),
-  /** A scene's HDR sky and image-based lighting (off in the low preset: it costs several times the frame). */
-  environmentMaps: z.boolean().default(true),
+  /** A scene's HDR sky and lighting and its ground's patterns (off in the low preset: several times the frame). */
+  sceneDetail: z.boolean().default(true),
   /** Multiplies the distances at which avatars switch to simpler levels of detail (more = finer). */
   lodBias: z.number().min(0.5).max(2),
   /** 0 … 1, applied to every remote voice. */

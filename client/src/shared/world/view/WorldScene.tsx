@@ -84,7 +84,7 @@ export function WorldScene(props: SceneProps) {
       <FrameRateLimit fps={props.settings.maxFps} />
       <SceneView
         source={props.store}
-        environmentMaps={props.settings.environmentMaps}
+        sceneDetail={props.settings.sceneDetail}
         shadows={props.settings.shadows}
         showColliders={props.settings.showColliders}
         mediaVolume={props.settings.mediaVolume}
