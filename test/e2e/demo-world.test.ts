@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { STEP_SECONDS, WALK_SPEED } from '../../protocol/index.js';
-import { launchBrowser, openWatchedPage, saveScreenshot, type WatchedPage } from '../helpers/browser.js';
+import {
+  launchBrowser,
+  openWatchedPage,
+  saveScreenshot,
+  storeTestSettings,
+  type WatchedPage,
+} from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
@@ -291,6 +297,7 @@ describe('the demo world in a browser', () => {
 
   it('moves with the touch joystick on a touch screen', async () => {
     const touch = await browser.newPage({ viewport: { width: 800, height: 600 }, hasTouch: true });
+    await storeTestSettings(touch);
     const problems: string[] = [];
     touch.on('pageerror', (error) => problems.push(error.message));
     touch.on('console', (message) => {

@@ -70,9 +70,24 @@ export async function openWatchedPage(
   viewport = { width: 1024, height: 640 },
 ): Promise<WatchedPage> {
   const page = await browser.newPage({ viewport });
-  // Pages draw with E2E_SETTINGS (the player's own frame-rate cap and pixel ratio) unless a test stored
-  // settings of its own: software WebGL takes a core and more per page at full rate, starving the other
-  // test workers. Nothing in the tests times frames; the simulation runs at its own rate.
+  await storeTestSettings(page);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected.some((pattern) => pattern.test(message.text()))) {
+      problems.push(`console.error: ${message.text()}`);
+    }
+  });
+  return { page, problems };
+}
+
+/**
+ * Pages draw with E2E_SETTINGS (the player's own frame-rate cap and pixel ratio) unless a test stored
+ * settings of its own: software WebGL takes a core and more per page at full rate, starving the other
+ * test workers. Nothing in the tests times frames; the simulation runs at its own rate. For pages a test
+ * opens itself (openWatchedPage does it).
+ */
+export async function storeTestSettings(page: Page): Promise<void> {
   await page.addInitScript(
     ([key, settings]) => {
       try {
@@ -83,14 +98,6 @@ export async function openWatchedPage(
     },
     [STORAGE_KEY, E2E_SETTINGS] as const,
   );
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !expected.some((pattern) => pattern.test(message.text()))) {
-      problems.push(`console.error: ${message.text()}`);
-    }
-  });
-  return { page, problems };
 }
 
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
