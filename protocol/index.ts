@@ -23,3 +23,4 @@ export * from './scene-crdt.js';
 export * from './editor-messages.js';
 export * from './editor-state.js';
 export * from './embed-errors.js';
+export * from './seeded-random.js';

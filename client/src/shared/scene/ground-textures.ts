@@ -4,24 +4,13 @@
  * texture holds PATTERN_REPEATS × PATTERN_REPEATS slabs or cells and repeats across the ground.
  */
 import { CanvasTexture, Color, RepeatWrapping, SRGBColorSpace } from 'three';
+import { seededRandom } from '../../../../protocol/index.js';
 
 export type GroundPattern = 'paving' | 'grass' | 'grid' | 'plain';
 
 /** Slabs or cells along each side of one texture. */
 export const PATTERN_REPEATS = 4;
 const SIZE_PX = 512;
-
-/** A small deterministic generator (mulberry32), so a pattern looks the same on every visit. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `colour` made lighter (amount > 0) or darker (< 0), as a CSS colour. */
 function shade(colour: Color, amount: number): string {
@@ -81,7 +70,8 @@ export function groundTexture(pattern: GroundPattern, colour: string, repeats: n
   const context = canvas.getContext('2d');
   if (!context) return null;
   const base = new Color(colour);
-  const random = seeded(0x6d1b);
+  // Seeded: a pattern looks the same on every visit.
+  const random = seededRandom(0x6d1b);
   if (pattern === 'paving') drawPaving(context, base, random);
   else if (pattern === 'grass') drawGrass(context, base, random);
   else drawGrid(context, base);
