@@ -6,7 +6,7 @@ import { instanceFromUrl, inviteLink, joinOptionsFromUrl } from '../../shared/wo
 import type { JoinOptions } from '../../../../protocol/index.js';
 import { ChatPanel } from './ChatPanel.js';
 import { EmoteBar, PeopleList, SettingsPanel, SignInPanel, TouchControls } from './on-demand.js';
-import { readPeople } from './people.js';
+import { readPeople } from '../../shared/world/people.js';
 import { signedInAs } from '../../shared/net/guest-session.js';
 import { hasTouchScreen } from './touch-screen.js';
 import { loadSettings, pageStorage, saveSettings, type PlayerSettings } from '../../shared/world/settings.js';

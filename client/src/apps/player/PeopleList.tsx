@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { ModerationAction } from '../../../../protocol/index.js';
 import type { WorldConnection } from '../../shared/net/world-connection.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
-import type { PersonView } from './people.js';
+import type { PersonView } from '../../shared/world/people.js';
 
 const MODERATION: Array<[ModerationAction, string]> = [
   ['mute', 'Mute for all'],

@@ -10,9 +10,6 @@ import type { SceneSource } from './scene-source.js';
 /** Where the built-in environments are served (client/vite.config.ts emits them there). */
 export const ENVIRONMENTS_PATH = '/environments/';
 
-/** How strongly the environment lights the scene (three's scene.environmentIntensity). */
-const ENVIRONMENT_INTENSITY = 1;
-
 /**
  * Loads `hdri` and puts it on `scene` (as its environment, and its background when `asSky`); the returned
  * function takes it off again and frees it. `colourSky` is the background while it loads or if it fails.
@@ -38,7 +35,6 @@ export function applyHdri(
       loaded.mapping = EquirectangularReflectionMapping;
       texture = loaded;
       scene.environment = loaded;
-      scene.environmentIntensity = ENVIRONMENT_INTENSITY;
       if (asSky) scene.background = loaded;
       source.environment = { hdri, state: 'loaded' };
     })

@@ -5,6 +5,7 @@
 import type { PlacedAvatar } from '../../../../protocol/index.js';
 import { MOTIONS } from '../avatars/avatar-motions.js';
 import { moveTarget } from './systems/pointer-move.js';
+import { readPeople, type PersonView } from './people.js';
 import type { WorldStore } from './world-store.js';
 import type { ListenerPose, VoiceLevel } from '../voice/voice-probe.js';
 
@@ -54,15 +55,7 @@ export interface MibTestHook {
   /** Video feeds (camera billboards, screen shares): whose, whether drawn now, frames uploaded so far. */
   readonly videos: Array<{ sessionId: string; kind: string; local: boolean; drawn: boolean; frames: number }>;
   /** People near (in the area of interest): name, in voice, muted or blocked by this visitor. */
-  readonly people: Array<{
-    id: string;
-    name: string;
-    inVoice: boolean;
-    /** LiveKit's active-speaker detection says they are talking now (the name tag's outline). */
-    speaking: boolean;
-    mutedLocally: boolean;
-    blocked: boolean;
-  }>;
+  readonly people: PersonView[];
   /** Chat lines as shown (blocked senders' lines left out), oldest first. */
   readonly chat: Array<{ from: string; name: string; channel: string; text: string }>;
   /** Where a click on the ground is walking the avatar (null when it is not). */
@@ -182,18 +175,7 @@ export function installTestHook(store: WorldStore): void {
       );
     },
     get people() {
-      return Object.freeze(
-        [...store.remotes.values()].map((remote) =>
-          Object.freeze({
-            id: remote.id,
-            name: remote.name,
-            inVoice: remote.inVoice,
-            speaking: store.speaking.has(remote.id),
-            mutedLocally: store.mutedLocally.has(remote.id),
-            blocked: store.blocked.has(remote.id),
-          }),
-        ),
-      );
+      return Object.freeze(readPeople(store).map((person) => Object.freeze(person)));
     },
     get moveTarget() {
       return moveTarget.active ? Object.freeze({ x: moveTarget.x, z: moveTarget.z }) : null;

@@ -1,10 +1,11 @@
 /** Who is near this visitor, as the HUD shows them (read on its refresh, not per frame). */
-import type { WorldStore } from '../../shared/world/world-store.js';
+import type { WorldStore } from './world-store.js';
 
 export interface PersonView {
   id: string;
   name: string;
   inVoice: boolean;
+  /** LiveKit's active-speaker detection says they are talking now (the name tag's outline). */
   speaking: boolean;
   mutedLocally: boolean;
   blocked: boolean;
