@@ -32,6 +32,13 @@ export { MulticallReader, type CallResult } from './ownership/multicall-reader.j
 export { ContractKinds, type ContractKind } from './ownership/contract-kinds.js';
 export { OwnershipReader, type Holding, type HoldingQuery } from './ownership/ownership-reader.js';
 export {
+  ScanTooLongError,
+  WalletTokenScanner,
+  type ListedCollection,
+  type ReceivedToken,
+  type WalletTokenScanOptions,
+} from './ownership/wallet-tokens.js';
+export {
   ChainUnreadableError,
   INTERFACE_IDS,
   MULTICALL3_ADDRESS,

@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         logRange: 2000,
         timeoutMs: 30_000,
         contractKinds: {},
+        collections: [],
         dev: true,
       },
       { onRequestBody: (body) => (rpcRequests += rpcCallCount(body)) },

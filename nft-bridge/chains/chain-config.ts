@@ -30,6 +30,25 @@ export const chainConfigSchema = z.strictObject({
       z.enum(['erc721', 'erc1155'], { message: 'must be erc721 or erc1155' }),
     )
     .default({}),
+  /**
+   * The collections whose tokens a visitor's Items panel lists (found from transfer logs from `fromBlock`,
+   * the block the collection was deployed in). Tokens of other collections can still be bound by id.
+   */
+  collections: z
+    .array(
+      z.strictObject({
+        address: z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address: 0x followed by 40 hex digits'),
+        fromBlock: z
+          .number({ message: 'must be the block the collection was deployed in, e.g. 17000000' })
+          .int()
+          .min(0)
+          .default(0),
+      }),
+    )
+    .max(64, 'lists more than 64 collections; list those your worlds use')
+    .default([]),
   /** The embedded dev chain: its local addresses may be fetched for metadata (never for other chains). */
   dev: z.boolean().default(false),
 });

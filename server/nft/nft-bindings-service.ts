@@ -125,12 +125,18 @@ export class NftBindingsService implements TransferSink {
     return this.cursors.load(this.db, chainId);
   }
 
+  /**
+   * Contracts in use — bound, gated, or listed for the Items panel (whose cached holdings must be
+   * invalidated when their tokens move, as bound ones are).
+   */
   async watched(chainId: number): Promise<Address[]> {
+    const listed = this.chains.chains.find((chain) => chain.id === chainId)?.collections ?? [];
     const contracts = new Set([
       ...(await this.bindings.contracts(chainId)),
       ...(await this.gates.contracts(chainId)),
+      ...listed.map((collection) => collection.address.toLowerCase()),
     ]);
-    return [...contracts].map((contract) => getAddress(contract));
+    return [...new Set([...contracts].map((contract) => getAddress(contract)))];
   }
 
   async apply(chainId: number, transfers: TokenTransfer[], cursor: IndexerCursor): Promise<void> {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { named } from '../control-plane/index.js';
 import type { BindingRow } from './nft-bindings-repository.js';
+import type { WalletItems } from './wallet-items.js';
 import { gateRuleSchema, positiveUint, tokenGateSchema, uint } from './token-gate.js';
 
 const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a scene entity id');
@@ -108,3 +109,60 @@ export const gateViewSchema = named(
     needs: z.string().nullable().describe('What a visitor needs, in words.'),
   }),
 );
+
+export const walletItemsSchema = named(
+  'NftItems',
+  z.object({
+    wallets: z.array(z.string()).describe('Your linked wallets; none means there is nothing to list yet'),
+    items: z.array(
+      z.object({
+        chainId: z.number().int(),
+        chainName: z.string(),
+        contract: z.string(),
+        tokenId: z.string(),
+        standard: z.enum(['erc721', 'erc1155']),
+        balance: z.string().describe('Units the wallet holds (1 for an ERC-721)'),
+        wallet: z.string().describe('Which of your wallets holds it'),
+        display: tokenDisplaySchema,
+        bindings: z
+          .array(
+            z.object({
+              id: z.string(),
+              use: z.enum(['wearable', 'frame', 'key', 'collectible']),
+              worldId: z.string().nullable(),
+              frame: z.string().nullable(),
+              status: z.enum(['active', 'revoked']),
+            }),
+          )
+          .describe('Your bindings of this token'),
+      }),
+    ),
+    problems: z.array(z.string()).describe('Chains whose items could not be listed, and why'),
+    more: z.number().int().describe('Items held beyond the 200 listed'),
+  }),
+);
+
+export function walletItemsView(items: WalletItems): z.output<typeof walletItemsSchema> {
+  return {
+    wallets: items.wallets,
+    items: items.items.map((item) => ({
+      chainId: item.chainId,
+      chainName: item.chainName,
+      contract: item.contract,
+      tokenId: item.tokenId.toString(),
+      standard: item.standard,
+      balance: item.balance.toString(),
+      wallet: item.wallet,
+      display: item.display,
+      bindings: item.bindings.map((row) => ({
+        id: row.id,
+        use: row.use,
+        worldId: row.world_id,
+        frame: row.target,
+        status: row.status,
+      })),
+    })),
+    problems: items.problems,
+    more: items.more,
+  };
+}

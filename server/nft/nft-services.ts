@@ -22,6 +22,7 @@ import type { NftModuleOptions } from './nft.module.js';
 import { TokenDisplays, type ModelImports } from './token-displays.js';
 import { TokenGates } from './token-gates.js';
 import { startTransferIndexers, type IndexerTiming } from './transfer-indexers.js';
+import { WalletItemsService } from './wallet-items.js';
 
 export interface NftServicesDeps {
   db: Kysely<Database>;
@@ -81,6 +82,7 @@ export function createNftServices(deps: NftServicesDeps): NftServices {
       bindings,
       targets: new BindingTargets(deps.access, deps.scenes),
       gates,
+      items: new WalletItemsService(deps.db, deps.chains, repository, displays, deps.logger),
       access: deps.access,
       demo,
     },

@@ -22,9 +22,12 @@ import {
   gateBodyDocumented,
   gateBodySchema,
   gateViewSchema,
+  walletItemsSchema,
+  walletItemsView,
 } from './nft-schemas.js';
 import type { TokenGate } from './token-gate.js';
 import { TokenGates } from './token-gates.js';
+import { WalletItemsService } from './wallet-items.js';
 
 /** Bindings of tokens to in-world uses, and worlds' token gates. */
 @ApiTags('nft')
@@ -35,6 +38,7 @@ export class NftController {
     @Inject(NftBindingsService) private readonly bindings: NftBindingsService,
     @Inject(BindingTargets) private readonly targets: BindingTargets,
     @Inject(TokenGates) private readonly gates: TokenGates,
+    @Inject(WalletItemsService) private readonly items: WalletItemsService,
     @Inject(AccessService) private readonly access: AccessService,
   ) {}
 
@@ -72,6 +76,18 @@ export class NftController {
   async list(@Caller() caller: Principal) {
     const account = this.access.requireSession(caller, 'list your bindings');
     return (await this.bindings.list(account.accountId)).map(bindingView);
+  }
+
+  /**
+   * The tokens your linked wallets hold now — of the collections each chain lists, and any you have bound —
+   * with their names, pictures and your bindings of them.
+   */
+  @Get('nft/items')
+  @Returns(200, walletItemsSchema)
+  @Fails(401, 403, 503)
+  async listItems(@Caller() caller: Principal) {
+    const account = this.access.requireSession(caller, 'list your items');
+    return walletItemsView(await this.items.list(account.accountId));
   }
 
   @Delete('nft/bindings/:id')

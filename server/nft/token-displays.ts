@@ -47,7 +47,13 @@ export interface ModelImports {
   submitModel(accountId: string, glb: Uint8Array, name: string): Promise<string>;
 }
 
+/** How long a listed token's display is reused before its metadata is read again, in ms. */
+const PREVIEW_TTL_MS = 10 * 60_000;
+const PREVIEWS_KEPT = 5_000;
+
 export class TokenDisplays {
+  private readonly previews = new Map<string, { display: TokenDisplay; until: number }>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly chains: ChainRuntime,
@@ -71,6 +77,21 @@ export class TokenDisplays {
       ...display.shown,
       ...(await this.model(display.animationUrl, display.policy, accountId, display.shown.name)),
     };
+  }
+
+  /**
+   * The token's name and picture for a list (the Items panel): no model import, and remembered for
+   * PREVIEW_TTL_MS so listing again does not fetch every document again.
+   */
+  async preview(chainId: number, contract: Address, tokenId: bigint, kind: TokenKind): Promise<TokenDisplay> {
+    const key = `${chainId}:${contract}:${tokenId}`;
+    const remembered = this.previews.get(key);
+    if (remembered && remembered.until > Date.now()) return remembered.display;
+    const { shown } = await this.picture(chainId, contract, tokenId, kind);
+    this.previews.delete(key);
+    this.previews.set(key, { display: shown, until: Date.now() + PREVIEW_TTL_MS });
+    if (this.previews.size > PREVIEWS_KEPT) this.previews.delete(this.previews.keys().next().value!);
+    return shown;
   }
 
   private async model(

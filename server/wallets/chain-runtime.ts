@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { PublicClient } from 'viem';
+import { getAddress, type PublicClient } from 'viem';
 import {
   ContractKinds,
   DEV_CHAIN_ID,
   MulticallReader,
   OwnershipReader,
+  WalletTokenScanner,
   createChainClient,
   ensureDemoCollection,
   startAnvil,
@@ -26,6 +27,8 @@ export interface ChainRuntime {
   clients: ReadonlyMap<number, PublicClient>;
   /** Holdings per chain, cached until the transfer indexer says a token moved. */
   ownership: ReadonlyMap<number, OwnershipReader>;
+  /** Per chain: the tokens of its listed collections sent to a wallet (candidates for the Items list). */
+  received: ReadonlyMap<number, WalletTokenScanner>;
   /** Why there are no chains (wallets off), for the routes' 503 answers. */
   offReason: string | undefined;
   devChain: { rpcUrl: string; demo: DemoCollection } | undefined;
@@ -50,10 +53,25 @@ function runtime(
       return [chain.id, new OwnershipReader(reader, kinds)];
     }),
   );
+  const received = new Map(
+    chains.map((chain) => [
+      chain.id,
+      new WalletTokenScanner(
+        clients.get(chain.id)!,
+        chain.id,
+        chain.collections.map((collection) => ({
+          address: getAddress(collection.address),
+          fromBlock: BigInt(collection.fromBlock),
+        })),
+        { logRange: chain.logRange },
+      ),
+    ]),
+  );
   return {
     chains,
     clients,
     ownership,
+    received,
     offReason,
     devChain,
     gateways,
@@ -116,6 +134,10 @@ export async function startChains(
       logRange: 2_000,
       timeoutMs: 5_000,
       contractKinds: {},
+      collections: [
+        { address: demo.collectibles, fromBlock: 0 },
+        { address: demo.items, fromBlock: 0 },
+      ],
       dev: true,
     };
     return runtime(config.gateways, [chain], undefined, { rpcUrl: anvil.rpcUrl, demo }, anvil);

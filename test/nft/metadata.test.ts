@@ -86,6 +86,7 @@ beforeAll(async () => {
     logRange: 2000,
     timeoutMs: 5_000,
     contractKinds: {},
+    collections: [],
     dev: true,
   });
 });

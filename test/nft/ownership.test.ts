@@ -58,6 +58,7 @@ function readerFor(
     logRange: 2000,
     timeoutMs,
     contractKinds: {},
+    collections: [],
     dev: true,
   };
   const client = createChainClient(config, { onRequestBody: (body) => (requests += rpcCallCount(body)) });

@@ -63,6 +63,7 @@ function indexerFor(sink: TransferSink, logRange = 2_000, ranges: bigint[][] = [
     logRange,
     timeoutMs: 5_000,
     contractKinds: {},
+    collections: [],
     dev: true,
   };
   const client = createChainClient(config, {

@@ -100,6 +100,7 @@ export const EXPECTED: Record<string, string> = {
   // NFT bindings need a linked wallet that holds the token (no caller here has one); gates are settings.
   'POST /nft/bindings': '                            401  403  403  403  403  403  403  403  403  401',
   'GET /nft/bindings': '                             401  200  200  200  200  200  200  200  200  401',
+  'GET /nft/items': '                               401  200  200  200  200  200  200  200  200  401',
   'DELETE /nft/bindings/{id}': '                     401  404  404  404  404  404  404  404  404  401',
   'GET /worlds/{slug}/token-gate': '                 404  404  200  200  200  200  200  200  404  401',
   'PUT /worlds/{slug}/token-gate': '                 401  404  403  403  403  200  200  200  404  401',

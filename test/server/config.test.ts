@@ -82,6 +82,13 @@ describe('parseConfig', () => {
       },
       /^config: NFT_CHAINS="<redacted>" is invalid: lists a chain id twice/,
     ],
+    [
+      {
+        NFT_CHAINS:
+          '[{"id":1,"name":"A","rpcUrls":["https://a.example"],"collections":[{"address":"0x12","fromBlock":-1}]}]',
+      },
+      /^config: NFT_CHAINS="<redacted>" is invalid: \[0\.collections\.0\.address\] must be a contract address.*\[0\.collections\.0\.fromBlock\]/,
+    ],
     [{ DEV_CHAIN: 'yes' }, /^config: DEV_CHAIN="yes" is invalid: must be on or off/],
     [
       { NFT_GATEWAY_CA_FILE: '/no/such/ca.pem' },
@@ -109,6 +116,7 @@ describe('parseConfig', () => {
         logRange: 2000,
         timeoutMs: 10000,
         contractKinds: {},
+        collections: [],
         dev: false,
       },
     ]);

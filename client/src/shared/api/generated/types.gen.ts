@@ -889,6 +889,66 @@ export type TokenGate = {
     needs: string | null;
 };
 
+export type NftItems = {
+    /**
+     * Your linked wallets; none means there is nothing to list yet
+     */
+    wallets: Array<string>;
+    items: Array<{
+        chainId: number;
+        chainName: string;
+        contract: string;
+        tokenId: string;
+        standard: 'erc721' | 'erc1155';
+        /**
+         * Units the wallet holds (1 for an ERC-721)
+         */
+        balance: string;
+        /**
+         * Which of your wallets holds it
+         */
+        wallet: string;
+        display: {
+            name: string;
+            /**
+             * GET /assets/files/{image}: the token image, re-encoded as WebP
+             */
+            image?: string;
+            problem?: string;
+            /**
+             * The asset job importing the metadata's animation_url GLB (GET /assets/jobs/{modelJob})
+             */
+            modelJob?: string;
+            /**
+             * GET /assets/{model}: the imported model, once recorded
+             */
+            model?: string;
+            /**
+             * Why the animation_url could not be used, if so
+             */
+            modelProblem?: string;
+        };
+        /**
+         * Your bindings of this token
+         */
+        bindings: Array<{
+            id: string;
+            use: 'wearable' | 'frame' | 'key' | 'collectible';
+            worldId: string | null;
+            frame: string | null;
+            status: 'active' | 'revoked';
+        }>;
+    }>;
+    /**
+     * Chains whose items could not be listed, and why
+     */
+    problems: Array<string>;
+    /**
+     * Items held beyond the 200 listed
+     */
+    more: number;
+};
+
 export type VoiceTokenRequest = {
     sessionId: string;
     room: string;
@@ -4806,6 +4866,39 @@ export type NftCreateResponses = {
 };
 
 export type NftCreateResponse = NftCreateResponses[keyof NftCreateResponses];
+
+export type NftListItemsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/nft/items';
+};
+
+export type NftListItemsErrors = {
+    /**
+     * application/problem+json
+     */
+    401: Problem;
+    /**
+     * application/problem+json
+     */
+    403: Problem;
+    /**
+     * application/problem+json
+     */
+    503: Problem;
+};
+
+export type NftListItemsError = NftListItemsErrors[keyof NftListItemsErrors];
+
+export type NftListItemsResponses = {
+    /**
+     * OK
+     */
+    200: NftItems;
+};
+
+export type NftListItemsResponse = NftListItemsResponses[keyof NftListItemsResponses];
 
 export type NftRemoveData = {
     body?: never;
