@@ -29,7 +29,8 @@ export interface WalletItem {
   balance: bigint;
   wallet: Address;
   display: TokenDisplay;
-  bindings: BindingRow[];
+  /** Your bindings of it, each with the slug of its world (frame and key bindings). */
+  bindings: (BindingRow & { worldSlug: string | null })[];
 }
 
 export interface WalletItems {
@@ -67,6 +68,14 @@ export class WalletItemsService {
     const wallets = rows.map((row) => getAddress(row.address));
     if (wallets.length === 0) return { wallets, items: [], problems: [], more: 0 };
     const bound = await this.bindings.listForAccount(accountId);
+    const worldIds = [...new Set(bound.flatMap((row) => (row.world_id ? [row.world_id] : [])))];
+    const slugs = new Map(
+      worldIds.length
+        ? (
+            await this.db.selectFrom('worlds').select(['id', 'slug']).where('id', 'in', worldIds).execute()
+          ).map((world) => [world.id, world.slug])
+        : [],
+    );
     const problems: string[] = [];
     const held: HeldToken[] = [];
     for (const chain of this.chains.chains) {
@@ -96,11 +105,13 @@ export class WalletItemsService {
         balance: holding.balance,
         wallet: holding.holder,
         display: displays[index]!,
-        bindings: bound.filter(
-          (row) =>
-            tokenKey(row.chain_id, row.contract, row.token_id) ===
-            tokenKey(chainId, holding.contract, holding.tokenId),
-        ),
+        bindings: bound
+          .filter(
+            (row) =>
+              tokenKey(row.chain_id, row.contract, row.token_id) ===
+              tokenKey(chainId, holding.contract, holding.tokenId),
+          )
+          .map((row) => ({ ...row, worldSlug: row.world_id ? (slugs.get(row.world_id) ?? null) : null })),
       };
     });
     return { wallets, items, problems, more: held.length - listed.length };

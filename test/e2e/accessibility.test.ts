@@ -113,6 +113,7 @@ describe('the player with a keyboard and a screen reader', () => {
       /^Emote$/,
       /^Settings$/,
       /^Sign in$/,
+      /^Items$/,
       /^Press the button/,
       /^Chat message$/,
     ]) {
@@ -133,6 +134,7 @@ describe('the player with a keyboard and a screen reader', () => {
       [/^Settings$/, 'Settings'],
       [/here$/, 'People here'],
       [/^Sign in$/, 'Sign in'],
+      [/^Items$/, 'Items'],
     ] as const) {
       await tabTo(page, button);
       await page.keyboard.press('Enter');

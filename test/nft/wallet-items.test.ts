@@ -99,7 +99,28 @@ describe('a wallet’s items', () => {
     const { id } = (await created.json()) as { id: string };
     const list = await listItems(tokens.get(1)!);
     const worn = list.items.find((item) => item.contract === items && item.tokenId === '2')!;
-    expect(worn.bindings).toEqual([{ id, use: 'wearable', worldId: null, frame: null, status: 'active' }]);
+    expect(worn.bindings).toEqual([
+      { id, use: 'wearable', worldId: null, world: null, frame: null, status: 'active' },
+    ]);
+    const framed = await fetch(`${server.url}/nft/bindings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.get(1)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        chainId: 31337,
+        contract: collectibles,
+        tokenId: '1',
+        use: 'frame',
+        world: 'demo',
+        frame: 'gallery-frame',
+      }),
+    });
+    expect(framed.status).toBe(201);
+    const first = (await listItems(tokens.get(1)!)).items.find(
+      (item) => item.contract === collectibles && item.tokenId === '1',
+    )!;
+    expect(first.bindings).toMatchObject([
+      { use: 'frame', world: 'demo', frame: 'gallery-frame', status: 'active' },
+    ]);
   });
 
   it('moves an item from the sender’s list to the receiver’s once a transfer is confirmed', async () => {

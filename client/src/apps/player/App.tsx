@@ -5,7 +5,7 @@ import type { WorldConnection } from '../../shared/net/world-connection.js';
 import { instanceFromUrl, inviteLink, joinOptionsFromUrl } from '../../shared/world/join-options.js';
 import type { JoinOptions } from '../../../../protocol/index.js';
 import { ChatPanel } from './ChatPanel.js';
-import { EmoteBar, PeopleList, SettingsPanel, SignInPanel, TouchControls } from './on-demand.js';
+import { EmoteBar, ItemsPanel, PeopleList, SettingsPanel, SignInPanel, TouchControls } from './on-demand.js';
 import { readPeople } from '../../shared/world/people.js';
 import { signedInAs } from '../../shared/net/guest-session.js';
 import { hasTouchScreen } from './touch-screen.js';
@@ -21,13 +21,14 @@ import { VideoButtons } from './VideoButtons.js';
 /** How often the HUD re-reads the store, in ms (the 3D view itself updates every frame). */
 const HUD_REFRESH_MS = 100;
 
-type Panel = 'people' | 'emotes' | 'settings' | 'account';
+type Panel = 'people' | 'emotes' | 'settings' | 'account' | 'items';
 /** Each panel's root element (the panels' own class names). */
 const PANEL_SELECTOR: Record<Panel, string> = {
   people: '.people-list',
   emotes: '.emotes',
   settings: '.settings',
   account: '.sign-in',
+  items: '.items-panel',
 };
 
 function useStoreView(store: WorldStore) {
@@ -72,6 +73,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
   const [showEmotes, setShowEmotes] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
   const [showAccount, setShowAccount] = useState(false);
+  const [showItems, setShowItems] = useState(false);
   const [account] = useState(signedInAs);
   const [touch] = useState(hasTouchScreen);
   const [settings, setSettings] = useState(() => (store.settings = loadSettings(pageStorage())));
@@ -140,6 +142,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
     emotes: [showEmotes, setShowEmotes],
     settings: [showSettings, setShowSettings],
     account: [showAccount, setShowAccount],
+    items: [showItems, setShowItems],
   };
   useEffect(() => {
     const escape = (event: KeyboardEvent) => {
@@ -154,7 +157,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
     window.addEventListener('keydown', escape);
     return () => window.removeEventListener('keydown', escape);
     // `shown` is rebuilt each render from these four; the setters never change.
-  }, [showPeople, showEmotes, showSettings, showAccount]);
+  }, [showPeople, showEmotes, showSettings, showAccount, showItems]);
 
   const closeEmotes = useCallback(() => {
     // An emote picked from the keyboard hands the focus back to the Emote button.
@@ -192,6 +195,7 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         />
       )}
       {showAccount && <SignInPanel onDone={() => window.location.reload()} />}
+      {showItems && <ItemsPanel store={store} world={options.world} />}
       {showEmotes && <EmoteBar onPicked={closeEmotes} />}
       {showSettings && <SettingsPanel settings={settings} onChange={changeSettings} />}
       {touch && view.connection === 'joined' && <TouchControls />}
@@ -253,6 +257,17 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         >
           {account ?? 'Sign in'}
         </button>
+        {!store.preview && (
+          <button
+            type="button"
+            className="items-button"
+            ref={toggleRef('items')}
+            aria-expanded={showItems}
+            onClick={toggle('items', showItems, setShowItems)}
+          >
+            Items
+          </button>
+        )}
         <button
           type="button"
           className="press"

@@ -47,6 +47,7 @@ export const PeopleList = onDemand('list of people', () =>
 export const SignInPanel = onDemand('sign-in panel', () =>
   import('./SignInPanel.js').then((m) => m.SignInPanel),
 );
+export const ItemsPanel = onDemand('items panel', () => import('./ItemsPanel.js').then((m) => m.ItemsPanel));
 export const EmoteBar = onDemand('emote bar', () => import('./EmoteBar.js').then((m) => m.EmoteBar));
 export const SettingsPanel = onDemand('settings panel', () =>
   import('./SettingsPanel.js').then((m) => m.SettingsPanel),

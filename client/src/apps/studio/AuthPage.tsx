@@ -3,7 +3,8 @@
  * owner made). Errors are the server's words, shown beside the form.
  */
 import { useState, type FormEvent } from 'react';
-import { signIn, signUp } from '../../shared/net/guest-session.js';
+import { rememberSignedIn, signIn, signUp } from '../../shared/net/guest-session.js';
+import { WalletChoices } from '../../shared/ui/WalletChoices.js';
 import { CredentialFields } from '../../shared/ui/CredentialFields.js';
 import { ORIGIN } from './studio-api.js';
 
@@ -81,6 +82,18 @@ export function AuthPage({ onSignedIn }: { onSignedIn: () => void }) {
           {busy ? 'One moment…' : mode === 'sign-in' ? 'Sign in' : 'Create account'}
         </button>
       </form>
+      {mode === 'sign-in' && (
+        <section className="studio-wallet" aria-label="Sign in with a wallet">
+          <p className="studio-or">or, with a browser wallet (a new wallet gets an account of its own)</p>
+          <WalletChoices
+            mode="sign-in"
+            onDone={(session) => {
+              if (session) rememberSignedIn(session);
+              onSignedIn();
+            }}
+          />
+        </section>
+      )}
     </main>
   );
 }

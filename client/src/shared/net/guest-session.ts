@@ -109,6 +109,11 @@ export async function signUp(
   return problem?.detail ?? `Sign-up failed (HTTP ${response.status}).`;
 }
 
+/** Keeps a session made by wallet sign-in (SIWE): the next join is as that account. */
+export function rememberSignedIn(session: Session): void {
+  save(session, true);
+}
+
 /** A current access token of the signed-in account (renewed as needed), or null when nobody is signed in. */
 export async function accountAccessToken(endpoint: string): Promise<string | null> {
   const stored = load();

@@ -935,6 +935,10 @@ export type NftItems = {
             id: string;
             use: 'wearable' | 'frame' | 'key' | 'collectible';
             worldId: string | null;
+            /**
+             * The world's slug (frame and key bindings)
+             */
+            world: string | null;
             frame: string | null;
             status: 'active' | 'revoked';
         }>;

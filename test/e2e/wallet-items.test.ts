@@ -1,0 +1,161 @@
+/**
+ * Wallet sign-in and the Items panel in the player, with a test wallet injected into the page (EIP-6963,
+ * signing with anvil's dev account 1 in the test process): sign in from the Items panel, see the demo
+ * tokens the wallet holds, show one in the demo world's gallery frame (the room's state shows it to
+ * everyone) and wear another (its picture on the name tag); axe finds nothing serious in the panel. A
+ * declined signature, a declined chain switch and a chain switched mid-signature each get a clear message
+ * and sign nobody in. The studio's sign-in page signs in with the same wallet.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import { devAccount } from '../../nft-bridge/index.js';
+import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
+import { seriousAxeViolations } from '../helpers/axe.js';
+import {
+  hookReader,
+  launchBrowser,
+  openWatchedPage,
+  saveScreenshot,
+  type WatchedPage,
+} from '../helpers/browser.js';
+import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { injectTestWallet, type TestWalletBehaviour } from '../helpers/test-wallet.js';
+import { waitFor } from '../helpers/wait.js';
+
+let server: ServerProcess;
+let browser: Browser;
+let watched: WatchedPage;
+
+const readHook = hookReader(() => watched.page, ['loading', 'frames'] as const satisfies ReadonlyArray<
+  keyof MibTestHook
+>);
+
+async function enter(page: WatchedPage['page'], name: string): Promise<void> {
+  await page.goto(`${server.url}/?world=demo&name=${encodeURIComponent(name)}`);
+  await page.waitForFunction(() => window.__mib?.loading.progress === 1, undefined, { timeout: 60_000 });
+}
+
+/** A fresh page with the test wallet in `behaviour`, in the demo world, its Items panel open. */
+async function pageWithWallet(behaviour: TestWalletBehaviour): Promise<WatchedPage> {
+  const opened = await openWatchedPage(browser);
+  await injectTestWallet(opened.page, devAccount(1), behaviour);
+  await enter(opened.page, 'Wally');
+  await opened.page.getByRole('button', { name: 'Items' }).click();
+  await opened.page.getByRole('button', { name: 'Sign in with Test Wallet' }).click();
+  return opened;
+}
+
+beforeAll(async () => {
+  server = await startServerProcess({ DATA_DIR: await tempDir(), DEV_CHAIN: 'on' }, 60_000);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('wallet sign-in and items in the player', () => {
+  it('signs in with the injected wallet from the Items panel and lists what it holds', async () => {
+    watched = await openWatchedPage(browser);
+    const page = watched.page;
+    await injectTestWallet(page, devAccount(1));
+    await enter(page, 'Wally');
+    await page.getByRole('button', { name: 'Items' }).click();
+    const panel = page.getByRole('dialog', { name: 'Items' });
+    await panel.getByRole('button', { name: 'Sign in with Test Wallet' }).click();
+    // Signed in, the page joins again as the wallet's account (its name is the short address).
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor({ state: 'detached' });
+    await page.waitForFunction(() => window.__mib?.loading.progress === 1, undefined, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Items' }).click();
+    for (const name of ['Demo Collectible #1', 'Demo Collectible #2', 'Demo Item #1', 'Demo Item #2'])
+      await panel.getByText(name, { exact: true }).waitFor();
+    await panel.locator('.item-origin', { hasText: '×5' }).waitFor();
+    // Every token's picture, served by this server, has loaded.
+    await page.waitForFunction(() => {
+      const pictures = [...document.querySelectorAll<HTMLImageElement>('.items-panel img')];
+      return (
+        pictures.length === 4 && pictures.every((picture) => picture.complete && picture.naturalWidth > 0)
+      );
+    });
+    const violations = await seriousAxeViolations(page);
+    expect(violations).toEqual([]);
+    await saveScreenshot(page, 'items-panel');
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('shows a token in the gallery frame and wears another', async () => {
+    const page = watched.page;
+    const panel = page.getByRole('dialog', { name: 'Items' });
+    const second = panel.locator('li.item', { hasText: 'Demo Collectible #2' });
+    expect(await second.getByRole('combobox').inputValue()).toBe('gallery-frame');
+    await second.getByRole('button', { name: 'Show in frame' }).click();
+    await panel.getByText('Demo Collectible #2 shown in Gallery frame').waitFor();
+    await second.getByText('In Gallery frame').waitFor();
+    const framed = await waitFor(
+      readHook,
+      (hook) =>
+        hook.frames.find((frame) => frame.entity === 'gallery-frame')?.token?.name === 'Demo Collectible #2',
+      { what: 'the gallery frame showing Demo Collectible #2', timeoutMs: 20_000 },
+    );
+    expect(framed.frames.find((frame) => frame.entity === 'gallery-frame')?.token?.image).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+
+    const item = panel.locator('li.item', { hasText: 'Demo Item #1' });
+    await item.getByRole('button', { name: 'Wear' }).click();
+    await item.getByText('Worn').waitFor();
+    await page.locator('.name-tag[data-wearing] img.worn-token').first().waitFor({ timeout: 20_000 });
+    await saveScreenshot(page, 'items-framed-and-worn');
+
+    await item.getByRole('button', { name: 'Take off' }).click();
+    await panel.getByText('Demo Item #1 taken off').waitFor();
+    await page.waitForFunction(() => !document.querySelector('.name-tag .worn-token'), undefined, {
+      timeout: 20_000,
+    });
+    expect(watched.problems).toEqual([]);
+  });
+
+  it('says what went wrong when the signature is declined, the chain not switched, or switched mid-way', async () => {
+    const cases: Array<[TestWalletBehaviour, RegExp]> = [
+      [{ declineSignature: true }, /You declined to sign the message in Test Wallet\. Nothing was changed/],
+      [{ chainId: 1, declineSwitch: true }, /Test Wallet is on chain 1; this server reads chain 31337\./],
+      [
+        { switchDuringSignature: 1 },
+        /Test Wallet switched to chain 1 while you were signing in\. Sign in again/,
+      ],
+    ];
+    for (const [behaviour, message] of cases) {
+      const opened = await pageWithWallet(behaviour);
+      const alert = opened.page.getByRole('dialog', { name: 'Items' }).getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(message);
+      // Nobody was signed in: the panel still offers the wallet.
+      await opened.page.getByRole('button', { name: 'Sign in with Test Wallet' }).waitFor();
+      expect(opened.problems).toEqual([]);
+      await opened.page.close();
+    }
+    // A wallet on another chain that does switch signs in.
+    const switched = await pageWithWallet({ chainId: 1 });
+    await switched.page.waitForFunction(() => window.__mib?.loading.progress === 1, undefined, {
+      timeout: 60_000,
+    });
+    await switched.page.getByRole('button', { name: 'Items' }).click();
+    await switched.page.getByText('Demo Collectible #1', { exact: true }).waitFor();
+    await switched.page.close();
+  });
+
+  it('signs in to the studio with the wallet', async () => {
+    const opened = await openWatchedPage(browser);
+    await injectTestWallet(opened.page, devAccount(1));
+    await opened.page.goto(`${server.url}/studio`);
+    await opened.page.getByRole('button', { name: 'Sign in with Test Wallet' }).click();
+    await opened.page
+      .getByRole('heading', { name: /worlds/i })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await saveScreenshot(opened.page, 'studio-signed-in-with-wallet');
+    expect(opened.problems).toEqual([]);
+    await opened.page.close();
+  });
+});
