@@ -6,6 +6,7 @@
  */
 import type { PlacedAvatar, WorldStateView } from './state.js';
 import { readMovementFrame, type MovementFrameHeader } from './movement-frame.js';
+import { wearableSlot, type WearableSlot } from './wearable-slots.js';
 
 export interface TrackedAvatar extends PlacedAvatar {
   sessionId: string;
@@ -18,6 +19,9 @@ export interface TrackedAvatar extends PlacedAvatar {
   inVoice: boolean;
   /** Picture (asset hash) of the token it wears ('' = none). */
   wearing: string;
+  /** That token's model (asset hash; '' = none) and where it sits. */
+  wearingModel: string;
+  wearingSlot: WearableSlot;
   /** Whether a position has been received yet. */
   placed: boolean;
 }
@@ -50,6 +54,8 @@ export class AvatarTracker {
         avatar.appearance = view.appearance;
         avatar.inVoice = view.inVoice;
         avatar.wearing = view.wearing ?? '';
+        avatar.wearingModel = view.wearingModel ?? '';
+        avatar.wearingSlot = wearableSlot(view.wearingSlot);
         return;
       }
       if (avatar) this.remove(avatar);
@@ -62,6 +68,8 @@ export class AvatarTracker {
         appearance: view.appearance,
         inVoice: view.inVoice,
         wearing: view.wearing ?? '',
+        wearingModel: view.wearingModel ?? '',
+        wearingSlot: wearableSlot(view.wearingSlot),
         x: 0,
         y: 0,
         z: 0,

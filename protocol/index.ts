@@ -12,6 +12,7 @@ export * from './render-contract.js';
 export * from './scene-models.js';
 export * from './scene-transforms.js';
 export * from './avatar-appearance.js';
+export * from './wearable-slots.js';
 export * from './scene-convert.js';
 export * from './scene-references.js';
 export type { SceneV1Document, SceneV1DocumentInput, SceneV1EntityInput } from './scene-v1.js';

@@ -20,6 +20,10 @@ const avatarFields = () => ({
   inVoice: t.boolean().default(false),
   /** Picture (asset sha-256) of the token the visitor wears: its newest active wearable binding ('' = none). */
   wearing: t.string().default(''),
+  /** That token's model (asset sha-256 of its animation_url GLB, processed), once ready ('' = none). */
+  wearingModel: t.string().default(''),
+  /** Where the model sits: head, hand or back (wearable-slots.ts). */
+  wearingSlot: t.string().default('head'),
 });
 
 export const Avatar = schema(avatarFields(), 'Avatar');
@@ -110,6 +114,9 @@ export interface AvatarView {
   inVoice: boolean;
   /** Absent from states sent before wearables existed; treat as ''. */
   wearing?: string;
+  /** Absent from states sent before worn models existed; treat as '' (and 'head'). */
+  wearingModel?: string;
+  wearingSlot?: string;
 }
 
 /** A movable item as a client decodes it (quantised; see Item). */
@@ -148,5 +155,8 @@ export interface WorldStateView {
 /** An avatar as a client draws it: who (name, colour) and where (metres; yaw in radians). */
 export interface PlacedAvatar
   extends
-    Omit<AvatarView, 'netId' | 'seat' | 'appearance' | 'inVoice' | 'wearing'>,
+    Omit<
+      AvatarView,
+      'netId' | 'seat' | 'appearance' | 'inVoice' | 'wearing' | 'wearingModel' | 'wearingSlot'
+    >,
     Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

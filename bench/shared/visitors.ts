@@ -155,10 +155,9 @@ export async function wrapRoom(room: Room, { spectator = false } = {}): Promise<
   const avatars = (): Map<string, SeenAvatar> => {
     const map = new Map<string, SeenAvatar>();
     for (const tracked of tracker.avatars.values()) {
-      const { sessionId, netId, name, color, seat, appearance, inVoice, wearing, x, y, z, yaw, placed } =
-        tracked;
+      const { sessionId, placed, ...shown } = tracked;
       if (!placed) continue;
-      const seen: SeenAvatar = { netId, name, color, seat, appearance, inVoice, wearing, x, y, z, yaw };
+      const seen: SeenAvatar = { ...shown };
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }

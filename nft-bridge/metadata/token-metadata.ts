@@ -30,6 +30,8 @@ const metadataSchema = z.looseObject({
   description: z.string().max(10_000).optional(),
   image: z.string().max(100_000).optional(),
   animation_url: z.string().max(100_000).optional(),
+  /** OpenSea's attribute list; a malformed one is dropped, not a reason to refuse the document. */
+  attributes: z.array(z.looseObject({})).max(200).optional().catch(undefined),
 });
 export type TokenMetadata = z.output<typeof metadataSchema>;
 

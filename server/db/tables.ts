@@ -1,5 +1,6 @@
 /** Row types of the database, for Kysely's typed queries. Kept in step with the migrations. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { WearableSlot } from '../../protocol/index.js';
 
 export type Visibility = 'public' | 'unlisted' | 'private';
 export type VoiceMode = 'off' | 'proximity' | 'global';
@@ -305,6 +306,8 @@ export interface SiweNoncesTable {
 /** What the worlds show of a bound token, from its metadata; images are re-encoded and kept as assets. */
 export interface TokenDisplay {
   name: string;
+  /** Where it is worn (its metadata's "slot" attribute; absent = the head). */
+  slot?: WearableSlot;
   /** sha-256 of the image as stored in the asset store, when there is one. */
   image?: string;
   /**

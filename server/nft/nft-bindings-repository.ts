@@ -128,8 +128,11 @@ export class NftBindingsRepository implements InstanceBindings {
       .execute();
   }
 
-  /** The picture (asset hash) each account wears: of its newest active wearable binding that has one. */
-  async wearing(accountIds: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * What each account wears: the display (picture, model, slot) of its newest active wearable binding
+   * that has a picture or a model.
+   */
+  async wearing(accountIds: readonly string[]): Promise<Map<string, TokenDisplay>> {
     if (accountIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('nft_bindings')
@@ -139,9 +142,11 @@ export class NftBindingsRepository implements InstanceBindings {
       .where('status', '=', 'active')
       .orderBy('created_at', 'desc')
       .execute();
-    const worn = new Map<string, string>();
-    for (const row of rows)
-      if (row.metadata?.image && !worn.has(row.account_id)) worn.set(row.account_id, row.metadata.image);
+    const worn = new Map<string, TokenDisplay>();
+    for (const row of rows) {
+      const shown = row.metadata?.image || row.metadata?.model || row.metadata?.modelJob;
+      if (shown && !worn.has(row.account_id)) worn.set(row.account_id, row.metadata!);
+    }
     return worn;
   }
 

@@ -1,5 +1,6 @@
 /** Request and response shapes of the NFT routes (validated with zod, documented in OpenAPI). */
 import { z } from 'zod';
+import { WEARABLE_SLOTS } from '../../protocol/index.js';
 import { named } from '../control-plane/index.js';
 import type { BindingRow } from './nft-bindings-repository.js';
 import type { WalletItems } from './wallet-items.js';
@@ -33,6 +34,10 @@ export const createBindingSchema = z
 
 export const tokenDisplaySchema = z.object({
   name: z.string(),
+  slot: z
+    .enum(WEARABLE_SLOTS)
+    .optional()
+    .describe('Where it is worn, from its metadata\'s "slot" attribute (absent: on the head)'),
   image: z.string().optional().describe('GET /assets/files/{image}: the token image, re-encoded as WebP'),
   problem: z.string().optional(),
   modelJob: z

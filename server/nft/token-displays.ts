@@ -20,6 +20,7 @@ import {
   type SafeFetchPolicy,
   type TokenKind,
 } from '../../nft-bridge/index.js';
+import { DEFAULT_WEARABLE_SLOT, slotFromAttributes } from '../../protocol/index.js';
 import type { Database, TokenDisplay } from '../db/tables.js';
 import type { ChainRuntime } from '../wallets/index.js';
 
@@ -151,8 +152,10 @@ export class TokenDisplays {
     }
     const name = metadata.name?.slice(0, 120) || fallbackName;
     const animationUrl = metadata.animation_url;
+    const slot = slotFromAttributes(metadata.attributes);
+    const named = slot === DEFAULT_WEARABLE_SLOT ? { name } : { name, slot };
     if (!metadata.image)
-      return { shown: { name, problem: 'its metadata has no image' }, animationUrl, policy };
+      return { shown: { ...named, problem: 'its metadata has no image' }, animationUrl, policy };
     try {
       const { bytes } = await fetchUri(metadata.image, this.settings.gateways, {
         ...policy,
@@ -170,9 +173,9 @@ export class TokenDisplays {
         .values({ hash, media_type: 'image/webp', bytes: webp.length })
         .onConflict((conflict) => conflict.column('hash').doNothing())
         .execute();
-      return { shown: { name, image: hash }, animationUrl, policy };
+      return { shown: { ...named, image: hash }, animationUrl, policy };
     } catch (error) {
-      return { shown: this.problem(name, 'image', error), animationUrl, policy };
+      return { shown: { ...this.problem(name, 'image', error), ...named }, animationUrl, policy };
     }
   }
 

@@ -4,7 +4,7 @@
  * start-server hands them in.
  */
 import type { Selectable } from 'kysely';
-import type { NftBindingsTable } from '../db/tables.js';
+import type { NftBindingsTable, TokenDisplay } from '../db/tables.js';
 
 /** May an account (null: anonymous) be in a world now; a refusal carries its HTTP status and the reason. */
 export type EntryDecision = { allowed: true } | { allowed: false; status: 401 | 403 | 503; reason: string };
@@ -28,8 +28,8 @@ export type BindingRow = Selectable<NftBindingsTable>;
 export interface InstanceBindings {
   /** The world's active frame bindings, newest first. */
   activeFrames(worldId: string): Promise<BindingRow[]>;
-  /** Each account's newest active wearable picture, by account id. */
-  wearing(accountIds: readonly string[]): Promise<Map<string, string>>;
+  /** What each account wears (its newest active wearable's display), by account id. */
+  wearing(accountIds: readonly string[]): Promise<Map<string, TokenDisplay>>;
   /** The world's locked portals each account holds a key for, by account id. */
   keys(worldId: string, accountIds: readonly string[]): Promise<Map<string, Set<string>>>;
 }

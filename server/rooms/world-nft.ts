@@ -8,7 +8,7 @@
 import type { Presence } from '@colyseus/core';
 import type { MapSchema } from '@colyseus/schema';
 import type { Logger } from 'pino';
-import { NftFrame } from '../../protocol/index.js';
+import { DEFAULT_WEARABLE_SLOT, NftFrame } from '../../protocol/index.js';
 import type { TokenDisplay } from '../db/tables.js';
 import { TOKEN_GATE_CLOSE_CODE, sendAway } from './close-codes.js';
 import type { EntryDecision, EntryGates, InstanceBindings } from './nft-ports.js';
@@ -38,6 +38,9 @@ export class WorldNft {
   private readonly keys = new Map<string, ReadonlySet<string>>();
   /** The next look at frames whose model is still being processed. */
   private recheck: ReturnType<typeof setTimeout> | undefined;
+  /** The next look at worn tokens whose model is still being processed. */
+  private redress: ReturnType<typeof setTimeout> | undefined;
+  private readonly awaitingModel = new Set<Occupant>();
 
   constructor(
     private readonly deps: RoomNftDeps,
@@ -54,6 +57,7 @@ export class WorldNft {
     this.reloadFrames();
     return () => {
       clearTimeout(this.recheck);
+      clearTimeout(this.redress);
       void presence.unsubscribe(NFT_EVENTS_CHANNEL, onEvent);
     };
   }
@@ -108,11 +112,26 @@ export class WorldNft {
     this.enqueue('loading what visitors wear and hold failed', async () => {
       const worn = await this.deps.bindings.wearing(accounts);
       const keys = await this.deps.bindings.keys(this.worldId, accounts);
+      const waiting: Occupant[] = [];
       for (const occupant of occupants) {
         if (!occupant.accountId) continue;
-        occupant.avatar.wearing = worn.get(occupant.accountId) ?? '';
+        const display = worn.get(occupant.accountId) ?? null;
+        const model = await this.modelOf(display);
+        if (model === undefined) waiting.push(occupant);
+        occupant.avatar.wearing = display?.image ?? '';
+        occupant.avatar.wearingModel = model ?? '';
+        occupant.avatar.wearingSlot = display?.slot ?? DEFAULT_WEARABLE_SLOT;
         this.keys.set(occupant.accountId, keys.get(occupant.accountId) ?? new Set());
       }
+      // A worn token's model still in the asset pipeline: dress them again once it may be done.
+      for (const occupant of waiting) this.awaitingModel.add(occupant);
+      if (waiting.length > 0 && this.redress === undefined)
+        this.redress = setTimeout(() => {
+          this.redress = undefined;
+          const again = [...this.awaitingModel];
+          this.awaitingModel.clear();
+          this.dress(again);
+        }, MODEL_RECHECK_MS);
     });
   }
 

@@ -3,7 +3,15 @@
  * slots reused as people come and go), the rest go to the crowd by distance, and motions follow movement.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Matrix4, PerspectiveCamera, Vector3, type InstancedMesh, type SkinnedMesh } from 'three';
+import {
+  BoxGeometry,
+  Matrix4,
+  Mesh,
+  PerspectiveCamera,
+  Vector3,
+  type InstancedMesh,
+  type SkinnedMesh,
+} from 'three';
 import { AVATAR_HEADWEAR, bodyAt, parseAppearance } from '../../protocol/index.js';
 import { motionIndex, POSE_FLOATS, samplePose } from '../../client/src/shared/avatars/avatar-motions.js';
 import { AvatarRenderer, type DrawnAvatar } from '../../client/src/shared/avatars/avatar-renderer.js';
@@ -20,6 +28,8 @@ function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAv
     look: drawnLook(appearance),
     motion: createMotionState(),
     seated: false,
+    wornModel: '',
+    wornSlot: 'head',
   }));
 }
 
@@ -119,6 +129,53 @@ describe('the avatar renderer', () => {
     );
     expect(parseAppearance('tall-wings')).toEqual({ build: 'regular', headwear: 'none' });
     expect(parseAppearance('slim-bun')).toEqual({ build: 'slim', headwear: 'bun' });
+  });
+
+  it('attaches a worn model to its slot’s bone on near avatars once loaded, and takes it off', () => {
+    const renderer = new AvatarRenderer({ capacity: 16, nearMax: 1, nearDistance: 10, lodDistances: [] });
+    const loaded = new Map<string, Mesh>();
+    const asked: string[] = [];
+    renderer.wornModels = {
+      template: (asset) => {
+        asked.push(asset);
+        return loaded.get(asset);
+      },
+    };
+    const avatars = avatarsInARow(2, 5);
+    for (const avatar of avatars) {
+      avatar.wornModel = 'gem';
+      avatar.wornSlot = 'hand';
+    }
+    const wornOn = () => {
+      const skinned = renderer.root.children.find(
+        (child): child is SkinnedMesh => (child as SkinnedMesh).isSkinnedMesh === true && child.visible,
+      )!;
+      const found: Array<{ bone: string; size: number }> = [];
+      skinned.skeleton.bones.forEach((bone) =>
+        bone.children
+          .filter((child) => child.name.startsWith('worn-'))
+          .forEach((worn) => {
+            // Measured in the bone's frame (the animated bone's world box would grow with its turn).
+            const fitted = worn.children[0] as Mesh;
+            fitted.geometry.computeBoundingBox();
+            const size = fitted.geometry.boundingBox!.getSize(new Vector3()).multiply(fitted.scale);
+            found.push({ bone: bone.name, size: Math.round(Math.max(size.x, size.y, size.z) * 100) / 100 });
+          }),
+      );
+      return found;
+    };
+    renderer.draw(avatars, 2, true, camera(), 1, 1 / 60);
+    expect(wornOn()).toEqual([]); // still loading
+    expect(asked).toEqual(['gem']); // only the near avatar asks; the crowd draws no worn models
+    loaded.set('gem', new Mesh(new BoxGeometry(2, 4, 1)));
+    renderer.draw(avatars, 2, true, camera(), 1.1, 1 / 60);
+    expect(wornOn()).toEqual([{ bone: 'lowerArmR', size: 0.2 }]); // fitted into the hand slot
+    avatars[0]!.wornSlot = 'head';
+    renderer.draw(avatars, 2, true, camera(), 1.2, 1 / 60);
+    expect(wornOn()).toEqual([{ bone: 'head', size: 0.32 }]);
+    avatars[0]!.wornModel = '';
+    renderer.draw(avatars, 2, true, camera(), 1.3, 1 / 60);
+    expect(wornOn()).toEqual([]);
   });
 
   it('refuses more LOD distances than there are levels', () => {

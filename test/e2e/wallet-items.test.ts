@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { devAccount } from '../../nft-bridge/index.js';
+import { createPublicClient, createWalletClient, http, type Address } from 'viem';
+import { contracts, devAccount } from '../../nft-bridge/index.js';
 import type { MibTestHook } from '../../client/src/shared/world/test-hook.js';
 import { seriousAxeViolations } from '../helpers/axe.js';
 import {
@@ -20,15 +21,20 @@ import {
 } from '../helpers/browser.js';
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { injectTestWallet, type TestWalletBehaviour } from '../helpers/test-wallet.js';
+import { joinWorld } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
 let server: ServerProcess;
 let browser: Browser;
 let watched: WatchedPage;
 
-const readHook = hookReader(() => watched.page, ['loading', 'frames'] as const satisfies ReadonlyArray<
-  keyof MibTestHook
->);
+const readHook = hookReader(() => watched.page, [
+  'loading',
+  'frames',
+  'wearing',
+  'models',
+  'sessionId',
+] as const satisfies ReadonlyArray<keyof MibTestHook>);
 
 async function enter(page: WatchedPage['page'], name: string): Promise<void> {
   await page.goto(`${server.url}/?world=demo&name=${encodeURIComponent(name)}`);
@@ -116,6 +122,73 @@ describe('wallet sign-in and items in the player', () => {
     expect(watched.problems).toEqual([]);
   });
 
+  it('wears a token’s model on the avatar for everyone, and takes it off when the token leaves the wallet', async () => {
+    const page = watched.page;
+    const panel = page.getByRole('dialog', { name: 'Items' });
+    const gem = panel.locator('li.item', { hasText: 'Demo Collectible #1' });
+    await gem.getByRole('button', { name: 'Wear' }).click();
+    await gem.getByText('Worn').waitFor();
+    // Its animation_url GLB goes through the asset pipeline first; the room then names the model.
+    const worn = await waitFor(readHook, (hook) => (hook.wearing?.model ?? '') !== '', {
+      what: 'the worn token’s model named by the room',
+      timeoutMs: 90_000,
+    });
+    expect(worn.wearing).toMatchObject({ slot: 'head', picture: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const model = worn.wearing!.model;
+    await waitFor(readHook, (hook) => hook.models[`worn:${model}`] === 'loaded', {
+      what: 'the worn model loaded on the avatar',
+      timeoutMs: 30_000,
+    });
+    await page.getByRole('button', { name: 'Items' }).click(); // close the panel for the picture
+    await saveScreenshot(page, 'items-worn-model');
+    // Closer, from the front: the camera orbits with a drag (the gem sits on the head).
+    await page.mouse.move(512, 420);
+    await page.mouse.down();
+    await page.mouse.move(812, 400, { steps: 10 });
+    await page.mouse.up();
+    await page.mouse.wheel(0, -600);
+    await page.waitForTimeout(500);
+    await saveScreenshot(page, 'items-worn-model-near');
+
+    // Another visitor sees the same model on the avatar.
+    const other = await joinWorld(server.url, { name: 'Onlooker' });
+    try {
+      await other.waitToSee({ sessionId: worn.sessionId! }, 'the wearer');
+      await waitFor(
+        () => Promise.resolve(other.avatars().get(worn.sessionId!)),
+        (avatar) => avatar?.wearingModel === model && avatar.wearingSlot === 'head',
+        { what: 'the onlooker seeing the worn model' },
+      );
+
+      // The token leaves the wallet: once the transfer is confirmed, the binding is revoked and it comes off.
+      const { rpcUrl, collectibles } = (await (await fetch(`${server.url}/nft/dev-chain`)).json()) as {
+        rpcUrl: string;
+        collectibles: Address;
+      };
+      const holder = devAccount(1);
+      const hash = await createWalletClient({ account: holder, transport: http(rpcUrl) }).writeContract({
+        chain: null,
+        address: collectibles,
+        abi: contracts.DemoCollectibles.abi,
+        functionName: 'transferFrom',
+        args: [holder.address, devAccount(2).address, 1n],
+      });
+      await createPublicClient({ transport: http(rpcUrl) }).waitForTransactionReceipt({ hash });
+      await waitFor(readHook, (hook) => hook.wearing?.model === '' && hook.wearing.picture === '', {
+        what: 'the model taken off after the token left the wallet',
+        timeoutMs: 30_000,
+      });
+      await waitFor(
+        () => Promise.resolve(other.avatars().get(worn.sessionId!)),
+        (avatar) => avatar?.wearingModel === '',
+        { what: 'the onlooker seeing it taken off' },
+      );
+    } finally {
+      await other.leave();
+    }
+    expect(watched.problems).toEqual([]);
+  });
+
   it('says what went wrong when the signature is declined, the chain not switched, or switched mid-way', async () => {
     const cases: Array<[TestWalletBehaviour, RegExp]> = [
       [{ declineSignature: true }, /You declined to sign the message in Test Wallet\. Nothing was changed/],
@@ -137,11 +210,14 @@ describe('wallet sign-in and items in the player', () => {
     }
     // A wallet on another chain that does switch signs in.
     const switched = await pageWithWallet({ chainId: 1 });
+    await switched.page
+      .getByRole('button', { name: 'Sign in', exact: true })
+      .waitFor({ state: 'detached', timeout: 30_000 });
     await switched.page.waitForFunction(() => window.__mib?.loading.progress === 1, undefined, {
       timeout: 60_000,
     });
     await switched.page.getByRole('button', { name: 'Items' }).click();
-    await switched.page.getByText('Demo Collectible #1', { exact: true }).waitFor();
+    await switched.page.getByText('Demo Collectible #2', { exact: true }).waitFor();
     await switched.page.close();
   });
 

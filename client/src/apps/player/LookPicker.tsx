@@ -43,6 +43,8 @@ function PreviewAvatar({ look, color }: { look: AvatarLook; color: string }) {
     look: drawnLook(''),
     motion: createMotionState(),
     seated: false,
+    wornModel: '',
+    wornSlot: 'head' as const,
   }));
   useEffect(() => {
     avatar.colorHex = parseColor(color);

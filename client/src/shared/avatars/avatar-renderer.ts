@@ -16,7 +16,7 @@ import {
   type Camera,
   type InstancedBufferAttribute,
 } from 'three';
-import type { AvatarBody } from '../../../../protocol/index.js';
+import type { AvatarBody, WearableSlot } from '../../../../protocol/index.js';
 import { AVATAR_LODS, createAvatarGeometry } from './avatar-rig.js';
 import type { DrawnLook } from './avatar-look.js';
 import { bakeBoneTexture, type BoneTexture } from './bone-texture.js';
@@ -29,6 +29,7 @@ import {
 } from './crowd-mesh.js';
 import { updateMotion, type MotionState } from './motion-state.js';
 import { SkinnedAvatars } from './skinned-avatars.js';
+import type { WornModelSource } from './worn-models.js';
 import { NearestPicker } from '../world/systems/nearest.js';
 
 export interface AvatarRendererOptions {
@@ -58,6 +59,9 @@ export interface DrawnAvatar {
   motion: MotionState;
   /** On a seat (the room says so): it sits. */
   seated: boolean;
+  /** The worn token's model (asset hash; '' = none) and its slot: drawn on near avatars only. */
+  wornModel: string;
+  wornSlot: WearableSlot;
 }
 
 const matrix = new Matrix4();
@@ -90,6 +94,11 @@ export class AvatarRenderer {
   private drawCalls = 0;
   /** Scales the LOD and near distances (the visitor's detail setting; more = finer farther out). */
   lodBias = 1;
+
+  /** Where worn tokens' models come from (none: near avatars wear nothing but their name tag's picture). */
+  set wornModels(source: WornModelSource | undefined) {
+    this.skinned.wornModels = source;
+  }
 
   constructor(private readonly options: AvatarRendererOptions = DEFAULT_AVATAR_RENDERING) {
     if (options.lodDistances.length >= AVATAR_LODS)

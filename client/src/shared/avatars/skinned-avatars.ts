@@ -9,13 +9,18 @@ import {
   LoopRepeat,
   SkinnedMesh,
   type AnimationAction,
+  type Bone,
+  type Object3D,
   type BufferGeometry,
   type Group,
 } from 'three';
+import { DEFAULT_WEARABLE_SLOT, type WearableSlot } from '../../../../protocol/index.js';
 import type { DrawnAvatar } from './avatar-renderer.js';
 import { createSkinnedAvatarMaterial, type SkinnedAvatarMaterial } from './avatar-look.js';
 import { createAvatarSkeleton } from './avatar-rig.js';
 import { MOTIONS, motionClip, motionLoops } from './avatar-motions.js';
+import { BONES } from './avatar-rig.js';
+import { SLOT_PLACEMENTS, fittedWornModel, type WornModelSource } from './worn-models.js';
 import type { MotionState } from './motion-state.js';
 
 /** Seconds a motion change blends over. */
@@ -32,6 +37,11 @@ interface Slot {
   motion: number;
   /** Frame this slot was last drawn in. */
   frame: number;
+  bones: Bone[];
+  /** The worn model (asset hash; '' = none) and its slot, and its fitted copy once attached. */
+  wornModel: string;
+  wornSlot: WearableSlot;
+  worn: Object3D | null;
 }
 
 export class SkinnedAvatars {
@@ -39,6 +49,7 @@ export class SkinnedAvatars {
   private readonly byOwner = new Map<string, Slot>();
   private readonly free: Slot[] = [];
   private readonly clips = MOTIONS.map((name) => motionClip(name));
+  wornModels: WornModelSource | undefined;
 
   constructor(
     private readonly parent: Group,
@@ -67,6 +78,7 @@ export class SkinnedAvatars {
     const { material, headwear } = slot.material;
     if (material.color.getHex() !== colorHex) material.color.setHex(colorHex);
     headwear.value = look.headwear;
+    this.dress(slot, avatar);
     if (slot.motion !== state.motion) {
       const next = slot.actions[state.motion]!;
       next.reset();
@@ -96,7 +108,26 @@ export class SkinnedAvatars {
     }
   }
 
+  /** Attaches the avatar's worn model to its slot's bone once it is loaded; takes off one no longer worn. */
+  private dress(slot: Slot, avatar: DrawnAvatar): void {
+    // Compared field by field: this runs every frame for every near avatar (no key string built).
+    if (slot.wornModel !== avatar.wornModel || slot.wornSlot !== avatar.wornSlot) {
+      slot.worn?.removeFromParent(); // its geometry and materials are the loaded model's, kept for others
+      slot.worn = null;
+      slot.wornModel = avatar.wornModel;
+      slot.wornSlot = avatar.wornSlot;
+    }
+    if (!avatar.wornModel || slot.worn || !this.wornModels) return;
+    const template = this.wornModels.template(avatar.wornModel);
+    if (!template) return; // loading (or failed: the name tag's picture remains)
+    slot.worn = fittedWornModel(template, avatar.wornSlot);
+    slot.bones[BONES.indexOf(SLOT_PLACEMENTS[avatar.wornSlot].bone)]!.add(slot.worn);
+  }
+
   private release(slot: Slot): void {
+    slot.worn?.removeFromParent();
+    slot.worn = null;
+    slot.wornModel = '';
     this.byOwner.delete(slot.owner);
     slot.owner = '';
     slot.state = null;
@@ -129,7 +160,20 @@ export class SkinnedAvatars {
       action.clampWhenFinished = !loops;
       return action;
     });
-    const slot: Slot = { mesh, material, mixer, actions, owner: '', state: null, motion: -1, frame: -1 };
+    const slot: Slot = {
+      mesh,
+      material,
+      mixer,
+      actions,
+      owner: '',
+      state: null,
+      motion: -1,
+      frame: -1,
+      bones: skeleton.bones,
+      wornModel: '',
+      wornSlot: DEFAULT_WEARABLE_SLOT,
+      worn: null,
+    };
     this.slots.push(slot);
     this.parent.add(mesh);
     return slot;

@@ -243,6 +243,8 @@ export async function connectToWorld(
       if (remote) {
         remote.inVoice = tracked.inVoice;
         remote.wearing = tracked.wearing;
+        remote.wearingModel = tracked.wearingModel;
+        remote.wearingSlot = tracked.wearingSlot;
         remote.seat = tracked.seat;
       }
     }
@@ -252,6 +254,8 @@ export async function connectToWorld(
     if (store.local && self) {
       store.local.seat = self.seat;
       store.local.wearing = self.wearing;
+      store.local.wearingModel = self.wearingModel;
+      store.local.wearingSlot = self.wearingSlot;
       // A signed-in visitor is called by its account's name, whatever the join asked for.
       if (self.name) store.local.name = self.name;
     }

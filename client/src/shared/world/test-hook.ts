@@ -28,6 +28,8 @@ export interface MibTestHook {
   readonly self: { x: number; y: number; z: number; yaw: number } | null;
   /** The scene item the local avatar sits on ('' = standing), and inputs not yet acknowledged. */
   readonly seat: string;
+  /** What the local avatar wears, as the room says: the token's picture and model hashes ('' = none), its slot. */
+  readonly wearing: { picture: string; model: string; slot: string } | null;
   readonly pendingInputs: number;
   /** The notice shown to the visitor, if any. */
   readonly notice: string | null;
@@ -110,6 +112,12 @@ export function installTestHook(store: WorldStore): void {
     get self() {
       const local = store.local;
       return local ? Object.freeze({ ...local.predicted }) : null;
+    },
+    get wearing() {
+      const local = store.local;
+      return local
+        ? Object.freeze({ picture: local.wearing, model: local.wearingModel, slot: local.wearingSlot })
+        : null;
     },
     get frames() {
       return store.staticWorld.frames.map((frame) =>

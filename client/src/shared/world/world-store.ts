@@ -4,6 +4,7 @@
  * nothing per frame.
  */
 import {
+  DEFAULT_WEARABLE_SLOT,
   EMPTY_WORLD,
   bodyAt,
   readItemPose,
@@ -16,6 +17,7 @@ import {
   type SceneDocument,
   type StaticWorld,
   type ChatChannel,
+  type WearableSlot,
 } from '../../../../protocol/index.js';
 import { createMotionState, type MotionState } from '../avatars/motion-state.js';
 import { drawnLook, type DrawnLook } from '../avatars/avatar-look.js';
@@ -59,6 +61,9 @@ export interface RemoteAvatar {
   inVoice: boolean;
   /** Picture (asset hash) of the token it wears ('' = none). */
   wearing: string;
+  /** That token's model (asset hash; '' = none) and where on the avatar it sits. */
+  wearingModel: string;
+  wearingSlot: WearableSlot;
   /** The scene item it sits on, as the room says ('' = standing). */
   seat: string;
   /** Which motion it plays (chosen from how it moves, or an emote it was told about). */
@@ -80,6 +85,9 @@ export interface LocalAvatar {
   seat: string;
   /** Picture (asset hash) of the token it wears ('' = none). */
   wearing: string;
+  /** That token's model (asset hash; '' = none) and where on the avatar it sits. */
+  wearingModel: string;
+  wearingSlot: WearableSlot;
   motion: MotionState;
 }
 
@@ -324,6 +332,8 @@ export function createRemoteAvatar(
     rendered: bodyAt(body.x, body.z, body.yaw),
     inVoice: false,
     wearing: '',
+    wearingModel: '',
+    wearingSlot: DEFAULT_WEARABLE_SLOT,
     seat: '',
     motion: createMotionState(),
   };
@@ -342,6 +352,8 @@ export function createLocalAvatar(name: string, color: string, appearance = ''):
     nextSeq: 1,
     seat: '',
     wearing: '',
+    wearingModel: '',
+    wearingSlot: DEFAULT_WEARABLE_SLOT,
     motion: createMotionState(),
   };
 }

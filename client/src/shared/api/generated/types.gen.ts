@@ -784,6 +784,10 @@ export type NftBinding = {
     display: {
         name: string;
         /**
+         * Where it is worn, from its metadata's "slot" attribute (absent: on the head)
+         */
+        slot?: 'head' | 'hand' | 'back';
+        /**
          * GET /assets/files/{image}: the token image, re-encoded as WebP
          */
         image?: string;
@@ -910,6 +914,10 @@ export type NftItems = {
         wallet: string;
         display: {
             name: string;
+            /**
+             * Where it is worn, from its metadata's "slot" attribute (absent: on the head)
+             */
+            slot?: 'head' | 'hand' | 'back';
             /**
              * GET /assets/files/{image}: the token image, re-encoded as WebP
              */

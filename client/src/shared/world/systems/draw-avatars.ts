@@ -7,6 +7,7 @@ import type { AvatarRenderer, DrawnAvatar } from '../../avatars/avatar-renderer.
 import { createMotionState } from '../../avatars/motion-state.js';
 import { DEFAULT_DRAWN_LOOK } from '../../avatars/avatar-look.js';
 import type { WorldStore } from '../world-store.js';
+import { DEFAULT_WEARABLE_SLOT } from '../../../../../protocol/index.js';
 
 const views: DrawnAvatar[] = [];
 
@@ -21,6 +22,8 @@ function viewAt(index: number): DrawnAvatar {
       look: DEFAULT_DRAWN_LOOK,
       motion: createMotionState(),
       seated: false,
+      wornModel: '',
+      wornSlot: DEFAULT_WEARABLE_SLOT,
     };
     /* eslint-enable no-restricted-syntax */
     views[index] = view;
@@ -46,6 +49,8 @@ export function drawAvatars(
     view.look = local.look;
     view.motion = local.motion;
     view.seated = local.seat !== '';
+    view.wornModel = local.wearingModel;
+    view.wornSlot = local.wearingSlot;
   }
   for (const remote of store.remotes.values()) {
     if (remote.count === 0) continue; // no position received yet
@@ -56,6 +61,8 @@ export function drawAvatars(
     view.look = remote.look;
     view.motion = remote.motion;
     view.seated = remote.seat !== '';
+    view.wornModel = remote.wearingModel;
+    view.wornSlot = remote.wearingSlot;
   }
   return renderer.draw(views, count, local !== null, camera, nowSeconds, dtSeconds);
 }

@@ -15,6 +15,11 @@ const TAG_MAX_DISTANCE = 30;
 /** Most remote avatars tagged at once (the nearest). */
 export const MAX_TAGS = 32;
 const HEAD_HEIGHT = 2.1;
+/** How much higher the tag floats over a model worn on the head (its slot is 0.32 m tall), in metres. */
+const HEAD_WEAR_LIFT = 0.3;
+
+/** The tag's lift for what an avatar wears: a model on the head pushes it up, so the tag does not hide it. */
+const liftFor = (model: string, slot: string) => (model && slot === 'head' ? HEAD_WEAR_LIFT : 0);
 
 interface Tag {
   element: HTMLDivElement;
@@ -56,8 +61,8 @@ function tagFor(layer: HTMLElement, id: string, name: string, wearing: string): 
   return tag;
 }
 
-function show(tag: Tag, body: AvatarBody, camera: Camera, width: number, height: number): void {
-  projected.set(body.x, HEAD_HEIGHT + body.y, body.z);
+function show(tag: Tag, body: AvatarBody, camera: Camera, width: number, height: number, lift: number): void {
+  projected.set(body.x, HEAD_HEIGHT + lift + body.y, body.z);
   projected.project(camera);
   if (projected.z >= 1) return; // behind the camera
   tag.shown = frame;
@@ -78,7 +83,8 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
   if (store.local && store.sessionId && store.connection === 'joined') {
     const tag = tagFor(layer, store.sessionId, store.local.name, store.local.wearing);
     tag.seen = frame;
-    show(tag, store.local.predicted, camera, width, height);
+    const { wearingModel, wearingSlot } = store.local;
+    show(tag, store.local.predicted, camera, width, height, liftFor(wearingModel, wearingSlot));
   }
   picker.reset();
   for (const remote of store.remotes.values()) {
@@ -94,7 +100,7 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
     const tag = tagFor(layer, remote.id, remote.name, remote.wearing);
     tag.seen = frame;
     tag.element.classList.toggle('speaking', store.speaking.has(remote.id));
-    show(tag, remote.rendered, camera, width, height);
+    show(tag, remote.rendered, camera, width, height, liftFor(remote.wearingModel, remote.wearingSlot));
   }
   for (const [id, tag] of tags) {
     if (tag.seen !== frame) {

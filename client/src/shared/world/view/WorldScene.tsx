@@ -14,6 +14,7 @@ import { MovableItems } from './MovableItems.js';
 import { NftFrames } from './NftFrames.js';
 import { CameraBillboards } from './CameraBillboards.js';
 import { PostEffects, type PostEffectsState } from './PostEffects.js';
+import { wornModelSource } from './worn-model-source.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -34,6 +35,10 @@ function FrameDriver({
   const camera = useThree((state) => state.camera);
   const gl = useThree((state) => state.gl);
   useEffect(() => installCameraOrbit(gl.domElement), [gl]);
+  useEffect(() => {
+    avatars.wornModels = wornModelSource(store, gl);
+    return () => void (avatars.wornModels = undefined);
+  }, [avatars, store, gl]);
   useFrame((_, delta) => {
     runFrame(
       {
