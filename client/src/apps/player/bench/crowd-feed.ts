@@ -3,9 +3,19 @@
  * no server; N avatars are fed straight into the avatar store at the room's patch rate, as the network
  * layer would, so everything after the network (interpolation, motion choice, drawing, name tags) runs
  * for real. The crowd fills the view in front of the camera: some stand, most walk or run on loops, a few
- * emote now and then.
+ * emote now and then. The crowd stands in a scene the benchmark puts on the page before it loads
+ * (`window.__mibBenchScene`, a scene document), or on the default ground without one.
  */
-import { AVATAR_BUILDS, AVATAR_HEADWEAR, EMOTES, TICK_HZ, bodyAt } from '../../../../../protocol/index.js';
+import {
+  AVATAR_BUILDS,
+  AVATAR_HEADWEAR,
+  EMOTES,
+  TICK_HZ,
+  bodyAt,
+  buildStaticWorld,
+  sceneFromAnySchema,
+  type SceneDocument,
+} from '../../../../../protocol/index.js';
 import {
   DEFAULT_AVATAR_RENDERING,
   type AvatarRendererOptions,
@@ -67,7 +77,23 @@ function random(seed: number): () => number {
 }
 
 /** Fills the store and keeps feeding it; returns a stop function. */
+/** The scene the benchmark put on the page, if any; an invalid one stops the page with the reason. */
+function benchScene(): SceneDocument | null {
+  const given = (window as { __mibBenchScene?: unknown }).__mibBenchScene;
+  if (given === undefined) return null;
+  const read = sceneFromAnySchema(given);
+  if (!read.ok)
+    throw new Error(`bench: __mibBenchScene is not a valid scene: ${read.reason} (at ${read.path})`);
+  return read.scene;
+}
+
 export function startCrowdFeed(store: WorldStore, options: BenchOptions): () => void {
+  const scene = benchScene();
+  if (scene) {
+    store.scene = scene;
+    store.staticWorld = buildStaticWorld(scene);
+    store.sceneVersion = 1;
+  }
   const next = random(42);
   store.sessionId = 'bench-self';
   store.local = createLocalAvatar('Benchmark', '#ffffff');
