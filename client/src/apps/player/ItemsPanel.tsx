@@ -11,11 +11,11 @@ import { nftCreate, nftListItems, nftRemove } from '../../shared/api/generated/s
 import type { NftItems } from '../../shared/api/generated/types.gen.js';
 import { accountAccessToken, rememberSignedIn, signedInAs } from '../../shared/net/guest-session.js';
 import { WalletChoices } from '../../shared/ui/WalletChoices.js';
+import { shortAddress } from '../../shared/wallet/injected-wallets.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 
 type Item = NftItems['items'][number];
 
-const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
 const problemOf = (error: unknown, status: number | undefined, what: string) =>
   (error as { detail?: string } | undefined)?.detail ??
   (status === undefined ? 'The server could not be reached; try again.' : `${what} failed (HTTP ${status}).`);

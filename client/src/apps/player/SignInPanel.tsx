@@ -15,8 +15,7 @@ import {
 } from '../../shared/net/guest-session.js';
 import { CredentialFields } from '../../shared/ui/CredentialFields.js';
 import { WalletChoices } from '../../shared/ui/WalletChoices.js';
-
-const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+import { shortAddress } from '../../shared/wallet/injected-wallets.js';
 
 /** The signed-in account's linked wallets, and buttons to link another. */
 function LinkedWallets() {

@@ -78,3 +78,6 @@ export function discoverWallets(onChange: (wallets: InjectedWallet[]) => void): 
     window.removeEventListener('eip6963:announceProvider', announce);
   };
 }
+
+/** An address as people read it: 0x7099…79c8 (the full address goes in a title). */
+export const shortAddress = (address: string): string => `${address.slice(0, 6)}…${address.slice(-4)}`;
