@@ -22,6 +22,8 @@ import {
 import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
 import { injectTestWallet, type TestWalletBehaviour } from '../helpers/test-wallet.js';
 import { joinWorld } from '../helpers/visitors.js';
+import { registerAccount } from '../helpers/api.js';
+import { shortAddress } from '../../client/src/shared/wallet/injected-wallets.js';
 import { waitFor } from '../helpers/wait.js';
 
 let server: ServerProcess;
@@ -219,6 +221,46 @@ describe('wallet sign-in and items in the player', () => {
     await switched.page.getByRole('button', { name: 'Items' }).click();
     await switched.page.getByText('Demo Collectible #2', { exact: true }).waitFor();
     await switched.page.close();
+  });
+
+  it('links a wallet to an account signed in with a password, and refuses one another account holds', async () => {
+    const { email, password } = await registerAccount(server.url, 'Linker');
+    const opened = await openWatchedPage(browser);
+    await injectTestWallet(opened.page, devAccount(3));
+    await enter(opened.page, 'Linker');
+    await opened.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await opened.page.fill('input[name="email"]', email);
+    await opened.page.fill('input[name="password"]', password);
+    await opened.page.click('.sign-in button[type="submit"]');
+    await opened.page.getByRole('button', { name: 'Linker' }).waitFor({ timeout: 30_000 });
+    await opened.page.waitForFunction(() => window.__mib?.loading.progress === 1, undefined, {
+      timeout: 60_000,
+    });
+    await opened.page.getByRole('button', { name: 'Linker' }).click();
+    const account = opened.page.getByRole('dialog', { name: 'Account' });
+    await account.getByRole('button', { name: 'Link Test Wallet' }).click();
+    await account.getByText(shortAddress(devAccount(3).address)).waitFor();
+    // Its wallet holds no demo tokens: the Items panel says so.
+    await opened.page.getByRole('button', { name: 'Items' }).click();
+    await opened.page.getByText(/hold none of the collections this server lists/).waitFor();
+    await opened.page.close();
+
+    // The first test's wallet belongs to the account it signed in as: linking it elsewhere is refused.
+    const other = await openWatchedPage(browser, [/status of 409/]);
+    await injectTestWallet(other.page, devAccount(1));
+    await enter(other.page, 'Linker');
+    await other.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await other.page.fill('input[name="email"]', email);
+    await other.page.fill('input[name="password"]', password);
+    await other.page.click('.sign-in button[type="submit"]');
+    await other.page.getByRole('button', { name: 'Linker' }).waitFor({ timeout: 30_000 });
+    await other.page.getByRole('button', { name: 'Linker' }).click();
+    await other.page.getByRole('button', { name: 'Link Test Wallet' }).click();
+    const refusal = other.page.getByRole('dialog', { name: 'Account' }).getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/another account/i);
+    expect(other.problems).toEqual([]);
+    await other.page.close();
   });
 
   it('signs in to the studio with the wallet', async () => {
