@@ -201,12 +201,28 @@ describe('the creator studio, first run to published world', () => {
     await waitFor(studio, (s) => s!.scene!.entities[zone]!.components['voice-zone']?.mode === 'stage', {
       what: 'redo to set stage mode again',
     });
+    // The look: an HDR sky picked from the built-in environments, and a grass ground.
+    const sky = await addEntity();
+    await addComponent('Environment (sky, fog and lighting)');
+    await inspector().getByRole('button', { name: '+ HDR environment', exact: true }).click();
+    await inspector().getByLabel('HDR environment', { exact: true }).selectOption('forest');
+    await waitFor(studio, (s) => s!.scene!.entities[sky]!.components.environment?.hdri === 'forest', {
+      what: 'the forest HDR environment picked',
+    });
+    const ground = await addEntity();
+    await addComponent('Ground');
+    await inspector().getByLabel('Pattern', { exact: true }).selectOption('grass');
+    await waitFor(studio, (s) => s!.scene!.entities[ground]!.components.ground?.pattern === 'grass', {
+      what: 'the grass ground',
+    });
     await saved();
     const draft = await serverDraft();
     expect(draft.entities[spawn]!.components['spawn-point']).toEqual({ name: 'spawn-3', default: false });
     expect(draft.entities[portal]!.components.portal).toMatchObject({ spawn: 'spawn-3' });
     expect(draft.entities[light]!.components.light).toMatchObject({ kind: 'point', intensity: 300 });
     expect(draft.entities[zone]!.components['voice-zone']).toMatchObject({ mode: 'stage' });
+    expect(draft.entities[sky]!.components.environment).toMatchObject({ hdri: 'forest' });
+    expect(draft.entities[ground]!.components.ground).toMatchObject({ pattern: 'grass' });
   });
 
   it('keeps everything over a reload, and a REST edit made meanwhile', async () => {

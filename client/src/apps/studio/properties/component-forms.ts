@@ -59,8 +59,18 @@ export const COMPONENT_TITLES: Record<SceneComponentType, string> = {
   interactable: 'Interactable',
 };
 
-/** "halfExtents" → "Half extents"; "chainId" → "Chain id". */
+/** Keys whose words alone read badly (acronyms): their labels, as a creator reads them. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  hdri: 'HDR environment',
+  hdriSky: 'HDR environment as sky',
+  chainId: 'Chain ID',
+  tokenId: 'Token ID',
+};
+
+/** "halfExtents" → "Half extents"; "hdri" → "HDR environment" (FIELD_LABELS). */
 export function fieldLabel(key: string): string {
+  const known = FIELD_LABELS[key];
+  if (known) return known;
   const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
