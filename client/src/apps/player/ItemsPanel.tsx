@@ -23,6 +23,8 @@ const problemOf = (error: unknown, status: number | undefined, what: string) =>
 interface FrameChoice {
   id: string;
   label: string;
+  /** Any visitor may show a token there (else only the world's editors). */
+  open: boolean;
 }
 
 /** The nft-frames of the scene this visitor is in; frames not marked open are for the world's editors. */
@@ -32,7 +34,7 @@ function framesOf(store: WorldStore): FrameChoice[] {
     const frame = entity.components['nft-frame'];
     if (!frame) return [];
     const name = entity.name ?? entity.id;
-    return [{ id: entity.id, label: frame.open ? name : `${name} (editors only)` }];
+    return [{ id: entity.id, label: frame.open ? name : `${name} (editors only)`, open: frame.open }];
   });
 }
 
@@ -44,12 +46,19 @@ function ItemRow(props: {
   act: (what: string, run: (token: string) => Promise<string | null>) => void;
 }) {
   const { item, world, frames, busy, act } = props;
-  const [frame, setFrame] = useState(frames.find((choice) => !choice.label.endsWith(')'))?.id ?? '');
   const origin = window.location.origin;
   const client = createClient(createConfig({ baseUrl: origin }));
   const active = item.bindings.filter((binding) => binding.status === 'active');
   const worn = active.find((binding) => binding.use === 'wearable');
   const framed = active.filter((binding) => binding.use === 'frame');
+  // Frames of this world that do not show this token already; an open one is offered first.
+  const offered = frames.filter(
+    (choice) => !framed.some((binding) => binding.world === world && binding.frame === choice.id),
+  );
+  const [picked, setFrame] = useState('');
+  const frame = offered.some((choice) => choice.id === picked)
+    ? picked
+    : ((offered.find((choice) => choice.open) ?? offered[0])?.id ?? '');
   const frameLabel = (id: string | null) =>
     frames.find((choice) => choice.id === id)?.label ?? id ?? 'a frame';
   const bind =
@@ -119,14 +128,14 @@ function ItemRow(props: {
               Wear
             </button>
           )}
-          {frames.length > 0 && (
+          {offered.length > 0 && (
             <>
               <select
                 aria-label={`Frame for ${name}`}
                 value={frame}
                 onChange={(event) => setFrame(event.target.value)}
               >
-                {frames.map((choice) => (
+                {offered.map((choice) => (
                   <option key={choice.id} value={choice.id}>
                     {choice.label}
                   </option>
