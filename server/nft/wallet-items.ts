@@ -86,7 +86,7 @@ export class WalletItemsService {
         this.logger.warn({ chainId: chain.id, err: error }, 'items of a chain could not be listed');
         problems.push(
           error instanceof ScanTooLongError
-            ? `${chain.name}: ${error.message} (NFT_CHAINS collections; the server's operator can)`
+            ? `${chain.name}: ${error.message} (in NFT_CHAINS, which the server's operator sets)`
             : `${chain.name}: ${error.message}; try again shortly`,
         );
       }

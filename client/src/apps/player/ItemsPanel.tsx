@@ -254,7 +254,7 @@ export function ItemsPanel({ store, world }: { store: WorldStore; world: string 
         <ul className="items-list">
           {items.items.map((item) => (
             <ItemRow
-              key={`${item.chainId}:${item.contract}:${item.tokenId}`}
+              key={`${item.chainId}:${item.contract}:${item.tokenId}:${item.wallet}`}
               item={item}
               world={world}
               frames={frames}
