@@ -157,7 +157,7 @@ export async function wrapRoom(room: Room, { spectator = false } = {}): Promise<
     for (const tracked of tracker.avatars.values()) {
       const { sessionId, placed, ...shown } = tracked;
       if (!placed) continue;
-      const seen: SeenAvatar = { ...shown };
+      const seen: SeenAvatar = shown;
       if (sessionId === room.sessionId) seen.ackSeq = tracker.ackSeq;
       map.set(sessionId, seen);
     }

@@ -131,12 +131,12 @@ export class NftBindingsService implements TransferSink {
    */
   async watched(chainId: number): Promise<Address[]> {
     const listed = this.chains.chains.find((chain) => chain.id === chainId)?.collections ?? [];
-    const contracts = new Set([
+    const contracts = [
       ...(await this.bindings.contracts(chainId)),
       ...(await this.gates.contracts(chainId)),
-      ...listed.map((collection) => collection.address.toLowerCase()),
-    ]);
-    return [...new Set([...contracts].map((contract) => getAddress(contract)))];
+      ...listed.map((collection) => collection.address),
+    ];
+    return [...new Set(contracts.map((contract) => getAddress(contract)))];
   }
 
   async apply(chainId: number, transfers: TokenTransfer[], cursor: IndexerCursor): Promise<void> {

@@ -12,7 +12,7 @@ import type { AccessService } from '../control-plane/index.js';
 import type { SceneVersionsRepository } from '../db/index.js';
 import type { Database } from '../db/tables.js';
 import type { NftEvents } from '../rooms/room-events.js';
-import type { ChainRuntime } from '../wallets/index.js';
+import { WalletsRepository, type ChainRuntime } from '../wallets/index.js';
 import { BindingTargets } from './binding-targets.js';
 import { ChainCursorsRepository } from './chain-cursors-repository.js';
 import { DemoMetadata } from './demo-metadata.controller.js';
@@ -82,7 +82,14 @@ export function createNftServices(deps: NftServicesDeps): NftServices {
       bindings,
       targets: new BindingTargets(deps.access, deps.scenes),
       gates,
-      items: new WalletItemsService(deps.db, deps.chains, repository, displays, deps.logger),
+      items: new WalletItemsService(
+        deps.db,
+        deps.chains,
+        new WalletsRepository(deps.db),
+        repository,
+        displays,
+        deps.logger,
+      ),
       access: deps.access,
       demo,
     },

@@ -10,7 +10,7 @@ import { getAddress, type Address } from 'viem';
 import { ChainUnreadableError, ScanTooLongError, type Holding } from '../../nft-bridge/index.js';
 import { Problem } from '../control-plane/index.js';
 import type { Database, TokenDisplay } from '../db/tables.js';
-import type { ChainRuntime } from '../wallets/index.js';
+import type { ChainRuntime, WalletsRepository } from '../wallets/index.js';
 import type { BindingRow, NftBindingsRepository } from './nft-bindings-repository.js';
 import type { TokenDisplays } from './token-displays.js';
 
@@ -52,6 +52,7 @@ export class WalletItemsService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly chains: ChainRuntime,
+    private readonly wallets: WalletsRepository,
     private readonly bindings: NftBindingsRepository,
     private readonly displays: TokenDisplays,
     private readonly logger: Logger,
@@ -59,13 +60,7 @@ export class WalletItemsService {
 
   async list(accountId: string): Promise<WalletItems> {
     if (this.chains.offReason) throw Problem.unavailable(this.chains.offReason);
-    const rows = await this.db
-      .selectFrom('wallets')
-      .select('address')
-      .where('account_id', '=', accountId)
-      .orderBy('linked_at')
-      .execute();
-    const wallets = rows.map((row) => getAddress(row.address));
+    const wallets = (await this.wallets.list(accountId)).map((wallet) => getAddress(wallet.address));
     if (wallets.length === 0) return { wallets, items: [], problems: [], more: 0 };
     const bound = await this.bindings.listForAccount(accountId);
     const worldIds = [...new Set(bound.flatMap((row) => (row.world_id ? [row.world_id] : [])))];

@@ -113,10 +113,18 @@ export class WorldNft {
       const worn = await this.deps.bindings.wearing(accounts);
       const keys = await this.deps.bindings.keys(this.worldId, accounts);
       const waiting: Occupant[] = [];
+      // One look at each model job, however many visitors wear its token.
+      const jobs = new Map<string, Promise<string | undefined>>();
+      const modelOf = (display: TokenDisplay | null) => {
+        const job = display?.model ? undefined : display?.modelJob;
+        if (job === undefined) return this.modelOf(display); // no job to look at: no I/O
+        if (!jobs.has(job)) jobs.set(job, this.modelOf(display));
+        return jobs.get(job)!;
+      };
       for (const occupant of occupants) {
         if (!occupant.accountId) continue;
         const display = worn.get(occupant.accountId) ?? null;
-        const model = await this.modelOf(display);
+        const model = await modelOf(display);
         if (model === undefined) waiting.push(occupant);
         occupant.avatar.wearing = display?.image ?? '';
         occupant.avatar.wearingModel = model ?? '';

@@ -6,19 +6,16 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { sceneEntities } from '../../../../protocol/index.js';
-import { createClient, createConfig } from '../../shared/api/generated/client/index.js';
+import { accountClient, problemText } from '../../shared/api/account-client.js';
+import type { Client } from '../../shared/api/generated/client/index.js';
 import { nftCreate, nftListItems, nftRemove } from '../../shared/api/generated/sdk.gen.js';
 import type { NftItems } from '../../shared/api/generated/types.gen.js';
-import { accountAccessToken, rememberSignedIn, signedInAs } from '../../shared/net/guest-session.js';
+import { rememberSignedIn, signedInAs } from '../../shared/net/guest-session.js';
 import { WalletChoices } from '../../shared/ui/WalletChoices.js';
 import { shortAddress } from '../../shared/wallet/injected-wallets.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 
 type Item = NftItems['items'][number];
-
-const problemOf = (error: unknown, status: number | undefined, what: string) =>
-  (error as { detail?: string } | undefined)?.detail ??
-  (status === undefined ? 'The server could not be reached; try again.' : `${what} failed (HTTP ${status}).`);
 
 interface FrameChoice {
   id: string;
@@ -43,11 +40,9 @@ function ItemRow(props: {
   world: string;
   frames: FrameChoice[];
   busy: boolean;
-  act: (what: string, run: (token: string) => Promise<string | null>) => void;
+  act: (what: string, run: (client: Client) => Promise<string | null>) => void;
 }) {
   const { item, world, frames, busy, act } = props;
-  const origin = window.location.origin;
-  const client = createClient(createConfig({ baseUrl: origin }));
   const active = item.bindings.filter((binding) => binding.status === 'active');
   const worn = active.find((binding) => binding.use === 'wearable');
   const framed = active.filter((binding) => binding.use === 'frame');
@@ -62,10 +57,9 @@ function ItemRow(props: {
   const frameLabel = (id: string | null) =>
     frames.find((choice) => choice.id === id)?.label ?? id ?? 'a frame';
   const bind =
-    (body: { use: 'wearable' | 'frame'; world?: string; frame?: string }) => async (token: string) => {
+    (body: { use: 'wearable' | 'frame'; world?: string; frame?: string }) => async (client: Client) => {
       const result = await nftCreate({
         client,
-        headers: { authorization: `Bearer ${token}` },
         body: {
           chainId: item.chainId,
           contract: item.contract,
@@ -74,15 +68,11 @@ function ItemRow(props: {
           ...body,
         },
       }).catch(() => undefined);
-      return result?.data ? null : problemOf(result?.error, result?.response?.status, 'Binding');
+      return result?.data ? null : problemText(result?.error, result?.response, `use ${item.display.name}`);
     };
-  const unbind = (id: string) => async (token: string) => {
-    const result = await nftRemove({
-      client,
-      headers: { authorization: `Bearer ${token}` },
-      path: { id },
-    }).catch(() => undefined);
-    return result?.response?.ok ? null : problemOf(result?.error, result?.response?.status, 'Removing');
+  const unbind = (id: string) => async (client: Client) => {
+    const result = await nftRemove({ client, path: { id } }).catch(() => undefined);
+    return result?.response?.ok ? null : problemText(result?.error, result?.response, 'remove the binding');
   };
   const name = item.display.name;
   return (
@@ -171,20 +161,17 @@ export function ItemsPanel({ store, world }: { store: WorldStore; world: string 
   useEffect(() => {
     if (!signedIn) return;
     let current = true;
-    void accountAccessToken(origin).then(async (token) => {
-      if (!token) {
+    void accountClient(origin).then(async (client) => {
+      if (!client) {
         if (current) setProblem('Your session ended: sign in again to see your items.');
         return;
       }
-      const listed = await nftListItems({
-        client: createClient(createConfig({ baseUrl: origin })),
-        headers: { authorization: `Bearer ${token}` },
-      }).catch(() => undefined);
+      const listed = await nftListItems({ client }).catch(() => undefined);
       if (!current) return;
       if (listed?.data) {
         setItems(listed.data);
         setProblem(null);
-      } else setProblem(problemOf(listed?.error, listed?.response?.status, 'Listing your items'));
+      } else setProblem(problemText(listed?.error, listed?.response, 'list your items'));
     });
     return () => {
       current = false;
@@ -192,11 +179,11 @@ export function ItemsPanel({ store, world }: { store: WorldStore; world: string 
   }, [origin, signedIn, version]);
 
   const act = useCallback(
-    (done: string, run: (token: string) => Promise<string | null>) => {
+    (done: string, run: (client: Client) => Promise<string | null>) => {
       setBusy(true);
       setNotice(null);
-      void accountAccessToken(origin)
-        .then((token) => (token ? run(token) : 'Your session ended: sign in again.'))
+      void accountClient(origin)
+        .then((client) => (client ? run(client) : 'Your session ended: sign in again.'))
         .then((failure) => {
           setBusy(false);
           if (failure) setProblem(failure);

@@ -9,7 +9,6 @@ import {
   LoopRepeat,
   SkinnedMesh,
   type AnimationAction,
-  type Bone,
   type Object3D,
   type BufferGeometry,
   type Group,
@@ -37,7 +36,6 @@ interface Slot {
   motion: number;
   /** Frame this slot was last drawn in. */
   frame: number;
-  bones: Bone[];
   /** The worn model (asset hash; '' = none) and its slot, and its fitted copy once attached. */
   wornModel: string;
   wornSlot: WearableSlot;
@@ -121,7 +119,7 @@ export class SkinnedAvatars {
     const template = this.wornModels.template(avatar.wornModel);
     if (!template) return; // loading (or failed: the name tag's picture remains)
     slot.worn = fittedWornModel(template, avatar.wornSlot);
-    slot.bones[BONES.indexOf(SLOT_PLACEMENTS[avatar.wornSlot].bone)]!.add(slot.worn);
+    slot.mesh.skeleton.bones[BONES.indexOf(SLOT_PLACEMENTS[avatar.wornSlot].bone)]!.add(slot.worn);
   }
 
   private release(slot: Slot): void {
@@ -169,7 +167,6 @@ export class SkinnedAvatars {
       state: null,
       motion: -1,
       frame: -1,
-      bones: skeleton.bones,
       wornModel: '',
       wornSlot: DEFAULT_WEARABLE_SLOT,
       worn: null,
