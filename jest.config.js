@@ -20,4 +20,8 @@ export default {
   // pages loading), which a third worker fills. A fourth was tried (2026-12-06): no faster (18:18 against
   // 17:24), and real-time voice and chain checks starved.
   maxWorkers: 3,
+  // A worker keeps every test file's modules it has loaded (ESM in vm contexts is not freed): after ~40
+  // server test files each held 2-2.7 GB and PGlite's start took 4-10x as long in the GC-bound heap. A
+  // worker above this after a file is replaced by a fresh one (test/server alone: 284 -> 238 s).
+  workerIdleMemoryLimit: '700MB',
 };
