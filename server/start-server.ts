@@ -21,6 +21,7 @@ import {
   reportSceneConversionProblems,
   openDatabase,
   seedDemoWorld,
+  demoWorldSeeded,
   type OpenDatabase,
 } from './db/index.js';
 import {
@@ -48,6 +49,8 @@ import {
   AssetsService,
   BullmqJobDispatch,
   DatabaseJobDispatch,
+  defaultFurnishingCache,
+  furnishDemoWorld,
 } from './assets/index.js';
 import {
   SiweNoncesRepository,
@@ -99,6 +102,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Directory of the built player (Vite output); defaults to dist/client next to the compiled server. */
   clientDir?: string;
+  /** Where the demo world's processed furniture is kept between installations (null: nowhere). */
+  furnishingCache?: string | null;
   logger?: Logger;
 }
 
@@ -132,7 +137,6 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await reportSceneConversionProblems(database.db, logger);
     const worlds = new WorldsRepository(database.db);
     const states = new WorldStateRepository(database.db);
-    await seedDemoWorld(database.db, worlds);
 
     const signingKey = await loadSigningKey(database.db, config.auth.secret);
     const sessions = new SessionTokens(database.db, signingKey, config.auth.accessTokenTtlSeconds);
@@ -168,6 +172,22 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       : new DatabaseJobDispatch(assetJobs, true, logger);
     const s3Store = config.assets.s3 ? new S3AssetStore(config.assets.s3) : undefined;
     const assetStore = s3Store ?? new LocalAssetStore(config.assets.storeDir);
+    // A new installation's demo world is furnished (its furniture through the asset pipeline) before it is
+    // seeded; if that fails the plaza is seeded bare, and the server starts anyway.
+    const furniture = (await demoWorldSeeded(database.db))
+      ? undefined
+      : await furnishDemoWorld({
+          store: assetStore,
+          jobs: assetJobs,
+          budget: config.assets.budgets.prop,
+          logger,
+          cacheDir:
+            options.furnishingCache === undefined ? defaultFurnishingCache() : options.furnishingCache,
+        }).catch((error: unknown) => {
+          logger.warn({ err: error }, 'the demo world is seeded without its furniture: processing it failed');
+          return undefined;
+        });
+    await seedDemoWorld(database.db, worlds, furniture);
     const assetRunner = new AssetJobRunner(
       assetJobs,
       assetDispatch,

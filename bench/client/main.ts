@@ -26,8 +26,7 @@ import {
   withPreset,
   type PlayerSettings,
 } from '../../client/src/shared/world/settings.js';
-import type { SceneDocument } from '../../protocol/index.js';
-import { demoScene } from '../../server/db/demo-scene.js';
+import { sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
 import { servePlayer } from '../shared/player-preview.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { percentile, round } from '../shared/stats.js';
@@ -52,7 +51,10 @@ interface Figures {
 /** What the page offers, typed here (the bench compiles without the DOM library). */
 interface BenchPage {
   requestAnimationFrame(callback: (now: number) => void): number;
-  __mib?: { stats: { avatars: number; avatarDrawCalls: number; drawCalls: number; triangles: number } };
+  __mib?: {
+    stats: { avatars: number; avatarDrawCalls: number; drawCalls: number; triangles: number };
+    models: Record<string, 'loading' | 'loaded' | 'failed'>;
+  };
   performance: { now(): number; memory?: { usedJSHeapSize: number } };
 }
 
@@ -125,6 +127,18 @@ async function measure(
       avatars + 1,
       { timeout: 120_000 },
     );
+    // The scene's models loaded (or failed: then the page reports it below), each of them.
+    const modelEntities = scene
+      ? Object.values(scene.document.entities).filter((entity) => entity.components.model).length
+      : 0;
+    await page.waitForFunction(
+      (n) => {
+        const models = Object.values((globalThis as unknown as BenchPage).__mib?.models ?? {});
+        return models.length >= n && models.every((state) => state !== 'loading');
+      },
+      modelEntities,
+      { timeout: 120_000 },
+    );
     // Warm up: shaders compiled, mixers and buffers allocated, the JIT settled.
     await page.waitForTimeout(2_000);
     const sample = await page.evaluate(async (ms) => {
@@ -171,29 +185,31 @@ async function measure(
   }
 }
 
-/** Cold first visits to the demo world on a server of its own (its embedded defaults). */
+/** The demo world's published scene on the server at `url`. */
+async function publishedDemoScene(url: string): Promise<SceneDocument> {
+  const response = await fetch(`${url}/worlds/demo/scene`);
+  if (!response.ok) throw new Error(`bench: GET /worlds/demo/scene answered ${response.status}`);
+  return sceneDocumentSchema.parse(await response.json());
+}
+
+/** Cold first visits to the demo world on the server at `url` (a new installation, embedded defaults). */
 async function firstVisits(
   browser: Browser,
+  url: string,
   settings: PlayerSettings,
   visits: number,
 ): Promise<FirstVisit[]> {
-  if (visits === 0) return [];
-  const server = await startBenchServer({});
-  try {
-    const runs: FirstVisit[] = [];
-    for (let visit = 0; visit < visits; visit += 1) {
-      const run = await firstVisit(browser, server.url, settings, STORAGE_KEY);
-      console.error(
-        `  first visit ${visit + 1}: ${JSON.stringify({ ...run, scripts: undefined })}\n    scripts: ${run.scripts
-          .map(({ file, bytes }) => `${file.replace('/assets/', '')} ${bytes}`)
-          .join(', ')}`,
-      );
-      runs.push(run);
-    }
-    return runs;
-  } finally {
-    await server.stop();
+  const runs: FirstVisit[] = [];
+  for (let visit = 0; visit < visits; visit += 1) {
+    const run = await firstVisit(browser, url, settings, STORAGE_KEY);
+    console.error(
+      `  first visit ${visit + 1}: ${JSON.stringify({ ...run, scripts: undefined })}\n    scripts: ${run.scripts
+        .map(({ file, bytes }) => `${file.replace('/assets/', '')} ${bytes}`)
+        .join(', ')}`,
+    );
+    runs.push(run);
   }
+  return runs;
 }
 
 async function main(): Promise<void> {
@@ -201,6 +217,8 @@ async function main(): Promise<void> {
   const settings = withPreset(DEFAULT_SETTINGS, preset);
   const player = await servePlayer();
   const origin = player.origin;
+  // A new installation on its embedded defaults: its demo world and first visits.
+  const server = await startBenchServer({});
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // Frames here take far longer than Chromium's 60 Hz cap, so rAF intervals are the work per frame.
@@ -212,9 +230,10 @@ async function main(): Promise<void> {
     console.error(`  crowd: ${JSON.stringify(crowd)}`);
     const baseline = await measure(browser, origin, 'naive', avatars, seconds, settings);
     console.error(`  naive: ${JSON.stringify(baseline)}`);
-    // The demo world against a bare scene (its sky and ground only), both at the low preset, same crowd.
+    // The demo world as a new installation seeds it (furnished: its models from that server's asset store)
+    // against a bare scene (its sky and ground only), both at the low preset, same crowd, same server.
     const low = withPreset(DEFAULT_SETTINGS, 'low');
-    const demo = demoScene();
+    const demo = await publishedDemoScene(server.url);
     const bare = {
       ...demo,
       entities: Object.fromEntries(
@@ -224,17 +243,17 @@ async function main(): Promise<void> {
         ),
       ),
     };
-    const inDemo = await measure(browser, origin, 'crowd', avatars, seconds, low, {
+    const inDemo = await measure(browser, server.url, 'crowd', avatars, seconds, low, {
       document: demo,
       shot: 'low-demo-world',
     });
     console.error(`  low preset, demo world: ${JSON.stringify(inDemo)}`);
-    const inBare = await measure(browser, origin, 'crowd', avatars, seconds, low, {
+    const inBare = await measure(browser, server.url, 'crowd', avatars, seconds, low, {
       document: bare,
       shot: 'low-bare-scene',
     });
     console.error(`  low preset, bare scene: ${JSON.stringify(inBare)}`);
-    const visitsRun = await firstVisits(browser, settings, visits);
+    const visitsRun = await firstVisits(browser, server.url, settings, visits);
     const worst = (key: 'firstLoadJsBytes' | 'firstLoadBytes' | 'timeToFirstFrameMs') =>
       visitsRun.length > 0 ? Math.max(...visitsRun.map((run) => run[key])) : null;
     console.log(
@@ -284,6 +303,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await player.close();
+    await server.stop();
   }
 }
 

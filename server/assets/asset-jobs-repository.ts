@@ -190,21 +190,7 @@ export class AssetJobsRepository {
   /** Records the files (already in the store), the asset, and the job's success, all or nothing. */
   async succeed(id: string, accountId: string, files: StoredFile[], report: AssetReport): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('asset_files')
-        .values(files.map((file) => ({ hash: file.hash, media_type: file.mediaType, bytes: file.bytes })))
-        .onConflict((conflict) => conflict.column('hash').doNothing())
-        .execute();
-      await trx
-        .insertInto('assets')
-        .values({
-          hash: report.hash,
-          profile: report.profile,
-          report: JSON.stringify(report),
-          created_by: accountId,
-        })
-        .onConflict((conflict) => conflict.column('hash').doNothing())
-        .execute();
+      await insertAsset(trx, files, report, accountId);
       await trx
         .updateTable('asset_jobs')
         .set({
@@ -217,6 +203,14 @@ export class AssetJobsRepository {
         .where('id', '=', id)
         .execute();
     });
+  }
+
+  /**
+   * Records an asset made without a job (the demo world's furniture): its files (already in the store) and
+   * the asset, together; `accountId` null when no account made it. Idempotent.
+   */
+  async recordAsset(files: StoredFile[], report: AssetReport, accountId: string | null): Promise<void> {
+    await this.db.transaction().execute((trx) => insertAsset(trx, files, report, accountId));
   }
 
   async finish(
@@ -280,4 +274,27 @@ export class AssetJobsRepository {
       .executeTakeFirst();
     return row ? { hash: row.hash, mediaType: row.media_type, bytes: Number(row.bytes) } : undefined;
   }
+}
+
+async function insertAsset(
+  trx: Kysely<Database>,
+  files: StoredFile[],
+  report: AssetReport,
+  accountId: string | null,
+): Promise<void> {
+  await trx
+    .insertInto('asset_files')
+    .values(files.map((file) => ({ hash: file.hash, media_type: file.mediaType, bytes: file.bytes })))
+    .onConflict((conflict) => conflict.column('hash').doNothing())
+    .execute();
+  await trx
+    .insertInto('assets')
+    .values({
+      hash: report.hash,
+      profile: report.profile,
+      report: JSON.stringify(report),
+      created_by: accountId,
+    })
+    .onConflict((conflict) => conflict.column('hash').doNothing())
+    .execute();
 }

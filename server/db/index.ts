@@ -3,7 +3,8 @@ export { isDatabaseUnavailable, isReferenceGone, DatabaseUnavailableError } from
 export { migrateToLatest, migrateTo } from './migrate.js';
 export { WorldsRepository } from './worlds-repository.js';
 export { WorldStateRepository, type StoredSnapshot } from './world-state-repository.js';
-export { seedDemoWorld, DEFAULT_ORG_SLUG } from './seed.js';
+export { seedDemoWorld, demoWorldSeeded, DEFAULT_ORG_SLUG } from './seed.js';
+export { DEMO_FURNITURE, type DemoFurniture, type DemoFurnitureName } from './demo-scene.js';
 export { canonicalJson, etagOf } from './canonical-json.js';
 export {
   entityTexts,

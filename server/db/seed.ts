@@ -2,19 +2,35 @@ import type { Kysely } from 'kysely';
 import { DEMO_WORLD_SLUG } from '../../protocol/index.js';
 import { canonicalJson, etagOf } from './canonical-json.js';
 import { storeDraftBody } from './draft-bodies.js';
-import { demoScene } from './demo-scene.js';
+import { demoScene, type DemoFurniture } from './demo-scene.js';
 import type { Database, World } from './tables.js';
 import type { WorldsRepository } from './worlds-repository.js';
 
 /** The organization that owns worlds nobody else does (created by migration 0002). */
 export const DEFAULT_ORG_SLUG = 'default';
 
+/** Whether the demo world has a scene already (then seeding it again changes nothing). */
+export async function demoWorldSeeded(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom('worlds')
+    .innerJoin('scene_drafts', 'scene_drafts.world_id', 'worlds.id')
+    .select('worlds.id')
+    .where('worlds.slug', '=', DEMO_WORLD_SLUG)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Makes sure the demo world exists (public, in the default organization) with a published scene, so a
- * newcomer sees something on first start. Idempotent: a scene is published only while the world has none,
- * and an existing draft is never replaced.
+ * newcomer sees something on first start; furnished when `furniture` names the pieces' assets (already
+ * stored). Idempotent: a scene is published only while the world has none, and an existing draft is never
+ * replaced.
  */
-export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsRepository): Promise<World> {
+export async function seedDemoWorld(
+  db: Kysely<Database>,
+  worlds: WorldsRepository,
+  furniture?: DemoFurniture,
+): Promise<World> {
   const org = await db
     .selectFrom('organizations')
     .select('id')
@@ -32,7 +48,7 @@ export async function seedDemoWorld(db: Kysely<Database>, worlds: WorldsReposito
     allow_camera: true,
     allow_screen_share: true,
   });
-  const body = canonicalJson(demoScene());
+  const body = canonicalJson(demoScene(furniture));
   const inserted = await db
     .insertInto('scene_drafts')
     .values({

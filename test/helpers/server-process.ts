@@ -101,12 +101,21 @@ export async function startServerProcess(
       reject(new Error(`server exited with code ${code} before listening:\n${output()}`));
     });
   });
+  // A server that dies under a test leaves only refused connections behind: say why it ended.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping)
+      console.error(
+        `server on port ${port} exited (code ${code}, signal ${signal}) without being stopped; its last output:\n${output().slice(-4000)}`,
+      );
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     child,
     output,
     stop: async (signal = 'SIGTERM') => {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },

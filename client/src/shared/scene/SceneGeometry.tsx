@@ -3,7 +3,8 @@
  * planks and triggers as posts (movable items are drawn by MovableItems, where the room says they are;
  * models by SceneModels). Colliders are invisible — the models are what a visitor sees — but they stay in
  * the scene, so the follow camera still keeps out of walls; `showColliders` draws them as grey boxes and
- * cylinders for creators. Re-renders only when a new scene version is loaded.
+ * cylinders for creators. A seat or trigger with a model shows only its model. Re-renders only when a
+ * new scene version is loaded.
  */
 import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
@@ -44,7 +45,8 @@ export function SceneGeometry({ store, showColliders }: { store: SceneSource; sh
         </mesh>
       ))}
       {[...world.interactables.values()]
-        .filter((item) => item.action !== 'grab')
+        // Grabbed items are drawn where the room says; a seat or trigger with a model is drawn by it.
+        .filter((item) => item.action !== 'grab' && !store.scene?.entities[item.entity]?.components.model)
         .map((item) =>
           item.action === 'sit' ? (
             // A seat to sit on: its top at the seat height.
