@@ -1,6 +1,7 @@
 /**
  * A small builder of flat- and smooth-shaded solids (boxes, cylinders and cones, rings, faceted spheres)
- * grouped by material, written as one GLB with gltf-transform. Enough for the demo plaza's furniture, which
+ * written as one GLB with gltf-transform. Looks are vertex colours on a few shared surfaces (matte, shiny,
+ * and one per glowing look), so a piece is one or two draws however many colours it has. Enough for the demo plaza's furniture, which
  * is made in code so a fresh installation has a furnished world with nothing downloaded. Units are metres,
  * +y up; every solid is given in the model's own space. Deterministic: the same calls give the same bytes.
  */
@@ -20,8 +21,14 @@ type Vec3 = readonly [number, number, number];
 interface Part {
   positions: number[];
   normals: number[];
+  colors: number[];
   indices: number[];
 }
+
+/** Looks below this roughness share the shiny surface; the rest the matte one. */
+const SHINY_BELOW = 0.3;
+const MATTE = { roughness: 0.8, metalness: 0 };
+const SHINY = { roughness: 0.12, metalness: 0.1 };
 
 const linear = (hex: string): [number, number, number] =>
   [1, 3, 5].map((at) => (Number.parseInt(hex.slice(at, at + 2), 16) / 255) ** 2.2) as [
@@ -42,15 +49,26 @@ const unit = (v: Vec3): Vec3 => {
 };
 
 export class MeshBuilder {
+  /** By surface: 'matte', 'shiny', or a glowing look's name. */
   private readonly parts = new Map<string, Part>();
+  private current: [number, number, number] = [1, 1, 1];
 
   constructor(private readonly looks: Readonly<Record<string, MaterialLook>>) {}
 
+  /** The part the next vertices go to, with `material`'s colour as theirs. */
   private part(material: string): Part {
-    if (!(material in this.looks)) throw new Error(`mesh builder: no material "${material}"`);
-    let part = this.parts.get(material);
-    if (!part) this.parts.set(material, (part = { positions: [], normals: [], indices: [] }));
+    const look = this.looks[material];
+    if (!look) throw new Error(`mesh builder: no material "${material}"`);
+    const surface = look.emissive ? material : look.roughness < SHINY_BELOW ? 'shiny' : 'matte';
+    let part = this.parts.get(surface);
+    if (!part) this.parts.set(surface, (part = { positions: [], normals: [], colors: [], indices: [] }));
+    this.current = linear(look.color);
     return part;
+  }
+
+  /** Colours every vertex added since `from` with the current look's colour. */
+  private paint(part: Part, from: number): void {
+    for (let i = from; i < part.positions.length / 3; i++) part.colors.push(...this.current);
   }
 
   /** A flat quad a→b→c→d (counter-clockwise seen from its front). */
@@ -63,6 +81,7 @@ export class MeshBuilder {
       part.normals.push(...n);
     }
     part.indices.push(base, base + 1, base + 2, base, base + 2, base + 3);
+    this.paint(part, base);
     return this;
   }
 
@@ -76,6 +95,7 @@ export class MeshBuilder {
       part.normals.push(...n);
     }
     part.indices.push(base, base + 1, base + 2);
+    this.paint(part, base);
     return this;
   }
 
@@ -119,6 +139,7 @@ export class MeshBuilder {
       const a = base + i * 2;
       part.indices.push(a, a + 1, a + 3, a, a + 3, a + 2);
     }
+    this.paint(part, base);
     if (r1 > 0) this.disc(material, x, z, y1, r1, 1, segments);
     if (r0 > 0) this.disc(material, x, z, y0, r0, -1, segments);
     return this;
@@ -139,6 +160,7 @@ export class MeshBuilder {
       const [a, b] = [centre + 1 + i, centre + 2 + i];
       part.indices.push(...(facing === 1 ? [centre, b, a] : [centre, a, b]));
     }
+    this.paint(part, centre);
     return this;
   }
 
@@ -199,20 +221,25 @@ export class MeshBuilder {
     return this;
   }
 
-  /** The model as a GLB: one mesh, one primitive per material, under one node named `name`. */
+  /** The model as a GLB: one mesh, one primitive per surface, under one node named `name`. */
   async glb(name: string): Promise<Uint8Array> {
     const document = new Document();
     const buffer = document.createBuffer();
     const mesh = document.createMesh(name);
-    for (const [materialName, part] of this.parts) {
-      const look = this.looks[materialName]!;
-      const [r, g, b] = linear(look.color);
+    for (const [surface, part] of this.parts) {
+      // Colours are in the vertices; a glowing look keeps its own surface, coloured by its vertices too.
+      const look = this.looks[surface];
+      const finish = look
+        ? { roughness: look.roughness, metalness: look.metalness ?? 0 }
+        : surface === 'shiny'
+          ? SHINY
+          : MATTE;
       const material = document
-        .createMaterial(materialName)
-        .setBaseColorFactor([r, g, b, 1])
-        .setRoughnessFactor(look.roughness)
-        .setMetallicFactor(look.metalness ?? 0);
-      if (look.emissive) material.setEmissiveFactor(linear(look.emissive));
+        .createMaterial(surface)
+        .setBaseColorFactor([1, 1, 1, 1])
+        .setRoughnessFactor(finish.roughness)
+        .setMetallicFactor(finish.metalness);
+      if (look?.emissive) material.setEmissiveFactor(linear(look.emissive));
       const vertices = part.positions.length / 3;
       const accessor = (
         type: 'VEC3' | 'SCALAR',
@@ -223,6 +250,7 @@ export class MeshBuilder {
           .createPrimitive()
           .setAttribute('POSITION', accessor('VEC3', new Float32Array(part.positions)))
           .setAttribute('NORMAL', accessor('VEC3', new Float32Array(part.normals)))
+          .setAttribute('COLOR_0', accessor('VEC3', new Float32Array(part.colors)))
           .setIndices(
             accessor(
               'SCALAR',
