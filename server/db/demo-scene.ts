@@ -6,7 +6,8 @@
  * point, so visitors move freely around it. It stands on a paved plaza in a lawn, lit by a park's HDR
  * environment (its sky too). With `furniture` (the assets the server made of the plaza's furniture, see
  * server/assets/demo-furnishing) the plaza is furnished: the bench and lever get their models, and lamp
- * posts, trees in planters, an arch and a fountain with two more benches stand around it.
+ * posts, trees in planters, an arch and a fountain with two more benches stand around it, and a portal
+ * takes visitors behind the fountain.
  */
 import { SCENE_SCHEMA_VERSION, sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
 
@@ -99,6 +100,15 @@ function furnishings(furniture: DemoFurniture): Record<string, unknown> {
       interactable: { action: 'sit', reach: 1.5 },
     },
     QUARTER_LEFT,
+  );
+  // A portal by the western trees takes a visitor behind the fountain, looking back over the plaza.
+  add('portal', 'Portal to the fountain', [-9, 0, 16], { portal: { spawn: 'fountain', radius: 1 } });
+  add(
+    'fountain-spawn',
+    'Behind the fountain',
+    [0, 0, 23.5],
+    { 'spawn-point': { name: 'fountain' } },
+    [0, 1, 0, 0],
   );
   return entities;
 }

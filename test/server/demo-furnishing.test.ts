@@ -15,7 +15,15 @@ import { DEFAULT_BUDGETS, LocalAssetStore, gltfIO, processAsset } from '../../as
 import { AssetJobsRepository, furnishDemoWorld } from '../../server/assets/index.js';
 import { MeshBuilder } from '../../server/assets/demo-furnishing/mesh-builder.js';
 import { furnitureGlb } from '../../server/assets/demo-furnishing/furniture-models.js';
-import { DEMO_FURNITURE, migrateToLatest, openDatabase, type OpenDatabase } from '../../server/index.js';
+import { buildStaticWorld, overlapsFootprint } from '../../protocol/index.js';
+import { demoScene } from '../../server/db/demo-scene.js';
+import {
+  DEMO_FURNITURE,
+  migrateToLatest,
+  openDatabase,
+  type DemoFurniture,
+  type OpenDatabase,
+} from '../../server/index.js';
 import { createPostgresSchema, type PostgresSchema } from '../helpers/services.js';
 
 type V = [number, number, number];
@@ -87,6 +95,39 @@ describe('the demo furniture’s solids', () => {
       });
       expect(report.budget.every((check) => check.ok)).toBe(true);
     }
+  });
+});
+
+describe('the furnished demo scene', () => {
+  const furniture = Object.fromEntries(
+    DEMO_FURNITURE.map((name, i) => [name, String(i + 1).repeat(64)]),
+  ) as unknown as DemoFurniture;
+
+  it('keeps the spawn free, every seat, spawn and portal clear of colliders, and the portal leads somewhere', () => {
+    const scene = demoScene(furniture);
+    const world = buildStaticWorld(scene);
+    const spawn = world.defaultSpawn!;
+    expect(spawn.name).toBe('main');
+    // Nothing within 4 m of where visitors appear.
+    for (const x of [-4, -2, 0, 2, 4])
+      for (const z of [-4, -2, 0, 2, 4])
+        expect(world.obstacles.filter((o) => overlapsFootprint(o, spawn.x + x, spawn.z + z))).toEqual([]);
+    const clear = (what: string, x: number, z: number) =>
+      expect({ what, blocked: world.obstacles.some((o) => overlapsFootprint(o, x, z)) }).toEqual({
+        what,
+        blocked: false,
+      });
+    for (const item of world.interactables.values()) clear(item.entity, item.x, item.z);
+    for (const point of world.spawns) clear(point.name, point.x, point.z);
+    for (const portal of world.portals) {
+      clear(`portal ${portal.entity}`, portal.x, portal.z);
+      expect(world.spawns.map((point) => point.name)).toContain(portal.spawn);
+    }
+    // Every piece is placed at least once, and only the given assets are used.
+    const used = Object.values(scene.entities).flatMap((entity) =>
+      entity.components.model ? [entity.components.model.asset] : [],
+    );
+    expect(new Set(used)).toEqual(new Set(Object.values(furniture)));
   });
 });
 
