@@ -126,19 +126,20 @@ describe('voice in the player', () => {
     await saveScreenshot(page, 'voice-player-people');
     await page.getByRole('button', { name: /here$/ }).click();
 
-    // Run away (Shift+W) until the SERVER has the avatar 25 m from the bot (beyond the 20 m leave radius;
-    // the page's own prediction runs ahead of the room on a loaded machine): a new island.
+    // Run away (Shift+S: back, where the demo plaza is open; ahead stand its arch and fountain) until the
+    // SERVER has the avatar 25 m from the bot (beyond the 20 m leave radius; the page's own prediction runs
+    // ahead of the room on a loaded machine): a new island.
     const socketsBefore = sockets.length;
     const botAt = bot.self()!;
     const pageSession = await page.evaluate(() => window.__mib!.sessionId);
     await page.keyboard.down('Shift');
-    await page.keyboard.down('KeyW');
+    await page.keyboard.down('KeyS');
     await waitFor(
       () => bot!.avatars().get(pageSession!),
       (seen) => !!seen && Math.hypot(seen.x - botAt.x, seen.z - botAt.z) > 25,
       { timeoutMs: 30_000, what: 'the page’s avatar 25 m away from the bot in the room' },
     );
-    await page.keyboard.up('KeyW');
+    await page.keyboard.up('KeyS');
     await page.keyboard.up('Shift');
     const moved = await waitFor(readVoice, (v) => v.room !== null && v.room !== island, {
       timeoutMs: 15_000,
