@@ -12,7 +12,15 @@
 import { SCENE_SCHEMA_VERSION, sceneDocumentSchema, type SceneDocument } from '../../protocol/index.js';
 
 /** The furniture the demo plaza is furnished with (models made in code at the first start). */
-export const DEMO_FURNITURE = ['bench', 'lever', 'lamp-post', 'tree-planter', 'arch', 'fountain'] as const;
+export const DEMO_FURNITURE = [
+  'bench',
+  'lever',
+  'crate',
+  'lamp-post',
+  'tree-planter',
+  'arch',
+  'fountain',
+] as const;
 export type DemoFurnitureName = (typeof DEMO_FURNITURE)[number];
 /** Each piece's asset hash. */
 export type DemoFurniture = Readonly<Record<DemoFurnitureName, string>>;
@@ -121,7 +129,10 @@ export function demoScene(furniture?: DemoFurniture): SceneDocument {
         name: `Crate ${i + 1}`,
         order: `a${i + 3}`,
         transform: { position: [3 + i, 0, 8] as [number, number, number] },
-        components: { interactable: { action: 'grab' as const, reach: 1.5 } },
+        components: {
+          interactable: { action: 'grab' as const, reach: 1.5 },
+          ...(furniture ? { model: { asset: furniture.crate } } : {}),
+        },
       },
     ]),
   );

@@ -1,8 +1,8 @@
 /**
  * The demo plaza's furniture, made in code (mesh-builder.ts) so a fresh installation has a furnished world
- * with nothing downloaded: a park bench, a lever on a plinth, a lamp post, a planter with a tree, an arch
- * and a fountain. Each model's origin is where its entity stands (the bench's: the top of its seat, where a
- * sitter is placed); each faces +z. Sizes in metres.
+ * with nothing downloaded: a park bench, a lever on a plinth, a crate, a lamp post, a planter with a tree,
+ * an arch and a fountain. Each model's origin is where its entity stands (the bench's: the top of its
+ * seat, where a sitter is placed; the crate's: the middle of its bottom); each faces +z. Sizes in metres.
  */
 import type { DemoFurnitureName } from '../../db/index.js';
 import { MeshBuilder, type MaterialLook } from './mesh-builder.js';
@@ -49,6 +49,27 @@ function lever(): MeshBuilder {
     m.box('iron', [0, 0.95 + Math.cos(tilt) * at, Math.sin(tilt) * at], [0.05, 0.5 / steps + 0.01, 0.05]);
   }
   m.ball('lever', [0, 0.95 + Math.cos(tilt) * 0.6, Math.sin(tilt) * 0.6], 0.08);
+  return m;
+}
+
+/** A wooden crate 0.4 m on a side (a movable item: its origin is the middle of its bottom). */
+function crate(): MeshBuilder {
+  const m = new MeshBuilder(LOOKS);
+  const side = 0.4;
+  const bar = 0.045;
+  m.box('wood', [0, side / 2, 0], [side - 0.02, side - 0.02, side - 0.02]);
+  // A darker frame along its twelve edges.
+  for (const [a, b] of [
+    [-1, -1],
+    [-1, 1],
+    [1, -1],
+    [1, 1],
+  ] as const) {
+    const at = side / 2 - bar / 2;
+    m.box('bark', [a * at, side / 2, b * at], [bar, side, bar]);
+    m.box('bark', [0, side / 2 + a * at, b * at], [side, bar, bar]);
+    m.box('bark', [a * at, side / 2 + b * at, 0], [bar, bar, side]);
+  }
   return m;
 }
 
@@ -109,6 +130,7 @@ function fountain(): MeshBuilder {
 const BUILDERS: Record<DemoFurnitureName, () => MeshBuilder> = {
   bench,
   lever,
+  crate,
   'lamp-post': lampPost,
   'tree-planter': treePlanter,
   arch,

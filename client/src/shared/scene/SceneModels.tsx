@@ -4,14 +4,15 @@
  * coarsest loaded first, finer ones streamed in after, nearest models first; models a few pixels wide drawn
  * as dots). An edit redraws only the models it moved or changed. Models within NEEDED_RADIUS of where the
  * visitor starts count toward the loading bar; the rest load after entering. A model that cannot be loaded
- * shows as a marked placeholder box, with a notice — the world still loads.
+ * shows as a marked placeholder box, with a notice — the world still loads. In a live world the model of
+ * a movable item (an entity visitors grab) follows the item, and is hidden while the visitor does not see it.
  *
  * A sky given as an asset (the environment's `sky`) is a model too: drawn unlit around the camera, behind
  * everything, fitted inside the view distance — a dome or box whose inside is the sky. It counts toward
  * the loading bar (it is the first thing seen).
  */
 import { useFrame, useThree } from '@react-three/fiber';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import {
   Box3,
   DoubleSide,
@@ -27,6 +28,7 @@ import {
   componentsOf,
   sceneEntities,
   placedModels,
+  type ItemPose,
   type ModelPlacement,
   type SceneDocument,
 } from '../../../../protocol/index.js';
@@ -151,12 +153,15 @@ function ModelEntity({
   store,
   drawn,
   start,
+  movable,
 }: {
   placement: ModelPlacement;
   loads: ModelLoads;
   store: SceneSource;
   drawn: DrawnModels;
   start: { x: number; z: number };
+  /** Visitors grab it: in a live world the model follows the item (store.itemPose). */
+  movable: boolean;
 }) {
   const holder = useRef<Group>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -211,6 +216,7 @@ function ModelEntity({
       scale={transform.s}
       name={`model-${entity}`}
     >
+      {movable && store.itemPose && <FollowItem holder={holder} entity={entity} itemPose={store.itemPose} />}
       {failed && (
         <mesh position={[0, 0.5, 0]} userData={{ placeholder: true }}>
           <boxGeometry args={[1, 1, 1]} />
@@ -221,6 +227,31 @@ function ModelEntity({
   );
 }
 
+/**
+ * Moves a movable item's model to where the item is now each frame, and hides it while this visitor does
+ * not see the item (outside its interest, the room does not say where it is).
+ */
+function FollowItem({
+  holder,
+  entity,
+  itemPose,
+}: {
+  holder: RefObject<Group | null>;
+  entity: string;
+  itemPose: (entity: string, out: ItemPose) => boolean;
+}) {
+  const pose = useMemo<ItemPose>(() => ({ x: 0, y: 0, z: 0, yaw: 0 }), []);
+  useFrame(() => {
+    const group = holder.current;
+    if (!group) return;
+    group.visible = itemPose(entity, pose);
+    if (!group.visible) return;
+    group.position.set(pose.x, pose.y, pose.z);
+    group.rotation.set(0, pose.yaw, 0);
+  });
+  return null;
+}
+
 /** An entity's model is drawn again only when its asset or transform changed (an edit elsewhere leaves it). */
 const sameTransform = (a: ModelPlacement['transform'], b: ModelPlacement['transform']) =>
   a.p.every((v, i) => v === b.p[i]) && a.q.every((v, i) => v === b.q[i]) && a.s.every((v, i) => v === b.s[i]);
@@ -229,6 +260,7 @@ const PlacedModel = memo(
   (before, after) =>
     before.placement.asset === after.placement.asset &&
     sameTransform(before.placement.transform, after.placement.transform) &&
+    before.movable === after.movable &&
     before.loads === after.loads &&
     before.store === after.store &&
     before.drawn === after.drawn,
@@ -293,6 +325,7 @@ export function SceneModels({
           store={store}
           drawn={drawn}
           start={start}
+          movable={store.staticWorld.interactables.get(placement.entity)?.action === 'grab'}
         />
       ))}
       <primitive object={dots.points} />

@@ -7,6 +7,7 @@
 import {
   EMPTY_WORLD,
   buildStaticWorld,
+  type ItemPose,
   type SceneDocument,
   type StaticWorld,
 } from '../../../../protocol/index.js';
@@ -36,6 +37,11 @@ export interface SceneSource {
   notice: { text: string; until: number } | null;
   /** Where the viewer stands, so the nearest models load first; null = the scene's default spawn point. */
   local: { predicted: { x: number; y: number; z: number } } | null;
+  /**
+   * Live worlds: where a movable item (an entity visitors grab) is now, written into `out`, for its model to
+   * follow; false when this visitor does not see it. Absent outside a live world (models stay put).
+   */
+  itemPose?: (entity: string, out: ItemPose) => boolean;
   /** Live video feeds (the visitors' screen shares) shown on share screens; empty outside a live world. */
   videos: ReadonlyMap<string, VideoFeed>;
   videosVersion: number;

@@ -14,6 +14,7 @@ import {
   type StaticWorld,
   type ChatChannel,
 } from '../../../../protocol/index.js';
+import { itemPoseNow } from './item-pose.js';
 import { DEFAULT_SETTINGS, type PlayerSettings } from './settings.js';
 import type { LocalAvatar, RemoteAvatar } from './store-avatars.js';
 import type { EntryProgress, ModelState } from '../assets/model-loads.js';
@@ -106,6 +107,8 @@ export interface WorldStore {
   /** Movable items in this visitor's area of interest, by entity id; `itemsVersion` counts changes to the set. */
   items: Map<string, MovableItem>;
   itemsVersion: number;
+  /** Where a movable item is drawn now (item-pose.ts), for the scene's models; false when not seen. */
+  itemPose: (entity: string, out: ItemPose) => boolean;
   /**
    * What the scene's nft-frames show, by entity id (absent = empty), as the room says; `framesKey` changes
    * with any of it, so the frames re-render only then.
@@ -184,7 +187,8 @@ export interface WorldStore {
 }
 
 export function createWorldStore(): WorldStore {
-  return {
+  const store: WorldStore = {
+    itemPose: (entity, out) => itemPoseNow(store, entity, out),
     connection: 'loading',
     problem: null,
     joinFailure: null,
@@ -243,6 +247,7 @@ export function createWorldStore(): WorldStore {
     modelsForVersion: 0,
     entryProgress: { loaded: 0, total: 0, needed: 0, neededSized: 0, neededSettled: 0 },
   };
+  return store;
 }
 
 /**

@@ -1,30 +1,24 @@
 /**
- * Movable scene items (crates until models arrive with the asset pipeline), drawn where the room says they
- * rest, or riding in front of whoever carries them — the local visitor's predicted avatar or a remote's
- * interpolated one, so a carried item moves as smoothly as its holder. Re-renders only when items come or
- * go; poses are applied per frame without allocation.
+ * Movable scene items without a model, drawn as plain crates where item-pose.ts says they are (resting, or
+ * in front of whoever carries them). An item with a model is drawn by the scene's models, following the same
+ * pose (SceneModels). Re-renders only when items come or go; poses are applied per frame without
+ * allocation.
  */
 import { useFrame } from '@react-three/fiber';
 import { useRef, useState } from 'react';
 import type { Mesh } from 'three';
-import { carriedPose, type ItemPose } from '../../../../../protocol/index.js';
+import type { ItemPose } from '../../../../../protocol/index.js';
+import { itemPoseNow } from '../item-pose.js';
 import type { WorldStore } from '../world-store.js';
 
 /** Side of the crate drawn for an item, in metres. */
 const CRATE_SIZE = 0.4;
-const carried: ItemPose = { x: 0, y: 0, z: 0, yaw: 0 };
+const pose: ItemPose = { x: 0, y: 0, z: 0, yaw: 0 };
 
 function MovableItem({ store, entity }: { store: WorldStore; entity: string }) {
   const mesh = useRef<Mesh>(null);
   useFrame(() => {
-    const item = store.items.get(entity);
-    if (!item || !mesh.current) return;
-    let pose = item.pose;
-    if (item.heldBy !== '') {
-      const holder =
-        item.heldBy === store.sessionId ? store.local?.predicted : store.remotes.get(item.heldBy)?.rendered;
-      if (holder) pose = carriedPose(holder, carried);
-    }
+    if (!mesh.current || !itemPoseNow(store, entity, pose)) return;
     mesh.current.position.set(pose.x, pose.y + CRATE_SIZE / 2, pose.z);
     mesh.current.rotation.y = pose.yaw;
   });
@@ -43,9 +37,11 @@ export function MovableItems({ store }: { store: WorldStore }) {
   });
   return (
     <group>
-      {[...store.items.keys()].map((entity) => (
-        <MovableItem key={entity} store={store} entity={entity} />
-      ))}
+      {[...store.items.keys()]
+        .filter((entity) => !store.scene?.entities[entity]?.components.model)
+        .map((entity) => (
+          <MovableItem key={entity} store={store} entity={entity} />
+        ))}
     </group>
   );
 }
