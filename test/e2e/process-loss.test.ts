@@ -69,6 +69,9 @@ describe('losing the process that hosts the instance', () => {
     expect(joined.roomId).toBe(bot.room.roomId);
     expect(joined.presses).toBe(1);
 
+    // The bot's part is over: without this its SDK would keep trying to resume on the dead process (15
+    // attempts, about a minute) and hold the file's teardown.
+    bot.room.reconnection.enabled = false;
     // Kill whichever process hosts the instance (the page's WebSocket goes straight to it).
     const hostPort = new URL(sockets[0]!).port;
     const host = processes.find((p) => String(p.port) === hostPort);
