@@ -1,55 +1,22 @@
 /**
- * The server's entry point (`npm start`): reads the configuration, starts, and shuts down gracefully on
- * SIGTERM/SIGINT. Any start-up failure is one clear line on stderr and exit code 1.
+ * The server's entry point (`npm start`): turns on Node's on-disk compile cache, then runs the server
+ * (run-server.ts). With the cache, every start after the first loads the server's modules from V8's
+ * compiled code instead of compiling them again (about 0.3 s of the 3.6–4.2 s from spawn to listening, in
+ * three paired runs). The cache sits beside the product's other per-machine caches
+ * (~/.cache/metaverse-in-a-box), not in a shared temporary folder another user could fill;
+ * NODE_COMPILE_CACHE, when set, is Node's own choice and wins. If the folder cannot be written, Node runs
+ * without it.
  */
-import { ConfigError, parseConfig } from './config/app-config.js';
-import { DatabaseUnavailableError } from './db/index.js';
-import { PresenceUnavailableError } from './rooms/matchmaking-backend.js';
-import { isPrettyLogging } from './observability/logger.js';
-import { startBanner } from './start-banner.js';
-import { startServer } from './start-server.js';
+import { enableCompileCache } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 
-const KNOWN_STARTUP_ERRORS = [ConfigError, DatabaseUnavailableError, PresenceUnavailableError];
-
-async function main(): Promise<void> {
-  const config = parseConfig(process.env);
-  const server = await startServer(config);
-  if (isPrettyLogging(config))
-    process.stdout.write(
-      startBanner({
-        config,
-        port: server.port,
-        database: server.database.kind,
-        devChainRpc: server.devChain?.rpcUrl,
-        devVoice: server.devVoice?.ports,
-      }),
-    );
-  let signalled = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (signalled) return;
-    signalled = true;
-    server.logger.info({ signal }, 'received signal');
-    const deadline = setTimeout(() => {
-      server.logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        server.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+if (!process.env.NODE_COMPILE_CACHE) {
+  const cache = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), '.cache');
+  try {
+    enableCompileCache(path.join(cache, 'metaverse-in-a-box', 'node-compile-cache'));
+  } catch {
+    // An unusable folder only costs the cache.
+  }
 }
-
-main().catch((error: unknown) => {
-  const known = KNOWN_STARTUP_ERRORS.some((type) => error instanceof type);
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`mib-server: cannot start: ${message}\n`);
-  if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.exit(1);
-});
+await import('./run-server.js');
