@@ -63,10 +63,12 @@ describe('the server restarting under a visitor', () => {
       what: 'the page to notice the server is gone',
     });
     expect(down.roomId).toBe(joined.roomId);
-    // The world stays in view (no loading card again), under a banner that says what is going on.
+    // The world stays in view (no loading card again), under a banner that says what is going on — that the
+    // server cannot be reached, or (when the page's first attempt landed while it was still draining) that
+    // it is restarting.
     expect(down.loading.progress).toBe(1);
     await expect(watched.page.locator('.banner.reconnecting').textContent()).resolves.toMatch(
-      /cannot be reached.*Trying again|reconnecting/,
+      /cannot be reached.*Trying again|server is restarting.*Trying again|reconnecting/,
     );
     await watched.page.waitForTimeout(1000); // the loading card's fade from joining is over
     await saveScreenshot(watched.page, 'server-restart-down');
