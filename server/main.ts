@@ -8,13 +8,11 @@
  * without it.
  */
 import { enableCompileCache } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
+import { machineCachePath } from './config/machine-cache.js';
 
 if (!process.env.NODE_COMPILE_CACHE) {
-  const cache = process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), '.cache');
   try {
-    enableCompileCache(path.join(cache, 'metaverse-in-a-box', 'node-compile-cache'));
+    enableCompileCache(machineCachePath('node-compile-cache'));
   } catch {
     // An unusable folder only costs the cache.
   }

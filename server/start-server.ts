@@ -20,8 +20,6 @@ import {
   migrateToLatest,
   reportSceneConversionProblems,
   openDatabase,
-  seedDemoWorld,
-  demoWorldSeeded,
   type OpenDatabase,
 } from './db/index.js';
 import {
@@ -50,7 +48,7 @@ import {
   BullmqJobDispatch,
   DatabaseJobDispatch,
   defaultFurnishingCache,
-  furnishDemoWorld,
+  seedFurnishedDemoWorld,
 } from './assets/index.js';
 import {
   SiweNoncesRepository,
@@ -172,22 +170,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       : new DatabaseJobDispatch(assetJobs, true, logger);
     const s3Store = config.assets.s3 ? new S3AssetStore(config.assets.s3) : undefined;
     const assetStore = s3Store ?? new LocalAssetStore(config.assets.storeDir);
-    // A new installation's demo world is furnished (its furniture through the asset pipeline) before it is
-    // seeded; if that fails the plaza is seeded bare, and the server starts anyway.
-    const furniture = (await demoWorldSeeded(database.db))
-      ? undefined
-      : await furnishDemoWorld({
-          store: assetStore,
-          jobs: assetJobs,
-          budget: config.assets.budgets.prop,
-          logger,
-          cacheDir:
-            options.furnishingCache === undefined ? defaultFurnishingCache() : options.furnishingCache,
-        }).catch((error: unknown) => {
-          logger.warn({ err: error }, 'the demo world is seeded without its furniture: processing it failed');
-          return undefined;
-        });
-    await seedDemoWorld(database.db, worlds, furniture);
+    await seedFurnishedDemoWorld(database.db, worlds, {
+      store: assetStore,
+      jobs: assetJobs,
+      budget: config.assets.budgets.prop,
+      logger,
+      cacheDir: options.furnishingCache === undefined ? defaultFurnishingCache() : options.furnishingCache,
+    });
     const assetRunner = new AssetJobRunner(
       assetJobs,
       assetDispatch,

@@ -10,4 +10,8 @@ export { AssetLibrary } from './asset-library.js';
 export { WorldThumbnails, THUMBNAIL_MEDIA_TYPES, THUMBNAIL_MAX_BYTES } from './world-thumbnails.js';
 export { renderAssetFiles } from './render-asset-files.js';
 export { registerAssetJobMetrics } from './asset-job-metrics.js';
-export { furnishDemoWorld, defaultFurnishingCache } from './demo-furnishing/demo-furnishing.js';
+export {
+  furnishDemoWorld,
+  defaultFurnishingCache,
+  seedFurnishedDemoWorld,
+} from './demo-furnishing/demo-furnishing.js';

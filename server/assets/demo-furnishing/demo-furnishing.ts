@@ -11,7 +11,6 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -21,7 +20,17 @@ import {
   type AssetStore,
   type Budget,
 } from '../../../asset-pipeline/index.js';
-import { DEMO_FURNITURE, type DemoFurniture, type DemoFurnitureName } from '../../db/index.js';
+import { machineCachePath } from '../../config/machine-cache.js';
+import type { Kysely } from 'kysely';
+import {
+  DEMO_FURNITURE,
+  demoWorldSeeded,
+  seedDemoWorld,
+  type Database,
+  type DemoFurniture,
+  type DemoFurnitureName,
+  type WorldsRepository,
+} from '../../db/index.js';
 import type { AssetJobsRepository, StoredFile } from '../asset-jobs-repository.js';
 import { furnitureGlb } from './furniture-models.js';
 
@@ -46,8 +55,29 @@ interface Processed {
 
 /** The default cache folder: beside the embedded LiveKit's, outside any checkout or data directory. */
 export function defaultFurnishingCache(env: NodeJS.ProcessEnv = process.env): string {
-  const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-  return path.join(cache, 'metaverse-in-a-box', 'demo-furnishing');
+  return machineCachePath('demo-furnishing', env);
+}
+
+/**
+ * Seeds the demo world (db/seed.ts), furnished when it is new: its furniture is processed (or taken from
+ * the cache) first. If that fails the plaza is seeded bare (logged), so the server starts anyway; a world
+ * seeded before is left as it is, with no processing.
+ */
+export async function seedFurnishedDemoWorld(
+  db: Kysely<Database>,
+  worlds: WorldsRepository,
+  deps: FurnishingDeps,
+): Promise<void> {
+  const furniture = (await demoWorldSeeded(db))
+    ? undefined
+    : await furnishDemoWorld(deps).catch((error: unknown) => {
+        deps.logger.warn(
+          { err: error },
+          'the demo world is seeded without its furniture: processing it failed',
+        );
+        return undefined;
+      });
+  await seedDemoWorld(db, worlds, furniture);
 }
 
 /** Processes (or takes from the cache), stores and records each piece; resolves with their asset hashes. */

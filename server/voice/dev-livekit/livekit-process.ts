@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { machineCachePath } from '../../config/machine-cache.js';
 import { LIVEKIT_SERVER_TAG } from './livekit-release.js';
 
 export interface LiveKitProcessOptions {
@@ -50,8 +50,7 @@ export interface RunningLiveKit {
 
 /** Where `npm run voice:install` puts the binary: outside any checkout, in a folder that names the tag. */
 export function defaultLiveKitBinary(env: NodeJS.ProcessEnv = process.env): string {
-  const cache = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
-  return path.join(cache, 'metaverse-in-a-box', `livekit-server-${LIVEKIT_SERVER_TAG}`, 'server');
+  return path.join(machineCachePath(`livekit-server-${LIVEKIT_SERVER_TAG}`, env), 'server');
 }
 
 const STARTUP_TIMEOUT_MS = 20_000;
