@@ -46,8 +46,13 @@ describe('the server restarting under a visitor', () => {
     expect((await presser.press()).presses).toBe(1);
     await presser.leave();
 
-    // While the server is down the page's attempts fail in the browser's own words.
-    watched = await openWatchedPage(browser, [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/]);
+    // While the server is down the page's attempts fail in the browser's own words; while it drains it
+    // answers them 503 (server is restarting), which the browser also logs.
+    watched = await openWatchedPage(browser, [
+      /WebSocket connection to .* failed/,
+      /ERR_CONNECTION_REFUSED/,
+      /^Failed to load resource: the server responded with a status of 503 \(Service Unavailable\)$/,
+    ]);
     await watched.page.goto(`${server.url}/?name=Stayer&color=%2300aa88`);
     const joined = await waitFor(
       readHook,
