@@ -8,6 +8,7 @@ export * from './avatar-tracker.js';
 export * from './scene.js';
 export * from './scene-colliders.js';
 export * from './items.js';
+export * from './teleport.js';
 export * from './render-contract.js';
 export * from './scene-models.js';
 export * from './scene-transforms.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { appearanceSchema } from './avatar-appearance.js';
 import type { ItemPose } from './items.js';
+import { WORLD_HALF_EXTENT } from './world-bounds.js';
 
 export const MessageType = {
   /** One fixed step of movement intent (see MoveInput). Sent at TICK_HZ. */
@@ -59,6 +60,13 @@ export const MessageType = {
    * Sent at most a few times a second.
    */
   spectatorCamera: 'spectatorCamera',
+  /**
+   * Move to a point in sight (TeleportRequest): VR's teleport. Decided by the next tick with teleport.ts
+   * (within reach, on open ground, nothing tall in between); a refused one gets `teleportRefused`
+   * (TeleportRefusal). Those who see the visitor see it arrive in the next movement frame.
+   */
+  teleport: 'teleport',
+  teleportRefused: 'teleportRefused',
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -121,6 +129,22 @@ export const spectatorCameraSchema = z
   })
   .strict();
 export type SpectatorCamera = z.infer<typeof spectatorCameraSchema>;
+
+export const teleportRequestSchema = z
+  .object({
+    /** Where to stand, on the ground plane (metres); checked against the avatar's reach by the room. */
+    x: z.number().min(-WORLD_HALF_EXTENT).max(WORLD_HALF_EXTENT),
+    z: z.number().min(-WORLD_HALF_EXTENT).max(WORLD_HALF_EXTENT),
+    /** Which way to face on arrival (radians about the up axis, as AvatarBody.yaw). */
+    yaw: z.number().min(-4 * Math.PI).max(4 * Math.PI),
+  })
+  .strict();
+export type TeleportRequest = z.infer<typeof teleportRequestSchema>;
+
+/** Why a teleport was refused (MessageType.teleportRefused), in words to show. */
+export interface TeleportRefusal {
+  reason: string;
+}
 
 /**
  * Largest WebSocket frame the server accepts, in bytes. Inputs are ~30 bytes; anything near this is abuse,

@@ -1,5 +1,5 @@
 /** A visitor inside a world instance, as the room's systems see it. */
-import type { MoveInput, VoiceEvent } from '../../protocol/index.js';
+import type { MoveInput, TeleportRequest, VoiceEvent } from '../../protocol/index.js';
 import { MessageType } from '../../protocol/index.js';
 import type { VoiceListener } from '../voice/index.js';
 import { VisibleSet } from './interest/visible-set.js';
@@ -18,6 +18,10 @@ export interface Occupant extends Mover {
    * request's `ref` when it asked for a put-down to be acknowledged.
    */
   pendingInteraction: { entity: string; ref: number | undefined } | null;
+  /** Where the visitor asked to teleport, applied by the next tick (the latest request wins). */
+  pendingTeleport: TeleportRequest | null;
+  /** The tick of its last teleport (teleports are spaced; see SceneActions.teleport). */
+  teleportedAtTick: number;
   /** The movable item (entity id) the visitor carries, if any. */
   carrying: string | null;
   /** May moderate the world (talks on stages and in announcements). */
@@ -44,6 +48,8 @@ export function newOccupant({ tick, ...init }: OccupantInit): Occupant {
     joinedAt: Date.now(),
     portal: null,
     pendingInteraction: null,
+    pendingTeleport: null,
+    teleportedAtTick: Number.NEGATIVE_INFINITY,
     carrying: null,
   };
 }

@@ -1,22 +1,28 @@
 /**
  * What visitors do with the running scene, applied by the tick: using items (sit, trigger, pick up, put
- * down) and entering portals (teleport here, or hand-over to another world). The decisions are in
- * interactions.ts, movable-items.ts and scene-runtime.ts; this applies them to occupants and tells the
- * right clients.
+ * down), teleporting (VR) and entering portals (teleport here, or hand-over to another world). The
+ * decisions are in interactions.ts, movable-items.ts, protocol's teleport.ts and scene-runtime.ts; this
+ * applies them to occupants and tells the right clients.
  */
 import {
   MessageType,
+  TICK_HZ,
+  decideTeleport,
   type InteractionEvent,
   type InteractionRefusal,
   type ItemPose,
   type ItemSaved,
   type PortalEvent,
+  type TeleportRefusal,
 } from '../../protocol/index.js';
 import { decideInteraction, seatBody } from './interactions.js';
 import type { ItemDrop, MovableItems } from './movable-items.js';
 import type { Occupant } from './occupant.js';
 import type { SceneRuntime } from './scene-runtime.js';
 import type { SocialRelay } from './social-relay.js';
+
+/** Fewest ticks between two teleports of one visitor (a quarter second): a held button cannot spam them. */
+const TELEPORT_EVERY_TICKS = Math.ceil(TICK_HZ / 4);
 
 export class SceneActions {
   constructor(
@@ -81,6 +87,32 @@ export class SceneActions {
       () => occupant.client.send(MessageType.itemSaved, { entity, ref, ...drop.pose } satisfies ItemSaved),
       () => undefined,
     );
+  }
+
+  /**
+   * Applies the visitor's pending teleport (the latest request wins), or tells it why not. Returns whether
+   * the avatar moved. A seated avatar stands up first; a carried item goes along; a portal at the arrival
+   * point fires.
+   */
+  teleport(occupant: Occupant, tick: number): boolean {
+    const target = occupant.pendingTeleport;
+    if (target === null) return false;
+    occupant.pendingTeleport = null;
+    const refuse = (reason: string): false => {
+      occupant.client.send(MessageType.teleportRefused, {
+        reason: `teleport: ${reason}`,
+      } satisfies TeleportRefusal);
+      return false;
+    };
+    if (tick - occupant.teleportedAtTick < TELEPORT_EVERY_TICKS)
+      return refuse('one teleport a quarter second; aim again in a moment');
+    const outcome = decideTeleport(this.scene.world, occupant.body, target);
+    if (outcome.kind === 'refused') return refuse(outcome.reason);
+    if (occupant.avatar.seat !== '') this.standUp(occupant);
+    Object.assign(occupant.body, outcome.to);
+    occupant.teleportedAtTick = tick;
+    this.checkPortal(occupant);
+    return true;
   }
 
   /** Stands a seated avatar up (before it moves), telling those who see it. */

@@ -11,6 +11,7 @@ import {
   MAX_MESSAGES_PER_SECOND,
   MessageType,
   interactRequestSchema,
+  teleportRequestSchema,
   type Privileges,
   STEP_SECONDS,
   TICK_HZ,
@@ -188,6 +189,10 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       this.onMessage(MessageType.interact, interactRequestSchema, (client, { entity, ref }) => {
         const occupant = this.draining ? undefined : this.occupants.get(client.sessionId);
         if (occupant) occupant.pendingInteraction = { entity, ref };
+      });
+      this.onMessage(MessageType.teleport, teleportRequestSchema, (client, target) => {
+        const occupant = this.draining ? undefined : this.occupants.get(client.sessionId);
+        if (occupant) occupant.pendingTeleport = target;
       });
       const desk = { desk: deps.moderationDesk, occupants: this.occupants, social: this.social };
       listenToSocialMessages(
@@ -503,6 +508,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       const tick = ++this.ticks;
       for (const occupant of this.occupants.values()) {
         this.actions.interact(occupant, tick);
+        if (this.actions.teleport(occupant, tick)) occupant.movedAtTick = tick;
         const input = occupant.inputs.shift();
         if (!input) continue;
         const { body } = occupant;
