@@ -136,7 +136,10 @@ export const teleportRequestSchema = z
     x: z.number().min(-WORLD_HALF_EXTENT).max(WORLD_HALF_EXTENT),
     z: z.number().min(-WORLD_HALF_EXTENT).max(WORLD_HALF_EXTENT),
     /** Which way to face on arrival (radians about the up axis, as AvatarBody.yaw). */
-    yaw: z.number().min(-4 * Math.PI).max(4 * Math.PI),
+    yaw: z
+      .number()
+      .min(-4 * Math.PI)
+      .max(4 * Math.PI),
   })
   .strict();
 export type TeleportRequest = z.infer<typeof teleportRequestSchema>;

@@ -34,7 +34,11 @@ export interface TeleportTarget {
 export type TeleportOutcome = { kind: 'teleport'; to: AvatarBody } | { kind: 'refused'; reason: string };
 
 /** Where an avatar at `body` lands teleporting to `target`, or why it cannot. */
-export function decideTeleport(world: StaticWorld, body: AvatarBody, target: TeleportTarget): TeleportOutcome {
+export function decideTeleport(
+  world: StaticWorld,
+  body: AvatarBody,
+  target: TeleportTarget,
+): TeleportOutcome {
   const { x, z } = target;
   if (!Number.isFinite(x) || !Number.isFinite(z) || !Number.isFinite(target.yaw))
     return { kind: 'refused', reason: 'the teleport target is not a point; aim at the ground' };

@@ -93,7 +93,10 @@ describe('teleporting in a running instance', () => {
     await createOrg(owner.api, 'yards', 'Yards');
     await createWorld(owner.api, 'yards', { slug: 'yard', name: 'Yard' });
     await replaceDraft(owner.api, 'yard', YARD);
-    await ok(sdk.scenesPublish({ client: owner.api, path: { slug: 'yard' }, body: { message: 'yard' } }), 201);
+    await ok(
+      sdk.scenesPublish({ client: owner.api, path: { slug: 'yard' }, body: { message: 'yard' } }),
+      201,
+    );
   });
   afterEach(async () => {
     await Promise.all(visitors.splice(0).map((v) => v.leave().catch(() => undefined)));
@@ -136,21 +139,37 @@ describe('teleporting in a running instance', () => {
     );
     const start = traveller.self()!;
     traveller.room.send(MessageType.teleport, { x: start.x, z: 4, yaw: 0 });
-    await waitFor(() => refusals.length, (n) => n === 1, { what: 'the wall refusal' });
+    await waitFor(
+      () => refusals.length,
+      (n) => n === 1,
+      { what: 'the wall refusal' },
+    );
     traveller.room.send(MessageType.teleport, { x: start.x, z: start.z - 12, yaw: 0 });
-    await waitFor(() => refusals.length, (n) => n === 2, { what: 'the reach refusal' });
+    await waitFor(
+      () => refusals.length,
+      (n) => n === 2,
+      { what: 'the reach refusal' },
+    );
     expect(refusals[0]).toBe('teleport: something tall is in the way; aim at a spot you can see');
     expect(refusals[1]).toMatch(/^teleport: that spot is 12\.0 m away; a teleport reaches 10 m$/);
     expect(traveller.self()).toMatchObject({ x: start.x, z: start.z });
 
     traveller.room.send(MessageType.teleport, { x: start.x - 2, z: start.z, yaw: 0 });
     traveller.room.send(MessageType.teleport, { x: start.x - 1, z: start.z, yaw: 0 }); // the latest wins
-    await waitFor(() => traveller.self()!, (self) => Math.abs(self.x - (start.x - 1)) < 0.01, {
-      what: 'the first teleport',
-    });
+    await waitFor(
+      () => traveller.self()!,
+      (self) => Math.abs(self.x - (start.x - 1)) < 0.01,
+      {
+        what: 'the first teleport',
+      },
+    );
     // Right after it, within a quarter second: refused.
     traveller.room.send(MessageType.teleport, { x: start.x - 3, z: start.z, yaw: 0 });
-    await waitFor(() => refusals.length, (n) => n === 3, { what: 'the spacing refusal' });
+    await waitFor(
+      () => refusals.length,
+      (n) => n === 3,
+      { what: 'the spacing refusal' },
+    );
     expect(refusals[2]).toBe('teleport: one teleport a quarter second; aim again in a moment');
   });
 
@@ -158,13 +177,21 @@ describe('teleporting in a running instance', () => {
     const bystander = await join('Bystander');
     const sender = await join('Sender');
     sender.room.send(MessageType.teleport, { x: 'north', z: 0, yaw: 0 });
-    await waitFor(() => sender.leftWith(), (code) => code !== undefined, { what: 'the sender closed' });
+    await waitFor(
+      () => sender.leftWith(),
+      (code) => code !== undefined,
+      { what: 'the sender closed' },
+    );
     expect(sender.leftWith()).toBe(4002);
     const before = bystander.self()!;
     bystander.room.send(MessageType.teleport, { x: before.x + 1, z: before.z, yaw: 0 });
-    await waitFor(() => bystander.self()!.x, (x) => Math.abs(x - (before.x + 1)) < 0.01, {
-      what: 'the bystander still served',
-    });
+    await waitFor(
+      () => bystander.self()!.x,
+      (x) => Math.abs(x - (before.x + 1)) < 0.01,
+      {
+        what: 'the bystander still served',
+      },
+    );
     expect(bystander.leftWith()).toBeUndefined();
   });
 });

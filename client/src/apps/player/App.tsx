@@ -17,6 +17,7 @@ import { installKeyboard, isTyping } from '../../shared/world/systems/keyboard.j
 import { focusFirstWhenShown, focusedByKeyboard } from './panel-focus.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 import { VideoButtons } from './VideoButtons.js';
+import { EnterVrButton, type VrEntered } from './vr/EnterVrButton.js';
 
 /** How often the HUD re-reads the store, in ms (the 3D view itself updates every frame). */
 const HUD_REFRESH_MS = 100;
@@ -69,6 +70,9 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
   const connection = useRef<WorldConnection | null>(null);
   const nameTagLayer = useRef<HTMLDivElement>(null);
   const [pressing, setPressing] = useState(false);
+  // The VR session and its rig, while the visitor is in VR.
+  const [vr, setVr] = useState<VrEntered | null>(null);
+  const endVr = useCallback(() => setVr(null), []);
   const [showPeople, setShowPeople] = useState(false);
   const [showEmotes, setShowEmotes] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
@@ -184,7 +188,9 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         nameTagLayer={nameTagLayer}
         avatarRendering={avatarRendering}
         settings={settings}
-      />
+      >
+        {vr && <vr.Rig session={vr.session} store={store} connection={connection} onEnd={endVr} />}
+      </WorldScene>
       <div className="name-tags" ref={nameTagLayer} />
       {showPeople && (
         <PeopleList
@@ -285,6 +291,13 @@ export function App({ store, offline = false, avatarRendering, joinOptions }: Ap
         >
           {view.microphone ? 'Mic on' : 'Mic off'}
         </button>
+        {!store.preview && (
+          <EnterVrButton
+            disabled={view.connection !== 'joined' || vr !== null}
+            onEntered={setVr}
+            onProblem={(text) => (store.notice = { text, until: performance.now() + 6_000 })}
+          />
+        )}
         <VideoButtons view={view} setVideo={(kind, on) => void connection.current?.setVideo(kind, on)} />
         {view.voiceStatus && <span className="voice">{view.voiceStatus}</span>}
         {/* Notices are captions: read out by screen readers as they appear (a live region kept mounted). */}

@@ -15,6 +15,8 @@ import {
   type TrackedAvatar,
   type JoinOptions,
   type InteractionRefusal,
+  type TeleportRefusal,
+  type TeleportRequest,
   type MoveInput,
   type PortalEvent,
   type VoiceEvent,
@@ -56,6 +58,8 @@ export interface WorldConnection {
   sendInput(input: MoveInput): void;
   /** Asks the room to use a scene item (sit, trigger); the room checks reach and answers. */
   interact(entity: string): void;
+  /** Asks to stand at a point in sight (VR's teleport); a refusal shows as a notice. */
+  teleport(target: TeleportRequest): void;
   press(): Promise<PressReply>;
   /** Turns the microphone on or off (only where the server lets the visitor talk). */
   setMicrophone(on: boolean): Promise<void>;
@@ -279,6 +283,12 @@ export async function connectToWorld(
   room.onMessage(MessageType.interactionRefused, (refusal: InteractionRefusal) => {
     store.notice = { text: refusal.reason.replace(/^interact: /, ''), until: performance.now() + 3_000 };
   });
+  room.onMessage(MessageType.teleportRefused, (refusal: TeleportRefusal) => {
+    store.notice = {
+      text: `Cannot teleport there: ${refusal.reason.replace(/^teleport: /, '')}`,
+      until: performance.now() + 3_000,
+    };
+  });
   const voice = new LazyVoice({
     store,
     requestToken: async (voiceRoom) => {
@@ -366,6 +376,7 @@ export async function connectToWorld(
   return {
     sendInput: (input) => room.send(MessageType.input, input),
     interact: (entity) => room.send(MessageType.interact, { entity }),
+    teleport: (target) => room.send(MessageType.teleport, target satisfies TeleportRequest),
     setMicrophone: (on) => voice.setMicrophone(on),
     setVideo: (kind, on) => voice.setVideo(kind, on),
     updateVoice: (yaw) => voice.updatePanning(yaw),

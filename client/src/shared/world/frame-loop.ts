@@ -49,7 +49,7 @@ export function runFrame(ctx: FrameContext, dtSeconds: number): void {
 
   ctx.avatars.lodBias = store.settings.lodBias;
   const drawn = drawAvatars(store, ctx.avatars, ctx.camera, now / 1000, dtSeconds);
-  if (store.local) {
+  if (store.local && !store.vr) {
     store.stats.cameraDistance = followCamera(ctx.camera, store.local.predicted, dtSeconds, ctx.blockers);
     store.stats.cameraYaw = orbit.yaw;
   } else if (store.spectator) {

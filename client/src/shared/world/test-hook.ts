@@ -56,6 +56,8 @@ export interface MibTestHook {
   readonly listener: ListenerPose | null;
   /** Video feeds (camera billboards, screen shares): whose, whether drawn now, frames uploaded so far. */
   readonly videos: Array<{ sessionId: string; kind: string; local: boolean; drawn: boolean; frames: number }>;
+  /** The VR session (null outside VR): the view's turn, the teleport aim, the inputs connected. */
+  readonly vr: { yaw: number; aim: string; inputs: string[]; teleports: number } | null;
   /** People near (in the area of interest): name, in voice, muted or blocked by this visitor. */
   readonly people: PersonView[];
   /** Chat lines as shown (blocked senders' lines left out), oldest first. */
@@ -181,6 +183,9 @@ export function installTestHook(store: WorldStore): void {
           Object.freeze({ sessionId, kind, local, drawn, frames }),
         ),
       );
+    },
+    get vr() {
+      return store.vr ? Object.freeze({ ...store.vr, inputs: [...store.vr.inputs] }) : null;
     },
     get people() {
       return Object.freeze(readPeople(store).map((person) => Object.freeze(person)));

@@ -65,6 +65,18 @@ export function addChat(store: WorldStore, line: Omit<ChatEntry, 'key'>): void {
   store.chatVersion += 1;
 }
 
+/** The VR session as the player's vr/ runs it (see WorldStore.vr). */
+export interface VrView {
+  /** The view's turn about the up axis (radians; snap turns add to it). */
+  yaw: number;
+  /** Where a controller aims a teleport: nowhere, at a spot it may land on, or at one it may not. */
+  aim: 'none' | 'open' | 'refused';
+  /** The input sources connected, e.g. "left controller", "right hand". */
+  inputs: string[];
+  /** Teleports asked for since entering. */
+  teleports: number;
+}
+
 export interface FrameStats {
   fps: number;
   frameMs: number;
@@ -177,6 +189,11 @@ export interface WorldStore {
    * `follow` — turning slowly on its own when `autoTurn` (never under prefers-reduced-motion); null for a
    * visitor with an avatar.
    */
+  /**
+   * In VR (the player's vr/), else null: the headset is the camera, so the follow camera stands aside and
+   * the own avatar is not drawn (its head would fill the view).
+   */
+  vr: VrView | null;
   spectator: {
     target: { x: number; y: number; z: number };
     autoTurn: boolean;
@@ -203,6 +220,7 @@ export function createWorldStore(): WorldStore {
     local: null,
     closedWith: null,
     population: 0,
+    vr: null,
     spectator: null,
     remotes: new Map(),
     items: new Map(),

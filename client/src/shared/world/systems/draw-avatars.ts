@@ -40,7 +40,7 @@ export function drawAvatars(
   dtSeconds: number,
 ): number {
   let count = 0;
-  const local = store.local && store.connection === 'joined' ? store.local : null;
+  const local = store.local && store.connection === 'joined' && !store.vr ? store.local : null;
   if (local) {
     const view = viewAt(count++);
     view.id = store.sessionId ?? 'self';

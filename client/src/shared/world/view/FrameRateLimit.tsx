@@ -4,7 +4,8 @@
  * it. A timer, not a loop on every display refresh, and not `invalidate()` (parts of the scene ask for a
  * new frame whenever anything moves, which in a world with visitors is always): the page then asks the
  * browser for a frame only when it draws one, which is most of what the cap is meant to save. Without a
- * cap (fps 0) the canvas draws every refresh (`frameloop="always"`) and this does nothing.
+ * cap (fps 0) the canvas draws every refresh (`frameloop="always"`) and this does nothing; nor in VR, where
+ * the headset's frame loop draws.
  */
 import { advance, useThree } from '@react-three/fiber';
 import { useEffect } from 'react';
@@ -17,7 +18,8 @@ export function FrameRateLimit({ fps }: { fps: number }) {
     const origin = performance.now() / 1000 - get().clock.elapsedTime;
     let pending = 0;
     const timer = setInterval(() => {
-      if (pending) return;
+      // In VR the headset's own frame loop draws every frame (the cap does not apply there).
+      if (pending || get().gl.xr.isPresenting) return;
       pending = requestAnimationFrame((now) => {
         pending = 0;
         advance(now / 1000 - origin, true, get());

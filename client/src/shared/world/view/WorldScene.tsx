@@ -1,5 +1,5 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Group, Mesh } from 'three';
 import { AvatarRenderer, type AvatarRendererOptions } from '../../avatars/avatar-renderer.js';
 import { runFrame } from '../frame-loop.js';
@@ -22,6 +22,8 @@ interface SceneProps {
   nameTagLayer: RefObject<HTMLDivElement | null>;
   avatarRendering?: AvatarRendererOptions | undefined;
   settings: PlayerSettings;
+  /** More of the app's own inside the canvas (the player's VR rig). */
+  children?: ReactNode;
 }
 
 /** Runs the frame loop inside R3F's render loop, before each render. */
@@ -103,6 +105,7 @@ export function WorldScene(props: SceneProps) {
       <primitive object={avatars.root} />
       <FrameDriver {...props} avatars={avatars} blockers={blockers} />
       {props.settings.effects && <PostEffects report={reportEffects} />}
+      {props.children}
     </Canvas>
   );
 }
