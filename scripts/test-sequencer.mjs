@@ -29,6 +29,7 @@ const HEAVIEST = [
   'e2e/livekit-real',
   'infra/topology',
   'e2e/voice-player',
+  'e2e/vr',
   'e2e/studio-access',
   'server/editor-crash',
   'e2e/studio-collab',

@@ -30,8 +30,13 @@ function tooLarge(maxBytes: number): Problem {
 function hangUpAfterAnswer(req: Request, res: Response): void {
   res.setHeader('Connection', 'close');
   req.resume(); // read and drop whatever else comes
+  const socket = req.socket;
+  // Node's HTTP server destroys a `Connection: close` socket as soon as the answer is written
+  // (socket.destroySoon): the client's next bytes then meet a closed socket, the kernel resets the
+  // connection, and a reset can discard the answer before the client reads it (it saw no status at all).
+  // Only half-close here — the answer, then FIN — and keep reading until the client pauses or stops.
+  socket.destroySoon = () => void socket.end();
   res.on('finish', () => {
-    const socket = req.socket;
     const hangUp = () => socket.destroy();
     const idle = setTimeout(hangUp, LINGER_IDLE_MS).unref();
     const total = setTimeout(hangUp, LINGER_MAX_MS).unref();

@@ -3,19 +3,23 @@
  * Quest 3 with Touch controllers) installed into the page before the player loads, as a browser extension
  * would. "Enter VR" appears only where VR is offered; entering puts the headset's view at the avatar;
  * the right trigger aims a teleport (the ring says whether it may land) and releasing it moves the avatar
- * there through the room; the thumbstick snap turns; leaving VR puts the camera back behind the avatar.
+ * there through the room; the thumbstick snap turns; the grip held is push-to-talk (a real LiveKit server);
+ * the chat shows on the left hand's panel; hands replace controllers; leaving VR ends it all.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import {
+  FAKE_MEDIA_ARGS,
   hookReader,
   launchBrowser,
   openWatchedPage,
   saveScreenshot,
   type WatchedPage,
 } from '../helpers/browser.js';
-import { startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { startTestLiveKit, type TestLiveKit } from '../helpers/livekit-server.js';
+import { freePort, startServerProcess, tempDir, type ServerProcess } from '../helpers/server-process.js';
+import { joinWorld, type Visitor } from '../helpers/visitors.js';
 import { waitFor } from '../helpers/wait.js';
 
 const require = createRequire(import.meta.url);
@@ -39,20 +43,33 @@ interface EmulatedXr {
   };
 }
 
+let livekit: TestLiveKit;
 let server: ServerProcess;
 let browser: Browser;
 let watched: WatchedPage;
+let bot: Visitor | undefined;
 
-const readHook = hookReader(() => watched.page, ['connection', 'loading', 'self', 'vr', 'notice'] as const);
+const readHook = hookReader(() => watched.page, [
+  'connection',
+  'loading',
+  'self',
+  'vr',
+  'notice',
+  'voice',
+] as const);
 
 beforeAll(async () => {
-  server = await startServerProcess({ DATA_DIR: await tempDir() });
-  browser = await launchBrowser();
-});
+  const port = await freePort();
+  livekit = await startTestLiveKit(port);
+  server = await startServerProcess({ PORT: String(port), DATA_DIR: await tempDir(), ...livekit.env });
+  browser = await launchBrowser(FAKE_MEDIA_ARGS);
+}, 90_000);
 
 afterAll(async () => {
+  await bot?.leave().catch(() => undefined);
   await browser?.close();
   await server?.stop();
+  await livekit?.stop();
 });
 
 describe('VR with an emulated headset', () => {
@@ -149,6 +166,24 @@ describe('VR with an emulated headset', () => {
     );
     await saveScreenshot(watched.page, 'vr-turned');
 
+    // The grip held is push-to-talk.
+    await watched.page.evaluate(() =>
+      (window as unknown as EmulatedXr).__xrDevice.controllers.left.updateButtonValue('squeeze', 1),
+    );
+    await waitFor(readHook, (hook) => hook.voice.microphone, { timeoutMs: 15_000, what: 'the mic on' });
+    await watched.page.evaluate(() =>
+      (window as unknown as EmulatedXr).__xrDevice.controllers.left.updateButtonValue('squeeze', 0),
+    );
+    await waitFor(readHook, (hook) => !hook.voice.microphone, { timeoutMs: 15_000, what: 'the mic off' });
+
+    // What someone says shows on the panel in the left hand.
+    bot = await joinWorld(server.url, { name: 'Greeter' });
+    bot.say('Welcome to the plaza!', 'instance');
+    await waitFor(readHook, (hook) => hook.vr?.chat.includes('Greeter: Welcome to the plaza!') === true, {
+      timeoutMs: 15_000,
+      what: 'the chat line on the VR panel',
+    });
+
     // Controllers put down: the hands are tracked instead, and drawn as their joints.
     await watched.page.evaluate(() => {
       (window as unknown as { __xrDevice: { primaryInputMode: string } }).__xrDevice.primaryInputMode =
@@ -156,7 +191,7 @@ describe('VR with an emulated headset', () => {
     });
     const withHands = await waitFor(
       readHook,
-      (hook) => (hook.vr?.inputs ?? []).every((input) => input.endsWith('hand')),
+      (hook) => hook.vr?.inputs.length === 2 && hook.vr.inputs.every((input) => input.endsWith('hand')),
       {
         timeoutMs: 10_000,
         what: 'the hands tracked',

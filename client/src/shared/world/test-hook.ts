@@ -57,7 +57,7 @@ export interface MibTestHook {
   /** Video feeds (camera billboards, screen shares): whose, whether drawn now, frames uploaded so far. */
   readonly videos: Array<{ sessionId: string; kind: string; local: boolean; drawn: boolean; frames: number }>;
   /** The VR session (null outside VR): the view's turn, the teleport aim, the inputs connected. */
-  readonly vr: { yaw: number; aim: string; inputs: string[]; teleports: number } | null;
+  readonly vr: { yaw: number; aim: string; inputs: string[]; teleports: number; chat: string[] } | null;
   /** People near (in the area of interest): name, in voice, muted or blocked by this visitor. */
   readonly people: PersonView[];
   /** Chat lines as shown (blocked senders' lines left out), oldest first. */
@@ -185,7 +185,9 @@ export function installTestHook(store: WorldStore): void {
       );
     },
     get vr() {
-      return store.vr ? Object.freeze({ ...store.vr, inputs: [...store.vr.inputs] }) : null;
+      return store.vr
+        ? Object.freeze({ ...store.vr, inputs: [...store.vr.inputs], chat: [...store.vr.chat] })
+        : null;
     },
     get people() {
       return Object.freeze(readPeople(store).map((person) => Object.freeze(person)));

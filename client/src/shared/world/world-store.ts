@@ -75,6 +75,8 @@ export interface VrView {
   inputs: string[];
   /** Teleports asked for since entering. */
   teleports: number;
+  /** The lines on the panel in the left hand: chat ("name: text", oldest first), then the notice if any. */
+  chat: string[];
 }
 
 export interface FrameStats {

@@ -77,7 +77,13 @@ export function VrRig({ session, store, connection, onEnd }: VrRigProps) {
     const cameraParent = camera.parent;
     const local = store.local;
     // The local-floor space looks along −z; the avatar faces +z at yaw 0.
-    store.vr = { yaw: (local?.predicted.yaw ?? 0) + Math.PI, aim: 'none', inputs: [], teleports: 0 };
+    store.vr = {
+      yaw: (local?.predicted.yaw ?? 0) + Math.PI,
+      aim: 'none',
+      inputs: [],
+      teleports: 0,
+      chat: [],
+    };
     scene.add(rig, marker);
     rig.add(camera);
     camera.add(vignette.mesh);
@@ -236,7 +242,10 @@ export function VrRig({ session, store, connection, onEnd }: VrRigProps) {
       aiming.line.scale.z = origin.distanceTo(marker.position);
     }
     vignette.update(dtSeconds);
-    board.show(store.chat, store.chatVersion, store.blocked);
+    const now = performance.now();
+    const notice = store.notice && store.notice.until > now ? store.notice.text : null;
+    const shown = board.show(store.chat, store.chatVersion, store.blocked, notice);
+    if (shown) vr.chat = shown;
   });
   return null;
 }

@@ -75,7 +75,7 @@ export class ChatBoard {
   readonly mesh: Mesh<PlaneGeometry, MeshBasicMaterial>;
   private readonly canvas = document.createElement('canvas');
   private readonly texture: CanvasTexture;
-  private shownVersion = -1;
+  private shownKey = '';
 
   constructor() {
     this.canvas.width = 512;
@@ -89,29 +89,43 @@ export class ChatBoard {
     this.mesh.name = 'vr-chat';
   }
 
-  /** Redraws when `version` moved on since the last draw. */
-  show(lines: readonly ChatEntry[], version: number, blocked: ReadonlySet<string>): void {
-    if (version === this.shownVersion) return;
-    this.shownVersion = version;
+  /**
+   * Redraws when the chat (`version`) or the notice changed since the last draw: the latest chat lines, then
+   * the notice (a refusal, a problem: the HUD that shows it is not in the headset). Returns the lines drawn
+   * then ("name: text", the notice last), else null.
+   */
+  show(
+    lines: readonly ChatEntry[],
+    version: number,
+    blocked: ReadonlySet<string>,
+    notice: string | null,
+  ): string[] | null {
+    const key = `${version}\n${notice ?? ''}`;
+    if (key === this.shownKey) return null;
+    this.shownKey = key;
+    const recent = lines
+      .filter((line) => !blocked.has(line.from))
+      .slice(notice ? 1 - CHAT_LINES : -CHAT_LINES);
+    const texts = recent.map((line) => `${line.channel === 'system' ? '' : `${line.name}: `}${line.text}`);
+    const drawn = notice ? [...texts, notice] : texts;
     const context = this.canvas.getContext('2d');
-    if (!context) return;
+    if (!context) return drawn;
     context.clearRect(0, 0, 512, 256);
     context.fillStyle = 'rgba(16, 20, 28, 0.82)';
     context.fillRect(0, 0, 512, 256);
     context.font = '22px system-ui, sans-serif';
     context.textBaseline = 'top';
-    const recent = lines.filter((line) => !blocked.has(line.from)).slice(-CHAT_LINES);
-    if (recent.length === 0) {
+    if (drawn.length === 0) {
       context.fillStyle = '#9aa4b2';
       context.fillText('No chat yet', 16, 16);
     }
-    recent.forEach((line, index) => {
-      const name = line.channel === 'system' ? '' : `${line.name}: `;
-      context.fillStyle = line.channel === 'system' ? '#ffd27a' : '#ffffff';
-      const text = `${name}${line.text}`;
+    drawn.forEach((text, index) => {
+      const note = index >= recent.length || recent[index]!.channel === 'system';
+      context.fillStyle = note ? '#ffd27a' : '#ffffff';
       context.fillText(text.length > 44 ? `${text.slice(0, 43)}…` : text, 16, 16 + index * 38);
     });
     this.texture.needsUpdate = true;
+    return drawn;
   }
 
   dispose(): void {
