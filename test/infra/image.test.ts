@@ -3,7 +3,8 @@
  * repository as it is (no registry is reachable, so `npm run services` made a stand-in for the official
  * Node base under the official name; `--pull=never` makes sure nothing else is used), then run against the
  * host's PostgreSQL and Redis. It must answer /healthz and /readyz as a non-root user, carry its labels,
- * healthcheck and data volume, and drain and exit 0 on `podman stop`. Size and build times go to
+ * healthcheck and data volume, and drain and exit 0 on `podman stop`; on its embedded defaults it runs
+ * PostgreSQL inside the container, in the data volume. Size and build times go to
  * test-artifacts/image.json (the build is cold when this machine's layer cache is empty; a warm rebuild is
  * not timed here: it is the same build again, a minute of CI for a figure nothing checks).
  */
@@ -156,5 +157,33 @@ describe('the container image (infra/Dockerfile, built and run with podman)', ()
     const exitCode = podman(['inspect', container, '--format', '{{.State.ExitCode}}']);
     expect(exitCode).toBe('0');
     expect(podman(['logs', container])).toContain('shutdown complete');
+  }, 120_000);
+
+  it('runs on its embedded defaults (PostgreSQL inside the container, in the data volume)', async () => {
+    const port = await freePort();
+    const embedded = podman([
+      ...['run', '-d', ...RUNTIME, ...ULIMITS, '--network', 'host'],
+      ...['-e', `PORT=${port}`, '-e', 'HOST=127.0.0.1'],
+      IMAGE,
+    ]);
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const ready = await waitFor(
+        () =>
+          fetch(`${url}/readyz`).then(
+            async (response) => (response.ok ? ((await response.json()) as { checks: object }) : null),
+            () => null,
+          ),
+        Boolean,
+        { what: 'the container to be ready on its embedded database', timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(ready!.checks).toMatchObject({ database: 'ok' });
+      expect(podman(['logs', embedded])).toMatch(/"database":"embedded-postgres"/);
+      expect(
+        podman(['exec', embedded, 'sh', '-c', 'test -f /data/postgres/PG_VERSION && echo cluster']),
+      ).toBe('cluster');
+    } finally {
+      podman(['rm', '-f', '-t', '5', embedded]);
+    }
   }, 120_000);
 });
