@@ -4,7 +4,8 @@
  * coarsest loaded first, finer ones streamed in after, nearest models first; models a few pixels wide drawn
  * as dots). An edit redraws only the models it moved or changed. Models within NEEDED_RADIUS of where the
  * visitor starts count toward the loading bar; the rest load after entering. A model that cannot be loaded
- * shows as a marked placeholder box, with a notice — the world still loads. In a live world the model of
+ * shows as a marked placeholder box, with a notice — the world still loads. Copies of one asset are drawn
+ * together where `instancing` says so (model-instancing.ts). In a live world the model of
  * a movable item (an entity visitors grab) follows the item, and is hidden while the visitor does not see it.
  *
  * A sky given as an asset (the environment's `sky`) is a model too: drawn unlit around the camera, behind
@@ -35,6 +36,7 @@ import {
 import { modelLoadsFor, type AssetInfo, type ModelLoads, type NeededModel } from '../assets/model-loads.js';
 import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { DrawnModel, DrawnModels, ModelDots } from './drawn-models.js';
+import { ModelInstancing } from './model-instancing.js';
 import type { SceneSource } from './scene-source.js';
 import { useSceneVersion } from './use-scene-version.js';
 
@@ -177,7 +179,7 @@ function ModelEntity({
     const { at, start: from } = queued.current;
     const distance = Math.hypot(at[0] - from.x, at[2] - from.z);
     const entering = distance <= NEEDED_RADIUS ? loads.need() : null;
-    const model = new DrawnModel(group);
+    const model = new DrawnModel(group, asset);
     drawn.add(model);
     store.models.set(entity, 'loading');
     const fail = (error: unknown) => {
@@ -279,11 +281,14 @@ export function SceneModels({
   store,
   assetBase = '',
   triangleBudget = Number.POSITIVE_INFINITY,
+  instancing = false,
 }: {
   store: SceneSource;
   assetBase?: string;
   /** Most triangles the models may draw a frame (model-detail.ts); unlimited by default. */
   triangleBudget?: number;
+  /** Draw copies of one asset together (model-instancing.ts): not where models are picked one by one. */
+  instancing?: boolean;
 }) {
   const gl = useThree((state) => state.gl);
   const loads = useMemo(() => modelLoadsFor(gl, store.entryProgress, assetBase), [gl, store, assetBase]);
@@ -305,10 +310,13 @@ export function SceneModels({
   const drawn = useMemo(() => new DrawnModels(), []);
   const dots = useMemo(() => new ModelDots(), []);
   useEffect(() => () => dots.dispose(), [dots]);
+  const batches = useMemo(() => (instancing ? new ModelInstancing() : null), [instancing]);
+  useEffect(() => () => batches?.dispose(), [batches]);
   // Each model's level of detail for this frame's view, and the dots of those too small for any.
   useFrame(({ camera, size, invalidate }) => {
     if (!(camera as PerspectiveCamera).isPerspectiveCamera) return;
     const levelsChanged = drawn.update(camera as PerspectiveCamera, size.height, triangleBudget);
+    batches?.update(drawn.all);
     if (dots.draw(drawn.dots) || levelsChanged) invalidate(); // a canvas drawn on change must show it
   });
   // Children's effects (which count the models needed to enter) run before this one.
@@ -329,6 +337,7 @@ export function SceneModels({
         />
       ))}
       <primitive object={dots.points} />
+      {batches && <primitive object={batches.root} />}
       {sky && <SkyModel entity={sky.entity} asset={sky.asset} loads={loads} store={store} />}
     </group>
   );

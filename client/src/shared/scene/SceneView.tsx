@@ -66,7 +66,12 @@ export function SceneView({
       <SceneGround store={source} onPick={onGroundPick} patterns={sceneDetail} />
       <group ref={blockers}>
         <SceneGeometry store={source} showColliders={showColliders} />
-        <SceneModels store={source} assetBase={assetBase} triangleBudget={triangleBudget} />
+        <SceneModels
+          store={source}
+          assetBase={assetBase}
+          triangleBudget={triangleBudget}
+          instancing={!editor}
+        />
         <SceneDressing store={source} fog={lighting === 'scene'} hdr={hdr} assetBase={assetBase} />
         <SceneScreens store={source} volume={mediaVolume} />
       </group>

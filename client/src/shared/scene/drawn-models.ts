@@ -75,7 +75,11 @@ export class DrawnModel {
   /** The level in the holder now, or PROXY (a dot) / NOTHING. */
   shown = NOTHING;
   bounds: ModelBounds | null = null;
-  constructor(readonly holder: Group) {}
+  /** `asset`: the asset it shows (copies of one asset may be drawn together: model-instancing.ts). */
+  constructor(
+    readonly holder: Group,
+    readonly asset = '',
+  ) {}
 
   /** Level `index` (0 = finest) has loaded. */
   addLevel(index: number, level: Object3D): void {
@@ -124,6 +128,11 @@ export class DrawnModels {
     model.show(NOTHING);
     this.models.delete(model);
     this.setChanged = true;
+  }
+
+  /** Every placed model. */
+  get all(): Iterable<DrawnModel> {
+    return this.models;
   }
 
   /** The models drawn as dots (too small on screen for any level, or over the budget). */
