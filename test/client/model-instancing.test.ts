@@ -98,6 +98,20 @@ describe('ModelInstancing', () => {
     ).toBe(true);
   });
 
+  it('draws copies first seen at a coarser level together, frame after frame', () => {
+    const batches = new ModelInstancing();
+    const far = (x: number) => {
+      const model = place('bush', tree, x);
+      model.addLevel(1, tree.clone(true));
+      model.show(1); // no copy of this asset at level 0
+      return model;
+    };
+    const bushes = [far(0), far(4)];
+    batches.update(bushes);
+    batches.update(bushes);
+    expect(instanced(batches).map((draw) => draw.count)).toEqual([2, 2]);
+  });
+
   it('draws copy by copy what cannot be instanced (morph targets), and restores everything on dispose', () => {
     const batches = new ModelInstancing();
     const morphing = new Group();

@@ -52,13 +52,20 @@ function findParts(level: Object3D): Mesh[] | null {
 
 const noRaycast = (): void => undefined;
 
+/** The copies of one asset showing one level this frame, and the batch drawing them (two or more). */
+interface Copies {
+  models: DrawnModel[];
+  batch: Batch | null;
+}
+
 export class ModelInstancing {
   /** Where the instanced draws live; put it in the scene once. */
   readonly root = new Group();
-  private readonly batches = new Map<string, Batch>();
-  /** Meshes hidden because a batch draws them, as of the last update. */
+  /** By asset, then by level shown: reused from frame to frame (a still view makes no garbage). */
+  private readonly copies = new Map<string, Copies[]>();
+  /** Meshes hidden because a batch draws them, as of the last update (and the set reused for the next). */
   private hidden = new Set<Mesh>();
-  private readonly groups = new Map<string, DrawnModel[]>();
+  private hiddenNext = new Set<Mesh>();
 
   constructor() {
     this.root.name = 'model-instances';
@@ -66,59 +73,70 @@ export class ModelInstancing {
 
   /** Draws this frame's repeated models together (after DrawnModels.update chose their levels). */
   update(models: Iterable<DrawnModel>): void {
-    for (const list of this.groups.values()) list.length = 0;
+    for (const levels of this.copies.values())
+      for (const copies of levels) if (copies) copies.models.length = 0; // levels never shown are holes
     for (const model of models) {
       if (model.shown < 0 || !model.asset || !model.holder.visible) continue;
-      const key = `${model.asset}#${model.shown}`;
-      let list = this.groups.get(key);
-      if (!list) this.groups.set(key, (list = []));
-      list.push(model);
+      let levels = this.copies.get(model.asset);
+      if (!levels) this.copies.set(model.asset, (levels = []));
+      (levels[model.shown] ??= { models: [], batch: null }).models.push(model);
     }
-    const hiddenNow = new Set<Mesh>();
-    for (const [key, list] of this.groups) {
-      const level = list.length >= 2 ? list[0]!.levels[list[0]!.shown] : undefined;
-      const sources = level ? partsOf(level) : null;
-      if (!sources) {
-        this.drop(key);
-        if (list.length === 0) this.groups.delete(key);
-        continue;
+    const hiddenNow = this.hiddenNext;
+    hiddenNow.clear();
+    for (const [asset, levels] of this.copies) {
+      let any = false;
+      for (let level = 0; level < levels.length; level += 1) {
+        const copies = levels[level];
+        if (!copies) continue;
+        any ||= copies.models.length > 0;
+        this.draw(copies, asset, level, hiddenNow);
       }
-      const batch = this.batchFor(key, sources, list.length);
-      for (const [index, model] of list.entries()) {
-        const copy = model.levels[model.shown]!;
-        copy.updateWorldMatrix(true, true);
-        const meshes = partsOf(copy);
-        for (let p = 0; meshes && p < batch.parts.length; p += 1) {
-          const mesh = meshes[p];
-          if (!mesh) continue;
-          batch.parts[p]!.drawn.setMatrixAt(index, mesh.matrixWorld);
-          mesh.visible = false;
-          hiddenNow.add(mesh);
-        }
-      }
-      for (const part of batch.parts) {
-        part.drawn.count = list.length;
-        part.drawn.instanceMatrix.needsUpdate = true;
-      }
+      if (!any) this.copies.delete(asset); // gone from the scene: its batches were dropped above
     }
     // Copies no longer drawn together draw themselves again.
     for (const mesh of this.hidden) if (!hiddenNow.has(mesh)) mesh.visible = true;
+    this.hiddenNext = this.hidden;
     this.hidden = hiddenNow;
   }
 
-  /** How many draws the batches make now (for tests and stats). */
-  get batchCount(): number {
-    return this.batches.size;
+  /** Draws `copies` as one batch when there are two or more and their level can be instanced. */
+  private draw(copies: Copies, asset: string, level: number, hiddenNow: Set<Mesh>): void {
+    const { models } = copies;
+    const first = models[0];
+    const sources = models.length >= 2 && first ? partsOf(first.levels[first.shown]!) : null;
+    if (!sources) {
+      this.drop(copies);
+      return;
+    }
+    const batch = this.batchFor(copies, asset, level, sources);
+    for (let index = 0; index < models.length; index += 1) {
+      const model = models[index]!;
+      const copy = model.levels[model.shown]!;
+      copy.updateWorldMatrix(true, true);
+      const meshes = partsOf(copy);
+      for (let p = 0; meshes && p < batch.parts.length; p += 1) {
+        const mesh = meshes[p];
+        if (!mesh) continue;
+        batch.parts[p]!.drawn.setMatrixAt(index, mesh.matrixWorld);
+        mesh.visible = false;
+        hiddenNow.add(mesh);
+      }
+    }
+    for (const part of batch.parts) {
+      part.drawn.count = models.length;
+      part.drawn.instanceMatrix.needsUpdate = true;
+    }
   }
 
-  private batchFor(key: string, sources: Mesh[], copies: number): Batch {
-    const existing = this.batches.get(key);
-    if (existing && existing.capacity >= copies && existing.parts.length === sources.length) return existing;
-    this.drop(key);
-    const capacity = Math.max(copies, (existing?.capacity ?? 0) * 2, 4);
+  private batchFor(copies: Copies, asset: string, level: number, sources: Mesh[]): Batch {
+    const existing = copies.batch;
+    const count = copies.models.length;
+    if (existing && existing.capacity >= count && existing.parts.length === sources.length) return existing;
+    this.drop(copies);
+    const capacity = Math.max(count, (existing?.capacity ?? 0) * 2, 4);
     const parts = sources.map((source) => {
       const drawn = new InstancedMesh(source.geometry, source.material, capacity);
-      drawn.name = `instances-${key}`;
+      drawn.name = `instances-${asset}#${level}`;
       drawn.castShadow = source.castShadow;
       drawn.receiveShadow = source.receiveShadow;
       drawn.renderOrder = source.renderOrder;
@@ -129,23 +147,23 @@ export class ModelInstancing {
       this.root.add(drawn);
       return { source, drawn };
     });
-    const batch = { parts, capacity };
-    this.batches.set(key, batch);
-    return batch;
+    copies.batch = { parts, capacity };
+    return copies.batch;
   }
 
-  private drop(key: string): void {
-    const batch = this.batches.get(key);
+  private drop(copies: Copies): void {
+    const batch = copies.batch;
     if (!batch) return;
     for (const part of batch.parts) {
       this.root.remove(part.drawn);
       part.drawn.dispose(); // its instance buffers only: geometry and material belong to the asset
     }
-    this.batches.delete(key);
+    copies.batch = null;
   }
 
   dispose(): void {
-    for (const key of [...this.batches.keys()]) this.drop(key);
+    for (const levels of this.copies.values()) for (const copies of levels) if (copies) this.drop(copies);
+    this.copies.clear();
     for (const mesh of this.hidden) mesh.visible = true;
     this.hidden.clear();
   }
