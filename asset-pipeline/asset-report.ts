@@ -5,6 +5,7 @@ import type { AssetProblem } from './errors.js';
 import type { AssetMeasures } from './measure-document.js';
 import type { OptimizeOptions } from './optimize-options.js';
 import type { ProfileName } from './profiles.js';
+import type { AvatarDescription } from './vrm/describe-avatar.js';
 
 export interface LodReport {
   /** 1, 2… (0 is the asset itself). */
@@ -33,6 +34,8 @@ export interface AssetReport {
   moreWarnings: number;
   validatorVersion: string;
   lods: LodReport[];
+  /** An `avatar` upload: what it is (VRM or rigged glTF) and who may wear it. */
+  avatar?: AvatarDescription;
   /** Time per stage, in milliseconds. */
   stageMs: Record<string, number>;
   thumbnail: { hash: string } | { skipped: string };

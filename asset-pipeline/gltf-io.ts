@@ -7,6 +7,7 @@ import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
 import draco3d from 'draco3dgltf';
 import { MeshoptDecoder, MeshoptEncoder, MeshoptSimplifier } from 'meshoptimizer';
 import sharp from 'sharp';
+import { VRM_EXTENSIONS } from './vrm/vrm-extensions.js';
 
 // One libvips thread: image work runs inside pipeline jobs next to world rooms, which must keep their tick.
 sharp.concurrency(1);
@@ -23,12 +24,15 @@ export function gltfIO(): Promise<NodeIO> {
       draco3d.createEncoderModule(),
     ]);
     await Promise.all([MeshoptDecoder.ready, MeshoptEncoder.ready, MeshoptSimplifier.ready]);
-    return new NodeIO().setLogger(QUIET).registerExtensions(ALL_EXTENSIONS).registerDependencies({
-      'draco3d.decoder': decoder,
-      'draco3d.encoder': encoder,
-      'meshopt.decoder': MeshoptDecoder,
-      'meshopt.encoder': MeshoptEncoder,
-    });
+    return new NodeIO()
+      .setLogger(QUIET)
+      .registerExtensions([...ALL_EXTENSIONS, ...VRM_EXTENSIONS])
+      .registerDependencies({
+        'draco3d.decoder': decoder,
+        'draco3d.encoder': encoder,
+        'meshopt.decoder': MeshoptDecoder,
+        'meshopt.encoder': MeshoptEncoder,
+      });
   })();
   return ioPromise;
 }

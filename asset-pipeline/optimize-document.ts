@@ -29,9 +29,24 @@ const LOSSLESS_SIMPLIFY_ERROR = 1e-4;
 export interface PrepareOptions {
   /** Keep at most this fraction of vertices (fit to a triangle budget); undefined = lossless only. */
   targetRatio?: number;
+  /**
+   * Keep every node and mesh as it is (a VRM: its humanoid, expressions and first-person settings name
+   * nodes and morph targets, which instancing, flattening, joining and simplifying would move or merge).
+   */
+  keepStructure?: boolean;
 }
 
 export async function prepareGeometry(document: Document, options: PrepareOptions): Promise<void> {
+  if (options.keepStructure) {
+    await document.transform(
+      dedup(),
+      weld(),
+      resample(),
+      prune({ keepAttributes: false, keepIndices: false, keepLeaves: true, keepSolidTextures: false }),
+      sparse(),
+    );
+    return;
+  }
   const transforms: Transform[] = [
     dedup(),
     instance({ min: 5 }),

@@ -23,6 +23,7 @@ import { readDocument } from './read-document.js';
 import { DEFAULT_BUDGETS, type Budget, type ProfileName } from './profiles.js';
 import { validateDecoded } from './validate-decoded.js';
 import { validateGltf } from './validate-gltf.js';
+import { describeAvatar, type AvatarDescription } from './vrm/describe-avatar.js';
 
 export interface ProcessOptions extends Partial<OptimizeOptions> {
   profile: ProfileName;
@@ -89,8 +90,10 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   const validation = await timed('validate', () => validateGltf(ingested, limits.maxImagePixels));
   const io = await gltfIO();
   let sizedToDetail: DetailResize[] = [];
+  let avatar: AvatarDescription | undefined;
   const source = await timed('prepare', async () => {
     const document = await readDocument(ingested);
+    if (options.profile === 'avatar') avatar = describeAvatar(document, extensionsUsedOf(ingested.json));
     normalizeDocument(document);
     await validateDecoded(document, ingested, limits.maxImagePixels);
     sizedToDetail = await sizeTexturesToDetail(document, limits.maxImagePixels);
@@ -98,6 +101,8 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   });
   const inputMeasures = measureDocument(source);
 
+  // A VRM's nodes and meshes stay as they are (its extensions name them); it is not simplified to fit.
+  const keepStructure = avatar?.format === 'vrm';
   // Optimize LOD0; with fit, shrink what is over budget and try again.
   let vertexRatio: number | undefined;
   let texturePx = textureCapPx(budget, settings.fit, 0);
@@ -108,7 +113,10 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   await timed('optimize', async () => {
     for (let round = 0; round < MAX_FIT_ROUNDS; round += 1) {
       prepared = cloneDocument(source);
-      await prepareGeometry(prepared, vertexRatio === undefined ? {} : { targetRatio: vertexRatio });
+      await prepareGeometry(prepared, {
+        ...(vertexRatio === undefined || keepStructure ? {} : { targetRatio: vertexRatio }),
+        keepStructure,
+      });
       const level0 = cloneDocument(prepared);
       await finishLevel(level0, { ...settings, texturePx, maxImagePixels: limits.maxImagePixels });
       glb = await io.writeBinary(level0);
@@ -131,7 +139,9 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
   const lods: { level: number; glb: Uint8Array }[] = [];
   const lodReports: LodReport[] = [];
   await timed('lods', async () => {
-    for (const [index, ratio] of settings.lodRatios.entries()) {
+    // Avatars are drawn skinned only near the viewer (the far crowd draws the default figure): no levels.
+    const lodRatios = options.profile === 'avatar' ? [] : settings.lodRatios;
+    for (const [index, ratio] of lodRatios.entries()) {
       const level = index + 1;
       const copy = cloneDocument(prepared as Document);
       await simplifyForLod(copy, ratio);
@@ -187,10 +197,16 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
       moreWarnings: validation.moreWarnings,
       validatorVersion: validation.validatorVersion,
       lods: lodReports,
+      ...(avatar && { avatar }),
       stageMs,
       thumbnail: thumbnailNote,
     },
   };
+}
+
+function extensionsUsedOf(json: Record<string, unknown>): string[] {
+  const used = json.extensionsUsed;
+  return Array.isArray(used) ? used.filter((name): name is string => typeof name === 'string') : [];
 }
 
 function definedOnly(options: Partial<OptimizeOptions>): Partial<OptimizeOptions> {

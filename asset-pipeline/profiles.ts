@@ -3,6 +3,7 @@
  * with ASSET_BUDGETS (JSON, parsed by parseBudgetOverrides); the defaults are the product's.
  */
 import { z } from 'zod';
+import { HUMANOID_BONES } from '../protocol/index.js';
 
 export const PROFILE_NAMES = ['avatar', 'wearable', 'prop', 'hero', 'scene'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -63,30 +64,7 @@ export const DEFAULT_BUDGETS: Readonly<Record<ProfileName, Budget>> = {
  * Bone names of the product's avatar rig (humanoid, VRM naming). A wearable's skin may only use these,
  * so it can be bound to any avatar's skeleton by name.
  */
-export const AVATAR_RIG_BONES: ReadonlySet<string> = new Set([
-  'hips',
-  'spine',
-  'chest',
-  'upperChest',
-  'neck',
-  'head',
-  'leftShoulder',
-  'leftUpperArm',
-  'leftLowerArm',
-  'leftHand',
-  'rightShoulder',
-  'rightUpperArm',
-  'rightLowerArm',
-  'rightHand',
-  'leftUpperLeg',
-  'leftLowerLeg',
-  'leftFoot',
-  'leftToes',
-  'rightUpperLeg',
-  'rightLowerLeg',
-  'rightFoot',
-  'rightToes',
-]);
+export const AVATAR_RIG_BONES: ReadonlySet<string> = new Set<string>(HUMANOID_BONES);
 
 const positiveInt = z.number().int('must be a whole number').positive('must be more than 0');
 const budgetOverride = z

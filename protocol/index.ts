@@ -13,6 +13,7 @@ export * from './render-contract.js';
 export * from './scene-models.js';
 export * from './scene-transforms.js';
 export * from './avatar-appearance.js';
+export * from './humanoid-bones.js';
 export * from './wearable-slots.js';
 export * from './scene-convert.js';
 export * from './scene-references.js';

@@ -201,7 +201,7 @@ export async function instancedScene(): Promise<SampleModel> {
 }
 
 /** The avatar rig's chain from hips up and down the legs and arms, with rest offsets in metres. */
-const RIG: [string, string | undefined, [number, number, number]][] = [
+export const RIG: [string, string | undefined, [number, number, number]][] = [
   ['hips', undefined, [0, 0.95, 0]],
   ['spine', 'hips', [0, 0.12, 0]],
   ['chest', 'spine', [0, 0.15, 0]],
