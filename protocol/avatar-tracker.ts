@@ -22,6 +22,8 @@ export interface TrackedAvatar extends PlacedAvatar {
   /** That token's model (asset hash; '' = none) and where it sits. */
   wearingModel: string;
   wearingSlot: WearableSlot;
+  /** Its own avatar model (asset hash of an `avatar` upload; '' = the default figure). */
+  avatarModel: string;
   /** Whether a position has been received yet. */
   placed: boolean;
 }
@@ -56,6 +58,7 @@ export class AvatarTracker {
         avatar.wearing = view.wearing ?? '';
         avatar.wearingModel = view.wearingModel ?? '';
         avatar.wearingSlot = wearableSlot(view.wearingSlot);
+        avatar.avatarModel = view.avatarModel ?? '';
         return;
       }
       if (avatar) this.remove(avatar);
@@ -70,6 +73,7 @@ export class AvatarTracker {
         wearing: view.wearing ?? '',
         wearingModel: view.wearingModel ?? '',
         wearingSlot: wearableSlot(view.wearingSlot),
+        avatarModel: view.avatarModel ?? '',
         x: 0,
         y: 0,
         z: 0,

@@ -110,6 +110,17 @@ export const joinOptionsSchema = z
     /** The avatar's look, "<build>-<headwear>" (avatar-appearance.ts); the default look when absent. */
     appearance: appearanceSchema.optional(),
     /**
+     * The visitor's own avatar: an `avatar` upload (VRM 1.0 or rigged glTF) by its asset hash. The room
+     * checks it is one and that its licence lets this visitor wear it; absent: the default figure.
+     */
+    avatarModel: z
+      .string()
+      .regex(
+        /^[0-9a-f]{64}$/,
+        'avatarModel is an asset hash: 64 lowercase hex digits (see GET /library?profile=avatar)',
+      )
+      .optional(),
+    /**
      * Watch with no avatar (an embed's spectator): not counted in the world's capacity, seen by no one,
      * its area of interest centred on its camera (spectatorCamera). Name and colour are then unused.
      */

@@ -24,6 +24,8 @@ const avatarFields = () => ({
   wearingModel: t.string().default(''),
   /** Where the model sits: head, hand or back (wearable-slots.ts). */
   wearingSlot: t.string().default('head'),
+  /** The visitor's own avatar model (asset sha-256 of an `avatar` upload; '' = the default figure). */
+  avatarModel: t.string().default(''),
 });
 
 export const Avatar = schema(avatarFields(), 'Avatar');
@@ -117,6 +119,8 @@ export interface AvatarView {
   /** Absent from states sent before worn models existed; treat as '' (and 'head'). */
   wearingModel?: string;
   wearingSlot?: string;
+  /** Absent from states sent before custom avatars existed; treat as ''. */
+  avatarModel?: string;
 }
 
 /** A movable item as a client decodes it (quantised; see Item). */
@@ -157,6 +161,6 @@ export interface PlacedAvatar
   extends
     Omit<
       AvatarView,
-      'netId' | 'seat' | 'appearance' | 'inVoice' | 'wearing' | 'wearingModel' | 'wearingSlot'
+      'netId' | 'seat' | 'appearance' | 'inVoice' | 'wearing' | 'wearingModel' | 'wearingSlot' | 'avatarModel'
     >,
     Pick<AvatarBody, 'x' | 'y' | 'z' | 'yaw'> {}

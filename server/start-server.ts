@@ -42,6 +42,7 @@ import {
   AssetJobsRepository,
   registerAssetJobMetrics,
   AssetLibrary,
+  AvatarWardrobe,
   WorldThumbnails,
   renderAssetFiles,
   AssetsService,
@@ -248,6 +249,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         embeds,
         embedRevocationCheckMs: config.embedRevocationCheckMs,
         voice: voiceBackend,
+        avatars: new AvatarWardrobe(database.db),
         nft:
           chains.clients.size > 0 ? { gates: nft.gates, bindings: nft.bindings, models: assets } : undefined,
       },

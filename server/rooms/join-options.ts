@@ -9,7 +9,7 @@ export function parseJoinOptions(options: unknown): JoinOptions {
   const issue = parsed.error.issues[0];
   throw new ServerError(
     400,
-    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: "<build>-<headwear>" })`,
+    `join: option "${issue?.path.join('.') ?? '?'}" is invalid: ${issue?.message ?? 'invalid'} (expected { world, name, color: "#rrggbb", spawn?, appearance?: "<build>-<headwear>", avatarModel?: "<asset hash>" })`,
   );
 }
 

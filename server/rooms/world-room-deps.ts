@@ -5,6 +5,7 @@ import type { UsageService } from '../control-plane/index.js';
 import type { SceneVersionsRepository, WorldStateRepository, WorldsRepository } from '../db/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VoiceBackend } from '../voice/index.js';
+import type { AvatarWardrobe } from '../assets/index.js';
 import type { EmbedService, InstanceDirectory } from '../control-plane/index.js';
 import type { InstanceLock } from './instances/instance-lock.js';
 import type { JoinAdmission } from './join-admission.js';
@@ -33,6 +34,8 @@ export interface WorldRoomDeps {
   embedRevocationCheckMs: number;
   /** LiveKit, when configured; voice is off (and visitors are told so) without it. */
   voice: VoiceBackend | undefined;
+  /** Which uploaded avatars a visitor may wear (the join option avatarModel). */
+  avatars: Pick<AvatarWardrobe, 'refusal'>;
   /** Frames and token gates, when the server reads chains. */
   nft: RoomNftDeps | undefined;
 }

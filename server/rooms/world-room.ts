@@ -114,16 +114,19 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
     private scene!: SceneRuntime;
 
     /** Same authentication and policy as the REST API; the result reaches onJoin as client.auth. */
-    static override onAuth(
+    static override async onAuth(
       token: string | undefined,
       options: unknown,
       context: AuthContext,
     ): Promise<Admitted> {
-      const { world } = parseJoinOptions(options);
+      const { world, avatarModel } = parseJoinOptions(options);
       const origin = context.headers.get('origin') ?? undefined;
-      return preview
+      const admitted = await (preview
         ? deps.admission.admitEditor(token, world, origin)
-        : deps.admission.admit(token, world, origin);
+        : deps.admission.admit(token, world, origin));
+      const refusal = avatarModel ? await deps.avatars.refusal(avatarModel, admitted.accountId) : undefined;
+      if (refusal) throw new ServerError(refusal.status, `join: ${refusal.message}`);
+      return admitted;
     }
 
     override async onCreate(options: unknown): Promise<void> {
@@ -214,6 +217,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         color,
         spawn,
         appearance,
+        avatarModel,
         spectate,
       } = parseJoinOptionsFor(options, this.world.slug);
       const admitted = client.auth;
@@ -229,6 +233,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       avatar.name = name;
       avatar.color = color;
       avatar.appearance = appearance ?? '';
+      avatar.avatarModel = avatarModel ?? ''; // onAuth checked it
       this.state.avatars.set(client.sessionId, avatar);
       const view = this.interest?.attach(client, avatar);
       this.occupants.set(

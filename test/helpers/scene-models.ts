@@ -46,9 +46,10 @@ export async function uploadToLibrary(
   token: string,
   glb?: Uint8Array,
   query = '',
+  profile = 'prop',
 ): Promise<{ hash: string; libraryAsset: string }> {
   glb ??= (await pmndrsModels())[0]!.glb; // the bunny
-  const created = await fetch(`${baseUrl}/assets?profile=prop${query}`, {
+  const created = await fetch(`${baseUrl}/assets?profile=${profile}${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'model/gltf-binary' },
     body: Buffer.from(glb),
