@@ -30,6 +30,7 @@ const HEAVIEST = [
   'infra/topology',
   'e2e/voice-player',
   'e2e/vr',
+  'e2e/custom-avatar',
   'e2e/studio-access',
   'server/editor-crash',
   'e2e/studio-collab',

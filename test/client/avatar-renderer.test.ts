@@ -30,6 +30,7 @@ function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAv
     seated: false,
     wornModel: '',
     wornSlot: 'head',
+    avatarModel: '',
   }));
 }
 

@@ -1,7 +1,7 @@
 /**
  * A world's entry page (`/w/<slug>`): what the world is and who is in it, a name and colour for guests
- * (a signed-in visitor enters under the account's name), the avatar's look for everyone (kept for the next
- * visit), sign-in, and Join. A world the visitor may not
+ * (a signed-in visitor enters under the account's name), the avatar — the default figure's look for
+ * everyone, or a signed-in visitor's own uploaded avatar (both kept for the next visit) — sign-in, and Join. A world the visitor may not
  * see (private, or no such world) says so and offers sign-in; the world itself says why a join is refused
  * (banned, a token gate, full) once Join is pressed.
  */
@@ -10,7 +10,7 @@ import { formatAppearance, parseAppearance, type JoinOptions } from '../../../..
 import { App } from './App.js';
 import { GUEST_COLOURS } from '../../shared/world/join-options.js';
 import { guestAccessToken, signedInAs } from '../../shared/net/guest-session.js';
-import { LookPicker, SignInPanel } from './on-demand.js';
+import { AvatarChooser, LookPicker, SignInPanel } from './on-demand.js';
 import { radioGroupKeys, radioTabIndex } from './radio-keys.js';
 import type { WorldStore } from '../../shared/world/world-store.js';
 
@@ -41,6 +41,7 @@ const COLOUR_NAMES: Record<string, string> = {
 
 const NAME_KEY = 'mib.guest-name';
 const LOOK_KEY = 'mib.look';
+const AVATAR_KEY = 'mib.avatar';
 
 /** Remembers a choice for the next visit (storage off: for this visit only). */
 function remember(key: string, value: string): void {
@@ -59,6 +60,9 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
   );
   const [color, setColor] = useState(GUEST_COLOURS[0]!);
   const [look, setLook] = useState(() => parseAppearance(localStorage.getItem(LOOK_KEY) ?? ''));
+  const [avatarModel, setAvatarModel] = useState(() =>
+    account ? (localStorage.getItem(AVATAR_KEY) ?? '') : '',
+  );
   const [joining, setJoining] = useState<JoinOptions | null>(null);
   const [signingIn, setSigningIn] = useState(false);
 
@@ -98,7 +102,14 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
     const appearance = formatAppearance(look);
     remember(NAME_KEY, chosen);
     remember(LOOK_KEY, appearance);
-    setJoining({ world: slug, name: chosen.slice(0, 32), color, appearance });
+    remember(AVATAR_KEY, avatarModel);
+    setJoining({
+      world: slug,
+      name: chosen.slice(0, 32),
+      color,
+      appearance,
+      ...(avatarModel && { avatarModel }),
+    });
   };
   return (
     <div className="entry">
@@ -162,6 +173,7 @@ export function EntryPage({ slug, store }: { slug: string; store: WorldStore }) 
             </div>
           </>
         )}
+        <AvatarChooser chosen={avatarModel} onChange={setAvatarModel} signedIn={account !== null} />
         <LookPicker look={look} color={color} onChange={setLook} />
         <div className="entry-actions">
           <button type="submit" className="entry-join" disabled={info.kind !== 'found'}>

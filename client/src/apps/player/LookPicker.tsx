@@ -45,6 +45,7 @@ function PreviewAvatar({ look, color }: { look: AvatarLook; color: string }) {
     seated: false,
     wornModel: '',
     wornSlot: 'head' as const,
+    avatarModel: '',
   }));
   useEffect(() => {
     avatar.colorHex = parseColor(color);

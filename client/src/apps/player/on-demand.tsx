@@ -55,5 +55,8 @@ export const SettingsPanel = onDemand('settings panel', () =>
 export const TouchControls = onDemand('touch controls', () =>
   import('./TouchControls.js').then((m) => m.TouchControls),
 );
+export const AvatarChooser = onDemand('avatar chooser', () =>
+  import('./AvatarChooser.js').then((m) => m.AvatarChooser),
+);
 export const LookPicker = onDemand('look picker', () => import('./LookPicker.js').then((m) => m.LookPicker));
 export const EntryPage = onDemand('entry page', () => import('./EntryPage.js').then((m) => m.EntryPage));

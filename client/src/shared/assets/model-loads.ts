@@ -63,6 +63,8 @@ interface Job {
 export class ModelLoads {
   /** The glTF loader and its decoders' code, imported with the first model (never for a world without). */
   private loader: Promise<GLTFLoader> | undefined;
+  /** three-vrm's plugin on that loader, once an avatar was asked for. */
+  private vrmPlugin: Promise<void> | undefined;
   private readonly infos = new Map<string, Promise<AssetInfo>>();
   private readonly files = new Map<string, Promise<GLTF>>();
   private readonly decoderFiles = new Map<string, DecoderFetch>();
@@ -242,6 +244,25 @@ export class ModelLoads {
           );
         }),
     );
+  }
+
+  /**
+   * A fresh copy of a GLB from its bytes (each call its own objects: each near avatar is posed apart),
+   * read with three-vrm's plugin — imported with the first avatar, registered on the page's one loader
+   * (it acts only on files with VRM extensions) — so a VRM's humanoid, MToon and spring bones are read.
+   */
+  async parseAvatar(bytes: ArrayBuffer): Promise<GLTF> {
+    this.vrmPlugin ??= Promise.all([this.gltfLoader(), import('@pixiv/three-vrm')]).then(
+      ([loader, { VRMLoaderPlugin }]) => void loader.register((parser) => new VRMLoaderPlugin(parser)),
+      (error: unknown) => {
+        this.vrmPlugin = undefined;
+        throw error instanceof Error && error.message.includes('model loader')
+          ? error
+          : new Error('the player could not download its avatar reader (check the connection and reload)');
+      },
+    );
+    await this.vrmPlugin;
+    return (await this.gltfLoader()).parseAsync(bytes.slice(0), '');
   }
 
   /** The glTF loader, its code imported once; a failed import is tried again by the next model. */

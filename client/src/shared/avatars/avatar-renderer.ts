@@ -28,7 +28,7 @@ import {
   type CrowdMesh,
 } from './crowd-mesh.js';
 import { updateMotion, type MotionState } from './motion-state.js';
-import { SkinnedAvatars } from './skinned-avatars.js';
+import { SkinnedAvatars, type CustomAvatarSource } from './skinned-avatars.js';
 import type { WornModelSource } from './worn-models.js';
 import { NearestPicker } from '../world/systems/nearest.js';
 
@@ -62,6 +62,8 @@ export interface DrawnAvatar {
   /** The worn token's model (asset hash; '' = none) and its slot: drawn on near avatars only. */
   wornModel: string;
   wornSlot: WearableSlot;
+  /** Its own avatar (asset hash of an `avatar` upload; '' = the default figure): near only. */
+  avatarModel: string;
 }
 
 const matrix = new Matrix4();
@@ -98,6 +100,16 @@ export class AvatarRenderer {
   /** Where worn tokens' models come from (none: near avatars wear nothing but their name tag's picture). */
   set wornModels(source: WornModelSource | undefined) {
     this.skinned.wornModels = source;
+  }
+
+  /** Where visitors' own avatars come from (none: everyone is a default figure). */
+  set customAvatars(source: CustomAvatarSource | undefined) {
+    this.skinned.customAvatars = source;
+  }
+
+  /** Sessions drawn in their own avatar now (id → asset hash). */
+  customDrawn(): Record<string, string> {
+    return this.skinned.customDrawn();
   }
 
   constructor(private readonly options: AvatarRendererOptions = DEFAULT_AVATAR_RENDERING) {

@@ -21,6 +21,12 @@ import { MOTIONS, motionClip, motionLoops } from './avatar-motions.js';
 import { BONES } from './avatar-rig.js';
 import { SLOT_PLACEMENTS, fittedWornModel, type WornModelSource } from './worn-models.js';
 import type { MotionState } from './motion-state.js';
+import type { CustomAvatar } from './custom-avatar.js';
+
+/** Visitors' own avatars (uploads): a fresh instance per wearer, or a rejection (draw the default figure). */
+export interface CustomAvatarSource {
+  create(asset: string): Promise<CustomAvatar>;
+}
 
 /** Seconds a motion change blends over. */
 const CROSSFADE_SECONDS = 0.2;
@@ -40,6 +46,9 @@ interface Slot {
   wornModel: string;
   wornSlot: WearableSlot;
   worn: Object3D | null;
+  /** The owner's own avatar (asset hash; '' = the default figure) and its instance once built. */
+  customAsset: string;
+  custom: CustomAvatar | null;
 }
 
 export class SkinnedAvatars {
@@ -48,6 +57,7 @@ export class SkinnedAvatars {
   private readonly free: Slot[] = [];
   private readonly clips = MOTIONS.map((name) => motionClip(name));
   wornModels: WornModelSource | undefined;
+  customAvatars: CustomAvatarSource | undefined;
 
   constructor(
     private readonly parent: Group,
@@ -77,6 +87,7 @@ export class SkinnedAvatars {
     if (material.color.getHex() !== colorHex) material.color.setHex(colorHex);
     headwear.value = look.headwear;
     this.dress(slot, avatar);
+    this.embody(slot, avatar);
     if (slot.motion !== state.motion) {
       const next = slot.actions[state.motion]!;
       next.reset();
@@ -98,12 +109,62 @@ export class SkinnedAvatars {
     for (const slot of this.slots) if (slot.state && slot.state.nearFrame !== frame) this.release(slot);
   }
 
-  /** Advances the mixers of slots drawn this frame and frees any not drawn. */
+  /** Advances the mixers of slots drawn this frame (and poses their own avatars); frees any not drawn. */
   finish(frame: number, dtSeconds: number): void {
     for (const slot of this.slots) {
-      if (slot.frame === frame) slot.mixer.update(dtSeconds);
-      else if (slot.state) this.release(slot);
+      if (slot.frame === frame) {
+        slot.mixer.update(dtSeconds);
+        slot.custom?.update(slot.mesh.skeleton.bones, dtSeconds);
+      } else if (slot.state) this.release(slot);
     }
+  }
+
+  /* eslint-disable no-restricted-syntax -- for tests (the hook's reads), not per frame */
+  /** Sessions drawn in their own avatar now (owner id → asset hash). */
+  customDrawn(): Record<string, string> {
+    const drawn: Record<string, string> = {};
+    for (const slot of this.slots) if (slot.state && slot.custom) drawn[slot.owner] = slot.customAsset;
+    return drawn;
+  }
+  /* eslint-enable no-restricted-syntax */
+
+  /**
+   * Shows the owner's own avatar in place of the default figure once it is built (until then, or if it
+   * cannot be, the default figure stands in). The default skeleton still runs the motions: the custom
+   * avatar copies its pose, and worn models stay on its bones.
+   */
+  private embody(slot: Slot, avatar: DrawnAvatar): void {
+    if (slot.customAsset !== avatar.avatarModel) {
+      this.undress(slot);
+      slot.customAsset = avatar.avatarModel;
+      if (avatar.avatarModel) this.build(slot, avatar.avatarModel);
+    }
+    const { custom } = slot;
+    slot.material.material.visible = custom === null;
+    if (!custom) return;
+    custom.root.position.copy(slot.mesh.position);
+    custom.root.rotation.y = slot.mesh.rotation.y;
+  }
+
+  /* eslint-disable no-restricted-syntax -- once per avatar change, not per frame */
+  private build(slot: Slot, asset: string): void {
+    this.customAvatars?.create(asset).then(
+      (custom) => {
+        // The slot may have moved on (another owner, another avatar) while this one was read.
+        if (slot.customAsset !== asset || slot.custom) return custom.dispose();
+        slot.custom = custom;
+        this.parent.add(custom.root);
+      },
+      () => undefined, // reported by the source; the default figure stays
+    );
+  }
+  /* eslint-enable no-restricted-syntax */
+
+  private undress(slot: Slot): void {
+    slot.custom?.dispose();
+    slot.custom = null;
+    slot.customAsset = '';
+    slot.material.material.visible = true;
   }
 
   /** Attaches the avatar's worn model to its slot's bone once it is loaded; takes off one no longer worn. */
@@ -123,6 +184,7 @@ export class SkinnedAvatars {
   }
 
   private release(slot: Slot): void {
+    this.undress(slot);
     slot.worn?.removeFromParent();
     slot.worn = null;
     slot.wornModel = '';
@@ -170,6 +232,8 @@ export class SkinnedAvatars {
       wornModel: '',
       wornSlot: DEFAULT_WEARABLE_SLOT,
       worn: null,
+      customAsset: '',
+      custom: null,
     };
     this.slots.push(slot);
     this.parent.add(mesh);

@@ -249,6 +249,7 @@ export async function connectToWorld(
         remote.wearing = tracked.wearing;
         remote.wearingModel = tracked.wearingModel;
         remote.wearingSlot = tracked.wearingSlot;
+        remote.avatarModel = tracked.avatarModel;
         remote.seat = tracked.seat;
       }
     }
@@ -260,6 +261,7 @@ export async function connectToWorld(
       store.local.wearing = self.wearing;
       store.local.wearingModel = self.wearingModel;
       store.local.wearingSlot = self.wearingSlot;
+      store.local.avatarModel = self.avatarModel;
       // A signed-in visitor is called by its account's name, whatever the join asked for.
       if (self.name) store.local.name = self.name;
     }
@@ -276,6 +278,7 @@ export async function connectToWorld(
     next.searchParams.set('name', options.name);
     next.searchParams.set('color', options.color);
     if (options.appearance) next.searchParams.set('appearance', options.appearance);
+    if (options.avatarModel) next.searchParams.set('avatar', options.avatarModel);
     store.travellingTo = event.world;
     store.loading = { progress: 0, stage: `Travelling to ${event.world}…` };
     setTimeout(() => window.location.assign(next.toString()), PORTAL_FADE_MS);

@@ -1,6 +1,6 @@
 /**
- * Join options from the page URL (?world=&name=&color=&spawn=&appearance=), with a friendly guest identity
- * by default.
+ * Join options from the page URL (?world=&name=&color=&spawn=&appearance=&avatar=<asset hash>), with a
+ * friendly guest identity by default.
  * `spawn` is set by portals from another world.
  */
 import { DEMO_WORLD_SLUG, joinOptionsSchema, type JoinOptions } from '../../../../protocol/index.js';
@@ -45,6 +45,7 @@ export function joinOptionsFromUrl(search: string): JoinOptions {
     color: params.get('color') ?? pick,
     ...(params.get('spawn') ? { spawn: params.get('spawn') } : {}),
     ...(params.get('appearance') ? { appearance: params.get('appearance') } : {}),
+    ...(params.get('avatar') ? { avatarModel: params.get('avatar') } : {}),
   };
   const parsed = joinOptionsSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;

@@ -47,6 +47,8 @@ export interface RemoteAvatar {
   /** That token's model (asset hash; '' = none) and where on the avatar it sits. */
   wearingModel: string;
   wearingSlot: WearableSlot;
+  /** Its own avatar (asset hash of an `avatar` upload; '' = the default figure). */
+  avatarModel: string;
   /** The scene item it sits on, as the room says ('' = standing). */
   seat: string;
   /** Which motion it plays (chosen from how it moves, or an emote it was told about). */
@@ -71,6 +73,8 @@ export interface LocalAvatar {
   /** That token's model (asset hash; '' = none) and where on the avatar it sits. */
   wearingModel: string;
   wearingSlot: WearableSlot;
+  /** Its own avatar (asset hash; '' = the default figure), as the room says. */
+  avatarModel: string;
   motion: MotionState;
 }
 
@@ -107,6 +111,7 @@ export function createRemoteAvatar(
     wearing: '',
     wearingModel: '',
     wearingSlot: DEFAULT_WEARABLE_SLOT,
+    avatarModel: '',
     seat: '',
     motion: createMotionState(),
   };
@@ -127,6 +132,7 @@ export function createLocalAvatar(name: string, color: string, appearance = ''):
     wearing: '',
     wearingModel: '',
     wearingSlot: DEFAULT_WEARABLE_SLOT,
+    avatarModel: '',
     motion: createMotionState(),
   };
 }

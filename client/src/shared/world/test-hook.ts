@@ -13,6 +13,10 @@ export interface MibAvatarView extends PlacedAvatar {
   id: string;
   /** "<build>-<headwear>" ('' = the default look). */
   appearance: string;
+  /** Its own avatar as the room says (asset hash; '' = the default figure). */
+  avatarModel: string;
+  /** Drawn in that avatar now (near, and loaded); false: a default figure. */
+  embodied: boolean;
   local: boolean;
 }
 
@@ -128,14 +132,18 @@ export function installTestHook(store: WorldStore): void {
     },
     get avatars() {
       const list: MibAvatarView[] = [];
+      const embodied = store.customAvatarsDrawn?.() ?? {};
       if (store.local && store.sessionId && store.connection === 'joined') {
-        const { name, color, appearance, predicted } = store.local;
-        list.push(Object.freeze({ id: store.sessionId, name, color, appearance, ...predicted, local: true }));
+        const { name, color, appearance, avatarModel, predicted } = store.local;
+        const id = store.sessionId;
+        const drawnAs = { avatarModel, embodied: id in embodied };
+        list.push(Object.freeze({ id, name, color, appearance, ...drawnAs, ...predicted, local: true }));
       }
       for (const remote of store.remotes.values()) {
         if (remote.count === 0) continue; // not drawn until its first position arrives
-        const { id, name, color, appearance, rendered } = remote;
-        list.push(Object.freeze({ id, name, color, appearance, ...rendered, local: false }));
+        const { id, name, color, appearance, avatarModel, rendered } = remote;
+        const drawnAs = { avatarModel, embodied: id in embodied };
+        list.push(Object.freeze({ id, name, color, appearance, ...drawnAs, ...rendered, local: false }));
       }
       return Object.freeze(list) as MibAvatarView[];
     },

@@ -24,6 +24,7 @@ function viewAt(index: number): DrawnAvatar {
       seated: false,
       wornModel: '',
       wornSlot: DEFAULT_WEARABLE_SLOT,
+      avatarModel: '',
     };
     /* eslint-enable no-restricted-syntax */
     views[index] = view;
@@ -51,6 +52,7 @@ export function drawAvatars(
     view.seated = local.seat !== '';
     view.wornModel = local.wearingModel;
     view.wornSlot = local.wearingSlot;
+    view.avatarModel = local.avatarModel;
   }
   for (const remote of store.remotes.values()) {
     if (remote.count === 0) continue; // no position received yet
@@ -63,6 +65,7 @@ export function drawAvatars(
     view.seated = remote.seat !== '';
     view.wornModel = remote.wearingModel;
     view.wornSlot = remote.wearingSlot;
+    view.avatarModel = remote.avatarModel;
   }
   return renderer.draw(views, count, local !== null, camera, nowSeconds, dtSeconds);
 }

@@ -15,6 +15,7 @@ import { NftFrames } from './NftFrames.js';
 import { CameraBillboards } from './CameraBillboards.js';
 import { PostEffects, type PostEffectsState } from './PostEffects.js';
 import { wornModelSource } from './worn-model-source.js';
+import { customAvatarSource } from './custom-avatar-source.js';
 
 interface SceneProps {
   store: WorldStore;
@@ -39,7 +40,13 @@ function FrameDriver({
   useEffect(() => installCameraOrbit(gl.domElement), [gl]);
   useEffect(() => {
     avatars.wornModels = wornModelSource(store, gl);
-    return () => void (avatars.wornModels = undefined);
+    avatars.customAvatars = customAvatarSource(store, gl);
+    store.customAvatarsDrawn = () => avatars.customDrawn();
+    return () => {
+      delete store.customAvatarsDrawn;
+      avatars.wornModels = undefined;
+      avatars.customAvatars = undefined;
+    };
   }, [avatars, store, gl]);
   useFrame((_, delta) => {
     runFrame(

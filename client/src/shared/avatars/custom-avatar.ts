@@ -1,0 +1,94 @@
+/**
+ * One visitor's own avatar, built from a loaded `avatar` upload: a VRM 1.0 (through @pixiv/three-vrm:
+ * MToon materials, spring bones, expressions) or a rigged glTF whose joints are humanoid bones by name.
+ * Each near visitor wearing it gets its own instance (its own skeleton, springs and pose); the shared
+ * motions move it through HumanoidRetarget.
+ */
+import { Group, type Object3D, type SkinnedMesh } from 'three';
+import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import type { VRM } from '@pixiv/three-vrm';
+import { HUMANOID_BONES, humanoidBoneOfJoint, type HumanoidBone } from '../../../../protocol/index.js';
+import { HumanoidRetarget } from './humanoid-retarget.js';
+
+/** Hips this far from the rig's (0.95 m) mean the file's units are off (centimetres, say): it is rescaled. */
+const PLAUSIBLE_SCALE = { min: 0.4, max: 1.6 } as const;
+
+export class CustomAvatar {
+  /** Add this to the scene; place it where the avatar stands, turned by its yaw. */
+  readonly root = new Group();
+  private readonly retarget: HumanoidRetarget;
+
+  constructor(
+    private readonly model: Object3D,
+    private readonly vrm: VRM | undefined,
+  ) {
+    const bones = vrm ? vrmBones(vrm) : namedBones(model);
+    this.retarget = new HumanoidRetarget(model, bones);
+    const scale = this.retarget.scale;
+    // A figure of sensible size keeps it (a tall or a small avatar is the creator's choice).
+    if (scale < PLAUSIBLE_SCALE.min || scale > PLAUSIBLE_SCALE.max) model.scale.multiplyScalar(1 / scale);
+    model.traverse((node) => {
+      if ((node as SkinnedMesh).isMesh) {
+        node.frustumCulled = false; // skinned bounds are the bind pose's; a walking avatar leaves them
+        node.castShadow = true;
+      }
+    });
+    this.root.name = 'avatar-custom';
+    this.root.add(model);
+  }
+
+  /** Poses it as the default rig's bones (BONES order) stand, and runs its springs and expressions. */
+  update(rigBones: readonly Object3D[], dtSeconds: number): void {
+    this.retarget.apply(rigBones);
+    this.vrm?.update(dtSeconds);
+  }
+
+  dispose(): void {
+    this.root.removeFromParent();
+    this.model.traverse((node) => {
+      const mesh = node as SkinnedMesh;
+      if (!mesh.isMesh) return;
+      mesh.geometry.dispose();
+      for (const material of Array.isArray(mesh.material) ? mesh.material : [mesh.material]) {
+        for (const value of Object.values(material))
+          if (value && typeof value === 'object' && 'isTexture' in value)
+            (value as { dispose(): void }).dispose();
+        material.dispose();
+      }
+    });
+  }
+}
+
+/** The avatar a loaded file makes: the VRM three-vrm read from it, or the glTF's scene. */
+export function customAvatarOf(gltf: GLTF): CustomAvatar {
+  const vrm = gltf.userData.vrm as VRM | undefined;
+  if (vrm) {
+    // The raw bones are posed here each frame; three-vrm must not copy its normalized pose over them.
+    vrm.humanoid.autoUpdateHumanBones = false;
+    return new CustomAvatar(vrm.scene, vrm);
+  }
+  return new CustomAvatar(gltf.scene, undefined);
+}
+
+function vrmBones(vrm: VRM): Map<HumanoidBone, Object3D> {
+  const bones = new Map<HumanoidBone, Object3D>();
+  for (const bone of HUMANOID_BONES) {
+    const node = vrm.humanoid.getRawBoneNode(bone);
+    if (node) bones.set(bone, node);
+  }
+  return bones;
+}
+
+/** A rigged glTF's humanoid bones, by its joints' names (the pipeline checked the required ones exist). */
+function namedBones(model: Object3D): Map<HumanoidBone, Object3D> {
+  const bones = new Map<HumanoidBone, Object3D>();
+  model.traverse((node) => {
+    const mesh = node as SkinnedMesh;
+    if (!mesh.isSkinnedMesh) return;
+    for (const joint of mesh.skeleton.bones) {
+      const bone = humanoidBoneOfJoint(joint.name);
+      if (bone && !bones.has(bone)) bones.set(bone, joint);
+    }
+  });
+  return bones;
+}
