@@ -31,6 +31,8 @@ import { servePlayer } from '../shared/player-preview.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { percentile, round } from '../shared/stats.js';
 import { allPlayerJsBytes, firstVisit, type FirstVisit } from './first-visit.js';
+import { registerAccount, uploadAvatar } from './bench-uploads.js';
+import { vrmAvatar } from '../assets/vrm-avatar.js';
 
 interface Figures {
   avatars: number;
@@ -54,6 +56,7 @@ interface BenchPage {
   __mib?: {
     stats: { avatars: number; avatarDrawCalls: number; drawCalls: number; triangles: number };
     models: Record<string, 'loading' | 'loaded' | 'failed'>;
+    avatars: { embodied: string | null }[];
   };
   performance: { now(): number; memory?: { usedJSHeapSize: number } };
 }
@@ -69,9 +72,12 @@ type Preset = (typeof PRESETS)[number];
 
 const USAGE =
   'usage: npm run bench:client -- [--avatars N (1..10000, default 1000)] [--seconds S (default 6)] ' +
-  '[--preset low|medium|high (default: the default preset)] [--first-visits N (0..10, default 3)]';
+  '[--preset low|medium|high (default: the default preset)] [--first-visits N (0..10, default 3)] ' +
+  '[--custom-avatars K (0..16, default 0)]';
 
 interface Options {
+  /** Distinct uploaded avatars the crowd also wears in a run of its own (0: none). */
+  customAvatars: number;
   avatars: number;
   seconds: number;
   preset: Preset;
@@ -85,8 +91,12 @@ function options(): Options {
       seconds: { type: 'string', default: '6' },
       preset: { type: 'string' },
       'first-visits': { type: 'string', default: '3' },
+      'custom-avatars': { type: 'string', default: '0' },
     },
   });
+  const customAvatars = Number(values['custom-avatars']);
+  if (!Number.isInteger(customAvatars) || customAvatars < 0 || customAvatars > 16)
+    throw new Error(`--custom-avatars: ${USAGE}`);
   const avatars = Number(values.avatars);
   const seconds = Number(values.seconds);
   const firstVisits = Number(values['first-visits']);
@@ -96,7 +106,7 @@ function options(): Options {
   if (!Number.isInteger(firstVisits) || firstVisits < 0 || firstVisits > 10)
     throw new Error(`--first-visits: ${USAGE}`);
   if (!PRESETS.includes(preset as Preset)) throw new Error(`--preset "${preset}": ${USAGE}`);
-  return { avatars, seconds, preset: preset as Preset, firstVisits };
+  return { avatars, seconds, preset: preset as Preset, firstVisits, customAvatars };
 }
 
 async function measure(
@@ -108,6 +118,8 @@ async function measure(
   settings: PlayerSettings,
   /** The scene the crowd stands in (none: the default ground); `shot` names its screenshot (none: no shot). */
   scene?: { document: SceneDocument; shot: string | undefined },
+  /** Avatar uploads on `origin`'s server the crowd wears in turn, and the screenshot's name. */
+  custom?: { hashes: string[]; shot: string },
 ): Promise<Figures> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   await page.addInitScript(
@@ -124,7 +136,8 @@ async function measure(
     if (message.type() === 'error') problems.push(message.text());
   });
   try {
-    await page.goto(`${origin}/?bench=${renderer}&avatars=${avatars}`);
+    const wearing = custom ? `&customAvatars=${custom.hashes.join(',')}` : '';
+    await page.goto(`${origin}/?bench=${renderer}&avatars=${avatars}${wearing}`);
     await page.waitForFunction(
       (n) => (globalThis as unknown as BenchPage).__mib?.stats.avatars === n,
       avatars + 1,
@@ -142,6 +155,15 @@ async function measure(
       modelEntities,
       { timeout: 120_000 },
     );
+    // The near crowd (the naive renderer: everyone) drawn in their avatars: every instance read.
+    if (custom)
+      await page.waitForFunction(
+        (n) =>
+          ((globalThis as unknown as BenchPage).__mib?.avatars ?? []).filter((avatar) => avatar.embodied)
+            .length >= n,
+        renderer === 'naive' ? avatars : Math.min(5, avatars),
+        { timeout: 600_000, polling: 1_000 },
+      );
     // Warm up: shaders compiled, mixers and buffers allocated, the JIT settled.
     await page.waitForTimeout(2_000);
     const sample = await page.evaluate(async (ms) => {
@@ -165,7 +187,7 @@ async function measure(
         heap: performance.memory?.usedJSHeapSize ?? Number.NaN,
       };
     }, seconds * 1000);
-    const shot = scene ? scene.shot : renderer;
+    const shot = custom ? custom.shot : scene ? scene.shot : renderer;
     if (shot) {
       const shotStart = Date.now();
       await page.screenshot({
@@ -218,8 +240,55 @@ async function firstVisits(
   return runs;
 }
 
+/**
+ * The crowd wearing `count` distinct uploaded avatars (VRMs made in code, uploaded to `server` like a
+ * visitor's), with the product's renderer and the naive one (every avatar its own loaded model).
+ */
+async function customAvatarRuns(
+  browser: Browser,
+  server: string,
+  avatars: number,
+  seconds: number,
+  settings: PlayerSettings,
+  count: number,
+): Promise<{ distinct: number; crowd: Figures; naive: Figures; frameMsRatio: number; vrmBytes: number[] }> {
+  const account = await registerAccount(server, 'Bench avatars');
+  const uploads = await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const hue = index / count;
+      const vrm = await vrmAvatar({
+        name: `bench-avatar-${index + 1}`,
+        color: [
+          0.5 + 0.5 * Math.cos(hue * 6.28),
+          0.5 + 0.5 * Math.cos((hue - 1 / 3) * 6.28),
+          0.5 + 0.5 * Math.cos((hue - 2 / 3) * 6.28),
+        ],
+      });
+      return { hash: await uploadAvatar(server, account.accessToken, vrm.glb), bytes: vrm.glb.length };
+    }),
+  );
+  const hashes = uploads.map((upload) => upload.hash);
+  const crowd = await measure(browser, server, 'crowd', avatars, seconds, settings, undefined, {
+    hashes,
+    shot: 'custom-avatars-crowd',
+  });
+  console.error(`  custom avatars, crowd: ${JSON.stringify(crowd)}`);
+  const naive = await measure(browser, server, 'naive', avatars, seconds, settings, undefined, {
+    hashes,
+    shot: 'custom-avatars-naive',
+  });
+  console.error(`  custom avatars, naive: ${JSON.stringify(naive)}`);
+  return {
+    distinct: count,
+    crowd,
+    naive,
+    frameMsRatio: round(crowd.frameMsP50 / naive.frameMsP50, 3),
+    vrmBytes: uploads.map((upload) => upload.bytes),
+  };
+}
+
 async function main(): Promise<void> {
-  const { avatars, seconds, preset, firstVisits: visits } = options();
+  const { avatars, seconds, preset, firstVisits: visits, customAvatars } = options();
   const settings = withPreset(DEFAULT_SETTINGS, preset);
   const player = await servePlayer();
   const origin = player.origin;
@@ -286,6 +355,10 @@ async function main(): Promise<void> {
       frameMsP50: median(bareRuns, 'frameMsP50'),
       frameMsMean: median(bareRuns, 'frameMsMean'),
     };
+    const custom =
+      customAvatars > 0
+        ? await customAvatarRuns(browser, server.url, avatars, seconds, settings, customAvatars)
+        : null;
     const visitsRun = await firstVisits(browser, server.url, settings, visits);
     const worst = (key: 'firstLoadJsBytes' | 'firstLoadBytes' | 'timeToFirstFrameMs') =>
       visitsRun.length > 0 ? Math.max(...visitsRun.map((run) => run[key])) : null;
@@ -321,8 +394,10 @@ async function main(): Promise<void> {
           demoWorldMeans: demoRuns.map((run) => run.frameMsMean),
           bareSceneMeans: bareRuns.map((run) => run.frameMsMean),
         },
+        ...(custom && { customAvatars: custom }),
         allPlayerJsBytes: allPlayerJsBytes(),
         targets: {
+          customAvatarDrawCallsMax: 24,
           avatarDrawCallsMax: 10,
           frameMsRatioMax: 0.5,
           firstLoadJsBytesMax: 350_000,

@@ -1,6 +1,6 @@
 /**
  * Retargeting the shared motions onto a custom avatar's bones: whatever the model's rest pose (a VRM's
- * T-pose, an A-pose) and units (a Mixamo armature in centimetres under a 0.01 root), its limbs point where
+ * T-pose, bones with rest rotations of their own) and units (a Mixamo armature in centimetres under a 0.01 root), its limbs point where
  * the default rig's limbs point, and follow them as they move; the hips follow the rig's height to scale.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -8,31 +8,12 @@ import { Bone, Group, Quaternion, Vector3, type Object3D } from 'three';
 import type { HumanoidBone } from '../../protocol/index.js';
 import { HumanoidRetarget } from '../../client/src/shared/avatars/humanoid-retarget.js';
 import { BONES, createAvatarSkeleton } from '../../client/src/shared/avatars/avatar-rig.js';
+import { RIG } from '../../bench/assets/sample-models.js';
 
-type Joint = [HumanoidBone, HumanoidBone | null, [number, number, number]];
+/** The generated test avatars' humanoid in T-pose (arms along ±x), hips 0.95 m up: offsets from the parent. */
+const T_POSE = RIG as unknown as [HumanoidBone, HumanoidBone | undefined, [number, number, number]][];
 
-/** A humanoid in T-pose (arms along ±x), hips 1 m up, joints as offsets from the parent (metres). */
-const T_POSE: Joint[] = [
-  ['hips', null, [0, 1, 0]],
-  ['spine', 'hips', [0, 0.12, 0]],
-  ['chest', 'spine', [0, 0.15, 0]],
-  ['neck', 'chest', [0, 0.25, 0]],
-  ['head', 'neck', [0, 0.1, 0]],
-  ['leftUpperArm', 'chest', [0.2, 0.2, 0]],
-  ['leftLowerArm', 'leftUpperArm', [0.28, 0, 0]],
-  ['leftHand', 'leftLowerArm', [0.25, 0, 0]],
-  ['rightUpperArm', 'chest', [-0.2, 0.2, 0]],
-  ['rightLowerArm', 'rightUpperArm', [-0.28, 0, 0]],
-  ['rightHand', 'rightLowerArm', [-0.25, 0, 0]],
-  ['leftUpperLeg', 'hips', [0.1, -0.05, 0]],
-  ['leftLowerLeg', 'leftUpperLeg', [0, -0.45, 0]],
-  ['leftFoot', 'leftLowerLeg', [0, -0.45, 0]],
-  ['rightUpperLeg', 'hips', [-0.1, -0.05, 0]],
-  ['rightLowerLeg', 'rightUpperLeg', [0, -0.45, 0]],
-  ['rightFoot', 'rightLowerLeg', [0, -0.45, 0]],
-];
-
-/** Builds the model (under `scale`d root, offsets divided by it) and its bone map. */
+/** Builds the model (under a `scale`d root, offsets divided by it) and its bone map. */
 function humanoid(scale = 1, restTwist?: Quaternion): { model: Group; bones: Map<HumanoidBone, Object3D> } {
   const model = new Group();
   const armature = new Group();
@@ -86,7 +67,7 @@ describe('humanoid retargeting', () => {
     ] as const)
       expect(direction(bones, from, to).distanceTo(DOWN)).toBeLessThan(1e-5);
     expect(direction(bones, 'spine', 'chest').y).toBeCloseTo(1, 5);
-    expect(retarget.scale).toBeCloseTo(1 / 0.95, 5);
+    expect(retarget.scale).toBeCloseTo(1, 5); // hips at 0.95 m, as the rig's
   });
 
   it('limbs follow the rig as it moves: a leg swung forward, an elbow bent, the hips lowered', () => {
@@ -109,7 +90,28 @@ describe('humanoid retargeting', () => {
       1e-5,
     );
     expect(direction(bones, 'rightUpperArm', 'rightLowerArm').distanceTo(DOWN)).toBeLessThan(1e-5);
-    // The hips went down 0.38 m × (1 / 0.95), in the model's metres whatever the armature's units.
-    expect(bones.get('hips')!.getWorldPosition(new Vector3()).y).toBeCloseTo(1 - 0.38 / 0.95, 5);
+    // The hips went down 0.38 m (the figure is the rig's size), in metres whatever the armature's units.
+    expect(bones.get('hips')!.getWorldPosition(new Vector3()).y).toBeCloseTo(0.95 - 0.38, 5);
+  });
+
+  it("a worn model's place in a rig bone's frame maps onto the model's bone, scaled to the figure", () => {
+    const { model, bones } = humanoid(0.01, new Quaternion().setFromAxisAngle(new Vector3(0, 0, 1), 0.7));
+    const retarget = new HumanoidRetarget(model, bones);
+    retarget.apply(rig()); // at rest: the forearm hangs
+    const frame = retarget.frameOf('lowerArmR')!;
+    expect(frame.target).toBe(bones.get('rightLowerArm'));
+    const adapter = new Group();
+    adapter.quaternion.copy(frame.fromRig);
+    model.updateMatrixWorld(true);
+    adapter.scale.setScalar(retarget.scale / frame.target.getWorldScale(new Vector3()).x);
+    const held = new Group();
+    held.position.set(0, -0.43, 0.05); // the hand slot, in the rig's forearm frame
+    adapter.add(held);
+    frame.target.add(adapter);
+    model.updateMatrixWorld(true);
+    const elbow = bones.get('rightLowerArm')!.getWorldPosition(new Vector3());
+    const expected = elbow.clone().add(new Vector3(0, -0.43, 0.05).multiplyScalar(retarget.scale));
+    expect(held.getWorldPosition(new Vector3()).distanceTo(expected)).toBeLessThan(1e-5);
+    expect(retarget.frameOf('chest')?.target).toBe(bones.get('chest'));
   });
 });

@@ -107,8 +107,8 @@ export class AvatarRenderer {
     this.skinned.customAvatars = source;
   }
 
-  /** Sessions drawn in their own avatar now (id → asset hash). */
-  customDrawn(): Record<string, string> {
+  /** Sessions drawn in their own avatar now (id → 'vrm' or 'gltf'). */
+  customDrawn(): Record<string, 'vrm' | 'gltf'> {
     return this.skinned.customDrawn();
   }
 

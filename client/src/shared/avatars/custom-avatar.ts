@@ -4,7 +4,8 @@
  * Each near visitor wearing it gets its own instance (its own skeleton, springs and pose); the shared
  * motions move it through HumanoidRetarget.
  */
-import { Group, type Object3D, type SkinnedMesh } from 'three';
+import { Group, Vector3, type Object3D, type SkinnedMesh } from 'three';
+import type { BoneName } from './avatar-rig.js';
 import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import type { VRM } from '@pixiv/three-vrm';
 import { HUMANOID_BONES, humanoidBoneOfJoint, type HumanoidBone } from '../../../../protocol/index.js';
@@ -16,17 +17,24 @@ const PLAUSIBLE_SCALE = { min: 0.4, max: 1.6 } as const;
 export class CustomAvatar {
   /** Add this to the scene; place it where the avatar stands, turned by its yaw. */
   readonly root = new Group();
+  /** Read through three-vrm, or a rigged glTF. */
+  readonly kind: 'vrm' | 'gltf';
   private readonly retarget: HumanoidRetarget;
+  /** The figure's size over the default rig's (its hips' height over 0.95 m, after any rescale). */
+  private readonly size: number;
 
   constructor(
     private readonly model: Object3D,
     private readonly vrm: VRM | undefined,
   ) {
+    this.kind = vrm ? 'vrm' : 'gltf';
     const bones = vrm ? vrmBones(vrm) : namedBones(model);
     this.retarget = new HumanoidRetarget(model, bones);
     const scale = this.retarget.scale;
     // A figure of sensible size keeps it (a tall or a small avatar is the creator's choice).
-    if (scale < PLAUSIBLE_SCALE.min || scale > PLAUSIBLE_SCALE.max) model.scale.multiplyScalar(1 / scale);
+    const rescale = scale < PLAUSIBLE_SCALE.min || scale > PLAUSIBLE_SCALE.max;
+    if (rescale) model.scale.multiplyScalar(1 / scale);
+    this.size = rescale ? 1 : scale;
     model.traverse((node) => {
       if ((node as SkinnedMesh).isMesh) {
         node.frustumCulled = false; // skinned bounds are the bind pose's; a walking avatar leaves them
@@ -37,10 +45,35 @@ export class CustomAvatar {
     this.root.add(model);
   }
 
+  /** Calls `onDraw` for each of its draw calls (the renderer counts avatar draw calls as three.js makes them). */
+  countDraws(onDraw: () => void): void {
+    this.model.traverse((node) => {
+      if ((node as SkinnedMesh).isMesh) node.onAfterRender = onDraw;
+    });
+  }
+
   /** Poses it as the default rig's bones (BONES order) stand, and runs its springs and expressions. */
   update(rigBones: readonly Object3D[], dtSeconds: number): void {
     this.retarget.apply(rigBones);
     this.vrm?.update(dtSeconds);
+  }
+
+  /**
+   * Hangs `object` — placed in the default rig's bone frame (a worn model) — on this avatar's matching
+   * bone, so it sits as it would on the default figure, scaled to this one; false when it has no such bone.
+   */
+  attach(rigBone: BoneName, object: Object3D): boolean {
+    const frame = this.retarget.frameOf(rigBone);
+    if (!frame) return false;
+    const adapter = new Group();
+    adapter.name = 'worn-on-custom';
+    adapter.quaternion.copy(frame.fromRig);
+    this.root.updateMatrixWorld(true);
+    const boneScale = frame.target.getWorldScale(new Vector3()).x / this.root.getWorldScale(new Vector3()).x;
+    adapter.scale.setScalar(this.size / boneScale);
+    adapter.add(object);
+    frame.target.add(adapter);
+    return true;
   }
 
   dispose(): void {

@@ -150,6 +150,16 @@ export class HumanoidRetarget {
     }
   }
 
+  /**
+   * The model's bone that `rigBone` drives, and the rotation from it to the rig bone's frame (what a child
+   * of the model's bone must turn by to stand in the rig bone's frame: aligned⁻¹, since T = D · aligned).
+   */
+  frameOf(rigBone: BoneName): { target: Object3D; fromRig: Quaternion } | undefined {
+    const rig = BONES.indexOf(rigBone);
+    const driven = this.driven.find((entry) => entry.rig === rig);
+    return driven && { target: driven.target, fromRig: driven.aligned.clone().invert() };
+  }
+
   /** How tall the model's hips stand at rest, over the rig's (0.95 m). */
   get scale(): number {
     return this.hipsScale;

@@ -120,10 +120,10 @@ export class SkinnedAvatars {
   }
 
   /* eslint-disable no-restricted-syntax -- for tests (the hook's reads), not per frame */
-  /** Sessions drawn in their own avatar now (owner id → asset hash). */
-  customDrawn(): Record<string, string> {
-    const drawn: Record<string, string> = {};
-    for (const slot of this.slots) if (slot.state && slot.custom) drawn[slot.owner] = slot.customAsset;
+  /** Sessions drawn in their own avatar now: owner id → how it was read ('vrm' through three-vrm, or 'gltf'). */
+  customDrawn(): Record<string, 'vrm' | 'gltf'> {
+    const drawn: Record<string, 'vrm' | 'gltf'> = {};
+    for (const slot of this.slots) if (slot.state && slot.custom) drawn[slot.owner] = slot.custom.kind;
     return drawn;
   }
   /* eslint-enable no-restricted-syntax */
@@ -153,7 +153,9 @@ export class SkinnedAvatars {
         // The slot may have moved on (another owner, another avatar) while this one was read.
         if (slot.customAsset !== asset || slot.custom) return custom.dispose();
         slot.custom = custom;
+        custom.countDraws(this.onDraw);
         this.parent.add(custom.root);
+        this.attachWorn(slot);
       },
       () => undefined, // reported by the source; the default figure stays
     );
@@ -161,10 +163,21 @@ export class SkinnedAvatars {
   /* eslint-enable no-restricted-syntax */
 
   private undress(slot: Slot): void {
-    slot.custom?.dispose();
+    const wore = slot.custom;
     slot.custom = null;
     slot.customAsset = '';
     slot.material.material.visible = true;
+    if (wore) this.attachWorn(slot); // back onto the default figure's bone, before the custom one goes
+    wore?.dispose();
+  }
+
+  /** Puts the slot's worn model on its bone: the own avatar's matching bone if it has one, else the rig's. */
+  private attachWorn(slot: Slot): void {
+    const { worn } = slot;
+    if (!worn) return;
+    const bone = SLOT_PLACEMENTS[slot.wornSlot].bone;
+    if (slot.custom?.attach(bone, worn)) return;
+    slot.mesh.skeleton.bones[BONES.indexOf(bone)]!.add(worn);
   }
 
   /** Attaches the avatar's worn model to its slot's bone once it is loaded; takes off one no longer worn. */
@@ -180,7 +193,7 @@ export class SkinnedAvatars {
     const template = this.wornModels.template(avatar.wornModel);
     if (!template) return; // loading (or failed: the name tag's picture remains)
     slot.worn = fittedWornModel(template, avatar.wornSlot);
-    slot.mesh.skeleton.bones[BONES.indexOf(SLOT_PLACEMENTS[avatar.wornSlot].bone)]!.add(slot.worn);
+    this.attachWorn(slot);
   }
 
   private release(slot: Slot): void {

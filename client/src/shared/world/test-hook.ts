@@ -15,8 +15,8 @@ export interface MibAvatarView extends PlacedAvatar {
   appearance: string;
   /** Its own avatar as the room says (asset hash; '' = the default figure). */
   avatarModel: string;
-  /** Drawn in that avatar now (near, and loaded); false: a default figure. */
-  embodied: boolean;
+  /** Drawn in that avatar now (near, and loaded): read through three-vrm ('vrm') or as a rigged glTF; null: a default figure. */
+  embodied: 'vrm' | 'gltf' | null;
   local: boolean;
 }
 
@@ -136,13 +136,13 @@ export function installTestHook(store: WorldStore): void {
       if (store.local && store.sessionId && store.connection === 'joined') {
         const { name, color, appearance, avatarModel, predicted } = store.local;
         const id = store.sessionId;
-        const drawnAs = { avatarModel, embodied: id in embodied };
+        const drawnAs = { avatarModel, embodied: embodied[id] ?? null };
         list.push(Object.freeze({ id, name, color, appearance, ...drawnAs, ...predicted, local: true }));
       }
       for (const remote of store.remotes.values()) {
         if (remote.count === 0) continue; // not drawn until its first position arrives
         const { id, name, color, appearance, avatarModel, rendered } = remote;
-        const drawnAs = { avatarModel, embodied: id in embodied };
+        const drawnAs = { avatarModel, embodied: embodied[id] ?? null };
         list.push(Object.freeze({ id, name, color, appearance, ...drawnAs, ...rendered, local: false }));
       }
       return Object.freeze(list) as MibAvatarView[];

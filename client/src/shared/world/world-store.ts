@@ -162,8 +162,8 @@ export interface WorldStore {
   chat: ChatEntry[];
   chatVersion: number;
   /** Each scene model's state by entity id, and the bytes of those needed to enter (see model-loads.ts). */
-  /** Who is drawn in their own avatar now (session id → asset hash), from the avatar renderer; for tests. */
-  customAvatarsDrawn?: () => Record<string, string>;
+  /** Who is drawn in their own avatar now (session id → read as 'vrm' or 'gltf'), from the renderer; for tests. */
+  customAvatarsDrawn?: () => Record<string, 'vrm' | 'gltf'>;
   models: Map<string, ModelState>;
   /** Each scene screen's video state by entity id (SceneScreens). */
   screens: Map<string, 'loading' | 'playing' | 'failed' | 'sharing'>;

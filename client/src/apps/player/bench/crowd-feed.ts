@@ -4,7 +4,8 @@
  * layer would, so everything after the network (interpolation, motion choice, drawing, name tags) runs
  * for real. The crowd fills the view in front of the camera: some stand, most walk or run on loops, a few
  * emote now and then. The crowd stands in a scene the benchmark puts on the page before it loads
- * (`window.__mibBenchScene`, a scene document), or on the default ground without one.
+ * (`window.__mibBenchScene`, a scene document), or on the default ground without one. With
+ * `&customAvatars=<hash>,<hash>…` (uploads on the page's server) the crowd wears those avatars in turn.
  */
 import {
   AVATAR_BUILDS,
@@ -32,6 +33,8 @@ import {
 export interface BenchOptions {
   avatars: number;
   renderer: 'crowd' | 'naive';
+  /** Avatar uploads (asset hashes) the crowd wears in turn (avatar i wears [i % K]); none: default figures. */
+  customAvatars: string[];
 }
 
 /** Most avatars the bench page accepts (the renderer's capacity is sized from it). */
@@ -47,7 +50,10 @@ export function benchFromUrl(search: string): BenchOptions | null {
   const avatars = Number(params.get('avatars') ?? '1000');
   if (!Number.isInteger(avatars) || avatars < 0 || avatars > MAX_BENCH_AVATARS)
     throw new Error(`bench: ?avatars= must be a whole number from 0 to ${MAX_BENCH_AVATARS}`);
-  return { avatars, renderer };
+  const customAvatars = (params.get('customAvatars') ?? '').split(',').filter((hash) => hash !== '');
+  if (customAvatars.some((hash) => !/^[0-9a-f]{64}$/.test(hash)))
+    throw new Error('bench: ?customAvatars= must be asset hashes (64 hex digits) separated by commas');
+  return { avatars, renderer, customAvatars };
 }
 
 /** The renderer settings a bench page uses: the product's, or one skinned mesh per avatar. */
@@ -121,6 +127,7 @@ export function startCrowdFeed(store: WorldStore, options: BenchOptions): () => 
     const look = `${AVATAR_BUILDS[i % AVATAR_BUILDS.length]}-${AVATAR_HEADWEAR[i % AVATAR_HEADWEAR.length]}`;
     const avatar = createRemoteAvatar(`bench-${i}`, `Avatar ${i + 1}`, color, bodyAt(0, 0), look);
     avatar.colorHex = parseColor(color);
+    avatar.avatarModel = options.customAvatars[i % options.customAvatars.length] ?? '';
     store.remotes.set(avatar.id, avatar);
   }
   const feed = (): void => {

@@ -6,7 +6,7 @@
  */
 import type { WebGLRenderer } from 'three';
 import { modelLoadsFor } from '../../assets/model-loads.js';
-import { customAvatarOf, type CustomAvatar } from '../../avatars/custom-avatar.js';
+import type { CustomAvatar } from '../../avatars/custom-avatar.js';
 import type { CustomAvatarSource } from '../../avatars/skinned-avatars.js';
 import type { WorldStore } from '../world-store.js';
 
@@ -30,7 +30,12 @@ export function customAvatarSource(store: WorldStore, renderer: WebGLRenderer): 
     async create(asset: string): Promise<CustomAvatar> {
       const key = `avatar:${asset}`;
       try {
-        const avatar = customAvatarOf(await loads.parseAvatar(await fileOf(asset)));
+        // Its code comes with the first own avatar (a first visit without any does not download it).
+        const [{ customAvatarOf }, gltf] = await Promise.all([
+          import('../../avatars/custom-avatar.js'),
+          fileOf(asset).then((bytes) => loads.parseAvatar(bytes)),
+        ]);
+        const avatar = customAvatarOf(gltf);
         store.models.set(key, 'loaded');
         return avatar;
       } catch (error) {
