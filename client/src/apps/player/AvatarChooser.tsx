@@ -56,7 +56,8 @@ async function uploadAvatar(
       ? 'model/gltf+json'
       : 'model/gltf-binary'; // .vrm and .glb are GLB files
   const name = encodeURIComponent(file.name.slice(0, 120));
-  const created = await fetch(`/assets?profile=avatar&name=${name}`, {
+  // fit: textures over the budget's size are scaled down rather than refused (VRoid exports 2048² atlases).
+  const created = await fetch(`/assets?profile=avatar&fit=true&name=${name}`, {
     method: 'POST',
     headers: { ...headers, 'content-type': type },
     body: file,

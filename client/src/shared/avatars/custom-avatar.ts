@@ -7,9 +7,18 @@
 import { Group, Vector3, type Object3D, type SkinnedMesh } from 'three';
 import type { BoneName } from './avatar-rig.js';
 import type { GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js';
+import * as threeVrm from '@pixiv/three-vrm';
 import type { VRM } from '@pixiv/three-vrm';
 import { HUMANOID_BONES, humanoidBoneOfJoint, type HumanoidBone } from '../../../../protocol/index.js';
 import { HumanoidRetarget } from './humanoid-retarget.js';
+
+/**
+ * three-vrm's VRMUtils, typed here: its declarations re-export it from a folder ("./VRMUtils"), which the
+ * server's NodeNext resolution (tests type-check client code with it) does not follow.
+ */
+const { VRMUtils } = threeVrm as unknown as {
+  VRMUtils: { removeUnnecessaryVertices(root: Object3D): void; combineSkeletons(root: Object3D): void };
+};
 
 /** Hips this far from the rig's (0.95 m) mean the file's units are off (centimetres, say): it is rescaled. */
 const PLAUSIBLE_SCALE = { min: 0.4, max: 1.6 } as const;
@@ -98,6 +107,10 @@ export function customAvatarOf(gltf: GLTF): CustomAvatar {
   if (vrm) {
     // The raw bones are posed here each frame; three-vrm must not copy its normalized pose over them.
     vrm.humanoid.autoUpdateHumanBones = false;
+    // As three-vrm advises: vertices no mesh draws dropped, and one skeleton for all the body's meshes
+    // (a VRoid export has several, each uploading the same bones every frame).
+    VRMUtils.removeUnnecessaryVertices(gltf.scene);
+    VRMUtils.combineSkeletons(gltf.scene);
     return new CustomAvatar(vrm.scene, vrm);
   }
   return new CustomAvatar(gltf.scene, undefined);
