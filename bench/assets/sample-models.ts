@@ -226,6 +226,8 @@ export const RIG: [string, string | undefined, [number, number, number]][] = [
 export async function skinnedAvatar(
   bones: typeof RIG = RIG,
   name = 'generated-skinned-avatar',
+  /** Give the body one morph target (its upper half squashed a little: what a VRM's blink binds to). */
+  morphTarget = false,
 ): Promise<SampleModel> {
   const document = new Document();
   const buffer = document.createBuffer();
@@ -286,10 +288,17 @@ export async function skinnedAvatar(
   for (const bone of names) skin.addJoint(joints.get(bone) as Node);
   const hips = joints.get(bones[0]?.[0] ?? '') as Node;
   skin.setSkeleton(hips);
-  const body = document
-    .createNode('body')
-    .setMesh(document.createMesh('body').addPrimitive(primitive))
-    .setSkin(skin);
+  const mesh = document.createMesh('body').addPrimitive(primitive);
+  if (morphTarget) {
+    const deltas = new Float32Array(positions.length);
+    for (let index = 1; index < positions.length; index += 3)
+      if (positions[index]! > 1.6) deltas[index] = -(positions[index]! - 1.6) * 0.3;
+    primitive.addTarget(
+      document.createPrimitiveTarget('blink').setAttribute('POSITION', accessor('VEC3', deltas)),
+    );
+    mesh.setWeights([0]);
+  }
+  const body = document.createNode('body').setMesh(mesh).setSkin(skin);
   document.createScene('avatar').addChild(hips).addChild(body);
   // Walk: the upper legs swing ±25° over one second, sampled at 30 Hz (resample drops the redundant keys).
   const times = Float32Array.from({ length: 31 }, (_, index) => index / 30);

@@ -33,7 +33,7 @@ type GltfJson = {
 
 export async function vrmAvatar(options: VrmOptions = {}): Promise<SampleModel> {
   const name = options.name ?? 'generated-vrm-avatar';
-  const base = await skinnedAvatar([...RIG, ...PONYTAIL], name);
+  const base = await skinnedAvatar([...RIG, ...PONYTAIL], name, true);
   const io = await gltfIO();
   const { json: raw, resources } = await io.binaryToJSON(base.glb);
   const json = raw as unknown as GltfJson;
@@ -74,8 +74,10 @@ export async function vrmAvatar(options: VrmOptions = {}): Promise<SampleModel> 
         thumbnailImage: 0,
       },
       humanoid: { humanBones },
-      firstPerson: {
-        meshAnnotations: [{ node: json.nodes.findIndex((node) => node.name === 'body'), type: 'auto' }],
+      firstPerson: { meshAnnotations: [{ node: nodeOf('body'), type: 'auto' }] },
+      // The body's one morph target, as a VRM binds its blink.
+      expressions: {
+        preset: { blink: { morphTargetBinds: [{ node: nodeOf('body'), index: 0, weight: 1 }] } },
       },
       lookAt: { type: 'bone', offsetFromHeadBone: [0, 0.06, 0] },
     },

@@ -11,6 +11,7 @@ import { rejectionOf } from '../helpers/asset-rejections.js';
 
 interface Json {
   nodes: { name?: string }[];
+  meshes: { primitives: { targets?: unknown[] }[] }[];
   textures: { source?: number; extensions?: Record<string, { source: number }> }[];
   images: unknown[];
   materials: { extensions?: Record<string, Record<string, { index: number }>> }[];
@@ -53,6 +54,14 @@ describe('avatar uploads', () => {
       };
       for (const [bone] of RIG) expect(nodeName(humanoid.humanBones[bone]?.node)).toBe(bone);
       expect(json.images[meta.thumbnailImage]).toBeDefined();
+      // The blink still binds the body's morph target (a VRM's meshes are not joined or simplified).
+      const { expressions } = json.extensions.VRMC_vrm as {
+        expressions: { preset: { blink: { morphTargetBinds: { node: number; index: number }[] } } };
+      };
+      const [bind] = expressions.preset.blink.morphTargetBinds;
+      expect(nodeName(bind!.node)).toBe('body');
+      const bodyMesh = json.meshes[(json.nodes[bind!.node] as { mesh: number }).mesh]!;
+      expect(bodyMesh.primitives[0]!.targets).toHaveLength(1);
       const springs = json.extensions.VRMC_springBone as {
         springs: { joints: { node: number }[]; center: number }[];
         colliders: { node: number }[];

@@ -20,6 +20,10 @@ const { VRMUtils } = threeVrm as unknown as {
   VRMUtils: { removeUnnecessaryVertices(root: Object3D): void; combineSkeletons(root: Object3D): void };
 };
 
+/** Seconds between blinks (each avatar starts at its own point of the cycle), and how long one lasts. */
+const BLINK_EVERY = 4.2;
+const BLINK_SECONDS = 0.16;
+
 /** Hips this far from the rig's (0.95 m) mean the file's units are off (centimetres, say): it is rescaled. */
 const PLAUSIBLE_SCALE = { min: 0.4, max: 1.6 } as const;
 
@@ -31,6 +35,8 @@ export class CustomAvatar {
   private readonly retarget: HumanoidRetarget;
   /** The figure's size over the default rig's (its hips' height over 0.95 m, after any rescale). */
   private readonly size: number;
+  /** Seconds into its blink cycle. */
+  private blinkClock = Math.random() * BLINK_EVERY;
 
   constructor(
     private readonly model: Object3D,
@@ -64,7 +70,13 @@ export class CustomAvatar {
   /** Poses it as the default rig's bones (BONES order) stand, and runs its springs and expressions. */
   update(rigBones: readonly Object3D[], dtSeconds: number): void {
     this.retarget.apply(rigBones);
-    this.vrm?.update(dtSeconds);
+    if (!this.vrm) return;
+    // A VRM with a blink expression blinks now and then (eyes that never close read as a doll's).
+    this.blinkClock = (this.blinkClock + dtSeconds) % BLINK_EVERY;
+    const closing =
+      this.blinkClock < BLINK_SECONDS ? Math.sin((this.blinkClock / BLINK_SECONDS) * Math.PI) : 0;
+    this.vrm.expressionManager?.setValue('blink', closing);
+    this.vrm.update(dtSeconds);
   }
 
   /**
