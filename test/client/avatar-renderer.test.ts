@@ -31,6 +31,7 @@ function avatarsInARow(count: number, spacing: number, appearance = ''): DrawnAv
     wornModel: '',
     wornSlot: 'head',
     avatarModel: '',
+    figure: { tagHeight: 2.1 },
   }));
 }
 

@@ -68,6 +68,7 @@ describe('humanoid retargeting', () => {
       expect(direction(bones, from, to).distanceTo(DOWN)).toBeLessThan(1e-5);
     expect(direction(bones, 'spine', 'chest').y).toBeCloseTo(1, 5);
     expect(retarget.scale).toBeCloseTo(1, 5); // hips at 0.95 m, as the rig's
+    expect(retarget.headHeight).toBeCloseTo(1.56, 5); // the head joint, in metres whatever the units
   });
 
   it('limbs follow the rig as it moves: a leg swung forward, an elbow bent, the hips lowered', () => {

@@ -19,7 +19,7 @@ import { AvatarRenderer, type DrawnAvatar } from '../../shared/avatars/avatar-re
 import { createMotionState } from '../../shared/avatars/motion-state.js';
 import { loadSettings, pageStorage } from '../../shared/world/settings.js';
 import { FrameRateLimit, frameloopFor } from '../../shared/world/view/FrameRateLimit.js';
-import { parseColor } from '../../shared/world/world-store.js';
+import { DEFAULT_TAG_HEIGHT, parseColor } from '../../shared/world/world-store.js';
 
 const BUILD_LABELS: Record<AvatarBuild, string> = { regular: 'Regular', slim: 'Slim', broad: 'Broad' };
 const HEADWEAR_LABELS: Record<AvatarHeadwear, string> = {
@@ -46,6 +46,7 @@ function PreviewAvatar({ look, color }: { look: AvatarLook; color: string }) {
     wornModel: '',
     wornSlot: 'head' as const,
     avatarModel: '',
+    figure: { tagHeight: DEFAULT_TAG_HEIGHT },
   }));
   useEffect(() => {
     avatar.colorHex = parseColor(color);

@@ -31,6 +31,7 @@ import { updateMotion, type MotionState } from './motion-state.js';
 import { SkinnedAvatars, type CustomAvatarSource } from './skinned-avatars.js';
 import type { WornModelSource } from './worn-models.js';
 import { NearestPicker } from '../world/systems/nearest.js';
+import { DEFAULT_TAG_HEIGHT, type AvatarFigure } from '../world/store-avatars.js';
 
 export interface AvatarRendererOptions {
   /** Most avatars drawn at all. */
@@ -64,6 +65,8 @@ export interface DrawnAvatar {
   wornSlot: WearableSlot;
   /** Its own avatar (asset hash of an `avatar` upload; '' = the default figure): near only. */
   avatarModel: string;
+  /** Written here each frame: how its figure is drawn (the name tags read it). */
+  figure: AvatarFigure;
 }
 
 const matrix = new Matrix4();
@@ -173,6 +176,7 @@ export class AvatarRenderer {
       const { body, motion } = avatar;
       const near = motion.nearFrame === frame;
       if (near && this.skinned.draw(avatar, now, frame)) continue;
+      avatar.figure.tagHeight = DEFAULT_TAG_HEIGHT; // the crowd draws the default figure
       position.set(body.x, body.y, body.z);
       const distance = position.distanceTo(camera.position);
       let level = 0;

@@ -35,6 +35,8 @@ export class CustomAvatar {
   private readonly retarget: HumanoidRetarget;
   /** The figure's size over the default rig's (its hips' height over 0.95 m, after any rescale). */
   private readonly size: number;
+  /** Metres above its feet where its name tag floats (over its head, as over the default figure's). */
+  readonly tagHeight: number;
   /** Seconds into its blink cycle. */
   private blinkClock = Math.random() * BLINK_EVERY;
 
@@ -50,6 +52,8 @@ export class CustomAvatar {
     const rescale = scale < PLAUSIBLE_SCALE.min || scale > PLAUSIBLE_SCALE.max;
     if (rescale) model.scale.multiplyScalar(1 / scale);
     this.size = rescale ? 1 : scale;
+    // The default figure's tag floats 0.53 m over its head joint (a 0.3 m head, then a gap).
+    this.tagHeight = this.retarget.headHeight * (rescale ? 1 / scale : 1) + 0.53 * this.size;
     model.traverse((node) => {
       if ((node as SkinnedMesh).isMesh) {
         node.frustumCulled = false; // skinned bounds are the bind pose's; a walking avatar leaves them

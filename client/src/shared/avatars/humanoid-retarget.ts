@@ -89,6 +89,7 @@ export class HumanoidRetarget {
   /** Model frame → the hips' parent's frame, for offsets (at rest; the hips' parent never moves). */
   private readonly intoHipsParent = new Matrix3();
   private readonly hipsScale: number;
+  private readonly headRest: number;
 
   /**
    * `bones`: the model's humanoid bones (at least the required ones); `model` the avatar's root, at rest
@@ -138,6 +139,8 @@ export class HumanoidRetarget {
       });
       this.targetWorld.push(new Quaternion());
     }
+    const head = bones.get('head');
+    this.headRest = head ? restPositionOf(head).y : restPosition('head')[1];
     this.hips = bones.get('hips');
     const hipsHeight = this.hips ? restPositionOf(this.hips).y : RIG_HIPS_HEIGHT;
     this.hipsScale = hipsHeight / RIG_HIPS_HEIGHT;
@@ -158,6 +161,11 @@ export class HumanoidRetarget {
     const rig = BONES.indexOf(rigBone);
     const driven = this.driven.find((entry) => entry.rig === rig);
     return driven && { target: driven.target, fromRig: driven.aligned.clone().invert() };
+  }
+
+  /** The head joint's height at rest, in the model's units (its frame). */
+  get headHeight(): number {
+    return this.headRest;
   }
 
   /** How tall the model's hips stand at rest, over the rig's (0.95 m). */

@@ -22,6 +22,7 @@ import { BONES } from './avatar-rig.js';
 import { SLOT_PLACEMENTS, fittedWornModel, type WornModelSource } from './worn-models.js';
 import type { MotionState } from './motion-state.js';
 import type { CustomAvatar } from './custom-avatar.js';
+import { DEFAULT_TAG_HEIGHT } from '../world/store-avatars.js';
 
 /** Visitors' own avatars (uploads): a fresh instance per wearer, or a rejection (draw the default figure). */
 export interface CustomAvatarSource {
@@ -141,6 +142,7 @@ export class SkinnedAvatars {
     }
     const { custom } = slot;
     slot.material.material.visible = custom === null;
+    avatar.figure.tagHeight = custom?.tagHeight ?? DEFAULT_TAG_HEIGHT;
     if (!custom) return;
     custom.root.position.copy(slot.mesh.position);
     custom.root.rotation.y = slot.mesh.rotation.y;

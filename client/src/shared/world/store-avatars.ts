@@ -13,6 +13,15 @@ import {
 import { createMotionState, type MotionState } from '../avatars/motion-state.js';
 import { drawnLook, type DrawnLook } from '../avatars/avatar-look.js';
 
+/** How an avatar's figure is drawn now, as the avatar renderer last wrote it (read by the name tags). */
+export interface AvatarFigure {
+  /** Metres above the feet where its name tag floats. */
+  tagHeight: number;
+}
+
+/** Where a default figure's name tag floats: above its 1.87 m head. */
+export const DEFAULT_TAG_HEIGHT = 2.1;
+
 /** One received position of a remote avatar, stamped with the local receive time (ms). */
 export interface Snapshot {
   t: number;
@@ -53,6 +62,7 @@ export interface RemoteAvatar {
   seat: string;
   /** Which motion it plays (chosen from how it moves, or an emote it was told about). */
   motion: MotionState;
+  figure: AvatarFigure;
 }
 
 export interface LocalAvatar {
@@ -76,6 +86,7 @@ export interface LocalAvatar {
   /** Its own avatar (asset hash; '' = the default figure), as the room says. */
   avatarModel: string;
   motion: MotionState;
+  figure: AvatarFigure;
 }
 
 /** '#rrggbb' → 0xrrggbb (grey when malformed). */
@@ -114,6 +125,7 @@ export function createRemoteAvatar(
     avatarModel: '',
     seat: '',
     motion: createMotionState(),
+    figure: { tagHeight: DEFAULT_TAG_HEIGHT },
   };
 }
 
@@ -134,6 +146,7 @@ export function createLocalAvatar(name: string, color: string, appearance = ''):
     wearingSlot: DEFAULT_WEARABLE_SLOT,
     avatarModel: '',
     motion: createMotionState(),
+    figure: { tagHeight: DEFAULT_TAG_HEIGHT },
   };
 }
 

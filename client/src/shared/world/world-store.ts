@@ -24,11 +24,13 @@ import type { VideoFeed } from '../voice/media-videos.js';
 import type { VoiceProbe } from '../voice/voice-probe.js';
 
 export {
+  DEFAULT_TAG_HEIGHT,
   SNAPSHOT_CAPACITY,
   createLocalAvatar,
   createRemoteAvatar,
   parseColor,
   pushSnapshot,
+  type AvatarFigure,
   type LocalAvatar,
   type RemoteAvatar,
   type Snapshot,

@@ -25,6 +25,7 @@ function viewAt(index: number): DrawnAvatar {
       wornModel: '',
       wornSlot: DEFAULT_WEARABLE_SLOT,
       avatarModel: '',
+      figure: { tagHeight: 0 }, // replaced by the avatar's own record when drawn
     };
     /* eslint-enable no-restricted-syntax */
     views[index] = view;
@@ -53,6 +54,7 @@ export function drawAvatars(
     view.wornModel = local.wearingModel;
     view.wornSlot = local.wearingSlot;
     view.avatarModel = local.avatarModel;
+    view.figure = local.figure;
   }
   for (const remote of store.remotes.values()) {
     if (remote.count === 0) continue; // no position received yet
@@ -66,6 +68,7 @@ export function drawAvatars(
     view.wornModel = remote.wearingModel;
     view.wornSlot = remote.wearingSlot;
     view.avatarModel = remote.avatarModel;
+    view.figure = remote.figure;
   }
   return renderer.draw(views, count, local !== null, camera, nowSeconds, dtSeconds);
 }

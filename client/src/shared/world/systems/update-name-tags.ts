@@ -14,7 +14,6 @@ import { NearestPicker } from './nearest.js';
 const TAG_MAX_DISTANCE = 30;
 /** Most remote avatars tagged at once (the nearest). */
 export const MAX_TAGS = 32;
-const HEAD_HEIGHT = 2.1;
 /** How much higher the tag floats over a model worn on the head (its slot is 0.32 m tall), in metres. */
 const HEAD_WEAR_LIFT = 0.3;
 
@@ -61,8 +60,9 @@ function tagFor(layer: HTMLElement, id: string, name: string, wearing: string): 
   return tag;
 }
 
-function show(tag: Tag, body: AvatarBody, camera: Camera, width: number, height: number, lift: number): void {
-  projected.set(body.x, HEAD_HEIGHT + lift + body.y, body.z);
+/** `over`: metres above the feet (the figure's tag height plus any lift). */
+function show(tag: Tag, body: AvatarBody, camera: Camera, width: number, height: number, over: number): void {
+  projected.set(body.x, over + body.y, body.z);
   projected.project(camera);
   if (projected.z >= 1) return; // behind the camera
   tag.shown = frame;
@@ -83,8 +83,15 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
   if (store.local && store.sessionId && store.connection === 'joined') {
     const tag = tagFor(layer, store.sessionId, store.local.name, store.local.wearing);
     tag.seen = frame;
-    const { wearingModel, wearingSlot } = store.local;
-    show(tag, store.local.predicted, camera, width, height, liftFor(wearingModel, wearingSlot));
+    const { wearingModel, wearingSlot, figure } = store.local;
+    show(
+      tag,
+      store.local.predicted,
+      camera,
+      width,
+      height,
+      figure.tagHeight + liftFor(wearingModel, wearingSlot),
+    );
   }
   picker.reset();
   for (const remote of store.remotes.values()) {
@@ -92,7 +99,7 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
     const existing = tags.get(remote.id);
     if (existing) existing.seen = frame;
     const { x, y, z } = remote.rendered;
-    const d2 = camera.position.distanceToSquared(projected.set(x, y + HEAD_HEIGHT, z));
+    const d2 = camera.position.distanceToSquared(projected.set(x, y + remote.figure.tagHeight, z));
     if (d2 <= limit) picker.offer(remote, d2);
   }
   for (let i = 0; i < picker.count; i++) {
@@ -100,7 +107,8 @@ export function updateNameTags(store: WorldStore, layer: HTMLElement, camera: Ca
     const tag = tagFor(layer, remote.id, remote.name, remote.wearing);
     tag.seen = frame;
     tag.element.classList.toggle('speaking', store.speaking.has(remote.id));
-    show(tag, remote.rendered, camera, width, height, liftFor(remote.wearingModel, remote.wearingSlot));
+    const over = remote.figure.tagHeight + liftFor(remote.wearingModel, remote.wearingSlot);
+    show(tag, remote.rendered, camera, width, height, over);
   }
   for (const [id, tag] of tags) {
     if (tag.seen !== frame) {
