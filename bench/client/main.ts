@@ -31,8 +31,7 @@ import { servePlayer } from '../shared/player-preview.js';
 import { startBenchServer } from '../shared/server-process.js';
 import { percentile, round } from '../shared/stats.js';
 import { allPlayerJsBytes, firstVisit, type FirstVisit } from './first-visit.js';
-import { registerAccount, uploadAvatar } from './bench-uploads.js';
-import { vrmAvatar } from '../assets/vrm-avatar.js';
+import { customAvatarRuns } from './custom-avatar-runs.js';
 
 interface Figures {
   avatars: number;
@@ -240,53 +239,6 @@ async function firstVisits(
   return runs;
 }
 
-/**
- * The crowd wearing `count` distinct uploaded avatars (VRMs made in code, uploaded to `server` like a
- * visitor's), with the product's renderer and the naive one (every avatar its own loaded model).
- */
-async function customAvatarRuns(
-  browser: Browser,
-  server: string,
-  avatars: number,
-  seconds: number,
-  settings: PlayerSettings,
-  count: number,
-): Promise<{ distinct: number; crowd: Figures; naive: Figures; frameMsRatio: number; vrmBytes: number[] }> {
-  const account = await registerAccount(server, 'Bench avatars');
-  const uploads = await Promise.all(
-    Array.from({ length: count }, async (_, index) => {
-      const hue = index / count;
-      const vrm = await vrmAvatar({
-        name: `bench-avatar-${index + 1}`,
-        color: [
-          0.5 + 0.5 * Math.cos(hue * 6.28),
-          0.5 + 0.5 * Math.cos((hue - 1 / 3) * 6.28),
-          0.5 + 0.5 * Math.cos((hue - 2 / 3) * 6.28),
-        ],
-      });
-      return { hash: await uploadAvatar(server, account.accessToken, vrm.glb), bytes: vrm.glb.length };
-    }),
-  );
-  const hashes = uploads.map((upload) => upload.hash);
-  const crowd = await measure(browser, server, 'crowd', avatars, seconds, settings, undefined, {
-    hashes,
-    shot: 'custom-avatars-crowd',
-  });
-  console.error(`  custom avatars, crowd: ${JSON.stringify(crowd)}`);
-  const naive = await measure(browser, server, 'naive', avatars, seconds, settings, undefined, {
-    hashes,
-    shot: 'custom-avatars-naive',
-  });
-  console.error(`  custom avatars, naive: ${JSON.stringify(naive)}`);
-  return {
-    distinct: count,
-    crowd,
-    naive,
-    frameMsRatio: round(crowd.frameMsP50 / naive.frameMsP50, 3),
-    vrmBytes: uploads.map((upload) => upload.bytes),
-  };
-}
-
 async function main(): Promise<void> {
   const { avatars, seconds, preset, firstVisits: visits, customAvatars } = options();
   const settings = withPreset(DEFAULT_SETTINGS, preset);
@@ -357,7 +309,9 @@ async function main(): Promise<void> {
     };
     const custom =
       customAvatars > 0
-        ? await customAvatarRuns(browser, server.url, avatars, seconds, settings, customAvatars)
+        ? await customAvatarRuns(server.url, customAvatars, (renderer, hashes, shot) =>
+            measure(browser, server.url, renderer, avatars, seconds, settings, undefined, { hashes, shot }),
+          )
         : null;
     const visitsRun = await firstVisits(browser, server.url, settings, visits);
     const worst = (key: 'firstLoadJsBytes' | 'firstLoadBytes' | 'timeToFirstFrameMs') =>

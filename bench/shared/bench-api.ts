@@ -21,34 +21,42 @@ export async function call(
   return response;
 }
 
+/** Uploads one model (`query`: profile, name, …) and waits for the pipeline: its hash, or why not. */
+export async function uploadAsset(
+  origin: string,
+  token: string,
+  glb: Uint8Array,
+  query: URLSearchParams,
+): Promise<{ hash: string } | { refused: string }> {
+  const job = (await (
+    await call(`${origin}/assets?${query.toString()}`, {
+      method: 'POST',
+      token,
+      headers: { 'content-type': 'model/gltf-binary' },
+      body: Buffer.from(glb),
+    })
+  ).json()) as { id: string };
+  for (;;) {
+    const state = (await (await call(`${origin}/assets/jobs/${job.id}`, { token })).json()) as {
+      status: string;
+      assetHash: string | null;
+      problems: { message: string }[] | null;
+    };
+    if (state.status === 'succeeded' && state.assetHash) return { hash: state.assetHash };
+    if (state.status === 'rejected' || state.status === 'failed')
+      return { refused: `${state.status}: ${state.problems?.[0]?.message ?? 'see the server log'}` };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 /** Uploads the bench:assets set for `world` through the pipeline; the hashes of those it accepts. */
 export async function uploadModels(origin: string, token: string, world: string): Promise<string[]> {
   const hashes: string[] = [];
   for (const model of [...(await pmndrsModels()), ...(await generatedModels())]) {
     const query = new URLSearchParams({ profile: 'scene', name: `${model.name}.glb`, world });
-    const job = (await (
-      await call(`${origin}/assets?${query.toString()}`, {
-        method: 'POST',
-        token,
-        headers: { 'content-type': 'model/gltf-binary' },
-        body: Buffer.from(model.glb),
-      })
-    ).json()) as { id: string };
-    for (;;) {
-      const state = (await (await call(`${origin}/assets/jobs/${job.id}`, { token })).json()) as {
-        status: string;
-        assetHash: string | null;
-      };
-      if (state.status === 'succeeded' && state.assetHash) {
-        hashes.push(state.assetHash);
-        break;
-      }
-      if (state.status === 'rejected' || state.status === 'failed') {
-        console.error(`  ${model.name}: ${state.status} by the pipeline; left out`);
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    const outcome = await uploadAsset(origin, token, model.glb, query);
+    if ('hash' in outcome) hashes.push(outcome.hash);
+    else console.error(`  ${model.name}: ${outcome.refused.split(':')[0]} by the pipeline; left out`);
   }
   if (hashes.length === 0) throw new Error('bench: the pipeline accepted none of the bench:assets models');
   return hashes;

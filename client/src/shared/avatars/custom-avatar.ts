@@ -17,7 +17,11 @@ import { HumanoidRetarget } from './humanoid-retarget.js';
  * server's NodeNext resolution (tests type-check client code with it) does not follow.
  */
 const { VRMUtils } = threeVrm as unknown as {
-  VRMUtils: { removeUnnecessaryVertices(root: Object3D): void; combineSkeletons(root: Object3D): void };
+  VRMUtils: {
+    removeUnnecessaryVertices(root: Object3D): void;
+    combineSkeletons(root: Object3D): void;
+    deepDispose(root: Object3D): void;
+  };
 };
 
 /** Seconds between blinks (each avatar starts at its own point of the cycle), and how long one lasts. */
@@ -103,17 +107,7 @@ export class CustomAvatar {
 
   dispose(): void {
     this.root.removeFromParent();
-    this.model.traverse((node) => {
-      const mesh = node as SkinnedMesh;
-      if (!mesh.isMesh) return;
-      mesh.geometry.dispose();
-      for (const material of Array.isArray(mesh.material) ? mesh.material : [mesh.material]) {
-        for (const value of Object.values(material))
-          if (value && typeof value === 'object' && 'isTexture' in value)
-            (value as { dispose(): void }).dispose();
-        material.dispose();
-      }
-    });
+    VRMUtils.deepDispose(this.model); // geometries, materials and their textures (three-vrm's, for any model)
   }
 }
 

@@ -168,7 +168,6 @@ export class SkinnedAvatars {
     const wore = slot.custom;
     slot.custom = null;
     slot.customAsset = '';
-    slot.material.material.visible = true;
     if (wore) this.attachWorn(slot); // back onto the default figure's bone, before the custom one goes
     wore?.dispose();
   }
