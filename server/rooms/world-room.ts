@@ -125,7 +125,8 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         ? deps.admission.admitEditor(token, world, origin)
         : deps.admission.admit(token, world, origin));
       const refusal = avatarModel ? await deps.avatars.refusal(avatarModel, admitted.accountId) : undefined;
-      if (refusal) throw new ServerError(refusal.status, `join: ${refusal.message}`);
+      // "avatar:", not "join:": the world itself would let this visitor in (the player says so).
+      if (refusal) throw new ServerError(refusal.status, `avatar: ${refusal.message}`);
       return admitted;
     }
 

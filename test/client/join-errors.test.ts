@@ -31,6 +31,22 @@ describe('describeJoinError', () => {
     expect(gated.message).toMatch(/asks for something you do not hold: this world asks for a token of 0xabc/);
   });
 
+  it('says an avatar the room refused is the avatar, not the world (an avatar upload, its licence)', () => {
+    const failure = describeJoinError(
+      serverError(403, 'avatar: "Fox" is licensed for its author only (VRM avatarPermission "onlyAuthor")'),
+    );
+    expect(failure).toEqual({
+      message:
+        'Your avatar cannot be worn here: "Fox" is licensed for its author only (VRM avatarPermission "onlyAuthor").',
+      retry: false,
+      signIn: false,
+      refusal: true,
+    });
+    expect(
+      describeJoinError(serverError(404, 'avatar: avatarModel 0000… is not an uploaded avatar')).message,
+    ).toMatch(/^Your avatar cannot be worn here: avatarModel 0000… is not an uploaded avatar/);
+  });
+
   it('says a full world is full, and that a gate that cannot be checked may pass later', () => {
     expect(describeJoinError(serverError(429, 'join: organization "acme" has 50 visitors')).message).toMatch(
       /full right now: organization "acme" has 50 visitors\. Try again/,

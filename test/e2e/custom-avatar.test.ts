@@ -2,7 +2,8 @@
  * Your own avatar, as visitors use it: signed in, the entry page's chooser uploads a VRM (made in code),
  * refusing a skinned model that is no humanoid with the pipeline's reason; joining with the VRM draws the
  * visitor in it, and a second visitor sees it too (drawn through three-vrm, moved by the shared motions). A
- * visitor whose browser cannot load the avatar sees its wearer as a default figure, never as nothing.
+ * visitor whose browser cannot load the avatar sees its wearer as a default figure, never as nothing; an
+ * avatar the room refuses is named as the reason, not the world.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -146,5 +147,18 @@ describe('your own avatar', () => {
     expect(seen).toMatchObject({ embodied: null, name: 'Alice' });
     await saveScreenshot(blocked.page, 'avatar-fallback');
     await blocked.page.close();
+  }, 120_000);
+
+  it('is refused with its reason when the room will not let the visitor wear it', async () => {
+    const refused = await openWatchedPage(browser, [/Failed to load resource/]);
+    await refused.page.goto(`${server.url}/?world=demo&name=Dave&avatar=${'0'.repeat(64)}`);
+    await refused.page
+      .getByText(
+        /^Your avatar cannot be worn here: avatarModel 000000000000… is not an uploaded avatar; upload a VRM 1\.0/,
+      )
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await saveScreenshot(refused.page, 'avatar-refused');
+    await refused.page.close();
   }, 120_000);
 });

@@ -55,7 +55,7 @@ describe('custom avatars', () => {
     const uploader = await join(server.url, { avatarModel: ownOnly }, alice.token);
     expect(uploader.self()?.avatarModel ?? (await uploader.waitToSee(uploader)).avatarModel).toBe(ownOnly);
     await expect(join(server.url, { avatarModel: ownOnly }, bob.token)).rejects.toThrow(
-      /join: "Signature look" is licensed for its author only \(VRM avatarPermission "onlyAuthor"\): only the account that uploaded it may wear it/,
+      /avatar: "Signature look" is licensed for its author only \(VRM avatarPermission "onlyAuthor"\): only the account that uploaded it may wear it/,
     );
     await expect(join(server.url, { avatarModel: ownOnly })).rejects.toThrow(/licensed for its author only/);
   });

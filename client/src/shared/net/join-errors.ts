@@ -21,6 +21,13 @@ export function describeJoinError(error: unknown): JoinFailure {
   const reason = message.replace(/^join: /, '');
   if (code === 0 && /fetch|network|ECONNREFUSED|Failed to|socket|connect/i.test(message))
     return { message: 'The world server cannot be reached.', retry: true, signIn: false, refusal: false };
+  if (/^avatar: /.test(message))
+    return {
+      message: `Your avatar cannot be worn here: ${message.replace(/^avatar: /, '')}.`,
+      retry: false,
+      signIn: false,
+      refusal: true,
+    };
   if (/^preview: /.test(message) && (code === 401 || code === 403 || code === 404))
     return {
       message: `Previews of a world's draft are for its editors (${message.replace(/^preview: /, '')}). Sign in as one of them.`,
