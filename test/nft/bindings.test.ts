@@ -39,6 +39,30 @@ async function signIn(wallet: LocalAccount): Promise<string> {
   return session.accessToken;
 }
 
+/**
+ * The premise of the outage case, checked before relying on it: anvil `pid` is stopped (state T) and its RPC
+ * endpoint no longer answers (a blockNumber read times out after 1 s). If it still answers, the failure says
+ * so instead of blaming the gate.
+ */
+async function expectChainSilent(pid: number): Promise<void> {
+  await waitFor(
+    async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.charAt(0),
+    (state) => state === 'T',
+    { what: `anvil (pid ${pid}) stopped by SIGSTOP`, timeoutMs: 5_000 },
+  );
+  const probe = createPublicClient({
+    transport: http(server.devChain!.rpcUrl, { timeout: 1_000, retryCount: 0 }),
+  });
+  const answer = await probe.getBlockNumber({ cacheTime: 0 }).then(
+    (block) => `block ${block}`,
+    () => null,
+  );
+  if (answer !== null)
+    throw new Error(
+      `the dev chain at ${server.devChain!.rpcUrl} still answers (${answer}) after SIGSTOP of pid ${pid}: the pid file does not name the anvil the server reads`,
+    );
+}
+
 async function bind(from: number, body: Record<string, unknown>) {
   return fetch(`${server.url}/nft/bindings`, {
     method: 'POST',
@@ -376,6 +400,7 @@ describe('token gates', () => {
     const pid = Number(await readFile(path.join(dataDir, 'chain', 'state.json.anvil.pid'), 'utf8'));
     process.kill(pid, 'SIGSTOP');
     try {
+      await expectChainSilent(pid);
       await expect(joinWorld(server.url, { world: 'vault' }, stranger)).rejects.toThrow(
         /cannot be checked and is refused/,
       );
