@@ -6,6 +6,7 @@ import type { AssetMeasures } from './measure-document.js';
 import type { OptimizeOptions } from './optimize-options.js';
 import type { ProfileName } from './profiles.js';
 import type { AvatarDescription } from './vrm/describe-avatar.js';
+import type { EnvironmentDescription } from './environment/process-environment.js';
 
 export interface LodReport {
   /** 1, 2… (0 is the asset itself). */
@@ -18,11 +19,11 @@ export interface LodReport {
 }
 
 export interface AssetReport {
-  /** sha-256 (hex) of the optimized GLB: the asset's id. */
+  /** sha-256 (hex) of the optimized GLB (an environment: its EXR): the asset's id. */
   hash: string;
   profile: ProfileName;
   options: OptimizeOptions;
-  input: { bytes: number; format: 'glb' | 'gltf'; fromZip: boolean; measures: AssetMeasures };
+  input: { bytes: number; format: 'glb' | 'gltf' | 'exr' | 'hdr'; fromZip: boolean; measures: AssetMeasures };
   output: { bytes: number; measures: AssetMeasures; texturePx: number };
   /** Every budget limit with its allowed and measured value (all ok, or the asset was rejected). */
   budget: BudgetCheck[];
@@ -36,6 +37,8 @@ export interface AssetReport {
   lods: LodReport[];
   /** An `avatar` upload: what it is (VRM or rigged glTF) and who may wear it. */
   avatar?: AvatarDescription;
+  /** An `environment` upload: its size, light and how it was written. */
+  environment?: EnvironmentDescription;
   /** Time per stage, in milliseconds. */
   stageMs: Record<string, number>;
   thumbnail: { hash: string } | { skipped: string };

@@ -1,5 +1,6 @@
 /**
- * asset-pipeline: glTF ingest — validate → budget → optimize → LOD → content-addressed store.
+ * asset-pipeline: glTF ingest — validate → budget → optimize → LOD → content-addressed store; HDR environments
+ * (EXR, .hdr) — decode → clean → shrink → EXR.
  * Public surface of the part; it must not import server/.
  */
 export { AssetPipelineFault, AssetRejectedError, assetProblemSchema, type AssetProblem } from './errors.js';
@@ -15,6 +16,12 @@ export {
 export { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest/ingest-limits.js';
 export { DEFAULT_OPTIMIZE_OPTIONS, type OptimizeOptions } from './optimize-options.js';
 export { processAsset, sha256Hex, type ProcessOptions, type ProcessedAsset } from './process-asset.js';
+export {
+  processEnvironment,
+  environmentGpuBytes,
+  type EnvironmentDescription,
+  type ProcessedEnvironment,
+} from './environment/process-environment.js';
 export type { AssetReport, LodReport } from './asset-report.js';
 export type { AssetMeasures } from './measure-document.js';
 export { measureDocument } from './measure-document.js';

@@ -8,7 +8,8 @@ import { cloneDocument } from '@gltf-transform/functions';
 import type { Document } from '@gltf-transform/core';
 import type { AssetReport, LodReport } from './asset-report.js';
 import { budgetProblems, checkBudget, type BudgetCheck } from './check-budget.js';
-import { AssetPipelineFault, AssetRejectedError } from './errors.js';
+import { AssetPipelineFault, AssetRejectedError, reject } from './errors.js';
+import { formatOf } from './environment/hdr-image.js';
 import { gltfIO } from './gltf-io.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest/ingest-limits.js';
 import { ingestUpload } from './ingest/read-upload.js';
@@ -86,6 +87,11 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
     return result;
   };
 
+  if (formatOf(upload))
+    reject(
+      'ENVIRONMENT_NOT_A_MODEL',
+      `the upload is an HDR image (${formatOf(upload) === 'exr' ? 'OpenEXR' : 'Radiance .hdr'}), not a glTF model: upload it with profile=environment to use it as a sky and its light`,
+    );
   const ingested = await timed('ingest', () => ingestUpload(upload, limits, options.neighbours));
   const validation = await timed('validate', () => validateGltf(ingested, limits.maxImagePixels));
   const io = await gltfIO();

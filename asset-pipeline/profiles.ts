@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { HUMANOID_BONES } from '../protocol/index.js';
 
-export const PROFILE_NAMES = ['avatar', 'wearable', 'prop', 'hero', 'scene'] as const;
+export const PROFILE_NAMES = ['avatar', 'wearable', 'prop', 'hero', 'scene', 'environment'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface Budget {
@@ -61,6 +61,16 @@ export const DEFAULT_BUDGETS: Readonly<Record<ProfileName, Budget>> = {
     textureMaxPx: 2048,
     fileBytes: 64 * MB,
     gpuTextureBytes: 256 * MB,
+  },
+  // An HDR sky and its light (one EXR, no geometry): 2048 × 1024 is sharp enough for a sky behind fog and
+  // far more than image-based lighting needs; GPU bytes count the prefiltered cube map as well.
+  environment: {
+    triangles: 0,
+    materials: 0,
+    textures: 1,
+    textureMaxPx: 2048,
+    fileBytes: 8 * MB,
+    gpuTextureBytes: 48 * MB,
   },
 };
 

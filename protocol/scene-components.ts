@@ -5,7 +5,7 @@
  *
  * References to things outside the component are typed (`assetHashSchema`, `spawnNameSchema`,
  * `worldSlugSchema`, `bindingIdSchema`) so `sceneReferences()` can list and check every one of them; their
- * JSON Schema carries `x-reference` (asset, world, spawn, binding) and colours `x-widget: colour`, so the
+ * JSON Schema carries `x-reference` (asset, environment, world, spawn, binding) and colours `x-widget: colour`, so the
  * studio's properties panel, generated from these schemas, offers a picker for each.
  */
 import { z } from 'zod';
@@ -91,18 +91,27 @@ export const ENVIRONMENT_HDRIS = [
   'studio',
 ] as const;
 export type EnvironmentHdri = (typeof ENVIRONMENT_HDRIS)[number];
+const HDRI_CHOICES = `hdri is one of the built-in environments (${ENVIRONMENT_HDRIS.join(', ')}) or the hash of an uploaded environment (64 lowercase hex characters; POST /assets?profile=environment)`;
+/** An uploaded environment (profile `environment`): the hash of its EXR. */
+export const environmentHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, HDRI_CHOICES)
+  .meta({ 'x-reference': 'environment' });
 
 const environment = z.strictObject({
   /** A colour, or an uploaded image asset (by hash) drawn as the sky (behind an HDR sky: its fog colour). */
   sky: z.union([colour, assetHashSchema]),
   fog: z.strictObject({ color: colour, near: z.number().min(0), far: z.number().positive() }).optional(),
-  /** Light and reflections from a built-in HDR environment (image-based lighting). */
+  /**
+   * Light and reflections (image-based lighting) from an HDR environment: a built-in one by name, or an
+   * uploaded one (profile `environment`) by its asset hash.
+   */
   hdri: z
-    .enum(ENVIRONMENT_HDRIS, {
-      error: `hdri is one of the built-in environments: ${ENVIRONMENT_HDRIS.join(', ')}`,
+    .union([z.enum(ENVIRONMENT_HDRIS), environmentHashSchema], {
+      error: `hdri is one of the built-in environments (${ENVIRONMENT_HDRIS.join(', ')}) or the hash of an uploaded environment (POST /assets?profile=environment)`,
     })
     .optional()
-    .describe('image-based lighting (and sky) from a built-in HDR environment'),
+    .describe('image-based lighting (and sky) from an HDR environment: built in, or uploaded'),
   /** Whether the HDR environment is also drawn as the sky (default true); false keeps `sky`. */
   hdriSky: z.boolean().optional().describe('draw the HDR environment as the sky (default: yes)'),
 });

@@ -6,10 +6,14 @@
 import type { SceneDocumentInput } from './scene.js';
 
 export type SceneReference =
-  | { kind: 'asset'; hash: string; entity: string; path: string }
+  /** `environment`: the asset must be an uploaded HDR environment; otherwise any other asset (a model). */
+  | { kind: 'asset'; hash: string; entity: string; path: string; environment?: true }
   | { kind: 'world'; slug: string; entity: string; path: string }
   | { kind: 'spawn'; name: string; world?: string; entity: string; path: string }
   | { kind: 'binding'; id: string; entity: string; path: string };
+
+/** An uploaded asset's hash, as opposed to a built-in environment's name. */
+export const isAssetHash = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
 
 export function sceneReferences(scene: SceneDocumentInput): SceneReference[] {
   const refs: SceneReference[] = [];
@@ -20,6 +24,9 @@ export function sceneReferences(scene: SceneDocumentInput): SceneReference[] {
     const sky = components.environment?.sky;
     if (sky !== undefined && !sky.startsWith('#'))
       refs.push({ kind: 'asset', hash: sky, entity, path: at('environment', 'sky') });
+    const hdri = components.environment?.hdri;
+    if (hdri !== undefined && isAssetHash(hdri))
+      refs.push({ kind: 'asset', hash: hdri, entity, path: at('environment', 'hdri'), environment: true });
     const shape = components.collider?.shape;
     if (shape?.kind === 'mesh')
       refs.push({ kind: 'asset', hash: shape.asset, entity, path: at('collider', 'shape', 'asset') });

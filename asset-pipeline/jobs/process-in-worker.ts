@@ -1,13 +1,18 @@
-/** processAsset in a worker thread, with progress, so a long optimization never stalls the caller's thread. */
+/**
+ * processAsset (processEnvironment for profile `environment`) in a worker thread, with progress, so a long
+ * optimization never stalls the caller's thread.
+ */
 import { Worker } from 'node:worker_threads';
 import { AssetPipelineFault, AssetRejectedError, type AssetProblem } from '../errors.js';
+import type { ProcessedEnvironment } from '../environment/process-environment.js';
 import type { ProcessOptions, ProcessedAsset } from '../process-asset.js';
+import type { ProfileName } from '../profiles.js';
 import type { ProgressListener } from '../progress.js';
 import { builtWorkerScript } from './worker-script.js';
 
 type WorkerMessage =
   | { type: 'progress'; progress: Parameters<ProgressListener>[0] }
-  | { type: 'done'; result: ProcessedAsset }
+  | { type: 'done'; result: ProcessedAsset | ProcessedEnvironment }
   | {
       type: 'error';
       problems?: AssetProblem[];
@@ -15,12 +20,26 @@ type WorkerMessage =
       message: string;
     };
 
+type WorkerOptions = Omit<ProcessOptions, 'onProgress' | 'renderThumbnail'>;
+
 export function processInWorker(
   upload: Uint8Array,
-  options: Omit<ProcessOptions, 'onProgress' | 'renderThumbnail'>,
+  options: WorkerOptions & { profile: Exclude<ProfileName, 'environment'> },
   onProgress?: ProgressListener,
   signal?: AbortSignal,
-): Promise<ProcessedAsset> {
+): Promise<ProcessedAsset>;
+export function processInWorker(
+  upload: Uint8Array,
+  options: WorkerOptions,
+  onProgress?: ProgressListener,
+  signal?: AbortSignal,
+): Promise<ProcessedAsset | ProcessedEnvironment>;
+export function processInWorker(
+  upload: Uint8Array,
+  options: WorkerOptions,
+  onProgress?: ProgressListener,
+  signal?: AbortSignal,
+): Promise<ProcessedAsset | ProcessedEnvironment> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
     const worker = new Worker(builtWorkerScript(import.meta.url, 'process-worker.js'), {

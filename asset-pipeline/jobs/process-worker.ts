@@ -1,9 +1,10 @@
 /**
- * Worker-thread entry: runs processAsset off the main thread (WASM encoders block for seconds; the main
+ * Worker-thread entry: runs processAsset (or processEnvironment) off the main thread (WASM encoders block for seconds; the main
  * thread runs world rooms at 20 Hz). Talks to process-in-worker.ts through messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AssetPipelineFault, AssetRejectedError } from '../errors.js';
+import { processEnvironment } from '../environment/process-environment.js';
 import { processAsset, type ProcessOptions } from '../process-asset.js';
 
 interface Input {
@@ -20,14 +21,16 @@ const port = parentPort;
 if (!port) throw new Error('asset-pipeline: process-worker.js must run as a worker thread');
 const { upload, options } = workerData as Input;
 
-processAsset(upload, {
-  ...options,
-  onProgress: (progress) => port.postMessage({ type: 'progress', progress }),
-}).then(
+const onProgress: ProcessOptions['onProgress'] = (progress) =>
+  port.postMessage({ type: 'progress', progress });
+(options.profile === 'environment'
+  ? processEnvironment(upload, { ...options, onProgress })
+  : processAsset(upload, { ...options, onProgress })
+).then(
   (result) => {
-    const buffers = [result.glb, ...result.lods.map((lod) => lod.glb)].map(
-      (bytes) => bytes.buffer as ArrayBuffer,
-    );
+    const files =
+      'kind' in result ? [result.file, result.thumbnail] : [result.glb, ...result.lods.map((lod) => lod.glb)];
+    const buffers = files.map((bytes) => bytes.buffer as ArrayBuffer);
     port.postMessage({ type: 'done', result }, [...new Set(buffers)]);
   },
   (error: unknown) => {

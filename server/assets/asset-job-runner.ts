@@ -196,21 +196,29 @@ export class AssetJobRunner {
         },
         controller.signal,
       );
-      const files: StoredFile[] = [
-        { hash: result.report.hash, mediaType: 'model/gltf-binary', bytes: result.glb.length },
-      ];
-      await this.store.put(result.report.hash, result.glb);
-      for (const lod of result.lods) {
-        const hash = sha256Hex(lod.glb);
-        await this.store.put(hash, lod.glb);
-        files.push({ hash, mediaType: 'model/gltf-binary', bytes: lod.glb.length });
+      const files: StoredFile[] = [];
+      const put = async (bytes: Uint8Array, mediaType: string, hash = sha256Hex(bytes)) => {
+        await this.store.put(hash, bytes);
+        files.push({ hash, mediaType, bytes: bytes.length });
+        return hash;
+      };
+      if ('kind' in result) {
+        // An environment: its EXR and the preview the pipeline drew (no Chromium needed).
+        await put(result.file, result.mediaType, result.report.hash);
+        await put(result.thumbnail, 'image/png');
+        await this.jobs.succeed(job.id, job.accountId, files, result.report);
+        await rm(this.inputPath(job.id), { force: true });
+        log.info(
+          { asset: result.report.hash, bytes: result.file.length, ms: result.report.stageMs },
+          'asset ready',
+        );
+        return 'finished';
       }
+      await put(result.glb, 'model/gltf-binary', result.report.hash);
+      for (const lod of result.lods) await put(lod.glb, 'model/gltf-binary');
       const thumbnail = await this.thumbnail(result.glb);
       if ('png' in thumbnail) {
-        const hash = sha256Hex(thumbnail.png);
-        await this.store.put(hash, thumbnail.png);
-        files.push({ hash, mediaType: 'image/png', bytes: thumbnail.png.length });
-        result.report.thumbnail = { hash };
+        result.report.thumbnail = { hash: await put(thumbnail.png, 'image/png') };
       } else {
         result.report.thumbnail = thumbnail;
       }

@@ -15,6 +15,10 @@ export const UPLOAD_MEDIA_TYPES = [
   'model/gltf+json',
   'application/zip',
   'application/x-zip-compressed',
+  // HDR environments (profile environment): OpenEXR and Radiance.
+  'image/x-exr',
+  'image/aces',
+  'image/vnd.radiance',
   'application/octet-stream',
 ];
 

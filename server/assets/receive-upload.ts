@@ -88,7 +88,7 @@ export async function receiveUpload(
   if (bytes === 0) {
     await rm(file, { force: true });
     throw Problem.badRequest(
-      'the upload is empty (0 bytes); send the .glb, .gltf or .zip file as the request body',
+      'the upload is empty (0 bytes); send the .glb, .gltf or .zip file (an environment: the .exr or .hdr) as the request body',
     );
   }
   return bytes;

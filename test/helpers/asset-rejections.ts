@@ -2,13 +2,15 @@
 import {
   AssetRejectedError,
   processAsset,
+  processEnvironment,
   type AssetProblem,
   type ProcessOptions,
 } from '../../asset-pipeline/index.js';
 
 export async function rejectionOf(upload: Uint8Array, options: ProcessOptions): Promise<AssetProblem[]> {
   try {
-    await processAsset(upload, { lodRatios: [], ...options });
+    if (options.profile === 'environment') await processEnvironment(upload, options);
+    else await processAsset(upload, { lodRatios: [], ...options });
   } catch (error) {
     if (error instanceof AssetRejectedError) return error.problems;
     throw error;

@@ -47,11 +47,12 @@ export async function uploadToLibrary(
   glb?: Uint8Array,
   query = '',
   profile = 'prop',
+  mediaType = 'model/gltf-binary',
 ): Promise<{ hash: string; libraryAsset: string }> {
   glb ??= (await pmndrsModels())[0]!.glb; // the bunny
   const created = await fetch(`${baseUrl}/assets?profile=${profile}${query}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'model/gltf-binary' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': mediaType },
     body: Buffer.from(glb),
   });
   expect(created.status).toBe(202);

@@ -2,12 +2,13 @@
  * What a scene weighs, summed from its assets' pipeline reports, against its world's limits. Per model
  * entity: triangles and draw calls (each copy is drawn). Per distinct asset: textures, GPU texture memory
  * and download bytes (every level of detail; a file is fetched once however many entities use it). Plus
- * the entity and light counts. Assets without a report (images used as skies, files lost) count as zero
+ * the entity and light counts. An uploaded HDR environment counts like a sky. Assets without a report (images used as skies, files lost) count as zero
  * and are listed as unmeasured.
  */
 import type { Kysely } from 'kysely';
 import type { AssetReport } from '../../../asset-pipeline/index.js';
 import {
+  isAssetHash,
   SCENE_LIMIT_NAMES,
   sceneEntities,
   type SceneBudget,
@@ -41,7 +42,12 @@ export async function measureScene(
     const sky = e.components.environment?.sky;
     return sky !== undefined && !sky.startsWith('#') ? [sky] : [];
   });
-  const hashes = [...new Set([...models.map((m) => m.asset), ...skies])];
+  // Uploaded HDR environments: their EXR's download and GPU bytes (the sky's one draw call with them).
+  const environments = entities.flatMap((e) => {
+    const hdri = e.components.environment?.hdri;
+    return hdri !== undefined && isAssetHash(hdri) ? [hdri] : [];
+  });
+  const hashes = [...new Set([...models.map((m) => m.asset), ...skies, ...environments])];
   const rows =
     hashes.length === 0
       ? []
@@ -77,7 +83,7 @@ export async function measureScene(
     totals.triangles += weight.triangles;
     totals.drawCalls += weight.drawCalls;
   }
-  for (const sky of skies) {
+  for (const sky of [...skies, ...environments]) {
     const weight = weights.get(sky) ?? zero;
     totals.triangles += weight.triangles;
     totals.drawCalls += weight.drawCalls;

@@ -68,7 +68,12 @@ export async function requireKnownReferences(
   const [knownAssets, knownWorlds, knownBindings] = await Promise.all([
     hashes.length === 0
       ? []
-      : db.selectFrom('asset_files').select('hash').where('hash', 'in', hashes).execute(),
+      : db
+          .selectFrom('asset_files')
+          .leftJoin('assets', 'assets.hash', 'asset_files.hash')
+          .select(['asset_files.hash as hash', 'assets.profile as profile'])
+          .where('asset_files.hash', 'in', hashes)
+          .execute(),
     slugs.length === 0 ? [] : db.selectFrom('worlds').select('slug').where('slug', 'in', slugs).execute(),
     bindings.length === 0
       ? []
@@ -79,7 +84,8 @@ export async function requireKnownReferences(
           .where((eb) => eb.cast('id', 'text'), 'in', bindings)
           .execute(),
   ]);
-  const assets = new Set(knownAssets.map((row) => row.hash));
+  // A file of the store (an asset, a level of detail, a thumbnail) with its asset's profile, if it is one.
+  const assets = new Map(knownAssets.map((row) => [row.hash, row.profile]));
   const worlds = new Set(knownWorlds.map((row) => row.slug));
   const bound = new Set(knownBindings.map((row) => row.id));
   const errors: FieldError[] = [];
@@ -88,7 +94,19 @@ export async function requireKnownReferences(
     if (ref.kind === 'asset' && !assets.has(ref.hash))
       errors.push({
         path,
-        message: `asset ${ref.hash} is not in the asset store; upload it first (POST /assets)`,
+        message: ref.environment
+          ? `environment ${ref.hash} is not in the asset store; upload an .exr or .hdr first (POST /assets?profile=environment)`
+          : `asset ${ref.hash} is not in the asset store; upload it first (POST /assets)`,
+      });
+    else if (ref.kind === 'asset' && ref.environment && assets.get(ref.hash) !== 'environment')
+      errors.push({
+        path,
+        message: `asset ${ref.hash} is not an HDR environment (it was uploaded as ${assets.get(ref.hash) ?? 'a file of another asset'}); name one uploaded with profile=environment, or a built-in environment`,
+      });
+    else if (ref.kind === 'asset' && !ref.environment && assets.get(ref.hash) === 'environment')
+      errors.push({
+        path,
+        message: `asset ${ref.hash} is an HDR environment, not a model; use it as the environment's hdri, and name a model here`,
       });
     else if (ref.kind === 'world' && !worlds.has(ref.slug))
       errors.push({ path, message: `there is no world "${ref.slug}"; name an existing world's slug` });

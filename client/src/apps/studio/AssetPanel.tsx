@@ -1,8 +1,9 @@
 /**
  * The world's assets in the editor: upload a model (.glb, .gltf or a .zip of a .gltf and its files) with
- * its profile — a bar for the bytes sent, then the pipeline's stage and percent — and see why one was
+ * its profile, or an HDR sky (.exr or .hdr: always profile environment, shrunk to its budget) — a bar for the bytes sent, then the pipeline's stage and percent — and see why one was
  * refused, in the pipeline's words; browse and search the world's library (or your own uploads) with
- * thumbnails and weights; place a processed model in the scene, or drag it onto the viewport. Files dropped
+ * thumbnails and weights; place a processed model in the scene, or drag it onto the viewport; light the
+ * scene with an environment ("Use as sky"). Files dropped
  * on the panel (or on the viewport: `incoming`) upload the same way; one dropped on the viewport is placed
  * where it was dropped once processed.
  */
@@ -17,7 +18,11 @@ const MEDIA_TYPES: Record<string, string> = {
   glb: 'model/gltf-binary',
   gltf: 'model/gltf+json',
   zip: 'application/zip',
+  exr: 'image/x-exr',
+  hdr: 'image/vnd.radiance',
 };
+/** HDR images: uploaded as environments whatever the profile menu says. */
+const ENVIRONMENT_EXTENSIONS = new Set(['exr', 'hdr']);
 /** The drag type of a library asset dragged towards the viewport: JSON `{ hash, name }`. */
 export const ASSET_DRAG_TYPE = 'application/x-metaverse-in-a-box-asset';
 
@@ -66,12 +71,15 @@ export function AssetPanel({
   slug,
   canEdit,
   onPlace,
+  onUseAsSky,
   onProcessed,
   incoming,
 }: {
   slug: string;
   canEdit: boolean;
   onPlace: (asset: LibraryAsset) => void;
+  /** Light the scene with this environment and draw it as the sky. */
+  onUseAsSky: (asset: LibraryAsset) => void;
   /** An upload finished processing (the pickers offer it from now on); `at` as given with `incoming`. */
   onProcessed?: (asset: { hash: string; name: string }, at?: [number, number, number]) => void;
   incoming?: IncomingFile | null;
@@ -109,13 +117,20 @@ export function AssetPanel({
       return setUpload({
         phase: 'refused',
         name: file.name,
-        reason: 'upload a .glb, a .gltf, or a .zip of a .gltf and its files',
+        reason: 'upload a .glb, a .gltf, or a .zip of a .gltf and its files — or an .exr or .hdr sky',
       });
     const token = await accountAccessToken(ORIGIN);
     if (!token)
       return setUpload({ phase: 'refused', name: file.name, reason: 'your session ended; sign in again' });
     setUpload({ phase: 'sending', name: file.name, percent: 0 });
-    const query = new URLSearchParams({ profile, name: file.name, world: slug });
+    const environment = ENVIRONMENT_EXTENSIONS.has(extension);
+    const query = new URLSearchParams({
+      profile: environment ? 'environment' : profile,
+      name: file.name,
+      world: slug,
+      // A panorama larger than the budget (a 4K or 8K HDRI) is shrunk to it rather than refused.
+      ...(environment && { fit: 'true' }),
+    });
     const answer = await send(`${ORIGIN}/assets?${query.toString()}`, token, file, (percent) =>
       setUpload({ phase: 'sending', name: file.name, percent }),
     ).catch((error: unknown) => ({ status: 0, body: { detail: (error as Error).message } }));
@@ -142,7 +157,10 @@ export function AssetPanel({
         setUpload({ phase: 'done', name: file.name });
         setRefresh((n) => n + 1);
         if (job.assetHash)
-          onProcessed?.({ hash: job.assetHash, name: file.name.replace(/\.[^.]+$/, '') }, at);
+          onProcessed?.(
+            { hash: job.assetHash, name: file.name.replace(/\.[^.]+$/, '') },
+            environment ? undefined : at,
+          );
         return;
       }
       if (job.status === 'rejected' || job.status === 'failed')
@@ -217,12 +235,12 @@ export function AssetPanel({
           </select>
           <label
             className="studio-file"
-            title="Or drop .glb, .gltf or .zip files on this panel or the viewport"
+            title="Or drop .glb, .gltf or .zip files (or an .exr or .hdr sky) on this panel or the viewport"
           >
-            Upload a model
+            Upload a model or sky
             <input
               type="file"
-              accept=".glb,.gltf,.zip"
+              accept=".glb,.gltf,.zip,.exr,.hdr"
               onChange={(event) => {
                 const file = event.target.files?.[0];
                 if (file) void start(file);
@@ -282,14 +300,19 @@ export function AssetPanel({
             <span>
               <strong>{item.name}</strong>
               <small>
-                {item.status === 'succeeded'
-                  ? `${item.profile} · ${(item.measures?.triangles ?? 0).toLocaleString('en')} triangles`
-                  : `${item.status} ${item.percent} %`}
+                {item.status !== 'succeeded'
+                  ? `${item.status} ${item.percent} %`
+                  : item.profile === 'environment'
+                    ? `environment (HDR sky) · ${formatBytes(item.measures?.bytes ?? 0)}`
+                    : `${item.profile} · ${(item.measures?.triangles ?? 0).toLocaleString('en')} triangles`}
               </small>
             </span>
             {canEdit && item.status === 'succeeded' && item.assetHash && (
-              <button type="button" onClick={() => onPlace(item)}>
-                Place
+              <button
+                type="button"
+                onClick={() => (item.profile === 'environment' ? onUseAsSky(item) : onPlace(item))}
+              >
+                {item.profile === 'environment' ? 'Use as sky' : 'Place'}
               </button>
             )}
           </li>
@@ -301,4 +324,8 @@ export function AssetPanel({
       </ul>
     </section>
   );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`;
 }

@@ -27,6 +27,7 @@ import { EntityInspector } from './EntityInspector.js';
 import {
   addEntityCommand,
   addModelCommand,
+  skyEnvironmentCommand,
   deleteEntitiesCommand,
   renameCommand,
   transformCommand,
@@ -424,6 +425,9 @@ export function EditorFrame({
                 incoming={incoming}
                 onPlace={(asset) =>
                   asset.assetHash && place({ hash: asset.assetHash, name: asset.name }, lookedAt())
+                }
+                onUseAsSky={(asset) =>
+                  scene && asset.assetHash && run(skyEnvironmentCommand(scene, asset.assetHash, asset.name))
                 }
                 onProcessed={(asset, at) => {
                   setUploads((n) => n + 1);

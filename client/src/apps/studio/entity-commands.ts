@@ -1,6 +1,7 @@
 /**
  * The editor's edits as commands on the draft (JSON Patch by entity id, with their inverse): add an empty
- * entity, rename, set a transform, delete an entity with everything under it.
+ * entity, place a model, use an environment as the sky, rename, set a transform, delete an entity with
+ * everything under it.
  */
 import { generateKeyBetween } from 'fractional-indexing';
 import {
@@ -42,7 +43,30 @@ export function addEntityCommand(
   };
 }
 
-/** Names an entity (an empty name removes the name: the hierarchy then shows its id). */
+/**
+ * Lights the scene with an uploaded HDR environment (and draws it as the sky): sets `hdri` on the first
+ * entity with an environment component, or adds a "Sky" entity with one. Undo puts back what was there.
+ */
+export function skyEnvironmentCommand(scene: SceneDocument, hash: string, name: string): Command {
+  const holder = sceneEntities(scene).find((entity) => entity.components.environment !== undefined);
+  if (holder) {
+    const before = holder.components.environment!;
+    const { hdriSky: _drawnAsSky, ...rest } = before;
+    return {
+      ...componentCommand(scene, holder.id, 'environment', { ...rest, hdri: hash }),
+      label: `use ${name} as the sky`,
+    };
+  }
+  const { command, id } = addEntityCommand(scene, [0, 0, 0]);
+  const added = command.forward[0] as { value: Record<string, unknown> };
+  const value = { ...added.value, name: 'Sky', components: { environment: { sky: '#9cc7e6', hdri: hash } } };
+  return {
+    ...command,
+    label: `use ${name} as the sky`,
+    forward: [{ op: 'add', path: `/entities/${id}`, value }],
+  };
+}
+
 /** A new root entity showing an uploaded model (by its asset hash) at `position`, named after it. */
 export function addModelCommand(
   scene: SceneDocument,
@@ -59,6 +83,7 @@ export function addModelCommand(
   };
 }
 
+/** Names an entity (an empty name removes the name: the hierarchy then shows its id). */
 export function renameCommand(scene: SceneDocument, id: string, name: string): Command {
   const path = `/entities/${id}/name`;
   const before = scene.entities[id]?.name;

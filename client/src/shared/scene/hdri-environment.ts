@@ -1,10 +1,13 @@
 /**
  * A scene's HDR environment (its environment component's `hdri`): image-based lighting for every lit
  * material and, unless the scene says otherwise, the sky. Loaded on demand — three's EXR loader and the
- * environment's file (100–200 kB, /environments/<name>.exr, copied there from @pmndrs/assets by the build)
- * come only for a scene that names one. A failure keeps the colour sky and tells the visitor.
+ * environment's file come only for a scene that names one: a built-in one (100–300 kB,
+ * /environments/<name>.exr, copied there from @pmndrs/assets by the build) or an uploaded one (its EXR from
+ * the asset store, /assets/<hash>, as the pipeline wrote it). A failure keeps the colour sky and tells the
+ * visitor.
  */
 import { EquirectangularReflectionMapping, type Color, type Scene, type Texture } from 'three';
+import { isAssetHash } from '../../../../protocol/index.js';
 import type { SceneSource } from './scene-source.js';
 
 /** Where the built-in environments are served (client/vite.config.ts emits them there). */
@@ -26,7 +29,7 @@ export function applyHdri(
   let cancelled = false;
   source.environment = { hdri, state: 'loading' };
   import('three/examples/jsm/loaders/EXRLoader.js')
-    .then(({ EXRLoader }) => new EXRLoader().loadAsync(`${assetBase}${ENVIRONMENTS_PATH}${hdri}.exr`))
+    .then(({ EXRLoader }) => new EXRLoader().loadAsync(environmentUrl(hdri, assetBase)))
     .then((loaded) => {
       if (cancelled) {
         loaded.dispose();
@@ -45,7 +48,7 @@ export function applyHdri(
       const why =
         status !== undefined ? `HTTP ${status}` : error instanceof Error ? error.message : String(error);
       source.notice = {
-        text: `The world's sky and lighting (${hdri}) could not be loaded (${why}); it shows its plain sky.`,
+        text: `The world's sky and lighting (${isAssetHash(hdri) ? 'an uploaded environment' : hdri}) could not be loaded (${why}); it shows its plain sky.`,
         until: performance.now() + 8_000,
       };
     });
@@ -56,4 +59,9 @@ export function applyHdri(
     texture?.dispose();
     source.environment = null;
   };
+}
+
+/** Where an environment is read from: a built-in one by name, an uploaded one from the asset store. */
+export function environmentUrl(hdri: string, assetBase = ''): string {
+  return isAssetHash(hdri) ? `${assetBase}/assets/${hdri}` : `${assetBase}${ENVIRONMENTS_PATH}${hdri}.exr`;
 }

@@ -1,6 +1,6 @@
 /**
- * Pickers for what a component refers to: an uploaded asset (the world's library and your uploads), a
- * world (those you can see), a spawn point (this scene's, or the target world's published ones) and an NFT
+ * Pickers for what a component refers to: an uploaded asset (the world's library and your uploads), an
+ * uploaded HDR environment (with its preview), a world (those you can see), a spawn point (this scene's, or the target world's published ones) and an NFT
  * binding (yours for this world). The choices come from `ReferenceChoices`, loaded once per open world by
  * the components panel; a value not among them (an asset someone else uploaded) stays shown and chosen.
  */
@@ -8,7 +8,10 @@ import { createContext, useContext, useEffect, useId, useState } from 'react';
 import type { ReferenceKind } from './component-forms.js';
 
 export interface ReferenceChoices {
+  /** Models (every profile but environment). */
   assets: { hash: string; name: string }[];
+  /** Uploaded HDR environments, with their 256 × 128 previews. */
+  environments: { hash: string; name: string; thumbnailUrl: string | null }[];
   worlds: { slug: string; name: string }[];
   bindings: { id: string; name: string }[];
   /** Spawn point names: of this scene (no world), or of another world's published scene. */
@@ -17,6 +20,7 @@ export interface ReferenceChoices {
 
 export const ReferenceChoicesContext = createContext<ReferenceChoices>({
   assets: [],
+  environments: [],
   worlds: [],
   bindings: [],
   spawnsOf: () => Promise.resolve([]),
@@ -78,6 +82,29 @@ export function ReferencePicker({
     };
   }, [kind, world, choices]);
 
+  if (kind === 'environment') {
+    const chosen = choices.environments.find((environment) => environment.hash === value);
+    return (
+      <span className="studio-environment-picker">
+        <Choices
+          label={label}
+          value={value}
+          disabled={disabled}
+          onChange={onChange}
+          choices={choices.environments.map((environment) => ({
+            value: environment.hash,
+            name: environment.name,
+          }))}
+        />
+        {chosen?.thumbnailUrl && (
+          <img src={chosen.thumbnailUrl} alt={`Preview of ${chosen.name}`} width={128} height={64} />
+        )}
+        {choices.environments.length === 0 && (
+          <small>Upload an .exr or .hdr panorama in the Assets tab first.</small>
+        )}
+      </span>
+    );
+  }
   if (kind !== 'spawn') {
     const listed = {
       asset: choices.assets.map((asset) => ({ value: asset.hash, name: asset.name })),

@@ -199,7 +199,9 @@ function UnionField(props: FieldProps & { options: JsonSchema[] }) {
 /** What a union option holds, for its menu entry. */
 function optionName(option: JsonSchema): string {
   if (option['x-widget'] === 'colour') return 'colour';
+  if (option['x-reference'] === 'environment') return 'uploaded';
   if (option['x-reference']) return `${option['x-reference']}`;
+  if (option.enum) return 'built-in';
   return option.type ?? 'value';
 }
 

@@ -12,7 +12,7 @@ import {
   type SceneDocument,
 } from '../../../../../protocol/index.js';
 
-export type ReferenceKind = 'asset' | 'world' | 'spawn' | 'binding';
+export type ReferenceKind = 'asset' | 'environment' | 'world' | 'spawn' | 'binding';
 
 /** The part of JSON Schema (2020-12) that zod writes for the component schemas. */
 export interface JsonSchema {

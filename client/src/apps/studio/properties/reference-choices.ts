@@ -1,6 +1,6 @@
 /**
  * Loads what the reference pickers offer for one open world: processed assets (the world's library, then
- * your own uploads), the worlds you can see, your active frame bindings, and spawn point names — this
+ * your own uploads; HDR environments apart from models), the worlds you can see, your active frame bindings, and spawn point names — this
  * draft's as it is now, another world's from its published scene (read once, then remembered).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -22,6 +22,7 @@ export function useReferenceChoices(
 ): ReferenceChoices {
   const [lists, setLists] = useState<Omit<ReferenceChoices, 'spawnsOf'>>({
     assets: [],
+    environments: [],
     worlds: [],
     bindings: [],
   });
@@ -44,10 +45,16 @@ export function useReferenceChoices(
       ]);
       if (!live) return;
       const assets = new Map<string, string>();
-      for (const item of [...(world.data?.items ?? []), ...(mine.data?.items ?? [])])
-        if (item.assetHash && !assets.has(item.assetHash)) assets.set(item.assetHash, item.name);
+      const environments = new Map<string, { name: string; thumbnailUrl: string | null }>();
+      for (const item of [...(world.data?.items ?? []), ...(mine.data?.items ?? [])]) {
+        if (!item.assetHash || assets.has(item.assetHash) || environments.has(item.assetHash)) continue;
+        if (item.profile === 'environment')
+          environments.set(item.assetHash, { name: item.name, thumbnailUrl: item.thumbnailUrl });
+        else assets.set(item.assetHash, item.name);
+      }
       setLists({
         assets: [...assets].map(([hash, name]) => ({ hash, name })),
+        environments: [...environments].map(([hash, entry]) => ({ hash, ...entry })),
         worlds: (worlds.data?.items ?? [])
           .filter((w) => w.slug !== slug)
           .map((w) => ({ slug: w.slug, name: w.name })),

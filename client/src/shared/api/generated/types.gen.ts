@@ -395,9 +395,9 @@ export type Scene = {
                         far: number;
                     };
                     /**
-                     * image-based lighting (and sky) from a built-in HDR environment
+                     * image-based lighting (and sky) from an HDR environment: built in, or uploaded
                      */
-                    hdri?: 'park' | 'sky' | 'dawn' | 'sunrise' | 'sunset' | 'night' | 'city' | 'forest' | 'bridge' | 'esplanade' | 'apartment' | 'lobby' | 'hall' | 'lab' | 'studio';
+                    hdri?: 'park' | 'sky' | 'dawn' | 'sunrise' | 'sunset' | 'night' | 'city' | 'forest' | 'bridge' | 'esplanade' | 'apartment' | 'lobby' | 'hall' | 'lab' | 'studio' | string;
                     /**
                      * draw the HDR environment as the sky (default: yes)
                      */
@@ -601,7 +601,7 @@ export type AssetJob = {
         [key: string]: unknown;
     };
     status: 'queued' | 'running' | 'succeeded' | 'rejected' | 'failed';
-    profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
+    profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene' | 'environment';
     /**
      * ingest, validate, prepare, optimize, lods, thumbnail, store — or done.
      */
@@ -3062,9 +3062,9 @@ export type ScenesReplaceData = {
                             far: number;
                         };
                         /**
-                         * image-based lighting (and sky) from a built-in HDR environment
+                         * image-based lighting (and sky) from an HDR environment: built in, or uploaded
                          */
-                        hdri?: 'park' | 'sky' | 'dawn' | 'sunrise' | 'sunset' | 'night' | 'city' | 'forest' | 'bridge' | 'esplanade' | 'apartment' | 'lobby' | 'hall' | 'lab' | 'studio';
+                        hdri?: 'park' | 'sky' | 'dawn' | 'sunrise' | 'sunset' | 'night' | 'city' | 'forest' | 'bridge' | 'esplanade' | 'apartment' | 'lobby' | 'hall' | 'lab' | 'studio' | string;
                         /**
                          * draw the HDR environment as the sky (default: yes)
                          */
@@ -3996,7 +3996,7 @@ export type AssetsUploadData = {
         /**
          * Budget profile the asset must fit.
          */
-        profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
+        profile: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene' | 'environment';
         /**
          * Compress textures to KTX2 (smaller on the GPU; slower to process).
          */
@@ -4277,7 +4277,7 @@ export type LibraryListData = {
          * Part of the name, any case.
          */
         q?: string;
-        profile?: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene';
+        profile?: 'avatar' | 'wearable' | 'prop' | 'hero' | 'scene' | 'environment';
         tag?: string;
         limit?: number;
         /**

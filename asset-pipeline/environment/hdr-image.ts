@@ -1,0 +1,133 @@
+/**
+ * An uploaded HDR environment read into memory: OpenEXR (.exr) or Radiance RGBE (.hdr), decoded with
+ * three.js's own loaders (the ones the player reads environments with), after the header's size is checked
+ * against the pixel cap — so a header claiming a gigapixel never allocates it.
+ *
+ * Pixels are linear RGB as half floats (IEEE 754 binary16 bit patterns, 4 per pixel: R, G, B, A), rows from
+ * the top of the image down, equirectangular (longitude across, latitude down).
+ */
+import { HalfFloatType, RGBAFormat } from 'three';
+import { EXRLoader } from 'three/examples/jsm/loaders/EXRLoader.js';
+import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
+import { reject } from '../errors.js';
+
+export type HdrFormat = 'exr' | 'hdr';
+
+export interface HdrImage {
+  format: HdrFormat;
+  width: number;
+  height: number;
+  /** RGBA half-float bit patterns, top row first. */
+  half: Uint16Array;
+}
+
+const EXR_MAGIC = 0x01312f76; // little-endian 76 2f 31 01
+const WHAT_TO_UPLOAD =
+  'upload an equirectangular environment as OpenEXR (.exr, RGB) or Radiance (.hdr), e.g. from Poly Haven';
+
+export function formatOf(bytes: Uint8Array): HdrFormat | undefined {
+  if (bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === EXR_MAGIC)
+    return 'exr';
+  const start = new TextDecoder('latin1').decode(bytes.subarray(0, 10));
+  if (start.startsWith('#?RADIANCE') || start.startsWith('#?RGBE')) return 'hdr';
+  return undefined;
+}
+
+/** Width and height from the header alone (nothing decoded). */
+export function headerSize(bytes: Uint8Array, format: HdrFormat): { width: number; height: number } {
+  return format === 'exr' ? exrHeaderSize(bytes) : hdrHeaderSize(bytes);
+}
+
+/** EXR: attributes (name\0 type\0 size:uint32 value) until an empty name; dataWindow is a box2i. */
+function exrHeaderSize(bytes: Uint8Array): { width: number; height: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const flags = bytes.length >= 8 ? view.getUint32(4, true) : 0;
+  if ((flags & 0x800) !== 0)
+    reject(
+      'EXR_DEEP',
+      'the EXR file holds deep data (several samples per pixel), not an image; flatten it to a scanline RGB image and upload again',
+    );
+  let offset = 8;
+  const readString = (): string => {
+    const end = bytes.indexOf(0, offset);
+    if (end < 0 || end - offset > 255)
+      reject('EXR_BAD_HEADER', `the EXR header is damaged; ${WHAT_TO_UPLOAD}`);
+    const text = new TextDecoder('latin1').decode(bytes.subarray(offset, end));
+    offset = end + 1;
+    return text;
+  };
+  while (offset < bytes.length) {
+    const name = readString();
+    if (name === '') break;
+    const type = readString();
+    if (offset + 4 > bytes.length) break;
+    const size = view.getUint32(offset, true);
+    offset += 4;
+    if (name === 'dataWindow' && type === 'box2i' && size === 16 && offset + 16 <= bytes.length) {
+      const [xMin, yMin, xMax, yMax] = [0, 4, 8, 12].map((at) => view.getInt32(offset + at, true)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      return { width: xMax - xMin + 1, height: yMax - yMin + 1 };
+    }
+    offset += size;
+  }
+  return reject(
+    'EXR_BAD_HEADER',
+    `the EXR header has no dataWindow (the file is damaged); ${WHAT_TO_UPLOAD}`,
+  );
+}
+
+/** Radiance: text lines up to an empty one, then the resolution line, e.g. "-Y 1024 +X 2048". */
+function hdrHeaderSize(bytes: Uint8Array): { width: number; height: number } {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 4096)));
+  const blank = head.indexOf('\n\n');
+  const line = blank < 0 ? '' : head.slice(blank + 2, head.indexOf('\n', blank + 2));
+  if (/FORMAT=32-bit_rle_xyze/.test(head.slice(0, blank)))
+    reject(
+      'HDR_XYZE',
+      `the .hdr file stores XYZ colour, not RGB; save it as RGBE (32-bit_rle_rgbe) and upload again`,
+    );
+  const match = /^-Y (\d+) \+X (\d+)$/.exec(line.trim());
+  if (!match)
+    reject(
+      'HDR_BAD_HEADER',
+      `the .hdr file has no "-Y <height> +X <width>" resolution line after its header (it is damaged or flipped); ${WHAT_TO_UPLOAD}`,
+    );
+  return { width: Number(match[2]), height: Number(match[1]) };
+}
+
+/** Decodes the whole image (the caller has checked its size). */
+export function decodeHdr(bytes: Uint8Array, format: HdrFormat): HdrImage {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const unreadable = () =>
+    reject(
+      format === 'exr' ? 'EXR_UNREADABLE' : 'HDR_UNREADABLE',
+      format === 'exr'
+        ? 'the EXR image could not be decoded: it is damaged or cut short, or uses something three.js cannot read (ripmap tiles, an unusual compression or channel layout); save it again as a scanline RGB image with ZIP or PIZ compression and upload again'
+        : 'the .hdr image could not be decoded: it is damaged or cut short; export it again and upload again',
+    );
+  let parsed: { width?: number; height?: number; data?: ArrayLike<number> };
+  try {
+    parsed =
+      format === 'exr'
+        ? new EXRLoader().setDataType(HalfFloatType).setOutputFormat(RGBAFormat).parse(buffer)
+        : new HDRLoader().setDataType(HalfFloatType).parse(buffer);
+  } catch {
+    return unreadable();
+  }
+  const { width = 0, height = 0, data } = parsed;
+  if (!(data instanceof Uint16Array) || width <= 0 || height <= 0 || data.length !== width * height * 4)
+    return unreadable();
+  // three's EXR reader fills rows bottom-up (for a texture drawn without flipping); the .hdr reader top-down.
+  return { format, width, height, half: format === 'exr' ? flipRows(data, width, height) : data };
+}
+
+export function flipRows(data: Uint16Array, width: number, height: number): Uint16Array {
+  const row = width * 4;
+  const flipped = new Uint16Array(data.length);
+  for (let y = 0; y < height; y++) flipped.set(data.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
+  return flipped;
+}
