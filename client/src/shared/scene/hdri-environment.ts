@@ -3,7 +3,7 @@
  * material and, unless the scene says otherwise, the sky. Loaded on demand — three's EXR loader and the
  * environment's file come only for a scene that names one: a built-in one (100–300 kB,
  * /environments/<name>.exr, copied there from @pmndrs/assets by the build) or an uploaded one (its EXR from
- * the asset store, /assets/<hash>, as the pipeline wrote it). A failure keeps the colour sky and tells the
+ * the asset store, /assets/files/<hash>, as the pipeline wrote it). A failure keeps the colour sky and tells the
  * visitor.
  */
 import { EquirectangularReflectionMapping, type Color, type Scene, type Texture } from 'three';
@@ -63,5 +63,7 @@ export function applyHdri(
 
 /** Where an environment is read from: a built-in one by name, an uploaded one from the asset store. */
 export function environmentUrl(hdri: string, assetBase = ''): string {
-  return isAssetHash(hdri) ? `${assetBase}/assets/${hdri}` : `${assetBase}${ENVIRONMENTS_PATH}${hdri}.exr`;
+  return isAssetHash(hdri)
+    ? `${assetBase}/assets/files/${hdri}`
+    : `${assetBase}${ENVIRONMENTS_PATH}${hdri}.exr`;
 }
