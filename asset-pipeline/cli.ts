@@ -2,6 +2,7 @@
 /**
  * mib-assets — the asset pipeline on the command line.
  *   mib-assets optimize <in> <out.glb> --profile prop [--ktx2] [--draco] [--fit] [--no-lods]
+ *   mib-assets optimize <in.exr|.hdr> <out.exr> --profile environment [--fit]
  *   mib-assets inspect <file>
  * A .gltf's buffers and images are read from beside it. Exit code 0 on success, 1 when the asset is
  * rejected (the reasons are printed), 2 on a usage error. --debug adds an internal fault's raw error.
@@ -15,6 +16,8 @@ import { DEFAULT_INGEST_LIMITS } from './ingest/ingest-limits.js';
 import { ingestUpload, looksLikeJson } from './ingest/read-upload.js';
 import { localResourcePaths } from './ingest/resource-uris.js';
 import { measureDocument } from './measure-document.js';
+import { formatOf, headerSize } from './environment/hdr-image.js';
+import { processEnvironment } from './environment/process-environment.js';
 import { processAsset } from './process-asset.js';
 import { DEFAULT_BUDGETS, PROFILE_NAMES, isProfileName, parseBudgetOverrides } from './profiles.js';
 import { readDocument } from './read-document.js';
@@ -22,6 +25,7 @@ import { validateGltf } from './validate-gltf.js';
 
 const USAGE = `usage:
   mib-assets optimize <input.glb|.gltf|.zip> <output.glb> --profile <${PROFILE_NAMES.join('|')}> [--ktx2] [--draco] [--fit] [--no-lods]
+  mib-assets optimize <input.exr|.hdr> <output.exr> --profile environment [--fit]
   mib-assets inspect <file.glb|.gltf|.zip>
 A .gltf's .bin and image files are read from beside it. --debug prints the raw error of an internal fault.
 Budgets come from the profile; override them with ASSET_BUDGETS='{"prop":{"triangles":50000}}'.`;
@@ -49,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const budgets = parseBudgetOverrides(process.env.ASSET_BUDGETS);
   const { upload, neighbours } = await readInput(input);
+  if (values.profile === 'environment')
+    return optimizeEnvironment(input, output, upload, {
+      profile: 'environment',
+      budget: budgets.environment,
+      fit: values.fit,
+    });
   const bar = new SingleBar(
     { format: ' {bar} {percentage}% | {stage}', hideCursor: true, stream: process.stderr },
     Presets.shades_classic,
@@ -130,6 +140,14 @@ function inputFigure(measures: Record<string, unknown>, limit: string, bytes: nu
 
 async function inspect(file: string): Promise<number> {
   const { upload, neighbours } = await readInput(file);
+  const hdr = formatOf(upload);
+  if (hdr) {
+    const { width, height } = headerSize(upload, hdr);
+    console.log(
+      `${file}: ${hdr === 'exr' ? 'OpenEXR' : 'Radiance'} HDR image, ${width} × ${height}, ${upload.length} bytes — an environment: optimize it with --profile environment (--fit to shrink it to the budget)`,
+    );
+    return 0;
+  }
   const ingested = await ingestUpload(upload, DEFAULT_INGEST_LIMITS, neighbours);
   const validation = await validateGltf(ingested, DEFAULT_INGEST_LIMITS.maxImagePixels);
   const document = await readDocument(ingested);
@@ -146,7 +164,7 @@ async function inspect(file: string): Promise<number> {
   console.log('fits profiles:');
   console.table(
     Object.fromEntries(
-      PROFILE_NAMES.map((profile) => {
+      PROFILE_NAMES.filter((profile) => profile !== 'environment').map((profile) => {
         const budget = DEFAULT_BUDGETS[profile];
         return [
           profile,
@@ -163,6 +181,30 @@ async function inspect(file: string): Promise<number> {
     console.log(
       `warning ${warning.code}: ${warning.message}${warning.pointer ? ` (${warning.pointer})` : ''}`,
     );
+  return 0;
+}
+
+/** An HDR panorama → its EXR at `output` and its preview beside it (`<output>.preview.png`). */
+async function optimizeEnvironment(
+  input: string,
+  output: string,
+  upload: Uint8Array,
+  options: Parameters<typeof processEnvironment>[1],
+): Promise<number> {
+  const { file, thumbnail, report } = await processEnvironment(upload, options);
+  await writeFile(output, file);
+  await writeFile(`${output.replace(/\.exr$/i, '')}.preview.png`, thumbnail);
+  const environment = report.environment!;
+  console.log(`${path.basename(input)} → ${output} (profile environment, sha-256 ${report.hash})`);
+  console.table({
+    format: environment.format,
+    input: `${environment.input.width} × ${environment.input.height}, ${report.input.bytes} bytes`,
+    output: `${environment.output.width} × ${environment.output.height}, ${report.output.bytes} bytes (${environment.written})`,
+    peakLuminance: environment.peakLuminance,
+    meanLuminance: environment.meanLuminance,
+    brightestDirection: environment.brightestDirection.join(', '),
+  });
+  for (const warning of report.warnings) console.log(`warning ${warning.code}: ${warning.message}`);
   return 0;
 }
 

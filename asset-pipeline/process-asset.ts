@@ -87,6 +87,11 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
     return result;
   };
 
+  if (options.profile === 'environment')
+    reject(
+      'NOT_AN_ENVIRONMENT',
+      'profile "environment" takes an HDR image (.exr or .hdr), processed by processEnvironment; a glTF model goes under another profile (prop, scene, …)',
+    );
   if (formatOf(upload))
     reject(
       'ENVIRONMENT_NOT_A_MODEL',

@@ -14,6 +14,8 @@ import type { RgbImage } from './resample-environment.js';
 /** Mantissa bits dropped from each half float (10 → 8). */
 const DROPPED_BITS = 2;
 const HALF_ONE = 0x3c00;
+/** Largest finite half float (three warns about, and clamps, anything above). */
+const HALF_MAX_VALUE = 65_504;
 
 export async function encodeExr(image: RgbImage): Promise<Uint8Array> {
   const { width, height, rgb } = image;
@@ -26,7 +28,7 @@ export async function encodeExr(image: RgbImage): Promise<Uint8Array> {
       const from = (y * width + x) * 3;
       const to = (row + x) * 4;
       for (let c = 0; c < 3; c++) {
-        const bits = DataUtils.toHalfFloat(rgb[from + c]!);
+        const bits = DataUtils.toHalfFloat(Math.min(HALF_MAX_VALUE, rgb[from + c]!));
         const rounded = (bits + (1 << (DROPPED_BITS - 1))) & keep;
         // Rounding up the largest values would carry into the exponent's all-ones (infinity): truncate those.
         half[to + c] = (rounded & 0x7c00) === 0x7c00 ? bits & keep : rounded;

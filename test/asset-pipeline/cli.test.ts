@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { radianceHdr } from '../../bench/assets/hdr-environments.js';
 import { pmndrsModels } from '../../bench/assets/sample-models.js';
 import { gltfWithNeighbours } from '../helpers/gltf-corpus.js';
 import { tempDir } from '../helpers/server-process.js';
@@ -37,6 +38,24 @@ describe('mib-assets', () => {
     expect(result.stdout).toMatch(/triangles/);
     expect(new TextDecoder().decode((await readFile(output)).subarray(0, 4))).toBe('glTF');
     expect((await stat(path.join(directory, 'out.lod1.glb'))).size).toBeGreaterThan(0);
+  });
+
+  it('optimizes an HDR panorama as an environment, with its preview, and says what an HDR image is', async () => {
+    const hdr = path.join(directory, 'sky.hdr');
+    await writeFile(hdr, radianceHdr(2560, 1280));
+    const output = path.join(directory, 'sky.exr');
+    const result = await mibAssets('optimize', hdr, output, '--profile', 'environment', '--fit');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/sky\.hdr → .*sky\.exr \(profile environment, sha-256 [0-9a-f]{64}\)/);
+    expect(result.stdout).toMatch(/2048 × 1024, \d+ bytes \(encoded\)/);
+    expect((await readFile(output)).readUInt32LE(0)).toBe(0x01312f76); // the EXR magic number
+    expect((await readFile(path.join(directory, 'sky.preview.png'))).subarray(1, 4).toString()).toBe('PNG');
+    expect((await mibAssets('inspect', hdr)).stdout).toMatch(
+      /Radiance HDR image, 2560 × 1280, .* optimize it with --profile environment/,
+    );
+    const asModel = await mibAssets('optimize', hdr, path.join(directory, 'sky.glb'), '--profile', 'prop');
+    expect(asModel.code).toBe(1);
+    expect(asModel.stderr).toMatch(/ENVIRONMENT_NOT_A_MODEL: the upload is an HDR image \(Radiance \.hdr\)/);
   });
 
   it('inspects a model and says which profiles it fits', async () => {
