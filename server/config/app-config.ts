@@ -212,7 +212,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       radius: value.INTEREST_RADIUS,
       leaveRadius: value.INTEREST_RADIUS * 1.2,
       k: value.INTEREST_K,
-      incumbentFactor: 0.9,
+      incumbentFactor: value.INTEREST_INCUMBENT_FACTOR,
       cellSize: Math.max(2, value.INTEREST_RADIUS / 8),
     },
     livekit:

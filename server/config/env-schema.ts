@@ -86,6 +86,11 @@ export const envSchema = z
       .min(1, 'must be at least 1')
       .max(1000, 'must be at most 1000')
       .default(64),
+    INTEREST_INCUMBENT_FACTOR: z.coerce
+      .number({ message: 'must be a fraction from 0.1 to 1, e.g. 0.9' })
+      .min(0.1, 'must be at least 0.1')
+      .max(1, 'must be at most 1 (1: no preference for avatars already in view)')
+      .default(0.9),
     WORLD_CAPACITY: z.coerce
       .number({ message: 'must be a whole number of visitors per instance, e.g. 1000' })
       .int('must be a whole number of visitors per instance, e.g. 1000')

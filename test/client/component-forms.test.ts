@@ -36,6 +36,7 @@ describe('component forms', () => {
     expect(marks(COMPONENT_FORMS.collider)).toEqual(['shape.asset:asset']);
     expect(marks(COMPONENT_FORMS.environment).sort()).toEqual([
       'fog.color:colour',
+      'hdri:environment',
       'sky:asset',
       'sky:colour',
     ]);

@@ -205,7 +205,9 @@ describe('the creator studio, first run to published world', () => {
     const sky = await addEntity();
     await addComponent('Environment (sky, fog and lighting)');
     await inspector().getByRole('button', { name: '+ HDR environment', exact: true }).click();
-    await inspector().getByLabel('HDR environment', { exact: true }).selectOption('forest');
+    // Built-in (by name) or uploaded (e2e/studio-sky): the built-in menu comes first.
+    await expect(inspector().getByLabel('HDR environment kind').inputValue()).resolves.toBe('0');
+    await inspector().getByLabel('HDR environment (built-in)', { exact: true }).selectOption('forest');
     await waitFor(studio, (s) => s!.scene!.entities[sky]!.components.environment?.hdri === 'forest', {
       what: 'the forest HDR environment picked',
     });
