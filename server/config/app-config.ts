@@ -141,10 +141,12 @@ export interface InterestConfig {
   leaveRadius: number;
   /** Most other avatars in one client's interest. */
   k: number;
-  /** Avatars already in interest rank as if at 0.9 × their distance (K-cap hysteresis). */
+  /** Avatars already in interest rank as if at this fraction of their distance (K-cap hysteresis). */
   incumbentFactor: number;
   /** Interest grid cell side (radius / 8, at least 2 m), in metres. */
   cellSize: number;
+  /** Each client's interest is recomputed every this many ticks (INTEREST_REFRESH_MS / 50 ms). */
+  refreshTicks: number;
 }
 
 const SECRET_VARIABLES = new Set([
@@ -214,6 +216,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       k: value.INTEREST_K,
       incumbentFactor: value.INTEREST_INCUMBENT_FACTOR,
       cellSize: Math.max(2, value.INTEREST_RADIUS / 8),
+      refreshTicks: Math.max(1, Math.round(value.INTEREST_REFRESH_MS / 50)),
     },
     livekit:
       value.LIVEKIT_URL && value.LIVEKIT_API_KEY && value.LIVEKIT_API_SECRET

@@ -86,11 +86,20 @@ export const envSchema = z
       .min(1, 'must be at least 1')
       .max(1000, 'must be at most 1000')
       .default(64),
+    // How sticky a client's area of interest is, and how often it is recomputed: in a crowd the K nearest
+    // change all the time, and each change costs a view update on the server and a schema decode on the
+    // client. Measured with bench:room (docs/architecture.md, performance).
     INTEREST_INCUMBENT_FACTOR: z.coerce
-      .number({ message: 'must be a fraction from 0.1 to 1, e.g. 0.9' })
+      .number({ message: 'must be a fraction from 0.1 to 1, e.g. 0.6' })
       .min(0.1, 'must be at least 0.1')
       .max(1, 'must be at most 1 (1: no preference for avatars already in view)')
-      .default(0.9),
+      .default(0.6),
+    INTEREST_REFRESH_MS: z.coerce
+      .number({ message: 'must be a time in milliseconds, e.g. 800' })
+      .int('must be a whole number of milliseconds, e.g. 800')
+      .min(50, 'must be at least 50 ms (one tick)')
+      .max(5000, 'must be at most 5000 ms (newcomers would stay unseen that long)')
+      .default(800),
     WORLD_CAPACITY: z.coerce
       .number({ message: 'must be a whole number of visitors per instance, e.g. 1000' })
       .int('must be a whole number of visitors per instance, e.g. 1000')

@@ -122,29 +122,35 @@ export class SceneActions {
   }
 
   /** Fires a portal the avatar just stepped into: a teleport here, or a hand-over to another world. */
-  checkPortal(occupant: Occupant): void {
-    if (this.scene.world.portals.length === 0) return;
+  /** Fires the portal the avatar just stepped into; true when it moved the avatar (a same-world portal). */
+  checkPortal(occupant: Occupant): boolean {
+    if (this.scene.world.portals.length === 0) return false;
     const portal = this.scene.portalAt(occupant.body);
     const inside = portal?.entity ?? null;
-    if (inside === occupant.portal) return;
+    if (inside === occupant.portal) return false;
     occupant.portal = inside;
-    if (!portal) return;
-    if (portal.locked && !this.opens(occupant, portal.entity))
-      return this.refuse(
+    if (!portal) return false;
+    if (portal.locked && !this.opens(occupant, portal.entity)) {
+      this.refuse(
         occupant,
         portal.entity,
         `portal "${portal.entity}" is locked: it opens for visitors who bound a key to it (POST /nft/bindings, use "key") and still hold that token`,
       );
+      return false;
+    }
     const outcome = this.scene.outcomeOf(portal, this.worldSlug);
     if (outcome.kind === 'teleport') {
       Object.assign(occupant.body, outcome.to);
       // Arriving inside another portal does not fire it until the avatar leaves and re-enters.
       occupant.portal = this.scene.portalAt(occupant.body)?.entity ?? null;
-    } else if (outcome.kind === 'other-world')
+      return true;
+    }
+    if (outcome.kind === 'other-world')
       occupant.client.send(MessageType.portal, {
         world: outcome.world,
         spawn: outcome.spawn,
       } satisfies PortalEvent);
+    return false;
   }
 
   private refuse(occupant: Occupant, entity: string, reason: string): void {

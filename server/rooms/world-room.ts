@@ -514,7 +514,10 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
       const tick = ++this.ticks;
       for (const occupant of this.occupants.values()) {
         this.actions.interact(occupant, tick);
-        if (this.actions.teleport(occupant, tick)) occupant.movedAtTick = tick;
+        if (this.actions.teleport(occupant, tick)) {
+          occupant.movedAtTick = tick;
+          this.interest?.refreshSoon(occupant); // what it sees is where it was
+        }
         const input = occupant.inputs.shift();
         if (!input) continue;
         const { body } = occupant;
@@ -531,7 +534,7 @@ export function createWorldRoom(deps: WorldRoomDeps, kind: 'live' | 'preview' = 
         const z = body.z;
         const yaw = body.yaw;
         step(body, input, STEP_SECONDS, this.scene.world);
-        this.actions.checkPortal(occupant);
+        if (this.actions.checkPortal(occupant)) this.interest?.refreshSoon(occupant);
         occupant.ackSeq = input.seq;
         if (body.x !== x || body.y !== y || body.z !== z || body.yaw !== yaw) occupant.movedAtTick = tick;
       }

@@ -88,6 +88,27 @@ describe('movable items in the area of interest', () => {
     expect(history).toEqual(['5:in', '6.5:in', '6.9:in', '6.2:in', '7.2:out', '6.5:out', '6:out', '5.4:in']);
   });
 
+  it('recomputes a viewer that jumped (a teleport) on the next tick, then keeps its place in the rota', () => {
+    const manager = new InterestManager({ ...params, refreshTicks: 16 });
+    const near = item('near', 1);
+    const there = item('there', 40);
+    const viewer = viewerAt(manager, 0);
+    const tick = { n: 0 };
+    const step = () => manager.update(++tick.n, new Map([[1, viewer]]), [near, there]);
+    step(); // joined: computed at once
+    expect(seen(viewer)).toEqual(['near']);
+    const phase = viewer.phase;
+    // Mid-rota: a move is only seen at the viewer's next turn, up to 16 ticks later...
+    viewer.body.x = 40;
+    step();
+    expect(seen(viewer)).toEqual(['near']);
+    // ...unless it was a jump.
+    manager.refreshSoon(viewer);
+    step();
+    expect(seen(viewer)).toEqual(['there']);
+    expect(viewer.phase).toBe(phase);
+  });
+
   it('forgets items a new scene version removed', () => {
     const manager = new InterestManager(params);
     const crate = item('crate', 1);
