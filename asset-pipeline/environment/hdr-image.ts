@@ -1,14 +1,11 @@
 /**
- * An uploaded HDR environment read into memory: OpenEXR (.exr) or Radiance RGBE (.hdr), decoded with
- * three.js's own loaders (the ones the player reads environments with), after the header's size is checked
- * against the pixel cap — so a header claiming a gigapixel never allocates it.
+ * An uploaded HDR environment's format and size, from its first bytes alone: OpenEXR (.exr) or Radiance
+ * RGBE (.hdr). Checked before decode-hdr.ts decodes it — so a header claiming a gigapixel never allocates
+ * it. Free of three.js (the server's main thread sniffs uploads; only the pipeline's worker decodes).
  *
  * Pixels are linear RGB as half floats (IEEE 754 binary16 bit patterns, 4 per pixel: R, G, B, A), rows from
  * the top of the image down, equirectangular (longitude across, latitude down).
  */
-import { HalfFloatType, RGBAFormat } from 'three';
-import { EXRLoader } from 'three/examples/jsm/loaders/EXRLoader.js';
-import { HDRLoader } from 'three/examples/jsm/loaders/HDRLoader.js';
 import { reject } from '../errors.js';
 
 export type HdrFormat = 'exr' | 'hdr';
@@ -97,37 +94,4 @@ function hdrHeaderSize(bytes: Uint8Array): { width: number; height: number } {
       `the .hdr file has no "-Y <height> +X <width>" resolution line after its header (it is damaged or flipped); ${WHAT_TO_UPLOAD}`,
     );
   return { width: Number(match[2]), height: Number(match[1]) };
-}
-
-/** Decodes the whole image (the caller has checked its size). */
-export function decodeHdr(bytes: Uint8Array, format: HdrFormat): HdrImage {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const unreadable = () =>
-    reject(
-      format === 'exr' ? 'EXR_UNREADABLE' : 'HDR_UNREADABLE',
-      format === 'exr'
-        ? 'the EXR image could not be decoded: it is damaged or cut short, or uses something three.js cannot read (ripmap tiles, an unusual compression or channel layout); save it again as a scanline RGB image with ZIP or PIZ compression and upload again'
-        : 'the .hdr image could not be decoded: it is damaged or cut short; export it again and upload again',
-    );
-  let parsed: { width?: number; height?: number; data?: ArrayLike<number> };
-  try {
-    parsed =
-      format === 'exr'
-        ? new EXRLoader().setDataType(HalfFloatType).setOutputFormat(RGBAFormat).parse(buffer)
-        : new HDRLoader().setDataType(HalfFloatType).parse(buffer);
-  } catch {
-    return unreadable();
-  }
-  const { width = 0, height = 0, data } = parsed;
-  if (!(data instanceof Uint16Array) || width <= 0 || height <= 0 || data.length !== width * height * 4)
-    return unreadable();
-  // three's EXR reader fills rows bottom-up (for a texture drawn without flipping); the .hdr reader top-down.
-  return { format, width, height, half: format === 'exr' ? flipRows(data, width, height) : data };
-}
-
-export function flipRows(data: Uint16Array, width: number, height: number): Uint16Array {
-  const row = width * 4;
-  const flipped = new Uint16Array(data.length);
-  for (let y = 0; y < height; y++) flipped.set(data.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
-  return flipped;
 }

@@ -14,9 +14,8 @@ import type { ProcessOptions } from '../process-asset.js';
 import { sha256Hex } from '../process-asset.js';
 import { DEFAULT_BUDGETS } from '../profiles.js';
 import { percentAt, type Stage } from '../progress.js';
-import { encodeExr, previewPng, PREVIEW_WIDTH } from './encode-environment.js';
-import { decodeHdr, formatOf, headerSize, type HdrFormat } from './hdr-image.js';
-import { cleanValues, measureLight, resample, type EnvironmentLight } from './resample-environment.js';
+import { formatOf, headerSize, type HdrFormat } from './hdr-image.js';
+import type { EnvironmentLight } from './resample-environment.js';
 
 /** What an environment upload is, in its report. */
 export interface EnvironmentDescription extends EnvironmentLight {
@@ -102,6 +101,13 @@ export async function processEnvironment(
       `the image is ${size.width} × ${size.height} px, not twice as wide as high: an environment is an equirectangular (latitude–longitude) panorama; export it in that projection (a cube map or a cropped panorama is not read)`,
     );
 
+  // three.js is loaded here, not with this module: the server's main thread imports the pipeline too.
+  const [{ decodeHdr }, { cleanValues, measureLight, resample }, { encodeExr, previewPng, PREVIEW_WIDTH }] =
+    await Promise.all([
+      import('./decode-hdr.js'),
+      import('./resample-environment.js'),
+      import('./encode-environment.js'),
+    ]);
   const image = await timed('validate', 'decoded the image', () => decodeHdr(upload, format));
   const cleaned = cleanValues(image);
 
