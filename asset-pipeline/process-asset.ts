@@ -92,10 +92,11 @@ export async function processAsset(upload: Uint8Array, options: ProcessOptions):
       'NOT_AN_ENVIRONMENT',
       'profile "environment" takes an HDR image (.exr or .hdr), processed by processEnvironment; a glTF model goes under another profile (prop, scene, …)',
     );
-  if (formatOf(upload))
+  const hdr = formatOf(upload);
+  if (hdr)
     reject(
       'ENVIRONMENT_NOT_A_MODEL',
-      `the upload is an HDR image (${formatOf(upload) === 'exr' ? 'OpenEXR' : 'Radiance .hdr'}), not a glTF model: upload it with profile=environment to use it as a sky and its light`,
+      `the upload is an HDR image (${hdr === 'exr' ? 'OpenEXR' : 'Radiance .hdr'}), not a glTF model: upload it with profile=environment to use it as a sky and its light`,
     );
   const ingested = await timed('ingest', () => ingestUpload(upload, limits, options.neighbours));
   const validation = await timed('validate', () => validateGltf(ingested, limits.maxImagePixels));

@@ -12,9 +12,11 @@ import { z } from 'zod';
 import { WORLD_HALF_EXTENT } from './world-bounds.js';
 
 /** A sha-256 content hash in lowercase hex: how scenes refer to uploaded assets. */
+/** An uploaded asset's id: the sha-256 of its file, 64 lowercase hex characters. */
+export const ASSET_HASH_PATTERN = /^[0-9a-f]{64}$/;
 export const assetHashSchema = z
   .string()
-  .regex(/^[0-9a-f]{64}$/, 'an asset hash is 64 lowercase hex characters (sha-256 of the asset)')
+  .regex(ASSET_HASH_PATTERN, 'an asset hash is 64 lowercase hex characters (sha-256 of the asset)')
   .meta({ 'x-reference': 'asset' });
 export const entityIdSchema = z
   .string()
@@ -95,7 +97,7 @@ const HDRI_CHOICES = `hdri is one of the built-in environments (${ENVIRONMENT_HD
 /** An uploaded environment (profile `environment`): the hash of its EXR. */
 export const environmentHashSchema = z
   .string()
-  .regex(/^[0-9a-f]{64}$/, HDRI_CHOICES)
+  .regex(ASSET_HASH_PATTERN, HDRI_CHOICES)
   .meta({ 'x-reference': 'environment' });
 
 const environment = z.strictObject({

@@ -4,6 +4,7 @@
  * the server checks the rest against what it stores (assets uploaded, worlds existing, bindings made).
  */
 import type { SceneDocumentInput } from './scene.js';
+import { ASSET_HASH_PATTERN } from './scene-components.js';
 
 export type SceneReference =
   /** `environment`: the asset must be an uploaded HDR environment; otherwise any other asset (a model). */
@@ -13,7 +14,7 @@ export type SceneReference =
   | { kind: 'binding'; id: string; entity: string; path: string };
 
 /** An uploaded asset's hash, as opposed to a built-in environment's name. */
-export const isAssetHash = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+export const isAssetHash = (value: string): boolean => ASSET_HASH_PATTERN.test(value);
 
 export function sceneReferences(scene: SceneDocumentInput): SceneReference[] {
   const refs: SceneReference[] = [];

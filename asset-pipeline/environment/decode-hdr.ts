@@ -35,7 +35,7 @@ export function decodeHdr(bytes: Uint8Array, format: HdrFormat): HdrImage {
   return { format, width, height, half: format === 'exr' ? flipRows(data, width, height) : data };
 }
 
-export function flipRows(data: Uint16Array, width: number, height: number): Uint16Array {
+function flipRows(data: Uint16Array, width: number, height: number): Uint16Array {
   const row = width * 4;
   const flipped = new Uint16Array(data.length);
   for (let y = 0; y < height; y++) flipped.set(data.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
